@@ -1,0 +1,88 @@
+// Quantization of a tensor: range estimation per slice, parameters, codes, dequantized values
+// and metrics, in one call. The formulas:
+//   asymmetric  s = (beta - alpha) / (qmax - qmin), z = qmin - round(alpha / s)
+//   symmetric   s = amax / (2^(b-1) - 1) (or / ((qmax - qmin) / 2)), z = 0
+//   quantize    q = clamp(round(x / s + z), qmin, qmax)   (or round(x / s) + z, see RoundingOrder)
+//   dequantize  x^ = s * (q - z)
+// fp16 / bf16: x^ = float(half(x)), round to nearest even; the "code" is the 16-bit pattern.
+//
+// Non-finite input: NaN and +-Inf never take part in range estimation or metrics and are counted
+// in Metrics::nonfinite. NaN gets the code nearest to zero (the zero point clamped into the code
+// range), +Inf gets qmax, -Inf gets qmin; their dequantized value is NaN, +Inf, -Inf as in the
+// input, so they stay visible. Constant slices get an exactly representable grid (no division by
+// zero) and the warning flag QuantResult::constant.
+#pragma once
+
+#include "core/quant_config.h"
+#include "core/tensor.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace qs {
+
+struct QuantParams {
+    int64_t qmin = 0, qmax = 255;  // integer schemes; 0 for float schemes
+    SliceLayout layout;
+    std::vector<double> scale;      // per slice (1 entry for per tensor)
+    std::vector<int64_t> zeroPoint; // per slice
+    std::vector<double> rangeMin;   // per slice: clipping range [rangeMin, rangeMax] in real units
+    std::vector<double> rangeMax;   //   (after widening to include zero), = s*(qmin-z), s*(qmax-z)
+    std::vector<double> dataMin;    // per slice: min / max of the finite values
+    std::vector<double> dataMax;
+    int64_t numSlices() const { return static_cast<int64_t>(scale.size()); }
+};
+
+struct Metrics {
+    int64_t count = 0;        // finite elements measured
+    int64_t nonfinite = 0;    // NaN / Inf elements (excluded from everything else)
+    double mse = 0, rmse = 0, mae = 0, maxAbsError = 0;
+    double sqnrDb = 0;        // 20 log10(||x|| / ||x - x^||); +inf when the error is 0
+    double signalPower = 0;   // sum x^2 (finite elements), for combining slices
+    double errorPower = 0;    // sum (x - x^)^2
+    int64_t clippedLowCount = 0, clippedHighCount = 0;
+    double clippedLow = 0, clippedHigh = 0; // fractions of count
+    int64_t levelsUsed = 0;   // distinct codes that occur
+    int64_t levelsTotal = 0;  // 2^b (integer) or 65536 (fp16/bf16)
+    int64_t originalBytes = 0;  // float32 storage: 4 * numel
+    int64_t quantizedBytes = 0; // ceil(quantizedBits / 8)
+    double quantizedBits = 0;   // numel * b + per-slice overhead (32-bit scale, b-bit zero point)
+    double bitsPerElement = 0;  // quantizedBits / numel
+};
+
+struct FloatCounts {        // fp16 / bf16 only
+    int64_t overflow = 0;   // finite inputs that became +-inf
+    int64_t flushedToZero = 0; // nonzero inputs that became +-0
+    int64_t subnormal = 0;  // results that are subnormal in the target format
+};
+
+struct QuantResult {
+    QuantConfig config;
+    QuantParams params;
+    std::vector<int32_t> codes;      // one per element, same order as the input
+    std::vector<float> dequantized;  // one per element
+    Metrics metrics;                 // whole tensor
+    std::vector<Metrics> sliceMetrics; // one per slice (levels/bytes fields per slice too)
+    FloatCounts floatCounts;
+    bool constant = false;           // some slice had max == min
+    std::vector<std::string> warnings; // human-readable: non-finite values, constant, heavy clipping
+    std::map<std::string, double> timingsMs; // "range", "quantize", "metrics", "total"
+};
+
+// Quantizes `t` with `config`. Throws qs::Error for an empty tensor or invalid options,
+// qs::Cancelled if `cancel` fires.
+QuantResult quantize(const Tensor& t, const QuantConfig& config, const CancelToken* cancel = nullptr);
+
+// Dequantized value of code q in slice s.
+double dequantizeCode(const QuantParams& p, int64_t slice, int64_t q);
+
+// The quantization grid of slice s: the dequantized value of every code qmin..qmax (integer
+// schemes), ascending. For plots of representable values.
+std::vector<double> quantizationGrid(const QuantParams& p, int64_t slice);
+
+// Metrics of a reconstruction xhat of x (same length), ignoring non-finite x.
+Metrics computeMetrics(const float* x, const float* xhat, int64_t n);
+
+} // namespace qs

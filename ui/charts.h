@@ -1,0 +1,59 @@
+// Chart builders: pure functions from data (a tensor and its QuantResult) to a QChart. The main
+// window, the CLI's `plot` command and the exporters all use these, so an exported chart is the
+// chart on screen. No chart is handed more than a few thousand points: long series are
+// downsampled in the core (qs::downsampleMinMax) and histograms are computed in the core.
+#pragma once
+
+#include "core/quantize.h"
+#include "core/tensor.h"
+
+#include <QColor>
+#include <QString>
+#include <QStringList>
+
+class QChart;
+
+namespace qs::ui {
+
+enum class ChartKind {
+    Values,         // original and dequantized by index, overlaid
+    Codes,          // integer codes by index
+    Histogram,      // original values' histogram + quantization grid + clipping bounds (+ dequantized)
+    ErrorHistogram, // x - x^
+    Channels,       // per-slice min/max range, scale and error
+};
+
+QString chartKindName(ChartKind kind);          // "values", "codes", "histogram", "error-histogram", "channels"
+QString chartKindTitle(ChartKind kind);         // "Values by index", ...
+ChartKind chartKindFromName(const QString& name); // throws qs::Error listing valid names
+QList<ChartKind> allChartKinds();
+
+// Colour-blind-safe palette (Okabe-Ito) and sizes; presentation mode scales fonts and lines.
+struct ChartStyle {
+    bool dark = false;
+    double fontScale = 1.0;  // presentation mode uses ~1.8
+    double lineWidth = 1.5;
+    static ChartStyle fromPalette(); // light/dark from the application palette
+    QColor original() const;   // blue  #0072B2
+    QColor dequantized() const;// orange #E69F00
+    QColor error() const;      // vermillion #D55E00
+    QColor grid() const;       // bluish green #009E73
+    QColor clip() const;       // reddish purple #CC79A7
+    QColor text() const;
+    QColor background() const;
+};
+
+struct ChartInput {
+    const Tensor* tensor = nullptr;
+    const QuantResult* result = nullptr;
+    int64_t viewBegin = 0, viewEnd = -1; // index window for Values/Codes (-1 = whole tensor)
+    int maxPoints = 2000;                // per series after downsampling
+    int valueBins = 256;
+    int errorBins = 101;
+};
+
+// Builds a new chart (caller owns it). Throws qs::Error if the input does not fit the kind
+// (e.g. Channels with a per-tensor result is fine: one slice).
+QChart* buildChart(ChartKind kind, const ChartInput& input, const ChartStyle& style);
+
+} // namespace qs::ui
