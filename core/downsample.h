@@ -13,12 +13,10 @@ struct SeriesPoint {
 // Min/max per bucket over indices [begin, end): splits the range into `buckets` buckets and
 // emits, per bucket, its min and max in index order (2 points per bucket at most). A series
 // shorter than 2*buckets is returned whole. Non-finite y values are skipped.
-std::vector<SeriesPoint> downsampleMinMax(const float* y, int64_t begin, int64_t end,
-                                          int buckets);
+std::vector<SeriesPoint> downsampleMinMax(const float* y, int64_t begin, int64_t end, int buckets);
 
 // Largest-Triangle-Three-Buckets over indices [begin, end) to at most `threshold` points
 // (keeps first and last). Non-finite values are skipped.
-std::vector<SeriesPoint> downsampleLttb(const float* y, int64_t begin, int64_t end,
-                                        int threshold);
+std::vector<SeriesPoint> downsampleLttb(const float* y, int64_t begin, int64_t end, int threshold);
 
 } // namespace qs

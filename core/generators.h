@@ -17,19 +17,20 @@ struct GeneratorOptions {
     Distribution distribution = Distribution::Normal;
     std::vector<int64_t> shape{1024, 1024};
     uint64_t seed = 0;
-    double low = -1, high = 1;     // uniform
-    double mean = 0, std = 1;      // normal; laplace uses mean and std (b = std / sqrt 2)
-    // He / Keras VarianceScaling: truncated normal at 2 std, stddev = sqrt(scale / fan) / 0.87962566
+    double low = -1, high = 1; // uniform
+    double mean = 0, std = 1;  // normal; laplace uses mean and std (b = std / sqrt 2)
+    // He / Keras VarianceScaling: truncated normal at 2 std, stddev = sqrt(scale / fan) /
+    // 0.87962566
     double heScale = 2.0;
     FanMode fanMode = FanMode::FanIn;
     // Bimodal: half the values around -separation/2, half around +separation/2, each with `std`.
     double separation = 4.0;
-    int decimals = -1;             // >= 0: round every value to this many decimals (np.round)
-    int64_t outliers = 0;          // number of planted outliers
-    double outlierValue = 1000;    // their value
+    int decimals = -1;          // >= 0: round every value to this many decimals (np.round)
+    int64_t outliers = 0;       // number of planted outliers
+    double outlierValue = 1000; // their value
     // Where outliers go: "end" (the last K elements, as seed 002), "start", or "random" (seeded)
     std::string outlierPosition = "end";
-    std::string name;              // tensor name; default "<distribution>"
+    std::string name; // tensor name; default "<distribution>"
 };
 
 // Throws qs::Error for an invalid shape (empty product, overflow, more than 1e9 elements),

@@ -8,13 +8,13 @@
 namespace qs {
 
 struct Histogram {
-    double lo = 0, hi = 1;         // bins cover [lo, hi]; the last bin includes hi
-    std::vector<int64_t> counts;   // bins.size() == number of bins
-    int64_t below = 0, above = 0;  // finite values outside [lo, hi]
+    double lo = 0, hi = 1;        // bins cover [lo, hi]; the last bin includes hi
+    std::vector<int64_t> counts;  // bins.size() == number of bins
+    int64_t below = 0, above = 0; // finite values outside [lo, hi]
     int64_t nonfinite = 0;
     double binWidth() const { return counts.empty() ? 0 : (hi - lo) / double(counts.size()); }
     double binCenter(int64_t i) const { return lo + (double(i) + 0.5) * binWidth(); }
-    int64_t total() const;         // sum of counts
+    int64_t total() const; // sum of counts
 };
 
 // Histogram of the finite values of x. lo == hi is widened by +-0.5 so one bin holds them.

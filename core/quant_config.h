@@ -44,11 +44,11 @@ enum class RoundingOrder { AfterZeroPoint, BeforeZeroPoint };
 enum class SymmetricScale { MaxCode, HalfSpan };
 
 struct QuantConfig {
-    int bits = 8;                 // 1..16 for integer schemes (fp16/bf16 ignore it)
+    int bits = 8; // 1..16 for integer schemes (fp16/bf16 ignore it)
     Scheme scheme = Scheme::Asymmetric;
-    bool signedCodes = false;     // asymmetric: codes [-2^(b-1), 2^(b-1)-1] instead of [0, 2^b-1]
-    bool fullRange = false;       // symmetric: allow -2^(b-1) (otherwise narrow [-(2^(b-1)-1), ...])
-    bool includeZero = true;      // widen [alpha, beta] to contain 0 (asymmetric)
+    bool signedCodes = false; // asymmetric: codes [-2^(b-1), 2^(b-1)-1] instead of [0, 2^b-1]
+    bool fullRange = false;   // symmetric: allow -2^(b-1) (otherwise narrow [-(2^(b-1)-1), ...])
+    bool includeZero = true;  // widen [alpha, beta] to contain 0 (asymmetric)
     Rounding rounding = Rounding::HalfEven;
     RoundingOrder roundingOrder = RoundingOrder::AfterZeroPoint;
     Rounding zeroPointRounding = Rounding::HalfEven; // z = qmin - round(alpha / s)
@@ -58,7 +58,7 @@ struct QuantConfig {
     uint64_t seed = 0;              // stochastic rounding
 
     RangeMethod range = RangeMethod::MinMax;
-    double percentile = 99.99;      // (50, 100]
+    double percentile = 99.99; // (50, 100]
 
     Granularity granularity = Granularity::PerTensor;
     int axis = 0;

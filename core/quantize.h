@@ -24,7 +24,7 @@
 namespace qs {
 
 struct QuantParams {
-    int64_t qmin = 0, qmax = 255;  // integer schemes; 0 for float schemes
+    int64_t qmin = 0, qmax = 255; // integer schemes; 0 for float schemes
     SliceLayout layout;
     std::vector<double> scale;      // per slice (1 entry for per tensor)
     std::vector<int64_t> zeroPoint; // per slice
@@ -36,44 +36,46 @@ struct QuantParams {
 };
 
 struct Metrics {
-    int64_t count = 0;        // finite elements measured
-    int64_t nonfinite = 0;    // NaN / Inf elements (excluded from everything else)
+    int64_t count = 0;     // finite elements measured
+    int64_t nonfinite = 0; // NaN / Inf elements (excluded from everything else)
     double mse = 0, rmse = 0, mae = 0, maxAbsError = 0;
-    double sqnrDb = 0;        // 20 log10(||x|| / ||x - x^||); +inf when the error is 0
-    double signalPower = 0;   // sum x^2 (finite elements), for combining slices
-    double errorPower = 0;    // sum (x - x^)^2
+    double sqnrDb = 0;      // 20 log10(||x|| / ||x - x^||); +inf when the error is 0
+    double signalPower = 0; // sum x^2 (finite elements), for combining slices
+    double errorPower = 0;  // sum (x - x^)^2
     int64_t clippedLowCount = 0, clippedHighCount = 0;
     double clippedLow = 0, clippedHigh = 0; // fractions of count
-    int64_t levelsUsed = 0;   // distinct codes that occur
-    int64_t levelsTotal = 0;  // 2^b (integer) or 65536 (fp16/bf16)
-    int64_t originalBytes = 0;  // float32 storage: 4 * numel
-    int64_t quantizedBytes = 0; // ceil(quantizedBits / 8)
-    double quantizedBits = 0;   // numel * b + per-slice overhead (32-bit scale, b-bit zero point)
-    double bitsPerElement = 0;  // quantizedBits / numel
+    int64_t levelsUsed = 0;                 // distinct codes that occur
+    int64_t levelsTotal = 0;                // 2^b (integer) or 65536 (fp16/bf16)
+    int64_t originalBytes = 0;              // float32 storage: 4 * numel
+    int64_t quantizedBytes = 0;             // ceil(quantizedBits / 8)
+    double quantizedBits = 0;  // numel * b + per-slice overhead (32-bit scale, b-bit zero point)
+    double bitsPerElement = 0; // quantizedBits / numel
 };
 
-struct FloatCounts {        // fp16 / bf16 only
-    int64_t overflow = 0;   // finite inputs that became +-inf
+struct FloatCounts {           // fp16 / bf16 only
+    int64_t overflow = 0;      // finite inputs that became +-inf
     int64_t flushedToZero = 0; // nonzero inputs that became +-0
-    int64_t subnormal = 0;  // results that are subnormal in the target format
+    int64_t subnormal = 0;     // results that are subnormal in the target format
 };
 
 struct QuantResult {
     QuantConfig config;
     QuantParams params;
-    std::vector<int32_t> codes;      // one per element, same order as the input
-    std::vector<float> dequantized;  // one per element
-    Metrics metrics;                 // whole tensor
+    std::vector<int32_t> codes;        // one per element, same order as the input
+    std::vector<float> dequantized;    // one per element
+    Metrics metrics;                   // whole tensor
     std::vector<Metrics> sliceMetrics; // one per slice (levels/bytes fields per slice too)
     FloatCounts floatCounts;
-    bool constant = false;           // some slice had max == min
-    std::vector<std::string> warnings; // human-readable: non-finite values, constant, heavy clipping
+    bool constant = false; // some slice had max == min
+    std::vector<std::string>
+        warnings; // human-readable: non-finite values, constant, heavy clipping
     std::map<std::string, double> timingsMs; // "range", "quantize", "metrics", "total"
 };
 
 // Quantizes `t` with `config`. Throws qs::Error for an empty tensor or invalid options,
 // qs::Cancelled if `cancel` fires.
-QuantResult quantize(const Tensor& t, const QuantConfig& config, const CancelToken* cancel = nullptr);
+QuantResult quantize(const Tensor& t, const QuantConfig& config,
+                     const CancelToken* cancel = nullptr);
 
 // Dequantized value of code q in slice s.
 double dequantizeCode(const QuantParams& p, int64_t slice, int64_t q);

@@ -14,8 +14,8 @@ namespace qs {
 
 struct Tensor {
     std::string name;
-    std::vector<int64_t> shape;  // empty shape = 0-d tensor with one value
-    std::vector<float> data;     // row-major, size == numel()
+    std::vector<int64_t> shape;    // empty shape = 0-d tensor with one value
+    std::vector<float> data;       // row-major, size == numel()
     std::string dtype = "float32"; // dtype of the source (npy/safetensors name, e.g. "<f2", "BF16")
 
     Tensor() = default;
@@ -56,8 +56,7 @@ struct SliceLayout {
     int64_t sliceOf(int64_t flatIndex) const;
 
     // Calls f(offset, count, stride) for each run of slice s, in increasing offset order.
-    template <class F>
-    void forEachRun(int64_t s, F&& f) const
+    template <class F> void forEachRun(int64_t s, F&& f) const
     {
         switch (kind) {
         case Granularity::PerTensor:

@@ -14,8 +14,8 @@ class QImage;
 namespace qs::ui {
 
 struct ExportOptions {
-    QSize size{1200, 800};  // pixels for PNG; logical size at 96 dpi for SVG/PDF
-    int dpi = 96;           // PNG metadata and scaling (size stays the pixel size)
+    QSize size{1200, 800}; // pixels for PNG; logical size at 96 dpi for SVG/PDF
+    int dpi = 96;          // PNG metadata and scaling (size stays the pixel size)
 };
 
 // Writes chart to path (.png, .svg or .pdf). Returns false and sets *error on failure.

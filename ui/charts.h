@@ -16,29 +16,30 @@ class QChart;
 namespace qs::ui {
 
 enum class ChartKind {
-    Values,         // original and dequantized by index, overlaid
-    Codes,          // integer codes by index
-    Histogram,      // original values' histogram + quantization grid + clipping bounds (+ dequantized)
+    Values,    // original and dequantized by index, overlaid
+    Codes,     // integer codes by index
+    Histogram, // original values' histogram + quantization grid + clipping bounds (+ dequantized)
     ErrorHistogram, // x - x^
     Channels,       // per-slice min/max range, scale and error
 };
 
-QString chartKindName(ChartKind kind);          // "values", "codes", "histogram", "error-histogram", "channels"
-QString chartKindTitle(ChartKind kind);         // "Values by index", ...
+QString
+chartKindName(ChartKind kind); // "values", "codes", "histogram", "error-histogram", "channels"
+QString chartKindTitle(ChartKind kind);           // "Values by index", ...
 ChartKind chartKindFromName(const QString& name); // throws qs::Error listing valid names
 QList<ChartKind> allChartKinds();
 
 // Colour-blind-safe palette (Okabe-Ito) and sizes; presentation mode scales fonts and lines.
 struct ChartStyle {
     bool dark = false;
-    double fontScale = 1.0;  // presentation mode uses ~1.8
+    double fontScale = 1.0; // presentation mode uses ~1.8
     double lineWidth = 1.5;
     static ChartStyle fromPalette(); // light/dark from the application palette
-    QColor original() const;   // blue  #0072B2
-    QColor dequantized() const;// orange #E69F00
-    QColor error() const;      // vermillion #D55E00
-    QColor grid() const;       // bluish green #009E73
-    QColor clip() const;       // reddish purple #CC79A7
+    QColor original() const;         // blue  #0072B2
+    QColor dequantized() const;      // orange #E69F00
+    QColor error() const;            // vermillion #D55E00
+    QColor grid() const;             // bluish green #009E73
+    QColor clip() const;             // reddish purple #CC79A7
     QColor text() const;
     QColor background() const;
 };
