@@ -1,0 +1,143 @@
+#include "core/atomic_file.h"
+
+#include "core/error.h"
+#include "core/mapped_file.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace qs {
+
+namespace {
+constexpr size_t kBufferSize = 1 << 20;
+
+std::string dirOf(const std::string& path)
+{
+    const auto slash = path.find_last_of('/');
+    if (slash == std::string::npos)
+        return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+} // namespace
+
+bool sameFile(const std::string& a, const std::string& b)
+{
+    struct stat sa {
+    }, sb{};
+    if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0)
+        return false;
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+AtomicFile::AtomicFile(const std::string& path, const std::vector<std::string>& protectedPaths)
+    : m_path(path)
+{
+    const std::string name = fileDisplayName(path);
+    if (path.empty())
+        throw Error("empty output file name");
+    for (const auto& p : protectedPaths) {
+        if (p == path || sameFile(p, path))
+            throw Error(name + ": refusing to overwrite the input file");
+    }
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        throw Error(name + ": is a directory, not a file name");
+
+    m_tmpPath = dirOf(path) + "/." + name + ".tmp-XXXXXX";
+    std::vector<char> buf(m_tmpPath.begin(), m_tmpPath.end());
+    buf.push_back('\0');
+    m_fd = ::mkstemp(buf.data());
+    if (m_fd < 0)
+        throw Error(name + ": cannot create a file in " + dirOf(path) + ": " +
+                    std::strerror(errno));
+    m_tmpPath = buf.data();
+    // mkstemp creates mode 0600; give the file the permissions a plain create would have.
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::fchmod(m_fd, 0666 & ~mask);
+    m_buffer.reserve(kBufferSize);
+}
+
+AtomicFile::~AtomicFile()
+{
+    if (!m_committed)
+        discard();
+}
+
+void AtomicFile::discard()
+{
+    if (m_fd >= 0) {
+        ::close(m_fd);
+        m_fd = -1;
+    }
+    if (!m_tmpPath.empty())
+        ::unlink(m_tmpPath.c_str());
+}
+
+void AtomicFile::flushBuffer()
+{
+    const char* p = m_buffer.data();
+    size_t left = m_buffer.size();
+    while (left > 0) {
+        const ssize_t w = ::write(m_fd, p, left);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            throw Error(fileDisplayName(m_path) + ": write failed: " + std::strerror(errno));
+        }
+        p += w;
+        left -= static_cast<size_t>(w);
+    }
+    m_buffer.clear();
+}
+
+void AtomicFile::write(const void* data, size_t n)
+{
+    if (m_fd < 0 || m_committed)
+        throw Error(fileDisplayName(m_path) + ": write after commit");
+    if (m_buffer.size() + n > kBufferSize)
+        flushBuffer();
+    if (n >= kBufferSize) {
+        m_buffer.assign(static_cast<const char*>(data), n);
+        flushBuffer();
+    } else {
+        m_buffer.append(static_cast<const char*>(data), n);
+    }
+}
+
+void AtomicFile::commit()
+{
+    const std::string name = fileDisplayName(m_path);
+    flushBuffer();
+    if (::fsync(m_fd) != 0)
+        throw Error(name + ": fsync failed: " + std::strerror(errno));
+    if (::close(m_fd) != 0) {
+        m_fd = -1;
+        throw Error(name + ": close failed: " + std::strerror(errno));
+    }
+    m_fd = -1;
+    if (::rename(m_tmpPath.c_str(), m_path.c_str()) != 0)
+        throw Error(name +
+                    ": cannot rename the temporary file into place: " + std::strerror(errno));
+    m_committed = true;
+    // Make the rename itself durable.
+    const int dfd = ::open(dirOf(m_path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        ::fsync(dfd);
+        ::close(dfd);
+    }
+}
+
+void writeFileAtomic(const std::string& path, const std::string& bytes,
+                     const std::vector<std::string>& protectedPaths)
+{
+    AtomicFile f(path, protectedPaths);
+    f.write(bytes);
+    f.commit();
+}
+
+} // namespace qs

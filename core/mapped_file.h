@@ -1,0 +1,34 @@
+// MappedFile: a read-only view of a whole file, memory-mapped (mmap) so that large tensors are
+// not copied before conversion. Loaders parse the bytes through this view and check every offset
+// against size() before reading. An empty file maps to size() == 0 and data() == nullptr.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace qs {
+
+class MappedFile {
+public:
+    // Opens and maps `path`; throws qs::Error naming the file if it cannot be opened, is a
+    // directory, or cannot be mapped.
+    explicit MappedFile(const std::string& path);
+    ~MappedFile();
+    MappedFile(const MappedFile&) = delete;
+    MappedFile& operator=(const MappedFile&) = delete;
+
+    const uint8_t* data() const { return m_data; }
+    size_t size() const { return m_size; }
+    const std::string& path() const { return m_path; }
+
+private:
+    std::string m_path;
+    const uint8_t* m_data = nullptr;
+    size_t m_size = 0;
+};
+
+// The last path component ("dir/w.npy" -> "w.npy"), used to prefix error messages.
+std::string fileDisplayName(const std::string& path);
+
+} // namespace qs
