@@ -51,10 +51,16 @@ struct ChartInput {
     int maxPoints = 2000;                // per series after downsampling
     int valueBins = 256;
     int errorBins = 101;
+    int64_t slice = 0; // Histogram: slice whose grid and clipping bounds are drawn
 };
 
 // Builds a new chart (caller owns it). Throws qs::Error if the input does not fit the kind
 // (e.g. Channels with a per-tensor result is fine: one slice).
+// Series carry stable objectNames for code that inspects a chart: "original", "dequantized"
+// (Values, Histogram), "codes", "grid" (vertical lines, or "gridBand" when too dense to draw),
+// "clip", "error", "roundingBound", "dataRange", "clipLow"/"clipHigh" (Channels), "scale",
+// "rmse". Histogram-like series are stepped: (lo, 0), then per bin (left, count), (right, count),
+// then (hi, 0). Vertical lines are drawn as (x, y0), (x, y1), (x, y0) triples.
 QChart* buildChart(ChartKind kind, const ChartInput& input, const ChartStyle& style);
 
 } // namespace qs::ui

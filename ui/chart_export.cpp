@@ -1,0 +1,237 @@
+// Export of charts through one painter path (paintChart): the chart is laid out at the logical
+// size of the target, then its scene is rendered into whichever QPainter the format needs:
+// a QImage (PNG), a QSvgGenerator (SVG, 96 dpi, text stays text) or a QPdfWriter (PDF, page
+// size = logical size at 96 dpi, one chart per page).
+#include "ui/chart_export.h"
+
+#include <QChart>
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QGraphicsLayout>
+#include <QGraphicsScene>
+#include <QImage>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QSvgGenerator>
+
+#include <cmath>
+#include <memory>
+
+namespace qs::ui {
+
+namespace {
+
+constexpr int kMinSide = 16;
+constexpr int kMaxSide = 16384;
+
+bool setError(QString* error, const QString& message)
+{
+    if (error)
+        *error = message;
+    return false;
+}
+
+bool checkOptions(const ExportOptions& opt, QString* error)
+{
+    const QSize s = opt.size;
+    if (s.width() < kMinSide || s.height() < kMinSide || s.width() > kMaxSide ||
+        s.height() > kMaxSide)
+        return setError(error, QStringLiteral("export size %1x%2 is out of range: each side must "
+                                              "be between %3 and %4 pixels")
+                                   .arg(s.width())
+                                   .arg(s.height())
+                                   .arg(kMinSide)
+                                   .arg(kMaxSide));
+    if (opt.dpi < 24 || opt.dpi > 2400)
+        return setError(
+            error,
+            QStringLiteral("export resolution %1 dpi is out of range (24 to 2400)").arg(opt.dpi));
+    return true;
+}
+
+// Lays the chart out at `logical` size and renders it into `target` of the painter. A chart
+// that is not in a scene is put into a temporary one (a QChart only lays itself out inside a
+// scene); a chart shown in a view is resized for the export and given its geometry back after.
+void paintChart(QChart* chart, QPainter& painter, const QRectF& target, const QSizeF& logical)
+{
+    std::unique_ptr<QGraphicsScene> ownScene;
+    QGraphicsScene* scene = chart->scene();
+    const QRectF oldGeometry = chart->geometry();
+    if (!scene) {
+        ownScene = std::make_unique<QGraphicsScene>();
+        ownScene->addItem(chart);
+        scene = ownScene.get();
+    }
+    const QRectF rect(chart->pos(), logical);
+    chart->setGeometry(rect);
+    if (chart->layout())
+        chart->layout()->activate();
+    // The chart's layout request is delivered as a posted event: deliver it now.
+    QCoreApplication::sendPostedEvents(chart, QEvent::LayoutRequest);
+
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.setRenderHint(QPainter::TextAntialiasing, true);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, true);
+    scene->render(&painter, target, rect, Qt::IgnoreAspectRatio);
+    painter.restore();
+
+    if (ownScene) {
+        ownScene->removeItem(chart); // the chart stays owned by the caller
+    } else {
+        chart->setGeometry(oldGeometry);
+        if (chart->layout())
+            chart->layout()->activate();
+    }
+}
+
+QString suffixOf(const QString& path)
+{
+    return QFileInfo(path).suffix().toLower();
+}
+
+bool openForWriting(QSaveFile& file, QString* error)
+{
+    if (!file.open(QIODevice::WriteOnly))
+        return setError(
+            error, QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString()));
+    return true;
+}
+
+bool commit(QSaveFile& file, QString* error)
+{
+    if (!file.commit())
+        return setError(
+            error, QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString()));
+    return true;
+}
+
+bool exportPng(QChart* chart, const QString& path, const ExportOptions& opt, QString* error)
+{
+    const QImage image = renderChart(chart, opt);
+    if (image.isNull())
+        return setError(error, QStringLiteral("cannot allocate a %1x%2 image")
+                                   .arg(opt.size.width())
+                                   .arg(opt.size.height()));
+    QSaveFile file(path);
+    if (!openForWriting(file, error))
+        return false;
+    if (!image.save(&file, "PNG")) {
+        file.cancelWriting();
+        return setError(error, QStringLiteral("cannot write %1: PNG encoding failed").arg(path));
+    }
+    return commit(file, error);
+}
+
+bool exportSvg(QChart* chart, const QString& path, const ExportOptions& opt, QString* error)
+{
+    QSaveFile file(path);
+    if (!openForWriting(file, error))
+        return false;
+    QSvgGenerator svg;
+    svg.setOutputDevice(&file);
+    svg.setSize(opt.size);
+    svg.setViewBox(QRect(QPoint(0, 0), opt.size));
+    svg.setResolution(96); // sizes in the file are then the logical pixel sizes
+    svg.setTitle(chart->title());
+    svg.setDescription(QStringLiteral("QuantScope chart"));
+    QPainter painter;
+    if (!painter.begin(&svg)) {
+        file.cancelWriting();
+        return setError(error, QStringLiteral("cannot write %1: SVG output failed").arg(path));
+    }
+    paintChart(chart, painter, QRectF(QPointF(0, 0), QSizeF(opt.size)), QSizeF(opt.size));
+    painter.end();
+    return commit(file, error);
+}
+
+} // namespace
+
+QImage renderChart(QChart* chart, const ExportOptions& opt)
+{
+    if (!chart || !checkOptions(opt, nullptr))
+        return QImage();
+    QImage image(opt.size, QImage::Format_ARGB32_Premultiplied);
+    if (image.isNull())
+        return image;
+    image.fill(chart->backgroundBrush().color());
+    // At more than 96 dpi the chart is laid out smaller and scaled up, so text and lines get
+    // the physical size they would have on a screen of that resolution.
+    const double zoom = opt.dpi / 96.0;
+    const QSizeF logical(opt.size.width() / zoom, opt.size.height() / zoom);
+    {
+        QPainter painter(&image);
+        paintChart(chart, painter, QRectF(QPointF(0, 0), QSizeF(opt.size)), logical);
+    }
+    // Set after painting: fonts are laid out at the screen's resolution, the metadata only
+    // tells viewers and printers the intended physical size.
+    const int dpm = static_cast<int>(std::lround(opt.dpi / 0.0254));
+    image.setDotsPerMeterX(dpm);
+    image.setDotsPerMeterY(dpm);
+    return image;
+}
+
+bool exportChart(QChart* chart, const QString& path, const ExportOptions& opt, QString* error)
+{
+    if (!chart)
+        return setError(error, QStringLiteral("no chart to export"));
+    if (!checkOptions(opt, error))
+        return false;
+    const QString suffix = suffixOf(path);
+    if (suffix == QLatin1String("png"))
+        return exportPng(chart, path, opt, error);
+    if (suffix == QLatin1String("svg"))
+        return exportSvg(chart, path, opt, error);
+    if (suffix == QLatin1String("pdf"))
+        return exportChartsPdf({chart}, path, opt, error);
+    return setError(error, QStringLiteral("cannot export to %1: unknown file type '%2' (use .png, "
+                                          ".svg or .pdf)")
+                               .arg(path, suffix.isEmpty() ? QStringLiteral("no suffix")
+                                                           : QLatin1Char('.') + suffix));
+}
+
+bool exportChartsPdf(const QList<QChart*>& charts, const QString& path, const ExportOptions& opt,
+                     QString* error)
+{
+    if (charts.isEmpty())
+        return setError(error, QStringLiteral("no chart to export"));
+    for (QChart* c : charts)
+        if (!c)
+            return setError(error, QStringLiteral("no chart to export (null chart in the list)"));
+    if (!checkOptions(opt, error))
+        return false;
+    if (suffixOf(path) != QLatin1String("pdf"))
+        return setError(
+            error,
+            QStringLiteral("cannot export to %1: a multi-page export needs a .pdf file").arg(path));
+    QSaveFile file(path);
+    if (!openForWriting(file, error))
+        return false;
+    {
+        QPdfWriter pdf(&file);
+        pdf.setResolution(96);
+        // Page size = the logical size at 96 dpi, in points (72 per inch).
+        const QSizeF points(opt.size.width() * 72.0 / 96.0, opt.size.height() * 72.0 / 96.0);
+        pdf.setPageSize(QPageSize(points, QPageSize::Point, QString(), QPageSize::ExactMatch));
+        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+        pdf.setTitle(charts.front()->title());
+        pdf.setCreator(QStringLiteral("QuantScope"));
+        QPainter painter;
+        if (!painter.begin(&pdf)) {
+            file.cancelWriting();
+            return setError(error, QStringLiteral("cannot write %1: PDF output failed").arg(path));
+        }
+        const QRectF target(QPointF(0, 0), QSizeF(opt.size));
+        for (qsizetype i = 0; i < charts.size(); ++i) {
+            if (i > 0)
+                pdf.newPage();
+            paintChart(charts[i], painter, target, QSizeF(opt.size));
+        }
+        painter.end();
+    }
+    return commit(file, error);
+}
+
+} // namespace qs::ui

@@ -1,0 +1,774 @@
+// Chart builders. Every chart follows the same recipe: validate the input, reduce the data in
+// the core (downsampleMinMax, histogram, errorHistogram, quantizationGrid) to a few thousand
+// points at most, then turn the reduced data into Qt Charts line and area series with the
+// style's colours, fonts and nice axis ticks. Histograms are drawn as stepped outlines (one
+// series per histogram) and sets of vertical lines as one zig-zag series along the baseline, so
+// a chart holds a handful of graphics items whatever the data size.
+#include "ui/charts.h"
+
+#include "core/downsample.h"
+#include "core/error.h"
+#include "core/histogram.h"
+#include "ui/axis_ticks.h"
+
+#include <QAreaSeries>
+#include <QChart>
+#include <QGuiApplication>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+
+namespace qs::ui {
+
+namespace {
+
+constexpr int kMaxGridLines = 300;   // above this the quantization grid is drawn as a band
+constexpr int kMarkerThreshold = 64; // up to this many values, points get markers
+constexpr int kMaxSeriesPoints = 100000;
+
+[[noreturn]] void fail(const QString& message)
+{
+    throw Error(message.toStdString());
+}
+
+QString num(double v)
+{
+    return QString::number(v, 'g', 4);
+}
+
+// ---- style helpers -------------------------------------------------------------------------
+
+QFont chartFont(const ChartStyle& st, double px, bool bold = false)
+{
+    QFont f = QGuiApplication::font();
+    f.setPixelSize(std::max(6, static_cast<int>(std::lround(px * st.fontScale))));
+    f.setBold(bold);
+    return f;
+}
+
+QColor withAlpha(QColor c, int alpha)
+{
+    c.setAlpha(alpha);
+    return c;
+}
+
+QColor axisGridColor(const ChartStyle& st)
+{
+    return st.dark ? QColor(0x3A, 0x3D, 0x42) : QColor(0xE3, 0xE3, 0xE3);
+}
+
+QColor axisLineColor(const ChartStyle& st)
+{
+    return st.dark ? QColor(0x9A, 0x9D, 0xA1) : QColor(0x60, 0x60, 0x60);
+}
+
+QPen seriesPen(const QColor& c, double width, Qt::PenStyle style = Qt::SolidLine)
+{
+    QPen pen(c);
+    pen.setWidthF(width);
+    pen.setStyle(style);
+    pen.setCapStyle(Qt::FlatCap);
+    pen.setJoinStyle(Qt::MiterJoin);
+    pen.setCosmetic(false);
+    return pen;
+}
+
+// Ticks per axis: fewer when fonts grow, so labels never collide.
+int xTicks(const ChartStyle& st)
+{
+    return std::max(3, static_cast<int>(std::lround(10.0 / std::max(0.5, st.fontScale))));
+}
+
+int yTicks(const ChartStyle& st)
+{
+    return std::max(3, static_cast<int>(std::lround(8.0 / std::max(0.5, st.fontScale))));
+}
+
+QChart* newChart(const ChartStyle& st, const QString& title, const QString& subtitle)
+{
+    auto* chart = new QChart;
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->setLocalizeNumbers(false);
+    chart->setBackgroundBrush(st.background());
+    chart->setBackgroundPen(Qt::NoPen);
+    chart->setBackgroundRoundness(0);
+    chart->setDropShadowEnabled(false);
+    chart->setPlotAreaBackgroundVisible(false);
+    const int m = static_cast<int>(std::lround(10 * st.fontScale));
+    chart->setMargins(QMargins(m, m / 2, m + m / 2, m / 2));
+    // The title is one plain line (kept as text in SVG exports); the subtitle goes after a
+    // separator so that the chart stays self-describing when exported.
+    chart->setTitle(subtitle.isEmpty() ? title : title + QStringLiteral("  \u2014  ") + subtitle);
+    chart->setTitleFont(chartFont(st, 16, true));
+    chart->setTitleBrush(st.text());
+    QLegend* legend = chart->legend();
+    legend->setAlignment(Qt::AlignBottom);
+    legend->setFont(chartFont(st, 13));
+    legend->setLabelColor(st.text());
+    legend->setBackgroundVisible(false);
+    legend->setShowToolTips(true);
+    return chart;
+}
+
+QValueAxis* newAxis(QChart* chart, const ChartStyle& st, Qt::Alignment align, const QString& title,
+                    const QColor& titleColor)
+{
+    auto* axis = new QValueAxis;
+    axis->setTitleText(title);
+    axis->setTitleFont(chartFont(st, 14, true));
+    axis->setTitleBrush(titleColor);
+    axis->setLabelsFont(chartFont(st, 12));
+    axis->setLabelsColor(st.text());
+    axis->setGridLineColor(axisGridColor(st));
+    axis->setLinePenColor(axisLineColor(st));
+    axis->setMinorGridLineVisible(false);
+    axis->setShadesVisible(false);
+    chart->addAxis(axis, align);
+    return axis;
+}
+
+void attach(QChart* chart, QAbstractSeries* series, QValueAxis* x, QValueAxis* y)
+{
+    chart->addSeries(series);
+    series->attachAxis(x);
+    series->attachAxis(y);
+}
+
+void hideFromLegend(QChart* chart, QAbstractSeries* series)
+{
+    const auto markers = chart->legend()->markers(series);
+    for (QLegendMarker* m : markers)
+        m->setVisible(false);
+}
+
+QLineSeries* lineSeries(const QString& name, const char* id, const QPen& pen,
+                        const QList<QPointF>& points)
+{
+    auto* s = new QLineSeries;
+    s->setName(name);
+    s->setObjectName(QLatin1String(id));
+    s->setPen(pen);
+    s->replace(points);
+    return s;
+}
+
+// ---- data helpers --------------------------------------------------------------------------
+
+QList<QPointF> toPoints(const std::vector<SeriesPoint>& pts, double xOffset = 0)
+{
+    QList<QPointF> out;
+    out.reserve(static_cast<qsizetype>(pts.size()));
+    for (const SeriesPoint& p : pts)
+        out.append(QPointF(p.x + xOffset, p.y));
+    return out;
+}
+
+// Stepped outline of a histogram: (lo, 0), per bin (left, c), (right, c), then (hi, 0).
+QList<QPointF> steppedHistogram(const Histogram& h)
+{
+    QList<QPointF> pts;
+    const int64_t n = static_cast<int64_t>(h.counts.size());
+    pts.reserve(static_cast<qsizetype>(2 * n + 2));
+    const double w = h.binWidth();
+    pts.append(QPointF(h.lo, 0));
+    for (int64_t i = 0; i < n; ++i) {
+        const double x0 = h.lo + double(i) * w;
+        const double x1 = i + 1 == n ? h.hi : h.lo + double(i + 1) * w;
+        const double c = static_cast<double>(h.counts[static_cast<size_t>(i)]);
+        pts.append(QPointF(x0, c));
+        pts.append(QPointF(x1, c));
+    }
+    pts.append(QPointF(h.hi, 0));
+    return pts;
+}
+
+// Vertical lines at xs from y0 to y1 as one polyline that returns along the baseline.
+QList<QPointF> verticalLines(const std::vector<double>& xs, double y0, double y1)
+{
+    QList<QPointF> pts;
+    pts.reserve(static_cast<qsizetype>(3 * xs.size()));
+    for (double x : xs) {
+        pts.append(QPointF(x, y0));
+        pts.append(QPointF(x, y1));
+        pts.append(QPointF(x, y0));
+    }
+    return pts;
+}
+
+int64_t maxCount(const Histogram& h)
+{
+    int64_t m = 0;
+    for (int64_t c : h.counts)
+        m = std::max(m, c);
+    return m;
+}
+
+struct MinMax {
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -std::numeric_limits<double>::infinity();
+    void add(double v)
+    {
+        if (std::isfinite(v)) {
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+    }
+    bool valid() const { return lo <= hi; }
+};
+
+MinMax finiteRange(const float* x, int64_t n)
+{
+    MinMax m;
+    for (int64_t i = 0; i < n; ++i)
+        m.add(x[i]);
+    return m;
+}
+
+// ---- input checks --------------------------------------------------------------------------
+
+void checkInput(const ChartInput& in)
+{
+    if (!in.tensor || !in.result)
+        fail(QStringLiteral("chart input is incomplete: it needs a tensor and a quantization "
+                            "result"));
+    const Tensor& t = *in.tensor;
+    const QuantResult& r = *in.result;
+    const int64_t n = t.numel();
+    if (n == 0)
+        fail(QStringLiteral("cannot chart an empty tensor"));
+    if (static_cast<int64_t>(r.dequantized.size()) != n ||
+        static_cast<int64_t>(r.codes.size()) != n)
+        fail(QStringLiteral("the quantization result has %1 values but the tensor has %2: the "
+                            "result belongs to another tensor")
+                 .arg(r.dequantized.size())
+                 .arg(n));
+    const QuantParams& p = r.params;
+    const size_t s = p.scale.size();
+    if (s == 0 || p.zeroPoint.size() != s || p.rangeMin.size() != s || p.rangeMax.size() != s ||
+        p.dataMin.size() != s || p.dataMax.size() != s)
+        fail(QStringLiteral("the quantization result has inconsistent per-slice parameters"));
+    if (in.maxPoints < 4 || in.maxPoints > kMaxSeriesPoints)
+        fail(QStringLiteral("maxPoints must be between 4 and %1 (got %2)")
+                 .arg(kMaxSeriesPoints)
+                 .arg(in.maxPoints));
+    if (in.valueBins < 1 || in.valueBins > kMaxSeriesPoints / 2)
+        fail(QStringLiteral("the number of value bins must be between 1 and %1 (got %2)")
+                 .arg(kMaxSeriesPoints / 2)
+                 .arg(in.valueBins));
+    if (in.errorBins < 1 || in.errorBins > kMaxSeriesPoints / 2)
+        fail(QStringLiteral("the number of error bins must be between 1 and %1 (got %2)")
+                 .arg(kMaxSeriesPoints / 2)
+                 .arg(in.errorBins));
+}
+
+struct Window {
+    int64_t begin = 0, end = 0;
+};
+
+Window viewWindow(const ChartInput& in)
+{
+    const int64_t n = in.tensor->numel();
+    Window w{in.viewBegin, in.viewEnd == -1 ? n : in.viewEnd};
+    if (w.begin < 0 || w.end > n || w.begin >= w.end)
+        fail(QStringLiteral("the index window [%1, %2) is not a non-empty part of the tensor's "
+                            "indices [0, %3)")
+                 .arg(in.viewBegin)
+                 .arg(in.viewEnd)
+                 .arg(n));
+    return w;
+}
+
+QString tensorLabel(const Tensor& t)
+{
+    const QString name = QString::fromStdString(t.name);
+    const QString shape = QString::fromStdString(t.shapeString());
+    return name.isEmpty() ? shape : name + QStringLiteral(" (") + shape + QLatin1Char(')');
+}
+
+QString subtitleOf(const ChartInput& in)
+{
+    return tensorLabel(*in.tensor) + QStringLiteral(", ") +
+           QString::fromStdString(in.result->config.summary());
+}
+
+QString sliceWord(Granularity g)
+{
+    switch (g) {
+    case Granularity::PerChannel:
+        return QStringLiteral("channel");
+    case Granularity::PerGroup:
+        return QStringLiteral("group");
+    case Granularity::PerTensor:
+        break;
+    }
+    return QStringLiteral("slice");
+}
+
+// ---- builders ------------------------------------------------------------------------------
+
+QChart* buildValues(const ChartInput& in, const ChartStyle& st)
+{
+    const Tensor& t = *in.tensor;
+    const QuantResult& r = *in.result;
+    const Window w = viewWindow(in);
+    const int buckets = in.maxPoints / 2;
+    const auto orig = downsampleMinMax(t.data.data(), w.begin, w.end, buckets);
+    const auto deq = downsampleMinMax(r.dequantized.data(), w.begin, w.end, buckets);
+    const bool tiny = w.end - w.begin <= kMarkerThreshold;
+
+    std::unique_ptr<QChart> chart(newChart(st, chartKindTitle(ChartKind::Values), subtitleOf(in)));
+    QValueAxis* ax = newAxis(chart.get(), st, Qt::AlignBottom, QStringLiteral("Index"), st.text());
+    QValueAxis* ay = newAxis(chart.get(), st, Qt::AlignLeft, QStringLiteral("Value"), st.text());
+
+    const bool downsampled = static_cast<int64_t>(orig.size()) < w.end - w.begin;
+    const QString suffix =
+        downsampled ? QStringLiteral(" (min/max of %1 buckets)").arg(buckets) : QString();
+    QLineSeries* so = lineSeries(QStringLiteral("Original x") + suffix, "original",
+                                 seriesPen(st.original(), st.lineWidth), toPoints(orig));
+    QLineSeries* sd = lineSeries(QStringLiteral("Dequantized x\u0302") + suffix, "dequantized",
+                                 seriesPen(st.dequantized(), st.lineWidth), toPoints(deq));
+    if (tiny) {
+        // Small tensors (the lessons' 10- and 20-value examples): show every value as a dot;
+        // the dequantized dot is smaller so that both stay visible where they coincide.
+        so->setPointsVisible(true);
+        so->setMarkerSize(9 * st.fontScale);
+        sd->setPointsVisible(true);
+        sd->setMarkerSize(6 * st.fontScale);
+    }
+    attach(chart.get(), so, ax, ay);
+    attach(chart.get(), sd, ax, ay);
+
+    if (tiny) // half an index of room so the first and last dots are not cut by the frame
+        applyNiceTicks(ax, double(w.begin) - 0.5, double(w.end - 1) + 0.5, xTicks(st), true, true);
+    else
+        applyNiceTicks(ax, double(w.begin), double(w.end - 1), xTicks(st), true, true);
+    MinMax yr;
+    for (const auto& p : orig)
+        yr.add(p.y);
+    for (const auto& p : deq)
+        yr.add(p.y);
+    if (!yr.valid())
+        yr = MinMax{0, 1};
+    applyNiceTicks(ay, yr.lo, yr.hi, yTicks(st));
+    return chart.release();
+}
+
+QChart* buildCodes(const ChartInput& in, const ChartStyle& st)
+{
+    const QuantResult& r = *in.result;
+    const Window w = viewWindow(in);
+    const int buckets = in.maxPoints / 2;
+    // Codes are at most 16 bits wide, so float holds them exactly.
+    std::vector<float> codes(static_cast<size_t>(w.end - w.begin));
+    for (int64_t i = w.begin; i < w.end; ++i)
+        codes[static_cast<size_t>(i - w.begin)] =
+            static_cast<float>(r.codes[static_cast<size_t>(i)]);
+    const auto pts = downsampleMinMax(codes.data(), 0, w.end - w.begin, buckets);
+    const bool tiny = w.end - w.begin <= kMarkerThreshold;
+
+    std::unique_ptr<QChart> chart(newChart(st, chartKindTitle(ChartKind::Codes), subtitleOf(in)));
+    QValueAxis* ax = newAxis(chart.get(), st, Qt::AlignBottom, QStringLiteral("Index"), st.text());
+    const bool integer = r.config.isInteger();
+    QValueAxis* ay = newAxis(
+        chart.get(), st, Qt::AlignLeft,
+        integer ? QStringLiteral("Code") : QStringLiteral("Code (16-bit pattern)"), st.text());
+    const bool downsampled = static_cast<int64_t>(pts.size()) < w.end - w.begin;
+    QLineSeries* s = lineSeries(
+        downsampled ? QStringLiteral("Code q (min/max of %1 buckets)").arg(buckets)
+                    : QStringLiteral("Code q"),
+        "codes", seriesPen(st.dequantized(), st.lineWidth), toPoints(pts, double(w.begin)));
+    if (tiny) {
+        s->setPointsVisible(true);
+        s->setMarkerSize(8 * st.fontScale);
+    }
+    attach(chart.get(), s, ax, ay);
+
+    if (tiny)
+        applyNiceTicks(ax, double(w.begin) - 0.5, double(w.end - 1) + 0.5, xTicks(st), true, true);
+    else
+        applyNiceTicks(ax, double(w.begin), double(w.end - 1), xTicks(st), true, true);
+    double lo = 0, hi = 1;
+    if (integer) {
+        lo = double(r.params.qmin);
+        hi = double(r.params.qmax);
+    } else {
+        MinMax m;
+        for (const auto& p : pts)
+            m.add(p.y);
+        if (m.valid()) {
+            lo = m.lo;
+            hi = m.hi;
+        }
+    }
+    // A little room above qmax and below qmin so that codes on the limits are not drawn on
+    // the frame.
+    const double pad = std::max(0.5, (hi - lo) * 0.03);
+    applyNiceTicks(ay, lo - pad, hi + pad, yTicks(st), true, true);
+    return chart.release();
+}
+
+QChart* buildHistogram(const ChartInput& in, const ChartStyle& st)
+{
+    const Tensor& t = *in.tensor;
+    const QuantResult& r = *in.result;
+    const QuantParams& p = r.params;
+    const int64_t n = t.numel();
+    const int64_t slices = p.numSlices();
+    if (in.slice < 0 || in.slice >= slices)
+        fail(QStringLiteral("slice %1 does not exist: the result has %2 slice(s)")
+                 .arg(in.slice)
+                 .arg(slices));
+    const size_t ss = static_cast<size_t>(in.slice);
+    const bool integer = r.config.isInteger();
+
+    // One set of bins for both histograms, covering the data, the dequantized values and the
+    // clipping range, so every finite value is counted and the two outlines are comparable.
+    MinMax range = finiteRange(t.data.data(), n);
+    const MinMax deqRange = finiteRange(r.dequantized.data(), n);
+    range.add(deqRange.lo);
+    range.add(deqRange.hi);
+    if (integer) {
+        range.add(p.rangeMin[ss]);
+        range.add(p.rangeMax[ss]);
+    }
+    if (!range.valid())
+        range = MinMax{0, 1};
+    const Histogram hx = histogram(t.data.data(), n, in.valueBins, range.lo, range.hi);
+    const Histogram hq = histogram(r.dequantized.data(), n, in.valueBins, hx.lo, hx.hi);
+
+    std::unique_ptr<QChart> chart(
+        newChart(st, chartKindTitle(ChartKind::Histogram), subtitleOf(in)));
+    QValueAxis* ax = newAxis(chart.get(), st, Qt::AlignBottom, QStringLiteral("Value"), st.text());
+    QValueAxis* ay =
+        newAxis(chart.get(), st, Qt::AlignLeft,
+                QStringLiteral("Count per bin (%1 bins)").arg(in.valueBins), st.text());
+    const NiceTicks xt = applyNiceTicks(ax, hx.lo, hx.hi, xTicks(st));
+
+    const double maxX = double(maxCount(hx));
+    const double maxQ = double(maxCount(hq));
+    // The dequantized values pile up on the grid levels: with few levels their bins are far
+    // higher than the original's. Then they get their own axis so the original stays readable.
+    const bool ownAxis = maxQ > 3 * std::max(1.0, maxX);
+    const NiceTicks yt =
+        applyNiceTicks(ay, 0, std::max(1.0, ownAxis ? maxX : std::max(maxX, maxQ)), yTicks(st));
+
+    auto* upper = lineSeries(QString(), "originalOutline", seriesPen(st.original(), st.lineWidth),
+                             steppedHistogram(hx));
+    auto* area = new QAreaSeries(upper);
+    upper->setParent(area);
+    area->setName(QStringLiteral("Original x"));
+    area->setObjectName(QStringLiteral("original"));
+    area->setPen(seriesPen(st.original(), st.lineWidth));
+    area->setBrush(withAlpha(st.original(), 90));
+    attach(chart.get(), area, ax, ay);
+
+    QValueAxis* ayq = ay;
+    if (ownAxis) {
+        ayq = newAxis(chart.get(), st, Qt::AlignRight,
+                      QStringLiteral("Count per bin, dequantized x\u0302"), st.dequantized());
+        applyNiceTicks(ayq, 0, maxQ, yTicks(st));
+        ayq->setGridLineVisible(false);
+    }
+    auto* deq =
+        lineSeries(ownAxis ? QStringLiteral("Dequantized x\u0302 (right axis)")
+                           : QStringLiteral("Dequantized x\u0302"),
+                   "dequantized", seriesPen(st.dequantized(), st.lineWidth), steppedHistogram(hq));
+    attach(chart.get(), deq, ax, ayq);
+
+    const QString ofSlice =
+        slices > 1 ? QStringLiteral(" of %1 %2").arg(sliceWord(p.layout.kind)).arg(in.slice)
+                   : QString();
+    if (integer) {
+        const std::vector<double> grid = quantizationGrid(p, in.slice);
+        const double step = grid.size() > 1 ? grid[1] - grid[0] : 0.0;
+        if (!grid.empty() && static_cast<int64_t>(grid.size()) <= kMaxGridLines) {
+            // Thin translucent lines: dense grids read as texture, sparse ones as single lines.
+            const int alpha = grid.size() > 64 ? 110 : 200;
+            auto* g = lineSeries(QStringLiteral("Quantization grid%1: %2 levels, step %3")
+                                     .arg(ofSlice)
+                                     .arg(grid.size())
+                                     .arg(num(step)),
+                                 "grid", seriesPen(withAlpha(st.grid(), alpha), 1.0),
+                                 verticalLines(grid, 0, yt.hi));
+            attach(chart.get(), g, ax, ay);
+        } else if (!grid.empty()) {
+            auto* top = lineSeries(QString(), "gridBandTop", QPen(Qt::NoPen),
+                                   {QPointF(grid.front(), yt.hi), QPointF(grid.back(), yt.hi)});
+            auto* band = new QAreaSeries(top);
+            top->setParent(band);
+            band->setName(QStringLiteral("Quantization grid%1: %2 levels, step %3 (too dense to "
+                                         "draw, shown as a band)")
+                              .arg(ofSlice)
+                              .arg(grid.size())
+                              .arg(num(step)));
+            band->setObjectName(QStringLiteral("gridBand"));
+            band->setPen(Qt::NoPen);
+            band->setBrush(withAlpha(st.grid(), 45));
+            attach(chart.get(), band, ax, ay);
+        }
+        auto* clip = lineSeries(QStringLiteral("Clipping range%1 [%2, %3]")
+                                    .arg(ofSlice, num(p.rangeMin[ss]), num(p.rangeMax[ss])),
+                                "clip", seriesPen(st.clip(), 2 * st.lineWidth, Qt::DashLine),
+                                verticalLines({p.rangeMin[ss], p.rangeMax[ss]}, 0, yt.hi));
+        attach(chart.get(), clip, ax, ay);
+    }
+    Q_UNUSED(xt);
+    return chart.release();
+}
+
+QChart* buildErrorHistogram(const ChartInput& in, const ChartStyle& st)
+{
+    const Tensor& t = *in.tensor;
+    const QuantResult& r = *in.result;
+    const QuantParams& p = r.params;
+    const Histogram h =
+        errorHistogram(t.data.data(), r.dequantized.data(), t.numel(), in.errorBins);
+
+    std::unique_ptr<QChart> chart(
+        newChart(st, chartKindTitle(ChartKind::ErrorHistogram), subtitleOf(in)));
+    QValueAxis* ax = newAxis(chart.get(), st, Qt::AlignBottom,
+                             QStringLiteral("Error (x \u2212 x\u0302)"), st.text());
+    QValueAxis* ay =
+        newAxis(chart.get(), st, Qt::AlignLeft,
+                QStringLiteral("Count per bin (%1 bins)").arg(in.errorBins), st.text());
+
+    // Without clipping, round-to-nearest keeps |x - x^| <= s/2: mark that bound (per tensor).
+    const bool bound =
+        r.config.isInteger() && p.numSlices() == 1 && p.scale[0] > 0 && std::isfinite(p.scale[0]);
+    MinMax xr{h.lo, h.hi};
+    if (bound) {
+        xr.add(-p.scale[0] / 2);
+        xr.add(p.scale[0] / 2);
+    }
+    applyNiceTicks(ax, xr.lo, xr.hi, xTicks(st));
+    const NiceTicks yt = applyNiceTicks(ay, 0, std::max(1.0, double(maxCount(h))), yTicks(st));
+
+    auto* upper = lineSeries(QString(), "errorOutline", seriesPen(st.error(), st.lineWidth),
+                             steppedHistogram(h));
+    auto* area = new QAreaSeries(upper);
+    upper->setParent(area);
+    area->setName(QStringLiteral("Error x \u2212 x\u0302 (%1 finite values)").arg(h.total()));
+    area->setObjectName(QStringLiteral("error"));
+    area->setPen(seriesPen(st.error(), st.lineWidth));
+    area->setBrush(withAlpha(st.error(), 90));
+    attach(chart.get(), area, ax, ay);
+
+    if (bound) {
+        const double half = p.scale[0] / 2;
+        auto* b = lineSeries(QStringLiteral("\u00b1s/2 = \u00b1%1 (rounding bound)").arg(num(half)),
+                             "roundingBound", seriesPen(st.text(), st.lineWidth, Qt::DashLine),
+                             verticalLines({-half, half}, 0, yt.hi));
+        attach(chart.get(), b, ax, ay);
+    }
+    return chart.release();
+}
+
+QChart* buildChannels(const ChartInput& in, const ChartStyle& st)
+{
+    const QuantResult& r = *in.result;
+    const QuantParams& p = r.params;
+    const int64_t slices = p.numSlices();
+    const bool haveMetrics = static_cast<int64_t>(r.sliceMetrics.size()) == slices;
+    const bool integer = r.config.isInteger();
+
+    // Up to maxPoints/4 slices every slice is a step of width 1; beyond that consecutive
+    // slices are merged into buckets (envelope: min of minima, max of maxima and of scale and
+    // error), so the chart never holds more than about maxPoints points per series.
+    const int64_t maxSteps = std::max<int64_t>(1, in.maxPoints / 4);
+    const int64_t buckets = std::min(slices, maxSteps);
+    struct Bucket {
+        int64_t first, last; // slices [first, last)
+        double dataLo, dataHi, clipLo, clipHi, scale, rmse;
+    };
+    std::vector<Bucket> bs;
+    bs.reserve(static_cast<size_t>(buckets));
+    for (int64_t b = 0; b < buckets; ++b) {
+        Bucket k{b * slices / buckets, (b + 1) * slices / buckets, 0, 0, 0, 0, 0, 0};
+        MinMax data, clip;
+        double scale = 0, rmse = 0;
+        for (int64_t s = k.first; s < k.last; ++s) {
+            const size_t i = static_cast<size_t>(s);
+            data.add(p.dataMin[i]);
+            data.add(p.dataMax[i]);
+            clip.add(p.rangeMin[i]);
+            clip.add(p.rangeMax[i]);
+            if (std::isfinite(p.scale[i]))
+                scale = std::max(scale, p.scale[i]);
+            if (haveMetrics && std::isfinite(r.sliceMetrics[i].rmse))
+                rmse = std::max(rmse, r.sliceMetrics[i].rmse);
+        }
+        k.dataLo = data.valid() ? data.lo : 0;
+        k.dataHi = data.valid() ? data.hi : 0;
+        k.clipLo = clip.valid() ? clip.lo : 0;
+        k.clipHi = clip.valid() ? clip.hi : 0;
+        k.scale = scale;
+        k.rmse = rmse;
+        bs.push_back(k);
+    }
+    auto stepped = [&](auto value) {
+        QList<QPointF> pts;
+        pts.reserve(static_cast<qsizetype>(2 * bs.size()));
+        for (const Bucket& k : bs) {
+            const double v = value(k);
+            pts.append(QPointF(double(k.first) - 0.5, v));
+            pts.append(QPointF(double(k.last) - 0.5, v));
+        }
+        return pts;
+    };
+
+    const QString word = sliceWord(p.layout.kind);
+    const QString Word = word.left(1).toUpper() + word.mid(1);
+    const bool merged = buckets < slices;
+    const QString mergedNote =
+        merged ? QStringLiteral(" (max over ~%1 %2s per step)").arg(slices / buckets).arg(word)
+               : QString();
+
+    std::unique_ptr<QChart> chart(
+        newChart(st, chartKindTitle(ChartKind::Channels),
+                 QStringLiteral("%1 %2%3, ").arg(slices).arg(word).arg(slices == 1 ? "" : "s") +
+                     subtitleOf(in)));
+    QValueAxis* ax = newAxis(chart.get(), st, Qt::AlignBottom, Word, st.text());
+    QValueAxis* ay = newAxis(chart.get(), st, Qt::AlignLeft, QStringLiteral("Value"), st.text());
+    QValueAxis* ar =
+        newAxis(chart.get(), st, Qt::AlignRight, QStringLiteral("Scale s, RMSE"), st.text());
+    ar->setGridLineVisible(false);
+
+    auto* upper = lineSeries(QString(), "dataMax", seriesPen(st.original(), st.lineWidth),
+                             stepped([](const Bucket& k) { return k.dataHi; }));
+    auto* lower = lineSeries(QString(), "dataMin", seriesPen(st.original(), st.lineWidth),
+                             stepped([](const Bucket& k) { return k.dataLo; }));
+    auto* band = new QAreaSeries(upper, lower);
+    upper->setParent(band);
+    lower->setParent(band);
+    band->setName(QStringLiteral("Data range [min, max]") +
+                  (merged ? QStringLiteral(" (envelope)") : QString()));
+    band->setObjectName(QStringLiteral("dataRange"));
+    band->setPen(seriesPen(st.original(), st.lineWidth));
+    band->setBrush(withAlpha(st.original(), 70));
+    attach(chart.get(), band, ax, ay);
+
+    MinMax yr;
+    MinMax rr{0, 0};
+    if (integer) {
+        auto* lo = lineSeries(QStringLiteral("Clipping range"), "clipLow",
+                              seriesPen(st.clip(), 1.5 * st.lineWidth, Qt::DashLine),
+                              stepped([](const Bucket& k) { return k.clipLo; }));
+        auto* hi = lineSeries(QStringLiteral("Clipping range (max)"), "clipHigh",
+                              seriesPen(st.clip(), 1.5 * st.lineWidth, Qt::DashLine),
+                              stepped([](const Bucket& k) { return k.clipHi; }));
+        attach(chart.get(), lo, ax, ay);
+        attach(chart.get(), hi, ax, ay);
+        hideFromLegend(chart.get(), hi);
+        auto* sc = lineSeries(QStringLiteral("Scale s (right axis)") + mergedNote, "scale",
+                              seriesPen(st.dequantized(), st.lineWidth),
+                              stepped([](const Bucket& k) { return k.scale; }));
+        attach(chart.get(), sc, ax, ar);
+        for (const Bucket& k : bs) {
+            yr.add(k.clipLo);
+            yr.add(k.clipHi);
+            rr.add(k.scale);
+        }
+    }
+    if (haveMetrics) {
+        auto* e = lineSeries(QStringLiteral("RMSE (right axis)") + mergedNote, "rmse",
+                             seriesPen(st.error(), st.lineWidth, Qt::DashDotLine),
+                             stepped([](const Bucket& k) { return k.rmse; }));
+        attach(chart.get(), e, ax, ar);
+        for (const Bucket& k : bs)
+            rr.add(k.rmse);
+    }
+    for (const Bucket& k : bs) {
+        yr.add(k.dataLo);
+        yr.add(k.dataHi);
+    }
+    if (!yr.valid())
+        yr = MinMax{0, 1};
+    applyNiceTicks(ax, -0.5, double(slices) - 0.5, xTicks(st), true, true);
+    applyNiceTicks(ay, yr.lo, yr.hi, yTicks(st));
+    applyNiceTicks(ar, 0, rr.hi > 0 ? rr.hi : 1, yTicks(st));
+    return chart.release();
+}
+
+} // namespace
+
+QString chartKindName(ChartKind kind)
+{
+    switch (kind) {
+    case ChartKind::Values:
+        return QStringLiteral("values");
+    case ChartKind::Codes:
+        return QStringLiteral("codes");
+    case ChartKind::Histogram:
+        return QStringLiteral("histogram");
+    case ChartKind::ErrorHistogram:
+        return QStringLiteral("error-histogram");
+    case ChartKind::Channels:
+        return QStringLiteral("channels");
+    }
+    return QString();
+}
+
+QString chartKindTitle(ChartKind kind)
+{
+    switch (kind) {
+    case ChartKind::Values:
+        return QStringLiteral("Values by index");
+    case ChartKind::Codes:
+        return QStringLiteral("Integer codes by index");
+    case ChartKind::Histogram:
+        return QStringLiteral("Histogram of values");
+    case ChartKind::ErrorHistogram:
+        return QStringLiteral("Histogram of the error");
+    case ChartKind::Channels:
+        return QStringLiteral("Range, scale and error per slice");
+    }
+    return QString();
+}
+
+QList<ChartKind> allChartKinds()
+{
+    return {ChartKind::Values, ChartKind::Codes, ChartKind::Histogram, ChartKind::ErrorHistogram,
+            ChartKind::Channels};
+}
+
+ChartKind chartKindFromName(const QString& name)
+{
+    QStringList names;
+    for (ChartKind k : allChartKinds()) {
+        if (chartKindName(k) == name.trimmed().toLower())
+            return k;
+        names << chartKindName(k);
+    }
+    fail(QStringLiteral("unknown chart '%1'; valid charts: %2").arg(name, names.join(", ")));
+}
+
+QChart* buildChart(ChartKind kind, const ChartInput& input, const ChartStyle& style)
+{
+    checkInput(input);
+    if (!(style.fontScale > 0.2 && style.fontScale < 10) ||
+        !(style.lineWidth > 0 && style.lineWidth < 50))
+        fail(QStringLiteral("chart style out of range: font scale %1, line width %2")
+                 .arg(style.fontScale)
+                 .arg(style.lineWidth));
+    switch (kind) {
+    case ChartKind::Values:
+        return buildValues(input, style);
+    case ChartKind::Codes:
+        return buildCodes(input, style);
+    case ChartKind::Histogram:
+        return buildHistogram(input, style);
+    case ChartKind::ErrorHistogram:
+        return buildErrorHistogram(input, style);
+    case ChartKind::Channels:
+        return buildChannels(input, style);
+    }
+    fail(QStringLiteral("unknown chart kind %1").arg(static_cast<int>(kind)));
+}
+
+} // namespace qs::ui
