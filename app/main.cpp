@@ -1,11 +1,48 @@
 // quantscope: the QuantScope desktop application.
+//   quantscope [FILE | SESSION.qscope]
+//   quantscope --screenshot OUT.png [--session FILE.qscope | FILE] [quantization options]
+//              [--tab values|codes|histogram|error-histogram|channels] [--size 1400x900]
+//   quantscope --benchmark-ui [--elements N]
+// Without a file the window starts on a generated example tensor.
+#include "ui/app_options.h"
+#include "ui/main_window.h"
+#include "ui/ui_benchmark.h"
+
 #include <QApplication>
-#include <QMainWindow>
+#include <QTextStream>
+
+#include <cstdio>
 
 int main(int argc, char** argv)
 {
+    // Headless modes need no display: pick the offscreen platform before QApplication exists.
+    const bool headless = qs::ui::wantsHeadless(argc, argv);
+    if (headless && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
-    QMainWindow window;
+    QApplication::setApplicationName(QStringLiteral("QuantScope"));
+    QApplication::setOrganizationName(QStringLiteral("QuantScope"));
+    QApplication::setApplicationVersion(QStringLiteral(QS_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/quantscope.svg")));
+    QApplication::setDesktopFileName(QStringLiteral("quantscope"));
+
+    qs::ui::AppOptions options;
+    QString error;
+    if (!qs::ui::parseAppOptions(QApplication::arguments(), options, &error)) {
+        QTextStream(stderr) << "quantscope: " << error << "\n\n" << qs::ui::appUsage();
+        return 2;
+    }
+    if (options.help) {
+        QTextStream(stdout) << qs::ui::appUsage();
+        return 0;
+    }
+    if (options.benchmark)
+        return qs::ui::runUiBenchmark(options.benchmarkElements);
+    if (!options.screenshot.isEmpty())
+        return qs::ui::runScreenshot(options);
+
+    qs::ui::MainWindow window;
+    qs::ui::applyStartOptions(window, options);
     window.show();
     return app.exec();
 }

@@ -1,0 +1,180 @@
+// MainWindow: wires the source panel, the quantization panel, the charts (one tab per chart
+// kind, built by qs::ui::buildChart), the numbers panel and the slice table to the background
+// JobRunner. The window itself holds no math: it turns control changes into jobs (coalesced by
+// a short single-shot timer), shows only the newest job's result, and rebuilds the visible
+// chart from it. Charts of hidden tabs are rebuilt when their tab is shown.
+//
+// The public API below is what the menus use and what tests and `quantscope --screenshot`
+// drive; errors are reported through errorShown()/lastError() (message boxes are optional
+// and never block).
+#pragma once
+
+#include "core/generators.h"
+#include "core/quantize.h"
+#include "core/tensor_file.h"
+#include "ui/chart_export.h"
+#include "ui/charts.h"
+#include "ui/job_runner.h"
+#include "ui/session.h"
+
+#include <QElapsedTimer>
+#include <QMainWindow>
+#include <QTimer>
+
+#include <array>
+#include <memory>
+
+class QChartView;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QSpinBox;
+class QTabWidget;
+class QToolButton;
+
+namespace qs::ui {
+
+class NumbersPanel;
+class QuantPanel;
+class SliceTable;
+class SourcePanel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    struct Options {
+        bool useSettings = true;  // read/write QSettings (geometry, last session, recent files)
+        bool messageBoxes = true; // show errors in (non-blocking) message boxes too
+        bool startExample = true; // start on the built-in example tensor
+    };
+    explicit MainWindow(QWidget* parent = nullptr);
+    explicit MainWindow(const Options& options, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Sources (asynchronous: the result arrives with resultReady() or errorShown()).
+    void generate(const GeneratorOptions& options);
+    void openFile(const QString& path, const QString& member = {});
+    void setTensor(Tensor tensor);
+
+    QuantConfig config() const;
+    void setConfig(const QuantConfig& config);
+    ChartKind currentChart() const;
+    void setCurrentChart(ChartKind kind);
+    void setErrorBins(int bins);
+    int errorBins() const;
+
+    Session session() const;
+    void applySession(const Session& session);
+    bool saveSession(const QString& path);
+    bool openSession(const QString& path);
+
+    // Exports (synchronous, on the current result). false + errorShown on failure.
+    bool exportChart(ChartKind kind, const QString& path, const ExportOptions& options);
+    // path ending in .pdf: one multi-page PDF; .png / .svg: one file per chart next to path,
+    // named <base>-<kind>.<suffix>.
+    bool exportAllCharts(const QString& path, const ExportOptions& options);
+    bool exportCodes(const QString& path);       // .npy, smallest integer dtype
+    bool exportDequantized(const QString& path); // .npy float32
+    bool exportCsv(const QString& path);         // index, original, code, dequantized, error
+    bool exportReport(const QString& path);      // JSON report (same as the CLI)
+    void copyChartToClipboard();
+
+    // State for tests and tools.
+    std::shared_ptr<const Tensor> tensor() const { return m_tensor; }
+    std::shared_ptr<const QuantResult> result() const { return m_result; }
+    QChart* chart(ChartKind kind); // the chart shown in that tab (built now if out of date)
+    QString lastError() const { return m_lastError; }
+    bool isBusy() const;
+    // True when no job is pending or running and the shown result matches the controls.
+    bool isIdle() const;
+    NumbersPanel* numbersPanel() const { return m_numbers; }
+    QuantPanel* quantPanel() const { return m_quant; }
+    SourcePanel* sourcePanel() const { return m_source; }
+    SliceTable* sliceTable() const { return m_sliceTable; }
+    QTabWidget* chartTabs() const { return m_tabs; }
+    // Milliseconds from the first control change of a burst to the visible chart refreshed.
+    double lastLatencyMs() const { return m_lastLatencyMs; }
+
+signals:
+    void resultReady(); // numbers and the visible chart show a new result
+    void errorShown(const QString& message);
+    void busyChanged(bool busy);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    struct ChartPage {
+        ChartKind kind;
+        QChartView* view = nullptr;
+        QChart* chart = nullptr;
+        // Data the chart was built from (charts may keep pointers for hover text).
+        std::shared_ptr<const Tensor> tensor;
+        std::shared_ptr<const QuantResult> result;
+        bool dirty = true;
+    };
+
+    void buildUi();
+    void buildMenus();
+    void scheduleJob();
+    void startJob();
+    void onJobFinished(JobOutputPtr output);
+    void refreshChart(ChartPage& page);
+    void refreshVisibleChart();
+    void markChartsDirty();
+    void showError(const QString& message, bool dialog);
+    void setStatus(const QString& text);
+    void addRecentFile(const QString& path);
+    void rebuildRecentMenu();
+    void watchZoom(ChartPage& page);
+    ChartPage& page(ChartKind kind);
+    ChartInput chartInput(ChartKind kind) const;
+    QString defaultDir() const;
+
+    // Interactive actions (dialogs).
+    void onOpenFile();
+    void onOpenSession();
+    void onSaveSession();
+    void onExportChart();
+    void onExportAll();
+    void onExportData(int which);
+    void onHelp();
+    void onAbout();
+
+    Options m_options;
+    SourcePanel* m_source = nullptr;
+    QuantPanel* m_quant = nullptr;
+    NumbersPanel* m_numbers = nullptr;
+    SliceTable* m_sliceTable = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    QSpinBox* m_errorBins = nullptr;
+    QLabel* m_statusText = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QToolButton* m_cancel = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    std::array<ChartPage, 5> m_pages;
+
+    JobRunner* m_jobs = nullptr;
+    QTimer m_debounce;
+    QTimer m_zoomTimer;
+    QElapsedTimer m_changeClock; // since the first change of the current burst
+    bool m_changePending = false;
+    double m_lastLatencyMs = 0;
+
+    // Source of the next job (set by generate/openFile/setTensor, cleared when it arrives).
+    JobRunner::TensorMaker m_pendingMaker;
+    SourceSpec m_pendingSource;
+    std::shared_ptr<std::vector<TensorInfo>> m_pendingMembers;
+    std::shared_ptr<std::vector<std::string>> m_pendingWarnings;
+
+    std::shared_ptr<const Tensor> m_tensor;
+    std::shared_ptr<const QuantResult> m_result;
+    SourceSpec m_sourceSpec;
+    QString m_lastError;
+    int64_t m_viewBegin = 0, m_viewEnd = -1; // zoom window of the index charts
+};
+
+} // namespace qs::ui
