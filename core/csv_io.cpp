@@ -182,7 +182,11 @@ Tensor parseCsv(const char* text, size_t size, const std::string& where, const s
             values.push_back(doubleToFloat(v, stats));
             ++col;
         });
-        if (info.rows == 0 && !info.hasHeader) {
+        if (info.rows == 0 && info.hasHeader && col != info.cols) {
+            throw Error(where + ": line " + std::to_string(lineNo) + " has " + std::to_string(col) +
+                        " values but the header (line " + std::to_string(firstDataLine) + ") has " +
+                        std::to_string(info.cols));
+        } else if (info.rows == 0) {
             info.cols = col;
             firstDataLine = lineNo;
         } else if (col != info.cols) {
