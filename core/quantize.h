@@ -32,6 +32,8 @@ struct QuantParams {
     std::vector<double> rangeMax;   //   (after widening to include zero), = s*(qmin-z), s*(qmax-z)
     std::vector<double> dataMin;    // per slice: min / max of the finite values
     std::vector<double> dataMax;
+    Scheme scheme = Scheme::Asymmetric; // how codes decode (fp16/bf16 codes are bit patterns)
+    bool float32Params = false;         // dequantize in float32 as s * (q - z)
     int64_t numSlices() const { return static_cast<int64_t>(scale.size()); }
 };
 
@@ -76,6 +78,18 @@ struct QuantResult {
 // qs::Cancelled if `cancel` fires.
 QuantResult quantize(const Tensor& t, const QuantConfig& config,
                      const CancelToken* cancel = nullptr);
+
+// Same as quantize(), writing into `out` and reusing its codes / dequantized buffers when they
+// already have the right size (no reallocation: repeated calls on big tensors stay fast).
+void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& out,
+                  const CancelToken* cancel = nullptr);
+
+// Quantizes `t` with given parameters (no range estimation): codes, dequantized values and
+// metrics as quantize() computes them with `config`'s rounding options. The layout of `params`
+// must match t (same numel, one scale and zero point per slice); throws qs::Error otherwise.
+// quantizeWithParams(dequantized, result.params, config) reproduces result.codes.
+QuantResult quantizeWithParams(const Tensor& t, const QuantParams& params,
+                               const QuantConfig& config, const CancelToken* cancel = nullptr);
 
 // Dequantized value of code q in slice s.
 double dequantizeCode(const QuantParams& p, int64_t slice, int64_t q);

@@ -1,0 +1,958 @@
+// Quantization engine: per-slice ranges and parameters, then one fused pass that writes codes
+// and dequantized values and accumulates every metric (errors, clipping, code usage).
+//
+// Precision: ranges, scales and zero points in double (float32 with config.float32Params);
+// v = x / s + z in double (float32 with float32Params, as TensorFlow and PyTorch compute it);
+// errors and sums in double. The dequantized values are stored as float32 and the errors are
+// measured against the stored float32 values.
+//
+// Determinism: per-tensor work is cut into fixed blocks of kBlock elements whose partial sums
+// are combined in block order; per-slice work is done by one thread per slice and combined in
+// slice order. The results do not depend on the number of threads. Stochastic rounding draws
+// u from a counter-based hash of (seed, flat index).
+#include "core/quantize.h"
+
+#include "core/float16.h"
+#include "core/range.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <exception>
+#include <limits>
+#include <sstream>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#if defined(__GNUC__)
+#define QS_ALWAYS_INLINE __attribute__((always_inline))
+#define QS_RESTRICT __restrict__
+#else
+#define QS_ALWAYS_INLINE
+#define QS_RESTRICT
+#endif
+
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+#define QS_X86_DISPATCH 1
+#else
+#define QS_X86_DISPATCH 0
+#endif
+
+namespace qs {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double msSince(Clock::time_point t0)
+{
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+int threadCount()
+{
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
+int threadId()
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
+constexpr int64_t kBlock = int64_t(1) << 16; // per-tensor work unit (fixed: determinism)
+// Zero points beyond this magnitude (a range far narrower than its distance from zero, with
+// includeZero off) are rejected: v = x/s + z would lose all precision.
+constexpr double kMaxZeroPoint = 1073741824.0; // 2^30: v stays inside int32
+constexpr int64_t kChunk = 1024;               // elements per vectorised inner loop
+
+// Partial sums of one block or slice.
+struct Acc {
+    int64_t count = 0, nonfinite = 0, clipLow = 0, clipHigh = 0;
+    double errSq = 0, errAbs = 0, errMax = 0, signal = 0;
+
+    void add(const Acc& o)
+    {
+        count += o.count;
+        nonfinite += o.nonfinite;
+        clipLow += o.clipLow;
+        clipHigh += o.clipHigh;
+        errSq += o.errSq;
+        errAbs += o.errAbs;
+        errMax = std::max(errMax, o.errMax);
+        signal += o.signal;
+    }
+};
+
+// Everything the hot loop needs about one slice.
+struct SliceQ {
+    double s = 1, inv = 1, z = 0;
+    float sf = 1, invf = 1, zf = 0;
+    double lo1 = 0, hi1 = 0; // clamp bounds of the value that is rounded (one code beyond)
+    double qmin = 0, qmax = 0;
+    int32_t nanCode = 0;
+};
+
+struct RunCtx {
+    const float* x;
+    int32_t* codes;
+    float* deq;
+    uint64_t seed;
+    uint8_t* mark; // code-usage flags, indexed by code - qmin
+    int64_t qmin;
+};
+
+// splitmix64 finaliser: a counter-based generator, u depends only on (seed, index).
+inline uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+inline double uniformAt(uint64_t seed, int64_t i)
+{
+    const uint64_t h =
+        mix64(mix64(seed + 0x9E3779B97F4A7C15ull) ^ (uint64_t(i) * 0xD1B54A32D192ED03ull));
+    return double(h >> 11) * 0x1.0p-53;
+}
+
+// Rounds v, already clamped so |v| < 2^31: the integer casts below are exact and defined.
+template <Rounding R> inline double roundClamped(double v, double u)
+{
+    if constexpr (R == Rounding::HalfEven) {
+        // Adding 1.5 * 2^52 leaves no fraction bits; the FPU's default round-to-nearest-even
+        // does the rounding (1.5 * 2^52 is even, so the parity of the result is kept).
+        return (v + 0x1.8p52) - 0x1.8p52;
+    } else if constexpr (R == Rounding::Truncate) {
+        return double(int32_t(v));
+    } else if constexpr (R == Rounding::Floor) {
+        const double t = double(int32_t(v));
+        return t > v ? t - 1.0 : t;
+    } else if constexpr (R == Rounding::HalfAway) {
+        const double t = double(int32_t(v));
+        const double d = v - t; // exact
+        return d >= 0.5 ? t + 1.0 : (d <= -0.5 ? t - 1.0 : t);
+    } else if constexpr (R == Rounding::HalfUp) {
+        const double t = double(int32_t(v));
+        const double f = t > v ? t - 1.0 : t;
+        return v - f >= 0.5 ? f + 1.0 : f;
+    } else { // Stochastic: floor(v) + (u < frac(v))
+        const double t = double(int32_t(v));
+        const double f = t > v ? t - 1.0 : t;
+        return u < v - f ? f + 1.0 : f;
+    }
+}
+
+// The fused loop over one run of a slice: quantize, clamp, dequantize, measure, mark codes.
+// Clamping v to [lo1, hi1] (one code beyond the range) before rounding gives the same codes as
+// rounding first, because every rule is monotone and keeps integers; it also keeps the casts
+// defined. An element counts as clipped when its rounded code lay outside [qmin, qmax].
+// The first loop of each chunk has no branches (non-finite values are handled by selects) so
+// that it vectorises; `omp simd` lets the sums use one accumulator per lane, a fixed order for
+// a given build. Code usage is marked in a second, scalar loop.
+template <Rounding R, bool Before, bool F32, bool MulInv>
+QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_t off, int64_t cnt,
+                                        int64_t stride, Acc& a)
+{
+    const float* QS_RESTRICT x = c.x;
+    int32_t* QS_RESTRICT codes = c.codes;
+    float* QS_RESTRICT deq = c.deq;
+    uint8_t* QS_RESTRICT mark = c.mark - c.qmin;
+    const double s = p.s, inv = p.inv, z = p.z, lo1 = p.lo1, hi1 = p.hi1;
+    const double qmin = p.qmin, qmax = p.qmax;
+    const float sf = p.sf, invf = p.invf, zf = p.zf;
+    const int32_t nanCode = p.nanCode, qminI = int32_t(p.qmin), qmaxI = int32_t(p.qmax);
+    const uint64_t seed = c.seed;
+    const float big = std::numeric_limits<float>::max();
+    for (int64_t c0 = 0; c0 < cnt; c0 += kChunk) {
+        const int64_t m = std::min(kChunk, cnt - c0);
+        const int64_t base = off + c0 * stride;
+        int64_t count = 0, clipLow = 0, clipHigh = 0;
+        double errSq = 0, errAbs = 0, errMax = 0, signal = 0;
+#pragma omp simd reduction(+ : count, clipLow, clipHigh, errSq, errAbs, signal) \
+    reduction(max : errMax)
+        for (int64_t k = 0; k < m; ++k) {
+            const int64_t i = base + k * stride;
+            const float xv = x[i];
+            const bool fin = std::fabs(xv) <= big; // false for NaN and +-inf
+            double v;
+            if constexpr (F32) {
+                float t = MulInv ? xv * invf : xv / sf;
+                if constexpr (!Before)
+                    t += zf;
+                v = t;
+            } else {
+                double t = MulInv ? double(xv) * inv : double(xv) / s;
+                if constexpr (!Before)
+                    t += z;
+                v = t;
+            }
+            v = v > lo1 ? v : lo1; // NaN -> lo1: no undefined cast below
+            v = v < hi1 ? v : hi1;
+            double r = roundClamped<R>(v, R == Rounding::Stochastic ? uniformAt(seed, i) : 0.5);
+            if constexpr (Before)
+                r += z;
+            const bool low = r<qmin, high = r> qmax;
+            r = low ? qmin : (high ? qmax : r);
+            const int32_t q = int32_t(r);
+            float dq;
+            if constexpr (F32)
+                dq = sf * (float(q) - zf);
+            else
+                dq = float(s * (r - z));
+            const int32_t special = xv != xv ? nanCode : (xv > 0 ? qmaxI : qminI);
+            codes[i] = fin ? q : special;
+            deq[i] = fin ? dq : xv;
+            const double xd = fin ? double(xv) : 0.0;
+            const double e = fin ? xd - double(dq) : 0.0;
+            const double ae = std::fabs(e);
+            count += fin;
+            clipLow += fin && low;
+            clipHigh += fin && high;
+            errSq += e * e;
+            errAbs += ae;
+            errMax = ae > errMax ? ae : errMax;
+            signal += xd * xd;
+        }
+        if (count == m) {
+            for (int64_t k = 0; k < m; ++k)
+                mark[codes[base + k * stride]] = 1;
+        } else {
+            for (int64_t k = 0; k < m; ++k)
+                if (std::isfinite(x[base + k * stride]))
+                    mark[codes[base + k * stride]] = 1;
+        }
+        a.count += count;
+        a.nonfinite += m - count;
+        a.clipLow += clipLow;
+        a.clipHigh += clipHigh;
+        a.errSq += errSq;
+        a.errAbs += errAbs;
+        a.errMax = std::max(a.errMax, errMax);
+        a.signal += signal;
+    }
+}
+
+template <Rounding R, bool Before, bool F32, bool MulInv>
+void runKernel(const RunCtx& c, const SliceQ& p, int64_t off, int64_t cnt, int64_t stride, Acc& a)
+{
+    kernelBody<R, Before, F32, MulInv>(c, p, off, cnt, stride, a);
+}
+
+#if QS_X86_DISPATCH
+// The same loop compiled for AVX2 (4 doubles per instruction instead of 2), chosen at run time.
+// Element results are identical (IEEE operations, no FMA contraction); only the lane order of
+// the sums differs from the baseline build.
+template <Rounding R, bool Before, bool F32, bool MulInv>
+__attribute__((target("avx2"))) void runKernelAvx2(const RunCtx& c, const SliceQ& p, int64_t off,
+                                                   int64_t cnt, int64_t stride, Acc& a)
+{
+    kernelBody<R, Before, F32, MulInv>(c, p, off, cnt, stride, a);
+}
+#endif
+
+using KernelFn = void (*)(const RunCtx&, const SliceQ&, int64_t, int64_t, int64_t, Acc&);
+
+template <Rounding R, bool Before, bool F32, bool MulInv> KernelFn kernelFor()
+{
+#if QS_X86_DISPATCH
+    if (__builtin_cpu_supports("avx2"))
+        return &runKernelAvx2<R, Before, F32, MulInv>;
+#endif
+    return &runKernel<R, Before, F32, MulInv>;
+}
+
+template <Rounding R> KernelFn pickKernel(bool before, bool f32, bool mul)
+{
+    if (before) {
+        if (f32)
+            return mul ? kernelFor<R, true, true, true>() : kernelFor<R, true, true, false>();
+        return mul ? kernelFor<R, true, false, true>() : kernelFor<R, true, false, false>();
+    }
+    if (f32)
+        return mul ? kernelFor<R, false, true, true>() : kernelFor<R, false, true, false>();
+    return mul ? kernelFor<R, false, false, true>() : kernelFor<R, false, false, false>();
+}
+
+KernelFn pickKernel(const QuantConfig& c)
+{
+    const bool before = c.roundingOrder == RoundingOrder::BeforeZeroPoint;
+    switch (c.rounding) {
+    case Rounding::HalfEven:
+        return pickKernel<Rounding::HalfEven>(before, c.float32Params, c.multiplyByInverse);
+    case Rounding::HalfAway:
+        return pickKernel<Rounding::HalfAway>(before, c.float32Params, c.multiplyByInverse);
+    case Rounding::HalfUp:
+        return pickKernel<Rounding::HalfUp>(before, c.float32Params, c.multiplyByInverse);
+    case Rounding::Floor:
+        return pickKernel<Rounding::Floor>(before, c.float32Params, c.multiplyByInverse);
+    case Rounding::Truncate:
+        return pickKernel<Rounding::Truncate>(before, c.float32Params, c.multiplyByInverse);
+    case Rounding::Stochastic:
+        return pickKernel<Rounding::Stochastic>(before, c.float32Params, c.multiplyByInverse);
+    }
+    throw Error("unknown rounding mode");
+}
+
+SliceQ makeSliceQ(double s, int64_t z, const QuantConfig& config, int64_t qmin, int64_t qmax)
+{
+    SliceQ p;
+    p.s = s;
+    p.z = double(z);
+    p.sf = float(s);
+    p.zf = float(z);
+    p.invf = 1.0f / p.sf;
+    p.inv = config.float32Params ? double(p.invf) : 1.0 / s;
+    p.qmin = double(qmin);
+    p.qmax = double(qmax);
+    if (config.roundingOrder == RoundingOrder::BeforeZeroPoint) {
+        p.lo1 = double(qmin) - p.z - 1.0;
+        p.hi1 = double(qmax) - p.z + 1.0;
+    } else {
+        p.lo1 = double(qmin) - 1.0;
+        p.hi1 = double(qmax) + 1.0;
+    }
+    p.nanCode = int32_t(std::clamp<int64_t>(z, qmin, qmax));
+    return p;
+}
+
+// Checks that a scale / zero point pair can be used by the hot loop without overflow.
+void checkParams(double s, int64_t z, const QuantConfig& config, int64_t slice)
+{
+    const std::string where = " (slice " + std::to_string(slice) + ")";
+    if (!(std::isfinite(s) && s > 0))
+        throw Error("quantization scale must be finite and positive, got " + std::to_string(s) +
+                    where);
+    if (config.float32Params) {
+        const float sf = float(s);
+        if (!(sf > 0 && std::isfinite(sf) && std::isfinite(1.0f / sf)))
+            throw Error("scale " + std::to_string(s) + " is not representable in float32" + where +
+                        ": turn off float32 parameters");
+    }
+    if (std::fabs(double(z)) > kMaxZeroPoint)
+        throw Error("zero point " + std::to_string(z) + " is too large (|z| > 2^30)" + where +
+                    ": the range is too narrow for its distance from zero; turn on "
+                    "'range includes zero'");
+}
+
+// Scale and zero point of a slice from its clipping range [lo, hi] (already widened).
+void sliceParams(double lo, double hi, const QuantConfig& config, int64_t qmin, int64_t qmax,
+                 int64_t slice, double& s, int64_t& z)
+{
+    if (config.scheme == Scheme::Symmetric) {
+        const double amax = std::max(std::fabs(lo), std::fabs(hi));
+        z = 0;
+        if (amax == 0) { // all zeros: any scale reconstructs them exactly
+            s = 1;
+            return;
+        }
+        const double denom = config.symmetricScale == SymmetricScale::MaxCode
+                                 ? double((int64_t(1) << (config.bits - 1)) - 1)
+                                 : double(qmax - qmin) / 2.0;
+        s = config.float32Params ? double(float(amax) / float(denom)) : amax / denom;
+        return;
+    }
+    if (hi == lo) {
+        // Constant slice: scale |c| puts c exactly on code qmin (z = qmin - sign(c)); an
+        // all-zero slice gets scale 1 and z = qmin. No division by zero, exact reconstruction.
+        s = lo == 0 ? 1.0 : std::fabs(lo);
+        z = qmin - (lo > 0 ? 1 : (lo < 0 ? -1 : 0));
+        return;
+    }
+    double zr;
+    if (config.float32Params) {
+        const float sf = (float(hi) - float(lo)) / float(qmax - qmin);
+        s = sf;
+        zr = (sf > 0 && std::isfinite(sf)) ? double(float(lo) / sf) : 0.0;
+    } else {
+        s = (hi - lo) / double(qmax - qmin);
+        zr = lo / s;
+    }
+    if (!std::isfinite(s) || !(s > 0))
+        throw Error("the range [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                    "] gives no usable scale (slice " + std::to_string(slice) +
+                    (config.float32Params ? "): turn off float32 parameters" : ")"));
+    const Rounding zr_rule = config.zeroPointRounding == Rounding::Stochastic
+                                 ? Rounding::HalfEven
+                                 : config.zeroPointRounding;
+    const double zq = double(qmin) - roundBy(zr_rule, zr);
+    if (!(std::fabs(zq) <= kMaxZeroPoint))
+        throw Error("zero point " + std::to_string(zq) + " is too large (|z| > 2^30) (slice " +
+                    std::to_string(slice) +
+                    "): the range is too narrow for its distance from zero; turn on 'range "
+                    "includes zero'");
+    z = int64_t(zq);
+    if (config.includeZero) // rounding noise only: the widened range holds 0
+        z = std::clamp(z, qmin, qmax);
+}
+
+Metrics finalize(const Acc& a, int64_t numel, int bits, int64_t slices, bool asymmetric,
+                 int64_t levelsUsed, int64_t levelsTotal)
+{
+    Metrics m;
+    m.count = a.count;
+    m.nonfinite = a.nonfinite;
+    m.signalPower = a.signal;
+    m.errorPower = a.errSq;
+    if (a.count > 0) {
+        m.mse = a.errSq / double(a.count);
+        m.mae = a.errAbs / double(a.count);
+        m.clippedLow = double(a.clipLow) / double(a.count);
+        m.clippedHigh = double(a.clipHigh) / double(a.count);
+    }
+    m.rmse = std::sqrt(m.mse);
+    m.maxAbsError = a.errMax;
+    // SQNR = 10 log10(sum x^2 / sum e^2). A zero error gives +inf, also for an all-zero signal
+    // (a perfect reconstruction); a zero signal with a nonzero error gives -inf.
+    if (a.errSq == 0)
+        m.sqnrDb = std::numeric_limits<double>::infinity();
+    else
+        m.sqnrDb = 10.0 * std::log10(a.signal / a.errSq);
+    m.clippedLowCount = a.clipLow;
+    m.clippedHighCount = a.clipHigh;
+    m.levelsUsed = levelsUsed;
+    m.levelsTotal = levelsTotal;
+    m.originalBytes = 4 * numel;
+    m.quantizedBits =
+        double(numel) * bits + double(slices) * (32.0 + (asymmetric ? double(bits) : 0.0));
+    m.quantizedBytes = int64_t(std::ceil(m.quantizedBits / 8.0));
+    m.bitsPerElement = numel > 0 ? m.quantizedBits / double(numel) : 0.0;
+    return m;
+}
+
+// Runs `body(i)` for i in [0, n) over the OpenMP threads with a static schedule, checking the
+// cancel token between items and carrying the first exception out of the parallel region.
+template <class F> void parallelFor(int64_t n, const CancelToken* cancel, F&& body)
+{
+    std::atomic<bool> stop{false};
+    std::exception_ptr error;
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < n; ++i) {
+        if (stop.load(std::memory_order_relaxed))
+            continue;
+        if (cancel && cancel->isCancelled()) {
+            stop.store(true);
+            continue;
+        }
+        try {
+            body(i);
+        } catch (...) {
+#pragma omp critical(qs_quantize_error)
+            if (!error)
+                error = std::current_exception();
+            stop.store(true);
+        }
+    }
+    if (error)
+        std::rethrow_exception(error);
+    throwIfCancelled(cancel);
+}
+
+struct MinMax {
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -std::numeric_limits<double>::infinity();
+    int64_t finite = 0;
+};
+
+inline void minMaxRun(const float* x, int64_t off, int64_t cnt, int64_t stride, MinMax& m)
+{
+    float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+    int64_t finite = 0;
+    for (int64_t k = 0; k < cnt; ++k) {
+        const float v = x[off + k * stride];
+        if (std::isfinite(v)) {
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+            ++finite;
+        }
+    }
+    m.lo = std::min(m.lo, double(lo));
+    m.hi = std::max(m.hi, double(hi));
+    m.finite += finite;
+}
+
+// Range of one slice as config's method picks it, from its min/max and (for the other
+// methods) its values. MinMax is the same as estimateRange's, without a second pass.
+Range methodRange(const MinMax& mm, const float* values, int64_t n, const QuantConfig& config)
+{
+    if (config.range != RangeMethod::MinMax)
+        return estimateRange(values, n, config);
+    if (config.scheme == Scheme::Symmetric) {
+        const double a = std::max(std::fabs(mm.lo), std::fabs(mm.hi));
+        return {-a, a};
+    }
+    return {mm.lo, mm.hi};
+}
+
+void fillParams(QuantParams& p, const std::vector<MinMax>& mm, const std::vector<Range>& ranges,
+                const QuantConfig& config)
+{
+    const int64_t ns = int64_t(mm.size());
+    p.scale.assign(ns, 1.0);
+    p.zeroPoint.assign(ns, 0);
+    p.rangeMin.assign(ns, 0.0);
+    p.rangeMax.assign(ns, 0.0);
+    p.dataMin.assign(ns, 0.0);
+    p.dataMax.assign(ns, 0.0);
+    for (int64_t s = 0; s < ns; ++s) {
+        double lo = 0, hi = 0;
+        if (mm[s].finite > 0) {
+            p.dataMin[s] = mm[s].lo;
+            p.dataMax[s] = mm[s].hi;
+            lo = ranges[s].lo;
+            hi = ranges[s].hi;
+        }
+        if (config.scheme == Scheme::Asymmetric && config.includeZero) {
+            lo = std::min(lo, 0.0);
+            hi = std::max(hi, 0.0);
+        }
+        double sc;
+        int64_t z;
+        sliceParams(lo, hi, config, p.qmin, p.qmax, s, sc, z);
+        checkParams(sc, z, config, s);
+        p.scale[s] = sc;
+        p.zeroPoint[s] = z;
+        p.rangeMin[s] = sc * double(p.qmin - z);
+        p.rangeMax[s] = sc * double(p.qmax - z);
+    }
+}
+
+std::string percentText(double fraction)
+{
+    std::ostringstream os;
+    os.precision(3);
+    os << fraction * 100.0 << "%";
+    return os.str();
+}
+
+void addWarnings(QuantResult& r, int64_t constantSlices, int64_t emptySlices)
+{
+    const Metrics& m = r.metrics;
+    if (m.nonfinite > 0)
+        r.warnings.push_back(std::to_string(m.nonfinite) +
+                             " non-finite values (NaN/Inf) were excluded from the range and the "
+                             "metrics; NaN maps to the zero point, +Inf to qmax, -Inf to qmin");
+    if (constantSlices > 0) {
+        r.constant = true;
+        if (r.params.numSlices() == 1)
+            r.warnings.push_back("constant tensor: every finite value is the same");
+        else
+            r.warnings.push_back(std::to_string(constantSlices) + " of " +
+                                 std::to_string(r.params.numSlices()) +
+                                 " slices are constant (max == min)");
+    }
+    if (emptySlices > 0)
+        r.warnings.push_back(std::to_string(emptySlices) +
+                             (r.params.numSlices() == 1 ? " tensor has" : " slices have") +
+                             " no finite value; they were quantized as zeros");
+    const double clipped = m.clippedLow + m.clippedHigh;
+    if (clipped > 0.01)
+        r.warnings.push_back("heavy clipping: " + percentText(clipped) +
+                             " of the values lie outside the clipping range (" +
+                             percentText(m.clippedLow) + " below, " + percentText(m.clippedHigh) +
+                             " above)");
+    if (r.floatCounts.overflow > 0)
+        r.warnings.push_back(std::to_string(r.floatCounts.overflow) +
+                             " values overflowed to +-inf");
+    if (r.floatCounts.flushedToZero > 0)
+        r.warnings.push_back(std::to_string(r.floatCounts.flushedToZero) +
+                             " nonzero values flushed to zero");
+}
+
+// The fused pass for integer schemes. params must be complete; codes / dequantized sized.
+void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
+                const CancelToken* cancel)
+{
+    const QuantParams& p = r.params;
+    const SliceLayout& layout = p.layout;
+    const int64_t n = t.numel();
+    const int64_t ns = p.numSlices();
+    const int64_t levels = p.qmax - p.qmin + 1;
+    const int nt = threadCount();
+    const KernelFn kernel = pickKernel(config);
+    const bool asym = config.scheme == Scheme::Asymmetric;
+    const int64_t levelsTotal = int64_t(1) << config.bits;
+
+    std::vector<SliceQ> q(ns);
+    for (int64_t s = 0; s < ns; ++s) {
+        checkParams(p.scale[s], p.zeroPoint[s], config, s);
+        q[s] = makeSliceQ(p.scale[s], p.zeroPoint[s], config, p.qmin, p.qmax);
+    }
+
+    // used: per thread, the codes seen anywhere; mark: per thread, the codes of the current slice.
+    std::vector<uint8_t> used(size_t(nt) * size_t(levels), 0);
+    std::vector<uint8_t> marks(ns > 1 ? size_t(nt) * size_t(levels) : 0, 0);
+    auto ctxFor = [&](uint8_t* mark) {
+        return RunCtx{t.data.data(), r.codes.data(), r.dequantized.data(),
+                      config.seed,   mark,           p.qmin};
+    };
+
+    Acc total;
+    r.sliceMetrics.assign(ns, Metrics());
+    if (ns == 1) {
+        const int64_t nb = (n + kBlock - 1) / kBlock;
+        std::vector<Acc> blocks(nb);
+        parallelFor(nb, cancel, [&](int64_t b) {
+            const RunCtx c = ctxFor(used.data() + size_t(threadId()) * size_t(levels));
+            const int64_t off = b * kBlock;
+            kernel(c, q[0], off, std::min(kBlock, n - off), 1, blocks[b]);
+        });
+        for (const Acc& a : blocks)
+            total.add(a);
+    } else {
+        std::vector<Acc> acc(ns);
+        std::vector<int64_t> distinct(ns, 0);
+        parallelFor(ns, cancel, [&](int64_t s) {
+            const size_t tid = size_t(threadId());
+            uint8_t* mark = marks.data() + tid * size_t(levels);
+            uint8_t* u = used.data() + tid * size_t(levels);
+            const RunCtx c = ctxFor(mark);
+            layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
+                kernel(c, q[s], off, cnt, stride, acc[s]);
+            });
+            int64_t d = 0;
+            const int64_t size = layout.sliceSize(s);
+            if (size * 4 < levels) { // few codes: clear just the ones this slice set
+                const int32_t* codes = r.codes.data();
+                const float* x = t.data.data();
+                layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
+                    for (int64_t k = 0; k < cnt; ++k) {
+                        const int64_t i = off + k * stride;
+                        if (!std::isfinite(x[i]))
+                            continue;
+                        uint8_t& m = mark[codes[i] - p.qmin];
+                        d += m;
+                        u[codes[i] - p.qmin] |= m;
+                        m = 0;
+                    }
+                });
+            } else {
+                for (int64_t l = 0; l < levels; ++l) {
+                    d += mark[l];
+                    u[l] |= mark[l];
+                }
+                std::memset(mark, 0, size_t(levels));
+            }
+            distinct[s] = d;
+        });
+        for (int64_t s = 0; s < ns; ++s) {
+            total.add(acc[s]);
+            r.sliceMetrics[s] = finalize(acc[s], layout.sliceSize(s), config.bits, 1, asym,
+                                         distinct[s], levelsTotal);
+        }
+    }
+    int64_t levelsUsed = 0;
+    for (int64_t l = 0; l < levels; ++l) {
+        uint8_t any = 0;
+        for (int th = 0; th < nt; ++th)
+            any |= used[size_t(th) * size_t(levels) + size_t(l)];
+        levelsUsed += any;
+    }
+    r.metrics = finalize(total, n, config.bits, ns, asym, levelsUsed, levelsTotal);
+    if (ns == 1)
+        r.sliceMetrics[0] = r.metrics;
+}
+
+// fp16 / bf16: round each value, keep the bit pattern as the code.
+void runFloat(const Tensor& t, const QuantConfig& config, QuantResult& r, const CancelToken* cancel)
+{
+    const FloatFormat f = config.scheme == Scheme::FP16 ? FloatFormat::Half : FloatFormat::BFloat16;
+    const FloatFormatInfo info = floatFormatInfo(f);
+    const int64_t n = t.numel();
+    const int nt = threadCount();
+    QuantParams& p = r.params;
+    p.qmin = p.qmax = 0;
+    p.layout = makeSliceLayout(t.shape, Granularity::PerTensor, 0, 1);
+    p.scale.assign(1, 1.0);
+    p.zeroPoint.assign(1, 0);
+    p.rangeMin.assign(1, -info.maxFinite);
+    p.rangeMax.assign(1, info.maxFinite);
+
+    const int64_t nb = (n + kBlock - 1) / kBlock;
+    std::vector<Acc> blocks(nb);
+    std::vector<FloatConversionCounts> counts(nb);
+    std::vector<MinMax> mm(nb);
+    std::vector<uint8_t> used(size_t(nt) * 65536, 0);
+    parallelFor(nb, cancel, [&](int64_t b) {
+        const int64_t off = b * kBlock, cnt = std::min(kBlock, n - off);
+        const float* x = t.data.data() + off;
+        float* xh = r.dequantized.data() + off;
+        int32_t* codes = r.codes.data() + off;
+        counts[b] = convertToFormat(f, x, cnt, xh, codes);
+        uint8_t* u = used.data() + size_t(threadId()) * 65536;
+        Acc& a = blocks[b];
+        minMaxRun(x, 0, cnt, 1, mm[b]);
+        for (int64_t k = 0; k < cnt; ++k) {
+            const float xv = x[k];
+            if (!std::isfinite(xv)) {
+                ++a.nonfinite;
+                continue;
+            }
+            ++a.count;
+            u[codes[k]] = 1;
+            if (std::isinf(xh[k])) { // overflow: an infinite error, and a clipped value
+                a.clipLow += xh[k] < 0;
+                a.clipHigh += xh[k] > 0;
+            }
+            const double e = double(xv) - double(xh[k]);
+            const double ae = std::fabs(e);
+            a.errSq += e * e;
+            a.errAbs += ae;
+            a.errMax = std::max(a.errMax, ae);
+            a.signal += double(xv) * double(xv);
+        }
+    });
+    Acc total;
+    MinMax all;
+    for (int64_t b = 0; b < nb; ++b) {
+        total.add(blocks[b]);
+        r.floatCounts.overflow += counts[b].overflow;
+        r.floatCounts.flushedToZero += counts[b].flushedToZero;
+        r.floatCounts.subnormal += counts[b].subnormal;
+        all.lo = std::min(all.lo, mm[b].lo);
+        all.hi = std::max(all.hi, mm[b].hi);
+        all.finite += mm[b].finite;
+    }
+    p.dataMin.assign(1, all.finite > 0 ? all.lo : 0.0);
+    p.dataMax.assign(1, all.finite > 0 ? all.hi : 0.0);
+    int64_t levelsUsed = 0;
+    for (size_t l = 0; l < 65536; ++l) {
+        uint8_t any = 0;
+        for (int th = 0; th < nt; ++th)
+            any |= used[size_t(th) * 65536 + l];
+        levelsUsed += any;
+    }
+    // 16 bits per element, no per-slice parameters.
+    r.metrics = finalize(total, n, 16, 0, false, levelsUsed, 65536);
+    r.sliceMetrics.assign(1, r.metrics);
+}
+
+void checkTensor(const Tensor& t)
+{
+    if (t.empty())
+        throw Error("tensor '" + t.name + "' is empty: nothing to quantize");
+    if (shapeProduct(t.shape) != t.numel())
+        throw Error("tensor '" + t.name + "' has shape " + t.shapeString() + " but " +
+                    std::to_string(t.numel()) + " values");
+}
+
+void sizeBuffers(const Tensor& t, QuantResult& r)
+{
+    const size_t n = size_t(t.numel());
+    if (r.codes.size() != n)
+        r.codes.resize(n);
+    if (r.dequantized.size() != n)
+        r.dequantized.resize(n);
+}
+
+} // namespace
+
+void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
+                  const CancelToken* cancel)
+{
+    const auto t0 = Clock::now();
+    config.validate();
+    checkTensor(t);
+    r.config = config;
+    r.params = QuantParams();
+    r.params.scheme = config.scheme;
+    r.params.float32Params = config.float32Params && config.isInteger();
+    r.metrics = Metrics();
+    r.sliceMetrics.clear();
+    r.floatCounts = FloatCounts();
+    r.constant = false;
+    r.warnings.clear();
+    r.timingsMs.clear();
+    sizeBuffers(t, r);
+
+    if (!config.isInteger()) {
+        const auto t1 = Clock::now();
+        runFloat(t, config, r, cancel);
+        r.timingsMs["range"] = 0.0;
+        r.timingsMs["quantize"] = msSince(t1);
+        r.timingsMs["metrics"] = 0.0;
+        addWarnings(r, 0, 0);
+        r.timingsMs["total"] = msSince(t0);
+        return;
+    }
+
+    QuantParams& p = r.params;
+    p.qmin = config.qmin();
+    p.qmax = config.qmax();
+    p.layout = makeSliceLayout(t.shape, config.granularity, config.axis, config.groupSize);
+    const SliceLayout& layout = p.layout;
+    const int64_t ns = layout.numSlices();
+    const int64_t n = t.numel();
+    const float* x = t.data.data();
+
+    // 1. Range per slice.
+    std::vector<MinMax> mm(ns);
+    std::vector<Range> ranges(ns);
+    if (ns == 1) {
+        const int64_t nb = (n + kBlock - 1) / kBlock;
+        std::vector<MinMax> part(nb);
+        parallelFor(nb, cancel, [&](int64_t b) {
+            minMaxRun(x, b * kBlock, std::min(kBlock, n - b * kBlock), 1, part[b]);
+        });
+        for (const MinMax& m : part) {
+            mm[0].lo = std::min(mm[0].lo, m.lo);
+            mm[0].hi = std::max(mm[0].hi, m.hi);
+            mm[0].finite += m.finite;
+        }
+        if (mm[0].finite > 0)
+            ranges[0] = methodRange(mm[0], x, n, config);
+    } else {
+        std::vector<std::vector<float>> buffers(static_cast<size_t>(threadCount()));
+        parallelFor(ns, cancel, [&](int64_t s) {
+            layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
+                minMaxRun(x, off, cnt, stride, mm[s]);
+            });
+            if (mm[s].finite == 0)
+                return;
+            if (config.range == RangeMethod::MinMax) {
+                ranges[s] = methodRange(mm[s], nullptr, 0, config);
+            } else {
+                std::vector<float>& buf = buffers[size_t(threadId())];
+                gatherSlice(x, layout, s, buf);
+                ranges[s] = methodRange(mm[s], buf.data(), int64_t(buf.size()), config);
+            }
+        });
+    }
+    fillParams(p, mm, ranges, config);
+    int64_t constantSlices = 0, emptySlices = 0;
+    for (int64_t s = 0; s < ns; ++s) {
+        constantSlices += mm[s].finite > 0 && mm[s].lo == mm[s].hi;
+        emptySlices += mm[s].finite == 0;
+    }
+    const auto t1 = Clock::now();
+    r.timingsMs["range"] = std::chrono::duration<double, std::milli>(t1 - t0).count();
+
+    // 2. Codes, dequantized values and metrics in one pass.
+    runInteger(t, config, r, cancel);
+    const auto t2 = Clock::now();
+    r.timingsMs["quantize"] = std::chrono::duration<double, std::milli>(t2 - t1).count();
+    // The metrics are accumulated inside the quantize pass; this is the time to combine them.
+    addWarnings(r, constantSlices, emptySlices);
+    r.timingsMs["metrics"] = msSince(t2);
+    r.timingsMs["total"] = msSince(t0);
+}
+
+QuantResult quantize(const Tensor& t, const QuantConfig& config, const CancelToken* cancel)
+{
+    QuantResult r;
+    quantizeInto(t, config, r, cancel);
+    return r;
+}
+
+QuantResult quantizeWithParams(const Tensor& t, const QuantParams& params,
+                               const QuantConfig& config, const CancelToken* cancel)
+{
+    const auto t0 = Clock::now();
+    config.validate();
+    checkTensor(t);
+    QuantResult r;
+    r.config = config;
+    sizeBuffers(t, r);
+    if (!config.isInteger()) { // nothing to choose: the format fixes every value
+        runFloat(t, config, r, cancel);
+    } else {
+        const int64_t ns = params.layout.numSlices();
+        if (params.layout.numel() != t.numel())
+            throw Error("parameters were made for " + std::to_string(params.layout.numel()) +
+                        " elements, tensor '" + t.name + "' has " + std::to_string(t.numel()));
+        if (params.numSlices() != ns || int64_t(params.zeroPoint.size()) != ns)
+            throw Error("parameters hold " + std::to_string(params.numSlices()) + " scales and " +
+                        std::to_string(params.zeroPoint.size()) + " zero points for " +
+                        std::to_string(ns) + " slices");
+        if (params.qmin != config.qmin() || params.qmax != config.qmax())
+            throw Error("parameters have the code range [" + std::to_string(params.qmin) + ", " +
+                        std::to_string(params.qmax) + "], the config [" +
+                        std::to_string(config.qmin()) + ", " + std::to_string(config.qmax()) + "]");
+        r.params = params;
+        r.params.scheme = config.scheme;
+        r.params.float32Params = config.float32Params;
+        runInteger(t, config, r, cancel);
+    }
+    addWarnings(r, 0, 0);
+    r.timingsMs["total"] = msSince(t0);
+    return r;
+}
+
+double dequantizeCode(const QuantParams& p, int64_t slice, int64_t q)
+{
+    if (slice < 0 || slice >= p.numSlices())
+        throw Error("slice " + std::to_string(slice) + " out of range [0, " +
+                    std::to_string(p.numSlices()) + ")");
+    if (p.scheme == Scheme::FP16 || p.scheme == Scheme::BF16) {
+        if (q < 0 || q > 65535)
+            throw Error("code " + std::to_string(q) + " is not a 16-bit pattern");
+        return fromFormatBits(p.scheme == Scheme::FP16 ? FloatFormat::Half : FloatFormat::BFloat16,
+                              uint16_t(q));
+    }
+    const int64_t z = p.zeroPoint[size_t(slice)];
+    if (p.float32Params)
+        return float(p.scale[size_t(slice)]) * (float(q) - float(z));
+    return double(float(p.scale[size_t(slice)] * double(q - z)));
+}
+
+std::vector<double> quantizationGrid(const QuantParams& p, int64_t slice)
+{
+    if (slice < 0 || slice >= p.numSlices())
+        throw Error("slice " + std::to_string(slice) + " out of range [0, " +
+                    std::to_string(p.numSlices()) + ")");
+    if (p.scheme == Scheme::FP16 || p.scheme == Scheme::BF16)
+        return finiteFormatValues(p.scheme == Scheme::FP16 ? FloatFormat::Half
+                                                           : FloatFormat::BFloat16);
+    std::vector<double> grid;
+    grid.reserve(size_t(p.qmax - p.qmin + 1));
+    for (int64_t q = p.qmin; q <= p.qmax; ++q)
+        grid.push_back(dequantizeCode(p, slice, q));
+    return grid;
+}
+
+Metrics computeMetrics(const float* x, const float* xhat, int64_t n)
+{
+    if (n < 0)
+        throw Error("computeMetrics: negative length");
+    const int64_t nb = (n + kBlock - 1) / kBlock;
+    std::vector<Acc> blocks(static_cast<size_t>(nb));
+    parallelFor(nb, nullptr, [&](int64_t b) {
+        Acc& a = blocks[size_t(b)];
+        const int64_t end = std::min(n, (b + 1) * kBlock);
+        for (int64_t i = b * kBlock; i < end; ++i) {
+            if (!std::isfinite(x[i])) {
+                ++a.nonfinite;
+                continue;
+            }
+            const double e = double(x[i]) - double(xhat[i]);
+            const double ae = std::fabs(e);
+            ++a.count;
+            a.errSq += e * e;
+            a.errAbs += ae;
+            a.errMax = std::max(a.errMax, ae);
+            a.signal += double(x[i]) * double(x[i]);
+        }
+    });
+    Acc total;
+    for (const Acc& a : blocks)
+        total.add(a);
+    Metrics m = finalize(total, n, 32, 0, false, 0, 0);
+    // No codes here: the storage fields describe the float32 reconstruction itself.
+    m.quantizedBits = 32.0 * double(n);
+    m.quantizedBytes = 4 * n;
+    m.bitsPerElement = n > 0 ? 32.0 : 0.0;
+    return m;
+}
+
+} // namespace qs
