@@ -85,12 +85,36 @@ Codebook makeTable(Codebook::Kind kind, const char* name, std::vector<float> val
 // Weighted, ascending points for Lloyd-Max with prefix sums of weight and weight * value.
 struct Points {
     std::vector<double> p;
-    std::vector<double> cumW{0.0}, cumS{0.0};
+    std::vector<double> cumW{0.0}, cumS{0.0}, cumQ{0.0};
     void add(double value, double weight)
     {
         p.push_back(value);
         cumW.push_back(cumW.back() + weight);
         cumS.push_back(cumS.back() + weight * value);
+        cumQ.push_back(cumQ.back() + weight * value * value);
+    }
+    // End of the cell of centroid j (ascending centroids c): points [.., end) lie at or below
+    // the midpoint to c[j + 1].
+    size_t cellEnd(const std::vector<double>& c, size_t j, size_t start) const
+    {
+        if (j + 1 >= c.size())
+            return p.size();
+        const double t = 0.5 * (c[j] + c[j + 1]);
+        const size_t e = static_cast<size_t>(std::upper_bound(p.begin(), p.end(), t) - p.begin());
+        return std::max(e, start);
+    }
+    // Weighted squared error of the points coded with the centroids c.
+    double sse(const std::vector<double>& c) const
+    {
+        double total = 0.0;
+        size_t lo = 0;
+        for (size_t j = 0; j < c.size(); ++j) {
+            const size_t hi = cellEnd(c, j, lo);
+            const double w = cumW[hi] - cumW[lo], s = cumS[hi] - cumS[lo], q = cumQ[hi] - cumQ[lo];
+            total += std::max(0.0, q - 2.0 * c[j] * s + c[j] * c[j] * w);
+            lo = hi;
+        }
+        return total;
     }
 };
 
@@ -141,20 +165,13 @@ Points lloydPoints(const float* x, int64_t n, const LloydMaxOptions& opt, double
 // Lloyd iterations from the centroids c (ascending) until convergence or the cap.
 void lloydIterate(const Points& pts, std::vector<double>& c, int maxIterations, double tol)
 {
-    const size_t k = c.size();
-    const auto begin = pts.p.begin();
     for (int it = 0; it < maxIterations; ++it) {
         double moved = 0.0;
         size_t lo = 0;
-        for (size_t j = 0; j < k; ++j) {
-            size_t hi = pts.p.size();
-            if (j + 1 < k) {
-                const double t = 0.5 * (c[j] + c[j + 1]);
-                hi = static_cast<size_t>(std::upper_bound(begin, pts.p.end(), t) - begin);
-                hi = std::max(hi, lo);
-            }
+        for (size_t j = 0; j < c.size(); ++j) {
+            const size_t hi = pts.cellEnd(c, j, lo);
             const double w = pts.cumW[hi] - pts.cumW[lo];
-            if (w > 0) {
+            if (w > 0) { // an empty cell keeps its centroid
                 const double mean = (pts.cumS[hi] - pts.cumS[lo]) / w;
                 moved = std::max(moved, std::fabs(mean - c[j]));
                 c[j] = mean;
@@ -165,6 +182,32 @@ void lloydIterate(const Points& pts, std::vector<double>& c, int maxIterations, 
         if (moved <= tol)
             break;
     }
+}
+
+// Start for Lloyd from high-resolution theory: the optimal density of levels is proportional
+// to p(x)^(1/3) (Panter and Dite, 1951). p is estimated by a histogram of `bins` bins; the
+// centroids are the quantiles (j + 0.5) / k of the normalised cumulative of p^(1/3).
+std::vector<double> compandedStart(const Points& pts, size_t k, int bins, double lo, double hi)
+{
+    std::vector<double> h(static_cast<size_t>(bins), 0.0);
+    const double scale = bins / (hi - lo);
+    for (size_t i = 0; i < pts.p.size(); ++i) {
+        const int b = std::clamp(static_cast<int>((pts.p[i] - lo) * scale), 0, bins - 1);
+        h[static_cast<size_t>(b)] += pts.cumW[i + 1] - pts.cumW[i];
+    }
+    std::vector<double> cum(static_cast<size_t>(bins) + 1, 0.0);
+    for (size_t b = 0; b < h.size(); ++b)
+        cum[b + 1] = cum[b] + std::cbrt(h[b]);
+    std::vector<double> c(k);
+    for (size_t j = 0; j < k; ++j) {
+        const double t = (double(j) + 0.5) / double(k) * cum.back();
+        size_t b = static_cast<size_t>(std::upper_bound(cum.begin(), cum.end(), t) - cum.begin());
+        b = std::min(std::max<size_t>(b, 1) - 1, h.size() - 1);
+        const double width = cum[b + 1] - cum[b];
+        const double f = width > 0 ? (t - cum[b]) / width : 0.5;
+        c[j] = lo + (double(b) + f) / scale;
+    }
+    return c;
 }
 
 Codebook codebookFromCentroids(const std::vector<double>& c, const std::string& name)
@@ -429,21 +472,27 @@ Codebook lloydMaxCodebook(const float* x, int64_t n, int bits, const LloydMaxOpt
         quantile[j] = pts.p[i - 1];
     }
 
+    // Lloyd from several starts; the best on the points (a histogram keeps the ranking: its
+    // within-bin variance is the same for every bin-respecting partition) is then compared with
+    // the uniform grid on the full data.
     const double tol = 1e-9 * (hi - lo);
-    std::vector<double> fromUniform = uniform;
-    lloydIterate(pts, quantile, opt.maxIterations, tol);
-    lloydIterate(pts, fromUniform, opt.maxIterations, tol);
-
-    Codebook best = codebookFromCentroids(uniform, name);
-    double bestMse = codebookMse(x, n, best);
-    for (const auto* c : {&quantile, &fromUniform}) {
-        Codebook cand = codebookFromCentroids(*c, name);
-        const double mse = codebookMse(x, n, cand);
-        if (mse < bestMse) {
-            bestMse = mse;
-            best = std::move(cand);
+    std::vector<std::vector<double>> starts = {quantile, uniform};
+    for (int bins : {32, 128, 512})
+        starts.push_back(compandedStart(pts, k, bins, lo, hi));
+    std::vector<double> bestStart;
+    double bestSse = std::numeric_limits<double>::infinity();
+    for (auto& c : starts) {
+        lloydIterate(pts, c, opt.maxIterations, tol);
+        const double e = pts.sse(c);
+        if (e < bestSse) {
+            bestSse = e;
+            bestStart = c;
         }
     }
+    Codebook best = codebookFromCentroids(uniform, name);
+    Codebook lloyd = codebookFromCentroids(bestStart, name);
+    if (codebookMse(x, n, lloyd) < codebookMse(x, n, best))
+        best = std::move(lloyd);
     return best;
 }
 
