@@ -1,0 +1,625 @@
+// Unit tests of quantize(): each option on hand-checked vectors, the edge cases (empty,
+// constant, non-finite, invalid bits, uneven groups, 0-d), fp16 / bf16 and the metrics.
+#include "core/float16.h"
+#include "core/quantize.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#if __has_include(<omp.h>)
+#include <omp.h>
+#define QS_TEST_OMP 1
+#endif
+
+using namespace qs;
+
+namespace {
+
+Tensor vec(const std::vector<double>& v, const char* name = "x")
+{
+    std::vector<float> f(v.begin(), v.end());
+    return Tensor(name, {int64_t(f.size())}, f);
+}
+
+std::vector<int> codesOf(const QuantResult& r)
+{
+    return {r.codes.begin(), r.codes.end()};
+}
+
+// Per-tensor parameters with a chosen scale and zero point.
+QuantParams fixedParams(const Tensor& t, const QuantConfig& c, double scale, int64_t zp)
+{
+    QuantParams p;
+    p.qmin = c.qmin();
+    p.qmax = c.qmax();
+    p.layout = makeSliceLayout(t.shape, Granularity::PerTensor, 0, 1);
+    p.scale = {scale};
+    p.zeroPoint = {zp};
+    return p;
+}
+
+template <class F> bool throwsError(F&& f, const char* needle)
+{
+    try {
+        f();
+    } catch (const Error& e) {
+        return QString(e.what()).contains(needle);
+    }
+    return false;
+}
+
+const float kNaN = std::numeric_limits<float>::quiet_NaN();
+const float kInf = std::numeric_limits<float>::infinity();
+
+} // namespace
+
+class TestQuantize : public QObject {
+    Q_OBJECT
+private slots:
+    void emptyTensor();
+    void invalidBits();
+    void symmetricOneBit();
+    void zeroDimensional();
+    void constantTensor_data();
+    void constantTensor();
+    void nonFinite();
+    void allNonFinite();
+    void rounding_data();
+    void rounding();
+    void stochastic();
+    void threadCountIndependent();
+    void multiplyByInverse();
+    void codeRanges();
+    void includeZero();
+    void symmetricScale();
+    void perChannel();
+    void unevenGroups();
+    void metricsByHand();
+    void clipping();
+    void bytes();
+    void fp16();
+    void bf16();
+    void grid();
+    void computeMetricsFunction();
+    void reuseAndCancel();
+};
+
+void TestQuantize::emptyTensor()
+{
+    const Tensor t("weights", {0}, {});
+    QVERIFY(throwsError([&] { quantize(t, QuantConfig()); },
+                        "tensor 'weights' is empty: nothing to quantize"));
+}
+
+void TestQuantize::invalidBits()
+{
+    const Tensor t = vec({1, 2, 3});
+    for (int b : {0, 17, -3}) {
+        QuantConfig c;
+        c.bits = b;
+        QVERIFY(throwsError([&] { quantize(t, c); }, "bits"));
+    }
+    QuantConfig c;
+    c.bits = 16;
+    QCOMPARE(quantize(t, c).params.qmax, int64_t(65535));
+    c.bits = 1;
+    const QuantResult r = quantize(t, c);
+    QCOMPARE(codesOf(r), (std::vector<int>{0, 1, 1})); // range [0, 3]: s = 3, v = 1/3, 2/3, 1
+}
+
+void TestQuantize::symmetricOneBit()
+{
+    QuantConfig c;
+    c.scheme = Scheme::Symmetric;
+    c.bits = 1;
+    QVERIFY(throwsError([&] { quantize(vec({1, -1}), c); }, "symmetric"));
+    c.fullRange = true;
+    QVERIFY(throwsError([&] { quantize(vec({1, -1}), c); }, "symmetric"));
+}
+
+void TestQuantize::zeroDimensional()
+{
+    const Tensor t("s", {}, {2.5f});
+    const QuantResult r = quantize(t, QuantConfig());
+    QCOMPARE(r.codes.size(), size_t(1));
+    QCOMPARE(r.codes[0], 255);
+    QCOMPARE(r.dequantized[0], 2.5f);
+    QuantConfig c;
+    c.granularity = Granularity::PerChannel;
+    QVERIFY(throwsError([&] { quantize(t, c); }, ""));
+}
+
+void TestQuantize::constantTensor_data()
+{
+    QTest::addColumn<double>("value");
+    QTest::addColumn<int>("scheme");
+    QTest::addColumn<bool>("includeZero");
+    for (double v : {3.5, -0.125, 0.0, 1e-30, -7e20})
+        for (int s : {0, 1})
+            for (bool iz : {false, true})
+                QTest::addRow("%g %s %s", v, s ? "sym" : "asym", iz ? "zero" : "nozero")
+                    << v << s << iz;
+}
+
+void TestQuantize::constantTensor()
+{
+    QFETCH(double, value);
+    QFETCH(int, scheme);
+    QFETCH(bool, includeZero);
+    const Tensor t("c", {2, 3}, std::vector<float>(6, float(value)));
+    QuantConfig c;
+    c.scheme = scheme ? Scheme::Symmetric : Scheme::Asymmetric;
+    c.includeZero = includeZero;
+    const QuantResult r = quantize(t, c);
+    QVERIFY(r.constant);
+    QVERIFY(!r.warnings.empty());
+    QVERIFY(std::isfinite(r.params.scale[0]) && r.params.scale[0] > 0);
+    for (float d : r.dequantized)
+        QCOMPARE(d, float(value)); // exact reconstruction
+    QCOMPARE(r.metrics.mse, 0.0);
+    QCOMPARE(r.metrics.levelsUsed, int64_t(1));
+    if (value != 0 && !includeZero && !scheme)
+        QCOMPARE(r.params.scale[0], std::fabs(double(float(value))));
+}
+
+void TestQuantize::nonFinite()
+{
+    const Tensor t = vec({kNaN, kInf, -kInf, 1, -1, 0.5});
+    const QuantResult r = quantize(t, QuantConfig());
+    QCOMPARE(r.metrics.nonfinite, int64_t(3));
+    QCOMPARE(r.metrics.count, int64_t(3));
+    QCOMPARE(r.params.dataMin[0], -1.0);
+    QCOMPARE(r.params.dataMax[0], 1.0);
+    QCOMPARE(r.params.zeroPoint[0], int64_t(128)); // 0 - round(-1 / (2/255)) = 127.5 -> 128
+    QCOMPARE(r.codes[0], 128);                     // NaN -> zero point
+    QCOMPARE(r.codes[1], 255);                     // +inf -> qmax
+    QCOMPARE(r.codes[2], 0);                       // -inf -> qmin
+    QVERIFY(std::isnan(r.dequantized[0]));
+    QCOMPARE(r.dequantized[1], kInf);
+    QCOMPARE(r.dequantized[2], -kInf);
+    QVERIFY(std::isfinite(r.metrics.mse));
+    QCOMPARE(r.metrics.levelsUsed, int64_t(3)); // the finite values' codes only
+    QVERIFY(!r.warnings.empty());
+    // The zero point outside the code range (includeZero off) still gives a code in range.
+    QuantConfig c;
+    c.includeZero = false;
+    const QuantResult r2 = quantize(vec({kNaN, 2, 3}), c);
+    QVERIFY(r2.params.zeroPoint[0] < 0);
+    QCOMPARE(r2.codes[0], 0);
+    // Symmetric: NaN -> 0.
+    c.scheme = Scheme::Symmetric;
+    QCOMPARE(quantize(vec({kNaN, 2, -3}), c).codes[0], 0);
+}
+
+void TestQuantize::allNonFinite()
+{
+    const Tensor t = vec({kNaN, kInf});
+    const QuantResult r = quantize(t, QuantConfig());
+    QCOMPARE(r.metrics.count, int64_t(0));
+    QCOMPARE(r.metrics.nonfinite, int64_t(2));
+    QCOMPARE(r.params.scale[0], 1.0);
+    QCOMPARE(r.metrics.mse, 0.0);
+}
+
+void TestQuantize::rounding_data()
+{
+    QTest::addColumn<int>("rule");
+    QTest::addColumn<bool>("before");
+    QTest::addColumn<std::vector<int>>("expected");
+    // x = [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.3, -0.7], scale 1, zero point 128.
+    // After: rounding v = x + 128 (positive); Before: round(x) + 128.
+    using R = Rounding;
+    QTest::newRow("half-even after")
+        << int(R::HalfEven) << false << std::vector<int>{126, 126, 128, 128, 130, 130, 128, 127};
+    QTest::newRow("half-away after")
+        << int(R::HalfAway) << false << std::vector<int>{126, 127, 128, 129, 130, 131, 128, 127};
+    QTest::newRow("half-up after")
+        << int(R::HalfUp) << false << std::vector<int>{126, 127, 128, 129, 130, 131, 128, 127};
+    QTest::newRow("floor after") << int(R::Floor) << false
+                                 << std::vector<int>{125, 126, 127, 128, 129, 130, 128, 127};
+    QTest::newRow("truncate after")
+        << int(R::Truncate) << false << std::vector<int>{125, 126, 127, 128, 129, 130, 128, 127};
+    QTest::newRow("half-even before")
+        << int(R::HalfEven) << true << std::vector<int>{126, 126, 128, 128, 130, 130, 128, 127};
+    QTest::newRow("half-away before")
+        << int(R::HalfAway) << true << std::vector<int>{125, 126, 127, 129, 130, 131, 128, 127};
+    QTest::newRow("half-up before")
+        << int(R::HalfUp) << true << std::vector<int>{126, 127, 128, 129, 130, 131, 128, 127};
+    QTest::newRow("floor before") << int(R::Floor) << true
+                                  << std::vector<int>{125, 126, 127, 128, 129, 130, 128, 127};
+    QTest::newRow("truncate before")
+        << int(R::Truncate) << true << std::vector<int>{126, 127, 128, 128, 129, 130, 128, 128};
+}
+
+void TestQuantize::rounding()
+{
+    QFETCH(int, rule);
+    QFETCH(bool, before);
+    QFETCH(std::vector<int>, expected);
+    const Tensor t = vec({-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.3, -0.7});
+    QuantConfig c;
+    c.rounding = Rounding(rule);
+    c.roundingOrder = before ? RoundingOrder::BeforeZeroPoint : RoundingOrder::AfterZeroPoint;
+    const QuantResult r = quantizeWithParams(t, fixedParams(t, c, 1.0, 128), c);
+    QCOMPARE(codesOf(r), expected);
+    for (size_t i = 0; i < expected.size(); ++i)
+        QCOMPARE(r.dequantized[i], float(expected[i] - 128));
+}
+
+void TestQuantize::stochastic()
+{
+    const Tensor t("x", {20000}, std::vector<float>(20000, 0.3f));
+    QuantConfig c;
+    c.rounding = Rounding::Stochastic;
+    c.seed = 7;
+    const QuantParams p = fixedParams(t, c, 1.0, 0);
+    const QuantResult a = quantizeWithParams(t, p, c);
+    const QuantResult b = quantizeWithParams(t, p, c);
+    QCOMPARE(a.codes, b.codes); // same seed, same codes
+    double mean = 0;
+    for (int q : a.codes) {
+        QVERIFY(q == 0 || q == 1);
+        mean += q;
+    }
+    mean /= double(a.codes.size());
+    QVERIFY2(std::fabs(mean - 0.3) < 0.015, qPrintable(QString::number(mean))); // unbiased
+    c.seed = 8;
+    QVERIFY(quantizeWithParams(t, p, c).codes != a.codes);
+    // Integers stay integers.
+    const Tensor ints = vec({0, 1, 2, 3});
+    QCOMPARE(codesOf(quantizeWithParams(ints, fixedParams(ints, c, 1.0, 0), c)),
+             (std::vector<int>{0, 1, 2, 3}));
+}
+
+void TestQuantize::threadCountIndependent()
+{
+#ifdef QS_TEST_OMP
+    std::vector<float> v(300000);
+    for (size_t i = 0; i < v.size(); ++i)
+        v[i] = float(std::sin(double(i) * 0.001) * 3 + std::cos(double(i) * 0.37));
+    const Tensor t("x", {300, 1000}, v);
+    for (int g = 0; g < 3; ++g) {
+        QuantConfig c;
+        c.rounding = Rounding::Stochastic;
+        c.granularity = Granularity(g);
+        c.axis = 1;
+        const int before = omp_get_max_threads();
+        omp_set_num_threads(1);
+        const QuantResult a = quantize(t, c);
+        omp_set_num_threads(3);
+        const QuantResult b = quantize(t, c);
+        omp_set_num_threads(before);
+        QCOMPARE(a.codes, b.codes);
+        QCOMPARE(a.metrics.mse, b.metrics.mse);
+        QCOMPARE(a.metrics.mae, b.metrics.mae);
+        QCOMPARE(a.metrics.signalPower, b.metrics.signalPower);
+        QCOMPARE(a.metrics.levelsUsed, b.metrics.levelsUsed);
+    }
+#else
+    QSKIP("OpenMP header not available to the test");
+#endif
+}
+
+void TestQuantize::multiplyByInverse()
+{
+    // FBGEMM's example: scale 0.00214854861, x = 0.273939937 (float32): x * (1/s) = 127.5 -> 128,
+    // x / s = 127.499992 -> 127.
+    const Tensor t = vec({0.273939937});
+    QuantConfig c;
+    c.float32Params = true;
+    c.roundingOrder = RoundingOrder::BeforeZeroPoint;
+    const QuantParams p = fixedParams(t, c, double(0.00214854861f), 0);
+    QCOMPARE(quantizeWithParams(t, p, c).codes[0], 127);
+    c.multiplyByInverse = true;
+    QCOMPARE(quantizeWithParams(t, p, c).codes[0], 128);
+}
+
+void TestQuantize::codeRanges()
+{
+    QuantConfig c;
+    QCOMPARE(c.qmin(), int64_t(0));
+    const Tensor t = vec({-1, 1});
+    c.scheme = Scheme::Symmetric;
+    QuantResult r = quantize(t, c);
+    QCOMPARE(codesOf(r), (std::vector<int>{-127, 127}));
+    c.fullRange = true;
+    r = quantize(t, c);
+    QCOMPARE(r.params.qmin, int64_t(-128));
+    QCOMPARE(codesOf(r), (std::vector<int>{-127, 127})); // scale amax/127: -128 unused
+    c.bits = 4;
+    c.fullRange = false;
+    r = quantize(vec({-7, -3.5, 0, 7}), c);
+    QCOMPARE(codesOf(r), (std::vector<int>{-7, -4, 0, 7})); // -3.5 -> -4 half-even
+}
+
+void TestQuantize::includeZero()
+{
+    const Tensor t = vec({1, 2, 4});
+    QuantConfig c;
+    QuantResult r = quantize(t, c);
+    QCOMPARE(r.params.rangeMin[0], 0.0);
+    QCOMPARE(r.params.zeroPoint[0], int64_t(0));
+    QCOMPARE(r.params.scale[0], 4.0 / 255.0);
+    c.includeZero = false;
+    r = quantize(t, c);
+    QCOMPARE(r.params.scale[0], 3.0 / 255.0);
+    QCOMPARE(r.params.zeroPoint[0], int64_t(-85));
+    QVERIFY(std::fabs(r.params.rangeMin[0] - 1.0) < 1e-12);
+    QCOMPARE(r.codes[0], 0);
+    QCOMPARE(r.codes[2], 255);
+}
+
+void TestQuantize::symmetricScale()
+{
+    const Tensor t = vec({-0.5, 2});
+    QuantConfig c;
+    c.scheme = Scheme::Symmetric;
+    QCOMPARE(quantize(t, c).params.scale[0], 2.0 / 127.0);
+    c.symmetricScale = SymmetricScale::HalfSpan;
+    QCOMPARE(quantize(t, c).params.scale[0], 2.0 / 127.0); // narrow: (127 - -127) / 2
+    c.fullRange = true;
+    QCOMPARE(quantize(t, c).params.scale[0], 2.0 / 127.5);
+}
+
+void TestQuantize::perChannel()
+{
+    // 2 x 3: rows [1, 2, 3] and [-4, 5, 10]
+    const Tensor t("m", {2, 3}, {1, 2, 3, -4, 5, 10});
+    QuantConfig c;
+    c.scheme = Scheme::Symmetric;
+    c.granularity = Granularity::PerChannel;
+    c.axis = 0;
+    QuantResult r = quantize(t, c);
+    QCOMPARE(r.params.numSlices(), int64_t(2));
+    QCOMPARE(r.params.scale[0], 3.0 / 127.0);
+    QCOMPARE(r.params.scale[1], 10.0 / 127.0);
+    QCOMPARE(r.sliceMetrics.size(), size_t(2));
+    QCOMPARE(r.sliceMetrics[0].count + r.sliceMetrics[1].count, r.metrics.count);
+    QVERIFY(std::fabs(r.sliceMetrics[0].errorPower + r.sliceMetrics[1].errorPower -
+                      r.metrics.errorPower) < 1e-15);
+    c.axis = 1;
+    r = quantize(t, c);
+    QCOMPARE(r.params.numSlices(), int64_t(3));
+    QCOMPARE(r.params.scale[0], 4.0 / 127.0);
+    QCOMPARE(r.params.scale[1], 5.0 / 127.0);
+    QCOMPARE(r.params.scale[2], 10.0 / 127.0);
+    QCOMPARE(r.codes[3], -127); // -4 is column 0's amax
+    QCOMPARE(r.codes[5], 127);
+    c.axis = -1;
+    QCOMPARE(quantize(t, c).codes, r.codes);
+    c.axis = 2;
+    QVERIFY(throwsError([&] { quantize(t, c); }, "axis"));
+}
+
+void TestQuantize::unevenGroups()
+{
+    // 10 values in groups of 4: slices of 4, 4, 2; the last has its own range.
+    const Tensor t = vec({0, 1, 2, 3, -1, 0, 1, 2, 100, 200});
+    QuantConfig c;
+    c.granularity = Granularity::PerGroup;
+    c.groupSize = 4;
+    c.includeZero = false;
+    const QuantResult r = quantize(t, c);
+    QCOMPARE(r.params.numSlices(), int64_t(3));
+    QCOMPARE(r.sliceMetrics[2].count, int64_t(2));
+    QCOMPARE(r.params.dataMin[2], 100.0);
+    QCOMPARE(r.params.dataMax[2], 200.0);
+    QCOMPARE(r.params.scale[2], 100.0 / 255.0);
+    QCOMPARE(r.params.scale[0], 3.0 / 255.0);
+    QCOMPARE(r.codes[8], 0);
+    QCOMPARE(r.codes[9], 255);
+    QCOMPARE(r.dequantized[9], 200.0f);
+    // Per-slice storage: 2 values * 8 bits + 32-bit scale + 8-bit zero point.
+    QCOMPARE(r.sliceMetrics[2].quantizedBits, 2 * 8 + 40.0);
+    QCOMPARE(r.metrics.quantizedBits, 10 * 8 + 3 * 40.0);
+}
+
+void TestQuantize::metricsByHand()
+{
+    // 2-bit asymmetric, x = [0, 1, 2, 3, 4]: s = 4/3, z = 0, v = 0, .75, 1.5, 2.25, 3
+    // -> q = [0, 1, 2, 2, 3] (1.5 -> 2 half-even), x^ = [0, 4/3, 8/3, 8/3, 4],
+    // errors [0, -1/3, -2/3, 1/3, 0].
+    const Tensor t = vec({0, 1, 2, 3, 4});
+    QuantConfig c;
+    c.bits = 2;
+    const QuantResult r = quantize(t, c);
+    QCOMPARE(codesOf(r), (std::vector<int>{0, 1, 2, 2, 3}));
+    const Metrics& m = r.metrics;
+    const double tol = 1e-6;
+    QCOMPARE(m.count, int64_t(5));
+    QVERIFY(std::fabs(m.errorPower - 6.0 / 9.0) < tol);
+    QVERIFY(std::fabs(m.mse - 6.0 / 45.0) < tol);
+    QVERIFY(std::fabs(m.rmse - std::sqrt(6.0 / 45.0)) < tol);
+    QVERIFY(std::fabs(m.mae - 4.0 / 15.0) < tol);
+    QVERIFY(std::fabs(m.maxAbsError - 2.0 / 3.0) < tol);
+    QCOMPARE(m.signalPower, 30.0);
+    QVERIFY(std::fabs(m.sqnrDb - 10 * std::log10(45.0)) < 1e-5); // 16.532 dB
+    QCOMPARE(m.levelsUsed, int64_t(4));
+    QCOMPARE(m.levelsTotal, int64_t(4));
+    QCOMPARE(m.clippedLowCount + m.clippedHighCount, int64_t(0));
+    QCOMPARE(m.originalBytes, int64_t(20));
+    QCOMPARE(m.quantizedBits, 5 * 2 + 32 + 2.0); // codes + fp32 scale + 2-bit zero point
+    QCOMPARE(m.quantizedBytes, int64_t(6));
+    QCOMPARE(m.bitsPerElement, 44.0 / 5.0);
+    QVERIFY(r.timingsMs.count("range") && r.timingsMs.count("quantize") &&
+            r.timingsMs.count("metrics") && r.timingsMs.count("total"));
+}
+
+void TestQuantize::clipping()
+{
+    // Scale 0.1, zero point 128: codes cover [-12.8, 12.7].
+    const Tensor t = vec({-20, -12.9, -12.8, 0, 12.7, 12.76, 13, 50});
+    QuantConfig c;
+    const QuantResult r = quantizeWithParams(t, fixedParams(t, c, 0.1, 128), c);
+    QCOMPARE(codesOf(r), (std::vector<int>{0, 0, 0, 128, 255, 255, 255, 255}));
+    QCOMPARE(r.metrics.clippedLowCount, int64_t(2));  // -20, -12.9
+    QCOMPARE(r.metrics.clippedHighCount, int64_t(3)); // 12.76 rounds to 128.6 -> 256, 13, 50
+    QCOMPARE(r.metrics.clippedLow, 2.0 / 8.0);
+    QVERIFY(!r.warnings.empty()); // heavy clipping
+    bool found = false;
+    for (const std::string& w : r.warnings)
+        found = found || w.find("clipping") != std::string::npos;
+    QVERIFY(found);
+}
+
+void TestQuantize::bytes()
+{
+    std::vector<float> v(256);
+    for (int i = 0; i < 256; ++i)
+        v[i] = float(i % 17) - 8.0f;
+    const Tensor t("m", {4, 64}, v);
+    QuantConfig c;
+    c.granularity = Granularity::PerGroup;
+    c.groupSize = 32;
+    c.axis = 1;
+    QuantResult r = quantize(t, c);
+    QCOMPARE(r.params.numSlices(), int64_t(8));
+    QCOMPARE(r.metrics.quantizedBits, 2368.0); // 256 * 8 + 8 * (32 + 8)
+    QCOMPARE(r.metrics.quantizedBytes, int64_t(296));
+    QCOMPARE(r.metrics.bitsPerElement, 9.25);
+    QCOMPARE(r.metrics.originalBytes, int64_t(1024));
+    c.scheme = Scheme::Symmetric;
+    r = quantize(t, c);
+    QCOMPARE(r.metrics.quantizedBits, 2304.0); // no zero point
+    c.bits = 3;
+    c.granularity = Granularity::PerTensor;
+    r = quantize(t, c);
+    QCOMPARE(r.metrics.quantizedBits, 256 * 3 + 32.0);
+    QCOMPARE(r.metrics.quantizedBytes, int64_t(100));
+    QCOMPARE(r.metrics.levelsTotal, int64_t(8));
+}
+
+void TestQuantize::fp16()
+{
+    const Tensor t = vec({1.0, 65504, 65520, -1e6, 1e-12, 1e-6, 0.1, kNaN});
+    QuantConfig c;
+    c.scheme = Scheme::FP16;
+    const QuantResult r = quantize(t, c);
+    QCOMPARE(r.codes[0], 0x3C00);
+    QCOMPARE(r.dequantized[1], 65504.0f); // the largest finite fp16
+    QCOMPARE(r.codes[1], 0x7BFF);
+    QCOMPARE(r.dequantized[2], kInf); // rounds up to infinity
+    QCOMPARE(r.dequantized[3], -kInf);
+    QCOMPARE(r.floatCounts.overflow, int64_t(2));
+    QCOMPARE(r.dequantized[4], 0.0f); // LayerNorm's 1e-12 underflows
+    QCOMPARE(r.floatCounts.flushedToZero, int64_t(1));
+    QVERIFY(r.dequantized[5] > 0 && r.dequantized[5] < 6.1035e-5f); // subnormal
+    QVERIFY(std::fabs(r.dequantized[5] - 1e-6f) < 6e-8f);
+    QCOMPARE(r.floatCounts.subnormal, int64_t(1));
+    QCOMPARE(r.dequantized[6], float(Eigen::half(0.1f)));
+    QCOMPARE(r.metrics.nonfinite, int64_t(1));
+    QCOMPARE(r.metrics.count, int64_t(7));
+    QCOMPARE(r.metrics.clippedHighCount, int64_t(1));
+    QCOMPARE(r.metrics.clippedLowCount, int64_t(1));
+    QVERIFY(std::isinf(r.metrics.mse)); // an overflow is an infinite error
+    QCOMPARE(r.metrics.levelsTotal, int64_t(65536));
+    QCOMPARE(r.metrics.quantizedBits, 8 * 16.0);
+    QCOMPARE(r.metrics.bitsPerElement, 16.0);
+    QCOMPARE(r.params.numSlices(), int64_t(1));
+    QCOMPARE(r.params.scale[0], 1.0);
+    QCOMPARE(r.params.zeroPoint[0], int64_t(0));
+    QCOMPARE(r.params.qmin, int64_t(0));
+    QCOMPARE(r.params.qmax, int64_t(0));
+    QCOMPARE(float(dequantizeCode(r.params, 0, r.codes[6])), r.dequantized[6]);
+    QVERIFY(!r.warnings.empty());
+    // Without overflow the metrics are finite and exact for representable values.
+    const QuantResult ok = quantize(vec({0.5, -2, 1024, 0.1}), c);
+    QCOMPARE(ok.metrics.count, int64_t(4));
+    const double e = 0.1 - double(float(Eigen::half(0.1f)));
+    QVERIFY(std::fabs(ok.metrics.errorPower - double(float(0.1f) - float(Eigen::half(0.1f))) *
+                                                  double(float(0.1f) - float(Eigen::half(0.1f)))) <
+            1e-15);
+    QVERIFY(std::fabs(e) < 1e-4);
+    QCOMPARE(ok.metrics.levelsUsed, int64_t(4));
+}
+
+void TestQuantize::bf16()
+{
+    const Tensor t = vec({1.0, 65520, 1e-12, 3e38, 1e-39});
+    QuantConfig c;
+    c.scheme = Scheme::BF16;
+    const QuantResult r = quantize(t, c);
+    QCOMPARE(r.codes[0], 0x3F80);
+    QCOMPARE(r.dequantized[1], 65536.0f); // 8 significant bits
+    QCOMPARE(r.floatCounts.overflow, int64_t(0));
+    QVERIFY(r.dequantized[2] != 0.0f); // 1e-12 is a normal bf16
+    QVERIFY(std::fabs(r.dequantized[2] / 1e-12f - 1) < 0.01);
+    QCOMPARE(r.floatCounts.flushedToZero, int64_t(0));
+    QVERIFY(std::isfinite(r.dequantized[3]));
+    QCOMPARE(r.floatCounts.subnormal, int64_t(1)); // 1e-39 < 2^-126
+    QCOMPARE(float(dequantizeCode(r.params, 0, r.codes[2])), r.dequantized[2]);
+    // Direct helpers.
+    QCOMPARE(roundToFormat(FloatFormat::BFloat16, 1.00390625f), 1.0f); // tie to even
+    QCOMPARE(roundToFormat(FloatFormat::Half, 2049.0f), 2048.0f);      // tie to even
+    QCOMPARE(floatFormatInfo(FloatFormat::Half).maxFinite, 65504.0);
+}
+
+void TestQuantize::grid()
+{
+    const Tensor t = vec({-1, 3});
+    QuantConfig c;
+    c.bits = 4;
+    const QuantResult r = quantize(t, c);
+    const std::vector<double> g = quantizationGrid(r.params, 0);
+    QCOMPARE(g.size(), size_t(16));
+    for (size_t i = 0; i < g.size(); ++i)
+        QCOMPARE(g[i], dequantizeCode(r.params, 0, int64_t(i)));
+    QVERIFY(std::is_sorted(g.begin(), g.end()));
+    QCOMPARE(g[size_t(r.params.zeroPoint[0])], 0.0);
+    QVERIFY(throwsError([&] { quantizationGrid(r.params, 1); }, "slice"));
+    c.scheme = Scheme::FP16;
+    const std::vector<double> h = quantizationGrid(quantize(t, c).params, 0);
+    QCOMPARE(h.size(), size_t(63487)); // finite fp16 values, one zero
+    QCOMPARE(h.front(), -65504.0);
+    QCOMPARE(h.back(), 65504.0);
+    QVERIFY(std::is_sorted(h.begin(), h.end()));
+}
+
+void TestQuantize::computeMetricsFunction()
+{
+    const std::vector<float> x = {1, 2, kNaN, -3};
+    const std::vector<float> xh = {1.5f, 2, 0, -2};
+    const Metrics m = computeMetrics(x.data(), xh.data(), 4);
+    QCOMPARE(m.count, int64_t(3));
+    QCOMPARE(m.nonfinite, int64_t(1));
+    QCOMPARE(m.errorPower, 1.25);
+    QCOMPARE(m.mse, 1.25 / 3);
+    QCOMPARE(m.mae, 0.5);
+    QCOMPARE(m.maxAbsError, 1.0);
+    QCOMPARE(m.signalPower, 14.0);
+    QVERIFY(std::fabs(m.sqnrDb - 10 * std::log10(14.0 / 1.25)) < 1e-12);
+}
+
+void TestQuantize::reuseAndCancel()
+{
+    std::vector<float> v(100000);
+    for (size_t i = 0; i < v.size(); ++i)
+        v[i] = float(i % 1000) * 0.01f;
+    const Tensor t("x", {100000}, v);
+    QuantResult r;
+    quantizeInto(t, QuantConfig(), r);
+    const int32_t* codes = r.codes.data();
+    const std::vector<int32_t> first = r.codes;
+    QuantConfig c;
+    c.bits = 4;
+    quantizeInto(t, c, r);
+    QCOMPARE(r.codes.data(), codes); // buffers reused
+    QCOMPARE(r.metrics.levelsTotal, int64_t(16));
+    quantizeInto(t, QuantConfig(), r);
+    QCOMPARE(r.codes, first);
+    CancelToken token;
+    token.cancel();
+    bool cancelled = false;
+    try {
+        quantize(t, QuantConfig(), &token);
+    } catch (const Cancelled&) {
+        cancelled = true;
+    }
+    QVERIFY(cancelled);
+}
+
+QTEST_APPLESS_MAIN(TestQuantize)
+#include "tst_quantize.moc"
