@@ -18,6 +18,7 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QRegularExpression>
 #include <QSet>
 #include <QValueAxis>
 #include <QXmlStreamReader>
@@ -466,8 +467,10 @@ void TestUiCharts::gridAtThreeBits()
     QCOMPARE(clip.size(), size_t(2));
     QCOMPARE(clip[0], m_three.result.params.rangeMin[0]);
     QCOMPARE(clip[1], m_three.result.params.rangeMax[0]);
-    QCOMPARE(clip[0], want.front());
-    QCOMPARE(clip[1], want.back());
+    // The grid's end points are the clipping bounds (up to the rounding of s * (q - z)).
+    const double tol = 1e-6 * m_three.result.params.scale[0];
+    QVERIFY(std::abs(clip[0] - want.front()) < tol);
+    QVERIFY(std::abs(clip[1] - want.back()) < tol);
     // Few levels: the dequantized histogram's peaks get their own axis.
     QCOMPARE(chart->axes(Qt::Vertical).size(), 2);
 }
@@ -484,8 +487,9 @@ void TestUiCharts::denseGridIsABand()
     QVERIFY(band->name().contains("4096 levels"));
     QVERIFY(band->name().contains("band"));
     const auto pts = pointsOf(band);
-    QCOMPARE(pts.first().x(), c.result.params.rangeMin[0]);
-    QCOMPARE(pts.last().x(), c.result.params.rangeMax[0]);
+    const std::vector<double> grid = quantizationGrid(c.result.params, 0);
+    QCOMPARE(pts.first().x(), grid.front());
+    QCOMPARE(pts.last().x(), grid.back());
 }
 
 void TestUiCharts::errorHistogram()
@@ -594,13 +598,16 @@ void TestUiCharts::badInput()
     }
     in.slice = 63;
     std::unique_ptr<QChart> chart(buildChart(ChartKind::Histogram, in, m_style));
-    // 8-bit narrow symmetric: 255 levels, drawn as lines, for the chosen channel.
-    auto* grid = seriesNamed(chart.get(), "grid");
+    // 8-bit narrow symmetric: 255 levels of the chosen channel (lines or, if they are too
+    // close together at this zoom, a band).
+    QAbstractSeries* grid = seriesNamed(chart.get(), "grid");
+    if (!grid)
+        grid = seriesNamed(chart.get(), "gridBand");
     QVERIFY(grid);
     QVERIFY2(grid->name().contains("channel 63") && grid->name().contains("255 levels"),
              qPrintable(grid->name()));
-    const auto xs = lineXs(pointsOf(grid));
-    QCOMPARE(xs.back(), m_channel.result.params.rangeMax[63]);
+    const auto clip = lineXs(pointsOf(seriesNamed(chart.get(), "clip")));
+    QCOMPARE(clip.back(), m_channel.result.params.rangeMax[63]);
 }
 
 void TestUiCharts::exportPng()
@@ -679,7 +686,8 @@ void TestUiCharts::exportPdfPages()
     const int pages = int(pdf.count("/Type /Page")) - int(pdf.count("/Type /Pages"));
     QCOMPARE(pages, 5);
     // Page size: 1200 x 800 px at 96 dpi = 900 x 600 pt.
-    QVERIFY2(pdf.contains("/MediaBox [0 0 900 600]"), pdf.left(2000).constData());
+    const QRegularExpression box(QStringLiteral("/MediaBox \\[0 0 900(\\.0+)? 600(\\.0+)?\\]"));
+    QCOMPARE(QString::fromLatin1(pdf).count(box), 5);
 
     std::unique_ptr<QChart> one(buildChart(ChartKind::Codes, inputFor(m_tiny), m_style));
     QVERIFY2(exportChart(one.get(), tmpPath("one.pdf"), ExportOptions{}, &error),

@@ -15,6 +15,7 @@
 #include <QPdfWriter>
 #include <QSaveFile>
 #include <QSvgGenerator>
+#include <QTextDocumentFragment>
 
 #include <cmath>
 #include <memory>
@@ -87,6 +88,14 @@ void paintChart(QChart* chart, QPainter& painter, const QRectF& target, const QS
     }
 }
 
+// Chart titles are HTML (two lines); documents get the plain text.
+QString plainTitle(const QChart* chart)
+{
+    QString html = chart->title();
+    html.replace(QLatin1String("<br>"), QStringLiteral(" \u2014 "));
+    return QTextDocumentFragment::fromHtml(html).toPlainText().simplified();
+}
+
 QString suffixOf(const QString& path)
 {
     return QFileInfo(path).suffix().toLower();
@@ -135,7 +144,8 @@ bool exportSvg(QChart* chart, const QString& path, const ExportOptions& opt, QSt
     svg.setSize(opt.size);
     svg.setViewBox(QRect(QPoint(0, 0), opt.size));
     svg.setResolution(96); // sizes in the file are then the logical pixel sizes
-    svg.setTitle(chart->title());
+    // QSvgGenerator writes the title into the XML as it is: escape it.
+    svg.setTitle(plainTitle(chart).toHtmlEscaped());
     svg.setDescription(QStringLiteral("QuantScope chart"));
     QPainter painter;
     if (!painter.begin(&svg)) {
@@ -216,7 +226,7 @@ bool exportChartsPdf(const QList<QChart*>& charts, const QString& path, const Ex
         const QSizeF points(opt.size.width() * 72.0 / 96.0, opt.size.height() * 72.0 / 96.0);
         pdf.setPageSize(QPageSize(points, QPageSize::Point, QString(), QPageSize::ExactMatch));
         pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
-        pdf.setTitle(charts.front()->title());
+        pdf.setTitle(plainTitle(charts.front()));
         pdf.setCreator(QStringLiteral("QuantScope"));
         QPainter painter;
         if (!painter.begin(&pdf)) {

@@ -102,9 +102,17 @@ QChart* newChart(const ChartStyle& st, const QString& title, const QString& subt
     chart->setPlotAreaBackgroundVisible(false);
     const int m = static_cast<int>(std::lround(10 * st.fontScale));
     chart->setMargins(QMargins(m, m / 2, m + m / 2, m / 2));
-    // The title is one plain line (kept as text in SVG exports); the subtitle goes after a
-    // separator so that the chart stays self-describing when exported.
-    chart->setTitle(subtitle.isEmpty() ? title : title + QStringLiteral("  \u2014  ") + subtitle);
+    // Two lines: the chart's name and, smaller, what it shows (tensor and configuration), so an
+    // exported chart explains itself. The title item renders this HTML as text (also in SVG).
+    const QString sub = subtitle.toHtmlEscaped();
+    chart->setTitle(
+        subtitle.isEmpty()
+            ? title.toHtmlEscaped()
+            : QStringLiteral("%1<br><span style=\"font-size:%2px; font-weight:normal\">%3"
+                             "</span>")
+                  .arg(title.toHtmlEscaped())
+                  .arg(std::lround(13 * st.fontScale))
+                  .arg(sub));
     chart->setTitleFont(chartFont(st, 16, true));
     chart->setTitleBrush(st.text());
     QLegend* legend = chart->legend();
@@ -329,9 +337,9 @@ QChart* buildValues(const ChartInput& in, const ChartStyle& st)
     const bool downsampled = static_cast<int64_t>(orig.size()) < w.end - w.begin;
     const QString suffix =
         downsampled ? QStringLiteral(" (min/max of %1 buckets)").arg(buckets) : QString();
-    QLineSeries* so = lineSeries(QStringLiteral("Original x") + suffix, "original",
+    QLineSeries* so = lineSeries(QStringLiteral("Original") + suffix, "original",
                                  seriesPen(st.original(), st.lineWidth), toPoints(orig));
-    QLineSeries* sd = lineSeries(QStringLiteral("Dequantized x\u0302") + suffix, "dequantized",
+    QLineSeries* sd = lineSeries(QStringLiteral("Dequantized") + suffix, "dequantized",
                                  seriesPen(st.dequantized(), st.lineWidth), toPoints(deq));
     if (tiny) {
         // Small tensors (the lessons' 10- and 20-value examples): show every value as a dot;
@@ -458,11 +466,54 @@ QChart* buildHistogram(const ChartInput& in, const ChartStyle& st)
     const NiceTicks yt =
         applyNiceTicks(ay, 0, std::max(1.0, ownAxis ? maxX : std::max(maxX, maxQ)), yTicks(st));
 
+    // The grid goes first so the histograms are drawn over it. Vertical lines return along a
+    // baseline below the visible range (clipped away), so only the lines themselves show.
+    const double lineBase = -yt.hi;
+    const QString ofSlice =
+        slices > 1 ? QStringLiteral(" of %1 %2").arg(sliceWord(p.layout.kind)).arg(in.slice)
+                   : QString();
+    if (integer) {
+        const std::vector<double> grid = quantizationGrid(p, in.slice);
+        const double step = grid.size() > 1 ? grid[1] - grid[0] : 0.0;
+        // Lines closer than ~4 px on a 1000 px wide plot would merge into a solid block that
+        // hides the histogram: such grids (and any above kMaxGridLines levels) become a band.
+        const double spacing = step / std::max(1e-300, xt.hi - xt.lo) * 1000;
+        const bool dense =
+            static_cast<int64_t>(grid.size()) > kMaxGridLines || (grid.size() > 1 && spacing < 4);
+        if (!grid.empty() && !dense) {
+            // Thin translucent lines: dense grids read as texture, sparse ones as single lines.
+            const int alpha = grid.size() > 64 ? 110 : 200;
+            auto* g = lineSeries(QStringLiteral("Quantization grid%1: %2 levels, step %3")
+                                     .arg(ofSlice)
+                                     .arg(grid.size())
+                                     .arg(num(step)),
+                                 "grid", seriesPen(withAlpha(st.grid(), alpha), 1.0),
+                                 verticalLines(grid, lineBase, yt.hi));
+            attach(chart.get(), g, ax, ay);
+        } else if (!grid.empty()) {
+            auto* top = lineSeries(QString(), "gridBandTop", QPen(Qt::NoPen),
+                                   {QPointF(grid.front(), yt.hi), QPointF(grid.back(), yt.hi)});
+            auto* bottom = lineSeries(QString(), "gridBandBottom", QPen(Qt::NoPen),
+                                      {QPointF(grid.front(), 0), QPointF(grid.back(), 0)});
+            auto* band = new QAreaSeries(top, bottom);
+            top->setParent(band);
+            bottom->setParent(band);
+            band->setName(QStringLiteral("Quantization grid%1: %2 levels, step %3 (too dense to "
+                                         "draw, shown as a band)")
+                              .arg(ofSlice)
+                              .arg(grid.size())
+                              .arg(num(step)));
+            band->setObjectName(QStringLiteral("gridBand"));
+            band->setPen(Qt::NoPen);
+            band->setBrush(withAlpha(st.grid(), 45));
+            attach(chart.get(), band, ax, ay);
+        }
+    }
     auto* upper = lineSeries(QString(), "originalOutline", seriesPen(st.original(), st.lineWidth),
                              steppedHistogram(hx));
     auto* area = new QAreaSeries(upper);
     upper->setParent(area);
-    area->setName(QStringLiteral("Original x"));
+    area->setName(QStringLiteral("Original"));
     area->setObjectName(QStringLiteral("original"));
     area->setPen(seriesPen(st.original(), st.lineWidth));
     area->setBrush(withAlpha(st.original(), 90));
@@ -475,50 +526,18 @@ QChart* buildHistogram(const ChartInput& in, const ChartStyle& st)
         applyNiceTicks(ayq, 0, maxQ, yTicks(st));
         ayq->setGridLineVisible(false);
     }
-    auto* deq =
-        lineSeries(ownAxis ? QStringLiteral("Dequantized x\u0302 (right axis)")
-                           : QStringLiteral("Dequantized x\u0302"),
-                   "dequantized", seriesPen(st.dequantized(), st.lineWidth), steppedHistogram(hq));
+    auto* deq = lineSeries(
+        ownAxis ? QStringLiteral("Dequantized (right axis)") : QStringLiteral("Dequantized"),
+        "dequantized", seriesPen(st.dequantized(), st.lineWidth), steppedHistogram(hq));
     attach(chart.get(), deq, ax, ayq);
 
-    const QString ofSlice =
-        slices > 1 ? QStringLiteral(" of %1 %2").arg(sliceWord(p.layout.kind)).arg(in.slice)
-                   : QString();
     if (integer) {
-        const std::vector<double> grid = quantizationGrid(p, in.slice);
-        const double step = grid.size() > 1 ? grid[1] - grid[0] : 0.0;
-        if (!grid.empty() && static_cast<int64_t>(grid.size()) <= kMaxGridLines) {
-            // Thin translucent lines: dense grids read as texture, sparse ones as single lines.
-            const int alpha = grid.size() > 64 ? 110 : 200;
-            auto* g = lineSeries(QStringLiteral("Quantization grid%1: %2 levels, step %3")
-                                     .arg(ofSlice)
-                                     .arg(grid.size())
-                                     .arg(num(step)),
-                                 "grid", seriesPen(withAlpha(st.grid(), alpha), 1.0),
-                                 verticalLines(grid, 0, yt.hi));
-            attach(chart.get(), g, ax, ay);
-        } else if (!grid.empty()) {
-            auto* top = lineSeries(QString(), "gridBandTop", QPen(Qt::NoPen),
-                                   {QPointF(grid.front(), yt.hi), QPointF(grid.back(), yt.hi)});
-            auto* band = new QAreaSeries(top);
-            top->setParent(band);
-            band->setName(QStringLiteral("Quantization grid%1: %2 levels, step %3 (too dense to "
-                                         "draw, shown as a band)")
-                              .arg(ofSlice)
-                              .arg(grid.size())
-                              .arg(num(step)));
-            band->setObjectName(QStringLiteral("gridBand"));
-            band->setPen(Qt::NoPen);
-            band->setBrush(withAlpha(st.grid(), 45));
-            attach(chart.get(), band, ax, ay);
-        }
         auto* clip = lineSeries(QStringLiteral("Clipping range%1 [%2, %3]")
                                     .arg(ofSlice, num(p.rangeMin[ss]), num(p.rangeMax[ss])),
                                 "clip", seriesPen(st.clip(), 2 * st.lineWidth, Qt::DashLine),
-                                verticalLines({p.rangeMin[ss], p.rangeMax[ss]}, 0, yt.hi));
+                                verticalLines({p.rangeMin[ss], p.rangeMax[ss]}, lineBase, yt.hi));
         attach(chart.get(), clip, ax, ay);
     }
-    Q_UNUSED(xt);
     return chart.release();
 }
 
@@ -553,7 +572,7 @@ QChart* buildErrorHistogram(const ChartInput& in, const ChartStyle& st)
                              steppedHistogram(h));
     auto* area = new QAreaSeries(upper);
     upper->setParent(area);
-    area->setName(QStringLiteral("Error x \u2212 x\u0302 (%1 finite values)").arg(h.total()));
+    area->setName(QStringLiteral("Error (%1 finite values)").arg(h.total()));
     area->setObjectName(QStringLiteral("error"));
     area->setPen(seriesPen(st.error(), st.lineWidth));
     area->setBrush(withAlpha(st.error(), 90));
@@ -563,7 +582,7 @@ QChart* buildErrorHistogram(const ChartInput& in, const ChartStyle& st)
         const double half = p.scale[0] / 2;
         auto* b = lineSeries(QStringLiteral("\u00b1s/2 = \u00b1%1 (rounding bound)").arg(num(half)),
                              "roundingBound", seriesPen(st.text(), st.lineWidth, Qt::DashLine),
-                             verticalLines({-half, half}, 0, yt.hi));
+                             verticalLines({-half, half}, -yt.hi, yt.hi));
         attach(chart.get(), b, ax, ay);
     }
     return chart.release();
