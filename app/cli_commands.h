@@ -1,0 +1,20 @@
+// quantscope-cli subcommands. Each takes the argument list after the subcommand name (with the
+// program name in front, as QCommandLineParser expects), returns an exit status and throws the
+// errors of cli_options.h.
+#pragma once
+
+#include <QStringList>
+
+namespace qs::cli {
+
+int runInfo(const QStringList& args);
+int runQuantize(const QStringList& args);
+int runPlot(int& argc, char** argv, const QStringList& args);
+
+// Usage texts (also printed after a usage error).
+QString mainUsage();
+QString infoUsage();
+QString quantizeUsage();
+QString plotUsage();
+
+} // namespace qs::cli
