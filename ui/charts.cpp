@@ -196,15 +196,18 @@ QList<QPointF> steppedHistogram(const Histogram& h)
     return pts;
 }
 
-// Vertical lines at xs from y0 to y1 as one polyline that returns along the baseline.
+// Vertical lines at xs spanning [y0, y1], as one polyline: each line is a pair of points and
+// consecutive lines are joined outside [y0, y1]. With y0 below and y1 above the visible range,
+// the joins are clipped away and every line is drawn exactly once (dash patterns stay intact).
 QList<QPointF> verticalLines(const std::vector<double>& xs, double y0, double y1)
 {
     QList<QPointF> pts;
-    pts.reserve(static_cast<qsizetype>(3 * xs.size()));
+    pts.reserve(static_cast<qsizetype>(2 * xs.size()));
+    bool up = true;
     for (double x : xs) {
-        pts.append(QPointF(x, y0));
-        pts.append(QPointF(x, y1));
-        pts.append(QPointF(x, y0));
+        pts.append(QPointF(x, up ? y0 : y1));
+        pts.append(QPointF(x, up ? y1 : y0));
+        up = !up;
     }
     return pts;
 }
@@ -319,6 +322,20 @@ QString sliceWord(Granularity g)
 }
 
 // ---- builders ------------------------------------------------------------------------------
+
+// Tiny tensors (the lessons' 10- and 20-value examples) get at most one bin per value but at
+// least 16, instead of hundreds of mostly empty bins.
+int binsFor(int requested, int64_t n)
+{
+    return static_cast<int>(std::min<int64_t>(requested, std::max<int64_t>(16, n)));
+}
+
+// A tight axis over [lo, hi] with 2% of room on each side, ticks inside.
+void paddedTicks(QValueAxis* axis, double lo, double hi, int maxTicks)
+{
+    const double pad = (hi - lo) * 0.02;
+    applyNiceTicks(axis, lo - pad, hi + pad, maxTicks, true);
+}
 
 QChart* buildValues(const ChartInput& in, const ChartStyle& st)
 {
@@ -447,48 +464,50 @@ QChart* buildHistogram(const ChartInput& in, const ChartStyle& st)
     }
     if (!range.valid())
         range = MinMax{0, 1};
-    const Histogram hx = histogram(t.data.data(), n, in.valueBins, range.lo, range.hi);
-    const Histogram hq = histogram(r.dequantized.data(), n, in.valueBins, hx.lo, hx.hi);
+    const int bins = binsFor(in.valueBins, n);
+    const Histogram hx = histogram(t.data.data(), n, bins, range.lo, range.hi);
+    const Histogram hq = histogram(r.dequantized.data(), n, bins, hx.lo, hx.hi);
 
     std::unique_ptr<QChart> chart(
         newChart(st, chartKindTitle(ChartKind::Histogram), subtitleOf(in)));
     QValueAxis* ax = newAxis(chart.get(), st, Qt::AlignBottom, QStringLiteral("Value"), st.text());
-    QValueAxis* ay =
-        newAxis(chart.get(), st, Qt::AlignLeft,
-                QStringLiteral("Count per bin (%1 bins)").arg(in.valueBins), st.text());
-    const NiceTicks xt = applyNiceTicks(ax, hx.lo, hx.hi, xTicks(st));
+    QValueAxis* ay = newAxis(chart.get(), st, Qt::AlignLeft,
+                             QStringLiteral("Count per bin (%1 bins)").arg(bins), st.text());
+    paddedTicks(ax, hx.lo, hx.hi, xTicks(st));
+    const double xSpan = hx.hi - hx.lo;
 
     const double maxX = double(maxCount(hx));
     const double maxQ = double(maxCount(hq));
     // The dequantized values pile up on the grid levels: with few levels their bins are far
     // higher than the original's. Then they get their own axis so the original stays readable.
     const bool ownAxis = maxQ > 3 * std::max(1.0, maxX);
-    const NiceTicks yt =
-        applyNiceTicks(ay, 0, std::max(1.0, ownAxis ? maxX : std::max(maxX, maxQ)), yTicks(st));
+    const NiceTicks yt = applyNiceTicks(ay, 0, std::max(1.0, ownAxis ? maxX : std::max(maxX, maxQ)),
+                                        yTicks(st), false, true);
 
-    // The grid goes first so the histograms are drawn over it. Vertical lines return along a
-    // baseline below the visible range (clipped away), so only the lines themselves show.
+    // The grid goes first so the histograms are drawn over it. Vertical lines run from below
+    // to above the visible range (see verticalLines).
     const double lineBase = -yt.hi;
+    const double lineTop = 2 * yt.hi;
     const QString ofSlice =
-        slices > 1 ? QStringLiteral(" of %1 %2").arg(sliceWord(p.layout.kind)).arg(in.slice)
+        slices > 1 ? QStringLiteral(", %1 %2").arg(sliceWord(p.layout.kind)).arg(in.slice)
                    : QString();
     if (integer) {
         const std::vector<double> grid = quantizationGrid(p, in.slice);
         const double step = grid.size() > 1 ? grid[1] - grid[0] : 0.0;
         // Lines closer than ~4 px on a 1000 px wide plot would merge into a solid block that
         // hides the histogram: such grids (and any above kMaxGridLines levels) become a band.
-        const double spacing = step / std::max(1e-300, xt.hi - xt.lo) * 1000;
+        const double spacing = step / std::max(1e-300, xSpan) * 1000;
         const bool dense =
             static_cast<int64_t>(grid.size()) > kMaxGridLines || (grid.size() > 1 && spacing < 4);
         if (!grid.empty() && !dense) {
             // Thin translucent lines: dense grids read as texture, sparse ones as single lines.
             const int alpha = grid.size() > 64 ? 110 : 200;
-            auto* g = lineSeries(QStringLiteral("Quantization grid%1: %2 levels, step %3")
+            auto* g = lineSeries(QStringLiteral("Grid%1: %2 levels, step %3")
                                      .arg(ofSlice)
                                      .arg(grid.size())
                                      .arg(num(step)),
                                  "grid", seriesPen(withAlpha(st.grid(), alpha), 1.0),
-                                 verticalLines(grid, lineBase, yt.hi));
+                                 verticalLines(grid, lineBase, lineTop));
             attach(chart.get(), g, ax, ay);
         } else if (!grid.empty()) {
             auto* top = lineSeries(QString(), "gridBandTop", QPen(Qt::NoPen),
@@ -498,8 +517,7 @@ QChart* buildHistogram(const ChartInput& in, const ChartStyle& st)
             auto* band = new QAreaSeries(top, bottom);
             top->setParent(band);
             bottom->setParent(band);
-            band->setName(QStringLiteral("Quantization grid%1: %2 levels, step %3 (too dense to "
-                                         "draw, shown as a band)")
+            band->setName(QStringLiteral("Grid%1: %2 levels, step %3 (dense)")
                               .arg(ofSlice)
                               .arg(grid.size())
                               .arg(num(step)));
@@ -523,7 +541,7 @@ QChart* buildHistogram(const ChartInput& in, const ChartStyle& st)
     if (ownAxis) {
         ayq = newAxis(chart.get(), st, Qt::AlignRight,
                       QStringLiteral("Count per bin, dequantized x\u0302"), st.dequantized());
-        applyNiceTicks(ayq, 0, maxQ, yTicks(st));
+        applyNiceTicks(ayq, 0, maxQ, yTicks(st), false, true);
         ayq->setGridLineVisible(false);
     }
     auto* deq = lineSeries(
@@ -532,10 +550,10 @@ QChart* buildHistogram(const ChartInput& in, const ChartStyle& st)
     attach(chart.get(), deq, ax, ayq);
 
     if (integer) {
-        auto* clip = lineSeries(QStringLiteral("Clipping range%1 [%2, %3]")
+        auto* clip = lineSeries(QStringLiteral("Clipping%1 [%2, %3]")
                                     .arg(ofSlice, num(p.rangeMin[ss]), num(p.rangeMax[ss])),
                                 "clip", seriesPen(st.clip(), 2 * st.lineWidth, Qt::DashLine),
-                                verticalLines({p.rangeMin[ss], p.rangeMax[ss]}, lineBase, yt.hi));
+                                verticalLines({p.rangeMin[ss], p.rangeMax[ss]}, lineBase, lineTop));
         attach(chart.get(), clip, ax, ay);
     }
     return chart.release();
@@ -546,16 +564,15 @@ QChart* buildErrorHistogram(const ChartInput& in, const ChartStyle& st)
     const Tensor& t = *in.tensor;
     const QuantResult& r = *in.result;
     const QuantParams& p = r.params;
-    const Histogram h =
-        errorHistogram(t.data.data(), r.dequantized.data(), t.numel(), in.errorBins);
+    const int bins = binsFor(in.errorBins, t.numel());
+    const Histogram h = errorHistogram(t.data.data(), r.dequantized.data(), t.numel(), bins);
 
     std::unique_ptr<QChart> chart(
         newChart(st, chartKindTitle(ChartKind::ErrorHistogram), subtitleOf(in)));
     QValueAxis* ax = newAxis(chart.get(), st, Qt::AlignBottom,
                              QStringLiteral("Error (x \u2212 x\u0302)"), st.text());
-    QValueAxis* ay =
-        newAxis(chart.get(), st, Qt::AlignLeft,
-                QStringLiteral("Count per bin (%1 bins)").arg(in.errorBins), st.text());
+    QValueAxis* ay = newAxis(chart.get(), st, Qt::AlignLeft,
+                             QStringLiteral("Count per bin (%1 bins)").arg(bins), st.text());
 
     // Without clipping, round-to-nearest keeps |x - x^| <= s/2: mark that bound (per tensor).
     const bool bound =
@@ -565,8 +582,9 @@ QChart* buildErrorHistogram(const ChartInput& in, const ChartStyle& st)
         xr.add(-p.scale[0] / 2);
         xr.add(p.scale[0] / 2);
     }
-    applyNiceTicks(ax, xr.lo, xr.hi, xTicks(st));
-    const NiceTicks yt = applyNiceTicks(ay, 0, std::max(1.0, double(maxCount(h))), yTicks(st));
+    paddedTicks(ax, xr.lo, xr.hi, xTicks(st));
+    const NiceTicks yt =
+        applyNiceTicks(ay, 0, std::max(1.0, double(maxCount(h))), yTicks(st), false, true);
 
     auto* upper = lineSeries(QString(), "errorOutline", seriesPen(st.error(), st.lineWidth),
                              steppedHistogram(h));
@@ -582,7 +600,7 @@ QChart* buildErrorHistogram(const ChartInput& in, const ChartStyle& st)
         const double half = p.scale[0] / 2;
         auto* b = lineSeries(QStringLiteral("\u00b1s/2 = \u00b1%1 (rounding bound)").arg(num(half)),
                              "roundingBound", seriesPen(st.text(), st.lineWidth, Qt::DashLine),
-                             verticalLines({-half, half}, -yt.hi, yt.hi));
+                             verticalLines({-half, half}, -yt.hi, 2 * yt.hi));
         attach(chart.get(), b, ax, ay);
     }
     return chart.release();

@@ -60,7 +60,8 @@ struct ChartInput {
 // (Values, Histogram), "codes", "grid" (vertical lines, or "gridBand" when too dense to draw),
 // "clip", "error", "roundingBound", "dataRange", "clipLow"/"clipHigh" (Channels), "scale",
 // "rmse". Histogram-like series are stepped: (lo, 0), then per bin (left, count), (right, count),
-// then (hi, 0). Vertical lines are drawn as (x, y0), (x, y1), (x, y0) triples.
+// then (hi, 0). Vertical lines are pairs of points (x, below), (x, above) reaching past the
+// visible range; the joins between pairs lie outside it.
 QChart* buildChart(ChartKind kind, const ChartInput& input, const ChartStyle& style);
 
 } // namespace qs::ui
