@@ -33,6 +33,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
@@ -43,6 +44,12 @@
 #include <QValueAxis>
 
 #include <cmath>
+
+// Resources of a static library must be registered explicitly (outside any namespace).
+static void initResources()
+{
+    Q_INIT_RESOURCE(quantscope);
+}
 
 namespace qs::ui {
 
@@ -67,6 +74,7 @@ MainWindow::MainWindow(QWidget* parent) : MainWindow(Options(), parent) {}
 MainWindow::MainWindow(const Options& options, QWidget* parent)
     : QMainWindow(parent), m_options(options)
 {
+    initResources();
     setWindowTitle(tr("QuantScope"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/quantscope.svg")));
     setAcceptDrops(true);
@@ -144,7 +152,8 @@ void MainWindow::buildUi()
     scroll->setWidget(left);
     scroll->setWidgetResizable(true);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(left->sizeHint().width() + 20);
+    scroll->setMinimumWidth(left->minimumSizeHint().width() +
+                            scroll->verticalScrollBar()->sizeHint().width() + 4);
     splitter->addWidget(scroll);
 
     // Centre: one tab per chart.
@@ -188,27 +197,38 @@ void MainWindow::buildUi()
                 refreshVisibleChart();
             });
         } else if (p.kind == ChartKind::Channels) {
-            auto* s = new QSplitter(Qt::Horizontal);
+            // Chart above, the sortable per-slice table below it (both need the width).
+            auto* s = new QSplitter(Qt::Vertical);
             m_sliceTable = new SliceTable(s);
             s->addWidget(p.view);
             s->addWidget(m_sliceTable);
             s->setStretchFactor(0, 3);
             s->setStretchFactor(1, 2);
+            s->setSizes({500, 300});
             pageWidget = s;
         }
-        m_tabs->addTab(pageWidget, chartKindTitle(p.kind));
+        // Short tab names keep every tab visible; the chart's own title says it in full.
+        static const char* shortNames[] = {"Values", "Codes", "Histogram", "Error", "Channels"};
+        const int tab = m_tabs->addTab(pageWidget, tr(shortNames[std::min(i, 4)]));
+        m_tabs->setTabToolTip(tab, chartKindTitle(p.kind));
     }
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] { refreshVisibleChart(); });
     splitter->addWidget(m_tabs);
 
-    // Right: the numbers.
-    m_numbers = new NumbersPanel;
-    m_numbers->setMinimumWidth(260);
-    splitter->addWidget(m_numbers);
+    // Right: the tensor's facts and the numbers of the result.
+    auto* right = new QWidget;
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(6, 6, 6, 6);
+    rightLayout->addWidget(m_source->factsBox());
+    m_numbers = new NumbersPanel(right);
+    rightLayout->addWidget(m_numbers, 1);
+    right->setMinimumWidth(280);
+    splitter->addWidget(right);
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
     splitter->setStretchFactor(2, 0);
     setCentralWidget(splitter);
+    splitter->setSizes({390, 710, 300});
 
     connect(m_quant, &QuantPanel::configChanged, this, &MainWindow::scheduleJob);
     connect(m_source, &SourcePanel::generateRequested, this, [this] {

@@ -74,7 +74,7 @@ QuantPanel::QuantPanel(QWidget* parent) : QWidget(parent)
     auto* bitsRow = new QHBoxLayout;
     bitsRow->addWidget(m_bitsSlider, 1);
     bitsRow->addWidget(m_bits);
-    form->addRow(tr("&Bits"), bitsRow);
+    form->addRow(tr("Bits"), bitsRow);
     connect(m_bitsSlider, &QSlider::valueChanged, m_bits, &QSpinBox::setValue);
     connect(m_bits, &QSpinBox::valueChanged, this, [this](int v) {
         {
@@ -90,7 +90,7 @@ QuantPanel::QuantPanel(QWidget* parent) : QWidget(parent)
            "symmetric: s = max|x| / (2^(b-1) - 1), z = 0\n"
            "fp16 / bf16: round to the nearest 16-bit float (ties to even)\n"
            "Shortcut: Ctrl+] / Ctrl+[ for the next / previous scheme."));
-    form->addRow(tr("&Scheme"), m_scheme);
+    form->addRow(tr("Scheme"), m_scheme);
 
     m_signed = new QCheckBox(tr("Signed codes"), box);
     m_signed->setObjectName(QStringLiteral("signedCheck"));
@@ -106,12 +106,9 @@ QuantPanel::QuantPanel(QWidget* parent) : QWidget(parent)
     m_includeZero->setToolTip(tr(
         "Widen [alpha, beta] to contain 0 so that 0 is exactly representable and the zero point "
         "lies in the code range (PyTorch, ONNX Runtime, TFLite). Off reproduces seeds 000/001."));
-    auto* checks = new QVBoxLayout;
-    checks->setSpacing(2);
-    checks->addWidget(m_signed);
-    checks->addWidget(m_fullRange);
-    checks->addWidget(m_includeZero);
-    form->addRow(QString(), checks);
+    form->addRow(QString(), m_signed);
+    form->addRow(QString(), m_fullRange);
+    form->addRow(QString(), m_includeZero);
     for (QCheckBox* c : {m_signed, m_fullRange, m_includeZero})
         connect(c, &QCheckBox::toggled, this, &QuantPanel::changed);
 
@@ -122,7 +119,7 @@ QuantPanel::QuantPanel(QWidget* parent) : QWidget(parent)
            "percentile: numpy.percentile (linear) at 100-p and p (|x| at p for symmetric)\n"
            "mse: the clipping range that minimises the quantization MSE at these bits\n"
            "entropy: TensorRT KL-divergence calibration on a 2048-bin histogram of |x|"));
-    form->addRow(tr("&Range"), m_range);
+    form->addRow(tr("Range"), m_range);
     m_percentile = new QDoubleSpinBox(box);
     m_percentile->setObjectName(QStringLiteral("percentileSpin"));
     m_percentile->setDecimals(3);
@@ -130,21 +127,21 @@ QuantPanel::QuantPanel(QWidget* parent) : QWidget(parent)
     m_percentile->setSingleStep(0.01);
     m_percentile->setToolTip(tr("Percentile p in (50, 100]: beta = P_p(x), alpha = P_(100-p)(x)."));
     connect(m_percentile, &QDoubleSpinBox::valueChanged, this, &QuantPanel::changed);
-    form->addRow(tr("Percentile &p"), m_percentile);
+    form->addRow(tr("Percentile p"), m_percentile);
 
     m_granularity = makeCombo("granularityCombo", granularityNames());
     m_granularity->setToolTip(
         tr("tensor: one scale for everything\nchannel: one scale per index along the axis\n"
            "group: one scale per G consecutive elements along the axis (the last group may be "
            "shorter)"));
-    form->addRow(tr("&Granularity"), m_granularity);
+    form->addRow(tr("Granularity"), m_granularity);
     m_axis = new QSpinBox(box);
     m_axis->setObjectName(QStringLiteral("axisSpin"));
     m_axis->setRange(0, 0);
     m_axis->setToolTip(tr("Axis of the channels / groups (0 = rows of a matrix, 1 = columns)."));
     m_groupSize = new QSpinBox(box);
     m_groupSize->setObjectName(QStringLiteral("groupSizeSpin"));
-    m_groupSize->setRange(1, 1 << 30);
+    m_groupSize->setRange(1, 1 << 24);
     m_groupSize->setToolTip(tr("Group size G: elements per group along the axis."));
     auto* axisRow = new QHBoxLayout;
     axisRow->addWidget(new QLabel(tr("Axis"), box));
@@ -161,7 +158,7 @@ QuantPanel::QuantPanel(QWidget* parent) : QWidget(parent)
         tr("half-even: ties to even (NumPy, PyTorch, ONNX)\nhalf-away: ties away from zero\n"
            "half-up: floor(v + 0.5)\nfloor: toward -inf\ntruncate: toward zero (astype(uint8), "
            "tf.cast)\nstochastic: floor(v) + (u < frac(v)), seeded"));
-    form->addRow(tr("R&ounding"), m_rounding);
+    form->addRow(tr("Rounding"), m_rounding);
     layout->addWidget(box);
 
     m_advanced = new QGroupBox(tr("Conventions"), this);
@@ -169,7 +166,14 @@ QuantPanel::QuantPanel(QWidget* parent) : QWidget(parent)
     m_advanced->setCheckable(true);
     m_advanced->setChecked(false);
     m_advanced->setToolTip(tr("Where reference systems disagree. Unchecked: project defaults."));
-    auto* adv = new QFormLayout(m_advanced);
+    // The conventions' controls are shown only while the box is checked (saves room).
+    auto* advBody = new QWidget(m_advanced);
+    auto* advOuter = new QVBoxLayout(m_advanced);
+    advOuter->setContentsMargins(0, 0, 0, 0);
+    advOuter->addWidget(advBody);
+    advBody->setVisible(false);
+    connect(m_advanced, &QGroupBox::toggled, advBody, &QWidget::setVisible);
+    auto* adv = new QFormLayout(advBody);
     m_roundingOrder = makeCombo("roundingOrderCombo", {toName(RoundingOrder::AfterZeroPoint),
                                                        toName(RoundingOrder::BeforeZeroPoint)});
     m_roundingOrder->setToolTip(tr("after-zero-point: q = round(x/s + z) (the seeds)\n"
@@ -187,7 +191,7 @@ QuantPanel::QuantPanel(QWidget* parent) : QWidget(parent)
     adv->addRow(m_multiplyByInverse);
     adv->addRow(m_float32Params);
     m_seed = new QSpinBox(m_advanced);
-    m_seed->setRange(0, 1 << 30);
+    m_seed->setRange(0, 1 << 24);
     m_seed->setToolTip(tr("Seed of stochastic rounding."));
     adv->addRow(tr("Seed"), m_seed);
     connect(m_advanced, &QGroupBox::toggled, this, &QuantPanel::changed);

@@ -149,6 +149,9 @@ void SliceTable::setResult(std::shared_ptr<const QuantResult> result)
     const int column = horizontalHeader()->sortIndicatorSection();
     if (column > 0)
         m_model->sort(column, horizontalHeader()->sortIndicatorOrder());
+    // Fit the columns to the numbers (Qt samples a bounded number of rows).
+    horizontalHeader()->setResizeContentsPrecision(200);
+    resizeColumnsToContents();
 }
 
 } // namespace qs::ui

@@ -88,12 +88,12 @@ SourcePanel::SourcePanel(QWidget* parent) : QWidget(parent)
     m_form->addRow(tr("Shape"), m_shape);
     connect(m_shape, &QLineEdit::editingFinished, this, &SourcePanel::edited);
 
-    m_low = makeDouble(box, -1e9, 1e9, 4, "lowSpin");
-    m_high = makeDouble(box, -1e9, 1e9, 4, "highSpin");
-    m_mean = makeDouble(box, -1e9, 1e9, 4, "meanSpin");
-    m_std = makeDouble(box, 1e-6, 1e9, 4, "stdSpin");
-    m_heScale = makeDouble(box, 1e-6, 1e6, 3, "heScaleSpin");
-    m_separation = makeDouble(box, 0, 1e9, 3, "separationSpin");
+    m_low = makeDouble(box, -1e6, 1e6, 3, "lowSpin");
+    m_high = makeDouble(box, -1e6, 1e6, 3, "highSpin");
+    m_mean = makeDouble(box, -1e6, 1e6, 3, "meanSpin");
+    m_std = makeDouble(box, 0.001, 1e6, 3, "stdSpin");
+    m_heScale = makeDouble(box, 0.001, 1000, 3, "heScaleSpin");
+    m_separation = makeDouble(box, 0, 1e6, 3, "separationSpin");
     m_fanMode = new QComboBox(box);
     for (FanMode f : {FanMode::FanIn, FanMode::FanOut, FanMode::FanAvg})
         m_fanMode->addItem(fanModeName(f), fanModeName(f));
@@ -122,15 +122,15 @@ SourcePanel::SourcePanel(QWidget* parent) : QWidget(parent)
 
     m_seed = new QSpinBox(box);
     m_seed->setObjectName(QStringLiteral("seedSpin"));
-    m_seed->setRange(0, 1 << 30);
+    m_seed->setRange(0, 1 << 24);
     m_seed->setKeyboardTracking(false);
     m_seed->setToolTip(tr("Random seed: the same seed gives the same values on every machine."));
     m_form->addRow(tr("Seed"), m_seed);
     m_outliers = new QSpinBox(box);
     m_outliers->setObjectName(QStringLiteral("outliersSpin"));
-    m_outliers->setRange(0, 1 << 30);
+    m_outliers->setRange(0, 1 << 24);
     m_outliers->setKeyboardTracking(false);
-    m_outlierValue = makeDouble(box, -1e12, 1e12, 3, "outlierValueSpin");
+    m_outlierValue = makeDouble(box, -1e6, 1e6, 2, "outlierValueSpin");
     m_outlierPosition = new QComboBox(box);
     for (const char* p : {"end", "start", "random"})
         m_outlierPosition->addItem(QLatin1String(p), QLatin1String(p));
@@ -164,6 +164,7 @@ SourcePanel::SourcePanel(QWidget* parent) : QWidget(parent)
     connect(m_outlierPosition, &QComboBox::currentIndexChanged, this, &SourcePanel::edited);
 
     auto* factsBox = new QGroupBox(tr("Tensor"), this);
+    m_factsBox = factsBox;
     auto* fl = new QVBoxLayout(factsBox);
     m_facts = new QLabel(factsBox);
     m_facts->setObjectName(QStringLiteral("factsLabel"));

@@ -38,6 +38,8 @@ public:
     void clearMembers();
     void setFacts(const Tensor& tensor, const TensorFacts& facts, const QString& origin);
     QString factsText() const;
+    // The facts box; the window may place it elsewhere (it stays owned by the layout it joins).
+    QWidget* factsBox() const { return m_factsBox; }
     bool grayscale() const;
 
 signals:
@@ -70,6 +72,7 @@ private:
     QLabel* m_membersLabel;
     QCheckBox* m_grayscale;
     QLabel* m_facts;
+    QWidget* m_factsBox;
     bool m_updating = false;
 };
 

@@ -1,0 +1,448 @@
+// Headless tests of the main window: real widgets driven with QTest, results compared with
+// qs::quantize for the same configuration, file loading through the window, error handling,
+// sessions, rapid changes and the --screenshot mode of the real binary.
+#include "core/npy.h"
+#include "core/quantize.h"
+#include "ui/main_window.h"
+#include "ui/numbers_panel.h"
+#include "ui/quant_panel.h"
+#include "ui/session.h"
+#include "ui/slice_table.h"
+#include "ui/source_panel.h"
+
+#include <QChart>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QImage>
+#include <QLineSeries>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QTabWidget>
+#include <QtTest>
+
+using namespace qs;
+using namespace qs::ui;
+
+namespace {
+
+MainWindow::Options testOptions()
+{
+    MainWindow::Options o;
+    o.useSettings = false;
+    o.messageBoxes = false;
+    return o;
+}
+
+QString tmpPath(const QString& name)
+{
+    QDir().mkpath(QStringLiteral(QS_TEST_TMP));
+    return QDir(QStringLiteral(QS_TEST_TMP)).filePath(name);
+}
+
+// Waits until the window shows the result of the configuration its controls hold.
+bool waitForCurrent(MainWindow& w, int timeoutMs = 20000)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < timeoutMs) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        if (w.isIdle() && w.result() && w.tensor() &&
+            w.result()->config.summary() == w.config().summary() &&
+            w.result()->codes.size() == size_t(w.tensor()->numel()))
+            return true;
+        QTest::qWait(5);
+    }
+    return false;
+}
+
+// The codes series of the Codes chart, as integers (exact for tensors below the
+// downsampling threshold).
+std::vector<int32_t> chartCodes(MainWindow& w)
+{
+    std::vector<int32_t> out;
+    QChart* chart = w.chart(ChartKind::Codes);
+    for (QAbstractSeries* s : chart->series())
+        if (s->objectName() == QLatin1String("codes"))
+            for (const QPointF& p : static_cast<QLineSeries*>(s)->points())
+                out.push_back(int32_t(std::lround(p.y())));
+    return out;
+}
+
+void pickByKeyboard(QComboBox* combo, const QString& name)
+{
+    combo->setFocus();
+    // Keyboard search restarts after the input interval; earlier rows typed other letters.
+    QTest::qWait(QApplication::keyboardInputInterval() + 50);
+    // Typing the first letters selects the matching item, as a user would.
+    QTest::keyClicks(combo, name.left(3));
+    QCOMPARE(combo->currentData().toString(), name);
+}
+
+GeneratorOptions smallMatrix()
+{
+    GeneratorOptions g;
+    g.distribution = Distribution::Normal;
+    g.shape = {32, 16};
+    g.seed = 7;
+    g.outliers = 1;
+    g.outlierValue = 9;
+    return g;
+}
+
+} // namespace
+
+class TestUiWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void startsOnExample();
+    void controlsMatchCore_data();
+    void controlsMatchCore();
+    void impossibleCombinationsDisabled();
+    void loadNpyAndCsv();
+    void malformedFileKeepsTensor();
+    void sessionRoundTrip();
+    void sessionRejectsBadFile();
+    void rapidChanges();
+    void exportsFromWindow();
+    void screenshotBinary();
+
+private:
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestUiWindow::initTestCase()
+{
+    m_window = std::make_unique<MainWindow>(testOptions());
+    m_window->resize(1200, 800);
+    m_window->show();
+    QVERIFY(waitForCurrent(*m_window));
+}
+
+void TestUiWindow::startsOnExample()
+{
+    MainWindow& w = *m_window;
+    QCOMPARE(w.tensor()->numel(), int64_t(4096));
+    QCOMPARE(w.config().bits, 8);
+    QCOMPARE(w.config().scheme, Scheme::Asymmetric);
+    const QuantResult expected = quantize(*w.tensor(), w.config());
+    QCOMPARE(w.result()->codes, expected.codes);
+    QCOMPARE(w.numbersPanel()->valueText("scale"), formatNumber(expected.params.scale[0]));
+    QCOMPARE(w.numbersPanel()->valueText("zero point"),
+             QString::number(expected.params.zeroPoint[0]));
+    QCOMPARE(w.numbersPanel()->valueText("mse"), formatNumber(expected.metrics.mse));
+    QVERIFY(w.sourcePanel()->factsText().contains(QStringLiteral("4096")));
+    QVERIFY(w.sourcePanel()->factsText().contains(QStringLiteral("non-finite: 0")));
+}
+
+void TestUiWindow::controlsMatchCore_data()
+{
+    QTest::addColumn<QString>("control");
+    QTest::addColumn<QString>("value");
+    QTest::newRow("bits 4") << "bits"
+                            << "4";
+    QTest::newRow("bits 3") << "bits"
+                            << "3";
+    QTest::newRow("scheme symmetric") << "scheme"
+                                      << "symmetric";
+    QTest::newRow("range percentile") << "range"
+                                      << "percentile";
+    QTest::newRow("range mse") << "range"
+                               << "mse";
+    QTest::newRow("granularity channel") << "granularity"
+                                         << "channel";
+    QTest::newRow("granularity group") << "granularity"
+                                       << "group";
+    QTest::newRow("rounding truncate") << "rounding"
+                                       << "truncate";
+}
+
+void TestUiWindow::controlsMatchCore()
+{
+    QFETCH(QString, control);
+    QFETCH(QString, value);
+    MainWindow& w = *m_window;
+    if (w.tensor()->numel() != 512) {
+        w.generate(smallMatrix());
+        QVERIFY(waitForCurrent(w));
+    }
+    QuantPanel* q = w.quantPanel();
+    if (control == QLatin1String("bits")) {
+        auto* spin = q->findChild<QSpinBox*>(QStringLiteral("bitsSpin"));
+        spin->setFocus();
+        QTest::keyClick(spin, Qt::Key_A, Qt::ControlModifier);
+        QTest::keyClicks(spin, value);
+        QTest::keyClick(spin, Qt::Key_Return);
+        QCOMPARE(spin->value(), value.toInt());
+    } else {
+        pickByKeyboard(q->findChild<QComboBox*>(control + QStringLiteral("Combo")), value);
+    }
+    QVERIFY(waitForCurrent(w));
+    if (control == QLatin1String("bits"))
+        QCOMPARE(w.result()->config.bits, value.toInt());
+
+    const QuantResult expected = quantize(*w.tensor(), w.config());
+    QCOMPARE(w.result()->codes, expected.codes);
+    QCOMPARE(w.result()->params.scale, expected.params.scale);
+    QCOMPARE(w.numbersPanel()->valueText("mse"), formatNumber(expected.metrics.mse));
+    QCOMPARE(w.numbersPanel()->valueText("sqnr"),
+             QStringLiteral("%1 dB").arg(formatNumber(expected.metrics.sqnrDb, 4)));
+    QCOMPARE(w.numbersPanel()->valueText("qmax"), QString::number(expected.params.qmax));
+    if (expected.params.numSlices() > 1) {
+        QCOMPARE(w.numbersPanel()->valueText("slices"),
+                 QString::number(expected.params.numSlices()));
+        QCOMPARE(w.sliceTable()->model()->rowCount(), int(expected.params.numSlices()));
+        // Sorting the table by scale puts the largest scale first when descending.
+        w.sliceTable()->sortByColumn(SliceTableModel::Scale, Qt::DescendingOrder);
+        const double top =
+            w.sliceTable()->model()->index(0, SliceTableModel::Scale).data(Qt::UserRole).toDouble();
+        QCOMPARE(top,
+                 *std::max_element(expected.params.scale.begin(), expected.params.scale.end()));
+        w.sliceTable()->sortByColumn(SliceTableModel::Slice, Qt::AscendingOrder);
+    }
+    // The codes chart shows exactly the core's codes (512 values: no downsampling).
+    QCOMPARE(chartCodes(w), expected.codes);
+}
+
+void TestUiWindow::impossibleCombinationsDisabled()
+{
+    MainWindow& w = *m_window;
+    QuantPanel* q = w.quantPanel();
+    auto* bits = q->findChild<QSpinBox*>(QStringLiteral("bitsSpin"));
+    auto* scheme = q->findChild<QComboBox*>(QStringLiteral("schemeCombo"));
+    auto* axis = q->findChild<QSpinBox*>(QStringLiteral("axisSpin"));
+    QuantConfig c;
+    c.bits = 1;
+    w.setConfig(c);
+    auto* model = qobject_cast<QStandardItemModel*>(scheme->model());
+    QVERIFY(model);
+    QVERIFY(!model->item(scheme->findData(QStringLiteral("symmetric")))->isEnabled());
+    c.bits = 4;
+    c.scheme = Scheme::Symmetric;
+    w.setConfig(c);
+    QCOMPARE(bits->minimum(), 2); // no 1-bit symmetric grid
+    QVERIFY(!q->findChild<QWidget*>(QStringLiteral("signedCheck"))->isEnabled());
+    QVERIFY(q->findChild<QWidget*>(QStringLiteral("fullRangeCheck"))->isEnabled());
+    c.scheme = Scheme::FP16;
+    w.setConfig(c);
+    QVERIFY(!bits->isEnabled());
+    QVERIFY(!q->findChild<QWidget*>(QStringLiteral("rangeCombo"))->isEnabled());
+    QCOMPARE(axis->maximum(), w.tensor()->rank() - 1);
+    w.setConfig(QuantConfig());
+    QVERIFY(waitForCurrent(w));
+}
+
+void TestUiWindow::loadNpyAndCsv()
+{
+    MainWindow& w = *m_window;
+    const QString npy = tmpPath(QStringLiteral("w.npy"));
+    const std::vector<float> values{-1.5f, 0.f, 0.25f, 2.f, 3.75f, -0.5f};
+    writeNpyFloat32(npy.toStdString(), {2, 3}, values);
+    w.openFile(npy);
+    QTRY_VERIFY_WITH_TIMEOUT(w.tensor() && w.tensor()->numel() == 6, 20000);
+    QVERIFY(waitForCurrent(w));
+    QCOMPARE(w.tensor()->shape, (std::vector<int64_t>{2, 3}));
+    QCOMPARE(w.tensor()->data, values);
+    QCOMPARE(w.numbersPanel()->valueText("data range"), QStringLiteral("[-1.5, 3.75]"));
+
+    const QString csv = tmpPath(QStringLiteral("t.csv"));
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("a,b\n1,2\n3,4\n5,nan\n");
+    f.close();
+    w.openFile(csv);
+    QTRY_VERIFY_WITH_TIMEOUT(w.tensor() && w.tensor()->shape == (std::vector<int64_t>{3, 2}),
+                             20000);
+    QVERIFY(waitForCurrent(w));
+    QCOMPARE(w.tensor()->data[4], 5.f);
+    QVERIFY(std::isnan(w.tensor()->data[5]));
+    QCOMPARE(w.numbersPanel()->valueText("nonfinite"), QStringLiteral("1"));
+    QVERIFY(w.sourcePanel()->factsText().contains(QStringLiteral("non-finite: 1")));
+}
+
+void TestUiWindow::malformedFileKeepsTensor()
+{
+    MainWindow& w = *m_window;
+    QVERIFY(waitForCurrent(w));
+    const auto before = w.tensor();
+    const QString bad = tmpPath(QStringLiteral("broken.npy"));
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("\x93NUMPY\x01\x00garbage");
+    f.close();
+    QSignalSpy errors(&w, &MainWindow::errorShown);
+    w.openFile(bad);
+    QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 1, 20000);
+    QVERIFY(w.lastError().contains(QStringLiteral("broken.npy")));
+    QCOMPARE(w.tensor(), before);
+    QVERIFY(waitForCurrent(w));
+    QCOMPARE(w.tensor(), before);
+
+    errors.clear();
+    w.openFile(tmpPath(QStringLiteral("does-not-exist.npy")));
+    QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 1, 20000);
+    QCOMPARE(w.tensor(), before);
+}
+
+void TestUiWindow::sessionRoundTrip()
+{
+    MainWindow& w = *m_window;
+    w.generate(smallMatrix());
+    QuantConfig c;
+    c.bits = 5;
+    c.scheme = Scheme::Symmetric;
+    c.range = RangeMethod::Percentile;
+    c.percentile = 99.5;
+    c.granularity = Granularity::PerChannel;
+    c.axis = 1;
+    c.rounding = Rounding::HalfAway;
+    w.setConfig(c);
+    w.setCurrentChart(ChartKind::Histogram);
+    w.setErrorBins(51);
+    QVERIFY(waitForCurrent(w));
+    const QString path = tmpPath(QStringLiteral("s.qscope"));
+    QVERIFY(w.saveSession(path));
+
+    MainWindow other(testOptions());
+    other.show();
+    QVERIFY(waitForCurrent(other));
+    QVERIFY(other.openSession(path));
+    QVERIFY(waitForCurrent(other));
+    QCOMPARE(QString::fromStdString(other.config().summary()), QString::fromStdString(c.summary()));
+    QCOMPARE(other.config().percentile, 99.5);
+    QCOMPARE(other.config().axis, 1);
+    QCOMPARE(other.currentChart(), ChartKind::Histogram);
+    QCOMPARE(other.errorBins(), 51);
+    QCOMPARE(other.tensor()->data, w.tensor()->data);
+    QCOMPARE(other.result()->codes, w.result()->codes);
+    auto withoutTime = [](QString text) {
+        text.remove(QRegularExpression(QStringLiteral("\\nCompute time: [^\\n]*")));
+        return text;
+    };
+    QCOMPARE(withoutTime(other.numbersPanel()->plainText()),
+             withoutTime(w.numbersPanel()->plainText()));
+    QVERIFY(other.numbersPanel()->plainText().contains(QStringLiteral("Slices: 16")));
+}
+
+void TestUiWindow::sessionRejectsBadFile()
+{
+    MainWindow& w = *m_window;
+    const QString path = tmpPath(QStringLiteral("bad.qscope"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"format":"quantscope-session","version":1,"config":{"bits":40}})");
+    f.close();
+    const QuantConfig before = w.config();
+    QSignalSpy errors(&w, &MainWindow::errorShown);
+    QVERIFY(!w.openSession(path));
+    QCOMPARE(errors.count(), 1);
+    QVERIFY(w.lastError().contains(QStringLiteral("bits")));
+    QCOMPARE(w.config().summary(), before.summary());
+}
+
+void TestUiWindow::rapidChanges()
+{
+    MainWindow& w = *m_window;
+    GeneratorOptions g = smallMatrix();
+    g.shape = {256, 256};
+    w.generate(g);
+    QVERIFY(waitForCurrent(w));
+    QuantPanel* q = w.quantPanel();
+    auto* bits = q->findChild<QSpinBox*>(QStringLiteral("bitsSpin"));
+    auto* scheme = q->findChild<QComboBox*>(QStringLiteral("schemeCombo"));
+    auto* range = q->findChild<QComboBox*>(QStringLiteral("rangeCombo"));
+    auto* gran = q->findChild<QComboBox*>(QStringLiteral("granularityCombo"));
+    QSignalSpy results(&w, &MainWindow::resultReady);
+    for (int i = 0; i < 300; ++i) {
+        switch (i % 4) {
+        case 0:
+            bits->setValue(2 + i % 15);
+            break;
+        case 1:
+            scheme->setCurrentIndex((i / 4) % 2); // asymmetric / symmetric
+            break;
+        case 2:
+            range->setCurrentIndex(
+                range->findData(i % 3 ? QStringLiteral("minmax") : QStringLiteral("percentile")));
+            break;
+        default:
+            gran->setCurrentIndex((i / 4) % 3);
+            break;
+        }
+        if (i % 7 == 0)
+            QTest::qWait(1 + i % 20); // let some jobs start so that they get cancelled
+    }
+    QVERIFY(waitForCurrent(w, 60000));
+    const QuantResult expected = quantize(*w.tensor(), w.config());
+    QCOMPARE(w.result()->codes, expected.codes);
+    QCOMPARE(w.numbersPanel()->valueText("mse"), formatNumber(expected.metrics.mse));
+    // Coalescing and cancelling: far fewer results than changes.
+    QVERIFY2(results.count() < 300, qPrintable(QString::number(results.count())));
+}
+
+void TestUiWindow::exportsFromWindow()
+{
+    MainWindow& w = *m_window;
+    QVERIFY(waitForCurrent(w));
+    ExportOptions opt;
+    opt.size = QSize(640, 400);
+    const QString png = tmpPath(QStringLiteral("chart.png"));
+    QVERIFY(w.exportChart(ChartKind::Histogram, png, opt));
+    QCOMPARE(QImage(png).size(), QSize(640, 400));
+    const QString pdf = tmpPath(QStringLiteral("all.pdf"));
+    QVERIFY(w.exportAllCharts(pdf, opt));
+    QFile f(pdf);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray bytes = f.readAll();
+    QVERIFY(bytes.startsWith("%PDF"));
+    const int pages = int(bytes.count("/Type /Page\n") + bytes.count("/Type /Page\r") +
+                          bytes.count("/Type /Page ") + bytes.count("/Type /Page/") +
+                          bytes.count("/Type /Page>"));
+    QCOMPARE(pages, int(allChartKinds().size()));
+    QVERIFY(w.exportAllCharts(tmpPath(QStringLiteral("set.svg")), opt));
+    for (ChartKind k : allChartKinds()) {
+        QFile svg(tmpPath(QStringLiteral("set-%1.svg").arg(chartKindName(k))));
+        QVERIFY2(svg.open(QIODevice::ReadOnly), qPrintable(svg.fileName()));
+        QVERIFY(svg.readAll().contains("<text"));
+    }
+    const QString codes = tmpPath(QStringLiteral("codes.npy"));
+    QVERIFY(w.exportCodes(codes));
+    const Tensor back = loadNpy(codes.toStdString());
+    QCOMPARE(back.shape, w.tensor()->shape);
+    for (size_t i = 0; i < back.data.size(); ++i)
+        QCOMPARE(int32_t(back.data[i]), w.result()->codes[i]);
+    QVERIFY(w.exportReport(tmpPath(QStringLiteral("report.json"))));
+    QVERIFY(w.exportCsv(tmpPath(QStringLiteral("table.csv"))));
+}
+
+void TestUiWindow::screenshotBinary()
+{
+    const QString out = tmpPath(QStringLiteral("shot.png"));
+    QFile::remove(out);
+    QProcess p;
+    p.start(QStringLiteral(QS_BIN_DIR "/quantscope"),
+            {"--screenshot", out, "--size", "1000x700", "--bits", "3", "--tab", "codes"});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+    const QImage image(out);
+    QCOMPARE(image.size(), QSize(1000, 700));
+    // Not a blank image: many distinct colours.
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 7)
+        for (int x = 0; x < image.width(); x += 7)
+            colours.insert(image.pixel(x, y));
+    QVERIFY(colours.size() > 20);
+
+    QProcess bad;
+    bad.start(QStringLiteral(QS_BIN_DIR "/quantscope"), {"--screenshot", out, "--bits", "99"});
+    QVERIFY(bad.waitForFinished(60000));
+    QCOMPARE(bad.exitCode(), 2);
+    QVERIFY(bad.readAllStandardError().contains("bits"));
+}
+
+QTEST_MAIN(TestUiWindow)
+#include "tst_ui_window.moc"
