@@ -322,10 +322,12 @@ LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb)
     const SpecialCodes sc = specialCodes(cb);
     const float vmin = cb.values[static_cast<size_t>(sc.minusMax)];
     const float vmax = cb.values[static_cast<size_t>(sc.plusMax)];
+    int64_t saturated = 0, flushed = 0, nonfinite = 0;
+#pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : saturated, flushed, nonfinite)
     for (int64_t i = 0; i < n; ++i) {
         const float v = x[i];
         if (!std::isfinite(v)) {
-            ++r.nonfinite;
+            ++nonfinite;
             r.codes[i] = std::isnan(v) ? sc.zero : (v > 0 ? sc.plusMax : sc.minusMax);
             r.dequantized[i] = v;
             continue;
@@ -334,10 +336,13 @@ LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb)
         r.codes[i] = c;
         r.dequantized[i] = cb.values[static_cast<size_t>(c)];
         if (v > vmax || v < vmin)
-            ++r.saturated;
+            ++saturated;
         else if (v != 0.0f && r.dequantized[i] == 0.0f)
-            ++r.flushedToZero;
+            ++flushed;
     }
+    r.saturated = saturated;
+    r.flushedToZero = flushed;
+    r.nonfinite = nonfinite;
     r.storageBits = n * cb.bitsPerCode() + 32 * static_cast<int64_t>(cb.values.size());
     r.bitsPerElement = static_cast<double>(r.storageBits) / static_cast<double>(n);
     return r;
@@ -355,6 +360,8 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
     const double vmin = cb.values[static_cast<size_t>(sc.minusMax)];
     const double vmax = cb.values[static_cast<size_t>(sc.plusMax)];
     const float nan = std::numeric_limits<float>::quiet_NaN();
+    int64_t saturated = 0, flushed = 0, nonfinite = 0;
+#pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : saturated, flushed, nonfinite)
     for (int64_t b = 0; b < r.blocksPerRow; ++b) {
         const int64_t start = b * blockSize;
         const int64_t end = std::min(start + blockSize, n);
@@ -367,7 +374,7 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
         for (int64_t i = start; i < end; ++i) {
             const float v = x[i];
             if (!std::isfinite(v)) {
-                ++r.nonfinite;
+                ++nonfinite;
                 r.codes[i] = std::isnan(v) ? sc.zero : (v > 0 ? sc.plusMax : sc.minusMax);
                 r.dequantized[i] = v;
                 continue;
@@ -384,12 +391,15 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
             if (absmax > 0.0f) {
                 const double rel = double(v) / absmax;
                 if (rel > vmax || rel < vmin)
-                    ++r.saturated;
+                    ++saturated;
                 else if (v != 0.0f && r.dequantized[i] == 0.0f)
-                    ++r.flushedToZero;
+                    ++flushed;
             }
         }
     }
+    r.saturated = saturated;
+    r.flushedToZero = flushed;
+    r.nonfinite = nonfinite;
     r.storageBits = n * cb.bitsPerCode() + 32 * r.numBlocks();
     r.bitsPerElement = static_cast<double>(r.storageBits) / static_cast<double>(n);
     return r;
@@ -399,6 +409,8 @@ LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t bloc
 {
     LowbitResult r;
     initBlocks(r, "absmax-int8", n, 0, blockSize);
+    int64_t flushed = 0, nonfinite = 0;
+#pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : flushed, nonfinite)
     for (int64_t b = 0; b < r.blocksPerRow; ++b) {
         const int64_t start = b * blockSize;
         const int64_t end = std::min(start + blockSize, n);
@@ -412,7 +424,7 @@ LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t bloc
         for (int64_t i = start; i < end; ++i) {
             const float v = x[i];
             if (!std::isfinite(v)) {
-                ++r.nonfinite;
+                ++nonfinite;
                 r.codes[i] = std::isnan(v) ? 0 : (v > 0 ? 127 : -127);
                 r.dequantized[i] = v;
                 continue;
@@ -422,9 +434,11 @@ LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t bloc
             r.codes[i] = static_cast<int32_t>(q);
             r.dequantized[i] = q * step;
             if (v != 0.0f && r.dequantized[i] == 0.0f)
-                ++r.flushedToZero;
+                ++flushed;
         }
     }
+    r.flushedToZero = flushed;
+    r.nonfinite = nonfinite;
     r.storageBits = n * 8 + 32 * r.numBlocks();
     r.bitsPerElement = static_cast<double>(r.storageBits) / static_cast<double>(n);
     return r;
@@ -432,14 +446,30 @@ LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t bloc
 
 double codebookMse(const float* x, int64_t n, const Codebook& cb)
 {
+    // Fixed chunks summed in order: the same result for any number of threads.
+    constexpr int64_t kChunk = 65536;
+    const int64_t chunks = n > 0 ? (n + kChunk - 1) / kChunk : 0;
+    std::vector<double> sums(static_cast<size_t>(chunks), 0.0);
+    std::vector<int64_t> counts(static_cast<size_t>(chunks), 0);
+#pragma omp parallel for schedule(static) if (chunks > 1)
+    for (int64_t k = 0; k < chunks; ++k) {
+        double sum = 0.0;
+        int64_t count = 0;
+        for (int64_t i = k * kChunk; i < std::min(n, (k + 1) * kChunk); ++i) {
+            if (!std::isfinite(x[i]))
+                continue;
+            const double d = double(x[i]) - cb.values[static_cast<size_t>(nearestCode(cb, x[i]))];
+            sum += d * d;
+            ++count;
+        }
+        sums[static_cast<size_t>(k)] = sum;
+        counts[static_cast<size_t>(k)] = count;
+    }
     double sum = 0.0;
     int64_t count = 0;
-    for (int64_t i = 0; i < n; ++i) {
-        if (!std::isfinite(x[i]))
-            continue;
-        const double d = double(x[i]) - cb.values[static_cast<size_t>(nearestCode(cb, x[i]))];
-        sum += d * d;
-        ++count;
+    for (int64_t k = 0; k < chunks; ++k) {
+        sum += sums[static_cast<size_t>(k)];
+        count += counts[static_cast<size_t>(k)];
     }
     return count > 0 ? sum / double(count) : 0.0;
 }

@@ -83,13 +83,17 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
     if (t == GgmlType::Q4_1)
         r.offsets.assign(r.scales.size(), 0.0f);
     int64_t overflowBlocks = 0;
-    const int64_t rows = n / r.rowLength;
-    for (int64_t row = 0; row < rows; ++row) {
-        for (int64_t b = 0; b < r.blocksPerRow; ++b) {
-            const int64_t start = row * r.rowLength + b * kBlock;
+    const int64_t numBlocks = r.numBlocks();
+    int64_t saturated = 0, flushed = 0, nonfinite = 0;
+#pragma omp parallel for schedule(static) if (n >= 65536)                                          \
+    reduction(+ : saturated, flushed, nonfinite, overflowBlocks)
+    for (int64_t blk = 0; blk < numBlocks; ++blk) {
+        {
+            const int64_t row = blk / r.blocksPerRow;
+            const int64_t start = row * r.rowLength + (blk % r.blocksPerRow) * kBlock;
             const int64_t end = std::min(start + kBlock, (row + 1) * r.rowLength);
             const bool padded = end - start < kBlock;
-            const size_t bi = static_cast<size_t>(row * r.blocksPerRow + b);
+            const size_t bi = static_cast<size_t>(blk);
             float dStored = 0.0f;
             if (t == GgmlType::Q8_0) {
                 float amax = 0.0f;
@@ -136,7 +140,7 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
                     else
                         q = truncToNibble(v * id + 8.5f, clipped);
                     if (clipped && std::isfinite(v))
-                        ++r.saturated;
+                        ++saturated;
                     r.codes[i] = q;
                     r.dequantized[i] = std::isfinite(v) ? static_cast<float>(q - 8) * dStored : v;
                 }
@@ -177,7 +181,7 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
                     else
                         q = truncToNibble((v - min) * id + 0.5f, clipped);
                     if (clipped && std::isfinite(v))
-                        ++r.saturated;
+                        ++saturated;
                     r.codes[i] = q;
                     r.dequantized[i] =
                         std::isfinite(v) ? static_cast<float>(q) * dStored + mStored : v;
@@ -187,12 +191,15 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
                 ++overflowBlocks;
             for (int64_t i = start; i < end; ++i) {
                 if (!std::isfinite(x[i]))
-                    ++r.nonfinite;
+                    ++nonfinite;
                 else if (x[i] != 0.0f && r.dequantized[i] == 0.0f)
-                    ++r.flushedToZero;
+                    ++flushed;
             }
         }
     }
+    r.saturated = saturated;
+    r.flushedToZero = flushed;
+    r.nonfinite = nonfinite;
     if (overflowBlocks > 0)
         r.warnings.push_back(std::to_string(overflowBlocks) +
                              " block scale(s) exceed the fp16 range (65504) and became inf, as "

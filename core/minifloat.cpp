@@ -13,6 +13,7 @@
 #include <cctype>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace qs {
 
@@ -151,6 +152,77 @@ uint8_t encodeMiniFloat(MiniFloat f, double x, bool saturate, EncodeEvent* event
     return code;
 }
 
+namespace {
+
+// Midpoints between neighbouring non-negative values of a format, in code order (the codes
+// 0..maxCode of the positive half are ascending in value), plus the midpoint between the
+// largest value and the next value the format would have with one more code (the overflow
+// threshold). All are exact in float32.
+struct MidpointTable {
+    std::vector<float> mids; // mids[i] = (value(i) + value(i + 1)) / 2, i < maxCode
+    float overflowMid = 0;
+};
+
+const MidpointTable& midpointTable(MiniFloat f)
+{
+    auto build = [](MiniFloat g) {
+        const MiniFloatInfo& fi = miniFloatInfo(g);
+        MidpointTable t;
+        for (int c = 0; c < fi.maxCode; ++c)
+            t.mids.push_back(static_cast<float>((decodeMiniFloat(g, static_cast<uint8_t>(c)) +
+                                                 decodeMiniFloat(g, static_cast<uint8_t>(c + 1))) /
+                                                2));
+        int e2 = 0;
+        std::frexp(fi.maxFinite, &e2);
+        const double ulp = std::ldexp(1.0, e2 - 1 - fi.mantissaBits);
+        t.overflowMid = static_cast<float>(fi.maxFinite + ulp / 2);
+        return t;
+    };
+    static const MidpointTable t4 = build(MiniFloat::E4M3);
+    static const MidpointTable t5 = build(MiniFloat::E5M2);
+    static const MidpointTable t2 = build(MiniFloat::E2M1);
+    return f == MiniFloat::E4M3 ? t4 : f == MiniFloat::E5M2 ? t5 : t2;
+}
+
+} // namespace
+
+uint8_t encodeMiniFloatFast(MiniFloat f, float x, bool saturate, EncodeEvent* event)
+{
+    if (!std::isfinite(x))
+        return encodeMiniFloat(f, x, saturate, event);
+    if (!saturate && f == MiniFloat::E2M1)
+        throw Error("E2M1 has no infinity or NaN: it always saturates");
+    const MiniFloatInfo& fi = miniFloatInfo(f);
+    const MidpointTable& t = midpointTable(f);
+    const uint8_t sign = std::signbit(x) ? static_cast<uint8_t>(1u << (fi.bits() - 1)) : 0;
+    const float a = std::fabs(x);
+    const size_t count = t.mids.size();
+    size_t p = static_cast<size_t>(std::lower_bound(t.mids.begin(), t.mids.end(), a) -
+                                   t.mids.begin()); // first midpoint >= a
+    EncodeEvent ev = a > fi.maxFinite ? EncodeEvent::Saturated : EncodeEvent::None;
+    bool overflow = false;
+    if (p < count) {
+        if (t.mids[p] == a && (p & 1)) // tie between codes p and p + 1: the even one
+            ++p;
+    } else if (a > t.overflowMid || (a == t.overflowMid && (count & 1))) {
+        overflow = true; // rounds to the value beyond the largest
+    }
+    uint8_t code;
+    if (overflow) {
+        const uint8_t nanCode = static_cast<uint8_t>((1u << (fi.bits() - 1)) - 1u);
+        const uint8_t infCode =
+            static_cast<uint8_t>(((1u << fi.exponentBits) - 1u) << fi.mantissaBits);
+        code = sign | (saturate ? fi.maxCode : (fi.hasInf ? infCode : nanCode));
+    } else {
+        code = static_cast<uint8_t>(sign | p);
+        if (p == 0 && a > 0.0f)
+            ev = EncodeEvent::Flushed;
+    }
+    if (event)
+        *event = ev;
+    return code;
+}
+
 LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool saturate)
 {
     const MiniFloatInfo& fi = miniFloatInfo(f);
@@ -166,21 +238,27 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
     float table[256];
     for (int c = 0; c < 256; ++c)
         table[c] = static_cast<float>(decodeMiniFloat(f, static_cast<uint8_t>(c)));
+    midpointTable(f); // built before the threads start
+    int64_t saturated = 0, flushed = 0, nonfinite = 0;
+#pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : saturated, flushed, nonfinite)
     for (int64_t i = 0; i < n; ++i) {
         EncodeEvent ev;
-        const uint8_t c = encodeMiniFloat(f, x[i], saturate, &ev);
+        const uint8_t c = encodeMiniFloatFast(f, x[i], saturate, &ev);
         r.codes[i] = c;
         if (ev == EncodeEvent::NonFinite) {
-            ++r.nonfinite;
+            ++nonfinite;
             r.dequantized[i] = x[i]; // NaN / +-inf stay visible (see lowbit.h)
         } else {
             r.dequantized[i] = table[c];
             if (ev == EncodeEvent::Saturated)
-                ++r.saturated;
+                ++saturated;
             else if (ev == EncodeEvent::Flushed)
-                ++r.flushedToZero;
+                ++flushed;
         }
     }
+    r.saturated = saturated;
+    r.flushedToZero = flushed;
+    r.nonfinite = nonfinite;
     r.storageBits = n * fi.bits();
     r.bitsPerElement = fi.bits();
     return r;

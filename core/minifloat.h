@@ -51,6 +51,12 @@ uint8_t encodeMiniFloat(MiniFloat f, double x, bool saturate = true, EncodeEvent
 // Value of a code (only the low f.bits() bits are used); NaN / +-inf where the format has them.
 double decodeMiniFloat(MiniFloat f, uint8_t code);
 
+// The same result as encodeMiniFloat for a float32 input, by a binary search over the exact
+// float32 midpoints between neighbouring values (about 7 comparisons): the fast path of the
+// element-wise and MX conversions.
+uint8_t encodeMiniFloatFast(MiniFloat f, float x, bool saturate = true,
+                            EncodeEvent* event = nullptr);
+
 // Element-wise conversion of n float32 values. Counts saturated (finite |x| > max),
 // flushed (nonzero finite values that became 0) and non-finite inputs; bitsPerElement is the
 // format width. Throws qs::Error for n < 1.

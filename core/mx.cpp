@@ -91,52 +91,64 @@ LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength
                            : f == MxFormat::MXFP8_E5M2 ? MiniFloat::E5M2
                                                        : MiniFloat::E2M1;
     const double elemMax = 127.0 / 64.0; // MXINT8 largest element
-    const int64_t rows = n / r.rowLength;
-    for (int64_t row = 0; row < rows; ++row) {
-        for (int64_t b = 0; b < r.blocksPerRow; ++b) {
-            const int64_t start = row * r.rowLength + b * blockSize;
-            const int64_t end = std::min(start + blockSize, (row + 1) * r.rowLength);
-            double amax = 0.0;
-            for (int64_t i = start; i < end; ++i)
-                if (std::isfinite(x[i]))
-                    amax = std::max(amax, static_cast<double>(std::fabs(x[i])));
-            const int e = mxSharedExponent(f, amax);
-            const size_t blockIndex = static_cast<size_t>(row * r.blocksPerRow + b);
-            r.scales[blockIndex] = std::ldexp(1.0f, e);
-            for (int64_t i = start; i < end; ++i) {
-                const double v = x[i];
-                if (!std::isfinite(v)) {
-                    ++r.nonfinite;
-                    r.dequantized[i] = x[i];
-                    if (isInt)
-                        r.codes[i] = std::isnan(v) ? 0 : (v > 0 ? 127 : -128);
-                    else
-                        r.codes[i] = encodeMiniFloat(elem, v, true);
-                    continue;
-                }
-                const double scaled = std::ldexp(v, -e); // exact: a power-of-two scaling
-                double elemValue;
-                if (isInt) {
-                    if (scaled > elemMax || scaled < -2.0)
-                        ++r.saturated;
-                    const double q =
-                        std::clamp(roundHalfEven(std::ldexp(scaled, 6)), -128.0, 127.0);
-                    r.codes[i] = static_cast<int32_t>(q);
-                    elemValue = std::ldexp(q, -6);
-                } else {
-                    EncodeEvent ev;
-                    const uint8_t c = encodeMiniFloat(elem, scaled, true, &ev);
-                    if (ev == EncodeEvent::Saturated)
-                        ++r.saturated;
-                    r.codes[i] = c;
-                    elemValue = decodeMiniFloat(elem, c);
-                }
-                r.dequantized[i] = static_cast<float>(std::ldexp(elemValue, e));
-                if (v != 0.0 && r.dequantized[i] == 0.0f)
-                    ++r.flushedToZero;
+    float table[256];                    // element values of the float formats
+    for (int c = 0; c < 256; ++c)
+        table[c] = static_cast<float>(decodeMiniFloat(elem, static_cast<uint8_t>(c)));
+    encodeMiniFloatFast(elem, 0.0f); // builds its table before the threads start
+    const int64_t numBlocks = r.numBlocks();
+    int64_t saturated = 0, flushed = 0, nonfinite = 0;
+#pragma omp parallel for schedule(static) if (n >= 65536)                                          \
+    reduction(+ : saturated, flushed, nonfinite)
+    for (int64_t blk = 0; blk < numBlocks; ++blk) {
+        const int64_t row = blk / r.blocksPerRow;
+        const int64_t start = row * r.rowLength + (blk % r.blocksPerRow) * blockSize;
+        const int64_t end = std::min(start + blockSize, (row + 1) * r.rowLength);
+        float amax = 0.0f;
+        for (int64_t i = start; i < end; ++i)
+            if (std::isfinite(x[i]))
+                amax = std::max(amax, std::fabs(x[i]));
+        const int e = mxSharedExponent(f, amax);
+        const float scale = std::ldexp(1.0f, e); // 2^-127 is a float32 subnormal, exact
+        const double inverse = std::ldexp(1.0, -e);
+        r.scales[static_cast<size_t>(blk)] = scale;
+        for (int64_t i = start; i < end; ++i) {
+            const float v = x[i];
+            if (!std::isfinite(v)) {
+                ++nonfinite;
+                r.dequantized[i] = v;
+                if (isInt)
+                    r.codes[i] = std::isnan(v) ? 0 : (v > 0 ? 127 : -128);
+                else
+                    r.codes[i] = encodeMiniFloat(elem, v, true);
+                continue;
             }
+            // x / X is exact in double; as float it is exact wherever it can round to a
+            // nonzero element (|x / X| <= 2^(emax + 1), and float32 keeps every value above
+            // 2^-126 that has 24 significant bits).
+            const double scaled = double(v) * inverse;
+            float elemValue;
+            if (isInt) {
+                if (scaled > elemMax || scaled < -2.0)
+                    ++saturated;
+                const double q = std::clamp(roundHalfEven(scaled * 64.0), -128.0, 127.0);
+                r.codes[i] = static_cast<int32_t>(q);
+                elemValue = static_cast<float>(q / 64.0);
+            } else {
+                EncodeEvent ev;
+                const uint8_t c = encodeMiniFloatFast(elem, static_cast<float>(scaled), true, &ev);
+                if (ev == EncodeEvent::Saturated)
+                    ++saturated;
+                r.codes[i] = c;
+                elemValue = table[c];
+            }
+            r.dequantized[i] = elemValue * scale; // one rounding, as ldexp then float
+            if (v != 0.0f && r.dequantized[i] == 0.0f)
+                ++flushed;
         }
     }
+    r.saturated = saturated;
+    r.flushedToZero = flushed;
+    r.nonfinite = nonfinite;
     r.storageBits = n * mxElementBits(f) + 8 * r.numBlocks();
     r.bitsPerElement = static_cast<double>(r.storageBits) / static_cast<double>(n);
     return r;

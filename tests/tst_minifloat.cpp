@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <vector>
@@ -103,6 +104,8 @@ private slots:
     void midpointsRoundToEven();
     void randomAgainstBruteForce_data();
     void randomAgainstBruteForce();
+    void fastPathAgrees_data();
+    void fastPathAgrees();
     void saturation();
     void nonSaturating();
     void nanHandling();
@@ -260,6 +263,53 @@ void TestMiniFloat::randomAgainstBruteForce()
         if (rng() & 1)
             x = -x;
         QCOMPARE(int(encodeMiniFloat(f, x)), bruteForce(f, x));
+    }
+}
+
+void TestMiniFloat::fastPathAgrees_data()
+{
+    roundTripEveryCode_data();
+}
+
+void TestMiniFloat::fastPathAgrees()
+{
+    // The table-driven float32 encoder against the exact one: random bit patterns (every
+    // exponent, NaN, inf, subnormals), every midpoint and its neighbours, both overflow modes.
+    QFETCH(int, format);
+    const MiniFloat f = static_cast<MiniFloat>(format);
+    std::vector<float> values;
+    std::mt19937 rng(7 + format);
+    for (int i = 0; i < 300000; ++i) {
+        const uint32_t u = rng();
+        float v;
+        std::memcpy(&v, &u, sizeof v);
+        values.push_back(v);
+    }
+    std::uniform_real_distribution<double> logMag(-20, 18);
+    for (int i = 0; i < 300000; ++i)
+        values.push_back(float((rng() & 1 ? -1 : 1) * std::exp2(logMag(rng))));
+    const auto g = positiveGrid(f);
+    for (size_t i = 0; i + 1 < g.size(); ++i) {
+        const float mid = float((g[i].first + g[i + 1].first) / 2);
+        values.insert(values.end(), {mid, -mid, std::nextafter(mid, 0.0f),
+                                     std::nextafter(mid, 1e9f), float(g[i].first)});
+    }
+    for (float big : {464.0f, 480.0f, 61440.0f, 65536.0f, 7.0f, 8.0f})
+        values.insert(values.end(), {big, std::nextafter(big, 0.0f), std::nextafter(big, 1e9f)});
+    for (bool saturate : {true, false}) {
+        if (!saturate && f == MiniFloat::E2M1)
+            continue;
+        for (float v : values) {
+            EncodeEvent e1, e2;
+            const int exact = encodeMiniFloat(f, v, saturate, &e1);
+            const int fast = encodeMiniFloatFast(f, v, saturate, &e2);
+            if (exact != fast || e1 != e2)
+                QFAIL(qPrintable(QString("x = %1 (saturate %2): exact %3, fast %4")
+                                     .arg(double(v), 0, 'g', 12)
+                                     .arg(saturate)
+                                     .arg(exact, 0, 16)
+                                     .arg(fast, 0, 16)));
+        }
     }
 }
 
