@@ -81,7 +81,8 @@ int main(int argc, char** argv)
     } catch (const qs::Error& e) {
         // Anything the core rejects that is not a file problem is a usage problem (e.g. an axis
         // outside the tensor's rank).
-        printErr("quantscope-cli " + cmd + ": " + QString::fromStdString(e.what()) + "\n");
+        printErr("quantscope-cli " + cmd + ": " + QString::fromStdString(e.what()) + "\n\n" +
+                 usageFor(cmd));
         return ExitUsage;
     } catch (const std::bad_alloc&) {
         printErr("quantscope-cli: out of memory\n");
