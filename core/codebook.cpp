@@ -312,6 +312,8 @@ LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb)
 {
     if (n < 1)
         throw Error(cb.name + ": the tensor is empty");
+    if (x == nullptr)
+        throw Error(cb.name + ": no data (null pointer)");
     if (cb.values.empty())
         throw Error(cb.name + ": the code book is empty");
     LowbitResult r;
@@ -322,8 +324,8 @@ LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb)
     const SpecialCodes sc = specialCodes(cb);
     const float vmin = cb.values[static_cast<size_t>(sc.minusMax)];
     const float vmax = cb.values[static_cast<size_t>(sc.plusMax)];
-    int64_t saturated = 0, flushed = 0, nonfinite = 0;
-#pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : saturated, flushed, nonfinite)
+    int64_t saturated = 0, saturatedNegative = 0, flushed = 0, nonfinite = 0;
+#pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : saturated, saturatedNegative, flushed, nonfinite)
     for (int64_t i = 0; i < n; ++i) {
         const float v = x[i];
         if (!std::isfinite(v)) {
@@ -335,14 +337,17 @@ LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb)
         const int32_t c = nearestCode(cb, v);
         r.codes[i] = c;
         r.dequantized[i] = cb.values[static_cast<size_t>(c)];
-        if (v > vmax || v < vmin)
+        if (v > vmax || v < vmin) {
             ++saturated;
-        else if (v != 0.0f && r.dequantized[i] == 0.0f)
+            saturatedNegative += v < 0 ? 1 : 0;
+        } else if (v != 0.0f && r.dequantized[i] == 0.0f)
             ++flushed;
     }
     r.saturated = saturated;
+    r.saturatedNegative = saturatedNegative;
     r.flushedToZero = flushed;
     r.nonfinite = nonfinite;
+    r.codeLevels = static_cast<int64_t>(cb.values.size());
     r.storageBits = n * cb.bitsPerCode() + 32 * static_cast<int64_t>(cb.values.size());
     r.bitsPerElement = static_cast<double>(r.storageBits) / static_cast<double>(n);
     return r;
@@ -354,14 +359,14 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
     if (cb.values.empty())
         throw Error(cb.name + ": the code book is empty");
     LowbitResult r;
-    initBlocks(r, cb.name.c_str(), n, 0, blockSize);
+    initBlocks(r, cb.name.c_str(), x, n, 0, blockSize);
     r.codebook = cb.values;
     const SpecialCodes sc = specialCodes(cb);
     const double vmin = cb.values[static_cast<size_t>(sc.minusMax)];
     const double vmax = cb.values[static_cast<size_t>(sc.plusMax)];
     const float nan = std::numeric_limits<float>::quiet_NaN();
-    int64_t saturated = 0, flushed = 0, nonfinite = 0;
-#pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : saturated, flushed, nonfinite)
+    int64_t saturated = 0, saturatedNegative = 0, flushed = 0, nonfinite = 0;
+#pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : saturated, saturatedNegative, flushed, nonfinite)
     for (int64_t b = 0; b < r.blocksPerRow; ++b) {
         const int64_t start = b * blockSize;
         const int64_t end = std::min(start + blockSize, n);
@@ -390,16 +395,19 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
             r.dequantized[i] = cb.values[static_cast<size_t>(c)] * absmax;
             if (absmax > 0.0f) {
                 const double rel = double(v) / absmax;
-                if (rel > vmax || rel < vmin)
+                if (rel > vmax || rel < vmin) {
                     ++saturated;
-                else if (v != 0.0f && r.dequantized[i] == 0.0f)
+                    saturatedNegative += v < 0 ? 1 : 0;
+                } else if (v != 0.0f && r.dequantized[i] == 0.0f)
                     ++flushed;
             }
         }
     }
     r.saturated = saturated;
+    r.saturatedNegative = saturatedNegative;
     r.flushedToZero = flushed;
     r.nonfinite = nonfinite;
+    r.codeLevels = static_cast<int64_t>(cb.values.size());
     r.storageBits = n * cb.bitsPerCode() + 32 * r.numBlocks();
     r.bitsPerElement = static_cast<double>(r.storageBits) / static_cast<double>(n);
     return r;
@@ -408,7 +416,7 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
 LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t blockSize)
 {
     LowbitResult r;
-    initBlocks(r, "absmax-int8", n, 0, blockSize);
+    initBlocks(r, "absmax-int8", x, n, 0, blockSize);
     int64_t flushed = 0, nonfinite = 0;
 #pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : flushed, nonfinite)
     for (int64_t b = 0; b < r.blocksPerRow; ++b) {
@@ -439,6 +447,7 @@ LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t bloc
     }
     r.flushedToZero = flushed;
     r.nonfinite = nonfinite;
+    r.codeLevels = 255; // -127..127
     r.storageBits = n * 8 + 32 * r.numBlocks();
     r.bitsPerElement = static_cast<double>(r.storageBits) / static_cast<double>(n);
     return r;
@@ -480,6 +489,8 @@ Codebook lloydMaxCodebook(const float* x, int64_t n, int bits, const LloydMaxOpt
         throw Error("Lloyd-Max: bits must be 1..8, got " + std::to_string(bits));
     if (n < 1)
         throw Error("Lloyd-Max: the tensor is empty");
+    if (x == nullptr)
+        throw Error("Lloyd-Max: no data (null pointer)");
     double lo = 0, hi = 0;
     const Points pts = lloydPoints(x, n, opt, lo, hi);
     const std::string name = "lloyd-max-" + std::to_string(bits);

@@ -79,14 +79,14 @@ double ggmlBitsPerElement(GgmlType t)
 LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLength)
 {
     LowbitResult r;
-    initBlocks(r, toName(t).c_str(), n, rowLength, kBlock);
+    initBlocks(r, toName(t).c_str(), x, n, rowLength, kBlock);
     if (t == GgmlType::Q4_1)
         r.offsets.assign(r.scales.size(), 0.0f);
     int64_t overflowBlocks = 0;
     const int64_t numBlocks = r.numBlocks();
-    int64_t saturated = 0, flushed = 0, nonfinite = 0;
+    int64_t saturated = 0, saturatedNegative = 0, flushed = 0, nonfinite = 0;
 #pragma omp parallel for schedule(static) if (n >= 65536)                                          \
-    reduction(+ : saturated, flushed, nonfinite, overflowBlocks)
+    reduction(+ : saturated, saturatedNegative, flushed, nonfinite, overflowBlocks)
     for (int64_t blk = 0; blk < numBlocks; ++blk) {
         {
             const int64_t row = blk / r.blocksPerRow;
@@ -139,8 +139,10 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
                         q = (v > 0) == (id > 0) ? 15 : 0; // the sign of v * id
                     else
                         q = truncToNibble(v * id + 8.5f, clipped);
-                    if (clipped && std::isfinite(v))
+                    if (clipped && std::isfinite(v)) {
                         ++saturated;
+                        saturatedNegative += v < 0 ? 1 : 0;
+                    }
                     r.codes[i] = q;
                     r.dequantized[i] = std::isfinite(v) ? static_cast<float>(q - 8) * dStored : v;
                 }
@@ -180,8 +182,10 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
                         q = v > 0 ? 15 : 0;
                     else
                         q = truncToNibble((v - min) * id + 0.5f, clipped);
-                    if (clipped && std::isfinite(v))
+                    if (clipped && std::isfinite(v)) {
                         ++saturated;
+                        saturatedNegative += v < 0 ? 1 : 0;
+                    }
                     r.codes[i] = q;
                     r.dequantized[i] =
                         std::isfinite(v) ? static_cast<float>(q) * dStored + mStored : v;
@@ -198,6 +202,7 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
         }
     }
     r.saturated = saturated;
+    r.saturatedNegative = saturatedNegative;
     r.flushedToZero = flushed;
     r.nonfinite = nonfinite;
     if (overflowBlocks > 0)
@@ -207,6 +212,7 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
     const int64_t blockBits = t == GgmlType::Q8_0   ? 16 + 32 * 8
                               : t == GgmlType::Q4_0 ? 16 + 32 * 4
                                                     : 32 + 32 * 4;
+    r.codeLevels = t == GgmlType::Q8_0 ? 255 : 16; // -127..127 or 0..15
     r.storageBits = r.numBlocks() * blockBits;
     r.bitsPerElement = static_cast<double>(r.storageBits) / static_cast<double>(n);
     return r;

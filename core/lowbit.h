@@ -30,11 +30,13 @@ struct LowbitResult {
     std::vector<float> codebook; // the value of every code in real or block-relative units,
                                  // for code-book formats (index = code); empty otherwise
 
-    int64_t saturated = 0;     // finite inputs clipped to the largest representable magnitude
-    int64_t flushedToZero = 0; // nonzero finite inputs whose dequantized value is 0
-    int64_t nonfinite = 0;     // NaN / +-Inf inputs
-    int64_t storageBits = 0;   // codes + per-block scales (+ a stored code book), in bits
-    double bitsPerElement = 0; // storageBits / numel
+    int64_t saturated = 0;         // finite inputs clipped to the largest representable magnitude
+    int64_t saturatedNegative = 0; // of which negative (clipped at the low end)
+    int64_t flushedToZero = 0;     // nonzero finite inputs whose dequantized value is 0
+    int64_t nonfinite = 0;         // NaN / +-Inf inputs
+    int64_t storageBits = 0;       // codes + per-block scales (+ a stored code book), in bits
+    double bitsPerElement = 0;     // storageBits / numel
+    int64_t codeLevels = 0; // number of codes the format has (2^bits, 255 for -127..127, ...)
     std::vector<std::string> warnings; // e.g. block scales that overflow fp16
 
     int64_t numel() const { return static_cast<int64_t>(codes.size()); }
@@ -45,10 +47,18 @@ struct LowbitResult {
     }
 };
 
+struct Metrics;
+
+// The metrics of quantize() (quantize.h) for a low-bit result of the finite values of x (same
+// length as r): errors and SQNR from computeMetrics, clipping from the saturation counts,
+// levels used out of codeLevels, and storage from storageBits.
+Metrics lowbitMetrics(const float* x, const LowbitResult& r);
+
 // Checks the shape of a blockwise request and fills the block fields of r (codes and
 // dequantized sized n, scales sized to the number of blocks). rowLength 0 means one row of n
-// elements. Throws qs::Error naming `what` for n < 1, blockSize < 1, rowLength < 0 or a row
-// length that does not divide n.
-void initBlocks(LowbitResult& r, const char* what, int64_t n, int64_t rowLength, int64_t blockSize);
+// elements. Throws qs::Error naming `what` for n < 1, a null x, blockSize < 1, rowLength < 0 or a
+// row length that does not divide n.
+void initBlocks(LowbitResult& r, const char* what, const float* x, int64_t n, int64_t rowLength,
+                int64_t blockSize);
 
 } // namespace qs

@@ -228,6 +228,8 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
     const MiniFloatInfo& fi = miniFloatInfo(f);
     if (n < 1)
         throw Error(std::string(fi.name) + ": the tensor is empty");
+    if (x == nullptr)
+        throw Error(std::string(fi.name) + ": no data (null pointer)");
     if (!saturate && f == MiniFloat::E2M1)
         throw Error("E2M1 has no infinity or NaN: it always saturates");
     LowbitResult r;
@@ -239,8 +241,8 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
     for (int c = 0; c < 256; ++c)
         table[c] = static_cast<float>(decodeMiniFloat(f, static_cast<uint8_t>(c)));
     midpointTable(f); // built before the threads start
-    int64_t saturated = 0, flushed = 0, nonfinite = 0;
-#pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : saturated, flushed, nonfinite)
+    int64_t saturated = 0, saturatedNegative = 0, flushed = 0, nonfinite = 0;
+#pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : saturated, saturatedNegative, flushed, nonfinite)
     for (int64_t i = 0; i < n; ++i) {
         EncodeEvent ev;
         const uint8_t c = encodeMiniFloatFast(f, x[i], saturate, &ev);
@@ -250,15 +252,18 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
             r.dequantized[i] = x[i]; // NaN / +-inf stay visible (see lowbit.h)
         } else {
             r.dequantized[i] = table[c];
-            if (ev == EncodeEvent::Saturated)
+            if (ev == EncodeEvent::Saturated) {
                 ++saturated;
-            else if (ev == EncodeEvent::Flushed)
+                saturatedNegative += x[i] < 0 ? 1 : 0;
+            } else if (ev == EncodeEvent::Flushed)
                 ++flushed;
         }
     }
     r.saturated = saturated;
+    r.saturatedNegative = saturatedNegative;
     r.flushedToZero = flushed;
     r.nonfinite = nonfinite;
+    r.codeLevels = int64_t(1) << fi.bits();
     r.storageBits = n * fi.bits();
     r.bitsPerElement = fi.bits();
     return r;

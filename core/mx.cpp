@@ -85,7 +85,7 @@ int mxSharedExponent(MxFormat f, double amax)
 LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength, int64_t blockSize)
 {
     LowbitResult r;
-    initBlocks(r, toName(f).c_str(), n, rowLength, blockSize);
+    initBlocks(r, toName(f).c_str(), x, n, rowLength, blockSize);
     const bool isInt = f == MxFormat::MXINT8;
     const MiniFloat elem = f == MxFormat::MXFP8_E4M3   ? MiniFloat::E4M3
                            : f == MxFormat::MXFP8_E5M2 ? MiniFloat::E5M2
@@ -96,9 +96,9 @@ LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength
         table[c] = static_cast<float>(decodeMiniFloat(elem, static_cast<uint8_t>(c)));
     encodeMiniFloatFast(elem, 0.0f); // builds its table before the threads start
     const int64_t numBlocks = r.numBlocks();
-    int64_t saturated = 0, flushed = 0, nonfinite = 0;
+    int64_t saturated = 0, saturatedNegative = 0, flushed = 0, nonfinite = 0;
 #pragma omp parallel for schedule(static) if (n >= 65536)                                          \
-    reduction(+ : saturated, flushed, nonfinite)
+    reduction(+ : saturated, saturatedNegative, flushed, nonfinite)
     for (int64_t blk = 0; blk < numBlocks; ++blk) {
         const int64_t row = blk / r.blocksPerRow;
         const int64_t start = row * r.rowLength + (blk % r.blocksPerRow) * blockSize;
@@ -128,16 +128,20 @@ LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength
             const double scaled = double(v) * inverse;
             float elemValue;
             if (isInt) {
-                if (scaled > elemMax || scaled < -2.0)
+                if (scaled > elemMax || scaled < -2.0) {
                     ++saturated;
+                    saturatedNegative += v < 0 ? 1 : 0;
+                }
                 const double q = std::clamp(roundHalfEven(scaled * 64.0), -128.0, 127.0);
                 r.codes[i] = static_cast<int32_t>(q);
                 elemValue = static_cast<float>(q / 64.0);
             } else {
                 EncodeEvent ev;
                 const uint8_t c = encodeMiniFloatFast(elem, static_cast<float>(scaled), true, &ev);
-                if (ev == EncodeEvent::Saturated)
+                if (ev == EncodeEvent::Saturated) {
                     ++saturated;
+                    saturatedNegative += v < 0 ? 1 : 0;
+                }
                 r.codes[i] = c;
                 elemValue = table[c];
             }
@@ -147,8 +151,10 @@ LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength
         }
     }
     r.saturated = saturated;
+    r.saturatedNegative = saturatedNegative;
     r.flushedToZero = flushed;
     r.nonfinite = nonfinite;
+    r.codeLevels = int64_t(1) << mxElementBits(f);
     r.storageBits = n * mxElementBits(f) + 8 * r.numBlocks();
     r.bitsPerElement = static_cast<double>(r.storageBits) / static_cast<double>(n);
     return r;

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/ggml.h"
 #include "core/mx.h"
+#include "core/quantize.h"
 
 #include <QtTest>
 
@@ -100,6 +101,7 @@ private slots:
     void mxint8ByHand();
     void mxScalesAndBlocks();
     void bitsPerElement();
+    void metricsOfAResult();
 };
 
 void TestLowbit::q8_0_T9()
@@ -592,6 +594,37 @@ void TestLowbit::bitsPerElement()
     QCOMPARE(quantizeBlockwiseAbsmax(x.data(), 4096, nf4Codebook()).bitsPerElement, 4.5);
     QCOMPARE(quantizeBlockwiseAbsmax(x.data(), 4096, bnbFp4Codebook()).bitsPerElement, 4.5);
     QCOMPARE(quantizeAbsmaxInt8Blockwise(x.data(), 4096).bitsPerElement, 8.0078125);
+}
+
+void TestLowbit::metricsOfAResult()
+{
+    // MXFP4 block with X = 1: 7 -> 6, -7 -> -6, 6.5 -> 6, 5.5 -> 6, 28 zeros.
+    const std::vector<float> y = padTo({7, -7, 6.5f, 5.5f}, 32);
+    const LowbitResult r = quantizeMx(y.data(), 32, MxFormat::MXFP4);
+    QCOMPARE(r.saturated, int64_t(3));
+    QCOMPARE(r.saturatedNegative, int64_t(1));
+    QCOMPARE(r.codeLevels, int64_t(16));
+    const Metrics m = lowbitMetrics(y.data(), r);
+    QCOMPARE(m.count, int64_t(32));
+    QCOMPARE(m.clippedLowCount, int64_t(1));
+    QCOMPARE(m.clippedHighCount, int64_t(2));
+    QCOMPARE_EXACT(m.mse, 2.5 / 32);
+    QCOMPARE_EXACT(m.maxAbsError, 1.0);
+    QCOMPARE(m.levelsUsed, int64_t(3)); // +6, -6, 0
+    QCOMPARE(m.levelsTotal, int64_t(16));
+    QCOMPARE(m.originalBytes, int64_t(128));
+    QCOMPARE(m.quantizedBytes, int64_t(17)); // 32 * 4 + 8 bits
+    QCOMPARE_EXACT(m.bitsPerElement, 4.25);
+    // Code levels of the other formats; a negative value clipped by Q4_0.
+    const std::vector<float> z = padTo({3, -3, 1}, 32);
+    const LowbitResult q = quantizeGgml(z.data(), 32, GgmlType::Q4_0);
+    QCOMPARE(q.saturatedNegative, int64_t(1));
+    QCOMPARE(q.codeLevels, int64_t(16));
+    QCOMPARE(quantizeGgml(z.data(), 32, GgmlType::Q8_0).codeLevels, int64_t(255));
+    QCOMPARE(quantizeBlockwiseAbsmax(z.data(), 32, nf4Codebook()).codeLevels, int64_t(16));
+    QVERIFY_THROWS_EXCEPTION(Error, quantizeGgml(nullptr, 32, GgmlType::Q8_0));
+    QVERIFY_THROWS_EXCEPTION(Error, quantizeMx(nullptr, 32, MxFormat::MXFP4));
+    QVERIFY_THROWS_EXCEPTION(Error, quantizeWithCodebook(nullptr, 3, nf4Codebook()));
 }
 
 QTEST_APPLESS_MAIN(TestLowbit)
