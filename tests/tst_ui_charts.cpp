@@ -151,6 +151,7 @@ private slots:
     void niceTickSteps();
     void niceTickRanges();
 
+    void noNegativeZeroLabels();
     void everyKindBuilds_data();
     void everyKindBuilds();
     void valuesMatchCoreDownsampling();
@@ -296,16 +297,42 @@ void TestUiCharts::niceTickRanges()
     // Large values switch to exponent notation; tiny steps get enough decimals.
     QCOMPARE(tickLabelFormat(2e6, 1.6e7), QStringLiteral("%.1e"));
     QCOMPARE(tickLabelFormat(0.05, 1.0), QStringLiteral("%.2f"));
-    QCOMPARE(tickLabelFormat(2e-8, 1e-7), QStringLiteral("%.1e"));
+    QCOMPARE(tickLabelFormat(2e-8, 1e-7), QStringLiteral("%.8f"));
 
     // Applied to an axis: dynamic ticks anchored on a multiple of the step.
     QValueAxis axis;
     t = applyNiceTicks(&axis, -0.37, 0.91, 8);
     QCOMPARE(axis.tickType(), QValueAxis::TicksDynamic);
     QCOMPARE(axis.tickInterval(), 0.2);
-    QCOMPARE(axis.tickAnchor(), -0.4);
+    QVERIFY(std::abs(axis.tickAnchor() - -0.4) < 1e-8);
     QCOMPARE(axis.min(), -0.4);
     QVERIFY(axis.max() >= 1.0 && axis.max() < 1.0 + 1e-6);
+}
+
+void TestUiCharts::noNegativeZeroLabels()
+{
+    // Qt Charts (6.4) labels dynamic ticks by starting at
+    // anchor - floor((anchor - min) / interval) * interval and adding the interval while the value
+    // is <= max. Replaying that for many ranges: no label reads "-0", "-0.0", ...
+    for (double lo : {-0.36, -0.3, -1.7, -0.0123, -3e-7, -12.5, -0.6, -0.03}) {
+        for (double hi : {0.36, 0.7, 2.2, 0.5, 1e-6}) {
+            for (bool tight : {false, true}) {
+                QValueAxis axis;
+                applyNiceTicks(&axis, lo, hi, 8, tight);
+                const double interval = axis.tickInterval(), anchor = axis.tickAnchor();
+                const double first =
+                    anchor - std::floor((anchor - axis.min()) / interval) * interval;
+                int labels = 0;
+                for (double v = first; v <= axis.max(); v += interval, ++labels) {
+                    const QString label =
+                        QString::asprintf(axis.labelFormat().toLatin1().constData(), v);
+                    QVERIFY2(!QRegularExpression("^-0(\\.0*)?$").match(label).hasMatch(),
+                             qPrintable(QStringLiteral("[%1, %2]: %3").arg(lo).arg(hi).arg(label)));
+                }
+                QVERIFY(labels >= 2 && labels <= 8);
+            }
+        }
+    }
 }
 
 void TestUiCharts::everyKindBuilds_data()

@@ -52,13 +52,14 @@ double niceStep(double rough)
 QString tickLabelFormat(double step, double maxAbs)
 {
     const int stepExp = static_cast<int>(std::floor(std::log10(step) + 1e-9));
-    const int decimals = std::max(0, -stepExp);
-    if (maxAbs >= 1e7 || decimals > 6) {
-        const int valueExp = maxAbs > 0 ? static_cast<int>(std::floor(std::log10(maxAbs))) : 0;
+    if (maxAbs >= 1e7) {
+        const int valueExp = static_cast<int>(std::floor(std::log10(maxAbs)));
         const int mantissaDigits = std::clamp(valueExp - stepExp, 0, 6);
         return QStringLiteral("%.%1e").arg(mantissaDigits);
     }
-    return QStringLiteral("%.%1f").arg(decimals);
+    // Fixed notation, also for tiny steps: exponent labels would print the tick at zero as
+    // a rounding residue such as 1.2e-17.
+    return QStringLiteral("%.%1f").arg(std::clamp(-stepExp, 0, 15));
 }
 
 NiceTicks niceTicks(double lo, double hi, int maxTicks, bool tight, bool integerSteps)
@@ -79,7 +80,8 @@ NiceTicks niceTicks(double lo, double hi, int maxTicks, bool tight, bool integer
     }
     maxTicks = std::max(2, maxTicks);
 
-    double step = niceStep((hi - lo) / (maxTicks - 1));
+    // Start from the smallest candidate and grow until the ticks fit.
+    double step = niceStep((hi - lo) / maxTicks);
     if (integerSteps)
         step = std::max(step, 1.0);
     for (;;) {
@@ -111,7 +113,13 @@ NiceTicks applyNiceTicks(QValueAxis* axis, double lo, double hi, int maxTicks, b
     if (!axis)
         return t;
     axis->setTickType(QValueAxis::TicksDynamic);
-    axis->setTickAnchor(t.first);
+    // Qt computes tick values by repeated addition of the interval, so a tick at zero may come
+    // out as -5.6e-17 and print as "-0.0". Shifting the anchor up by a billionth of a step puts
+    // every tick safely on the positive side of its rounding residue, far below the printed
+    // precision and the pixel grid. (Exponent labels are only used for values >= 1e7, whose
+    // steps are whole numbers that add exactly, so they need no shift.)
+    const bool fixed = t.labelFormat.endsWith(QLatin1Char('f'));
+    axis->setTickAnchor(fixed ? t.first + t.step * 1e-9 : t.first);
     axis->setTickInterval(t.step);
     axis->setMinorTickCount(0);
     axis->setLabelFormat(t.labelFormat);

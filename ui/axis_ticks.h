@@ -30,8 +30,8 @@ double niceStep(double rough);
 NiceTicks niceTicks(double lo, double hi, int maxTicks, bool tight = false,
                     bool integerSteps = false);
 
-// "%.2f" for a step of 0.05 on small values; "%.1e" style when values reach 1e7 or the step
-// needs more than 6 decimals.
+// "%.2f" for a step of 0.05 (as many decimals as the step needs); "%.1e" style when values
+// reach 1e7.
 QString tickLabelFormat(double step, double maxAbs);
 
 // Computes niceTicks() and applies range, dynamic ticks and label format to the axis.
