@@ -422,7 +422,8 @@ std::vector<double> percentiles(const float* x, int64_t n, const std::vector<dou
 // ---------------------------------------------------------------------------------------------
 // MSE-optimal clipping.
 //
-// 1. A histogram of the values (kMseBins bins over [min, max]) with a uniform density inside each
+// 1. A histogram of the values (up to kMseBins bins over [min, max]) with a uniform density inside
+// each
 //    bin gives closed-form prefix moments C0, C1, C2 (count, sum, sum of squares of the values
 //    below a point). The quantization error of a candidate range is then a sum over the code
 //    cells (the x-interval that maps to each code, the end cells extended to +-inf by clipping):
@@ -539,10 +540,10 @@ struct BinModel {
     }
 };
 
-BinModel buildModel(const float* x, int64_t n, double mn, double mx)
+BinModel buildModel(const float* x, int64_t n, double mn, double mx, int bins)
 {
     BinModel m;
-    m.nb = kMseBins;
+    m.nb = bins;
     m.centre = 0.5 * (mn + mx);
     m.lo = mn - m.centre;
     m.w = (mx - mn) / m.nb;
@@ -804,6 +805,61 @@ double npSum(const std::vector<double>& v, int64_t n)
     return 0.0 + pairwiseSum(v.data(), n);
 }
 
+// Candidates recomputed in numpy's exact order after the fast pass of entropyAmax (more only
+// when many candidates tie, e.g. with very few distinct values).
+constexpr size_t kMaxExactKl = 64;
+
+struct KlScratch {
+    std::vector<double> groupSum, P, Q, vec;
+    std::vector<int> groupCnt, group;
+    explicit KlScratch(int nq)
+        : groupSum(static_cast<size_t>(nq)), P(2048), Q(2048), vec(2048),
+          groupCnt(static_cast<size_t>(nq)), group(2048)
+    {
+    }
+};
+
+// scipy.stats.entropy(P, Q) of candidate i exactly as the reference computes it: P = bins[:i]
+// with the outliers added to the last bin; Q merges bins[:i] into nq groups by
+// np.digitize(range(i), linspace(0, i, nq + 1)) - 1 (linspace's points m * (i / nq) are exact
+// since nq is a power of two, so bin j goes to group floor(j * nq / i)) and spreads each group's
+// count evenly over its non-zero bins; both are normalised by np.sum and the rel_entr terms
+// summed by np.sum.
+double exactKl(const std::vector<double>& bins, const std::vector<double>& suffix, int i, int nq,
+               KlScratch& w)
+{
+    std::fill(w.groupSum.begin(), w.groupSum.end(), 0.0);
+    std::fill(w.groupCnt.begin(), w.groupCnt.end(), 0);
+    for (int j = 0; j < i; ++j) {
+        const int gidx = int((int64_t(j) * nq) / i);
+        w.group[size_t(j)] = gidx;
+        if (bins[size_t(j)] != 0) {
+            w.groupSum[size_t(gidx)] += bins[size_t(j)];
+            ++w.groupCnt[size_t(gidx)];
+        }
+    }
+    for (int j = 0; j < i; ++j) {
+        const int gidx = w.group[size_t(j)];
+        w.Q[size_t(j)] = bins[size_t(j)] != 0
+                             ? w.groupSum[size_t(gidx)] / double(w.groupCnt[size_t(gidx)])
+                             : 0.0;
+        w.P[size_t(j)] = bins[size_t(j)];
+    }
+    w.P[size_t(i) - 1] += suffix[size_t(i)];
+    const double sp = npSum(w.P, i), sq = npSum(w.Q, i);
+    for (int j = 0; j < i; ++j) {
+        const double pk = w.P[size_t(j)] / sp;
+        const double qk = w.Q[size_t(j)] / sq;
+        if (pk > 0 && qk > 0)
+            w.vec[size_t(j)] = pk * std::log(pk / qk);
+        else if (pk == 0 && qk >= 0)
+            w.vec[size_t(j)] = 0;
+        else
+            return std::numeric_limits<double>::infinity();
+    }
+    return npSum(w.vec, i);
+}
+
 } // namespace
 
 Range minMaxRange(const float* x, int64_t n)
@@ -847,7 +903,12 @@ Range mseOptimalRange(const float* x, int64_t n, const QuantConfig& config)
     if (!config.isInteger() || mn == mx)
         return minmax; // float formats have no clipping range; a constant has nothing to clip
 
-    const BinModel model = buildModel(x, n, mn, mx);
+    // Fewer values than code cells: evaluating a candidate on the data is cheaper than on the
+    // model (and exact).
+    const int64_t levels = config.qmax() - config.qmin() + 1;
+    const bool onData = mm.count <= std::min(levels, kMaxCells);
+    const int bins = int(std::clamp<int64_t>(mm.count, 512, kMseBins));
+    const BinModel model = onData ? BinModel() : buildModel(x, n, mn, mx, bins);
     std::vector<Candidate> best;
     const size_t keep = kExactCandidates;
     auto tryRange = [&](double lo, double hi) {
@@ -856,14 +917,16 @@ Range mseOptimalRange(const float* x, int64_t n, const QuantConfig& config)
         const Grid g = gridFor(lo, hi, config);
         if (!g.valid)
             return;
-        keepBest(best, {lo, hi, modelError(model, g, config)}, keep);
+        const double cost =
+            onData ? exactErrors(x, n, {g}, config)[0] : modelError(model, g, config);
+        keepBest(best, {lo, hi, cost}, keep);
     };
 
     if (sym) {
         // amax = amax0 * (1 - f), coarse-to-fine over f in [0, 1).
         double centre = 0.5, half = 0.5;
-        for (int level = 0; level < 4; ++level) {
-            const int steps = level == 0 ? 128 : 16;
+        for (int level = 0; level < 5; ++level) {
+            const int steps = level == 0 ? 64 : 16;
             const double step = 2 * half / steps;
             for (int i = 0; i <= steps; ++i) {
                 const double f = centre - half + i * step;
@@ -880,8 +943,8 @@ Range mseOptimalRange(const float* x, int64_t n, const QuantConfig& config)
     } else {
         const double w = mx - mn;
         double ca = 0.5, cb = 0.5, half = 0.5;
-        for (int level = 0; level < 4; ++level) {
-            const int steps = level == 0 ? 32 : 16;
+        for (int level = 0; level < 5; ++level) {
+            const int steps = level == 0 ? 16 : 8;
             const double step = 2 * half / steps;
             for (int i = 0; i <= steps; ++i) {
                 const double fa = ca - half + i * step;
@@ -986,54 +1049,101 @@ double entropyAmax(const float* x, int64_t n, int bits, bool unsignedRange)
     for (int k = kBins - 1; k >= 0; --k)
         suffix[size_t(k)] = suffix[size_t(k) + 1] + bins[size_t(k)];
 
-    std::vector<double> groupSum(static_cast<size_t>(nq)), P(kBins), Q(kBins), vec(kBins);
-    std::vector<int> groupCnt(static_cast<size_t>(nq)), group(kBins);
+    // Fast pass over every candidate with the divergence in closed form,
+    //   KL = (sum_j P_j ln P_j - sum_g T_g ln(S_g / c_g)) / sP + ln(sQ / sP),
+    // where group g of the quantized distribution holds c_g non-zero bins with counts summing to
+    // S_g, T_g is the sum of P over the group (S_g plus the outliers for the last group) and
+    // sP = total, sQ = total - outliers. Same value as scipy's entropy up to rounding; the
+    // candidates within rounding distance of the minimum are then recomputed exactly as numpy
+    // does (exactKl) and the last exact argmin wins, so the result is numpy's.
+    std::vector<int> nzIndex;
+    std::vector<double> nzCount, nzPlogP{0.0};
+    for (int k = 0; k < kBins; ++k)
+        if (bins[size_t(k)] != 0) {
+            nzIndex.push_back(k);
+            nzCount.push_back(bins[size_t(k)]);
+            nzPlogP.push_back(nzPlogP.back() + bins[size_t(k)] * std::log(bins[size_t(k)]));
+        }
+    const double total = suffix[0];
+    std::vector<double> nzPrefix{0.0};
+    for (double c : nzCount)
+        nzPrefix.push_back(nzPrefix.back() + c);
+    int nqShift = 0;
+    while ((1 << nqShift) < nq)
+        ++nqShift;
+    // Logarithms of counts, memoised for the small integers that recur between candidates.
+    std::vector<double> logCount(kBins + 1, 0.0);
+    for (int k = 1; k <= kBins; ++k)
+        logCount[size_t(k)] = std::log(double(k));
+    constexpr int64_t kLogMemo = int64_t(1) << 16;
+    std::vector<double> logMemo(size_t(std::min<double>(total, double(kLogMemo))) + 1,
+                                std::numeric_limits<double>::quiet_NaN());
+    auto logOf = [&](double v) {
+        if (v < double(logMemo.size())) {
+            double& l = logMemo[size_t(v)];
+            if (std::isnan(l))
+                l = std::log(v);
+            return l;
+        }
+        return std::log(v);
+    };
+    std::vector<double> fast(kBins + 1, std::numeric_limits<double>::infinity());
+    size_t below = 0; // non-zero bins with index < i
+    for (int i = start; i <= kBins; ++i) {
+        while (below < nzIndex.size() && nzIndex[below] < i)
+            ++below;
+        const double outl = suffix[size_t(i)];
+        const double bLast = bins[size_t(i) - 1];
+        if (bLast == 0 && outl > 0)
+            continue; // P > 0 where Q == 0: infinite divergence
+        double plogp = nzPlogP[below];
+        if (bLast != 0 && outl > 0)
+            plogp += (bLast + outl) * std::log(bLast + outl) - bLast * std::log(bLast);
+        double cross = 0;
+        size_t m = 0;
+        while (m < below) {
+            // Group of this non-zero bin and the first bin of the next group:
+            // j is in group g iff g * i <= j * nq < (g + 1) * i.
+            const int64_t g = (int64_t(nzIndex[m]) * nq) / i;
+            const int64_t end = ((g + 1) * i + nq - 1) >> nqShift;
+            const size_t m0 = m;
+            while (m < below && nzIndex[m] < end)
+                ++m;
+            const double sum = nzPrefix[m] - nzPrefix[m0];
+            const int64_t cnt = int64_t(m - m0);
+            const bool hasLast = nzIndex[m - 1] == i - 1;
+            cross += (sum + (hasLast ? outl : 0.0)) * (logOf(sum) - logCount[size_t(cnt)]);
+        }
+        const double sq = total - outl;
+        fast[size_t(i)] = (plogp - cross) / total + std::log(sq / total);
+    }
+    double minFast = std::numeric_limits<double>::infinity();
+    for (int i = start; i <= kBins; ++i)
+        minFast = std::min(minFast, fast[size_t(i)]);
+    if (!std::isfinite(minFast))
+        return amax; // cannot happen (the last candidate has no outliers); keep the full range
+    const double tol = 1e-9 * std::fabs(minFast) + 1e-12;
+    std::vector<int> near;
+    for (int i = kBins; i >= start; --i) // latest first: they win ties
+        if (fast[size_t(i)] <= minFast + tol)
+            near.push_back(i);
+    std::stable_sort(near.begin(), near.end(),
+                     [&](int a, int b) { return fast[size_t(a)] < fast[size_t(b)]; });
+    if (near.size() > kMaxExactKl)
+        near.resize(kMaxExactKl);
+
     double bestKl = std::numeric_limits<double>::infinity();
     int bestI = -1;
-    for (int i = start; i <= kBins; ++i) {
-        // Quantized bins: np.digitize(range(i), linspace(0, i, nq + 1)) - 1; linspace's points
-        // m * (i / nq) are exact (nq is a power of two), so bin j goes to floor(j * nq / i).
-        std::fill(groupSum.begin(), groupSum.end(), 0.0);
-        std::fill(groupCnt.begin(), groupCnt.end(), 0);
-        for (int j = 0; j < i; ++j) {
-            const int gidx = int((int64_t(j) * nq) / i);
-            group[size_t(j)] = gidx;
-            if (bins[size_t(j)] != 0) {
-                groupSum[size_t(gidx)] += bins[size_t(j)];
-                ++groupCnt[size_t(gidx)];
-            }
-        }
-        for (int j = 0; j < i; ++j) {
-            const int gidx = group[size_t(j)];
-            Q[size_t(j)] = bins[size_t(j)] != 0
-                               ? groupSum[size_t(gidx)] / double(groupCnt[size_t(gidx)])
-                               : 0.0;
-            P[size_t(j)] = bins[size_t(j)];
-        }
-        P[size_t(i) - 1] += suffix[size_t(i)];
-        // scipy.stats.entropy(P, Q): both normalised by their sums, sum of rel_entr.
-        const double sp = npSum(P, i), sq = npSum(Q, i);
-        bool infinite = false;
-        for (int j = 0; j < i; ++j) {
-            const double pk = P[size_t(j)] / sp;
-            const double qk = Q[size_t(j)] / sq;
-            if (pk > 0 && qk > 0)
-                vec[size_t(j)] = pk * std::log(pk / qk);
-            else if (pk == 0 && qk >= 0)
-                vec[size_t(j)] = 0;
-            else {
-                infinite = true;
-                break;
-            }
-        }
-        const double kl = infinite ? std::numeric_limits<double>::infinity() : npSum(vec, i);
-        if (kl <= bestKl) { // last argmin wins
+    KlScratch scratch(nq);
+    for (int i : near) {
+        const double kl = exactKl(bins, suffix, i, nq, scratch);
+        if (kl < bestKl || (kl == bestKl && i > bestI)) { // last argmin wins
             bestKl = kl;
             bestI = i;
         }
     }
-    if (bestI < 0)     // every candidate infinite or NaN: numpy's argmin would pick the first NaN;
-        bestI = kBins; // this cannot happen for finite counts, keep the full range
+    if (bestI < 0)
+        bestI = near.front();
     return edge(bestI);
 }
 
