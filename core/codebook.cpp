@@ -537,4 +537,9 @@ Codebook lloydMaxCodebook(const float* x, int64_t n, int bits, const LloydMaxOpt
     return best;
 }
 
+LowbitResult quantizeLloydMax(const float* x, int64_t n, int bits, const LloydMaxOptions& options)
+{
+    return quantizeWithCodebook(x, n, lloydMaxCodebook(x, n, bits, options));
+}
+
 } // namespace qs

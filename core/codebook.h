@@ -20,7 +20,7 @@
 // x * (1 / absmax) (float32, as the kernel multiplies by the inverse) is coded with a code book
 // on [-1, 1], and x^ = value[code] * absmax. A block of zeros gives absmax 0; as in the kernel
 // (0 * inf = NaN falls through the decision tree) its codes are those of NaN in the tree
-// (NF4: 0, FP4: 0) and x^ = +-0.
+// (NF4: 0, FP4: 0; a user code book: the code nearest to 0) and x^ = +-0.
 #pragma once
 
 #include "core/lowbit.h"
@@ -81,11 +81,15 @@ LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t bloc
 // distinct values than 2^bits) are merged.
 struct LloydMaxOptions {
     int maxIterations = 1000;
-    int64_t exactLimit = int64_t(1) << 20;
+    int64_t exactLimit = int64_t(1) << 16;
     int histogramBins = 65536;
 };
 // Throws qs::Error for bits outside 1..8 or no finite values.
 Codebook lloydMaxCodebook(const float* x, int64_t n, int bits, const LloydMaxOptions& options = {});
+
+// quantizeWithCodebook with the Lloyd-Max code book of x (format "lloyd-max-<bits>").
+LowbitResult quantizeLloydMax(const float* x, int64_t n, int bits,
+                              const LloydMaxOptions& options = {});
 
 // Mean squared error of coding the finite values of x with cb (nearest value), in double.
 double codebookMse(const float* x, int64_t n, const Codebook& cb);

@@ -415,6 +415,10 @@ void TestLowbit::lloydMaxNeverWorseThanUniform()
                    (double(x[size_t(i)]) - r.dequantized[size_t(i)]);
         QCOMPARE(sum / n, mse);
     }
+    const LowbitResult lm = quantizeLloydMax(x.data(), n, 4, opt);
+    QCOMPARE(lm.format, std::string("lloyd-max-4"));
+    QCOMPARE(lm.codebook, lloydMaxCodebook(x.data(), n, 4, opt).values);
+    QCOMPARE(lm.storageBits, int64_t(n) * 4 + 16 * 32); // codes + the stored table
     // Deterministic.
     QCOMPARE(lloydMaxCodebook(x.data(), n, 3, opt).values,
              lloydMaxCodebook(x.data(), n, 3, opt).values);
