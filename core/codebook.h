@@ -56,7 +56,8 @@ int32_t nearestCode(const Codebook& cb, float v);
 LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb);
 
 // Blockwise absmax quantization with a code book on [-1, 1] (NF4, FP4 or a user table).
-// Storage: n * bitsPerCode + 32 bits per block (NF4 at blocksize 64: 4.5 bits per element).
+// Storage: n * bitsPerCode + 32 bits per block (NF4 at blocksize 64: 4.5 bits per element;
+// bitsandbytes' optional double quantization of the absmax values is not modelled).
 // Non-finite values are left out of absmax and keep their value in x^.
 LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& cb,
                                      int64_t blockSize = 64);
