@@ -196,20 +196,39 @@ QList<QPointF> steppedHistogram(const Histogram& h)
     return pts;
 }
 
-// Vertical lines at xs spanning [y0, y1], as one polyline: each line is a pair of points and
-// consecutive lines are joined outside [y0, y1]. With y0 below and y1 above the visible range,
-// the joins are clipped away and every line is drawn exactly once (dash patterns stay intact).
+// Many vertical lines from y0 to y1 as one polyline, (x, y0), (x, y1), (x, y0) per line: the
+// path returns along the baseline y0 (the x axis), so nothing is drawn outside [y0, y1] (SVG
+// exports are not clipped to the plot area).
 QList<QPointF> verticalLines(const std::vector<double>& xs, double y0, double y1)
 {
     QList<QPointF> pts;
-    pts.reserve(static_cast<qsizetype>(2 * xs.size()));
-    bool up = true;
+    pts.reserve(static_cast<qsizetype>(3 * xs.size()));
     for (double x : xs) {
-        pts.append(QPointF(x, up ? y0 : y1));
-        pts.append(QPointF(x, up ? y1 : y0));
-        up = !up;
+        pts.append(QPointF(x, y0));
+        pts.append(QPointF(x, y1));
+        pts.append(QPointF(x, y0));
     }
     return pts;
+}
+
+// A pair of single vertical lines (dashed bounds), one series each so that no joining segment
+// is drawn; the second is left out of the legend. objectNames: id + "Low" / id + "High".
+void addBoundLines(QChart* chart, double lo, double hi, double y0, double y1, const QString& name,
+                   const QString& id, const QPen& pen, QValueAxis* ax, QValueAxis* ay)
+{
+    auto* a = new QLineSeries;
+    a->setName(name);
+    a->setObjectName(id + QStringLiteral("Low"));
+    a->setPen(pen);
+    a->replace({QPointF(lo, y0), QPointF(lo, y1)});
+    auto* b = new QLineSeries;
+    b->setName(name);
+    b->setObjectName(id + QStringLiteral("High"));
+    b->setPen(pen);
+    b->replace({QPointF(hi, y0), QPointF(hi, y1)});
+    attach(chart, a, ax, ay);
+    attach(chart, b, ax, ay);
+    hideFromLegend(chart, b);
 }
 
 int64_t maxCount(const Histogram& h)
@@ -484,10 +503,7 @@ QChart* buildHistogram(const ChartInput& in, const ChartStyle& st)
     const NiceTicks yt = applyNiceTicks(ay, 0, std::max(1.0, ownAxis ? maxX : std::max(maxX, maxQ)),
                                         yTicks(st), false, true);
 
-    // The grid goes first so the histograms are drawn over it. Vertical lines run from below
-    // to above the visible range (see verticalLines).
-    const double lineBase = -yt.hi;
-    const double lineTop = 2 * yt.hi;
+    // The grid goes first so the histograms are drawn over it.
     const QString ofSlice =
         slices > 1 ? QStringLiteral(", %1 %2").arg(sliceWord(p.layout.kind)).arg(in.slice)
                    : QString();
@@ -507,7 +523,7 @@ QChart* buildHistogram(const ChartInput& in, const ChartStyle& st)
                                      .arg(grid.size())
                                      .arg(num(step)),
                                  "grid", seriesPen(withAlpha(st.grid(), alpha), 1.0),
-                                 verticalLines(grid, lineBase, lineTop));
+                                 verticalLines(grid, 0, yt.hi));
             attach(chart.get(), g, ax, ay);
         } else if (!grid.empty()) {
             auto* top = lineSeries(QString(), "gridBandTop", QPen(Qt::NoPen),
@@ -550,11 +566,11 @@ QChart* buildHistogram(const ChartInput& in, const ChartStyle& st)
     attach(chart.get(), deq, ax, ayq);
 
     if (integer) {
-        auto* clip = lineSeries(QStringLiteral("Clipping%1 [%2, %3]")
-                                    .arg(ofSlice, num(p.rangeMin[ss]), num(p.rangeMax[ss])),
-                                "clip", seriesPen(st.clip(), 2 * st.lineWidth, Qt::DashLine),
-                                verticalLines({p.rangeMin[ss], p.rangeMax[ss]}, lineBase, lineTop));
-        attach(chart.get(), clip, ax, ay);
+        addBoundLines(chart.get(), p.rangeMin[ss], p.rangeMax[ss], 0, yt.hi,
+                      QStringLiteral("Clipping%1 [%2, %3]")
+                          .arg(ofSlice, num(p.rangeMin[ss]), num(p.rangeMax[ss])),
+                      QStringLiteral("clip"), seriesPen(st.clip(), 2 * st.lineWidth, Qt::DashLine),
+                      ax, ay);
     }
     return chart.release();
 }
@@ -598,10 +614,10 @@ QChart* buildErrorHistogram(const ChartInput& in, const ChartStyle& st)
 
     if (bound) {
         const double half = p.scale[0] / 2;
-        auto* b = lineSeries(QStringLiteral("\u00b1s/2 = \u00b1%1 (rounding bound)").arg(num(half)),
-                             "roundingBound", seriesPen(st.text(), st.lineWidth, Qt::DashLine),
-                             verticalLines({-half, half}, -yt.hi, 2 * yt.hi));
-        attach(chart.get(), b, ax, ay);
+        addBoundLines(chart.get(), -half, half, 0, yt.hi,
+                      QStringLiteral("\u00b1s/2 = \u00b1%1 (rounding bound)").arg(num(half)),
+                      QStringLiteral("rounding"), seriesPen(st.text(), st.lineWidth, Qt::DashLine),
+                      ax, ay);
     }
     return chart.release();
 }

@@ -58,10 +58,10 @@ struct ChartInput {
 // (e.g. Channels with a per-tensor result is fine: one slice).
 // Series carry stable objectNames for code that inspects a chart: "original", "dequantized"
 // (Values, Histogram), "codes", "grid" (vertical lines, or "gridBand" when too dense to draw),
-// "clip", "error", "roundingBound", "dataRange", "clipLow"/"clipHigh" (Channels), "scale",
-// "rmse". Histogram-like series are stepped: (lo, 0), then per bin (left, count), (right, count),
-// then (hi, 0). Vertical lines are pairs of points (x, below), (x, above) reaching past the
-// visible range; the joins between pairs lie outside it.
+// "clipLow"/"clipHigh" (Histogram: one vertical line each; Channels: per-slice bounds),
+// "error", "roundingLow"/"roundingHigh", "dataRange", "scale", "rmse". Histogram-like series
+// are stepped: (lo, 0), then per bin (left, count), (right, count), then (hi, 0). The grid's
+// lines are (x, 0), (x, top), (x, 0) triples.
 QChart* buildChart(ChartKind kind, const ChartInput& input, const ChartStyle& style);
 
 } // namespace qs::ui
