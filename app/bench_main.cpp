@@ -34,6 +34,7 @@ struct Options {
     int runs = 5;
     bool json = false;
     bool quick = false; // skip the slow per-slice range methods
+    std::string only;   // run only the stages whose name contains this
 };
 
 void usage(FILE* f)
@@ -63,6 +64,8 @@ void usage(FILE* f)
 
 double medianMs(int runs, const std::function<void()>& f)
 {
+    if (runs <= 0)
+        return -1; // stage filtered out
     std::vector<double> t;
     f(); // warm-up: page faults, thread pool start
     for (int r = 0; r < runs; ++r) {
@@ -113,6 +116,8 @@ int main(int argc, char** argv)
             opt.json = true;
         } else if (a == "--quick") {
             opt.quick = true;
+        } else if (a == "--only" && i + 1 < argc) {
+            opt.only = argv[++i];
         } else if ((a == "--elements" || a == "--runs") && i + 1 < argc) {
             int64_t v = 0;
             if (!parseInt(argv[++i], v)) {
@@ -136,7 +141,12 @@ int main(int argc, char** argv)
     }
 
     std::vector<Row> rows;
+    auto wanted = [&](const std::string& name) {
+        return opt.only.empty() || name.find(opt.only) != std::string::npos;
+    };
     auto record = [&](const std::string& name, int64_t n, double ms) {
+        if (ms < 0)
+            return;
         rows.push_back({name, n, ms});
         if (!opt.json) {
             std::printf("%-34s %12lld %12.2f\n", name.c_str(), static_cast<long long>(n), ms);
@@ -159,6 +169,7 @@ int main(int argc, char** argv)
                        .count());
             const float* x = t.data.data();
             const int runs = opt.runs;
+            auto R = [&](const std::string& name) { return wanted(name) ? runs : 0; };
 
             qs::QuantConfig base; // 8-bit asymmetric, per tensor
             const std::pair<const char*, qs::RangeMethod> methods[] = {
@@ -171,21 +182,22 @@ int main(int argc, char** argv)
                 qs::QuantConfig c = base;
                 c.range = m;
                 record(std::string("range/") + name, n,
-                       medianMs(runs, [&] { g_sink = g_sink + qs::estimateRange(x, n, c).hi; }));
+                       medianMs(R(std::string("range/") + name),
+                                [&] { g_sink = g_sink + qs::estimateRange(x, n, c).hi; }));
             }
 
             const qs::QuantResult ref = qs::quantize(t, base);
             const float* xhat = ref.dequantized.data();
-            record("histogram/values", n, medianMs(runs, [&] {
+            record("histogram/values", n, medianMs(R("histogram/values"), [&] {
                        g_sink = g_sink + double(qs::histogram(x, n, 256).counts[0]);
                    }));
-            record("histogram/errors", n, medianMs(runs, [&] {
+            record("histogram/errors", n, medianMs(R("histogram/errors"), [&] {
                        g_sink = g_sink + double(qs::errorHistogram(x, xhat, n, 256).counts[0]);
                    }));
-            record("downsample/minmax", n, medianMs(runs, [&] {
+            record("downsample/minmax", n, medianMs(R("downsample/minmax"), [&] {
                        g_sink = g_sink + qs::downsampleMinMax(x, 0, n, 1000).back().y;
                    }));
-            record("downsample/lttb", n, medianMs(runs, [&] {
+            record("downsample/lttb", n, medianMs(R("downsample/lttb"), [&] {
                        g_sink = g_sink + qs::downsampleLttb(x, 0, n, 2000).back().y;
                    }));
 
@@ -208,15 +220,17 @@ int main(int argc, char** argv)
                     if (m != qs::RangeMethod::MinMax)
                         name += std::string("/") + mname;
                     const int r = (slow && gr != qs::Granularity::PerTensor) ? 1 : runs;
-                    record(name, n,
-                           medianMs(r, [&] { g_sink = g_sink + qs::quantize(t, c).metrics.mse; }));
+                    record(name, n, medianMs(wanted(name) ? r : 0, [&] {
+                               g_sink = g_sink + qs::quantize(t, c).metrics.mse;
+                           }));
                 }
             }
 
             for (const auto& [name, m] : methods) {
                 qs::QuantConfig c = base;
                 c.range = m;
-                record(std::string("pipeline/") + name, n, medianMs(runs, [&] {
+                record(std::string("pipeline/") + name, n,
+                       medianMs(R(std::string("pipeline/") + name), [&] {
                            const qs::QuantResult r = qs::quantize(t, c);
                            const qs::Histogram hv = qs::histogram(x, n, 256);
                            const qs::Histogram he =

@@ -422,21 +422,22 @@ std::vector<double> percentiles(const float* x, int64_t n, const std::vector<dou
 // ---------------------------------------------------------------------------------------------
 // MSE-optimal clipping.
 //
-// 1. A histogram of the values (up to kMseBins bins over [min, max]) with a uniform density inside
-// each
-//    bin gives closed-form prefix moments C0, C1, C2 (count, sum, sum of squares of the values
-//    below a point). The quantization error of a candidate range is then a sum over the code
-//    cells (the x-interval that maps to each code, the end cells extended to +-inf by clipping):
-//    sum (v - g)^2 = dC2 - 2 g dC1 + g^2 dC0 with g the cell's dequantized value. Cost O(codes)
-//    per candidate; above kMaxCells codes the interior error is count * s^2 * E[r^2] instead.
+// 1. A histogram of the values (up to kMseBins bins over [min, max]) with a uniform density
+//    inside each bin gives closed-form prefix moments C0, C1, C2 (count, sum, sum of squares of
+//    the values below a point). The quantization error of a candidate range is then a sum over
+//    the code cells (the x-interval that maps to each code, the end cells extended to +-inf by
+//    clipping): sum (v - g)^2 = dC2 - 2 g dC1 + g^2 dC0 with g the cell's dequantized value.
+//    Cost O(codes) per candidate; above kMaxCells codes the interior error is
+//    count * s^2 * E[r^2] instead. Slices with fewer values than codes skip the model and
+//    evaluate every candidate on the data.
 // 2. Coarse-to-fine search over (alpha, beta) shrink fractions (over amax when symmetric).
-// 3. The best few candidates and min-max itself are evaluated exactly on the data with the same
-//    parameter formulas and rounding as the quantizer; the smallest actual MSE wins, min-max on a
-//    tie. So the result is never worse than min-max on the data.
+// 3. The model's best candidate(s) and min-max itself are evaluated exactly on the data with the
+//    same parameter formulas and rounding as the quantizer; the smallest actual MSE wins, min-max
+//    on a tie. So the result is never worse than min-max on the data.
 
 constexpr int kMseBins = 8192;
 constexpr int64_t kMaxCells = 4096;
-constexpr int kExactCandidates = 3;
+constexpr int kExactCandidates = 1;
 constexpr double kMaxZeroPoint = 2147483647.0;
 
 // Scale and zero point of a candidate range, by the quantizer's formulas (see quantize.h):
@@ -682,6 +683,54 @@ double modelError(const BinModel& m, const Grid& g, const QuantConfig& c)
     return err;
 }
 
+// Sum of squared errors over x[b, e) for the default arithmetic (half-to-even rounding of
+// x / s (+ z) in double). The quotient is computed as x * (1 / s) and recomputed by division
+// only when it lies within rounding distance of a half-integer, the one place where the two
+// can round differently; so the codes, and the sum, are those of the division.
+template <bool Before> double halfEvenErrors(const float* x, int64_t b, int64_t e, const Grid& g)
+{
+    const double s = g.s, inv = 1.0 / g.s, z = g.z;
+    const double lo1 = Before ? g.qmin - z - 1 : g.qmin - 1;
+    const double hi1 = Before ? g.qmax - z + 1 : g.qmax + 1;
+    const double slack = 1e-15 * (std::fabs(hi1) + std::fabs(lo1) + std::fabs(z) + 1.0);
+    auto sq = [&](int64_t i) {
+        const float xv = x[i];
+        const double xd = xv;
+        double v = xd * inv;
+        if (!Before)
+            v += z;
+        v = v > lo1 ? v : lo1; // also maps NaN to lo1
+        v = v < hi1 ? v : hi1;
+        double r = (v + 0x1.8p52) - 0x1.8p52;
+        if (std::fabs(std::fabs(v - r) - 0.5) <= slack) { // near a tie: use the division
+            v = xd / s;
+            if (!Before)
+                v += z;
+            v = v > lo1 ? v : lo1;
+            v = v < hi1 ? v : hi1;
+            r = (v + 0x1.8p52) - 0x1.8p52;
+        }
+        if (Before)
+            r += z;
+        r = r < g.qmin ? g.qmin : (r > g.qmax ? g.qmax : r);
+        const double err = xd - double(float(s * (r - z)));
+        return finiteF(xv) ? err * err : 0.0;
+    };
+    // Four independent sums (element i goes to sum (i - b) % 4): no serial dependency chain,
+    // and a fixed order.
+    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    int64_t i = b;
+    for (; i + 4 <= e; i += 4) {
+        a0 += sq(i);
+        a1 += sq(i + 1);
+        a2 += sq(i + 2);
+        a3 += sq(i + 3);
+    }
+    for (; i < e; ++i)
+        a0 += sq(i);
+    return (a0 + a1) + (a2 + a3);
+}
+
 // Exact sums of squared errors of several grids on the data, as the quantizer computes them
 // (stochastic rounding: the expected squared error). Deterministic block sums.
 std::vector<double> exactErrors(const float* x, int64_t n, const std::vector<Grid>& grids,
@@ -704,6 +753,11 @@ std::vector<double> exactErrors(const float* x, int64_t n, const std::vector<Gri
         const int64_t e = std::min(n, (b + 1) * kBlock);
         for (size_t j = 0; j < k; ++j) {
             const Grid& g = grids[j];
+            if (rule == Rounding::HalfEven && !f32 && !mul) {
+                partial[size_t(b) * k + j] = before ? halfEvenErrors<true>(x, b * kBlock, e, g)
+                                                    : halfEvenErrors<false>(x, b * kBlock, e, g);
+                continue;
+            }
             const double lo1 = before ? g.qmin - g.z - 1 : g.qmin - 1;
             const double hi1 = before ? g.qmax - g.z + 1 : g.qmax + 1;
             double sum = 0;
