@@ -25,6 +25,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <limits>
 #include <memory>
 
 using namespace qs;
@@ -132,6 +133,9 @@ private:
     Case m_tiny;    // seed 000, 8-bit asymmetric
     Case m_channel; // 64 x 512, per-channel symmetric
     Case m_three;   // 4096 values, 3-bit asymmetric
+    Case m_fp16;    // 4096 values, fp16
+    Case m_odd;     // NaN and +-Inf among the values
+    Case m_const;   // every value the same
     ChartStyle m_style;
 
     ChartInput inputFor(const Case& c) const
@@ -149,6 +153,12 @@ private:
             return m_tiny;
         if (name == QLatin1String("channel"))
             return m_channel;
+        if (name == QLatin1String("fp16"))
+            return m_fp16;
+        if (name == QLatin1String("odd"))
+            return m_odd;
+        if (name == QLatin1String("const"))
+            return m_const;
         return m_three;
     }
 
@@ -168,6 +178,7 @@ private slots:
     void tinyValuesHaveMarkers();
     void codesSeries();
     void histogramTotals();
+    void nonFiniteValues();
     void gridAtThreeBits();
     void denseGridIsABand();
     void errorHistogram();
@@ -213,6 +224,15 @@ void TestUiCharts::initTestCase()
     QuantConfig three;
     three.bits = 3;
     m_three = makeCase(generate(g), three);
+
+    QuantConfig half;
+    half.scheme = Scheme::FP16;
+    m_fp16 = makeCase(generate(g), half);
+
+    const float inf = std::numeric_limits<float>::infinity();
+    m_odd = makeCase(Tensor("odd", {8}, {0.5f, std::nanf(""), inf, -inf, -1.0f, 2.0f, 0.0f, 1.5f}),
+                     cfg);
+    m_const = makeCase(Tensor("const", {100}, std::vector<float>(100, 3.0f)), cfg);
 }
 
 void TestUiCharts::kindNames()
@@ -349,7 +369,7 @@ void TestUiCharts::everyKindBuilds_data()
     QTest::addColumn<int>("kind");
     QTest::addColumn<QString>("data");
     for (ChartKind k : allChartKinds())
-        for (const char* d : {"big", "tiny", "channel"})
+        for (const char* d : {"big", "tiny", "channel", "fp16", "odd", "const"})
             QTest::addRow("%s-%s", qPrintable(chartKindName(k)), d) << int(k) << QString(d);
 }
 
@@ -470,7 +490,7 @@ void TestUiCharts::codesSeries()
 
 void TestUiCharts::histogramTotals()
 {
-    for (const Case* c : {&m_big, &m_tiny, &m_channel}) {
+    for (const Case* c : {&m_big, &m_tiny, &m_channel, &m_fp16, &m_const}) {
         std::unique_ptr<QChart> chart(buildChart(ChartKind::Histogram, inputFor(*c), m_style));
         const auto o = pointsOf(seriesNamed(chart.get(), "original"));
         const auto d = pointsOf(seriesNamed(chart.get(), "dequantized"));
@@ -490,6 +510,27 @@ void TestUiCharts::histogramTotals()
         histogram(m_big.tensor.data.data(), m_big.tensor.numel(), 256, o.first().x(), o.last().x());
     for (int i : {0, 100, 128, 255})
         QCOMPARE(o[1 + 2 * i].y(), double(h.counts[size_t(i)]));
+}
+
+void TestUiCharts::nonFiniteValues()
+{
+    // NaN and +-Inf are left out of histograms and line series; the rest is all there.
+    std::unique_ptr<QChart> hist(buildChart(ChartKind::Histogram, inputFor(m_odd), m_style));
+    QCOMPARE(steppedTotal(pointsOf(seriesNamed(hist.get(), "original"))), 5.0);
+    std::unique_ptr<QChart> err(buildChart(ChartKind::ErrorHistogram, inputFor(m_odd), m_style));
+    QCOMPARE(steppedTotal(pointsOf(seriesNamed(err.get(), "error"))), 5.0);
+    std::unique_ptr<QChart> values(buildChart(ChartKind::Values, inputFor(m_odd), m_style));
+    const auto pts = pointsOf(seriesNamed(values.get(), "original"));
+    QCOMPARE(pts.size(), qsizetype(5));
+    for (const QPointF& p : pts)
+        QVERIFY(std::isfinite(p.y()));
+    // Codes exist for every element (NaN gets the zero point, +-Inf the code limits).
+    std::unique_ptr<QChart> codes(buildChart(ChartKind::Codes, inputFor(m_odd), m_style));
+    QCOMPARE(pointsOf(seriesNamed(codes.get(), "codes")).size(), qsizetype(8));
+    // No grid for fp16: 65536 levels are not a uniform grid.
+    std::unique_ptr<QChart> fp(buildChart(ChartKind::Histogram, inputFor(m_fp16), m_style));
+    QVERIFY(!seriesNamed(fp.get(), "grid") && !seriesNamed(fp.get(), "gridBand"));
+    QVERIFY(!seriesNamed(fp.get(), "clipLow"));
 }
 
 void TestUiCharts::gridAtThreeBits()
@@ -798,7 +839,8 @@ void TestUiCharts::dumpForReview()
     const struct {
         const char* name;
         const Case* c;
-    } cases[] = {{"big", &m_big}, {"seed001", &s001}, {"channel", &m_channel}, {"3bit", &m_three}};
+    } cases[] = {{"big", &m_big},   {"seed001", &s001}, {"channel", &m_channel}, {"3bit", &m_three},
+                 {"fp16", &m_fp16}, {"odd", &m_odd},    {"const", &m_const}};
     for (const auto& cs : cases) {
         for (ChartKind k : allChartKinds()) {
             for (bool dark : {false, true}) {

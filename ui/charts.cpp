@@ -370,7 +370,8 @@ QChart* buildValues(const ChartInput& in, const ChartStyle& st)
     QValueAxis* ax = newAxis(chart.get(), st, Qt::AlignBottom, QStringLiteral("Index"), st.text());
     QValueAxis* ay = newAxis(chart.get(), st, Qt::AlignLeft, QStringLiteral("Value"), st.text());
 
-    const bool downsampled = static_cast<int64_t>(orig.size()) < w.end - w.begin;
+    // downsampleMinMax returns short windows whole (minus non-finite values).
+    const bool downsampled = w.end - w.begin > 2 * int64_t(buckets);
     const QString suffix =
         downsampled ? QStringLiteral(" (min/max of %1 buckets)").arg(buckets) : QString();
     QLineSeries* so = lineSeries(QStringLiteral("Original") + suffix, "original",
@@ -399,7 +400,9 @@ QChart* buildValues(const ChartInput& in, const ChartStyle& st)
         yr.add(p.y);
     if (!yr.valid())
         yr = MinMax{0, 1};
-    applyNiceTicks(ay, yr.lo, yr.hi, yTicks(st));
+    // 3% of room so that extreme values (and their markers) do not sit on the frame.
+    const double pad = (yr.hi - yr.lo) * 0.03;
+    applyNiceTicks(ay, yr.lo - pad, yr.hi + pad, yTicks(st));
     return chart.release();
 }
 
@@ -422,7 +425,7 @@ QChart* buildCodes(const ChartInput& in, const ChartStyle& st)
     QValueAxis* ay = newAxis(
         chart.get(), st, Qt::AlignLeft,
         integer ? QStringLiteral("Code") : QStringLiteral("Code (16-bit pattern)"), st.text());
-    const bool downsampled = static_cast<int64_t>(pts.size()) < w.end - w.begin;
+    const bool downsampled = w.end - w.begin > 2 * int64_t(buckets);
     QLineSeries* s = lineSeries(
         downsampled ? QStringLiteral("Code q (min/max of %1 buckets)").arg(buckets)
                     : QStringLiteral("Code q"),
