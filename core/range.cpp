@@ -232,17 +232,33 @@ std::vector<std::vector<uint32_t>> gatherGroups(const float* x, int64_t n, bool 
     std::vector<std::vector<std::vector<uint32_t>>> parts(static_cast<size_t>(nt),
                                                           std::vector<std::vector<uint32_t>>(g));
     const int64_t nb = (n + kBlock - 1) / kBlock;
+    // Groups that are all top-12-bit buckets (the usual case) are found by a table lookup.
+    std::vector<int8_t> lut;
+    if (std::all_of(groups.begin(), groups.end(), [](const auto& gr) { return gr.first == 20; })) {
+        lut.assign(4096, -1);
+        for (size_t j = 0; j < g; ++j)
+            lut[groups[j].second] = int8_t(j);
+    }
 #pragma omp parallel num_threads(nt) if (nt > 1)
     {
         std::vector<std::vector<uint32_t>>& mine = parts[size_t(threadId())];
 #pragma omp for schedule(static)
         for (int64_t b = 0; b < nb; ++b) {
             const int64_t e = std::min(n, (b + 1) * kBlock);
-            for (int64_t i = b * kBlock; i < e; ++i) {
-                const uint32_t k = keyOf(x[i], absolute);
-                for (size_t j = 0; j < g; ++j)
-                    if ((k >> groups[j].first) == groups[j].second)
-                        mine[j].push_back(k);
+            if (lut.empty()) {
+                for (int64_t i = b * kBlock; i < e; ++i) {
+                    const uint32_t k = keyOf(x[i], absolute);
+                    for (size_t j = 0; j < g; ++j)
+                        if ((k >> groups[j].first) == groups[j].second)
+                            mine[j].push_back(k);
+                }
+            } else {
+                for (int64_t i = b * kBlock; i < e; ++i) {
+                    const uint32_t k = keyOf(x[i], absolute);
+                    const int8_t j = lut[k >> 20];
+                    if (j >= 0)
+                        mine[size_t(j)].push_back(k);
+                }
             }
         }
     }
