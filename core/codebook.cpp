@@ -437,8 +437,10 @@ LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t bloc
                 r.dequantized[i] = v;
                 continue;
             }
-            // |v * mul| <= 127 up to one rounding; the clamp only guards that spill.
-            const float q = std::clamp(std::nearbyint(v * mul), -127.0f, 127.0f);
+            // |v * mul| <= 127 up to one rounding; the clamp guards that spill and the +-inf of
+            // a block of float32 subnormals (127 / absmax overflows); 0 * inf = NaN gives 0.
+            const float t = std::nearbyint(v * mul);
+            const float q = std::isnan(t) ? 0.0f : std::clamp(t, -127.0f, 127.0f);
             r.codes[i] = static_cast<int32_t>(q);
             r.dequantized[i] = q * step;
             if (v != 0.0f && r.dequantized[i] == 0.0f)

@@ -32,6 +32,16 @@ int32_t truncToNibble(float v, bool& clipped)
     return static_cast<int32_t>(v); // truncation toward zero, as the C cast
 }
 
+// roundf(v) as the int8 code of Q8_0. |v| <= 127 for every finite block; when d is so small
+// that 1/d overflows (a block of float32 subnormals), v * id is +-inf or NaN (0 * inf), which
+// C would cast with undefined behaviour: here +-inf clamps to +-127 and NaN gives 0.
+int32_t roundToCode(float v)
+{
+    if (std::isnan(v))
+        return 0;
+    return static_cast<int32_t>(std::clamp(std::round(v), -127.0f, 127.0f));
+}
+
 } // namespace
 
 float roundToFp16(float v)
@@ -112,7 +122,7 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
                     else if (std::isinf(v))
                         q = v > 0 ? 127 : -127;
                     else
-                        q = static_cast<int32_t>(std::clamp(std::round(v * id), -127.0f, 127.0f));
+                        q = roundToCode(v * id);
                     r.codes[i] = q;
                     r.dequantized[i] = std::isfinite(v) ? static_cast<float>(q) * dStored : v;
                 }

@@ -85,6 +85,7 @@ private slots:
     void q4_0FirstLargestMagnitudeWins();
     void ggmlPaddedRows();
     void ggmlNonFiniteAndOverflow();
+    void subnormalBlocks();
     void ggmlErrors();
     void nf4_T12();
     void nf4TiesFollowTheKernel();
@@ -241,6 +242,41 @@ void TestLowbit::ggmlNonFiniteAndOverflow()
     QCOMPARE_EXACT(r.scales[0], 0.0f);
     QCOMPARE(r.codes[0], 127);
     QCOMPARE(r.flushedToZero, int64_t(2));
+}
+
+void TestLowbit::subnormalBlocks()
+{
+    // Blocks of float32 subnormals: 1/d overflows to inf; codes stay in range, nothing is NaN.
+    const std::vector<float> x = padTo({1e-40f, 0.0f, -1e-40f, 3e-41f}, 32);
+    for (GgmlType t : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q4_1}) {
+        const LowbitResult r = quantizeGgml(x.data(), 32, t);
+        for (size_t i = 0; i < 32; ++i) {
+            QVERIFY(r.codes[i] >= -127 && r.codes[i] <= 127);
+            QVERIFY(std::isfinite(r.dequantized[i]));
+        }
+        QCOMPARE_EXACT(r.scales[0], 0.0f); // fp16(d) underflows
+    }
+    const LowbitResult q8 = quantizeGgml(x.data(), 32, GgmlType::Q8_0);
+    QCOMPARE(q8.codes[0], 127);
+    QCOMPARE(q8.codes[1], 0);
+    QCOMPARE(q8.codes[2], -127);
+    const LowbitResult a = quantizeAbsmaxInt8Blockwise(x.data(), 32, 32);
+    QCOMPARE(a.codes[0], 127);
+    QCOMPARE(a.codes[1], 0);
+    QCOMPARE(a.codes[2], -127);
+    for (size_t i = 0; i < 32; ++i)
+        QVERIFY(std::isfinite(a.dequantized[i]));
+    for (const Codebook* cb : {&nf4Codebook(), &bnbFp4Codebook()}) {
+        const LowbitResult b = quantizeBlockwiseAbsmax(x.data(), 32, *cb, 32);
+        for (size_t i = 0; i < 32; ++i)
+            QVERIFY(std::isfinite(b.dequantized[i]));
+    }
+    for (MxFormat f : {MxFormat::MXFP8_E4M3, MxFormat::MXFP4, MxFormat::MXINT8}) {
+        const LowbitResult m = quantizeMx(x.data(), 32, f);
+        QCOMPARE_EXACT(m.scales[0], float(std::ldexp(1.0, -127))); // clamped E8M0 exponent
+        for (size_t i = 0; i < 32; ++i)
+            QVERIFY(std::isfinite(m.dequantized[i]));
+    }
 }
 
 void TestLowbit::ggmlErrors()
