@@ -74,7 +74,9 @@ constexpr int64_t kBlock = int64_t(1) << 16; // per-tensor work unit (fixed: det
 // Zero points beyond this magnitude (a range far narrower than its distance from zero, with
 // includeZero off) are rejected: v = x/s + z would lose all precision.
 constexpr double kMaxZeroPoint = 1073741824.0; // 2^30: v stays inside int32
-constexpr int64_t kChunk = 1024;               // elements per vectorised inner loop
+constexpr int64_t kChunk = 1024;
+// Below this many elements a pass runs on the calling thread: waking the team costs more.
+constexpr int64_t kParallelMin = int64_t(1) << 15; // elements per vectorised inner loop
 
 // Partial sums of one block or slice.
 struct Acc {
@@ -433,11 +435,11 @@ Metrics finalize(const Acc& a, int64_t numel, int bits, int64_t slices, bool asy
 
 // Runs `body(i)` for i in [0, n) over the OpenMP threads with a static schedule, checking the
 // cancel token between items and carrying the first exception out of the parallel region.
-template <class F> void parallelFor(int64_t n, const CancelToken* cancel, F&& body)
+template <class F> void parallelFor(int64_t n, bool parallel, const CancelToken* cancel, F&& body)
 {
     std::atomic<bool> stop{false};
     std::exception_ptr error;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (parallel && n > 1)
     for (int64_t i = 0; i < n; ++i) {
         if (stop.load(std::memory_order_relaxed))
             continue;
@@ -603,7 +605,7 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
     if (ns == 1) {
         const int64_t nb = (n + kBlock - 1) / kBlock;
         std::vector<Acc> blocks(nb);
-        parallelFor(nb, cancel, [&](int64_t b) {
+        parallelFor(nb, n >= kParallelMin, cancel, [&](int64_t b) {
             const RunCtx c = ctxFor(used.data() + size_t(threadId()) * size_t(levels));
             const int64_t off = b * kBlock;
             kernel(c, q[0], off, std::min(kBlock, n - off), 1, blocks[b]);
@@ -613,7 +615,7 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
     } else {
         std::vector<Acc> acc(ns);
         std::vector<int64_t> distinct(ns, 0);
-        parallelFor(ns, cancel, [&](int64_t s) {
+        parallelFor(ns, n >= kParallelMin, cancel, [&](int64_t s) {
             const size_t tid = size_t(threadId());
             uint8_t* mark = marks.data() + tid * size_t(levels);
             uint8_t* u = used.data() + tid * size_t(levels);
@@ -684,7 +686,7 @@ void runFloat(const Tensor& t, const QuantConfig& config, QuantResult& r, const 
     std::vector<FloatConversionCounts> counts(nb);
     std::vector<MinMax> mm(nb);
     std::vector<uint8_t> used(size_t(nt) * 65536, 0);
-    parallelFor(nb, cancel, [&](int64_t b) {
+    parallelFor(nb, n >= kParallelMin, cancel, [&](int64_t b) {
         const int64_t off = b * kBlock, cnt = std::min(kBlock, n - off);
         const float* x = t.data.data() + off;
         float* xh = r.dequantized.data() + off;
@@ -802,7 +804,7 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     if (ns == 1) {
         const int64_t nb = (n + kBlock - 1) / kBlock;
         std::vector<MinMax> part(nb);
-        parallelFor(nb, cancel, [&](int64_t b) {
+        parallelFor(nb, n >= kParallelMin, cancel, [&](int64_t b) {
             minMaxRun(x, b * kBlock, std::min(kBlock, n - b * kBlock), 1, part[b]);
         });
         for (const MinMax& m : part) {
@@ -814,20 +816,21 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
             ranges[0] = methodRange(mm[0], x, n, config);
     } else {
         std::vector<std::vector<float>> buffers(static_cast<size_t>(threadCount()));
-        parallelFor(ns, cancel, [&](int64_t s) {
-            layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
-                minMaxRun(x, off, cnt, stride, mm[s]);
-            });
-            if (mm[s].finite == 0)
-                return;
-            if (config.range == RangeMethod::MinMax) {
-                ranges[s] = methodRange(mm[s], nullptr, 0, config);
-            } else {
-                std::vector<float>& buf = buffers[size_t(threadId())];
-                gatherSlice(x, layout, s, buf);
-                ranges[s] = methodRange(mm[s], buf.data(), int64_t(buf.size()), config);
-            }
-        });
+        parallelFor(ns, n >= kParallelMin || config.range != RangeMethod::MinMax, cancel,
+                    [&](int64_t s) {
+                        layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
+                            minMaxRun(x, off, cnt, stride, mm[s]);
+                        });
+                        if (mm[s].finite == 0)
+                            return;
+                        if (config.range == RangeMethod::MinMax) {
+                            ranges[s] = methodRange(mm[s], nullptr, 0, config);
+                        } else {
+                            std::vector<float>& buf = buffers[size_t(threadId())];
+                            gatherSlice(x, layout, s, buf);
+                            ranges[s] = methodRange(mm[s], buf.data(), int64_t(buf.size()), config);
+                        }
+                    });
     }
     fillParams(p, mm, ranges, config);
     int64_t constantSlices = 0, emptySlices = 0;
@@ -927,7 +930,7 @@ Metrics computeMetrics(const float* x, const float* xhat, int64_t n)
         throw Error("computeMetrics: negative length");
     const int64_t nb = (n + kBlock - 1) / kBlock;
     std::vector<Acc> blocks(static_cast<size_t>(nb));
-    parallelFor(nb, nullptr, [&](int64_t b) {
+    parallelFor(nb, n >= kParallelMin, nullptr, [&](int64_t b) {
         Acc& a = blocks[size_t(b)];
         const int64_t end = std::min(n, (b + 1) * kBlock);
         for (int64_t i = b * kBlock; i < end; ++i) {
