@@ -747,74 +747,74 @@ template <bool Before> double halfEvenErrors(const float* x, int64_t b, int64_t 
     return (a0 + a1) + (a2 + a3);
 }
 
-// Exact sums of squared errors of several grids on the data, as the quantizer computes them
-// (stochastic rounding: the expected squared error). Deterministic block sums.
-std::vector<double> exactErrors(const float* x, int64_t n, const std::vector<Grid>& grids,
-                                const QuantConfig& c)
+// Sum of squared errors of one grid over x[b, e), as the quantizer computes the codes.
+double blockErrors(const float* x, int64_t b, int64_t e, const Grid& g, const QuantConfig& c)
 {
-    const size_t k = grids.size();
     const bool before = c.roundingOrder == RoundingOrder::BeforeZeroPoint;
     const bool f32 = c.float32Params, mul = c.multiplyByInverse;
     const Rounding rule = c.rounding;
-    const int64_t nb = (n + kBlock - 1) / kBlock;
-    std::vector<double> partial(size_t(nb) * k, 0.0);
-
-    auto deq = [&](const Grid& g, double r) -> double {
+    if (rule == Rounding::HalfEven && !f32 && !mul)
+        return before ? halfEvenErrors<true>(x, b, e, g) : halfEvenErrors<false>(x, b, e, g);
+    auto deq = [&](double r) -> double {
         if (f32)
             return double(g.sf * (float(r) - g.zf));
         return double(float(g.s * (r - g.z)));
     };
+    const double lo1 = before ? g.qmin - g.z - 1 : g.qmin - 1;
+    const double hi1 = before ? g.qmax - g.z + 1 : g.qmax + 1;
+    const double off = before ? g.z : 0.0;
+    double sum = 0;
+    for (int64_t i = b; i < e; ++i) {
+        const float xv = x[i];
+        if (!finiteF(xv))
+            continue;
+        double v;
+        if (f32) {
+            float t = mul ? xv * g.invf : xv / g.sf;
+            if (!before)
+                t += g.zf;
+            v = t;
+        } else {
+            v = mul ? double(xv) * g.inv : double(xv) / g.s;
+            if (!before)
+                v += g.z;
+        }
+        v = v > lo1 ? v : lo1;
+        v = v < hi1 ? v : hi1;
+        if (rule == Rounding::Stochastic) {
+            const double f = std::floor(v);
+            const double frac = v - f;
+            const double r0 = std::clamp(f + off, g.qmin, g.qmax);
+            const double r1 = std::clamp(f + 1 + off, g.qmin, g.qmax);
+            const double e0 = double(xv) - deq(r0), e1 = double(xv) - deq(r1);
+            sum += (1 - frac) * e0 * e0 + frac * e1 * e1;
+            continue;
+        }
+        double r;
+        if (rule == Rounding::HalfEven)
+            r = (v + 0x1.8p52) - 0x1.8p52; // |v| < 2^51: round half to even
+        else
+            r = roundBy(rule, v);
+        r = std::clamp(r + off, g.qmin, g.qmax);
+        const double err = double(xv) - deq(r);
+        sum += err * err;
+    }
+    return sum;
+}
+
+// Exact sums of squared errors of several grids on the data (stochastic rounding: the expected
+// squared error). Deterministic: fixed blocks summed in order.
+std::vector<double> exactErrors(const float* x, int64_t n, const std::vector<Grid>& grids,
+                                const QuantConfig& c)
+{
+    const size_t k = grids.size();
+    const int64_t nb = (n + kBlock - 1) / kBlock;
+    std::vector<double> partial(size_t(nb) * k, 0.0);
 #pragma omp parallel for schedule(static) if (n >= kParallelMin)
     for (int64_t b = 0; b < nb; ++b) {
         const int64_t e = std::min(n, (b + 1) * kBlock);
-        for (size_t j = 0; j < k; ++j) {
-            const Grid& g = grids[j];
-            if (rule == Rounding::HalfEven && !f32 && !mul) {
-                partial[size_t(b) * k + j] = before ? halfEvenErrors<true>(x, b * kBlock, e, g)
-                                                    : halfEvenErrors<false>(x, b * kBlock, e, g);
-                continue;
-            }
-            const double lo1 = before ? g.qmin - g.z - 1 : g.qmin - 1;
-            const double hi1 = before ? g.qmax - g.z + 1 : g.qmax + 1;
-            double sum = 0;
-            for (int64_t i = b * kBlock; i < e; ++i) {
-                const float xv = x[i];
-                if (!finiteF(xv))
-                    continue;
-                double v;
-                if (f32) {
-                    float t = mul ? xv * g.invf : xv / g.sf;
-                    if (!before)
-                        t += g.zf;
-                    v = t;
-                } else {
-                    v = mul ? double(xv) * g.inv : double(xv) / g.s;
-                    if (!before)
-                        v += g.z;
-                }
-                v = v > lo1 ? v : lo1;
-                v = v < hi1 ? v : hi1;
-                const double off = before ? g.z : 0.0;
-                if (rule == Rounding::Stochastic) {
-                    const double f = std::floor(v);
-                    const double frac = v - f;
-                    const double r0 = std::clamp(f + off, g.qmin, g.qmax);
-                    const double r1 = std::clamp(f + 1 + off, g.qmin, g.qmax);
-                    const double e0 = double(xv) - deq(g, r0), e1 = double(xv) - deq(g, r1);
-                    sum += (1 - frac) * e0 * e0 + frac * e1 * e1;
-                    continue;
-                }
-                double r;
-                if (rule == Rounding::HalfEven)
-                    r = (v + 0x1.8p52) - 0x1.8p52; // |v| < 2^51: round half to even
-                else
-                    r = roundBy(rule, v);
-                r = std::clamp(r + off, g.qmin, g.qmax);
-                const double err = double(xv) - deq(g, r);
-                sum += err * err;
-            }
-            partial[size_t(b) * k + j] = sum;
-        }
+        for (size_t j = 0; j < k; ++j)
+            partial[size_t(b) * k + j] = blockErrors(x, b * kBlock, e, grids[j], c);
     }
     std::vector<double> out(k, 0.0);
     for (int64_t b = 0; b < nb; ++b)
@@ -877,7 +877,7 @@ double npSum(const std::vector<double>& v, int64_t n)
 
 // Candidates recomputed in numpy's exact order after the fast pass of entropyAmax (more only
 // when many candidates tie, e.g. with very few distinct values).
-constexpr size_t kMaxExactKl = 64;
+constexpr size_t kMaxExactKl = 16;
 
 struct KlScratch {
     std::vector<double> groupSum, P, Q, vec;
@@ -987,8 +987,7 @@ Range mseOptimalRange(const float* x, int64_t n, const QuantConfig& config)
         const Grid g = gridFor(lo, hi, config);
         if (!g.valid)
             return;
-        const double cost =
-            onData ? exactErrors(x, n, {g}, config)[0] : modelError(model, g, config);
+        const double cost = onData ? blockErrors(x, 0, n, g, config) : modelError(model, g, config);
         keepBest(best, {lo, hi, cost}, keep);
     };
 
@@ -996,7 +995,7 @@ Range mseOptimalRange(const float* x, int64_t n, const QuantConfig& config)
         // amax = amax0 * (1 - f), coarse-to-fine over f in [0, 1).
         double centre = 0.5, half = 0.5;
         for (int level = 0; level < 5; ++level) {
-            const int steps = level == 0 ? 64 : 16;
+            const int steps = onData ? (level == 0 ? 32 : 16) : (level == 0 ? 64 : 16);
             const double step = 2 * half / steps;
             for (int i = 0; i <= steps; ++i) {
                 const double f = centre - half + i * step;
@@ -1014,7 +1013,7 @@ Range mseOptimalRange(const float* x, int64_t n, const QuantConfig& config)
         const double w = mx - mn;
         double ca = 0.5, cb = 0.5, half = 0.5;
         for (int level = 0; level < 5; ++level) {
-            const int steps = level == 0 ? 16 : 8;
+            const int steps = onData ? 8 : (level == 0 ? 16 : 8);
             const double step = 2 * half / steps;
             for (int i = 0; i <= steps; ++i) {
                 const double fa = ca - half + i * step;
@@ -1142,9 +1141,9 @@ double entropyAmax(const float* x, int64_t n, int bits, bool unsignedRange)
     while ((1 << nqShift) < nq)
         ++nqShift;
     // Logarithms of counts, memoised for the small integers that recur between candidates.
-    std::vector<double> logCount(kBins + 1, 0.0);
-    for (int k = 1; k <= kBins; ++k)
-        logCount[size_t(k)] = std::log(double(k));
+    std::vector<double> logCount(nzIndex.size() + 1, 0.0); // a group has <= nnz bins
+    for (size_t k = 1; k < logCount.size(); ++k)
+        logCount[k] = std::log(double(k));
     constexpr int64_t kLogMemo = int64_t(1) << 16;
     std::vector<double> logMemo(size_t(std::min<double>(total, double(kLogMemo))) + 1,
                                 std::numeric_limits<double>::quiet_NaN());
