@@ -4,9 +4,10 @@
 #include "core/mapped_file.h"
 
 #include <cerrno>
-#include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <random>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,18 +48,23 @@ AtomicFile::AtomicFile(const std::string& path, const std::vector<std::string>& 
     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
         throw Error(name + ": is a directory, not a file name");
 
-    m_tmpPath = dirOf(path) + "/." + name + ".tmp-XXXXXX";
-    std::vector<char> buf(m_tmpPath.begin(), m_tmpPath.end());
-    buf.push_back('\0');
-    m_fd = ::mkstemp(buf.data());
-    if (m_fd < 0)
-        throw Error(name + ": cannot create a file in " + dirOf(path) + ": " +
-                    std::strerror(errno));
-    m_tmpPath = buf.data();
-    // mkstemp creates mode 0600; give the file the permissions a plain create would have.
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    ::fchmod(m_fd, 0666 & ~mask);
+    // A fresh name next to the target (same file system, so rename is atomic). Creating it
+    // with open(O_EXCL, 0666) lets the process umask decide the permissions, as for any file.
+    std::random_device rd;
+    for (int attempt = 0;; ++attempt) {
+        char suffix[32];
+        std::snprintf(suffix, sizeof suffix, ".tmp-%08x%04x", rd(), attempt & 0xffff);
+        m_tmpPath = dirOf(path) + "/." + name + suffix;
+        m_fd = ::open(m_tmpPath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (m_fd >= 0)
+            break;
+        if (errno != EEXIST || attempt > 100) {
+            const int err = errno;
+            m_tmpPath.clear();
+            throw Error(name + ": cannot create a file in " + dirOf(path) + ": " +
+                        std::strerror(err));
+        }
+    }
     m_buffer.reserve(kBufferSize);
 }
 
