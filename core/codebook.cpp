@@ -375,7 +375,9 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
             if (std::isfinite(x[i]))
                 absmax = std::max(absmax, std::fabs(x[i]));
         r.scales[static_cast<size_t>(b)] = absmax;
-        const float inv = 1.0f / absmax; // inf for a zero block, as in the kernel
+        const float inv = absmax > 0.0f
+                              ? 1.0f / absmax
+                              : std::numeric_limits<float>::infinity(); // 1/0 in the kernel
         for (int64_t i = start; i < end; ++i) {
             const float v = x[i];
             if (!std::isfinite(v)) {
