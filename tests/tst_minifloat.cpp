@@ -110,6 +110,7 @@ private slots:
     void nonSaturating();
     void nanHandling();
     void subnormals();
+    void knownValues();
     void negativeZero();
     void errors();
 };
@@ -415,6 +416,20 @@ void TestMiniFloat::subnormals()
     QCOMPARE(int(encodeMiniFloat(MiniFloat::E2M1, 1.75f)), 0x4);            // 1.5|2 -> 2
     QCOMPARE(int(encodeMiniFloat(MiniFloat::E2M1, 2.5f)), 0x4);             // 2|3 -> 2
     QCOMPARE(int(encodeMiniFloat(MiniFloat::E2M1, 3.5f)), 0x6);             // 3|4 -> 4
+}
+
+void TestMiniFloat::knownValues()
+{
+    // Values as the usual float8 libraries give them (ml_dtypes, ONNX, CUDA).
+    QCOMPARE(int(encodeMiniFloat(MiniFloat::E4M3, 0.1f)), 0x1D); // 0.1015625
+    QCOMPARE_EXACT(decodeMiniFloat(MiniFloat::E4M3, 0x1D), 0.1015625);
+    QCOMPARE(int(encodeMiniFloat(MiniFloat::E5M2, 0.1f)), 0x2E); // 0.09375
+    QCOMPARE_EXACT(decodeMiniFloat(MiniFloat::E5M2, 0x2E), 0.09375);
+    QCOMPARE(int(encodeMiniFloat(MiniFloat::E4M3, 3.14159f)), 0x45);  // 3.25
+    QCOMPARE(int(encodeMiniFloat(MiniFloat::E5M2, -3.14159f)), 0xC2); // -3.0
+    QCOMPARE(int(encodeMiniFloat(MiniFloat::E2M1, 2.7f)), 0x5);       // 3.0
+    QCOMPARE(int(encodeMiniFloat(MiniFloat::E4M3, 240.0f)), 0x77);
+    QCOMPARE(int(encodeMiniFloat(MiniFloat::E5M2, 1.0f)), 0x3C);
 }
 
 void TestMiniFloat::negativeZero()
