@@ -50,26 +50,31 @@ ClippingPoint clippingPointFor(const Tensor& x, const QuantConfig& config, doubl
     ClippingPoint pt;
     pt.lo = p.rangeMin[0];
     pt.hi = p.rangeMax[0];
+    // A value is clipped when its rounded code fell outside [qmin, qmax] (the engine's rule;
+    // recomputed in double, stochastic rounding taken as nearest for this split).
+    const double s = p.scale[0], z = double(p.zeroPoint[0]);
+    const bool before = c.roundingOrder == RoundingOrder::BeforeZeroPoint;
+    const Rounding rule = c.rounding == Rounding::Stochastic ? Rounding::HalfEven : c.rounding;
+    const double qmin = double(p.qmin), qmax = double(p.qmax);
     double rounding = 0, clipping = 0;
-    int64_t count = 0, clipped = 0;
+    int64_t count = 0;
     for (int64_t i = 0; i < x.numel(); ++i) {
         const double v = double(x.data[size_t(i)]);
         if (!std::isfinite(v))
             continue;
         const double e = v - double(r.dequantized[size_t(i)]);
+        const double q = before ? roundBy(rule, v / s) + z : roundBy(rule, v / s + z);
         ++count;
-        if (v < pt.lo || v > pt.hi) {
+        if (q < qmin || q > qmax)
             clipping += e * e;
-            ++clipped;
-        } else {
+        else
             rounding += e * e;
-        }
     }
     if (count > 0) {
         pt.roundingMse = rounding / double(count);
         pt.clippingMse = clipping / double(count);
-        pt.clipped = double(clipped) / double(count);
     }
+    pt.clipped = r.metrics.clippedLow + r.metrics.clippedHigh;
     pt.mse = r.metrics.mse;
     return pt;
 }

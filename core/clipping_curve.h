@@ -12,9 +12,10 @@
 // engine (qs::quantize of the two range ends, so the range ends are rounded to float32), the
 // errors from qs::quantizeWithParams on the tensor, or on its deterministic subsample (every
 // k-th value, see strideSubsample) when it holds more than maxElements values.
-// A value counts as clipped when it lies outside [rangeMin, rangeMax] = [s (qmin - z),
-// s (qmax - z)]; mse = roundingMse + clippingMse (both are sums over their values divided by the
-// number of all finite values).
+// A value counts as clipped when its rounded code fell outside [qmin, qmax], as the engine counts
+// it (so a value up to half a step beyond [rangeMin, rangeMax] is still a rounding error);
+// mse = roundingMse + clippingMse (both are sums over their values divided by the number of all
+// finite values).
 // Markers: qs::estimateRange with each method on the whole tensor; their MSE is measured like
 // the curve's points, their position is amax (symmetric) or the width ratio
 // (hi - lo) / (max - min) (asymmetric), so a marker of an asymmetric method that clips the two
@@ -34,7 +35,7 @@ struct ClippingPoint {
     double position = 0;   // symmetric: amax; asymmetric: shrink factor t (or width ratio)
     double lo = 0, hi = 0; // the clipping range [rangeMin, rangeMax] the engine used
     double mse = 0, roundingMse = 0, clippingMse = 0;
-    double clipped = 0; // fraction of values outside the range
+    double clipped = 0; // fraction of values clipped (the engine's count)
 };
 
 struct ClippingMarker {

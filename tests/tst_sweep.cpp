@@ -156,7 +156,7 @@ void TestSweep::sweepErrors()
 }
 
 // Symmetric 4-bit curve: every point equals the arithmetic s = amax / 7, q = clamp(round(x/s)),
-// x^ = s q, split by |x| <= 7 s.
+// x^ = s q, split by whether round(x/s) left [-7, 7].
 void TestSweep::clippingSymmetricByHand()
 {
     const Tensor t = normalTensor(3000, 6);
@@ -179,7 +179,7 @@ void TestSweep::clippingSymmetricByHand()
             const double x = xf;
             const double q = std::clamp(std::nearbyint(x / s), -7.0, 7.0);
             const double e = x - double(float(s * q));
-            if (std::fabs(x) > 7 * s) {
+            if (std::fabs(std::nearbyint(x / s)) > 7) {
                 clp += e * e;
                 ++nclip;
             } else {
@@ -196,6 +196,12 @@ void TestSweep::clippingSymmetricByHand()
     // Small thresholds are dominated by clipping, the largest one by rounding.
     QVERIFY(cc.points[1].clippingMse > cc.points[1].roundingMse);
     QCOMPARE(cc.points.back().clippingMse, 0.0);
+    // For a normal tensor at 4 bits the best threshold clips a little: an inner minimum.
+    size_t best = 0;
+    for (size_t i = 0; i < cc.points.size(); ++i)
+        if (cc.points[i].mse < cc.points[best].mse)
+            best = i;
+    QVERIFY2(best > 10 && best < 38, qPrintable(QString::number(best)));
 }
 
 void TestSweep::clippingEndsAreMinMax()
@@ -238,12 +244,12 @@ void TestSweep::clippingMarkers()
     QVERIFY(cc.markers[2].point.mse <= cc.markers[0].point.mse);
     QCOMPARE(cc.markers[0].point.position, 1.0);
     QVERIFY(cc.markers[1].point.position < 0.2); // width 200 of 1050
-    // The curve's minimum lies well inside (0, 1).
+    // Counting the outlier's error, keeping it pays: the curve's minimum lies near t = 1.
     size_t best = 0;
     for (size_t i = 0; i < cc.points.size(); ++i)
         if (cc.points[i].mse < cc.points[best].mse)
             best = i;
-    QVERIFY(best > 5 && best < 100);
+    QVERIFY2(best > 100, qPrintable(QString::number(best)));
 }
 
 void TestSweep::clippingErrors()
