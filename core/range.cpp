@@ -1113,6 +1113,15 @@ double entropyAmax(const float* x, int64_t n, int bits, bool unsignedRange)
     const int nq = 1 << (bits - 1 + (unsignedRange ? 1 : 0));
     const int start = 128;
 
+    // While bins[:i] are all zero, Q sums to zero and scipy's entropy is 0/0 = NaN; numpy's
+    // argmin returns the first NaN, so the reference picks the last such candidate: the first
+    // non-zero bin. (This happens when no |x| lies below 1/16 of max|x|.) Reproduced as is.
+    int firstNonZero = 0;
+    while (firstNonZero < kBins && bins[size_t(firstNonZero)] == 0)
+        ++firstNonZero;
+    if (firstNonZero >= start)
+        return edge(firstNonZero);
+
     // Suffix sums of the bins (the outliers beyond candidate i); integers, so exact.
     std::vector<double> suffix(kBins + 1, 0.0);
     for (int k = kBins - 1; k >= 0; --k)

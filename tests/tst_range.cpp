@@ -291,6 +291,35 @@ private slots:
         QCOMPARE(qs::entropyAmax(x.data(), int64_t(x.size()), 4), 0.9827706298674457);
     }
 
+    void entropyTies_data()
+    {
+        QTest::addColumn<bool>("nearZero");
+        QTest::addColumn<int>("bits");
+        QTest::addColumn<bool>("unsignedRange");
+        QTest::addColumn<double>("expected");
+        // No |x| below max/16: the reference's NaN divergences select the first non-zero bin.
+        QTest::newRow("gap-8bit") << false << 8 << false << 0.249755859375;
+        QTest::newRow("gap-3bit") << false << 3 << false << 0.249755859375;
+        // Eight distinct magnitudes plus a few near zero: many tied divergences, last one wins.
+        QTest::newRow("ties-8bit") << true << 8 << false << 2.75;
+        QTest::newRow("ties-3bit") << true << 3 << false << 0.2510986328125;
+        QTest::newRow("ties-2bit-unsigned") << true << 2 << true << 0.2510986328125;
+    }
+
+    void entropyTies()
+    {
+        QFETCH(bool, nearZero);
+        QFETCH(int, bits);
+        QFETCH(bool, unsignedRange);
+        QFETCH(double, expected);
+        std::vector<float> x;
+        for (int64_t k : lcgInts(20000, 21, 3))
+            x.push_back(float(double(k) * 0.75 + 0.25));
+        if (nearZero)
+            std::fill(x.begin(), x.begin() + 10, 0.01f);
+        QCOMPARE(qs::entropyAmax(x.data(), int64_t(x.size()), bits, unsignedRange), expected);
+    }
+
     void entropyZeroAndSymmetricRange()
     {
         const std::vector<float> zeros(100, 0.0f);
