@@ -27,6 +27,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <thread>
 
 using namespace qs;
 using namespace qs::ui;
@@ -184,6 +185,7 @@ private slots:
     void errorHistogram();
     void channelsPerSlice();
     void channelsManySlicesAreMerged();
+    void preparedOffThread();
     void badInput();
 
     void exportPng();
@@ -645,6 +647,27 @@ void TestUiCharts::channelsManySlicesAreMerged()
                      ? 0.0
                      : *std::max_element(c.result.params.dataMax.begin(),
                                          c.result.params.dataMax.end()));
+}
+
+void TestUiCharts::preparedOffThread()
+{
+    // The reduction runs on another thread; the chart built from it equals the direct build.
+    for (ChartKind k : allChartKinds()) {
+        ChartData data;
+        std::thread worker([&] { data = prepareChartData(k, inputFor(m_channel)); });
+        worker.join();
+        std::unique_ptr<QChart> a(buildChart(data, m_style));
+        std::unique_ptr<QChart> b(buildChart(k, inputFor(m_channel), m_style));
+        QCOMPARE(a->series().size(), b->series().size());
+        for (qsizetype i = 0; i < a->series().size(); ++i) {
+            QCOMPARE(a->series()[i]->objectName(), b->series()[i]->objectName());
+            QCOMPARE(pointsOf(a->series()[i]), pointsOf(b->series()[i]));
+        }
+        QCOMPARE(a->title(), b->title());
+    }
+    ChartData values = prepareChartData(ChartKind::Values, inputFor(m_big));
+    QCOMPARE(values.first.size(), size_t(2000));
+    QCOMPARE(values.end, m_big.tensor.numel());
 }
 
 void TestUiCharts::badInput()

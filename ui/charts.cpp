@@ -356,14 +356,81 @@ void paddedTicks(QValueAxis* axis, double lo, double hi, int maxTicks)
     applyNiceTicks(axis, lo - pad, hi + pad, maxTicks, true);
 }
 
-QChart* buildValues(const ChartInput& in, const ChartStyle& st)
+// ---- reduction (thread-safe: reads the tensor and result, creates no Qt objects) ----------
+
+void prepareValues(ChartData& d)
 {
-    const Tensor& t = *in.tensor;
-    const QuantResult& r = *in.result;
+    const ChartInput& in = d.input;
     const Window w = viewWindow(in);
     const int buckets = in.maxPoints / 2;
-    const auto orig = downsampleMinMax(t.data.data(), w.begin, w.end, buckets);
-    const auto deq = downsampleMinMax(r.dequantized.data(), w.begin, w.end, buckets);
+    d.begin = w.begin;
+    d.end = w.end;
+    d.first = downsampleMinMax(in.tensor->data.data(), w.begin, w.end, buckets);
+    d.second = downsampleMinMax(in.result->dequantized.data(), w.begin, w.end, buckets);
+}
+
+void prepareCodes(ChartData& d)
+{
+    const ChartInput& in = d.input;
+    const Window w = viewWindow(in);
+    const int buckets = in.maxPoints / 2;
+    d.begin = w.begin;
+    d.end = w.end;
+    // Codes are at most 16 bits wide, so float holds them exactly.
+    std::vector<float> codes(static_cast<size_t>(w.end - w.begin));
+    for (int64_t i = w.begin; i < w.end; ++i)
+        codes[static_cast<size_t>(i - w.begin)] =
+            static_cast<float>(in.result->codes[static_cast<size_t>(i)]);
+    d.first = downsampleMinMax(codes.data(), 0, w.end - w.begin, buckets);
+    for (SeriesPoint& p : d.first)
+        p.x += double(w.begin);
+}
+
+void prepareHistogram(ChartData& d)
+{
+    const ChartInput& in = d.input;
+    const Tensor& t = *in.tensor;
+    const QuantResult& r = *in.result;
+    const QuantParams& p = r.params;
+    const int64_t n = t.numel();
+    if (in.slice < 0 || in.slice >= p.numSlices())
+        fail(QStringLiteral("slice %1 does not exist: the result has %2 slice(s)")
+                 .arg(in.slice)
+                 .arg(p.numSlices()));
+    const size_t ss = static_cast<size_t>(in.slice);
+    // One set of bins for both histograms, covering the data, the dequantized values and the
+    // clipping range, so every finite value is counted and the two outlines are comparable.
+    MinMax range = finiteRange(t.data.data(), n);
+    const MinMax deqRange = finiteRange(r.dequantized.data(), n);
+    range.add(deqRange.lo);
+    range.add(deqRange.hi);
+    if (r.config.isInteger()) {
+        range.add(p.rangeMin[ss]);
+        range.add(p.rangeMax[ss]);
+    }
+    if (!range.valid())
+        range = MinMax{0, 1};
+    const int bins = binsFor(in.valueBins, n);
+    d.hist = histogram(t.data.data(), n, bins, range.lo, range.hi);
+    d.hist2 = histogram(r.dequantized.data(), n, bins, d.hist.lo, d.hist.hi);
+}
+
+void prepareErrorHistogram(ChartData& d)
+{
+    const Tensor& t = *d.input.tensor;
+    d.hist = errorHistogram(t.data.data(), d.input.result->dequantized.data(), t.numel(),
+                            binsFor(d.input.errorBins, t.numel()));
+}
+
+// ---- drawing (GUI thread) ------------------------------------------------------------------
+
+QChart* buildValues(const ChartData& d, const ChartStyle& st)
+{
+    const ChartInput& in = d.input;
+    const Window w{d.begin, d.end};
+    const int buckets = in.maxPoints / 2;
+    const auto& orig = d.first;
+    const auto& deq = d.second;
     const bool tiny = w.end - w.begin <= kMarkerThreshold;
 
     std::unique_ptr<QChart> chart(newChart(st, chartKindTitle(ChartKind::Values), subtitleOf(in)));
@@ -406,17 +473,13 @@ QChart* buildValues(const ChartInput& in, const ChartStyle& st)
     return chart.release();
 }
 
-QChart* buildCodes(const ChartInput& in, const ChartStyle& st)
+QChart* buildCodes(const ChartData& d, const ChartStyle& st)
 {
+    const ChartInput& in = d.input;
     const QuantResult& r = *in.result;
-    const Window w = viewWindow(in);
+    const Window w{d.begin, d.end};
     const int buckets = in.maxPoints / 2;
-    // Codes are at most 16 bits wide, so float holds them exactly.
-    std::vector<float> codes(static_cast<size_t>(w.end - w.begin));
-    for (int64_t i = w.begin; i < w.end; ++i)
-        codes[static_cast<size_t>(i - w.begin)] =
-            static_cast<float>(r.codes[static_cast<size_t>(i)]);
-    const auto pts = downsampleMinMax(codes.data(), 0, w.end - w.begin, buckets);
+    const auto& pts = d.first;
     const bool tiny = w.end - w.begin <= kMarkerThreshold;
 
     std::unique_ptr<QChart> chart(newChart(st, chartKindTitle(ChartKind::Codes), subtitleOf(in)));
@@ -426,10 +489,10 @@ QChart* buildCodes(const ChartInput& in, const ChartStyle& st)
         chart.get(), st, Qt::AlignLeft,
         integer ? QStringLiteral("Code") : QStringLiteral("Code (16-bit pattern)"), st.text());
     const bool downsampled = w.end - w.begin > 2 * int64_t(buckets);
-    QLineSeries* s = lineSeries(
-        downsampled ? QStringLiteral("Code q (min/max of %1 buckets)").arg(buckets)
-                    : QStringLiteral("Code q"),
-        "codes", seriesPen(st.dequantized(), st.lineWidth), toPoints(pts, double(w.begin)));
+    QLineSeries* s =
+        lineSeries(downsampled ? QStringLiteral("Code q (min/max of %1 buckets)").arg(buckets)
+                               : QStringLiteral("Code q"),
+                   "codes", seriesPen(st.dequantized(), st.lineWidth), toPoints(pts));
     if (tiny) {
         s->setPointsVisible(true);
         s->setMarkerSize(8 * st.fontScale);
@@ -460,35 +523,17 @@ QChart* buildCodes(const ChartInput& in, const ChartStyle& st)
     return chart.release();
 }
 
-QChart* buildHistogram(const ChartInput& in, const ChartStyle& st)
+QChart* buildHistogram(const ChartData& d, const ChartStyle& st)
 {
-    const Tensor& t = *in.tensor;
+    const ChartInput& in = d.input;
     const QuantResult& r = *in.result;
     const QuantParams& p = r.params;
-    const int64_t n = t.numel();
     const int64_t slices = p.numSlices();
-    if (in.slice < 0 || in.slice >= slices)
-        fail(QStringLiteral("slice %1 does not exist: the result has %2 slice(s)")
-                 .arg(in.slice)
-                 .arg(slices));
     const size_t ss = static_cast<size_t>(in.slice);
     const bool integer = r.config.isInteger();
-
-    // One set of bins for both histograms, covering the data, the dequantized values and the
-    // clipping range, so every finite value is counted and the two outlines are comparable.
-    MinMax range = finiteRange(t.data.data(), n);
-    const MinMax deqRange = finiteRange(r.dequantized.data(), n);
-    range.add(deqRange.lo);
-    range.add(deqRange.hi);
-    if (integer) {
-        range.add(p.rangeMin[ss]);
-        range.add(p.rangeMax[ss]);
-    }
-    if (!range.valid())
-        range = MinMax{0, 1};
-    const int bins = binsFor(in.valueBins, n);
-    const Histogram hx = histogram(t.data.data(), n, bins, range.lo, range.hi);
-    const Histogram hq = histogram(r.dequantized.data(), n, bins, hx.lo, hx.hi);
+    const Histogram& hx = d.hist;
+    const Histogram& hq = d.hist2;
+    const int bins = static_cast<int>(hx.counts.size());
 
     std::unique_ptr<QChart> chart(
         newChart(st, chartKindTitle(ChartKind::Histogram), subtitleOf(in)));
@@ -578,13 +623,13 @@ QChart* buildHistogram(const ChartInput& in, const ChartStyle& st)
     return chart.release();
 }
 
-QChart* buildErrorHistogram(const ChartInput& in, const ChartStyle& st)
+QChart* buildErrorHistogram(const ChartData& d, const ChartStyle& st)
 {
-    const Tensor& t = *in.tensor;
+    const ChartInput& in = d.input;
     const QuantResult& r = *in.result;
     const QuantParams& p = r.params;
-    const int bins = binsFor(in.errorBins, t.numel());
-    const Histogram h = errorHistogram(t.data.data(), r.dequantized.data(), t.numel(), bins);
+    const Histogram& h = d.hist;
+    const int bins = static_cast<int>(h.counts.size());
 
     std::unique_ptr<QChart> chart(
         newChart(st, chartKindTitle(ChartKind::ErrorHistogram), subtitleOf(in)));
@@ -625,8 +670,9 @@ QChart* buildErrorHistogram(const ChartInput& in, const ChartStyle& st)
     return chart.release();
 }
 
-QChart* buildChannels(const ChartInput& in, const ChartStyle& st)
+QChart* buildChannels(const ChartData& d, const ChartStyle& st)
 {
+    const ChartInput& in = d.input;
     const QuantResult& r = *in.result;
     const QuantParams& p = r.params;
     const int64_t slices = p.numSlices();
@@ -804,27 +850,57 @@ ChartKind chartKindFromName(const QString& name)
     fail(QStringLiteral("unknown chart '%1'; valid charts: %2").arg(name, names.join(", ")));
 }
 
-QChart* buildChart(ChartKind kind, const ChartInput& input, const ChartStyle& style)
+ChartData prepareChartData(ChartKind kind, const ChartInput& input)
 {
     checkInput(input);
+    ChartData d;
+    d.kind = kind;
+    d.input = input;
+    switch (kind) {
+    case ChartKind::Values:
+        prepareValues(d);
+        break;
+    case ChartKind::Codes:
+        prepareCodes(d);
+        break;
+    case ChartKind::Histogram:
+        prepareHistogram(d);
+        break;
+    case ChartKind::ErrorHistogram:
+        prepareErrorHistogram(d);
+        break;
+    case ChartKind::Channels:
+        break; // per-slice numbers are already small
+    }
+    return d;
+}
+
+QChart* buildChart(const ChartData& data, const ChartStyle& style)
+{
+    checkInput(data.input);
     if (!(style.fontScale > 0.2 && style.fontScale < 10) ||
         !(style.lineWidth > 0 && style.lineWidth < 50))
         fail(QStringLiteral("chart style out of range: font scale %1, line width %2")
                  .arg(style.fontScale)
                  .arg(style.lineWidth));
-    switch (kind) {
+    switch (data.kind) {
     case ChartKind::Values:
-        return buildValues(input, style);
+        return buildValues(data, style);
     case ChartKind::Codes:
-        return buildCodes(input, style);
+        return buildCodes(data, style);
     case ChartKind::Histogram:
-        return buildHistogram(input, style);
+        return buildHistogram(data, style);
     case ChartKind::ErrorHistogram:
-        return buildErrorHistogram(input, style);
+        return buildErrorHistogram(data, style);
     case ChartKind::Channels:
-        return buildChannels(input, style);
+        return buildChannels(data, style);
     }
-    fail(QStringLiteral("unknown chart kind %1").arg(static_cast<int>(kind)));
+    fail(QStringLiteral("unknown chart kind %1").arg(static_cast<int>(data.kind)));
+}
+
+QChart* buildChart(ChartKind kind, const ChartInput& input, const ChartStyle& style)
+{
+    return buildChart(prepareChartData(kind, input), style);
 }
 
 } // namespace qs::ui

@@ -4,6 +4,8 @@
 // downsampled in the core (qs::downsampleMinMax) and histograms are computed in the core.
 #pragma once
 
+#include "core/downsample.h"
+#include "core/histogram.h"
 #include "core/quantize.h"
 #include "core/tensor.h"
 
@@ -63,5 +65,22 @@ struct ChartInput {
 // are stepped: (lo, 0), then per bin (left, count), (right, count), then (hi, 0). The grid's
 // lines are (x, 0), (x, top), (x, 0) triples.
 QChart* buildChart(ChartKind kind, const ChartInput& input, const ChartStyle& style);
+
+// The same in two steps, so that the heavy passes over the data can run off the GUI thread:
+// prepareChartData() reduces the tensor and result to the few thousand numbers a chart draws
+// (downsampled series, histograms). It creates no Qt objects and is safe to call from a worker
+// thread; it throws qs::Error like buildChart. buildChart(data, style) then makes the QChart on
+// the GUI thread (cheap); the tensor and result must still be alive (parameters and names are
+// read from them). buildChart(kind, input, style) == buildChart(prepareChartData(kind, input),
+// style).
+struct ChartData {
+    ChartKind kind = ChartKind::Values;
+    ChartInput input;
+    int64_t begin = 0, end = 0;             // Values, Codes: the index window [begin, end)
+    std::vector<SeriesPoint> first, second; // Values: original, dequantized; Codes: codes
+    Histogram hist, hist2; // Histogram: original, dequantized; ErrorHistogram: the error
+};
+ChartData prepareChartData(ChartKind kind, const ChartInput& input);
+QChart* buildChart(const ChartData& data, const ChartStyle& style);
 
 } // namespace qs::ui
