@@ -260,6 +260,53 @@ private slots:
         QCOMPARE(cols, (QStringList{"i", "<f4", "2x3", "-2", "6", "2.6", "2.87054", "1"}));
     }
 
+    void multiTensorFilesAndImages()
+    {
+        // safetensors with two tensors: a F32 [2] = {1, 3}, b I8 [3] = {-1, 0, 1}
+        const std::string header = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
+                                   R"("b":{"dtype":"I8","shape":[3],"data_offsets":[8,11]}})";
+        QByteArray st;
+        for (int i = 0; i < 8; ++i)
+            st.append(char((header.size() >> (8 * i)) & 0xff));
+        st.append(header.data(), int(header.size()));
+        const float a[2] = {1, 3};
+        st.append(reinterpret_cast<const char*>(a), 8);
+        st.append("\xff\x00\x01", 3);
+        QFile f(file("m.safetensors"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(st);
+        f.close();
+        Run r = run({"info", "m.safetensors"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("m.safetensors: 2 tensors"), qPrintable(r.out));
+        const QStringList lines = r.out.split('\n');
+        QCOMPARE(lines[2].split(' ', Qt::SkipEmptyParts),
+                 (QStringList{"a", "F32", "2", "1", "3", "2", "1", "0"}));
+        QCOMPARE(lines[3].split(' ', Qt::SkipEmptyParts),
+                 (QStringList{"b", "I8", "3", "-1", "1", "0", "0.8164966", "0"}));
+        r = run({"quantize", "--input", "m.safetensors:b", "--report", "-"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        json j = json::parse(r.out.toStdString());
+        QCOMPARE(j["tensor"]["name"].get<std::string>(), std::string("b"));
+        QCOMPARE(j["tensor"]["dtype"].get<std::string>(), std::string("I8"));
+        r = run({"quantize", "--input", "m.safetensors"});
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.err.contains("holds 2 tensors; pick one with PATH:NAME (a, b)"),
+                 qPrintable(r.err));
+
+        QImage img(4, 3, QImage::Format_RGB32);
+        img.fill(QColor(10, 20, 30));
+        QVERIFY(img.save(file("img.png")));
+        r = run({"quantize", "--input", "img.png", "--report", "-"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        j = json::parse(r.out.toStdString());
+        QCOMPARE(j["tensor"]["shape"].get<std::vector<int64_t>>(), (std::vector<int64_t>{3, 4, 3}));
+        r = run({"quantize", "--input", "img.png", "--grayscale", "--report", "-"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        j = json::parse(r.out.toStdString());
+        QCOMPARE(j["tensor"]["shape"].get<std::vector<int64_t>>(), (std::vector<int64_t>{3, 4, 1}));
+    }
+
     void plot_data()
     {
         QTest::addColumn<QString>("chart");
