@@ -39,6 +39,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QThreadPool>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -61,6 +62,23 @@ constexpr int kMaxRecent = 8;
 QString qstr(const std::string& s)
 {
     return QString::fromStdString(s);
+}
+
+int64_t elementsOf(const Tensor& t)
+{
+    return t.numel();
+}
+int64_t elementsOf(const QuantResult& r)
+{
+    return int64_t(r.dequantized.size());
+}
+
+// Freeing a big tensor or result (hundreds of MB) takes the kernel a while: if this is the
+// last reference, a worker thread drops it instead of the GUI thread.
+template <class T> void releaseLater(std::shared_ptr<const T> p)
+{
+    if (p && p.use_count() == 1 && elementsOf(*p) > (int64_t(1) << 20))
+        QThreadPool::globalInstance()->start([q = std::move(p)]() mutable { q.reset(); });
 }
 std::string sstr(const QString& s)
 {
@@ -426,6 +444,8 @@ void MainWindow::startJob()
 
 void MainWindow::onJobFinished(JobOutputPtr out)
 {
+    QElapsedTimer gui;
+    gui.start();
     if (!out->loadError.isEmpty()) {
         // The previous tensor stays; the request that failed is forgotten.
         m_pendingMaker = nullptr;
@@ -438,7 +458,7 @@ void MainWindow::onJobFinished(JobOutputPtr out)
     }
     if (out->newTensor) {
         m_pendingMaker = nullptr;
-        m_tensor = out->tensor;
+        releaseLater(std::exchange(m_tensor, out->tensor));
         m_sourceSpec = m_pendingSource;
         m_viewBegin = 0;
         m_viewEnd = -1;
@@ -473,14 +493,14 @@ void MainWindow::onJobFinished(JobOutputPtr out)
         return;
     }
     m_lastError.clear();
-    m_result = out->result;
+    releaseLater(std::exchange(m_result, out->result));
     m_numbers->setResult(*m_result);
     m_sliceTable->setResult(m_result);
     markChartsDirty();
-    refreshVisibleChart();
-    if (m_changePending)
-        m_lastLatencyMs = double(m_changeClock.nsecsElapsed()) / 1e6;
+    m_latencyPending = m_changePending;
     m_changePending = false;
+    refreshVisibleChart();
+    m_lastResultGuiMs = double(gui.nsecsElapsed()) / 1e6;
     setStatus(
         tr("%1 · %2 values · quantized in %3 ms")
             .arg(qstr(m_result->config.summary()), QLocale().toString(qlonglong(m_tensor->numel())))
@@ -532,6 +552,8 @@ void MainWindow::refreshChart(ChartPage& p)
     if (!p.dirty)
         return;
     p.dirty = false;
+    QElapsedTimer clock;
+    clock.start();
     QChart* chart = nullptr;
     if (m_tensor && m_result) {
         try {
@@ -544,13 +566,27 @@ void MainWindow::refreshChart(ChartPage& p)
         chart = new QChart;
         chart->setTitle(m_lastError.isEmpty() ? tr("No result") : m_lastError);
     }
+    m_lastChartBuildMs = double(clock.nsecsElapsed()) / 1e6;
+    installChart(p, chart, m_tensor, m_result);
+}
+
+void MainWindow::installChart(ChartPage& p, QChart* chart, std::shared_ptr<const Tensor> tensor,
+                              std::shared_ptr<const QuantResult> result)
+{
     QChart* old = p.view->chart();
     p.view->setChart(chart);
     delete old;
     p.chart = chart;
-    p.tensor = m_tensor;
-    p.result = m_result;
+    releaseLater(std::exchange(p.tensor, std::move(tensor)));
+    releaseLater(std::exchange(p.result, std::move(result)));
     watchZoom(p);
+    if (p.kind == currentChart()) {
+        if (m_latencyPending) {
+            m_lastLatencyMs = double(m_changeClock.nsecsElapsed()) / 1e6;
+            m_latencyPending = false;
+        }
+        emit chartsRefreshed();
+    }
 }
 
 void MainWindow::watchZoom(ChartPage& p)

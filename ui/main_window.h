@@ -24,6 +24,7 @@
 #include <array>
 #include <memory>
 
+class QChart;
 class QChartView;
 class QLabel;
 class QMenu;
@@ -94,9 +95,14 @@ public:
     QTabWidget* chartTabs() const { return m_tabs; }
     // Milliseconds from the first control change of a burst to the visible chart refreshed.
     double lastLatencyMs() const { return m_lastLatencyMs; }
+    // GUI-thread milliseconds spent on the last result (numbers, table, visible chart) and on
+    // the last chart build alone.
+    double lastResultGuiMs() const { return m_lastResultGuiMs; }
+    double lastChartBuildMs() const { return m_lastChartBuildMs; }
 
 signals:
-    void resultReady(); // numbers and the visible chart show a new result
+    void resultReady();     // the numbers show a new result (small tensors: the chart too)
+    void chartsRefreshed(); // the visible chart was (re)built
     void errorShown(const QString& message);
     void busyChanged(bool busy);
 
@@ -122,7 +128,11 @@ private:
     void scheduleJob();
     void startJob();
     void onJobFinished(JobOutputPtr output);
+    // Rebuilds the page's chart if it is out of date. Qt Charts is not thread-safe (it keeps
+    // static text items for measuring), so charts are built on the GUI thread.
     void refreshChart(ChartPage& page);
+    void installChart(ChartPage& page, QChart* chart, std::shared_ptr<const Tensor> tensor,
+                      std::shared_ptr<const QuantResult> result);
     void refreshVisibleChart();
     void markChartsDirty();
     void showError(const QString& message, bool dialog);
@@ -162,7 +172,10 @@ private:
     QTimer m_zoomTimer;
     QElapsedTimer m_changeClock; // since the first change of the current burst
     bool m_changePending = false;
+    bool m_latencyPending = false; // a result arrived; latency stops at the visible chart
     double m_lastLatencyMs = 0;
+    double m_lastResultGuiMs = 0;
+    double m_lastChartBuildMs = 0;
 
     // Source of the next job (set by generate/openFile/setTensor, cleared when it arrives).
     JobRunner::TensorMaker m_pendingMaker;
