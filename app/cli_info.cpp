@@ -89,16 +89,19 @@ int runInfo(const QStringList& args)
             const Tensor t = ui::loadImageTensor(file, p.isSet("grayscale"));
             rows.push_back({QString::fromStdString(t.name), QString::fromStdString(t.dtype),
                             shapeText(t.shape), statsOf(t)});
-        } else {
+        } else if (tensorFileFormat(path) == TensorFileFormat::Npz ||
+                   tensorFileFormat(path) == TensorFileFormat::Safetensors) {
             for (const TensorInfo& info : listTensors(path)) {
-                const Tensor t = tensorFileFormat(path) == TensorFileFormat::Npz ||
-                                         tensorFileFormat(path) == TensorFileFormat::Safetensors
-                                     ? loadTensor(path, info.name, &warnings)
-                                     : loadTensor(path, {}, &warnings);
+                const Tensor t = loadTensor(path, info.name, &warnings);
                 rows.push_back({QString::fromStdString(info.name),
                                 QString::fromStdString(info.dtype), shapeText(info.shape),
                                 statsOf(t)});
             }
+        } else {
+            // Single-tensor formats: one pass over the file.
+            const Tensor t = loadTensor(path, {}, &warnings);
+            rows.push_back({QString::fromStdString(t.name), QString::fromStdString(t.dtype),
+                            shapeText(t.shape), statsOf(t)});
         }
     } catch (const qs::Error& e) {
         throw InputError(e.what());
