@@ -20,10 +20,10 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION "science")
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
     "Explore numeric quantization\n QuantScope shows what quantizing a tensor does: schemes (affine, symmetric,\n fp16, bf16), range methods, per-tensor/channel/group granularity, the\n resulting codes, errors and metrics, with charts and a command-line tool.")
-# dpkg-shlibdeps finds the exact libraries (Qt 6 Widgets/Charts/Svg, libgomp, zlib);
-# the explicit list keeps the Qt platform plugins and fonts that are loaded at run time.
+# dpkg-shlibdeps finds the linked libraries (Qt 6 Core/Gui/Widgets/Charts/Svg, libgomp,
+# zlib). Listed here: what is only loaded at run time (the xcb/wayland platform plugins, the
+# SVG icon plugin of libqt6svg6, which the linked library already pulls in, and a font).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libqt6widgets6 (>= 6.4), libqt6charts6 (>= 6.4), libqt6svg6 (>= 6.4), qt6-qpa-plugins, fonts-dejavu-core")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "qt6-qpa-plugins, fonts-dejavu-core")
 
 include(CPack)
