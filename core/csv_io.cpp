@@ -59,6 +59,23 @@ int64_t decimalMagnitude(std::string_view f)
 }
 
 // Parses a whole field as a number; false if it is not one.
+bool parseNumber(std::string_view f, double& v);
+
+// With ';' or tab delimiters a single ',' is a decimal comma ("1,5" = 1.5).
+bool parseField(std::string_view f, char delim, double& v)
+{
+    if (parseNumber(f, v))
+        return true;
+    const size_t comma = f.find(',');
+    if ((delim == ';' || delim == '\t') && comma != std::string_view::npos &&
+        f.find(',', comma + 1) == std::string_view::npos && f.size() < 128) {
+        std::string copy(f);
+        copy[comma] = '.';
+        return parseNumber(copy, v);
+    }
+    return false;
+}
+
 bool parseNumber(std::string_view f, double& v)
 {
     if (f.empty())
@@ -124,9 +141,12 @@ Tensor parseCsv(const char* text, size_t size, const std::string& where, const s
 {
     CsvInfo info;
     std::vector<float> values;
-    const std::string_view all(text, size);
+    std::string_view all(text, size);
     if (size == 0)
         throw Error(where + ": file is empty");
+    if (all.substr(0, 3) == "\xEF\xBB\xBF") // UTF-8 byte order mark (spreadsheet exports)
+        all.remove_prefix(3);
+    size = all.size();
     if (all.find('\0') != std::string_view::npos)
         throw Error(where + ": not a text file (contains NUL bytes)");
     bool first = true;
@@ -144,15 +164,15 @@ Tensor parseCsv(const char* text, size_t size, const std::string& where, const s
         if (line.empty() || line.front() == '#')
             continue;
         if (first) {
-            info.delimiter = line.find(',') != std::string_view::npos    ? ','
-                             : line.find(';') != std::string_view::npos  ? ';'
+            info.delimiter = line.find(';') != std::string_view::npos    ? ';'
                              : line.find('\t') != std::string_view::npos ? '\t'
+                             : line.find(',') != std::string_view::npos  ? ','
                                                                          : ' ';
             bool allNumbers = true;
             std::vector<std::string> fields;
             splitFields(line, info.delimiter, [&](std::string_view f) {
                 double v;
-                if (!parseNumber(f, v))
+                if (!parseField(f, info.delimiter, v))
                     allNumbers = false;
                 fields.emplace_back(f);
             });
@@ -168,7 +188,7 @@ Tensor parseCsv(const char* text, size_t size, const std::string& where, const s
         int64_t col = 0;
         splitFields(line, info.delimiter, [&](std::string_view f) {
             double v;
-            if (!parseNumber(f, v)) {
+            if (!parseField(f, info.delimiter, v)) {
                 if (f.empty())
                     throw Error(where + ": line " + std::to_string(lineNo) + ", column " +
                                 std::to_string(col + 1) + ": empty value");

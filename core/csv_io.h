@@ -1,6 +1,8 @@
 // Text tables of numbers (.csv, .tsv, .txt) in and out.
-// Reading: the delimiter is detected from the first non-comment line: ',' if it has one, else
-// ';', else a tab, else runs of spaces. Fields are trimmed. Lines that are empty or start with
+// Reading: the delimiter is detected from the first non-comment line: ';' if it has one, else a
+// tab, else ',', else runs of spaces. With ';' or tab delimiters a decimal comma is accepted
+// ("1,5" = 1.5). Fields are trimmed; a UTF-8 byte order mark is skipped. Lines that are empty or
+// start with
 // '#' are skipped. The first line is a header row if any of its fields is not a number. Values
 // "nan", "inf", "-inf", "infinity" (any case, optional sign) are accepted and counted. Every
 // row must have the same number of values (otherwise an error names the line). The result is a

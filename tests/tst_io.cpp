@@ -919,6 +919,11 @@ private slots:
         QTest::newRow("semicolon") << "x;y;z\n1;2;3\n4;5;6" << ';' << true;
         QTest::newRow("tab") << "1\t2\t3\n4\t5\t6\n" << '\t' << false;
         QTest::newRow("spaces") << "# comment\n  1   2 3\n\n4 5    6  \n" << ' ' << false;
+        QTest::newRow("byte order mark") << "\xEF\xBB\xBF"
+                                            "1,2,3\n4,5,6\n"
+                                         << ',' << false;
+        QTest::newRow("decimal comma") << "1,0;2;3\n4;5,00;6\n" << ';' << false;
+        QTest::newRow("tab decimal comma") << "a\tb\tc\n1\t2\t3,0\n4\t5\t6\n" << '\t' << true;
         QTest::newRow("exponents and signs") << "1e0,+2,0.3e1\n4,5E0,6.0\n" << ',' << false;
     }
     void csvFormats()
