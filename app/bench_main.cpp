@@ -47,7 +47,9 @@ void usage(FILE* f)
            "  range/<method>                 range estimation only, per tensor\n"
            "  quantize/<granularity>         quantize + dequantize + metrics (min-max)\n"
            "  quantize/<granularity>/<method> the same with another range method\n"
-           "  histogram/values, histogram/errors   256 bins, automatic range\n"
+           "  histogram/values, histogram/errors   256 bins over the data / error range\n"
+           "                                 the quantizer reports (min, max, max |error|)\n"
+           "  histogram/values-auto, histogram/errors-auto   the same, range found first\n"
            "  downsample/minmax, downsample/lttb   to 2000 points\n"
            "  pipeline/<method>              range + quantize + dequantize + metrics +\n"
            "                                 value and error histograms, per tensor\n"
@@ -188,10 +190,19 @@ int main(int argc, char** argv)
 
             const qs::QuantResult ref = qs::quantize(t, base);
             const float* xhat = ref.dequantized.data();
+            const double vlo = ref.params.dataMin[0], vhi = ref.params.dataMax[0];
+            const double emax = ref.metrics.maxAbsError;
             record("histogram/values", n, medianMs(R("histogram/values"), [&] {
-                       g_sink = g_sink + double(qs::histogram(x, n, 256).counts[0]);
+                       g_sink = g_sink + double(qs::histogram(x, n, 256, vlo, vhi).counts[0]);
                    }));
             record("histogram/errors", n, medianMs(R("histogram/errors"), [&] {
+                       g_sink = g_sink +
+                                double(qs::errorHistogram(x, xhat, n, 256, -emax, emax).counts[0]);
+                   }));
+            record("histogram/values-auto", n, medianMs(R("histogram/values-auto"), [&] {
+                       g_sink = g_sink + double(qs::histogram(x, n, 256).counts[0]);
+                   }));
+            record("histogram/errors-auto", n, medianMs(R("histogram/errors-auto"), [&] {
                        g_sink = g_sink + double(qs::errorHistogram(x, xhat, n, 256).counts[0]);
                    }));
             record("downsample/minmax", n, medianMs(R("downsample/minmax"), [&] {
@@ -232,9 +243,12 @@ int main(int argc, char** argv)
                 record(std::string("pipeline/") + name, n,
                        medianMs(R(std::string("pipeline/") + name), [&] {
                            const qs::QuantResult r = qs::quantize(t, c);
-                           const qs::Histogram hv = qs::histogram(x, n, 256);
+                           // Ranges the quantizer already measured: data min/max, max |error|.
+                           const qs::Histogram hv =
+                               qs::histogram(x, n, 256, r.params.dataMin[0], r.params.dataMax[0]);
                            const qs::Histogram he =
-                               qs::errorHistogram(x, r.dequantized.data(), n, 256);
+                               qs::errorHistogram(x, r.dequantized.data(), n, 256,
+                                                  -r.metrics.maxAbsError, r.metrics.maxAbsError);
                            g_sink = g_sink + r.metrics.mse + double(hv.counts[0] + he.counts[0]);
                        }));
             }

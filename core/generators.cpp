@@ -282,8 +282,10 @@ Tensor generate(const GeneratorOptions& o)
         if (round)
             v = roundDecimals(v, factor);
         float f = float(v);
-        if (dist == Distribution::Uniform && double(f) >= o.high && f > float(o.low))
-            f = std::nextafter(f, -std::numeric_limits<float>::infinity()); // keep [low, high)
+        // Keep [low, high) where float32 rounding would reach high (np.round may reach it,
+        // as numpy's does).
+        if (!round && dist == Distribution::Uniform && double(f) >= o.high && f > float(o.low))
+            f = std::nextafter(f, -std::numeric_limits<float>::infinity());
         out[i] = f;
     }
 
