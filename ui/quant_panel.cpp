@@ -173,6 +173,9 @@ QuantPanel::QuantPanel(QWidget* parent) : QWidget(parent)
     advOuter->addWidget(advBody);
     advBody->setVisible(false);
     connect(m_advanced, &QGroupBox::toggled, advBody, &QWidget::setVisible);
+    m_advanced->setFlat(true); // no empty frame while collapsed
+    connect(m_advanced, &QGroupBox::toggled, m_advanced,
+            [this](bool on) { m_advanced->setFlat(!on); });
     auto* adv = new QFormLayout(advBody);
     m_roundingOrder = makeCombo("roundingOrderCombo", {toName(RoundingOrder::AfterZeroPoint),
                                                        toName(RoundingOrder::BeforeZeroPoint)});
