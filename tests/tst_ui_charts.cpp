@@ -12,6 +12,7 @@
 
 #include <QAreaSeries>
 #include <QChart>
+#include <QChartView>
 #include <QDir>
 #include <QFile>
 #include <QImage>
@@ -843,6 +844,18 @@ void TestUiCharts::renderLeavesChartUsable()
     const QImage img = renderChart(chart.get(), a);
     QCOMPARE(img.size(), QSize(1600, 500));
     QVERIFY(distinctColours(img) > 10);
+
+    // A chart shown in a view is exported at the requested size and gets its geometry back.
+    QChartView view(chart.release()); // the view owns it now
+    view.resize(500, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const QRectF before = view.chart()->geometry();
+    const QImage shown = renderChart(view.chart(), ExportOptions{});
+    QCOMPARE(shown.size(), QSize(1200, 800));
+    QVERIFY(distinctColours(shown) > 10);
+    QCOMPARE(view.chart()->geometry(), before);
+    QCOMPARE(view.chart()->scene(), view.scene());
 }
 
 void TestUiCharts::dumpForReview()
@@ -884,10 +897,14 @@ void TestUiCharts::dumpForReview()
     ChartStyle big;
     big.fontScale = 1.8;
     big.lineWidth = 3;
+    for (ChartKind k : allChartKinds()) {
+        std::unique_ptr<QChart> chart(buildChart(k, inputFor(m_channel), big));
+        QString error;
+        QVERIFY(exportChart(chart.get(), dir + "/presentation-" + chartKindName(k) + ".png",
+                            ExportOptions{}, &error));
+    }
     std::unique_ptr<QChart> chart(buildChart(ChartKind::Histogram, inputFor(m_big), big));
     QString error;
-    QVERIFY(
-        exportChart(chart.get(), dir + "/big-histogram-presentation.png", ExportOptions{}, &error));
     QVERIFY(
         exportChart(chart.get(), dir + "/big-histogram-presentation.svg", ExportOptions{}, &error));
 }

@@ -349,10 +349,12 @@ int binsFor(int requested, int64_t n)
     return static_cast<int>(std::min<int64_t>(requested, std::max<int64_t>(16, n)));
 }
 
-// A tight axis over [lo, hi] with 2% of room on each side, ticks inside.
-void paddedTicks(QValueAxis* axis, double lo, double hi, int maxTicks)
+// A tight axis over [lo, hi] with some room on each side (a fraction of the span), ticks
+// inside. Tight value axes waste no space when a coarse step (large fonts) would otherwise
+// round the range out to far beyond the data.
+void paddedTicks(QValueAxis* axis, double lo, double hi, int maxTicks, double room = 0.02)
 {
-    const double pad = (hi - lo) * 0.02;
+    const double pad = (hi - lo) * room;
     applyNiceTicks(axis, lo - pad, hi + pad, maxTicks, true);
 }
 
@@ -467,9 +469,8 @@ QChart* buildValues(const ChartData& d, const ChartStyle& st)
         yr.add(p.y);
     if (!yr.valid())
         yr = MinMax{0, 1};
-    // 3% of room so that extreme values (and their markers) do not sit on the frame.
-    const double pad = (yr.hi - yr.lo) * 0.03;
-    applyNiceTicks(ay, yr.lo - pad, yr.hi + pad, yTicks(st));
+    // Room so that extreme values (and their markers) do not sit on the frame.
+    paddedTicks(ay, yr.lo, yr.hi, yTicks(st), 0.04);
     return chart.release();
 }
 
@@ -555,6 +556,14 @@ QChart* buildHistogram(const ChartData& d, const ChartStyle& st)
     const QString ofSlice =
         slices > 1 ? QStringLiteral(", %1 %2").arg(sliceWord(p.layout.kind)).arg(in.slice)
                    : QString();
+    // With presentation-size fonts the legend holds fewer characters: names drop the numbers.
+    const bool compact = st.fontScale > 1.3;
+    auto gridName = [&](size_t levels, double step, bool dense) {
+        QString name = QStringLiteral("Grid%1: %2 levels").arg(ofSlice).arg(levels);
+        if (!compact)
+            name += QStringLiteral(", step ") + num(step);
+        return dense ? name + QStringLiteral(" (dense)") : name;
+    };
     if (integer) {
         const std::vector<double> grid = quantizationGrid(p, in.slice);
         const double step = grid.size() > 1 ? grid[1] - grid[0] : 0.0;
@@ -566,11 +575,8 @@ QChart* buildHistogram(const ChartData& d, const ChartStyle& st)
         if (!grid.empty() && !dense) {
             // Thin translucent lines: dense grids read as texture, sparse ones as single lines.
             const int alpha = grid.size() > 64 ? 110 : 200;
-            auto* g = lineSeries(QStringLiteral("Grid%1: %2 levels, step %3")
-                                     .arg(ofSlice)
-                                     .arg(grid.size())
-                                     .arg(num(step)),
-                                 "grid", seriesPen(withAlpha(st.grid(), alpha), 1.0),
+            auto* g = lineSeries(gridName(grid.size(), step, false), "grid",
+                                 seriesPen(withAlpha(st.grid(), alpha), 1.0),
                                  verticalLines(grid, 0, yt.hi));
             attach(chart.get(), g, ax, ay);
         } else if (!grid.empty()) {
@@ -581,10 +587,7 @@ QChart* buildHistogram(const ChartData& d, const ChartStyle& st)
             auto* band = new QAreaSeries(top, bottom);
             top->setParent(band);
             bottom->setParent(band);
-            band->setName(QStringLiteral("Grid%1: %2 levels, step %3 (dense)")
-                              .arg(ofSlice)
-                              .arg(grid.size())
-                              .arg(num(step)));
+            band->setName(gridName(grid.size(), step, true));
             band->setObjectName(QStringLiteral("gridBand"));
             band->setPen(Qt::NoPen);
             band->setBrush(withAlpha(st.grid(), 45));
@@ -615,8 +618,9 @@ QChart* buildHistogram(const ChartData& d, const ChartStyle& st)
 
     if (integer) {
         addBoundLines(chart.get(), p.rangeMin[ss], p.rangeMax[ss], 0, yt.hi,
-                      QStringLiteral("Clipping%1 [%2, %3]")
-                          .arg(ofSlice, num(p.rangeMin[ss]), num(p.rangeMax[ss])),
+                      compact ? QStringLiteral("Clipping%1").arg(ofSlice)
+                              : QStringLiteral("Clipping%1 [%2, %3]")
+                                    .arg(ofSlice, num(p.rangeMin[ss]), num(p.rangeMax[ss])),
                       QStringLiteral("clip"), seriesPen(st.clip(), 2 * st.lineWidth, Qt::DashLine),
                       ax, ay);
     }
@@ -732,9 +736,7 @@ QChart* buildChannels(const ChartData& d, const ChartStyle& st)
                : QString();
 
     std::unique_ptr<QChart> chart(
-        newChart(st, chartKindTitle(ChartKind::Channels),
-                 QStringLiteral("%1 %2%3, ").arg(slices).arg(word).arg(slices == 1 ? "" : "s") +
-                     subtitleOf(in)));
+        newChart(st, chartKindTitle(ChartKind::Channels), subtitleOf(in)));
     QValueAxis* ax = newAxis(chart.get(), st, Qt::AlignBottom, Word, st.text());
     QValueAxis* ay = newAxis(chart.get(), st, Qt::AlignLeft, QStringLiteral("Value"), st.text());
     QValueAxis* ar =
@@ -792,7 +794,7 @@ QChart* buildChannels(const ChartData& d, const ChartStyle& st)
     if (!yr.valid())
         yr = MinMax{0, 1};
     applyNiceTicks(ax, -0.5, double(slices) - 0.5, xTicks(st), true, true);
-    applyNiceTicks(ay, yr.lo, yr.hi, yTicks(st));
+    paddedTicks(ay, yr.lo, yr.hi, yTicks(st), 0.04);
     applyNiceTicks(ar, 0, rr.hi > 0 ? rr.hi : 1, yTicks(st));
     return chart.release();
 }
