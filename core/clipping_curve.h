@@ -55,7 +55,7 @@ struct ClippingCurve {
 
 struct ClippingOptions {
     int points = 150;                       // 10..1000
-    int64_t maxElements = int64_t(1) << 18; // 0 = never subsample
+    int64_t maxElements = int64_t(1) << 16; // 0 = never subsample
 };
 
 // Throws qs::Error for an empty tensor or one without finite values, a float scheme, or points

@@ -26,7 +26,7 @@ struct SweepOptions {
     int minBits = 1, maxBits = 16;
     std::vector<RangeMethod> methods{RangeMethod::MinMax, RangeMethod::Percentile, RangeMethod::MSE,
                                      RangeMethod::Entropy};
-    int64_t maxElements = int64_t(1) << 20; // 0 = never subsample
+    int64_t maxElements = int64_t(1) << 18; // 0 = never subsample
 };
 
 struct SweepPoint {
