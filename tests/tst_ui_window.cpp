@@ -103,6 +103,7 @@ private slots:
     void controlsMatchCore();
     void impossibleCombinationsDisabled();
     void loadNpyAndCsv();
+    void loadImageAndSafetensors();
     void malformedFileKeepsTensor();
     void sessionRoundTrip();
     void sessionRejectsBadFile();
@@ -261,6 +262,54 @@ void TestUiWindow::loadNpyAndCsv()
     QVERIFY(std::isnan(w.tensor()->data[5]));
     QCOMPARE(w.numbersPanel()->valueText("nonfinite"), QStringLiteral("1"));
     QVERIFY(w.sourcePanel()->factsText().contains(QStringLiteral("non-finite: 1")));
+}
+
+void TestUiWindow::loadImageAndSafetensors()
+{
+    MainWindow& w = *m_window;
+    // A 4x3 RGB image: the tensor is H x W x C with the pixel values.
+    QImage image(3, 4, QImage::Format_RGB888);
+    image.fill(QColor(10, 20, 30));
+    image.setPixelColor(2, 3, QColor(255, 0, 128));
+    const QString png = tmpPath(QStringLiteral("pixels.png"));
+    QVERIFY(image.save(png));
+    w.openFile(png);
+    QTRY_VERIFY_WITH_TIMEOUT(w.tensor() && w.tensor()->shape == (std::vector<int64_t>{4, 3, 3}),
+                             20000);
+    QVERIFY(waitForCurrent(w));
+    QCOMPARE(w.tensor()->data[0], 10.f);
+    QCOMPARE(w.tensor()->data[2], 30.f);
+    QCOMPARE(w.tensor()->data[(3 * 3 + 2) * 3 + 0], 255.f);
+    QCOMPARE(w.tensor()->data[(3 * 3 + 2) * 3 + 2], 128.f);
+
+    // Two tensors in one safetensors file: the picker lists both; choosing one loads it.
+    const QByteArray header = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
+                              R"("b":{"dtype":"F32","shape":[3],"data_offsets":[8,20]}})";
+    QByteArray bytes;
+    const quint64 n = quint64(header.size());
+    for (int i = 0; i < 8; ++i)
+        bytes.append(char((n >> (8 * i)) & 0xff));
+    bytes.append(header);
+    const float values[5] = {1.f, 2.f, -3.f, 4.5f, 6.f};
+    bytes.append(reinterpret_cast<const char*>(values), sizeof(values));
+    const QString st = tmpPath(QStringLiteral("two.safetensors"));
+    QFile f(st);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(bytes);
+    f.close();
+    w.openFile(st);
+    QTRY_VERIFY_WITH_TIMEOUT(w.tensor() && w.tensor()->numel() == 2, 20000);
+    QVERIFY(waitForCurrent(w));
+    auto* members = w.sourcePanel()->findChild<QComboBox*>(QStringLiteral("memberCombo"));
+    QCOMPARE(members->count(), 2);
+    QVERIFY(members->isVisibleTo(w.sourcePanel()));
+    QVERIFY(members->itemText(1).contains(QStringLiteral("F32")));
+    members->setFocus();
+    QTest::keyClick(members, Qt::Key_Down);
+    QTRY_VERIFY_WITH_TIMEOUT(w.tensor()->numel() == 3, 20000);
+    QVERIFY(waitForCurrent(w));
+    QCOMPARE(w.tensor()->data, (std::vector<float>{-3.f, 4.5f, 6.f}));
+    QCOMPARE(w.session().source.member, QStringLiteral("b"));
 }
 
 void TestUiWindow::malformedFileKeepsTensor()
