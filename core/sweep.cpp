@@ -69,6 +69,14 @@ Sweep bitWidthSweep(const Tensor& t, const QuantConfig& base, const SweepOptions
         s.series.push_back(std::move(ser));
     }
 
+    for (Scheme f : {Scheme::FP16, Scheme::BF16}) {
+        throwIfCancelled(cancel);
+        QuantConfig c;
+        c.scheme = f;
+        quantizeInto(x, c, r, cancel);
+        (f == Scheme::FP16 ? s.fp16SqnrDb : s.bf16SqnrDb) = r.metrics.sqnrDb;
+    }
+
     // Anchor: the first series' valid, finite point nearest to 8 bits (ties: the lower width).
     const SweepSeries& first = s.series.front();
     int bestDist = std::numeric_limits<int>::max();

@@ -50,6 +50,8 @@ struct Sweep {
     double anchorDb = 0;
     int64_t elementsUsed = 0;
     bool subsampled = false;
+    // SQNR of fp16 and bf16 on the same values, for horizontal comparison lines.
+    double fp16SqnrDb = 0, bf16SqnrDb = 0;
 };
 
 constexpr double kDbPerBit = 6.020599913279624; // 20 log10(2)

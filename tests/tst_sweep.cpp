@@ -79,6 +79,12 @@ void TestSweep::sweepMatchesQuantize()
         const double d = mm.points[size_t(b)].sqnrDb - mm.points[size_t(b - 1)].sqnrDb;
         QVERIFY2(d > 5.5 && d < 6.6, qPrintable(QString("%1: %2").arg(b).arg(d)));
     }
+    // The float formats on the same values: bf16 keeps 8 significant bits (about 8-bit integer
+    // SQNR and more), fp16 11.
+    QuantConfig h;
+    h.scheme = Scheme::FP16;
+    QCOMPARE(s.fp16SqnrDb, quantize(t, h).metrics.sqnrDb);
+    QVERIFY(s.fp16SqnrDb > s.bf16SqnrDb + 15);
     // MSE-optimal never worse than min-max.
     for (size_t i = 0; i < s.bits.size(); ++i)
         QVERIFY(s.series[2].points[i].mse <= s.series[0].points[i].mse * (1 + 1e-12));
