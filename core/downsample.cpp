@@ -50,8 +50,10 @@ std::vector<SeriesPoint> downsampleMinMax(const float* y, int64_t begin, int64_t
     const int64_t len = end - begin;
     if (len < 2 * int64_t(buckets))
         return finitePoints(y, begin, end);
-    std::vector<SeriesPoint> out;
-    out.reserve(size_t(2 * buckets));
+    // Buckets are independent: found in parallel, emitted in bucket order.
+    std::vector<SeriesPoint> pts(size_t(2) * size_t(buckets));
+    std::vector<int> used(size_t(buckets), 0);
+#pragma omp parallel for schedule(static) if (len >= (int64_t(1) << 16))
     for (int64_t b = 0; b < buckets; ++b) {
         const int64_t s = begin + b * len / buckets;
         const int64_t e = begin + (b + 1) * len / buckets;
@@ -70,18 +72,26 @@ std::vector<SeriesPoint> downsampleMinMax(const float* y, int64_t begin, int64_t
                 vmax = v;
             }
         }
+        SeriesPoint* p = &pts[size_t(2 * b)];
         if (imin < 0)
             continue;
         if (imin == imax) {
-            out.push_back({double(imin), double(vmin)});
-        } else if (imin < imax) {
-            out.push_back({double(imin), double(vmin)});
-            out.push_back({double(imax), double(vmax)});
+            p[0] = {double(imin), double(vmin)};
+            used[size_t(b)] = 1;
         } else {
-            out.push_back({double(imax), double(vmax)});
-            out.push_back({double(imin), double(vmin)});
+            const bool minFirst = imin < imax;
+            p[0] = minFirst ? SeriesPoint{double(imin), double(vmin)}
+                            : SeriesPoint{double(imax), double(vmax)};
+            p[1] = minFirst ? SeriesPoint{double(imax), double(vmax)}
+                            : SeriesPoint{double(imin), double(vmin)};
+            used[size_t(b)] = 2;
         }
     }
+    std::vector<SeriesPoint> out;
+    out.reserve(size_t(2 * buckets));
+    for (int64_t b = 0; b < buckets; ++b)
+        for (int k = 0; k < used[size_t(b)]; ++k)
+            out.push_back(pts[size_t(2 * b + k)]);
     return out;
 }
 
