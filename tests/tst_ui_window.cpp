@@ -17,9 +17,11 @@
 #include <QImage>
 #include <QLineSeries>
 #include <QProcess>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardItemModel>
+#include <QStandardPaths>
 #include <QTabWidget>
 #include <QtTest>
 
@@ -108,6 +110,8 @@ private slots:
     void sessionRoundTrip();
     void sessionRejectsBadFile();
     void rapidChanges();
+    void shortcutsStepBitsAndScheme();
+    void settingsRestoreLastSession();
     void exportsFromWindow();
     void screenshotBinary();
 
@@ -430,6 +434,57 @@ void TestUiWindow::rapidChanges()
     QCOMPARE(w.numbersPanel()->valueText("mse"), formatNumber(expected.metrics.mse));
     // Coalescing and cancelling: far fewer results than changes.
     QVERIFY2(results.count() < 300, qPrintable(QString::number(results.count())));
+}
+
+void TestUiWindow::shortcutsStepBitsAndScheme()
+{
+    MainWindow& w = *m_window;
+    w.setConfig(QuantConfig());
+    QVERIFY(waitForCurrent(w));
+    w.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    QTest::keyClick(&w, Qt::Key_Up, Qt::ControlModifier);
+    QCOMPARE(w.config().bits, 9);
+    QTest::keyClick(&w, Qt::Key_Down, Qt::ControlModifier);
+    QTest::keyClick(&w, Qt::Key_Down, Qt::ControlModifier);
+    QCOMPARE(w.config().bits, 7);
+    QTest::keyClick(&w, Qt::Key_BracketRight, Qt::ControlModifier);
+    QCOMPARE(w.config().scheme, Scheme::Symmetric);
+    QTest::keyClick(&w, Qt::Key_BracketLeft, Qt::ControlModifier);
+    QCOMPARE(w.config().scheme, Scheme::Asymmetric);
+    QVERIFY(waitForCurrent(w));
+    QCOMPARE(w.result()->config.bits, 7);
+    w.setConfig(QuantConfig());
+    QVERIFY(waitForCurrent(w));
+}
+
+void TestUiWindow::settingsRestoreLastSession()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("QuantScopeTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_ui_window"));
+    QSettings().clear();
+    MainWindow::Options o = testOptions();
+    o.useSettings = true;
+    {
+        MainWindow first(o);
+        first.show();
+        QVERIFY(waitForCurrent(first));
+        QuantConfig c;
+        c.bits = 6;
+        c.range = RangeMethod::Percentile;
+        first.setConfig(c);
+        first.setCurrentChart(ChartKind::ErrorHistogram);
+        QVERIFY(waitForCurrent(first));
+        first.close(); // writes geometry and the last session
+    }
+    MainWindow second(o);
+    second.show();
+    QVERIFY(waitForCurrent(second));
+    QCOMPARE(second.config().bits, 6);
+    QCOMPARE(second.config().range, RangeMethod::Percentile);
+    QCOMPARE(second.currentChart(), ChartKind::ErrorHistogram);
+    QSettings().clear();
 }
 
 void TestUiWindow::exportsFromWindow()
