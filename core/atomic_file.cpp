@@ -105,6 +105,8 @@ void AtomicFile::write(const void* data, size_t n)
 {
     if (m_fd < 0 || m_committed)
         throw Error(fileDisplayName(m_path) + ": write after commit");
+    if (n == 0)
+        return;
     if (m_buffer.size() + n > kBufferSize)
         flushBuffer();
     if (n >= kBufferSize) {

@@ -185,6 +185,8 @@ float doubleToFloat(double d, ConversionStats& st)
 void convertToFloat(const uint8_t* src, ElementType type, bool bigEndian, int64_t n, float* out,
                     ConversionStats& st)
 {
+    if (n <= 0) // nothing to read; also keeps memcpy away from the null data() of empty vectors
+        return;
     const size_t sz = elementSize(type);
     if (sz == 1)
         bigEndian = false;

@@ -378,6 +378,13 @@ private slots:
         t = loadNpy(writeRaw("z.npy", npyFile("<f4", false, "(0, 5)", "")));
         QCOMPARE(t.shape, (std::vector<int64_t>{0, 5}));
         QVERIFY(t.empty());
+        // Found by fuzzing: a zero dimension next to huge ones is a valid empty array.
+        t = loadNpy(
+            writeRaw("z2.npy", npyFile("<f4", false, "(0,00000000237461837,4444444444444)", "")));
+        QCOMPARE(t.shape, (std::vector<int64_t>{0, 237461837, 4444444444444}));
+        QVERIFY(t.empty());
+        writeNpyFloat32(path("empty.npy"), {0}, {});
+        QVERIFY(loadNpy(path("empty.npy")).empty());
         Bytes many;
         for (int i = 0; i < 32; ++i)
             putUInt(many, uint64_t(i), 1);
