@@ -33,7 +33,7 @@ Tensor vec(const std::vector<float>& v)
     return Tensor("x", {int64_t(v.size())}, v);
 }
 
-// Values with many exact ties at scale 0.5 / 0.25 and both signs.
+// Multiples of 0.125 of both signs (exact ties at scale 0.25) and two larger values.
 Tensor tieTensor()
 {
     std::vector<float> v;
@@ -119,6 +119,20 @@ void TestWorkedExample::agreesWithEngine()
         if (gran == 0 && c.scheme == Scheme::Symmetric && !f32 && !mulInv)
             QVERIFY(clippedCount > 0);
     }
+    // Scale 0.25 turns the multiples of 0.125 into exact ties (x/s = k + 0.5).
+    c.granularity = Granularity::PerTensor;
+    QuantParams p = quantize(t, c).params;
+    p.scale[0] = 0.25;
+    p.zeroPoint[0] = c.scheme == Scheme::Symmetric ? 0 : (c.qmin() + c.qmax() + 1) / 2;
+    const QuantResult r = quantizeWithParams(t, p, c);
+    int tieCount = 0;
+    for (int64_t i = 0; i < t.numel(); ++i) {
+        const WorkedExample w = workedExample(t, r, i);
+        QCOMPARE(w.code, int64_t(r.codes[size_t(i)]));
+        QCOMPARE(w.xhat, double(r.dequantized[size_t(i)]));
+        tieCount += w.tie;
+    }
+    QVERIFY2(tieCount >= 20, qPrintable(QString::number(tieCount)));
 }
 
 void TestWorkedExample::tieHalfEven()
