@@ -180,6 +180,8 @@ void TestLessons::otherLessons()
     QVERIFY(m.intMatmul.has_value());
     const IntMatmulDemo d = intMatmulDemo(*m.intMatmul);
     QCOMPARE(d.result.acc32.size(), size_t(16));
+    QVERIFY(!d.result.overflowed16.empty()); // the text promises an int16 wraparound
+    QVERIFY(!d.result.int32Overflow);
     // The lesson's tensor is the demo's A.
     const Tensor a = lessonTensor(m, 0);
     QCOMPARE(std::vector<double>(a.data.begin(), a.data.end()), d.a.values);
