@@ -567,18 +567,15 @@ void MainWindow::refreshChart(ChartPage& p)
         chart->setTitle(m_lastError.isEmpty() ? tr("No result") : m_lastError);
     }
     m_lastChartBuildMs = double(clock.nsecsElapsed()) / 1e6;
-    installChart(p, chart, m_tensor, m_result);
+    installChart(p, chart);
 }
 
-void MainWindow::installChart(ChartPage& p, QChart* chart, std::shared_ptr<const Tensor> tensor,
-                              std::shared_ptr<const QuantResult> result)
+void MainWindow::installChart(ChartPage& p, QChart* chart)
 {
     QChart* old = p.view->chart();
     p.view->setChart(chart);
     delete old;
     p.chart = chart;
-    releaseLater(std::exchange(p.tensor, std::move(tensor)));
-    releaseLater(std::exchange(p.result, std::move(result)));
     watchZoom(p);
     if (p.kind == currentChart()) {
         if (m_latencyPending) {
@@ -1141,17 +1138,22 @@ void MainWindow::onHelp()
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setWindowTitle(tr("QuantScope Help"));
     box->setTextFormat(Qt::RichText);
-    box->setText(tr(
-        "<h3>QuantScope</h3>"
-        "<p>The README (README.md in the source tree) explains it all; its sections:</p>"
-        "<ul><li><b>Quick start</b>: <code>./scripts/run</code>, <code>./scripts/test</code></li>"
-        "<li><b>The window</b>: source, quantization, charts, numbers</li>"
-        "<li><b>Conventions</b>: rounding, 127 vs 127.5, ranges that include zero</li>"
-        "<li><b>Command line</b>: <code>quantscope-cli</code> and its JSON report</li>"
-        "<li><b>Sessions and export</b>: <code>.qscope</code> files, PNG/SVG/PDF</li></ul>"
-        "<p><b>Shortcuts</b>: Ctrl+O open · Ctrl+S save session · Ctrl+E export chart · "
-        "Ctrl+Shift+E export all · Ctrl+Up/Down bits · Ctrl+] / Ctrl+[ scheme · "
-        "Alt+1..5 charts · Ctrl+0 show all indices · Esc cancel</p>"));
+    box->setText(
+        tr("<h3>QuantScope</h3>"
+           "<p>README.md in the source tree explains the project; its sections:</p>"
+           "<ul><li><b>Two commands</b>: <code>./scripts/run</code> starts this window, "
+           "<code>./scripts/test</code> runs the tests</li>"
+           "<li><b>Layout</b>: core library, Qt layer, applications</li>"
+           "<li><b>Using the core from C++</b></li>"
+           "<li><b>Conventions</b>: rounding ties, 127 vs 127.5, ranges that include zero</li></ul>"
+           "<p>docs/GUI.md describes this window (controls, charts, sessions, export, "
+           "<code>--screenshot</code>); docs/CLI.md describes <code>quantscope-cli</code> and "
+           "its JSON report.</p>"
+           "<p><b>Shortcuts</b>: Ctrl+O open · Ctrl+S save session · Ctrl+Shift+O open session "
+           "· Ctrl+E export chart · Ctrl+Shift+E export all · Ctrl+Shift+C copy chart · "
+           "Ctrl+Up/Down (or Ctrl++/-) bits · Ctrl+] / Ctrl+[ scheme · Alt+1..5 charts · "
+           "Ctrl+0 show all indices · Esc cancel · F1 this help</p>"
+           "<p>Hover over any control for what it does and its formula.</p>"));
     box->open();
 }
 

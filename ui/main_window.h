@@ -117,9 +117,7 @@ private:
         ChartKind kind;
         QChartView* view = nullptr;
         QChart* chart = nullptr;
-        // Data the chart was built from (charts may keep pointers for hover text).
-        std::shared_ptr<const Tensor> tensor;
-        std::shared_ptr<const QuantResult> result;
+        // Charts copy the (downsampled) data they show: no tensor or result is kept alive here.
         bool dirty = true;
     };
 
@@ -131,8 +129,7 @@ private:
     // Rebuilds the page's chart if it is out of date. Qt Charts is not thread-safe (it keeps
     // static text items for measuring), so charts are built on the GUI thread.
     void refreshChart(ChartPage& page);
-    void installChart(ChartPage& page, QChart* chart, std::shared_ptr<const Tensor> tensor,
-                      std::shared_ptr<const QuantResult> result);
+    void installChart(ChartPage& page, QChart* chart);
     void refreshVisibleChart();
     void markChartsDirty();
     void showError(const QString& message, bool dialog);
