@@ -489,6 +489,25 @@ void TestUiCharts::codesSeries()
     }
     QCOMPARE(lo, 0.0); // min-max: the extremes get qmin and qmax
     QCOMPARE(hi, 255.0);
+    // The same points as the core's min/max downsampling of the codes as floats.
+    std::vector<float> asFloat(m_big.result.codes.begin(), m_big.result.codes.end());
+    const auto want = downsampleMinMax(asFloat.data(), 0, m_big.tensor.numel(), 1000);
+    QCOMPARE(bp.size(), qsizetype(want.size()));
+    for (size_t i = 0; i < want.size(); ++i) {
+        QCOMPARE(bp[qsizetype(i)].x(), want[i].x);
+        QCOMPARE(bp[qsizetype(i)].y(), want[i].y);
+    }
+    // A window: indices stay absolute.
+    ChartInput win = inputFor(m_big);
+    win.viewBegin = 500000;
+    win.viewEnd = 900001;
+    const ChartData wd = prepareChartData(ChartKind::Codes, win);
+    const auto wantWin = downsampleMinMax(asFloat.data(), 500000, 900001, 1000);
+    QCOMPARE(wd.first.size(), wantWin.size());
+    for (size_t i = 0; i < wantWin.size(); i += 97) {
+        QCOMPARE(wd.first[i].x, wantWin[i].x);
+        QCOMPARE(wd.first[i].y, wantWin[i].y);
+    }
 }
 
 void TestUiCharts::histogramTotals()

@@ -371,21 +371,46 @@ void prepareValues(ChartData& d)
     d.second = downsampleMinMax(in.result->dequantized.data(), w.begin, w.end, buckets);
 }
 
+// Min/max per bucket of integer codes, with the bucket bounds and point order of
+// qs::downsampleMinMax (bucket b = [begin + b*len/B, begin + (b+1)*len/B), first occurrence of
+// the extremes, emitted in index order, one point when min and max coincide), but reading the
+// int32 codes directly instead of a float copy of a 16M-element window.
+std::vector<SeriesPoint> downsampleCodes(const int32_t* q, int64_t begin, int64_t end, int buckets)
+{
+    std::vector<SeriesPoint> out;
+    const int64_t len = end - begin;
+    if (len < 2 * int64_t(buckets)) {
+        out.reserve(static_cast<size_t>(len));
+        for (int64_t i = begin; i < end; ++i)
+            out.push_back({double(i), double(q[i])});
+        return out;
+    }
+    out.reserve(2 * static_cast<size_t>(buckets));
+    for (int64_t b = 0; b < buckets; ++b) {
+        const int64_t s = begin + b * len / buckets;
+        const int64_t e = begin + (b + 1) * len / buckets;
+        int64_t imin = s, imax = s;
+        for (int64_t i = s + 1; i < e; ++i) {
+            if (q[i] < q[imin])
+                imin = i;
+            if (q[i] > q[imax])
+                imax = i;
+        }
+        const int64_t i0 = std::min(imin, imax), i1 = std::max(imin, imax);
+        out.push_back({double(i0), double(q[i0])});
+        if (i1 != i0)
+            out.push_back({double(i1), double(q[i1])});
+    }
+    return out;
+}
+
 void prepareCodes(ChartData& d)
 {
     const ChartInput& in = d.input;
     const Window w = viewWindow(in);
-    const int buckets = in.maxPoints / 2;
     d.begin = w.begin;
     d.end = w.end;
-    // Codes are at most 16 bits wide, so float holds them exactly.
-    std::vector<float> codes(static_cast<size_t>(w.end - w.begin));
-    for (int64_t i = w.begin; i < w.end; ++i)
-        codes[static_cast<size_t>(i - w.begin)] =
-            static_cast<float>(in.result->codes[static_cast<size_t>(i)]);
-    d.first = downsampleMinMax(codes.data(), 0, w.end - w.begin, buckets);
-    for (SeriesPoint& p : d.first)
-        p.x += double(w.begin);
+    d.first = downsampleCodes(in.result->codes.data(), w.begin, w.end, in.maxPoints / 2);
 }
 
 void prepareHistogram(ChartData& d)
