@@ -54,6 +54,8 @@ void usage(FILE* f)
            "  pipeline/<method>              range + quantize + dequantize + metrics +\n"
            "                                 value and error histograms, per tensor\n"
            "Granularities: tensor, channel (axis 0 of a square-ish 2-D shape), group32.\n"
+           "Quantize and pipeline stages reuse their result buffers between runs\n"
+           "(qs::quantizeInto), as the GUI does; the first, untimed run allocates them.\n"
            "\n"
            "  --elements N   only this size (any N >= 1024); run 64M alone to measure its\n"
            "                 peak memory\n"
@@ -236,8 +238,10 @@ int main(int argc, char** argv)
                     if (m != qs::RangeMethod::MinMax)
                         name += std::string("/") + mname;
                     const int r = (slow && gr != qs::Granularity::PerTensor) ? 1 : runs;
+                    qs::QuantResult res; // buffers reused across runs, as the GUI does
                     record(name, n, medianMs(wanted(name) ? r : 0, [&] {
-                               g_sink = g_sink + qs::quantize(t, c).metrics.mse;
+                               qs::quantizeInto(t, c, res);
+                               g_sink = g_sink + res.metrics.mse;
                            }));
                 }
             }
@@ -245,9 +249,10 @@ int main(int argc, char** argv)
             for (const auto& [name, m] : methods) {
                 qs::QuantConfig c = base;
                 c.range = m;
+                qs::QuantResult r; // buffers reused across runs, as the GUI does
                 record(std::string("pipeline/") + name, n,
                        medianMs(R(std::string("pipeline/") + name), [&] {
-                           const qs::QuantResult r = qs::quantize(t, c);
+                           qs::quantizeInto(t, c, r);
                            // Ranges the quantizer already measured: data min/max, max |error|.
                            const qs::Histogram hv =
                                qs::histogram(x, n, 256, r.params.dataMin[0], r.params.dataMax[0]);
