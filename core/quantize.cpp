@@ -36,7 +36,7 @@
 #define QS_RESTRICT
 #endif
 
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define QS_X86_DISPATCH 1
 #else
 #define QS_X86_DISPATCH 0
@@ -114,154 +114,20 @@ struct RunCtx {
     int64_t qmin;
 };
 
-// splitmix64 finaliser: a counter-based generator, u depends only on (seed, index).
-inline uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-inline double uniformAt(uint64_t seed, int64_t i)
-{
-    const uint64_t h =
-        mix64(mix64(seed + 0x9E3779B97F4A7C15ull) ^ (uint64_t(i) * 0xD1B54A32D192ED03ull));
-    return double(h >> 11) * 0x1.0p-53;
-}
-
-// Rounds v, already clamped so |v| < 2^31: the integer casts below are exact and defined.
-template <Rounding R> inline double roundClamped(double v, double u)
-{
-    if constexpr (R == Rounding::HalfEven) {
-        // Adding 1.5 * 2^52 leaves no fraction bits; the FPU's default round-to-nearest-even
-        // does the rounding (1.5 * 2^52 is even, so the parity of the result is kept).
-        return (v + 0x1.8p52) - 0x1.8p52;
-    } else if constexpr (R == Rounding::Truncate) {
-        return double(int32_t(v));
-    } else if constexpr (R == Rounding::Floor) {
-        const double t = double(int32_t(v));
-        return t > v ? t - 1.0 : t;
-    } else if constexpr (R == Rounding::HalfAway) {
-        const double t = double(int32_t(v));
-        const double d = v - t; // exact
-        return d >= 0.5 ? t + 1.0 : (d <= -0.5 ? t - 1.0 : t);
-    } else if constexpr (R == Rounding::HalfUp) {
-        const double t = double(int32_t(v));
-        const double f = t > v ? t - 1.0 : t;
-        return v - f >= 0.5 ? f + 1.0 : f;
-    } else { // Stochastic: floor(v) + (u < frac(v))
-        const double t = double(int32_t(v));
-        const double f = t > v ? t - 1.0 : t;
-        return u < v - f ? f + 1.0 : f;
-    }
-}
-
-// The fused loop over one run of a slice: quantize, clamp, dequantize, measure, mark codes.
-// Clamping v to [lo1, hi1] (one code beyond the range) before rounding gives the same codes as
-// rounding first, because every rule is monotone and keeps integers; it also keeps the casts
-// defined. An element counts as clipped when its rounded code lay outside [qmin, qmax].
-// The first loop of each chunk has no branches (non-finite values are handled by selects) so
-// that it vectorises; `omp simd` lets the sums use one accumulator per lane, a fixed order for
-// a given build. Code usage is marked in a second, scalar loop.
-template <Rounding R, bool Before, bool F32, bool MulInv>
-QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_t off, int64_t cnt,
-                                        int64_t stride, Acc& a)
-{
-    const float* QS_RESTRICT x = c.x;
-    int32_t* QS_RESTRICT codes = c.codes;
-    float* QS_RESTRICT deq = c.deq;
-    uint8_t* QS_RESTRICT mark = c.mark - c.qmin;
-    const double s = p.s, inv = p.inv, z = p.z, lo1 = p.lo1, hi1 = p.hi1;
-    const double qmin = p.qmin, qmax = p.qmax;
-    const float sf = p.sf, invf = p.invf, zf = p.zf;
-    const int32_t nanCode = p.nanCode, qminI = int32_t(p.qmin), qmaxI = int32_t(p.qmax);
-    const uint64_t seed = c.seed;
-    const float big = std::numeric_limits<float>::max();
-    for (int64_t c0 = 0; c0 < cnt; c0 += kChunk) {
-        const int64_t m = std::min(kChunk, cnt - c0);
-        const int64_t base = off + c0 * stride;
-        int64_t count = 0, clipLow = 0, clipHigh = 0;
-        double errSq = 0, errAbs = 0, errMax = 0, signal = 0;
-#pragma omp simd reduction(+ : count, clipLow, clipHigh, errSq, errAbs, signal) \
-    reduction(max : errMax)
-        for (int64_t k = 0; k < m; ++k) {
-            const int64_t i = base + k * stride;
-            const float xv = x[i];
-            const bool fin = std::fabs(xv) <= big; // false for NaN and +-inf
-            double v;
-            if constexpr (F32) {
-                float t = MulInv ? xv * invf : xv / sf;
-                if constexpr (!Before)
-                    t += zf;
-                v = t;
-            } else {
-                double t = MulInv ? double(xv) * inv : double(xv) / s;
-                if constexpr (!Before)
-                    t += z;
-                v = t;
-            }
-            v = v > lo1 ? v : lo1; // NaN -> lo1: no undefined cast below
-            v = v < hi1 ? v : hi1;
-            double r = roundClamped<R>(v, R == Rounding::Stochastic ? uniformAt(seed, i) : 0.5);
-            if constexpr (Before)
-                r += z;
-            const bool low = r<qmin, high = r> qmax;
-            r = low ? qmin : (high ? qmax : r);
-            const int32_t q = int32_t(r);
-            float dq;
-            if constexpr (F32)
-                dq = sf * (float(q) - zf);
-            else
-                dq = float(s * (r - z));
-            const int32_t special = xv != xv ? nanCode : (xv > 0 ? qmaxI : qminI);
-            codes[i] = fin ? q : special;
-            deq[i] = fin ? dq : xv;
-            const double xd = fin ? double(xv) : 0.0;
-            const double e = fin ? xd - double(dq) : 0.0;
-            const double ae = std::fabs(e);
-            count += fin;
-            clipLow += fin && low;
-            clipHigh += fin && high;
-            errSq += e * e;
-            errAbs += ae;
-            errMax = ae > errMax ? ae : errMax;
-            signal += xd * xd;
-        }
-        if (count == m) {
-            for (int64_t k = 0; k < m; ++k)
-                mark[codes[base + k * stride]] = 1;
-        } else {
-            for (int64_t k = 0; k < m; ++k)
-                if (std::isfinite(x[base + k * stride]))
-                    mark[codes[base + k * stride]] = 1;
-        }
-        a.count += count;
-        a.nonfinite += m - count;
-        a.clipLow += clipLow;
-        a.clipHigh += clipHigh;
-        a.errSq += errSq;
-        a.errAbs += errAbs;
-        a.errMax = std::max(a.errMax, errMax);
-        a.signal += signal;
-    }
-}
-
-template <Rounding R, bool Before, bool F32, bool MulInv>
-void runKernel(const RunCtx& c, const SliceQ& p, int64_t off, int64_t cnt, int64_t stride, Acc& a)
-{
-    kernelBody<R, Before, F32, MulInv>(c, p, off, cnt, stride, a);
-}
+namespace base {
+#include "core/quant_kernel.h"
+} // namespace base
 
 #if QS_X86_DISPATCH
-// The same loop compiled for AVX2 (4 doubles per instruction instead of 2), chosen at run time.
+// The same loops compiled for AVX2 (4 doubles per instruction instead of 2), chosen at run time.
 // Element results are identical (IEEE operations, no FMA contraction); only the lane order of
 // the sums differs from the baseline build.
-template <Rounding R, bool Before, bool F32, bool MulInv>
-__attribute__((target("avx2"))) void runKernelAvx2(const RunCtx& c, const SliceQ& p, int64_t off,
-                                                   int64_t cnt, int64_t stride, Acc& a)
-{
-    kernelBody<R, Before, F32, MulInv>(c, p, off, cnt, stride, a);
-}
+#pragma GCC push_options
+#pragma GCC target("avx2")
+namespace avx2 {
+#include "core/quant_kernel.h"
+} // namespace avx2
+#pragma GCC pop_options
 #endif
 
 using KernelFn = void (*)(const RunCtx&, const SliceQ&, int64_t, int64_t, int64_t, Acc&);
@@ -270,9 +136,9 @@ template <Rounding R, bool Before, bool F32, bool MulInv> KernelFn kernelFor()
 {
 #if QS_X86_DISPATCH
     if (__builtin_cpu_supports("avx2"))
-        return &runKernelAvx2<R, Before, F32, MulInv>;
+        return &avx2::runKernel<R, Before, F32, MulInv>;
 #endif
-    return &runKernel<R, Before, F32, MulInv>;
+    return &base::runKernel<R, Before, F32, MulInv>;
 }
 
 template <Rounding R> KernelFn pickKernel(bool before, bool f32, bool mul)

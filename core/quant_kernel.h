@@ -1,0 +1,204 @@
+// The hot loop of quantize(), kept apart so that quantize.cpp can compile it twice: for the
+// baseline instruction set and, on x86-64 with GCC, for AVX2 (chosen at run time). Included
+// only by quantize.cpp, inside a namespace, after the types it uses (Acc, SliceQ, RunCtx,
+// kChunk); deliberately without include guard.
+
+// splitmix64 finaliser: a counter-based generator, u depends only on (seed, index).
+inline uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+inline double uniformAt(uint64_t seed, int64_t i)
+{
+    const uint64_t h =
+        mix64(mix64(seed + 0x9E3779B97F4A7C15ull) ^ (uint64_t(i) * 0xD1B54A32D192ED03ull));
+    return double(h >> 11) * 0x1.0p-53;
+}
+
+// Rounds v, already clamped so |v| < 2^31: the integer casts below are exact and defined.
+template <Rounding R> inline double roundClamped(double v, double u)
+{
+    if constexpr (R == Rounding::HalfEven) {
+        // Adding 1.5 * 2^52 leaves no fraction bits; the FPU's default round-to-nearest-even
+        // does the rounding (1.5 * 2^52 is even, so the parity of the result is kept).
+        return (v + 0x1.8p52) - 0x1.8p52;
+    } else if constexpr (R == Rounding::Truncate) {
+        return double(int32_t(v));
+    } else if constexpr (R == Rounding::Floor) {
+        const double t = double(int32_t(v));
+        return t > v ? t - 1.0 : t;
+    } else if constexpr (R == Rounding::HalfAway) {
+        const double t = double(int32_t(v));
+        const double d = v - t; // exact
+        return d >= 0.5 ? t + 1.0 : (d <= -0.5 ? t - 1.0 : t);
+    } else if constexpr (R == Rounding::HalfUp) {
+        const double t = double(int32_t(v));
+        const double f = t > v ? t - 1.0 : t;
+        return v - f >= 0.5 ? f + 1.0 : f;
+    } else { // Stochastic: floor(v) + (u < frac(v))
+        const double t = double(int32_t(v));
+        const double f = t > v ? t - 1.0 : t;
+        return u < v - f ? f + 1.0 : f;
+    }
+}
+
+// The fused loop over one run of a slice: quantize, clamp, dequantize, measure, mark codes.
+// Clamping v to [lo1, hi1] (one code beyond the range) before rounding gives the same codes as
+// rounding first, because every rule is monotone and keeps integers; it also keeps the casts
+// defined. An element counts as clipped when its rounded code lay outside [qmin, qmax].
+// The first loop of each chunk has no branches (non-finite values are handled by selects) so
+// that it vectorises; `omp simd` lets the sums use one accumulator per lane, a fixed order for
+// a given build. Code usage is marked in a second, scalar loop.
+struct ChunkSums {
+    int64_t count = 0, clipLow = 0, clipHigh = 0;
+    double errSq = 0, errAbs = 0, errMax = 0, signal = 0;
+};
+
+// Code (as a double, clamped to [qmin, qmax]) and dequantized value of a finite x at flat index
+// i; low / high tell whether the rounded code lay below qmin / above qmax.
+template <Rounding R, bool Before, bool F32, bool MulInv>
+QS_ALWAYS_INLINE inline void quantizeOne(float xv, int64_t i, const SliceQ& p, uint64_t seed,
+                                         double& r, float& dq, bool& low, bool& high)
+{
+    double v;
+    if constexpr (F32) {
+        float t = MulInv ? xv * p.invf : xv / p.sf;
+        if constexpr (!Before)
+            t += p.zf;
+        v = t;
+    } else {
+        double t = MulInv ? double(xv) * p.inv : double(xv) / p.s;
+        if constexpr (!Before)
+            t += p.z;
+        v = t;
+    }
+    v = v > p.lo1 ? v : p.lo1; // NaN -> lo1: no undefined cast below
+    v = v < p.hi1 ? v : p.hi1;
+    r = roundClamped<R>(v, R == Rounding::Stochastic ? uniformAt(seed, i) : 0.5);
+    if constexpr (Before)
+        r += p.z;
+    low = r < p.qmin;
+    high = r > p.qmax;
+    r = low ? p.qmin : (high ? p.qmax : r);
+    if constexpr (F32)
+        dq = p.sf * (float(int32_t(r)) - p.zf);
+    else
+        dq = float(p.s * (r - p.z));
+}
+
+// One chunk of m elements, `stride` apart (1 when Contig), starting at flat index `base`.
+// The loop assumes finite inputs and has no branches, so it vectorises; `omp simd` gives the
+// sums one accumulator per lane (a fixed order for a given build). A non-finite input makes
+// the sum of x^2 non-finite: then the chunk is redone by the scalar loop, which handles
+// NaN / Inf. Returns the sums.
+template <Rounding R, bool Before, bool F32, bool MulInv, bool Contig>
+QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, int32_t* QS_RESTRICT codes,
+                                       float* QS_RESTRICT deq, int64_t m, int64_t stride,
+                                       int64_t base, const SliceQ& p, uint64_t seed, ChunkSums& out)
+{
+    const int64_t st = Contig ? 1 : stride;
+    const SliceQ q = p;
+    int64_t clipLow = 0, clipHigh = 0;
+    double errSq = 0, errAbs = 0, errMax = 0, signal = 0;
+#pragma omp simd reduction(+ : clipLow, clipHigh, errSq, errAbs, signal) reduction(max : errMax)
+    for (int64_t k = 0; k < m; ++k) {
+        const int64_t j = k * st;
+        const float xv = x[j];
+        double r;
+        float dq;
+        bool low, high;
+        quantizeOne<R, Before, F32, MulInv>(xv, base + j, q, seed, r, dq, low, high);
+        codes[j] = int32_t(r);
+        deq[j] = dq;
+        const double xd = double(xv);
+        const double e = xd - double(dq);
+        const double ae = std::fabs(e);
+        clipLow += low;
+        clipHigh += high;
+        errSq += e * e;
+        errAbs += ae;
+        errMax = ae > errMax ? ae : errMax;
+        signal += xd * xd;
+    }
+    if (std::isfinite(signal)) {
+        out.count = m;
+        out.clipLow = clipLow;
+        out.clipHigh = clipHigh;
+        out.errSq = errSq;
+        out.errAbs = errAbs;
+        out.errMax = errMax;
+        out.signal = signal;
+        return;
+    }
+    ChunkSums cs;
+    for (int64_t k = 0; k < m; ++k) {
+        const int64_t j = k * st;
+        const float xv = x[j];
+        if (!std::isfinite(xv)) {
+            codes[j] = std::isnan(xv) ? q.nanCode : int32_t(xv > 0 ? q.qmax : q.qmin);
+            deq[j] = xv;
+            continue;
+        }
+        double r;
+        float dq;
+        bool low, high;
+        quantizeOne<R, Before, F32, MulInv>(xv, base + j, q, seed, r, dq, low, high);
+        codes[j] = int32_t(r);
+        deq[j] = dq;
+        const double e = double(xv) - double(dq);
+        ++cs.count;
+        cs.clipLow += low;
+        cs.clipHigh += high;
+        cs.errSq += e * e;
+        cs.errAbs += std::fabs(e);
+        cs.errMax = std::max(cs.errMax, std::fabs(e));
+        cs.signal += double(xv) * double(xv);
+    }
+    out = cs;
+}
+
+// The run in chunks: the vectorised loop, then the scalar marking of the codes used.
+template <Rounding R, bool Before, bool F32, bool MulInv>
+QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_t off, int64_t cnt,
+                                        int64_t stride, Acc& a)
+{
+    uint8_t* mark = c.mark - c.qmin;
+    for (int64_t c0 = 0; c0 < cnt; c0 += kChunk) {
+        const int64_t m = std::min(kChunk, cnt - c0);
+        const int64_t base = off + c0 * stride;
+        ChunkSums cs;
+        if (stride == 1)
+            chunkLoop<R, Before, F32, MulInv, true>(c.x + base, c.codes + base, c.deq + base, m, 1,
+                                                    base, p, c.seed, cs);
+        else
+            chunkLoop<R, Before, F32, MulInv, false>(c.x + base, c.codes + base, c.deq + base, m,
+                                                     stride, base, p, c.seed, cs);
+        const int32_t* codes = c.codes + base;
+        if (cs.count == m) {
+            for (int64_t k = 0; k < m; ++k)
+                mark[codes[k * stride]] = 1;
+        } else {
+            const float* x = c.x + base;
+            for (int64_t k = 0; k < m; ++k)
+                if (std::isfinite(x[k * stride]))
+                    mark[codes[k * stride]] = 1;
+        }
+        a.count += cs.count;
+        a.nonfinite += m - cs.count;
+        a.clipLow += cs.clipLow;
+        a.clipHigh += cs.clipHigh;
+        a.errSq += cs.errSq;
+        a.errAbs += cs.errAbs;
+        a.errMax = std::max(a.errMax, cs.errMax);
+        a.signal += cs.signal;
+    }
+}
+
+template <Rounding R, bool Before, bool F32, bool MulInv>
+void runKernel(const RunCtx& c, const SliceQ& p, int64_t off, int64_t cnt, int64_t stride, Acc& a)
+{
+    kernelBody<R, Before, F32, MulInv>(c, p, off, cnt, stride, a);
+}
