@@ -15,10 +15,12 @@
 #include <QChartView>
 #include <QDir>
 #include <QFile>
+#include <QGuiApplication>
 #include <QImage>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QPalette>
 #include <QRegularExpression>
 #include <QSet>
 #include <QValueAxis>
@@ -168,6 +170,7 @@ private slots:
     void initTestCase();
 
     void kindNames();
+    void styleFollowsPalette();
     void niceTickSteps_data();
     void niceTickSteps();
     void niceTickRanges();
@@ -254,6 +257,36 @@ void TestUiCharts::kindNames()
         const QString msg = QString::fromUtf8(e.what());
         QVERIFY2(msg.contains("pie") && msg.contains("error-histogram"), e.what());
     }
+}
+
+void TestUiCharts::styleFollowsPalette()
+{
+    // Okabe-Ito colours.
+    ChartStyle light;
+    QCOMPARE(light.original(), QColor("#0072B2"));
+    QCOMPARE(light.dequantized(), QColor("#E69F00"));
+    QCOMPARE(light.error(), QColor("#D55E00"));
+    QCOMPARE(light.grid(), QColor("#009E73"));
+    QCOMPARE(light.clip(), QColor("#CC79A7"));
+    const QPalette saved = QGuiApplication::palette();
+    QPalette dark = saved;
+    dark.setColor(QPalette::Window, QColor(30, 30, 30));
+    dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+    QGuiApplication::setPalette(dark);
+    const ChartStyle fromDark = ChartStyle::fromPalette();
+    QPalette bright = saved;
+    bright.setColor(QPalette::Window, QColor(240, 240, 240));
+    QGuiApplication::setPalette(bright);
+    const ChartStyle fromLight = ChartStyle::fromPalette();
+    QGuiApplication::setPalette(saved);
+    QVERIFY(fromDark.dark);
+    QVERIFY(!fromLight.dark);
+    // Dark charts: dark background, light text, the blue brightened to sky blue.
+    QVERIFY(fromDark.background().lightness() < 60);
+    QVERIFY(fromDark.text().lightness() > 200);
+    QCOMPARE(fromDark.original(), QColor("#56B4E9"));
+    std::unique_ptr<QChart> chart(buildChart(ChartKind::Values, inputFor(m_tiny), fromDark));
+    QCOMPARE(chart->backgroundBrush().color(), fromDark.background());
 }
 
 void TestUiCharts::niceTickSteps_data()
