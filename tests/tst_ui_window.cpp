@@ -11,10 +11,14 @@
 #include "ui/source_panel.h"
 
 #include <QChart>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLineSeries>
 #include <QProcess>
 #include <QSettings>
@@ -519,6 +523,14 @@ void TestUiWindow::exportsFromWindow()
     for (size_t i = 0; i < back.data.size(); ++i)
         QCOMPARE(int32_t(back.data[i]), w.result()->codes[i]);
     QVERIFY(w.exportReport(tmpPath(QStringLiteral("report.json"))));
+    QFile report(tmpPath(QStringLiteral("report.json")));
+    QVERIFY(report.open(QIODevice::ReadOnly));
+    const QJsonObject root = QJsonDocument::fromJson(report.readAll()).object();
+    QCOMPARE(root.value("params").toObject().value("scale").toArray().size(),
+             int(w.result()->params.numSlices()));
+    QGuiApplication::clipboard()->clear();
+    w.copyChartToClipboard();
+    QVERIFY(!QGuiApplication::clipboard()->image().isNull());
     QVERIFY(w.exportCsv(tmpPath(QStringLiteral("table.csv"))));
 }
 

@@ -356,8 +356,6 @@ void QuantPanel::updateEnabled()
         notes << tr("Symmetric needs 2+ bits; zero point is 0.");
 
     m_signed->setEnabled(asym);
-    m_signed->setToolTip(asym ? m_signed->toolTip().section('\n', 0, 0)
-                              : tr("Only for the asymmetric scheme."));
     m_fullRange->setEnabled(sym);
     m_includeZero->setEnabled(asym);
     for (QWidget* w : std::initializer_list<QWidget*>{m_range, m_granularity, m_rounding})
