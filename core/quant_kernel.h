@@ -202,3 +202,21 @@ void runKernel(const RunCtx& c, const SliceQ& p, int64_t off, int64_t cnt, int64
 {
     kernelBody<R, Before, F32, MulInv>(c, p, off, cnt, stride, a);
 }
+
+// Min and max of x[0, n) when every value is finite; returns false (and the caller takes the
+// scalar path that skips NaN / Inf) otherwise. v * 0 is NaN exactly for NaN and +-Inf, so the
+// probe sum tells whether a non-finite value was seen without a branch in the loop.
+inline bool minMaxFinite(const float* QS_RESTRICT x, int64_t n, float& lo, float& hi)
+{
+    float l = std::numeric_limits<float>::infinity(), h = -l, probe = 0;
+#pragma omp simd reduction(min : l) reduction(max : h) reduction(+ : probe)
+    for (int64_t k = 0; k < n; ++k) {
+        const float v = x[k];
+        l = v < l ? v : l;
+        h = v > h ? v : h;
+        probe += v * 0.0f;
+    }
+    lo = l;
+    hi = h;
+    return probe == 0.0f;
+}

@@ -333,9 +333,31 @@ struct MinMax {
     int64_t finite = 0;
 };
 
+using MinMaxFn = bool (*)(const float*, int64_t, float&, float&);
+
+MinMaxFn minMaxFiniteFn()
+{
+#if QS_X86_DISPATCH
+    if (__builtin_cpu_supports("avx2"))
+        return &avx2::minMaxFinite;
+#endif
+    return &base::minMaxFinite;
+}
+
 inline void minMaxRun(const float* x, int64_t off, int64_t cnt, int64_t stride, MinMax& m)
 {
     float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+    if (stride == 1 && cnt >= 64) {
+        static const MinMaxFn fast = minMaxFiniteFn();
+        if (fast(x + off, cnt, lo, hi)) {
+            m.lo = std::min(m.lo, double(lo));
+            m.hi = std::max(m.hi, double(hi));
+            m.finite += cnt;
+            return;
+        }
+        lo = std::numeric_limits<float>::infinity();
+        hi = -lo;
+    }
     int64_t finite = 0;
     for (int64_t k = 0; k < cnt; ++k) {
         const float v = x[off + k * stride];
