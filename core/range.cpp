@@ -283,7 +283,9 @@ std::vector<double> selectRanks(const float* x, int64_t n, bool absolute, RankFn
     uint32_t kmin, kmax;
     finiteKeyRange(absolute, kmin, kmax);
     if (n < kSmallSelect) {
-        std::vector<uint32_t> keys;
+        // Per-thread scratch: slices of per-group quantization call this millions of times.
+        thread_local std::vector<uint32_t> keys;
+        keys.clear();
         keys.reserve(size_t(n));
         for (int64_t i = 0; i < n; ++i)
             if (finiteF(x[i]))
