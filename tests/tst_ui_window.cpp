@@ -107,6 +107,7 @@ private slots:
     void startsOnExample();
     void controlsMatchCore_data();
     void controlsMatchCore();
+    void histogramSliceGrid();
     void impossibleCombinationsDisabled();
     void loadNpyAndCsv();
     void loadImageAndSafetensors();
@@ -214,6 +215,35 @@ void TestUiWindow::controlsMatchCore()
     }
     // The codes chart shows exactly the core's codes (512 values: no downsampling).
     QCOMPARE(chartCodes(w), expected.codes);
+}
+
+void TestUiWindow::histogramSliceGrid()
+{
+    MainWindow& w = *m_window;
+    w.generate(smallMatrix());
+    QuantConfig c;
+    c.bits = 3;
+    c.granularity = Granularity::PerChannel;
+    w.setConfig(c);
+    QVERIFY(waitForCurrent(w));
+    auto* slice = w.findChild<QSpinBox*>(QStringLiteral("sliceSpin"));
+    QVERIFY(slice->isEnabled());
+    QCOMPARE(slice->maximum(), 31);
+    slice->setValue(5);
+    const QuantParams& p = w.result()->params;
+    QVERIFY(p.rangeMin[5] != p.rangeMin[0]);
+    // The clipping bounds drawn are those of slice 5.
+    QSet<double> xs;
+    for (QAbstractSeries* s : w.chart(ChartKind::Histogram)->series())
+        if (s->objectName().startsWith(QLatin1String("clip"))) // "clipLow", "clipHigh"
+            for (const QPointF& pt : static_cast<QLineSeries*>(s)->points())
+                xs.insert(pt.x());
+    QVERIFY(xs.contains(p.rangeMin[5]));
+    QVERIFY(xs.contains(p.rangeMax[5]));
+    QVERIFY(!xs.contains(p.rangeMin[0]));
+    slice->setValue(0);
+    w.setConfig(QuantConfig());
+    QVERIFY(waitForCurrent(w));
 }
 
 void TestUiWindow::impossibleCombinationsDisabled()

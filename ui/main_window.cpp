@@ -190,6 +190,43 @@ void MainWindow::buildUi()
             p.view->setRubberBand(QChartView::HorizontalRubberBand);
             p.view->setToolTip(tr("Drag to zoom into an index range (re-sampled at full detail); "
                                   "right-click to zoom out; Ctrl+0 shows everything."));
+        } else if (p.kind == ChartKind::Histogram) {
+            auto* w = new QWidget;
+            auto* v = new QVBoxLayout(w);
+            v->setContentsMargins(0, 0, 0, 0);
+            auto* row = new QHBoxLayout;
+            row->setContentsMargins(6, 4, 6, 0);
+            m_valueBins = new QSpinBox(w);
+            m_valueBins->setObjectName(QStringLiteral("valueBinsSpin"));
+            m_valueBins->setRange(8, 4096);
+            m_valueBins->setValue(256);
+            m_valueBins->setKeyboardTracking(false);
+            m_valueBins->setToolTip(tr("Number of bins of the value histogram."));
+            m_slice = new QSpinBox(w);
+            m_slice->setObjectName(QStringLiteral("sliceSpin"));
+            m_slice->setRange(0, 0);
+            m_slice->setKeyboardTracking(false);
+            m_slice->setToolTip(tr("Per channel / group: the slice whose quantization grid and "
+                                   "clipping bounds are drawn (also: double-click a row of the "
+                                   "slice table)."));
+            auto* binsLabel = new QLabel(tr("Bins"), w);
+            binsLabel->setBuddy(m_valueBins);
+            auto* sliceLabel = new QLabel(tr("Grid of slice"), w);
+            sliceLabel->setBuddy(m_slice);
+            row->addWidget(binsLabel);
+            row->addWidget(m_valueBins);
+            row->addSpacing(12);
+            row->addWidget(sliceLabel);
+            row->addWidget(m_slice);
+            row->addStretch(1);
+            v->addLayout(row);
+            v->addWidget(p.view, 1);
+            pageWidget = w;
+            for (QSpinBox* spin : {m_valueBins, m_slice})
+                connect(spin, &QSpinBox::valueChanged, this, [this] {
+                    page(ChartKind::Histogram).dirty = true;
+                    refreshVisibleChart();
+                });
         } else if (p.kind == ChartKind::ErrorHistogram) {
             auto* w = new QWidget;
             auto* v = new QVBoxLayout(w);
@@ -218,6 +255,11 @@ void MainWindow::buildUi()
             // Chart above, the sortable per-slice table below it (both need the width).
             auto* s = new QSplitter(Qt::Vertical);
             m_sliceTable = new SliceTable(s);
+            connect(m_sliceTable, &QTableView::doubleClicked, this, [this](const QModelIndex& i) {
+                const QModelIndex first = i.siblingAtColumn(SliceTableModel::Slice);
+                m_slice->setValue(first.data(Qt::UserRole).toInt());
+                setCurrentChart(ChartKind::Histogram);
+            });
             s->addWidget(p.view);
             s->addWidget(m_sliceTable);
             s->setStretchFactor(0, 3);
@@ -495,6 +537,11 @@ void MainWindow::onJobFinished(JobOutputPtr out)
     m_lastError.clear();
     releaseLater(std::exchange(m_result, out->result));
     m_numbers->setResult(*m_result);
+    {
+        QSignalBlocker block(m_slice);
+        m_slice->setMaximum(int(std::max<int64_t>(0, m_result->params.numSlices() - 1)));
+        m_slice->setEnabled(m_result->params.numSlices() > 1);
+    }
     m_sliceTable->setResult(m_result);
     markChartsDirty();
     m_latencyPending = m_changePending;
@@ -538,6 +585,9 @@ ChartInput MainWindow::chartInput(ChartKind kind) const
         in.viewEnd = m_viewEnd;
     }
     in.errorBins = m_errorBins ? m_errorBins->value() : 101;
+    in.valueBins = m_valueBins ? m_valueBins->value() : 256;
+    if (m_slice && m_result)
+        in.slice = std::min<int64_t>(m_slice->value(), m_result->params.numSlices() - 1);
     return in;
 }
 
@@ -681,6 +731,7 @@ Session MainWindow::session() const
     s.config = m_quant->config();
     s.tab = chartKindName(currentChart());
     s.errorBins = errorBins();
+    s.valueBins = m_valueBins->value();
     return s;
 }
 
@@ -695,6 +746,8 @@ void MainWindow::applySession(const Session& s)
     {
         QSignalBlocker block(m_errorBins);
         m_errorBins->setValue(s.errorBins);
+        QSignalBlocker blockValues(m_valueBins);
+        m_valueBins->setValue(s.valueBins);
     }
     if (s.source.kind == SourceSpec::Kind::File) {
         m_source->findChild<QCheckBox*>(QStringLiteral("grayscaleCheck"))

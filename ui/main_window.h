@@ -158,6 +158,8 @@ private:
     SliceTable* m_sliceTable = nullptr;
     QTabWidget* m_tabs = nullptr;
     QSpinBox* m_errorBins = nullptr;
+    QSpinBox* m_valueBins = nullptr;
+    QSpinBox* m_slice = nullptr; // histogram: slice whose grid is drawn
     QLabel* m_statusText = nullptr;
     QProgressBar* m_progress = nullptr;
     QToolButton* m_cancel = nullptr;
