@@ -108,6 +108,7 @@ private slots:
     void controlsMatchCore_data();
     void controlsMatchCore();
     void histogramSliceGrid();
+    void followsDarkPalette();
     void impossibleCombinationsDisabled();
     void loadNpyAndCsv();
     void loadImageAndSafetensors();
@@ -244,6 +245,27 @@ void TestUiWindow::histogramSliceGrid()
     slice->setValue(0);
     w.setConfig(QuantConfig());
     QVERIFY(waitForCurrent(w));
+}
+
+void TestUiWindow::followsDarkPalette()
+{
+    MainWindow& w = *m_window;
+    QVERIFY(waitForCurrent(w));
+    const QPalette light = QApplication::palette();
+    const int before = w.chart(ChartKind::Values)->backgroundBrush().color().lightness();
+    QPalette dark = light;
+    dark.setColor(QPalette::Window, QColor(30, 30, 30));
+    dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+    dark.setColor(QPalette::Base, QColor(20, 20, 20));
+    dark.setColor(QPalette::Text, QColor(230, 230, 230));
+    QApplication::setPalette(dark);
+    QCoreApplication::processEvents();
+    const int after = w.chart(ChartKind::Values)->backgroundBrush().color().lightness();
+    QApplication::setPalette(light);
+    QCoreApplication::processEvents();
+    QVERIFY2(before > 128 && after < 128,
+             qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(after)));
+    QCOMPARE(w.chart(ChartKind::Values)->backgroundBrush().color().lightness(), before);
 }
 
 void TestUiWindow::impossibleCombinationsDisabled()
