@@ -16,6 +16,13 @@
 #define QS_HAVE_OMP 1
 #endif
 
+// QCOMPARE compares doubles with a relative tolerance; these results must match exactly.
+#define QCOMPARE_EXACT(actual, expected)                                                           \
+    QVERIFY2(double(actual) == double(expected),                                                   \
+             qPrintable(QString("%1 != %2")                                                        \
+                            .arg(double(actual), 0, 'g', 17)                                       \
+                            .arg(double(expected), 0, 'g', 17)))
+
 namespace {
 
 // 64-bit LCG (Knuth's MMIX constants); returns the top `bits` bits as a signed integer
@@ -50,6 +57,17 @@ std::vector<float> caseB()
     for (size_t i = 0, j = 0; i < v.size(); i += 100000, ++j)
         v[i] = float(-3.0 - double(j));
     return v;
+}
+
+std::vector<uint64_t> lcgStates(int64_t n, uint64_t seed)
+{
+    std::vector<uint64_t> out(static_cast<size_t>(n));
+    uint64_t s = seed;
+    for (int64_t i = 0; i < n; ++i) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        out[size_t(i)] = s;
+    }
+    return out;
 }
 
 const std::vector<double> kPs{0, 0.01, 1, 25, 33.3, 50, 66.7, 99, 99.99, 100};
@@ -127,8 +145,8 @@ private slots:
         const float inf = std::numeric_limits<float>::infinity();
         const std::vector<float> x{nan, 3.5f, -inf, -2.25f, inf, 7.0f, nan};
         const qs::Range r = qs::minMaxRange(x.data(), int64_t(x.size()));
-        QCOMPARE(r.lo, -2.25);
-        QCOMPARE(r.hi, 7.0);
+        QCOMPARE_EXACT(r.lo, -2.25);
+        QCOMPARE_EXACT(r.hi, 7.0);
     }
 
     void errors()
@@ -172,11 +190,11 @@ private slots:
     {
         const float v = -1.75f;
         for (double p : kPs)
-            QCOMPARE(qs::percentile(&v, 1, p), -1.75);
+            QCOMPARE_EXACT(qs::percentile(&v, 1, p), -1.75);
         const float nan = std::numeric_limits<float>::quiet_NaN();
         const std::vector<float> x{nan, 2.5f, nan};
         for (double p : kPs)
-            QCOMPARE(qs::percentile(x.data(), 3, p), 2.5);
+            QCOMPARE_EXACT(qs::percentile(x.data(), 3, p), 2.5);
     }
 
     void percentileLarge()
@@ -208,6 +226,42 @@ private slots:
         comparePercentiles(b, expected);
     }
 
+    void percentileDeepRefinement()
+    {
+        // 300000 values 1 + k 2^-23, k < 1024: one bucket at both the 12-bit and the 22-bit
+        // level, so the selection resolves the last 10 key bits by counting.
+        std::vector<float> f;
+        for (uint64_t v : lcgStates(300000, 5))
+            f.push_back(float(1.0 + double(v >> 54) * 0x1p-23));
+        comparePercentiles(f, {1.0, 1.0, 1.0000011920928955, 1.0000303983688354, 1.0000406503677368,
+                               1.00006103515625, 1.0000814199447632, 1.0001208782196045,
+                               1.0001219511032104, 1.0001219511032104});
+    }
+
+    void percentileExtremes()
+    {
+        // Magnitudes from subnormals to 1e32, both signs, +-FLT_MAX and -0.0.
+        std::vector<float> g;
+        for (uint64_t v : lcgStates(200003, 9)) {
+            const double mant = double((v >> 40) & 0xFFFFFF);
+            const int e = int((v >> 20) & 0xFF) - 149;
+            const double sign = ((v >> 19) & 1) ? -1.0 : 1.0;
+            g.push_back(float(sign * std::ldexp(mant, e - 23)));
+        }
+        g[17] = std::numeric_limits<float>::max();
+        g[18] = -std::numeric_limits<float>::max();
+        g[19] = -0.0f;
+        comparePercentiles(
+            g, {-3.4028234663852886e+38, -1.5618543975257623e+32, -2.4021101738196527e+30,
+                -3.241419079813568e-07, -5.341441495193185e-20, 0.0, 3.49062630860092e-20,
+                2.723666519511894e+30, 1.5553806152551935e+32, 3.4028234663852886e+38});
+        const int64_t n = int64_t(g.size());
+        QCOMPARE_EXACT(qs::absPercentile(g.data(), n, 0), 0.0);
+        QCOMPARE_EXACT(qs::absPercentile(g.data(), n, 50), 2.6596200086714816e-07);
+        QCOMPARE_EXACT(qs::absPercentile(g.data(), n, 99.99), 1.5944692117206052e+32);
+        QCOMPARE_EXACT(qs::absPercentile(g.data(), n, 100), 3.4028234663852886e+38);
+    }
+
     void percentileManyTies()
     {
         std::vector<float> d;
@@ -223,11 +277,11 @@ private slots:
         const std::vector<double> expected{1.9073486328125e-06, 4.004002571105957,
                                            7.999162641334532, 7.9999542236328125};
         for (size_t i = 0; i < ps.size(); ++i)
-            QCOMPARE(qs::absPercentile(a.data(), int64_t(a.size()), ps[i]), expected[i]);
+            QCOMPARE_EXACT(qs::absPercentile(a.data(), int64_t(a.size()), ps[i]), expected[i]);
         const std::vector<float> e{0.1f, 0.7f, -0.3f, 2.5f, 1e-3f, -7.25f, 3.3f, 0.0f, 4.0f, -1.5f};
         const std::vector<double> expectedE{0.0, 1.0999999940395355, 7.247074999999995, 7.25};
         for (size_t i = 0; i < ps.size(); ++i)
-            QCOMPARE(qs::absPercentile(e.data(), int64_t(e.size()), ps[i]), expectedE[i]);
+            QCOMPARE_EXACT(qs::absPercentile(e.data(), int64_t(e.size()), ps[i]), expectedE[i]);
     }
 
     void percentileRangeBothTails()
@@ -236,11 +290,11 @@ private slots:
         const int64_t n = int64_t(a.size());
         for (double p : {99.99, 99.0, 75.0, 50.0}) {
             const qs::Range r = qs::percentileRange(a.data(), n, p);
-            QCOMPARE(r.lo, qs::percentile(a.data(), n, 100.0 - p));
-            QCOMPARE(r.hi, qs::percentile(a.data(), n, p));
+            QCOMPARE_EXACT(r.lo, qs::percentile(a.data(), n, 100.0 - p));
+            QCOMPARE_EXACT(r.hi, qs::percentile(a.data(), n, p));
         }
         const qs::Range r = qs::percentileRange(a.data(), n, 99.99);
-        QCOMPARE(r.hi, 7.998126910972592);
+        QCOMPARE_EXACT(r.hi, 7.998126910972592);
     }
 
     void percentileMonotone()
@@ -278,7 +332,7 @@ private slots:
         std::vector<float> x = sumOfUniforms(100000);
         for (int i = 0; i < 4; ++i)
             x[size_t(i)] = 40.0f;
-        QCOMPARE(qs::entropyAmax(x.data(), int64_t(x.size()), bits, unsignedRange), expected);
+        QCOMPARE_EXACT(qs::entropyAmax(x.data(), int64_t(x.size()), bits, unsignedRange), expected);
     }
 
     void entropyHeavyTail()
@@ -287,8 +341,8 @@ private slots:
         std::vector<float> x;
         for (size_t i = 0; i < a.size(); ++i)
             x.push_back(float(double(a[i] * b[i]) * 0x1p-42));
-        QCOMPARE(qs::entropyAmax(x.data(), int64_t(x.size()), 8), 0.9954076409339905);
-        QCOMPARE(qs::entropyAmax(x.data(), int64_t(x.size()), 4), 0.9827706298674457);
+        QCOMPARE_EXACT(qs::entropyAmax(x.data(), int64_t(x.size()), 8), 0.9954076409339905);
+        QCOMPARE_EXACT(qs::entropyAmax(x.data(), int64_t(x.size()), 4), 0.9827706298674457);
     }
 
     void entropyTies_data()
@@ -317,13 +371,13 @@ private slots:
             x.push_back(float(double(k) * 0.75 + 0.25));
         if (nearZero)
             std::fill(x.begin(), x.begin() + 10, 0.01f);
-        QCOMPARE(qs::entropyAmax(x.data(), int64_t(x.size()), bits, unsignedRange), expected);
+        QCOMPARE_EXACT(qs::entropyAmax(x.data(), int64_t(x.size()), bits, unsignedRange), expected);
     }
 
     void entropyZeroAndSymmetricRange()
     {
         const std::vector<float> zeros(100, 0.0f);
-        QCOMPARE(qs::entropyAmax(zeros.data(), 100, 8), 0.0);
+        QCOMPARE_EXACT(qs::entropyAmax(zeros.data(), 100, 8), 0.0);
         std::vector<float> x = sumOfUniforms(100000);
         x[0] = 40.0f;
         qs::QuantConfig c;
@@ -331,15 +385,15 @@ private slots:
         c.range = qs::RangeMethod::Entropy;
         const double a = qs::entropyAmax(x.data(), int64_t(x.size()), 8);
         const qs::Range r = qs::estimateRange(x.data(), int64_t(x.size()), c);
-        QCOMPARE(r.lo, -a);
-        QCOMPARE(r.hi, a);
+        QCOMPARE_EXACT(r.lo, -a);
+        QCOMPARE_EXACT(r.hi, a);
         QVERIFY(a < 40.0);
         // Asymmetric: the data range clipped to [-amax, amax].
         c.scheme = qs::Scheme::Asymmetric;
         const qs::Range ra = qs::estimateRange(x.data(), int64_t(x.size()), c);
         const qs::Range mm = qs::minMaxRange(x.data(), int64_t(x.size()));
-        QCOMPARE(ra.hi, std::min(mm.hi, a));
-        QCOMPARE(ra.lo, std::max(mm.lo, -a));
+        QCOMPARE_EXACT(ra.hi, std::min(mm.hi, a));
+        QCOMPARE_EXACT(ra.lo, std::max(mm.lo, -a));
     }
 
     void estimateRangeDispatch()
@@ -348,20 +402,20 @@ private slots:
         const int64_t n = int64_t(a.size());
         qs::QuantConfig c;
         qs::Range r = qs::estimateRange(a.data(), n, c);
-        QCOMPARE(r.lo, -7.9999542236328125);
-        QCOMPARE(r.hi, 7.999895095825195);
+        QCOMPARE_EXACT(r.lo, -7.9999542236328125);
+        QCOMPARE_EXACT(r.hi, 7.999895095825195);
         c.scheme = qs::Scheme::Symmetric;
         r = qs::estimateRange(a.data(), n, c);
-        QCOMPARE(r.lo, -7.9999542236328125);
-        QCOMPARE(r.hi, 7.9999542236328125);
+        QCOMPARE_EXACT(r.lo, -7.9999542236328125);
+        QCOMPARE_EXACT(r.hi, 7.9999542236328125);
         c.range = qs::RangeMethod::Percentile;
         r = qs::estimateRange(a.data(), n, c);
-        QCOMPARE(r.hi, 7.999162641334532);
-        QCOMPARE(r.lo, -7.999162641334532);
+        QCOMPARE_EXACT(r.hi, 7.999162641334532);
+        QCOMPARE_EXACT(r.lo, -7.999162641334532);
         c.scheme = qs::Scheme::Asymmetric;
         r = qs::estimateRange(a.data(), n, c);
-        QCOMPARE(r.lo, qs::percentile(a.data(), n, 100.0 - 99.99));
-        QCOMPARE(r.hi, 7.998126910972592);
+        QCOMPARE_EXACT(r.lo, qs::percentile(a.data(), n, 100.0 - 99.99));
+        QCOMPARE_EXACT(r.hi, 7.998126910972592);
     }
 
     void mseNeverWorseThanMinMax_data()
@@ -487,8 +541,8 @@ private slots:
         const std::vector<float> c5(20, 5.0f);
         qs::QuantConfig c;
         qs::Range r = qs::mseOptimalRange(c5.data(), 20, c);
-        QCOMPARE(r.lo, 5.0);
-        QCOMPARE(r.hi, 5.0);
+        QCOMPARE_EXACT(r.lo, 5.0);
+        QCOMPARE_EXACT(r.hi, 5.0);
         const std::vector<float> two{-1.0f, 3.0f};
         r = qs::mseOptimalRange(two.data(), 2, c);
         QVERIFY(referenceMse(two, r, 8, false) <= referenceMse(two, {-1.0, 3.0}, 8, false));
@@ -509,10 +563,10 @@ private slots:
         const double p2 = qs::percentile(x.data(), n, 99.9);
         const qs::Range m2 = qs::mseOptimalRange(x.data(), n, c);
         const double e2 = qs::entropyAmax(x.data(), n, 8);
-        QCOMPARE(p1, p2);
-        QCOMPARE(m1.lo, m2.lo);
-        QCOMPARE(m1.hi, m2.hi);
-        QCOMPARE(e1, e2);
+        QCOMPARE_EXACT(p1, p2);
+        QCOMPARE_EXACT(m1.lo, m2.lo);
+        QCOMPARE_EXACT(m1.hi, m2.hi);
+        QCOMPARE_EXACT(e1, e2);
     }
 };
 
