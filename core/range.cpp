@@ -1039,7 +1039,10 @@ Range mseOptimalRange(const float* x, int64_t n, const QuantConfig& config)
     // Exact evaluation: min-max first, so that it wins ties.
     std::vector<Range> ranges{minmax};
     for (const Candidate& c : best)
-        ranges.push_back({c.lo, c.hi});
+        if (!(c.lo == minmax.lo && c.hi == minmax.hi))
+            ranges.push_back({c.lo, c.hi});
+    if (ranges.size() == 1)
+        return minmax; // the search found nothing better than min-max itself
     std::vector<Grid> grids;
     std::vector<Range> usable;
     for (const Range& r : ranges) {
