@@ -139,8 +139,11 @@ SliceTable::SliceTable(QWidget* parent) : QTableView(parent), m_model(new SliceT
     verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     horizontalHeader()->setDefaultSectionSize(
-        fontMetrics().horizontalAdvance(QStringLiteral("-0.0000000")));
+        fontMetrics().horizontalAdvance(QStringLiteral("-0.000000000")) + 12);
     horizontalHeader()->setStretchLastSection(true);
+    const int narrow = fontMetrics().horizontalAdvance(QStringLiteral("Elements")) + 24;
+    for (int c : {SliceTableModel::Slice, SliceTableModel::Elements, SliceTableModel::ZeroPoint})
+        setColumnWidth(c, narrow);
 }
 
 void SliceTable::setResult(std::shared_ptr<const QuantResult> result)
@@ -149,9 +152,6 @@ void SliceTable::setResult(std::shared_ptr<const QuantResult> result)
     const int column = horizontalHeader()->sortIndicatorSection();
     if (column > 0)
         m_model->sort(column, horizontalHeader()->sortIndicatorOrder());
-    // Fit the columns to the numbers (Qt samples a bounded number of rows).
-    horizontalHeader()->setResizeContentsPrecision(200);
-    resizeColumnsToContents();
 }
 
 } // namespace qs::ui
