@@ -198,18 +198,18 @@ SliceQ makeSliceQ(double s, int64_t z, const QuantConfig& config, int64_t qmin, 
 // Checks that a scale / zero point pair can be used by the hot loop without overflow.
 void checkParams(double s, int64_t z, const QuantConfig& config, int64_t slice)
 {
-    const std::string where = " (slice " + std::to_string(slice) + ")";
+    auto where = [slice] { return " (slice " + std::to_string(slice) + ")"; };
     if (!(std::isfinite(s) && s > 0))
         throw Error("quantization scale must be finite and positive, got " + std::to_string(s) +
-                    where);
+                    where());
     if (config.float32Params) {
         const float sf = float(s);
         if (!(sf > 0 && std::isfinite(sf) && std::isfinite(1.0f / sf)))
-            throw Error("scale " + std::to_string(s) + " is not representable in float32" + where +
-                        ": turn off float32 parameters");
+            throw Error("scale " + std::to_string(s) + " is not representable in float32" +
+                        where() + ": turn off float32 parameters");
     }
     if (std::fabs(double(z)) > kMaxZeroPoint)
-        throw Error("zero point " + std::to_string(z) + " is too large (|z| > 2^30)" + where +
+        throw Error("zero point " + std::to_string(z) + " is too large (|z| > 2^30)" + where() +
                     ": the range is too narrow for its distance from zero; turn on "
                     "'range includes zero'");
 }
@@ -460,6 +460,21 @@ void addWarnings(QuantResult& r, int64_t constantSlices, int64_t emptySlices)
                              " nonzero values flushed to zero");
 }
 
+// Per-slice work arrays, kept per calling thread between calls: with tens of thousands of
+// slices, allocating them afresh each time costs more than the quantization itself.
+struct Scratch {
+    std::vector<MinMax> mm;
+    std::vector<Range> ranges;
+    std::vector<Acc> acc;
+    std::vector<int64_t> distinct;
+};
+
+Scratch& scratchSpace()
+{
+    static thread_local Scratch scratch;
+    return scratch;
+}
+
 // The fused pass for integer schemes. params must be complete; codes / dequantized sized.
 void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
                 const CancelToken* cancel)
@@ -474,11 +489,12 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
     const bool asym = config.scheme == Scheme::Asymmetric;
     const int64_t levelsTotal = int64_t(1) << config.bits;
 
-    std::vector<SliceQ> q(ns);
-    for (int64_t s = 0; s < ns; ++s) {
+    for (int64_t s = 0; s < ns; ++s)
         checkParams(p.scale[s], p.zeroPoint[s], config, s);
-        q[s] = makeSliceQ(p.scale[s], p.zeroPoint[s], config, p.qmin, p.qmax);
-    }
+    auto sliceQ = [&](int64_t s) {
+        return makeSliceQ(p.scale[s], p.zeroPoint[s], config, p.qmin, p.qmax);
+    };
+    Scratch& scratch = scratchSpace();
 
     // used: per thread, the codes seen anywhere; mark: per thread, the codes of the current slice.
     std::vector<uint8_t> used(size_t(nt) * size_t(levels), 0);
@@ -493,23 +509,27 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
     if (ns == 1) {
         const int64_t nb = (n + kBlock - 1) / kBlock;
         std::vector<Acc> blocks(nb);
+        const SliceQ q0 = sliceQ(0);
         parallelFor(nb, n >= kParallelMin, cancel, [&](int64_t b) {
             const RunCtx c = ctxFor(used.data() + size_t(threadId()) * size_t(levels));
             const int64_t off = b * kBlock;
-            kernel(c, q[0], off, std::min(kBlock, n - off), 1, blocks[b]);
+            kernel(c, q0, off, std::min(kBlock, n - off), 1, blocks[b]);
         });
         for (const Acc& a : blocks)
             total.add(a);
     } else {
-        std::vector<Acc> acc(ns);
-        std::vector<int64_t> distinct(ns, 0);
+        std::vector<Acc>& acc = scratch.acc;
+        acc.assign(size_t(ns), Acc());
+        std::vector<int64_t>& distinct = scratch.distinct;
+        distinct.assign(size_t(ns), 0);
         parallelFor(ns, n >= kParallelMin, cancel, [&](int64_t s) {
             const size_t tid = size_t(threadId());
             uint8_t* mark = marks.data() + tid * size_t(levels);
             uint8_t* u = used.data() + tid * size_t(levels);
             const RunCtx c = ctxFor(mark);
+            const SliceQ sq = sliceQ(s);
             layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
-                kernel(c, q[s], off, cnt, stride, acc[s]);
+                kernel(c, sq, off, cnt, stride, acc[s]);
             });
             int64_t d = 0;
             const int64_t size = layout.sliceSize(s);
@@ -655,7 +675,10 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     config.validate();
     checkTensor(t);
     r.config = config;
-    r.params = QuantParams();
+    // Reset the parameters but keep their buffers (fillParams assigns every per-slice vector).
+    r.params.qmin = 0;
+    r.params.qmax = 0;
+    r.params.layout = SliceLayout();
     r.params.scheme = config.scheme;
     r.params.float32Params = config.float32Params && config.isInteger();
     r.metrics = Metrics();
@@ -687,8 +710,11 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     const float* x = t.data.data();
 
     // 1. Range per slice.
-    std::vector<MinMax> mm(ns);
-    std::vector<Range> ranges(ns);
+    Scratch& scratch = scratchSpace();
+    std::vector<MinMax>& mm = scratch.mm;
+    mm.assign(size_t(ns), MinMax());
+    std::vector<Range>& ranges = scratch.ranges;
+    ranges.assign(size_t(ns), Range());
     if (ns == 1) {
         const int64_t nb = (n + kBlock - 1) / kBlock;
         std::vector<MinMax> part(nb);

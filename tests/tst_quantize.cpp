@@ -66,6 +66,7 @@ private slots:
     void constantTensor_data();
     void constantTensor();
     void nonFinite();
+    void nonFiniteInLongRuns();
     void allNonFinite();
     void rounding_data();
     void rounding();
@@ -192,6 +193,46 @@ void TestQuantize::nonFinite()
     // Symmetric: NaN -> 0.
     c.scheme = Scheme::Symmetric;
     QCOMPARE(quantize(vec({kNaN, 2, -3}), c).codes[0], 0);
+}
+
+// Long runs take the vectorised paths; a NaN or Inf inside them must still be skipped by the
+// range and handled per element.
+void TestQuantize::nonFiniteInLongRuns()
+{
+    std::vector<float> v(3000);
+    for (size_t i = 0; i < v.size(); ++i)
+        v[i] = float(i % 100) * 0.5f - 10.0f; // [-10, 39.5]
+    v[1234] = kNaN;
+    v[2500] = -kInf;
+    v[2999] = kInf;
+    for (int g = 0; g < 3; ++g) {
+        QuantConfig c;
+        c.granularity = Granularity(g);
+        c.axis = 1;
+        c.groupSize = 1000;
+        const Tensor t("x", {1, 3000}, v);
+        const QuantResult r = quantize(t, c);
+        QCOMPARE(r.metrics.nonfinite, int64_t(3));
+        QCOMPARE(r.metrics.count, int64_t(2997));
+        QCOMPARE(*std::min_element(r.params.dataMin.begin(), r.params.dataMin.end()), -10.0);
+        QCOMPARE(*std::max_element(r.params.dataMax.begin(), r.params.dataMax.end()), 39.5);
+        QVERIFY(std::isnan(r.dequantized[1234]));
+        QCOMPARE(r.dequantized[2500], -kInf);
+        QCOMPARE(r.codes[2500], 0);
+        QCOMPARE(r.codes[2999], 255);
+        QVERIFY(std::isfinite(r.metrics.mse));
+        QVERIFY(r.metrics.mse > 0 || g == 1); // per channel: 3000 one-element slices, exact
+        // The finite elements match a quantization of the same data without the specials.
+        std::vector<float> clean = v;
+        clean[1234] = clean[1233];
+        clean[2500] = clean[2499];
+        clean[2999] = clean[2998];
+        const QuantResult ref = quantize(Tensor("x", {1, 3000}, clean), c);
+        QCOMPARE(ref.params.scale, r.params.scale);
+        for (size_t i = 0; i < v.size(); ++i)
+            if (std::isfinite(v[i]))
+                QCOMPARE(r.codes[i], ref.codes[i]);
+    }
 }
 
 void TestQuantize::allNonFinite()
