@@ -222,7 +222,10 @@ void TestQuantize::nonFiniteInLongRuns()
         QCOMPARE(r.codes[2999], 255);
         QVERIFY(std::isfinite(r.metrics.mse));
         QVERIFY(r.metrics.mse > 0 || g == 1); // per channel: 3000 one-element slices, exact
-        // The finite elements match a quantization of the same data without the specials.
+        // The finite elements match a quantization of the same data without the specials
+        // (per channel, the slices holding only a NaN or Inf have no range to compare).
+        if (g == 1)
+            continue;
         std::vector<float> clean = v;
         clean[1234] = clean[1233];
         clean[2500] = clean[2499];
