@@ -294,10 +294,26 @@ std::vector<double> selectRanks(const float* x, int64_t n, bool absolute, RankFn
         if (finite == 0)
             return {};
         const std::vector<int64_t> ranks = rankFor(finite);
-        std::vector<double> out;
-        for (int64_t r : ranks) {
-            std::nth_element(keys.begin(), keys.begin() + r, keys.end());
-            out.push_back(double(valueOfKey(keys[size_t(r)], absolute)));
+        // Ranks in ascending order, each selection narrowed to the part right of the previous
+        // one (nth_element leaves larger keys there); the next rank is just that part's minimum.
+        std::vector<size_t> order(ranks.size());
+        for (size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::sort(order.begin(), order.end(),
+                  [&](size_t a, size_t b) { return ranks[a] < ranks[b]; });
+        std::vector<double> out(ranks.size());
+        int64_t prev = -1;
+        for (size_t i : order) {
+            const int64_t r = ranks[i];
+            if (r != prev) {
+                const auto first = keys.begin() + (prev + 1);
+                if (r == prev + 1)
+                    std::iter_swap(first, std::min_element(first, keys.end()));
+                else
+                    std::nth_element(first, keys.begin() + r, keys.end());
+                prev = r;
+            }
+            out[i] = double(valueOfKey(keys[size_t(r)], absolute));
         }
         return out;
     }

@@ -7,6 +7,7 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -260,6 +261,32 @@ private slots:
         QCOMPARE_EXACT(qs::absPercentile(g.data(), n, 50), 2.6596200086714816e-07);
         QCOMPARE_EXACT(qs::absPercentile(g.data(), n, 99.99), 1.5944692117206052e+32);
         QCOMPARE_EXACT(qs::absPercentile(g.data(), n, 100), 3.4028234663852886e+38);
+    }
+
+    void percentileMatchesSortedReference()
+    {
+        // numpy's definition on a fully sorted copy, for the copy-and-select path (small n)
+        // and the radix path, several p at once (percentileRange asks for four ranks).
+        for (int64_t n : {int64_t(2), int64_t(3), int64_t(17), int64_t(1000), int64_t(65535),
+                          int64_t(65536), int64_t(100001)}) {
+            std::vector<float> x;
+            for (int64_t k : lcgInts(n, uint64_t(n), 12))
+                x.push_back(float(k) * 0.125f); // many duplicates
+            std::vector<double> sorted(x.begin(), x.end());
+            std::sort(sorted.begin(), sorted.end());
+            for (double p : {0.0, 0.01, 12.5, 50.0, 97.0, 99.99, 100.0}) {
+                const double vi = double(n - 1) * (p / 100.0);
+                const double lo = std::floor(vi);
+                const int64_t i0 = std::min<int64_t>(int64_t(lo), n - 1);
+                const int64_t i1 = std::min<int64_t>(i0 + 1, n - 1);
+                const double t = vi >= double(n - 1) ? 1.0 : vi - lo;
+                const double a = sorted[size_t(i0)], b = sorted[size_t(i1)];
+                const double expect = t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
+                QCOMPARE_EXACT(qs::percentile(x.data(), n, p), expect);
+                const qs::Range r = qs::percentileRange(x.data(), n, p);
+                QCOMPARE_EXACT(r.hi, expect);
+            }
+        }
     }
 
     void percentileManyTies()
