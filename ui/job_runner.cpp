@@ -2,6 +2,7 @@
 
 #include <QElapsedTimer>
 #include <QPromise>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
@@ -135,12 +136,24 @@ void JobRunner::onJobFinished(quint64 generation)
         return;
     const Job job = *it;
     m_jobs.erase(it);
-    const QFuture<JobOutputPtr> future = job.watcher->future();
+    JobOutputPtr output;
+    {
+        const QFuture<JobOutputPtr> future = job.watcher->future();
+        if (future.resultCount() > 0) {
+            output = future.result();
+            if (generation != m_generation || job.token->isCancelled()) {
+                // A stale result: free its buffers on a worker, not on the GUI thread.
+                QThreadPool::globalInstance()->start([stale = std::move(output)] {});
+                output.reset();
+            }
+        }
+        // Drop the future's copy now so big tensors and results do not outlive their use.
+        job.watcher->disconnect(this);
+        job.watcher->setFuture(QFuture<JobOutputPtr>());
+    }
     job.watcher->deleteLater();
-    const bool delivered =
-        generation == m_generation && !job.token->isCancelled() && future.resultCount() > 0;
-    if (delivered)
-        emit finished(future.result());
+    if (output)
+        emit finished(std::move(output));
     else
         emit cancelled(generation);
     if (m_jobs.empty())

@@ -535,7 +535,8 @@ void MainWindow::onJobFinished(JobOutputPtr out)
         return;
     }
     m_lastError.clear();
-    releaseLater(std::exchange(m_result, out->result));
+    // The slice table holds the previous result too: release it after the table let go.
+    std::shared_ptr<const QuantResult> previous = std::exchange(m_result, out->result);
     m_numbers->setResult(*m_result);
     {
         QSignalBlocker block(m_slice);
@@ -543,6 +544,7 @@ void MainWindow::onJobFinished(JobOutputPtr out)
         m_slice->setEnabled(m_result->params.numSlices() > 1);
     }
     m_sliceTable->setResult(m_result);
+    releaseLater(std::move(previous));
     markChartsDirty();
     m_latencyPending = m_changePending;
     m_changePending = false;
