@@ -5,6 +5,58 @@
 
 namespace qs {
 
+bool isLowbitScheme(Scheme s)
+{
+    switch (s) {
+    case Scheme::Asymmetric:
+    case Scheme::Symmetric:
+    case Scheme::FP16:
+    case Scheme::BF16:
+        return false;
+    default:
+        return true;
+    }
+}
+
+bool QuantConfig::isBlockwise() const
+{
+    switch (scheme) {
+    case Scheme::MXFP8_E4M3:
+    case Scheme::MXFP8_E5M2:
+    case Scheme::MXFP4:
+    case Scheme::MXINT8:
+    case Scheme::NF4:
+    case Scheme::FP4:
+    case Scheme::Q8_0:
+    case Scheme::Q4_0:
+    case Scheme::Q4_1:
+    case Scheme::AbsmaxInt8:
+        return true;
+    case Scheme::Codebook:
+        return granularity == Granularity::PerGroup;
+    default:
+        return false;
+    }
+}
+
+int64_t QuantConfig::blockSize() const
+{
+    if (!isBlockwise())
+        return 0;
+    switch (scheme) {
+    case Scheme::MXFP8_E4M3:
+    case Scheme::MXFP8_E5M2:
+    case Scheme::MXFP4:
+    case Scheme::MXINT8:
+    case Scheme::Q8_0:
+    case Scheme::Q4_0:
+    case Scheme::Q4_1:
+        return 32; // fixed by the formats
+    default:
+        return groupSize;
+    }
+}
+
 int64_t QuantConfig::qmin() const
 {
     if (!isInteger())
@@ -39,6 +91,30 @@ void QuantConfig::validate() const
             throw Error("symmetric quantization needs at least 2 bits: at 1 bit the scale "
                         "amax/(2^0-1) divides by zero. Use 2+ bits or the asymmetric scheme");
     }
+    if (scheme == Scheme::LloydMax && (bits < 1 || bits > 8))
+        throw Error("the Lloyd-Max code book needs 1..8 bits (got " + std::to_string(bits) + ")");
+    if (scheme == Scheme::E2M1 && !saturate)
+        throw Error("E2M1 has no inf or NaN: it always saturates to +-6 (turn saturation on)");
+    if (scheme == Scheme::Codebook) {
+        if (codebook.empty())
+            throw Error("the codebook scheme needs a list of values (the code book is empty)");
+        if (codebook.size() > 65536)
+            throw Error("a code book holds at most 65536 values (got " +
+                        std::to_string(codebook.size()) + ")");
+        for (double v : codebook) {
+            if (!std::isfinite(v))
+                throw Error("code book values must be finite (got " + std::to_string(v) + ")");
+            if (granularity == Granularity::PerGroup && std::fabs(v) > 1.0)
+                throw Error("a blockwise code book (per group) holds values in [-1, 1], which "
+                            "are multiplied by each block's absmax (got " +
+                            std::to_string(v) + ")");
+        }
+    }
+    const bool groupBlocks =
+        scheme == Scheme::NF4 || scheme == Scheme::FP4 || scheme == Scheme::AbsmaxInt8;
+    if (groupBlocks && groupSize < 1)
+        throw Error("block size (group size) must be at least 1 (got " + std::to_string(groupSize) +
+                    ")");
     if (range == RangeMethod::Percentile && !(percentile > 50.0 && percentile <= 100.0))
         throw Error("percentile must be in (50, 100] (got " + std::to_string(percentile) + ")");
     if (granularity == Granularity::PerGroup && groupSize < 1)
@@ -60,6 +136,51 @@ const char* granularityLabel(Granularity g)
 }
 } // namespace
 
+namespace {
+std::string lowbitSummary(const QuantConfig& c)
+{
+    const std::string sat = c.saturate ? "saturating" : "overflow to NaN/inf";
+    const std::string g = std::to_string(c.groupSize);
+    switch (c.scheme) {
+    case Scheme::E4M3:
+        return "float8 E4M3 (OCP FN, max 448), " + sat + ", round to nearest even";
+    case Scheme::E5M2:
+        return "float8 E5M2 (max 57344), " + sat + ", round to nearest even";
+    case Scheme::E2M1:
+        return "float4 E2M1 (max 6), saturating, round to nearest even";
+    case Scheme::MXFP8_E4M3:
+        return "MXFP8 E4M3: E8M0 scale per 32 along the last axis, 8.25 bits/element";
+    case Scheme::MXFP8_E5M2:
+        return "MXFP8 E5M2: E8M0 scale per 32 along the last axis, 8.25 bits/element";
+    case Scheme::MXFP4:
+        return "MXFP4 (E2M1): E8M0 scale per 32 along the last axis, 4.25 bits/element";
+    case Scheme::MXINT8:
+        return "MXINT8: E8M0 scale per 32 along the last axis, 8.25 bits/element";
+    case Scheme::NF4:
+        return "NF4 code book (bitsandbytes), float32 absmax per block of " + g;
+    case Scheme::FP4:
+        return "FP4 code book (bitsandbytes), float32 absmax per block of " + g;
+    case Scheme::Codebook:
+        return "code book of " + std::to_string(c.codebook.size()) + " values" +
+               (c.granularity == Granularity::PerGroup ? ", float32 absmax per block of " + g
+                                                       : " (unscaled)");
+    case Scheme::LloydMax:
+        return "Lloyd-Max code book, " + std::to_string(c.bits) + " bits (" +
+               std::to_string(1 << c.bits) + " values fitted to the tensor)";
+    case Scheme::Q8_0:
+        return "GGML Q8_0: fp16 scale per 32 along the last axis, 8.5 bits/element";
+    case Scheme::Q4_0:
+        return "GGML Q4_0: fp16 scale per 32 along the last axis, 4.5 bits/element";
+    case Scheme::Q4_1:
+        return "GGML Q4_1: fp16 scale and min per 32 along the last axis, 5.0 bits/element";
+    case Scheme::AbsmaxInt8:
+        return "int8 [-127, 127], float32 absmax per block of " + g + ", half-even";
+    default:
+        return toName(c.scheme);
+    }
+}
+} // namespace
+
 std::string QuantConfig::summary() const
 {
     std::ostringstream os;
@@ -74,6 +195,8 @@ std::string QuantConfig::summary() const
         if (granularity == Granularity::PerGroup)
             os << " (axis " << axis << ", G=" << groupSize << ")";
         os << ", " << toName(rounding);
+    } else if (isLowbit()) {
+        os << lowbitSummary(*this);
     } else {
         os << toName(scheme) << ", round to nearest even";
     }
@@ -114,7 +237,22 @@ std::vector<std::string> namesIn(const std::pair<E, const char*> (&table)[N])
 const std::pair<Scheme, const char*> kSchemes[] = {{Scheme::Asymmetric, "asymmetric"},
                                                    {Scheme::Symmetric, "symmetric"},
                                                    {Scheme::FP16, "fp16"},
-                                                   {Scheme::BF16, "bf16"}};
+                                                   {Scheme::BF16, "bf16"},
+                                                   {Scheme::E4M3, "e4m3"},
+                                                   {Scheme::E5M2, "e5m2"},
+                                                   {Scheme::E2M1, "e2m1"},
+                                                   {Scheme::MXFP8_E4M3, "mxfp8-e4m3"},
+                                                   {Scheme::MXFP8_E5M2, "mxfp8-e5m2"},
+                                                   {Scheme::MXFP4, "mxfp4"},
+                                                   {Scheme::MXINT8, "mxint8"},
+                                                   {Scheme::NF4, "nf4"},
+                                                   {Scheme::FP4, "fp4"},
+                                                   {Scheme::Codebook, "codebook"},
+                                                   {Scheme::LloydMax, "lloyd-max"},
+                                                   {Scheme::Q8_0, "q8_0"},
+                                                   {Scheme::Q4_0, "q4_0"},
+                                                   {Scheme::Q4_1, "q4_1"},
+                                                   {Scheme::AbsmaxInt8, "absmax-int8"}};
 const std::pair<RangeMethod, const char*> kRanges[] = {{RangeMethod::MinMax, "minmax"},
                                                        {RangeMethod::Percentile, "percentile"},
                                                        {RangeMethod::MSE, "mse"},

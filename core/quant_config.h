@@ -17,6 +17,26 @@ enum class Scheme {
     Symmetric,  // scale = amax / (2^(b-1) - 1), zero point 0
     FP16,       // IEEE binary16, round to nearest even
     BF16,       // bfloat16, round to nearest even
+    // Low-bit formats (core/lowbit_quantize.h). Element-wise floats, code = bit pattern:
+    E4M3, // OCP float8 "FN": max 448, no inf (saturate or NaN on overflow)
+    E5M2, // float8 E5M2: max 57344 (saturate or inf on overflow)
+    E2M1, // float4 (the MXFP4 element): max 6, always saturates
+    // OCP Microscaling: E8M0 power-of-two scale per 32 consecutive elements of a row.
+    MXFP8_E4M3,
+    MXFP8_E5M2,
+    MXFP4,
+    MXINT8,
+    // Code books (code = table index).
+    NF4,      // bitsandbytes normal-float 4, absmax blocks of groupSize (flat tensor)
+    FP4,      // bitsandbytes FP4 (not OCP E2M1), absmax blocks of groupSize (flat tensor)
+    Codebook, // QuantConfig::codebook: absmax blocks of groupSize on [-1, 1] when the
+              // granularity is per group, otherwise the values themselves (no scaling)
+    LloydMax, // MSE-optimal code book of this tensor with 2^bits values (1..8 bits)
+    // GGML blocks of 32 consecutive elements of a row (llama.cpp, fp16 block scales).
+    Q8_0,
+    Q4_0,
+    Q4_1,
+    AbsmaxInt8, // linear int8 absmax blocks of groupSize (flat tensor; bitsandbytes-style)
 };
 
 enum class RangeMethod {
@@ -43,8 +63,10 @@ enum class RoundingOrder { AfterZeroPoint, BeforeZeroPoint };
 // TensorRT), HalfSpan = (qmax - qmin) / 2 (127.5 at 8 bits full range; PyTorch).
 enum class SymmetricScale { MaxCode, HalfSpan };
 
+bool isLowbitScheme(Scheme s);
+
 struct QuantConfig {
-    int bits = 8; // 1..16 for integer schemes (fp16/bf16 ignore it)
+    int bits = 8; // 1..16 for integer schemes, 1..8 for LloydMax (other formats fix it)
     Scheme scheme = Scheme::Asymmetric;
     bool signedCodes = false; // asymmetric: codes [-2^(b-1), 2^(b-1)-1] instead of [0, 2^b-1]
     bool fullRange = false;   // symmetric: allow -2^(b-1) (otherwise narrow [-(2^(b-1)-1), ...])
@@ -57,19 +79,34 @@ struct QuantConfig {
     bool float32Params = false;     // compute s, z and x/s + z in float32 (TensorFlow, PyTorch)
     uint64_t seed = 0;              // stochastic rounding
 
+    // Low-bit schemes.
+    bool saturate = true;         // E4M3 / E5M2: overflow saturates to +-max (false: NaN / inf)
+    std::vector<double> codebook; // Scheme::Codebook: the values (any order, duplicates merged)
+
     RangeMethod range = RangeMethod::MinMax;
     double percentile = 99.99; // (50, 100]
 
     Granularity granularity = Granularity::PerTensor;
     int axis = 0;
-    int64_t groupSize = 32;
+    int64_t groupSize = 32; // also the block size of NF4, FP4, AbsmaxInt8 and a blockwise Codebook
 
+    // Uniform integer asymmetric / symmetric (the engine of quantize.cpp).
     bool isInteger() const { return scheme == Scheme::Asymmetric || scheme == Scheme::Symmetric; }
+    // fp16 / bf16.
+    bool isFloat16() const { return scheme == Scheme::FP16 || scheme == Scheme::BF16; }
+    // Every scheme from E4M3 on (core/lowbit_quantize.h).
+    bool isLowbit() const { return isLowbitScheme(scheme); }
+    // Low-bit schemes that cut the tensor into blocks with their own scale.
+    bool isBlockwise() const;
+    // Block size of a blockwise scheme (32 for MX and GGML, groupSize for NF4, FP4, AbsmaxInt8
+    // and a blockwise Codebook), 0 for element-wise schemes.
+    int64_t blockSize() const;
     // Code range of the integer schemes.
     int64_t qmin() const;
     int64_t qmax() const;
     // Throws qs::Error with a clear message for impossible options (bits outside 1..16,
-    // symmetric at 1 bit, percentile outside (50, 100], group size < 1).
+    // symmetric at 1 bit, percentile outside (50, 100], group size < 1, an empty or non-finite
+    // code book, Lloyd-Max outside 1..8 bits, E2M1 without saturation).
     void validate() const;
     // One line, e.g. "8-bit asymmetric [0, 255], min-max, per tensor, half-even".
     std::string summary() const;

@@ -13,6 +13,7 @@
 #include "core/quantize.h"
 
 #include "core/float16.h"
+#include "core/lowbit_quantize.h"
 #include "core/range.h"
 
 #include <algorithm>
@@ -679,6 +680,8 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     r.params.qmin = 0;
     r.params.qmax = 0;
     r.params.layout = SliceLayout();
+    r.params.codeValues.clear();
+    r.params.offset.clear();
     r.params.scheme = config.scheme;
     r.params.float32Params = config.float32Params && config.isInteger();
     r.metrics = Metrics();
@@ -687,6 +690,10 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     r.constant = false;
     r.warnings.clear();
     r.timingsMs.clear();
+    if (config.isLowbit()) { // float8/float4, MX, code books, GGML: core/lowbit_quantize.cpp
+        quantizeLowbitInto(t, config, r, cancel);
+        return;
+    }
     sizeBuffers(t, r);
 
     if (!config.isInteger()) {
@@ -780,6 +787,10 @@ QuantResult quantizeWithParams(const Tensor& t, const QuantParams& params,
     checkTensor(t);
     QuantResult r;
     r.config = config;
+    if (config.isLowbit()) { // the format derives its own block scales from the data
+        quantizeLowbitInto(t, config, r, cancel);
+        return r;
+    }
     sizeBuffers(t, r);
     if (!config.isInteger()) { // nothing to choose: the format fixes every value
         runFloat(t, config, r, cancel);
@@ -811,6 +822,8 @@ double dequantizeCode(const QuantParams& p, int64_t slice, int64_t q)
     if (slice < 0 || slice >= p.numSlices())
         throw Error("slice " + std::to_string(slice) + " out of range [0, " +
                     std::to_string(p.numSlices()) + ")");
+    if (isLowbitScheme(p.scheme))
+        return lowbitDequantizeCode(p, slice, q);
     if (p.scheme == Scheme::FP16 || p.scheme == Scheme::BF16) {
         if (q < 0 || q > 65535)
             throw Error("code " + std::to_string(q) + " is not a 16-bit pattern");
@@ -828,6 +841,8 @@ std::vector<double> quantizationGrid(const QuantParams& p, int64_t slice)
     if (slice < 0 || slice >= p.numSlices())
         throw Error("slice " + std::to_string(slice) + " out of range [0, " +
                     std::to_string(p.numSlices()) + ")");
+    if (isLowbitScheme(p.scheme))
+        return lowbitGrid(p, slice);
     if (p.scheme == Scheme::FP16 || p.scheme == Scheme::BF16)
         return finiteFormatValues(p.scheme == Scheme::FP16 ? FloatFormat::Half
                                                            : FloatFormat::BFloat16);

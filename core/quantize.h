@@ -34,6 +34,11 @@ struct QuantParams {
     std::vector<double> dataMax;
     Scheme scheme = Scheme::Asymmetric; // how codes decode (fp16/bf16 codes are bit patterns)
     bool float32Params = false;         // dequantize in float32 as s * (q - z)
+    // Low-bit schemes (core/lowbit_quantize.h): x^ = float(codeValues[q - qmin] * float(scale))
+    // (+ float(offset) for GGML Q4_1), one slice per block. codeValues may hold NaN / inf codes
+    // (float8 bit patterns); both vectors are empty for the integer and fp16/bf16 schemes.
+    std::vector<float> codeValues;
+    std::vector<double> offset; // per slice; GGML Q4_1 only (the block minimum m)
     int64_t numSlices() const { return static_cast<int64_t>(scale.size()); }
 };
 
@@ -87,7 +92,8 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& out,
 // Quantizes `t` with given parameters (no range estimation): codes, dequantized values and
 // metrics as quantize() computes them with `config`'s rounding options. The layout of `params`
 // must match t (same numel, one scale and zero point per slice); throws qs::Error otherwise.
-// quantizeWithParams(dequantized, result.params, config) reproduces result.codes.
+// quantizeWithParams(dequantized, result.params, config) reproduces result.codes. Low-bit
+// schemes (lowbit_quantize.h) derive their block scales from t and ignore params.
 QuantResult quantizeWithParams(const Tensor& t, const QuantParams& params,
                                const QuantConfig& config, const CancelToken* cancel = nullptr);
 
