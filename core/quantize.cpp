@@ -461,6 +461,39 @@ void addWarnings(QuantResult& r, int64_t constantSlices, int64_t emptySlices)
                              " nonzero values flushed to zero");
 }
 
+constexpr int64_t kMaxBatch = 64; // slices per tile batch
+constexpr int64_t kTileRows = 64; // elements of each slice per tile
+
+// True when every slice is one run with a stride > 1 (columns of a matrix, groups along a
+// leading axis): walking such slices one after the other misses the cache and the TLB.
+bool stridedSlices(const SliceLayout& l)
+{
+    if (l.kind == Granularity::PerChannel)
+        return l.inner == 1 && l.outer > 1;
+    return l.kind == Granularity::PerGroup && l.inner > 1;
+}
+
+// Calls f(s, offset, count, stride) for slices [s0, s1) of a strided layout in tiles of
+// kTileRows elements: tile 0 of every slice, then tile 1, ... Each slice sees its elements in
+// increasing order, so per-slice sums do not depend on the thread that runs the batch.
+template <class F> void forEachTile(const SliceLayout& l, int64_t s0, int64_t s1, F&& f)
+{
+    int64_t offs[kMaxBatch], cnts[kMaxBatch], strides[kMaxBatch], maxCnt = 0;
+    for (int64_t s = s0; s < s1; ++s)
+        l.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
+            offs[s - s0] = off;
+            cnts[s - s0] = cnt;
+            strides[s - s0] = stride;
+            maxCnt = std::max(maxCnt, cnt);
+        });
+    for (int64_t r0 = 0; r0 < maxCnt; r0 += kTileRows)
+        for (int64_t s = s0; s < s1; ++s) {
+            const int64_t k = s - s0;
+            if (r0 < cnts[k])
+                f(s, offs[k] + r0 * strides[k], std::min(kTileRows, cnts[k] - r0), strides[k]);
+        }
+}
+
 // Per-slice work arrays, kept per calling thread between calls: with tens of thousands of
 // slices, allocating them afresh each time costs more than the quantization itself.
 struct Scratch {
@@ -499,7 +532,9 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
 
     // used: per thread, the codes seen anywhere; mark: per thread, the codes of the current slice.
     std::vector<uint8_t> used(size_t(nt) * size_t(levels), 0);
-    std::vector<uint8_t> marks(ns > 1 ? size_t(nt) * size_t(levels) : 0, 0);
+    const int64_t batchSize = std::max<int64_t>(
+        1, std::min<int64_t>(kMaxBatch, (int64_t(1) << 18) / levels)); // marks <= 256 KiB
+    std::vector<uint8_t> marks(ns > 1 ? size_t(nt) * size_t(batchSize) * size_t(levels) : 0, 0);
     auto ctxFor = [&](uint8_t* mark) {
         return RunCtx{t.data.data(), r.codes.data(), r.dequantized.data(),
                       config.seed,   mark,           p.qmin};
@@ -523,39 +558,58 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
         acc.assign(size_t(ns), Acc());
         std::vector<int64_t>& distinct = scratch.distinct;
         distinct.assign(size_t(ns), 0);
-        parallelFor(ns, n >= kParallelMin, cancel, [&](int64_t s) {
+        // Slices made of one strided run (columns, groups along a leading axis) are done B
+        // at a time, tile by tile, so that neighbouring slices share cache lines and pages.
+        const int64_t B = stridedSlices(layout) ? batchSize : 1;
+        const int64_t nbatch = (ns + B - 1) / B;
+        parallelFor(nbatch, n >= kParallelMin, cancel, [&](int64_t bi) {
             const size_t tid = size_t(threadId());
-            uint8_t* mark = marks.data() + tid * size_t(levels);
+            const int64_t s0 = bi * B, s1 = std::min(ns, s0 + B);
+            uint8_t* markBase = marks.data() + tid * size_t(B) * size_t(levels);
             uint8_t* u = used.data() + tid * size_t(levels);
-            const RunCtx c = ctxFor(mark);
-            const SliceQ sq = sliceQ(s);
-            layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
-                kernel(c, sq, off, cnt, stride, acc[s]);
-            });
-            int64_t d = 0;
-            const int64_t size = layout.sliceSize(s);
-            if (size * 4 < levels) { // few codes: clear just the ones this slice set
-                const int32_t* codes = r.codes.data();
-                const float* x = t.data.data();
-                layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
-                    for (int64_t k = 0; k < cnt; ++k) {
-                        const int64_t i = off + k * stride;
-                        if (!std::isfinite(x[i]))
-                            continue;
-                        uint8_t& m = mark[codes[i] - p.qmin];
-                        d += m;
-                        u[codes[i] - p.qmin] |= m;
-                        m = 0;
-                    }
+            if (B == 1) {
+                const RunCtx c = ctxFor(markBase);
+                const SliceQ sq = sliceQ(s0);
+                layout.forEachRun(s0, [&](int64_t off, int64_t cnt, int64_t stride) {
+                    kernel(c, sq, off, cnt, stride, acc[s0]);
                 });
             } else {
-                for (int64_t l = 0; l < levels; ++l) {
-                    d += mark[l];
-                    u[l] |= mark[l];
-                }
-                std::memset(mark, 0, size_t(levels));
+                SliceQ sq[kMaxBatch];
+                for (int64_t s = s0; s < s1; ++s)
+                    sq[s - s0] = sliceQ(s);
+                forEachTile(layout, s0, s1,
+                            [&](int64_t s, int64_t off, int64_t cnt, int64_t stride) {
+                                const RunCtx c = ctxFor(markBase + size_t(s - s0) * size_t(levels));
+                                kernel(c, sq[s - s0], off, cnt, stride, acc[s]);
+                            });
             }
-            distinct[s] = d;
+            for (int64_t s = s0; s < s1; ++s) {
+                uint8_t* mark = markBase + size_t(s - s0) * size_t(levels);
+                int64_t d = 0;
+                const int64_t size = layout.sliceSize(s);
+                if (size * 4 < levels) { // few codes: clear just the ones this slice set
+                    const int32_t* codes = r.codes.data();
+                    const float* x = t.data.data();
+                    layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
+                        for (int64_t k = 0; k < cnt; ++k) {
+                            const int64_t i = off + k * stride;
+                            if (!std::isfinite(x[i]))
+                                continue;
+                            uint8_t& m = mark[codes[i] - p.qmin];
+                            d += m;
+                            u[codes[i] - p.qmin] |= m;
+                            m = 0;
+                        }
+                    });
+                } else {
+                    for (int64_t l = 0; l < levels; ++l) {
+                        d += mark[l];
+                        u[l] |= mark[l];
+                    }
+                    std::memset(mark, 0, size_t(levels));
+                }
+                distinct[s] = d;
+            }
         });
         for (int64_t s = 0; s < ns; ++s) {
             total.add(acc[s]);

@@ -212,7 +212,7 @@ void TestProperties::singleChannelEqualsPerTensor()
 }
 
 // Groups that span whole rows (G = number of columns, along axis 1) are the rows: the same
-// slices as per-channel along axis 0.
+// slices as per-channel along axis 0; groups of all rows along axis 0 are the columns.
 void TestProperties::wholeRowGroupsEqualPerChannel()
 {
     for (RangeMethod rm : kRanges) {
@@ -242,6 +242,23 @@ void TestProperties::wholeRowGroupsEqualPerChannel()
                     QVERIFY2(a.codes == b.codes, what.c_str());
                     for (size_t s = 0; s < a.sliceMetrics.size(); ++s)
                         QCOMPARE(a.sliceMetrics[s].mse, b.sliceMetrics[s].mse);
+                    // And columns: groups of all rows along axis 0 == per channel along axis 1
+                    // (both strided layouts, done in tiles).
+                    c.granularity = Granularity::PerChannel;
+                    c.axis = 1;
+                    const QuantResult cols = quantize(t, c);
+                    c.granularity = Granularity::PerGroup;
+                    c.axis = 0;
+                    c.groupSize = t.shape[0];
+                    const QuantResult colGroups = quantize(t, c);
+                    QVERIFY2(cols.params.numSlices() == t.shape[1], what.c_str());
+                    QVERIFY2(cols.params.scale == colGroups.params.scale, what.c_str());
+                    QVERIFY2(cols.codes == colGroups.codes, what.c_str());
+                    for (size_t s = 0; s < cols.sliceMetrics.size(); ++s) {
+                        QCOMPARE(cols.sliceMetrics[s].mse, colGroups.sliceMetrics[s].mse);
+                        QCOMPARE(cols.sliceMetrics[s].levelsUsed,
+                                 colGroups.sliceMetrics[s].levelsUsed);
+                    }
                 }
             }
         }
