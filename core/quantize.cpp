@@ -790,12 +790,24 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
         if (mm[0].finite > 0)
             ranges[0] = methodRange(mm[0], x, n, config);
     } else {
+        // Min / max of strided slices in tiles (see forEachTile), then each slice's range.
+        if (stridedSlices(layout)) {
+            const int64_t nbatch = (ns + kMaxBatch - 1) / kMaxBatch;
+            parallelFor(nbatch, n >= kParallelMin, cancel, [&](int64_t bi) {
+                forEachTile(layout, bi * kMaxBatch, std::min(ns, (bi + 1) * kMaxBatch),
+                            [&](int64_t s, int64_t off, int64_t cnt, int64_t stride) {
+                                minMaxRun(x, off, cnt, stride, mm[s]);
+                            });
+            });
+        }
+        const bool minMaxDone = stridedSlices(layout);
         std::vector<std::vector<float>> buffers(static_cast<size_t>(threadCount()));
         parallelFor(ns, n >= kParallelMin || config.range != RangeMethod::MinMax, cancel,
                     [&](int64_t s) {
-                        layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
-                            minMaxRun(x, off, cnt, stride, mm[s]);
-                        });
+                        if (!minMaxDone)
+                            layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
+                                minMaxRun(x, off, cnt, stride, mm[s]);
+                            });
                         if (mm[s].finite == 0)
                             return;
                         if (config.range == RangeMethod::MinMax) {
