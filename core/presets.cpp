@@ -248,6 +248,8 @@ std::vector<Preset> makePresets()
         add("seed004-symmetric", "seed",
             "scale quantization: restricted range [-127, 127], s = amax/127", s);
     }
+    for (Preset& p : v) // reports say which preset a config came from
+        p.config.preset = p.name;
     return v;
 }
 

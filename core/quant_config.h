@@ -82,6 +82,7 @@ struct QuantConfig {
     // Low-bit schemes.
     bool saturate = true;         // E4M3 / E5M2: overflow saturates to +-max (false: NaN / inf)
     std::vector<double> codebook; // Scheme::Codebook: the values (any order, duplicates merged)
+    std::string preset; // name of the preset (core/presets.h) this config started from, or ""
 
     RangeMethod range = RangeMethod::MinMax;
     double percentile = 99.99; // (50, 100]

@@ -65,6 +65,12 @@ std::string reportJson(const Tensor& tensor, const QuantResult& r, const ReportE
     cfg["multiply_by_inverse"] = c.multiplyByInverse;
     cfg["float32_params"] = c.float32Params;
     cfg["seed"] = c.seed;
+    cfg["preset"] = c.preset;
+    if (c.isLowbit()) {
+        cfg["saturate"] = c.saturate;
+        if (c.scheme == Scheme::Codebook)
+            cfg["codebook"] = c.codebook;
+    }
     j["config"] = cfg;
 
     ojson par;
@@ -74,15 +80,22 @@ std::string reportJson(const Tensor& tensor, const QuantResult& r, const ReportE
     par["range_max"] = numList(p.rangeMax);
     par["qmin"] = p.qmin;
     par["qmax"] = p.qmax;
-    if (c.granularity == Granularity::PerTensor)
+    // The layout, not the config: low-bit block formats have one slice per block.
+    if (p.layout.kind == Granularity::PerTensor)
         par["axis"] = nullptr;
     else
         par["axis"] = p.layout.axis;
-    if (c.granularity == Granularity::PerGroup)
+    if (p.layout.kind == Granularity::PerGroup)
         par["group_size"] = p.layout.groupSize;
     else
         par["group_size"] = nullptr;
     par["num_slices"] = p.numSlices();
+    if (!p.offset.empty())
+        par["offset"] = numList(p.offset);
+    if (!p.codeValues.empty()) { // low-bit: x^ = code_values[q - qmin] * scale (+ offset)
+        const std::vector<double> cv(p.codeValues.begin(), p.codeValues.end());
+        par["code_values"] = numList(cv);
+    }
     j["params"] = par;
 
     ojson met;

@@ -11,6 +11,7 @@
 #include "core/mx.h"
 #include "core/presets.h"
 #include "core/quantize.h"
+#include "core/report.h"
 
 #include <QtTest>
 
@@ -152,6 +153,15 @@ void TestPresets::presetNames()
     QCOMPARE(presetByName("bnb-nf4").config.groupSize, int64_t(64));
     QCOMPARE(presetByName("bnb-int8-blockwise").config.groupSize, int64_t(4096));
     QCOMPARE(presetByName("pytorch-reduce-range").config.bits, 7);
+    for (const Preset& p : presets())
+        QCOMPARE(p.config.preset, p.name);
+    // The JSON report names the preset and the low-bit parameters.
+    const Tensor t("w", {2, 32}, std::vector<float>(64, 0.25f));
+    const std::string j = reportJson(t, quantize(t, presetByName("ggml-q4_1").config));
+    QVERIFY(j.find("\"preset\": \"ggml-q4_1\"") != std::string::npos);
+    QVERIFY(j.find("\"scheme\": \"q4_1\"") != std::string::npos);
+    QVERIFY(j.find("\"offset\"") != std::string::npos);
+    QVERIFY(j.find("\"num_slices\": 2") != std::string::npos);
 }
 
 // Every preset validates, and quantize() gives codes in range whose decoding through the
