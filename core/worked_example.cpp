@@ -111,6 +111,25 @@ WorkedExample workedExample(const Tensor& t, const QuantResult& r, int64_t index
     w.xhat = double(r.dequantized[size_t(index)]);
     w.error = w.finite ? w.x - w.xhat : 0.0;
 
+    if (r.config.isLowbit()) { // the format's encoder chose the code: show how it decodes
+        const QuantParams& p = r.params;
+        if (p.layout.numel() != t.numel() || p.numSlices() < 1)
+            throw Error("worked example: the result's parameters do not belong to tensor '" +
+                        t.name + "'");
+        w.slice = p.layout.sliceOf(index);
+        w.scale = p.scale[size_t(w.slice)];
+        w.zeroPoint = p.zeroPoint[size_t(w.slice)];
+        w.qmin = p.qmin;
+        w.qmax = p.qmax;
+        w.floatCategory = !w.finite                 ? "non-finite (kept)"
+                          : w.xhat == w.x           ? "exact"
+                          : w.xhat == 0 && w.x != 0 ? "flushed to zero"
+                          : r.sliceMetrics.empty()  ? "rounded"
+                          : w.xhat == p.rangeMax[size_t(w.slice)] && w.x > w.xhat ? "saturated"
+                          : w.xhat == p.rangeMin[size_t(w.slice)] && w.x < w.xhat ? "saturated"
+                                                                                  : "rounded";
+        return w;
+    }
     if (!w.integerScheme) {
         const FloatFormat f =
             r.config.scheme == Scheme::FP16 ? FloatFormat::Half : FloatFormat::BFloat16;
@@ -189,6 +208,16 @@ std::string workedExampleHtml(const WorkedExample& w)
     if (w.integerScheme && w.slice > 0)
         h << " (slice " << w.slice << ")";
     h << ": <i>x</i> = " << num(w.x) << "</p>";
+    if (w.config.isLowbit()) {
+        h << "<table cellspacing=\"4\">";
+        h << row("format", w.config.summary(), "");
+        h << row("block", "slice " + inum(w.slice) + ", scale <i>s</i>", num(w.scale));
+        h << row("code", "<i>q</i> in [" + inum(w.qmin) + ", " + inum(w.qmax) + "]", inum(w.code));
+        h << row("decode", std::string(kXhat) + " = value(<i>q</i>) &times; <i>s</i>", num(w.xhat));
+        h << row("error", "<i>x</i> &minus; " + std::string(kXhat), num(w.error));
+        h << "</table><p>Result: <b>" << w.floatCategory << "</b>.</p>";
+        return h.str();
+    }
     if (!w.integerScheme) {
         const char* fmt = w.config.scheme == Scheme::FP16 ? "fp16" : "bf16";
         h << "<table cellspacing=\"4\">";

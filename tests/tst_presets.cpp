@@ -12,6 +12,7 @@
 #include "core/presets.h"
 #include "core/quantize.h"
 #include "core/report.h"
+#include "core/worked_example.h"
 
 #include <QtTest>
 
@@ -334,6 +335,16 @@ void TestPresets::t10GgmlQ4()
     QCOMPARE_EXACT(dequantizeCode(r.params, 0, 0), -8.0);
     QCOMPARE_EXACT(dequantizeCode(r.params, 0, 15), 7.0);
     QCOMPARE(r.metrics.clippedHighCount, int64_t(1)); // 7.5 -> 7
+    // The worked example of a low-bit result decodes with the block's parameters.
+    const Tensor t4("q", {32}, v);
+    WorkedExample we = workedExample(t4, r, 6);
+    QCOMPARE(we.code, int64_t(15));
+    QCOMPARE_EXACT(we.xhat, 7.0);
+    QCOMPARE(we.floatCategory, std::string("saturated"));
+    we = workedExample(t4, r, 2); // 3.5 -> 4
+    QCOMPARE(we.floatCategory, std::string("rounded"));
+    QCOMPARE_EXACT(we.error, -0.5);
+    QVERIFY(workedExampleHtml(we).find("Q4_0") != std::string::npos);
 
     std::vector<float> w(32, 3.0f);
     const float c[] = {-1, 14, 0, 0.5f, 2.5f, 6.49f};
