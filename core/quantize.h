@@ -46,17 +46,20 @@ struct Metrics {
     int64_t count = 0;     // finite elements measured
     int64_t nonfinite = 0; // NaN / Inf elements (excluded from everything else)
     double mse = 0, rmse = 0, mae = 0, maxAbsError = 0;
-    double sqnrDb = 0;      // 20 log10(||x|| / ||x - x^||); +inf when the error is 0
+    double sqnrDb = 0;      // 20 log10(||x|| / ||x - x^||); +inf when the error is 0 (also for
+                            // an all-zero signal), -inf for a zero signal with errors
     double signalPower = 0; // sum x^2 (finite elements), for combining slices
     double errorPower = 0;  // sum (x - x^)^2
     int64_t clippedLowCount = 0, clippedHighCount = 0;
+    // Clipped: the rounded code lay below qmin / above qmax and was clamped (fp16/bf16: overflow
+    // to -inf / +inf).
     double clippedLow = 0, clippedHigh = 0; // fractions of count
     int64_t levelsUsed = 0;                 // distinct codes that occur
-    int64_t levelsTotal = 0;                // 2^b (integer) or 65536 (fp16/bf16)
-    int64_t originalBytes = 0;              // float32 storage: 4 * numel
-    int64_t quantizedBytes = 0;             // ceil(quantizedBits / 8)
-    double quantizedBits = 0;  // numel * b + per-slice overhead (32-bit scale, b-bit zero point)
-    double bitsPerElement = 0; // quantizedBits / numel
+    int64_t levelsTotal = 0; // 2^b (integer; narrow symmetric reaches 2^b - 1) or 65536 (fp16/bf16)
+    int64_t originalBytes = 0;  // float32 storage: 4 * numel
+    int64_t quantizedBytes = 0; // ceil(quantizedBits / 8)
+    double quantizedBits = 0;   // numel * b + per-slice overhead (32-bit scale, b-bit zero point)
+    double bitsPerElement = 0;  // quantizedBits / numel
 };
 
 struct FloatCounts {           // fp16 / bf16 only
