@@ -10,12 +10,14 @@
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
 #include <QImage>
+#include <QLayout>
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <QTextDocumentFragment>
+#include <QWidget>
 
 #include <cmath>
 #include <memory>
@@ -157,7 +159,122 @@ bool exportSvg(QChart* chart, const QString& path, const ExportOptions& opt, QSt
     return commit(file, error);
 }
 
+// Lays the widget out at `logical` size, renders it into `target` of the painter and gives it
+// its size back (a widget shown in a window is resized only for the duration of the export).
+void paintWidget(QWidget* widget, QPainter& painter, const QRectF& target, const QSizeF& logical)
+{
+    const QSize oldSize = widget->size();
+    const QSize size = logical.toSize();
+    widget->resize(size);
+    if (widget->layout())
+        widget->layout()->activate();
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.setRenderHint(QPainter::TextAntialiasing, true);
+    painter.translate(target.topLeft());
+    painter.scale(target.width() / size.width(), target.height() / size.height());
+    widget->render(&painter, QPoint(), QRegion(),
+                   QWidget::DrawWindowBackground | QWidget::DrawChildren);
+    painter.restore();
+    widget->resize(oldSize);
+    if (widget->layout())
+        widget->layout()->activate();
+}
+
 } // namespace
+
+QImage renderWidget(QWidget* widget, const ExportOptions& opt)
+{
+    if (!widget || !checkOptions(opt, nullptr))
+        return QImage();
+    QImage image(opt.size, QImage::Format_ARGB32_Premultiplied);
+    if (image.isNull())
+        return image;
+    image.fill(widget->palette().color(QPalette::Window));
+    const double zoom = opt.dpi / 96.0;
+    const QSizeF logical(opt.size.width() / zoom, opt.size.height() / zoom);
+    {
+        QPainter painter(&image);
+        paintWidget(widget, painter, QRectF(QPointF(0, 0), QSizeF(opt.size)), logical);
+    }
+    const int dpm = static_cast<int>(std::lround(opt.dpi / 0.0254));
+    image.setDotsPerMeterX(dpm);
+    image.setDotsPerMeterY(dpm);
+    return image;
+}
+
+bool exportWidget(QWidget* widget, const QString& path, const ExportOptions& opt, QString* error)
+{
+    if (!widget)
+        return setError(error, QStringLiteral("no view to export"));
+    if (!checkOptions(opt, error))
+        return false;
+    const QString suffix = suffixOf(path);
+    const QRectF target(QPointF(0, 0), QSizeF(opt.size));
+    if (suffix == QLatin1String("png")) {
+        const QImage image = renderWidget(widget, opt);
+        if (image.isNull())
+            return setError(error, QStringLiteral("cannot allocate a %1x%2 image")
+                                       .arg(opt.size.width())
+                                       .arg(opt.size.height()));
+        QSaveFile file(path);
+        if (!openForWriting(file, error))
+            return false;
+        if (!image.save(&file, "PNG")) {
+            file.cancelWriting();
+            return setError(error,
+                            QStringLiteral("cannot write %1: PNG encoding failed").arg(path));
+        }
+        return commit(file, error);
+    }
+    if (suffix == QLatin1String("svg")) {
+        QSaveFile file(path);
+        if (!openForWriting(file, error))
+            return false;
+        QSvgGenerator svg;
+        svg.setOutputDevice(&file);
+        svg.setSize(opt.size);
+        svg.setViewBox(QRect(QPoint(0, 0), opt.size));
+        svg.setResolution(96);
+        svg.setTitle(widget->windowTitle().toHtmlEscaped());
+        svg.setDescription(QStringLiteral("QuantScope view"));
+        QPainter painter;
+        if (!painter.begin(&svg)) {
+            file.cancelWriting();
+            return setError(error, QStringLiteral("cannot write %1: SVG output failed").arg(path));
+        }
+        paintWidget(widget, painter, target, QSizeF(opt.size));
+        painter.end();
+        return commit(file, error);
+    }
+    if (suffix == QLatin1String("pdf")) {
+        QSaveFile file(path);
+        if (!openForWriting(file, error))
+            return false;
+        {
+            QPdfWriter pdf(&file);
+            pdf.setResolution(96);
+            const QSizeF points(opt.size.width() * 72.0 / 96.0, opt.size.height() * 72.0 / 96.0);
+            pdf.setPageSize(QPageSize(points, QPageSize::Point, QString(), QPageSize::ExactMatch));
+            pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+            pdf.setCreator(QStringLiteral("QuantScope"));
+            QPainter painter;
+            if (!painter.begin(&pdf)) {
+                file.cancelWriting();
+                return setError(error,
+                                QStringLiteral("cannot write %1: PDF output failed").arg(path));
+            }
+            paintWidget(widget, painter, target, QSizeF(opt.size));
+            painter.end();
+        }
+        return commit(file, error);
+    }
+    return setError(error, QStringLiteral("cannot export to %1: unknown file type '%2' (use .png, "
+                                          ".svg or .pdf)")
+                               .arg(path, suffix.isEmpty() ? QStringLiteral("no suffix")
+                                                           : QLatin1Char('.') + suffix));
+}
 
 QImage renderChart(QChart* chart, const ExportOptions& opt)
 {

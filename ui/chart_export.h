@@ -10,6 +10,7 @@
 
 class QChart;
 class QImage;
+class QWidget;
 
 namespace qs::ui {
 
@@ -25,5 +26,13 @@ bool exportChartsPdf(const QList<QChart*>& charts, const QString& path, const Ex
                      QString* error);
 // Renders into an image (for PNG and clipboard).
 QImage renderChart(QChart* chart, const ExportOptions& opt);
+
+// Writes a widget (a view without charts, e.g. a rich-text panel) to path (.png, .svg or .pdf)
+// through the same painter path: the widget is laid out at the logical size of the target and
+// rendered with QWidget::render (text stays text in SVG and PDF). Returns false and sets *error
+// on failure.
+bool exportWidget(QWidget* widget, const QString& path, const ExportOptions& opt, QString* error);
+// Renders a widget into an image of opt.size pixels.
+QImage renderWidget(QWidget* widget, const ExportOptions& opt);
 
 } // namespace qs::ui

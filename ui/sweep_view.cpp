@@ -1,0 +1,175 @@
+#include "ui/sweep_view.h"
+
+#include "ui/teach_charts.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace qs::ui {
+
+namespace {
+
+struct SweepOutcome {
+    std::shared_ptr<Sweep> sweep;
+    QString error;
+    bool cancelled = false;
+};
+
+ChartStyle viewStyle(bool presentation)
+{
+    ChartStyle st = ChartStyle::fromPalette();
+    if (presentation) {
+        st.fontScale = 1.8;
+        st.lineWidth = 3;
+    }
+    return st;
+}
+
+void replaceChart(QChartView* view, QChart* chart)
+{
+    QChart* old = view->chart();
+    view->setChart(chart);
+    delete old;
+}
+
+} // namespace
+
+SweepView::SweepView(QWidget* parent) : AnalysisView(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    m_status = new QLabel(tr("No result yet."), this);
+    m_status->setWordWrap(true);
+    layout->addWidget(m_status);
+    auto* charts = new QHBoxLayout;
+    m_sqnr = new QChartView(new QChart, this);
+    m_mse = new QChartView(new QChart, this);
+    m_sqnr->setRenderHint(QPainter::Antialiasing);
+    m_mse->setRenderHint(QPainter::Antialiasing);
+    charts->addWidget(m_sqnr, 1);
+    charts->addWidget(m_mse, 1);
+    layout->addLayout(charts, 1);
+}
+
+SweepView::~SweepView()
+{
+    if (m_cancel)
+        m_cancel->cancel();
+}
+
+void SweepView::setAnalysis(std::shared_ptr<const Tensor> tensor,
+                            std::shared_ptr<const QuantResult> result)
+{
+    if (m_cancel)
+        m_cancel->cancel();
+    m_cancel.reset();
+    m_tensor = std::move(tensor);
+    m_result = std::move(result);
+    m_sweep.reset();
+    const int generation = ++m_generation;
+    if (!m_tensor || !m_result) {
+        m_computing = false;
+        m_status->setText(tr("No result yet."));
+        rebuildCharts();
+        emit viewUpdated();
+        return;
+    }
+    if (!m_result->config.isInteger()) {
+        m_computing = false;
+        m_status->setText(tr("The bit-width sweep needs an integer scheme: %1 has no bit width.")
+                              .arg(QString::fromStdString(toName(m_result->config.scheme))));
+        rebuildCharts();
+        emit viewUpdated();
+        return;
+    }
+    auto token = std::make_shared<CancelToken>();
+    m_cancel = token;
+    m_computing = true;
+    m_status->setText(tr("computing\u2026 (bits 1\u201316, four range methods)"));
+    rebuildCharts();
+    const QuantConfig config = m_result->config;
+    const std::shared_ptr<const Tensor> t = m_tensor;
+    auto* watcher = new QFutureWatcher<SweepOutcome>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_generation)
+            return; // a newer request replaced this one
+        const SweepOutcome out = watcher->result();
+        m_computing = false;
+        if (out.cancelled)
+            return;
+        m_sweep = out.sweep;
+        if (!out.error.isEmpty()) {
+            m_status->setText(out.error);
+        } else {
+            m_status->setText(
+                tr("%1 values%2; reference line through %3 bits (%4 dB)")
+                    .arg(m_sweep->elementsUsed)
+                    .arg(m_sweep->subsampled ? tr(" (every k-th value of the tensor)") : QString())
+                    .arg(m_sweep->anchorBits)
+                    .arg(m_sweep->anchorDb, 0, 'f', 2));
+        }
+        rebuildCharts();
+        emit viewUpdated();
+    });
+    watcher->setFuture(QtConcurrent::run([t, config, token] {
+        SweepOutcome out;
+        try {
+            out.sweep = std::make_shared<Sweep>(bitWidthSweep(*t, config, {}, token.get()));
+        } catch (const Cancelled&) {
+            out.cancelled = true;
+        } catch (const std::exception& e) {
+            out.error = QString::fromStdString(e.what());
+        }
+        return out;
+    }));
+}
+
+void SweepView::rebuildCharts()
+{
+    if (!m_sweep) {
+        replaceChart(m_sqnr, new QChart);
+        replaceChart(m_mse, new QChart);
+        return;
+    }
+    const ChartStyle st = viewStyle(m_presentation);
+    const QString sub = QStringLiteral("%1 \u2014 %2")
+                            .arg(QString::fromStdString(m_tensor->name),
+                                 QString::fromStdString(m_result->config.summary()));
+    replaceChart(m_sqnr, buildSweepSqnrChart(*m_sweep, st, sub));
+    replaceChart(m_mse, buildSweepMseChart(*m_sweep, st, sub));
+}
+
+QChart* SweepView::sqnrChart() const
+{
+    return m_sweep ? m_sqnr->chart() : nullptr;
+}
+
+QChart* SweepView::mseChart() const
+{
+    return m_sweep ? m_mse->chart() : nullptr;
+}
+
+QString SweepView::statusText() const
+{
+    return m_status->text();
+}
+
+QList<QChart*> SweepView::exportCharts()
+{
+    if (!m_sweep)
+        return {};
+    return {m_sqnr->chart(), m_mse->chart()};
+}
+
+void SweepView::setPresentationMode(bool on)
+{
+    AnalysisView::setPresentationMode(on);
+    rebuildCharts();
+}
+
+} // namespace qs::ui
