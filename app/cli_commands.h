@@ -10,11 +10,13 @@ namespace qs::cli {
 int runInfo(const QStringList& args);
 int runQuantize(const QStringList& args);
 int runPlot(int& argc, char** argv, const QStringList& args);
+int runPresets(const QStringList& args);
 
 // Usage texts (also printed after a usage error).
 QString mainUsage();
 QString infoUsage();
 QString quantizeUsage();
 QString plotUsage();
+QString presetsUsage();
 
 } // namespace qs::cli

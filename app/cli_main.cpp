@@ -30,6 +30,8 @@ QString usageFor(const QString& cmd)
         return quantizeUsage();
     if (cmd == "plot")
         return plotUsage();
+    if (cmd == "presets")
+        return presetsUsage();
     return mainUsage();
 }
 
@@ -66,6 +68,8 @@ int main(int argc, char** argv)
             return runQuantize(rest);
         if (cmd == "plot")
             return runPlot(argc, argv, rest);
+        if (cmd == "presets")
+            return runPresets(rest);
         printErr("quantscope-cli: unknown command '" + cmd + "'\n\n" + mainUsage());
         return ExitUsage;
     } catch (const UsageError& e) {

@@ -2,6 +2,7 @@
 
 #include "core/generators.h"
 #include "core/mapped_file.h"
+#include "core/presets.h"
 #include "core/tensor_file.h"
 #include "ui/image_tensor.h"
 
@@ -46,8 +47,21 @@ void addSourceOptions(QCommandLineParser& p)
 void addQuantOptions(QCommandLineParser& p)
 {
     p.addOptions({
-        {"bits", "Bit width 1..16 (default 8; fp16/bf16 ignore it).", "B"},
-        {"scheme", "asymmetric, symmetric, fp16, bf16 (default asymmetric).", "SCHEME"},
+        {"preset",
+         "Start from a named preset (quantscope-cli presets lists them); the other options "
+         "override its values.",
+         "NAME"},
+        {"bits", "Bit width 1..16 (default 8; lloyd-max 1..8; other low-bit formats fix it).", "B"},
+        {"scheme",
+         "asymmetric, symmetric, fp16, bf16, e4m3, e5m2, e2m1, mxfp8-e4m3, mxfp8-e5m2, mxfp4, "
+         "mxint8, nf4, fp4, codebook, lloyd-max, q8_0, q4_0, q4_1, absmax-int8 (default "
+         "asymmetric).",
+         "SCHEME"},
+        {"no-saturate", "e4m3 / e5m2: overflow to NaN / inf instead of saturating to +-max."},
+        {"codebook",
+         "Values of --scheme codebook, comma-separated (with --granularity group: values in "
+         "[-1, 1] scaled by each block's absmax).",
+         "V1,V2,..."},
         {"signed", "Asymmetric codes in [-2^(b-1), 2^(b-1)-1] instead of [0, 2^b-1]."},
         {"full-range", "Symmetric: allow the code -2^(b-1) (default narrow range)."},
         {"no-include-zero", "Do not widen the range to contain 0."},
@@ -215,17 +229,77 @@ Source loadSource(const QCommandLineParser& p)
     return s;
 }
 
+namespace {
+
+// The options of addQuantOptions besides --preset (for "preset + options" in the report).
+QStringList quantOptionNames()
+{
+    return {"bits",
+            "scheme",
+            "signed",
+            "full-range",
+            "no-include-zero",
+            "range",
+            "percentile",
+            "granularity",
+            "axis",
+            "group-size",
+            "rounding",
+            "rounding-order",
+            "zero-point-rounding",
+            "symmetric-scale",
+            "multiply-by-inverse",
+            "float32-params",
+            "rounding-seed",
+            "no-saturate",
+            "codebook"};
+}
+
+std::vector<double> codebookOption(const QString& text)
+{
+    std::vector<double> v;
+    for (const QString& part : text.split(',', Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const double x = part.trimmed().toDouble(&ok);
+        if (!ok)
+            throw UsageError("--codebook: '" + part.toStdString() + "' is not a number");
+        v.push_back(x);
+    }
+    if (v.empty())
+        throw UsageError("--codebook: no values (give e.g. --codebook -1,-0.5,0,0.5,1)");
+    return v;
+}
+
+} // namespace
+
 QuantConfig quantConfigFromOptions(const QCommandLineParser& p)
 {
     QuantConfig c;
     try {
+        if (p.isSet("preset")) {
+            c = presetByName(p.value("preset").toStdString()).config;
+            // Options given with the preset override it; the report says so.
+            for (const QString& o : p.optionNames())
+                if (o != "preset" && quantOptionNames().contains(o)) {
+                    c.preset += " + options";
+                    break;
+                }
+        }
         if (p.isSet("bits"))
             c.bits = intOption(p, "bits", -1000000, 1000000);
         if (p.isSet("scheme"))
             c.scheme = schemeFromName(p.value("scheme").toStdString());
-        c.signedCodes = p.isSet("signed");
-        c.fullRange = p.isSet("full-range");
-        c.includeZero = !p.isSet("no-include-zero");
+        // Flags turn a choice on (or, --no-*, off); unset flags keep the preset's value.
+        if (p.isSet("signed"))
+            c.signedCodes = true;
+        if (p.isSet("full-range"))
+            c.fullRange = true;
+        if (p.isSet("no-include-zero"))
+            c.includeZero = false;
+        if (p.isSet("no-saturate"))
+            c.saturate = false;
+        if (p.isSet("codebook"))
+            c.codebook = codebookOption(p.value("codebook"));
         if (p.isSet("range"))
             c.range = rangeMethodFromName(p.value("range").toStdString());
         if (p.isSet("percentile"))
@@ -244,8 +318,10 @@ QuantConfig quantConfigFromOptions(const QCommandLineParser& p)
             c.zeroPointRounding = roundingFromName(p.value("zero-point-rounding").toStdString());
         if (p.isSet("symmetric-scale"))
             c.symmetricScale = symmetricScaleFromName(p.value("symmetric-scale").toStdString());
-        c.multiplyByInverse = p.isSet("multiply-by-inverse");
-        c.float32Params = p.isSet("float32-params");
+        if (p.isSet("multiply-by-inverse"))
+            c.multiplyByInverse = true;
+        if (p.isSet("float32-params"))
+            c.float32Params = true;
         if (p.isSet("rounding-seed"))
             c.seed = seedOption(p, "rounding-seed");
         if (p.isSet("percentile") && c.range != RangeMethod::Percentile)

@@ -55,6 +55,8 @@ QString summary(const Source& src, const QuantResult& r)
              .arg(QString::fromStdString(src.tensor.name),
                   QString::fromStdString(src.tensor.shapeString()),
                   QString::fromStdString(src.tensor.dtype));
+    if (!r.config.preset.empty())
+        s += "preset   " + QString::fromStdString(r.config.preset) + "\n";
     s += "config   " + QString::fromStdString(r.config.summary()) + "\n";
     if (r.params.numSlices() == 1 && r.config.isInteger())
         s += QString("params   scale %1  zero point %2  range [%3, %4]\n")
@@ -64,6 +66,10 @@ QString summary(const Source& src, const QuantResult& r)
                  .arg(r.params.rangeMax[0], 0, 'g', 9);
     else if (r.config.isInteger())
         s += QString("params   %1 slices\n").arg(r.params.numSlices());
+    else if (r.config.isBlockwise())
+        s += QString("params   %1 blocks of %2 (scale per block)\n")
+                 .arg(r.params.numSlices())
+                 .arg(r.config.blockSize());
     s += QString("metrics  mse %1  rmse %2  mae %3  max|err| %4  sqnr %5 dB\n")
              .arg(m.mse, 0, 'g', 6)
              .arg(m.rmse, 0, 'g', 6)
