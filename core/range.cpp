@@ -472,6 +472,7 @@ std::vector<double> percentiles(const float* x, int64_t n, const std::vector<dou
 constexpr int kMseBins = 8192;
 constexpr int64_t kMaxCells = 4096;
 constexpr int kExactCandidates = 1;
+constexpr int64_t kSmallMse = 4096; // at most this many finite values: the small-slice search
 constexpr double kMaxZeroPoint = 2147483647.0;
 
 // Scale and zero point of a candidate range, by the quantizer's formulas (see quantize.h):
@@ -1009,11 +1010,19 @@ Range mseOptimalRange(const float* x, int64_t n, const QuantConfig& config)
         keepBest(best, {lo, hi, cost}, keep);
     };
 
+    // Small slices (per group, per channel of a small tensor): a coarser search, so the cost per
+    // slice stays near its size. 4 levels of 9x9 then 5x5 (asymmetric) or 17 then 9 (symmetric)
+    // candidates instead of 5 levels of 17x17 then 9x9 or 65 then 17; the final exact
+    // comparison with min-max below still holds.
+    const bool small = mm.count <= kSmallMse;
+    const int levelsOfSearch = small ? 4 : 5;
     if (sym) {
         // amax = amax0 * (1 - f), coarse-to-fine over f in [0, 1).
         double centre = 0.5, half = 0.5;
-        for (int level = 0; level < 5; ++level) {
-            const int steps = onData ? (level == 0 ? 32 : 16) : (level == 0 ? 64 : 16);
+        for (int level = 0; level < levelsOfSearch; ++level) {
+            const int steps = small    ? (level == 0 ? 16 : 8)
+                              : onData ? (level == 0 ? 32 : 16)
+                                       : (level == 0 ? 64 : 16);
             const double step = 2 * half / steps;
             for (int i = 0; i <= steps; ++i) {
                 const double f = centre - half + i * step;
@@ -1030,8 +1039,8 @@ Range mseOptimalRange(const float* x, int64_t n, const QuantConfig& config)
     } else {
         const double w = mx - mn;
         double ca = 0.5, cb = 0.5, half = 0.5;
-        for (int level = 0; level < 5; ++level) {
-            const int steps = onData ? 8 : (level == 0 ? 16 : 8);
+        for (int level = 0; level < levelsOfSearch; ++level) {
+            const int steps = small ? (level == 0 ? 8 : 4) : onData ? 8 : (level == 0 ? 16 : 8);
             const double step = 2 * half / steps;
             for (int i = 0; i <= steps; ++i) {
                 const double fa = ca - half + i * step;
@@ -1186,6 +1195,10 @@ double entropyAmax(const float* x, int64_t n, int bits, bool unsignedRange)
         }
         return std::log(v);
     };
+    // nzRank[j]: the number of non-zero bins below bin j.
+    std::vector<size_t> nzRank(kBins + 1, 0);
+    for (int k = 0; k < kBins; ++k)
+        nzRank[size_t(k) + 1] = nzRank[size_t(k)] + (bins[size_t(k)] != 0 ? 1 : 0);
     std::vector<double> fast(kBins + 1, std::numeric_limits<double>::infinity());
     size_t below = 0; // non-zero bins with index < i
     for (int i = start; i <= kBins; ++i) {
@@ -1199,6 +1212,25 @@ double entropyAmax(const float* x, int64_t n, int bits, bool unsignedRange)
         if (bLast != 0 && outl > 0)
             plogp += (bLast + outl) * std::log(bLast + outl) - bLast * std::log(bLast);
         double cross = 0;
+        if (below > size_t(nq)) {
+            // More non-zero bins than groups: walk the groups, finding each group's non-zero
+            // bins by the rank table. Group g covers bins [ceil(g i / nq), ceil((g+1) i / nq)).
+            // Same terms in the same order as the walk over the bins below.
+            int64_t first = 0;
+            for (int64_t g = 0; g < nq; ++g) {
+                const int64_t end = ((g + 1) * i + nq - 1) >> nqShift;
+                const size_t m0 = nzRank[size_t(first)], m1 = nzRank[size_t(end)];
+                first = end;
+                if (m1 == m0)
+                    continue;
+                const double sum = nzPrefix[m1] - nzPrefix[m0];
+                const bool hasLast = nzIndex[m1 - 1] == i - 1;
+                cross += (sum + (hasLast ? outl : 0.0)) * (logOf(sum) - logCount[m1 - m0]);
+            }
+            const double sq = total - outl;
+            fast[size_t(i)] = (plogp - cross) / total + std::log(sq / total);
+            continue;
+        }
         size_t m = 0;
         while (m < below) {
             // Group of this non-zero bin and the first bin of the next group:
