@@ -1,5 +1,7 @@
 #include "ui/quant_panel.h"
 
+#include "core/presets.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -7,11 +9,15 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
+#include <QRegularExpression>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
 #include <QStandardItemModel>
 #include <QVBoxLayout>
+
+#include <cmath>
 
 namespace qs::ui {
 
@@ -37,6 +43,22 @@ int indexOfName(QComboBox* combo, const std::string& name)
     return combo->findData(qstr(name));
 }
 
+// Enables w or disables it with the reason in front of its own tooltip.
+void setApplies(QWidget* w, bool on, const QString& why)
+{
+    if (!w->property("baseToolTip").isValid())
+        w->setProperty("baseToolTip", w->toolTip());
+    const QString base = w->property("baseToolTip").toString();
+    w->setEnabled(on);
+    w->setToolTip(
+        on || why.isEmpty() ? base : (base.isEmpty() ? why : why + QStringLiteral("\n\n") + base));
+}
+
+bool usesGroupSize(Scheme s)
+{
+    return s == Scheme::NF4 || s == Scheme::FP4 || s == Scheme::AbsmaxInt8;
+}
+
 } // namespace
 
 QComboBox* QuantPanel::makeCombo(const char* objectName, const std::vector<std::string>& names)
@@ -56,6 +78,26 @@ QuantPanel::QuantPanel(QWidget* parent) : QWidget(parent)
     auto* box = new QGroupBox(tr("Quantization"), this);
     auto* form = new QFormLayout(box);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+
+    m_preset = new QComboBox(box);
+    m_preset->setObjectName(QStringLiteral("presetCombo"));
+    m_preset->addItem(tr("(none)"), QString());
+    QString system;
+    for (const Preset& p : presets()) {
+        if (qstr(p.system) != system) {
+            if (!system.isEmpty())
+                m_preset->insertSeparator(m_preset->count());
+            system = qstr(p.system);
+        }
+        m_preset->addItem(qstr(p.name), qstr(p.name));
+        m_preset->setItemData(m_preset->count() - 1, qstr("[" + p.system + "] " + p.description),
+                              Qt::ToolTipRole);
+    }
+    m_preset->setToolTip(tr("Sets every control to what a reference system (PyTorch, ONNX "
+                            "Runtime, TensorRT, GGML, bitsandbytes, OCP) or a seed notebook "
+                            "does. Any control may be changed afterwards."));
+    connect(m_preset, &QComboBox::activated, this, &QuantPanel::applyPreset);
+    form->addRow(tr("Preset"), m_preset);
 
     m_bitsSlider = new QSlider(Qt::Horizontal, box);
     m_bitsSlider->setObjectName(QStringLiteral("bitsSlider"));
@@ -85,12 +127,38 @@ QuantPanel::QuantPanel(QWidget* parent) : QWidget(parent)
     });
 
     m_scheme = makeCombo("schemeCombo", schemeNames());
+    // Groups: integer, 16-bit floats | float8/4 | microscaling | code books | GGML / int8 blocks.
+    {
+        QSignalBlocker block(m_scheme);
+        for (Scheme first : {Scheme::MXFP8_E4M3, Scheme::NF4, Scheme::Q8_0, Scheme::E4M3})
+            m_scheme->insertSeparator(indexOfName(m_scheme, toName(first)));
+    }
     m_scheme->setToolTip(
         tr("asymmetric (affine): s = (beta - alpha) / (qmax - qmin), z = qmin - round(alpha / s)\n"
            "symmetric: s = max|x| / (2^(b-1) - 1), z = 0\n"
            "fp16 / bf16: round to the nearest 16-bit float (ties to even)\n"
+           "e4m3 / e5m2 / e2m1: OCP float8 / float4, round to nearest even\n"
+           "mxfp8 / mxfp4 / mxint8: OCP microscaling, power-of-two scale per 32 elements\n"
+           "nf4 / fp4: bitsandbytes code books with an absmax per block of G\n"
+           "codebook: your values; lloyd-max: the MSE-optimal 2^b values for this tensor\n"
+           "q8_0 / q4_0 / q4_1: GGML blocks of 32; absmax-int8: int8 absmax blocks of G\n"
            "Shortcut: Ctrl+] / Ctrl+[ for the next / previous scheme."));
     form->addRow(tr("Scheme"), m_scheme);
+
+    m_saturate = new QCheckBox(tr("Saturate overflow"), box);
+    m_saturate->setObjectName(QStringLiteral("saturateCheck"));
+    m_saturate->setToolTip(tr("e4m3 / e5m2: values beyond the largest float8 become +-max "
+                              "(ONNX Cast saturate=1); off: NaN (e4m3) or +-inf (e5m2)."));
+    connect(m_saturate, &QCheckBox::toggled, this, &QuantPanel::changed);
+    form->addRow(QString(), m_saturate);
+    m_codebook = new QLineEdit(box);
+    m_codebook->setObjectName(QStringLiteral("codebookEdit"));
+    m_codebook->setPlaceholderText(tr("e.g. -1, -0.5, 0, 0.5, 1"));
+    m_codebook->setToolTip(tr("Values of the codebook scheme, comma-separated. Granularity "
+                              "group: values in [-1, 1] times each block's absmax; otherwise "
+                              "the values themselves."));
+    connect(m_codebook, &QLineEdit::editingFinished, this, &QuantPanel::changed);
+    form->addRow(tr("Code book"), m_codebook);
 
     m_signed = new QCheckBox(tr("Signed codes"), box);
     m_signed->setObjectName(QStringLiteral("signedCheck"));
@@ -228,6 +296,14 @@ QuantConfig QuantPanel::config() const
     c.axis = m_axis->value();
     c.groupSize = m_groupSize->value();
     c.rounding = roundingFromName(m_rounding->currentData().toString().toStdString());
+    c.saturate = m_saturate->isChecked();
+    c.codebook = codebookValues();
+    if (c.scheme == Scheme::Codebook && c.codebook.empty())
+        c.codebook = {-1, -0.5, 0, 0.5, 1}; // never an invalid config from the panel
+    if (c.scheme == Scheme::LloydMax && c.bits > 8)
+        c.bits = 8;
+    c.preset = m_presetName.empty() ? std::string()
+                                    : m_presetName + (m_presetModified ? " + changes" : "");
     if (m_advanced->isChecked()) {
         c.roundingOrder =
             roundingOrderFromName(m_roundingOrder->currentData().toString().toStdString());
@@ -263,6 +339,19 @@ void QuantPanel::setConfig(const QuantConfig& c)
         m_axis->setValue(c.axis);
         m_groupSize->setValue(int(std::min<int64_t>(c.groupSize, m_groupSize->maximum())));
         m_rounding->setCurrentIndex(indexOfName(m_rounding, toName(c.rounding)));
+        m_saturate->setChecked(c.saturate);
+        QStringList values;
+        for (double v : c.codebook)
+            values << QString::number(v, 'g', 9);
+        m_codebook->setText(values.join(QStringLiteral(", ")));
+        const std::string suffix = " + changes";
+        m_presetModified =
+            c.preset.size() > suffix.size() &&
+            c.preset.compare(c.preset.size() - suffix.size(), suffix.size(), suffix) == 0;
+        m_presetName =
+            m_presetModified ? c.preset.substr(0, c.preset.size() - suffix.size()) : c.preset;
+        const int pi = m_presetName.empty() ? 0 : indexOfName(m_preset, m_presetName);
+        m_preset->setCurrentIndex(pi < 0 ? 0 : pi);
         const QuantConfig defaults;
         const bool advanced = c.roundingOrder != defaults.roundingOrder ||
                               c.symmetricScale != defaults.symmetricScale || c.multiplyByInverse ||
@@ -287,7 +376,36 @@ std::string QuantPanel::configToString(const QuantConfig& c)
            std::to_string(c.groupSize) + "|" + std::to_string(c.signedCodes) +
            std::to_string(c.fullRange) + std::to_string(c.includeZero) +
            std::to_string(c.multiplyByInverse) + std::to_string(c.float32Params) + "|" +
-           toName(c.roundingOrder) + toName(c.symmetricScale) + std::to_string(c.seed);
+           toName(c.roundingOrder) + toName(c.symmetricScale) + std::to_string(c.seed) + "|" +
+           std::to_string(c.saturate) + std::to_string(c.codebook.size()) + c.preset;
+}
+
+void QuantPanel::applyPreset(int index)
+{
+    const std::string name = m_preset->itemData(index).toString().toStdString();
+    if (name.empty()) { // "(none)": keep the controls, forget the preset
+        m_presetName.clear();
+        m_presetModified = false;
+        emit configChanged();
+        return;
+    }
+    QuantConfig c = presetByName(name).config;
+    if (c.axis > m_axis->maximum() && m_hasShape)
+        c.axis = 0;
+    setConfig(c);
+}
+
+std::vector<double> QuantPanel::codebookValues() const
+{
+    std::vector<double> v;
+    for (const QString& part : m_codebook->text().split(
+             QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const double x = part.toDouble(&ok);
+        if (ok && std::isfinite(x))
+            v.push_back(x);
+    }
+    return v;
 }
 
 void QuantPanel::setTensorShape(const std::vector<int64_t>& shape)
@@ -331,6 +449,8 @@ void QuantPanel::changed()
 {
     if (m_updating)
         return;
+    if (!m_presetName.empty())
+        m_presetModified = true;
     updateEnabled();
     emit configChanged();
 }
@@ -343,12 +463,23 @@ void QuantPanel::updateEnabled()
     const bool integer = scheme == Scheme::Asymmetric || scheme == Scheme::Symmetric;
     const bool asym = scheme == Scheme::Asymmetric;
     const bool sym = scheme == Scheme::Symmetric;
+    const bool lowbit = isLowbitScheme(scheme);
+    const bool lloyd = scheme == Scheme::LloydMax;
     QStringList notes;
 
     m_bits->setMinimum(sym ? 2 : 1);
     m_bitsSlider->setMinimum(sym ? 2 : 1);
-    m_bits->setEnabled(integer);
-    m_bitsSlider->setEnabled(integer);
+    m_bits->setMaximum(lloyd ? 8 : 16);
+    m_bitsSlider->setMaximum(lloyd ? 8 : 16);
+    const QString fixedBits =
+        tr("Not used by %1: the format fixes its bit width.").arg(qstr(toName(scheme)));
+    setApplies(m_bits, integer || lloyd, fixedBits);
+    setApplies(m_bitsSlider, integer || lloyd, fixedBits);
+    setApplies(m_saturate, scheme == Scheme::E4M3 || scheme == Scheme::E5M2,
+               scheme == Scheme::E2M1 ? tr("E2M1 has no inf or NaN: it always saturates.")
+                                      : tr("Only e4m3 and e5m2 can overflow to NaN / inf."));
+    setApplies(m_codebook, scheme == Scheme::Codebook,
+               tr("Only the codebook scheme uses a list of values."));
     setItemEnabled(m_scheme, indexOfName(m_scheme, toName(Scheme::Symmetric)),
                    m_bits->value() >= 2 || sym,
                    tr("Symmetric quantization needs at least 2 bits (no 1-bit grid with zero)."));
@@ -358,8 +489,14 @@ void QuantPanel::updateEnabled()
     m_signed->setEnabled(asym);
     m_fullRange->setEnabled(sym);
     m_includeZero->setEnabled(asym);
-    for (QWidget* w : std::initializer_list<QWidget*>{m_range, m_granularity, m_rounding})
-        w->setEnabled(integer);
+    const QString ownScale =
+        tr("Not used by %1: the format computes its own scales and rounds to nearest.")
+            .arg(qstr(toName(scheme)));
+    setApplies(m_range, integer, lowbit ? ownScale : QString());
+    setApplies(m_rounding, integer, lowbit ? ownScale : QString());
+    setApplies(m_granularity, integer || scheme == Scheme::Codebook,
+               lowbit ? tr("%1 fixes its blocks (see the note below).").arg(qstr(toName(scheme)))
+                      : QString());
     const RangeMethod range = rangeMethodFromName(m_range->currentData().toString().toStdString());
     m_percentile->setEnabled(integer && range == RangeMethod::Percentile);
 
@@ -371,8 +508,12 @@ void QuantPanel::updateEnabled()
     const Granularity gran =
         granularityFromName(m_granularity->currentData().toString().toStdString());
     m_axis->setEnabled(integer && gran != Granularity::PerTensor);
-    m_groupSize->setEnabled(integer && gran == Granularity::PerGroup);
-    if (gran != Granularity::PerTensor && rank > 0)
+    setApplies(m_groupSize,
+               (integer && gran == Granularity::PerGroup) || usesGroupSize(scheme) ||
+                   (scheme == Scheme::Codebook && gran == Granularity::PerGroup),
+               lowbit ? tr("%1 has no block size to choose.").arg(qstr(toName(scheme)))
+                      : QString());
+    if (gran != Granularity::PerTensor && rank > 0 && integer)
         notes << tr("Axis %1 of %2: %3 slices along a length of %4.")
                      .arg(m_axis->value())
                      .arg(rank)
@@ -381,9 +522,24 @@ void QuantPanel::updateEnabled()
                              ? QString::number(m_shape[size_t(std::min(m_axis->value(), rank - 1))])
                              : tr("groups of %1").arg(m_groupSize->value()))
                      .arg(m_shape[size_t(std::min(m_axis->value(), rank - 1))]);
-    if (!integer)
+    if (lowbit) {
+        QuantConfig c;
+        c.scheme = scheme;
+        c.bits = m_bits->value();
+        c.groupSize = m_groupSize->value();
+        c.granularity = gran;
+        c.saturate = m_saturate->isChecked();
+        c.codebook = codebookValues();
+        notes << qstr(c.summary()) + QLatin1Char('.');
+        if (usesGroupSize(scheme) || (scheme == Scheme::Codebook && gran == Granularity::PerGroup))
+            notes << tr("Blocks of G = %1 consecutive elements of the flattened tensor.")
+                         .arg(m_groupSize->value());
+        if (scheme == Scheme::Codebook && codebookValues().empty())
+            notes << tr("No values given: using -1, -0.5, 0, 0.5, 1.");
+    } else if (!integer) {
         notes << tr("fp16 / bf16 round each value to the nearest 16-bit float: bits, range "
                     "method, granularity and rounding do not apply.");
+    }
     m_advanced->setEnabled(integer);
     m_symmetricScale->setEnabled(sym);
     m_seed->setEnabled(roundingFromName(m_rounding->currentData().toString().toStdString()) ==

@@ -2,7 +2,9 @@
 // method, granularity, rounding, and the advanced conventions where reference systems differ).
 // Impossible combinations are disabled with a tooltip saying why (symmetric needs 2+ bits,
 // "signed" only applies to asymmetric, fp16/bf16 have no bits or ranges, the axis is limited to
-// the tensor's rank). Emits configChanged() once per user change.
+// the tensor's rank; low-bit formats fix their own bits, scales and rounding). A preset combo at
+// the top sets every control from core/presets.h; the user may change any afterwards (the config
+// then names the preset with " + changes"). Emits configChanged() once per user change.
 #pragma once
 
 #include "core/quant_config.h"
@@ -16,6 +18,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QGroupBox;
 class QLabel;
+class QLineEdit;
 class QSlider;
 class QSpinBox;
 
@@ -45,7 +48,14 @@ private:
     void changed();
     QComboBox* makeCombo(const char* objectName, const std::vector<std::string>& names);
     static std::string configToString(const QuantConfig& c);
+    void applyPreset(int index);
+    std::vector<double> codebookValues() const;
 
+    QComboBox* m_preset;
+    QCheckBox* m_saturate;
+    QLineEdit* m_codebook;
+    std::string m_presetName; // preset the controls were last set from ("" = none)
+    bool m_presetModified = false;
     QSlider* m_bitsSlider;
     QSpinBox* m_bits;
     QComboBox* m_scheme;
