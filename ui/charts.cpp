@@ -431,7 +431,8 @@ void prepareHistogram(ChartData& d)
     const MinMax deqRange = finiteRange(r.dequantized.data(), n);
     range.add(deqRange.lo);
     range.add(deqRange.hi);
-    if (r.config.isInteger()) {
+    // Not for element-wise low-bit floats: their range (+-448, +-57344) dwarfs most data.
+    if (r.config.isInteger() || r.config.isBlockwise()) {
         range.add(p.rangeMin[ss]);
         range.add(p.rangeMax[ss]);
     }
@@ -511,9 +512,11 @@ QChart* buildCodes(const ChartData& d, const ChartStyle& st)
     std::unique_ptr<QChart> chart(newChart(st, chartKindTitle(ChartKind::Codes), subtitleOf(in)));
     QValueAxis* ax = newAxis(chart.get(), st, Qt::AlignBottom, QStringLiteral("Index"), st.text());
     const bool integer = r.config.isInteger();
-    QValueAxis* ay = newAxis(
-        chart.get(), st, Qt::AlignLeft,
-        integer ? QStringLiteral("Code") : QStringLiteral("Code (16-bit pattern)"), st.text());
+    QValueAxis* ay =
+        newAxis(chart.get(), st, Qt::AlignLeft,
+                integer || r.config.isLowbit() ? QStringLiteral("Code")
+                                               : QStringLiteral("Code (16-bit pattern)"),
+                st.text());
     const bool downsampled = w.end - w.begin > 2 * int64_t(buckets);
     QLineSeries* s =
         lineSeries(downsampled ? QStringLiteral("Code q (min/max of %1 buckets)").arg(buckets)
@@ -589,9 +592,16 @@ QChart* buildHistogram(const ChartData& d, const ChartStyle& st)
             name += QStringLiteral(", step ") + num(step);
         return dense ? name + QStringLiteral(" (dense)") : name;
     };
-    if (integer) {
-        const std::vector<double> grid = quantizationGrid(p, in.slice);
-        const double step = grid.size() > 1 ? grid[1] - grid[0] : 0.0;
+    if (integer || r.config.isLowbit()) {
+        std::vector<double> grid = quantizationGrid(p, in.slice);
+        if (!integer) // low-bit grids are uneven and may reach far beyond the data: keep the
+                      // levels inside the plotted range; the step shown is the smallest one
+            grid.erase(std::remove_if(grid.begin(), grid.end(),
+                                      [&](double v) { return v < hx.lo || v > hx.hi; }),
+                       grid.end());
+        double step = grid.size() > 1 ? grid[1] - grid[0] : 0.0;
+        for (size_t i = 2; !integer && i < grid.size(); ++i)
+            step = std::min(step, grid[i] - grid[i - 1]);
         // Lines closer than ~4 px on a 1000 px wide plot would merge into a solid block that
         // hides the histogram: such grids (and any above kMaxGridLines levels) become a band.
         const double spacing = step / std::max(1e-300, xSpan) * 1000;

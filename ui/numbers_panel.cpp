@@ -109,6 +109,14 @@ void NumbersPanel::setResult(const QuantResult& r)
     if (slices > 1)
         addRow(QStringLiteral("slices"), tr("Slices"), QString::number(slices),
                tr("Each slice (channel or group) has its own scale and zero point."));
+    if (c.isLowbit()) {
+        addRow(QStringLiteral("scale"), tr("Block scale"), spread(p.scale),
+               tr("Factor the decoder multiplies each code's value with (1 for element-wise "
+                  "formats; fp16 d for GGML, 2^k for MX, absmax for code books)."));
+        addRow(QStringLiteral("codes"), tr("Codes"),
+               QStringLiteral("%1 .. %2").arg(p.qmin).arg(p.qmax),
+               tr("Bit patterns or table indices of the format."));
+    }
     if (c.isInteger()) {
         addRow(QStringLiteral("scale"), tr("Scale s"), spread(p.scale),
                tr("Real value of one code step. Asymmetric: (beta - alpha) / (qmax - qmin); "
