@@ -130,7 +130,8 @@ CompareView::CompareView(QWidget* parent) : AnalysisView(parent)
     chartLayout->addWidget(m_errors, 1);
     split->addWidget(charts);
     split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(1, 4);
+    split->setSizes({140, 560});
     layout->addWidget(split, 1);
 
     connect(m_pin, &QPushButton::clicked, this, &CompareView::pinCurrent);

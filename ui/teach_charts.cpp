@@ -10,6 +10,8 @@
 #include <QAreaSeries>
 #include <QCategoryAxis>
 #include <QChart>
+#include <QFontMetricsF>
+#include <QGraphicsSimpleTextItem>
 #include <QGuiApplication>
 #include <QLegend>
 #include <QLegendMarker>
@@ -21,13 +23,15 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 namespace qs::ui {
 
 namespace {
 
-constexpr int kMaxGridTicks = 200; // above this the grid is a band with every k-th code ticked
-constexpr int kMaxCodeLabels = 16; // code labels on the number line's axis
+constexpr int kMaxGridTicks = 200;      // above this the grid is a band with every k-th code ticked
+constexpr int kMaxCodeLabels = 16;      // code labels on the number line's axis
+constexpr int64_t kCompareWindow = 300; // values shown by index in the comparison of a long tensor
 
 QString num(double v)
 {
@@ -152,7 +156,7 @@ QString methodLabel(RangeMethod m)
     case RangeMethod::Percentile:
         return QStringLiteral("percentile");
     case RangeMethod::MSE:
-        return QStringLiteral("MSE-optimal");
+        return QStringLiteral("MSE-opt.");
     case RangeMethod::Entropy:
         return QStringLiteral("entropy");
     }
@@ -318,7 +322,7 @@ QChart* buildNumberLineChart(const NumberLineData& d, const ChartStyle& st)
     hideFromLegend(chart, axisLine);
 
     // Grid: one tick per code, or a band with every k-th code ticked.
-    const QString gridName = QStringLiteral("representable values (%1 codes, step %2)")
+    const QString gridName = QStringLiteral("representable values: %1 codes, step %2")
                                  .arg(nCodes)
                                  .arg(num(nCodes > 1 ? d.grid[1] - d.grid[0] : 0));
     QList<QPointF> ticks;
@@ -336,7 +340,7 @@ QChart* buildNumberLineChart(const NumberLineData& d, const ChartStyle& st)
         upper->replace({QPointF(d.grid.front(), 0.08), QPointF(d.grid.back(), 0.08)});
         lower->replace({QPointF(d.grid.front(), -0.02), QPointF(d.grid.back(), -0.02)});
         auto* area = new QAreaSeries(upper, lower);
-        area->setName(gridName + QStringLiteral(" \u2014 too dense to draw one by one"));
+        area->setName(gridName);
         area->setObjectName(QStringLiteral("gridBand"));
         area->setBrush(withAlpha(st.grid(), 110));
         area->setPen(Qt::NoPen);
@@ -399,13 +403,39 @@ QChart* buildNumberLineChart(const NumberLineData& d, const ChartStyle& st)
     landed->replace(lp);
     attach(chart, samples, xTop, y, xCodes);
     attach(chart, landed, xTop, y, xCodes);
-    // Labels of the sample values when few enough to read.
-    if (d.samples.size() <= 12) {
-        samples->setPointLabelsVisible(true);
-        samples->setPointLabelsFormat(QStringLiteral("@xPoint"));
-        samples->setPointLabelsFont(chartFont(st, 10));
-        samples->setPointLabelsColor(st.text());
-        samples->setPointLabelsClipping(false);
+    // Labels: each sample's value above its dot and its code below the value it lands on, in
+    // two staggered rows so neighbours do not overlap. They are text items on the chart,
+    // placed again whenever the plot area changes (on screen and in exports).
+    if (d.samples.size() <= 16) {
+        struct Label {
+            QGraphicsSimpleTextItem* item;
+            QPointF at;
+            double dy; // pixels from the point: negative = above
+        };
+        auto labels = std::make_shared<std::vector<Label>>();
+        const QFont font = chartFont(st, 11);
+        const QFontMetricsF fm(font);
+        for (size_t i = 0; i < d.samples.size(); ++i) {
+            const NumberLineSample& s = d.samples[i];
+            const bool odd = (i % 2) == 1;
+            auto* xl = new QGraphicsSimpleTextItem(num(s.x), chart);
+            xl->setFont(font);
+            xl->setBrush(st.original());
+            xl->setZValue(20);
+            labels->push_back({xl, QPointF(s.x, 1), -(odd ? 2.2 : 1.1) * fm.height()});
+            auto* ql = new QGraphicsSimpleTextItem(QStringLiteral("q=%1").arg(s.code), chart);
+            ql->setFont(font);
+            ql->setBrush(st.text());
+            ql->setZValue(20);
+            labels->push_back({ql, QPointF(s.xhat, 0), (odd ? 1.5 : 0.4) * fm.height()});
+        }
+        QObject::connect(chart, &QChart::plotAreaChanged, chart, [chart, samples, labels] {
+            for (const Label& l : *labels) {
+                const QPointF p = chart->mapToPosition(l.at, samples);
+                const QRectF r = l.item->boundingRect();
+                l.item->setPos(p.x() - r.width() / 2, p.y() + l.dy);
+            }
+        });
     }
     return chart;
 }
@@ -445,15 +475,14 @@ QChart* buildSweepSqnrChart(const Sweep& s, const ChartStyle& st, const QString&
         }
     if (!ref.isEmpty())
         attach(chart,
-               lineSeries(QStringLiteral("6.02 dB per bit (through %1 bits)").arg(s.anchorBits),
-                          QStringLiteral("reference"),
+               lineSeries(QStringLiteral("6.02 dB/bit"), QStringLiteral("reference"),
                           seriesPen(neutral(st), st.lineWidth, Qt::DashLine), ref),
                x, y);
     const auto hline = [&](double db, const QString& name, const QString& id) {
         if (!std::isfinite(db) || db <= 0)
             return;
         attach(chart,
-               lineSeries(QStringLiteral("%1 (%2 dB)").arg(name, num(db)), id,
+               lineSeries(name, id,
                           seriesPen(st.error(), std::max(1.0, st.lineWidth * 0.7),
                                     id == QLatin1String("fp16") ? Qt::DotLine : Qt::DashDotLine),
                           {QPointF(b0 - 0.5, db), QPointF(b1 + 0.5, db)}),
@@ -541,25 +570,27 @@ QChart* buildClippingChart(const ClippingCurve& c, const ChartStyle& st, const Q
     };
     curve(QStringLiteral("total MSE"), QStringLiteral("total"), st.text(), Qt::SolidLine,
           st.lineWidth * 1.4, [](const ClippingPoint& p) { return p.mse; });
-    curve(QStringLiteral("rounding error"), QStringLiteral("rounding"), st.grid(), Qt::DashLine,
-          st.lineWidth, [](const ClippingPoint& p) { return p.roundingMse; });
+    curve(QStringLiteral("rounding error"), QStringLiteral("rounding"), QColor(0x56, 0xB4, 0xE9),
+          Qt::DashLine, st.lineWidth, [](const ClippingPoint& p) { return p.roundingMse; });
     curve(QStringLiteral("clipping error"), QStringLiteral("clipping"), st.error(), Qt::DashLine,
           st.lineWidth, [](const ClippingPoint& p) { return p.clippingMse; });
     if (!(yhi > 0)) {
         ylo = 1e-6;
         yhi = 1;
     }
-    // Keep the interesting part: no more than 8 decades below the largest error.
-    ylo = std::max(ylo, yhi * 1e-8);
+    // Keep the interesting part: three decades below the smallest total error.
+    double minTotal = yhi;
+    for (const ClippingPoint& p : c.points)
+        if (p.mse > 0)
+            minTotal = std::min(minTotal, p.mse);
+    ylo = std::max(ylo, minTotal * 1e-3);
     logRange(y, ylo, yhi);
     for (const ClippingMarker& m : c.markers) {
         const double pos = m.point.position;
         xlo = std::min(xlo, pos);
         xhi = std::max(xhi, pos);
-        const QString name = QStringLiteral("%1: %2 %3, MSE %4")
-                                 .arg(QString::fromStdString(m.label),
-                                      c.symmetric ? QStringLiteral("amax") : QStringLiteral("at"),
-                                      num(pos), num(m.point.mse));
+        const QString name =
+            QStringLiteral("%1 (%2)").arg(QString::fromStdString(m.label), num(m.point.mse));
         auto* line =
             lineSeries(name, QStringLiteral("marker-") + QString::fromStdString(toName(m.method)),
                        seriesPen(methodColor(st, m.method), st.lineWidth,
@@ -592,18 +623,25 @@ QColor compareColor(const ChartStyle& st, int i)
 QChart* buildCompareValuesChart(const Tensor& t, const std::vector<QuantResult>& results,
                                 const QStringList& labels, const ChartStyle& st, int maxPoints)
 {
-    QChart* chart =
-        newChart(st, QStringLiteral("Dequantized values by index"), QString::fromStdString(t.name));
+    // A long tensor drawn whole is a solid block: show a window where single values are
+    // visible instead.
+    const int64_t n = t.numel();
+    const int64_t end = n <= 2 * int64_t(maxPoints) ? n : std::min<int64_t>(n, kCompareWindow);
+    QChart* chart = newChart(st, QStringLiteral("Dequantized values by index"),
+                             end < n ? QStringLiteral("%1 \u2014 first %2 of %3 values")
+                                           .arg(QString::fromStdString(t.name))
+                                           .arg(end)
+                                           .arg(n)
+                                     : QString::fromStdString(t.name));
     auto* x = styleAxis(new QValueAxis, st, QStringLiteral("index"));
     auto* y = styleAxis(new QValueAxis, st, QStringLiteral("value"));
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
-    const int64_t n = t.numel();
     const int buckets = std::max(1, maxPoints / 2);
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
     const auto add = [&](const float* v, const QString& name, const QString& id, const QPen& pen) {
         QList<QPointF> pts;
-        for (const SeriesPoint& p : downsampleMinMax(v, 0, n, buckets)) {
+        for (const SeriesPoint& p : downsampleMinMax(v, 0, end, buckets)) {
             pts << QPointF(p.x, p.y);
             lo = std::min(lo, p.y);
             hi = std::max(hi, p.y);
@@ -620,7 +658,7 @@ QChart* buildCompareValuesChart(const Tensor& t, const std::vector<QuantResult>&
             i < size_t(labels.size()) ? labels[qsizetype(i)] : QString::number(i),
             QStringLiteral("config%1").arg(i), seriesPen(compareColor(st, int(i)), st.lineWidth));
     }
-    applyNiceTicks(x, 0, double(std::max<int64_t>(1, n - 1)), xTicks(st), true, true);
+    applyNiceTicks(x, 0, double(std::max<int64_t>(1, end - 1)), xTicks(st), true, true);
     if (!std::isfinite(lo)) {
         lo = 0;
         hi = 1;
@@ -639,13 +677,19 @@ QChart* buildCompareErrorChart(const Tensor& t, const std::vector<QuantResult>& 
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
     const int64_t n = t.numel();
-    double m = 0;
+    // Common range: the largest error, but no wider than 6 RMSE of the noisiest result, so a few
+    // clipped outliers do not squeeze the rounding-error bumps into a line.
+    double m = 0, rmse = 0;
     for (const QuantResult& r : results) {
         if (static_cast<int64_t>(r.dequantized.size()) != n)
             throw Error("comparison chart: a result does not belong to the tensor");
         if (std::isfinite(r.metrics.maxAbsError))
             m = std::max(m, r.metrics.maxAbsError);
+        if (std::isfinite(r.metrics.rmse))
+            rmse = std::max(rmse, r.metrics.rmse);
     }
+    if (rmse > 0)
+        m = std::min(m, 6 * rmse);
     if (!(m > 0))
         m = 1;
     int64_t top = 1;

@@ -78,14 +78,15 @@ QChart* buildClippingChart(const ClippingCurve& c, const ChartStyle& style,
 
 // ---- A/B comparison overlays ----------------------------------------------------------------
 
-// Dequantized values by index of every result of a comparison (downsampled min/max to
-// maxPoints per series), plus the original as a thin grey line; series "config<i>" and
-// "original". labels[i] names result i in the legend.
+// Dequantized values by index of every result of a comparison, plus the original as a thin grey
+// line; series "config<i>" and "original". A tensor of at most 2 * maxPoints values is drawn
+// whole, a longer one in a window of its first 300 values (drawn whole, a million values are a
+// solid block). labels[i] names result i in the legend.
 QChart* buildCompareValuesChart(const Tensor& t, const std::vector<QuantResult>& results,
                                 const QStringList& labels, const ChartStyle& style,
                                 int maxPoints = 1500);
-// Error histograms (x - x^) of every result on a common range, stepped outlines; series
-// "config<i>".
+// Error histograms (x - x^) of every result on a common range (+-max |error|, at most +-6 RMSE of
+// the noisiest result), stepped outlines; series "config<i>".
 QChart* buildCompareErrorChart(const Tensor& t, const std::vector<QuantResult>& results,
                                const QStringList& labels, const ChartStyle& style, int bins = 101);
 
