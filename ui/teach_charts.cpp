@@ -322,7 +322,7 @@ QChart* buildNumberLineChart(const NumberLineData& d, const ChartStyle& st)
     hideFromLegend(chart, axisLine);
 
     // Grid: one tick per code, or a band with every k-th code ticked.
-    const QString gridName = QStringLiteral("representable values: %1 codes, step %2")
+    const QString gridName = QStringLiteral("grid: %1 codes, step %2")
                                  .arg(nCodes)
                                  .arg(num(nCodes > 1 ? d.grid[1] - d.grid[0] : 0));
     QList<QPointF> ticks;
@@ -359,7 +359,7 @@ QChart* buildNumberLineChart(const NumberLineData& d, const ChartStyle& st)
     // Clipping range.
     const QPen clipPen = seriesPen(st.clip(), lw, Qt::DashLine);
     auto* clipLow = lineSeries(
-        QStringLiteral("clipping range [%1, %2]").arg(num(d.rangeMin), num(d.rangeMax)),
+        QStringLiteral("clip [%1, %2]").arg(num(d.rangeMin), num(d.rangeMax)),
         QStringLiteral("clipLow"), clipPen, {QPointF(d.rangeMin, -0.3), QPointF(d.rangeMin, 1.22)});
     auto* clipHigh = lineSeries(QString(), QStringLiteral("clipHigh"), clipPen,
                                 {QPointF(d.rangeMax, -0.3), QPointF(d.rangeMax, 1.22)});
@@ -383,13 +383,13 @@ QChart* buildNumberLineChart(const NumberLineData& d, const ChartStyle& st)
     }
 
     auto* samples = new QScatterSeries;
-    samples->setName(QStringLiteral("sample values x (%1)").arg(d.samples.size()));
+    samples->setName(QStringLiteral("samples x"));
     samples->setObjectName(QStringLiteral("samples"));
     samples->setColor(st.original());
     samples->setBorderColor(st.original());
     samples->setMarkerSize(9 * st.fontScale);
     auto* landed = new QScatterSeries;
-    landed->setName(QStringLiteral("their codes' values x\u0302"));
+    landed->setName(QStringLiteral("code values"));
     landed->setObjectName(QStringLiteral("landed"));
     landed->setColor(st.dequantized());
     landed->setBorderColor(st.dequantized());
