@@ -83,7 +83,14 @@ void validate(int bins, double& lo, double& hi, int64_t n, bool hasData)
                     "] is too wide to split into bins");
 }
 
-// Histogram of value(i) for i < n; value returns false for a non-finite value.
+// Histogram of value(i) for i < n (non-finite values counted apart).
+//
+// Per element: t = (v - lo) * norm and k = int(t). When 0 <= t < bins and t is farther than
+// `margin` from an integer, k is the bin the edges give (the rounding of t and of the edges can
+// only move a value across an edge that close), and the element is counted with no other work.
+// Everything else, rare in practice (values on or next to an edge, outside [lo, hi], non-finite),
+// takes the exact path: the edges decide, as numpy does. Below, above and non-finite values go
+// to three extra slots after the bins.
 template <class ValueFn> Histogram build(int64_t n, int bins, double lo, double hi, ValueFn value)
 {
     Histogram h;
@@ -91,58 +98,65 @@ template <class ValueFn> Histogram build(int64_t n, int bins, double lo, double 
     h.hi = hi;
     h.counts.assign(size_t(bins), 0);
     const Binner binner(lo, hi, bins);
-    int64_t below = 0, above = 0, nonfinite = 0;
-#pragma omp parallel if (n >= kParallelMin) reduction(+ : below, above, nonfinite)
+    const int slots = bins + 3; // bins, below, above, non-finite
+    std::vector<int64_t> total(size_t(slots), 0);
+#pragma omp parallel if (n >= kParallelMin)
     {
         // Four interleaved count arrays (element i counts in array i % 4): runs of equal bins
         // do not wait on each other's increments. Summed at the end.
-        const int stride = bins;
-        std::vector<int64_t> local(size_t(4) * size_t(bins), 0);
-        int64_t* counts = local.data();
-        const double blo = binner.lo, bhi = binner.hi, norm = binner.norm;
-        const double* edges = binner.edges.data();
-        const int last = bins - 1;
+        std::vector<int64_t> local(size_t(4) * size_t(slots), 0);
+        int64_t* c0 = local.data();
+        int64_t* c1 = c0 + slots;
+        int64_t* c2 = c1 + slots;
+        int64_t* c3 = c2 + slots;
+        const double blo = binner.lo, norm = binner.norm;
+        const double cap = double(bins);
         // Bound, in bins, of the rounding in t = (v - lo) * norm and in the edges: farther
         // than this from an integer, floor(t) is the bin the edges give.
         const double margin =
-            16.0 * 0x1p-52 * ((std::fabs(blo) + std::fabs(bhi)) * norm + double(bins) + 1.0);
-        int64_t nb = 0, na = 0, nf = 0;
-#pragma omp for schedule(static)
-        for (int64_t i = 0; i < n; ++i) {
-            double v;
-            if (!value(i, v)) {
-                ++nf;
-                continue;
-            }
-            if (v < blo) {
-                ++nb;
-                continue;
-            }
-            if (v > bhi) {
-                ++na;
-                continue;
-            }
+            16.0 * 0x1p-52 * ((std::fabs(blo) + std::fabs(binner.hi)) * norm + double(bins) + 1.0);
+        const double upper = 1.0 - margin;
+        auto exact = [&](double v) {
+            if (!(std::fabs(v) <= std::numeric_limits<double>::max()))
+                return bins + 2;
+            const int k = binner.binOf(v);
+            return k < 0 ? bins : (k == bins ? bins + 1 : k);
+        };
+        auto one = [&](int64_t i, int64_t* c) {
+            const double v = value(i);
             const double t = (v - blo) * norm;
-            int k = int(t);
-            k = k > last ? last : k;
-            const double f = t - double(k);
-            if (f < margin || f > 1.0 - margin) { // near an edge: decide by the edges
-                k -= v < edges[k] ? 1 : 0;
-                k += (k != last && v >= edges[k + 1]) ? 1 : 0;
+            if (t >= 0.0 && t < cap) { // false for NaN
+                const int k = int(t);
+                const double f = t - double(k);
+                if (f >= margin && f <= upper) {
+                    ++c[k];
+                    return;
+                }
             }
-            ++counts[size_t(i & 3) * size_t(stride) + size_t(k)];
+            ++c[exact(v)];
+        };
+        // Contiguous blocks per thread (schedule static) of whole groups of four.
+        const int64_t n4 = n / 4;
+#pragma omp for schedule(static)
+        for (int64_t q = 0; q < n4; ++q) {
+            const int64_t i = 4 * q;
+            one(i, c0);
+            one(i + 1, c1);
+            one(i + 2, c2);
+            one(i + 3, c3);
         }
-        below += nb;
-        above += na;
-        nonfinite += nf;
+#pragma omp single
+        for (int64_t i = 4 * n4; i < n; ++i)
+            one(i, c0);
 #pragma omp critical(qs_histogram_merge)
-        for (int k = 0; k < bins; ++k)
-            h.counts[size_t(k)] += local[size_t(k)] + local[size_t(stride + k)] +
-                                   local[size_t(2 * stride + k)] + local[size_t(3 * stride + k)];
+        for (int k = 0; k < slots; ++k)
+            total[size_t(k)] += c0[k] + c1[k] + c2[k] + c3[k];
     }
-    h.below = below;
-    h.above = above;
-    h.nonfinite = nonfinite;
+    for (int k = 0; k < bins; ++k)
+        h.counts[size_t(k)] = total[size_t(k)];
+    h.below = total[size_t(bins)];
+    h.above = total[size_t(bins) + 1];
+    h.nonfinite = total[size_t(bins) + 2];
     return h;
 }
 
@@ -178,10 +192,7 @@ int64_t Histogram::total() const
 Histogram histogram(const float* x, int64_t n, int bins, double lo, double hi)
 {
     validate(bins, lo, hi, n, x != nullptr);
-    return build(n, bins, lo, hi, [x](int64_t i, double& v) {
-        v = double(x[i]);
-        return std::isfinite(v);
-    });
+    return build(n, bins, lo, hi, [x](int64_t i) { return double(x[i]); });
 }
 
 Histogram histogram(const float* x, int64_t n, int bins)
@@ -202,10 +213,7 @@ Histogram errorHistogram(const float* x, const float* xhat, int64_t n, int bins,
                          double hi)
 {
     validate(bins, lo, hi, n, x != nullptr && xhat != nullptr);
-    return build(n, bins, lo, hi, [x, xhat](int64_t i, double& v) {
-        v = double(x[i]) - double(xhat[i]);
-        return std::isfinite(v);
-    });
+    return build(n, bins, lo, hi, [x, xhat](int64_t i) { return double(x[i]) - double(xhat[i]); });
 }
 
 Histogram errorHistogram(const float* x, const float* xhat, int64_t n, int bins)
