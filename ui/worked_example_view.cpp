@@ -106,7 +106,7 @@ void WorkedExampleView::setPresentationMode(bool on)
 {
     AnalysisView::setPresentationMode(on);
     QFont f = m_text->font();
-    f.setPointSizeF(on ? 20 : 11);
+    f.setPointSizeF(on ? 22 : 13);
     m_text->document()->setDefaultFont(f);
     m_text->setHtml(m_html);
 }
