@@ -1,7 +1,8 @@
 // quantscope: the QuantScope desktop application.
 //   quantscope [FILE | SESSION.qscope]
 //   quantscope --screenshot OUT.png [--session FILE.qscope | FILE] [quantization options]
-//              [--tab values|codes|histogram|error-histogram|channels] [--size 1400x900]
+//              [--tab values|codes|...|image|int-matmul|float-pitfalls] [--size 1400x900]
+//   quantscope [--lesson NAME | --lesson FILE.json] [--presentation]
 //   quantscope --benchmark-ui [--elements N]
 // Without a file the window starts on a generated example tensor.
 #include "ui/app_options.h"

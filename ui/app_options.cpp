@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/tensor_file.h"
+#include "ui/lesson_library.h"
 #include "ui/main_window.h"
 #include "ui/session.h"
 
@@ -43,17 +44,27 @@ int toInt(const QString& option, const QString& value, int lo, int hi)
 QString appUsage()
 {
     return QStringLiteral(
-        "Usage: quantscope [FILE | SESSION.qscope] [options]\n"
-        "  FILE                     .npy .npz[:member] .safetensors .csv .txt .png .jpg .bmp\n"
-        "  --session FILE.qscope    open a saved session\n"
-        "  --generate DIST          uniform|normal|laplace|he|bimodal (with --shape, --seed)\n"
-        "  --bits B --scheme asymmetric|symmetric|fp16|bf16 [--signed] [--full-range]\n"
-        "  [--no-include-zero] --range minmax|percentile|mse|entropy [--percentile P]\n"
-        "  --granularity tensor|channel|group [--axis A] [--group-size G]\n"
-        "  --rounding half-even|half-away|half-up|floor|truncate|stochastic\n"
-        "  --tab values|codes|histogram|error-histogram|channels   --bins N (error histogram)\n"
-        "  --screenshot OUT.png [--size 1400x900]   render the window headless and exit\n"
-        "  --benchmark-ui [--elements N]            time control changes to refreshed charts\n");
+               "Usage: quantscope [FILE | SESSION.qscope] [options]\n"
+               "  FILE                     .npy .npz[:member] .safetensors .csv .txt .png .jpg "
+               ".bmp\n"
+               "  --session FILE.qscope    open a saved session\n"
+               "  --generate DIST          uniform|normal|laplace|he|bimodal (with --shape, "
+               "--seed)\n"
+               "  --bits B --scheme asymmetric|symmetric|fp16|bf16 [--signed] [--full-range]\n"
+               "  [--no-include-zero] --range minmax|percentile|mse|entropy [--percentile P]\n"
+               "  --granularity tensor|channel|group [--axis A] [--group-size G]\n"
+               "  --rounding half-even|half-away|half-up|floor|truncate|stochastic\n"
+               "  --tab "
+               "values|codes|histogram|error-histogram|channels|number-line|sweep|clipping|\n"
+               "        compare|worked-example|image|int-matmul|float-pitfalls   --bins N (error "
+               "hist.)\n"
+               "  --lesson NAME|FILE.json  apply a lesson (built-in: %1)\n"
+               "  --presentation           presentation mode (large fonts, thick lines; F5 "
+               "toggles)\n"
+               "  --screenshot OUT.png [--size 1400x900]   render the window headless and exit\n"
+               "  --benchmark-ui [--elements N]            time control changes to refreshed "
+               "charts\n")
+        .arg(builtinLessonIds().join(QStringLiteral(", ")));
 }
 
 bool wantsHeadless(int argc, char** argv)
@@ -106,6 +117,11 @@ bool parseAppOptions(const QStringList& args, AppOptions& o, QString* error)
         } else if (a == QLatin1String("--tab")) {
             if (!need(i, o.tab))
                 return false;
+        } else if (a == QLatin1String("--lesson")) {
+            if (!need(i, o.lesson))
+                return false;
+        } else if (a == QLatin1String("--presentation")) {
+            o.presentation = true;
         } else if (a == QLatin1String("--bins")) {
             if (!need(i, v))
                 return false;
@@ -159,8 +175,13 @@ bool parseAppOptions(const QStringList& args, AppOptions& o, QString* error)
     try {
         QuantConfig probe;
         applyQuantArgs(o.quantArgs, probe);
-        if (!o.tab.isEmpty())
+        static const QStringList viewTabs = {"number-line", "sweep",          "clipping",
+                                             "compare",     "worked-example", "image",
+                                             "int-matmul",  "float-pitfalls"};
+        if (!o.tab.isEmpty() && !viewTabs.contains(o.tab))
             chartKindFromName(o.tab);
+        if (!o.lesson.isEmpty())
+            findLesson(o.lesson); // fails early with the lesson's problem
         if (!o.generate.isEmpty())
             distributionFromName(o.generate.toStdString());
         if (!o.shape.isEmpty())
@@ -256,9 +277,17 @@ void applyStartOptions(MainWindow& window, const AppOptions& o)
 {
     const bool any = !o.session.isEmpty() || !o.file.isEmpty() || !o.quantArgs.empty() ||
                      !o.tab.isEmpty() || !o.generate.isEmpty() || !o.shape.isEmpty() ||
-                     o.seed >= 0 || o.errorBins > 0;
+                     o.seed >= 0 || o.errorBins > 0 || !o.lesson.isEmpty() || o.presentation;
     if (!any)
         return;
+    if (o.presentation)
+        window.setPresentationMode(true);
+    if (!o.lesson.isEmpty()) {
+        window.openLesson(o.lesson);
+        if (!o.tab.isEmpty())
+            window.setCurrentTab(o.tab);
+        return;
+    }
     try {
         Session s = sessionFor(o);
         if (o.file.isEmpty() && o.session.isEmpty() && o.generate.isEmpty() && o.shape.isEmpty() &&
@@ -298,7 +327,18 @@ int runScreenshot(const AppOptions& o)
         error = QStringLiteral("timed out waiting for the result");
         loop.quit();
     });
-    window.applySession(s);
+    if (o.presentation)
+        window.setPresentationMode(true);
+    if (!o.lesson.isEmpty()) {
+        if (!window.openLesson(o.lesson)) {
+            QTextStream(stderr) << "quantscope: " << window.lastError() << "\n";
+            return 3;
+        }
+        if (!o.tab.isEmpty())
+            window.setCurrentTab(o.tab);
+    } else {
+        window.applySession(s);
+    }
     loop.exec();
     if (!error.isEmpty()) {
         QTextStream(stderr) << "quantscope: " << error << "\n";
@@ -306,7 +346,10 @@ int runScreenshot(const AppOptions& o)
     }
     window.resize(o.size);
     QApplication::processEvents();
-    window.chart(window.currentChart());
+    if (window.currentAnalysisView())
+        window.waitForView(60000);
+    else
+        window.chart(window.currentChart());
     QApplication::processEvents();
     QImage image = window.grab().toImage();
     if (image.size() != o.size)

@@ -21,7 +21,9 @@ struct AppOptions {
     QString session;    // --session
     QString screenshot; // --screenshot OUT.png
     QSize size{1400, 900};
-    QString tab;                                        // chart kind name
+    QString tab;                                        // chart kind or view name
+    QString lesson;                                     // --lesson NAME | FILE.json
+    bool presentation = false;                          // --presentation
     int errorBins = 0;                                  // 0 = keep
     std::vector<std::pair<QString, QString>> quantArgs; // --bits 4 ... applied in order
     QString generate;                                   // --generate DIST

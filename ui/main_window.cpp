@@ -113,6 +113,8 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
 
     buildUi();
     buildMenus();
+    buildTeachingUi();
+    buildTeachingMenus();
 
     Session start;
     start.source.generator = exampleGenerator();
@@ -609,7 +611,7 @@ void MainWindow::refreshChart(ChartPage& p)
     QChart* chart = nullptr;
     if (m_tensor && m_result) {
         try {
-            chart = buildChart(p.kind, chartInput(p.kind), ChartStyle::fromPalette());
+            chart = buildChart(p.kind, chartInput(p.kind), chartStyle());
         } catch (const std::exception& e) {
             chart = new QChart;
             chart->setTitle(tr("Cannot draw this chart: %1").arg(qstr(e.what())));
@@ -629,6 +631,8 @@ void MainWindow::installChart(ChartPage& p, QChart* chart)
     delete old;
     p.chart = chart;
     watchZoom(p);
+    if (p.kind == ChartKind::Values)
+        connectValueClicks(chart);
     if (p.kind == currentChart()) {
         if (m_latencyPending) {
             m_lastLatencyMs = double(m_changeClock.nsecsElapsed()) / 1e6;
@@ -731,7 +735,7 @@ Session MainWindow::session() const
         s.source.generator = exampleGenerator();
     }
     s.config = m_quant->config();
-    s.tab = chartKindName(currentChart());
+    s.tab = currentTabName();
     s.errorBins = errorBins();
     s.valueBins = m_valueBins->value();
     return s;
@@ -740,11 +744,8 @@ Session MainWindow::session() const
 void MainWindow::applySession(const Session& s)
 {
     m_quant->setConfig(s.config);
-    try {
-        setCurrentChart(chartKindFromName(s.tab));
-    } catch (const Error&) {
+    if (!setCurrentTab(s.tab))
         setCurrentChart(ChartKind::Values);
-    }
     {
         QSignalBlocker block(m_errorBins);
         m_errorBins->setValue(s.errorBins);
@@ -794,7 +795,7 @@ bool MainWindow::exportChart(ChartKind kind, const QString& path, const ExportOp
     }
     std::unique_ptr<QChart> chart;
     try {
-        chart.reset(buildChart(kind, chartInput(kind), ChartStyle::fromPalette()));
+        chart.reset(buildChart(kind, chartInput(kind), chartStyle()));
     } catch (const std::exception& e) {
         showError(qstr(e.what()), true);
         return false;
@@ -819,7 +820,7 @@ bool MainWindow::exportAllCharts(const QString& path, const ExportOptions& optio
     std::vector<std::unique_ptr<QChart>> charts;
     try {
         for (ChartKind kind : allChartKinds())
-            charts.emplace_back(buildChart(kind, chartInput(kind), ChartStyle::fromPalette()));
+            charts.emplace_back(buildChart(kind, chartInput(kind), chartStyle()));
     } catch (const std::exception& e) {
         showError(qstr(e.what()), true);
         return false;
@@ -949,8 +950,7 @@ void MainWindow::copyChartToClipboard()
     std::unique_ptr<QChart> fresh;
     if (m_result) {
         try {
-            fresh.reset(
-                buildChart(currentChart(), chartInput(currentChart()), ChartStyle::fromPalette()));
+            fresh.reset(buildChart(currentChart(), chartInput(currentChart()), chartStyle()));
         } catch (const std::exception&) {
         }
     }
@@ -1122,6 +1122,10 @@ bool askPngOptions(QWidget* parent, ExportOptions& opt)
 
 void MainWindow::onExportChart()
 {
+    if (currentAnalysisView()) { // a teaching view: its charts or the widget
+        onExportView();
+        return;
+    }
     const ChartKind kind = currentChart();
     QString selected;
     QString path = QFileDialog::getSaveFileName(

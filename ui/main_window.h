@@ -10,6 +10,7 @@
 #pragma once
 
 #include "core/generators.h"
+#include "core/lesson.h"
 #include "core/quantize.h"
 #include "core/tensor_file.h"
 #include "ui/chart_export.h"
@@ -18,11 +19,14 @@
 #include "ui/session.h"
 
 #include <QElapsedTimer>
+#include <QFont>
 #include <QMainWindow>
+#include <QPalette>
 #include <QTimer>
 
 #include <array>
 #include <memory>
+#include <vector>
 
 class QChart;
 class QChartView;
@@ -32,9 +36,12 @@ class QProgressBar;
 class QSpinBox;
 class QTabWidget;
 class QToolButton;
+class QAction;
 
 namespace qs::ui {
 
+class AnalysisView;
+class LessonPanel;
 class NumbersPanel;
 class QuantPanel;
 class SliceTable;
@@ -100,11 +107,40 @@ public:
     double lastResultGuiMs() const { return m_lastResultGuiMs; }
     double lastChartBuildMs() const { return m_lastChartBuildMs; }
 
+    // ---- Teaching (main_window_teaching.cpp) ----
+    // The views after the five charts, as tabs: number line, sweep, clipping, compare, worked
+    // example, image, integer math, fp16 pitfalls. Only the visible one is recomputed on a new
+    // result; the others are marked out of date.
+    QList<AnalysisView*> analysisViews() const;
+    AnalysisView* analysisView(const QString& name) const; // by viewName(), e.g. "image"
+    AnalysisView* currentAnalysisView() const;             // nullptr on a chart tab
+    QStringList tabNames() const;            // chart kind names, then view names, in tab order
+    bool setCurrentTab(const QString& name); // false for an unknown name
+    QString currentTabName() const;
+    // Waits (event loop) until the visible view finished computing; false on timeout.
+    bool waitForView(int timeoutMs);
+    // Exports a tab by name (charts too) as PNG/SVG/PDF: the view's charts, else its widget.
+    bool exportView(const QString& name, const QString& path, const ExportOptions& options);
+    // Clicking a point of the values chart: the worked example of that element.
+    void showWorkedExample(int64_t index);
+    // Lessons: a built-in id or a lesson file; applying sets the tensor, every control and the
+    // chart, and shows the lesson panel above the tabs.
+    bool openLesson(const QString& nameOrPath);
+    void applyLesson(const Lesson& lesson, int step = 0);
+    void applyLessonStep(int step);
+    void closeLesson();
+    LessonPanel* lessonPanel() const { return m_lessonPanel; }
+    // Presentation mode: large fonts, thick lines, high contrast, only bits/scheme/range.
+    void setPresentationMode(bool on);
+    bool presentationMode() const { return m_presentation; }
+    ChartStyle chartStyle() const; // the palette's style, thick and large when presenting
+
 signals:
     void resultReady();     // the numbers show a new result (small tensors: the chart too)
     void chartsRefreshed(); // the visible chart was (re)built
     void errorShown(const QString& message);
     void busyChanged(bool busy);
+    void presentationModeChanged(bool on);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -151,6 +187,19 @@ private:
     void onHelp();
     void onAbout();
 
+    // Teaching (main_window_teaching.cpp).
+    struct ViewPage {
+        AnalysisView* view = nullptr;
+        bool dirty = true;
+    };
+    void buildTeachingUi();
+    void buildTeachingMenus();
+    void refreshVisibleView();
+    void onTeachingResult();
+    void updateLessonCheck();
+    void connectValueClicks(QChart* chart);
+    void onExportView();
+
     Options m_options;
     SourcePanel* m_source = nullptr;
     QuantPanel* m_quant = nullptr;
@@ -187,6 +236,17 @@ private:
     SourceSpec m_sourceSpec;
     QString m_lastError;
     int64_t m_viewBegin = 0, m_viewEnd = -1; // zoom window of the index charts
+
+    std::vector<ViewPage> m_views;
+    int m_firstViewTab = 5;
+    bool m_viewPending = false; // the visible view has not reported viewUpdated yet
+    LessonPanel* m_lessonPanel = nullptr;
+    std::shared_ptr<const Tensor> m_lessonTensor; // the applied step's data and config
+    std::string m_lessonConfig;
+    bool m_presentation = false;
+    QAction* m_presentationAction = nullptr;
+    QFont m_normalFont;
+    QPalette m_normalPalette;
 };
 
 } // namespace qs::ui
