@@ -482,10 +482,12 @@ QChart* buildSweepSqnrChart(const Sweep& s, const ChartStyle& st, const QString&
         if (!std::isfinite(db) || db <= 0)
             return;
         attach(chart,
-               lineSeries(name, id,
-                          seriesPen(st.error(), std::max(1.0, st.lineWidth * 0.7),
-                                    id == QLatin1String("fp16") ? Qt::DotLine : Qt::DashDotLine),
-                          {QPointF(b0 - 0.5, db), QPointF(b1 + 0.5, db)}),
+               lineSeries(
+                   name, id,
+                   seriesPen(id == QLatin1String("fp16") ? st.error() : QColor(0x56, 0xB4, 0xE9),
+                             std::max(1.0, st.lineWidth * 0.7),
+                             id == QLatin1String("fp16") ? Qt::DotLine : Qt::DashDotLine),
+                   {QPointF(b0 - 0.5, db), QPointF(b1 + 0.5, db)}),
                x, y);
         lo = std::min(lo, db);
         hi = std::max(hi, db);
