@@ -919,8 +919,14 @@ double exactKl(const std::vector<double>& bins, const std::vector<double>& suffi
 {
     std::fill(w.groupSum.begin(), w.groupSum.end(), 0.0);
     std::fill(w.groupCnt.begin(), w.groupCnt.end(), 0);
-    for (int j = 0; j < i; ++j) {
-        const int gidx = int((int64_t(j) * nq) / i);
+    // gidx = floor(j * nq / i), kept incrementally: acc = j * nq, next = (gidx + 1) * i.
+    int gidx = 0;
+    int64_t acc = 0, next = i;
+    for (int j = 0; j < i; ++j, acc += nq) {
+        while (acc >= next) {
+            ++gidx;
+            next += i;
+        }
         w.group[size_t(j)] = gidx;
         if (bins[size_t(j)] != 0) {
             w.groupSum[size_t(gidx)] += bins[size_t(j)];
@@ -937,6 +943,10 @@ double exactKl(const std::vector<double>& bins, const std::vector<double>& suffi
     w.P[size_t(i) - 1] += suffix[size_t(i)];
     const double sp = npSum(w.P, i), sq = npSum(w.Q, i);
     for (int j = 0; j < i; ++j) {
+        if (w.P[size_t(j)] == 0) { // pk = 0 and qk >= 0 (counts): a zero term
+            w.vec[size_t(j)] = 0;
+            continue;
+        }
         const double pk = w.P[size_t(j)] / sp;
         const double qk = w.Q[size_t(j)] / sq;
         if (pk > 0 && qk > 0)
