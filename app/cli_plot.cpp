@@ -1,13 +1,19 @@
 // `quantscope-cli plot`: one chart of a quantization, built by the GUI's chart builders and
-// exported headless (PNG, SVG or PDF by suffix).
+// exported headless (PNG, SVG or PDF by suffix). With --lesson the data and configuration are
+// the lesson's (step --step), and the chart defaults to the one the lesson selects.
 #include "cli_commands.h"
 #include "cli_options.h"
 
 #include "core/atomic_file.h"
+#include "core/clipping_curve.h"
 #include "core/error.h"
+#include "core/lesson.h"
 #include "core/quantize.h"
+#include "core/sweep.h"
 #include "ui/chart_export.h"
 #include "ui/charts.h"
+#include "ui/lesson_library.h"
+#include "ui/teach_charts.h"
 
 #include <QApplication>
 #include <QChart>
@@ -15,8 +21,30 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 namespace qs::cli {
+
+namespace {
+
+// The teaching charts that have builders (the other teaching views are widgets: use
+// `quantscope --screenshot --lesson NAME --tab VIEW`).
+QChart* buildTeachingChart(const QString& name, const Tensor& t, const QuantResult& r,
+                           const QuantConfig& config)
+{
+    const ui::ChartStyle style;
+    if (name == QLatin1String("number-line"))
+        return ui::buildNumberLineChart(ui::prepareNumberLine(t, r), style);
+    if (name == QLatin1String("sweep"))
+        return ui::buildSweepSqnrChart(bitWidthSweep(t, config), style,
+                                       QString::fromStdString(t.shapeString()));
+    if (name == QLatin1String("clipping"))
+        return ui::buildClippingChart(clippingCurve(t, config), style,
+                                      QString::fromStdString(config.summary()));
+    return nullptr;
+}
+
+} // namespace
 
 int runPlot(int& argc, char** argv, const QStringList& args)
 {
@@ -29,7 +57,11 @@ int runPlot(int& argc, char** argv, const QStringList& args)
     addSourceOptions(p);
     addQuantOptions(p);
     p.addOptions({
-        {"chart", "values, codes, histogram, error-histogram, channels.", "KIND"},
+        {"chart",
+         "values, codes, histogram, error-histogram, channels, number-line, sweep, clipping.",
+         "KIND"},
+        {"lesson", "Data and configuration of a lesson (built-in name or FILE.json).", "NAME"},
+        {"step", "Lesson step (1-based, default 1).", "N"},
         {"out", "Output file: .png, .svg or .pdf.", "FILE"},
         {"width", "Width in pixels (default 1200).", "W"},
         {"height", "Height in pixels (default 800).", "H"},
@@ -39,15 +71,38 @@ int runPlot(int& argc, char** argv, const QStringList& args)
         return ExitOk;
     if (!p.positionalArguments().isEmpty())
         throw UsageError("unexpected argument '" + p.positionalArguments()[0].toStdString() + "'");
-    if (!p.isSet("chart"))
+    std::optional<Lesson> lesson;
+    int step = 0;
+    if (p.isSet("lesson")) {
+        try {
+            lesson = ui::findLesson(p.value("lesson"));
+        } catch (const qs::Error& e) {
+            throw InputError(std::string("--lesson: ") + e.what());
+        }
+        if (p.isSet("step"))
+            step = intOption(p, "step", 1, lesson->numSteps()) - 1;
+    } else if (p.isSet("step")) {
+        throw UsageError("--step needs --lesson");
+    }
+    const QString chartName = p.isSet("chart") || !lesson
+                                  ? p.value("chart")
+                                  : QString::fromStdString(lesson->steps[size_t(step)].chart);
+    if (chartName.isEmpty())
         throw UsageError("missing --chart KIND");
+    const bool teaching = chartName == QLatin1String("number-line") ||
+                          chartName == QLatin1String("sweep") ||
+                          chartName == QLatin1String("clipping");
     if (!p.isSet("out") || p.value("out").isEmpty())
         throw UsageError("missing --out FILE.png|.svg|.pdf");
-    ui::ChartKind kind;
-    try {
-        kind = ui::chartKindFromName(p.value("chart"));
-    } catch (const qs::Error& e) {
-        throw UsageError(std::string("--chart: ") + e.what());
+    ui::ChartKind kind = ui::ChartKind::Values;
+    if (!teaching) {
+        try {
+            kind = ui::chartKindFromName(chartName);
+        } catch (const qs::Error& e) {
+            throw UsageError(std::string("--chart: ") + e.what() +
+                             "; number-line, sweep and clipping too (the other teaching views: "
+                             "quantscope --screenshot OUT.png --lesson NAME --tab VIEW)");
+        }
     }
     const QString out = p.value("out");
     const QString suffix = QFileInfo(out).suffix().toLower();
@@ -60,9 +115,16 @@ int runPlot(int& argc, char** argv, const QStringList& args)
         opt.size.setHeight(intOption(p, "height", 16, 20000));
     if (p.isSet("dpi"))
         opt.dpi = intOption(p, "dpi", 24, 2400);
-    const QuantConfig config = quantConfigFromOptions(p);
-
-    const Source src = loadSource(p);
+    QuantConfig config;
+    Source src;
+    if (lesson) {
+        config = lessonConfig(*lesson, step);
+        src.tensor = lessonTensor(*lesson, step);
+        src.description = "lesson " + lesson->id;
+    } else {
+        config = quantConfigFromOptions(p);
+        src = loadSource(p);
+    }
     if (!src.inputPath.empty() && sameFile(out.toStdString(), src.inputPath))
         throw UsageError("--out " + out.toStdString() + ": refusing to overwrite the input file");
     if (src.tensor.empty())
@@ -72,13 +134,14 @@ int runPlot(int& argc, char** argv, const QStringList& args)
     ui::ChartInput input;
     input.tensor = &src.tensor;
     input.result = &result;
-    std::unique_ptr<QChart> chart(ui::buildChart(kind, input, ui::ChartStyle{}));
+    std::unique_ptr<QChart> chart(teaching
+                                      ? buildTeachingChart(chartName, src.tensor, result, config)
+                                      : ui::buildChart(kind, input, ui::ChartStyle{}));
     QString error;
     if (!ui::exportChart(chart.get(), out, opt, &error))
         throw OutputError(out.toStdString() + ": " + error.toStdString());
     std::printf("wrote %s (%s, %dx%d)\n", out.toLocal8Bit().constData(),
-                ui::chartKindName(kind).toLocal8Bit().constData(), opt.size.width(),
-                opt.size.height());
+                chartName.toLocal8Bit().constData(), opt.size.width(), opt.size.height());
     return ExitOk;
 }
 

@@ -13,6 +13,7 @@ QString mainUsage()
         "  quantscope-cli quantize SOURCE [OPTIONS] [OUTPUTS]\n"
         "  quantscope-cli plot SOURCE [OPTIONS] --chart KIND --out FILE.png|.svg|.pdf\n"
         "                      [--width W --height H]\n"
+        "  quantscope-cli plot --lesson NAME|FILE.json [--step N] [--chart KIND] --out FILE\n"
         "  quantscope-cli --version | --help | help COMMAND\n"
         "\n"
         "SOURCE:  --input PATH[:TENSOR]   (TENSOR picks a member of .npz/.safetensors)\n"
@@ -54,7 +55,10 @@ QString plotUsage()
     return QStringLiteral(
         "Usage: quantscope-cli plot SOURCE [OPTIONS] --chart KIND --out FILE.png|.svg|.pdf\n"
         "                           [--width W --height H]\n"
-        "KIND: values, codes, histogram, error-histogram, channels. Rendered headless.\n");
+        "       quantscope-cli plot --lesson NAME|FILE.json [--step N] [--chart KIND] --out FILE\n"
+        "KIND: values, codes, histogram, error-histogram, channels, number-line, sweep,\n"
+        "clipping. Rendered headless. --lesson: the lesson's data and configuration (step N,\n"
+        "default 1); the chart defaults to the lesson's.\n");
 }
 
 } // namespace qs::cli

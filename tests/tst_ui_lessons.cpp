@@ -110,6 +110,7 @@ private slots:
     void valueClickOpensWorkedExample();
     void presentationModeToggles();
     void lessonScreenshot();
+    void cliPlotLesson();
 
 private:
     std::unique_ptr<MainWindow> m_window;
@@ -460,6 +461,31 @@ void TestUiLessons::lessonScreenshot()
     QVERIFY(p.waitForFinished(60000));
     QVERIFY(p.exitCode() != 0);
     QVERIFY(p.readAllStandardError().contains("no-such-lesson"));
+}
+
+void TestUiLessons::cliPlotLesson()
+{
+    // quantscope-cli plot --lesson: the lesson's data and config, its chart unless --chart.
+    const QString out = tmpPath(QStringLiteral("cli-lesson-number-line.png"));
+    QFile::remove(out);
+    QProcess p;
+    p.start(QStringLiteral(QS_BIN_DIR "/quantscope-cli"),
+            {"plot", "--lesson", "seed000-truncation", "--step", "2", "--chart", "number-line",
+             "--out", out, "--width", "800", "--height", "500"});
+    QVERIFY(p.waitForFinished(60000));
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+    QCOMPARE(QImage(out).size(), QSize(800, 500));
+    const QString svg = tmpPath(QStringLiteral("cli-lesson.svg"));
+    p.start(QStringLiteral(QS_BIN_DIR "/quantscope-cli"),
+            {"plot", "--lesson", "seed001-asymmetric-vs-symmetric", "--out", svg});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 0);
+    QVERIFY(p.readAllStandardOutput().contains("(values,")); // the lesson's chart
+    p.start(QStringLiteral(QS_BIN_DIR "/quantscope-cli"),
+            {"plot", "--lesson", "seed000-truncation", "--step", "7", "--out", svg});
+    QVERIFY(p.waitForFinished(60000));
+    QVERIFY(p.exitCode() != 0);
+    QVERIFY(p.readAllStandardError().contains("--step"));
 }
 
 QTEST_MAIN(TestUiLessons)
