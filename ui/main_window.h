@@ -199,6 +199,7 @@ private:
     void updateLessonCheck();
     void connectValueClicks(QChart* chart);
     void onExportView();
+    void showLessonPanel(bool on);
 
     Options m_options;
     SourcePanel* m_source = nullptr;

@@ -122,16 +122,30 @@ void MainWindow::buildTeachingUi()
     centre->setObjectName(QStringLiteral("centrePane"));
     auto* v = new QVBoxLayout(centre);
     v->setContentsMargins(0, 0, 0, 0);
-    m_lessonPanel = new LessonPanel(centre);
-    m_lessonPanel->hide();
-    v->addWidget(m_lessonPanel);
+    // Panel and charts share the height through a splitter; a long text scrolls.
+    auto* split = new QSplitter(Qt::Vertical, centre);
+    split->setObjectName(QStringLiteral("lessonSplitter"));
+    split->setChildrenCollapsible(false);
+    auto* scroll = new QScrollArea(split);
+    scroll->setObjectName(QStringLiteral("lessonScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_lessonPanel = new LessonPanel;
+    scroll->setWidget(m_lessonPanel);
+    scroll->hide();
+    scroll->setMinimumHeight(80);
+    split->addWidget(scroll);
     if (splitter) {
         const int index = splitter->indexOf(m_tabs);
         const QList<int> sizes = splitter->sizes();
         splitter->replaceWidget(index, centre);
         splitter->setSizes(sizes);
     }
-    v->addWidget(m_tabs, 1);
+    split->addWidget(m_tabs);
+    split->setStretchFactor(0, 0);
+    split->setStretchFactor(1, 1);
+    v->addWidget(split, 1);
     connect(m_lessonPanel, &LessonPanel::stepChanged, this, &MainWindow::applyLessonStep);
     connect(m_lessonPanel, &LessonPanel::closeRequested, this, &MainWindow::closeLesson);
 }
@@ -421,7 +435,7 @@ bool MainWindow::openLesson(const QString& nameOrPath)
 void MainWindow::applyLesson(const Lesson& lesson, int step)
 {
     m_lessonPanel->setLesson(lesson);
-    m_lessonPanel->show();
+    showLessonPanel(true);
     m_lessonPanel->setStep(step, true); // applies the step
 }
 
@@ -452,9 +466,24 @@ void MainWindow::applyLessonStep(int step)
     }
 }
 
+void MainWindow::showLessonPanel(bool on)
+{
+    auto* scroll = findChild<QScrollArea*>(QStringLiteral("lessonScroll"));
+    auto* split = findChild<QSplitter*>(QStringLiteral("lessonSplitter"));
+    if (!scroll || !split)
+        return;
+    scroll->setVisible(on);
+    if (on) {
+        // The text gets what it needs up to a third of the height; the chart the rest.
+        const int total = std::max(400, split->height());
+        const int panel = std::min(m_lessonPanel->sizeHint().height() + 4, total / 3);
+        split->setSizes({panel, total - panel});
+    }
+}
+
 void MainWindow::closeLesson()
 {
-    m_lessonPanel->hide();
+    showLessonPanel(false);
     m_lessonTensor.reset();
 }
 
@@ -523,6 +552,8 @@ void MainWindow::setPresentationMode(bool on)
     for (const ViewPage& p : m_views)
         p.view->setPresentationMode(on);
     m_lessonPanel->setPresentationMode(on);
+    if (m_lessonPanel->isVisibleTo(this))
+        showLessonPanel(true);
     markChartsDirty();
     refreshVisibleChart();
     emit presentationModeChanged(on);
