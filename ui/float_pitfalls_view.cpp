@@ -16,13 +16,13 @@ namespace qs::ui {
 
 namespace {
 
-QString fmt(double v)
+QString fmt(double v, int digits = 9)
 {
     if (std::isnan(v))
         return QStringLiteral("NaN");
     if (std::isinf(v))
         return v > 0 ? QStringLiteral("+inf") : QStringLiteral("-inf");
-    return QString::number(v, 'g', 9);
+    return QString::number(v, 'g', digits);
 }
 
 QString relErr(double e)
@@ -142,11 +142,11 @@ void FloatPitfallsView::rebuild()
         const FloatPitfall& p = m_rows[size_t(i)];
         QString label = fmt(p.input);
         if (i == firstTensorRow)
-            label += tr("  (tensor max |x|)");
+            label += tr(" (max |x|)");
         else if (i == firstTensorRow + 1)
-            label += tr("  (tensor min nonzero |x|)");
+            label += tr(" (min |x|>0)");
         const QStringList cells = {label,
-                                   fmt(p.float32),
+                                   fmt(p.float32, 7),
                                    fmt(p.fp16.value),
                                    hex16(p.fp16.bits),
                                    QString::fromStdString(toName(p.fp16.outcome)),

@@ -42,7 +42,7 @@ QString matrixHtml(const QString& caption, int64_t rows, int64_t cols, Cell cell
     for (int64_t r = 0; r < std::min(rows, kShowRows); ++r) {
         h += QStringLiteral("<tr>");
         for (int64_t c = 0; c < std::min(cols, kShowCols); ++c)
-            h += QStringLiteral("<td align=right>%1</td>").arg(cell(r, c));
+            h += QStringLiteral("<td align=right style=\"white-space:nowrap\">%1</td>").arg(cell(r, c));
         h += QStringLiteral("</tr>");
     }
     return h + QStringLiteral("</table>");
@@ -200,8 +200,9 @@ void IntMatmulView::render()
     const QString typeB = m_b.qmin < 0 ? QStringLiteral("int8") : QStringLiteral("uint8");
     QString h;
     h += tr("<h3>C = A B with %1 x %2 times %2 x %3 matrices</h3>").arg(r.m).arg(r.k).arg(r.n);
+    // A's and B's tables side by side squeeze their columns: one row each.
     h += QStringLiteral("<table><tr>") + matrixBlock(QStringLiteral("A"), m_a, typeA) +
-         QStringLiteral("<td width=30></td>") + matrixBlock(QStringLiteral("B"), m_b, typeB) +
+         QStringLiteral("</tr></table><table><tr>") + matrixBlock(QStringLiteral("B"), m_b, typeB) +
          QStringLiteral("</tr></table>");
 
     h += tr("<h3>1. int32 accumulation</h3><p>C<sub>ij</sub> = sA sB &Sigma;<sub>k</sub> "
