@@ -4,6 +4,7 @@
 #include "core/quantize.h"
 #include "ui/charts.h"
 #include "ui/quant_panel.h"
+#include "ui/session.h"
 
 #include <QComboBox>
 #include <QLineEdit>
@@ -25,6 +26,7 @@ private slots:
     void presetSetsEveryControl();
     void schemeGroupsAndDisabledControls();
     void chartsForLowbitSchemes();
+    void sessionKeepsLowbitOptions();
 };
 
 namespace {
@@ -157,6 +159,22 @@ void TestUiPresets::chartsForLowbitSchemes()
                      qPrintable(QString::fromStdString(name) + " " + chartKindName(k)));
         }
     }
+}
+
+void TestUiPresets::sessionKeepsLowbitOptions()
+{
+    QuantConfig c;
+    c.scheme = Scheme::Codebook;
+    c.codebook = {-1, -0.125, 0, 0.75};
+    c.saturate = false;
+    c.preset = "bnb-nf4 + changes";
+    const QuantConfig back = configFromJson(configToJson(c));
+    QCOMPARE(back.scheme, Scheme::Codebook);
+    QCOMPARE(back.codebook, c.codebook);
+    QVERIFY(!back.saturate);
+    QCOMPARE(back.preset, c.preset);
+    for (const Preset& p : presets())
+        QCOMPARE(configFromJson(configToJson(p.config)).summary(), p.config.summary());
 }
 
 QTEST_MAIN(TestUiPresets)

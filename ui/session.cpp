@@ -155,6 +155,12 @@ QJsonObject configToJson(const QuantConfig& c)
     o["granularity"] = QString::fromStdString(toName(c.granularity));
     o["axis"] = c.axis;
     o["group_size"] = double(c.groupSize);
+    o["saturate"] = c.saturate;
+    QJsonArray book;
+    for (double v : c.codebook)
+        book.append(v);
+    o["codebook"] = book;
+    o["preset"] = QString::fromStdString(c.preset);
     return o;
 }
 
@@ -185,6 +191,11 @@ QuantConfig configFromJson(const QJsonObject& o)
         std8(readString(o, "granularity", QString::fromStdString(toName(c.granularity)))));
     c.axis = int(readInt(o, "axis", c.axis, -64, 64));
     c.groupSize = readInt(o, "group_size", c.groupSize, 1, int64_t(1) << 40);
+    c.saturate = readBool(o, "saturate", c.saturate);
+    for (const QJsonValue& v : o.value(QStringLiteral("codebook")).toArray())
+        if (v.isDouble())
+            c.codebook.push_back(v.toDouble());
+    c.preset = std8(readString(o, "preset", QString()));
     c.validate();
     return c;
 }
