@@ -491,6 +491,16 @@ void TestPresets::sameCodesAsStandalone()
     QCOMPARE(r.metrics.bitsPerElement, ref.bitsPerElement);
     QCOMPARE(r.metrics.levelsTotal, ref.codeLevels);
     QCOMPARE(r.metrics.clippedLowCount + r.metrics.clippedHighCount, ref.saturated);
+    // The whole-tensor metrics (summed from the blocks) equal the format's lowbitMetrics.
+    const Metrics lm = lowbitMetrics(x, ref);
+    QCOMPARE(r.metrics.count, lm.count);
+    QCOMPARE(r.metrics.levelsUsed, lm.levelsUsed);
+    QVERIFY(std::fabs(r.metrics.mse / lm.mse - 1) < 1e-12);
+    QVERIFY(std::fabs(r.metrics.mae / lm.mae - 1) < 1e-12);
+    QCOMPARE_EXACT(r.metrics.maxAbsError, lm.maxAbsError);
+    QVERIFY(std::fabs(r.metrics.sqnrDb - lm.sqnrDb) < 1e-9);
+    QCOMPARE(r.metrics.quantizedBytes, lm.quantizedBytes);
+    QCOMPARE(r.metrics.clippedHighCount, lm.clippedHighCount);
 }
 
 void TestPresets::bitsPerElement()
