@@ -14,6 +14,7 @@
 #include <QAbstractSeries>
 #include <QAction>
 #include <QChart>
+#include <QClipboard>
 #include <QDir>
 #include <QFile>
 #include <QGroupBox>
@@ -388,6 +389,14 @@ void TestUiLessons::viewsExport()
     QVERIFY(pdf.open(QIODevice::ReadOnly));
     QVERIFY(pdf.read(5) == "%PDF-");
     QVERIFY(!w.exportView(view, base + ".txt", opt));
+    // Copy Chart on a view's tab copies that view, not a chart of another tab.
+    QVERIFY(w.setCurrentTab(view));
+    QVERIFY(w.waitForView(20000));
+    QApplication::clipboard()->clear();
+    w.copyChartToClipboard();
+    const QImage copied = QApplication::clipboard()->image();
+    QVERIFY(!copied.isNull());
+    QCOMPARE(copied.size(), w.currentAnalysisView()->size() * w.devicePixelRatioF());
 }
 
 void TestUiLessons::valueClickOpensWorkedExample()

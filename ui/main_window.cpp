@@ -4,6 +4,7 @@
 #include "core/npy.h"
 #include "core/report.h"
 #include "core/tensor_file.h"
+#include "ui/analysis_view.h"
 #include "ui/image_tensor.h"
 #include "ui/numbers_panel.h"
 #include "ui/quant_panel.h"
@@ -942,6 +943,15 @@ bool MainWindow::exportReport(const QString& path)
 
 void MainWindow::copyChartToClipboard()
 {
+    if (AnalysisView* v = currentAnalysisView()) { // a teaching view: its first chart or itself
+        ExportOptions opt;
+        opt.size = v->size() * devicePixelRatioF();
+        const QList<QChart*> charts = v->exportCharts();
+        QApplication::clipboard()->setImage(charts.isEmpty() ? renderWidget(v->exportWidget(), opt)
+                                                             : renderChart(charts.first(), opt));
+        setStatus(tr("%1 copied to the clipboard").arg(v->viewTitle()));
+        return;
+    }
     QChart* c = chart(currentChart());
     if (!c)
         return;
