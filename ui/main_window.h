@@ -248,6 +248,8 @@ private:
     QAction* m_presentationAction = nullptr;
     QFont m_normalFont;
     QPalette m_normalPalette;
+    QList<int> m_normalSplitSizes; // main splitter before presentation mode
+    int m_normalLeftMin = 0;
 };
 
 } // namespace qs::ui

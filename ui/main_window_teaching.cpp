@@ -549,6 +549,26 @@ void MainWindow::setPresentationMode(bool on)
     }
     if (auto* note = m_quant->findChild<QLabel*>(QStringLiteral("quantNote")))
         note->setVisible(!on);
+    // The left column shrinks to the three controls and gives the charts its width.
+    if (auto* split = findChild<QSplitter*>(QStringLiteral("mainSplitter"))) {
+        QWidget* left = split->widget(0);
+        if (on) {
+            m_normalSplitSizes = split->sizes();
+            m_normalLeftMin = left->minimumWidth();
+            left->setMinimumWidth(0);
+            QList<int> sizes = m_normalSplitSizes;
+            if (sizes.size() == 3) {
+                const int want = std::min(sizes[0], m_quant->sizeHint().width() + 24);
+                sizes[1] += sizes[0] - want;
+                sizes[0] = want;
+                split->setSizes(sizes);
+            }
+        } else {
+            left->setMinimumWidth(m_normalLeftMin);
+            if (!m_normalSplitSizes.isEmpty())
+                split->setSizes(m_normalSplitSizes);
+        }
+    }
     for (const ViewPage& p : m_views)
         p.view->setPresentationMode(on);
     m_lessonPanel->setPresentationMode(on);
