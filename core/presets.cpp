@@ -1,7 +1,7 @@
 // The presets of presets.h. Sources: PyTorch torch/ao/quantization (observer.py, utils.py),
 // ONNX Runtime quantization (quant_utils.py, calibrate.py), NVIDIA pytorch-quantization
 // (tensor_quant.py, calib/), llama.cpp ggml-quants.c, bitsandbytes functional.py, and the seed
-// notebooks (see README "Conventions" for the numbers each preset is tested against).
+// notebooks (tests/tst_presets.cpp holds the numbers each preset is tested against).
 #include "core/presets.h"
 
 #include "core/error.h"

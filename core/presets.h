@@ -1,7 +1,7 @@
 // Named presets: a QuantConfig that reproduces what a reference system (PyTorch, ONNX Runtime,
 // TensorRT's pytorch-quantization, GGML, bitsandbytes) or one of the seed notebooks computes,
 // with a one-line description that also says where the system computes differently from any
-// QuantScope option. The facts behind each preset are in README "Conventions".
+// QuantScope option. tests/tst_presets.cpp pins each system's published test vectors.
 #pragma once
 
 #include "core/quant_config.h"
