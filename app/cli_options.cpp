@@ -75,6 +75,9 @@ void addQuantOptions(QCommandLineParser& p)
         {"rounding-order", "after-zero-point (default) or before-zero-point.", "ORDER"},
         {"zero-point-rounding", "Rounding of the zero point (default half-even).", "MODE"},
         {"symmetric-scale", "max-code (amax/(2^(b-1)-1), default) or half-span.", "KIND"},
+        {"constant-range",
+         "Scale of a zero-width range: exact (default), pytorch-eps, onnx-one, fbgemm-0.1.",
+         "NAME"},
         {"multiply-by-inverse", "Compute x * (1/s) instead of x / s."},
         {"float32-params", "Compute scale, zero point and x/s + z in float32."},
         {"rounding-seed", "Seed of stochastic rounding (default 0).", "S"},
@@ -248,6 +251,7 @@ QStringList quantOptionNames()
             "rounding-order",
             "zero-point-rounding",
             "symmetric-scale",
+            "constant-range",
             "multiply-by-inverse",
             "float32-params",
             "rounding-seed",
@@ -318,6 +322,8 @@ QuantConfig quantConfigFromOptions(const QCommandLineParser& p)
             c.zeroPointRounding = roundingFromName(p.value("zero-point-rounding").toStdString());
         if (p.isSet("symmetric-scale"))
             c.symmetricScale = symmetricScaleFromName(p.value("symmetric-scale").toStdString());
+        if (p.isSet("constant-range"))
+            c.constantRange = constantRangeFromName(p.value("constant-range").toStdString());
         if (p.isSet("multiply-by-inverse"))
             c.multiplyByInverse = true;
         if (p.isSet("float32-params"))

@@ -21,6 +21,7 @@ QuantConfig pytorchBase()
     c.multiplyByInverse = true;
     c.float32Params = true;
     c.includeZero = true;
+    c.constantRange = ConstantRange::PyTorchEps; // scale >= 2^-23
     return c;
 }
 
@@ -43,6 +44,7 @@ QuantConfig ortBase()
     c.zeroPointRounding = Rounding::HalfEven;
     c.float32Params = true;
     c.includeZero = true;
+    c.constantRange = ConstantRange::OnnxOne; // scale < tiny -> 1, zp 0
     return c;
 }
 
@@ -97,6 +99,14 @@ std::vector<Preset> makePresets()
         "qint8 per-tensor symmetric: s = amax/127.5, codes [-128, 127], x times the float32 "
         "inverse scale",
         pytorchSymmetric());
+    {
+        QuantConfig c = pytorchSymmetric();
+        c.unsignedSymmetric = true;
+        add("pytorch-quint8-symmetric", "PyTorch",
+            "quint8 per-tensor symmetric: codes [0, 255], zp 128, s = amax/127.5, x times the "
+            "float32 inverse scale",
+            c);
+    }
     {
         QuantConfig c = pytorchSymmetric();
         c.granularity = Granularity::PerChannel;

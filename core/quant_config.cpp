@@ -62,9 +62,9 @@ int64_t QuantConfig::qmin() const
     if (!isInteger())
         return 0;
     const int64_t half = int64_t(1) << (bits - 1);
-    if (scheme == Scheme::Symmetric)
+    if (scheme == Scheme::Symmetric && !unsignedSymmetric)
         return fullRange ? -half : -(half - 1);
-    return signedCodes ? -half : 0;
+    return signedCodes && scheme != Scheme::Symmetric ? -half : 0;
 }
 
 int64_t QuantConfig::qmax() const
@@ -72,9 +72,14 @@ int64_t QuantConfig::qmax() const
     if (!isInteger())
         return 0;
     const int64_t half = int64_t(1) << (bits - 1);
-    if (scheme == Scheme::Symmetric)
+    if (scheme == Scheme::Symmetric && !unsignedSymmetric)
         return half - 1;
-    return signedCodes ? half - 1 : (int64_t(1) << bits) - 1;
+    return signedCodes && scheme != Scheme::Symmetric ? half - 1 : (int64_t(1) << bits) - 1;
+}
+
+int64_t QuantConfig::symmetricZeroPoint() const
+{
+    return scheme == Scheme::Symmetric && unsignedSymmetric ? int64_t(1) << (bits - 1) : 0;
 }
 
 void QuantConfig::validate() const
@@ -269,6 +274,11 @@ const std::pair<Granularity, const char*> kGranularities[] = {{Granularity::PerT
                                                               {Granularity::PerGroup, "group"}};
 const std::pair<SymmetricScale, const char*> kSymScales[] = {
     {SymmetricScale::MaxCode, "max-code"}, {SymmetricScale::HalfSpan, "half-span"}};
+const std::pair<ConstantRange, const char*> kConstRanges[] = {
+    {ConstantRange::Exact, "exact"},
+    {ConstantRange::PyTorchEps, "pytorch-eps"},
+    {ConstantRange::OnnxOne, "onnx-one"},
+    {ConstantRange::FbgemmPointOne, "fbgemm-0.1"}};
 } // namespace
 
 std::string toName(Scheme v)
@@ -295,6 +305,10 @@ std::string toName(SymmetricScale v)
 {
     return nameIn(v, kSymScales);
 }
+std::string toName(ConstantRange v)
+{
+    return nameIn(v, kConstRanges);
+}
 Scheme schemeFromName(const std::string& s)
 {
     return fromNameIn(s, kSchemes, "scheme");
@@ -318,6 +332,10 @@ Granularity granularityFromName(const std::string& s)
 SymmetricScale symmetricScaleFromName(const std::string& s)
 {
     return fromNameIn(s, kSymScales, "symmetric scale");
+}
+ConstantRange constantRangeFromName(const std::string& s)
+{
+    return fromNameIn(s, kConstRanges, "constant range");
 }
 std::vector<std::string> schemeNames()
 {

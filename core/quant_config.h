@@ -63,6 +63,13 @@ enum class RoundingOrder { AfterZeroPoint, BeforeZeroPoint };
 // TensorRT), HalfSpan = (qmax - qmin) / 2 (127.5 at 8 bits full range; PyTorch).
 enum class SymmetricScale { MaxCode, HalfSpan };
 
+// Scale of a slice whose range has zero width (a constant or all-zero slice; REFERENCE T8).
+// Exact: scale |c| (1 for zeros) so the constant is reconstructed exactly. PyTorchEps: every
+// scale is at least float32 eps 2^-23 (torch _calculate_qparams; all zeros -> 2^-23, zp 0).
+// OnnxOne: a scale below the smallest normal float32 becomes 1 with zero point 0 (ORT
+// compute_scale_zp). FbgemmPointOne: a zero scale becomes 0.1 (FBGEMM ChooseQuantizationParams).
+enum class ConstantRange { Exact, PyTorchEps, OnnxOne, FbgemmPointOne };
+
 bool isLowbitScheme(Scheme s);
 
 struct QuantConfig {
@@ -71,6 +78,10 @@ struct QuantConfig {
     bool signedCodes = false; // asymmetric: codes [-2^(b-1), 2^(b-1)-1] instead of [0, 2^b-1]
     bool fullRange = false;   // symmetric: allow -2^(b-1) (otherwise narrow [-(2^(b-1)-1), ...])
     bool includeZero = true;  // widen [alpha, beta] to contain 0 (asymmetric)
+    // Symmetric with unsigned codes [0, 2^b-1] and zero point 2^(b-1) (PyTorch quint8
+    // per_tensor_symmetric); fullRange is then irrelevant.
+    bool unsignedSymmetric = false;
+    ConstantRange constantRange = ConstantRange::Exact;
     Rounding rounding = Rounding::HalfEven;
     RoundingOrder roundingOrder = RoundingOrder::AfterZeroPoint;
     Rounding zeroPointRounding = Rounding::HalfEven; // z = qmin - round(alpha / s)
@@ -105,6 +116,8 @@ struct QuantConfig {
     // Code range of the integer schemes.
     int64_t qmin() const;
     int64_t qmax() const;
+    // Zero point of a symmetric slice: 2^(b-1) with unsignedSymmetric, otherwise 0.
+    int64_t symmetricZeroPoint() const;
     // Throws qs::Error with a clear message for impossible options (bits outside 1..16,
     // symmetric at 1 bit, percentile outside (50, 100], group size < 1, an empty or non-finite
     // code book, Lloyd-Max outside 1..8 bits, E2M1 without saturation).
@@ -121,12 +134,14 @@ std::string toName(Rounding v);
 std::string toName(RoundingOrder v);
 std::string toName(Granularity v);
 std::string toName(SymmetricScale v);
+std::string toName(ConstantRange v); // "exact", "pytorch-eps", "onnx-one", "fbgemm-0.1"
 Scheme schemeFromName(const std::string& s);
 RangeMethod rangeMethodFromName(const std::string& s);
 Rounding roundingFromName(const std::string& s);
 RoundingOrder roundingOrderFromName(const std::string& s);
 Granularity granularityFromName(const std::string& s);
 SymmetricScale symmetricScaleFromName(const std::string& s);
+ConstantRange constantRangeFromName(const std::string& s);
 std::vector<std::string> schemeNames();
 std::vector<std::string> rangeMethodNames();
 std::vector<std::string> roundingNames();

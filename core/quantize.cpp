@@ -219,20 +219,26 @@ void checkParams(double s, int64_t z, const QuantConfig& config, int64_t slice)
 void sliceParams(double lo, double hi, const QuantConfig& config, int64_t qmin, int64_t qmax,
                  int64_t slice, double& s, int64_t& z)
 {
+    const ConstantRange cr = config.constantRange;
+    const double kTorchEps = 1.0 / double(1 << 23); // float32 eps, torch's minimum scale
+    const double kFloatTiny = double(std::numeric_limits<float>::min()); // ORT's threshold
     if (config.scheme == Scheme::Symmetric) {
         const double amax = std::max(std::fabs(lo), std::fabs(hi));
-        z = 0;
-        if (amax == 0) { // all zeros: any scale reconstructs them exactly
-            s = 1;
-            return;
-        }
+        z = config.symmetricZeroPoint();
         const double denom = config.symmetricScale == SymmetricScale::MaxCode
                                  ? double((int64_t(1) << (config.bits - 1)) - 1)
                                  : double(qmax - qmin) / 2.0;
         s = config.float32Params ? double(float(amax) / float(denom)) : amax / denom;
+        if (cr == ConstantRange::PyTorchEps)
+            s = std::max(s, kTorchEps);
+        else if (cr == ConstantRange::OnnxOne && s < kFloatTiny) {
+            s = 1;
+            z = 0;
+        } else if (s == 0) // all zeros: any scale reconstructs them exactly
+            s = cr == ConstantRange::FbgemmPointOne ? 0.1 : 1.0;
         return;
     }
-    if (hi == lo) {
+    if (hi == lo && cr == ConstantRange::Exact) {
         // Constant slice: scale |c| puts c exactly on code qmin (z = qmin - sign(c)); an
         // all-zero slice gets scale 1 and z = qmin. No division by zero, exact reconstruction.
         s = lo == 0 ? 1.0 : std::fabs(lo);
@@ -246,7 +252,19 @@ void sliceParams(double lo, double hi, const QuantConfig& config, int64_t qmin, 
         zr = (sf > 0 && std::isfinite(sf)) ? double(float(lo) / sf) : 0.0;
     } else {
         s = (hi - lo) / double(qmax - qmin);
-        zr = lo / s;
+        zr = s > 0 ? lo / s : 0.0;
+    }
+    // The reference systems' floors on the scale; the zero point follows from the new scale.
+    const bool floorScale = (cr == ConstantRange::PyTorchEps && s < kTorchEps) ||
+                            (cr == ConstantRange::FbgemmPointOne && s == 0);
+    if (cr == ConstantRange::OnnxOne && s < kFloatTiny) {
+        s = 1;
+        z = 0;
+        return;
+    }
+    if (floorScale) {
+        s = cr == ConstantRange::PyTorchEps ? kTorchEps : 0.1;
+        zr = config.float32Params ? double(float(lo) / float(s)) : lo / s;
     }
     if (!std::isfinite(s) || !(s > 0))
         throw Error("the range [" + std::to_string(lo) + ", " + std::to_string(hi) +

@@ -494,6 +494,7 @@ Grid gridFor(double lo, double hi, const QuantConfig& c)
     int64_t z = 0;
     if (c.scheme == Scheme::Symmetric) {
         const double amax = std::max(std::fabs(lo), std::fabs(hi));
+        z = c.symmetricZeroPoint();
         if (amax > 0) {
             const double denom = c.symmetricScale == SymmetricScale::MaxCode
                                      ? double((int64_t(1) << (c.bits - 1)) - 1)

@@ -62,6 +62,8 @@ std::string reportJson(const Tensor& tensor, const QuantResult& r, const ReportE
     cfg["rounding_order"] = toName(c.roundingOrder);
     cfg["zero_point_rounding"] = toName(c.zeroPointRounding);
     cfg["symmetric_scale"] = toName(c.symmetricScale);
+    cfg["unsigned_symmetric"] = c.unsignedSymmetric;
+    cfg["constant_range"] = toName(c.constantRange);
     cfg["multiply_by_inverse"] = c.multiplyByInverse;
     cfg["float32_params"] = c.float32Params;
     cfg["seed"] = c.seed;

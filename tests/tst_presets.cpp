@@ -78,6 +78,8 @@ private slots:
     void t4OnnxRuntime();
     void t5ZeroPointTie();
     void t8ConstantTensors();
+    void t8ConstantConventions();
+    void t2Quint8Symmetric();
     void t9GgmlQ8_0();
     void t10GgmlQ4();
     void t12Nf4();
@@ -290,6 +292,104 @@ void TestPresets::t8ConstantTensors()
             QCOMPARE_EXACT(v, 0.0f);
         QCOMPARE_EXACT(r.params.scale[0], 0.0);
         QCOMPARE(r.metrics.mse, 0.0);
+    }
+}
+
+// T8 conventions for a zero-width range: PyTorch scale >= 2^-23 (all zeros -> 2^-23, zp 0; all
+// 3.0 widens to [0, 3] -> 3/255, zp 0), ONNX Runtime scale < tiny -> 1 with zp 0, FBGEMM 0 -> 0.1,
+// and the default (exact) keeps scale 1 with z = qmin.
+void TestPresets::t8ConstantConventions()
+{
+    const Tensor zeros("z", {8}, std::vector<float>(8, 0.0f));
+    const double eps = 1.0 / 8388608.0; // 2^-23
+    for (const char* name : {"pytorch-quint8-affine", "pytorch-qint8-symmetric"}) {
+        const QuantResult r = quantize(zeros, presetByName(name).config);
+        QCOMPARE_EXACT(r.params.scale[0], eps);
+        QCOMPARE(r.params.zeroPoint[0], int64_t(0));
+        QCOMPARE(codesOf(r), std::vector<int>(8, 0));
+        QCOMPARE(r.metrics.mse, 0.0);
+    }
+    QuantResult r = quantize(zeros, presetByName("pytorch-quint8-symmetric").config);
+    QCOMPARE_EXACT(r.params.scale[0], eps);
+    QCOMPARE(r.params.zeroPoint[0], int64_t(128));
+    QCOMPARE(codesOf(r), std::vector<int>(8, 128));
+    r = quantize(Tensor("t", {3}, std::vector<float>(3, 3.0f)),
+                 presetByName("pytorch-quint8-affine").config);
+    QCOMPARE_EXACT(float(r.params.scale[0]), 3.0f / 255.0f);
+    QCOMPARE(r.params.zeroPoint[0], int64_t(0));
+    // A tiny nonzero range is floored too: [0, 2^-30] -> scale 2^-23, zp 0, code 0.
+    r = quantize(vec({0, std::ldexp(1.0, -30)}), presetByName("pytorch-quint8-affine").config);
+    QCOMPARE_EXACT(r.params.scale[0], eps);
+    QCOMPARE(codesOf(r), (std::vector<int>{0, 0}));
+
+    for (const char* name : {"ort-uint8-asymmetric", "ort-int8-symmetric"}) {
+        r = quantize(zeros, presetByName(name).config);
+        QCOMPARE_EXACT(r.params.scale[0], 1.0);
+        QCOMPARE(r.params.zeroPoint[0], int64_t(0));
+    }
+    QuantConfig c = presetByName("ort-uint8-asymmetric").config;
+    c.signedCodes = true; // int8 asymmetric: zp 0 as well, not qmin
+    r = quantize(zeros, c);
+    QCOMPARE_EXACT(r.params.scale[0], 1.0);
+    QCOMPARE(r.params.zeroPoint[0], int64_t(0));
+
+    QuantConfig f; // FBGEMM: scale 0 -> 0.1, zero point from min = 0 -> qmin
+    f.constantRange = ConstantRange::FbgemmPointOne;
+    r = quantize(zeros, f);
+    QCOMPARE_EXACT(r.params.scale[0], 0.1);
+    QCOMPARE(r.params.zeroPoint[0], int64_t(0));
+    f.scheme = Scheme::Symmetric;
+    r = quantize(zeros, f);
+    QCOMPARE_EXACT(r.params.scale[0], 0.1);
+    QCOMPARE(r.params.zeroPoint[0], int64_t(0));
+
+    QuantConfig d; // default: exact, scale 1 and z = qmin for zeros; |c| for a constant
+    QCOMPARE(d.constantRange, ConstantRange::Exact);
+    d.signedCodes = true;
+    r = quantize(zeros, d);
+    QCOMPARE_EXACT(r.params.scale[0], 1.0);
+    QCOMPARE(r.params.zeroPoint[0], int64_t(-128));
+    d.includeZero = false;
+    r = quantize(Tensor("t", {2}, std::vector<float>(2, 3.0f)), d);
+    QCOMPARE_EXACT(r.params.scale[0], 3.0);
+    QCOMPARE_EXACT(r.dequantized[0], 3.0f);
+
+    for (ConstantRange v : {ConstantRange::Exact, ConstantRange::PyTorchEps, ConstantRange::OnnxOne,
+                            ConstantRange::FbgemmPointOne})
+        QCOMPARE(constantRangeFromName(toName(v)), v);
+    QCOMPARE(toName(ConstantRange::FbgemmPointOne), std::string("fbgemm-0.1"));
+    QVERIFY_THROWS_EXCEPTION(Error, constantRangeFromName("nope"));
+}
+
+// T2, quint8 symmetric: codes [0, 255], zp 128, scale 2/127.5 -> q = [64, 128, 160, 255].
+void TestPresets::t2Quint8Symmetric()
+{
+    const QuantConfig c = presetByName("pytorch-quint8-symmetric").config;
+    QCOMPARE(c.qmin(), int64_t(0));
+    QCOMPARE(c.qmax(), int64_t(255));
+    QCOMPARE(c.symmetricZeroPoint(), int64_t(128));
+    const QuantResult r = quantize(vec({-1, 0, 0.5, 2}), c);
+    QCOMPARE_EXACT(float(r.params.scale[0]), 2.0f / 127.5f);
+    QCOMPARE(r.params.zeroPoint[0], int64_t(128));
+    QCOMPARE(codesOf(r), (std::vector<int>{64, 128, 160, 255}));
+    QCOMPARE_EXACT(r.dequantized[1], 0.0f);
+    // The existing configs keep signed symmetric codes whatever signedCodes says.
+    QuantConfig s;
+    s.scheme = Scheme::Symmetric;
+    QCOMPARE(s.qmin(), int64_t(-127));
+    QCOMPARE(s.symmetricZeroPoint(), int64_t(0));
+    // Unsigned symmetric is signed full-range symmetric shifted by 128, also with a range
+    // search (MSE): same scale, codes + 128, same error.
+    const Tensor t = randomTensor({4, 64}, 7, 9.0);
+    for (RangeMethod m : {RangeMethod::MinMax, RangeMethod::MSE, RangeMethod::Percentile}) {
+        QuantConfig u = c, q = presetByName("pytorch-qint8-symmetric").config;
+        u.range = q.range = m;
+        const QuantResult ru = quantize(t, u), rq = quantize(t, q);
+        QCOMPARE_EXACT(ru.params.scale[0], rq.params.scale[0]);
+        QCOMPARE(ru.codes.size(), rq.codes.size());
+        for (size_t i = 0; i < ru.codes.size(); ++i)
+            QCOMPARE(int(ru.codes[i]), int(rq.codes[i]) + 128);
+        QCOMPARE_EXACT(ru.metrics.mse, rq.metrics.mse);
     }
 }
 
