@@ -173,8 +173,15 @@ void TestUiPresets::sessionKeepsLowbitOptions()
     QCOMPARE(back.codebook, c.codebook);
     QVERIFY(!back.saturate);
     QCOMPARE(back.preset, c.preset);
-    for (const Preset& p : presets())
-        QCOMPARE(configFromJson(configToJson(p.config)).summary(), p.config.summary());
+    for (const Preset& p : presets()) {
+        const QuantConfig q = configFromJson(configToJson(p.config));
+        QCOMPARE(q.summary(), p.config.summary());
+        QCOMPARE(q.constantRange, p.config.constantRange);
+        QCOMPARE(q.unsignedSymmetric, p.config.unsignedSymmetric);
+    }
+    const Preset& quint8Sym = presetByName("pytorch-quint8-symmetric");
+    QVERIFY(quint8Sym.config.unsignedSymmetric);
+    QCOMPARE(configFromJson(configToJson(quint8Sym.config)).qmin(), int64_t(0));
 }
 
 QTEST_MAIN(TestUiPresets)

@@ -156,6 +156,8 @@ QJsonObject configToJson(const QuantConfig& c)
     o["axis"] = c.axis;
     o["group_size"] = double(c.groupSize);
     o["saturate"] = c.saturate;
+    o["constant_range"] = QString::fromStdString(toName(c.constantRange));
+    o["unsigned_symmetric"] = c.unsignedSymmetric;
     QJsonArray book;
     for (double v : c.codebook)
         book.append(v);
@@ -192,6 +194,9 @@ QuantConfig configFromJson(const QJsonObject& o)
     c.axis = int(readInt(o, "axis", c.axis, -64, 64));
     c.groupSize = readInt(o, "group_size", c.groupSize, 1, int64_t(1) << 40);
     c.saturate = readBool(o, "saturate", c.saturate);
+    c.constantRange = constantRangeFromName(
+        std8(readString(o, "constant_range", QString::fromStdString(toName(c.constantRange)))));
+    c.unsignedSymmetric = readBool(o, "unsigned_symmetric", c.unsignedSymmetric);
     for (const QJsonValue& v : o.value(QStringLiteral("codebook")).toArray())
         if (v.isDouble())
             c.codebook.push_back(v.toDouble());
