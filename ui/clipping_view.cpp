@@ -1,42 +1,14 @@
 #include "ui/clipping_view.h"
 
 #include "ui/teach_charts.h"
+#include "ui/view_job.h"
 
 #include <QChart>
 #include <QChartView>
-#include <QFutureWatcher>
 #include <QLabel>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace qs::ui {
-
-namespace {
-
-struct CurveOutcome {
-    std::shared_ptr<ClippingCurve> curve;
-    QString error;
-    bool cancelled = false;
-};
-
-ChartStyle viewStyle(bool presentation)
-{
-    ChartStyle st = ChartStyle::fromPalette();
-    if (presentation) {
-        st.fontScale = 1.8;
-        st.lineWidth = 3;
-    }
-    return st;
-}
-
-void replaceChart(QChartView* view, QChart* chart)
-{
-    QChart* old = view->chart();
-    view->setChart(chart);
-    delete old;
-}
-
-} // namespace
 
 ClippingView::ClippingView(QWidget* parent) : AnalysisView(parent)
 {
@@ -87,39 +59,28 @@ void ClippingView::setAnalysis(std::shared_ptr<const Tensor> tensor,
     rebuildChart();
     const QuantConfig config = m_result->config;
     const std::shared_ptr<const Tensor> t = m_tensor;
-    auto* watcher = new QFutureWatcher<CurveOutcome>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation != m_generation)
-            return;
-        const CurveOutcome out = watcher->result();
-        m_computing = false;
-        if (out.cancelled)
-            return;
-        m_curve = out.curve;
-        if (!out.error.isEmpty())
-            m_status->setText(out.error);
-        else
-            m_status->setText(
-                tr("%1 values%2; %3 clipping; parameters per tensor")
-                    .arg(m_curve->elementsUsed)
-                    .arg(m_curve->subsampled ? tr(" (every k-th value of the tensor)") : QString())
-                    .arg(m_curve->symmetric ? tr("symmetric [-amax, amax]")
-                                            : tr("asymmetric, shrunk toward the median")));
-        rebuildChart();
-        emit viewUpdated();
-    });
-    watcher->setFuture(QtConcurrent::run([t, config, token] {
-        CurveOutcome out;
-        try {
-            out.curve = std::make_shared<ClippingCurve>(clippingCurve(*t, config, {}, token.get()));
-        } catch (const Cancelled&) {
-            out.cancelled = true;
-        } catch (const std::exception& e) {
-            out.error = QString::fromStdString(e.what());
-        }
-        return out;
-    }));
+    auto work = [t, config](CancelToken* c) { return clippingCurve(*t, config, {}, c); };
+    runViewJob<ClippingCurve>(
+        this, token, work, [this, generation](const JobOutcome<ClippingCurve>& out) {
+            if (generation != m_generation)
+                return;
+            m_computing = false;
+            if (out.cancelled)
+                return;
+            m_curve = out.value;
+            if (!out.error.isEmpty())
+                m_status->setText(out.error);
+            else
+                m_status->setText(
+                    tr("%1 values%2; %3 clipping; parameters per tensor")
+                        .arg(m_curve->elementsUsed)
+                        .arg(m_curve->subsampled ? tr(" (every k-th value of the tensor)")
+                                                 : QString())
+                        .arg(m_curve->symmetric ? tr("symmetric [-amax, amax]")
+                                                : tr("asymmetric, shrunk toward the median")));
+            rebuildChart();
+            emit viewUpdated();
+        });
 }
 
 void ClippingView::rebuildChart()
@@ -132,7 +93,7 @@ void ClippingView::rebuildChart()
                             .arg(QString::fromStdString(m_tensor->name))
                             .arg(m_result->config.bits)
                             .arg(QString::fromStdString(toName(m_result->config.scheme)));
-    replaceChart(m_view, buildClippingChart(*m_curve, viewStyle(m_presentation), sub));
+    replaceChart(m_view, buildClippingChart(*m_curve, viewChartStyle(m_presentation), sub));
 }
 
 QChart* ClippingView::chart() const

@@ -1,10 +1,10 @@
 #include "ui/compare_view.h"
 
 #include "ui/teach_charts.h"
+#include "ui/view_job.h"
 
 #include <QChart>
 #include <QChartView>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -12,7 +12,6 @@
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 #include <cmath>
 #include <cstring>
@@ -20,29 +19,6 @@
 namespace qs::ui {
 
 namespace {
-
-struct CompareOutcome {
-    std::shared_ptr<Comparison> comparison;
-    QString error;
-    bool cancelled = false;
-};
-
-ChartStyle viewStyle(bool presentation)
-{
-    ChartStyle st = ChartStyle::fromPalette();
-    if (presentation) {
-        st.fontScale = 1.8;
-        st.lineWidth = 3;
-    }
-    return st;
-}
-
-void replaceChart(QChartView* view, QChart* chart)
-{
-    QChart* old = view->chart();
-    view->setChart(chart);
-    delete old;
-}
 
 // Columns of the table: (metric name in the core's Comparison, header).
 struct Column {
@@ -226,40 +202,28 @@ void CompareView::recompute()
                           .arg(configs.size()));
     rebuild();
     const std::shared_ptr<const Tensor> t = m_tensor;
-    auto* watcher = new QFutureWatcher<CompareOutcome>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation != m_generation)
-            return;
-        const CompareOutcome out = watcher->result();
-        m_computing = false;
-        if (out.cancelled)
-            return;
-        m_comparison = out.comparison;
-        if (!out.error.isEmpty())
-            m_status->setText(out.error);
-        else if (m_pins.empty())
-            m_status->setText(tr("Pin the current configuration, change it, and compare: "
-                                 "differences are to the first pin."));
-        else
-            m_status->setText(
-                tr("Differences (\u0394) are to pin %1. Every pin is "
-                   "re-quantized on the current tensor (%2).")
-                    .arg(m_pins.front().label, QString::fromStdString(m_tensor->name)));
-        rebuild();
-        emit viewUpdated();
-    });
-    watcher->setFuture(QtConcurrent::run([t, configs, token] {
-        CompareOutcome out;
-        try {
-            out.comparison = std::make_shared<Comparison>(compareConfigs(*t, configs, token.get()));
-        } catch (const Cancelled&) {
-            out.cancelled = true;
-        } catch (const std::exception& e) {
-            out.error = QString::fromStdString(e.what());
-        }
-        return out;
-    }));
+    auto work = [t, configs](CancelToken* c) { return compareConfigs(*t, configs, c); };
+    runViewJob<Comparison>(
+        this, token, work, [this, generation](const JobOutcome<Comparison>& out) {
+            if (generation != m_generation)
+                return;
+            m_computing = false;
+            if (out.cancelled)
+                return;
+            m_comparison = out.value;
+            if (!out.error.isEmpty())
+                m_status->setText(out.error);
+            else if (m_pins.empty())
+                m_status->setText(tr("Pin the current configuration, change it, and compare: "
+                                     "differences are to the first pin."));
+            else
+                m_status->setText(
+                    tr("Differences (\u0394) are to pin %1. Every pin is "
+                       "re-quantized on the current tensor (%2).")
+                        .arg(m_pins.front().label, QString::fromStdString(m_tensor->name)));
+            rebuild();
+            emit viewUpdated();
+        });
 }
 
 void CompareView::rebuild()
@@ -310,7 +274,7 @@ void CompareView::rebuild()
         }
     }
 
-    const ChartStyle st = viewStyle(m_presentation);
+    const ChartStyle st = viewChartStyle(m_presentation);
     if (m_comparison && m_tensor) {
         QStringList legend;
         for (int i = 0; i < rows && i < m_labels.size(); ++i)

@@ -1,43 +1,15 @@
 #include "ui/sweep_view.h"
 
 #include "ui/teach_charts.h"
+#include "ui/view_job.h"
 
 #include <QChart>
 #include <QChartView>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace qs::ui {
-
-namespace {
-
-struct SweepOutcome {
-    std::shared_ptr<Sweep> sweep;
-    QString error;
-    bool cancelled = false;
-};
-
-ChartStyle viewStyle(bool presentation)
-{
-    ChartStyle st = ChartStyle::fromPalette();
-    if (presentation) {
-        st.fontScale = 1.8;
-        st.lineWidth = 3;
-    }
-    return st;
-}
-
-void replaceChart(QChartView* view, QChart* chart)
-{
-    QChart* old = view->chart();
-    view->setChart(chart);
-    delete old;
-}
-
-} // namespace
 
 SweepView::SweepView(QWidget* parent) : AnalysisView(parent)
 {
@@ -93,16 +65,14 @@ void SweepView::setAnalysis(std::shared_ptr<const Tensor> tensor,
     rebuildCharts();
     const QuantConfig config = m_result->config;
     const std::shared_ptr<const Tensor> t = m_tensor;
-    auto* watcher = new QFutureWatcher<SweepOutcome>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
+    auto work = [t, config](CancelToken* c) { return bitWidthSweep(*t, config, {}, c); };
+    runViewJob<Sweep>(this, token, work, [this, generation](const JobOutcome<Sweep>& out) {
         if (generation != m_generation)
             return; // a newer request replaced this one
-        const SweepOutcome out = watcher->result();
         m_computing = false;
         if (out.cancelled)
             return;
-        m_sweep = out.sweep;
+        m_sweep = out.value;
         if (!out.error.isEmpty()) {
             m_status->setText(out.error);
         } else {
@@ -116,17 +86,6 @@ void SweepView::setAnalysis(std::shared_ptr<const Tensor> tensor,
         rebuildCharts();
         emit viewUpdated();
     });
-    watcher->setFuture(QtConcurrent::run([t, config, token] {
-        SweepOutcome out;
-        try {
-            out.sweep = std::make_shared<Sweep>(bitWidthSweep(*t, config, {}, token.get()));
-        } catch (const Cancelled&) {
-            out.cancelled = true;
-        } catch (const std::exception& e) {
-            out.error = QString::fromStdString(e.what());
-        }
-        return out;
-    }));
 }
 
 void SweepView::rebuildCharts()
@@ -136,7 +95,7 @@ void SweepView::rebuildCharts()
         replaceChart(m_mse, new QChart);
         return;
     }
-    const ChartStyle st = viewStyle(m_presentation);
+    const ChartStyle st = viewChartStyle(m_presentation);
     const QString sub = QStringLiteral("%1 \u2014 %2")
                             .arg(QString::fromStdString(m_tensor->name),
                                  QString::fromStdString(m_result->config.summary()));
