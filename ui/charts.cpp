@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/histogram.h"
 #include "ui/axis_ticks.h"
+#include "ui/chart_common.h"
 
 #include <QAreaSeries>
 #include <QChart>
@@ -28,6 +29,17 @@ namespace qs::ui {
 
 namespace {
 
+using chartcommon::attach;
+using chartcommon::chartFont;
+using chartcommon::hideFromLegend;
+using chartcommon::lineSeries;
+using chartcommon::num;
+using chartcommon::seriesPen;
+using chartcommon::styleAxis;
+using chartcommon::withAlpha;
+using chartcommon::xTicks;
+using chartcommon::yTicks;
+
 constexpr int kMaxGridLines = 300;   // above this the quantization grid is drawn as a band
 constexpr int kMarkerThreshold = 64; // up to this many values, points get markers
 constexpr int kMaxSeriesPoints = 100000;
@@ -37,133 +49,21 @@ constexpr int kMaxSeriesPoints = 100000;
     throw Error(message.toStdString());
 }
 
-QString num(double v)
-{
-    return QString::number(v, 'g', 4);
-}
-
 // ---- style helpers -------------------------------------------------------------------------
 
-QFont chartFont(const ChartStyle& st, double px, bool bold = false)
-{
-    QFont f = QGuiApplication::font();
-    f.setPixelSize(std::max(6, static_cast<int>(std::lround(px * st.fontScale))));
-    f.setBold(bold);
-    return f;
-}
-
-QColor withAlpha(QColor c, int alpha)
-{
-    c.setAlpha(alpha);
-    return c;
-}
-
-QColor axisGridColor(const ChartStyle& st)
-{
-    return st.dark ? QColor(0x3A, 0x3D, 0x42) : QColor(0xE3, 0xE3, 0xE3);
-}
-
-QColor axisLineColor(const ChartStyle& st)
-{
-    return st.dark ? QColor(0x9A, 0x9D, 0xA1) : QColor(0x60, 0x60, 0x60);
-}
-
-QPen seriesPen(const QColor& c, double width, Qt::PenStyle style = Qt::SolidLine)
-{
-    QPen pen(c);
-    pen.setWidthF(width);
-    pen.setStyle(style);
-    pen.setCapStyle(Qt::FlatCap);
-    pen.setJoinStyle(Qt::MiterJoin);
-    pen.setCosmetic(false);
-    return pen;
-}
-
-// Ticks per axis: fewer when fonts grow, so labels never collide.
-int xTicks(const ChartStyle& st)
-{
-    return std::max(3, static_cast<int>(std::lround(10.0 / std::max(0.5, st.fontScale))));
-}
-
-int yTicks(const ChartStyle& st)
-{
-    return std::max(3, static_cast<int>(std::lround(8.0 / std::max(0.5, st.fontScale))));
-}
-
+// Chart-kind charts show elided legend names as tool tips.
 QChart* newChart(const ChartStyle& st, const QString& title, const QString& subtitle)
 {
-    auto* chart = new QChart;
-    chart->setAnimationOptions(QChart::NoAnimation);
-    chart->setLocalizeNumbers(false);
-    chart->setBackgroundBrush(st.background());
-    chart->setBackgroundPen(Qt::NoPen);
-    chart->setBackgroundRoundness(0);
-    chart->setDropShadowEnabled(false);
-    chart->setPlotAreaBackgroundVisible(false);
-    const int m = static_cast<int>(std::lround(10 * st.fontScale));
-    chart->setMargins(QMargins(m, m / 2, m + m / 2, m / 2));
-    // Two lines: the chart's name and, smaller, what it shows (tensor and configuration), so an
-    // exported chart explains itself. The title item renders this HTML as text (also in SVG).
-    const QString sub = subtitle.toHtmlEscaped();
-    chart->setTitle(
-        subtitle.isEmpty()
-            ? title.toHtmlEscaped()
-            : QStringLiteral("%1<br><span style=\"font-size:%2px; font-weight:normal\">%3"
-                             "</span>")
-                  .arg(title.toHtmlEscaped())
-                  .arg(std::lround(13 * st.fontScale))
-                  .arg(sub));
-    chart->setTitleFont(chartFont(st, 16, true));
-    chart->setTitleBrush(st.text());
-    QLegend* legend = chart->legend();
-    legend->setAlignment(Qt::AlignBottom);
-    legend->setFont(chartFont(st, 13));
-    legend->setLabelColor(st.text());
-    legend->setBackgroundVisible(false);
-    legend->setShowToolTips(true);
-    return chart;
+    return chartcommon::newChart(st, title, subtitle, true);
 }
 
 QValueAxis* newAxis(QChart* chart, const ChartStyle& st, Qt::Alignment align, const QString& title,
                     const QColor& titleColor)
 {
-    auto* axis = new QValueAxis;
-    axis->setTitleText(title);
-    axis->setTitleFont(chartFont(st, 14, true));
+    auto* axis = styleAxis(new QValueAxis, st, title);
     axis->setTitleBrush(titleColor);
-    axis->setLabelsFont(chartFont(st, 12));
-    axis->setLabelsColor(st.text());
-    axis->setGridLineColor(axisGridColor(st));
-    axis->setLinePenColor(axisLineColor(st));
-    axis->setMinorGridLineVisible(false);
-    axis->setShadesVisible(false);
     chart->addAxis(axis, align);
     return axis;
-}
-
-void attach(QChart* chart, QAbstractSeries* series, QValueAxis* x, QValueAxis* y)
-{
-    chart->addSeries(series);
-    series->attachAxis(x);
-    series->attachAxis(y);
-}
-
-void hideFromLegend(QChart* chart, QAbstractSeries* series)
-{
-    const auto markers = chart->legend()->markers(series);
-    for (QLegendMarker* m : markers)
-        m->setVisible(false);
-}
-
-QLineSeries* lineSeries(const QString& name, const char* id, const QPen& pen,
-                        const QList<QPointF>& points)
-{
-    auto* s = new QLineSeries;
-    s->setName(name);
-    s->setObjectName(QLatin1String(id));
-    s->setPen(pen);
-    s->replace(points);
-    return s;
 }
 
 // ---- data helpers --------------------------------------------------------------------------

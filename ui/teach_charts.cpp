@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/histogram.h"
 #include "ui/axis_ticks.h"
+#include "ui/chart_common.h"
 
 #include <QAreaSeries>
 #include <QCategoryAxis>
@@ -29,123 +30,25 @@ namespace qs::ui {
 
 namespace {
 
+using chartcommon::attach;
+using chartcommon::chartFont;
+using chartcommon::hideFromLegend;
+using chartcommon::lineSeries;
+using chartcommon::newChart;
+using chartcommon::num;
+using chartcommon::seriesPen;
+using chartcommon::styleAxis;
+using chartcommon::withAlpha;
+using chartcommon::xTicks;
+using chartcommon::yTicks;
+
 constexpr int kMaxGridTicks = 200;      // above this the grid is a band with every k-th code ticked
 constexpr int kMaxCodeLabels = 16;      // code labels on the number line's axis
 constexpr int64_t kCompareWindow = 300; // values shown by index in the comparison of a long tensor
 
-QString num(double v)
-{
-    return QString::number(v, 'g', 4);
-}
-
-QFont chartFont(const ChartStyle& st, double px, bool bold = false)
-{
-    QFont f = QGuiApplication::font();
-    f.setPixelSize(std::max(6, static_cast<int>(std::lround(px * st.fontScale))));
-    f.setBold(bold);
-    return f;
-}
-
-QColor withAlpha(QColor c, int alpha)
-{
-    c.setAlpha(alpha);
-    return c;
-}
-
 QColor neutral(const ChartStyle& st)
 {
     return st.dark ? QColor(0xB0, 0xB3, 0xB8) : QColor(0x70, 0x70, 0x70);
-}
-
-QPen seriesPen(const QColor& c, double width, Qt::PenStyle style = Qt::SolidLine)
-{
-    QPen pen(c);
-    pen.setWidthF(width);
-    pen.setStyle(style);
-    pen.setCapStyle(Qt::FlatCap);
-    pen.setJoinStyle(Qt::MiterJoin);
-    return pen;
-}
-
-int xTicks(const ChartStyle& st)
-{
-    return std::max(3, static_cast<int>(std::lround(10.0 / std::max(0.5, st.fontScale))));
-}
-
-int yTicks(const ChartStyle& st)
-{
-    return std::max(3, static_cast<int>(std::lround(8.0 / std::max(0.5, st.fontScale))));
-}
-
-QChart* newChart(const ChartStyle& st, const QString& title, const QString& subtitle)
-{
-    auto* chart = new QChart;
-    chart->setAnimationOptions(QChart::NoAnimation);
-    chart->setLocalizeNumbers(false);
-    chart->setBackgroundBrush(st.background());
-    chart->setBackgroundPen(Qt::NoPen);
-    chart->setBackgroundRoundness(0);
-    chart->setDropShadowEnabled(false);
-    chart->setPlotAreaBackgroundVisible(false);
-    const int m = static_cast<int>(std::lround(10 * st.fontScale));
-    chart->setMargins(QMargins(m, m / 2, m + m / 2, m / 2));
-    chart->setTitle(
-        subtitle.isEmpty()
-            ? title.toHtmlEscaped()
-            : QStringLiteral("%1<br><span style=\"font-size:%2px; font-weight:normal\">%3"
-                             "</span>")
-                  .arg(title.toHtmlEscaped())
-                  .arg(std::lround(13 * st.fontScale))
-                  .arg(subtitle.toHtmlEscaped()));
-    chart->setTitleFont(chartFont(st, 16, true));
-    chart->setTitleBrush(st.text());
-    QLegend* legend = chart->legend();
-    legend->setAlignment(Qt::AlignBottom);
-    legend->setFont(chartFont(st, 13));
-    legend->setLabelColor(st.text());
-    legend->setBackgroundVisible(false);
-    return chart;
-}
-
-template <class Axis> Axis* styleAxis(Axis* axis, const ChartStyle& st, const QString& title)
-{
-    axis->setTitleText(title);
-    axis->setTitleFont(chartFont(st, 14, true));
-    axis->setTitleBrush(st.text());
-    axis->setLabelsFont(chartFont(st, 12));
-    axis->setLabelsColor(st.text());
-    axis->setGridLineColor(st.dark ? QColor(0x3A, 0x3D, 0x42) : QColor(0xE3, 0xE3, 0xE3));
-    axis->setLinePenColor(st.dark ? QColor(0x9A, 0x9D, 0xA1) : QColor(0x60, 0x60, 0x60));
-    axis->setMinorGridLineVisible(false);
-    axis->setShadesVisible(false);
-    return axis;
-}
-
-void attach(QChart* chart, QAbstractSeries* s, QAbstractAxis* x, QAbstractAxis* y,
-            QAbstractAxis* x2 = nullptr)
-{
-    chart->addSeries(s);
-    s->attachAxis(x);
-    s->attachAxis(y);
-    if (x2)
-        s->attachAxis(x2);
-}
-
-void hideFromLegend(QChart* chart, QAbstractSeries* s)
-{
-    for (QLegendMarker* m : chart->legend()->markers(s))
-        m->setVisible(false);
-}
-
-QLineSeries* lineSeries(const QString& name, const QString& id, const QPen& pen,
-                        const QList<QPointF>& pts)
-{
-    auto* s = new QLineSeries;
-    s->setName(name);
-    s->setObjectName(id);
-    s->setPen(pen);
-    s->replace(pts);
-    return s;
 }
 
 QString methodLabel(RangeMethod m)
