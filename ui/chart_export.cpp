@@ -1,7 +1,8 @@
-// Export of charts through one painter path (paintChart): the chart is laid out at the logical
-// size of the target, then its scene is rendered into whichever QPainter the format needs:
-// a QImage (PNG), a QSvgGenerator (SVG, 96 dpi, text stays text) or a QPdfWriter (PDF, page
-// size = logical size at 96 dpi, one chart per page).
+// Export of charts through one painter path (paintChart): the chart is laid out
+// at the logical size of the target, then its scene is rendered into whichever
+// QPainter the format needs: a QImage (PNG), a QSvgGenerator (SVG, 96 dpi, text
+// stays text) or a QPdfWriter (PDF, page size = logical size at 96 dpi, one
+// chart per page).
 #include "ui/chart_export.h"
 
 #include <QChart>
@@ -20,6 +21,7 @@
 #include <QWidget>
 
 #include <cmath>
+#include <functional>
 #include <memory>
 
 namespace qs::ui {
@@ -54,9 +56,10 @@ bool checkOptions(const ExportOptions& opt, QString* error)
     return true;
 }
 
-// Lays the chart out at `logical` size and renders it into `target` of the painter. A chart
-// that is not in a scene is put into a temporary one (a QChart only lays itself out inside a
-// scene); a chart shown in a view is resized for the export and given its geometry back after.
+// Lays the chart out at `logical` size and renders it into `target` of the
+// painter. A chart that is not in a scene is put into a temporary one (a QChart
+// only lays itself out inside a scene); a chart shown in a view is resized for
+// the export and given its geometry back after.
 void paintChart(QChart* chart, QPainter& painter, const QRectF& target, const QSizeF& logical)
 {
     std::unique_ptr<QGraphicsScene> ownScene;
@@ -119,9 +122,37 @@ bool commit(QSaveFile& file, QString* error)
     return true;
 }
 
-bool exportPng(QChart* chart, const QString& path, const ExportOptions& opt, QString* error)
+// Paints the exported content (one page of it) into `target` of the painter,
+// laid out at `logical` size. Charts and widgets both go through the writers
+// below with one of these.
+using PaintFn = std::function<void(QPainter& painter, qsizetype page, const QRectF& target,
+                                   const QSizeF& logical)>;
+
+// PNG pixels: at more than 96 dpi the content is laid out smaller and scaled
+// up, so text and lines get the physical size they would have on a screen of
+// that resolution.
+QImage renderImage(const ExportOptions& opt, const QColor& fill, const PaintFn& paint)
 {
-    const QImage image = renderChart(chart, opt);
+    QImage image(opt.size, QImage::Format_ARGB32_Premultiplied);
+    if (image.isNull())
+        return image;
+    image.fill(fill);
+    const double zoom = opt.dpi / 96.0;
+    const QSizeF logical(opt.size.width() / zoom, opt.size.height() / zoom);
+    {
+        QPainter painter(&image);
+        paint(painter, 0, QRectF(QPointF(0, 0), QSizeF(opt.size)), logical);
+    }
+    // Set after painting: fonts are laid out at the screen's resolution, the
+    // metadata only tells viewers and printers the intended physical size.
+    const int dpm = static_cast<int>(std::lround(opt.dpi / 0.0254));
+    image.setDotsPerMeterX(dpm);
+    image.setDotsPerMeterY(dpm);
+    return image;
+}
+
+bool writePng(const QImage& image, const QString& path, const ExportOptions& opt, QString* error)
+{
     if (image.isNull())
         return setError(error, QStringLiteral("cannot allocate a %1x%2 image")
                                    .arg(opt.size.width())
@@ -136,7 +167,10 @@ bool exportPng(QChart* chart, const QString& path, const ExportOptions& opt, QSt
     return commit(file, error);
 }
 
-bool exportSvg(QChart* chart, const QString& path, const ExportOptions& opt, QString* error)
+// SVG at 96 dpi (sizes in the file are the logical pixel sizes); text stays
+// text.
+bool writeSvg(const QString& path, const ExportOptions& opt, const QString& title,
+              const QString& description, const PaintFn& paint, QString* error)
 {
     QSaveFile file(path);
     if (!openForWriting(file, error))
@@ -145,22 +179,63 @@ bool exportSvg(QChart* chart, const QString& path, const ExportOptions& opt, QSt
     svg.setOutputDevice(&file);
     svg.setSize(opt.size);
     svg.setViewBox(QRect(QPoint(0, 0), opt.size));
-    svg.setResolution(96); // sizes in the file are then the logical pixel sizes
+    svg.setResolution(96);
     // QSvgGenerator writes the title into the XML as it is: escape it.
-    svg.setTitle(plainTitle(chart).toHtmlEscaped());
-    svg.setDescription(QStringLiteral("QuantScope chart"));
+    svg.setTitle(title.toHtmlEscaped());
+    svg.setDescription(description);
     QPainter painter;
     if (!painter.begin(&svg)) {
         file.cancelWriting();
         return setError(error, QStringLiteral("cannot write %1: SVG output failed").arg(path));
     }
-    paintChart(chart, painter, QRectF(QPointF(0, 0), QSizeF(opt.size)), QSizeF(opt.size));
+    paint(painter, 0, QRectF(QPointF(0, 0), QSizeF(opt.size)), QSizeF(opt.size));
     painter.end();
     return commit(file, error);
 }
 
-// Lays the widget out at `logical` size, renders it into `target` of the painter and gives it
-// its size back (a widget shown in a window is resized only for the duration of the export).
+// PDF with `pages` pages; page size = the logical size at 96 dpi, in points (72
+// per inch). An empty title leaves the document's title unset.
+bool writePdf(const QString& path, const ExportOptions& opt, const QString& title, qsizetype pages,
+              const PaintFn& paint, QString* error)
+{
+    QSaveFile file(path);
+    if (!openForWriting(file, error))
+        return false;
+    {
+        QPdfWriter pdf(&file);
+        pdf.setResolution(96);
+        const QSizeF points(opt.size.width() * 72.0 / 96.0, opt.size.height() * 72.0 / 96.0);
+        pdf.setPageSize(QPageSize(points, QPageSize::Point, QString(), QPageSize::ExactMatch));
+        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+        if (!title.isEmpty())
+            pdf.setTitle(title);
+        pdf.setCreator(QStringLiteral("QuantScope"));
+        QPainter painter;
+        if (!painter.begin(&pdf)) {
+            file.cancelWriting();
+            return setError(error, QStringLiteral("cannot write %1: PDF output failed").arg(path));
+        }
+        const QRectF target(QPointF(0, 0), QSizeF(opt.size));
+        for (qsizetype i = 0; i < pages; ++i) {
+            if (i > 0)
+                pdf.newPage();
+            paint(painter, i, target, QSizeF(opt.size));
+        }
+        painter.end();
+    }
+    return commit(file, error);
+}
+
+QString unknownTypeMessage(const QString& path, const QString& suffix)
+{
+    return QStringLiteral("cannot export to %1: unknown file type '%2' (use "
+                          ".png, .svg or .pdf)")
+        .arg(path, suffix.isEmpty() ? QStringLiteral("no suffix") : QLatin1Char('.') + suffix);
+}
+
+// Lays the widget out at `logical` size, renders it into `target` of the
+// painter and gives it its size back (a widget shown in a window is resized
+// only for the duration of the export).
 void paintWidget(QWidget* widget, QPainter& painter, const QRectF& target, const QSizeF& logical)
 {
     const QSize oldSize = widget->size();
@@ -182,26 +257,26 @@ void paintWidget(QWidget* widget, QPainter& painter, const QRectF& target, const
         widget->layout()->activate();
 }
 
+PaintFn widgetPainter(QWidget* widget)
+{
+    return [widget](QPainter& painter, qsizetype, const QRectF& target, const QSizeF& logical) {
+        paintWidget(widget, painter, target, logical);
+    };
+}
+
+PaintFn chartsPainter(const QList<QChart*>& charts)
+{
+    return [charts](QPainter& painter, qsizetype page, const QRectF& target,
+                    const QSizeF& logical) { paintChart(charts[page], painter, target, logical); };
+}
+
 } // namespace
 
 QImage renderWidget(QWidget* widget, const ExportOptions& opt)
 {
     if (!widget || !checkOptions(opt, nullptr))
         return QImage();
-    QImage image(opt.size, QImage::Format_ARGB32_Premultiplied);
-    if (image.isNull())
-        return image;
-    image.fill(widget->palette().color(QPalette::Window));
-    const double zoom = opt.dpi / 96.0;
-    const QSizeF logical(opt.size.width() / zoom, opt.size.height() / zoom);
-    {
-        QPainter painter(&image);
-        paintWidget(widget, painter, QRectF(QPointF(0, 0), QSizeF(opt.size)), logical);
-    }
-    const int dpm = static_cast<int>(std::lround(opt.dpi / 0.0254));
-    image.setDotsPerMeterX(dpm);
-    image.setDotsPerMeterY(dpm);
-    return image;
+    return renderImage(opt, widget->palette().color(QPalette::Window), widgetPainter(widget));
 }
 
 bool exportWidget(QWidget* widget, const QString& path, const ExportOptions& opt, QString* error)
@@ -211,93 +286,21 @@ bool exportWidget(QWidget* widget, const QString& path, const ExportOptions& opt
     if (!checkOptions(opt, error))
         return false;
     const QString suffix = suffixOf(path);
-    const QRectF target(QPointF(0, 0), QSizeF(opt.size));
-    if (suffix == QLatin1String("png")) {
-        const QImage image = renderWidget(widget, opt);
-        if (image.isNull())
-            return setError(error, QStringLiteral("cannot allocate a %1x%2 image")
-                                       .arg(opt.size.width())
-                                       .arg(opt.size.height()));
-        QSaveFile file(path);
-        if (!openForWriting(file, error))
-            return false;
-        if (!image.save(&file, "PNG")) {
-            file.cancelWriting();
-            return setError(error,
-                            QStringLiteral("cannot write %1: PNG encoding failed").arg(path));
-        }
-        return commit(file, error);
-    }
-    if (suffix == QLatin1String("svg")) {
-        QSaveFile file(path);
-        if (!openForWriting(file, error))
-            return false;
-        QSvgGenerator svg;
-        svg.setOutputDevice(&file);
-        svg.setSize(opt.size);
-        svg.setViewBox(QRect(QPoint(0, 0), opt.size));
-        svg.setResolution(96);
-        svg.setTitle(widget->windowTitle().toHtmlEscaped());
-        svg.setDescription(QStringLiteral("QuantScope view"));
-        QPainter painter;
-        if (!painter.begin(&svg)) {
-            file.cancelWriting();
-            return setError(error, QStringLiteral("cannot write %1: SVG output failed").arg(path));
-        }
-        paintWidget(widget, painter, target, QSizeF(opt.size));
-        painter.end();
-        return commit(file, error);
-    }
-    if (suffix == QLatin1String("pdf")) {
-        QSaveFile file(path);
-        if (!openForWriting(file, error))
-            return false;
-        {
-            QPdfWriter pdf(&file);
-            pdf.setResolution(96);
-            const QSizeF points(opt.size.width() * 72.0 / 96.0, opt.size.height() * 72.0 / 96.0);
-            pdf.setPageSize(QPageSize(points, QPageSize::Point, QString(), QPageSize::ExactMatch));
-            pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
-            pdf.setCreator(QStringLiteral("QuantScope"));
-            QPainter painter;
-            if (!painter.begin(&pdf)) {
-                file.cancelWriting();
-                return setError(error,
-                                QStringLiteral("cannot write %1: PDF output failed").arg(path));
-            }
-            paintWidget(widget, painter, target, QSizeF(opt.size));
-            painter.end();
-        }
-        return commit(file, error);
-    }
-    return setError(error, QStringLiteral("cannot export to %1: unknown file type '%2' (use .png, "
-                                          ".svg or .pdf)")
-                               .arg(path, suffix.isEmpty() ? QStringLiteral("no suffix")
-                                                           : QLatin1Char('.') + suffix));
+    if (suffix == QLatin1String("png"))
+        return writePng(renderWidget(widget, opt), path, opt, error);
+    if (suffix == QLatin1String("svg"))
+        return writeSvg(path, opt, widget->windowTitle(), QStringLiteral("QuantScope view"),
+                        widgetPainter(widget), error);
+    if (suffix == QLatin1String("pdf"))
+        return writePdf(path, opt, QString(), 1, widgetPainter(widget), error);
+    return setError(error, unknownTypeMessage(path, suffix));
 }
 
 QImage renderChart(QChart* chart, const ExportOptions& opt)
 {
     if (!chart || !checkOptions(opt, nullptr))
         return QImage();
-    QImage image(opt.size, QImage::Format_ARGB32_Premultiplied);
-    if (image.isNull())
-        return image;
-    image.fill(chart->backgroundBrush().color());
-    // At more than 96 dpi the chart is laid out smaller and scaled up, so text and lines get
-    // the physical size they would have on a screen of that resolution.
-    const double zoom = opt.dpi / 96.0;
-    const QSizeF logical(opt.size.width() / zoom, opt.size.height() / zoom);
-    {
-        QPainter painter(&image);
-        paintChart(chart, painter, QRectF(QPointF(0, 0), QSizeF(opt.size)), logical);
-    }
-    // Set after painting: fonts are laid out at the screen's resolution, the metadata only
-    // tells viewers and printers the intended physical size.
-    const int dpm = static_cast<int>(std::lround(opt.dpi / 0.0254));
-    image.setDotsPerMeterX(dpm);
-    image.setDotsPerMeterY(dpm);
-    return image;
+    return renderImage(opt, chart->backgroundBrush().color(), chartsPainter({chart}));
 }
 
 bool exportChart(QChart* chart, const QString& path, const ExportOptions& opt, QString* error)
@@ -308,15 +311,13 @@ bool exportChart(QChart* chart, const QString& path, const ExportOptions& opt, Q
         return false;
     const QString suffix = suffixOf(path);
     if (suffix == QLatin1String("png"))
-        return exportPng(chart, path, opt, error);
+        return writePng(renderChart(chart, opt), path, opt, error);
     if (suffix == QLatin1String("svg"))
-        return exportSvg(chart, path, opt, error);
+        return writeSvg(path, opt, plainTitle(chart), QStringLiteral("QuantScope chart"),
+                        chartsPainter({chart}), error);
     if (suffix == QLatin1String("pdf"))
         return exportChartsPdf({chart}, path, opt, error);
-    return setError(error, QStringLiteral("cannot export to %1: unknown file type '%2' (use .png, "
-                                          ".svg or .pdf)")
-                               .arg(path, suffix.isEmpty() ? QStringLiteral("no suffix")
-                                                           : QLatin1Char('.') + suffix));
+    return setError(error, unknownTypeMessage(path, suffix));
 }
 
 bool exportChartsPdf(const QList<QChart*>& charts, const QString& path, const ExportOptions& opt,
@@ -333,32 +334,8 @@ bool exportChartsPdf(const QList<QChart*>& charts, const QString& path, const Ex
         return setError(
             error,
             QStringLiteral("cannot export to %1: a multi-page export needs a .pdf file").arg(path));
-    QSaveFile file(path);
-    if (!openForWriting(file, error))
-        return false;
-    {
-        QPdfWriter pdf(&file);
-        pdf.setResolution(96);
-        // Page size = the logical size at 96 dpi, in points (72 per inch).
-        const QSizeF points(opt.size.width() * 72.0 / 96.0, opt.size.height() * 72.0 / 96.0);
-        pdf.setPageSize(QPageSize(points, QPageSize::Point, QString(), QPageSize::ExactMatch));
-        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
-        pdf.setTitle(plainTitle(charts.front()));
-        pdf.setCreator(QStringLiteral("QuantScope"));
-        QPainter painter;
-        if (!painter.begin(&pdf)) {
-            file.cancelWriting();
-            return setError(error, QStringLiteral("cannot write %1: PDF output failed").arg(path));
-        }
-        const QRectF target(QPointF(0, 0), QSizeF(opt.size));
-        for (qsizetype i = 0; i < charts.size(); ++i) {
-            if (i > 0)
-                pdf.newPage();
-            paintChart(charts[i], painter, target, QSizeF(opt.size));
-        }
-        painter.end();
-    }
-    return commit(file, error);
+    return writePdf(path, opt, plainTitle(charts.front()), charts.size(), chartsPainter(charts),
+                    error);
 }
 
 } // namespace qs::ui
