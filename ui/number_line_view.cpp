@@ -1,6 +1,7 @@
 #include "ui/number_line_view.h"
 
 #include "core/error.h"
+#include "ui/view_job.h"
 
 #include <QChart>
 #include <QChartView>
@@ -10,27 +11,6 @@
 #include <QVBoxLayout>
 
 namespace qs::ui {
-
-namespace {
-
-ChartStyle viewStyle(bool presentation)
-{
-    ChartStyle st = ChartStyle::fromPalette();
-    if (presentation) {
-        st.fontScale = 1.8;
-        st.lineWidth = 3;
-    }
-    return st;
-}
-
-void replaceChart(QChartView* view, QChart* chart)
-{
-    QChart* old = view->chart();
-    view->setChart(chart);
-    delete old;
-}
-
-} // namespace
 
 NumberLineView::NumberLineView(QWidget* parent) : AnalysisView(parent)
 {
@@ -86,7 +66,7 @@ void NumberLineView::rebuild()
     }
     try {
         m_data = prepareNumberLine(*m_tensor, *m_result, m_slice->value());
-        replaceChart(m_view, buildNumberLineChart(m_data, viewStyle(m_presentation)));
+        replaceChart(m_view, buildNumberLineChart(m_data, viewChartStyle(m_presentation)));
         m_message->hide();
     } catch (const Error& e) {
         replaceChart(m_view, new QChart);

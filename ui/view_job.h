@@ -1,9 +1,10 @@
-// Shared scaffolding of the analysis views that compute off the GUI thread (sweep, clipping,
-// compare): the chart style a view draws with, swapping a chart view's chart, and one
-// cancellable background job whose outcome (value, error text or "cancelled") comes back on
-// the GUI thread. Each view keeps its own generation counter to drop stale outcomes.
-// Usage: runViewJob<Sweep>(this, token, [=](CancelToken* c) { return bitWidthSweep(..., c); },
-//                          [this, gen](const JobOutcome<Sweep>& out) { ... });
+// Shared scaffolding of the analysis views: the chart style a view draws with and swapping a
+// chart view's chart (all chart views), and, for the views that compute off the GUI thread
+// (sweep, clipping, compare), one cancellable background job whose outcome (value, error text
+// or "cancelled") comes back on the GUI thread. Each view keeps its own generation counter to
+// drop stale outcomes.
+// Usage: auto work = [t, config](CancelToken* c) { return bitWidthSweep(*t, config, {}, c); };
+//        runViewJob<Sweep>(this, token, work, [this](const JobOutcome<Sweep>& out) { ... });
 #pragma once
 
 #include "core/error.h"
