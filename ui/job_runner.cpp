@@ -42,7 +42,7 @@ namespace {
 
 void runJob(QPromise<JobOutputPtr>& promise, quint64 generation, std::shared_ptr<CancelToken> token,
             JobRunner::TensorMaker makeTensor, std::shared_ptr<const Tensor> tensor,
-            QuantConfig config)
+            QuantConfig config, JobRunner::ChartPreparer prepareChart)
 {
     auto out = std::make_shared<JobOutput>();
     out->generation = generation;
@@ -80,6 +80,16 @@ void runJob(QPromise<JobOutputPtr>& promise, quint64 generation, std::shared_ptr
         }
     }
     out->quantizeMs = double(timer.nsecsElapsed()) / 1e6;
+    if (prepareChart && out->result && !token->isCancelled()) {
+        timer.restart();
+        try {
+            out->chart = prepareChart(*out->tensor, *out->result);
+        } catch (const std::exception&) {
+            // The window prepares the chart again on its own and shows the error there.
+            out->chart.reset();
+        }
+        out->chartMs = double(timer.nsecsElapsed()) / 1e6;
+    }
     if (!token->isCancelled())
         promise.addResult(JobOutputPtr(out));
 }
@@ -98,7 +108,7 @@ JobRunner::~JobRunner()
 }
 
 quint64 JobRunner::submit(TensorMaker makeTensor, std::shared_ptr<const Tensor> tensor,
-                          const QuantConfig& config)
+                          const QuantConfig& config, ChartPreparer prepareChart)
 {
     for (Job& job : m_jobs)
         job.token->cancel();
@@ -110,7 +120,7 @@ quint64 JobRunner::submit(TensorMaker makeTensor, std::shared_ptr<const Tensor> 
     const bool wasBusy = isBusy();
     m_jobs.push_back({generation, token, watcher});
     watcher->setFuture(QtConcurrent::run(runJob, generation, token, std::move(makeTensor),
-                                         std::move(tensor), config));
+                                         std::move(tensor), config, std::move(prepareChart)));
     if (!wasBusy)
         emit busyChanged(true);
     return generation;

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/quantize.h"
 #include "core/tensor.h"
+#include "ui/charts.h"
 
 #include <QFutureWatcher>
 #include <QObject>
@@ -33,7 +34,10 @@ struct JobOutput {
     std::shared_ptr<const QuantResult> result; // null when quantize failed
     QString loadError;                         // makeTensor failed (tensor is then null)
     QString quantError;                        // quantize failed (bad options for this tensor)
-    double loadMs = 0, quantizeMs = 0;
+    // The visible chart's data, reduced on the worker right after quantize (null when the job
+    // had no chart preparer or preparing failed; the window then prepares on its own).
+    std::shared_ptr<const ChartData> chart;
+    double loadMs = 0, quantizeMs = 0, chartMs = 0;
 };
 using JobOutputPtr = std::shared_ptr<const JobOutput>;
 
@@ -41,14 +45,19 @@ class JobRunner : public QObject {
     Q_OBJECT
 public:
     using TensorMaker = std::function<Tensor(const CancelToken&)>;
+    // Reduces the job's tensor and result to one chart's data (runs on the worker thread).
+    using ChartPreparer =
+        std::function<std::shared_ptr<const ChartData>(const Tensor&, const QuantResult&)>;
 
     explicit JobRunner(QObject* parent = nullptr);
     ~JobRunner() override; // cancels and waits for running jobs
 
     // Starts a job and cancels older ones. If makeTensor is set, the job first builds the tensor
-    // with it (and quantizes that); otherwise it quantizes `tensor`. Returns the generation.
+    // with it (and quantizes that); otherwise it quantizes `tensor`. If prepareChart is set, it
+    // then runs on the result, so the GUI thread only has to build the chart. Returns the
+    // generation.
     quint64 submit(TensorMaker makeTensor, std::shared_ptr<const Tensor> tensor,
-                   const QuantConfig& config);
+                   const QuantConfig& config, ChartPreparer prepareChart = {});
     void cancelAll();
     bool isBusy() const { return !m_jobs.empty(); }
     quint64 latestGeneration() const { return m_generation; }

@@ -474,10 +474,30 @@ void MainWindow::scheduleJob()
 void MainWindow::startJob()
 {
     const QuantConfig cfg = m_quant->config();
+    // The visible chart's data is reduced on the worker right after quantize, so the GUI thread
+    // only turns a few thousand numbers into a QChart.
+    JobRunner::ChartPreparer prepare;
+    const int tab = m_tabs->currentIndex();
+    if (tab >= 0 && tab < int(m_pages.size())) {
+        const ChartKind kind = m_pages[size_t(tab)].kind;
+        ChartInput input = chartInput(kind);
+        if (m_pendingMaker) { // a new tensor starts unzoomed
+            input.viewBegin = 0;
+            input.viewEnd = -1;
+        }
+        const int64_t slice = m_slice ? m_slice->value() : 0;
+        prepare = [kind, input, slice](const Tensor& t, const QuantResult& r) {
+            ChartInput in = input;
+            in.tensor = &t;
+            in.result = &r;
+            in.slice = std::min<int64_t>(slice, r.params.numSlices() - 1);
+            return std::make_shared<const ChartData>(prepareChartData(kind, in));
+        };
+    }
     if (m_pendingMaker) {
-        m_jobs->submit(m_pendingMaker, nullptr, cfg);
+        m_jobs->submit(m_pendingMaker, nullptr, cfg, prepare);
     } else if (m_tensor) {
-        m_jobs->submit({}, m_tensor, cfg);
+        m_jobs->submit({}, m_tensor, cfg, prepare);
     } else {
         m_changePending = false;
         return;
@@ -549,6 +569,8 @@ void MainWindow::onJobFinished(JobOutputPtr out)
     m_sliceTable->setResult(m_result);
     releaseLater(std::move(previous));
     markChartsDirty();
+    if (out->chart)
+        page(out->chart->kind).prepared = out->chart;
     m_latencyPending = m_changePending;
     m_changePending = false;
     refreshVisibleChart();
@@ -596,6 +618,18 @@ ChartInput MainWindow::chartInput(ChartKind kind) const
     return in;
 }
 
+namespace {
+
+// Whether data prepared for `a` draws the chart asked for by `b`.
+bool sameInput(const ChartInput& a, const ChartInput& b)
+{
+    return a.tensor == b.tensor && a.result == b.result && a.viewBegin == b.viewBegin &&
+           a.viewEnd == b.viewEnd && a.maxPoints == b.maxPoints && a.valueBins == b.valueBins &&
+           a.errorBins == b.errorBins && a.slice == b.slice;
+}
+
+} // namespace
+
 void MainWindow::markChartsDirty()
 {
     for (ChartPage& p : m_pages)
@@ -610,9 +644,15 @@ void MainWindow::refreshChart(ChartPage& p)
     QElapsedTimer clock;
     clock.start();
     QChart* chart = nullptr;
+    const std::shared_ptr<const ChartData> prepared = std::move(p.prepared);
+    p.prepared.reset();
     if (m_tensor && m_result) {
         try {
-            chart = buildChart(p.kind, chartInput(p.kind), chartStyle());
+            const ChartInput input = chartInput(p.kind);
+            if (prepared && sameInput(prepared->input, input))
+                chart = buildChart(*prepared, chartStyle());
+            else
+                chart = buildChart(p.kind, input, chartStyle());
         } catch (const std::exception& e) {
             chart = new QChart;
             chart->setTitle(tr("Cannot draw this chart: %1").arg(qstr(e.what())));

@@ -155,6 +155,9 @@ private:
         QChart* chart = nullptr;
         // Charts copy the (downsampled) data they show: no tensor or result is kept alive here.
         bool dirty = true;
+        // Data reduced off the GUI thread for the next rebuild (used only if it still matches
+        // chartInput(kind); it points at m_tensor and m_result, which outlive it).
+        std::shared_ptr<const ChartData> prepared;
     };
 
     void buildUi();
