@@ -12,6 +12,8 @@
 // u from a counter-based hash of (seed, flat index).
 #include "core/quantize.h"
 
+#include "core/parallel.h"
+
 #include "core/float16.h"
 #include "core/lowbit_quantize.h"
 #include "core/range.h"
@@ -53,23 +55,8 @@ double msSince(Clock::time_point t0)
     return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-int threadCount()
-{
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
-
-int threadId()
-{
-#ifdef _OPENMP
-    return omp_get_thread_num();
-#else
-    return 0;
-#endif
-}
+using detail::threadCount;
+using detail::threadId;
 
 constexpr int64_t kBlock = int64_t(1) << 16; // per-tensor work unit (fixed: determinism)
 // Zero points beyond this magnitude (a range far narrower than its distance from zero, with

@@ -8,6 +8,8 @@
 // Precision: values are float32; every statistic, candidate range and error sum is in double.
 #include "core/range.h"
 
+#include "core/parallel.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -28,23 +30,8 @@ constexpr int64_t kParallelMin = int64_t(1) << 15; // below this, passes run on 
 constexpr int64_t kSmallSelect = int64_t(1) << 16; // below this, percentiles copy and select
 constexpr int64_t kGatherLimit = int64_t(1) << 18; // selection gathers buckets up to this size
 
-int threadCount()
-{
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
-
-int threadId()
-{
-#ifdef _OPENMP
-    return omp_get_thread_num();
-#else
-    return 0;
-#endif
-}
+using detail::threadCount;
+using detail::threadId;
 
 inline uint32_t bitsOf(float v)
 {
