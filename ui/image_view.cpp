@@ -233,6 +233,7 @@ void ImageView::onFinished()
     }
     if (out.id != m_requestId)
         return;
+    m_doneId = out.id;
     if (!out.error.isEmpty()) {
         m_error = out.error;
         m_hasResult = false;

@@ -37,7 +37,12 @@ public:
     void setImage(std::shared_ptr<const Tensor> image, const QString& label);
     bool loadImage(const QString& path); // false + lastError() on failure
 
-    bool isComputing() const { return m_watcher.isRunning() || m_pending; }
+    // True until the newest request's result (or error) is on screen: the future may have
+    // finished before its finished() signal reached onFinished().
+    bool isComputing() const
+    {
+        return m_watcher.isRunning() || m_pending || m_doneId != m_requestId;
+    }
     const ImageQuantResult& result() const { return m_result; }
     bool hasResult() const { return m_hasResult; }
     QString metricsText() const;
@@ -78,6 +83,7 @@ private:
     QFutureWatcher<Output> m_watcher;
     bool m_pending = false;
     uint64_t m_requestId = 0;
+    uint64_t m_doneId = 0; // request whose outcome is shown
     std::shared_ptr<CancelToken> m_cancel;
     ImageQuantResult m_result;
     bool m_hasResult = false;
