@@ -44,6 +44,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QValueAxis>
+#include <functional>
 
 #include <cmath>
 
@@ -897,74 +898,58 @@ bool MainWindow::exportAllCharts(const QString& path, const ExportOptions& optio
     return true;
 }
 
-bool MainWindow::exportCodes(const QString& path)
+bool MainWindow::writeDataExport(
+    const std::function<void(const std::vector<std::string>& protect)>& write)
 {
-    if (!m_result || !m_result->config.isInteger()) {
-        showError(m_result ? tr("Codes are exported for integer schemes only (fp16/bf16 have "
-                                "no integer codes): export the dequantized values instead.")
-                           : tr("Nothing to export yet: no quantization result."),
-                  true);
+    if (!m_result) {
+        showError(tr("Nothing to export yet: no quantization result."), true);
         return false;
     }
     try {
+        // Never write over the loaded input file.
         std::vector<std::string> protect;
         if (m_sourceSpec.kind == SourceSpec::Kind::File)
             protect.push_back(sstr(m_sourceSpec.path));
-        writeNpyCodes(sstr(path), m_tensor->shape, m_result->codes, protect);
+        write(protect);
     } catch (const Error& e) {
         showError(qstr(e.what()), true);
         return false;
     }
     return true;
+}
+
+bool MainWindow::exportCodes(const QString& path)
+{
+    if (m_result && !m_result->config.isInteger()) {
+        showError(tr("Codes are exported for integer schemes only (fp16/bf16 have "
+                     "no integer codes): export the dequantized values instead."),
+                  true);
+        return false;
+    }
+    return writeDataExport([&](const std::vector<std::string>& protect) {
+        writeNpyCodes(sstr(path), m_tensor->shape, m_result->codes, protect);
+    });
 }
 
 bool MainWindow::exportDequantized(const QString& path)
 {
-    if (!m_result) {
-        showError(tr("Nothing to export yet: no quantization result."), true);
-        return false;
-    }
-    try {
-        std::vector<std::string> protect;
-        if (m_sourceSpec.kind == SourceSpec::Kind::File)
-            protect.push_back(sstr(m_sourceSpec.path));
+    return writeDataExport([&](const std::vector<std::string>& protect) {
         writeNpyFloat32(sstr(path), m_tensor->shape, m_result->dequantized, protect);
-    } catch (const Error& e) {
-        showError(qstr(e.what()), true);
-        return false;
-    }
-    return true;
+    });
 }
 
 bool MainWindow::exportCsv(const QString& path)
 {
-    if (!m_result) {
-        showError(tr("Nothing to export yet: no quantization result."), true);
-        return false;
-    }
-    try {
-        std::vector<std::string> protect;
-        if (m_sourceSpec.kind == SourceSpec::Kind::File)
-            protect.push_back(sstr(m_sourceSpec.path));
+    return writeDataExport([&](const std::vector<std::string>& protect) {
         writeResultCsv(sstr(path), *m_tensor, *m_result, protect);
-    } catch (const Error& e) {
-        showError(qstr(e.what()), true);
-        return false;
-    }
-    return true;
+    });
 }
 
 bool MainWindow::exportReport(const QString& path)
 {
-    if (!m_result) {
-        showError(tr("Nothing to export yet: no quantization result."), true);
-        return false;
-    }
-    try {
+    return writeDataExport([&](const std::vector<std::string>& protect) {
         ReportExtras extras;
-        std::vector<std::string> protect;
         if (m_sourceSpec.kind == SourceSpec::Kind::File) {
-            protect.push_back(sstr(m_sourceSpec.path));
             extras.source = sstr(m_sourceSpec.path);
             if (!m_sourceSpec.member.isEmpty())
                 extras.source += ":" + sstr(m_sourceSpec.member);
@@ -974,11 +959,7 @@ bool MainWindow::exportReport(const QString& path)
                             " seed " + std::to_string(g.seed);
         }
         writeReport(sstr(path), *m_tensor, *m_result, extras, protect);
-    } catch (const Error& e) {
-        showError(qstr(e.what()), true);
-        return false;
-    }
-    return true;
+    });
 }
 
 void MainWindow::copyChartToClipboard()

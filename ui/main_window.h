@@ -25,6 +25,7 @@
 #include <QTimer>
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -161,6 +162,8 @@ private:
     };
 
     void buildUi();
+    // Checks there is a result, protects the input file, reports qs::Error; write() does the I/O.
+    bool writeDataExport(const std::function<void(const std::vector<std::string>& protect)>& write);
     void buildMenus();
     void scheduleJob();
     void startJob();
