@@ -32,6 +32,11 @@ std::string methodLabel(const QuantConfig& c)
         return "MSE-optimal";
     case RangeMethod::Entropy:
         return "entropy";
+    case RangeMethod::TrtPercentile:
+    case RangeMethod::TrtMse:
+    case RangeMethod::OrtPercentile:
+    case RangeMethod::OrtEntropy:
+        return toName(c.range);
     }
     return "";
 }

@@ -120,7 +120,7 @@ void QuantConfig::validate() const
     if (groupBlocks && groupSize < 1)
         throw Error("block size (group size) must be at least 1 (got " + std::to_string(groupSize) +
                     ")");
-    if (range == RangeMethod::Percentile && !(percentile > 50.0 && percentile <= 100.0))
+    if (usesPercentile(range) && !(percentile > 50.0 && percentile <= 100.0))
         throw Error("percentile must be in (50, 100] (got " + std::to_string(percentile) + ")");
     if (granularity == Granularity::PerGroup && groupSize < 1)
         throw Error("group size must be at least 1 (got " + std::to_string(groupSize) + ")");
@@ -192,7 +192,7 @@ std::string QuantConfig::summary() const
     if (isInteger()) {
         os << bits << "-bit " << toName(scheme) << " [" << qmin() << ", " << qmax() << "], "
            << toName(range);
-        if (range == RangeMethod::Percentile)
+        if (usesPercentile(range))
             os << " " << percentile;
         os << ", " << granularityLabel(granularity);
         if (granularity == Granularity::PerChannel)
@@ -258,10 +258,15 @@ const std::pair<Scheme, const char*> kSchemes[] = {{Scheme::Asymmetric, "asymmet
                                                    {Scheme::Q4_0, "q4_0"},
                                                    {Scheme::Q4_1, "q4_1"},
                                                    {Scheme::AbsmaxInt8, "absmax-int8"}};
-const std::pair<RangeMethod, const char*> kRanges[] = {{RangeMethod::MinMax, "minmax"},
-                                                       {RangeMethod::Percentile, "percentile"},
-                                                       {RangeMethod::MSE, "mse"},
-                                                       {RangeMethod::Entropy, "entropy"}};
+const std::pair<RangeMethod, const char*> kRanges[] = {
+    {RangeMethod::MinMax, "minmax"},
+    {RangeMethod::Percentile, "percentile"},
+    {RangeMethod::MSE, "mse"},
+    {RangeMethod::Entropy, "entropy"},
+    {RangeMethod::TrtPercentile, "trt-percentile"},
+    {RangeMethod::TrtMse, "trt-mse"},
+    {RangeMethod::OrtPercentile, "ort-percentile"},
+    {RangeMethod::OrtEntropy, "ort-entropy"}};
 const std::pair<Rounding, const char*> kRoundings[] = {
     {Rounding::HalfEven, "half-even"}, {Rounding::HalfAway, "half-away"},
     {Rounding::HalfUp, "half-up"},     {Rounding::Floor, "floor"},
@@ -352,6 +357,12 @@ std::vector<std::string> roundingNames()
 std::vector<std::string> granularityNames()
 {
     return namesIn(kGranularities);
+}
+
+bool usesPercentile(RangeMethod m)
+{
+    return m == RangeMethod::Percentile || m == RangeMethod::TrtPercentile ||
+           m == RangeMethod::OrtPercentile;
 }
 
 double roundBy(Rounding r, double v, double u)

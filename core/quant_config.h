@@ -44,6 +44,12 @@ enum class RangeMethod {
     Percentile, // numpy.percentile (linear) at 100-p and p; |x| at p for symmetric
     MSE,        // clipping range minimising the quantization MSE of this tensor at these bits
     Entropy,    // TensorRT KL-divergence calibration on a 2048-bin histogram of |x|
+    // Histogram calibrators of the reference systems (core/calibrators.h): the threshold is a
+    // float32 bin edge of numpy.histogram, as those systems compute it.
+    TrtPercentile, // pytorch-quantization: edges[searchsorted(cdf, p/100)], 2048 bins of |x|
+    TrtMse,        // pytorch-quantization _compute_amax_mse over the 2048 bin centres
+    OrtPercentile, // ONNX Runtime symmetric percentile: 2048 bins of |x| over [min|x|, max|x|]
+    OrtEntropy,    // ONNX Runtime entropy: 128 bins of x, 128 quantized bins (one window)
 };
 
 enum class Rounding {
@@ -146,6 +152,9 @@ std::vector<std::string> schemeNames();
 std::vector<std::string> rangeMethodNames();
 std::vector<std::string> roundingNames();
 std::vector<std::string> granularityNames();
+
+// True for the range methods that read QuantConfig::percentile.
+bool usesPercentile(RangeMethod m);
 
 // Rounds v by the rule. Stochastic needs a uniform u in [0, 1); the others ignore it.
 // Never undefined behaviour for NaN/Inf (returned unchanged).

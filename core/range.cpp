@@ -8,6 +8,7 @@
 // Precision: values are float32; every statistic, candidate range and error sum is in double.
 #include "core/range.h"
 
+#include "core/calibrators.h"
 #include "core/parallel.h"
 
 #include <algorithm>
@@ -1098,40 +1099,12 @@ double entropyAmax(const float* x, int64_t n, int bits, bool unsignedRange)
     if (amax == 0)
         return 0;
 
-    // 2048 bins over [0, amax] with edges e_k = k * (amax / 2048) (numpy.linspace; exact, 2048 is
-    // a power of two) and e_2048 = amax. A value v lies in the bin k with e_k <= v < e_k+1, the
-    // last bin including amax (numpy.histogram's rule, including its edge correction).
+    // The calibrator's histogram: 2048 bins of |x| over [0, max|x|] as numpy.histogram computes
+    // it for float32 data (float32 edges; calibrators.h). The result is one of its edges.
     constexpr int kBins = 2048;
-    const double step = amax / kBins;
-    const double norm = kBins / amax;
-    auto edge = [&](int k) { return k == kBins ? amax : double(k) * step; };
-    std::vector<int64_t> hist(kBins, 0);
-    const int64_t nblk = (n + kBlock - 1) / kBlock;
-#pragma omp parallel if (n >= kParallelMin)
-    {
-        std::vector<int64_t> local(kBins, 0);
-#pragma omp for schedule(static)
-        for (int64_t b = 0; b < nblk; ++b) {
-            const int64_t e = std::min(n, (b + 1) * kBlock);
-            for (int64_t i = b * kBlock; i < e; ++i) {
-                const float xv = x[i];
-                if (!finiteF(xv))
-                    continue;
-                const double v = std::fabs(double(xv));
-                int k = int(v * norm);
-                if (k >= kBins)
-                    k = kBins - 1;
-                if (v < edge(k))
-                    --k;
-                else if (k != kBins - 1 && v >= edge(k + 1))
-                    ++k;
-                ++local[size_t(k)];
-            }
-        }
-#pragma omp critical(qs_range_entropyhist)
-        for (int k = 0; k < kBins; ++k)
-            hist[size_t(k)] += local[size_t(k)];
-    }
+    const CalibHistogram h = trtHistogram(x, n, kBins);
+    auto edge = [&](int k) { return double(h.edges[size_t(k)]); };
+    const std::vector<int64_t>& hist = h.counts;
 
     // pytorch-quantization's _compute_amax_entropy (calib/histogram.py), stride 1, start bin 128.
     std::vector<double> bins(kBins);
@@ -1312,6 +1285,37 @@ Range estimateRange(const float* x, int64_t n, const QuantConfig& config)
         const double a = entropyAmax(x, n, config.bits, r.lo >= 0);
         const double hi = std::min(r.hi, a);
         return {std::min(std::max(r.lo, -a), hi), hi};
+    }
+    case RangeMethod::TrtPercentile:
+    case RangeMethod::TrtMse: {
+        // TensorRT calibrates amax; an asymmetric scheme gets the data range clipped to
+        // [-amax, amax] (non-negative data calibrated as unsigned for mse, as after ReLU).
+        if (usesPercentile(config.range) && !(config.percentile > 50 && config.percentile <= 100))
+            throw Error("percentile must be in (50, 100], got " +
+                        std::to_string(config.percentile));
+        const Range r = minMaxRange(x, n);
+        const double a = config.range == RangeMethod::TrtPercentile
+                             ? trtPercentileAmax(x, n, config.percentile)
+                             : trtMseAmax(x, n, config.bits, !sym && r.lo >= 0);
+        if (sym)
+            return {-a, a};
+        const double hi = std::min(r.hi, a);
+        return {std::min(std::max(r.lo, -a), hi), hi};
+    }
+    case RangeMethod::OrtPercentile:
+    case RangeMethod::OrtEntropy: {
+        // ONNX Runtime's thresholds; a symmetric scheme takes amax = max(|lo|, |hi|) as its
+        // compute_scale_zp does.
+        if (usesPercentile(config.range) && !(config.percentile > 50 && config.percentile <= 100))
+            throw Error("percentile must be in (50, 100], got " +
+                        std::to_string(config.percentile));
+        const Range r = config.range == RangeMethod::OrtPercentile
+                            ? ortPercentileRange(x, n, config.percentile, true)
+                            : ortEntropyRange(x, n);
+        if (!sym)
+            return r;
+        const double a = std::max(std::fabs(r.lo), std::fabs(r.hi));
+        return {-a, a};
     }
     }
     throw Error("unknown range method");

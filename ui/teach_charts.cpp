@@ -62,6 +62,11 @@ QString methodLabel(RangeMethod m)
         return QStringLiteral("MSE-opt.");
     case RangeMethod::Entropy:
         return QStringLiteral("entropy");
+    case RangeMethod::TrtPercentile:
+    case RangeMethod::TrtMse:
+    case RangeMethod::OrtPercentile:
+    case RangeMethod::OrtEntropy:
+        return QString::fromStdString(toName(m));
     }
     return QStringLiteral("?");
 }
@@ -77,6 +82,10 @@ QColor methodColor(const ChartStyle& st, RangeMethod m)
     case RangeMethod::MSE:
         return st.grid();
     case RangeMethod::Entropy:
+    case RangeMethod::TrtPercentile:
+    case RangeMethod::TrtMse:
+    case RangeMethod::OrtPercentile:
+    case RangeMethod::OrtEntropy:
         return st.clip();
     }
     return st.text();
