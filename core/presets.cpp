@@ -132,19 +132,19 @@ std::vector<Preset> makePresets()
         "int8 symmetric [-127, 127]: s = amax/127, q = round(x/s) (half-even)", ortSymmetric());
     {
         QuantConfig c = ortSymmetric();
-        c.range = RangeMethod::Percentile;
+        c.range = RangeMethod::OrtPercentile;
         c.percentile = 99.999;
         add("ort-percentile", "ONNX Runtime",
-            "int8 symmetric, percentile 99.999 of |x| (ORT reads it off a 2048-bin histogram; "
-            "here numpy-style interpolation on the values)",
+            "int8 symmetric, PercentileCalibrater defaults: 2048-bin histogram of |x|, threshold "
+            "= the bin edge where the cdf reaches 99.999% (float32), clipped to [min, max]",
             c);
     }
     {
         QuantConfig c = ortSymmetric();
-        c.range = RangeMethod::Entropy;
+        c.range = RangeMethod::OrtEntropy;
         add("ort-entropy", "ONNX Runtime",
-            "int8 symmetric, KL-divergence range (ORT uses 128 bins and the first minimum; "
-            "here TensorRT's 2048-bin search)",
+            "int8 symmetric, EntropyCalibrater defaults (128 bins, 128 quantized bins): one "
+            "window, the whole histogram, so the thresholds are [min, max]",
             c);
     }
 
@@ -156,11 +156,12 @@ std::vector<Preset> makePresets()
     };
     const Calib calibs[] = {
         {"max", RangeMethod::MinMax, "max calibrator (amax = max |x|)"},
-        {"percentile", RangeMethod::Percentile,
-         "percentile 99.99 calibrator (TRT takes a 2048-bin histogram edge; here interpolated)"},
-        {"entropy", RangeMethod::Entropy, "entropy (KL, 2048 bins of |x|) calibrator"},
-        {"mse", RangeMethod::MSE,
-         "mse calibrator (TRT searches histogram bin edges; here the exact MSE search)"},
+        {"percentile", RangeMethod::TrtPercentile,
+         "percentile 99.99 calibrator (amax = edge of a 2048-bin histogram of |x|)"},
+        {"entropy", RangeMethod::Entropy,
+         "entropy calibrator (KL on 2048 bins of |x| from bin 128, last minimum)"},
+        {"mse", RangeMethod::TrtMse,
+         "mse calibrator (amax = the 2048-bin histogram centre of least fake-quantized error)"},
     };
     for (const Calib& k : calibs) {
         for (bool narrow : {false, true}) {
@@ -170,9 +171,13 @@ std::vector<Preset> makePresets()
             const std::string name = std::string("trt-") + k.name + (narrow ? "-narrow" : "");
             const std::string codes = narrow ? "narrow_range on, codes [-127, 127]"
                                              : "narrow_range off, codes [-128, 127]";
+            // The amax is TensorRT's bit for bit; the quantizer then uses s = float32(amax/127)
+            // and x * float32(1/s), TRT x * float32(127/amax) and q / that: the two can differ
+            // by one float32 rounding.
             v.push_back(Preset{name, "TensorRT",
                                std::string(k.text) + ", " + codes +
-                                   "; TRT multiplies by 127/amax, here by float32(1/(amax/127))",
+                                   "; TRT multiplies by float32(127/amax), here by "
+                                   "float32(1/float32(amax/127))",
                                c});
         }
     }

@@ -2,6 +2,7 @@
 // T1-T5, T8-T10, T12 and T13 of the reference systems, every preset on a random tensor, scheme
 // and preset names, the same codes as the standalone format functions, the storage accounting,
 // and Lloyd-Max against the uniform min-max grid.
+#include "core/calibrators.h"
 #include "core/codebook.h"
 #include "core/error.h"
 #include "core/ggml.h"
@@ -16,6 +17,7 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -93,6 +95,8 @@ private slots:
     void nonFiniteInput();
     void invalidOptions();
     void trtNarrowRange();
+    void calibratorPresets_data();
+    void calibratorPresets();
 };
 
 void TestPresets::schemeNames()
@@ -770,6 +774,59 @@ void TestPresets::trtNarrowRange()
     QCOMPARE_EXACT(float(wide.params.scale[0]), 2.0f / 127.0f);
     QCOMPARE(codesOf(wide), (std::vector<int>{-127, -64, 32, 64}));
     QCOMPARE(codesOf(narrow), codesOf(wide));
+}
+
+// The ONNX Runtime and TensorRT calibrator presets: the range is the calibrator's (a float32
+// histogram edge; tst_calibrators pins those against numpy), the scale s = float32(amax / 127)
+// and the codes round(x / s) (ONNX Runtime) or round(x * float32(1 / s)) (TensorRT preset).
+void TestPresets::calibratorPresets_data()
+{
+    QTest::addColumn<QString>("name");
+    for (const char* n :
+         {"ort-percentile", "ort-entropy", "trt-percentile", "trt-percentile-narrow", "trt-entropy",
+          "trt-entropy-narrow", "trt-mse", "trt-mse-narrow"})
+        QTest::newRow(n) << QString(n);
+}
+
+void TestPresets::calibratorPresets()
+{
+    QFETCH(QString, name);
+    const Preset& p = presetByName(name.toStdString());
+    const Tensor t = randomTensor({5000}, 17, 12.0);
+    const float* x = t.data.data();
+    const int64_t n = t.numel();
+    double amax = 0;
+    if (name == "ort-percentile") {
+        const Range r = ortPercentileRange(x, n, 99.999);
+        amax = std::max(std::fabs(r.lo), std::fabs(r.hi));
+    } else if (name == "ort-entropy") {
+        const Range r = minMaxRange(x, n); // the defaults' single window
+        amax = std::max(std::fabs(r.lo), std::fabs(r.hi));
+    } else if (name.startsWith("trt-percentile")) {
+        amax = trtPercentileAmax(x, n, 99.99);
+    } else if (name.startsWith("trt-entropy")) {
+        amax = entropyAmax(x, n, 8);
+    } else {
+        amax = trtMseAmax(x, n, 8);
+    }
+    // Every calibrator but ONNX Runtime's default entropy (min-max) clips the outlier.
+    QVERIFY(name == "ort-entropy" ? amax == 12.0 : (amax > 0 && amax < 12.0));
+    QCOMPARE_EXACT(double(float(amax)), amax);
+    const QuantResult r = quantize(t, p.config);
+    const float s = float(amax) / 127.0f;
+    QCOMPARE_EXACT(float(r.params.scale[0]), s);
+    const bool trt = name.startsWith("trt");
+    const int64_t qmin = name.endsWith("narrow") || !trt ? -127 : -128;
+    QCOMPARE(r.params.qmin, qmin);
+    for (int64_t i = 0; i < n; ++i) {
+        const float v = trt ? std::nearbyint(x[i] * (1.0f / s)) : std::nearbyint(x[i] / s);
+        const int expect = int(std::clamp(v, float(qmin), 127.0f));
+        if (r.codes[size_t(i)] != expect)
+            QFAIL(qPrintable(QString("element %1: code %2, expected %3")
+                                 .arg(i)
+                                 .arg(r.codes[size_t(i)])
+                                 .arg(expect)));
+    }
 }
 
 QTEST_APPLESS_MAIN(TestPresets)
