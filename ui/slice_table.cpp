@@ -3,6 +3,7 @@
 #include "ui/numbers_panel.h"
 
 #include <QHeaderView>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -10,21 +11,45 @@
 
 namespace qs::ui {
 
+namespace {
+
+// Up to this many slices a sort runs at once; above, on a worker thread.
+constexpr int64_t kAsyncSortRows = 20000;
+
+// Rows in the order of `column`: NaN last in both orders, ties keep slice order (stable).
+std::vector<int64_t> sortedOrder(const QuantResult& r, int column, Qt::SortOrder order)
+{
+    const int64_t n = r.params.numSlices();
+    std::vector<double> key(static_cast<size_t>(n));
+    for (int64_t s = 0; s < n; ++s)
+        key[size_t(s)] = SliceTableModel::value(r, s, column);
+    std::vector<int64_t> rows(static_cast<size_t>(n));
+    std::iota(rows.begin(), rows.end(), int64_t(0));
+    std::stable_sort(rows.begin(), rows.end(), [&](int64_t a, int64_t b) {
+        const double va = key[size_t(a)], vb = key[size_t(b)];
+        if (std::isnan(va) || std::isnan(vb))
+            return !std::isnan(va) && std::isnan(vb);
+        return order == Qt::AscendingOrder ? va < vb : va > vb;
+    });
+    return rows;
+}
+
+} // namespace
+
 void SliceTableModel::setResult(std::shared_ptr<const QuantResult> result)
 {
     beginResetModel();
+    ++m_sortTicket; // a sort of the previous result must not land on this one
+    m_sorting = false;
     m_result = std::move(result);
+    m_rows = m_result ? m_result->params.numSlices() : 0;
     m_order.clear();
-    if (m_result) {
-        m_order.resize(size_t(m_result->params.numSlices()));
-        std::iota(m_order.begin(), m_order.end(), int64_t(0));
-    }
     endResetModel();
 }
 
 int SliceTableModel::rowCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : int(m_order.size());
+    return parent.isValid() ? 0 : int(m_rows);
 }
 
 int SliceTableModel::columnCount(const QModelIndex& parent) const
@@ -34,9 +59,14 @@ int SliceTableModel::columnCount(const QModelIndex& parent) const
 
 double SliceTableModel::value(int64_t s, int column) const
 {
-    const QuantParams& p = m_result->params;
-    const bool hasMetrics = size_t(s) < m_result->sliceMetrics.size();
-    const Metrics& m = hasMetrics ? m_result->sliceMetrics[size_t(s)] : m_result->metrics;
+    return m_result ? value(*m_result, s, column) : NAN;
+}
+
+double SliceTableModel::value(const QuantResult& r, int64_t s, int column)
+{
+    const QuantParams& p = r.params;
+    const bool hasMetrics = size_t(s) < r.sliceMetrics.size();
+    const Metrics& m = hasMetrics ? r.sliceMetrics[size_t(s)] : r.metrics;
     auto at = [s](const auto& v) { return size_t(s) < v.size() ? double(v[size_t(s)]) : NAN; };
     switch (column) {
     case Slice:
@@ -68,9 +98,9 @@ double SliceTableModel::value(int64_t s, int column) const
 
 QVariant SliceTableModel::data(const QModelIndex& index, int role) const
 {
-    if (!m_result || !index.isValid() || size_t(index.row()) >= m_order.size())
+    if (!m_result || !index.isValid() || index.row() >= m_rows)
         return {};
-    const int64_t s = m_order[size_t(index.row())];
+    const int64_t s = sliceAt(index.row());
     const double v = value(s, index.column());
     if (role == Qt::DisplayRole) {
         if (index.column() == Slice || index.column() == Elements || index.column() == ZeroPoint)
@@ -115,15 +145,36 @@ void SliceTableModel::sort(int column, Qt::SortOrder order)
 {
     if (!m_result || column < 0 || column >= ColumnCount)
         return;
-    emit layoutAboutToBeChanged();
-    // NaN sorts last in both orders; ties keep slice order (stable).
-    std::stable_sort(m_order.begin(), m_order.end(), [&](int64_t a, int64_t b) {
-        const double va = value(a, column), vb = value(b, column);
-        if (std::isnan(va) || std::isnan(vb))
-            return !std::isnan(va) && std::isnan(vb);
-        return order == Qt::AscendingOrder ? va < vb : va > vb;
+    const quint64 ticket = ++m_sortTicket;
+    if (column == Slice && order == Qt::AscendingOrder) { // slice order: no index vector
+        m_sorting = false;
+        applyOrder({});
+        return;
+    }
+    if (m_rows <= kAsyncSortRows) {
+        m_sorting = false;
+        applyOrder(sortedOrder(*m_result, column, order));
+        return;
+    }
+    // The worker holds the result, so it stays alive (and is not recycled) until the answer.
+    m_sorting = true;
+    std::shared_ptr<const QuantResult> result = m_result;
+    QtConcurrent::run([result, column, order] {
+        return sortedOrder(*result, column, order);
+    }).then(this, [this, ticket](std::vector<int64_t> rows) {
+        if (ticket != m_sortTicket)
+            return; // a newer sort or result came meanwhile
+        m_sorting = false;
+        applyOrder(std::move(rows));
     });
+}
+
+void SliceTableModel::applyOrder(std::vector<int64_t> order)
+{
+    emit layoutAboutToBeChanged();
+    m_order = std::move(order);
     emit layoutChanged();
+    emit sorted();
 }
 
 SliceTable::SliceTable(QWidget* parent) : QTableView(parent), m_model(new SliceTableModel(this))
@@ -150,8 +201,9 @@ void SliceTable::setResult(std::shared_ptr<const QuantResult> result)
 {
     m_model->setResult(std::move(result));
     const int column = horizontalHeader()->sortIndicatorSection();
-    if (column > 0)
-        m_model->sort(column, horizontalHeader()->sortIndicatorOrder());
+    const Qt::SortOrder order = horizontalHeader()->sortIndicatorOrder();
+    if (column > 0 || order != Qt::AscendingOrder)
+        m_model->sort(column, order);
 }
 
 } // namespace qs::ui
