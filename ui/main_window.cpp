@@ -44,6 +44,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QValueAxis>
+#include <QtConcurrent/QtConcurrentRun>
+
 #include <functional>
 
 #include <cmath>
@@ -60,6 +62,12 @@ namespace {
 
 constexpr int kDebounceMs = 15;
 constexpr int kMaxRecent = 8;
+// From this many elements on, a chart's data (downsampled series, histograms) is reduced on a
+// worker thread when a tab, the zoom window, a bin count or the grid's slice changes; smaller
+// tensors take well under a millisecond and are drawn at once.
+constexpr int64_t kAsyncChartElements = int64_t(1) << 16;
+// A chart whose new data takes longer than this is dimmed meanwhile (it shows an older result).
+constexpr int kDimStaleChartMs = 120;
 
 QString qstr(const std::string& s)
 {
@@ -260,8 +268,7 @@ void MainWindow::buildUi()
             auto* s = new QSplitter(Qt::Vertical);
             m_sliceTable = new SliceTable(s);
             connect(m_sliceTable, &QTableView::doubleClicked, this, [this](const QModelIndex& i) {
-                const QModelIndex first = i.siblingAtColumn(SliceTableModel::Slice);
-                m_slice->setValue(first.data(Qt::UserRole).toInt());
+                m_slice->setValue(int(m_sliceTable->sliceModel()->sliceAt(i.row())));
                 setCurrentChart(ChartKind::Histogram);
             });
             s->addWidget(p.view);
@@ -525,6 +532,7 @@ void MainWindow::onJobFinished(JobOutputPtr out)
     if (out->newTensor) {
         m_pendingMaker = nullptr;
         releaseLater(std::exchange(m_tensor, out->tensor));
+        setNewResult();
         m_sourceSpec = m_pendingSource;
         m_viewBegin = 0;
         m_viewEnd = -1;
@@ -547,6 +555,7 @@ void MainWindow::onJobFinished(JobOutputPtr out)
     }
     if (!out->result) {
         m_result.reset();
+        setNewResult();
         m_lastError = out->quantError;
         m_numbers->clear();
         m_numbers->setError(out->quantError);
@@ -561,6 +570,7 @@ void MainWindow::onJobFinished(JobOutputPtr out)
     m_lastError.clear();
     // The slice table holds the previous result too: release it after the table let go.
     std::shared_ptr<const QuantResult> previous = std::exchange(m_result, out->result);
+    setNewResult();
     m_numbers->setResult(*m_result);
     {
         QSignalBlocker block(m_slice);
@@ -585,7 +595,9 @@ void MainWindow::onJobFinished(JobOutputPtr out)
 
 bool MainWindow::isBusy() const
 {
-    return m_jobs->isBusy() || m_debounce.isActive();
+    return m_jobs->isBusy() || m_debounce.isActive() ||
+           std::any_of(m_pages.begin(), m_pages.end(),
+                       [](const ChartPage& p) { return p.preparing; });
 }
 
 bool MainWindow::isIdle() const
@@ -637,10 +649,83 @@ void MainWindow::markChartsDirty()
         p.dirty = true;
 }
 
-void MainWindow::refreshChart(ChartPage& p)
+void MainWindow::setNewResult()
+{
+    ++m_resultSerial;
+    // Prepared data points at the old tensor and result by address; a recycled result may come
+    // back at the same address with other contents, so none of it may be used any more.
+    for (ChartPage& p : m_pages)
+        p.prepared.reset();
+}
+
+namespace {
+
+struct PreparedChart {
+    std::shared_ptr<const ChartData> data;
+    QString error; // prepareChartData threw
+};
+
+} // namespace
+
+void MainWindow::prepareChartAsync(ChartPage& p, const ChartInput& input)
+{
+    if (p.preparing)
+        return; // one reduction per page at a time: its arrival starts the next if needed
+    p.preparing = true;
+    const ChartKind kind = p.kind;
+    const quint64 serial = m_resultSerial;
+    QTimer::singleShot(kDimStaleChartMs, this, [this, kind, serial] {
+        ChartPage& q = page(kind);
+        if (q.preparing && q.chart && q.builtSerial != serial && serial == m_resultSerial)
+            q.chart->setOpacity(0.35);
+    });
+    // The worker holds the tensor and result (they stay alive and are not recycled meanwhile).
+    std::shared_ptr<const Tensor> tensor = m_tensor;
+    std::shared_ptr<const QuantResult> result = m_result;
+    QtConcurrent::run([tensor, result, kind, input] {
+        PreparedChart out;
+        try {
+            out.data = std::make_shared<const ChartData>(prepareChartData(kind, input));
+        } catch (const std::exception& e) {
+            out.error = qstr(e.what());
+        }
+        return out;
+    }).then(this, [this, kind, tensor, result, input](PreparedChart out) mutable {
+        ChartPage& q = page(kind);
+        q.preparing = false;
+        const bool current =
+            tensor == m_tensor && result == m_result && sameInput(input, chartInput(kind));
+        std::shared_ptr<const ChartData> data = std::move(out.data);
+        // Release on a worker if these were the last references (a replaced 16M tensor).
+        releaseLater(std::move(tensor));
+        releaseLater(std::move(result));
+        if (!q.dirty)
+            return; // built meanwhile (chart() builds at once instead of asking a worker)
+        if (current && !out.error.isEmpty()) {
+            q.dirty = false;
+            auto* chart = new QChart;
+            chart->setTitle(tr("Cannot draw this chart: %1").arg(out.error));
+            installChart(q, chart);
+            return;
+        }
+        if (current)
+            q.prepared = std::move(data);
+        if (q.kind == currentChart())
+            refreshChart(q); // builds from the prepared data, or reduces again for new input
+    });
+}
+
+void MainWindow::refreshChart(ChartPage& p, bool wait)
 {
     if (!p.dirty)
         return;
+    if (!wait && m_tensor && m_result && m_tensor->numel() >= kAsyncChartElements) {
+        const ChartInput input = chartInput(p.kind);
+        if (!(p.prepared && sameInput(p.prepared->input, input))) {
+            prepareChartAsync(p, input);
+            return;
+        }
+    }
     p.dirty = false;
     QElapsedTimer clock;
     clock.start();
@@ -672,6 +757,7 @@ void MainWindow::installChart(ChartPage& p, QChart* chart)
     p.view->setChart(chart);
     delete old;
     p.chart = chart;
+    p.builtSerial = m_resultSerial;
     watchZoom(p);
     if (p.kind == ChartKind::Values)
         connectValueClicks(chart);
@@ -728,7 +814,7 @@ void MainWindow::refreshVisibleChart()
 QChart* MainWindow::chart(ChartKind kind)
 {
     ChartPage& p = page(kind);
-    refreshChart(p);
+    refreshChart(p, true);
     return p.chart;
 }
 

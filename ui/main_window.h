@@ -157,8 +157,11 @@ private:
         // Charts copy the (downsampled) data they show: no tensor or result is kept alive here.
         bool dirty = true;
         // Data reduced off the GUI thread for the next rebuild (used only if it still matches
-        // chartInput(kind); it points at m_tensor and m_result, which outlive it).
+        // chartInput(kind); it points at m_tensor and m_result, which outlive it: every page's
+        // prepared data is dropped when they change).
         std::shared_ptr<const ChartData> prepared;
+        bool preparing = false;  // a worker is reducing this page's data
+        quint64 builtSerial = 0; // m_resultSerial when the shown chart was built
     };
 
     void buildUi();
@@ -169,8 +172,12 @@ private:
     void startJob();
     void onJobFinished(JobOutputPtr output);
     // Rebuilds the page's chart if it is out of date. Qt Charts is not thread-safe (it keeps
-    // static text items for measuring), so charts are built on the GUI thread.
-    void refreshChart(ChartPage& page);
+    // static text items for measuring), so charts are built on the GUI thread; the data they
+    // draw is reduced on a worker (prepareChartAsync) for big tensors unless `wait` is set, and
+    // the chart is built when it arrives.
+    void refreshChart(ChartPage& page, bool wait = false);
+    void prepareChartAsync(ChartPage& page, const ChartInput& input);
+    void setNewResult(); // m_tensor or m_result changed: prepared data is void
     void installChart(ChartPage& page, QChart* chart);
     void refreshVisibleChart();
     void markChartsDirty();
@@ -240,6 +247,7 @@ private:
 
     std::shared_ptr<const Tensor> m_tensor;
     std::shared_ptr<const QuantResult> m_result;
+    quint64 m_resultSerial = 0; // counts changes of m_tensor / m_result
     SourceSpec m_sourceSpec;
     QString m_lastError;
     int64_t m_viewBegin = 0, m_viewEnd = -1; // zoom window of the index charts
