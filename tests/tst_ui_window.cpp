@@ -3,6 +3,7 @@
 // sessions, rapid changes and the --screenshot mode of the real binary.
 #include "core/npy.h"
 #include "core/quantize.h"
+#include "ui/job_runner.h"
 #include "ui/main_window.h"
 #include "ui/numbers_panel.h"
 #include "ui/quant_panel.h"
@@ -11,6 +12,7 @@
 #include "ui/source_panel.h"
 
 #include <QChart>
+#include <QChartView>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDir>
@@ -20,6 +22,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineSeries>
+#include <QMimeData>
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
@@ -28,6 +31,9 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QtTest>
+
+#include <algorithm>
+#include <set>
 
 using namespace qs;
 using namespace qs::ui;
@@ -113,9 +119,13 @@ private slots:
     void loadNpyAndCsv();
     void loadImageAndSafetensors();
     void malformedFileKeepsTensor();
+    void dropFiles();
     void sessionRoundTrip();
     void sessionRejectsBadFile();
     void rapidChanges();
+    void recycledResultsKeepShownValues();
+    void bigTensorChartsOnWorker();
+    void bigSliceTableSortsOnWorker();
     void shortcutsStepBitsAndScheme();
     void settingsRestoreLastSession();
     void exportsFromWindow();
@@ -396,6 +406,60 @@ void TestUiWindow::malformedFileKeepsTensor()
     QCOMPARE(w.tensor(), before);
 }
 
+// Drops the given URLs on the window the way a file manager does: drag enter, then drop.
+// Returns whether the window accepted the drag.
+bool dropUrls(MainWindow& w, const QList<QUrl>& urls)
+{
+    QMimeData mime;
+    mime.setUrls(urls);
+    const QPoint at(w.width() / 2, w.height() / 2);
+    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &enter);
+    if (!enter.isAccepted())
+        return false;
+    QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &drop);
+    return drop.isAccepted();
+}
+
+void TestUiWindow::dropFiles()
+{
+    MainWindow& w = *m_window;
+    QVERIFY(waitForCurrent(w));
+    const QString npy = tmpPath(QStringLiteral("dropped.npy"));
+    const std::vector<float> values{0.5f, -2.f, 7.25f, 1.f};
+    writeNpyFloat32(npy.toStdString(), {4}, values);
+    QVERIFY(dropUrls(w, {QUrl::fromLocalFile(npy)}));
+    QTRY_VERIFY_WITH_TIMEOUT(w.tensor() && w.tensor()->data == values, 20000);
+    QVERIFY(waitForCurrent(w));
+    QCOMPARE(w.session().source.path, QFileInfo(npy).absoluteFilePath());
+    QCOMPARE(w.numbersPanel()->valueText("data range"), QStringLiteral("[-2, 7.25]"));
+
+    // An unsupported file is accepted as a drag (the type is known only when loading), then
+    // reported; the dropped tensor stays.
+    const auto before = w.tensor();
+    const QString odd = tmpPath(QStringLiteral("notes.xyz"));
+    QFile f(odd);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("1 2 3\n");
+    f.close();
+    QSignalSpy errors(&w, &MainWindow::errorShown);
+    QVERIFY(dropUrls(w, {QUrl::fromLocalFile(odd)}));
+    QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 1, 20000);
+    QVERIFY2(w.lastError().contains(QStringLiteral("notes.xyz")) &&
+                 w.lastError().contains(QStringLiteral("unknown file type")),
+             qPrintable(w.lastError()));
+    QVERIFY(waitForCurrent(w));
+    QCOMPARE(w.tensor(), before);
+
+    // Several files at once, or a remote URL, are refused at the drag already.
+    QVERIFY(!dropUrls(w, {QUrl::fromLocalFile(npy), QUrl::fromLocalFile(odd)}));
+    QVERIFY(!dropUrls(w, {QUrl(QStringLiteral("https://example.org/t.npy"))}));
+    QTest::qWait(50);
+    QVERIFY(waitForCurrent(w));
+    QCOMPARE(w.tensor(), before);
+}
+
 void TestUiWindow::sessionRoundTrip()
 {
     MainWindow& w = *m_window;
@@ -490,6 +554,169 @@ void TestUiWindow::rapidChanges()
     QCOMPARE(w.numbersPanel()->valueText("mse"), formatNumber(expected.metrics.mse));
     // Coalescing and cancelling: far fewer results than changes.
     QVERIFY2(results.count() < 300, qPrintable(QString::number(results.count())));
+}
+
+void TestUiWindow::recycledResultsKeepShownValues()
+{
+    MainWindow& w = *m_window;
+    GeneratorOptions g = smallMatrix();
+    g.shape = {64, 64};
+    w.generate(g);
+    QVERIFY(waitForCurrent(w));
+    auto* jobs = w.findChild<JobRunner*>();
+    QVERIFY(jobs);
+    auto* bits = w.quantPanel()->findChild<QSpinBox*>(QStringLiteral("bitsSpin"));
+    // Hold a result the way a view or exporter does, with a copy of everything it shows.
+    const std::shared_ptr<const QuantResult> held = w.result();
+    const std::vector<int32_t> codes(held->codes.begin(), held->codes.end());
+    const std::vector<float> dequantized = held->dequantized;
+    const std::vector<double> scale = held->params.scale;
+    const std::string summary = held->config.summary();
+    const double mse = held->metrics.mse;
+    const quint64 recycledBefore = jobs->recycledCount();
+    std::set<const QuantResult*> seen{held.get()};
+    for (int b : {3, 5, 7, 2, 6, 4, 8, 3}) {
+        bits->setValue(b);
+        QVERIFY(waitForCurrent(w));
+        seen.insert(w.result().get());
+        // Every result shown is the one the core computes for that configuration.
+        const QuantResult expected = quantize(*w.tensor(), w.config());
+        QVERIFY(w.result()->codes == expected.codes);
+        QCOMPARE(w.result()->dequantized, expected.dequantized);
+    }
+    // The jobs did recycle (a few results take turns) ...
+    QVERIFY2(jobs->recycledCount() >= recycledBefore + 4,
+             qPrintable(QString::number(jobs->recycledCount() - recycledBefore)));
+    QVERIFY2(seen.size() <= 4, qPrintable(QString::number(seen.size())));
+    // ... but never into the result still held.
+    QVERIFY(held->codes == codes);
+    QCOMPARE(held->dequantized, dequantized);
+    QCOMPARE(held->params.scale, scale);
+    QCOMPARE(held->config.summary(), summary);
+    QCOMPARE(held->metrics.mse, mse);
+    bits->setValue(8);
+    QVERIFY(waitForCurrent(w));
+}
+
+// The chart's series with this objectName in the chart the tab shows (not rebuilt on demand).
+QLineSeries* shownSeries(MainWindow& w, ChartKind kind, const QString& name)
+{
+    auto* view = w.findChild<QChartView*>(QStringLiteral("chartView-") + chartKindName(kind));
+    if (!view || !view->chart())
+        return nullptr;
+    for (QAbstractSeries* s : view->chart()->series())
+        if (s->objectName() == name)
+            return qobject_cast<QLineSeries*>(s);
+    return nullptr;
+}
+
+void TestUiWindow::bigTensorChartsOnWorker()
+{
+    MainWindow& w = *m_window;
+    GeneratorOptions g = smallMatrix();
+    g.shape = {512, 256}; // 131072 elements: charts are reduced on a worker
+    w.generate(g);
+    w.setCurrentChart(ChartKind::Values);
+    QVERIFY(waitForCurrent(w));
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 20000);
+    QSignalSpy refreshed(&w, &MainWindow::chartsRefreshed);
+    w.setCurrentChart(ChartKind::Histogram);
+    QTRY_VERIFY_WITH_TIMEOUT(refreshed.count() >= 1, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 20000);
+    auto* valueBins = w.findChild<QSpinBox*>(QStringLiteral("valueBinsSpin"));
+    // Stepped outline: 2 points per bin plus the two ends.
+    QLineSeries* deq = shownSeries(w, ChartKind::Histogram, QStringLiteral("dequantized"));
+    QVERIFY(deq);
+    QCOMPARE(deq->count(), 2 * valueBins->value() + 2);
+    // The dequantized values' histogram of the shown chart counts every element once.
+    double total = 0;
+    for (int i = 1; i + 1 < deq->count(); i += 2)
+        total += deq->at(i).y();
+    QCOMPARE(total, double(w.tensor()->numel()));
+
+    refreshed.clear();
+    valueBins->setValue(40);
+    QTRY_VERIFY_WITH_TIMEOUT(refreshed.count() >= 1 && !w.isBusy(), 20000);
+    deq = shownSeries(w, ChartKind::Histogram, QStringLiteral("dequantized"));
+    QVERIFY(deq);
+    QCOMPARE(deq->count(), 2 * 40 + 2);
+
+    // Several quick bin changes end with the last one.
+    refreshed.clear();
+    for (int b : {17, 90, 33})
+        valueBins->setValue(b);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        shownSeries(w, ChartKind::Histogram, QStringLiteral("dequantized"))->count(), 2 * 33 + 2,
+        20000);
+
+    // The codes tab, on a new configuration: its series covers the whole index range.
+    w.quantPanel()->findChild<QSpinBox*>(QStringLiteral("bitsSpin"))->setValue(3);
+    QVERIFY(waitForCurrent(w));
+    refreshed.clear();
+    w.setCurrentChart(ChartKind::Codes);
+    QTRY_VERIFY_WITH_TIMEOUT(refreshed.count() >= 1 && !w.isBusy(), 20000);
+    QLineSeries* codes = shownSeries(w, ChartKind::Codes, QStringLiteral("codes"));
+    QVERIFY(codes);
+    QVERIFY(codes->count() > 100 && codes->count() <= 2000);
+    double lo = 1e9, hi = -1e9;
+    for (const QPointF& p : codes->points()) {
+        lo = std::min(lo, p.y());
+        hi = std::max(hi, p.y());
+    }
+    const auto [qlo, qhi] = std::minmax_element(w.result()->codes.begin(), w.result()->codes.end());
+    QCOMPARE(lo, double(*qlo));
+    QCOMPARE(hi, double(*qhi));
+    QVERIFY(hi <= 7);
+    valueBins->setValue(256);
+    w.quantPanel()->findChild<QSpinBox*>(QStringLiteral("bitsSpin"))->setValue(8);
+    w.setCurrentChart(ChartKind::Values);
+    QVERIFY(waitForCurrent(w));
+}
+
+void TestUiWindow::bigSliceTableSortsOnWorker()
+{
+    MainWindow& w = *m_window;
+    GeneratorOptions g = smallMatrix();
+    g.shape = {256, 256};
+    w.generate(g);
+    QVERIFY(waitForCurrent(w));
+    QuantConfig c = w.config();
+    c.granularity = Granularity::PerGroup;
+    c.groupSize = 2; // 32768 groups: sorted on a worker
+    w.setConfig(c);
+    QVERIFY(waitForCurrent(w));
+    SliceTable* table = w.sliceTable();
+    SliceTableModel* model = table->sliceModel();
+    QCOMPARE(model->rowCount(), 32768);
+    QSignalSpy sorted(model, &SliceTableModel::sorted);
+    table->sortByColumn(SliceTableModel::Scale, Qt::DescendingOrder);
+    QTRY_VERIFY_WITH_TIMEOUT(sorted.count() >= 1 && !model->isSorting(), 20000);
+    const std::vector<double>& scale = w.result()->params.scale;
+    QCOMPARE(model->index(0, SliceTableModel::Scale).data(Qt::UserRole).toDouble(),
+             *std::max_element(scale.begin(), scale.end()));
+    for (int row = 1; row < model->rowCount(); row += 97) {
+        const double a = model->value(model->sliceAt(row - 1), SliceTableModel::Scale);
+        const double b = model->value(model->sliceAt(row), SliceTableModel::Scale);
+        QVERIFY2(a >= b, qPrintable(QStringLiteral("row %1").arg(row)));
+    }
+    // Ties keep slice order (stable).
+    for (int row = 1; row < model->rowCount(); ++row)
+        if (model->value(model->sliceAt(row - 1), SliceTableModel::Scale) ==
+            model->value(model->sliceAt(row), SliceTableModel::Scale))
+            QVERIFY(model->sliceAt(row - 1) < model->sliceAt(row));
+    // A new result keeps the sort column: sorted again.
+    sorted.clear();
+    w.quantPanel()->findChild<QSpinBox*>(QStringLiteral("bitsSpin"))->setValue(4);
+    QVERIFY(waitForCurrent(w));
+    QTRY_VERIFY_WITH_TIMEOUT(sorted.count() >= 1 && !model->isSorting(), 20000);
+    QCOMPARE(model->index(0, SliceTableModel::Scale).data(Qt::UserRole).toDouble(),
+             *std::max_element(w.result()->params.scale.begin(), w.result()->params.scale.end()));
+    // Back to slice order: no index vector, row == slice.
+    table->sortByColumn(SliceTableModel::Slice, Qt::AscendingOrder);
+    QCOMPARE(model->sliceAt(12345), int64_t(12345));
+    w.setConfig(QuantConfig());
+    QVERIFY(waitForCurrent(w));
 }
 
 void TestUiWindow::shortcutsStepBitsAndScheme()
