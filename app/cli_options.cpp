@@ -330,8 +330,9 @@ QuantConfig quantConfigFromOptions(const QCommandLineParser& p)
             c.float32Params = true;
         if (p.isSet("rounding-seed"))
             c.seed = seedOption(p, "rounding-seed");
-        if (p.isSet("percentile") && c.range != RangeMethod::Percentile)
-            throw UsageError("--percentile needs --range percentile");
+        if (p.isSet("percentile") && !usesPercentile(c.range))
+            throw UsageError(
+                "--percentile needs --range percentile, trt-percentile or ort-percentile");
         c.validate();
     } catch (const qs::Error& e) {
         throw UsageError(e.what());

@@ -1,6 +1,8 @@
 // Tests of the presets through the quantscope-cli binary: `presets` lists every preset,
 // `--preset NAME` reproduces the core's result for that preset, later options override it, and
 // the low-bit schemes work by name.
+#include "core/calibrators.h"
+#include "core/generators.h"
 #include "core/presets.h"
 #include "core/quantize.h"
 
@@ -56,6 +58,7 @@ private slots:
     void optionsOverridePreset();
     void lowbitSchemesByName();
     void unknownPreset();
+    void calibratorRanges();
 };
 
 void TestCliPresets::listsPresets()
@@ -127,6 +130,47 @@ void TestCliPresets::unknownPreset()
     QCOMPARE(r.code, 2);
     QVERIFY(r.err.contains(QStringLiteral("unknown preset 'tflite'")));
     QVERIFY(r.err.contains(QStringLiteral("ggml-q8_0")));
+}
+
+// The calibrator range methods by name and through their presets: the report's range is the
+// core calibrator's on the same generated tensor (normal, 4x64, seed 3).
+void TestCliPresets::calibratorRanges()
+{
+    GeneratorOptions g;
+    g.shape = {4, 64};
+    g.seed = 3;
+    const Tensor t = generate(g);
+    const float* x = t.data.data();
+    const int64_t n = t.numel();
+    auto rangeMax = [](const QJsonObject& j) {
+        return j["params"].toObject()["range_max"].toArray()[0].toDouble();
+    };
+    auto amaxOf = [](const QJsonObject& j) {
+        const double s = j["params"].toObject()["scale"].toArray()[0].toDouble();
+        return double(float(s));
+    };
+    const double tp = trtPercentileAmax(x, n, 99.9);
+    QJsonObject j = report({"--scheme", "symmetric", "--range", "trt-percentile", "--percentile",
+                            "99.9", "--float32-params"});
+    QCOMPARE(j["config"].toObject()["range"].toString(), QStringLiteral("trt-percentile"));
+    QCOMPARE(amaxOf(j), double(float(tp) / 127.0f));
+    j = report({"--preset", "trt-mse"});
+    QCOMPARE(j["config"].toObject()["range"].toString(), QStringLiteral("trt-mse"));
+    QCOMPARE(amaxOf(j), double(float(trtMseAmax(x, n, 8)) / 127.0f));
+    j = report({"--preset", "ort-percentile"});
+    const Range o = ortPercentileRange(x, n, 99.999);
+    QCOMPARE(amaxOf(j), double(float(std::max(std::fabs(o.lo), std::fabs(o.hi))) / 127.0f));
+    j = report({"--range", "ort-entropy"}); // asymmetric: ONNX Runtime's [min, max]
+    QVERIFY(rangeMax(j) > 0);
+    QCOMPARE(j["config"].toObject()["range"].toString(), QStringLiteral("ort-entropy"));
+    // --percentile belongs to the percentile methods only.
+    QCOMPARE(
+        runCli({"quantize", "--generate", "normal", "--range", "trt-mse", "--percentile", "99"})
+            .code,
+        2);
+    const Run bad = runCli({"quantize", "--generate", "normal", "--range", "trt-median"});
+    QCOMPARE(bad.code, 2);
+    QVERIFY(bad.err.contains(QStringLiteral("ort-percentile")));
 }
 
 QTEST_APPLESS_MAIN(TestCliPresets)
