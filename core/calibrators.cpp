@@ -190,10 +190,14 @@ double trtMseAmax(const float* x, int64_t n, int bits, bool unsignedRange)
     if (h.edges.front() < 0) // all zeros: numpy's widened range
         return 0.0;
     const int bins = int(h.counts.size());
-    std::vector<float> centre(static_cast<size_t>(bins)), count(static_cast<size_t>(bins));
+    // Bin centres; the error sums run over the non-zero bins only (an empty bin adds 0).
+    std::vector<float> centre(static_cast<size_t>(bins)), nzCentre, nzCount;
     for (int k = 0; k < bins; ++k) {
         centre[size_t(k)] = (h.edges[size_t(k) + 1] + h.edges[size_t(k)]) / 2.0f;
-        count[size_t(k)] = float(h.counts[size_t(k)]);
+        if (h.counts[size_t(k)] != 0) {
+            nzCentre.push_back(centre[size_t(k)]);
+            nzCount.push_back(float(h.counts[size_t(k)]));
+        }
     }
     const float maxBound = float(std::ldexp(1.0, bits - 1 + (unsignedRange ? 1 : 0)) - 1.0);
     const float minBound = unsignedRange ? 0.0f : -maxBound; // fake_tensor_quant: narrow range
@@ -206,13 +210,13 @@ double trtMseAmax(const float* x, int64_t n, int bits, bool unsignedRange)
         const bool zero = amax <= 1.0f / float(1 << 24);
         const float s = zero ? 0.0f : maxBound / amax;
         double err = 0;
-        for (int k = 0; k < bins; ++k) {
-            const float c = centre[size_t(k)];
+        for (size_t k = 0; k < nzCentre.size(); ++k) {
+            const float c = nzCentre[k];
             float q = std::nearbyint(c * s);
             q = std::min(std::max(q, minBound), maxBound);
             const float deq = zero ? q : q / s;
             const float d = deq - c;
-            err += double(d * d * count[size_t(k)]);
+            err += double(d * d * nzCount[k]);
         }
         if (err < best) { // first minimum wins (numpy.argmin)
             best = err;
