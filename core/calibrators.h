@@ -38,7 +38,10 @@ int64_t searchCdf(const std::vector<int64_t>& counts, double q);
 
 // --- TensorRT (NVIDIA pytorch-quantization HistogramCalibrator) -------------------------------
 // The histogram: 2048 bins of |x| over [0, max|x|] (numpy.histogram with range=(0, max), the
-// calibrate_weights histogram, which its torch.histc path is written to match).
+// calibrate_weights histogram, which its torch.histc path is written to match; torch.histc
+// skips numpy's edge correction and torch.linspace computes the upper half of the edges from
+// the top, so that path can put a value lying within a float32 ulp of an edge into the
+// neighbouring bin, or return an edge one ulp away).
 // Throws qs::Error for empty input or no finite value.
 CalibHistogram trtHistogram(const float* x, int64_t n, int bins = 2048);
 
