@@ -318,7 +318,7 @@ LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb)
         throw Error(cb.name + ": the code book is empty");
     LowbitResult r;
     r.format = cb.name;
-    r.codes.resize(static_cast<size_t>(n));
+    r.codes.reset(static_cast<size_t>(n), 0); // indices 0..65535
     r.dequantized.resize(static_cast<size_t>(n));
     r.codebook = cb.values;
     const SpecialCodes sc = specialCodes(cb);
@@ -330,12 +330,12 @@ LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb)
         const float v = x[i];
         if (!std::isfinite(v)) {
             ++nonfinite;
-            r.codes[i] = std::isnan(v) ? sc.zero : (v > 0 ? sc.plusMax : sc.minusMax);
+            r.codes.set(i, std::isnan(v) ? sc.zero : (v > 0 ? sc.plusMax : sc.minusMax));
             r.dequantized[i] = v;
             continue;
         }
         const int32_t c = nearestCode(cb, v);
-        r.codes[i] = c;
+        r.codes.set(i, c);
         r.dequantized[i] = cb.values[static_cast<size_t>(c)];
         if (v > vmax || v < vmin) {
             ++saturated;
@@ -360,6 +360,7 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
         throw Error(cb.name + ": the code book is empty");
     LowbitResult r;
     initBlocks(r, cb.name.c_str(), x, n, 0, blockSize);
+    r.codes.reset(static_cast<size_t>(n), 0); // indices 0..65535
     r.codebook = cb.values;
     const SpecialCodes sc = specialCodes(cb);
     const double vmin = cb.values[static_cast<size_t>(sc.minusMax)];
@@ -382,7 +383,7 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
             const float v = x[i];
             if (!std::isfinite(v)) {
                 ++nonfinite;
-                r.codes[i] = std::isnan(v) ? sc.zero : (v > 0 ? sc.plusMax : sc.minusMax);
+                r.codes.set(i, std::isnan(v) ? sc.zero : (v > 0 ? sc.plusMax : sc.minusMax));
                 r.dequantized[i] = v;
                 continue;
             }
@@ -393,7 +394,7 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
                 c = absmax > 0.0f ? nearestCode(cb, scaled) : sc.zero;
             else
                 c = codeOf(cb, scaled);
-            r.codes[i] = c;
+            r.codes.set(i, c);
             r.dequantized[i] = cb.values[static_cast<size_t>(c)] * absmax;
             if (absmax > 0.0f) {
                 const double rel = double(v) / absmax;
@@ -435,7 +436,7 @@ LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t bloc
             const float v = x[i];
             if (!std::isfinite(v)) {
                 ++nonfinite;
-                r.codes[i] = std::isnan(v) ? 0 : (v > 0 ? 127 : -127);
+                r.codes.set(i, std::isnan(v) ? 0 : (v > 0 ? 127 : -127));
                 r.dequantized[i] = v;
                 continue;
             }
@@ -443,7 +444,7 @@ LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t bloc
             // a block of float32 subnormals (127 / absmax overflows); 0 * inf = NaN gives 0.
             const float t = std::nearbyint(v * mul);
             const float q = std::isnan(t) ? 0.0f : std::clamp(t, -127.0f, 127.0f);
-            r.codes[i] = static_cast<int32_t>(q);
+            r.codes.set(i, static_cast<int32_t>(q));
             r.dequantized[i] = q * step;
             if (v != 0.0f && r.dequantized[i] == 0.0f)
                 ++flushed;

@@ -14,7 +14,7 @@ FloatFormatInfo floatFormatInfo(FloatFormat f)
 }
 
 FloatConversionCounts convertToFormat(FloatFormat f, const float* x, int64_t n, float* out,
-                                      int32_t* codes)
+                                      uint16_t* codes)
 {
     FloatConversionCounts c;
     const float minNormal = static_cast<float>(floatFormatInfo(f).minNormal);

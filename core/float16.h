@@ -54,7 +54,7 @@ struct FloatConversionCounts {
 // Rounds n values into out (may alias x) and, if codes is not null, stores the bit patterns
 // (0..65535). Returns the counts.
 FloatConversionCounts convertToFormat(FloatFormat f, const float* x, int64_t n, float* out,
-                                      int32_t* codes);
+                                      uint16_t* codes);
 
 // Every finite value of the format, ascending, without duplicate zero (for grid plots).
 std::vector<double> finiteFormatValues(FloatFormat f);

@@ -123,7 +123,7 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
                         q = v > 0 ? 127 : -127;
                     else
                         q = roundToCode(v * id);
-                    r.codes[i] = q;
+                    r.codes.set(i, q);
                     r.dequantized[i] = std::isfinite(v) ? static_cast<float>(q) * dStored : v;
                 }
             } else if (t == GgmlType::Q4_0) {
@@ -153,7 +153,7 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
                         ++saturated;
                         saturatedNegative += v < 0 ? 1 : 0;
                     }
-                    r.codes[i] = q;
+                    r.codes.set(i, q);
                     r.dequantized[i] = std::isfinite(v) ? static_cast<float>(q - 8) * dStored : v;
                 }
             } else {
@@ -196,7 +196,7 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
                         ++saturated;
                         saturatedNegative += v < 0 ? 1 : 0;
                     }
-                    r.codes[i] = q;
+                    r.codes.set(i, q);
                     r.dequantized[i] =
                         std::isfinite(v) ? static_cast<float>(q) * dStored + mStored : v;
                 }

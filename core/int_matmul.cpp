@@ -251,7 +251,7 @@ IntMatmulDemo intMatmulDemo(const IntMatmulDemoOptions& o)
     auto fill = [](QuantMatrix& q, const Tensor& t, const QuantResult& r) {
         q.rows = t.shape[0];
         q.cols = t.shape[1];
-        q.codes = r.codes;
+        q.codes = r.codes.toVector();
         q.scale = r.params.scale[0];
         q.zeroPoint = r.params.zeroPoint[0];
         q.qmin = r.params.qmin;

@@ -31,7 +31,7 @@ void initBlocks(LowbitResult& r, const char* what, const float* x, int64_t n, in
     r.blockSize = blockSize;
     r.rowLength = rowLength;
     r.blocksPerRow = rowLength / blockSize + (rowLength % blockSize != 0 ? 1 : 0);
-    r.codes.assign(static_cast<size_t>(n), 0);
+    r.codes.reset(static_cast<size_t>(n), kLowbitCodeOffset);
     r.dequantized.assign(static_cast<size_t>(n), 0.0f);
     r.scales.assign(static_cast<size_t>((n / rowLength) * r.blocksPerRow), 0.0f);
 }

@@ -8,15 +8,22 @@
 // where it has one, otherwise the code of zero (NaN) or of the largest magnitude (+-Inf).
 #pragma once
 
+#include "core/code_buffer.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace qs {
 
+// Float8 bit patterns and integers of at most 8 bits fit in int16: the code buffers of low-bit
+// results use this offset (code books, with up to 65536 entries, use 0).
+constexpr int32_t kLowbitCodeOffset = -32768;
+
 struct LowbitResult {
-    std::string format;             // "E4M3", "MXFP4", "Q4_0", "NF4", "codebook", ...
-    std::vector<int32_t> codes;     // one per element: bit pattern, table index or integer code
+    std::string format; // "E4M3", "MXFP4", "Q4_0", "NF4", "codebook", ...
+    CodeBuffer codes;   // one per element: bit pattern, table index or integer code (offset
+                        // kLowbitCodeOffset, or 0 for code-book indices up to 65535)
     std::vector<float> dequantized; // one per element
 
     // Blocks: element i of row r = i / rowLength lies in block

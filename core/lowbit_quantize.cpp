@@ -137,8 +137,8 @@ Blocks blocksOf(const LowbitResult& lr)
 
 // The per-slice metrics of quantize() for one block, as finalize() of quantize.cpp defines them
 // (clipped = finite inputs outside the block's representable range).
-Metrics blockMetrics(const float* x, const float* xh, const int32_t* codes, int64_t cnt, double lo,
-                     double hi, int64_t qmin, int64_t levels, double bitsPerElement,
+Metrics blockMetrics(const float* x, const float* xh, CodeBuffer::const_iterator codes, int64_t cnt,
+                     double lo, double hi, int64_t qmin, int64_t levels, double bitsPerElement,
                      double& dataMin, double& dataMax)
 {
     Metrics m;
@@ -332,7 +332,7 @@ void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult&
         p.rangeMax[size_t(b)] = hi;
         const int64_t off = g.start(b);
         r.sliceMetrics[size_t(b)] =
-            blockMetrics(x + off, r.dequantized.data() + off, r.codes.data() + off, g.size(b), lo,
+            blockMetrics(x + off, r.dequantized.data() + off, r.codes.begin() + off, g.size(b), lo,
                          hi, p.qmin, levels, bpe, p.dataMin[size_t(b)], p.dataMax[size_t(b)]);
     }
     throwIfCancelled(cancel);

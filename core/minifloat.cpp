@@ -234,7 +234,7 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
         throw Error("E2M1 has no infinity or NaN: it always saturates");
     LowbitResult r;
     r.format = fi.name;
-    r.codes.resize(static_cast<size_t>(n));
+    r.codes.reset(static_cast<size_t>(n), kLowbitCodeOffset);
     r.dequantized.resize(static_cast<size_t>(n));
     // Decoding through a 256-entry table keeps the loop cheap.
     float table[256];
@@ -246,7 +246,7 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
     for (int64_t i = 0; i < n; ++i) {
         EncodeEvent ev;
         const uint8_t c = encodeMiniFloatFast(f, x[i], saturate, &ev);
-        r.codes[i] = c;
+        r.codes.set(i, c);
         if (ev == EncodeEvent::NonFinite) {
             ++nonfinite;
             r.dequantized[i] = x[i]; // NaN / +-inf stay visible (see lowbit.h)

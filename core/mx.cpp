@@ -117,9 +117,9 @@ LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength
                 ++nonfinite;
                 r.dequantized[i] = v;
                 if (isInt)
-                    r.codes[i] = std::isnan(v) ? 0 : (v > 0 ? 127 : -128);
+                    r.codes.set(i, std::isnan(v) ? 0 : (v > 0 ? 127 : -128));
                 else
-                    r.codes[i] = encodeMiniFloat(elem, v, true);
+                    r.codes.set(i, encodeMiniFloat(elem, v, true));
                 continue;
             }
             // x / X is exact in double; as float it is exact wherever it can round to a
@@ -133,7 +133,7 @@ LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength
                     saturatedNegative += v < 0 ? 1 : 0;
                 }
                 const double q = std::clamp(roundHalfEven(scaled * 64.0), -128.0, 127.0);
-                r.codes[i] = static_cast<int32_t>(q);
+                r.codes.set(i, static_cast<int32_t>(q));
                 elemValue = static_cast<float>(q / 64.0);
             } else {
                 EncodeEvent ev;
@@ -142,7 +142,7 @@ LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength
                     ++saturated;
                     saturatedNegative += v < 0 ? 1 : 0;
                 }
-                r.codes[i] = c;
+                r.codes.set(i, c);
                 elemValue = table[c];
             }
             r.dequantized[i] = elemValue * scale; // one rounding, as ldexp then float

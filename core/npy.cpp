@@ -394,9 +394,11 @@ void writeNpyFloat32(const std::string& path, const std::vector<int64_t>& shape,
     f.commit();
 }
 
-std::string writeNpyCodes(const std::string& path, const std::vector<int64_t>& shape,
-                          const std::vector<int32_t>& codes,
-                          const std::vector<std::string>& protectedPaths)
+namespace {
+
+template <class Codes>
+std::string writeCodes(const std::string& path, const std::vector<int64_t>& shape,
+                       const Codes& codes, const std::vector<std::string>& protectedPaths)
 {
     checkCount(path, shape, codes.size());
     int64_t lo = 0, hi = 0;
@@ -430,6 +432,21 @@ std::string writeNpyCodes(const std::string& path, const std::vector<int64_t>& s
     }
     f.commit();
     return descr;
+}
+
+} // namespace
+
+std::string writeNpyCodes(const std::string& path, const std::vector<int64_t>& shape,
+                          const std::vector<int32_t>& codes,
+                          const std::vector<std::string>& protectedPaths)
+{
+    return writeCodes(path, shape, codes, protectedPaths);
+}
+
+std::string writeNpyCodes(const std::string& path, const std::vector<int64_t>& shape,
+                          const CodeBuffer& codes, const std::vector<std::string>& protectedPaths)
+{
+    return writeCodes(path, shape, codes, protectedPaths);
 }
 
 } // namespace qs

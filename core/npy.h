@@ -9,6 +9,7 @@
 // data size equals exactly what the header claims.
 #pragma once
 
+#include "core/code_buffer.h"
 #include "core/element_convert.h"
 #include "core/tensor.h"
 
@@ -65,6 +66,9 @@ void writeNpyFloat32(const std::string& path, const std::vector<int64_t>& shape,
 // Codes in smallestCodeDtype(min, max); returns the descr used.
 std::string writeNpyCodes(const std::string& path, const std::vector<int64_t>& shape,
                           const std::vector<int32_t>& codes,
+                          const std::vector<std::string>& protectedPaths = {});
+std::string writeNpyCodes(const std::string& path, const std::vector<int64_t>& shape,
+                          const CodeBuffer& codes,
                           const std::vector<std::string>& protectedPaths = {});
 
 } // namespace qs

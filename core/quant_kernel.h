@@ -95,7 +95,7 @@ QS_ALWAYS_INLINE inline void quantizeOne(float xv, int64_t i, const SliceQ& p, u
 // the sum of x^2 non-finite: then the chunk is redone by the scalar loop, which handles
 // NaN / Inf. Returns the sums.
 template <Rounding R, bool Before, bool F32, bool MulInv, bool Contig>
-QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, int32_t* QS_RESTRICT codes,
+QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_RESTRICT codes,
                                        float* QS_RESTRICT deq, int64_t m, int64_t stride,
                                        int64_t base, const SliceQ& p, uint64_t seed, ChunkSums& out)
 {
@@ -111,7 +111,7 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, int32_t* QS_R
         float dq;
         bool low, high;
         quantizeOne<R, Before, F32, MulInv>(xv, base + j, q, seed, r, dq, low, high);
-        codes[j] = int32_t(r);
+        codes[j] = uint16_t(int32_t(r - q.qmin));
         deq[j] = dq;
         const double xd = double(xv);
         const double e = xd - double(dq);
@@ -138,7 +138,7 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, int32_t* QS_R
         const int64_t j = k * st;
         const float xv = x[j];
         if (!std::isfinite(xv)) {
-            codes[j] = std::isnan(xv) ? q.nanCode : int32_t(xv > 0 ? q.qmax : q.qmin);
+            codes[j] = std::isnan(xv) ? q.nanRaw : uint16_t(xv > 0 ? q.qmax - q.qmin : 0.0);
             deq[j] = xv;
             continue;
         }
@@ -146,7 +146,7 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, int32_t* QS_R
         float dq;
         bool low, high;
         quantizeOne<R, Before, F32, MulInv>(xv, base + j, q, seed, r, dq, low, high);
-        codes[j] = int32_t(r);
+        codes[j] = uint16_t(int32_t(r - q.qmin));
         deq[j] = dq;
         const double e = double(xv) - double(dq);
         ++cs.count;
@@ -165,7 +165,7 @@ template <Rounding R, bool Before, bool F32, bool MulInv>
 QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_t off, int64_t cnt,
                                         int64_t stride, Acc& a)
 {
-    uint8_t* mark = c.mark - c.qmin;
+    uint8_t* mark = c.mark; // indexed by the stored code - qmin
     for (int64_t c0 = 0; c0 < cnt; c0 += kChunk) {
         const int64_t m = std::min(kChunk, cnt - c0);
         const int64_t base = off + c0 * stride;
@@ -176,7 +176,7 @@ QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_
         else
             chunkLoop<R, Before, F32, MulInv, false>(c.x + base, c.codes + base, c.deq + base, m,
                                                      stride, base, p, c.seed, cs);
-        const int32_t* codes = c.codes + base;
+        const uint16_t* codes = c.codes + base;
         if (cs.count == m) {
             for (int64_t k = 0; k < m; ++k)
                 mark[codes[k * stride]] = 1;

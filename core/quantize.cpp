@@ -90,12 +90,12 @@ struct SliceQ {
     float sf = 1, invf = 1, zf = 0;
     double lo1 = 0, hi1 = 0; // clamp bounds of the value that is rounded (one code beyond)
     double qmin = 0, qmax = 0;
-    int32_t nanCode = 0;
+    uint16_t nanRaw = 0; // stored code (code - qmin) of NaN
 };
 
 struct RunCtx {
     const float* x;
-    int32_t* codes;
+    uint16_t* codes; // code - qmin
     float* deq;
     uint64_t seed;
     uint8_t* mark; // code-usage flags, indexed by code - qmin
@@ -179,7 +179,7 @@ SliceQ makeSliceQ(double s, int64_t z, const QuantConfig& config, int64_t qmin, 
         p.lo1 = double(qmin) - 1.0;
         p.hi1 = double(qmax) + 1.0;
     }
-    p.nanCode = int32_t(std::clamp<int64_t>(z, qmin, qmax));
+    p.nanRaw = uint16_t(std::clamp<int64_t>(z, qmin, qmax) - qmin);
     return p;
 }
 
@@ -541,8 +541,8 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
         1, std::min<int64_t>(kMaxBatch, (int64_t(1) << 18) / levels)); // marks <= 256 KiB
     std::vector<uint8_t> marks(ns > 1 ? size_t(nt) * size_t(batchSize) * size_t(levels) : 0, 0);
     auto ctxFor = [&](uint8_t* mark) {
-        return RunCtx{t.data.data(), r.codes.data(), r.dequantized.data(),
-                      config.seed,   mark,           p.qmin};
+        return RunCtx{t.data.data(), r.codes.raw(), r.dequantized.data(),
+                      config.seed,   mark,          p.qmin};
     };
 
     Acc total;
@@ -593,16 +593,16 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
                 int64_t d = 0;
                 const int64_t size = layout.sliceSize(s);
                 if (size * 4 < levels) { // few codes: clear just the ones this slice set
-                    const int32_t* codes = r.codes.data();
+                    const uint16_t* codes = r.codes.raw();
                     const float* x = t.data.data();
                     layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
                         for (int64_t k = 0; k < cnt; ++k) {
                             const int64_t i = off + k * stride;
                             if (!std::isfinite(x[i]))
                                 continue;
-                            uint8_t& m = mark[codes[i] - p.qmin];
+                            uint8_t& m = mark[codes[i]];
                             d += m;
-                            u[codes[i] - p.qmin] |= m;
+                            u[codes[i]] |= m;
                             m = 0;
                         }
                     });
@@ -658,7 +658,7 @@ void runFloat(const Tensor& t, const QuantConfig& config, QuantResult& r, const 
         const int64_t off = b * kBlock, cnt = std::min(kBlock, n - off);
         const float* x = t.data.data() + off;
         float* xh = r.dequantized.data() + off;
-        int32_t* codes = r.codes.data() + off;
+        uint16_t* codes = r.codes.raw() + off; // bit patterns: offset 0
         counts[b] = convertToFormat(f, x, cnt, xh, codes);
         uint8_t* u = used.data() + size_t(threadId()) * 65536;
         Acc& a = blocks[b];
@@ -717,11 +717,10 @@ void checkTensor(const Tensor& t)
                     std::to_string(t.numel()) + " values");
 }
 
-void sizeBuffers(const Tensor& t, QuantResult& r)
+void sizeBuffers(const Tensor& t, const QuantConfig& config, QuantResult& r)
 {
     const size_t n = size_t(t.numel());
-    if (r.codes.size() != n)
-        r.codes.resize(n);
+    r.codes.resizeForOverwrite(n, config.isInteger() ? int32_t(config.qmin()) : 0);
     if (r.dequantized.size() != n)
         r.dequantized.resize(n);
 }
@@ -753,7 +752,7 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
         quantizeLowbitInto(t, config, r, cancel);
         return;
     }
-    sizeBuffers(t, r);
+    sizeBuffers(t, config, r);
 
     if (!config.isInteger()) {
         const auto t1 = Clock::now();
@@ -862,7 +861,7 @@ QuantResult quantizeWithParams(const Tensor& t, const QuantParams& params,
         quantizeLowbitInto(t, config, r, cancel);
         return r;
     }
-    sizeBuffers(t, r);
+    sizeBuffers(t, config, r);
     if (!config.isInteger()) { // nothing to choose: the format fixes every value
         runFloat(t, config, r, cancel);
     } else {

@@ -13,6 +13,7 @@
 // zero) and the warning flag QuantResult::constant.
 #pragma once
 
+#include "core/code_buffer.h"
 #include "core/quant_config.h"
 #include "core/tensor.h"
 
@@ -71,7 +72,7 @@ struct FloatCounts {           // fp16 / bf16 only
 struct QuantResult {
     QuantConfig config;
     QuantParams params;
-    std::vector<int32_t> codes;        // one per element, same order as the input
+    CodeBuffer codes;                  // one per element, same order as the input
     std::vector<float> dequantized;    // one per element
     Metrics metrics;                   // whole tensor
     std::vector<Metrics> sliceMetrics; // one per slice (levels/bytes fields per slice too)

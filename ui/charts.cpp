@@ -275,7 +275,8 @@ void prepareValues(ChartData& d)
 // qs::downsampleMinMax (bucket b = [begin + b*len/B, begin + (b+1)*len/B), first occurrence of
 // the extremes, emitted in index order, one point when min and max coincide), but reading the
 // int32 codes directly instead of a float copy of a 16M-element window.
-std::vector<SeriesPoint> downsampleCodes(const int32_t* q, int64_t begin, int64_t end, int buckets)
+std::vector<SeriesPoint> downsampleCodes(const CodeBuffer& q, int64_t begin, int64_t end,
+                                         int buckets)
 {
     std::vector<SeriesPoint> out;
     const int64_t len = end - begin;
@@ -310,7 +311,7 @@ void prepareCodes(ChartData& d)
     const Window w = viewWindow(in);
     d.begin = w.begin;
     d.end = w.end;
-    d.first = downsampleCodes(in.result->codes.data(), w.begin, w.end, in.maxPoints / 2);
+    d.first = downsampleCodes(in.result->codes, w.begin, w.end, in.maxPoints / 2);
 }
 
 void prepareHistogram(ChartData& d)
