@@ -1,6 +1,7 @@
 // Code books, bitsandbytes blockwise absmax quantization and Lloyd-Max (see codebook.h).
 #include "core/codebook.h"
 
+#include "core/dynamic_map.h"
 #include "core/error.h"
 
 #include <algorithm>
@@ -49,6 +50,8 @@ int32_t codeOf(const Codebook& cb, float v)
         return nf4Code(v);
     case Codebook::Kind::FP4:
         return fp4Code(v);
+    case Codebook::Kind::Dynamic:
+        return bnbDynamicCode(cb.values.data(), v);
     case Codebook::Kind::Custom:
         break;
     }
@@ -163,9 +166,11 @@ Points lloydPoints(const float* x, int64_t n, const LloydMaxOptions& opt, double
 }
 
 // Lloyd iterations from the centroids c (ascending) until convergence or the cap.
-void lloydIterate(const Points& pts, std::vector<double>& c, int maxIterations, double tol)
+void lloydIterate(const Points& pts, std::vector<double>& c, int maxIterations, double tol,
+                  const CancelToken* cancel)
 {
     for (int it = 0; it < maxIterations; ++it) {
+        throwIfCancelled(cancel);
         double moved = 0.0;
         size_t lo = 0;
         for (size_t j = 0; j < c.size(); ++j) {
@@ -253,6 +258,12 @@ const Codebook& bnbFp4Codebook()
     return cb;
 }
 
+const Codebook& bnbDynamicCodebook()
+{
+    static const Codebook cb = makeTable(Codebook::Kind::Dynamic, "dynamic8", bnbDynamicMap());
+    return cb;
+}
+
 Codebook makeCodebook(const std::vector<double>& values, const std::string& name)
 {
     if (values.empty())
@@ -280,7 +291,7 @@ Codebook makeCodebook(const std::vector<double>& values, const std::string& name
 int32_t nearestCode(const Codebook& cb, float v)
 {
     const std::vector<float>& t = cb.values;
-    if (cb.kind != Codebook::Kind::Custom) { // tables not in ascending order: linear scan
+    if (cb.kind == Codebook::Kind::NF4 || cb.kind == Codebook::Kind::FP4) { // linear scan
         int32_t best = 0;
         for (size_t i = 1; i < t.size(); ++i) {
             const double di = std::fabs(double(v) - t[i]);
@@ -308,7 +319,8 @@ int32_t nearestCode(const Codebook& cb, float v)
                                                : static_cast<int32_t>(hi);
 }
 
-LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb)
+LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb,
+                                  const CancelToken* cancel)
 {
     if (n < 1)
         throw Error(cb.name + ": the tensor is empty");
@@ -325,24 +337,32 @@ LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb)
     const float vmin = cb.values[static_cast<size_t>(sc.minusMax)];
     const float vmax = cb.values[static_cast<size_t>(sc.plusMax)];
     int64_t saturated = 0, saturatedNegative = 0, flushed = 0, nonfinite = 0;
+    // Chunks of kChunk elements; a cancelled token skips the chunks not yet started.
+    constexpr int64_t kChunk = 16384;
+    const int64_t chunks = (n + kChunk - 1) / kChunk;
 #pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : saturated, saturatedNegative, flushed, nonfinite)
-    for (int64_t i = 0; i < n; ++i) {
-        const float v = x[i];
-        if (!std::isfinite(v)) {
-            ++nonfinite;
-            r.codes.set(i, std::isnan(v) ? sc.zero : (v > 0 ? sc.plusMax : sc.minusMax));
-            r.dequantized[i] = v;
+    for (int64_t ch = 0; ch < chunks; ++ch) {
+        if (cancel && cancel->isCancelled())
             continue;
+        for (int64_t i = ch * kChunk; i < std::min(n, (ch + 1) * kChunk); ++i) {
+            const float v = x[i];
+            if (!std::isfinite(v)) {
+                ++nonfinite;
+                r.codes.set(i, std::isnan(v) ? sc.zero : (v > 0 ? sc.plusMax : sc.minusMax));
+                r.dequantized[i] = v;
+                continue;
+            }
+            const int32_t c = nearestCode(cb, v);
+            r.codes.set(i, c);
+            r.dequantized[i] = cb.values[static_cast<size_t>(c)];
+            if (v > vmax || v < vmin) {
+                ++saturated;
+                saturatedNegative += v < 0 ? 1 : 0;
+            } else if (v != 0.0f && r.dequantized[i] == 0.0f)
+                ++flushed;
         }
-        const int32_t c = nearestCode(cb, v);
-        r.codes.set(i, c);
-        r.dequantized[i] = cb.values[static_cast<size_t>(c)];
-        if (v > vmax || v < vmin) {
-            ++saturated;
-            saturatedNegative += v < 0 ? 1 : 0;
-        } else if (v != 0.0f && r.dequantized[i] == 0.0f)
-            ++flushed;
     }
+    throwIfCancelled(cancel);
     r.saturated = saturated;
     r.saturatedNegative = saturatedNegative;
     r.flushedToZero = flushed;
@@ -354,7 +374,7 @@ LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb)
 }
 
 LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& cb,
-                                     int64_t blockSize)
+                                     int64_t blockSize, const CancelToken* cancel)
 {
     if (cb.values.empty())
         throw Error(cb.name + ": the code book is empty");
@@ -369,6 +389,8 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
     int64_t saturated = 0, saturatedNegative = 0, flushed = 0, nonfinite = 0;
 #pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : saturated, saturatedNegative, flushed, nonfinite)
     for (int64_t b = 0; b < r.blocksPerRow; ++b) {
+        if (cancel && cancel->isCancelled())
+            continue; // skip the remaining blocks; thrown below
         const int64_t start = b * blockSize;
         const int64_t end = std::min(start + blockSize, n);
         float absmax = 0.0f;
@@ -406,6 +428,7 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
             }
         }
     }
+    throwIfCancelled(cancel);
     r.saturated = saturated;
     r.saturatedNegative = saturatedNegative;
     r.flushedToZero = flushed;
@@ -416,13 +439,16 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
     return r;
 }
 
-LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t blockSize)
+LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t blockSize,
+                                         const CancelToken* cancel)
 {
     LowbitResult r;
     initBlocks(r, "absmax-int8", x, n, 0, blockSize);
     int64_t flushed = 0, nonfinite = 0;
 #pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : flushed, nonfinite)
     for (int64_t b = 0; b < r.blocksPerRow; ++b) {
+        if (cancel && cancel->isCancelled())
+            continue; // skip the remaining blocks; thrown below
         const int64_t start = b * blockSize;
         const int64_t end = std::min(start + blockSize, n);
         float absmax = 0.0f;
@@ -450,6 +476,7 @@ LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t bloc
                 ++flushed;
         }
     }
+    throwIfCancelled(cancel);
     r.flushedToZero = flushed;
     r.nonfinite = nonfinite;
     r.codeLevels = 255; // -127..127
@@ -458,7 +485,7 @@ LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t bloc
     return r;
 }
 
-double codebookMse(const float* x, int64_t n, const Codebook& cb)
+double codebookMse(const float* x, int64_t n, const Codebook& cb, const CancelToken* cancel)
 {
     // Fixed chunks summed in order: the same result for any number of threads.
     constexpr int64_t kChunk = 65536;
@@ -467,6 +494,8 @@ double codebookMse(const float* x, int64_t n, const Codebook& cb)
     std::vector<int64_t> counts(static_cast<size_t>(chunks), 0);
 #pragma omp parallel for schedule(static) if (chunks > 1)
     for (int64_t k = 0; k < chunks; ++k) {
+        if (cancel && cancel->isCancelled())
+            continue; // thrown below
         double sum = 0.0;
         int64_t count = 0;
         for (int64_t i = k * kChunk; i < std::min(n, (k + 1) * kChunk); ++i) {
@@ -479,6 +508,7 @@ double codebookMse(const float* x, int64_t n, const Codebook& cb)
         sums[static_cast<size_t>(k)] = sum;
         counts[static_cast<size_t>(k)] = count;
     }
+    throwIfCancelled(cancel);
     double sum = 0.0;
     int64_t count = 0;
     for (int64_t k = 0; k < chunks; ++k) {
@@ -488,7 +518,8 @@ double codebookMse(const float* x, int64_t n, const Codebook& cb)
     return count > 0 ? sum / double(count) : 0.0;
 }
 
-Codebook lloydMaxCodebook(const float* x, int64_t n, int bits, const LloydMaxOptions& opt)
+Codebook lloydMaxCodebook(const float* x, int64_t n, int bits, const LloydMaxOptions& opt,
+                          const CancelToken* cancel)
 {
     if (bits < 1 || bits > 8)
         throw Error("Lloyd-Max: bits must be 1..8, got " + std::to_string(bits));
@@ -497,7 +528,9 @@ Codebook lloydMaxCodebook(const float* x, int64_t n, int bits, const LloydMaxOpt
     if (x == nullptr)
         throw Error("Lloyd-Max: no data (null pointer)");
     double lo = 0, hi = 0;
+    throwIfCancelled(cancel);
     const Points pts = lloydPoints(x, n, opt, lo, hi);
+    throwIfCancelled(cancel);
     const std::string name = "lloyd-max-" + std::to_string(bits);
     const size_t k = size_t(1) << bits;
     if (!(hi > lo))
@@ -528,7 +561,7 @@ Codebook lloydMaxCodebook(const float* x, int64_t n, int bits, const LloydMaxOpt
     std::vector<double> bestStart;
     double bestSse = std::numeric_limits<double>::infinity();
     for (auto& c : starts) {
-        lloydIterate(pts, c, opt.maxIterations, tol);
+        lloydIterate(pts, c, opt.maxIterations, tol, cancel);
         const double e = pts.sse(c);
         if (e < bestSse) {
             bestSse = e;
@@ -537,14 +570,15 @@ Codebook lloydMaxCodebook(const float* x, int64_t n, int bits, const LloydMaxOpt
     }
     Codebook best = codebookFromCentroids(uniform, name);
     Codebook lloyd = codebookFromCentroids(bestStart, name);
-    if (codebookMse(x, n, lloyd) < codebookMse(x, n, best))
+    if (codebookMse(x, n, lloyd, cancel) < codebookMse(x, n, best, cancel))
         best = std::move(lloyd);
     return best;
 }
 
-LowbitResult quantizeLloydMax(const float* x, int64_t n, int bits, const LloydMaxOptions& options)
+LowbitResult quantizeLloydMax(const float* x, int64_t n, int bits, const LloydMaxOptions& options,
+                              const CancelToken* cancel)
 {
-    return quantizeWithCodebook(x, n, lloydMaxCodebook(x, n, bits, options));
+    return quantizeWithCodebook(x, n, lloydMaxCodebook(x, n, bits, options, cancel), cancel);
 }
 
 } // namespace qs

@@ -13,14 +13,15 @@
 // Nearest value: an element takes the code-book value closest to it; at an exact midpoint
 // between two neighbours the one of smaller magnitude wins (and +v over -v). NF4 and FP4 follow
 // bitsandbytes' own decision trees instead (thresholds = float32 midpoints, "x > threshold"
-// picks the upper value), which agree with the rule above except at exact midpoints.
+// picks the upper value), and the dynamic 8-bit map its binary search (a midpoint goes to the
+// even index), which agree with the rule above except at exact midpoints.
 //
 // Blockwise absmax (bitsandbytes): the flat tensor is cut into blocks of blockSize elements
 // (the last one shorter), absmax = max |x| of the block is stored as float32, the element
 // x * (1 / absmax) (float32, as the kernel multiplies by the inverse) is coded with a code book
 // on [-1, 1], and x^ = value[code] * absmax. A block of zeros gives absmax 0; as in the kernel
 // (0 * inf = NaN falls through the decision tree) its codes are those of NaN in the tree
-// (NF4: 0, FP4: 0; a user code book: the code nearest to 0) and x^ = +-0.
+// (NF4: 0, FP4: 0, the dynamic map: 0; a user code book: the code nearest to 0) and x^ = +-0.
 #pragma once
 
 #include "core/lowbit.h"
@@ -32,16 +33,19 @@
 namespace qs {
 
 struct Codebook {
-    enum class Kind { Custom, NF4, FP4 };
+    enum class Kind { Custom, NF4, FP4, Dynamic };
     Kind kind = Kind::Custom;
     std::string name;
-    std::vector<float> values; // index = code; Custom: ascending and unique
+    std::vector<float> values; // index = code; Custom, Dynamic: ascending and unique
     int bitsPerCode() const;   // ceil(log2(size)), at least 1
 };
 
 // The bitsandbytes tables (NF4 blocksize 64 is bitsandbytes' 4-bit default).
 const Codebook& nf4Codebook();
 const Codebook& bnbFp4Codebook();
+// bitsandbytes' dynamic 8-bit map (core/dynamic_map.h: 256 ascending values, code = index),
+// coded by its binary search (dQuantize); blocksize 4096 is quantize_blockwise's default.
+const Codebook& bnbDynamicCodebook();
 
 // A user code book. Throws qs::Error for an empty list, a non-finite value or more than 65536
 // values; duplicates are merged and the values sorted.
@@ -53,20 +57,22 @@ int32_t nearestCode(const Codebook& cb, float v);
 // Element-wise: every finite x becomes its nearest value (no scaling). The code book is stored
 // with the codes (32 bits per entry counted in the storage). Non-finite: NaN gets the code of
 // the value nearest to 0, +-Inf the largest / smallest value; x^ = the input.
-LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb);
+LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb,
+                                  const CancelToken* cancel = nullptr);
 
 // Blockwise absmax quantization with a code book on [-1, 1] (NF4, FP4 or a user table).
 // Storage: n * bitsPerCode + 32 bits per block (NF4 at blocksize 64: 4.5 bits per element;
 // bitsandbytes' optional double quantization of the absmax values is not modelled).
 // Non-finite values are left out of absmax and keep their value in x^.
 LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& cb,
-                                     int64_t blockSize = 64);
+                                     int64_t blockSize = 64, const CancelToken* cancel = nullptr);
 
 // Linear absmax 8-bit blocks: absmax per block (float32), q = round-half-even(x * (127 /
 // absmax)) in float32, x^ = q * (absmax / 127). The uniform counterpart of bitsandbytes'
 // blockwise 8-bit quantization, which by default uses its non-uniform "dynamic" 8-bit code
 // instead (not reproduced here). Storage 8 bits per element + 32 bits per block.
-LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t blockSize = 4096);
+LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t blockSize = 4096,
+                                         const CancelToken* cancel = nullptr);
 
 // Lloyd-Max: the code book of 2^bits values minimising the squared error on the finite values
 // of x. Deterministic. Runs on the sorted values themselves when there are at most
@@ -85,14 +91,18 @@ struct LloydMaxOptions {
     int64_t exactLimit = int64_t(1) << 16;
     int histogramBins = 65536;
 };
-// Throws qs::Error for bits outside 1..8 or no finite values.
-Codebook lloydMaxCodebook(const float* x, int64_t n, int bits, const LloydMaxOptions& options = {});
+// Throws qs::Error for bits outside 1..8 or no finite values, qs::Cancelled when `cancel` fires
+// (checked between Lloyd iterations and passes over the data).
+Codebook lloydMaxCodebook(const float* x, int64_t n, int bits, const LloydMaxOptions& options = {},
+                          const CancelToken* cancel = nullptr);
 
 // quantizeWithCodebook with the Lloyd-Max code book of x (format "lloyd-max-<bits>").
 LowbitResult quantizeLloydMax(const float* x, int64_t n, int bits,
-                              const LloydMaxOptions& options = {});
+                              const LloydMaxOptions& options = {},
+                              const CancelToken* cancel = nullptr);
 
 // Mean squared error of coding the finite values of x with cb (nearest value), in double.
-double codebookMse(const float* x, int64_t n, const Codebook& cb);
+double codebookMse(const float* x, int64_t n, const Codebook& cb,
+                   const CancelToken* cancel = nullptr);
 
 } // namespace qs

@@ -86,7 +86,8 @@ double ggmlBitsPerElement(GgmlType t)
     return 5.0;
 }
 
-LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLength)
+LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLength,
+                          const CancelToken* cancel)
 {
     LowbitResult r;
     initBlocks(r, toName(t).c_str(), x, n, rowLength, kBlock);
@@ -98,6 +99,8 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
 #pragma omp parallel for schedule(static) if (n >= 65536)                                          \
     reduction(+ : saturated, saturatedNegative, flushed, nonfinite, overflowBlocks)
     for (int64_t blk = 0; blk < numBlocks; ++blk) {
+        if (cancel && cancel->isCancelled())
+            continue; // skip the remaining blocks; thrown below
         {
             const int64_t row = blk / r.blocksPerRow;
             const int64_t start = row * r.rowLength + (blk % r.blocksPerRow) * kBlock;
@@ -211,6 +214,7 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
             }
         }
     }
+    throwIfCancelled(cancel);
     r.saturated = saturated;
     r.saturatedNegative = saturatedNegative;
     r.flushedToZero = flushed;

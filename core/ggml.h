@@ -40,7 +40,8 @@ GgmlType ggmlTypeFromName(const std::string& name); // case-insensitive; qs::Err
 double ggmlBitsPerElement(GgmlType t);              // 8.5, 4.5, 5.0
 
 // rowLength 0 = one row of n elements; it must divide n.
-LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLength = 0);
+LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLength = 0,
+                          const CancelToken* cancel = nullptr);
 
 // float32 -> fp16 -> float32 with round to nearest even (GGML_FP32_TO_FP16 / FP16_TO_FP32).
 float roundToFp16(float v);

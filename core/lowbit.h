@@ -6,9 +6,14 @@
 // Non-finite inputs are never part of a block's parameters. Their dequantized value is the
 // input itself (NaN, +Inf, -Inf), so they stay visible; their code is the format's NaN code
 // where it has one, otherwise the code of zero (NaN) or of the largest magnitude (+-Inf).
+//
+// Every format function takes an optional CancelToken, checked between blocks (chunks of 16384
+// elements for element-wise formats, iterations for Lloyd-Max); once it fires the remaining
+// work is skipped and the function throws qs::Cancelled.
 #pragma once
 
 #include "core/code_buffer.h"
+#include "core/error.h" // CancelToken: the format functions check it between blocks
 
 #include <cstdint>
 #include <string>

@@ -213,7 +213,7 @@ std::string percent(double fraction)
 
 } // namespace
 
-LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& c)
+LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& c, const CancelToken* cancel)
 {
     if (!c.isLowbit())
         throw Error("quantizeLowbit: scheme '" + toName(c.scheme) + "' is not a low-bit format");
@@ -226,30 +226,32 @@ LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& c)
     case Scheme::E4M3:
     case Scheme::E5M2:
     case Scheme::E2M1:
-        return quantizeMiniFloat(x, n, miniFloatOf(c.scheme), c.saturate);
+        return quantizeMiniFloat(x, n, miniFloatOf(c.scheme), c.saturate, cancel);
     case Scheme::MXFP8_E4M3:
     case Scheme::MXFP8_E5M2:
     case Scheme::MXFP4:
     case Scheme::MXINT8:
-        return quantizeMx(x, n, mxOf(c.scheme), lastAxisLength(t));
+        return quantizeMx(x, n, mxOf(c.scheme), lastAxisLength(t), 32, cancel);
     case Scheme::Q8_0:
     case Scheme::Q4_0:
     case Scheme::Q4_1:
-        return quantizeGgml(x, n, ggmlOf(c.scheme), lastAxisLength(t));
+        return quantizeGgml(x, n, ggmlOf(c.scheme), lastAxisLength(t), cancel);
     case Scheme::NF4:
-        return quantizeBlockwiseAbsmax(x, n, nf4Codebook(), c.groupSize);
+        return quantizeBlockwiseAbsmax(x, n, nf4Codebook(), c.groupSize, cancel);
     case Scheme::FP4:
-        return quantizeBlockwiseAbsmax(x, n, bnbFp4Codebook(), c.groupSize);
+        return quantizeBlockwiseAbsmax(x, n, bnbFp4Codebook(), c.groupSize, cancel);
     case Scheme::Codebook: {
         const Codebook cb = makeCodebook(c.codebook);
         return c.granularity == Granularity::PerGroup
-                   ? quantizeBlockwiseAbsmax(x, n, cb, c.groupSize)
-                   : quantizeWithCodebook(x, n, cb);
+                   ? quantizeBlockwiseAbsmax(x, n, cb, c.groupSize, cancel)
+                   : quantizeWithCodebook(x, n, cb, cancel);
     }
     case Scheme::LloydMax:
-        return quantizeLloydMax(x, n, c.bits);
+        return quantizeLloydMax(x, n, c.bits, {}, cancel);
     case Scheme::AbsmaxInt8:
-        return quantizeAbsmaxInt8Blockwise(x, n, c.groupSize);
+        return quantizeAbsmaxInt8Blockwise(x, n, c.groupSize, cancel);
+    case Scheme::Dynamic8:
+        return quantizeBlockwiseAbsmax(x, n, bnbDynamicCodebook(), c.groupSize, cancel);
     default:
         break;
     }
@@ -261,7 +263,7 @@ void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult&
 {
     const auto t0 = Clock::now();
     throwIfCancelled(cancel);
-    LowbitResult lr = quantizeLowbit(t, config);
+    LowbitResult lr = quantizeLowbit(t, config, cancel);
     throwIfCancelled(cancel);
     const auto t1 = Clock::now();
 

@@ -20,8 +20,10 @@ namespace qs {
 
 // The format's own result for t under config (config must be a low-bit scheme): the same codes
 // and dequantized values as calling minifloat/mx/codebook/ggml directly. Throws qs::Error for a
-// non-low-bit scheme, an empty tensor or invalid options.
-LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& config);
+// non-low-bit scheme, an empty tensor or invalid options; qs::Cancelled when `cancel` fires
+// (checked between blocks, element chunks and Lloyd-Max iterations).
+LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& config,
+                            const CancelToken* cancel = nullptr);
 
 // quantize() for low-bit schemes (quantizeInto dispatches here).
 void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult& r,

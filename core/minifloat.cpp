@@ -223,7 +223,8 @@ uint8_t encodeMiniFloatFast(MiniFloat f, float x, bool saturate, EncodeEvent* ev
     return code;
 }
 
-LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool saturate)
+LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool saturate,
+                               const CancelToken* cancel)
 {
     const MiniFloatInfo& fi = miniFloatInfo(f);
     if (n < 1)
@@ -242,23 +243,31 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
         table[c] = static_cast<float>(decodeMiniFloat(f, static_cast<uint8_t>(c)));
     midpointTable(f); // built before the threads start
     int64_t saturated = 0, saturatedNegative = 0, flushed = 0, nonfinite = 0;
+    // Chunks of kChunk elements; a cancelled token skips the chunks not yet started.
+    constexpr int64_t kChunk = 16384;
+    const int64_t chunks = (n + kChunk - 1) / kChunk;
 #pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : saturated, saturatedNegative, flushed, nonfinite)
-    for (int64_t i = 0; i < n; ++i) {
-        EncodeEvent ev;
-        const uint8_t c = encodeMiniFloatFast(f, x[i], saturate, &ev);
-        r.codes.set(i, c);
-        if (ev == EncodeEvent::NonFinite) {
-            ++nonfinite;
-            r.dequantized[i] = x[i]; // NaN / +-inf stay visible (see lowbit.h)
-        } else {
-            r.dequantized[i] = table[c];
-            if (ev == EncodeEvent::Saturated) {
-                ++saturated;
-                saturatedNegative += x[i] < 0 ? 1 : 0;
-            } else if (ev == EncodeEvent::Flushed)
-                ++flushed;
+    for (int64_t ch = 0; ch < chunks; ++ch) {
+        if (cancel && cancel->isCancelled())
+            continue;
+        for (int64_t i = ch * kChunk; i < std::min(n, (ch + 1) * kChunk); ++i) {
+            EncodeEvent ev;
+            const uint8_t c = encodeMiniFloatFast(f, x[i], saturate, &ev);
+            r.codes.set(i, c);
+            if (ev == EncodeEvent::NonFinite) {
+                ++nonfinite;
+                r.dequantized[i] = x[i]; // NaN / +-inf stay visible (see lowbit.h)
+            } else {
+                r.dequantized[i] = table[c];
+                if (ev == EncodeEvent::Saturated) {
+                    ++saturated;
+                    saturatedNegative += x[i] < 0 ? 1 : 0;
+                } else if (ev == EncodeEvent::Flushed)
+                    ++flushed;
+            }
         }
     }
+    throwIfCancelled(cancel);
     r.saturated = saturated;
     r.saturatedNegative = saturatedNegative;
     r.flushedToZero = flushed;

@@ -60,6 +60,7 @@ uint8_t encodeMiniFloatFast(MiniFloat f, float x, bool saturate = true,
 // Element-wise conversion of n float32 values. Counts saturated (finite |x| > max),
 // flushed (nonzero finite values that became 0) and non-finite inputs; bitsPerElement is the
 // format width. Throws qs::Error for n < 1.
-LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool saturate = true);
+LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool saturate = true,
+                               const CancelToken* cancel = nullptr);
 
 } // namespace qs

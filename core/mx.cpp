@@ -82,7 +82,8 @@ int mxSharedExponent(MxFormat f, double amax)
     return std::clamp(e2 - 1 - mxElementEmax(f), -127, 127);
 }
 
-LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength, int64_t blockSize)
+LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength, int64_t blockSize,
+                        const CancelToken* cancel)
 {
     LowbitResult r;
     initBlocks(r, toName(f).c_str(), x, n, rowLength, blockSize);
@@ -100,6 +101,8 @@ LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength
 #pragma omp parallel for schedule(static) if (n >= 65536)                                          \
     reduction(+ : saturated, saturatedNegative, flushed, nonfinite)
     for (int64_t blk = 0; blk < numBlocks; ++blk) {
+        if (cancel && cancel->isCancelled())
+            continue; // skip the remaining blocks; thrown below
         const int64_t row = blk / r.blocksPerRow;
         const int64_t start = row * r.rowLength + (blk % r.blocksPerRow) * blockSize;
         const int64_t end = std::min(start + blockSize, (row + 1) * r.rowLength);
@@ -150,6 +153,7 @@ LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength
                 ++flushed;
         }
     }
+    throwIfCancelled(cancel);
     r.saturated = saturated;
     r.saturatedNegative = saturatedNegative;
     r.flushedToZero = flushed;

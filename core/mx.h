@@ -39,6 +39,6 @@ int mxElementBits(MxFormat f);                      // 8, 8, 4, 8
 int mxSharedExponent(MxFormat f, double amax);
 
 LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength = 0,
-                        int64_t blockSize = 32);
+                        int64_t blockSize = 32, const CancelToken* cancel = nullptr);
 
 } // namespace qs

@@ -202,9 +202,13 @@ std::vector<Preset> makePresets()
     add("bnb-fp4", "bitsandbytes",
         "bitsandbytes FP4 code book (not OCP E2M1), float32 absmax per block of 64",
         lowbit(Scheme::FP4, 64));
-    add("bnb-int8-blockwise", "bitsandbytes",
-        "int8 absmax blocks of 4096, q = round(x*127/absmax); bitsandbytes' default dynamic "
-        "8-bit map is non-linear and not modelled",
+    add("bnb-dynamic8", "bitsandbytes",
+        "blockwise 8-bit (quantize_blockwise default): dynamic map create_dynamic_map(), float32 "
+        "absmax per block of 4096, x * (1/absmax) coded by dQuantize's binary search",
+        lowbit(Scheme::Dynamic8, 4096));
+    add("absmax-int8-blockwise", "linear",
+        "linear int8 absmax blocks of 4096, q = round(x*127/absmax): the uniform counterpart of "
+        "bnb-dynamic8 (not a bitsandbytes code)",
         lowbit(Scheme::AbsmaxInt8, 4096));
 
     // OCP formats

@@ -31,6 +31,7 @@ bool QuantConfig::isBlockwise() const
     case Scheme::Q4_0:
     case Scheme::Q4_1:
     case Scheme::AbsmaxInt8:
+    case Scheme::Dynamic8:
         return true;
     case Scheme::Codebook:
         return granularity == Granularity::PerGroup;
@@ -115,8 +116,8 @@ void QuantConfig::validate() const
                             std::to_string(v) + ")");
         }
     }
-    const bool groupBlocks =
-        scheme == Scheme::NF4 || scheme == Scheme::FP4 || scheme == Scheme::AbsmaxInt8;
+    const bool groupBlocks = scheme == Scheme::NF4 || scheme == Scheme::FP4 ||
+                             scheme == Scheme::AbsmaxInt8 || scheme == Scheme::Dynamic8;
     if (groupBlocks && groupSize < 1)
         throw Error("block size (group size) must be at least 1 (got " + std::to_string(groupSize) +
                     ")");
@@ -180,6 +181,8 @@ std::string lowbitSummary(const QuantConfig& c)
         return "GGML Q4_1: fp16 scale and min per 32 along the last axis, 5.0 bits/element";
     case Scheme::AbsmaxInt8:
         return "int8 [-127, 127], float32 absmax per block of " + g + ", half-even";
+    case Scheme::Dynamic8:
+        return "bitsandbytes dynamic 8-bit map, float32 absmax per block of " + g;
     default:
         return toName(c.scheme);
     }
@@ -257,7 +260,8 @@ const std::pair<Scheme, const char*> kSchemes[] = {{Scheme::Asymmetric, "asymmet
                                                    {Scheme::Q8_0, "q8_0"},
                                                    {Scheme::Q4_0, "q4_0"},
                                                    {Scheme::Q4_1, "q4_1"},
-                                                   {Scheme::AbsmaxInt8, "absmax-int8"}};
+                                                   {Scheme::AbsmaxInt8, "absmax-int8"},
+                                                   {Scheme::Dynamic8, "dynamic8"}};
 const std::pair<RangeMethod, const char*> kRanges[] = {
     {RangeMethod::MinMax, "minmax"},
     {RangeMethod::Percentile, "percentile"},

@@ -36,7 +36,9 @@ enum class Scheme {
     Q8_0,
     Q4_0,
     Q4_1,
-    AbsmaxInt8, // linear int8 absmax blocks of groupSize (flat tensor; bitsandbytes-style)
+    AbsmaxInt8, // linear int8 absmax blocks of groupSize (flat tensor; not bitsandbytes' code)
+    Dynamic8,   // bitsandbytes' dynamic 8-bit map (core/dynamic_map.h), absmax blocks of
+                // groupSize of the flat tensor (bitsandbytes' blockwise 8-bit default)
 };
 
 enum class RangeMethod {
@@ -106,7 +108,8 @@ struct QuantConfig {
 
     Granularity granularity = Granularity::PerTensor;
     int axis = 0;
-    int64_t groupSize = 32; // also the block size of NF4, FP4, AbsmaxInt8 and a blockwise Codebook
+    int64_t groupSize = 32; // also the block size of NF4, FP4, AbsmaxInt8, Dynamic8 and a
+                            // blockwise Codebook
 
     // Uniform integer asymmetric / symmetric (the engine of quantize.cpp).
     bool isInteger() const { return scheme == Scheme::Asymmetric || scheme == Scheme::Symmetric; }

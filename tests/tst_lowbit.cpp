@@ -2,8 +2,11 @@
 // bitsandbytes NF4 (T12) and FP4, user code books, Lloyd-Max, OCP MX examples worked by hand,
 // linear absmax int8 blocks, and the storage accounting of each.
 #include "core/codebook.h"
+#include "core/dynamic_map.h"
 #include "core/error.h"
 #include "core/ggml.h"
+#include "core/lowbit_quantize.h"
+#include "core/minifloat.h"
 #include "core/mx.h"
 #include "core/quantize.h"
 
@@ -12,6 +15,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <thread>
 #include <vector>
 
 using namespace qs;
@@ -103,6 +107,10 @@ private slots:
     void mxScalesAndBlocks();
     void bitsPerElement();
     void metricsOfAResult();
+    void dynamic8Blockwise();
+    void preCancelledTokenThrows_data();
+    void preCancelledTokenThrows();
+    void lloydMaxCancelledWhileRunning();
 };
 
 void TestLowbit::q8_0_T9()
@@ -665,6 +673,142 @@ void TestLowbit::metricsOfAResult()
     QVERIFY_THROWS_EXCEPTION(Error, quantizeGgml(nullptr, 32, GgmlType::Q8_0));
     QVERIFY_THROWS_EXCEPTION(Error, quantizeMx(nullptr, 32, MxFormat::MXFP4));
     QVERIFY_THROWS_EXCEPTION(Error, quantizeWithCodebook(nullptr, 3, nf4Codebook()));
+}
+
+// bitsandbytes' blockwise 8-bit default: absmax 2, x * 0.5 coded with the dynamic map.
+// 0.5 -> 0.50078125 (index 191 + 28: the 29th midpoint of linspace(0.1, 1, 65)); 0.0005 ->
+// 0.00049375 (index 138: 1e-3 * the 4th midpoint of linspace(0.1, 1, 9)); -1 lies below the
+// table's most negative value -0.99296875 (index 0): saturated; -1 * 0.5 -> index 254 - 219.
+void TestLowbit::dynamic8Blockwise()
+{
+    const std::vector<float>& m = bnbDynamicMap();
+    const std::vector<float> x{2.0f, 1.0f, -2.0f, 0.0f, 0.001f, -1.0f};
+    const LowbitResult r = quantizeBlockwiseAbsmax(x.data(), 6, bnbDynamicCodebook(), 4096);
+    QCOMPARE(std::vector<int32_t>(r.codes.begin(), r.codes.end()),
+             (std::vector<int32_t>{255, 219, 0, 127, 138, 35}));
+    QCOMPARE_EXACT(m[219], 0.500781238f); // torch 1.13 table entry
+    QCOMPARE_EXACT(m[138], 0.000493750034f);
+    QCOMPARE_EXACT(m[35], -m[219]); // -0.5: the mirror entry
+    QCOMPARE_EXACT(r.scales[0], 2.0f);
+    for (size_t i = 0; i < x.size(); ++i)
+        QCOMPARE_EXACT(r.dequantized[i], m[size_t(r.codes[i])] * 2.0f);
+    QCOMPARE(r.saturated, int64_t(1)); // -2 -> -1.9859375
+    QCOMPARE(r.saturatedNegative, int64_t(1));
+    QCOMPARE(r.codeLevels, int64_t(256));
+    QCOMPARE(r.storageBits, int64_t(6 * 8 + 32));
+    // A zero block: 0 * (1/0) = NaN ends the search at index 0, x^ = -0.99296875 * 0 = -0.
+    const std::vector<float> z(5, 0.0f);
+    const LowbitResult rz = quantizeBlockwiseAbsmax(z.data(), 5, bnbDynamicCodebook(), 4096);
+    for (int i = 0; i < 5; ++i) {
+        QCOMPARE(rz.codes[size_t(i)], 0);
+        QCOMPARE_EXACT(rz.dequantized[size_t(i)], 0.0f);
+    }
+    // Through quantize(): scheme dynamic8, blocks of groupSize.
+    QuantConfig c;
+    c.scheme = Scheme::Dynamic8;
+    c.groupSize = 4;
+    const Tensor t("x", {6}, x);
+    const QuantResult q = quantize(t, c);
+    QCOMPARE(q.params.numSlices(), int64_t(2));
+    QCOMPARE_EXACT(q.params.scale[0], 2.0);
+    QCOMPARE_EXACT(q.params.scale[1], 1.0); // absmax of {0.001, -1}
+    QCOMPARE(q.params.codeValues.size(), size_t(256));
+}
+
+// Every low-bit scheme throws qs::Cancelled for a token that has already fired, both through
+// quantizeLowbit and through its format function.
+void TestLowbit::preCancelledTokenThrows_data()
+{
+    QTest::addColumn<int>("scheme");
+    for (Scheme s : {Scheme::E4M3, Scheme::E5M2, Scheme::E2M1, Scheme::MXFP8_E4M3,
+                     Scheme::MXFP8_E5M2, Scheme::MXFP4, Scheme::MXINT8, Scheme::NF4, Scheme::FP4,
+                     Scheme::Codebook, Scheme::LloydMax, Scheme::Q8_0, Scheme::Q4_0, Scheme::Q4_1,
+                     Scheme::AbsmaxInt8, Scheme::Dynamic8})
+        QTest::newRow(toName(s).c_str()) << int(s);
+}
+
+void TestLowbit::preCancelledTokenThrows()
+{
+    QFETCH(int, scheme);
+    const Scheme s = Scheme(scheme);
+    std::vector<float> v(4096);
+    for (size_t i = 0; i < v.size(); ++i)
+        v[i] = float(std::sin(double(i)) * 3.0);
+    const Tensor t("x", {64, 64}, v);
+    QuantConfig c;
+    c.scheme = s;
+    c.bits = 3;
+    c.codebook = {-1, 0, 1};
+    c.granularity = Granularity::PerGroup;
+    CancelToken token;
+    token.cancel();
+    QVERIFY_THROWS_EXCEPTION(Cancelled, quantizeLowbit(t, c, &token));
+    const float* x = v.data();
+    const int64_t n = int64_t(v.size());
+    switch (s) {
+    case Scheme::E4M3:
+    case Scheme::E5M2:
+    case Scheme::E2M1:
+        QVERIFY_THROWS_EXCEPTION(Cancelled, quantizeMiniFloat(x, n, MiniFloat::E4M3, true, &token));
+        break;
+    case Scheme::MXFP8_E4M3:
+    case Scheme::MXFP8_E5M2:
+    case Scheme::MXFP4:
+    case Scheme::MXINT8:
+        QVERIFY_THROWS_EXCEPTION(Cancelled, quantizeMx(x, n, MxFormat::MXFP4, 64, 32, &token));
+        break;
+    case Scheme::Q8_0:
+    case Scheme::Q4_0:
+    case Scheme::Q4_1:
+        QVERIFY_THROWS_EXCEPTION(Cancelled, quantizeGgml(x, n, GgmlType::Q4_1, 64, &token));
+        break;
+    case Scheme::NF4:
+    case Scheme::FP4:
+    case Scheme::Dynamic8:
+        QVERIFY_THROWS_EXCEPTION(Cancelled,
+                                 quantizeBlockwiseAbsmax(x, n, nf4Codebook(), 64, &token));
+        break;
+    case Scheme::Codebook:
+        QVERIFY_THROWS_EXCEPTION(Cancelled,
+                                 quantizeWithCodebook(x, n, makeCodebook({-1, 0, 1}), &token));
+        break;
+    case Scheme::LloydMax:
+        QVERIFY_THROWS_EXCEPTION(Cancelled, lloydMaxCodebook(x, n, 3, {}, &token));
+        QVERIFY_THROWS_EXCEPTION(Cancelled, quantizeLloydMax(x, n, 3, {}, &token));
+        break;
+    case Scheme::AbsmaxInt8:
+        QVERIFY_THROWS_EXCEPTION(Cancelled, quantizeAbsmaxInt8Blockwise(x, n, 64, &token));
+        break;
+    default:
+        QFAIL("not a low-bit scheme");
+    }
+    // The same calls without a fired token work.
+    CancelToken idle;
+    QCOMPARE(quantizeLowbit(t, c, &idle).numel(), n);
+}
+
+// Lloyd-Max on 2M values takes far longer than 30 ms; a token fired after 30 ms from another
+// thread stops it with qs::Cancelled.
+void TestLowbit::lloydMaxCancelledWhileRunning()
+{
+    std::mt19937 gen(5);
+    std::normal_distribution<float> nd(0.0f, 1.0f);
+    std::vector<float> v(size_t(1) << 21);
+    for (float& x : v)
+        x = nd(gen);
+    CancelToken token;
+    std::thread canceller([&token] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        token.cancel();
+    });
+    bool cancelled = false;
+    try {
+        quantizeLloydMax(v.data(), int64_t(v.size()), 8, {}, &token);
+    } catch (const Cancelled&) {
+        cancelled = true;
+    }
+    canceller.join();
+    QVERIFY(cancelled);
 }
 
 QTEST_APPLESS_MAIN(TestLowbit)

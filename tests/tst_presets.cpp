@@ -62,9 +62,10 @@ Tensor randomTensor(std::vector<int64_t> shape, uint32_t seed, double outlier = 
 }
 
 const Scheme kLowbit[] = {
-    Scheme::E4M3,     Scheme::E5M2,   Scheme::E2M1, Scheme::MXFP8_E4M3, Scheme::MXFP8_E5M2,
-    Scheme::MXFP4,    Scheme::MXINT8, Scheme::NF4,  Scheme::FP4,        Scheme::Codebook,
-    Scheme::LloydMax, Scheme::Q8_0,   Scheme::Q4_0, Scheme::Q4_1,       Scheme::AbsmaxInt8};
+    Scheme::E4M3,       Scheme::E5M2,     Scheme::E2M1,       Scheme::MXFP8_E4M3,
+    Scheme::MXFP8_E5M2, Scheme::MXFP4,    Scheme::MXINT8,     Scheme::NF4,
+    Scheme::FP4,        Scheme::Codebook, Scheme::LloydMax,   Scheme::Q8_0,
+    Scheme::Q4_0,       Scheme::Q4_1,     Scheme::AbsmaxInt8, Scheme::Dynamic8};
 
 } // namespace
 
@@ -102,9 +103,9 @@ private slots:
 void TestPresets::schemeNames()
 {
     const std::vector<std::string> expected = {
-        "asymmetric", "symmetric",  "fp16",  "bf16",   "e4m3",       "e5m2", "e2m1",
-        "mxfp8-e4m3", "mxfp8-e5m2", "mxfp4", "mxint8", "nf4",        "fp4",  "codebook",
-        "lloyd-max",  "q8_0",       "q4_0",  "q4_1",   "absmax-int8"};
+        "asymmetric", "symmetric",  "fp16",  "bf16",   "e4m3",        "e5m2",    "e2m1",
+        "mxfp8-e4m3", "mxfp8-e5m2", "mxfp4", "mxint8", "nf4",         "fp4",     "codebook",
+        "lloyd-max",  "q8_0",       "q4_0",  "q4_1",   "absmax-int8", "dynamic8"};
     QCOMPARE(qs::schemeNames(), expected);
     for (const std::string& n : expected)
         QCOMPARE(toName(schemeFromName(n)), n);
@@ -142,7 +143,8 @@ void TestPresets::presetNames()
                           "ggml-q4_0",
                           "ggml-q4_1",
                           "bnb-nf4",
-                          "bnb-int8-blockwise",
+                          "bnb-dynamic8",
+                          "absmax-int8-blockwise",
                           "seed000",
                           "seed001",
                           "seed002",
@@ -158,7 +160,9 @@ void TestPresets::presetNames()
         QVERIFY(m.find("ggml-q4_1") != std::string::npos); // lists the valid names
     }
     QCOMPARE(presetByName("bnb-nf4").config.groupSize, int64_t(64));
-    QCOMPARE(presetByName("bnb-int8-blockwise").config.groupSize, int64_t(4096));
+    QCOMPARE(presetByName("absmax-int8-blockwise").config.groupSize, int64_t(4096));
+    QCOMPARE(presetByName("bnb-dynamic8").config.groupSize, int64_t(4096));
+    QCOMPARE(presetByName("bnb-dynamic8").config.scheme, Scheme::Dynamic8);
     QCOMPARE(presetByName("pytorch-reduce-range").config.bits, 7);
     for (const Preset& p : presets())
         QCOMPARE(p.config.preset, p.name);
@@ -290,7 +294,7 @@ void TestPresets::t8ConstantTensors()
     QCOMPARE(p.params.zeroPoint[0], int64_t(0));
     QCOMPARE(codesOf(p), (std::vector<int>{255, 255, 255, 255}));
     for (const char* name :
-         {"ggml-q8_0", "ggml-q4_0", "ggml-q4_1", "bnb-nf4", "bnb-int8-blockwise"}) {
+         {"ggml-q8_0", "ggml-q4_0", "ggml-q4_1", "bnb-nf4", "absmax-int8-blockwise"}) {
         r = quantize(zeros, presetByName(name).config);
         for (float v : r.dequantized)
             QCOMPARE_EXACT(v, 0.0f);
@@ -580,6 +584,9 @@ void TestPresets::sameCodesAsStandalone()
     case Scheme::AbsmaxInt8:
         ref = quantizeAbsmaxInt8Blockwise(x, n, 64);
         break;
+    case Scheme::Dynamic8:
+        ref = quantizeBlockwiseAbsmax(x, n, bnbDynamicCodebook(), 64);
+        break;
     default:
         QFAIL("not a low-bit scheme");
     }
@@ -611,9 +618,15 @@ void TestPresets::bitsPerElement()
 {
     const Tensor t = randomTensor({4, 256}, 5);
     const std::pair<const char*, double> expected[] = {
-        {"ggml-q8_0", 8.5},  {"ggml-q4_0", 4.5},       {"ggml-q4_1", 5.0},
-        {"ocp-mxfp4", 4.25}, {"ocp-mxfp8-e4m3", 8.25}, {"bnb-nf4", 4.5},
-        {"ocp-e4m3", 8.0},   {"ocp-e5m2", 8.0},        {"bnb-int8-blockwise", 8.0 + 32.0 / 1024.0}};
+        {"ggml-q8_0", 8.5},
+        {"ggml-q4_0", 4.5},
+        {"ggml-q4_1", 5.0},
+        {"ocp-mxfp4", 4.25},
+        {"ocp-mxfp8-e4m3", 8.25},
+        {"bnb-nf4", 4.5},
+        {"ocp-e4m3", 8.0},
+        {"ocp-e5m2", 8.0},
+        {"absmax-int8-blockwise", 8.0 + 32.0 / 1024.0}};
     for (const auto& [name, bpe] : expected) {
         const QuantResult r = quantize(t, presetByName(name).config);
         QVERIFY2(r.metrics.bitsPerElement == bpe,

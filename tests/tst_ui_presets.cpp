@@ -7,6 +7,7 @@
 #include "ui/session.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -27,6 +28,7 @@ private slots:
     void schemeGroupsAndDisabledControls();
     void chartsForLowbitSchemes();
     void sessionKeepsLowbitOptions();
+    void calibratorRangeMethods();
 };
 
 namespace {
@@ -182,6 +184,36 @@ void TestUiPresets::sessionKeepsLowbitOptions()
     const Preset& quint8Sym = presetByName("pytorch-quint8-symmetric");
     QVERIFY(quint8Sym.config.unsignedSymmetric);
     QCOMPARE(configFromJson(configToJson(quint8Sym.config)).qmin(), int64_t(0));
+}
+
+// The calibrator presets set the range combo to their method; the percentile spin box applies
+// to the three percentile methods; every range method has a tooltip with its formula.
+void TestUiPresets::calibratorRangeMethods()
+{
+    QuantPanel panel;
+    panel.setTensorShape({8, 64});
+    auto* preset = panel.findChild<QComboBox*>(QStringLiteral("presetCombo"));
+    auto* range = panel.findChild<QComboBox*>(QStringLiteral("rangeCombo"));
+    auto* pct = panel.findChild<QDoubleSpinBox*>(QStringLiteral("percentileSpin"));
+    QVERIFY(preset && range && pct);
+    choosePreset(preset, "ort-percentile");
+    QCOMPARE(range->currentData().toString(), QStringLiteral("ort-percentile"));
+    QVERIFY(pct->isEnabled());
+    QCOMPARE(panel.config().percentile, 99.999);
+    QCOMPARE(panel.config().range, RangeMethod::OrtPercentile);
+    choosePreset(preset, "trt-mse-narrow");
+    QCOMPARE(panel.config().range, RangeMethod::TrtMse);
+    QVERIFY(!pct->isEnabled());
+    choosePreset(preset, "trt-percentile");
+    QCOMPARE(panel.config().range, RangeMethod::TrtPercentile);
+    QVERIFY(pct->isEnabled());
+    for (const std::string& name : rangeMethodNames()) {
+        const int i = range->findData(QString::fromStdString(name));
+        QVERIFY(i >= 0);
+        QVERIFY2(!range->itemData(i, Qt::ToolTipRole).toString().isEmpty(), name.c_str());
+    }
+    const int mse = range->findData(QStringLiteral("trt-mse"));
+    QVERIFY(range->itemData(mse, Qt::ToolTipRole).toString().contains(QStringLiteral("TensorRT")));
 }
 
 QTEST_MAIN(TestUiPresets)

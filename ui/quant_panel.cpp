@@ -56,7 +56,7 @@ void setApplies(QWidget* w, bool on, const QString& why)
 
 bool usesGroupSize(Scheme s)
 {
-    return s == Scheme::NF4 || s == Scheme::FP4 || s == Scheme::AbsmaxInt8;
+    return s == Scheme::NF4 || s == Scheme::FP4 || s == Scheme::AbsmaxInt8 || s == Scheme::Dynamic8;
 }
 
 } // namespace
@@ -142,6 +142,8 @@ QuantPanel::QuantPanel(QWidget* parent) : QWidget(parent)
            "nf4 / fp4: bitsandbytes code books with an absmax per block of G\n"
            "codebook: your values; lloyd-max: the MSE-optimal 2^b values for this tensor\n"
            "q8_0 / q4_0 / q4_1: GGML blocks of 32; absmax-int8: int8 absmax blocks of G\n"
+           "dynamic8: bitsandbytes' dynamic 8-bit map (dense near 0) with an absmax per block "
+           "of G\n"
            "Shortcut: Ctrl+] / Ctrl+[ for the next / previous scheme."));
     form->addRow(tr("Scheme"), m_scheme);
 
@@ -186,7 +188,35 @@ QuantPanel::QuantPanel(QWidget* parent) : QWidget(parent)
            "minmax: alpha = min x, beta = max x\n"
            "percentile: numpy.percentile (linear) at 100-p and p (|x| at p for symmetric)\n"
            "mse: the clipping range that minimises the quantization MSE at these bits\n"
-           "entropy: TensorRT KL-divergence calibration on a 2048-bin histogram of |x|"));
+           "entropy: TensorRT KL-divergence calibration on a 2048-bin histogram of |x|\n"
+           "trt-percentile, trt-mse, ort-percentile, ort-entropy: the TensorRT and ONNX Runtime "
+           "histogram calibrators (a float32 bin edge, as those systems compute it)"));
+    const std::pair<RangeMethod, const char*> rangeTips[] = {
+        {RangeMethod::MinMax, "alpha = min x, beta = max x"},
+        {RangeMethod::Percentile,
+         "numpy.percentile (linear) of x at 100-p and p; symmetric: of |x| at p"},
+        {RangeMethod::MSE, "the range minimising the quantization MSE of this slice at these bits"},
+        {RangeMethod::Entropy,
+         "TensorRT entropy: amax = edge e_i (i >= 128) of the 2048-bin histogram of |x| "
+         "minimising KL(P || Q), Q = bins[:i] merged into 2^(b-1) groups; last minimum"},
+        {RangeMethod::TrtPercentile,
+         "TensorRT percentile: amax = e[searchsorted(cumsum(h / n), p / 100)], h = 2048 bins of "
+         "|x| over [0, max |x|]"},
+        {RangeMethod::TrtMse,
+         "TensorRT mse: amax = bin centre c_i (i >= 128) minimising sum_k h_k (fq(c_k) - c_k)^2, "
+         "fq = fake quantization with s = 127 / c_i"},
+        {RangeMethod::OrtPercentile,
+         "ONNX Runtime percentile (symmetric): t = e[searchsorted(cumsum(h / n), p / 100)], "
+         "h = 2048 bins of |x| over [min |x|, max |x|]; [-t, t] clipped to [min x, max x]"},
+        {RangeMethod::OrtEntropy,
+         "ONNX Runtime entropy (128 bins, 128 quantized bins): a single KL window, the whole "
+         "histogram, so [min x, max x]"},
+    };
+    for (const auto& [method, tip] : rangeTips) {
+        const int i = m_range->findData(qstr(toName(method)));
+        if (i >= 0)
+            m_range->setItemData(i, tr(tip), Qt::ToolTipRole);
+    }
     form->addRow(tr("Range"), m_range);
     m_percentile = new QDoubleSpinBox(box);
     m_percentile->setObjectName(QStringLiteral("percentileSpin"));
@@ -498,7 +528,7 @@ void QuantPanel::updateEnabled()
                lowbit ? tr("%1 fixes its blocks (see the note below).").arg(qstr(toName(scheme)))
                       : QString());
     const RangeMethod range = rangeMethodFromName(m_range->currentData().toString().toStdString());
-    m_percentile->setEnabled(integer && range == RangeMethod::Percentile);
+    m_percentile->setEnabled(integer && usesPercentile(range));
 
     const bool scalar = m_hasShape && m_shape.empty();
     const int rank = int(m_shape.size());
