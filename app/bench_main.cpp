@@ -247,20 +247,20 @@ int main(int argc, char** argv)
                 }
             }
 
+            qs::HistogramRequest hist;
+            hist.valueBins = 256;
+            hist.errorBins = 256;
             for (const auto& [name, m] : methods) {
                 qs::QuantConfig c = base;
                 c.range = m;
                 qs::QuantResult r; // buffers reused across runs, as the GUI does
                 record(std::string("pipeline/") + name, n,
                        medianMs(R(std::string("pipeline/") + name), [&] {
-                           qs::quantizeInto(t, c, r);
-                           // Ranges the quantizer already measured: data min/max, max |error|.
-                           const qs::Histogram hv =
-                               qs::histogram(x, n, 256, r.params.dataMin[0], r.params.dataMax[0]);
-                           const qs::Histogram he =
-                               qs::errorHistogram(x, r.dequantized.data(), n, 256,
-                                                  -r.metrics.maxAbsError, r.metrics.maxAbsError);
-                           g_sink = g_sink + r.metrics.mse + double(hv.counts[0] + he.counts[0]);
+                           // Value and error histograms (256 bins) filled in the quantize
+                           // pass: no extra pass over the tensor.
+                           qs::quantizeInto(t, c, r, nullptr, hist);
+                           g_sink = g_sink + r.metrics.mse +
+                                    double(r.valueHistogram.counts[0] + r.errorHistogram.counts[0]);
                        }));
             }
         }

@@ -1,14 +1,15 @@
 // Histograms of values and of errors.
 //
-// Bin rule (numpy.histogram's): the edges are e_k = lo + k * ((hi - lo) / bins) for k < bins and
-// e_bins = hi; a finite value v (as double) goes to the bin k with e_k <= v < e_k+1, and v == hi
-// to the last bin. The bin is found by multiplication and then corrected against the edges, so
-// the rule holds exactly. Values below lo or above hi are counted in `below` / `above`.
+// Bin rule (numpy.histogram's, see core/histogram_rule.h): the edges are
+// e_k = lo + k * ((hi - lo) / bins) for k < bins and e_bins = hi; a finite value v (as double)
+// goes to the bin k with e_k <= v < e_k+1, and v == hi to the last bin. Values below lo or above
+// hi are counted in `below` / `above`.
 // Counting runs on the OpenMP threads with per-thread counts merged at the end (integer counts:
 // the result does not depend on the thread count).
 #include "core/histogram.h"
 
 #include "core/error.h"
+#include "core/histogram_rule.h"
 
 #include <algorithm>
 #include <cmath>
@@ -20,41 +21,6 @@ namespace {
 
 constexpr int64_t kParallelMin = int64_t(1) << 15;
 constexpr int kMaxBins = 1 << 24;
-
-struct Binner {
-    double lo, hi, norm;
-    int bins;
-    std::vector<double> edges;
-
-    Binner(double lo_, double hi_, int bins_) : lo(lo_), hi(hi_), bins(bins_)
-    {
-        const double step = (hi - lo) / bins;
-        edges.resize(size_t(bins) + 1);
-        for (int k = 0; k < bins; ++k)
-            edges[size_t(k)] = double(k) * step + lo;
-        edges[size_t(bins)] = hi;
-        norm = bins / (hi - lo);
-    }
-
-    // -1: below, bins: above, else the bin.
-    int binOf(double v) const
-    {
-        if (v < lo)
-            return -1;
-        if (v > hi)
-            return bins;
-        int k = int((v - lo) * norm);
-        if (k >= bins)
-            k = bins - 1;
-        if (k < 0)
-            k = 0;
-        if (v < edges[size_t(k)])
-            --k;
-        else if (k != bins - 1 && v >= edges[size_t(k) + 1])
-            ++k;
-        return k;
-    }
-};
 
 void validate(int bins, double& lo, double& hi, int64_t n, bool hasData)
 {
@@ -83,22 +49,16 @@ void validate(int bins, double& lo, double& hi, int64_t n, bool hasData)
                     "] is too wide to split into bins");
 }
 
-// Histogram of value(i) for i < n (non-finite values counted apart).
-//
-// Per element: t = (v - lo) * norm and k = int(t). When 0 <= t < bins and t is farther than
-// `margin` from an integer, k is the bin the edges give (the rounding of t and of the edges can
-// only move a value across an edge that close), and the element is counted with no other work.
-// Everything else, rare in practice (values on or next to an edge, outside [lo, hi], non-finite),
-// takes the exact path: the edges decide, as numpy does. Below, above and non-finite values go
-// to three extra slots after the bins.
+// Histogram of value(i) for i < n (non-finite values counted apart), by the rule of
+// core/histogram_rule.h: most elements take the fast path with no other work.
 template <class ValueFn> Histogram build(int64_t n, int bins, double lo, double hi, ValueFn value)
 {
     Histogram h;
     h.lo = lo;
     h.hi = hi;
     h.counts.assign(size_t(bins), 0);
-    const Binner binner(lo, hi, bins);
-    const int slots = bins + 3; // bins, below, above, non-finite
+    const detail::BinRule rule(lo, hi, bins);
+    const int slots = rule.slots();
     std::vector<int64_t> total(size_t(slots), 0);
 #pragma omp parallel if (n >= kParallelMin)
     {
@@ -109,32 +69,7 @@ template <class ValueFn> Histogram build(int64_t n, int bins, double lo, double 
         int64_t* c1 = c0 + slots;
         int64_t* c2 = c1 + slots;
         int64_t* c3 = c2 + slots;
-        const double blo = binner.lo, norm = binner.norm;
-        const double cap = double(bins);
-        // Bound, in bins, of the rounding in t = (v - lo) * norm and in the edges: farther
-        // than this from an integer, floor(t) is the bin the edges give.
-        const double margin =
-            16.0 * 0x1p-52 * ((std::fabs(blo) + std::fabs(binner.hi)) * norm + double(bins) + 1.0);
-        const double upper = 1.0 - margin;
-        auto exact = [&](double v) {
-            if (!(std::fabs(v) <= std::numeric_limits<double>::max()))
-                return bins + 2;
-            const int k = binner.binOf(v);
-            return k < 0 ? bins : (k == bins ? bins + 1 : k);
-        };
-        auto one = [&](int64_t i, int64_t* c) {
-            const double v = value(i);
-            const double t = (v - blo) * norm;
-            if (t >= 0.0 && t < cap) { // false for NaN
-                const int k = int(t);
-                const double f = t - double(k);
-                if (f >= margin && f <= upper) {
-                    ++c[k];
-                    return;
-                }
-            }
-            ++c[exact(v)];
-        };
+        auto one = [&](int64_t i, int64_t* c) { ++c[rule.slot(value(i))]; };
         // Contiguous blocks per thread (schedule static) of whole groups of four.
         const int64_t n4 = n / 4;
 #pragma omp for schedule(static)
@@ -187,6 +122,11 @@ int64_t Histogram::total() const
     for (int64_t c : counts)
         t += c;
     return t;
+}
+
+void checkHistogramRange(int bins, double& lo, double& hi)
+{
+    validate(bins, lo, hi, 0, true);
 }
 
 Histogram histogram(const float* x, int64_t n, int bins, double lo, double hi)

@@ -27,4 +27,8 @@ Histogram errorHistogram(const float* x, const float* xhat, int64_t n, int bins,
                          double hi);
 Histogram errorHistogram(const float* x, const float* xhat, int64_t n, int bins); // auto range
 
+// Checks bins and [lo, hi] as histogram() does (throws the same qs::Error) and widens lo == hi
+// by +-0.5: afterwards [lo, hi] is the range such a histogram covers.
+void checkHistogramRange(int bins, double& lo, double& hi);
+
 } // namespace qs

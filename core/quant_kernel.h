@@ -160,6 +160,104 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
     out = cs;
 }
 
+// Fast-path histogram bins (core/histogram_rule.h) of one chunk, in a branch-free loop that
+// vectorises: idx[k] is the bin, or -1 when the exact rule must decide (values on or next to an
+// edge, outside the range, non-finite). Error: of x - x^, else of x.
+template <bool Error, bool Contig>
+QS_ALWAYS_INLINE inline void binIndices(const float* QS_RESTRICT x, const float* QS_RESTRICT deq,
+                                        int64_t m, int64_t stride, const detail::BinRule& rule,
+                                        int32_t* QS_RESTRICT idx)
+{
+    const int64_t st = Contig ? 1 : stride;
+    const double lo = rule.lo, norm = rule.norm, cap = rule.cap, margin = rule.margin,
+                 upper = rule.upper;
+#pragma omp simd
+    for (int64_t k = 0; k < m; ++k) {
+        double v = double(x[k * st]);
+        if constexpr (Error)
+            v -= double(deq[k * st]);
+        // Clamped to [0, bins]: below lo, NaN and t >= bins give a fraction 0 < margin and
+        // take the exact path (this form of the selects vectorises; a mask of t does not).
+        double t = (v - lo) * norm;
+        t = t > 0.0 ? t : 0.0;
+        t = t < cap ? t : cap;
+        const int32_t b = int32_t(t);
+        const double f = t - double(b);
+        const int32_t fast = (f >= margin) & (f <= upper);
+        idx[k] = fast ? b : -1;
+    }
+}
+
+// The histogram slot of element k of a chunk, idx[k] or the exact rule's.
+template <bool Error>
+QS_ALWAYS_INLINE inline int32_t slotAt(const int32_t* idx, const float* x, const float* deq,
+                                       int64_t k, int64_t stride, const detail::BinRule& rule)
+{
+    const int32_t b = idx[k];
+    if (b >= 0)
+        return b;
+    double v = double(x[k * stride]);
+    if constexpr (Error)
+        v -= double(deq[k * stride]);
+    return rule.exact(v);
+}
+
+// Element k of a chunk: marks its code (finite x only) and counts its histogram slots.
+template <bool V, bool E>
+QS_ALWAYS_INLINE inline void
+countOne(int64_t k, const float* x, const float* deq, const uint16_t* codes, int64_t stride,
+         bool allFinite, uint8_t* mark, const int32_t* vi, const int32_t* ei,
+         const detail::BinRule* vr, const detail::BinRule* er, int64_t* vc, int64_t* ec)
+{
+    if (allFinite || std::isfinite(x[k * stride]))
+        mark[codes[k * stride]] = 1;
+    if constexpr (V)
+        ++vc[slotAt<false>(vi, x, deq, k, stride, *vr)];
+    if constexpr (E)
+        ++ec[slotAt<true>(ei, x, deq, k, stride, *er)];
+}
+
+// Marks the codes used by the finite elements of a chunk and, when h is given, counts its
+// histogram slots, in one scalar loop. Element k counts in array k % 4 of each histogram's
+// counts (4 * rule.slots()), so that runs of equal bins do not wait on each other.
+template <bool V, bool E>
+QS_ALWAYS_INLINE inline void markAndCount(const float* x, const float* deq, const uint16_t* codes,
+                                          int64_t m, int64_t stride, bool allFinite, uint8_t* mark,
+                                          const HistCtx* h)
+{
+    int32_t vi[V ? kChunk : 1], ei[E ? kChunk : 1];
+    if constexpr (V) {
+        if (stride == 1)
+            binIndices<false, true>(x, deq, m, 1, *h->value, vi);
+        else
+            binIndices<false, false>(x, deq, m, stride, *h->value, vi);
+    }
+    if constexpr (E) {
+        if (stride == 1)
+            binIndices<true, true>(x, deq, m, 1, *h->error, ei);
+        else
+            binIndices<true, false>(x, deq, m, stride, *h->error, ei);
+    }
+    const detail::BinRule* vr = V ? h->value : nullptr;
+    const detail::BinRule* er = E ? h->error : nullptr;
+    const int64_t vs = V ? vr->slots() : 0, es = E ? er->slots() : 0;
+    int64_t* const v0 = V ? h->valueCounts : nullptr;
+    int64_t* const e0 = E ? h->errorCounts : nullptr;
+    const int64_t m4 = m & ~int64_t(3);
+    for (int64_t k = 0; k < m4; k += 4) {
+        countOne<V, E>(k, x, deq, codes, stride, allFinite, mark, vi, ei, vr, er, v0, e0);
+        countOne<V, E>(k + 1, x, deq, codes, stride, allFinite, mark, vi, ei, vr, er, v0 + vs,
+                       e0 + es);
+        countOne<V, E>(k + 2, x, deq, codes, stride, allFinite, mark, vi, ei, vr, er, v0 + 2 * vs,
+                       e0 + 2 * es);
+        countOne<V, E>(k + 3, x, deq, codes, stride, allFinite, mark, vi, ei, vr, er, v0 + 3 * vs,
+                       e0 + 3 * es);
+    }
+    for (int64_t k = m4; k < m; ++k)
+        countOne<V, E>(k, x, deq, codes, stride, allFinite, mark, vi, ei, vr, er, v0 + (k & 3) * vs,
+                       e0 + (k & 3) * es);
+}
+
 // The run in chunks: the vectorised loop, then the scalar marking of the codes used.
 template <Rounding R, bool Before, bool F32, bool MulInv>
 QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_t off, int64_t cnt,
@@ -177,15 +275,23 @@ QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_
             chunkLoop<R, Before, F32, MulInv, false>(c.x + base, c.codes + base, c.deq + base, m,
                                                      stride, base, p, c.seed, cs);
         const uint16_t* codes = c.codes + base;
-        if (cs.count == m) {
+        const float* x = c.x + base;
+        const float* deq = c.deq + base;
+        const bool allFinite = cs.count == m;
+        const HistCtx* h = c.hist;
+        if (h && h->value && h->error)
+            markAndCount<true, true>(x, deq, codes, m, stride, allFinite, mark, h);
+        else if (h && h->value)
+            markAndCount<true, false>(x, deq, codes, m, stride, allFinite, mark, h);
+        else if (h && h->error)
+            markAndCount<false, true>(x, deq, codes, m, stride, allFinite, mark, h);
+        else if (allFinite)
             for (int64_t k = 0; k < m; ++k)
                 mark[codes[k * stride]] = 1;
-        } else {
-            const float* x = c.x + base;
+        else
             for (int64_t k = 0; k < m; ++k)
                 if (std::isfinite(x[k * stride]))
                     mark[codes[k * stride]] = 1;
-        }
         a.count += cs.count;
         a.nonfinite += m - cs.count;
         a.clipLow += cs.clipLow;

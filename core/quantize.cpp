@@ -15,6 +15,7 @@
 #include "core/parallel.h"
 
 #include "core/float16.h"
+#include "core/histogram_rule.h"
 #include "core/lowbit_quantize.h"
 #include "core/range.h"
 
@@ -93,13 +94,22 @@ struct SliceQ {
     uint16_t nanRaw = 0; // stored code (code - qmin) of NaN
 };
 
+// Histograms filled in the pass: the bin rules, and this thread's counts (4 interleaved arrays
+// of rule.slots() each).
+struct HistCtx {
+    const detail::BinRule* value = nullptr;
+    const detail::BinRule* error = nullptr;
+    int64_t* valueCounts = nullptr;
+    int64_t* errorCounts = nullptr;
+};
+
 struct RunCtx {
     const float* x;
     uint16_t* codes; // code - qmin
     float* deq;
     uint64_t seed;
-    uint8_t* mark; // code-usage flags, indexed by code - qmin
-    int64_t qmin;
+    uint8_t* mark;       // code-usage flags, indexed by code - qmin
+    const HistCtx* hist; // null: no histograms
 };
 
 namespace base {
@@ -515,8 +525,53 @@ Scratch& scratchSpace()
 }
 
 // The fused pass for integer schemes. params must be complete; codes / dequantized sized.
+// Histograms requested from the integer pass: rules and per-thread counts.
+struct FusedHistograms {
+    bool value = false, error = false;
+    detail::BinRule valueRule, errorRule;
+    std::vector<int64_t> valueCounts, errorCounts; // threads x 4 x slots
+    std::vector<HistCtx> ctx;                      // per thread
+
+    void prepare(int threads)
+    {
+        ctx.assign(size_t(threads), HistCtx());
+        if (value)
+            valueCounts.assign(size_t(threads) * 4 * size_t(valueRule.slots()), 0);
+        if (error)
+            errorCounts.assign(size_t(threads) * 4 * size_t(errorRule.slots()), 0);
+        for (int th = 0; th < threads; ++th) {
+            HistCtx& h = ctx[size_t(th)];
+            if (value) {
+                h.value = &valueRule;
+                h.valueCounts = valueCounts.data() + size_t(th) * 4 * size_t(valueRule.slots());
+            }
+            if (error) {
+                h.error = &errorRule;
+                h.errorCounts = errorCounts.data() + size_t(th) * 4 * size_t(errorRule.slots());
+            }
+        }
+    }
+
+    static Histogram merge(const detail::BinRule& rule, const std::vector<int64_t>& counts)
+    {
+        Histogram h;
+        h.lo = rule.lo;
+        h.hi = rule.hi;
+        const size_t slots = size_t(rule.slots());
+        std::vector<int64_t> total(slots, 0);
+        for (size_t a = 0; a < counts.size() / slots; ++a)
+            for (size_t k = 0; k < slots; ++k)
+                total[k] += counts[a * slots + k];
+        h.counts.assign(total.begin(), total.begin() + rule.bins);
+        h.below = total[size_t(rule.bins)];
+        h.above = total[size_t(rule.bins) + 1];
+        h.nonfinite = total[size_t(rule.bins) + 2];
+        return h;
+    }
+};
+
 void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
-                const CancelToken* cancel)
+                const CancelToken* cancel, FusedHistograms* fused = nullptr)
 {
     const QuantParams& p = r.params;
     const SliceLayout& layout = p.layout;
@@ -540,9 +595,12 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
     const int64_t batchSize = std::max<int64_t>(
         1, std::min<int64_t>(kMaxBatch, (int64_t(1) << 18) / levels)); // marks <= 256 KiB
     std::vector<uint8_t> marks(ns > 1 ? size_t(nt) * size_t(batchSize) * size_t(levels) : 0, 0);
+    if (fused)
+        fused->prepare(nt);
     auto ctxFor = [&](uint8_t* mark) {
-        return RunCtx{t.data.data(), r.codes.raw(), r.dequantized.data(),
-                      config.seed,   mark,          p.qmin};
+        return RunCtx{
+            t.data.data(), r.codes.raw(), r.dequantized.data(),
+            config.seed,   mark,          fused ? &fused->ctx[size_t(threadId())] : nullptr};
     };
 
     Acc total;
@@ -717,6 +775,77 @@ void checkTensor(const Tensor& t)
                     std::to_string(t.numel()) + " values");
 }
 
+// Histograms of a finished result (fp16/bf16 and low-bit schemes), as HistogramRequest says.
+void histogramsAfter(const Tensor& t, QuantResult& r, const HistogramRequest& h)
+{
+    if (h.valueBins <= 0 && h.errorBins <= 0)
+        return;
+    const auto t0 = Clock::now();
+    const float* x = t.data.data();
+    const int64_t n = t.numel();
+    if (h.valueBins > 0)
+        r.valueHistogram = histogram(x, n, h.valueBins);
+    if (h.errorBins > 0) {
+        const double e = r.metrics.maxAbsError;
+        r.errorHistogram = std::isfinite(e)
+                               ? errorHistogram(x, r.dequantized.data(), n, h.errorBins, -e, e)
+                               : errorHistogram(x, r.dequantized.data(), n, h.errorBins);
+    }
+    r.timingsMs["histograms"] = msSince(t0);
+}
+
+// The bin rules of the histograms the integer pass fills: values over [min, max] of the finite
+// values, errors over [-E, E] with E the bound documented in quantize.h (HistogramRequest).
+// Slices without finite values (mm[s].finite == 0) take no part.
+void prepareFused(const QuantParams& p, const std::vector<MinMax>& mm, const QuantConfig& config,
+                  const HistogramRequest& h, FusedHistograms& f)
+{
+    const int64_t ns = p.numSlices();
+    if (h.valueBins > 0) {
+        double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+        for (int64_t s = 0; s < ns; ++s) {
+            if (mm[size_t(s)].finite == 0)
+                continue;
+            lo = std::min(lo, p.dataMin[size_t(s)]);
+            hi = std::max(hi, p.dataMax[size_t(s)]);
+        }
+        if (!(lo <= hi)) {
+            lo = 0;
+            hi = 1;
+        }
+        checkHistogramRange(h.valueBins, lo, hi);
+        f.valueRule = detail::BinRule(lo, hi, h.valueBins);
+        f.value = true;
+    }
+    if (h.errorBins > 0) {
+        const bool nearest = config.rounding == Rounding::HalfEven ||
+                             config.rounding == Rounding::HalfAway ||
+                             config.rounding == Rounding::HalfUp;
+        const double codeSpan = double(std::max(std::abs(p.qmin), std::abs(p.qmax)));
+        double bound = 0;
+        for (int64_t s = 0; s < ns; ++s) {
+            const size_t i = size_t(s);
+            if (mm[i].finite == 0)
+                continue;
+            const double sc = p.scale[i];
+            // Rounding: |x/s + z - q| <= 1/2 (1 for floor, truncate, stochastic), plus the
+            // float rounding of x/s + z (float32 parameters: 2^-23 of the code magnitude).
+            double e = (nearest ? 0.5 : 1.0) * sc +
+                       sc * (codeSpan + std::fabs(double(p.zeroPoint[i]))) * 0x1p-22;
+            e = std::max(e, p.dataMax[i] - p.rangeMax[i]); // clipped above: x - x^(qmax)
+            e = std::max(e, p.rangeMin[i] - p.dataMin[i]); // clipped below
+            // x^ is a float: its rounding (2^-24 relative) adds to either.
+            const double mag = std::max({std::fabs(p.rangeMin[i]), std::fabs(p.rangeMax[i]),
+                                         std::fabs(p.dataMin[i]), std::fabs(p.dataMax[i])});
+            bound = std::max(bound, e + mag * 0x1p-22);
+        }
+        double lo = -bound, hi = bound;
+        checkHistogramRange(h.errorBins, lo, hi);
+        f.errorRule = detail::BinRule(lo, hi, h.errorBins);
+        f.error = true;
+    }
+}
+
 void sizeBuffers(const Tensor& t, const QuantConfig& config, QuantResult& r)
 {
     const size_t n = size_t(t.numel());
@@ -729,6 +858,12 @@ void sizeBuffers(const Tensor& t, const QuantConfig& config, QuantResult& r)
 
 void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
                   const CancelToken* cancel)
+{
+    quantizeInto(t, config, r, cancel, HistogramRequest());
+}
+
+void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
+                  const CancelToken* cancel, const HistogramRequest& histograms)
 {
     const auto t0 = Clock::now();
     config.validate();
@@ -748,8 +883,11 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     r.constant = false;
     r.warnings.clear();
     r.timingsMs.clear();
+    r.valueHistogram = Histogram();
+    r.errorHistogram = Histogram();
     if (config.isLowbit()) { // float8/float4, MX, code books, GGML: core/lowbit_quantize.cpp
         quantizeLowbitInto(t, config, r, cancel);
+        histogramsAfter(t, r, histograms);
         return;
     }
     sizeBuffers(t, config, r);
@@ -761,6 +899,7 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
         r.timingsMs["quantize"] = msSince(t1);
         r.timingsMs["metrics"] = 0.0;
         addWarnings(r, 0, 0);
+        histogramsAfter(t, r, histograms);
         r.timingsMs["total"] = msSince(t0);
         return;
     }
@@ -832,8 +971,14 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     const auto t1 = Clock::now();
     r.timingsMs["range"] = std::chrono::duration<double, std::milli>(t1 - t0).count();
 
-    // 2. Codes, dequantized values and metrics in one pass.
-    runInteger(t, config, r, cancel);
+    // 2. Codes, dequantized values, metrics and the histograms asked for in one pass.
+    FusedHistograms fused;
+    prepareFused(p, mm, config, histograms, fused);
+    runInteger(t, config, r, cancel, fused.value || fused.error ? &fused : nullptr);
+    if (fused.value)
+        r.valueHistogram = FusedHistograms::merge(fused.valueRule, fused.valueCounts);
+    if (fused.error)
+        r.errorHistogram = FusedHistograms::merge(fused.errorRule, fused.errorCounts);
     const auto t2 = Clock::now();
     r.timingsMs["quantize"] = std::chrono::duration<double, std::milli>(t2 - t1).count();
     // The metrics are accumulated inside the quantize pass; this is the time to combine them.

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "core/code_buffer.h"
+#include "core/histogram.h"
 #include "core/quant_config.h"
 #include "core/tensor.h"
 
@@ -69,6 +70,19 @@ struct FloatCounts {           // fp16 / bf16 only
     int64_t subnormal = 0;     // results that are subnormal in the target format
 };
 
+// Histograms quantizeInto() computes in its quantization pass (integer schemes; after it for the
+// others), so that a plot of values and errors costs no extra pass over the tensor. 0 bins: none.
+struct HistogramRequest {
+    // x over [min, max] of its finite values ([0, 1] if there are none).
+    int valueBins = 0;
+    // x - x^ over [-E, E], E a bound of |x - x^| known before the pass: per slice the larger of
+    // the rounding bound (s/2 for the nearest-rounding rules, s for floor, truncate and
+    // stochastic) and the clipping distances (dataMax - rangeMax, rangeMin - dataMin), plus the
+    // float rounding of the arithmetic; the largest over the slices. No finite error lies
+    // outside. fp16/bf16 and low-bit schemes: E = the largest finite |x - x^|.
+    int errorBins = 0;
+};
+
 struct QuantResult {
     QuantConfig config;
     QuantParams params;
@@ -81,6 +95,8 @@ struct QuantResult {
     std::vector<std::string>
         warnings; // human-readable: non-finite values, constant, heavy clipping
     std::map<std::string, double> timingsMs; // "range", "quantize", "metrics", "total"
+    Histogram valueHistogram; // as requested by HistogramRequest (counts empty otherwise)
+    Histogram errorHistogram;
 };
 
 // Quantizes `t` with `config`. Throws qs::Error for an empty tensor or invalid options,
@@ -92,6 +108,9 @@ QuantResult quantize(const Tensor& t, const QuantConfig& config,
 // already have the right size (no reallocation: repeated calls on big tensors stay fast).
 void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& out,
                   const CancelToken* cancel = nullptr);
+// The same, also filling out.valueHistogram / out.errorHistogram as `histograms` asks.
+void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& out,
+                  const CancelToken* cancel, const HistogramRequest& histograms);
 
 // Quantizes `t` with given parameters (no range estimation): codes, dequantized values and
 // metrics as quantize() computes them with `config`'s rounding options. The layout of `params`

@@ -3,6 +3,8 @@
 #include "core/histogram.h"
 
 #include "core/error.h"
+#include "core/generators.h"
+#include "core/quantize.h"
 
 #include <QtTest>
 
@@ -135,6 +137,175 @@ private slots:
         QCOMPARE(a.lo, -1.0);
         QCOMPARE(a.hi, 0.5);
         QCOMPARE(a.total(), int64_t(4));
+    }
+
+    // Histograms filled inside quantizeInto's pass equal the standalone functions over the
+    // same range, bin for bin, and no finite error falls outside the error range (the bound
+    // of quantize.h holds), for every path of the kernel: contiguous and strided slices,
+    // each rounding rule, float32 parameters, clipping ranges, 16 bits, non-finite values.
+    void fusedHistogramsMatchStandalone_data()
+    {
+        QTest::addColumn<QString>("scheme");
+        QTest::addColumn<QString>("range");
+        QTest::addColumn<QString>("granularity");
+        QTest::addColumn<QString>("rounding");
+        QTest::addColumn<int>("bits");
+        QTest::addColumn<bool>("f32");
+        QTest::addColumn<bool>("nonfinite");
+        QTest::newRow("asym tensor") << "asymmetric"
+                                     << "minmax"
+                                     << "tensor"
+                                     << "half-even" << 8 << false << false;
+        QTest::newRow("asym tensor nan") << "asymmetric"
+                                         << "minmax"
+                                         << "tensor"
+                                         << "half-even" << 8 << false << true;
+        QTest::newRow("sym percentile") << "symmetric"
+                                        << "percentile"
+                                        << "tensor"
+                                        << "half-away" << 4 << false << false;
+        QTest::newRow("channel axis1 floor") << "asymmetric"
+                                             << "minmax"
+                                             << "channel1"
+                                             << "floor" << 8 << false << true;
+        QTest::newRow("group truncate") << "symmetric"
+                                        << "minmax"
+                                        << "group"
+                                        << "truncate" << 3 << false << false;
+        QTest::newRow("stochastic") << "asymmetric"
+                                    << "percentile"
+                                    << "channel0"
+                                    << "stochastic" << 2 << false << false;
+        QTest::newRow("16-bit f32") << "asymmetric"
+                                    << "minmax"
+                                    << "tensor"
+                                    << "half-up" << 16 << true << false;
+        QTest::newRow("mse f32") << "symmetric"
+                                 << "mse"
+                                 << "tensor"
+                                 << "half-even" << 5 << true << true;
+        QTest::newRow("fp16") << "fp16"
+                              << "minmax"
+                              << "tensor"
+                              << "half-even" << 8 << false << true;
+        QTest::newRow("nf4") << "nf4"
+                             << "minmax"
+                             << "tensor"
+                             << "half-even" << 4 << false << false;
+    }
+    void fusedHistogramsMatchStandalone()
+    {
+        QFETCH(QString, scheme);
+        QFETCH(QString, range);
+        QFETCH(QString, granularity);
+        QFETCH(QString, rounding);
+        QFETCH(int, bits);
+        QFETCH(bool, f32);
+        QFETCH(bool, nonfinite);
+        qs::GeneratorOptions g;
+        g.distribution = qs::Distribution::Laplace;
+        g.shape = {96, 1100};
+        g.seed = 7;
+        qs::Tensor t = qs::generate(g);
+        t.data[5] = 40.0f; // an outlier that percentile / MSE ranges clip
+        if (nonfinite) {
+            t.data[17] = std::numeric_limits<float>::quiet_NaN();
+            t.data[2000] = std::numeric_limits<float>::infinity();
+            t.data[3001] = -std::numeric_limits<float>::infinity();
+        }
+        qs::QuantConfig c;
+        c.scheme = qs::schemeFromName(scheme.toStdString());
+        c.range = qs::rangeMethodFromName(range.toStdString());
+        c.rounding = qs::roundingFromName(rounding.toStdString());
+        c.bits = bits;
+        c.float32Params = f32;
+        if (granularity == "channel0" || granularity == "channel1") {
+            c.granularity = qs::Granularity::PerChannel;
+            c.axis = granularity == "channel0" ? 0 : 1;
+        } else if (granularity == "group") {
+            c.granularity = qs::Granularity::PerGroup;
+            c.axis = 0; // groups down the columns: strided runs
+            c.groupSize = 32;
+        }
+        if (c.isLowbit())
+            c.groupSize = 64;
+        qs::HistogramRequest h;
+        h.valueBins = 200;
+        h.errorBins = 150;
+        qs::QuantResult r;
+        qs::quantizeInto(t, c, r, nullptr, h);
+        const int64_t n = t.numel();
+        const qs::Histogram& hv = r.valueHistogram;
+        const qs::Histogram& he = r.errorHistogram;
+        QCOMPARE(int(hv.counts.size()), 200);
+        QCOMPARE(int(he.counts.size()), 150);
+        // Values: over [min, max] of the finite values, every finite value inside.
+        double lo = INFINITY, hi = -INFINITY;
+        for (float v : t.data)
+            if (std::isfinite(v)) {
+                lo = std::min(lo, double(v));
+                hi = std::max(hi, double(v));
+            }
+        QCOMPARE(hv.lo, lo);
+        QCOMPARE(hv.hi, hi);
+        const qs::Histogram sv = qs::histogram(t.data.data(), n, 200, hv.lo, hv.hi);
+        QCOMPARE(hv.counts, sv.counts);
+        QCOMPARE(hv.below + hv.above, int64_t(0));
+        QCOMPARE(hv.nonfinite, int64_t(nonfinite ? 3 : 0));
+        // Errors: symmetric range, the standalone counts, nothing outside.
+        QCOMPARE(he.lo, -he.hi);
+        QVERIFY(he.hi >= r.metrics.maxAbsError);
+        const qs::Histogram se =
+            qs::errorHistogram(t.data.data(), r.dequantized.data(), n, 150, he.lo, he.hi);
+        QCOMPARE(he.counts, se.counts);
+        QCOMPARE(he.below, int64_t(0));
+        QCOMPARE(he.above, int64_t(0));
+        QCOMPARE(he.nonfinite, se.nonfinite);
+        QCOMPARE(he.total(), r.metrics.count);
+        // Per tensor the bound is tight: the range is at most a few percent wider than the
+        // largest error (integer schemes; elsewhere it is that error). Per slice it is the
+        // largest slice's bound, which that slice's few values need not approach.
+        if (c.isInteger() && c.granularity == qs::Granularity::PerTensor)
+            QVERIFY2(he.hi <= 1.1 * r.metrics.maxAbsError,
+                     qPrintable(
+                         QString("range %1, max error %2").arg(he.hi).arg(r.metrics.maxAbsError)));
+        // Without a request there are none, and the other results do not change.
+        qs::QuantResult plain;
+        qs::quantizeInto(t, c, plain);
+        QVERIFY(plain.valueHistogram.counts.empty());
+        QVERIFY(plain.errorHistogram.counts.empty());
+        QVERIFY(plain.codes == r.codes);
+        QCOMPARE(plain.metrics.mse, r.metrics.mse);
+        QCOMPARE(plain.metrics.levelsUsed, r.metrics.levelsUsed);
+    }
+
+    void fusedHistogramsConstantAndBigTensor()
+    {
+        // A constant tensor: value range widened as histogram() does, errors all 0.
+        const qs::Tensor k("k", {1000}, std::vector<float>(1000, 2.5f));
+        qs::HistogramRequest h;
+        h.valueBins = 10;
+        h.errorBins = 10;
+        qs::QuantResult r;
+        qs::quantizeInto(k, qs::QuantConfig(), r, nullptr, h);
+        QCOMPARE(r.valueHistogram.lo, 2.0);
+        QCOMPARE(r.valueHistogram.hi, 3.0);
+        QCOMPARE(r.valueHistogram.total(), int64_t(1000));
+        QCOMPARE(r.errorHistogram.total(), int64_t(1000));
+        QCOMPARE(r.errorHistogram.below + r.errorHistogram.above, int64_t(0));
+        // A tensor big enough for the threads and several work blocks.
+        qs::GeneratorOptions g;
+        g.shape = {1 << 19};
+        g.seed = 3;
+        const qs::Tensor t = qs::generate(g);
+        qs::quantizeInto(t, qs::QuantConfig(), r, nullptr, h);
+        QCOMPARE(r.valueHistogram.counts, qs::histogram(t.data.data(), t.numel(), 10,
+                                                        r.valueHistogram.lo, r.valueHistogram.hi)
+                                              .counts);
+        QCOMPARE(r.errorHistogram.counts,
+                 qs::errorHistogram(t.data.data(), r.dequantized.data(), t.numel(), 10,
+                                    r.errorHistogram.lo, r.errorHistogram.hi)
+                     .counts);
     }
 
     void badArguments()

@@ -1,0 +1,81 @@
+// The bin rule of core/histogram.h, shared by histogram.cpp and the histograms that
+// quantizeInto() fills inside its quantization pass, so both give identical counts.
+//
+// numpy.histogram's rule: the edges are e_k = lo + k * ((hi - lo) / bins) for k < bins and
+// e_bins = hi; a finite value v (as double) goes to the bin k with e_k <= v < e_k+1, and v == hi
+// to the last bin. Fast path: t = (v - lo) * norm, k = int(t); when 0 <= t < bins and t is
+// farther than `margin` from an integer, k is the bin the edges give (the rounding of t and of
+// the edges can only move a value across an edge that close). Everything else (values on or
+// next to an edge, outside [lo, hi], non-finite) takes the exact path through the edges.
+// Slots: 0..bins-1 the bins, bins = below lo, bins + 1 = above hi, bins + 2 = non-finite.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <vector>
+
+namespace qs::detail {
+
+struct BinRule {
+    double lo = 0, hi = 1, norm = 1;
+    int bins = 1;
+    double cap = 1, margin = 0, upper = 1;
+    std::vector<double> edges;
+
+    BinRule() = default;
+    // lo < hi, both finite, bins >= 1 (histogram.cpp validates).
+    BinRule(double lo_, double hi_, int bins_) : lo(lo_), hi(hi_), bins(bins_)
+    {
+        const double step = (hi - lo) / bins;
+        edges.resize(size_t(bins) + 1);
+        for (int k = 0; k < bins; ++k)
+            edges[size_t(k)] = double(k) * step + lo;
+        edges[size_t(bins)] = hi;
+        norm = bins / (hi - lo);
+        cap = double(bins);
+        margin = 16.0 * 0x1p-52 * ((std::fabs(lo) + std::fabs(hi)) * norm + double(bins) + 1.0);
+        upper = 1.0 - margin;
+    }
+    int slots() const { return bins + 3; }
+
+    // The fast-path bin of v, or -1 when the exact path must decide. Branch-free (vectorises).
+    int fast(double v) const
+    {
+        const double t = (v - lo) * norm;
+        const bool in = t >= 0.0 && t < cap; // false for NaN
+        const double tc = in ? t : 0.0;
+        const int k = int(tc);
+        const double f = tc - double(k);
+        return in && f >= margin && f <= upper ? k : -1;
+    }
+
+    // The slot of v by the edges.
+    int exact(double v) const
+    {
+        if (!(std::fabs(v) <= std::numeric_limits<double>::max()))
+            return bins + 2;
+        if (v < lo)
+            return bins;
+        if (v > hi)
+            return bins + 1;
+        int k = int((v - lo) * norm);
+        if (k >= bins)
+            k = bins - 1;
+        if (k < 0)
+            k = 0;
+        if (v < edges[size_t(k)])
+            --k;
+        else if (k != bins - 1 && v >= edges[size_t(k) + 1])
+            ++k;
+        return k;
+    }
+
+    int slot(double v) const
+    {
+        const int k = fast(v);
+        return k >= 0 ? k : exact(v);
+    }
+};
+
+} // namespace qs::detail
