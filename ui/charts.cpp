@@ -351,6 +351,47 @@ void prepareErrorHistogram(ChartData& d)
                             binsFor(d.input.errorBins, t.numel()));
 }
 
+void prepareChannels(ChartData& d)
+{
+    const QuantResult& r = *d.input.result;
+    const QuantParams& p = r.params;
+    const int64_t slices = p.numSlices();
+    const bool haveMetrics = static_cast<int64_t>(r.sliceMetrics.size()) == slices;
+    // Up to maxPoints/4 slices every slice is a step of width 1; beyond that consecutive
+    // slices are merged into buckets (envelope: min of minima, max of maxima and of scale and
+    // error), so the chart never holds more than about maxPoints points per series.
+    const int64_t maxSteps = std::max<int64_t>(1, d.input.maxPoints / 4);
+    const int64_t buckets = std::min(slices, maxSteps);
+    std::vector<SliceBucket>& bs = d.buckets;
+    bs.clear();
+    bs.reserve(static_cast<size_t>(buckets));
+    for (int64_t b = 0; b < buckets; ++b) {
+        SliceBucket k;
+        k.first = b * slices / buckets;
+        k.last = (b + 1) * slices / buckets;
+        MinMax data, clip;
+        double scale = 0, rmse = 0;
+        for (int64_t s = k.first; s < k.last; ++s) {
+            const size_t i = static_cast<size_t>(s);
+            data.add(p.dataMin[i]);
+            data.add(p.dataMax[i]);
+            clip.add(p.rangeMin[i]);
+            clip.add(p.rangeMax[i]);
+            if (std::isfinite(p.scale[i]))
+                scale = std::max(scale, p.scale[i]);
+            if (haveMetrics && std::isfinite(r.sliceMetrics[i].rmse))
+                rmse = std::max(rmse, r.sliceMetrics[i].rmse);
+        }
+        k.dataLo = data.valid() ? data.lo : 0;
+        k.dataHi = data.valid() ? data.hi : 0;
+        k.clipLo = clip.valid() ? clip.lo : 0;
+        k.clipHi = clip.valid() ? clip.hi : 0;
+        k.scale = scale;
+        k.rmse = rmse;
+        bs.push_back(k);
+    }
+}
+
 // ---- drawing (GUI thread) ------------------------------------------------------------------
 
 QChart* buildValues(const ChartData& d, const ChartStyle& st)
@@ -619,44 +660,17 @@ QChart* buildChannels(const ChartData& d, const ChartStyle& st)
     const bool haveMetrics = static_cast<int64_t>(r.sliceMetrics.size()) == slices;
     const bool integer = r.config.isInteger();
 
-    // Up to maxPoints/4 slices every slice is a step of width 1; beyond that consecutive
-    // slices are merged into buckets (envelope: min of minima, max of maxima and of scale and
-    // error), so the chart never holds more than about maxPoints points per series.
-    const int64_t maxSteps = std::max<int64_t>(1, in.maxPoints / 4);
-    const int64_t buckets = std::min(slices, maxSteps);
-    struct Bucket {
-        int64_t first, last; // slices [first, last)
-        double dataLo, dataHi, clipLo, clipHi, scale, rmse;
-    };
-    std::vector<Bucket> bs;
-    bs.reserve(static_cast<size_t>(buckets));
-    for (int64_t b = 0; b < buckets; ++b) {
-        Bucket k{b * slices / buckets, (b + 1) * slices / buckets, 0, 0, 0, 0, 0, 0};
-        MinMax data, clip;
-        double scale = 0, rmse = 0;
-        for (int64_t s = k.first; s < k.last; ++s) {
-            const size_t i = static_cast<size_t>(s);
-            data.add(p.dataMin[i]);
-            data.add(p.dataMax[i]);
-            clip.add(p.rangeMin[i]);
-            clip.add(p.rangeMax[i]);
-            if (std::isfinite(p.scale[i]))
-                scale = std::max(scale, p.scale[i]);
-            if (haveMetrics && std::isfinite(r.sliceMetrics[i].rmse))
-                rmse = std::max(rmse, r.sliceMetrics[i].rmse);
-        }
-        k.dataLo = data.valid() ? data.lo : 0;
-        k.dataHi = data.valid() ? data.hi : 0;
-        k.clipLo = clip.valid() ? clip.lo : 0;
-        k.clipHi = clip.valid() ? clip.hi : 0;
-        k.scale = scale;
-        k.rmse = rmse;
-        bs.push_back(k);
-    }
+    const std::vector<SliceBucket>& bs = d.buckets;
+    const int64_t buckets = static_cast<int64_t>(bs.size());
+    if (buckets == 0 || buckets > slices)
+        fail(QStringLiteral("the channels chart data holds %1 slice steps for %2 slices: make it "
+                            "with prepareChartData")
+                 .arg(buckets)
+                 .arg(slices));
     auto stepped = [&](auto value) {
         QList<QPointF> pts;
         pts.reserve(static_cast<qsizetype>(2 * bs.size()));
-        for (const Bucket& k : bs) {
+        for (const SliceBucket& k : bs) {
             const double v = value(k);
             pts.append(QPointF(double(k.first) - 0.5, v));
             pts.append(QPointF(double(k.last) - 0.5, v));
@@ -680,9 +694,9 @@ QChart* buildChannels(const ChartData& d, const ChartStyle& st)
     ar->setGridLineVisible(false);
 
     auto* upper = lineSeries(QString(), "dataMax", seriesPen(st.original(), st.lineWidth),
-                             stepped([](const Bucket& k) { return k.dataHi; }));
+                             stepped([](const SliceBucket& k) { return k.dataHi; }));
     auto* lower = lineSeries(QString(), "dataMin", seriesPen(st.original(), st.lineWidth),
-                             stepped([](const Bucket& k) { return k.dataLo; }));
+                             stepped([](const SliceBucket& k) { return k.dataLo; }));
     auto* band = new QAreaSeries(upper, lower);
     upper->setParent(band);
     lower->setParent(band);
@@ -698,18 +712,18 @@ QChart* buildChannels(const ChartData& d, const ChartStyle& st)
     if (integer) {
         auto* lo = lineSeries(QStringLiteral("Clipping range"), "clipLow",
                               seriesPen(st.clip(), 1.5 * st.lineWidth, Qt::DashLine),
-                              stepped([](const Bucket& k) { return k.clipLo; }));
+                              stepped([](const SliceBucket& k) { return k.clipLo; }));
         auto* hi = lineSeries(QStringLiteral("Clipping range (max)"), "clipHigh",
                               seriesPen(st.clip(), 1.5 * st.lineWidth, Qt::DashLine),
-                              stepped([](const Bucket& k) { return k.clipHi; }));
+                              stepped([](const SliceBucket& k) { return k.clipHi; }));
         attach(chart.get(), lo, ax, ay);
         attach(chart.get(), hi, ax, ay);
         hideFromLegend(chart.get(), hi);
         auto* sc = lineSeries(QStringLiteral("Scale s (right axis)") + mergedNote, "scale",
                               seriesPen(st.dequantized(), st.lineWidth),
-                              stepped([](const Bucket& k) { return k.scale; }));
+                              stepped([](const SliceBucket& k) { return k.scale; }));
         attach(chart.get(), sc, ax, ar);
-        for (const Bucket& k : bs) {
+        for (const SliceBucket& k : bs) {
             yr.add(k.clipLo);
             yr.add(k.clipHi);
             rr.add(k.scale);
@@ -718,12 +732,12 @@ QChart* buildChannels(const ChartData& d, const ChartStyle& st)
     if (haveMetrics) {
         auto* e = lineSeries(QStringLiteral("RMSE (right axis)") + mergedNote, "rmse",
                              seriesPen(st.error(), st.lineWidth, Qt::DashDotLine),
-                             stepped([](const Bucket& k) { return k.rmse; }));
+                             stepped([](const SliceBucket& k) { return k.rmse; }));
         attach(chart.get(), e, ax, ar);
-        for (const Bucket& k : bs)
+        for (const SliceBucket& k : bs)
             rr.add(k.rmse);
     }
-    for (const Bucket& k : bs) {
+    for (const SliceBucket& k : bs) {
         yr.add(k.dataLo);
         yr.add(k.dataHi);
     }
@@ -808,7 +822,8 @@ ChartData prepareChartData(ChartKind kind, const ChartInput& input)
         prepareErrorHistogram(d);
         break;
     case ChartKind::Channels:
-        break; // per-slice numbers are already small
+        prepareChannels(d);
+        break;
     }
     return d;
 }

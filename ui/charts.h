@@ -73,12 +73,19 @@ QChart* buildChart(ChartKind kind, const ChartInput& input, const ChartStyle& st
 // the GUI thread (cheap); the tensor and result must still be alive (parameters and names are
 // read from them). buildChart(kind, input, style) == buildChart(prepareChartData(kind, input),
 // style).
+// Channels: consecutive slices [first, last) merged into one step (the envelope: min of the
+// minima, max of the maxima, of the scales and of the RMSEs).
+struct SliceBucket {
+    int64_t first = 0, last = 0;
+    double dataLo = 0, dataHi = 0, clipLo = 0, clipHi = 0, scale = 0, rmse = 0;
+};
 struct ChartData {
     ChartKind kind = ChartKind::Values;
     ChartInput input;
     int64_t begin = 0, end = 0;             // Values, Codes: the index window [begin, end)
     std::vector<SeriesPoint> first, second; // Values: original, dequantized; Codes: codes
-    Histogram hist, hist2; // Histogram: original, dequantized; ErrorHistogram: the error
+    Histogram hist, hist2;            // Histogram: original, dequantized; ErrorHistogram: the error
+    std::vector<SliceBucket> buckets; // Channels: at most maxPoints / 4 steps
 };
 ChartData prepareChartData(ChartKind kind, const ChartInput& input);
 QChart* buildChart(const ChartData& data, const ChartStyle& style);
