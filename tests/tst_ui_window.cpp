@@ -1,6 +1,7 @@
 // Headless tests of the main window: real widgets driven with QTest, results compared with
 // qs::quantize for the same configuration, file loading through the window, error handling,
 // sessions, rapid changes and the --screenshot mode of the real binary.
+#include "core/generators.h"
 #include "core/npy.h"
 #include "core/quantize.h"
 #include "ui/job_runner.h"
@@ -129,6 +130,8 @@ private slots:
     void shortcutsStepBitsAndScheme();
     void settingsRestoreLastSession();
     void exportsFromWindow();
+    void exportCodesEveryScheme_data();
+    void exportCodesEveryScheme();
     void screenshotBinary();
 
 private:
@@ -811,6 +814,65 @@ void TestUiWindow::exportsFromWindow()
     w.copyChartToClipboard();
     QVERIFY(!QGuiApplication::clipboard()->image().isNull());
     QVERIFY(w.exportCsv(tmpPath(QStringLiteral("table.csv"))));
+}
+
+void TestUiWindow::exportCodesEveryScheme_data()
+{
+    QTest::addColumn<int>("scheme");
+    QTest::addColumn<QString>("dtype");
+    // fp16 bit patterns of values of both signs span more than 0x7fff: uint16. Float8 bit
+    // patterns, MX element patterns, code-book and GGML indices fit in a byte.
+    QTest::newRow("fp16") << int(Scheme::FP16) << QStringLiteral("<u2");
+    QTest::newRow("e4m3") << int(Scheme::E4M3) << QStringLiteral("|u1");
+    QTest::newRow("mxfp4") << int(Scheme::MXFP4) << QStringLiteral("|u1");
+    QTest::newRow("nf4") << int(Scheme::NF4) << QStringLiteral("|u1");
+    QTest::newRow("q4_0") << int(Scheme::Q4_0) << QStringLiteral("|u1");
+    QTest::newRow("asymmetric") << int(Scheme::Asymmetric) << QStringLiteral("|u1");
+}
+
+void TestUiWindow::exportCodesEveryScheme()
+{
+    QFETCH(int, scheme);
+    QFETCH(QString, dtype);
+    MainWindow& w = *m_window;
+    // A file source, so that the CLI can quantize the same tensor.
+    const QString input = tmpPath(QStringLiteral("codes-input.npy"));
+    GeneratorOptions g = smallMatrix();
+    g.shape = {8, 64};
+    const Tensor t = generate(g);
+    writeNpyFloat32(input.toStdString(), t.shape, t.data);
+    w.openFile(input);
+    QuantConfig c;
+    c.scheme = Scheme(scheme);
+    w.setConfig(c);
+    QVERIFY(waitForCurrent(w));
+    QCOMPARE(w.tensor()->data, t.data);
+    QCOMPARE(w.result()->config.scheme, Scheme(scheme));
+
+    const QString gui = tmpPath(QStringLiteral("codes-gui.npy"));
+    QFile::remove(gui);
+    QVERIFY2(w.exportCodes(gui), qPrintable(w.lastError()));
+    const Tensor back = loadNpy(gui.toStdString());
+    QCOMPARE(QString::fromStdString(back.dtype), dtype);
+    QCOMPARE(back.shape, t.shape);
+    const QuantResult expected = quantize(t, c);
+    QCOMPARE(back.data.size(), expected.codes.size());
+    for (size_t i = 0; i < back.data.size(); ++i)
+        QCOMPARE(int32_t(back.data[i]), expected.codes[i]);
+
+    // The CLI writes the same bytes.
+    const QString cli = tmpPath(QStringLiteral("codes-cli.npy"));
+    QFile::remove(cli);
+    QProcess p;
+    p.start(QStringLiteral(QS_BIN_DIR "/quantscope-cli"),
+            {QStringLiteral("quantize"), QStringLiteral("--input"), input,
+             QStringLiteral("--scheme"), QString::fromStdString(toName(c.scheme)),
+             QStringLiteral("--codes"), cli});
+    QVERIFY(p.waitForFinished(60000));
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+    QFile a(gui), b(cli);
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+    QCOMPARE(a.readAll(), b.readAll());
 }
 
 void TestUiWindow::screenshotBinary()

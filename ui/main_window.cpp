@@ -44,6 +44,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QValueAxis>
+#include <QXYSeries>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <functional>
@@ -751,8 +752,27 @@ void MainWindow::refreshChart(ChartPage& p, bool wait)
     installChart(p, chart);
 }
 
+namespace {
+
+// Antialiasing a dense series (the min/max envelope of a downsampled tensor: a thousand short
+// vertical strokes) costs ~35 ms per repaint of the values chart on the GUI thread and changes
+// nothing one can see; sparse series (small tensors, deep zooms, coarse histograms) keep it.
+constexpr int kAntialiasMaxPoints = 800;
+
+bool hasDenseSeries(const QChart* chart)
+{
+    for (const QAbstractSeries* s : chart->series())
+        if (const auto* xy = qobject_cast<const QXYSeries*>(s);
+            xy && xy->count() > kAntialiasMaxPoints)
+            return true;
+    return false;
+}
+
+} // namespace
+
 void MainWindow::installChart(ChartPage& p, QChart* chart)
 {
+    p.view->setRenderHint(QPainter::Antialiasing, !hasDenseSeries(chart));
     QChart* old = p.view->chart();
     p.view->setChart(chart);
     delete old;
@@ -1006,12 +1026,9 @@ bool MainWindow::writeDataExport(
 
 bool MainWindow::exportCodes(const QString& path)
 {
-    if (m_result && !m_result->config.isInteger()) {
-        showError(tr("Codes are exported for integer schemes only (fp16/bf16 have "
-                     "no integer codes): export the dequantized values instead."),
-                  true);
-        return false;
-    }
+    // Every scheme has codes, written as `quantscope-cli quantize --codes` writes them: integer
+    // codes, fp16/bf16 bit patterns, float8/float4/MX element bit patterns, code-book and GGML
+    // indices (the scales of block formats are in the JSON report).
     return writeDataExport([&](const std::vector<std::string>& protect) {
         writeNpyCodes(sstr(path), m_tensor->shape, m_result->codes, protect);
     });

@@ -82,7 +82,9 @@ public:
     // path ending in .pdf: one multi-page PDF; .png / .svg: one file per chart next to path,
     // named <base>-<kind>.<suffix>.
     bool exportAllCharts(const QString& path, const ExportOptions& options);
-    bool exportCodes(const QString& path);       // .npy, smallest integer dtype
+    // .npy in the smallest integer dtype, for every scheme (fp16/bf16 and low-bit formats: their
+    // bit patterns or table indices), the same file as the CLI's --codes.
+    bool exportCodes(const QString& path);
     bool exportDequantized(const QString& path); // .npy float32
     bool exportCsv(const QString& path);         // index, original, code, dequantized, error
     bool exportReport(const QString& path);      // JSON report (same as the CLI)
