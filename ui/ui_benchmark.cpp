@@ -5,12 +5,15 @@
 
 #include <QAbstractEventDispatcher>
 #include <QApplication>
+#include <QChart>
+#include <QChartView>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QSpinBox>
 #include <QTextStream>
 #include <QTimer>
+#include <QValueAxis>
 
 #include <functional>
 
@@ -104,8 +107,18 @@ int runOne(qint64 n, QTextStream& out)
     auto* gran = q->findChild<QComboBox*>(QStringLiteral("granularityCombo"));
     auto* rounding = q->findChild<QComboBox*>(QStringLiteral("roundingCombo"));
     auto* axis = q->findChild<QSpinBox*>(QStringLiteral("axisSpin"));
+    auto* valueBins = w.findChild<QSpinBox*>(QStringLiteral("valueBinsSpin"));
+    auto* errorBins = w.findChild<QSpinBox*>(QStringLiteral("errorBinsSpin"));
+    auto* slice = w.findChild<QSpinBox*>(QStringLiteral("sliceSpin"));
     auto pick = [](QComboBox* c, const char* name) {
         c->setCurrentIndex(c->findData(QLatin1String(name)));
+    };
+    // A rubber-band zoom: the shown chart's index axis gets a new range.
+    auto zoom = [&](ChartKind kind, double from, double to) {
+        auto* view = w.findChild<QChartView*>(QStringLiteral("chartView-") + chartKindName(kind));
+        const auto axes = view->chart()->axes(Qt::Horizontal);
+        if (auto* axis = axes.isEmpty() ? nullptr : qobject_cast<QValueAxis*>(axes.first()))
+            axis->setRange(from * double(n), to * double(n));
     };
     struct Change {
         QString name;
@@ -121,9 +134,12 @@ int runOne(qint64 n, QTextStream& out)
         {"rounding truncate", [&] { pick(rounding, "truncate"); }, true},
         {"tab codes", [&] { w.setCurrentChart(ChartKind::Codes); }, false},
         {"bits 3 -> 8 (codes tab)", [&] { bits->setValue(8); }, true},
+        {"zoom codes to the middle half", [&] { zoom(ChartKind::Codes, 0.25, 0.75); }, false},
         {"tab histogram", [&] { w.setCurrentChart(ChartKind::Histogram); }, false},
+        {"value bins 256 -> 64", [&] { valueBins->setValue(64); }, false},
         {"scheme asymmetric (histogram tab)", [&] { pick(scheme, "asymmetric"); }, true},
         {"tab error histogram", [&] { w.setCurrentChart(ChartKind::ErrorHistogram); }, false},
+        {"error bins 101 -> 41", [&] { errorBins->setValue(41); }, false},
         {"bits 8 -> 6 (error tab)", [&] { bits->setValue(6); }, true},
         {"tab channels", [&] { w.setCurrentChart(ChartKind::Channels); }, false},
         {"granularity channel, axis 1",
@@ -132,10 +148,14 @@ int runOne(qint64 n, QTextStream& out)
              axis->setValue(axis->maximum());
          },
          true},
+        {"tab histogram (per channel)", [&] { w.setCurrentChart(ChartKind::Histogram); }, false},
+        {"grid of slice 0 -> 7", [&] { slice->setValue(7); }, false},
+        {"tab channels (per channel)", [&] { w.setCurrentChart(ChartKind::Channels); }, false},
         {"granularity group 32", [&] { pick(gran, "group"); }, true},
         {"granularity tensor", [&] { pick(gran, "tensor"); }, true},
         {"tab values", [&] { w.setCurrentChart(ChartKind::Values); }, false},
         {"range mse (values tab)", [&] { pick(range, "mse"); }, true},
+        {"zoom values to the middle half", [&] { zoom(ChartKind::Values, 0.25, 0.75); }, false},
     };
     int failures = 0;
     for (const Change& c : changes) {
@@ -146,7 +166,9 @@ int runOne(qint64 n, QTextStream& out)
         int refreshed = 0;
         auto counter = QObject::connect(&w, &MainWindow::chartsRefreshed, [&] { ++refreshed; });
         c.apply();
-        const bool ok = refreshed > 0 || waitForCharts(w, 300000);
+        QApplication::processEvents();
+        // A tab whose chart is up to date just shows it: nothing to wait for.
+        const bool ok = refreshed > 0 || (!c.job && w.isIdle()) || waitForCharts(w, 300000);
         QObject::disconnect(counter);
         if (!ok) {
             out << c.name << ": failed: " << w.lastError() << "\n";
