@@ -919,7 +919,23 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     mm.assign(size_t(ns), MinMax());
     std::vector<Range>& ranges = scratch.ranges;
     ranges.assign(size_t(ns), Range());
-    if (ns == 1) {
+    const bool percentileExtremes =
+        ns == 1 && config.range == RangeMethod::Percentile && config.scheme != Scheme::Symmetric;
+    if (percentileExtremes) {
+        // Two-tailed percentile: its selection also yields min and max (percentiles 0 and
+        // 100), so the min-max scan is skipped. Checks p as estimateRange does.
+        if (!(config.percentile > 50 && config.percentile <= 100))
+            throw Error("percentile must be in (50, 100], got " +
+                        std::to_string(config.percentile));
+        const PercentileExtremes e = percentileRangeAndExtremes(x, n, config.percentile);
+        throwIfCancelled(cancel);
+        if (e.finite > 0) {
+            mm[0].lo = e.min;
+            mm[0].hi = e.max;
+            mm[0].finite = e.finite;
+            ranges[0] = e.range;
+        }
+    } else if (ns == 1) {
         const int64_t nb = (n + kBlock - 1) / kBlock;
         std::vector<MinMax> part(nb);
         parallelFor(nb, n >= kParallelMin, cancel, [&](int64_t b) {

@@ -403,7 +403,7 @@ inline double numpyLerp(double a, double b, double t)
 // Percentiles p[] (each in [0, 100]) of the finite values, numpy 'linear' method: the virtual
 // index is (m - 1) * (p / 100) as numpy computes it (p is divided by 100 first).
 std::vector<double> percentiles(const float* x, int64_t n, const std::vector<double>& ps,
-                                bool absolute, const char* what)
+                                bool absolute, const char* what, int64_t* finiteOut = nullptr)
 {
     checkInput(x, n, what);
     for (double p : ps)
@@ -433,6 +433,11 @@ std::vector<double> percentiles(const float* x, int64_t n, const std::vector<dou
     };
     int64_t finite = 0;
     const std::vector<double> v = selectRanks(x, n, absolute, rankFor, finite);
+    if (finiteOut) {
+        *finiteOut = finite;
+        if (finite == 0)
+            return {};
+    }
     if (finite == 0)
         throwNoFinite(what, n);
     std::vector<double> out(ps.size());
@@ -975,6 +980,22 @@ Range percentileRange(const float* x, int64_t n, double p)
 double absPercentile(const float* x, int64_t n, double p)
 {
     return percentiles(x, n, {p}, true, "percentile of |x|")[0];
+}
+
+PercentileExtremes percentileRangeAndExtremes(const float* x, int64_t n, double p)
+{
+    if (!(p >= 0 && p <= 100))
+        throw Error("percentile range: percentile must be in [0, 100], got " + std::to_string(p));
+    PercentileExtremes e;
+    // Ranks 0 and m - 1 lie in the outermost radix buckets, gathered with the tails' buckets.
+    const std::vector<double> v =
+        percentiles(x, n, {0.0, 100.0 - p, p, 100.0}, false, "percentile range", &e.finite);
+    if (e.finite == 0)
+        return e;
+    e.min = v[0];
+    e.range = {v[1], v[2]};
+    e.max = v[3];
+    return e;
 }
 
 Range mseOptimalRange(const float* x, int64_t n, const QuantConfig& config)

@@ -25,6 +25,15 @@ double percentile(const float* x, int64_t n, double p);
 Range percentileRange(const float* x, int64_t n, double p);
 // percentile of |x|.
 double absPercentile(const float* x, int64_t n, double p);
+// percentileRange() and the min / max of the finite values (percentiles 0 and 100) from the
+// same selection passes, so a quantizer needs no separate min-max scan. finite = the number of
+// finite values; when it is 0 nothing else is set. p in [0, 100].
+struct PercentileExtremes {
+    Range range;
+    double min = 0, max = 0;
+    int64_t finite = 0;
+};
+PercentileExtremes percentileRangeAndExtremes(const float* x, int64_t n, double p);
 
 // Clipping range minimising the quantization MSE of x under `config` (bits, scheme, rounding,
 // code range). Never worse than min-max on the actual MSE.

@@ -1,7 +1,9 @@
 // Unit tests of quantize(): each option on hand-checked vectors, the edge cases (empty,
 // constant, non-finite, invalid bits, uneven groups, 0-d), fp16 / bf16 and the metrics.
 #include "core/float16.h"
+#include "core/generators.h"
 #include "core/quantize.h"
+#include "core/range.h"
 
 #include <QtTest>
 
@@ -86,6 +88,7 @@ private slots:
     void grid();
     void computeMetricsFunction();
     void reuseAndCancel();
+    void percentileExtremes();
 };
 
 void TestQuantize::emptyTensor()
@@ -666,4 +669,50 @@ void TestQuantize::reuseAndCancel()
 }
 
 QTEST_APPLESS_MAIN(TestQuantize)
+// The two-tailed percentile path takes min and max from its own selection (no min-max scan):
+// the same numbers as the separate functions, on small and radix-selected sizes, with
+// non-finite values, and an all-NaN tensor quantizes as before.
+void TestQuantize::percentileExtremes()
+{
+    for (const int64_t n : {int64_t(7), int64_t(5000), int64_t(300000)}) {
+        qs::GeneratorOptions g;
+        g.distribution = qs::Distribution::Laplace;
+        g.shape = {n};
+        g.seed = uint64_t(n);
+        Tensor t = qs::generate(g);
+        t.data[1] = std::numeric_limits<float>::quiet_NaN();
+        t.data[size_t(n) - 1] = -std::numeric_limits<float>::infinity();
+        for (const double p : {99.99, 99.0, 75.0, 100.0}) {
+            const PercentileExtremes e = percentileRangeAndExtremes(t.data.data(), n, p);
+            const Range r = percentileRange(t.data.data(), n, p);
+            const Range m = minMaxRange(t.data.data(), n);
+            QCOMPARE(e.finite, n - 2);
+            QCOMPARE(e.range.lo, r.lo);
+            QCOMPARE(e.range.hi, r.hi);
+            QCOMPARE(e.min, m.lo);
+            QCOMPARE(e.max, m.hi);
+            QuantConfig c;
+            c.range = RangeMethod::Percentile;
+            c.percentile = p;
+            const QuantResult q = quantize(t, c);
+            QCOMPARE(q.params.dataMin[0], m.lo);
+            QCOMPARE(q.params.dataMax[0], m.hi);
+            QCOMPARE(q.metrics.nonfinite, int64_t(2));
+            // Parameters from the percentile range widened to include zero (quantize.h).
+            const double lo = std::min(r.lo, 0.0), hi = std::max(r.hi, 0.0);
+            const double scale = (hi - lo) / 255.0;
+            QCOMPARE(q.params.scale[0], scale);
+            QCOMPARE(q.params.zeroPoint[0], int64_t(-std::nearbyint(lo / scale)));
+        }
+    }
+    const Tensor nan("nan", {3}, std::vector<float>(3, std::numeric_limits<float>::quiet_NaN()));
+    QCOMPARE(percentileRangeAndExtremes(nan.data.data(), 3, 99.0).finite, int64_t(0));
+    QuantConfig c;
+    c.range = RangeMethod::Percentile;
+    const QuantResult q = quantize(nan, c);
+    QCOMPARE(q.metrics.nonfinite, int64_t(3));
+    c.percentile = 40; // outside (50, 100]: the same error as the other paths
+    QVERIFY_THROWS_EXCEPTION(Error, quantize(nan, c));
+}
+
 #include "tst_quantize.moc"
