@@ -55,8 +55,9 @@ double trtPercentileAmax(const float* x, int64_t n, double p);
 // float32(c * s)), -max_bound, max_bound), c^ = float32(q / s)) and the error is
 // sum count * float32((c^ - c)^2); the first minimum wins. max_bound = 2^(bits - 1) - 1
 // (2^bits - 1 unsigned). The reference averages the float32 products on the GPU in an
-// unspecified order; here they are summed in double in bin order, so two candidates whose
-// errors agree to float32 rounding could be ranked differently. 0 for an all-zero tensor.
+// unspecified order; here they are summed in double (the non-empty bins in order, dealt round
+// robin to four sums added as (s0 + s1) + (s2 + s3)), so two candidates whose errors agree to
+// float32 rounding could be ranked differently. 0 for an all-zero tensor.
 double trtMseAmax(const float* x, int64_t n, int bits, bool unsignedRange = false);
 
 // --- ONNX Runtime (HistogramCollector) ---------------------------------------------------------

@@ -294,13 +294,17 @@ private slots:
         for (int i = 128; i < 2048; ++i) {
             const float amax = (e[size_t(i) + 1] + e[size_t(i)]) / 2.0f;
             const float s = bound / amax;
-            double err = 0;
+            double sums[4] = {0, 0, 0, 0}; // the non-empty bins dealt round robin
+            int used = 0;
             for (int k = 0; k < 2048; ++k) {
+                if (h[size_t(k)] == 0)
+                    continue;
                 const float c = (e[size_t(k) + 1] + e[size_t(k)]) / 2.0f;
                 const float q = std::clamp(std::nearbyint(c * s), -bound, bound);
                 const float d = q / s - c;
-                err += double(d * d * float(h[size_t(k)]));
+                sums[used++ % 4] += double(d * d * float(h[size_t(k)]));
             }
+            const double err = (sums[0] + sums[1]) + (sums[2] + sums[3]);
             if (err < best) {
                 best = err;
                 bestAmax = amax;
