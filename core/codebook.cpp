@@ -322,6 +322,7 @@ int32_t nearestCode(const Codebook& cb, float v)
 LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb,
                                   const CancelToken* cancel)
 {
+    throwIfCancelled(cancel);
     if (n < 1)
         throw Error(cb.name + ": the tensor is empty");
     if (x == nullptr)
@@ -376,6 +377,7 @@ LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb,
 LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& cb,
                                      int64_t blockSize, const CancelToken* cancel)
 {
+    throwIfCancelled(cancel);
     if (cb.values.empty())
         throw Error(cb.name + ": the code book is empty");
     LowbitResult r;
@@ -442,6 +444,7 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
 LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t blockSize,
                                          const CancelToken* cancel)
 {
+    throwIfCancelled(cancel);
     LowbitResult r;
     initBlocks(r, "absmax-int8", x, n, 0, blockSize);
     int64_t flushed = 0, nonfinite = 0;

@@ -89,6 +89,7 @@ double ggmlBitsPerElement(GgmlType t)
 LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLength,
                           const CancelToken* cancel)
 {
+    throwIfCancelled(cancel);
     LowbitResult r;
     initBlocks(r, toName(t).c_str(), x, n, rowLength, kBlock);
     if (t == GgmlType::Q4_1)

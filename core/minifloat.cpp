@@ -226,6 +226,7 @@ uint8_t encodeMiniFloatFast(MiniFloat f, float x, bool saturate, EncodeEvent* ev
 LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool saturate,
                                const CancelToken* cancel)
 {
+    throwIfCancelled(cancel);
     const MiniFloatInfo& fi = miniFloatInfo(f);
     if (n < 1)
         throw Error(std::string(fi.name) + ": the tensor is empty");

@@ -85,6 +85,7 @@ int mxSharedExponent(MxFormat f, double amax)
 LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength, int64_t blockSize,
                         const CancelToken* cancel)
 {
+    throwIfCancelled(cancel);
     LowbitResult r;
     initBlocks(r, toName(f).c_str(), x, n, rowLength, blockSize);
     const bool isInt = f == MxFormat::MXINT8;
