@@ -69,7 +69,7 @@ std::string ruleText(Rounding r)
     return "";
 }
 
-const char* kXhat = "x&#770;";
+const char* kXhat = "<i>x\u0302</i>"; // x with a combining circumflex, as the charts write it
 
 std::string row(const std::string& step, const std::string& formula, const std::string& value)
 {
