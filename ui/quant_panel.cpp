@@ -223,7 +223,9 @@ QuantPanel::QuantPanel(QWidget* parent) : QWidget(parent)
     m_percentile->setDecimals(3);
     m_percentile->setRange(50.001, 100.0);
     m_percentile->setSingleStep(0.01);
-    m_percentile->setToolTip(tr("Percentile p in (50, 100]: beta = P_p(x), alpha = P_(100-p)(x)."));
+    m_percentile->setToolTip(tr("Percentile p in (50, 100]: beta = P_p(x), alpha = P_(100-p)(x).\n"
+                                "trt-percentile / ort-percentile: the histogram bin edge where "
+                                "the cumulative share of |x| reaches p."));
     connect(m_percentile, &QDoubleSpinBox::valueChanged, this, &QuantPanel::changed);
     form->addRow(tr("Percentile p"), m_percentile);
 
