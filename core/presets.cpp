@@ -176,8 +176,8 @@ std::vector<Preset> makePresets()
             // by one float32 rounding.
             v.push_back(Preset{name, "TensorRT",
                                std::string(k.text) + ", " + codes +
-                                   "; TRT multiplies by float32(127/amax), here by "
-                                   "float32(1/float32(amax/127))",
+                                   "; TRT uses s' = float32(127/amax): x*s' and q/s', here "
+                                   "x*float32(1/s) and q*s with s = float32(amax/127)",
                                c});
         }
     }
