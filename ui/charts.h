@@ -85,7 +85,7 @@ struct ChartData {
     int64_t begin = 0, end = 0;             // Values, Codes: the index window [begin, end)
     std::vector<SeriesPoint> first, second; // Values: original, dequantized; Codes: codes
     Histogram hist, hist2;            // Histogram: original, dequantized; ErrorHistogram: the error
-    std::vector<SliceBucket> buckets; // Channels: at most maxPoints / 4 steps
+    std::vector<SliceBucket> buckets; // Channels: at most maxPoints / 8 steps
 };
 ChartData prepareChartData(ChartKind kind, const ChartInput& input);
 QChart* buildChart(const ChartData& data, const ChartStyle& style);

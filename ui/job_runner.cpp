@@ -5,6 +5,7 @@
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 
@@ -74,8 +75,9 @@ std::shared_ptr<QuantResult> newResult(size_t elements)
 
 } // namespace
 
-void JobRunner::ResultPool::warm(size_t elements)
+void JobRunner::ResultPool::warm(const Tensor& t)
 {
+    const size_t elements = size_t(t.numel());
     std::vector<std::shared_ptr<QuantResult>> dropped;
     {
         const std::lock_guard<std::mutex> lock(mutex);
@@ -89,36 +91,52 @@ void JobRunner::ResultPool::warm(size_t elements)
             haveFree = haveFree || it->use_count() == 1;
             ++it;
         }
-        if (haveFree || entries.size() >= kMaxEntries)
+        if (haveFree || warming != 0 || entries.size() >= kMaxEntries)
             return;
+        warming = elements;
     }
     dropped.clear();
     std::shared_ptr<QuantResult> spare = newResult(elements);
-    spare->dequantized.resize(elements); // touches the pages now, off the critical path
-    const std::lock_guard<std::mutex> lock(mutex);
-    if (entries.size() < kMaxEntries)
-        entries.push_back(std::move(spare));
+    try {
+        quantizeInto(t, QuantConfig(), *spare); // touches every buffer now, off the critical path
+    } catch (const std::exception&) {
+        spare.reset(); // nothing to offer; the jobs allocate their own
+    }
+    {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (spare && entries.size() < kMaxEntries)
+            entries.push_back(std::move(spare));
+        warming = 0;
+    }
+    warmed.notify_all();
 }
 
-std::shared_ptr<QuantResult> JobRunner::ResultPool::acquire(size_t elements)
+std::shared_ptr<QuantResult> JobRunner::ResultPool::acquire(size_t elements,
+                                                            const CancelToken* cancel)
 {
     std::vector<std::shared_ptr<QuantResult>> dropped;
     std::shared_ptr<QuantResult> pick;
     {
-        const std::lock_guard<std::mutex> lock(mutex);
-        // use_count() == 1: only this pool holds the entry, and nobody can copy it without
-        // holding it, so under the lock the answer cannot change behind our back.
-        for (auto it = entries.begin(); it != entries.end();) {
-            if (it->use_count() != 1) {
-                ++it;
-            } else if (!pick && (*it)->dequantized.size() == elements) {
-                pick = *it++;
-            } else if ((*it)->dequantized.size() != elements) {
-                dropped.push_back(std::move(*it));
-                it = entries.erase(it);
-            } else {
-                ++it;
+        std::unique_lock<std::mutex> lock(mutex);
+        for (;;) {
+            // use_count() == 1: only this pool holds the entry, and nobody can copy it without
+            // holding it, so under the lock the answer cannot change behind our back.
+            for (auto it = entries.begin(); it != entries.end();) {
+                if (it->use_count() != 1) {
+                    ++it;
+                } else if (!pick && (*it)->dequantized.size() == elements) {
+                    pick = *it++;
+                } else if ((*it)->dequantized.size() != elements) {
+                    dropped.push_back(std::move(*it));
+                    it = entries.erase(it);
+                } else {
+                    ++it;
+                }
             }
+            if (pick || warming != elements)
+                break;
+            warmed.wait_for(lock, std::chrono::milliseconds(20));
+            throwIfCancelled(cancel);
         }
         if (!pick) {
             pick = newResult(elements);
@@ -168,7 +186,8 @@ void runJob(QPromise<JobOutputPtr>& promise, quint64 generation, std::shared_ptr
         out->quantError = QStringLiteral("no tensor loaded");
     } else {
         try {
-            std::shared_ptr<QuantResult> result = pool->acquire(size_t(out->tensor->numel()));
+            std::shared_ptr<QuantResult> result =
+                pool->acquire(size_t(out->tensor->numel()), token.get());
             quantizeInto(*out->tensor, config, *result, token.get());
             out->result = std::move(result);
         } catch (const Cancelled&) {
@@ -193,8 +212,7 @@ void runJob(QPromise<JobOutputPtr>& promise, quint64 generation, std::shared_ptr
     promise.addResult(JobOutputPtr(out));
     if (out->newTensor && out->result && out->tensor->numel() >= (int64_t(1) << 20)) {
         // The window will hold this result: have a spare ready for the first control change.
-        const size_t n = size_t(out->tensor->numel());
-        QThreadPool::globalInstance()->start([pool, n] { pool->warm(n); });
+        QThreadPool::globalInstance()->start([pool, tensor = out->tensor] { pool->warm(*tensor); });
     }
 }
 

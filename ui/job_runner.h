@@ -21,6 +21,7 @@
 #include <QString>
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -79,16 +80,21 @@ public:
     struct ResultPool {
         static constexpr size_t kMaxEntries = 3;
         std::mutex mutex;
+        std::condition_variable warmed;
+        size_t warming = 0; // elements of the spare warm() is making (0: none)
         std::vector<std::shared_ptr<QuantResult>> entries;
         std::atomic<quint64> recycled{0};
-        // A result to quantize `elements` values into: a free pooled one of that size, else a
-        // new one (pooled while there is room). Free entries of other sizes are dropped (freed on
-        // the calling worker thread).
-        std::shared_ptr<QuantResult> acquire(size_t elements);
-        // Makes sure a free entry of `elements` values waits in the pool, its dequantized
-        // buffer already in memory, so the first change after loading a tensor does not pay
-        // for fresh pages (runs on a worker after a new tensor's first result).
-        void warm(size_t elements);
+        // A result to quantize `elements` values into: a free pooled one of that size, the spare
+        // warm() is making for that size (waits for it: it is further along than fresh memory
+        // would be), else a new one (pooled while there is room). Free entries of other sizes
+        // are dropped (freed on the calling worker thread). Throws Cancelled if `cancel` fires
+        // while waiting.
+        std::shared_ptr<QuantResult> acquire(size_t elements, const CancelToken* cancel = nullptr);
+        // Makes sure a free result for `t` waits in the pool with all its buffers in memory
+        // (quantized once with the default configuration), so the first change after loading
+        // a tensor does not pay for fresh pages. Runs on a worker after a new tensor's first
+        // result.
+        void warm(const Tensor& t);
     };
 
 signals:
