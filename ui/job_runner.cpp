@@ -188,6 +188,12 @@ void runJob(QPromise<JobOutputPtr>& promise, quint64 generation, std::shared_ptr
         try {
             std::shared_ptr<QuantResult> result =
                 pool->acquire(size_t(out->tensor->numel()), token.get());
+            if (out->newTensor && out->tensor->numel() >= (int64_t(1) << 20)) {
+                // The window will hold this job's result: a spare for the first control change
+                // is made meanwhile (both fault in fresh pages, in parallel).
+                QThreadPool::globalInstance()->start(
+                    [pool, tensor = out->tensor] { pool->warm(*tensor); });
+            }
             quantizeInto(*out->tensor, config, *result, token.get());
             out->result = std::move(result);
         } catch (const Cancelled&) {
@@ -210,10 +216,6 @@ void runJob(QPromise<JobOutputPtr>& promise, quint64 generation, std::shared_ptr
     if (token->isCancelled())
         return;
     promise.addResult(JobOutputPtr(out));
-    if (out->newTensor && out->result && out->tensor->numel() >= (int64_t(1) << 20)) {
-        // The window will hold this result: have a spare ready for the first control change.
-        QThreadPool::globalInstance()->start([pool, tensor = out->tensor] { pool->warm(*tensor); });
-    }
 }
 
 } // namespace
