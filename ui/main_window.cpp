@@ -562,6 +562,7 @@ void MainWindow::onJobFinished(JobOutputPtr out)
         m_lastError = out->quantError;
         m_numbers->clear();
         m_numbers->setError(out->quantError);
+        m_tablePending = false;
         m_sliceTable->setResult(nullptr);
         markChartsDirty();
         refreshVisibleChart();
@@ -580,7 +581,15 @@ void MainWindow::onJobFinished(JobOutputPtr out)
         m_slice->setMaximum(int(std::max<int64_t>(0, m_result->params.numSlices() - 1)));
         m_slice->setEnabled(m_result->params.numSlices() > 1);
     }
-    m_sliceTable->setResult(m_result);
+    // The slice table takes the result in the next round of the event loop: with half a million
+    // groups its header needs ~12 ms, which need not add to this handler's stretch.
+    m_tablePending = true;
+    QTimer::singleShot(0, this, [this, shown = std::weak_ptr<const QuantResult>(m_result)] {
+        if (!m_tablePending || shown.lock() != m_result)
+            return; // a newer result (or none) came meanwhile and scheduled its own
+        m_tablePending = false;
+        m_sliceTable->setResult(m_result);
+    });
     releaseLater(std::move(previous));
     markChartsDirty();
     if (out->chart)
@@ -598,7 +607,7 @@ void MainWindow::onJobFinished(JobOutputPtr out)
 
 bool MainWindow::isBusy() const
 {
-    return m_jobs->isBusy() || m_debounce.isActive() ||
+    return m_jobs->isBusy() || m_debounce.isActive() || m_tablePending ||
            std::any_of(m_pages.begin(), m_pages.end(),
                        [](const ChartPage& p) { return p.preparing; });
 }
@@ -808,7 +817,7 @@ void MainWindow::installChart(ChartPage& p, QChart* chart)
         thinDensePens(chart);
     QChart* old = p.view->chart();
     p.view->setChart(chart);
-    delete old;
+    old->deleteLater(); // its destruction needs not lengthen this stretch of the GUI thread
     p.chart = chart;
     p.builtSerial = m_resultSerial;
     watchZoom(p);

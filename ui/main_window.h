@@ -236,6 +236,7 @@ private:
     QTimer m_zoomTimer;
     QElapsedTimer m_changeClock; // since the first change of the current burst
     bool m_changePending = false;
+    bool m_tablePending = false;   // the slice table is yet to take m_result
     bool m_latencyPending = false; // a result arrived; latency stops at the visible chart
     double m_lastLatencyMs = 0;
     double m_lastResultGuiMs = 0;
