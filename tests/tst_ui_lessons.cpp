@@ -24,6 +24,7 @@
 #include <QPushButton>
 #include <QSet>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QTabWidget>
 #include <QXYSeries>
 #include <QtTest>
@@ -427,8 +428,15 @@ void TestUiLessons::presentationModeToggles()
     QWidget* rounding = w.findChild<QWidget*>(QStringLiteral("roundingCombo"));
     QVERIFY(source && bits && rounding);
     QVERIFY(source->isVisible() && rounding->isVisible());
+    auto* split = w.findChild<QSplitter*>(QStringLiteral("mainSplitter"));
+    QVERIFY(split && split->count() == 3);
+    const int rightMin = split->widget(2)->minimumWidth();
     w.setPresentationMode(true);
     QVERIFY(w.presentationMode());
+    // The numbers column keeps room for a range value in the large font.
+    const QFontMetrics fm(QApplication::font());
+    QVERIFY(split->widget(2)->minimumWidth() >=
+            std::min(fm.horizontalAdvance(QStringLiteral("[-39.5569, 143.843]")), w.width() / 3));
     QVERIFY(QApplication::font().pointSizeF() >= 15);
     QVERIFY(QApplication::font().pointSizeF() > normal);
     QVERIFY(bits->isVisible());
@@ -443,6 +451,7 @@ void TestUiLessons::presentationModeToggles()
                          ExportOptions()));
     w.setPresentationMode(false);
     QCOMPARE(QApplication::font().pointSizeF(), normal);
+    QCOMPARE(split->widget(2)->minimumWidth(), rightMin);
     QVERIFY(source->isVisible() && rounding->isVisible());
     QCOMPARE(w.chartStyle().lineWidth, ChartStyle::fromPalette().lineWidth);
 }

@@ -34,8 +34,10 @@
 #include <QMenuBar>
 #include <QMouseEvent>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QXYSeries>
@@ -563,8 +565,22 @@ void MainWindow::setPresentationMode(bool on)
                 sizes[0] = want;
                 split->setSizes(sizes);
             }
+            // The numbers column keeps room for its longest label and a range value, the left
+            // column for the scheme's name, in the large font (as minimum widths, which every
+            // later layout respects); at most a third / a quarter of the window.
+            const QFontMetrics fm(QApplication::font());
+            QWidget* right = split->widget(2);
+            right->setProperty("normalMinimumWidth", right->minimumWidth());
+            right->setMinimumWidth(
+                std::min(fm.horizontalAdvance(QStringLiteral("Non-finite inputs")) +
+                             fm.horizontalAdvance(QStringLiteral("[-39.5569, 143.843]")) + 70,
+                         width() / 3));
+            left->setMinimumWidth(std::min(
+                fm.horizontalAdvance(QStringLiteral("Scheme asymmetric")) + 100, width() / 4));
         } else {
             left->setMinimumWidth(m_normalLeftMin);
+            if (QWidget* right = split->widget(2))
+                right->setMinimumWidth(right->property("normalMinimumWidth").toInt());
             if (!m_normalSplitSizes.isEmpty())
                 split->setSizes(m_normalSplitSizes);
         }
