@@ -66,6 +66,26 @@ template <class T> void reserveHuge(std::vector<T>& v, size_t n)
 #endif
 }
 
+// The per-slice vectors of a result about to hold many slices (16M values in groups of 32:
+// half a million slices, ~100 MB of parameters and metrics) get huge pages as well; measured
+// on the build machine this takes ~200 ms off the first change to such a granularity.
+void reserveSlices(QuantResult& r, const Tensor& t, const QuantConfig& c)
+{
+    if (!c.isInteger() || c.granularity == Granularity::PerTensor)
+        return;
+    size_t slices = 0;
+    try {
+        slices = size_t(makeSliceLayout(t.shape, c.granularity, c.axis, c.groupSize).numSlices());
+    } catch (const Error&) {
+        return; // quantizeInto reports the bad option
+    }
+    reserveHuge(r.sliceMetrics, slices);
+    QuantParams& p = r.params;
+    for (std::vector<double>* v : {&p.scale, &p.rangeMin, &p.rangeMax, &p.dataMin, &p.dataMax})
+        reserveHuge(*v, slices);
+    reserveHuge(p.zeroPoint, slices);
+}
+
 std::shared_ptr<QuantResult> newResult(size_t elements)
 {
     auto r = std::make_shared<QuantResult>();
@@ -194,6 +214,7 @@ void runJob(QPromise<JobOutputPtr>& promise, quint64 generation, std::shared_ptr
                 QThreadPool::globalInstance()->start(
                     [pool, tensor = out->tensor] { pool->warm(*tensor); });
             }
+            reserveSlices(*result, *out->tensor, config);
             quantizeInto(*out->tensor, config, *result, token.get());
             out->result = std::move(result);
         } catch (const Cancelled&) {
