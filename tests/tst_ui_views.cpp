@@ -20,6 +20,7 @@
 #include <QChart>
 #include <QDir>
 #include <QFile>
+#include <QGraphicsSimpleTextItem>
 #include <QImage>
 #include <QLineSeries>
 #include <QSignalSpy>
@@ -204,6 +205,19 @@ void TestUiViews::numberLineSeed000()
         QCOMPARE(view.data().samples[i].index, int64_t(i));
         QCOMPARE(view.data().samples[i].code, notebook[i]);
     }
+    // Once laid out, no two sample labels overlap (0.03048, 0.244 and 0.3409 lie within a few
+    // pixels of each other and take three rows).
+    view.resize(480, 420); // as narrow as in the window beside the panels
+    (void)view.grab();
+    QList<QRectF> boxes;
+    for (QGraphicsItem* item : view.chart()->childItems())
+        if (auto* text = dynamic_cast<QGraphicsSimpleTextItem*>(item))
+            boxes.push_back(text->sceneBoundingRect());
+    QCOMPARE(boxes.size(), 20); // a value and a code label per sample
+    for (qsizetype i = 0; i < boxes.size(); ++i)
+        for (qsizetype j = i + 1; j < boxes.size(); ++j)
+            QVERIFY2(!boxes[i].intersects(boxes[j]),
+                     qPrintable(QStringLiteral("labels %1 and %2 overlap").arg(i).arg(j)));
     // 256 codes are drawn as a band with every k-th code ticked, not 256 lines.
     QVERIFY(findSeries<QAbstractSeries>(view.chart(), QStringLiteral("gridBand")));
     QVERIFY(!findSeries(view.chart(), QStringLiteral("grid")));

@@ -315,37 +315,56 @@ QChart* buildNumberLineChart(const NumberLineData& d, const ChartStyle& st)
     landed->replace(lp);
     attach(chart, samples, xTop, y, xCodes);
     attach(chart, landed, xTop, y, xCodes);
-    // Labels: each sample's value above its dot and its code below the value it lands on, in
-    // two staggered rows so neighbours do not overlap. They are text items on the chart,
-    // placed again whenever the plot area changes (on screen and in exports).
+    // Labels: each sample's value above its dot and its code below the value it lands on. They
+    // are text items on the chart, placed again whenever the plot area changes (on screen and
+    // in exports): left to right, each label takes the first of three rows where it does not
+    // touch its left neighbour (the least crowded row when none is free).
     if (d.samples.size() <= 16) {
         struct Label {
             QGraphicsSimpleTextItem* item;
             QPointF at;
-            double dy; // pixels from the point: negative = above
+            bool above; // value label above the dot, or code label below the landing point
         };
         auto labels = std::make_shared<std::vector<Label>>();
         const QFont font = chartFont(st, 11);
-        const QFontMetricsF fm(font);
-        for (size_t i = 0; i < d.samples.size(); ++i) {
-            const NumberLineSample& s = d.samples[i];
-            const bool odd = (i % 2) == 1;
+        const double h = QFontMetricsF(font).height();
+        for (const NumberLineSample& s : d.samples) {
             auto* xl = new QGraphicsSimpleTextItem(num(s.x), chart);
             xl->setFont(font);
             xl->setBrush(st.original());
             xl->setZValue(20);
-            labels->push_back({xl, QPointF(s.x, 1), -(odd ? 2.2 : 1.1) * fm.height()});
+            labels->push_back({xl, QPointF(s.x, 1), true});
             auto* ql = new QGraphicsSimpleTextItem(QStringLiteral("q=%1").arg(s.code), chart);
             ql->setFont(font);
             ql->setBrush(st.text());
             ql->setZValue(20);
-            labels->push_back({ql, QPointF(s.xhat, 0), (odd ? 1.5 : 0.4) * fm.height()});
+            labels->push_back({ql, QPointF(s.xhat, 0), false});
         }
-        QObject::connect(chart, &QChart::plotAreaChanged, chart, [chart, samples, labels] {
-            for (const Label& l : *labels) {
-                const QPointF p = chart->mapToPosition(l.at, samples);
-                const QRectF r = l.item->boundingRect();
-                l.item->setPos(p.x() - r.width() / 2, p.y() + l.dy);
+        QObject::connect(chart, &QChart::plotAreaChanged, chart, [chart, samples, labels, h] {
+            constexpr int kRows = 3;
+            const double gap = 0.4 * h;
+            for (const bool above : {true, false}) {
+                std::vector<std::pair<double, const Label*>> row; // centre x, label
+                for (const Label& l : *labels)
+                    if (l.above == above)
+                        row.push_back({chart->mapToPosition(l.at, samples).x(), &l});
+                std::stable_sort(row.begin(), row.end(),
+                                 [](const auto& a, const auto& b) { return a.first < b.first; });
+                double right[kRows];
+                std::fill(right, right + kRows, -1e300);
+                for (const auto& [cx, l] : row) {
+                    const QRectF r = l->item->boundingRect();
+                    const double left = cx - r.width() / 2;
+                    int k = 0;
+                    while (k < kRows && left < right[k] + gap)
+                        ++k;
+                    if (k == kRows)
+                        k = int(std::min_element(right, right + kRows) - right);
+                    right[k] = left + r.width();
+                    const QPointF p = chart->mapToPosition(l->at, samples);
+                    const double dy = above ? -(1.1 + 1.1 * k) * h : (0.4 + 1.1 * k) * h;
+                    l->item->setPos(left, p.y() + dy);
+                }
             }
         });
     }
