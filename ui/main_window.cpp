@@ -607,7 +607,7 @@ void MainWindow::onJobFinished(JobOutputPtr out)
 
 bool MainWindow::isBusy() const
 {
-    return m_jobs->isBusy() || m_debounce.isActive() || m_tablePending ||
+    return m_jobs->isBusy() || m_debounce.isActive() || m_tablePending || m_zoomTimer.isActive() ||
            std::any_of(m_pages.begin(), m_pages.end(),
                        [](const ChartPage& p) { return p.preparing; });
 }
