@@ -122,7 +122,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     m_debounce.setInterval(kDebounceMs);
     connect(&m_debounce, &QTimer::timeout, this, &MainWindow::startJob);
     m_zoomTimer.setSingleShot(true);
-    m_zoomTimer.setInterval(60);
+    m_zoomTimer.setInterval(20); // a rubber band reports one range; this only merges bursts
 
     buildUi();
     buildMenus();
