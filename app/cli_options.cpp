@@ -79,6 +79,9 @@ void addQuantOptions(QCommandLineParser& p)
          "Scale of a zero-width range: exact (default), pytorch-eps, onnx-one, fbgemm-0.1.",
          "NAME"},
         {"multiply-by-inverse", "Compute x * (1/s) instead of x / s."},
+        {"reciprocal-scale",
+         "Symmetric: keep the scale as s' = qmax/amax in float32, q = round(x*s'), x^ = q/s' "
+         "(TensorRT)."},
         {"float32-params", "Compute scale, zero point and x/s + z in float32."},
         {"rounding-seed", "Seed of stochastic rounding (default 0).", "S"},
     });
@@ -253,6 +256,7 @@ QStringList quantOptionNames()
             "symmetric-scale",
             "constant-range",
             "multiply-by-inverse",
+            "reciprocal-scale",
             "float32-params",
             "rounding-seed",
             "no-saturate",
@@ -328,6 +332,8 @@ QuantConfig quantConfigFromOptions(const QCommandLineParser& p)
             c.multiplyByInverse = true;
         if (p.isSet("float32-params"))
             c.float32Params = true;
+        if (p.isSet("reciprocal-scale"))
+            c.reciprocalScale = true;
         if (p.isSet("rounding-seed"))
             c.seed = seedOption(p, "rounding-seed");
         if (p.isSet("percentile") && !usesPercentile(c.range))

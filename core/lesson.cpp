@@ -196,6 +196,8 @@ void applyConfig(const Ctx& c, const json& o, const std::string& path, QuantConf
         cfg.multiplyByInverse = getBool(c, o, path, "multiply_by_inverse");
     if (has("float32_params"))
         cfg.float32Params = getBool(c, o, path, "float32_params");
+    if (has("reciprocal_scale"))
+        cfg.reciprocalScale = getBool(c, o, path, "reciprocal_scale");
     if (has("seed")) {
         const int64_t s = getInt(c, o, path, "seed");
         if (s < 0)

@@ -69,6 +69,7 @@ QuantConfig trtBase(bool narrow)
     c.roundingOrder = RoundingOrder::BeforeZeroPoint;
     c.multiplyByInverse = true;
     c.float32Params = true;
+    c.reciprocalScale = true;
     return c;
 }
 
@@ -171,13 +172,9 @@ std::vector<Preset> makePresets()
             const std::string name = std::string("trt-") + k.name + (narrow ? "-narrow" : "");
             const std::string codes = narrow ? "narrow_range on, codes [-127, 127]"
                                              : "narrow_range off, codes [-128, 127]";
-            // The amax is TensorRT's bit for bit; the quantizer then uses s = float32(amax/127)
-            // and x * float32(1/s), TRT x * float32(127/amax) and q / that: the two can differ
-            // by one float32 rounding.
             v.push_back(Preset{name, "TensorRT",
                                std::string(k.text) + ", " + codes +
-                                   "; TRT uses s' = float32(127/amax): x*s' and q/s', here "
-                                   "x*float32(1/s) and q*s with s = float32(amax/127)",
+                                   "; s' = float32(127/amax), q = round(x*s'), x^ = q/s'",
                                c});
         }
     }

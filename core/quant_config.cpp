@@ -97,6 +97,9 @@ void QuantConfig::validate() const
             throw Error("symmetric quantization needs at least 2 bits: at 1 bit the scale "
                         "amax/(2^0-1) divides by zero. Use 2+ bits or the asymmetric scheme");
     }
+    if (reciprocalScale && (scheme != Scheme::Symmetric || unsignedSymmetric))
+        throw Error("a reciprocal scale (TensorRT's s' = qmax / amax) needs the symmetric scheme "
+                    "with signed codes");
     if (scheme == Scheme::LloydMax && (bits < 1 || bits > 8))
         throw Error("the Lloyd-Max code book needs 1..8 bits (got " + std::to_string(bits) + ")");
     if (scheme == Scheme::E2M1 && !saturate)

@@ -96,7 +96,12 @@ struct QuantConfig {
     SymmetricScale symmetricScale = SymmetricScale::MaxCode;
     bool multiplyByInverse = false; // q from x * (1/s) (PyTorch) instead of x / s
     bool float32Params = false;     // compute s, z and x/s + z in float32 (TensorFlow, PyTorch)
-    uint64_t seed = 0;              // stochastic rounding
+    // Symmetric only: the scale kept as its reciprocal, as TensorRT's toolkit
+    // (pytorch-quantization) does: s' = float32(qmax / amax), q = clamp(round(float32(x * s'))),
+    // x^ = float32(q / s'); amax <= 2^-24 gives s' = 0 (every code 0) and x^ = q. All float32;
+    // multiplyByInverse and float32Params are implied.
+    bool reciprocalScale = false;
+    uint64_t seed = 0; // stochastic rounding
 
     // Low-bit schemes.
     bool saturate = true;         // E4M3 / E5M2: overflow saturates to +-max (false: NaN / inf)

@@ -59,18 +59,18 @@ struct ChunkSums {
 
 // Code (as a double, clamped to [qmin, qmax]) and dequantized value of a finite x at flat index
 // i; low / high tell whether the rounded code lay below qmin / above qmax.
-template <Rounding R, bool Before, bool F32, bool MulInv>
+template <Rounding R, bool Before, bool F32, int Mode>
 QS_ALWAYS_INLINE inline void quantizeOne(float xv, int64_t i, const SliceQ& p, uint64_t seed,
                                          double& r, float& dq, bool& low, bool& high)
 {
     double v;
     if constexpr (F32) {
-        float t = MulInv ? xv * p.invf : xv / p.sf;
+        float t = Mode != 0 ? xv * p.invf : xv / p.sf; // Mode 2: invf = s'
         if constexpr (!Before)
             t += p.zf;
         v = t;
     } else {
-        double t = MulInv ? double(xv) * p.inv : double(xv) / p.s;
+        double t = Mode != 0 ? double(xv) * p.inv : double(xv) / p.s;
         if constexpr (!Before)
             t += p.z;
         v = t;
@@ -83,7 +83,9 @@ QS_ALWAYS_INLINE inline void quantizeOne(float xv, int64_t i, const SliceQ& p, u
     low = r < p.qmin;
     high = r > p.qmax;
     r = low ? p.qmin : (high ? p.qmax : r);
-    if constexpr (F32)
+    if constexpr (Mode == 2)
+        dq = (float(int32_t(r)) - p.zf) / p.deqDiv;
+    else if constexpr (F32)
         dq = p.sf * (float(int32_t(r)) - p.zf);
     else
         dq = float(p.s * (r - p.z));
@@ -94,7 +96,7 @@ QS_ALWAYS_INLINE inline void quantizeOne(float xv, int64_t i, const SliceQ& p, u
 // sums one accumulator per lane (a fixed order for a given build). A non-finite input makes
 // the sum of x^2 non-finite: then the chunk is redone by the scalar loop, which handles
 // NaN / Inf. Returns the sums.
-template <Rounding R, bool Before, bool F32, bool MulInv, bool Contig>
+template <Rounding R, bool Before, bool F32, int Mode, bool Contig>
 QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_RESTRICT codes,
                                        float* QS_RESTRICT deq, int64_t m, int64_t stride,
                                        int64_t base, const SliceQ& p, uint64_t seed, ChunkSums& out)
@@ -110,7 +112,7 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
         double r;
         float dq;
         bool low, high;
-        quantizeOne<R, Before, F32, MulInv>(xv, base + j, q, seed, r, dq, low, high);
+        quantizeOne<R, Before, F32, Mode>(xv, base + j, q, seed, r, dq, low, high);
         codes[j] = uint16_t(int32_t(r - q.qmin));
         deq[j] = dq;
         const double xd = double(xv);
@@ -145,7 +147,7 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
         double r;
         float dq;
         bool low, high;
-        quantizeOne<R, Before, F32, MulInv>(xv, base + j, q, seed, r, dq, low, high);
+        quantizeOne<R, Before, F32, Mode>(xv, base + j, q, seed, r, dq, low, high);
         codes[j] = uint16_t(int32_t(r - q.qmin));
         deq[j] = dq;
         const double e = double(xv) - double(dq);
@@ -259,7 +261,7 @@ QS_ALWAYS_INLINE inline void markAndCount(const float* x, const float* deq, cons
 }
 
 // The run in chunks: the vectorised loop, then the scalar marking of the codes used.
-template <Rounding R, bool Before, bool F32, bool MulInv>
+template <Rounding R, bool Before, bool F32, int Mode>
 QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_t off, int64_t cnt,
                                         int64_t stride, Acc& a)
 {
@@ -269,11 +271,11 @@ QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_
         const int64_t base = off + c0 * stride;
         ChunkSums cs;
         if (stride == 1)
-            chunkLoop<R, Before, F32, MulInv, true>(c.x + base, c.codes + base, c.deq + base, m, 1,
-                                                    base, p, c.seed, cs);
+            chunkLoop<R, Before, F32, Mode, true>(c.x + base, c.codes + base, c.deq + base, m, 1,
+                                                  base, p, c.seed, cs);
         else
-            chunkLoop<R, Before, F32, MulInv, false>(c.x + base, c.codes + base, c.deq + base, m,
-                                                     stride, base, p, c.seed, cs);
+            chunkLoop<R, Before, F32, Mode, false>(c.x + base, c.codes + base, c.deq + base, m,
+                                                   stride, base, p, c.seed, cs);
         const uint16_t* codes = c.codes + base;
         const float* x = c.x + base;
         const float* deq = c.deq + base;
@@ -303,10 +305,10 @@ QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_
     }
 }
 
-template <Rounding R, bool Before, bool F32, bool MulInv>
+template <Rounding R, bool Before, bool F32, int Mode>
 void runKernel(const RunCtx& c, const SliceQ& p, int64_t off, int64_t cnt, int64_t stride, Acc& a)
 {
-    kernelBody<R, Before, F32, MulInv>(c, p, off, cnt, stride, a);
+    kernelBody<R, Before, F32, Mode>(c, p, off, cnt, stride, a);
 }
 
 // Min and max of x[0, n) when every value is finite; returns false (and the caller takes the

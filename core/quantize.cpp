@@ -92,6 +92,7 @@ struct SliceQ {
     double lo1 = 0, hi1 = 0; // clamp bounds of the value that is rounded (one code beyond)
     double qmin = 0, qmax = 0;
     uint16_t nanRaw = 0; // stored code (code - qmin) of NaN
+    float deqDiv = 1;    // reciprocal scale: x^ = (q - z) / deqDiv (s', or 1 when s' = 0)
 };
 
 // Histograms filled in the pass: the bin rules, and this thread's counts (4 interleaved arrays
@@ -130,48 +131,56 @@ namespace avx2 {
 
 using KernelFn = void (*)(const RunCtx&, const SliceQ&, int64_t, int64_t, int64_t, Acc&);
 
-template <Rounding R, bool Before, bool F32, bool MulInv> KernelFn kernelFor()
+// Mode: 0 divides by s, 1 multiplies by 1/s, 2 is the reciprocal scale (float32 only).
+template <Rounding R, bool Before, bool F32, int Mode> KernelFn kernelFor()
 {
 #if QS_X86_DISPATCH
     if (__builtin_cpu_supports("avx2"))
-        return &avx2::runKernel<R, Before, F32, MulInv>;
+        return &avx2::runKernel<R, Before, F32, Mode>;
 #endif
-    return &base::runKernel<R, Before, F32, MulInv>;
+    return &base::runKernel<R, Before, F32, Mode>;
 }
 
-template <Rounding R> KernelFn pickKernel(bool before, bool f32, bool mul)
+template <Rounding R> KernelFn pickKernel(bool before, bool f32, int mode)
 {
+    if (mode == 2)
+        return before ? kernelFor<R, true, true, 2>() : kernelFor<R, false, true, 2>();
+    const bool mul = mode == 1;
     if (before) {
         if (f32)
-            return mul ? kernelFor<R, true, true, true>() : kernelFor<R, true, true, false>();
-        return mul ? kernelFor<R, true, false, true>() : kernelFor<R, true, false, false>();
+            return mul ? kernelFor<R, true, true, 1>() : kernelFor<R, true, true, 0>();
+        return mul ? kernelFor<R, true, false, 1>() : kernelFor<R, true, false, 0>();
     }
     if (f32)
-        return mul ? kernelFor<R, false, true, true>() : kernelFor<R, false, true, false>();
-    return mul ? kernelFor<R, false, false, true>() : kernelFor<R, false, false, false>();
+        return mul ? kernelFor<R, false, true, 1>() : kernelFor<R, false, true, 0>();
+    return mul ? kernelFor<R, false, false, 1>() : kernelFor<R, false, false, 0>();
 }
 
 KernelFn pickKernel(const QuantConfig& c)
 {
     const bool before = c.roundingOrder == RoundingOrder::BeforeZeroPoint;
+    const bool f32 = c.float32Params || c.reciprocalScale;
+    const int mode = c.reciprocalScale ? 2 : (c.multiplyByInverse ? 1 : 0);
     switch (c.rounding) {
     case Rounding::HalfEven:
-        return pickKernel<Rounding::HalfEven>(before, c.float32Params, c.multiplyByInverse);
+        return pickKernel<Rounding::HalfEven>(before, f32, mode);
     case Rounding::HalfAway:
-        return pickKernel<Rounding::HalfAway>(before, c.float32Params, c.multiplyByInverse);
+        return pickKernel<Rounding::HalfAway>(before, f32, mode);
     case Rounding::HalfUp:
-        return pickKernel<Rounding::HalfUp>(before, c.float32Params, c.multiplyByInverse);
+        return pickKernel<Rounding::HalfUp>(before, f32, mode);
     case Rounding::Floor:
-        return pickKernel<Rounding::Floor>(before, c.float32Params, c.multiplyByInverse);
+        return pickKernel<Rounding::Floor>(before, f32, mode);
     case Rounding::Truncate:
-        return pickKernel<Rounding::Truncate>(before, c.float32Params, c.multiplyByInverse);
+        return pickKernel<Rounding::Truncate>(before, f32, mode);
     case Rounding::Stochastic:
-        return pickKernel<Rounding::Stochastic>(before, c.float32Params, c.multiplyByInverse);
+        return pickKernel<Rounding::Stochastic>(before, f32, mode);
     }
     throw Error("unknown rounding mode");
 }
 
-SliceQ makeSliceQ(double s, int64_t z, const QuantConfig& config, int64_t qmin, int64_t qmax)
+// recip: the slice's reciprocal scale s' (QuantParams::reciprocal), or -1 when there is none.
+SliceQ makeSliceQ(double s, int64_t z, const QuantConfig& config, int64_t qmin, int64_t qmax,
+                  float recip = -1.0f)
 {
     SliceQ p;
     p.s = s;
@@ -179,6 +188,10 @@ SliceQ makeSliceQ(double s, int64_t z, const QuantConfig& config, int64_t qmin, 
     p.sf = float(s);
     p.zf = float(z);
     p.invf = 1.0f / p.sf;
+    if (recip >= 0) {
+        p.invf = recip;
+        p.deqDiv = recip > 0 ? recip : 1.0f;
+    }
     p.inv = config.float32Params ? double(p.invf) : 1.0 / s;
     p.qmin = double(qmin);
     p.qmax = double(qmax);
@@ -411,6 +424,10 @@ void fillParams(QuantParams& p, const std::vector<MinMax>& mm, const std::vector
     p.rangeMax.assign(ns, 0.0);
     p.dataMin.assign(ns, 0.0);
     p.dataMax.assign(ns, 0.0);
+    if (config.reciprocalScale)
+        p.reciprocal.assign(size_t(ns), 0.0f);
+    else
+        p.reciprocal.clear();
     for (int64_t s = 0; s < ns; ++s) {
         double lo = 0, hi = 0;
         if (mm[s].finite > 0) {
@@ -426,6 +443,23 @@ void fillParams(QuantParams& p, const std::vector<MinMax>& mm, const std::vector
         double sc;
         int64_t z;
         sliceParams(lo, hi, config, p.qmin, p.qmax, s, sc, z);
+        if (config.reciprocalScale) {
+            // TensorRT (pytorch-quantization): max_bound = 2^(b-1) - 1 and s' = max_bound /
+            // amax in float32; amax <= 2^-24 (in float32) quantizes to all zeros.
+            const float amax = float(std::max(std::fabs(lo), std::fabs(hi)));
+            const float maxBound = float((int64_t(1) << (config.bits - 1)) - 1);
+            const float r = amax <= 0x1p-24f ? 0.0f : maxBound / amax;
+            p.reciprocal[size_t(s)] = r;
+            sc = r > 0 ? 1.0 / double(r) : 1.0;
+            z = 0;
+            const float div = r > 0 ? r : 1.0f;
+            checkParams(sc, z, config, s);
+            p.scale[s] = sc;
+            p.zeroPoint[s] = z;
+            p.rangeMin[s] = double(float(p.qmin) / div);
+            p.rangeMax[s] = double(float(p.qmax) / div);
+            continue;
+        }
         checkParams(sc, z, config, s);
         p.scale[s] = sc;
         p.zeroPoint[s] = z;
@@ -586,7 +620,8 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
     for (int64_t s = 0; s < ns; ++s)
         checkParams(p.scale[s], p.zeroPoint[s], config, s);
     auto sliceQ = [&](int64_t s) {
-        return makeSliceQ(p.scale[s], p.zeroPoint[s], config, p.qmin, p.qmax);
+        return makeSliceQ(p.scale[s], p.zeroPoint[s], config, p.qmin, p.qmax,
+                          p.reciprocal.empty() ? -1.0f : p.reciprocal[size_t(s)]);
     };
     Scratch& scratch = scratchSpace();
 
@@ -833,8 +868,10 @@ void prepareFused(const QuantParams& p, const std::vector<MinMax>& mm, const Qua
             // float rounding of x/s + z (float32 parameters: 2^-23 of the code magnitude).
             double e = (nearest ? 0.5 : 1.0) * sc +
                        sc * (codeSpan + std::fabs(double(p.zeroPoint[i]))) * 0x1p-22;
-            e = std::max(e, p.dataMax[i] - p.rangeMax[i]); // clipped above: x - x^(qmax)
-            e = std::max(e, p.rangeMin[i] - p.dataMin[i]); // clipped below
+            e = std::max(e, p.dataMax[i] - p.rangeMax[i]);     // clipped above: x - x^(qmax)
+            e = std::max(e, p.rangeMin[i] - p.dataMin[i]);     // clipped below
+            if (!p.reciprocal.empty() && p.reciprocal[i] == 0) // every code 0: x^ = 0
+                e = std::max({e, std::fabs(p.dataMin[i]), std::fabs(p.dataMax[i])});
             // x^ is a float: its rounding (2^-24 relative) adds to either.
             const double mag = std::max({std::fabs(p.rangeMin[i]), std::fabs(p.rangeMax[i]),
                                          std::fabs(p.dataMin[i]), std::fabs(p.dataMax[i])});
@@ -876,8 +913,9 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     r.params.layout = SliceLayout();
     r.params.codeValues.clear();
     r.params.offset.clear();
+    r.params.reciprocal.clear();
     r.params.scheme = config.scheme;
-    r.params.float32Params = config.float32Params && config.isInteger();
+    r.params.float32Params = (config.float32Params || config.reciprocalScale) && config.isInteger();
     r.metrics = Metrics();
     // sliceMetrics keeps its elements: every path assigns each one (no refill of 500k entries).
     r.floatCounts = FloatCounts();
@@ -1039,9 +1077,16 @@ QuantResult quantizeWithParams(const Tensor& t, const QuantParams& params,
             throw Error("parameters have the code range [" + std::to_string(params.qmin) + ", " +
                         std::to_string(params.qmax) + "], the config [" +
                         std::to_string(config.qmin()) + ", " + std::to_string(config.qmax()) + "]");
+        if (config.reciprocalScale && int64_t(params.reciprocal.size()) != ns)
+            throw Error("a reciprocal-scale config needs one reciprocal scale per slice; the "
+                        "parameters hold " +
+                        std::to_string(params.reciprocal.size()) + " for " + std::to_string(ns) +
+                        " slices");
         r.params = params;
         r.params.scheme = config.scheme;
-        r.params.float32Params = config.float32Params;
+        r.params.float32Params = config.float32Params || config.reciprocalScale;
+        if (!config.reciprocalScale)
+            r.params.reciprocal.clear();
         runInteger(t, config, r, cancel);
     }
     addWarnings(r, 0, 0);
@@ -1063,6 +1108,10 @@ double dequantizeCode(const QuantParams& p, int64_t slice, int64_t q)
                               uint16_t(q));
     }
     const int64_t z = p.zeroPoint[size_t(slice)];
+    if (!p.reciprocal.empty()) {
+        const float r = p.reciprocal[size_t(slice)];
+        return float(q - z) / (r > 0 ? r : 1.0f);
+    }
     if (p.float32Params)
         return float(p.scale[size_t(slice)]) * (float(q) - float(z));
     return double(float(p.scale[size_t(slice)] * double(q - z)));

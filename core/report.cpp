@@ -66,6 +66,7 @@ std::string reportJson(const Tensor& tensor, const QuantResult& r, const ReportE
     cfg["constant_range"] = toName(c.constantRange);
     cfg["multiply_by_inverse"] = c.multiplyByInverse;
     cfg["float32_params"] = c.float32Params;
+    cfg["reciprocal_scale"] = c.reciprocalScale;
     cfg["seed"] = c.seed;
     cfg["preset"] = c.preset;
     if (c.isLowbit()) {
@@ -77,6 +78,9 @@ std::string reportJson(const Tensor& tensor, const QuantResult& r, const ReportE
 
     ojson par;
     par["scale"] = numList(p.scale);
+    if (!p.reciprocal.empty()) // TensorRT's s' per slice (x^ = q / s')
+        par["reciprocal_scale"] =
+            numList(std::vector<double>(p.reciprocal.begin(), p.reciprocal.end()));
     par["zero_point"] = p.zeroPoint;
     par["range_min"] = numList(p.rangeMin);
     par["range_max"] = numList(p.rangeMax);

@@ -165,7 +165,14 @@ WorkedExample workedExample(const Tensor& t, const QuantResult& r, int64_t index
     const double s = p.scale[size_t(w.slice)];
     const bool before = r.config.roundingOrder == RoundingOrder::BeforeZeroPoint;
     const float xf = t.data[size_t(index)];
-    if (r.config.float32Params) {
+    if (r.config.reciprocalScale && !p.reciprocal.empty()) {
+        const float sp = p.reciprocal[size_t(w.slice)];
+        w.reciprocal = double(sp);
+        w.scale = s;
+        const float q = xf * sp; // float32, as TensorRT's toolkit computes it
+        w.xOverS = double(q);
+        w.valueToRound = before ? double(q) : double(q + float(w.zeroPoint));
+    } else if (r.config.float32Params) {
         const float sf = float(s), zf = float(w.zeroPoint), invf = 1.0f / sf;
         w.scale = double(sf);
         const float q = r.config.multiplyByInverse ? xf * invf : xf / sf;
@@ -245,6 +252,25 @@ std::string workedExampleHtml(const WorkedExample& w)
     const std::string x = num(w.x), s = num(w.scale), z = inum(w.zeroPoint);
     const std::string prec = w.config.float32Params ? " (float32)" : "";
     h << "<table cellspacing=\"4\">";
+    if (w.reciprocal >= 0) { // TensorRT's reciprocal scale, z = 0
+        const std::string sp = num(w.reciprocal);
+        h << row("parameters", "<i>s'</i> = max_bound / amax (float32)", sp);
+        h << row("scale", "<i>x</i> &times; <i>s'</i> = " + par(x) + " &times; " + sp,
+                 num(w.xOverS));
+        h << row("round", "round(" + num(w.valueToRound) + ")", num(w.rounded));
+        h << row("clip",
+                 "clamp(" + num(w.unclipped) + ", " + inum(w.qmin) + ", " + inum(w.qmax) +
+                     ") = <i>q</i>",
+                 inum(w.code));
+        h << row("dequantize",
+                 std::string(kXhat) + " = <i>q</i> / <i>s'</i> = " + inum(w.code) + " / " +
+                     (w.reciprocal > 0 ? sp : std::string("1 (s' = 0: amax &le; 2<sup>-24</sup>)")),
+                 num(w.xhat));
+        h << row("error", "<i>x</i> &minus; " + std::string(kXhat), num(w.error));
+        h << "</table>";
+        h << "<p>Rounding rule: <b>" << ruleText(w.config.rounding) << "</b>.</p>";
+        return h.str();
+    }
     h << row("parameters", "<i>s</i>, <i>z</i>" + prec, s + ", " + z);
     h << row("scale",
              mul ? "<i>x</i> &times; (1/<i>s</i>) = " + par(x) + " &times; (1/" + s + ")"

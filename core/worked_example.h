@@ -28,6 +28,7 @@ struct WorkedExample {
     double scale = 1; // s (float32-rounded when config.float32Params)
     int64_t zeroPoint = 0;
     int64_t qmin = 0, qmax = 255;
+    double reciprocal = -1;  // s' with config.reciprocalScale (x * s', x^ = q / s'), else -1
     double xOverS = 0;       // x / s (or x * (1/s)), in the engine's precision
     double valueToRound = 0; // x/s + z (AfterZeroPoint) or x/s (BeforeZeroPoint)
     double stochasticU = 0;  // the uniform draw (stochastic rounding only)

@@ -98,6 +98,7 @@ private slots:
     void trtNarrowRange();
     void calibratorPresets_data();
     void calibratorPresets();
+    void trtReciprocalScale();
 };
 
 void TestPresets::schemeNames()
@@ -826,20 +827,77 @@ void TestPresets::calibratorPresets()
     QVERIFY(name == "ort-entropy" ? amax == 12.0 : (amax > 0 && amax < 12.0));
     QCOMPARE_EXACT(double(float(amax)), amax);
     const QuantResult r = quantize(t, p.config);
-    const float s = float(amax) / 127.0f;
-    QCOMPARE_EXACT(float(r.params.scale[0]), s);
     const bool trt = name.startsWith("trt");
+    // ONNX Runtime: s = amax / 127, q = round(x / s), x^ = q * s. TensorRT's toolkit keeps the
+    // reciprocal: s' = 127 / amax, q = round(x * s'), x^ = q / s' (float32 throughout).
+    const float s = float(amax) / 127.0f;
+    const float sp = 127.0f / float(amax);
+    if (trt)
+        QCOMPARE_EXACT(r.params.reciprocal.at(0), sp);
+    else
+        QCOMPARE_EXACT(float(r.params.scale[0]), s);
     const int64_t qmin = name.endsWith("narrow") || !trt ? -127 : -128;
     QCOMPARE(r.params.qmin, qmin);
     for (int64_t i = 0; i < n; ++i) {
-        const float v = trt ? std::nearbyint(x[i] * (1.0f / s)) : std::nearbyint(x[i] / s);
-        const int expect = int(std::clamp(v, float(qmin), 127.0f));
-        if (r.codes[size_t(i)] != expect)
-            QFAIL(qPrintable(QString("element %1: code %2, expected %3")
+        const float v = trt ? std::nearbyint(x[i] * sp) : std::nearbyint(x[i] / s);
+        const float q = std::clamp(v, float(qmin), 127.0f);
+        const float xhat = trt ? q / sp : float(double(s) * double(q));
+        if (r.codes[size_t(i)] != int(q) || r.dequantized[size_t(i)] != xhat)
+            QFAIL(qPrintable(QString("element %1: code %2, x^ %3, expected %4, %5")
                                  .arg(i)
                                  .arg(r.codes[size_t(i)])
-                                 .arg(expect)));
+                                 .arg(double(r.dequantized[size_t(i)]), 0, 'g', 9)
+                                 .arg(int(q))
+                                 .arg(double(xhat), 0, 'g', 9)));
     }
+}
+
+// TensorRT's arithmetic on its own (T-style vectors): the scale is kept as its float32
+// reciprocal, so q = round(x * s') and x^ = q / s' differ from x * float32(1/s) and q * s; amax
+// <= 2^-24 quantizes everything to 0.
+void TestPresets::trtReciprocalScale()
+{
+    QuantConfig c = presetByName("trt-max").config;
+    QVERIFY(c.reciprocalScale);
+    // amax 3: s' = 127 / 3 = 42.333332f. 1 * s' = 42.333332 -> 42, x^ = 42 / s' = 0.99212599f.
+    const Tensor t("t", {4}, {1.0f, -3.0f, 0.5f, 3.0f});
+    const QuantResult r = quantize(t, c);
+    const float sp = 127.0f / 3.0f;
+    QCOMPARE_EXACT(r.params.reciprocal.at(0), sp);
+    QCOMPARE(r.codes.toVector(), (std::vector<int32_t>{42, -127, 21, 127}));
+    for (size_t i = 0; i < 4; ++i)
+        QCOMPARE_EXACT(r.dequantized[i], float(r.codes[i]) / sp);
+    QCOMPARE_EXACT(r.dequantized[0], 42.0f / sp);
+    // The grid and dequantizeCode decode the same way.
+    QCOMPARE_EXACT(float(dequantizeCode(r.params, 0, 42)), 42.0f / sp);
+    // Random data over many amax values: bit for bit the float32 formulas, and (for some of
+    // them) different from the scale-multiply form.
+    int differs = 0;
+    for (int k = 1; k <= 40; ++k) {
+        const Tensor u = randomTensor({600}, uint32_t(k), 0.37 * k);
+        const QuantResult q = quantize(u, c);
+        const Range mm = minMaxRange(u.data.data(), u.numel());
+        const float a = float(std::max(mm.hi, -mm.lo));
+        const float s2 = 127.0f / a;
+        QCOMPARE_EXACT(q.params.reciprocal.at(0), s2);
+        for (size_t i = 0; i < 600; ++i) {
+            const float code = std::clamp(std::nearbyint(u.data[i] * s2), -128.0f, 127.0f);
+            QCOMPARE(q.codes[i], int(code));
+            QCOMPARE_EXACT(q.dequantized[i], code / s2);
+            differs += q.dequantized[i] != float(double(a / 127.0f) * double(code));
+        }
+    }
+    QVERIFY(differs > 0);
+    // amax <= 2^-24: all codes 0, x^ = 0.
+    const Tensor tiny("tiny", {3}, {1e-8f, -5e-8f, 0.0f});
+    const QuantResult z = quantize(tiny, c);
+    QCOMPARE(z.params.reciprocal.at(0), 0.0f);
+    QCOMPARE(z.codes.toVector(), (std::vector<int32_t>{0, 0, 0}));
+    QCOMPARE(z.dequantized[1], 0.0f);
+    // Only for the signed symmetric scheme.
+    QuantConfig bad = c;
+    bad.scheme = Scheme::Asymmetric;
+    QVERIFY_THROWS_EXCEPTION(Error, quantize(t, bad));
 }
 
 QTEST_APPLESS_MAIN(TestPresets)

@@ -24,6 +24,7 @@ private slots:
     void clipped();
     void nonFiniteAndFloat();
     void badIndex();
+    void reciprocalScale();
 };
 
 namespace {
@@ -263,4 +264,34 @@ void TestWorkedExample::badIndex()
 }
 
 QTEST_APPLESS_MAIN(TestWorkedExample)
+// TensorRT's reciprocal scale: the example multiplies by s' and divides by it, and agrees
+// with the engine on every element (clipped ones too, by a percentile range).
+void TestWorkedExample::reciprocalScale()
+{
+    GeneratorOptions g;
+    g.distribution = Distribution::Laplace;
+    g.shape = {400};
+    g.seed = 9;
+    const Tensor t = generate(g);
+    QuantConfig c;
+    c.scheme = Scheme::Symmetric;
+    c.reciprocalScale = true;
+    c.range = RangeMethod::Percentile;
+    c.percentile = 98;
+    const QuantResult r = quantize(t, c);
+    const float sp = r.params.reciprocal.at(0);
+    int clipped = 0;
+    for (int64_t i = 0; i < t.numel(); ++i) {
+        const WorkedExample w = workedExample(t, r, i);
+        QCOMPARE(w.reciprocal, double(sp));
+        QCOMPARE(w.xOverS, double(t.data[size_t(i)] * sp));
+        QCOMPARE(w.code, int64_t(r.codes[size_t(i)]));
+        QCOMPARE(w.xhat, double(float(w.code) / sp));
+        clipped += w.clip != ClipSide::None;
+    }
+    QVERIFY(clipped > 0);
+    const std::string html = workedExampleHtml(workedExample(t, r, 0));
+    QVERIFY(html.find("s'") != std::string::npos);
+}
+
 #include "tst_worked_example.moc"

@@ -291,14 +291,22 @@ QuantPanel::QuantPanel(QWidget* parent) : QWidget(parent)
     m_multiplyByInverse->setToolTip(tr("q from x * (1/s) (PyTorch) instead of x / s."));
     m_float32Params = new QCheckBox(tr("float32 parameters"), m_advanced);
     m_float32Params->setToolTip(tr("Compute s, z and x/s + z in float32 (TensorFlow, PyTorch)."));
+    m_reciprocalScale = new QCheckBox(tr("Reciprocal scale (TensorRT)"), m_advanced);
+    m_reciprocalScale->setObjectName(QStringLiteral("reciprocalScaleCheck"));
+    m_reciprocalScale->setToolTip(
+        tr("Symmetric only: keep the scale as s' = qmax / amax in float32, as TensorRT's "
+           "toolkit does: q = clamp(round(x * s')), x^ = q / s' (all float32; amax <= 2^-24 "
+           "gives all zeros)."));
     adv->addRow(m_multiplyByInverse);
     adv->addRow(m_float32Params);
+    adv->addRow(m_reciprocalScale);
     m_seed = new QSpinBox(m_advanced);
     m_seed->setRange(0, 1 << 24);
     m_seed->setToolTip(tr("Seed of stochastic rounding."));
     adv->addRow(tr("Seed"), m_seed);
     connect(m_advanced, &QGroupBox::toggled, this, &QuantPanel::changed);
     connect(m_multiplyByInverse, &QCheckBox::toggled, this, &QuantPanel::changed);
+    connect(m_reciprocalScale, &QCheckBox::toggled, this, &QuantPanel::changed);
     connect(m_float32Params, &QCheckBox::toggled, this, &QuantPanel::changed);
     connect(m_seed, &QSpinBox::valueChanged, this, &QuantPanel::changed);
     layout->addWidget(m_advanced);
@@ -343,6 +351,7 @@ QuantConfig QuantPanel::config() const
             symmetricScaleFromName(m_symmetricScale->currentData().toString().toStdString());
         c.multiplyByInverse = m_multiplyByInverse->isChecked();
         c.float32Params = m_float32Params->isChecked();
+        c.reciprocalScale = m_reciprocalScale->isEnabled() && m_reciprocalScale->isChecked();
         c.seed = uint64_t(m_seed->value());
     }
     // Symmetric has no 1-bit grid; the spin box minimum already enforces it.
@@ -387,12 +396,13 @@ void QuantPanel::setConfig(const QuantConfig& c)
         const QuantConfig defaults;
         const bool advanced = c.roundingOrder != defaults.roundingOrder ||
                               c.symmetricScale != defaults.symmetricScale || c.multiplyByInverse ||
-                              c.float32Params || c.seed != 0;
+                              c.float32Params || c.reciprocalScale || c.seed != 0;
         m_advanced->setChecked(advanced);
         m_roundingOrder->setCurrentIndex(indexOfName(m_roundingOrder, toName(c.roundingOrder)));
         m_symmetricScale->setCurrentIndex(indexOfName(m_symmetricScale, toName(c.symmetricScale)));
         m_multiplyByInverse->setChecked(c.multiplyByInverse);
         m_float32Params->setChecked(c.float32Params);
+        m_reciprocalScale->setChecked(c.reciprocalScale);
         m_seed->setValue(int(std::min<uint64_t>(c.seed, uint64_t(m_seed->maximum()))));
         m_updating = wasUpdating;
     }
@@ -407,9 +417,10 @@ std::string QuantPanel::configToString(const QuantConfig& c)
     return c.summary() + "|" + std::to_string(c.percentile) + "|" + std::to_string(c.axis) + "|" +
            std::to_string(c.groupSize) + "|" + std::to_string(c.signedCodes) +
            std::to_string(c.fullRange) + std::to_string(c.includeZero) +
-           std::to_string(c.multiplyByInverse) + std::to_string(c.float32Params) + "|" +
-           toName(c.roundingOrder) + toName(c.symmetricScale) + std::to_string(c.seed) + "|" +
-           std::to_string(c.saturate) + std::to_string(c.codebook.size()) + c.preset;
+           std::to_string(c.multiplyByInverse) + std::to_string(c.float32Params) +
+           std::to_string(c.reciprocalScale) + "|" + toName(c.roundingOrder) +
+           toName(c.symmetricScale) + std::to_string(c.seed) + "|" + std::to_string(c.saturate) +
+           std::to_string(c.codebook.size()) + c.preset;
 }
 
 void QuantPanel::applyPreset(int index)
@@ -500,6 +511,7 @@ void QuantPanel::updateEnabled()
     QStringList notes;
 
     m_bits->setMinimum(sym ? 2 : 1);
+    m_reciprocalScale->setEnabled(sym);
     m_bitsSlider->setMinimum(sym ? 2 : 1);
     m_bits->setMaximum(lloyd ? 8 : 16);
     m_bitsSlider->setMaximum(lloyd ? 8 : 16);

@@ -73,6 +73,7 @@ private:
     QComboBox* m_symmetricScale;
     QCheckBox* m_multiplyByInverse;
     QCheckBox* m_float32Params;
+    QCheckBox* m_reciprocalScale;
     QSpinBox* m_seed;
     QLabel* m_note;
     std::vector<int64_t> m_shape;

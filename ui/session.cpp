@@ -149,6 +149,7 @@ QJsonObject configToJson(const QuantConfig& c)
     o["symmetric_scale"] = QString::fromStdString(toName(c.symmetricScale));
     o["multiply_by_inverse"] = c.multiplyByInverse;
     o["float32_params"] = c.float32Params;
+    o["reciprocal_scale"] = c.reciprocalScale;
     o["seed"] = seedToJson(c.seed);
     o["range"] = QString::fromStdString(toName(c.range));
     o["percentile"] = c.percentile;
@@ -185,6 +186,7 @@ QuantConfig configFromJson(const QJsonObject& o)
         std8(readString(o, "symmetric_scale", QString::fromStdString(toName(c.symmetricScale)))));
     c.multiplyByInverse = readBool(o, "multiply_by_inverse", c.multiplyByInverse);
     c.float32Params = readBool(o, "float32_params", c.float32Params);
+    c.reciprocalScale = readBool(o, "reciprocal_scale", c.reciprocalScale);
     c.seed = readSeed(o, "seed", c.seed);
     c.range =
         rangeMethodFromName(std8(readString(o, "range", QString::fromStdString(toName(c.range)))));
