@@ -5,6 +5,8 @@
 // a 64M-element result holds 128 MiB of codes instead of 256 MiB.
 #pragma once
 
+#include "core/huge_pages.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -44,8 +46,10 @@ public:
     void resizeForOverwrite(size_t n, int32_t offset)
     {
         m_offset = offset;
-        if (m_data.size() != n)
+        if (m_data.size() != n) {
+            reserveHugePages(m_data, n);
             m_data.resize(n);
+        }
     }
     void clear() { m_data.clear(); }
     size_t size() const { return m_data.size(); }

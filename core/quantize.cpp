@@ -16,6 +16,7 @@
 
 #include "core/float16.h"
 #include "core/histogram_rule.h"
+#include "core/huge_pages.h"
 #include "core/lowbit_quantize.h"
 #include "core/range.h"
 
@@ -418,6 +419,9 @@ void fillParams(QuantParams& p, const std::vector<MinMax>& mm, const std::vector
                 const QuantConfig& config)
 {
     const int64_t ns = int64_t(mm.size());
+    for (std::vector<double>* v : {&p.scale, &p.rangeMin, &p.rangeMax, &p.dataMin, &p.dataMax})
+        reserveHugePages(*v, size_t(ns));
+    reserveHugePages(p.zeroPoint, size_t(ns));
     p.scale.assign(ns, 1.0);
     p.zeroPoint.assign(ns, 0);
     p.rangeMin.assign(ns, 0.0);
@@ -639,6 +643,7 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
     };
 
     Acc total;
+    reserveHugePages(r.sliceMetrics, size_t(ns));
     r.sliceMetrics.resize(size_t(ns)); // every element is assigned below
     if (ns == 1) {
         const int64_t nb = (n + kBlock - 1) / kBlock;
@@ -653,8 +658,10 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
             total.add(a);
     } else {
         std::vector<Acc>& acc = scratch.acc;
+        reserveHugePages(acc, size_t(ns));
         acc.assign(size_t(ns), Acc());
         std::vector<int64_t>& distinct = scratch.distinct;
+        reserveHugePages(distinct, size_t(ns));
         distinct.assign(size_t(ns), 0);
         // Slices made of one strided run (columns, groups along a leading axis) are done B
         // at a time, tile by tile, so that neighbouring slices share cache lines and pages.
@@ -888,8 +895,10 @@ void sizeBuffers(const Tensor& t, const QuantConfig& config, QuantResult& r)
 {
     const size_t n = size_t(t.numel());
     r.codes.resizeForOverwrite(n, config.isInteger() ? int32_t(config.qmin()) : 0);
-    if (r.dequantized.size() != n)
+    if (r.dequantized.size() != n) {
+        reserveHugePages(r.dequantized, n);
         r.dequantized.resize(n);
+    }
 }
 
 } // namespace
@@ -955,8 +964,10 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     // 1. Range per slice.
     Scratch& scratch = scratchSpace();
     std::vector<MinMax>& mm = scratch.mm;
+    reserveHugePages(mm, size_t(ns));
     mm.assign(size_t(ns), MinMax());
     std::vector<Range>& ranges = scratch.ranges;
+    reserveHugePages(ranges, size_t(ns));
     ranges.assign(size_t(ns), Range());
     const bool percentileExtremes =
         ns == 1 && config.range == RangeMethod::Percentile && config.scheme != Scheme::Symmetric;

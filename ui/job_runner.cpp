@@ -1,5 +1,7 @@
 #include "ui/job_runner.h"
 
+#include "core/huge_pages.h"
+
 #include <QElapsedTimer>
 #include <QPromise>
 #include <QThreadPool>
@@ -8,10 +10,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
 
 namespace qs::ui {
 
@@ -46,27 +44,8 @@ TensorFacts computeFacts(const Tensor& t)
 
 namespace {
 
-// Gives an empty vector room for n elements and, on Linux, asks for transparent huge pages
-// there (the kernel's "madvise" mode gives them only on request). The first touch of 64 MB in
-// 4 KiB pages costs ~300 ms on the 2-core build machine, in 2 MiB pages ~15 ms. Only advice:
-// if the kernel says no, nothing changes.
-template <class T> void reserveHuge(std::vector<T>& v, size_t n)
-{
-    if (v.capacity() >= n)
-        return;
-    v.reserve(n);
-#ifdef __linux__
-    constexpr uintptr_t kHuge = uintptr_t(2) << 20;
-    if (n * sizeof(T) < 2 * kHuge)
-        return;
-    const uintptr_t first = (reinterpret_cast<uintptr_t>(v.data()) + kHuge - 1) & ~(kHuge - 1);
-    const uintptr_t last = reinterpret_cast<uintptr_t>(v.data() + n) & ~(kHuge - 1);
-    if (last > first)
-        madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-#endif
-}
-
-// The per-slice vectors of a result about to hold many slices (16M values in groups of 32:
+// The per-slice vectors of a result about to hold many slices (quantizeInto does this too; here
+// it happens before the job waits for anything) (16M values in groups of 32:
 // half a million slices, ~100 MB of parameters and metrics) get huge pages as well; measured
 // on the build machine this takes ~200 ms off the first change to such a granularity.
 void reserveSlices(QuantResult& r, const Tensor& t, const QuantConfig& c)
@@ -79,17 +58,17 @@ void reserveSlices(QuantResult& r, const Tensor& t, const QuantConfig& c)
     } catch (const Error&) {
         return; // quantizeInto reports the bad option
     }
-    reserveHuge(r.sliceMetrics, slices);
+    reserveHugePages(r.sliceMetrics, slices);
     QuantParams& p = r.params;
     for (std::vector<double>* v : {&p.scale, &p.rangeMin, &p.rangeMax, &p.dataMin, &p.dataMax})
-        reserveHuge(*v, slices);
-    reserveHuge(p.zeroPoint, slices);
+        reserveHugePages(*v, slices);
+    reserveHugePages(p.zeroPoint, slices);
 }
 
 std::shared_ptr<QuantResult> newResult(size_t elements)
 {
     auto r = std::make_shared<QuantResult>();
-    reserveHuge(r->dequantized, elements);
+    reserveHugePages(r->dequantized, elements);
     return r;
 }
 
