@@ -6,6 +6,7 @@
 #include "core/calibrators.h"
 
 #include "core/error.h"
+#include "core/pairwise_sum.h"
 
 #include <algorithm>
 #include <cmath>
@@ -299,33 +300,7 @@ bool smooth(const std::vector<double>& in, std::vector<float>& out)
     return true;
 }
 
-// numpy's pairwise summation (blocks of up to 128 summed with 8 accumulators, larger arrays
-// split in halves rounded to multiples of 8), here for float32 arrays.
-float pairwiseSum(const float* a, size_t n)
-{
-    if (n < 8) {
-        float r = 0.0f;
-        for (size_t i = 0; i < n; ++i)
-            r += a[i];
-        return r;
-    }
-    if (n <= 128) {
-        float r[8];
-        for (size_t j = 0; j < 8; ++j)
-            r[j] = a[j];
-        size_t i = 8;
-        for (; i < n - (n % 8); i += 8)
-            for (size_t j = 0; j < 8; ++j)
-                r[j] += a[i + j];
-        float res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for (; i < n; ++i)
-            res += a[i];
-        return res;
-    }
-    size_t n2 = n / 2;
-    n2 -= n2 % 8;
-    return pairwiseSum(a, n2) + pairwiseSum(a + n2, n - n2);
-}
+using detail::pairwiseSum; // numpy's pairwise summation (core/pairwise_sum.h)
 
 // scipy.stats.entropy(p, q) on float32 arrays: both normalised by their numpy sum (float32),
 // rel_entr = p * log(p / q) evaluated in double and stored as float32, summed by numpy.

@@ -9,6 +9,7 @@
 #include "core/range.h"
 
 #include "core/calibrators.h"
+#include "core/pairwise_sum.h"
 #include "core/parallel.h"
 
 #include <algorithm>
@@ -854,34 +855,8 @@ void keepBest(std::vector<Candidate>& best, const Candidate& c, size_t keep)
 }
 
 // ---------------------------------------------------------------------------------------------
-// numpy's pairwise summation of float64 (numpy/core/src/umath/loops_utils.h): blocks of up to
-// 128 summed with 8 accumulators, larger arrays split in halves rounded to multiples of 8.
-// np.sum starts from the identity 0.0. Used so KL divergences match numpy to the last bit.
-double pairwiseSum(const double* a, int64_t n)
-{
-    if (n < 8) {
-        double r = 0.;
-        for (int64_t i = 0; i < n; ++i)
-            r += a[i];
-        return r;
-    }
-    if (n <= 128) {
-        double r[8];
-        for (int j = 0; j < 8; ++j)
-            r[j] = a[j];
-        int64_t i;
-        for (i = 8; i < n - (n % 8); i += 8)
-            for (int j = 0; j < 8; ++j)
-                r[j] += a[i + j];
-        double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for (; i < n; ++i)
-            res += a[i];
-        return res;
-    }
-    int64_t n2 = n / 2;
-    n2 -= n2 % 8;
-    return pairwiseSum(a, n2) + pairwiseSum(a + n2, n - n2);
-}
+// numpy's pairwise summation (core/pairwise_sum.h); np.sum starts from the identity 0.0.
+using detail::pairwiseSum;
 
 double npSum(const std::vector<double>& v, int64_t n)
 {

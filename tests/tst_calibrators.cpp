@@ -8,6 +8,8 @@
 #include "core/quant_config.h"
 #include "core/range.h"
 
+#include "tests/test_support.h"
+
 #include <QtTest>
 
 #include <algorithm>
@@ -15,25 +17,9 @@
 #include <limits>
 #include <vector>
 
-#define QCOMPARE_EXACT(actual, expected)                                                           \
-    QVERIFY2(double(actual) == double(expected),                                                   \
-             qPrintable(QString("%1 != %2")                                                        \
-                            .arg(double(actual), 0, 'g', 17)                                       \
-                            .arg(double(expected), 0, 'g', 17)))
+using qs::test::lcgInts;
 
 namespace {
-
-// 64-bit LCG (Knuth's MMIX constants): the top `bits` bits, centred on zero.
-std::vector<int64_t> lcgInts(int64_t n, uint64_t seed, int bits)
-{
-    std::vector<int64_t> out(static_cast<size_t>(n));
-    uint64_t s = seed;
-    for (int64_t i = 0; i < n; ++i) {
-        s = s * 6364136223846793005ull + 1442695040888963407ull;
-        out[size_t(i)] = int64_t(s >> (64 - bits)) - (int64_t(1) << (bits - 1));
-    }
-    return out;
-}
 
 // kind 0: bell shaped (sum of three uniforms, |x| < 3) with outliers 9, -7, 8;
 // 1: the same after ReLU; 2: heavy tailed (product of two uniforms cubed);

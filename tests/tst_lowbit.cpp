@@ -10,6 +10,8 @@
 #include "core/mx.h"
 #include "core/quantize.h"
 
+#include "tests/test_support.h"
+
 #include <QtTest>
 
 #include <cmath>
@@ -19,12 +21,6 @@
 #include <vector>
 
 using namespace qs;
-
-// Exact comparison (QCOMPARE on float and double is fuzzy).
-#define QCOMPARE_EXACT(actual, expected)                                                           \
-    QVERIFY2((actual) == (expected), qPrintable(QString("%1 != %2")                                \
-                                                    .arg(double(actual), 0, 'g', 17)               \
-                                                    .arg(double(expected), 0, 'g', 17)))
 
 namespace {
 

@@ -15,6 +15,8 @@
 #include "core/report.h"
 #include "core/worked_example.h"
 
+#include "tests/test_support.h"
+
 #include <QtTest>
 
 #include <algorithm>
@@ -23,12 +25,6 @@
 #include <vector>
 
 using namespace qs;
-
-// Exact comparison (QCOMPARE on float and double is fuzzy).
-#define QCOMPARE_EXACT(actual, expected)                                                           \
-    QVERIFY2((actual) == (expected), qPrintable(QString("%1 != %2")                                \
-                                                    .arg(double(actual), 0, 'g', 17)               \
-                                                    .arg(double(expected), 0, 'g', 17)))
 
 namespace {
 

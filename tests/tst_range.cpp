@@ -5,6 +5,8 @@
 #include "core/quantize.h"
 #include "core/range.h"
 
+#include "tests/test_support.h"
+
 #include <QtTest>
 
 #include <algorithm>
@@ -17,27 +19,9 @@
 #define QS_HAVE_OMP 1
 #endif
 
-// QCOMPARE compares doubles with a relative tolerance; these results must match exactly.
-#define QCOMPARE_EXACT(actual, expected)                                                           \
-    QVERIFY2(double(actual) == double(expected),                                                   \
-             qPrintable(QString("%1 != %2")                                                        \
-                            .arg(double(actual), 0, 'g', 17)                                       \
-                            .arg(double(expected), 0, 'g', 17)))
+using qs::test::lcgInts;
 
 namespace {
-
-// 64-bit LCG (Knuth's MMIX constants); returns the top `bits` bits as a signed integer
-// centred on zero. The same generator produced the numpy reference data.
-std::vector<int64_t> lcgInts(int64_t n, uint64_t seed, int bits)
-{
-    std::vector<int64_t> out(static_cast<size_t>(n));
-    uint64_t s = seed;
-    for (int64_t i = 0; i < n; ++i) {
-        s = s * 6364136223846793005ull + 1442695040888963407ull;
-        out[size_t(i)] = int64_t(s >> (64 - bits)) - (int64_t(1) << (bits - 1));
-    }
-    return out;
-}
 
 // 300007 values in [-8, 8) with a resolution of 2^-20 (exact in float32).
 std::vector<float> caseA()
