@@ -31,6 +31,9 @@ public:
     // charts return an empty list and are exported by rendering exportWidget().
     virtual QList<QChart*> exportCharts() { return {}; }
     virtual QWidget* exportWidget() { return this; }
+    // True while a computation started by setAnalysis() (or the view's own controls) has not
+    // reached the screen yet; views that compute on the GUI thread never are.
+    virtual bool isComputing() const { return false; }
     // Presentation mode: large fonts, thick lines, high contrast.
     virtual void setPresentationMode(bool on) { m_presentation = on; }
 

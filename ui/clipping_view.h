@@ -27,7 +27,7 @@ public:
     QList<QChart*> exportCharts() override;
     void setPresentationMode(bool on) override;
 
-    bool isComputing() const { return m_computing; }
+    bool isComputing() const override { return m_computing; }
     const ClippingCurve* curve() const { return m_curve ? &*m_curve : nullptr; }
     QChart* chart() const;
     QString statusText() const;

@@ -46,7 +46,7 @@ public:
     // The last comparison: the pins in order, then the current configuration. Null while
     // computing or when there is no result.
     const Comparison* comparison() const { return m_comparison ? &*m_comparison : nullptr; }
-    bool isComputing() const { return m_computing; }
+    bool isComputing() const override { return m_computing; }
     QTableWidget* table() const { return m_table; }
     QChart* valuesChart() const;
     QChart* errorChart() const;

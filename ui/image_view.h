@@ -39,7 +39,7 @@ public:
 
     // True until the newest request's result (or error) is on screen: the future may have
     // finished before its finished() signal reached onFinished().
-    bool isComputing() const
+    bool isComputing() const override
     {
         return m_watcher.isRunning() || m_pending || m_doneId != m_requestId;
     }

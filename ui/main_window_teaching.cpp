@@ -291,10 +291,10 @@ bool MainWindow::waitForView(int timeoutMs)
     timer.start(timeoutMs);
     while (m_viewPending && timer.isActive())
         loop.exec();
-    // Image compression also computes when its own controls change.
-    if (auto* image = qobject_cast<ImageView*>(currentAnalysisView()))
-        while (image->isComputing() && timer.isActive())
-            loop.exec();
+    // A view can still be computing (image compression also computes when its own controls
+    // change).
+    while (currentAnalysisView()->isComputing() && timer.isActive())
+        loop.exec();
     return !m_viewPending;
 }
 
@@ -346,9 +346,7 @@ bool MainWindow::exportView(const QString& name, const QString& path, const Expo
     // Bring the view up to date (it may never have been shown) and wait for views that compute
     // on a worker thread.
     const size_t index = size_t(analysisViews().indexOf(v));
-    auto* image = qobject_cast<ImageView*>(v);
-    if (m_views[index].dirty || (v == currentAnalysisView() && m_viewPending) ||
-        (image && image->isComputing())) {
+    if (m_views[index].dirty || (v == currentAnalysisView() && m_viewPending) || v->isComputing()) {
         bool updated = false;
         QEventLoop loop;
         const QMetaObject::Connection c = connect(v, &AnalysisView::viewUpdated, &loop, [&] {
@@ -363,8 +361,8 @@ bool MainWindow::exportView(const QString& name, const QString& path, const Expo
         timeout.setSingleShot(true);
         connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
         timeout.start(60000);
-        while ((!updated || (image && image->isComputing())) && timeout.isActive()) {
-            updated = updated && !(image && image->isComputing());
+        while ((!updated || v->isComputing()) && timeout.isActive()) {
+            updated = updated && !v->isComputing();
             if (!updated)
                 loop.exec();
         }

@@ -27,7 +27,7 @@ public:
     QList<QChart*> exportCharts() override;
     void setPresentationMode(bool on) override;
 
-    bool isComputing() const { return m_computing; }
+    bool isComputing() const override { return m_computing; }
     const Sweep* sweep() const { return m_sweep ? &*m_sweep : nullptr; } // null until computed
     QChart* sqnrChart() const;
     QChart* mseChart() const;
