@@ -6,6 +6,7 @@
 #include "ui/quant_panel.h"
 #include "ui/session.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLineEdit>
@@ -63,6 +64,17 @@ void TestUiPresets::presetSetsEveryControl()
     QVERIFY(c.fullRange && c.multiplyByInverse && c.float32Params);
     QCOMPARE(c.roundingOrder, RoundingOrder::BeforeZeroPoint);
     QCOMPARE(c.preset, std::string("pytorch-qint8-symmetric"));
+    QVERIFY(!c.reciprocalScale);
+    auto* recip = panel.findChild<QCheckBox*>(QStringLiteral("reciprocalScaleCheck"));
+    QVERIFY(recip && recip->isEnabled() && !recip->isChecked());
+
+    // TensorRT's presets set the reciprocal scale, and it survives the round trip.
+    choosePreset(preset, "trt-percentile-narrow");
+    c = panel.config();
+    QVERIFY(c.reciprocalScale);
+    QVERIFY(recip->isChecked());
+    QCOMPARE(c.range, RangeMethod::TrtPercentile);
+    QCOMPARE(c.qmin(), int64_t(-127));
 
     choosePreset(preset, "bnb-nf4");
     c = panel.config();
