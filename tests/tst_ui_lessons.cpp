@@ -370,7 +370,8 @@ void TestUiLessons::viewsExport()
     QVERIFY(applyAndWait(w, QStringLiteral("seed001-asymmetric-vs-symmetric"), 0));
     ExportOptions opt;
     opt.size = QSize(900, 600);
-    const QString base = tmpPath(QStringLiteral("view-") + view);
+    // A prefix of its own: tst_ui_views writes view-NAME files into the same folder.
+    const QString base = tmpPath(QStringLiteral("window-view-") + view);
     QVERIFY2(w.exportView(view, base + ".png", opt), qPrintable(w.lastError()));
     QVERIFY(w.exportView(view, base + ".svg", opt));
     QVERIFY(w.exportView(view, base + ".pdf", opt));
