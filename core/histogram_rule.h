@@ -22,6 +22,12 @@ struct BinRule {
     int bins = 1;
     double cap = 1, margin = 0, upper = 1;
     std::vector<double> edges;
+    // The same fast path in float32 (8 lanes instead of 4) for callers that vectorise it: t is
+    // computed from float(lo) and float(norm), which moves it by at most ~4 * 2^-24 of
+    // (|v| + |lo|) * norm bins; marginF adds that to the double margin. Used only when it leaves
+    // most of each bin to the fast path (floatFast).
+    float lof = 0, normf = 1, capf = 1, marginf = 0, upperf = 1;
+    bool floatFast = false;
 
     BinRule() = default;
     // lo < hi, both finite, bins >= 1 (histogram.cpp validates).
@@ -36,6 +42,14 @@ struct BinRule {
         cap = double(bins);
         margin = 16.0 * 0x1p-52 * ((std::fabs(lo) + std::fabs(hi)) * norm + double(bins) + 1.0);
         upper = 1.0 - margin;
+        const double mf =
+            margin + 32.0 * 0x1p-24 * ((std::fabs(lo) + std::fabs(hi)) * norm + double(bins) + 1.0);
+        lof = float(lo);
+        normf = float(norm);
+        capf = float(bins);
+        marginf = float(mf * (1.0 + 0x1p-20)); // rounded up
+        upperf = float(1.0 - double(marginf));
+        floatFast = mf < 0.01 && bins < (1 << 22);
     }
     int slots() const { return bins + 3; }
 
