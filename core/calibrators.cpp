@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/pairwise_sum.h"
+#include "core/range.h"
 
 #include <algorithm>
 #include <cmath>
@@ -19,14 +20,9 @@ namespace {
 constexpr int64_t kBlock = int64_t(1) << 16;       // unit of per-thread counting
 constexpr int64_t kParallelMin = int64_t(1) << 15; // below this, one thread
 
-void checkInput(const float* x, int64_t n, const char* what)
+inline void checkInput(const float* x, int64_t n, const char* what)
 {
-    if (n < 0)
-        throw Error(std::string(what) + ": negative element count " + std::to_string(n));
-    if (n == 0)
-        throw Error(std::string(what) + ": no values (empty input)");
-    if (!x)
-        throw Error(std::string(what) + ": null data pointer for " + std::to_string(n) + " values");
+    detail::checkValues(x, n, what); // core/range.h
 }
 
 struct Extremes {

@@ -54,14 +54,11 @@ inline bool finiteF(float v)
     return (bitsOf(v) & 0x7f800000u) != 0x7f800000u;
 }
 
-void checkInput(const float* x, int64_t n, const char* what)
+using detail::checkValues;
+
+inline void checkInput(const float* x, int64_t n, const char* what)
 {
-    if (n < 0)
-        throw Error(std::string(what) + ": negative element count " + std::to_string(n));
-    if (n == 0)
-        throw Error(std::string(what) + ": no values (empty input)");
-    if (!x)
-        throw Error(std::string(what) + ": null data pointer for " + std::to_string(n) + " values");
+    checkValues(x, n, what);
 }
 
 [[noreturn]] void throwNoFinite(const char* what, int64_t n)
@@ -1316,5 +1313,19 @@ Range estimateRange(const float* x, int64_t n, const QuantConfig& config)
     }
     throw Error("unknown range method");
 }
+
+namespace detail {
+
+void checkValues(const float* x, int64_t n, const char* what)
+{
+    if (n < 0)
+        throw Error(std::string(what) + ": negative element count " + std::to_string(n));
+    if (n == 0)
+        throw Error(std::string(what) + ": no values (empty input)");
+    if (!x)
+        throw Error(std::string(what) + ": null data pointer for " + std::to_string(n) + " values");
+}
+
+} // namespace detail
 
 } // namespace qs

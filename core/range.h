@@ -47,4 +47,9 @@ double entropyAmax(const float* x, int64_t n, int bits, bool unsignedRange = fal
 // symmetric schemes get {-amax, amax}.
 Range estimateRange(const float* x, int64_t n, const QuantConfig& config);
 
+namespace detail {
+// Throws qs::Error naming `what` for a negative count, no values or a null pointer.
+void checkValues(const float* x, int64_t n, const char* what);
+} // namespace detail
+
 } // namespace qs
