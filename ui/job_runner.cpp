@@ -1,7 +1,5 @@
 #include "ui/job_runner.h"
 
-#include "core/huge_pages.h"
-
 #include <QElapsedTimer>
 #include <QPromise>
 #include <QThreadPool>
@@ -42,38 +40,6 @@ TensorFacts computeFacts(const Tensor& t)
     return f;
 }
 
-namespace {
-
-// The per-slice vectors of a result about to hold many slices (quantizeInto does this too; here
-// it happens before the job waits for anything) (16M values in groups of 32:
-// half a million slices, ~100 MB of parameters and metrics) get huge pages as well; measured
-// on the build machine this takes ~200 ms off the first change to such a granularity.
-void reserveSlices(QuantResult& r, const Tensor& t, const QuantConfig& c)
-{
-    if (!c.isInteger() || c.granularity == Granularity::PerTensor)
-        return;
-    size_t slices = 0;
-    try {
-        slices = size_t(makeSliceLayout(t.shape, c.granularity, c.axis, c.groupSize).numSlices());
-    } catch (const Error&) {
-        return; // quantizeInto reports the bad option
-    }
-    reserveHugePages(r.sliceMetrics, slices);
-    QuantParams& p = r.params;
-    for (std::vector<double>* v : {&p.scale, &p.rangeMin, &p.rangeMax, &p.dataMin, &p.dataMax})
-        reserveHugePages(*v, slices);
-    reserveHugePages(p.zeroPoint, slices);
-}
-
-std::shared_ptr<QuantResult> newResult(size_t elements)
-{
-    auto r = std::make_shared<QuantResult>();
-    reserveHugePages(r->dequantized, elements);
-    return r;
-}
-
-} // namespace
-
 void JobRunner::ResultPool::warm(const Tensor& t)
 {
     const size_t elements = size_t(t.numel());
@@ -95,7 +61,7 @@ void JobRunner::ResultPool::warm(const Tensor& t)
         warming = elements;
     }
     dropped.clear();
-    std::shared_ptr<QuantResult> spare = newResult(elements);
+    std::shared_ptr<QuantResult> spare = std::make_shared<QuantResult>();
     try {
         quantizeInto(t, QuantConfig(), *spare); // touches every buffer now, off the critical path
     } catch (const std::exception&) {
@@ -138,7 +104,7 @@ std::shared_ptr<QuantResult> JobRunner::ResultPool::acquire(size_t elements,
             throwIfCancelled(cancel);
         }
         if (!pick) {
-            pick = newResult(elements);
+            pick = std::make_shared<QuantResult>();
             if (entries.size() < kMaxEntries)
                 entries.push_back(pick);
         } else {
@@ -193,7 +159,6 @@ void runJob(QPromise<JobOutputPtr>& promise, quint64 generation, std::shared_ptr
                 QThreadPool::globalInstance()->start(
                     [pool, tensor = out->tensor] { pool->warm(*tensor); });
             }
-            reserveSlices(*result, *out->tensor, config);
             quantizeInto(*out->tensor, config, *result, token.get());
             out->result = std::move(result);
         } catch (const Cancelled&) {
