@@ -973,10 +973,7 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
         ns == 1 && config.range == RangeMethod::Percentile && config.scheme != Scheme::Symmetric;
     if (percentileExtremes) {
         // Two-tailed percentile: its selection also yields min and max (percentiles 0 and
-        // 100), so the min-max scan is skipped. Checks p as estimateRange does.
-        if (!(config.percentile > 50 && config.percentile <= 100))
-            throw Error("percentile must be in (50, 100], got " +
-                        std::to_string(config.percentile));
+        // 100), so the min-max scan is skipped (config.validate() above checked p).
         const PercentileExtremes e = percentileRangeAndExtremes(x, n, config.percentile);
         throwIfCancelled(cancel);
         if (e.finite > 0) {
