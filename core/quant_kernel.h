@@ -162,14 +162,19 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
     out = cs;
 }
 
-// Fast-path histogram bins (core/histogram_rule.h) of one chunk, in a branch-free loop that
-// vectorises: idx[k] is the bin, or -1 when the exact rule must decide (values on or next to an
-// edge, outside the range, non-finite). Error: of x - x^, else of x.
-template <bool Error, bool Contig>
-QS_ALWAYS_INLINE inline void binIndices(const float* QS_RESTRICT x, const float* QS_RESTRICT deq,
-                                        int64_t m, int64_t stride, const detail::BinRule& rule,
-                                        int32_t* QS_RESTRICT idx)
+// Histogram slots of one chunk by the fast path (core/histogram_rule.h), in a branch-free loop
+// that vectorises: slot b of element k is counted at 4 * b + k % 4 (HistCtx), so that runs of
+// equal bins do not wait on each other; -1 marks a value the exact rule must place (on or next
+// to an edge, outside the range, non-finite). Error: of x - x^, else of x.
+// AddCode (value slots of a contiguous run only): 4 * (b + code) + k % 4, the counter of the
+// pair (code, bin) in HistCtx::fineCounts.
+template <bool Error, bool Contig, bool AddCode = false>
+QS_ALWAYS_INLINE inline void slotIndices(const float* QS_RESTRICT x, const float* QS_RESTRICT deq,
+                                         const uint16_t* QS_RESTRICT codes, int64_t m,
+                                         int64_t stride, const detail::BinRule& rule,
+                                         int32_t* QS_RESTRICT idx)
 {
+    static_assert(!AddCode || (Contig && !Error), "code-bin pairs are for value slots");
     const int64_t st = Contig ? 1 : stride;
     if (rule.floatFast) {
         // float32: x - x^ rounds by at most 2^-24 of the error, within marginf (histogram_rule.h).
@@ -186,7 +191,8 @@ QS_ALWAYS_INLINE inline void binIndices(const float* QS_RESTRICT x, const float*
             const int32_t b = int32_t(t);
             const float f = t - float(b);
             const int32_t fast = (f >= margin) & (f <= upper);
-            idx[k] = fast ? b : -1;
+            const int32_t slot = AddCode ? b + int32_t(codes[k]) : b;
+            idx[k] = fast ? 4 * slot + int32_t(k & 3) : -1;
         }
         return;
     }
@@ -205,78 +211,95 @@ QS_ALWAYS_INLINE inline void binIndices(const float* QS_RESTRICT x, const float*
         const int32_t b = int32_t(t);
         const double f = t - double(b);
         const int32_t fast = (f >= margin) & (f <= upper);
-        idx[k] = fast ? b : -1;
+        const int32_t slot = AddCode ? b + int32_t(codes[k]) : b;
+        idx[k] = fast ? 4 * slot + int32_t(k & 3) : -1;
     }
 }
 
-// The histogram slot of element k of a chunk, idx[k] or the exact rule's.
+// The counter of element k of a chunk that slotIndices left to the exact rule (kept out of line:
+// the counting loop takes it for a few values in a thousand).
 template <bool Error>
-QS_ALWAYS_INLINE inline int32_t slotAt(const int32_t* idx, const float* x, const float* deq,
-                                       int64_t k, int64_t stride, const detail::BinRule& rule)
+QS_NOINLINE int32_t exactSlot(const float* x, const float* deq, int64_t k, int64_t stride,
+                              const detail::BinRule& rule)
 {
-    const int32_t b = idx[k];
-    if (b >= 0)
-        return b;
     double v = double(x[k * stride]);
     if constexpr (Error)
         v -= double(deq[k * stride]);
-    return rule.exact(v);
+    return 4 * rule.exact(v) + int32_t(k & 3);
 }
 
-// Element k of a chunk: marks its code (finite x only) and counts its histogram slots.
-template <bool V, bool E>
-QS_ALWAYS_INLINE inline void
-countOne(int64_t k, const float* x, const float* deq, const uint16_t* codes, int64_t stride,
-         bool allFinite, uint8_t* mark, const int32_t* vi, const int32_t* ei,
-         const detail::BinRule* vr, const detail::BinRule* er, int64_t* vc, int64_t* ec)
+// Marks the codes used by the finite elements of a chunk and counts its histogram slots.
+template <bool V, bool E, bool AllFinite>
+QS_ALWAYS_INLINE inline void countSlots(const float* x, const float* deq, const uint16_t* codes,
+                                        int64_t m, int64_t stride, uint8_t* QS_RESTRICT mark,
+                                        const int32_t* vi, const int32_t* ei, const HistCtx* h)
 {
-    if (allFinite || std::isfinite(x[k * stride]))
-        mark[codes[k * stride]] = 1;
-    if constexpr (V)
-        ++vc[slotAt<false>(vi, x, deq, k, stride, *vr)];
-    if constexpr (E)
-        ++ec[slotAt<true>(ei, x, deq, k, stride, *er)];
+    int64_t* const vc = V ? h->valueCounts : nullptr;
+    int64_t* const ec = E ? h->errorCounts : nullptr;
+    for (int64_t k = 0; k < m; ++k) {
+        if (AllFinite || std::isfinite(x[k * stride]))
+            mark[codes[k * stride]] = 1;
+        if constexpr (V) {
+            const int32_t b = vi[k];
+            ++vc[b >= 0 ? b : exactSlot<false>(x, deq, k, stride, *h->value)];
+        }
+        if constexpr (E) {
+            const int32_t b = ei[k];
+            ++ec[b >= 0 ? b : exactSlot<true>(x, deq, k, stride, *h->error)];
+        }
+    }
 }
 
-// Marks the codes used by the finite elements of a chunk and, when h is given, counts its
-// histogram slots, in one scalar loop. Element k counts in array k % 4 of each histogram's
-// counts (4 * rule.slots()), so that runs of equal bins do not wait on each other.
+// A contiguous chunk of finite values with HistCtx::fineCounts: one counter per element for its
+// code and value bin together (no separate mark of the code), then the error slot.
+template <bool E>
+QS_ALWAYS_INLINE inline void countFine(const float* x, const float* deq, const uint16_t* codes,
+                                       int64_t m, const HistCtx* h)
+{
+    int32_t vi[kChunk], ei[E ? kChunk : 1];
+    slotIndices<false, true, true>(x, deq, codes, m, 1, *h->value, vi);
+    if constexpr (E)
+        slotIndices<true, true>(x, deq, codes, m, 1, *h->error, ei);
+    int64_t* const fc = h->fineCounts;
+    int64_t* const ec = E ? h->errorCounts : nullptr;
+    for (int64_t k = 0; k < m; ++k) {
+        const int32_t b = vi[k];
+        ++fc[b >= 0 ? b : exactSlot<false>(x, deq, k, 1, *h->value) + 4 * int32_t(codes[k])];
+        if constexpr (E) {
+            const int32_t e = ei[k];
+            ++ec[e >= 0 ? e : exactSlot<true>(x, deq, k, 1, *h->error)];
+        }
+    }
+}
+
 template <bool V, bool E>
 QS_ALWAYS_INLINE inline void markAndCount(const float* x, const float* deq, const uint16_t* codes,
                                           int64_t m, int64_t stride, bool allFinite, uint8_t* mark,
                                           const HistCtx* h)
 {
+    if constexpr (V) {
+        if (h->fineCounts && allFinite && stride == 1) {
+            countFine<E>(x, deq, codes, m, h);
+            return;
+        }
+    }
     int32_t vi[V ? kChunk : 1], ei[E ? kChunk : 1];
     if constexpr (V) {
         if (stride == 1)
-            binIndices<false, true>(x, deq, m, 1, *h->value, vi);
+            slotIndices<false, true>(x, deq, codes, m, 1, *h->value, vi);
         else
-            binIndices<false, false>(x, deq, m, stride, *h->value, vi);
+            slotIndices<false, false>(x, deq, codes, m, stride, *h->value, vi);
     }
     if constexpr (E) {
         if (stride == 1)
-            binIndices<true, true>(x, deq, m, 1, *h->error, ei);
+            slotIndices<true, true>(x, deq, codes, m, 1, *h->error, ei);
         else
-            binIndices<true, false>(x, deq, m, stride, *h->error, ei);
+            slotIndices<true, false>(x, deq, codes, m, stride, *h->error, ei);
     }
-    const detail::BinRule* vr = V ? h->value : nullptr;
-    const detail::BinRule* er = E ? h->error : nullptr;
-    const int64_t vs = V ? vr->slots() : 0, es = E ? er->slots() : 0;
-    int64_t* const v0 = V ? h->valueCounts : nullptr;
-    int64_t* const e0 = E ? h->errorCounts : nullptr;
-    const int64_t m4 = m & ~int64_t(3);
-    for (int64_t k = 0; k < m4; k += 4) {
-        countOne<V, E>(k, x, deq, codes, stride, allFinite, mark, vi, ei, vr, er, v0, e0);
-        countOne<V, E>(k + 1, x, deq, codes, stride, allFinite, mark, vi, ei, vr, er, v0 + vs,
-                       e0 + es);
-        countOne<V, E>(k + 2, x, deq, codes, stride, allFinite, mark, vi, ei, vr, er, v0 + 2 * vs,
-                       e0 + 2 * es);
-        countOne<V, E>(k + 3, x, deq, codes, stride, allFinite, mark, vi, ei, vr, er, v0 + 3 * vs,
-                       e0 + 3 * es);
-    }
-    for (int64_t k = m4; k < m; ++k)
-        countOne<V, E>(k, x, deq, codes, stride, allFinite, mark, vi, ei, vr, er, v0 + (k & 3) * vs,
-                       e0 + (k & 3) * es);
+    if (allFinite)
+        countSlots<V, E, true>(x, deq, codes, m, stride, mark, vi, ei, h);
+    else
+        countSlots<V, E, false>(x, deq, codes, m, stride, mark, vi, ei, h);
 }
 
 // The run in chunks: the vectorised loop, then the scalar marking of the codes used.

@@ -35,9 +35,12 @@
 
 #if defined(__GNUC__)
 #define QS_ALWAYS_INLINE __attribute__((always_inline))
+#define QS_NOINLINE __attribute__((noinline, cold))
+
 #define QS_RESTRICT __restrict__
 #else
 #define QS_ALWAYS_INLINE
+#define QS_NOINLINE
 #define QS_RESTRICT
 #endif
 
@@ -96,13 +99,16 @@ struct SliceQ {
     float deqDiv = 1;    // reciprocal scale: x^ = (q - z) / deqDiv (s', or 1 when s' = 0)
 };
 
-// Histograms filled in the pass: the bin rules, and this thread's counts (4 interleaved arrays
-// of rule.slots() each).
+// Histograms filled in the pass: the bin rules, and this thread's counts, 4 per slot (slot b of
+// element k is counted at 4 * b + k % 4).
 struct HistCtx {
     const detail::BinRule* value = nullptr;
     const detail::BinRule* error = nullptr;
     int64_t* valueCounts = nullptr;
     int64_t* errorCounts = nullptr;
+    // Set for one slice with a monotone code (FusedHistograms::fineSums): counts of code + value
+    // bin (4 per sum, as above), which stand for both the value slot and the code-usage mark.
+    int64_t* fineCounts = nullptr;
 };
 
 struct RunCtx {
@@ -119,26 +125,54 @@ namespace base {
 } // namespace base
 
 #if QS_X86_DISPATCH
-// The same loops compiled for AVX2 (4 doubles per instruction instead of 2), chosen at run time.
-// Element results are identical (IEEE operations, no FMA contraction); only the lane order of
-// the sums differs from the baseline build.
+// The same loops compiled for AVX2 (4 doubles per instruction instead of 2) and AVX-512 (8),
+// the best the processor has chosen at run time. Element results are identical (IEEE
+// operations, no FMA contraction: -ffp-contract=off in core/CMakeLists.txt); only the lane
+// order of the sums differs from the baseline build (tst_quantize kernelBuildsAgree).
 #pragma GCC push_options
 #pragma GCC target("avx2")
 namespace avx2 {
 #include "core/quant_kernel.h"
 } // namespace avx2
 #pragma GCC pop_options
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512vl,avx512bw,avx512dq,prefer-vector-width=512")
+namespace avx512 {
+#include "core/quant_kernel.h"
+} // namespace avx512
+#pragma GCC pop_options
 #endif
 
 using KernelFn = void (*)(const RunCtx&, const SliceQ&, int64_t, int64_t, int64_t, Acc&);
 
+// The instruction sets the hot loops are built for, best last; detail::useKernelBuild narrows
+// the choice (tests compare the builds).
+enum class Build { Base, Avx2, Avx512 };
+std::atomic<int> g_buildLimit{int(Build::Avx512)};
+
+bool cpuHas(Build b)
+{
+#if QS_X86_DISPATCH
+    if (b == Build::Avx512)
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+               __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+    if (b == Build::Avx2)
+        return __builtin_cpu_supports("avx2");
+#endif
+    return b == Build::Base;
+}
+
 // Mode: 0 divides by s, 1 multiplies by 1/s, 2 is the reciprocal scale (float32 only).
 template <Rounding R, bool Before, bool F32, int Mode> KernelFn kernelFor()
 {
+    const int limit = g_buildLimit.load(std::memory_order_relaxed);
 #if QS_X86_DISPATCH
-    if (__builtin_cpu_supports("avx2"))
+    if (limit >= int(Build::Avx512) && cpuHas(Build::Avx512))
+        return &avx512::runKernel<R, Before, F32, Mode>;
+    if (limit >= int(Build::Avx2) && cpuHas(Build::Avx2))
         return &avx2::runKernel<R, Before, F32, Mode>;
 #endif
+    (void)limit;
     return &base::runKernel<R, Before, F32, Mode>;
 }
 
@@ -567,27 +601,47 @@ Scratch& scratchSpace()
 struct FusedHistograms {
     bool value = false, error = false;
     detail::BinRule valueRule, errorRule;
-    std::vector<int64_t> valueCounts, errorCounts; // threads x 4 x slots
-    std::vector<HistCtx> ctx;                      // per thread
+    std::vector<int64_t> valueCounts, errorCounts; // per thread 4 x slots
+    // Code-bin pairs (HistCtx::fineCounts), fineSums = levels + bins: per thread 4 x fineSums.
+    int64_t fineSums = 0;
+    std::vector<int64_t> fineCounts;
+    std::vector<HistCtx> ctx; // per thread
+
+    static size_t perThread(int64_t slots) { return 4 * size_t(slots); }
 
     void prepare(int threads)
     {
         ctx.assign(size_t(threads), HistCtx());
+        const size_t vn = perThread(valueRule.slots()), en = perThread(errorRule.slots()),
+                     fn = perThread(fineSums);
         if (value)
-            valueCounts.assign(size_t(threads) * 4 * size_t(valueRule.slots()), 0);
+            valueCounts.assign(size_t(threads) * vn, 0);
         if (error)
-            errorCounts.assign(size_t(threads) * 4 * size_t(errorRule.slots()), 0);
+            errorCounts.assign(size_t(threads) * en, 0);
+        if (fineSums > 0)
+            fineCounts.assign(size_t(threads) * fn, 0);
         for (int th = 0; th < threads; ++th) {
             HistCtx& h = ctx[size_t(th)];
             if (value) {
                 h.value = &valueRule;
-                h.valueCounts = valueCounts.data() + size_t(th) * 4 * size_t(valueRule.slots());
+                h.valueCounts = valueCounts.data() + size_t(th) * vn;
             }
             if (error) {
                 h.error = &errorRule;
-                h.errorCounts = errorCounts.data() + size_t(th) * 4 * size_t(errorRule.slots());
+                h.errorCounts = errorCounts.data() + size_t(th) * en;
             }
+            if (fineSums > 0)
+                h.fineCounts = fineCounts.data() + size_t(th) * fn;
         }
+    }
+
+    // counts[4 * k + lane] of every thread, summed over threads and lanes.
+    static std::vector<int64_t> total(const std::vector<int64_t>& counts, int64_t slots)
+    {
+        std::vector<int64_t> t(size_t(slots), 0);
+        for (size_t i = 0; i < counts.size(); ++i)
+            t[(i / 4) % size_t(slots)] += counts[i];
+        return t;
     }
 
     static Histogram merge(const detail::BinRule& rule, const std::vector<int64_t>& counts)
@@ -595,18 +649,100 @@ struct FusedHistograms {
         Histogram h;
         h.lo = rule.lo;
         h.hi = rule.hi;
-        const size_t slots = size_t(rule.slots());
-        std::vector<int64_t> total(slots, 0);
-        for (size_t a = 0; a < counts.size() / slots; ++a)
-            for (size_t k = 0; k < slots; ++k)
-                total[k] += counts[a * slots + k];
-        h.counts.assign(total.begin(), total.begin() + rule.bins);
-        h.below = total[size_t(rule.bins)];
-        h.above = total[size_t(rule.bins) + 1];
-        h.nonfinite = total[size_t(rule.bins) + 2];
+        const std::vector<int64_t> t = total(counts, rule.slots());
+        h.counts.assign(t.begin(), t.begin() + rule.bins);
+        h.below = t[size_t(rule.bins)];
+        h.above = t[size_t(rule.bins) + 1];
+        h.nonfinite = t[size_t(rule.bins) + 2];
         return h;
     }
 };
+
+// Float order as unsigned keys: a < b (as values, -0 before +0) exactly when key(a) < key(b).
+uint32_t orderKey(float f)
+{
+    uint32_t u;
+    std::memcpy(&u, &f, 4);
+    return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
+
+float fromOrderKey(uint32_t k)
+{
+    const uint32_t u = (k & 0x80000000u) ? (k & 0x7fffffffu) : ~k;
+    float f;
+    std::memcpy(&f, &u, 4);
+    return f;
+}
+
+// Splits the code-bin pair counts of a one-slice pass (FusedHistograms::fineCounts) into value
+// histogram counts (added to thread 0's valueCounts) and code-usage marks (set in used).
+// Why the sum j = code + bin names one pair: with every rounding but the stochastic one, the
+// code and the value bin of x are both nondecreasing in x, so two different pairs met along the
+// line have different sums. The x of bin b form one run of floats [first, last] inside
+// [dataMin, dataMax]; their codes run from code(first) to code(last), so a sum j counted for
+// bin b stands for code j - b. The codes at the run ends come from the pass's own kernel.
+void splitFineCounts(FusedHistograms& f, KernelFn kernel, const SliceQ& q, uint64_t seed,
+                     double dataMin, double dataMax, int64_t levels, uint8_t* used)
+{
+    const std::vector<int64_t> total = FusedHistograms::total(f.fineCounts, f.fineSums);
+    int64_t all = 0;
+    for (const int64_t n : total)
+        all += n;
+    if (all == 0)
+        return;
+    const detail::BinRule& rule = f.valueRule;
+    const int bins = rule.bins;
+    auto binOf = [&rule](uint32_t key) { return rule.exact(double(fromOrderKey(key))); };
+    const uint32_t k0 = orderKey(float(dataMin)), k1 = orderKey(float(dataMax));
+    // first[b]: the smallest key in [k0, k1] whose bin is >= b (k1 + 1 when there is none).
+    std::vector<uint64_t> first(size_t(bins) + 1);
+    uint64_t from = k0;
+    for (int b = 0; b <= bins; ++b) {
+        uint64_t lo = from, hi = uint64_t(k1) + 1;
+        while (lo < hi) {
+            const uint64_t mid = (lo + hi) / 2;
+            if (binOf(uint32_t(mid)) >= b)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        first[size_t(b)] = lo;
+        from = lo;
+    }
+    // The two ends of every bin's run, coded by the kernel in one call.
+    std::vector<int> binAt;
+    std::vector<float> ends;
+    for (int b = 0; b < bins; ++b) {
+        const uint64_t a = first[size_t(b)], e = first[size_t(b) + 1];
+        if (a >= e || binOf(uint32_t(a)) != b)
+            continue; // no float of [dataMin, dataMax] falls in this bin
+        binAt.push_back(b);
+        ends.push_back(fromOrderKey(uint32_t(a)));
+        ends.push_back(fromOrderKey(uint32_t(e - 1)));
+    }
+    const int64_t ne = int64_t(ends.size());
+    std::vector<uint16_t> codes(static_cast<size_t>(ne));
+    std::vector<float> deq(static_cast<size_t>(ne));
+    std::vector<uint8_t> mark(size_t(levels), 0);
+    Acc ignored;
+    kernel(RunCtx{ends.data(), codes.data(), deq.data(), seed, mark.data(), nullptr}, q, 0, ne, 1,
+           ignored);
+    int64_t* value = f.valueCounts.data(); // thread 0, lane 0 of each slot
+    int64_t counted = 0;
+    for (size_t i = 0; i < binAt.size(); ++i) {
+        const int64_t b = binAt[i];
+        for (int64_t c = codes[2 * i]; c <= codes[2 * i + 1]; ++c) {
+            const int64_t n = total[size_t(c + b)];
+            value[4 * b] += n;
+            used[c] |= uint8_t(n > 0);
+            counted += n;
+        }
+    }
+    if (counted != all)
+        throw Error("internal error: the value histogram of the quantize pass does not add up (" +
+                    std::to_string(counted) + " of " + std::to_string(all) +
+                    " values); please report this with the tensor");
+}
 
 void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
                 const CancelToken* cancel, FusedHistograms* fused = nullptr)
@@ -656,6 +792,9 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
         });
         for (const Acc& a : blocks)
             total.add(a);
+        if (fused && fused->fineSums > 0)
+            splitFineCounts(*fused, kernel, q0, config.seed, p.dataMin[0], p.dataMax[0], levels,
+                            used.data());
     } else {
         std::vector<Acc>& acc = scratch.acc;
         reserveHugePages(acc, size_t(ns));
@@ -1037,6 +1176,12 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     // 2. Codes, dequantized values, metrics and the histograms asked for in one pass.
     FusedHistograms fused;
     prepareFused(p, mm, config, histograms, fused);
+    // One counter for the code and the value bin together when the code is monotone in x
+    // (splitFineCounts) and the pairs fit in a few kilobytes.
+    const int64_t levels = p.qmax - p.qmin + 1;
+    if (fused.value && ns == 1 && config.rounding != Rounding::Stochastic &&
+        levels + fused.valueRule.bins <= 1024)
+        fused.fineSums = levels + fused.valueRule.bins;
     runInteger(t, config, r, cancel, fused.value || fused.error ? &fused : nullptr);
     if (fused.value)
         r.valueHistogram = FusedHistograms::merge(fused.valueRule, fused.valueCounts);
@@ -1049,6 +1194,29 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     r.timingsMs["metrics"] = msSince(t2);
     r.timingsMs["total"] = msSince(t0);
 }
+
+namespace detail {
+
+std::vector<std::string> kernelBuilds()
+{
+    std::vector<std::string> names{"base"};
+    if (cpuHas(Build::Avx2))
+        names.push_back("avx2");
+    if (cpuHas(Build::Avx512))
+        names.push_back("avx512");
+    return names;
+}
+
+void useKernelBuild(const std::string& name)
+{
+    const Build b = name == "avx512" ? Build::Avx512
+                    : name == "avx2" ? Build::Avx2
+                    : name == "base" ? Build::Base
+                                     : throw Error("unknown kernel build '" + name + "'");
+    g_buildLimit.store(int(b));
+}
+
+} // namespace detail
 
 QuantResult quantize(const Tensor& t, const QuantConfig& config, const CancelToken* cancel)
 {

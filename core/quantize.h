@@ -133,4 +133,14 @@ std::vector<double> quantizationGrid(const QuantParams& p, int64_t slice);
 // Metrics of a reconstruction xhat of x (same length), ignoring non-finite x.
 Metrics computeMetrics(const float* x, const float* xhat, int64_t n);
 
+namespace detail {
+// The builds of the quantize loop this processor can run ("base", and "avx2" / "avx512" on
+// x86-64 with GCC). They give the same codes and dequantized values; sums differ in their
+// last bits only (lane order).
+std::vector<std::string> kernelBuilds();
+// Use this build or an older one from now on, in every thread ("avx512" restores the default:
+// the best the processor has). For tests and benchmarks; throws qs::Error for unknown names.
+void useKernelBuild(const std::string& name);
+} // namespace detail
+
 } // namespace qs

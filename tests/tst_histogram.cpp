@@ -279,6 +279,98 @@ private slots:
         QCOMPARE(plain.metrics.levelsUsed, r.metrics.levelsUsed);
     }
 
+    // One slice, bits <= 8 and no stochastic rounding: the pass counts code and value bin with
+    // one counter (quantize.cpp, splitFineCounts). Stressed where codes and bins are tight:
+    // codes finer than the float spacing, bins finer than it, denormals, -0, many roundings.
+    void fusedValueHistogramWithCodeUsage()
+    {
+        struct Data {
+            const char* name;
+            std::vector<float> v;
+        };
+        std::vector<Data> sets;
+        {
+            qs::GeneratorOptions g;
+            g.distribution = qs::Distribution::Normal;
+            g.shape = {70000};
+            g.seed = 11;
+            sets.push_back({"normal", qs::generate(g).data});
+        }
+        {
+            std::vector<float> v; // 1000 + a few ulps: several codes per float step
+            for (int k = 0; k < 5000; ++k)
+                v.push_back(std::nextafter(1000.0f, 2000.0f) + float(k % 7) * 0.00006103515625f);
+            sets.push_back({"ulps", v});
+        }
+        {
+            std::vector<float> v; // denormals, both zeros, a wide spread
+            for (int k = 0; k < 4000; ++k) {
+                const float d = std::numeric_limits<float>::denorm_min() * float(k % 50);
+                v.push_back(k % 3 == 0 ? -d : d);
+            }
+            v.push_back(-0.0f);
+            v.push_back(0.0f);
+            sets.push_back({"denormal", v});
+        }
+        {
+            std::vector<float> v; // on the code and bin edges of 8 bits over [-1, 1]
+            for (int k = -2550; k <= 2550; ++k)
+                v.push_back(float(k) / 2550.0f);
+            sets.push_back({"edges", v});
+        }
+        const qs::Rounding roundings[] = {qs::Rounding::HalfEven, qs::Rounding::HalfAway,
+                                          qs::Rounding::HalfUp, qs::Rounding::Floor,
+                                          qs::Rounding::Truncate};
+        int checked = 0;
+        for (const Data& d : sets) {
+            const qs::Tensor t(d.name, {int64_t(d.v.size())}, d.v);
+            for (const qs::Rounding rounding : roundings)
+                for (int variant = 0; variant < 6; ++variant)
+                    for (const int bits : {1, 3, 8})
+                        for (const int bins : {1, 7, 256, 700}) {
+                            qs::QuantConfig c;
+                            c.rounding = rounding;
+                            c.bits = bits;
+                            if (variant == 1)
+                                c.roundingOrder = qs::RoundingOrder::BeforeZeroPoint;
+                            if (variant == 2) {
+                                if (std::string(d.name) == "denormal")
+                                    continue; // no float32 scale that small
+                                c.float32Params = true;
+                            }
+                            if (variant == 3)
+                                c.includeZero = false;
+                            if (variant >= 4) {
+                                if (bits == 1)
+                                    continue;
+                                c.scheme = qs::Scheme::Symmetric;
+                                c.reciprocalScale = variant == 5;
+                            }
+                            qs::HistogramRequest h;
+                            h.valueBins = bins;
+                            h.errorBins = 9;
+                            qs::QuantResult r, plain;
+                            qs::quantizeInto(t, c, r, nullptr, h);
+                            qs::quantizeInto(t, c, plain);
+                            const QString where =
+                                QString("%1 rounding %2 variant %3 bits %4 bins %5")
+                                    .arg(d.name)
+                                    .arg(int(rounding))
+                                    .arg(variant)
+                                    .arg(bits)
+                                    .arg(bins);
+                            QVERIFY2(r.metrics.levelsUsed == plain.metrics.levelsUsed,
+                                     qPrintable(where));
+                            const qs::Histogram sv =
+                                qs::histogram(t.data.data(), t.numel(), bins, r.valueHistogram.lo,
+                                              r.valueHistogram.hi);
+                            QVERIFY2(r.valueHistogram.counts == sv.counts, qPrintable(where));
+                            ++checked;
+                        }
+        }
+        QCOMPARE(checked, (4 * (6 * 3 - 2) - 3) * 5 * 4);
+    }
+
     void fusedHistogramsConstantAndBigTensor()
     {
         // A constant tensor: value range widened as histogram() does, errors all 0.

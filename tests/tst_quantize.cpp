@@ -8,6 +8,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -74,6 +75,7 @@ private slots:
     void rounding();
     void stochastic();
     void threadCountIndependent();
+    void kernelBuildsAgree();
     void multiplyByInverse();
     void codeRanges();
     void includeZero();
@@ -713,6 +715,81 @@ void TestQuantize::percentileExtremes()
     QCOMPARE(q.metrics.nonfinite, int64_t(3));
     c.percentile = 40; // outside (50, 100]: the same error as the other paths
     QVERIFY_THROWS_EXCEPTION(Error, quantize(nan, c));
+}
+
+// The baseline, AVX2 and AVX-512 builds of the quantize loop (as many as this processor runs)
+// give the same codes, dequantized values, counts and histograms for every rounding, order and
+// arithmetic; the sums agree to rounding (their lane order differs).
+void TestQuantize::kernelBuildsAgree()
+{
+    const std::vector<std::string> builds = detail::kernelBuilds();
+    QCOMPARE(builds.front(), std::string("base"));
+    qs::GeneratorOptions g;
+    g.distribution = qs::Distribution::Laplace;
+    g.shape = {64, 3001};
+    g.seed = 5;
+    Tensor t = qs::generate(g);
+    t.data[100] = kNaN;
+    t.data[7000] = kInf;
+    t.data[7001] = -kInf;
+    for (int k = 0; k < 3000; ++k) // exact halves of the scale: ties for every rounding
+        t.data[size_t(20000 + k)] = float(k - 1500) / 64.0f;
+    HistogramRequest h;
+    h.valueBins = 100;
+    h.errorBins = 64;
+    const Rounding roundings[] = {Rounding::HalfEven, Rounding::HalfAway, Rounding::HalfUp,
+                                  Rounding::Floor,    Rounding::Truncate, Rounding::Stochastic};
+    int compared = 0;
+    for (const Rounding rounding : roundings)
+        for (int variant = 0; variant < 6; ++variant)
+            for (const Granularity gr : {Granularity::PerTensor, Granularity::PerGroup}) {
+                QuantConfig c;
+                c.rounding = rounding;
+                c.seed = 9;
+                c.granularity = gr;
+                c.axis = 1;
+                c.groupSize = 32;
+                c.roundingOrder =
+                    variant == 1 ? RoundingOrder::BeforeZeroPoint : RoundingOrder::AfterZeroPoint;
+                c.float32Params = variant == 2;
+                c.multiplyByInverse = variant == 3;
+                if (variant >= 4) {
+                    c.scheme = Scheme::Symmetric;
+                    c.reciprocalScale = variant == 5;
+                }
+                std::vector<QuantResult> results;
+                for (const std::string& b : builds) {
+                    detail::useKernelBuild(b);
+                    results.emplace_back();
+                    quantizeInto(t, c, results.back(), nullptr, h);
+                }
+                detail::useKernelBuild("avx512");
+                const QuantResult& a = results.front();
+                for (size_t i = 1; i < results.size(); ++i) {
+                    const QuantResult& b = results[i];
+                    const QString where = QString("%1: rounding %2 variant %3 granularity %4")
+                                              .arg(QString::fromStdString(builds[i]))
+                                              .arg(int(rounding))
+                                              .arg(variant)
+                                              .arg(int(gr));
+                    QVERIFY2(a.codes == b.codes, qPrintable(where));
+                    QVERIFY2(std::memcmp(a.dequantized.data(), b.dequantized.data(),
+                                         a.dequantized.size() * sizeof(float)) == 0,
+                             qPrintable(where));
+                    QVERIFY2(a.metrics.clippedLowCount == b.metrics.clippedLowCount &&
+                                 a.metrics.clippedHighCount == b.metrics.clippedHighCount &&
+                                 a.metrics.levelsUsed == b.metrics.levelsUsed &&
+                                 a.metrics.maxAbsError == b.metrics.maxAbsError,
+                             qPrintable(where));
+                    QVERIFY2(std::fabs(a.metrics.mse - b.metrics.mse) <= 1e-12 * a.metrics.mse,
+                             qPrintable(where));
+                    QVERIFY2(a.valueHistogram.counts == b.valueHistogram.counts &&
+                                 a.errorHistogram.counts == b.errorHistogram.counts,
+                             qPrintable(where));
+                    ++compared;
+                }
+            }
+    QCOMPARE(compared, 6 * 6 * 2 * int(builds.size() - 1));
 }
 
 #include "tst_quantize.moc"
