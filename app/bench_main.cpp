@@ -40,7 +40,7 @@ struct Options {
 void usage(FILE* f)
 {
     std::fprintf(
-        f, "usage: quantscope-bench [--elements N] [--runs R] [--json] [--help]\n"
+        f, "usage: quantscope-bench [--elements N] [--runs R] [--only TEXT] [--quick] [--json]\n"
            "\n"
            "Times each core stage on generated normal float32 tensors of 1M, 16M and 64M\n"
            "elements (2^20, 2^24, 2^26), 8-bit asymmetric:\n"
@@ -60,6 +60,7 @@ void usage(FILE* f)
            "  --elements N   only this size (any N >= 1024); run 64M alone to measure its\n"
            "                 peak memory\n"
            "  --runs R       timed runs per stage, median reported (default 5)\n"
+           "  --only TEXT    only the stages whose name contains TEXT (e.g. pipeline)\n"
            "  --quick        skip the per-channel/per-group MSE and entropy stages\n"
            "                 (per-group MSE and entropy run only at sizes up to 1M)\n"
            "  --json         print a JSON array of {name, elements, median_ms}\n"

@@ -86,6 +86,7 @@ MinMaxCount scanMinMax(const float* x, int64_t n, bool absolute)
             const int64_t e = std::min(n, (b + 1) * kBlock);
             float lo = local.lo, hi = local.hi;
             int64_t c = 0;
+#pragma omp simd reduction(min : lo) reduction(max : hi) reduction(+ : c)
             for (int64_t i = b * kBlock; i < e; ++i) {
                 float v = x[i];
                 if (absolute)
