@@ -586,8 +586,6 @@ template <class F> void forEachTile(const SliceLayout& l, int64_t s0, int64_t s1
 struct Scratch {
     std::vector<MinMax> mm;
     std::vector<Range> ranges;
-    std::vector<Acc> acc;
-    std::vector<int64_t> distinct;
 };
 
 Scratch& scratchSpace()
@@ -763,8 +761,6 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
         return makeSliceQ(p.scale[s], p.zeroPoint[s], config, p.qmin, p.qmax,
                           p.reciprocal.empty() ? -1.0f : p.reciprocal[size_t(s)]);
     };
-    Scratch& scratch = scratchSpace();
-
     // used: per thread, the codes seen anywhere; mark: per thread, the codes of the current slice.
     std::vector<uint8_t> used(size_t(nt) * size_t(levels), 0);
     const int64_t batchSize = std::max<int64_t>(
@@ -796,27 +792,29 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
             splitFineCounts(*fused, kernel, q0, config.seed, p.dataMin[0], p.dataMax[0], levels,
                             used.data());
     } else {
-        std::vector<Acc>& acc = scratch.acc;
-        reserveHugePages(acc, size_t(ns));
-        acc.assign(size_t(ns), Acc());
-        std::vector<int64_t>& distinct = scratch.distinct;
-        reserveHugePages(distinct, size_t(ns));
-        distinct.assign(size_t(ns), 0);
         // Slices made of one strided run (columns, groups along a leading axis) are done B
         // at a time, tile by tile, so that neighbouring slices share cache lines and pages.
-        const int64_t B = stridedSlices(layout) ? batchSize : 1;
+        // Other slices go G at a time (G from the slice count only). Each work item sums its
+        // slices in order, and the items are summed in order: the same totals on every run.
+        const bool tiled = stridedSlices(layout);
+        const int64_t B =
+            tiled ? batchSize : std::clamp<int64_t>(ns / 256, 1, std::min(kMaxBatch, batchSize));
         const int64_t nbatch = (ns + B - 1) / B;
+        std::vector<Acc> batchTotals(static_cast<size_t>(nbatch));
         parallelFor(nbatch, n >= kParallelMin, cancel, [&](int64_t bi) {
             const size_t tid = size_t(threadId());
             const int64_t s0 = bi * B, s1 = std::min(ns, s0 + B);
             uint8_t* markBase = marks.data() + tid * size_t(B) * size_t(levels);
             uint8_t* u = used.data() + tid * size_t(levels);
-            if (B == 1) {
-                const RunCtx c = ctxFor(markBase);
-                const SliceQ sq = sliceQ(s0);
-                layout.forEachRun(s0, [&](int64_t off, int64_t cnt, int64_t stride) {
-                    kernel(c, sq, off, cnt, stride, acc[s0]);
-                });
+            Acc acc[kMaxBatch];
+            if (!tiled) {
+                for (int64_t s = s0; s < s1; ++s) {
+                    const RunCtx c = ctxFor(markBase + size_t(s - s0) * size_t(levels));
+                    const SliceQ sq = sliceQ(s);
+                    layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
+                        kernel(c, sq, off, cnt, stride, acc[s - s0]);
+                    });
+                }
             } else {
                 SliceQ sq[kMaxBatch];
                 for (int64_t s = s0; s < s1; ++s)
@@ -824,7 +822,7 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
                 forEachTile(layout, s0, s1,
                             [&](int64_t s, int64_t off, int64_t cnt, int64_t stride) {
                                 const RunCtx c = ctxFor(markBase + size_t(s - s0) * size_t(levels));
-                                kernel(c, sq[s - s0], off, cnt, stride, acc[s]);
+                                kernel(c, sq[s - s0], off, cnt, stride, acc[s - s0]);
                             });
             }
             for (int64_t s = s0; s < s1; ++s) {
@@ -852,15 +850,15 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
                     }
                     std::memset(mark, 0, size_t(levels));
                 }
-                distinct[s] = d;
                 // This slice's metrics here, on the worker (with 500k groups a serial loop of
                 // finalize() was a fifth of the time).
                 r.sliceMetrics[size_t(s)] =
-                    finalize(acc[s], size, config.bits, 1, asym, d, levelsTotal);
+                    finalize(acc[s - s0], size, config.bits, 1, asym, d, levelsTotal);
+                batchTotals[size_t(bi)].add(acc[s - s0]);
             }
         });
-        for (int64_t s = 0; s < ns; ++s) // in slice order: the same sums on every run
-            total.add(acc[s]);
+        for (const Acc& a : batchTotals)
+            total.add(a);
     }
     int64_t levelsUsed = 0;
     for (int64_t l = 0; l < levels; ++l) {
