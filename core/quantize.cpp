@@ -1101,6 +1101,21 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     // 1. Range per slice.
     Scratch& scratch = scratchSpace();
     std::vector<MinMax>& mm = scratch.mm;
+    if (ns >= (int64_t(1) << 15)) {
+        // Fresh memory for many slices (half a million groups: ~130 MB) is faulted in by both
+        // threads at once before the serial fills below touch it (huge_pages.h).
+        const size_t m = size_t(ns);
+        for (std::vector<double>* v : {&p.scale, &p.rangeMin, &p.rangeMax, &p.dataMin, &p.dataMax})
+            reserveHugePages(*v, m);
+        reserveHugePages(p.zeroPoint, m);
+        reserveHugePages(mm, m);
+        reserveHugePages(scratch.ranges, m);
+        reserveHugePages(r.sliceMetrics, m);
+        populatePages({capacityBytes(p.scale), capacityBytes(p.rangeMin), capacityBytes(p.rangeMax),
+                       capacityBytes(p.dataMin), capacityBytes(p.dataMax),
+                       capacityBytes(p.zeroPoint), capacityBytes(mm), capacityBytes(scratch.ranges),
+                       capacityBytes(r.sliceMetrics)});
+    }
     reserveHugePages(mm, size_t(ns));
     mm.assign(size_t(ns), MinMax());
     std::vector<Range>& ranges = scratch.ranges;
