@@ -168,6 +168,33 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
 // to an edge, outside the range, non-finite). Error: of x - x^, else of x.
 // AddCode (value slots of a contiguous run only): 4 * (b + code) + k % 4, the counter of the
 // pair (code, bin) in HistCtx::fineCounts.
+// The loop of slotIndices in arithmetic T: float32 (rule.floatFast: x - x^ rounds by at most
+// 2^-24 of the error, within marginf, see histogram_rule.h) or double.
+template <class T, bool Error, bool Contig, bool AddCode>
+QS_ALWAYS_INLINE inline void slotLoop(const float* QS_RESTRICT x, const float* QS_RESTRICT deq,
+                                      const uint16_t* QS_RESTRICT codes, int64_t m, int64_t stride,
+                                      T lo, T norm, T cap, T margin, T upper,
+                                      int32_t* QS_RESTRICT idx)
+{
+    const int64_t st = Contig ? 1 : stride;
+#pragma omp simd
+    for (int64_t k = 0; k < m; ++k) {
+        T v = T(x[k * st]);
+        if constexpr (Error)
+            v -= T(deq[k * st]);
+        // Clamped to [0, bins]: below lo, NaN and t >= bins give a fraction 0 < margin and
+        // take the exact path (this form of the selects vectorises; a mask of t does not).
+        T t = (v - lo) * norm;
+        t = t > T(0) ? t : T(0);
+        t = t < cap ? t : cap;
+        const int32_t b = int32_t(t);
+        const T f = t - T(b);
+        const int32_t fast = (f >= margin) & (f <= upper);
+        const int32_t slot = AddCode ? b + int32_t(codes[k]) : b;
+        idx[k] = fast ? 4 * slot + int32_t(k & 3) : -1;
+    }
+}
+
 template <bool Error, bool Contig, bool AddCode = false>
 QS_ALWAYS_INLINE inline void slotIndices(const float* QS_RESTRICT x, const float* QS_RESTRICT deq,
                                          const uint16_t* QS_RESTRICT codes, int64_t m,
@@ -175,45 +202,12 @@ QS_ALWAYS_INLINE inline void slotIndices(const float* QS_RESTRICT x, const float
                                          int32_t* QS_RESTRICT idx)
 {
     static_assert(!AddCode || (Contig && !Error), "code-bin pairs are for value slots");
-    const int64_t st = Contig ? 1 : stride;
-    if (rule.floatFast) {
-        // float32: x - x^ rounds by at most 2^-24 of the error, within marginf (histogram_rule.h).
-        const float lo = rule.lof, norm = rule.normf, cap = rule.capf, margin = rule.marginf,
-                    upper = rule.upperf;
-#pragma omp simd
-        for (int64_t k = 0; k < m; ++k) {
-            float v = x[k * st];
-            if constexpr (Error)
-                v -= deq[k * st];
-            float t = (v - lo) * norm;
-            t = t > 0.0f ? t : 0.0f;
-            t = t < cap ? t : cap;
-            const int32_t b = int32_t(t);
-            const float f = t - float(b);
-            const int32_t fast = (f >= margin) & (f <= upper);
-            const int32_t slot = AddCode ? b + int32_t(codes[k]) : b;
-            idx[k] = fast ? 4 * slot + int32_t(k & 3) : -1;
-        }
-        return;
-    }
-    const double lo = rule.lo, norm = rule.norm, cap = rule.cap, margin = rule.margin,
-                 upper = rule.upper;
-#pragma omp simd
-    for (int64_t k = 0; k < m; ++k) {
-        double v = double(x[k * st]);
-        if constexpr (Error)
-            v -= double(deq[k * st]);
-        // Clamped to [0, bins]: below lo, NaN and t >= bins give a fraction 0 < margin and
-        // take the exact path (this form of the selects vectorises; a mask of t does not).
-        double t = (v - lo) * norm;
-        t = t > 0.0 ? t : 0.0;
-        t = t < cap ? t : cap;
-        const int32_t b = int32_t(t);
-        const double f = t - double(b);
-        const int32_t fast = (f >= margin) & (f <= upper);
-        const int32_t slot = AddCode ? b + int32_t(codes[k]) : b;
-        idx[k] = fast ? 4 * slot + int32_t(k & 3) : -1;
-    }
+    if (rule.floatFast)
+        slotLoop<float, Error, Contig, AddCode>(x, deq, codes, m, stride, rule.lof, rule.normf,
+                                                rule.capf, rule.marginf, rule.upperf, idx);
+    else
+        slotLoop<double, Error, Contig, AddCode>(x, deq, codes, m, stride, rule.lo, rule.norm,
+                                                 rule.cap, rule.margin, rule.upper, idx);
 }
 
 // The counter of element k of a chunk that slotIndices left to the exact rule (kept out of line:

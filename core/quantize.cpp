@@ -15,6 +15,7 @@
 #include "core/parallel.h"
 
 #include "core/float16.h"
+#include "core/float_order.h"
 #include "core/histogram_rule.h"
 #include "core/huge_pages.h"
 #include "core/lowbit_quantize.h"
@@ -36,7 +37,6 @@
 #if defined(__GNUC__)
 #define QS_ALWAYS_INLINE __attribute__((always_inline))
 #define QS_NOINLINE __attribute__((noinline, cold))
-
 #define QS_RESTRICT __restrict__
 #else
 #define QS_ALWAYS_INLINE
@@ -656,21 +656,8 @@ struct FusedHistograms {
     }
 };
 
-// Float order as unsigned keys: a < b (as values, -0 before +0) exactly when key(a) < key(b).
-uint32_t orderKey(float f)
-{
-    uint32_t u;
-    std::memcpy(&u, &f, 4);
-    return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
-}
-
-float fromOrderKey(uint32_t k)
-{
-    const uint32_t u = (k & 0x80000000u) ? (k & 0x7fffffffu) : ~k;
-    float f;
-    std::memcpy(&f, &u, 4);
-    return f;
-}
+using detail::fromOrderKey;
+using detail::orderKey;
 
 // Splits the code-bin pair counts of a one-slice pass (FusedHistograms::fineCounts) into value
 // histogram counts (added to thread 0's valueCounts) and code-usage marks (set in used).

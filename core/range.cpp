@@ -9,6 +9,7 @@
 #include "core/range.h"
 
 #include "core/calibrators.h"
+#include "core/float_order.h"
 #include "core/pairwise_sum.h"
 #include "core/parallel.h"
 
@@ -35,19 +36,8 @@ constexpr int64_t kGatherLimit = int64_t(1) << 18; // selection gathers buckets 
 using detail::threadCount;
 using detail::threadId;
 
-inline uint32_t bitsOf(float v)
-{
-    uint32_t u;
-    std::memcpy(&u, &v, sizeof u);
-    return u;
-}
-
-inline float floatOf(uint32_t u)
-{
-    float v;
-    std::memcpy(&v, &u, sizeof v);
-    return v;
-}
+using detail::bitsOf;
+using detail::floatOf;
 
 inline bool finiteF(float v)
 {
@@ -126,17 +116,12 @@ MinMaxCount scanMinMax(const float* x, int64_t n, bool absolute)
 
 inline uint32_t keyOf(float v, bool absolute)
 {
-    const uint32_t u = bitsOf(v);
-    if (absolute)
-        return u & 0x7fffffffu;
-    return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+    return absolute ? bitsOf(v) & 0x7fffffffu : detail::orderKey(v);
 }
 
 inline float valueOfKey(uint32_t k, bool absolute)
 {
-    if (absolute)
-        return floatOf(k);
-    return floatOf((k & 0x80000000u) ? (k & 0x7fffffffu) : ~k);
+    return absolute ? floatOf(k) : detail::fromOrderKey(k);
 }
 
 // Key range [kmin, kmax] of the finite values (NaN and Inf have the all-ones exponent).

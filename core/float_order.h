@@ -1,0 +1,37 @@
+// Float bit patterns and order-preserving 32-bit keys: a finite (or infinite) float maps to a
+// key whose unsigned order is the numeric order (sign bit set for positives, all bits flipped
+// for negatives; -0 comes just before +0). Used by the radix selection of the percentiles
+// (core/range.cpp) and by the binary searches over floats in core/quantize.cpp.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+namespace qs::detail {
+
+inline uint32_t bitsOf(float v)
+{
+    uint32_t u;
+    std::memcpy(&u, &v, sizeof u);
+    return u;
+}
+
+inline float floatOf(uint32_t u)
+{
+    float v;
+    std::memcpy(&v, &u, sizeof v);
+    return v;
+}
+
+inline uint32_t orderKey(float v)
+{
+    const uint32_t u = bitsOf(v);
+    return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
+
+inline float fromOrderKey(uint32_t k)
+{
+    return floatOf((k & 0x80000000u) ? (k & 0x7fffffffu) : ~k);
+}
+
+} // namespace qs::detail
