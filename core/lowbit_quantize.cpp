@@ -135,13 +135,13 @@ Blocks blocksOf(const LowbitResult& lr)
     return g;
 }
 
-// The per-slice metrics of quantize() for one block, as finalize() of quantize.cpp defines them
-// (clipped = finite inputs outside the block's representable range).
-Metrics blockMetrics(const float* x, const float* xh, CodeBuffer::const_iterator codes, int64_t cnt,
-                     double lo, double hi, int64_t qmin, int64_t levels, double bitsPerElement,
-                     double& dataMin, double& dataMax)
+// The per-slice sums of quantize() for one block (clipped = finite inputs outside the block's
+// representable range).
+SliceMetrics::Sums blockSums(const float* x, const float* xh, CodeBuffer::const_iterator codes,
+                             int64_t cnt, double lo, double hi, int64_t qmin, int64_t levels,
+                             double& dataMin, double& dataMax)
 {
-    Metrics m;
+    SliceMetrics::Sums m;
     double errSq = 0, errAbs = 0, errMax = 0, signal = 0;
     int64_t count = 0, clipLow = 0, clipHigh = 0;
     double dmin = std::numeric_limits<double>::infinity(), dmax = -dmin;
@@ -175,18 +175,10 @@ Metrics blockMetrics(const float* x, const float* xh, CodeBuffer::const_iterator
     m.nonfinite = cnt - count;
     m.signalPower = signal;
     m.errorPower = errSq;
-    if (count > 0) {
-        m.mse = errSq / double(count);
-        m.mae = errAbs / double(count);
-        m.clippedLow = double(clipLow) / double(count);
-        m.clippedHigh = double(clipHigh) / double(count);
-    }
-    m.rmse = std::sqrt(m.mse);
+    m.absError = errAbs;
     m.maxAbsError = errMax;
-    m.sqnrDb =
-        errSq == 0 ? std::numeric_limits<double>::infinity() : 10.0 * std::log10(signal / errSq);
-    m.clippedLowCount = clipLow;
-    m.clippedHighCount = clipHigh;
+    m.clippedLow = clipLow;
+    m.clippedHigh = clipHigh;
     if (levels <= 256) {
         for (uint64_t w : small)
             m.levelsUsed += __builtin_popcountll(w);
@@ -194,11 +186,6 @@ Metrics blockMetrics(const float* x, const float* xh, CodeBuffer::const_iterator
         std::sort(used.begin(), used.end());
         m.levelsUsed = std::unique(used.begin(), used.end()) - used.begin();
     }
-    m.levelsTotal = levels;
-    m.originalBytes = 4 * cnt;
-    m.quantizedBits = bitsPerElement * double(cnt);
-    m.quantizedBytes = int64_t(std::ceil(m.quantizedBits / 8.0));
-    m.bitsPerElement = bitsPerElement;
     dataMin = count > 0 ? dmin : 0.0;
     dataMax = count > 0 ? dmax : 0.0;
     return m;
@@ -315,11 +302,10 @@ void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult&
     p.rangeMax.resize(size_t(nb));
     p.dataMin.resize(size_t(nb));
     p.dataMax.resize(size_t(nb));
-    r.sliceMetrics.resize(size_t(nb));
     r.codes = std::move(lr.codes);
     r.dequantized = std::move(lr.dequantized);
     const int64_t levels = p.qmax - p.qmin + 1;
-    const double bpe = lr.bitsPerElement;
+    r.sliceMetrics.reset(size_t(nb), levels, lr.bitsPerElement, 0.0);
 
 #pragma omp parallel for schedule(static) if (nb >= 256)
     for (int64_t b = 0; b < nb; ++b) {
@@ -333,9 +319,10 @@ void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult&
         p.rangeMin[size_t(b)] = lo;
         p.rangeMax[size_t(b)] = hi;
         const int64_t off = g.start(b);
-        r.sliceMetrics[size_t(b)] =
-            blockMetrics(x + off, r.dequantized.data() + off, r.codes.begin() + off, g.size(b), lo,
-                         hi, p.qmin, levels, bpe, p.dataMin[size_t(b)], p.dataMax[size_t(b)]);
+        r.sliceMetrics.set(size_t(b),
+                           blockSums(x + off, r.dequantized.data() + off, r.codes.begin() + off,
+                                     g.size(b), lo, hi, p.qmin, levels, p.dataMin[size_t(b)],
+                                     p.dataMax[size_t(b)]));
     }
     throwIfCancelled(cancel);
     // Whole tensor: the sums of the blocks (in block order: deterministic), the format's own
@@ -344,13 +331,14 @@ void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult&
     Metrics& m = r.metrics;
     m = Metrics();
     double errAbs = 0;
-    for (const Metrics& b : r.sliceMetrics) {
-        m.count += b.count;
-        m.nonfinite += b.nonfinite;
-        m.signalPower += b.signalPower;
-        m.errorPower += b.errorPower;
-        errAbs += b.mae * double(b.count);
-        m.maxAbsError = std::max(m.maxAbsError, b.maxAbsError);
+    for (size_t b = 0; b < r.sliceMetrics.size(); ++b) {
+        const SliceMetrics::Sums& v = r.sliceMetrics.sums(b);
+        m.count += v.count;
+        m.nonfinite += v.nonfinite;
+        m.signalPower += v.signalPower;
+        m.errorPower += v.errorPower;
+        errAbs += v.absError;
+        m.maxAbsError = std::max(m.maxAbsError, v.maxAbsError);
     }
     if (m.count > 0) {
         m.mse = m.errorPower / double(m.count);
@@ -384,9 +372,8 @@ void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult&
     m.quantizedBits = double(lr.storageBits);
     m.quantizedBytes = (lr.storageBits + 7) / 8;
     m.bitsPerElement = lr.bitsPerElement;
-    if (nb == 1 && lr.blockSize == 0) {
-        r.sliceMetrics[0] = m;
-    }
+    if (nb == 1 && lr.blockSize == 0)
+        r.sliceMetrics.setWhole(m);
 
     r.floatCounts = FloatCounts();
     r.floatCounts.flushedToZero = lr.flushedToZero;

@@ -329,37 +329,71 @@ void sliceParams(double lo, double hi, const QuantConfig& config, int64_t qmin, 
         z = std::clamp(z, qmin, qmax);
 }
 
-Metrics finalize(const Acc& a, int64_t numel, int bits, int64_t slices, bool asymmetric,
-                 int64_t levelsUsed, int64_t levelsTotal)
+// Errors, SQNR, clipping and levels used from a slice's (or the tensor's) sums; the storage
+// fields are left to the caller.
+Metrics fromSums(const SliceMetrics::Sums& a)
 {
     Metrics m;
     m.count = a.count;
     m.nonfinite = a.nonfinite;
-    m.signalPower = a.signal;
-    m.errorPower = a.errSq;
+    m.signalPower = a.signalPower;
+    m.errorPower = a.errorPower;
     if (a.count > 0) {
-        m.mse = a.errSq / double(a.count);
-        m.mae = a.errAbs / double(a.count);
-        m.clippedLow = double(a.clipLow) / double(a.count);
-        m.clippedHigh = double(a.clipHigh) / double(a.count);
+        m.mse = a.errorPower / double(a.count);
+        m.mae = a.absError / double(a.count);
+        m.clippedLow = double(a.clippedLow) / double(a.count);
+        m.clippedHigh = double(a.clippedHigh) / double(a.count);
     }
     m.rmse = std::sqrt(m.mse);
-    m.maxAbsError = a.errMax;
+    m.maxAbsError = a.maxAbsError;
     // SQNR = 10 log10(sum x^2 / sum e^2). A zero error gives +inf, also for an all-zero signal
     // (a perfect reconstruction); a zero signal with a nonzero error gives -inf.
-    if (a.errSq == 0)
+    if (a.errorPower == 0)
         m.sqnrDb = std::numeric_limits<double>::infinity();
     else
-        m.sqnrDb = 10.0 * std::log10(a.signal / a.errSq);
-    m.clippedLowCount = a.clipLow;
-    m.clippedHighCount = a.clipHigh;
-    m.levelsUsed = levelsUsed;
-    m.levelsTotal = levelsTotal;
+        m.sqnrDb = 10.0 * std::log10(a.signalPower / a.errorPower);
+    m.clippedLowCount = a.clippedLow;
+    m.clippedHighCount = a.clippedHigh;
+    m.levelsUsed = a.levelsUsed;
+    return m;
+}
+
+SliceMetrics::Sums sumsOf(const Acc& a, int64_t levelsUsed)
+{
+    SliceMetrics::Sums v;
+    v.count = a.count;
+    v.nonfinite = a.nonfinite;
+    v.clippedLow = a.clipLow;
+    v.clippedHigh = a.clipHigh;
+    v.levelsUsed = levelsUsed;
+    v.signalPower = a.signal;
+    v.errorPower = a.errSq;
+    v.absError = a.errAbs;
+    v.maxAbsError = a.errMax;
+    return v;
+}
+
+// Storage of `slices` slices over numel elements: bits per element plus 32 bits of scale and,
+// asymmetric, a b-bit zero point per slice.
+double storageBits(int64_t numel, int bits, int64_t slices, bool asymmetric)
+{
+    return double(numel) * bits + double(slices) * (32.0 + (asymmetric ? double(bits) : 0.0));
+}
+
+void setStorage(Metrics& m, int64_t numel, double quantizedBits)
+{
     m.originalBytes = 4 * numel;
-    m.quantizedBits =
-        double(numel) * bits + double(slices) * (32.0 + (asymmetric ? double(bits) : 0.0));
+    m.quantizedBits = quantizedBits;
     m.quantizedBytes = int64_t(std::ceil(m.quantizedBits / 8.0));
     m.bitsPerElement = numel > 0 ? m.quantizedBits / double(numel) : 0.0;
+}
+
+Metrics finalize(const Acc& a, int64_t numel, int bits, int64_t slices, bool asymmetric,
+                 int64_t levelsUsed, int64_t levelsTotal)
+{
+    Metrics m = fromSums(sumsOf(a, levelsUsed));
+    m.levelsTotal = levelsTotal;
+    setStorage(m, numel, storageBits(numel, bits, slices, asymmetric));
     return m;
 }
 
@@ -762,8 +796,9 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
     };
 
     Acc total;
-    reserveHugePages(r.sliceMetrics, size_t(ns));
-    r.sliceMetrics.resize(size_t(ns)); // every element is assigned below
+    // Every slice's sums are set below.
+    r.sliceMetrics.reset(size_t(ns), levelsTotal, double(config.bits),
+                         storageBits(0, config.bits, 1, asym));
     if (ns == 1) {
         const int64_t nb = (n + kBlock - 1) / kBlock;
         std::vector<Acc> blocks(nb);
@@ -839,8 +874,7 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
                 }
                 // This slice's metrics here, on the worker (with 500k groups a serial loop of
                 // finalize() was a fifth of the time).
-                r.sliceMetrics[size_t(s)] =
-                    finalize(acc[s - s0], size, config.bits, 1, asym, d, levelsTotal);
+                r.sliceMetrics.set(size_t(s), sumsOf(acc[s - s0], d));
                 batchTotals[size_t(bi)].add(acc[s - s0]);
             }
         });
@@ -856,7 +890,7 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
     }
     r.metrics = finalize(total, n, config.bits, ns, asym, levelsUsed, levelsTotal);
     if (ns == 1)
-        r.sliceMetrics[0] = r.metrics;
+        r.sliceMetrics.setWhole(r.metrics);
 }
 
 // fp16 / bf16: round each value, keep the bit pattern as the code.
@@ -930,7 +964,7 @@ void runFloat(const Tensor& t, const QuantConfig& config, QuantResult& r, const 
     }
     // 16 bits per element, no per-slice parameters.
     r.metrics = finalize(total, n, 16, 0, false, levelsUsed, 65536);
-    r.sliceMetrics.assign(1, r.metrics);
+    r.sliceMetrics.setWhole(r.metrics);
 }
 
 void checkTensor(const Tensor& t)
@@ -1097,11 +1131,11 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
         reserveHugePages(p.zeroPoint, m);
         reserveHugePages(mm, m);
         reserveHugePages(scratch.ranges, m);
-        reserveHugePages(r.sliceMetrics, m);
+        reserveHugePages(r.sliceMetrics.storage(), m);
         populatePages({capacityBytes(p.scale), capacityBytes(p.rangeMin), capacityBytes(p.rangeMax),
                        capacityBytes(p.dataMin), capacityBytes(p.dataMax),
                        capacityBytes(p.zeroPoint), capacityBytes(mm), capacityBytes(scratch.ranges),
-                       capacityBytes(r.sliceMetrics)});
+                       capacityBytes(r.sliceMetrics.storage())});
     }
     reserveHugePages(mm, size_t(ns));
     mm.assign(size_t(ns), MinMax());
@@ -1193,6 +1227,63 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     addWarnings(r, constantSlices, emptySlices);
     r.timingsMs["metrics"] = msSince(t2);
     r.timingsMs["total"] = msSince(t0);
+}
+
+Metrics SliceMetrics::operator[](size_t s) const
+{
+    if (m_isWhole)
+        return m_whole;
+    const Sums& v = m_sums[s];
+    Metrics m = fromSums(v);
+    m.levelsTotal = m_levelsTotal;
+    const int64_t numel = v.count + v.nonfinite;
+    setStorage(m, numel, double(numel) * m_elementBits + m_sliceBits);
+    if (m_sliceBits == 0) // exactly the format's bits per element, not q / numel
+        m.bitsPerElement = m_elementBits;
+    return m;
+}
+
+Metrics SliceMetrics::at(size_t s) const
+{
+    if (s >= m_sums.size())
+        throw std::out_of_range("slice " + std::to_string(s) + " of " +
+                                std::to_string(m_sums.size()));
+    return (*this)[s];
+}
+
+double SliceMetrics::rmse(size_t s) const
+{
+    if (m_isWhole)
+        return m_whole.rmse;
+    const Sums& v = m_sums[s];
+    return v.count > 0 ? std::sqrt(v.errorPower / double(v.count)) : 0.0;
+}
+
+void SliceMetrics::reset(size_t n, int64_t levelsTotal, double elementBits, double sliceBits)
+{
+    reserveHugePages(m_sums, n);
+    m_sums.resize(n);
+    m_isWhole = false;
+    m_levelsTotal = levelsTotal;
+    m_elementBits = elementBits;
+    m_sliceBits = sliceBits;
+}
+
+void SliceMetrics::setWhole(const Metrics& m)
+{
+    m_sums.resize(1);
+    Sums& v = m_sums[0];
+    v.count = m.count;
+    v.nonfinite = m.nonfinite;
+    v.clippedLow = m.clippedLowCount;
+    v.clippedHigh = m.clippedHighCount;
+    v.levelsUsed = m.levelsUsed;
+    v.signalPower = m.signalPower;
+    v.errorPower = m.errorPower;
+    v.absError = m.mae * double(m.count);
+    v.maxAbsError = m.maxAbsError;
+    m_whole = m;
+    m_isWhole = true;
 }
 
 namespace detail {

@@ -82,6 +82,7 @@ private slots:
     void symmetricScale();
     void perChannel();
     void unevenGroups();
+    void sliceMetricsOfEachSlice();
     void metricsByHand();
     void clipping();
     void bytes();
@@ -464,6 +465,96 @@ void TestQuantize::unevenGroups()
     // Per-slice storage: 2 values * 8 bits + 32-bit scale + 8-bit zero point.
     QCOMPARE(r.sliceMetrics[2].quantizedBits, 2 * 8 + 40.0);
     QCOMPARE(r.metrics.quantizedBits, 10 * 8 + 3 * 40.0);
+}
+
+// Bit-for-bit equality of two Metrics (every field; NaN equals NaN).
+bool sameMetrics(const Metrics& a, const Metrics& b)
+{
+    auto same = [](double x, double y) { return x == y || (std::isnan(x) && std::isnan(y)); };
+    return a.count == b.count && a.nonfinite == b.nonfinite && same(a.mse, b.mse) &&
+           same(a.rmse, b.rmse) && same(a.mae, b.mae) && same(a.maxAbsError, b.maxAbsError) &&
+           same(a.sqnrDb, b.sqnrDb) && same(a.signalPower, b.signalPower) &&
+           same(a.errorPower, b.errorPower) && a.clippedLowCount == b.clippedLowCount &&
+           a.clippedHighCount == b.clippedHighCount && same(a.clippedLow, b.clippedLow) &&
+           same(a.clippedHigh, b.clippedHigh) && a.levelsUsed == b.levelsUsed &&
+           a.levelsTotal == b.levelsTotal && a.originalBytes == b.originalBytes &&
+           a.quantizedBytes == b.quantizedBytes && same(a.quantizedBits, b.quantizedBits) &&
+           same(a.bitsPerElement, b.bitsPerElement);
+}
+
+void TestQuantize::sliceMetricsOfEachSlice()
+{
+    // The per-slice metrics (kept as sums, computed on access) equal those of each slice
+    // quantized alone with the same parameters, in every field. Outliers and a 90% percentile
+    // range give clipping on both sides; NaN / Inf, an all-zero and a constant group take part.
+    std::vector<float> v(130);
+    for (size_t i = 0; i < v.size(); ++i)
+        v[i] = float(3.0 * std::sin(0.7 * double(i)) + (i % 17 == 0 ? 40.0 : 0.0) -
+                     (i % 23 == 0 ? 25.0 : 0.0));
+    v[5] = kNaN;
+    v[50] = kInf;
+    v[101] = -kInf;
+    for (size_t i = 60; i < 70; ++i)
+        v[i] = 0.0f;
+    for (size_t i = 70; i < 80; ++i)
+        v[i] = 1.5f;
+    const Tensor t("g", {130}, v);
+    int checked = 0;
+    for (const Scheme scheme : {Scheme::Asymmetric, Scheme::Symmetric})
+        for (const RangeMethod range : {RangeMethod::MinMax, RangeMethod::Percentile})
+            for (const int group : {10, 40})
+                for (const int bits : {3, 8}) {
+                    QuantConfig c;
+                    c.scheme = scheme;
+                    c.range = range;
+                    c.percentile = 90;
+                    c.bits = bits;
+                    c.granularity = Granularity::PerGroup;
+                    c.groupSize = group;
+                    const QuantResult r = quantize(t, c);
+                    const QuantParams& p = r.params;
+                    QCOMPARE(int64_t(r.sliceMetrics.size()), p.numSlices());
+                    int64_t clipped = 0;
+                    size_t k = 0;
+                    for (const Metrics& m : r.sliceMetrics) // the iterator gives operator[]'s
+                        QVERIFY(sameMetrics(m, r.sliceMetrics[k++]));
+                    QCOMPARE(k, r.sliceMetrics.size());
+                    for (int64_t s = 0; s < p.numSlices(); ++s) {
+                        std::vector<float> part;
+                        p.layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
+                            for (int64_t j = 0; j < cnt; ++j)
+                                part.push_back(v[size_t(off + j * stride)]);
+                        });
+                        const Tensor one("slice", {int64_t(part.size())}, part);
+                        QuantConfig c1 = c;
+                        c1.granularity = Granularity::PerTensor;
+                        QuantParams p1;
+                        p1.qmin = p.qmin;
+                        p1.qmax = p.qmax;
+                        p1.layout = makeSliceLayout(one.shape, Granularity::PerTensor, 0, 0);
+                        p1.scale = {p.scale[size_t(s)]};
+                        p1.zeroPoint = {p.zeroPoint[size_t(s)]};
+                        const QuantResult alone = quantizeWithParams(one, p1, c1);
+                        const Metrics m = r.sliceMetrics[size_t(s)];
+                        QVERIFY2(sameMetrics(m, alone.metrics),
+                                 qPrintable(QStringLiteral("slice %1, group %2, %3 bits")
+                                                .arg(s)
+                                                .arg(group)
+                                                .arg(bits)));
+                        QCOMPARE(r.sliceMetrics.rmse(size_t(s)), m.rmse);
+                        clipped += m.clippedLowCount + m.clippedHighCount;
+                        ++checked;
+                    }
+                    QCOMPARE(clipped, r.metrics.clippedLowCount + r.metrics.clippedHighCount);
+                    if (range == RangeMethod::Percentile)
+                        QVERIFY(clipped > 0);
+                }
+    QCOMPARE(checked, 2 * 2 * 2 * (13 + 4));
+    // One slice: the whole tensor's metrics, as they are.
+    const QuantResult whole = quantize(t, QuantConfig());
+    QCOMPARE(whole.sliceMetrics.size(), size_t(1));
+    QVERIFY(sameMetrics(whole.sliceMetrics[0], whole.metrics));
+    QVERIFY_THROWS_EXCEPTION(std::out_of_range, whole.sliceMetrics.at(1));
 }
 
 void TestQuantize::metricsByHand()

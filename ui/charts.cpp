@@ -380,8 +380,8 @@ void prepareChannels(ChartData& d)
             clip.add(p.rangeMax[i]);
             if (std::isfinite(p.scale[i]))
                 scale = std::max(scale, p.scale[i]);
-            if (haveMetrics && std::isfinite(r.sliceMetrics[i].rmse))
-                rmse = std::max(rmse, r.sliceMetrics[i].rmse);
+            if (haveMetrics && std::isfinite(r.sliceMetrics.rmse(i)))
+                rmse = std::max(rmse, r.sliceMetrics.rmse(i));
         }
         k.dataLo = data.valid() ? data.lo : 0;
         k.dataHi = data.valid() ? data.hi : 0;
