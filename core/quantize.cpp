@@ -483,61 +483,65 @@ Range methodRange(const MinMax& mm, const float* values, int64_t n, const QuantC
     return {mm.lo, mm.hi};
 }
 
-void fillParams(QuantParams& p, const std::vector<MinMax>& mm, const std::vector<Range>& ranges,
-                const QuantConfig& config)
+// Scale, zero point and ranges of slice s from its min / max and clipping range.
+void fillSlice(QuantParams& p, int64_t s, const MinMax& mm, const Range& range,
+               const QuantConfig& config)
 {
-    const int64_t ns = int64_t(mm.size());
-    for (std::vector<double>* v : {&p.scale, &p.rangeMin, &p.rangeMax, &p.dataMin, &p.dataMax})
+    double lo = 0, hi = 0;
+    p.dataMin[s] = mm.finite > 0 ? mm.lo : 0.0;
+    p.dataMax[s] = mm.finite > 0 ? mm.hi : 0.0;
+    if (mm.finite > 0) {
+        lo = range.lo;
+        hi = range.hi;
+    }
+    if (config.scheme == Scheme::Asymmetric && config.includeZero) {
+        lo = std::min(lo, 0.0);
+        hi = std::max(hi, 0.0);
+    }
+    double sc;
+    int64_t z;
+    sliceParams(lo, hi, config, p.qmin, p.qmax, s, sc, z);
+    if (config.reciprocalScale) {
+        // TensorRT (pytorch-quantization): max_bound = 2^(b-1) - 1 and s' = max_bound /
+        // amax in float32; amax <= 2^-24 (in float32) quantizes to all zeros.
+        const float amax = float(std::max(std::fabs(lo), std::fabs(hi)));
+        const float maxBound = float((int64_t(1) << (config.bits - 1)) - 1);
+        const float r = amax <= 0x1p-24f ? 0.0f : maxBound / amax;
+        p.reciprocal[size_t(s)] = r;
+        sc = r > 0 ? 1.0 / double(r) : 1.0;
+        z = 0;
+        const float div = r > 0 ? r : 1.0f;
+        checkParams(sc, z, config, s);
+        p.scale[s] = sc;
+        p.zeroPoint[s] = z;
+        p.rangeMin[s] = double(float(p.qmin) / div);
+        p.rangeMax[s] = double(float(p.qmax) / div);
+        return;
+    }
+    checkParams(sc, z, config, s);
+    p.scale[s] = sc;
+    p.zeroPoint[s] = z;
+    p.rangeMin[s] = sc * double(p.qmin - z);
+    p.rangeMax[s] = sc * double(p.qmax - z);
+}
+
+struct SliceCounts {
+    int64_t constant = 0, empty = 0;
+};
+
+// Sizes the per-slice parameter vectors for ns slices (fillSlice assigns every element).
+void sizeParams(QuantParams& p, int64_t ns, const QuantConfig& config)
+{
+    for (std::vector<double>* v : {&p.scale, &p.rangeMin, &p.rangeMax, &p.dataMin, &p.dataMax}) {
         reserveHugePages(*v, size_t(ns));
+        v->resize(size_t(ns));
+    }
     reserveHugePages(p.zeroPoint, size_t(ns));
-    p.scale.assign(ns, 1.0);
-    p.zeroPoint.assign(ns, 0);
-    p.rangeMin.assign(ns, 0.0);
-    p.rangeMax.assign(ns, 0.0);
-    p.dataMin.assign(ns, 0.0);
-    p.dataMax.assign(ns, 0.0);
+    p.zeroPoint.resize(size_t(ns));
     if (config.reciprocalScale)
         p.reciprocal.assign(size_t(ns), 0.0f);
     else
         p.reciprocal.clear();
-    for (int64_t s = 0; s < ns; ++s) {
-        double lo = 0, hi = 0;
-        if (mm[s].finite > 0) {
-            p.dataMin[s] = mm[s].lo;
-            p.dataMax[s] = mm[s].hi;
-            lo = ranges[s].lo;
-            hi = ranges[s].hi;
-        }
-        if (config.scheme == Scheme::Asymmetric && config.includeZero) {
-            lo = std::min(lo, 0.0);
-            hi = std::max(hi, 0.0);
-        }
-        double sc;
-        int64_t z;
-        sliceParams(lo, hi, config, p.qmin, p.qmax, s, sc, z);
-        if (config.reciprocalScale) {
-            // TensorRT (pytorch-quantization): max_bound = 2^(b-1) - 1 and s' = max_bound /
-            // amax in float32; amax <= 2^-24 (in float32) quantizes to all zeros.
-            const float amax = float(std::max(std::fabs(lo), std::fabs(hi)));
-            const float maxBound = float((int64_t(1) << (config.bits - 1)) - 1);
-            const float r = amax <= 0x1p-24f ? 0.0f : maxBound / amax;
-            p.reciprocal[size_t(s)] = r;
-            sc = r > 0 ? 1.0 / double(r) : 1.0;
-            z = 0;
-            const float div = r > 0 ? r : 1.0f;
-            checkParams(sc, z, config, s);
-            p.scale[s] = sc;
-            p.zeroPoint[s] = z;
-            p.rangeMin[s] = double(float(p.qmin) / div);
-            p.rangeMax[s] = double(float(p.qmax) / div);
-            continue;
-        }
-        checkParams(sc, z, config, s);
-        p.scale[s] = sc;
-        p.zeroPoint[s] = z;
-        p.rangeMin[s] = sc * double(p.qmin - z);
-        p.rangeMax[s] = sc * double(p.qmax - z);
-    }
 }
 
 std::string percentText(double fraction)
@@ -618,8 +622,7 @@ template <class F> void forEachTile(const SliceLayout& l, int64_t s0, int64_t s1
 // Per-slice work arrays, kept per calling thread between calls: with tens of thousands of
 // slices, allocating them afresh each time costs more than the quantization itself.
 struct Scratch {
-    std::vector<MinMax> mm;
-    std::vector<Range> ranges;
+    std::vector<uint8_t> empty; // 1 for a slice without finite values
 };
 
 Scratch& scratchSpace()
@@ -763,8 +766,9 @@ void splitFineCounts(FusedHistograms& f, KernelFn kernel, const SliceQ& q, uint6
                     " values); please report this with the tensor");
 }
 
+// paramsChecked: every slice's scale and zero point passed checkParams already (fillParams).
 void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
-                const CancelToken* cancel, FusedHistograms* fused = nullptr)
+                const CancelToken* cancel, FusedHistograms* fused, bool paramsChecked)
 {
     const QuantParams& p = r.params;
     const SliceLayout& layout = p.layout;
@@ -776,7 +780,7 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
     const bool asym = config.scheme == Scheme::Asymmetric;
     const int64_t levelsTotal = int64_t(1) << config.bits;
 
-    for (int64_t s = 0; s < ns; ++s)
+    for (int64_t s = 0; s < ns && !paramsChecked; ++s)
         checkParams(p.scale[s], p.zeroPoint[s], config, s);
     auto sliceQ = [&](int64_t s) {
         return makeSliceQ(p.scale[s], p.zeroPoint[s], config, p.qmin, p.qmax,
@@ -997,15 +1001,15 @@ void histogramsAfter(const Tensor& t, QuantResult& r, const HistogramRequest& h)
 
 // The bin rules of the histograms the integer pass fills: values over [min, max] of the finite
 // values, errors over [-E, E] with E the bound documented in quantize.h (HistogramRequest).
-// Slices without finite values (mm[s].finite == 0) take no part.
-void prepareFused(const QuantParams& p, const std::vector<MinMax>& mm, const QuantConfig& config,
-                  const HistogramRequest& h, FusedHistograms& f)
+// Slices without finite values (empty[s] == 1) take no part.
+void prepareFused(const QuantParams& p, const std::vector<uint8_t>& empty,
+                  const QuantConfig& config, const HistogramRequest& h, FusedHistograms& f)
 {
     const int64_t ns = p.numSlices();
     if (h.valueBins > 0) {
         double lo = std::numeric_limits<double>::infinity(), hi = -lo;
         for (int64_t s = 0; s < ns; ++s) {
-            if (mm[size_t(s)].finite == 0)
+            if (empty[size_t(s)])
                 continue;
             lo = std::min(lo, p.dataMin[size_t(s)]);
             hi = std::max(hi, p.dataMax[size_t(s)]);
@@ -1026,7 +1030,7 @@ void prepareFused(const QuantParams& p, const std::vector<MinMax>& mm, const Qua
         double bound = 0;
         for (int64_t s = 0; s < ns; ++s) {
             const size_t i = size_t(s);
-            if (mm[i].finite == 0)
+            if (empty[i])
                 continue;
             const double sc = p.scale[i];
             // Rounding: |x/s + z - q| <= 1/2 (1 for floor, truncate, stochastic), plus the
@@ -1119,104 +1123,123 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     const int64_t n = t.numel();
     const float* x = t.data.data();
 
-    // 1. Range per slice.
-    Scratch& scratch = scratchSpace();
-    std::vector<MinMax>& mm = scratch.mm;
+    // 1. Range and parameters per slice.
+    std::vector<uint8_t>& empty = scratchSpace().empty;
     if (ns >= (int64_t(1) << 15)) {
-        // Fresh memory for many slices (half a million groups: ~130 MB) is faulted in by both
-        // threads at once before the serial fills below touch it (huge_pages.h).
+        // Fresh memory for many slices (half a million groups: ~60 MB) is faulted in by both
+        // threads at once before anything touches it (huge_pages.h).
         const size_t m = size_t(ns);
         for (std::vector<double>* v : {&p.scale, &p.rangeMin, &p.rangeMax, &p.dataMin, &p.dataMax})
             reserveHugePages(*v, m);
         reserveHugePages(p.zeroPoint, m);
-        reserveHugePages(mm, m);
-        reserveHugePages(scratch.ranges, m);
+        reserveHugePages(empty, m);
         reserveHugePages(r.sliceMetrics.storage(), m);
         populatePages({capacityBytes(p.scale), capacityBytes(p.rangeMin), capacityBytes(p.rangeMax),
                        capacityBytes(p.dataMin), capacityBytes(p.dataMax),
-                       capacityBytes(p.zeroPoint), capacityBytes(mm), capacityBytes(scratch.ranges),
+                       capacityBytes(p.zeroPoint), capacityBytes(empty),
                        capacityBytes(r.sliceMetrics.storage())});
     }
-    reserveHugePages(mm, size_t(ns));
-    mm.assign(size_t(ns), MinMax());
-    std::vector<Range>& ranges = scratch.ranges;
-    reserveHugePages(ranges, size_t(ns));
-    ranges.assign(size_t(ns), Range());
-    const bool percentileExtremes =
-        ns == 1 && config.range == RangeMethod::Percentile && config.scheme != Scheme::Symmetric;
-    if (percentileExtremes) {
-        // Two-tailed percentile: its selection also yields min and max (percentiles 0 and
-        // 100), so the min-max scan is skipped (config.validate() above checked p).
-        const PercentileExtremes e = percentileRangeAndExtremes(x, n, config.percentile);
-        throwIfCancelled(cancel);
-        if (e.finite > 0) {
-            mm[0].lo = e.min;
-            mm[0].hi = e.max;
-            mm[0].finite = e.finite;
-            ranges[0] = e.range;
-        }
-    } else if (ns == 1) {
-        const int64_t nb = (n + kBlock - 1) / kBlock;
-        std::vector<MinMax> part(nb);
-        parallelFor(nb, n >= kParallelMin, cancel, [&](int64_t b) {
-            minMaxRun(x, b * kBlock, std::min(kBlock, n - b * kBlock), 1, part[b]);
-        });
-        for (const MinMax& m : part) {
-            mm[0].lo = std::min(mm[0].lo, m.lo);
-            mm[0].hi = std::max(mm[0].hi, m.hi);
-            mm[0].finite += m.finite;
-        }
-        if (mm[0].finite > 0)
-            ranges[0] = methodRange(mm[0], x, n, config);
-    } else {
-        // Min / max of strided slices in tiles (see forEachTile), then each slice's range.
-        if (stridedSlices(layout)) {
-            const int64_t nbatch = (ns + kMaxBatch - 1) / kMaxBatch;
-            parallelFor(nbatch, n >= kParallelMin, cancel, [&](int64_t bi) {
-                forEachTile(layout, bi * kMaxBatch, std::min(ns, (bi + 1) * kMaxBatch),
-                            [&](int64_t s, int64_t off, int64_t cnt, int64_t stride) {
-                                minMaxRun(x, off, cnt, stride, mm[s]);
-                            });
+    sizeParams(p, ns, config);
+    empty.resize(size_t(ns));
+    SliceCounts sliceCounts;
+    auto finishSlice = [&](int64_t s, const MinMax& mm, const Range& range, SliceCounts& counts) {
+        fillSlice(p, s, mm, range, config);
+        counts.constant += mm.finite > 0 && mm.lo == mm.hi;
+        counts.empty += mm.finite == 0;
+        empty[size_t(s)] = mm.finite == 0;
+    };
+    if (ns == 1) {
+        MinMax mm;
+        Range range;
+        if (config.range == RangeMethod::Percentile && config.scheme != Scheme::Symmetric) {
+            // Two-tailed percentile: its selection also yields min and max (percentiles 0 and
+            // 100), so the min-max scan is skipped (config.validate() above checked p).
+            const PercentileExtremes e = percentileRangeAndExtremes(x, n, config.percentile);
+            throwIfCancelled(cancel);
+            if (e.finite > 0) {
+                mm.lo = e.min;
+                mm.hi = e.max;
+                mm.finite = e.finite;
+                range = e.range;
+            }
+        } else {
+            const int64_t nb = (n + kBlock - 1) / kBlock;
+            std::vector<MinMax> part(static_cast<size_t>(nb));
+            parallelFor(nb, n >= kParallelMin, cancel, [&](int64_t b) {
+                minMaxRun(x, b * kBlock, std::min(kBlock, n - b * kBlock), 1, part[size_t(b)]);
             });
+            for (const MinMax& m : part) {
+                mm.lo = std::min(mm.lo, m.lo);
+                mm.hi = std::max(mm.hi, m.hi);
+                mm.finite += m.finite;
+            }
+            if (mm.finite > 0)
+                range = methodRange(mm, x, n, config);
         }
-        const bool minMaxDone = stridedSlices(layout);
+        finishSlice(0, mm, range, sliceCounts);
+    } else {
+        // Slices B at a time: min / max (strided slices in tiles, see forEachTile), each
+        // slice's range, then its parameters. A work item that meets an error keeps it; the
+        // first item's is thrown, which names the first slice that has one, as a serial loop
+        // would.
+        const bool strided = stridedSlices(layout);
+        const int64_t B = strided ? kMaxBatch : std::clamp<int64_t>(ns / 256, 1, kMaxBatch);
+        const int64_t nbatch = (ns + B - 1) / B;
+        std::vector<SliceCounts> counts(static_cast<size_t>(nbatch));
+        std::vector<std::exception_ptr> errors(static_cast<size_t>(nbatch));
         std::vector<std::vector<float>> buffers(static_cast<size_t>(threadCount()));
-        parallelFor(ns, n >= kParallelMin || config.range != RangeMethod::MinMax, cancel,
-                    [&](int64_t s) {
-                        if (!minMaxDone)
-                            layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
-                                minMaxRun(x, off, cnt, stride, mm[s]);
-                            });
-                        if (mm[s].finite == 0)
-                            return;
-                        if (config.range == RangeMethod::MinMax) {
-                            ranges[s] = methodRange(mm[s], nullptr, 0, config);
-                        } else {
-                            std::vector<float>& buf = buffers[size_t(threadId())];
-                            gatherSlice(x, layout, s, buf);
-                            ranges[s] = methodRange(mm[s], buf.data(), int64_t(buf.size()), config);
+        parallelFor(nbatch, n >= kParallelMin || config.range != RangeMethod::MinMax, cancel,
+                    [&](int64_t bi) {
+                        const int64_t s0 = bi * B, s1 = std::min(ns, s0 + B);
+                        MinMax mm[kMaxBatch];
+                        if (strided)
+                            forEachTile(layout, s0, s1,
+                                        [&](int64_t s, int64_t off, int64_t cnt, int64_t stride) {
+                                            minMaxRun(x, off, cnt, stride, mm[s - s0]);
+                                        });
+                        else
+                            for (int64_t s = s0; s < s1; ++s)
+                                layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t st) {
+                                    minMaxRun(x, off, cnt, st, mm[s - s0]);
+                                });
+                        try {
+                            for (int64_t s = s0; s < s1; ++s) {
+                                const MinMax& m = mm[s - s0];
+                                Range range;
+                                if (m.finite > 0 && config.range == RangeMethod::MinMax) {
+                                    range = methodRange(m, nullptr, 0, config);
+                                } else if (m.finite > 0) {
+                                    std::vector<float>& buf = buffers[size_t(threadId())];
+                                    gatherSlice(x, layout, s, buf);
+                                    range = methodRange(m, buf.data(), int64_t(buf.size()), config);
+                                }
+                                finishSlice(s, m, range, counts[size_t(bi)]);
+                            }
+                        } catch (const Error&) {
+                            errors[size_t(bi)] = std::current_exception();
                         }
                     });
-    }
-    fillParams(p, mm, ranges, config);
-    int64_t constantSlices = 0, emptySlices = 0;
-    for (int64_t s = 0; s < ns; ++s) {
-        constantSlices += mm[s].finite > 0 && mm[s].lo == mm[s].hi;
-        emptySlices += mm[s].finite == 0;
+        for (const std::exception_ptr& e : errors)
+            if (e)
+                std::rethrow_exception(e);
+        for (const SliceCounts& c : counts) {
+            sliceCounts.constant += c.constant;
+            sliceCounts.empty += c.empty;
+        }
     }
     const auto t1 = Clock::now();
     r.timingsMs["range"] = std::chrono::duration<double, std::milli>(t1 - t0).count();
 
     // 2. Codes, dequantized values, metrics and the histograms asked for in one pass.
     FusedHistograms fused;
-    prepareFused(p, mm, config, histograms, fused);
+    prepareFused(p, empty, config, histograms, fused);
     // One counter for the code and the value bin together when the code is monotone in x
     // (splitFineCounts) and the pairs fit in a few kilobytes.
     const int64_t levels = p.qmax - p.qmin + 1;
     if (fused.value && ns == 1 && config.rounding != Rounding::Stochastic &&
         levels + fused.valueRule.bins <= 1024)
         fused.fineSums = levels + fused.valueRule.bins;
-    runInteger(t, config, r, cancel, fused.value || fused.error ? &fused : nullptr);
+    runInteger(t, config, r, cancel, fused.value || fused.error ? &fused : nullptr, true);
     if (fused.value)
         r.valueHistogram = FusedHistograms::merge(fused.valueRule, fused.valueCounts);
     if (fused.error)
@@ -1224,7 +1247,7 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     const auto t2 = Clock::now();
     r.timingsMs["quantize"] = std::chrono::duration<double, std::milli>(t2 - t1).count();
     // The metrics are accumulated inside the quantize pass; this is the time to combine them.
-    addWarnings(r, constantSlices, emptySlices);
+    addWarnings(r, sliceCounts.constant, sliceCounts.empty);
     r.timingsMs["metrics"] = msSince(t2);
     r.timingsMs["total"] = msSince(t0);
 }
@@ -1354,7 +1377,7 @@ QuantResult quantizeWithParams(const Tensor& t, const QuantParams& params,
         r.params.float32Params = config.float32Params || config.reciprocalScale;
         if (!config.reciprocalScale)
             r.params.reciprocal.clear();
-        runInteger(t, config, r, cancel);
+        runInteger(t, config, r, cancel, nullptr, false);
     }
     addWarnings(r, 0, 0);
     r.timingsMs["total"] = msSince(t0);

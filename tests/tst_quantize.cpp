@@ -83,6 +83,7 @@ private slots:
     void perChannel();
     void unevenGroups();
     void sliceMetricsOfEachSlice();
+    void firstBadSliceNamed();
     void metricsByHand();
     void clipping();
     void bytes();
@@ -465,6 +466,27 @@ void TestQuantize::unevenGroups()
     // Per-slice storage: 2 values * 8 bits + 32-bit scale + 8-bit zero point.
     QCOMPARE(r.sliceMetrics[2].quantizedBits, 2 * 8 + 40.0);
     QCOMPARE(r.metrics.quantizedBits, 10 * 8 + 3 * 40.0);
+}
+
+void TestQuantize::firstBadSliceNamed()
+{
+    // Groups far from zero and a hair wide (range excludes zero) need a zero point beyond 2^30.
+    // The slices are filled on several threads; the error always names the first such slice.
+    std::vector<float> v(size_t(64) * 4096);
+    for (size_t i = 0; i < v.size(); ++i)
+        v[i] = float(std::sin(double(i)));
+    for (const size_t g : {size_t(3000), size_t(3001), size_t(4090)})
+        for (size_t k = 0; k < 64; ++k)
+            v[g * 64 + k] = 1.0e6f + (k % 2 ? 0.0625f : 0.0f);
+    const Tensor t("far", {int64_t(v.size())}, v);
+    QuantConfig c;
+    c.granularity = Granularity::PerGroup;
+    c.groupSize = 64;
+    c.includeZero = false;
+    for (int run = 0; run < 5; ++run)
+        QVERIFY(throwsError([&] { quantize(t, c); }, "(slice 3000)"));
+    c.includeZero = true; // the fix the message suggests
+    QCOMPARE(quantize(t, c).params.numSlices(), int64_t(4096));
 }
 
 // Bit-for-bit equality of two Metrics (every field; NaN equals NaN).
