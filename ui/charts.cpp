@@ -681,14 +681,15 @@ QChart* buildChannels(const ChartData& d, const ChartStyle& st)
 
     const QString word = sliceWord(p.layout.kind);
     const QString Word = word.left(1).toUpper() + word.mid(1);
+    // Merged slices (each step: min of the minima, max of the maxima, of the scales and of the
+    // RMSEs): the x axis says so once, so that the legend entries stay short enough to show.
     const bool merged = buckets < slices;
-    const QString mergedNote =
-        merged ? QStringLiteral(" (max over ~%1 %2s per step)").arg(slices / buckets).arg(word)
-               : QString();
+    const QString axisTitle =
+        merged ? QStringLiteral("%1 (%2 in %3 steps)").arg(Word).arg(slices).arg(buckets) : Word;
 
     std::unique_ptr<QChart> chart(
         newChart(st, chartKindTitle(ChartKind::Channels), subtitleOf(in)));
-    QValueAxis* ax = newAxis(chart.get(), st, Qt::AlignBottom, Word, st.text());
+    QValueAxis* ax = newAxis(chart.get(), st, Qt::AlignBottom, axisTitle, st.text());
     QValueAxis* ay = newAxis(chart.get(), st, Qt::AlignLeft, QStringLiteral("Value"), st.text());
     QValueAxis* ar =
         newAxis(chart.get(), st, Qt::AlignRight, QStringLiteral("Scale s, RMSE"), st.text());
@@ -701,8 +702,7 @@ QChart* buildChannels(const ChartData& d, const ChartStyle& st)
     auto* band = new QAreaSeries(upper, lower);
     upper->setParent(band);
     lower->setParent(band);
-    band->setName(QStringLiteral("Data range [min, max]") +
-                  (merged ? QStringLiteral(" (envelope)") : QString()));
+    band->setName(QStringLiteral("Data min..max"));
     band->setObjectName(QStringLiteral("dataRange"));
     band->setPen(seriesPen(st.original(), st.lineWidth));
     band->setBrush(withAlpha(st.original(), 70));
@@ -720,7 +720,7 @@ QChart* buildChannels(const ChartData& d, const ChartStyle& st)
         attach(chart.get(), lo, ax, ay);
         attach(chart.get(), hi, ax, ay);
         hideFromLegend(chart.get(), hi);
-        auto* sc = lineSeries(QStringLiteral("Scale s (right axis)") + mergedNote, "scale",
+        auto* sc = lineSeries(QStringLiteral("Scale s (right axis)"), "scale",
                               seriesPen(st.dequantized(), st.lineWidth),
                               stepped([](const SliceBucket& k) { return k.scale; }));
         attach(chart.get(), sc, ax, ar);
@@ -731,7 +731,7 @@ QChart* buildChannels(const ChartData& d, const ChartStyle& st)
         }
     }
     if (haveMetrics) {
-        auto* e = lineSeries(QStringLiteral("RMSE (right axis)") + mergedNote, "rmse",
+        auto* e = lineSeries(QStringLiteral("RMSE (right axis)"), "rmse",
                              seriesPen(st.error(), st.lineWidth, Qt::DashDotLine),
                              stepped([](const SliceBucket& k) { return k.rmse; }));
         attach(chart.get(), e, ax, ar);
