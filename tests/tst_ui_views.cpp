@@ -283,6 +283,15 @@ void TestUiViews::sweepFloatScheme()
     QVERIFY(!view.isComputing());
     QVERIFY(!view.sweep());
     QVERIFY(view.statusText().contains(QStringLiteral("integer scheme")));
+    QVERIFY(view.statusText().contains(QString::fromStdString(toName(Scheme::BF16))));
+    ClippingView clipping;
+    clipping.setAnalysis(t, quantized(*t, c));
+    QVERIFY(!clipping.isComputing());
+    QVERIFY(clipping.statusText().contains(QStringLiteral("does not clip")));
+    QVERIFY(clipping.statusText().contains(QString::fromStdString(toName(Scheme::BF16))));
+    view.setAnalysis(nullptr, nullptr); // no result: nothing left of the last one
+    QCOMPARE(view.statusText(), QStringLiteral("No result yet."));
+    QCOMPARE(spy.count(), 2);
 }
 
 void TestUiViews::clippingMatchesCore()

@@ -10,7 +10,7 @@
 
 namespace qs::ui {
 
-ClippingView::ClippingView(QWidget* parent) : AnalysisView(parent)
+ClippingView::ClippingView(QWidget* parent) : BackgroundAnalysisView(parent)
 {
     auto* layout = new QVBoxLayout(this);
     m_status = new QLabel(tr("No result yet."), this);
@@ -21,51 +21,22 @@ ClippingView::ClippingView(QWidget* parent) : AnalysisView(parent)
     layout->addWidget(m_view, 1);
 }
 
-ClippingView::~ClippingView()
-{
-    if (m_cancel)
-        m_cancel->cancel();
-}
-
 void ClippingView::setAnalysis(std::shared_ptr<const Tensor> tensor,
                                std::shared_ptr<const QuantResult> result)
 {
-    if (m_cancel)
-        m_cancel->cancel();
-    m_cancel.reset();
-    m_tensor = std::move(tensor);
-    m_result = std::move(result);
-    m_curve.reset();
-    const int generation = ++m_generation;
-    if (!m_tensor || !m_result) {
-        m_computing = false;
-        m_status->setText(tr("No result yet."));
-        rebuildChart();
-        emit viewUpdated();
+    int generation = 0;
+    const std::shared_ptr<CancelToken> token =
+        restart(std::move(tensor), std::move(result),
+                tr("The clipping curve needs an integer scheme: %1 does not clip."),
+                tr("computing\u2026 (MSE at 150 clipping thresholds)"), generation);
+    if (!token)
         return;
-    }
-    if (!m_result->config.isInteger()) {
-        m_computing = false;
-        m_status->setText(tr("The clipping curve needs an integer scheme: %1 does not clip.")
-                              .arg(QString::fromStdString(toName(m_result->config.scheme))));
-        rebuildChart();
-        emit viewUpdated();
-        return;
-    }
-    auto token = std::make_shared<CancelToken>();
-    m_cancel = token;
-    m_computing = true;
-    m_status->setText(tr("computing\u2026 (MSE at 150 clipping thresholds)"));
-    rebuildChart();
     const QuantConfig config = m_result->config;
     const std::shared_ptr<const Tensor> t = m_tensor;
     auto work = [t, config](CancelToken* c) { return clippingCurve(*t, config, {}, c); };
     runViewJob<ClippingCurve>(
         this, token, work, [this, generation](const JobOutcome<ClippingCurve>& out) {
-            if (generation != m_generation)
-                return;
-            m_computing = false;
-            if (out.cancelled)
+            if (!takeOutcome(generation, out.cancelled))
                 return;
             m_curve = out.value;
             if (!out.error.isEmpty())
@@ -99,11 +70,6 @@ void ClippingView::rebuildChart()
 QChart* ClippingView::chart() const
 {
     return m_curve ? m_view->chart() : nullptr;
-}
-
-QString ClippingView::statusText() const
-{
-    return m_status->text();
 }
 
 QList<QChart*> ClippingView::exportCharts()

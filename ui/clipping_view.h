@@ -7,18 +7,16 @@
 
 #include "core/clipping_curve.h"
 #include "core/error.h"
-#include "ui/analysis_view.h"
+#include "ui/view_job.h"
 
 class QChartView;
-class QLabel;
 
 namespace qs::ui {
 
-class ClippingView : public AnalysisView {
+class ClippingView : public BackgroundAnalysisView {
     Q_OBJECT
 public:
     explicit ClippingView(QWidget* parent = nullptr);
-    ~ClippingView() override;
 
     QString viewName() const override { return QStringLiteral("clipping"); }
     QString viewTitle() const override { return tr("Clipping curve"); }
@@ -27,21 +25,15 @@ public:
     QList<QChart*> exportCharts() override;
     void setPresentationMode(bool on) override;
 
-    bool isComputing() const override { return m_computing; }
     const ClippingCurve* curve() const { return m_curve ? &*m_curve : nullptr; }
     QChart* chart() const;
-    QString statusText() const;
 
 private:
     void rebuildChart();
+    void clearValue() override { m_curve.reset(); }
+    void rebuild() override { rebuildChart(); }
 
-    std::shared_ptr<const Tensor> m_tensor;
-    std::shared_ptr<const QuantResult> m_result;
-    std::shared_ptr<CancelToken> m_cancel;
     std::shared_ptr<ClippingCurve> m_curve;
-    int m_generation = 0;
-    bool m_computing = false;
-    QLabel* m_status = nullptr;
     QChartView* m_view = nullptr;
 };
 

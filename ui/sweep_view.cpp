@@ -11,7 +11,7 @@
 
 namespace qs::ui {
 
-SweepView::SweepView(QWidget* parent) : AnalysisView(parent)
+SweepView::SweepView(QWidget* parent) : BackgroundAnalysisView(parent)
 {
     auto* layout = new QVBoxLayout(this);
     m_status = new QLabel(tr("No result yet."), this);
@@ -27,50 +27,21 @@ SweepView::SweepView(QWidget* parent) : AnalysisView(parent)
     layout->addLayout(charts, 1);
 }
 
-SweepView::~SweepView()
-{
-    if (m_cancel)
-        m_cancel->cancel();
-}
-
 void SweepView::setAnalysis(std::shared_ptr<const Tensor> tensor,
                             std::shared_ptr<const QuantResult> result)
 {
-    if (m_cancel)
-        m_cancel->cancel();
-    m_cancel.reset();
-    m_tensor = std::move(tensor);
-    m_result = std::move(result);
-    m_sweep.reset();
-    const int generation = ++m_generation;
-    if (!m_tensor || !m_result) {
-        m_computing = false;
-        m_status->setText(tr("No result yet."));
-        rebuildCharts();
-        emit viewUpdated();
+    int generation = 0;
+    const std::shared_ptr<CancelToken> token =
+        restart(std::move(tensor), std::move(result),
+                tr("The bit-width sweep needs an integer scheme: %1 has no bit width."),
+                tr("computing\u2026 (bits 1\u201316, four range methods)"), generation);
+    if (!token)
         return;
-    }
-    if (!m_result->config.isInteger()) {
-        m_computing = false;
-        m_status->setText(tr("The bit-width sweep needs an integer scheme: %1 has no bit width.")
-                              .arg(QString::fromStdString(toName(m_result->config.scheme))));
-        rebuildCharts();
-        emit viewUpdated();
-        return;
-    }
-    auto token = std::make_shared<CancelToken>();
-    m_cancel = token;
-    m_computing = true;
-    m_status->setText(tr("computing\u2026 (bits 1\u201316, four range methods)"));
-    rebuildCharts();
     const QuantConfig config = m_result->config;
     const std::shared_ptr<const Tensor> t = m_tensor;
     auto work = [t, config](CancelToken* c) { return bitWidthSweep(*t, config, {}, c); };
     runViewJob<Sweep>(this, token, work, [this, generation](const JobOutcome<Sweep>& out) {
-        if (generation != m_generation)
-            return; // a newer request replaced this one
-        m_computing = false;
-        if (out.cancelled)
+        if (!takeOutcome(generation, out.cancelled))
             return;
         m_sweep = out.value;
         if (!out.error.isEmpty()) {
@@ -111,11 +82,6 @@ QChart* SweepView::sqnrChart() const
 QChart* SweepView::mseChart() const
 {
     return m_sweep ? m_mse->chart() : nullptr;
-}
-
-QString SweepView::statusText() const
-{
-    return m_status->text();
 }
 
 QList<QChart*> SweepView::exportCharts()

@@ -7,18 +7,16 @@
 
 #include "core/error.h"
 #include "core/sweep.h"
-#include "ui/analysis_view.h"
+#include "ui/view_job.h"
 
 class QChartView;
-class QLabel;
 
 namespace qs::ui {
 
-class SweepView : public AnalysisView {
+class SweepView : public BackgroundAnalysisView {
     Q_OBJECT
 public:
     explicit SweepView(QWidget* parent = nullptr);
-    ~SweepView() override;
 
     QString viewName() const override { return QStringLiteral("sweep"); }
     QString viewTitle() const override { return tr("Bit-width sweep"); }
@@ -27,22 +25,16 @@ public:
     QList<QChart*> exportCharts() override;
     void setPresentationMode(bool on) override;
 
-    bool isComputing() const override { return m_computing; }
     const Sweep* sweep() const { return m_sweep ? &*m_sweep : nullptr; } // null until computed
     QChart* sqnrChart() const;
     QChart* mseChart() const;
-    QString statusText() const;
 
 private:
     void rebuildCharts();
+    void clearValue() override { m_sweep.reset(); }
+    void rebuild() override { rebuildCharts(); }
 
-    std::shared_ptr<const Tensor> m_tensor;
-    std::shared_ptr<const QuantResult> m_result;
-    std::shared_ptr<CancelToken> m_cancel;
     std::shared_ptr<Sweep> m_sweep;
-    int m_generation = 0;
-    bool m_computing = false;
-    QLabel* m_status = nullptr;
     QChartView* m_sqnr = nullptr;
     QChartView* m_mse = nullptr;
 };
