@@ -586,8 +586,9 @@ void addWarnings(QuantResult& r, int64_t constantSlices, int64_t emptySlices)
                              " nonzero values flushed to zero");
 }
 
-constexpr int64_t kMaxBatch = 64; // slices per tile batch
-constexpr int64_t kTileRows = 64; // elements of each slice per tile
+constexpr int64_t kMaxBatch = 64;       // slices per tile batch
+constexpr int64_t kTileRows = 64;       // elements of each slice per tile
+constexpr int64_t kTransposeRows = 256; // the same for quantizeTransposed
 
 // True when every slice is one run with a stride > 1 (columns of a matrix, groups along a
 // leading axis): walking such slices one after the other misses the cache and the TLB.
@@ -617,6 +618,135 @@ template <class F> void forEachTile(const SliceLayout& l, int64_t s0, int64_t s1
             if (r0 < cnts[k])
                 f(s, offs[k] + r0 * strides[k], std::min(kTileRows, cnts[k] - r0), strides[k]);
         }
+}
+
+// The runs of strided slices [s0, s1) (at most kMaxBatch, one run each). block: neighbouring
+// columns of equal length (offsets s - s0 apart, one stride): a row of the batch is contiguous.
+struct StridedBatch {
+    int64_t slices = 0, maxCnt = 0;
+    int64_t offs[kMaxBatch] = {}, cnts[kMaxBatch] = {}, strides[kMaxBatch] = {};
+    bool block = true;
+
+    StridedBatch(const SliceLayout& l, int64_t s0, int64_t s1) : slices(s1 - s0)
+    {
+        for (int64_t s = s0; s < s1; ++s)
+            l.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
+                offs[s - s0] = off;
+                cnts[s - s0] = cnt;
+                strides[s - s0] = stride;
+                maxCnt = std::max(maxCnt, cnt);
+            });
+        for (int64_t k = 1; k < slices; ++k)
+            block =
+                block && offs[k] == offs[0] + k && cnts[k] == cnts[0] && strides[k] == strides[0];
+    }
+};
+
+// Min / max of strided slices [s0, s1) into mm[0, s1 - s0): a block a row at a time (the row
+// vectorises across slices), other batches tile by tile (forEachTile).
+void minMaxStrided(const SliceLayout& l, int64_t s0, int64_t s1, const float* x, MinMax* mm)
+{
+    const StridedBatch b(l, s0, s1);
+    if (!b.block) {
+        forEachTile(l, s0, s1, [&](int64_t s, int64_t off, int64_t cnt, int64_t stride) {
+            minMaxRun(x, off, cnt, stride, mm[s - s0]);
+        });
+        return;
+    }
+    float lo[kMaxBatch], hi[kMaxBatch];
+    int64_t finite[kMaxBatch];
+    for (int64_t k = 0; k < b.slices; ++k) {
+        lo[k] = std::numeric_limits<float>::infinity();
+        hi[k] = -lo[k];
+        finite[k] = 0;
+    }
+    for (int64_t r = 0; r < b.cnts[0]; ++r) {
+        const float* row = x + b.offs[0] + r * b.strides[0];
+        for (int64_t k = 0; k < b.slices; ++k) {
+            const float v = row[k];
+            const bool f = std::isfinite(v);
+            lo[k] = f && v < lo[k] ? v : lo[k];
+            hi[k] = f && v > hi[k] ? v : hi[k];
+            finite[k] += f;
+        }
+    }
+    for (int64_t k = 0; k < b.slices; ++k) {
+        mm[k].lo = std::min(mm[k].lo, double(lo[k]));
+        mm[k].hi = std::max(mm[k].hi, double(hi[k]));
+        mm[k].finite += finite[k];
+    }
+}
+
+// Strided slices [s0, s1) (at most kMaxBatch) tile by tile as in forEachTile, through contiguous
+// copies: each tile of up to kTileRows elements of every slice is copied into a row of its own,
+// run(k, ctx, m) quantizes row k (slice s0 + k, m elements) there with a contiguous loop, and the
+// codes and dequantized values are copied back. Single strided loads and stores cost the vector
+// loop several nanoseconds each; the copies walk the tensor a row at a time. Each slice sees its
+// elements in increasing order, a tile at a time, as before.
+template <class F>
+void quantizeTransposed(const SliceLayout& l, int64_t s0, int64_t s1, const float* x,
+                        uint16_t* codes, float* deq, F&& run)
+{
+    constexpr int64_t R = kTransposeRows;
+    struct Tile {
+        float x[kMaxBatch][R];
+        uint16_t codes[kMaxBatch][R];
+        float deq[kMaxBatch][R];
+    };
+    alignas(64) static thread_local Tile tile;
+    const StridedBatch b(l, s0, s1);
+    const int64_t nb = b.slices;
+    const int64_t* offs = b.offs;
+    const int64_t* cnts = b.cnts;
+    const int64_t* strides = b.strides;
+    const int64_t maxCnt = b.maxCnt;
+    // Neighbouring columns (the usual case): whole row pieces are copied, then transposed in
+    // the cache.
+    const bool block = b.block;
+    for (int64_t r0 = 0; r0 < maxCnt; r0 += R) {
+        const int64_t rows = std::min(R, maxCnt - r0);
+        if (block) {
+            alignas(64) static thread_local float rowsBuf[R][kMaxBatch];
+            for (int64_t r = 0; r < rows; ++r)
+                std::memcpy(rowsBuf[r], x + offs[0] + (r0 + r) * strides[0],
+                            size_t(nb) * sizeof(float));
+            for (int64_t k = 0; k < nb; ++k)
+                for (int64_t r = 0; r < rows; ++r)
+                    tile.x[k][r] = rowsBuf[r][k];
+        } else {
+            for (int64_t r = 0; r < rows; ++r)
+                for (int64_t k = 0; k < nb; ++k)
+                    if (r0 + r < cnts[k])
+                        tile.x[k][r] = x[offs[k] + (r0 + r) * strides[k]];
+        }
+        for (int64_t k = 0; k < nb; ++k) {
+            const int64_t m = std::min(R, cnts[k] - r0);
+            if (m > 0)
+                run(k, RunCtx{tile.x[k], tile.codes[k], tile.deq[k], 0, nullptr, nullptr}, m);
+        }
+        if (block) {
+            alignas(64) static thread_local uint16_t codeRows[R][kMaxBatch];
+            alignas(64) static thread_local float deqRows[R][kMaxBatch];
+            for (int64_t r = 0; r < rows; ++r)
+                for (int64_t k = 0; k < nb; ++k) {
+                    codeRows[r][k] = tile.codes[k][r];
+                    deqRows[r][k] = tile.deq[k][r];
+                }
+            for (int64_t r = 0; r < rows; ++r) {
+                const int64_t i = offs[0] + (r0 + r) * strides[0];
+                std::memcpy(codes + i, codeRows[r], size_t(nb) * sizeof(uint16_t));
+                std::memcpy(deq + i, deqRows[r], size_t(nb) * sizeof(float));
+            }
+        } else {
+            for (int64_t r = 0; r < rows; ++r)
+                for (int64_t k = 0; k < nb; ++k)
+                    if (r0 + r < cnts[k]) {
+                        const int64_t i = offs[k] + (r0 + r) * strides[k];
+                        codes[i] = tile.codes[k][r];
+                        deq[i] = tile.deq[k][r];
+                    }
+        }
+    }
 }
 
 // Per-slice work arrays, kept per calling thread between calls: with tens of thousands of
@@ -823,6 +953,7 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
         // Other slices go G at a time (G from the slice count only). Each work item sums its
         // slices in order, and the items are summed in order: the same totals on every run.
         const bool tiled = stridedSlices(layout);
+        const bool stochastic = config.rounding == Rounding::Stochastic;
         const int64_t B =
             tiled ? batchSize : std::clamp<int64_t>(ns / 256, 1, std::min(kMaxBatch, batchSize));
         const int64_t nbatch = (ns + B - 1) / B;
@@ -841,7 +972,7 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
                         kernel(c, sq, off, cnt, stride, acc[s - s0]);
                     });
                 }
-            } else {
+            } else if (stochastic) { // the rounding draws by flat index: quantized in place
                 SliceQ sq[kMaxBatch];
                 for (int64_t s = s0; s < s1; ++s)
                     sq[s - s0] = sliceQ(s);
@@ -850,6 +981,16 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
                                 const RunCtx c = ctxFor(markBase + size_t(s - s0) * size_t(levels));
                                 kernel(c, sq[s - s0], off, cnt, stride, acc[s - s0]);
                             });
+            } else {
+                quantizeTransposed(layout, s0, s1, t.data.data(), r.codes.raw(),
+                                   r.dequantized.data(),
+                                   [&](int64_t k, const RunCtx& tileRow, int64_t m) {
+                                       RunCtx c = tileRow;
+                                       c.seed = config.seed;
+                                       c.mark = markBase + size_t(k) * size_t(levels);
+                                       c.hist = fused ? &fused->ctx[size_t(threadId())] : nullptr;
+                                       kernel(c, sliceQ(s0 + k), 0, m, 1, acc[k]);
+                                   });
             }
             for (int64_t s = s0; s < s1; ++s) {
                 uint8_t* mark = markBase + size_t(s - s0) * size_t(levels);
@@ -1193,10 +1334,7 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
                         const int64_t s0 = bi * B, s1 = std::min(ns, s0 + B);
                         MinMax mm[kMaxBatch];
                         if (strided)
-                            forEachTile(layout, s0, s1,
-                                        [&](int64_t s, int64_t off, int64_t cnt, int64_t stride) {
-                                            minMaxRun(x, off, cnt, stride, mm[s - s0]);
-                                        });
+                            minMaxStrided(layout, s0, s1, x, mm);
                         else
                             for (int64_t s = s0; s < s1; ++s)
                                 layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t st) {

@@ -84,6 +84,7 @@ private slots:
     void unevenGroups();
     void sliceMetricsOfEachSlice();
     void firstBadSliceNamed();
+    void columnsEqualRowsOfTranspose();
     void metricsByHand();
     void clipping();
     void bytes();
@@ -487,6 +488,92 @@ void TestQuantize::firstBadSliceNamed()
         QVERIFY(throwsError([&] { quantize(t, c); }, "(slice 3000)"));
     c.includeZero = true; // the fix the message suggests
     QCOMPARE(quantize(t, c).params.numSlices(), int64_t(4096));
+}
+
+void TestQuantize::columnsEqualRowsOfTranspose()
+{
+    // Columns (strided slices, quantized through transposed tiles) give the codes, dequantized
+    // values, parameters and per-slice counts of the rows of the transposed matrix (contiguous
+    // slices); their sums agree up to summation order. 300 x 70: a tile of 256 rows and a short
+    // one, a batch of 64 columns and a short one; groups of 32 down the columns make batches
+    // that span two groups (not neighbouring columns). NaN / Inf included.
+    const int64_t R = 300, C = 70;
+    std::vector<float> a(size_t(R * C)), at(size_t(R * C));
+    for (int64_t i = 0; i < R; ++i)
+        for (int64_t j = 0; j < C; ++j) {
+            float v = float((1.0 + 0.1 * double(j)) * std::sin(0.37 * double(i * C + j)) +
+                            0.01 * double(j));
+            if ((i * 7 + j) % 997 == 0)
+                v = kNaN;
+            else if ((i * 3 + j) % 1499 == 0)
+                v = (i % 2) ? kInf : -kInf;
+            a[size_t(i * C + j)] = v;
+            at[size_t(j * R + i)] = v;
+        }
+    const Tensor m("m", {R, C}, a), mt("mt", {C, R}, at);
+    auto same = [](float x, float y) {
+        return std::memcmp(&x, &y, sizeof x) == 0 || (std::isnan(x) && std::isnan(y));
+    };
+    int checked = 0;
+    for (const int bits : {3, 8, 16})
+        for (const Scheme scheme : {Scheme::Asymmetric, Scheme::Symmetric})
+            for (const RangeMethod range : {RangeMethod::MinMax, RangeMethod::Percentile})
+                for (const int group : {0, 32}) {
+                    QuantConfig c;
+                    c.bits = bits;
+                    c.scheme = scheme;
+                    c.range = range;
+                    c.percentile = 95;
+                    QuantConfig ct = c;
+                    if (group == 0) {
+                        c.granularity = ct.granularity = Granularity::PerChannel;
+                        c.axis = 1;  // columns of m
+                        ct.axis = 0; // rows of mt
+                    } else {
+                        c.granularity = ct.granularity = Granularity::PerGroup;
+                        c.groupSize = ct.groupSize = group;
+                        c.axis = 0;  // down the columns of m
+                        ct.axis = 1; // along the rows of mt
+                    }
+                    const QuantResult r = quantize(m, c), rt = quantize(mt, ct);
+                    const QuantParams &p = r.params, &pt = rt.params;
+                    QCOMPARE(p.numSlices(), pt.numSlices());
+                    // Slice numbering: the same slice of element (i, j) in both.
+                    for (int64_t i = 0; i < R; ++i)
+                        for (int64_t j = 0; j < C; ++j) {
+                            const size_t k = size_t(i * C + j), kt = size_t(j * R + i);
+                            if (r.codes[k] != rt.codes[kt] ||
+                                !same(r.dequantized[k], rt.dequantized[kt]))
+                                QFAIL(qPrintable(QStringLiteral("element (%1, %2), %3 bits, "
+                                                                "group %4")
+                                                     .arg(i)
+                                                     .arg(j)
+                                                     .arg(bits)
+                                                     .arg(group)));
+                            const int64_t s = p.layout.sliceOf(int64_t(k));
+                            const int64_t st = pt.layout.sliceOf(int64_t(kt));
+                            QCOMPARE(p.scale[size_t(s)], pt.scale[size_t(st)]);
+                            QCOMPARE(p.zeroPoint[size_t(s)], pt.zeroPoint[size_t(st)]);
+                            if (i % 32 == 0) {
+                                const Metrics ms = r.sliceMetrics[size_t(s)];
+                                const Metrics mts = rt.sliceMetrics[size_t(st)];
+                                QCOMPARE(ms.count, mts.count);
+                                QCOMPARE(ms.nonfinite, mts.nonfinite);
+                                QCOMPARE(ms.clippedLowCount, mts.clippedLowCount);
+                                QCOMPARE(ms.clippedHighCount, mts.clippedHighCount);
+                                QCOMPARE(ms.levelsUsed, mts.levelsUsed);
+                                QCOMPARE(ms.maxAbsError, mts.maxAbsError);
+                                QVERIFY(std::fabs(ms.errorPower - mts.errorPower) <=
+                                        1e-12 * mts.errorPower);
+                                QVERIFY(std::fabs(ms.signalPower - mts.signalPower) <=
+                                        1e-12 * mts.signalPower);
+                            }
+                        }
+                    QCOMPARE(r.metrics.levelsUsed, rt.metrics.levelsUsed);
+                    QCOMPARE(r.metrics.nonfinite, rt.metrics.nonfinite);
+                    ++checked;
+                }
+    QCOMPARE(checked, 3 * 2 * 2 * 2);
 }
 
 // Bit-for-bit equality of two Metrics (every field; NaN equals NaN).
