@@ -599,27 +599,6 @@ bool stridedSlices(const SliceLayout& l)
     return l.kind == Granularity::PerGroup && l.inner > 1;
 }
 
-// Calls f(s, offset, count, stride) for slices [s0, s1) of a strided layout in tiles of
-// kTileRows elements: tile 0 of every slice, then tile 1, ... Each slice sees its elements in
-// increasing order, so per-slice sums do not depend on the thread that runs the batch.
-template <class F> void forEachTile(const SliceLayout& l, int64_t s0, int64_t s1, F&& f)
-{
-    int64_t offs[kMaxBatch], cnts[kMaxBatch], strides[kMaxBatch], maxCnt = 0;
-    for (int64_t s = s0; s < s1; ++s)
-        l.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
-            offs[s - s0] = off;
-            cnts[s - s0] = cnt;
-            strides[s - s0] = stride;
-            maxCnt = std::max(maxCnt, cnt);
-        });
-    for (int64_t r0 = 0; r0 < maxCnt; r0 += kTileRows)
-        for (int64_t s = s0; s < s1; ++s) {
-            const int64_t k = s - s0;
-            if (r0 < cnts[k])
-                f(s, offs[k] + r0 * strides[k], std::min(kTileRows, cnts[k] - r0), strides[k]);
-        }
-}
-
 // The runs of strided slices [s0, s1) (at most kMaxBatch, one run each). block: neighbouring
 // columns of equal length (offsets s - s0 apart, one stride): a row of the batch is contiguous.
 struct StridedBatch {
@@ -641,6 +620,19 @@ struct StridedBatch {
                 block && offs[k] == offs[0] + k && cnts[k] == cnts[0] && strides[k] == strides[0];
     }
 };
+
+// Calls f(s, offset, count, stride) for slices [s0, s1) of a strided layout in tiles of
+// kTileRows elements: tile 0 of every slice, then tile 1, ... Each slice sees its elements in
+// increasing order, so per-slice sums do not depend on the thread that runs the batch.
+template <class F> void forEachTile(const SliceLayout& l, int64_t s0, int64_t s1, F&& f)
+{
+    const StridedBatch b(l, s0, s1);
+    for (int64_t r0 = 0; r0 < b.maxCnt; r0 += kTileRows)
+        for (int64_t k = 0; k < b.slices; ++k)
+            if (r0 < b.cnts[k])
+                f(s0 + k, b.offs[k] + r0 * b.strides[k], std::min(kTileRows, b.cnts[k] - r0),
+                  b.strides[k]);
+}
 
 // Min / max of strided slices [s0, s1) into mm[0, s1 - s0): a block a row at a time (the row
 // vectorises across slices), other batches tile by tile (forEachTile).
