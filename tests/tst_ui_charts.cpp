@@ -6,6 +6,7 @@
 #include "core/generators.h"
 #include "core/histogram.h"
 #include "core/quantize.h"
+#include "tests/ui_test_support.h"
 #include "ui/axis_ticks.h"
 #include "ui/chart_export.h"
 #include "ui/charts.h"
@@ -34,6 +35,7 @@
 
 using namespace qs;
 using namespace qs::ui;
+using qs::test::tmpPath;
 
 namespace {
 
@@ -119,12 +121,6 @@ int distinctColours(const QImage& img)
         for (int x = 0; x < img.width(); x += 3)
             colours.insert(img.pixel(x, y));
     return colours.size();
-}
-
-QString tmpPath(const QString& name)
-{
-    QDir().mkpath(QStringLiteral(QS_TEST_TMP));
-    return QStringLiteral(QS_TEST_TMP) + QLatin1Char('/') + name;
 }
 
 } // namespace

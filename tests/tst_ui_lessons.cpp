@@ -4,6 +4,7 @@
 // PNG/SVG/PDF, clicking a value opens its worked example, presentation mode toggles, and
 // `quantscope --lesson` renders headless.
 #include "core/lesson.h"
+#include "tests/ui_test_support.h"
 #include "ui/image_view.h"
 #include "ui/int_matmul_view.h"
 #include "ui/lesson_library.h"
@@ -33,6 +34,9 @@
 
 using namespace qs;
 using namespace qs::ui;
+using qs::test::tmpPath;
+using qs::test::waitForCurrent;
+using qs::test::windowOptions;
 
 namespace {
 
@@ -40,37 +44,6 @@ namespace {
 bool closeRel(double a, double b, double tol = 1e-7)
 {
     return std::fabs(a - b) <= tol * std::fabs(b);
-}
-
-MainWindow::Options testOptions()
-{
-    MainWindow::Options o;
-    o.useSettings = false;
-    o.messageBoxes = false;
-    o.startExample = false;
-    return o;
-}
-
-QString tmpPath(const QString& name)
-{
-    QDir().mkpath(QStringLiteral(QS_TEST_TMP));
-    return QDir(QStringLiteral(QS_TEST_TMP)).filePath(name);
-}
-
-// Waits until the window shows the result of the configuration its controls hold.
-bool waitForCurrent(MainWindow& w, int timeoutMs = 20000)
-{
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < timeoutMs) {
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        if (w.isIdle() && w.result() && w.tensor() &&
-            w.result()->config.summary() == w.config().summary() &&
-            w.result()->codes.size() == size_t(w.tensor()->numel()))
-            return true;
-        QTest::qWait(5);
-    }
-    return false;
 }
 
 bool applyAndWait(MainWindow& w, const QString& id, int step)
@@ -120,7 +93,7 @@ private:
 
 void TestUiLessons::initTestCase()
 {
-    m_window = std::make_unique<MainWindow>(testOptions());
+    m_window = std::make_unique<MainWindow>(windowOptions(false));
     m_window->resize(1400, 900);
     m_window->show();
 }

@@ -7,6 +7,7 @@
 #include "core/quantize.h"
 #include "core/sweep.h"
 #include "core/worked_example.h"
+#include "tests/ui_test_support.h"
 #include "ui/chart_export.h"
 #include "ui/clipping_view.h"
 #include "ui/compare_view.h"
@@ -33,6 +34,7 @@
 
 using namespace qs;
 using namespace qs::ui;
+using qs::test::tmpPath;
 
 namespace {
 
@@ -77,12 +79,6 @@ template <class S = QXYSeries> S* findSeries(QChart* chart, const QString& name)
         if (s->objectName() == name)
             return qobject_cast<S*>(s);
     return nullptr;
-}
-
-QString tmpPath(const QString& name)
-{
-    QDir().mkpath(QStringLiteral(QS_TEST_TMP));
-    return QStringLiteral(QS_TEST_TMP) + QLatin1Char('/') + name;
 }
 
 // Writes PNG, SVG and PDF of the view's charts (or its widget) and checks each file.

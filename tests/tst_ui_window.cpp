@@ -4,6 +4,7 @@
 #include "core/generators.h"
 #include "core/npy.h"
 #include "core/quantize.h"
+#include "tests/ui_test_support.h"
 #include "ui/job_runner.h"
 #include "ui/main_window.h"
 #include "ui/numbers_panel.h"
@@ -38,38 +39,11 @@
 
 using namespace qs;
 using namespace qs::ui;
+using qs::test::tmpPath;
+using qs::test::waitForCurrent;
+using qs::test::windowOptions;
 
 namespace {
-
-MainWindow::Options testOptions()
-{
-    MainWindow::Options o;
-    o.useSettings = false;
-    o.messageBoxes = false;
-    return o;
-}
-
-QString tmpPath(const QString& name)
-{
-    QDir().mkpath(QStringLiteral(QS_TEST_TMP));
-    return QDir(QStringLiteral(QS_TEST_TMP)).filePath(name);
-}
-
-// Waits until the window shows the result of the configuration its controls hold.
-bool waitForCurrent(MainWindow& w, int timeoutMs = 20000)
-{
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < timeoutMs) {
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        if (w.isIdle() && w.result() && w.tensor() &&
-            w.result()->config.summary() == w.config().summary() &&
-            w.result()->codes.size() == size_t(w.tensor()->numel()))
-            return true;
-        QTest::qWait(5);
-    }
-    return false;
-}
 
 // The codes series of the Codes chart, as integers (exact for tensors below the
 // downsampling threshold).
@@ -140,7 +114,7 @@ private:
 
 void TestUiWindow::initTestCase()
 {
-    m_window = std::make_unique<MainWindow>(testOptions());
+    m_window = std::make_unique<MainWindow>(windowOptions());
     m_window->resize(1200, 800);
     m_window->show();
     QVERIFY(waitForCurrent(*m_window));
@@ -482,7 +456,7 @@ void TestUiWindow::sessionRoundTrip()
     const QString path = tmpPath(QStringLiteral("s.qscope"));
     QVERIFY(w.saveSession(path));
 
-    MainWindow other(testOptions());
+    MainWindow other(windowOptions());
     other.show();
     QVERIFY(waitForCurrent(other));
     QVERIFY(other.openSession(path));
@@ -750,7 +724,7 @@ void TestUiWindow::settingsRestoreLastSession()
     QCoreApplication::setOrganizationName(QStringLiteral("QuantScopeTest"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_ui_window"));
     QSettings().clear();
-    MainWindow::Options o = testOptions();
+    MainWindow::Options o = windowOptions();
     o.useSettings = true;
     {
         MainWindow first(o);
