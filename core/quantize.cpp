@@ -28,6 +28,7 @@
 #include <cstring>
 #include <exception>
 #include <limits>
+#include <memory>
 #include <sstream>
 
 #ifdef _OPENMP
@@ -680,12 +681,21 @@ void quantizeTransposed(const SliceLayout& l, int64_t s0, int64_t s1, const floa
                         uint16_t* codes, float* deq, F&& run)
 {
     constexpr int64_t R = kTransposeRows;
-    struct Tile {
+    // Slice-major rows for the loop, and row-major copies of the tensor's rows: 320 KB per
+    // thread, on the heap (static TLS this big could keep threads with small stacks from
+    // starting).
+    struct alignas(64) Tile {
         float x[kMaxBatch][R];
         uint16_t codes[kMaxBatch][R];
         float deq[kMaxBatch][R];
+        float rowsBuf[R][kMaxBatch];
+        uint16_t codeRows[R][kMaxBatch];
+        float deqRows[R][kMaxBatch];
     };
-    alignas(64) static thread_local Tile tile;
+    static thread_local std::unique_ptr<Tile> buffers;
+    if (!buffers)
+        buffers = std::make_unique<Tile>();
+    Tile& tile = *buffers;
     const StridedBatch b(l, s0, s1);
     const int64_t nb = b.slices;
     const int64_t* offs = b.offs;
@@ -698,7 +708,7 @@ void quantizeTransposed(const SliceLayout& l, int64_t s0, int64_t s1, const floa
     for (int64_t r0 = 0; r0 < maxCnt; r0 += R) {
         const int64_t rows = std::min(R, maxCnt - r0);
         if (block) {
-            alignas(64) static thread_local float rowsBuf[R][kMaxBatch];
+            auto& rowsBuf = tile.rowsBuf;
             for (int64_t r = 0; r < rows; ++r)
                 std::memcpy(rowsBuf[r], x + offs[0] + (r0 + r) * strides[0],
                             size_t(nb) * sizeof(float));
@@ -717,8 +727,8 @@ void quantizeTransposed(const SliceLayout& l, int64_t s0, int64_t s1, const floa
                 run(k, RunCtx{tile.x[k], tile.codes[k], tile.deq[k], 0, nullptr, nullptr}, m);
         }
         if (block) {
-            alignas(64) static thread_local uint16_t codeRows[R][kMaxBatch];
-            alignas(64) static thread_local float deqRows[R][kMaxBatch];
+            auto& codeRows = tile.codeRows;
+            auto& deqRows = tile.deqRows;
             for (int64_t r = 0; r < rows; ++r)
                 for (int64_t k = 0; k < nb; ++k) {
                     codeRows[r][k] = tile.codes[k][r];
