@@ -328,29 +328,18 @@ void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult&
     // Whole tensor: the sums of the blocks (in block order: deterministic), the format's own
     // saturation counts and storage, and the distinct codes of the finite values (per-thread
     // flags, no sort). Equal to lowbitMetrics() of the same result.
-    Metrics& m = r.metrics;
-    m = Metrics();
-    double errAbs = 0;
+    SliceMetrics::Sums total;
     for (size_t b = 0; b < r.sliceMetrics.size(); ++b) {
         const SliceMetrics::Sums& v = r.sliceMetrics.sums(b);
-        m.count += v.count;
-        m.nonfinite += v.nonfinite;
-        m.signalPower += v.signalPower;
-        m.errorPower += v.errorPower;
-        errAbs += v.absError;
-        m.maxAbsError = std::max(m.maxAbsError, v.maxAbsError);
+        total.count += v.count;
+        total.nonfinite += v.nonfinite;
+        total.signalPower += v.signalPower;
+        total.errorPower += v.errorPower;
+        total.absError += v.absError;
+        total.maxAbsError = std::max(total.maxAbsError, v.maxAbsError);
     }
-    if (m.count > 0) {
-        m.mse = m.errorPower / double(m.count);
-        m.mae = errAbs / double(m.count);
-    }
-    m.rmse = std::sqrt(m.mse);
-    m.sqnrDb = m.errorPower == 0 ? std::numeric_limits<double>::infinity()
-                                 : 10.0 * std::log10(m.signalPower / m.errorPower);
-    m.clippedLowCount = lr.saturatedNegative;
-    m.clippedHighCount = lr.saturated - lr.saturatedNegative;
-    m.clippedLow = m.count > 0 ? double(m.clippedLowCount) / double(m.count) : 0.0;
-    m.clippedHigh = m.count > 0 ? double(m.clippedHighCount) / double(m.count) : 0.0;
+    total.clippedLow = lr.saturatedNegative;
+    total.clippedHigh = lr.saturated - lr.saturatedNegative;
     {
         const int threads = omp_get_max_threads();
         std::vector<uint8_t> used(size_t(threads) * size_t(levels), 0);
@@ -364,9 +353,11 @@ void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult&
             uint8_t any = 0;
             for (int th = 0; th < threads; ++th)
                 any |= used[size_t(th) * size_t(levels) + size_t(k)];
-            m.levelsUsed += any;
+            total.levelsUsed += any;
         }
     }
+    Metrics& m = r.metrics;
+    m = metricsFromSums(total);
     m.levelsTotal = lr.codeLevels;
     m.originalBytes = 4 * n;
     m.quantizedBits = double(lr.storageBits);

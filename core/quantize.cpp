@@ -330,35 +330,6 @@ void sliceParams(double lo, double hi, const QuantConfig& config, int64_t qmin, 
         z = std::clamp(z, qmin, qmax);
 }
 
-// Errors, SQNR, clipping and levels used from a slice's (or the tensor's) sums; the storage
-// fields are left to the caller.
-Metrics fromSums(const SliceMetrics::Sums& a)
-{
-    Metrics m;
-    m.count = a.count;
-    m.nonfinite = a.nonfinite;
-    m.signalPower = a.signalPower;
-    m.errorPower = a.errorPower;
-    if (a.count > 0) {
-        m.mse = a.errorPower / double(a.count);
-        m.mae = a.absError / double(a.count);
-        m.clippedLow = double(a.clippedLow) / double(a.count);
-        m.clippedHigh = double(a.clippedHigh) / double(a.count);
-    }
-    m.rmse = std::sqrt(m.mse);
-    m.maxAbsError = a.maxAbsError;
-    // SQNR = 10 log10(sum x^2 / sum e^2). A zero error gives +inf, also for an all-zero signal
-    // (a perfect reconstruction); a zero signal with a nonzero error gives -inf.
-    if (a.errorPower == 0)
-        m.sqnrDb = std::numeric_limits<double>::infinity();
-    else
-        m.sqnrDb = 10.0 * std::log10(a.signalPower / a.errorPower);
-    m.clippedLowCount = a.clippedLow;
-    m.clippedHighCount = a.clippedHigh;
-    m.levelsUsed = a.levelsUsed;
-    return m;
-}
-
 SliceMetrics::Sums sumsOf(const Acc& a, int64_t levelsUsed)
 {
     SliceMetrics::Sums v;
@@ -392,7 +363,7 @@ void setStorage(Metrics& m, int64_t numel, double quantizedBits)
 Metrics finalize(const Acc& a, int64_t numel, int bits, int64_t slices, bool asymmetric,
                  int64_t levelsUsed, int64_t levelsTotal)
 {
-    Metrics m = fromSums(sumsOf(a, levelsUsed));
+    Metrics m = metricsFromSums(sumsOf(a, levelsUsed));
     m.levelsTotal = levelsTotal;
     setStorage(m, numel, storageBits(numel, bits, slices, asymmetric));
     return m;
@@ -530,14 +501,26 @@ struct SliceCounts {
     int64_t constant = 0, empty = 0;
 };
 
+// Room for ns slices in the per-slice parameter vectors (huge pages, huge_pages.h); returns
+// their bytes, for populatePages().
+std::vector<std::pair<const void*, size_t>> reserveParams(QuantParams& p, int64_t ns)
+{
+    std::vector<std::pair<const void*, size_t>> bytes;
+    for (std::vector<double>* v : {&p.scale, &p.rangeMin, &p.rangeMax, &p.dataMin, &p.dataMax}) {
+        reserveHugePages(*v, size_t(ns));
+        bytes.push_back(capacityBytes(*v));
+    }
+    reserveHugePages(p.zeroPoint, size_t(ns));
+    bytes.push_back(capacityBytes(p.zeroPoint));
+    return bytes;
+}
+
 // Sizes the per-slice parameter vectors for ns slices (fillSlice assigns every element).
 void sizeParams(QuantParams& p, int64_t ns, const QuantConfig& config)
 {
-    for (std::vector<double>* v : {&p.scale, &p.rangeMin, &p.rangeMax, &p.dataMin, &p.dataMax}) {
-        reserveHugePages(*v, size_t(ns));
+    reserveParams(p, ns);
+    for (std::vector<double>* v : {&p.scale, &p.rangeMin, &p.rangeMax, &p.dataMin, &p.dataMax})
         v->resize(size_t(ns));
-    }
-    reserveHugePages(p.zeroPoint, size_t(ns));
     p.zeroPoint.resize(size_t(ns));
     if (config.reciprocalScale)
         p.reciprocal.assign(size_t(ns), 0.0f);
@@ -671,11 +654,12 @@ void minMaxStrided(const SliceLayout& l, int64_t s0, int64_t s1, const float* x,
 }
 
 // Strided slices [s0, s1) (at most kMaxBatch) tile by tile as in forEachTile, through contiguous
-// copies: each tile of up to kTileRows elements of every slice is copied into a row of its own,
-// run(k, ctx, m) quantizes row k (slice s0 + k, m elements) there with a contiguous loop, and the
-// codes and dequantized values are copied back. Single strided loads and stores cost the vector
-// loop several nanoseconds each; the copies walk the tensor a row at a time. Each slice sees its
-// elements in increasing order, a tile at a time, as before.
+// copies: each tile of up to kTransposeRows elements of every slice is copied into a row of its
+// own, run(k, x, codes, deq, m) quantizes row k (slice s0 + k, m elements) there with the
+// contiguous loop, and the codes and dequantized values are copied back. Single strided loads
+// and stores cost the vector loop several nanoseconds each; the copies walk the tensor a row at
+// a time (whole row pieces when the batch is a block of neighbouring columns). Each slice sees
+// its elements in increasing order, a tile at a time.
 template <class F>
 void quantizeTransposed(const SliceLayout& l, int64_t s0, int64_t s1, const float* x,
                         uint16_t* codes, float* deq, F&& run)
@@ -688,7 +672,7 @@ void quantizeTransposed(const SliceLayout& l, int64_t s0, int64_t s1, const floa
         float x[kMaxBatch][R];
         uint16_t codes[kMaxBatch][R];
         float deq[kMaxBatch][R];
-        float rowsBuf[R][kMaxBatch];
+        float xRows[R][kMaxBatch];
         uint16_t codeRows[R][kMaxBatch];
         float deqRows[R][kMaxBatch];
     };
@@ -698,52 +682,42 @@ void quantizeTransposed(const SliceLayout& l, int64_t s0, int64_t s1, const floa
     Tile& tile = *buffers;
     const StridedBatch b(l, s0, s1);
     const int64_t nb = b.slices;
-    const int64_t* offs = b.offs;
-    const int64_t* cnts = b.cnts;
-    const int64_t* strides = b.strides;
-    const int64_t maxCnt = b.maxCnt;
-    // Neighbouring columns (the usual case): whole row pieces are copied, then transposed in
-    // the cache.
-    const bool block = b.block;
-    for (int64_t r0 = 0; r0 < maxCnt; r0 += R) {
-        const int64_t rows = std::min(R, maxCnt - r0);
-        if (block) {
-            auto& rowsBuf = tile.rowsBuf;
+    for (int64_t r0 = 0; r0 < b.maxCnt; r0 += R) {
+        const int64_t rows = std::min(R, b.maxCnt - r0);
+        if (b.block) {
             for (int64_t r = 0; r < rows; ++r)
-                std::memcpy(rowsBuf[r], x + offs[0] + (r0 + r) * strides[0],
+                std::memcpy(tile.xRows[r], x + b.offs[0] + (r0 + r) * b.strides[0],
                             size_t(nb) * sizeof(float));
             for (int64_t k = 0; k < nb; ++k)
                 for (int64_t r = 0; r < rows; ++r)
-                    tile.x[k][r] = rowsBuf[r][k];
+                    tile.x[k][r] = tile.xRows[r][k];
         } else {
             for (int64_t r = 0; r < rows; ++r)
                 for (int64_t k = 0; k < nb; ++k)
-                    if (r0 + r < cnts[k])
-                        tile.x[k][r] = x[offs[k] + (r0 + r) * strides[k]];
+                    if (r0 + r < b.cnts[k])
+                        tile.x[k][r] = x[b.offs[k] + (r0 + r) * b.strides[k]];
         }
         for (int64_t k = 0; k < nb; ++k) {
-            const int64_t m = std::min(R, cnts[k] - r0);
+            const int64_t m = std::min(R, b.cnts[k] - r0);
             if (m > 0)
-                run(k, RunCtx{tile.x[k], tile.codes[k], tile.deq[k], 0, nullptr, nullptr}, m);
+                run(k, tile.x[k], tile.codes[k], tile.deq[k], m);
         }
-        if (block) {
-            auto& codeRows = tile.codeRows;
-            auto& deqRows = tile.deqRows;
+        if (b.block) {
             for (int64_t r = 0; r < rows; ++r)
                 for (int64_t k = 0; k < nb; ++k) {
-                    codeRows[r][k] = tile.codes[k][r];
-                    deqRows[r][k] = tile.deq[k][r];
+                    tile.codeRows[r][k] = tile.codes[k][r];
+                    tile.deqRows[r][k] = tile.deq[k][r];
                 }
             for (int64_t r = 0; r < rows; ++r) {
-                const int64_t i = offs[0] + (r0 + r) * strides[0];
-                std::memcpy(codes + i, codeRows[r], size_t(nb) * sizeof(uint16_t));
-                std::memcpy(deq + i, deqRows[r], size_t(nb) * sizeof(float));
+                const int64_t i = b.offs[0] + (r0 + r) * b.strides[0];
+                std::memcpy(codes + i, tile.codeRows[r], size_t(nb) * sizeof(uint16_t));
+                std::memcpy(deq + i, tile.deqRows[r], size_t(nb) * sizeof(float));
             }
         } else {
             for (int64_t r = 0; r < rows; ++r)
                 for (int64_t k = 0; k < nb; ++k)
-                    if (r0 + r < cnts[k]) {
-                        const int64_t i = offs[k] + (r0 + r) * strides[k];
+                    if (r0 + r < b.cnts[k]) {
+                        const int64_t i = b.offs[k] + (r0 + r) * b.strides[k];
                         codes[i] = tile.codes[k][r];
                         deq[i] = tile.deq[k][r];
                     }
@@ -974,25 +948,26 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
                         kernel(c, sq, off, cnt, stride, acc[s - s0]);
                     });
                 }
-            } else if (stochastic) { // the rounding draws by flat index: quantized in place
+            } else {
                 SliceQ sq[kMaxBatch];
                 for (int64_t s = s0; s < s1; ++s)
                     sq[s - s0] = sliceQ(s);
-                forEachTile(layout, s0, s1,
-                            [&](int64_t s, int64_t off, int64_t cnt, int64_t stride) {
-                                const RunCtx c = ctxFor(markBase + size_t(s - s0) * size_t(levels));
-                                kernel(c, sq[s - s0], off, cnt, stride, acc[s - s0]);
-                            });
-            } else {
-                quantizeTransposed(layout, s0, s1, t.data.data(), r.codes.raw(),
-                                   r.dequantized.data(),
-                                   [&](int64_t k, const RunCtx& tileRow, int64_t m) {
-                                       RunCtx c = tileRow;
-                                       c.seed = config.seed;
-                                       c.mark = markBase + size_t(k) * size_t(levels);
-                                       c.hist = fused ? &fused->ctx[size_t(threadId())] : nullptr;
-                                       kernel(c, sliceQ(s0 + k), 0, m, 1, acc[k]);
-                                   });
+                if (stochastic) // the rounding draws by flat index: quantized in place
+                    forEachTile(
+                        layout, s0, s1, [&](int64_t s, int64_t off, int64_t cnt, int64_t stride) {
+                            const RunCtx c = ctxFor(markBase + size_t(s - s0) * size_t(levels));
+                            kernel(c, sq[s - s0], off, cnt, stride, acc[s - s0]);
+                        });
+                else
+                    quantizeTransposed(
+                        layout, s0, s1, t.data.data(), r.codes.raw(), r.dequantized.data(),
+                        [&](int64_t k, const float* xs, uint16_t* cs, float* ds, int64_t m) {
+                            RunCtx c = ctxFor(markBase + size_t(k) * size_t(levels));
+                            c.x = xs;
+                            c.codes = cs;
+                            c.deq = ds;
+                            kernel(c, sq[k], 0, m, 1, acc[k]);
+                        });
             }
             for (int64_t s = s0; s < s1; ++s) {
                 uint8_t* mark = markBase + size_t(s - s0) * size_t(levels);
@@ -1271,16 +1246,12 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     if (ns >= (int64_t(1) << 15)) {
         // Fresh memory for many slices (half a million groups: ~60 MB) is faulted in by both
         // threads at once before anything touches it (huge_pages.h).
-        const size_t m = size_t(ns);
-        for (std::vector<double>* v : {&p.scale, &p.rangeMin, &p.rangeMax, &p.dataMin, &p.dataMax})
-            reserveHugePages(*v, m);
-        reserveHugePages(p.zeroPoint, m);
-        reserveHugePages(empty, m);
-        reserveHugePages(r.sliceMetrics.storage(), m);
-        populatePages({capacityBytes(p.scale), capacityBytes(p.rangeMin), capacityBytes(p.rangeMax),
-                       capacityBytes(p.dataMin), capacityBytes(p.dataMax),
-                       capacityBytes(p.zeroPoint), capacityBytes(empty),
-                       capacityBytes(r.sliceMetrics.storage())});
+        std::vector<std::pair<const void*, size_t>> bytes = reserveParams(p, ns);
+        reserveHugePages(empty, size_t(ns));
+        reserveHugePages(r.sliceMetrics.storage(), size_t(ns));
+        bytes.push_back(capacityBytes(empty));
+        bytes.push_back(capacityBytes(r.sliceMetrics.storage()));
+        populatePages(bytes);
     }
     sizeParams(p, ns, config);
     empty.resize(size_t(ns));
@@ -1321,8 +1292,8 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
         }
         finishSlice(0, mm, range, sliceCounts);
     } else {
-        // Slices B at a time: min / max (strided slices in tiles, see forEachTile), each
-        // slice's range, then its parameters. A work item that meets an error keeps it; the
+        // Slices B at a time: min / max (strided slices: minMaxStrided), each slice's range,
+        // then its parameters. A work item that meets an error keeps it; the
         // first item's is thrown, which names the first slice that has one, as a serial loop
         // would.
         const bool strided = stridedSlices(layout);
@@ -1392,12 +1363,39 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     r.timingsMs["total"] = msSince(t0);
 }
 
+Metrics metricsFromSums(const SliceMetrics::Sums& a)
+{
+    Metrics m;
+    m.count = a.count;
+    m.nonfinite = a.nonfinite;
+    m.signalPower = a.signalPower;
+    m.errorPower = a.errorPower;
+    if (a.count > 0) {
+        m.mse = a.errorPower / double(a.count);
+        m.mae = a.absError / double(a.count);
+        m.clippedLow = double(a.clippedLow) / double(a.count);
+        m.clippedHigh = double(a.clippedHigh) / double(a.count);
+    }
+    m.rmse = std::sqrt(m.mse);
+    m.maxAbsError = a.maxAbsError;
+    // SQNR = 10 log10(sum x^2 / sum e^2). A zero error gives +inf, also for an all-zero signal
+    // (a perfect reconstruction); a zero signal with a nonzero error gives -inf.
+    if (a.errorPower == 0)
+        m.sqnrDb = std::numeric_limits<double>::infinity();
+    else
+        m.sqnrDb = 10.0 * std::log10(a.signalPower / a.errorPower);
+    m.clippedLowCount = a.clippedLow;
+    m.clippedHighCount = a.clippedHigh;
+    m.levelsUsed = a.levelsUsed;
+    return m;
+}
+
 Metrics SliceMetrics::operator[](size_t s) const
 {
     if (m_isWhole)
         return m_whole;
     const Sums& v = m_sums[s];
-    Metrics m = fromSums(v);
+    Metrics m = metricsFromSums(v);
     m.levelsTotal = m_levelsTotal;
     const int64_t numel = v.count + v.nonfinite;
     setStorage(m, numel, double(numel) * m_elementBits + m_sliceBits);

@@ -132,6 +132,10 @@ private:
     double m_elementBits = 0, m_sliceBits = 0;
 };
 
+// Errors, SQNR, clipping fractions and levels used from the sums of a slice or a tensor (the
+// formulas of Metrics; levelsTotal and the storage fields stay 0).
+Metrics metricsFromSums(const SliceMetrics::Sums& sums);
+
 struct FloatCounts {           // fp16 / bf16 only
     int64_t overflow = 0;      // finite inputs that became +-inf
     int64_t flushedToZero = 0; // nonzero inputs that became +-0
