@@ -1,6 +1,6 @@
 // libFuzzer harness: arbitrary bytes as CSV/TXT text.
-#include "core/csv_io.h"
-#include "core/error.h"
+#include "core/base/error.h"
+#include "core/io/csv_io.h"
 
 #include <cstddef>
 #include <cstdint>

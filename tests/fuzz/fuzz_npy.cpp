@@ -1,6 +1,6 @@
 // libFuzzer harness: arbitrary bytes as a .npy file. Any outcome but a qs::Error is a bug.
-#include "core/error.h"
-#include "core/npy.h"
+#include "core/base/error.h"
+#include "core/io/npy.h"
 
 #include <cstddef>
 #include <cstdint>

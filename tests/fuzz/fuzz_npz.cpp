@@ -1,6 +1,6 @@
 // libFuzzer harness: arbitrary bytes as a .npz archive; lists the members and loads each one.
-#include "core/error.h"
-#include "core/npz.h"
+#include "core/base/error.h"
+#include "core/io/npz.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // libFuzzer harness: arbitrary bytes as a .safetensors file; lists and loads every tensor.
-#include "core/error.h"
-#include "core/safetensors.h"
+#include "core/base/error.h"
+#include "core/io/safetensors.h"
 
 #include <cstddef>
 #include <cstdint>

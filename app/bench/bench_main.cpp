@@ -1,0 +1,291 @@
+// quantscope-bench: times the core stages (range methods, quantize with dequantize and metrics,
+// histograms, downsampling, and the whole pipeline) on generated normal float32 tensors, per
+// tensor, per channel (axis 0 of a 2-D shape) and per group of 32. Each timing is the median
+// of several runs. Prints a table, or with --json an array of
+// {"name": ..., "elements": N, "median_ms": ...}; the peak resident memory of the process is
+// reported at the end (run one size per invocation to measure that size's peak).
+#include "core/data/generators.h"
+#include "core/quant/quantize.h"
+#include "core/range/range.h"
+#include "core/stats/downsample.h"
+#include "core/stats/histogram.h"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Row {
+    std::string name;
+    int64_t elements;
+    double medianMs;
+};
+
+struct Options {
+    std::vector<int64_t> sizes{int64_t(1) << 20, int64_t(1) << 24, int64_t(1) << 26};
+    int runs = 5;
+    bool json = false;
+    bool quick = false; // skip the slow per-slice range methods
+    std::string only;   // run only the stages whose name contains this
+};
+
+void usage(FILE* f)
+{
+    std::fprintf(
+        f, "usage: quantscope-bench [--elements N] [--runs R] [--only TEXT] [--quick] [--json]\n"
+           "\n"
+           "Times each core stage on generated normal float32 tensors of 1M, 16M and 64M\n"
+           "elements (2^20, 2^24, 2^26), 8-bit asymmetric:\n"
+           "  range/<method>                 range estimation only, per tensor\n"
+           "  quantize/<granularity>         quantize + dequantize + metrics (min-max)\n"
+           "  quantize/<granularity>/<method> the same with another range method\n"
+           "  histogram/values, histogram/errors   256 bins over the data / error range\n"
+           "                                 the quantizer reports (min, max, max |error|)\n"
+           "  histogram/values-auto, histogram/errors-auto   the same, range found first\n"
+           "  downsample/minmax, downsample/lttb   to 2000 points\n"
+           "  pipeline/<method>              range + quantize + dequantize + metrics +\n"
+           "                                 value and error histograms, per tensor\n"
+           "Granularities: tensor, channel (axis 0 of a square-ish 2-D shape), group32.\n"
+           "Quantize and pipeline stages reuse their result buffers between runs\n"
+           "(qs::quantizeInto), as the GUI does; the first, untimed run allocates them.\n"
+           "\n"
+           "  --elements N   only this size (any N >= 1024); run 64M alone to measure its\n"
+           "                 peak memory\n"
+           "  --runs R       timed runs per stage, median reported (default 5)\n"
+           "  --only TEXT    only the stages whose name contains TEXT (e.g. pipeline)\n"
+           "  --quick        skip the per-channel/per-group MSE and entropy stages\n"
+           "                 (per-group MSE and entropy run only at sizes up to 1M)\n"
+           "  --json         print a JSON array of {name, elements, median_ms}\n"
+           "  --help         this text\n"
+           "Peak resident memory (getrusage) is printed last (a \"peak_rss\" row in JSON).\n");
+}
+
+double medianMs(int runs, const std::function<void()>& f)
+{
+    if (runs <= 0)
+        return -1; // stage filtered out
+    std::vector<double> t;
+    f(); // warm-up: page faults, thread pool start
+    for (int r = 0; r < runs; ++r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        f();
+        const auto t1 = std::chrono::steady_clock::now();
+        t.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+    }
+    std::sort(t.begin(), t.end());
+    const size_t m = t.size() / 2;
+    return t.size() % 2 ? t[m] : 0.5 * (t[m - 1] + t[m]);
+}
+
+// Rows x cols with rows a power of two near sqrt(n) (cols = n / rows when it divides).
+std::vector<int64_t> shapeFor(int64_t n)
+{
+    int64_t rows = 1;
+    while (rows * rows * 4 <= n)
+        rows *= 2;
+    if (n % rows != 0)
+        return {1, n};
+    return {rows, n / rows};
+}
+
+bool parseInt(const char* s, int64_t& out)
+{
+    char* end = nullptr;
+    const long long v = std::strtoll(s, &end, 10);
+    if (!end || *end != '\0' || v <= 0)
+        return false;
+    out = v;
+    return true;
+}
+
+volatile double g_sink = 0; // keeps results alive
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    Options opt;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--help" || a == "-h") {
+            usage(stdout);
+            return 0;
+        } else if (a == "--json") {
+            opt.json = true;
+        } else if (a == "--quick") {
+            opt.quick = true;
+        } else if (a == "--only" && i + 1 < argc) {
+            opt.only = argv[++i];
+        } else if ((a == "--elements" || a == "--runs") && i + 1 < argc) {
+            int64_t v = 0;
+            if (!parseInt(argv[++i], v)) {
+                std::fprintf(stderr, "quantscope-bench: %s needs a positive integer\n", a.c_str());
+                return 2;
+            }
+            if (a == "--runs") {
+                opt.runs = int(std::min<int64_t>(v, 1000));
+            } else {
+                if (v < 1024 || v > 1000000000) {
+                    std::fprintf(stderr, "quantscope-bench: --elements must be in [1024, 1e9]\n");
+                    return 2;
+                }
+                opt.sizes = {v};
+            }
+        } else {
+            std::fprintf(stderr, "quantscope-bench: unknown argument '%s'\n\n", a.c_str());
+            usage(stderr);
+            return 2;
+        }
+    }
+
+    std::vector<Row> rows;
+    auto wanted = [&](const std::string& name) {
+        return opt.only.empty() || name.find(opt.only) != std::string::npos;
+    };
+    auto record = [&](const std::string& name, int64_t n, double ms) {
+        if (ms < 0)
+            return;
+        rows.push_back({name, n, ms});
+        if (!opt.json) {
+            std::printf("%-34s %12lld %12.2f\n", name.c_str(), static_cast<long long>(n), ms);
+            std::fflush(stdout);
+        }
+    };
+    if (!opt.json)
+        std::printf("%-34s %12s %12s\n", "stage", "elements", "median_ms");
+
+    try {
+        for (const int64_t n : opt.sizes) {
+            qs::GeneratorOptions g;
+            g.distribution = qs::Distribution::Normal;
+            g.shape = shapeFor(n);
+            g.seed = 1;
+            const auto tg0 = std::chrono::steady_clock::now();
+            const qs::Tensor t = qs::generate(g);
+            record("generate/normal", n,
+                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - tg0)
+                       .count());
+            const float* x = t.data.data();
+            const int runs = opt.runs;
+            auto R = [&](const std::string& name) { return wanted(name) ? runs : 0; };
+
+            qs::QuantConfig base; // 8-bit asymmetric, per tensor
+            const std::pair<const char*, qs::RangeMethod> methods[] = {
+                {"minmax", qs::RangeMethod::MinMax},
+                {"percentile", qs::RangeMethod::Percentile},
+                {"mse", qs::RangeMethod::MSE},
+                {"entropy", qs::RangeMethod::Entropy}};
+
+            for (const auto& [name, m] : methods) {
+                qs::QuantConfig c = base;
+                c.range = m;
+                record(std::string("range/") + name, n,
+                       medianMs(R(std::string("range/") + name),
+                                [&] { g_sink = g_sink + qs::estimateRange(x, n, c).hi; }));
+            }
+
+            // A reference result for the histogram stages, only when one runs (it holds codes
+            // and dequantized values: two more tensors of memory).
+            qs::QuantResult ref;
+            if (wanted("histogram/values-auto") || wanted("histogram/errors-auto"))
+                ref = qs::quantize(t, base);
+            const float* xhat = ref.dequantized.data();
+            const double vlo = ref.params.dataMin.empty() ? 0.0 : ref.params.dataMin[0];
+            const double vhi = ref.params.dataMax.empty() ? 1.0 : ref.params.dataMax[0];
+            const double emax = ref.metrics.maxAbsError;
+            record("histogram/values", n, medianMs(R("histogram/values"), [&] {
+                       g_sink = g_sink + double(qs::histogram(x, n, 256, vlo, vhi).counts[0]);
+                   }));
+            record("histogram/errors", n, medianMs(R("histogram/errors"), [&] {
+                       g_sink = g_sink +
+                                double(qs::errorHistogram(x, xhat, n, 256, -emax, emax).counts[0]);
+                   }));
+            record("histogram/values-auto", n, medianMs(R("histogram/values-auto"), [&] {
+                       g_sink = g_sink + double(qs::histogram(x, n, 256).counts[0]);
+                   }));
+            record("histogram/errors-auto", n, medianMs(R("histogram/errors-auto"), [&] {
+                       g_sink = g_sink + double(qs::errorHistogram(x, xhat, n, 256).counts[0]);
+                   }));
+            record("downsample/minmax", n, medianMs(R("downsample/minmax"), [&] {
+                       g_sink = g_sink + qs::downsampleMinMax(x, 0, n, 1000).back().y;
+                   }));
+            record("downsample/lttb", n, medianMs(R("downsample/lttb"), [&] {
+                       g_sink = g_sink + qs::downsampleLttb(x, 0, n, 2000).back().y;
+                   }));
+
+            const std::pair<const char*, qs::Granularity> grans[] = {
+                {"tensor", qs::Granularity::PerTensor},
+                {"channel", qs::Granularity::PerChannel},
+                {"group32", qs::Granularity::PerGroup}};
+            for (const auto& [gname, gr] : grans) {
+                for (const auto& [mname, m] : methods) {
+                    const bool slow = m == qs::RangeMethod::MSE || m == qs::RangeMethod::Entropy;
+                    if (gr != qs::Granularity::PerTensor && slow &&
+                        (opt.quick || (gr == qs::Granularity::PerGroup && n > (int64_t(1) << 20))))
+                        continue; // per-group MSE/entropy: only up to 1M elements
+                    qs::QuantConfig c = base;
+                    c.granularity = gr;
+                    c.axis = gr == qs::Granularity::PerGroup ? t.rank() - 1 : 0;
+                    c.groupSize = 32;
+                    c.range = m;
+                    std::string name = std::string("quantize/") + gname;
+                    if (m != qs::RangeMethod::MinMax)
+                        name += std::string("/") + mname;
+                    const int r = (slow && gr != qs::Granularity::PerTensor) ? 1 : runs;
+                    qs::QuantResult res; // buffers reused across runs, as the GUI does
+                    record(name, n, medianMs(wanted(name) ? r : 0, [&] {
+                               qs::quantizeInto(t, c, res);
+                               g_sink = g_sink + res.metrics.mse;
+                           }));
+                }
+            }
+
+            qs::HistogramRequest hist;
+            hist.valueBins = 256;
+            hist.errorBins = 256;
+            for (const auto& [name, m] : methods) {
+                qs::QuantConfig c = base;
+                c.range = m;
+                qs::QuantResult r; // buffers reused across runs, as the GUI does
+                record(std::string("pipeline/") + name, n,
+                       medianMs(R(std::string("pipeline/") + name), [&] {
+                           // Value and error histograms (256 bins) filled in the quantize
+                           // pass: no extra pass over the tensor.
+                           qs::quantizeInto(t, c, r, nullptr, hist);
+                           g_sink = g_sink + r.metrics.mse +
+                                    double(r.valueHistogram.counts[0] + r.errorHistogram.counts[0]);
+                       }));
+            }
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "quantscope-bench: %s\n", e.what());
+        return 1;
+    }
+
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    const double peakMb = double(ru.ru_maxrss) / 1024.0; // ru_maxrss is in KiB on Linux
+    if (opt.json) {
+        std::printf("[\n");
+        for (const Row& r : rows)
+            std::printf("  {\"name\": \"%s\", \"elements\": %lld, \"median_ms\": %.3f},\n",
+                        r.name.c_str(), static_cast<long long>(r.elements), r.medianMs);
+        std::printf("  {\"name\": \"peak_rss\", \"elements\": %lld, \"peak_rss_mb\": %.1f, "
+                    "\"tensor_mb\": %.1f}\n]\n",
+                    static_cast<long long>(opt.sizes.back()), peakMb,
+                    double(opt.sizes.back()) * 4.0 / 1048576.0);
+    } else {
+        std::printf("peak RSS %.1f MiB (largest tensor %.1f MiB of float32, ratio %.2f)\n", peakMb,
+                    double(opt.sizes.back()) * 4.0 / 1048576.0,
+                    peakMb / (double(opt.sizes.back()) * 4.0 / 1048576.0));
+    }
+    return 0;
+}

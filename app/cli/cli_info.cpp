@@ -1,0 +1,138 @@
+// `quantscope-cli info FILE`: every tensor in a file with its statistics.
+#include "cli_commands.h"
+#include "cli_options.h"
+
+#include "core/base/error.h"
+#include "core/io/mapped_file.h"
+#include "core/io/tensor_file.h"
+#include "ui/support/image_tensor.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace qs::cli {
+
+namespace {
+
+struct Stats {
+    double min = NAN, max = NAN, mean = NAN, std = NAN;
+    int64_t nonfinite = 0;
+};
+
+Stats statsOf(const Tensor& t)
+{
+    Stats s;
+    double sum = 0;
+    int64_t n = 0;
+    double lo = INFINITY, hi = -INFINITY;
+    for (float v : t.data) {
+        if (!std::isfinite(v)) {
+            ++s.nonfinite;
+            continue;
+        }
+        lo = std::min(lo, double(v));
+        hi = std::max(hi, double(v));
+        sum += v;
+        ++n;
+    }
+    if (n == 0)
+        return s;
+    s.min = lo;
+    s.max = hi;
+    s.mean = sum / double(n);
+    double ss = 0; // two-pass population std (numpy's default ddof=0)
+    for (float v : t.data)
+        if (std::isfinite(v))
+            ss += (double(v) - s.mean) * (double(v) - s.mean);
+    s.std = std::sqrt(ss / double(n));
+    return s;
+}
+
+QString num(double v)
+{
+    return std::isnan(v) ? QStringLiteral("-") : QString::number(v, 'g', 7);
+}
+
+QString shapeText(const std::vector<int64_t>& shape)
+{
+    if (shape.empty())
+        return QStringLiteral("scalar");
+    QStringList parts;
+    for (int64_t d : shape)
+        parts << QString::number(d);
+    return parts.join('x');
+}
+
+} // namespace
+
+int runInfo(const QStringList& args)
+{
+    QCommandLineParser p;
+    p.addOption({"grayscale", "Load an image as one luminance channel."});
+    p.addPositionalArgument("FILE", "Tensor file or image.");
+    if (!parseOrHelp(p, args, infoUsage()))
+        return ExitOk;
+    const QStringList pos = p.positionalArguments();
+    if (pos.size() != 1)
+        throw UsageError(pos.isEmpty() ? "missing FILE" : "expected one FILE");
+    const QString file = pos[0];
+    const std::string path = file.toStdString();
+
+    struct Row {
+        QString name, dtype, shape;
+        Stats stats;
+    };
+    std::vector<Row> rows;
+    std::vector<std::string> warnings;
+    try {
+        if (ui::isImageFile(file)) {
+            const Tensor t = ui::loadImageTensor(file, p.isSet("grayscale"));
+            rows.push_back({QString::fromStdString(t.name), QString::fromStdString(t.dtype),
+                            shapeText(t.shape), statsOf(t)});
+        } else if (tensorFileFormat(path) == TensorFileFormat::Npz ||
+                   tensorFileFormat(path) == TensorFileFormat::Safetensors) {
+            for (const TensorInfo& info : listTensors(path)) {
+                const Tensor t = loadTensor(path, info.name, &warnings);
+                rows.push_back({QString::fromStdString(info.name),
+                                QString::fromStdString(info.dtype), shapeText(info.shape),
+                                statsOf(t)});
+            }
+        } else {
+            // Single-tensor formats: one pass over the file.
+            const Tensor t = loadTensor(path, {}, &warnings);
+            rows.push_back({QString::fromStdString(t.name), QString::fromStdString(t.dtype),
+                            shapeText(t.shape), statsOf(t)});
+        }
+    } catch (const qs::Error& e) {
+        throw InputError(e.what());
+    }
+
+    QList<QStringList> table;
+    table << QStringList{"name", "dtype", "shape", "min", "max", "mean", "std", "nonfinite"};
+    for (const Row& r : rows)
+        table << QStringList{r.name,           r.dtype,
+                             r.shape,          num(r.stats.min),
+                             num(r.stats.max), num(r.stats.mean),
+                             num(r.stats.std), QString::number(r.stats.nonfinite)};
+    QVector<int> width(table[0].size(), 0);
+    for (const auto& row : table)
+        for (int c = 0; c < row.size(); ++c)
+            width[c] = std::max(width[c], int(row[c].size()));
+    QString out = QStringLiteral("%1: %2 tensor%3\n")
+                      .arg(QString::fromStdString(fileDisplayName(path)))
+                      .arg(rows.size())
+                      .arg(rows.size() == 1 ? "" : "s");
+    for (const auto& row : table) {
+        QString line;
+        for (int c = 0; c < row.size(); ++c)
+            line += (c ? "  " : "") +
+                    (c < 3 ? row[c].leftJustified(width[c]) : row[c].rightJustified(width[c]));
+        out += line.trimmed() + "\n";
+    }
+    for (const auto& w : warnings)
+        out += "warning: " + QString::fromStdString(w) + "\n";
+    std::fputs(out.toUtf8().constData(), stdout);
+    return ExitOk;
+}
+
+} // namespace qs::cli

@@ -1,0 +1,101 @@
+// quantscope-cli: the headless command-line tool. It runs the same core as the GUI (loaders,
+// quantizers, reports) and the same chart builders for `plot`, so its numbers and figures are
+// the GUI's. See docs/CLI.md for the reference and cli_options.h for the exit statuses.
+#include "cli_commands.h"
+#include "cli_options.h"
+
+#include "core/base/error.h"
+
+#include <QStringList>
+
+#include <cstdio>
+#include <exception>
+#include <new>
+
+using namespace qs::cli;
+
+namespace {
+
+void printErr(const QString& s)
+{
+    std::fputs(s.toLocal8Bit().constData(), stderr);
+    std::fflush(stderr);
+}
+
+QString usageFor(const QString& cmd)
+{
+    if (cmd == "info")
+        return infoUsage();
+    if (cmd == "quantize")
+        return quantizeUsage();
+    if (cmd == "plot")
+        return plotUsage();
+    if (cmd == "presets")
+        return presetsUsage();
+    return mainUsage();
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    const QString program = args.value(0, "quantscope-cli");
+    const QString cmd = args.value(1);
+    try {
+        if (cmd.isEmpty()) {
+            printErr("quantscope-cli: missing command\n\n" + mainUsage());
+            return ExitUsage;
+        }
+        if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+            if (args.size() > 2)
+                std::fputs(usageFor(args[2]).toLocal8Bit().constData(), stdout);
+            else
+                std::fputs(mainUsage().toLocal8Bit().constData(), stdout);
+            return ExitOk;
+        }
+        if (cmd == "--version" || cmd == "-v") {
+            std::printf("quantscope-cli %s\n", programVersion().toLocal8Bit().constData());
+            return ExitOk;
+        }
+        QStringList rest = args.mid(2);
+        rest.prepend(program + " " + cmd);
+        if (cmd == "info")
+            return runInfo(rest);
+        if (cmd == "quantize")
+            return runQuantize(rest);
+        if (cmd == "plot")
+            return runPlot(argc, argv, rest);
+        if (cmd == "presets")
+            return runPresets(rest);
+        printErr("quantscope-cli: unknown command '" + cmd + "'\n\n" + mainUsage());
+        return ExitUsage;
+    } catch (const UsageError& e) {
+        printErr("quantscope-cli " + cmd + ": " + QString::fromStdString(e.what()) + "\n\n" +
+                 usageFor(cmd) + "Run 'quantscope-cli " + cmd + " --help' for every option.\n");
+        return ExitUsage;
+    } catch (const InputError& e) {
+        printErr("quantscope-cli: " + QString::fromStdString(e.what()) + "\n");
+        return ExitBadInput;
+    } catch (const OutputError& e) {
+        printErr("quantscope-cli: " + QString::fromStdString(e.what()) + "\n");
+        return ExitOutputFailed;
+    } catch (const qs::Error& e) {
+        // Anything the core rejects that is not a file problem is a usage problem (e.g. an axis
+        // outside the tensor's rank).
+        printErr("quantscope-cli " + cmd + ": " + QString::fromStdString(e.what()) + "\n\n" +
+                 usageFor(cmd));
+        return ExitUsage;
+    } catch (const std::bad_alloc&) {
+        printErr("quantscope-cli: out of memory\n");
+        return ExitOutputFailed;
+    } catch (const std::exception& e) {
+        printErr("quantscope-cli: " + QString::fromStdString(e.what()) + "\n");
+        return ExitOutputFailed;
+    } catch (...) {
+        printErr("quantscope-cli: unexpected error\n");
+        return ExitOutputFailed;
+    }
+}

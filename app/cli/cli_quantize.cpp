@@ -1,0 +1,151 @@
+// `quantscope-cli quantize`: quantize a loaded or generated tensor and write the report, codes,
+// dequantized values and the per-element CSV.
+#include "cli_commands.h"
+#include "cli_options.h"
+
+#include "core/base/error.h"
+#include "core/io/atomic_file.h"
+#include "core/io/csv_io.h"
+#include "core/io/npy.h"
+#include "core/quant/quantize.h"
+#include "core/report/report.h"
+#include "core/report/result_csv.h"
+
+#include <QFileInfo>
+
+#include <cmath>
+#include <cstdio>
+
+namespace qs::cli {
+
+namespace {
+
+struct Outputs {
+    QString report, codes, dequantized, csv;
+};
+
+// Every output must differ from the input and from the other outputs.
+void checkOutputs(const Outputs& o, const Source& src)
+{
+    const std::vector<std::pair<QString, QString>> all = {{"--report", o.report},
+                                                          {"--codes", o.codes},
+                                                          {"--dequantized", o.dequantized},
+                                                          {"--csv", o.csv}};
+    for (size_t i = 0; i < all.size(); ++i) {
+        const QString& a = all[i].second;
+        if (a.isEmpty() || a == "-")
+            continue;
+        if (!src.inputPath.empty() &&
+            (a.toStdString() == src.inputPath || sameFile(a.toStdString(), src.inputPath)))
+            throw UsageError(all[i].first.toStdString() + " " + a.toStdString() +
+                             ": refusing to overwrite the input file");
+        for (size_t j = i + 1; j < all.size(); ++j) {
+            const QString& b = all[j].second;
+            if (!b.isEmpty() && QFileInfo(a).absoluteFilePath() == QFileInfo(b).absoluteFilePath())
+                throw UsageError(all[i].first.toStdString() + " and " + all[j].first.toStdString() +
+                                 " name the same file");
+        }
+    }
+}
+
+QString summary(const Source& src, const QuantResult& r)
+{
+    const Metrics& m = r.metrics;
+    QString s;
+    s += QString("tensor   %1  %2  %3\n")
+             .arg(QString::fromStdString(src.tensor.name),
+                  QString::fromStdString(src.tensor.shapeString()),
+                  QString::fromStdString(src.tensor.dtype));
+    if (!r.config.preset.empty())
+        s += "preset   " + QString::fromStdString(r.config.preset) + "\n";
+    s += "config   " + QString::fromStdString(r.config.summary()) + "\n";
+    if (r.params.numSlices() == 1 && r.config.isInteger())
+        s += QString("params   scale %1  zero point %2  range [%3, %4]\n")
+                 .arg(r.params.scale[0], 0, 'g', 9)
+                 .arg(r.params.zeroPoint[0])
+                 .arg(r.params.rangeMin[0], 0, 'g', 9)
+                 .arg(r.params.rangeMax[0], 0, 'g', 9);
+    else if (r.config.isInteger())
+        s += QString("params   %1 slices\n").arg(r.params.numSlices());
+    else if (r.config.isBlockwise())
+        s += QString("params   %1 blocks of %2 (scale per block)\n")
+                 .arg(r.params.numSlices())
+                 .arg(r.config.blockSize());
+    s += QString("metrics  mse %1  rmse %2  mae %3  max|err| %4  sqnr %5 dB\n")
+             .arg(m.mse, 0, 'g', 6)
+             .arg(m.rmse, 0, 'g', 6)
+             .arg(m.mae, 0, 'g', 6)
+             .arg(m.maxAbsError, 0, 'g', 6)
+             .arg(std::isinf(m.sqnrDb) ? QString("inf") : QString::number(m.sqnrDb, 'f', 2));
+    s += QString("         clipped %1% low, %2% high; levels used %3 of %4; %5 bits/element\n")
+             .arg(100 * m.clippedLow, 0, 'g', 4)
+             .arg(100 * m.clippedHigh, 0, 'g', 4)
+             .arg(m.levelsUsed)
+             .arg(m.levelsTotal)
+             .arg(m.bitsPerElement, 0, 'g', 5);
+    for (const auto& w : src.warnings)
+        s += "warning  " + QString::fromStdString(w) + "\n";
+    for (const auto& w : r.warnings)
+        s += "warning  " + QString::fromStdString(w) + "\n";
+    return s;
+}
+
+} // namespace
+
+int runQuantize(const QStringList& args)
+{
+    QCommandLineParser p;
+    addSourceOptions(p);
+    addQuantOptions(p);
+    p.addOptions({
+        {"report", "Write the JSON report (- for stdout).", "FILE.json"},
+        {"codes", "Write the integer codes (.npy, smallest integer dtype).", "FILE.npy"},
+        {"dequantized", "Write the dequantized values (.npy, float32).", "FILE.npy"},
+        {"csv", "Write index,original,code,dequantized,error per element.", "FILE.csv"},
+    });
+    if (!parseOrHelp(p, args, quantizeUsage()))
+        return ExitOk;
+    if (!p.positionalArguments().isEmpty())
+        throw UsageError("unexpected argument '" + p.positionalArguments()[0].toStdString() + "'");
+    const QuantConfig config = quantConfigFromOptions(p);
+    Outputs out{p.value("report"), p.value("codes"), p.value("dequantized"), p.value("csv")};
+    for (const char* o : {"report", "codes", "dequantized", "csv"})
+        if (p.isSet(o) && p.value(o).isEmpty())
+            throw UsageError(std::string("--") + o + " needs a file name");
+
+    Source src = loadSource(p);
+    checkOutputs(out, src);
+    if (src.tensor.empty())
+        throw InputError(src.description + ": the tensor has no values (shape " +
+                         src.tensor.shapeString() + ")");
+
+    const QuantResult result = quantize(src.tensor, config);
+
+    const std::vector<std::string> protect = src.inputPath.empty()
+                                                 ? std::vector<std::string>{}
+                                                 : std::vector<std::string>{src.inputPath};
+    ReportExtras extras;
+    extras.source = src.description;
+    extras.warnings = src.warnings;
+    extras.timingsMs = {{src.inputPath.empty() ? "generate" : "load", src.loadMs}};
+    try {
+        if (!out.codes.isEmpty())
+            writeNpyCodes(out.codes.toStdString(), src.tensor.shape, result.codes, protect);
+        if (!out.dequantized.isEmpty())
+            writeNpyFloat32(out.dequantized.toStdString(), src.tensor.shape, result.dequantized,
+                            protect);
+        if (!out.csv.isEmpty())
+            writeResultCsv(out.csv.toStdString(), src.tensor, result, protect);
+        if (out.report == "-")
+            std::fputs(reportJson(src.tensor, result, extras).c_str(), stdout);
+        else if (!out.report.isEmpty())
+            writeReport(out.report.toStdString(), src.tensor, result, extras, protect);
+    } catch (const qs::Error& e) {
+        throw OutputError(e.what());
+    }
+    if (out.report != "-")
+        std::fputs(summary(src, result).toUtf8().constData(), stdout);
+    return ExitOk;
+}
+
+} // namespace qs::cli

@@ -1,0 +1,415 @@
+#include "core/config/quant_config.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace qs {
+
+bool isLowbitScheme(Scheme s)
+{
+    switch (s) {
+    case Scheme::Asymmetric:
+    case Scheme::Symmetric:
+    case Scheme::FP16:
+    case Scheme::BF16:
+        return false;
+    default:
+        return true;
+    }
+}
+
+bool QuantConfig::isBlockwise() const
+{
+    switch (scheme) {
+    case Scheme::MXFP8_E4M3:
+    case Scheme::MXFP8_E5M2:
+    case Scheme::MXFP4:
+    case Scheme::MXINT8:
+    case Scheme::NF4:
+    case Scheme::FP4:
+    case Scheme::Q8_0:
+    case Scheme::Q4_0:
+    case Scheme::Q4_1:
+    case Scheme::AbsmaxInt8:
+    case Scheme::Dynamic8:
+        return true;
+    case Scheme::Codebook:
+        return granularity == Granularity::PerGroup;
+    default:
+        return false;
+    }
+}
+
+int64_t QuantConfig::blockSize() const
+{
+    if (!isBlockwise())
+        return 0;
+    switch (scheme) {
+    case Scheme::MXFP8_E4M3:
+    case Scheme::MXFP8_E5M2:
+    case Scheme::MXFP4:
+    case Scheme::MXINT8:
+    case Scheme::Q8_0:
+    case Scheme::Q4_0:
+    case Scheme::Q4_1:
+        return 32; // fixed by the formats
+    default:
+        return groupSize;
+    }
+}
+
+int64_t QuantConfig::qmin() const
+{
+    if (!isInteger())
+        return 0;
+    const int64_t half = int64_t(1) << (bits - 1);
+    if (scheme == Scheme::Symmetric && !unsignedSymmetric)
+        return fullRange ? -half : -(half - 1);
+    return signedCodes && scheme != Scheme::Symmetric ? -half : 0;
+}
+
+int64_t QuantConfig::qmax() const
+{
+    if (!isInteger())
+        return 0;
+    const int64_t half = int64_t(1) << (bits - 1);
+    if (scheme == Scheme::Symmetric && !unsignedSymmetric)
+        return half - 1;
+    return signedCodes && scheme != Scheme::Symmetric ? half - 1 : (int64_t(1) << bits) - 1;
+}
+
+int64_t QuantConfig::symmetricZeroPoint() const
+{
+    return scheme == Scheme::Symmetric && unsignedSymmetric ? int64_t(1) << (bits - 1) : 0;
+}
+
+void QuantConfig::validate() const
+{
+    if (isInteger()) {
+        if (bits < 1 || bits > 16)
+            throw Error("bits must be between 1 and 16 for integer schemes (got " +
+                        std::to_string(bits) + ")");
+        if (scheme == Scheme::Symmetric && bits == 1 && !fullRange)
+            throw Error("symmetric quantization needs at least 2 bits: the narrow 1-bit grid "
+                        "[-(2^0-1), 2^0-1] = {0} holds only zero. Use 2+ bits or the asymmetric "
+                        "scheme");
+        if (scheme == Scheme::Symmetric && bits == 1)
+            throw Error("symmetric quantization needs at least 2 bits: at 1 bit the scale "
+                        "amax/(2^0-1) divides by zero. Use 2+ bits or the asymmetric scheme");
+    }
+    if (reciprocalScale && (scheme != Scheme::Symmetric || unsignedSymmetric))
+        throw Error("a reciprocal scale (TensorRT's s' = qmax / amax) needs the symmetric scheme "
+                    "with signed codes");
+    if (scheme == Scheme::LloydMax && (bits < 1 || bits > 8))
+        throw Error("the Lloyd-Max code book needs 1..8 bits (got " + std::to_string(bits) + ")");
+    if (scheme == Scheme::E2M1 && !saturate)
+        throw Error("E2M1 has no inf or NaN: it always saturates to +-6 (turn saturation on)");
+    if (scheme == Scheme::Codebook) {
+        if (codebook.empty())
+            throw Error("the codebook scheme needs a list of values (the code book is empty)");
+        if (codebook.size() > 65536)
+            throw Error("a code book holds at most 65536 values (got " +
+                        std::to_string(codebook.size()) + ")");
+        for (double v : codebook) {
+            if (!std::isfinite(v))
+                throw Error("code book values must be finite (got " + std::to_string(v) + ")");
+            if (granularity == Granularity::PerGroup && std::fabs(v) > 1.0)
+                throw Error("a blockwise code book (per group) holds values in [-1, 1], which "
+                            "are multiplied by each block's absmax (got " +
+                            std::to_string(v) + ")");
+        }
+    }
+    const bool groupBlocks = scheme == Scheme::NF4 || scheme == Scheme::FP4 ||
+                             scheme == Scheme::AbsmaxInt8 || scheme == Scheme::Dynamic8;
+    if (groupBlocks && groupSize < 1)
+        throw Error("block size (group size) must be at least 1 (got " + std::to_string(groupSize) +
+                    ")");
+    if (usesPercentile(range) && !(percentile > 50.0 && percentile <= 100.0))
+        throw Error("percentile must be in (50, 100] (got " + std::to_string(percentile) + ")");
+    if (granularity == Granularity::PerGroup && groupSize < 1)
+        throw Error("group size must be at least 1 (got " + std::to_string(groupSize) + ")");
+}
+
+namespace {
+const char* granularityLabel(Granularity g)
+{
+    switch (g) {
+    case Granularity::PerTensor:
+        return "per tensor";
+    case Granularity::PerChannel:
+        return "per channel";
+    case Granularity::PerGroup:
+        return "per group";
+    }
+    return "";
+}
+} // namespace
+
+namespace {
+std::string lowbitSummary(const QuantConfig& c)
+{
+    const std::string sat = c.saturate ? "saturating" : "overflow to NaN/inf";
+    const std::string g = std::to_string(c.groupSize);
+    switch (c.scheme) {
+    case Scheme::E4M3:
+        return "float8 E4M3 (OCP FN, max 448), " + sat + ", round to nearest even";
+    case Scheme::E5M2:
+        return "float8 E5M2 (max 57344), " + sat + ", round to nearest even";
+    case Scheme::E2M1:
+        return "float4 E2M1 (max 6), saturating, round to nearest even";
+    case Scheme::MXFP8_E4M3:
+        return "MXFP8 E4M3: E8M0 scale per 32 along the last axis, 8.25 bits/element";
+    case Scheme::MXFP8_E5M2:
+        return "MXFP8 E5M2: E8M0 scale per 32 along the last axis, 8.25 bits/element";
+    case Scheme::MXFP4:
+        return "MXFP4 (E2M1): E8M0 scale per 32 along the last axis, 4.25 bits/element";
+    case Scheme::MXINT8:
+        return "MXINT8: E8M0 scale per 32 along the last axis, 8.25 bits/element";
+    case Scheme::NF4:
+        return "NF4 code book (bitsandbytes), float32 absmax per block of " + g;
+    case Scheme::FP4:
+        return "FP4 code book (bitsandbytes), float32 absmax per block of " + g;
+    case Scheme::Codebook:
+        return "code book of " + std::to_string(c.codebook.size()) + " values" +
+               (c.granularity == Granularity::PerGroup ? ", float32 absmax per block of " + g
+                                                       : " (unscaled)");
+    case Scheme::LloydMax:
+        return "Lloyd-Max code book, " + std::to_string(c.bits) + " bits (" +
+               std::to_string(1 << c.bits) + " values fitted to the tensor)";
+    case Scheme::Q8_0:
+        return "GGML Q8_0: fp16 scale per 32 along the last axis, 8.5 bits/element";
+    case Scheme::Q4_0:
+        return "GGML Q4_0: fp16 scale per 32 along the last axis, 4.5 bits/element";
+    case Scheme::Q4_1:
+        return "GGML Q4_1: fp16 scale and min per 32 along the last axis, 5.0 bits/element";
+    case Scheme::AbsmaxInt8:
+        return "int8 [-127, 127], float32 absmax per block of " + g + ", half-even";
+    case Scheme::Dynamic8:
+        return "bitsandbytes dynamic 8-bit map, float32 absmax per block of " + g;
+    default:
+        return toName(c.scheme);
+    }
+}
+} // namespace
+
+bool QuantConfig::operator==(const QuantConfig& o) const
+{
+    return bits == o.bits && scheme == o.scheme && signedCodes == o.signedCodes &&
+           fullRange == o.fullRange && includeZero == o.includeZero &&
+           unsignedSymmetric == o.unsignedSymmetric && constantRange == o.constantRange &&
+           rounding == o.rounding && roundingOrder == o.roundingOrder &&
+           zeroPointRounding == o.zeroPointRounding && symmetricScale == o.symmetricScale &&
+           multiplyByInverse == o.multiplyByInverse && float32Params == o.float32Params &&
+           reciprocalScale == o.reciprocalScale && seed == o.seed && saturate == o.saturate &&
+           codebook == o.codebook && preset == o.preset && range == o.range &&
+           percentile == o.percentile && granularity == o.granularity && axis == o.axis &&
+           groupSize == o.groupSize;
+}
+
+std::string QuantConfig::summary() const
+{
+    std::ostringstream os;
+    if (isInteger()) {
+        os << bits << "-bit " << toName(scheme) << " [" << qmin() << ", " << qmax() << "], "
+           << toName(range);
+        if (usesPercentile(range))
+            os << " " << percentile;
+        os << ", " << granularityLabel(granularity);
+        if (granularity == Granularity::PerChannel)
+            os << " (axis " << axis << ")";
+        if (granularity == Granularity::PerGroup)
+            os << " (axis " << axis << ", G=" << groupSize << ")";
+        os << ", " << toName(rounding);
+    } else if (isLowbit()) {
+        os << lowbitSummary(*this);
+    } else {
+        os << toName(scheme) << ", round to nearest even";
+    }
+    return os.str();
+}
+
+namespace {
+template <class E, size_t N>
+E fromNameIn(const std::string& s, const std::pair<E, const char*> (&table)[N], const char* what)
+{
+    for (const auto& [e, name] : table)
+        if (s == name)
+            return e;
+    std::string valid;
+    for (const auto& entry : table) {
+        if (!valid.empty())
+            valid += ", ";
+        valid += entry.second;
+    }
+    throw Error("unknown " + std::string(what) + " '" + s + "' (valid: " + valid + ")");
+}
+template <class E, size_t N> std::string nameIn(E e, const std::pair<E, const char*> (&table)[N])
+{
+    for (const auto& [v, name] : table)
+        if (v == e)
+            return name;
+    return "?";
+}
+template <class E, size_t N>
+std::vector<std::string> namesIn(const std::pair<E, const char*> (&table)[N])
+{
+    std::vector<std::string> out;
+    for (const auto& entry : table)
+        out.emplace_back(entry.second);
+    return out;
+}
+
+const std::pair<Scheme, const char*> kSchemes[] = {{Scheme::Asymmetric, "asymmetric"},
+                                                   {Scheme::Symmetric, "symmetric"},
+                                                   {Scheme::FP16, "fp16"},
+                                                   {Scheme::BF16, "bf16"},
+                                                   {Scheme::E4M3, "e4m3"},
+                                                   {Scheme::E5M2, "e5m2"},
+                                                   {Scheme::E2M1, "e2m1"},
+                                                   {Scheme::MXFP8_E4M3, "mxfp8-e4m3"},
+                                                   {Scheme::MXFP8_E5M2, "mxfp8-e5m2"},
+                                                   {Scheme::MXFP4, "mxfp4"},
+                                                   {Scheme::MXINT8, "mxint8"},
+                                                   {Scheme::NF4, "nf4"},
+                                                   {Scheme::FP4, "fp4"},
+                                                   {Scheme::Codebook, "codebook"},
+                                                   {Scheme::LloydMax, "lloyd-max"},
+                                                   {Scheme::Q8_0, "q8_0"},
+                                                   {Scheme::Q4_0, "q4_0"},
+                                                   {Scheme::Q4_1, "q4_1"},
+                                                   {Scheme::AbsmaxInt8, "absmax-int8"},
+                                                   {Scheme::Dynamic8, "dynamic8"}};
+const std::pair<RangeMethod, const char*> kRanges[] = {
+    {RangeMethod::MinMax, "minmax"},
+    {RangeMethod::Percentile, "percentile"},
+    {RangeMethod::MSE, "mse"},
+    {RangeMethod::Entropy, "entropy"},
+    {RangeMethod::TrtPercentile, "trt-percentile"},
+    {RangeMethod::TrtMse, "trt-mse"},
+    {RangeMethod::OrtPercentile, "ort-percentile"},
+    {RangeMethod::OrtEntropy, "ort-entropy"}};
+const std::pair<Rounding, const char*> kRoundings[] = {
+    {Rounding::HalfEven, "half-even"}, {Rounding::HalfAway, "half-away"},
+    {Rounding::HalfUp, "half-up"},     {Rounding::Floor, "floor"},
+    {Rounding::Truncate, "truncate"},  {Rounding::Stochastic, "stochastic"}};
+const std::pair<RoundingOrder, const char*> kOrders[] = {
+    {RoundingOrder::AfterZeroPoint, "after-zero-point"},
+    {RoundingOrder::BeforeZeroPoint, "before-zero-point"}};
+const std::pair<Granularity, const char*> kGranularities[] = {{Granularity::PerTensor, "tensor"},
+                                                              {Granularity::PerChannel, "channel"},
+                                                              {Granularity::PerGroup, "group"}};
+const std::pair<SymmetricScale, const char*> kSymScales[] = {
+    {SymmetricScale::MaxCode, "max-code"}, {SymmetricScale::HalfSpan, "half-span"}};
+const std::pair<ConstantRange, const char*> kConstRanges[] = {
+    {ConstantRange::Exact, "exact"},
+    {ConstantRange::PyTorchEps, "pytorch-eps"},
+    {ConstantRange::OnnxOne, "onnx-one"},
+    {ConstantRange::FbgemmPointOne, "fbgemm-0.1"}};
+} // namespace
+
+std::string toName(Scheme v)
+{
+    return nameIn(v, kSchemes);
+}
+std::string toName(RangeMethod v)
+{
+    return nameIn(v, kRanges);
+}
+std::string toName(Rounding v)
+{
+    return nameIn(v, kRoundings);
+}
+std::string toName(RoundingOrder v)
+{
+    return nameIn(v, kOrders);
+}
+std::string toName(Granularity v)
+{
+    return nameIn(v, kGranularities);
+}
+std::string toName(SymmetricScale v)
+{
+    return nameIn(v, kSymScales);
+}
+std::string toName(ConstantRange v)
+{
+    return nameIn(v, kConstRanges);
+}
+Scheme schemeFromName(const std::string& s)
+{
+    return fromNameIn(s, kSchemes, "scheme");
+}
+RangeMethod rangeMethodFromName(const std::string& s)
+{
+    return fromNameIn(s, kRanges, "range method");
+}
+Rounding roundingFromName(const std::string& s)
+{
+    return fromNameIn(s, kRoundings, "rounding mode");
+}
+RoundingOrder roundingOrderFromName(const std::string& s)
+{
+    return fromNameIn(s, kOrders, "rounding order");
+}
+Granularity granularityFromName(const std::string& s)
+{
+    return fromNameIn(s, kGranularities, "granularity");
+}
+SymmetricScale symmetricScaleFromName(const std::string& s)
+{
+    return fromNameIn(s, kSymScales, "symmetric scale");
+}
+ConstantRange constantRangeFromName(const std::string& s)
+{
+    return fromNameIn(s, kConstRanges, "constant range");
+}
+std::vector<std::string> schemeNames()
+{
+    return namesIn(kSchemes);
+}
+std::vector<std::string> rangeMethodNames()
+{
+    return namesIn(kRanges);
+}
+std::vector<std::string> roundingNames()
+{
+    return namesIn(kRoundings);
+}
+std::vector<std::string> granularityNames()
+{
+    return namesIn(kGranularities);
+}
+
+bool usesPercentile(RangeMethod m)
+{
+    return m == RangeMethod::Percentile || m == RangeMethod::TrtPercentile ||
+           m == RangeMethod::OrtPercentile;
+}
+
+double roundBy(Rounding r, double v, double u)
+{
+    if (!std::isfinite(v))
+        return v;
+    switch (r) {
+    case Rounding::HalfEven:
+        return std::nearbyint(v); // default FE_TONEAREST: ties to even
+    case Rounding::HalfAway:
+        return std::round(v);
+    case Rounding::HalfUp: {
+        // floor(v + 0.5) would round 0.49999999999999994 up; compare the fraction instead.
+        const double f = std::floor(v);
+        return (v - f >= 0.5) ? f + 1.0 : f;
+    }
+    case Rounding::Floor:
+        return std::floor(v);
+    case Rounding::Truncate:
+        return std::trunc(v);
+    case Rounding::Stochastic: {
+        const double f = std::floor(v);
+        return (u < v - f) ? f + 1.0 : f;
+    }
+    }
+    return v;
+}
+
+} // namespace qs

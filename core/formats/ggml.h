@@ -1,0 +1,49 @@
+// GGML block formats of llama.cpp (ggml-quants.c, quantize_row_*_ref and dequantize_row_*),
+// reproduced bit for bit on finite input. Blocks of 32 consecutive elements of a row:
+//
+//   Q8_0  fp16 d + 32 x int8    8.5 bits/element
+//         amax = max |x|, d = amax / 127, id = d ? 1/d : 0, q = roundf(x * id) (ties away
+//         from zero), x^ = q * fp16(d)
+//   Q4_0  fp16 d + 32 x 4 bit   4.5 bits/element
+//         max = the signed value of largest magnitude (the first one on equal magnitudes),
+//         d = max / -8, id = d ? 1/d : 0, q = min(15, (int8)(x * id + 8.5f)) (truncation),
+//         x^ = (q - 8) * fp16(d)
+//   Q4_1  fp16 d, fp16 m + 32 x 4 bit   5.0 bits/element
+//         d = (max - min) / 15, m = min, id = d ? 1/d : 0, q = min(15, (int8)((x - m) * id +
+//         0.5f)), x^ = q * fp16(d) + fp16(m)
+//
+// All arithmetic is float32 as in C. Quantization uses the unrounded d, dequantization the
+// fp16-rounded d (and m): a real error source that shows in the results. fp16 rounding is
+// round to nearest even (Eigen::half, as GGML_FP32_TO_FP16). A block scale beyond the fp16
+// range becomes inf, as in llama.cpp; the result then carries a warning.
+//
+// Rows: GGML quantizes rows whose length is a multiple of 32. Here a row length that is not a
+// multiple of 32 is accepted and the last block of each row is treated as padded with zeros
+// (what storing it in GGML would require): the zeros take part in the block's parameters (this
+// matters for Q4_1, whose min and max then include 0) and are counted in the storage, but they
+// have no codes. Non-finite values are left out of the block parameters; NaN gets the code of
+// 0, +-Inf the largest / smallest code, and their dequantized value is the input.
+// codes: Q8_0 -127..127, Q4_0 and Q4_1 0..15. scales: fp16(d) as float; offsets: fp16(m) (Q4_1).
+#pragma once
+
+#include "core/formats/lowbit.h"
+
+#include <cstdint>
+#include <string>
+
+namespace qs {
+
+enum class GgmlType { Q8_0, Q4_0, Q4_1 };
+
+std::string toName(GgmlType t);                     // "Q8_0", "Q4_0", "Q4_1"
+GgmlType ggmlTypeFromName(const std::string& name); // case-insensitive; qs::Error otherwise
+double ggmlBitsPerElement(GgmlType t);              // 8.5, 4.5, 5.0
+
+// rowLength 0 = one row of n elements; it must divide n.
+LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLength = 0,
+                          const CancelToken* cancel = nullptr);
+
+// float32 -> fp16 -> float32 with round to nearest even (GGML_FP32_TO_FP16 / FP16_TO_FP32).
+float roundToFp16(float v);
+
+} // namespace qs

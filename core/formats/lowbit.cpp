@@ -1,0 +1,64 @@
+// Shared set-up of the block formats (see lowbit.h).
+#include "core/formats/lowbit.h"
+
+#include "core/base/error.h"
+#include "core/stats/metrics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace qs {
+
+void initBlocks(LowbitResult& r, const char* what, const float* x, int64_t n, int64_t rowLength,
+                int64_t blockSize)
+{
+    const std::string name(what);
+    if (n < 1)
+        throw Error(name + ": the tensor is empty");
+    if (x == nullptr)
+        throw Error(name + ": no data (null pointer)");
+    if (blockSize < 1)
+        throw Error(name + ": block size must be at least 1, got " + std::to_string(blockSize));
+    if (rowLength < 0)
+        throw Error(name + ": row length must not be negative, got " + std::to_string(rowLength));
+    if (rowLength == 0)
+        rowLength = n;
+    if (n % rowLength != 0)
+        throw Error(name + ": row length " + std::to_string(rowLength) +
+                    " does not divide the number of elements " + std::to_string(n));
+    r.format = name;
+    r.blockSize = blockSize;
+    r.rowLength = rowLength;
+    r.blocksPerRow = rowLength / blockSize + (rowLength % blockSize != 0 ? 1 : 0);
+    r.codes.reset(static_cast<size_t>(n), kLowbitCodeOffset);
+    r.dequantized.assign(static_cast<size_t>(n), 0.0f);
+    r.scales.assign(static_cast<size_t>((n / rowLength) * r.blocksPerRow), 0.0f);
+}
+
+Metrics lowbitMetrics(const float* x, const LowbitResult& r)
+{
+    const int64_t n = r.numel();
+    if (static_cast<int64_t>(r.dequantized.size()) != n)
+        throw Error("lowbitMetrics: codes and dequantized values differ in length");
+    Metrics m = computeMetrics(x, r.dequantized.data(), n);
+    m.clippedLowCount = r.saturatedNegative;
+    m.clippedHighCount = r.saturated - r.saturatedNegative;
+    m.clippedLow = m.count > 0 ? double(m.clippedLowCount) / double(m.count) : 0.0;
+    m.clippedHigh = m.count > 0 ? double(m.clippedHighCount) / double(m.count) : 0.0;
+    std::vector<int32_t> used;
+    used.reserve(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i)
+        if (std::isfinite(x[i]))
+            used.push_back(r.codes[static_cast<size_t>(i)]);
+    std::sort(used.begin(), used.end());
+    m.levelsUsed = std::unique(used.begin(), used.end()) - used.begin();
+    m.levelsTotal = r.codeLevels;
+    m.originalBytes = 4 * n;
+    m.quantizedBits = static_cast<double>(r.storageBits);
+    m.quantizedBytes = (r.storageBits + 7) / 8;
+    m.bitsPerElement = r.bitsPerElement;
+    return m;
+}
+
+} // namespace qs

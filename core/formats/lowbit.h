@@ -1,0 +1,76 @@
+// LowbitResult: what every low-precision format of quantcore returns (8-bit and 4-bit floats,
+// microscaling blocks, code books, GGML blocks, bitsandbytes blocks), so that callers can show,
+// compare and store them the same way. Block formats cut the tensor into blocks of `blockSize`
+// consecutive elements of a row; each block has its own scale (and, for GGML Q4_1, an offset).
+//
+// Non-finite inputs are never part of a block's parameters. Their dequantized value is the
+// input itself (NaN, +Inf, -Inf), so they stay visible; their code is the format's NaN code
+// where it has one, otherwise the code of zero (NaN) or of the largest magnitude (+-Inf).
+//
+// Every format function takes an optional CancelToken, checked between blocks (chunks of 16384
+// elements for element-wise formats, iterations for Lloyd-Max); once it fires the remaining
+// work is skipped and the function throws qs::Cancelled.
+#pragma once
+
+#include "core/base/code_buffer.h"
+#include "core/base/error.h" // CancelToken: the format functions check it between blocks
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace qs {
+
+// Float8 bit patterns and integers of at most 8 bits fit in int16: the code buffers of low-bit
+// results use this offset (code books, with up to 65536 entries, use 0).
+constexpr int32_t kLowbitCodeOffset = -32768;
+
+struct LowbitResult {
+    std::string format; // "E4M3", "MXFP4", "Q4_0", "NF4", "codebook", ...
+    CodeBuffer codes;   // one per element: bit pattern, table index or integer code (offset
+                        // kLowbitCodeOffset, or 0 for code-book indices up to 65535)
+    std::vector<float> dequantized; // one per element
+
+    // Blocks: element i of row r = i / rowLength lies in block
+    //   r * blocksPerRow + (i % rowLength) / blockSize.
+    // Element-wise formats have blockSize 0 and no scales.
+    int64_t blockSize = 0;
+    int64_t rowLength = 0;
+    int64_t blocksPerRow = 0;
+    std::vector<float> scales;   // per block: the factor the decoder multiplies with (as stored)
+    std::vector<float> offsets;  // per block: additive offset (GGML Q4_1 m); empty otherwise
+    std::vector<float> codebook; // the value of every code in real or block-relative units,
+                                 // for code-book formats (index = code); empty otherwise
+
+    int64_t saturated = 0;         // finite inputs clipped to the largest representable magnitude
+    int64_t saturatedNegative = 0; // of which negative (clipped at the low end)
+    int64_t flushedToZero = 0;     // nonzero finite inputs whose dequantized value is 0
+    int64_t nonfinite = 0;         // NaN / +-Inf inputs
+    int64_t storageBits = 0;       // codes + per-block scales (+ a stored code book), in bits
+    double bitsPerElement = 0;     // storageBits / numel
+    int64_t codeLevels = 0; // number of codes the format has (2^bits, 255 for -127..127, ...)
+    std::vector<std::string> warnings; // e.g. block scales that overflow fp16
+
+    int64_t numel() const { return static_cast<int64_t>(codes.size()); }
+    int64_t numBlocks() const { return static_cast<int64_t>(scales.size()); }
+    int64_t blockOf(int64_t i) const
+    {
+        return blockSize > 0 ? (i / rowLength) * blocksPerRow + (i % rowLength) / blockSize : 0;
+    }
+};
+
+struct Metrics;
+
+// The metrics of quantize() (quantize.h) for a low-bit result of the finite values of x (same
+// length as r): errors and SQNR from computeMetrics, clipping from the saturation counts,
+// levels used out of codeLevels, and storage from storageBits.
+Metrics lowbitMetrics(const float* x, const LowbitResult& r);
+
+// Checks the shape of a blockwise request and fills the block fields of r (codes and
+// dequantized sized n, scales sized to the number of blocks). rowLength 0 means one row of n
+// elements. Throws qs::Error naming `what` for n < 1, a null x, blockSize < 1, rowLength < 0 or a
+// row length that does not divide n.
+void initBlocks(LowbitResult& r, const char* what, const float* x, int64_t n, int64_t rowLength,
+                int64_t blockSize);
+
+} // namespace qs

@@ -1,0 +1,151 @@
+#include "core/io/atomic_file.h"
+
+#include "core/base/error.h"
+#include "core/io/mapped_file.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <random>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace qs {
+
+namespace {
+constexpr size_t kBufferSize = 1 << 20;
+
+std::string dirOf(const std::string& path)
+{
+    const auto slash = path.find_last_of('/');
+    if (slash == std::string::npos)
+        return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+} // namespace
+
+bool sameFile(const std::string& a, const std::string& b)
+{
+    struct stat sa {
+    }, sb{};
+    if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0)
+        return false;
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+AtomicFile::AtomicFile(const std::string& path, const std::vector<std::string>& protectedPaths)
+    : m_path(path)
+{
+    const std::string name = fileDisplayName(path);
+    if (path.empty())
+        throw Error("empty output file name");
+    for (const auto& p : protectedPaths) {
+        if (p == path || sameFile(p, path))
+            throw Error(name + ": refusing to overwrite the input file");
+    }
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        throw Error(name + ": is a directory, not a file name");
+
+    // A fresh name next to the target (same file system, so rename is atomic). Creating it
+    // with open(O_EXCL, 0666) lets the process umask decide the permissions, as for any file.
+    std::random_device rd;
+    for (int attempt = 0;; ++attempt) {
+        char suffix[32];
+        std::snprintf(suffix, sizeof suffix, ".tmp-%08x%04x", rd(), attempt & 0xffff);
+        m_tmpPath = dirOf(path) + "/." + name + suffix;
+        m_fd = ::open(m_tmpPath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (m_fd >= 0)
+            break;
+        if (errno != EEXIST || attempt > 100) {
+            const int err = errno;
+            m_tmpPath.clear();
+            throw Error(name + ": cannot create a file in " + dirOf(path) + ": " +
+                        std::strerror(err));
+        }
+    }
+    m_buffer.reserve(kBufferSize);
+}
+
+AtomicFile::~AtomicFile()
+{
+    if (!m_committed)
+        discard();
+}
+
+void AtomicFile::discard()
+{
+    if (m_fd >= 0) {
+        ::close(m_fd);
+        m_fd = -1;
+    }
+    if (!m_tmpPath.empty())
+        ::unlink(m_tmpPath.c_str());
+}
+
+void AtomicFile::flushBuffer()
+{
+    const char* p = m_buffer.data();
+    size_t left = m_buffer.size();
+    while (left > 0) {
+        const ssize_t w = ::write(m_fd, p, left);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            throw Error(fileDisplayName(m_path) + ": write failed: " + std::strerror(errno));
+        }
+        p += w;
+        left -= static_cast<size_t>(w);
+    }
+    m_buffer.clear();
+}
+
+void AtomicFile::write(const void* data, size_t n)
+{
+    if (m_fd < 0 || m_committed)
+        throw Error(fileDisplayName(m_path) + ": write after commit");
+    if (n == 0)
+        return;
+    if (m_buffer.size() + n > kBufferSize)
+        flushBuffer();
+    if (n >= kBufferSize) {
+        m_buffer.assign(static_cast<const char*>(data), n);
+        flushBuffer();
+    } else {
+        m_buffer.append(static_cast<const char*>(data), n);
+    }
+}
+
+void AtomicFile::commit()
+{
+    const std::string name = fileDisplayName(m_path);
+    flushBuffer();
+    if (::fsync(m_fd) != 0)
+        throw Error(name + ": fsync failed: " + std::strerror(errno));
+    if (::close(m_fd) != 0) {
+        m_fd = -1;
+        throw Error(name + ": close failed: " + std::strerror(errno));
+    }
+    m_fd = -1;
+    if (::rename(m_tmpPath.c_str(), m_path.c_str()) != 0)
+        throw Error(name +
+                    ": cannot rename the temporary file into place: " + std::strerror(errno));
+    m_committed = true;
+    // Make the rename itself durable.
+    const int dfd = ::open(dirOf(m_path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        ::fsync(dfd);
+        ::close(dfd);
+    }
+}
+
+void writeFileAtomic(const std::string& path, const std::string& bytes,
+                     const std::vector<std::string>& protectedPaths)
+{
+    AtomicFile f(path, protectedPaths);
+    f.write(bytes);
+    f.commit();
+}
+
+} // namespace qs

@@ -1,0 +1,344 @@
+#include "core/io/npz.h"
+
+#include "core/base/error.h"
+#include "core/io/mapped_file.h"
+#include "core/io/npy.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+namespace qs {
+
+namespace {
+
+constexpr uint32_t kEocdSig = 0x06054b50;
+constexpr uint32_t kZip64EocdSig = 0x06064b50;
+constexpr uint32_t kZip64LocatorSig = 0x07064b50;
+constexpr uint32_t kCentralSig = 0x02014b50;
+constexpr uint32_t kLocalSig = 0x04034b50;
+// Deflate cannot expand data by more than about 1032:1; a member claiming more is corrupt.
+constexpr uint64_t kMaxDeflateRatio = 1032;
+
+uint64_t rd(const uint8_t* p, int n)
+{
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; --i)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+std::string memberStem(const std::string& name)
+{
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".npy") == 0)
+        return name.substr(0, name.size() - 4);
+    return name;
+}
+
+// Inflates the first `want` bytes (or all of them) of a raw-deflate member into out.
+// Returns the number of bytes produced; with `all`, also checks the stream ends exactly there.
+size_t inflateMember(const uint8_t* src, uint64_t srcLen, uint8_t* out, size_t want, bool all,
+                     const std::string& where)
+{
+    z_stream zs;
+    std::memset(&zs, 0, sizeof zs);
+    if (inflateInit2(&zs, -MAX_WBITS) != Z_OK)
+        throw Error(where + ": cannot initialise zlib");
+    size_t produced = 0;
+    uint64_t consumed = 0;
+    int ret = Z_OK;
+    const uInt kMaxChunk = std::numeric_limits<uInt>::max() / 2;
+    while (produced < want) {
+        if (zs.avail_in == 0 && consumed < srcLen) {
+            const uint64_t chunk = std::min<uint64_t>(srcLen - consumed, kMaxChunk);
+            zs.next_in = const_cast<Bytef*>(src + consumed);
+            zs.avail_in = static_cast<uInt>(chunk);
+            consumed += chunk;
+        }
+        zs.next_out = out + produced;
+        zs.avail_out = static_cast<uInt>(std::min<size_t>(want - produced, kMaxChunk));
+        const uInt before = zs.avail_out;
+        ret = inflate(&zs, Z_NO_FLUSH);
+        produced += before - zs.avail_out;
+        if (ret == Z_STREAM_END)
+            break;
+        if (ret != Z_OK && ret != Z_BUF_ERROR) {
+            const std::string msg = zs.msg ? zs.msg : "error " + std::to_string(ret);
+            inflateEnd(&zs);
+            throw Error(where + ": corrupt deflate data (" + msg + ")");
+        }
+        if (ret == Z_BUF_ERROR && zs.avail_in == 0 && consumed >= srcLen) {
+            inflateEnd(&zs);
+            throw Error(where + ": compressed data ends early (" + std::to_string(produced) +
+                        " of " + std::to_string(want) + " bytes)");
+        }
+    }
+    if (all && ret != Z_STREAM_END) {
+        // The output is full: the stream must end now, with no further data.
+        uint8_t extra;
+        zs.next_out = &extra;
+        zs.avail_out = 1;
+        if (zs.avail_in == 0 && consumed < srcLen) {
+            const uint64_t chunk = std::min<uint64_t>(srcLen - consumed, kMaxChunk);
+            zs.next_in = const_cast<Bytef*>(src + consumed);
+            zs.avail_in = static_cast<uInt>(chunk);
+            consumed += chunk;
+        }
+        ret = inflate(&zs, Z_NO_FLUSH);
+        if (ret != Z_STREAM_END || zs.avail_out == 0) {
+            inflateEnd(&zs);
+            throw Error(where + ": member inflates to more than the " + std::to_string(want) +
+                        " bytes the directory claims");
+        }
+    }
+    inflateEnd(&zs);
+    if (all && produced != want)
+        throw Error(where + ": member inflates to " + std::to_string(produced) +
+                    " bytes but the directory claims " + std::to_string(want));
+    return produced;
+}
+
+const ZipMember& findMember(const std::vector<ZipMember>& members, const std::string& member,
+                            const std::string& where)
+{
+    if (members.empty())
+        throw Error(where + ": archive has no members");
+    if (member.empty()) {
+        if (members.size() == 1)
+            return members[0];
+        std::string names;
+        for (const auto& m : members)
+            names += (names.empty() ? "" : ", ") + memberStem(m.name);
+        throw Error(where + ": holds " + std::to_string(members.size()) +
+                    " arrays; pick one with PATH:NAME (" + names + ")");
+    }
+    for (const auto& m : members)
+        if (m.name == member || memberStem(m.name) == member || m.name == member + ".npy")
+            return m;
+    std::string names;
+    for (const auto& m : members)
+        names += (names.empty() ? "" : ", ") + memberStem(m.name);
+    throw Error(where + ": no array named '" + member + "' (arrays: " + names + ")");
+}
+
+void checkMethod(const ZipMember& m, const std::string& where)
+{
+    if (m.method != 0 && m.method != 8)
+        throw Error(where + ": member '" + m.name + "' uses compression method " +
+                    std::to_string(m.method) + " (only stored and deflated are supported)");
+    if (m.method == 8 && m.uncompressedSize > m.compressedSize * kMaxDeflateRatio + 1024)
+        throw Error(where + ": member '" + m.name + "' claims " +
+                    std::to_string(m.uncompressedSize) + " bytes from " +
+                    std::to_string(m.compressedSize) +
+                    " compressed bytes, more than deflate can produce");
+}
+
+// The member's npy header, from the mapped bytes or by inflating just the preamble.
+NpyHeader memberHeader(const uint8_t* data, const ZipMember& m, const std::string& where)
+{
+    const uint8_t* src = data + m.dataOffset;
+    if (m.method == 0)
+        return parseNpyHeader(src, static_cast<size_t>(m.uncompressedSize), where, true);
+    std::vector<uint8_t> pre(static_cast<size_t>(std::min<uint64_t>(m.uncompressedSize, 12)));
+    size_t got = inflateMember(src, m.compressedSize, pre.data(), pre.size(), false, where);
+    pre.resize(got);
+    size_t need = got;
+    if (got >= 10 && pre[6] >= 1 && pre[6] <= 3) {
+        const size_t lenBytes = pre[6] == 1 ? 2 : 4;
+        if (got >= 8 + lenBytes) {
+            const uint64_t hl = rd(pre.data() + 8, static_cast<int>(lenBytes));
+            if (hl <= kNpyMaxHeaderLength)
+                need =
+                    static_cast<size_t>(std::min<uint64_t>(m.uncompressedSize, 8 + lenBytes + hl));
+        }
+    }
+    if (need > got) {
+        pre.assign(need, 0);
+        pre.resize(inflateMember(src, m.compressedSize, pre.data(), need, false, where));
+    }
+    NpyHeader h = parseNpyHeader(pre.data(), pre.size(), where, false);
+    if (h.dataOffset + h.dataBytes != m.uncompressedSize)
+        throw Error(where + ": header says " + std::to_string(h.numel) + " " +
+                    elementTypeName(h.type) + " values (" + std::to_string(h.dataBytes) +
+                    " bytes) but the member holds " +
+                    std::to_string(m.uncompressedSize -
+                                   std::min<uint64_t>(m.uncompressedSize, h.dataOffset)) +
+                    " data bytes");
+    return h;
+}
+
+} // namespace
+
+std::vector<ZipMember> readZipDirectory(const uint8_t* data, size_t size, const std::string& where)
+{
+    if (size == 0)
+        throw Error(where + ": file is empty");
+    if (size < 22)
+        throw Error(where + ": not a zip archive (too short: " + std::to_string(size) + " bytes)");
+    if (rd(data, 4) != kLocalSig && rd(data, 4) != kEocdSig)
+        throw Error(where + ": not a zip archive (wrong magic; expected PK\\3\\4)");
+    // The end-of-central-directory record is the last 22 bytes plus a comment of <= 65535.
+    size_t eocd = SIZE_MAX;
+    const size_t lowest = size >= 22 + 65535 ? size - 22 - 65535 : 0;
+    for (size_t pos = size - 22 + 1; pos-- > lowest;) {
+        if (rd(data + pos, 4) == kEocdSig && pos + 22 + rd(data + pos + 20, 2) <= size) {
+            eocd = pos;
+            break;
+        }
+    }
+    if (eocd == SIZE_MAX)
+        throw Error(where + ": truncated or corrupt zip archive (no end of central directory)");
+    const uint8_t* e = data + eocd;
+    if (rd(e + 4, 2) != 0 || rd(e + 6, 2) != 0)
+        throw Error(where + ": multi-disk zip archives are not supported");
+    uint64_t count = rd(e + 10, 2);
+    uint64_t cdSize = rd(e + 12, 4);
+    uint64_t cdOffset = rd(e + 16, 4);
+    uint64_t cdEnd = eocd;
+    if (count == 0xffff || cdSize == 0xffffffff || cdOffset == 0xffffffff) {
+        // zip64: a locator (20 bytes) just before the EOCD points to the zip64 EOCD record.
+        if (eocd < 20 || rd(data + eocd - 20, 4) != kZip64LocatorSig)
+            throw Error(where + ": corrupt zip64 archive (no zip64 locator)");
+        const uint64_t z = rd(data + eocd - 20 + 8, 8);
+        if (z > eocd - 20 || eocd - 20 - z < 56 || rd(data + z, 4) != kZip64EocdSig)
+            throw Error(where + ": corrupt zip64 archive (bad zip64 end record offset)");
+        count = rd(data + z + 32, 8);
+        cdSize = rd(data + z + 40, 8);
+        cdOffset = rd(data + z + 48, 8);
+        cdEnd = z;
+    }
+    if (cdOffset > cdEnd || cdSize > cdEnd - cdOffset)
+        throw Error(where + ": central directory (offset " + std::to_string(cdOffset) + ", " +
+                    std::to_string(cdSize) + " bytes) lies outside the archive");
+    if (count > cdSize / 46)
+        throw Error(where + ": central directory claims " + std::to_string(count) +
+                    " entries but has room for " + std::to_string(cdSize / 46));
+
+    std::vector<ZipMember> members;
+    members.reserve(static_cast<size_t>(count));
+    uint64_t p = cdOffset;
+    const uint64_t end = cdOffset + cdSize;
+    for (uint64_t i = 0; i < count; ++i) {
+        if (end - p < 46 || rd(data + p, 4) != kCentralSig)
+            throw Error(where + ": corrupt central directory entry " + std::to_string(i));
+        const uint8_t* c = data + p;
+        const uint64_t flags = rd(c + 8, 2);
+        ZipMember m;
+        m.method = static_cast<uint16_t>(rd(c + 10, 2));
+        m.crc32 = static_cast<uint32_t>(rd(c + 16, 4));
+        m.compressedSize = rd(c + 20, 4);
+        m.uncompressedSize = rd(c + 24, 4);
+        const uint64_t nameLen = rd(c + 28, 2), extraLen = rd(c + 30, 2),
+                       commentLen = rd(c + 32, 2);
+        uint64_t localOffset = rd(c + 42, 4);
+        if (end - p - 46 < nameLen + extraLen + commentLen)
+            throw Error(where + ": central directory entry " + std::to_string(i) +
+                        " runs past the directory");
+        m.name.assign(reinterpret_cast<const char*>(c + 46), static_cast<size_t>(nameLen));
+        if (flags & 1u)
+            throw Error(where + ": member '" + m.name + "' is encrypted");
+        // zip64 extra field (id 1): the 64-bit values of the fields that hold 0xffffffff.
+        const uint8_t* x = c + 46 + nameLen;
+        uint64_t xi = 0;
+        while (xi + 4 <= extraLen) {
+            const uint64_t id = rd(x + xi, 2), len = rd(x + xi + 2, 2);
+            if (xi + 4 + len > extraLen)
+                throw Error(where + ": member '" + m.name + "' has a corrupt extra field");
+            if (id == 1) {
+                uint64_t q = xi + 4;
+                auto take = [&](uint64_t& field) {
+                    if (field != 0xffffffff)
+                        return;
+                    if (q + 8 > xi + 4 + len)
+                        throw Error(where + ": member '" + m.name +
+                                    "' has a truncated zip64 extra field");
+                    field = rd(x + q, 8);
+                    q += 8;
+                };
+                take(m.uncompressedSize);
+                take(m.compressedSize);
+                take(localOffset);
+            }
+            xi += 4 + len;
+        }
+        // Local header: 30 bytes + its own name and extra lengths, then the data.
+        if (localOffset > cdOffset || cdOffset - localOffset < 30 ||
+            rd(data + localOffset, 4) != kLocalSig)
+            throw Error(where + ": member '" + m.name + "' has a bad local header offset " +
+                        std::to_string(localOffset));
+        const uint64_t lhSize =
+            30 + rd(data + localOffset + 26, 2) + rd(data + localOffset + 28, 2);
+        if (cdOffset - localOffset < lhSize || m.compressedSize > cdOffset - localOffset - lhSize)
+            throw Error(where + ": member '" + m.name + "' claims " +
+                        std::to_string(m.compressedSize) +
+                        " bytes of data, more than the archive holds at that offset");
+        m.dataOffset = localOffset + lhSize;
+        if (m.method == 0 && m.compressedSize != m.uncompressedSize)
+            throw Error(where + ": stored member '" + m.name + "' has different compressed (" +
+                        std::to_string(m.compressedSize) + ") and uncompressed (" +
+                        std::to_string(m.uncompressedSize) + ") sizes");
+        members.push_back(std::move(m));
+        p += 46 + nameLen + extraLen + commentLen;
+    }
+    return members;
+}
+
+std::vector<TensorInfo> listNpz(const uint8_t* data, size_t size, const std::string& where)
+{
+    const auto members = readZipDirectory(data, size, where);
+    std::vector<TensorInfo> out;
+    for (const auto& m : members) {
+        const std::string w = where + ":" + m.name;
+        checkMethod(m, where);
+        const NpyHeader h = memberHeader(data, m, w);
+        TensorInfo info;
+        info.name = memberStem(m.name);
+        info.dtype = h.descr;
+        info.shape = h.shape;
+        info.numel = h.numel;
+        info.bytes = static_cast<int64_t>(h.dataBytes);
+        out.push_back(std::move(info));
+    }
+    return out;
+}
+
+Tensor loadNpzMember(const uint8_t* data, size_t size, const std::string& where,
+                     const std::string& member, std::vector<std::string>* warnings)
+{
+    const auto members = readZipDirectory(data, size, where);
+    const ZipMember& m = findMember(members, member, where);
+    const std::string w = where + ":" + m.name;
+    checkMethod(m, where);
+    const uint8_t* src = data + m.dataOffset;
+    if (m.method == 0) {
+        const uLong crc = crc32_z(0L, src, static_cast<z_size_t>(m.uncompressedSize));
+        if (crc != m.crc32)
+            throw Error(w + ": CRC-32 mismatch (data corrupt)");
+        return decodeNpy(src, static_cast<size_t>(m.uncompressedSize), w, memberStem(m.name),
+                         warnings);
+    }
+    memberHeader(data, m, w); // validates the npy header before the big allocation
+    std::vector<uint8_t> buf(static_cast<size_t>(m.uncompressedSize));
+    inflateMember(src, m.compressedSize, buf.data(), buf.size(), true, w);
+    const uLong crc = crc32_z(0L, buf.data(), buf.size());
+    if (crc != m.crc32)
+        throw Error(w + ": CRC-32 mismatch (data corrupt)");
+    return decodeNpy(buf.data(), buf.size(), w, memberStem(m.name), warnings);
+}
+
+std::vector<TensorInfo> listNpz(const std::string& path)
+{
+    MappedFile f(path);
+    return listNpz(f.data(), f.size(), fileDisplayName(path));
+}
+
+Tensor loadNpz(const std::string& path, const std::string& member,
+               std::vector<std::string>* warnings)
+{
+    MappedFile f(path);
+    return loadNpzMember(f.data(), f.size(), fileDisplayName(path), member, warnings);
+}
+
+} // namespace qs

@@ -1,0 +1,225 @@
+#include "core/io/safetensors.h"
+
+#include "core/base/error.h"
+#include "core/io/element_convert.h"
+#include "core/io/mapped_file.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace qs {
+
+namespace {
+
+using json = nlohmann::json;
+
+struct Entry {
+    TensorInfo info;
+    ElementType type = ElementType::F32;
+    uint64_t begin = 0, end = 0;
+};
+
+bool elementTypeFromName(const std::string& s, ElementType& t)
+{
+    static const struct {
+        const char* name;
+        ElementType type;
+    } table[] = {{"F64", ElementType::F64},        {"F32", ElementType::F32},
+                 {"F16", ElementType::F16},        {"BF16", ElementType::BF16},
+                 {"F8_E4M3", ElementType::F8E4M3}, {"F8_E5M2", ElementType::F8E5M2},
+                 {"I64", ElementType::I64},        {"I32", ElementType::I32},
+                 {"I16", ElementType::I16},        {"I8", ElementType::I8},
+                 {"U64", ElementType::U64},        {"U32", ElementType::U32},
+                 {"U16", ElementType::U16},        {"U8", ElementType::U8},
+                 {"BOOL", ElementType::Bool}};
+    for (const auto& e : table)
+        if (s == e.name) {
+            t = e.type;
+            return true;
+        }
+    return false;
+}
+
+uint64_t readU64(const json& v, const std::string& what, const std::string& where)
+{
+    if (!v.is_number_unsigned())
+        throw Error(where + ": " + what + " must be a non-negative integer");
+    return v.get<uint64_t>();
+}
+
+// Parses and validates the whole header; returns the entries sorted by begin offset and the
+// start of the data buffer.
+std::vector<Entry> parseHeader(const uint8_t* data, size_t size, const std::string& where,
+                               size_t& bufferStart)
+{
+    if (size == 0)
+        throw Error(where + ": file is empty");
+    if (size < 8)
+        throw Error(where + ": too short for a safetensors file (" + std::to_string(size) +
+                    " bytes, the header length alone takes 8)");
+    uint64_t n = 0;
+    for (int i = 7; i >= 0; --i)
+        n = (n << 8) | data[i];
+    if (n > kSafetensorsMaxHeader)
+        throw Error(where + ": header length " + std::to_string(n) +
+                    " bytes exceeds the limit of " + std::to_string(kSafetensorsMaxHeader));
+    if (n > size - 8)
+        throw Error(where + ": header length " + std::to_string(n) + " bytes but only " +
+                    std::to_string(size - 8) + " bytes follow");
+    if (n < 2 || data[8] != '{')
+        throw Error(where + ": not a safetensors file (the header does not start with '{')");
+    json header;
+    try {
+        header = json::parse(data + 8, data + 8 + n);
+    } catch (const json::exception& e) {
+        throw Error(where + ": invalid JSON header: " + e.what());
+    }
+    if (!header.is_object())
+        throw Error(where + ": the JSON header is not an object");
+    bufferStart = static_cast<size_t>(8 + n);
+    const uint64_t bufferSize = size - bufferStart;
+
+    std::vector<Entry> entries;
+    for (auto it = header.begin(); it != header.end(); ++it) {
+        if (it.key() == "__metadata__")
+            continue;
+        const std::string w = where + ": tensor '" + it.key() + "'";
+        const json& v = it.value();
+        if (!v.is_object())
+            throw Error(w + ": entry is not an object");
+        Entry e;
+        e.info.name = it.key();
+        const auto dt = v.find("dtype");
+        if (dt == v.end() || !dt->is_string())
+            throw Error(w + ": missing string 'dtype'");
+        e.info.dtype = dt->get<std::string>();
+        if (!elementTypeFromName(e.info.dtype, e.type))
+            throw Error(w + ": unsupported dtype '" + e.info.dtype +
+                        "' (supported: F64 F32 F16 BF16 F8_E4M3 F8_E5M2 I64 I32 I16 I8 U64 U32 "
+                        "U16 U8 BOOL)");
+        const auto sh = v.find("shape");
+        if (sh == v.end() || !sh->is_array())
+            throw Error(w + ": missing array 'shape'");
+        if (sh->size() > 64)
+            throw Error(w + ": shape has more than 64 dimensions");
+        int64_t numel = 1;
+        for (const json& d : *sh) {
+            const uint64_t dim = readU64(d, "every dimension of 'shape'", w);
+            if (dim > uint64_t(INT64_MAX) ||
+                (dim != 0 && uint64_t(numel) > uint64_t(INT64_MAX) / dim))
+                throw Error(w + ": shape has more elements than fit in 64 bits");
+            numel *= static_cast<int64_t>(dim);
+            e.info.shape.push_back(static_cast<int64_t>(dim));
+        }
+        const auto off = v.find("data_offsets");
+        if (off == v.end() || !off->is_array() || off->size() != 2)
+            throw Error(w + ": 'data_offsets' must be an array [begin, end]");
+        e.begin = readU64((*off)[0], "data_offsets", w);
+        e.end = readU64((*off)[1], "data_offsets", w);
+        if (e.end < e.begin)
+            throw Error(w + ": data_offsets [" + std::to_string(e.begin) + ", " +
+                        std::to_string(e.end) + "] end before they begin");
+        if (e.end > bufferSize)
+            throw Error(w + ": data_offsets [" + std::to_string(e.begin) + ", " +
+                        std::to_string(e.end) + "] lie outside the " + std::to_string(bufferSize) +
+                        "-byte data buffer");
+        const size_t esz = elementSize(e.type);
+        if (uint64_t(numel) > bufferSize / esz || uint64_t(numel) * esz != e.end - e.begin)
+            throw Error(
+                w + ": shape says " + std::to_string(numel) + " " + e.info.dtype + " values (" +
+                (uint64_t(numel) > UINT64_MAX / esz ? std::string("too many")
+                                                    : std::to_string(uint64_t(numel) * esz)) +
+                " bytes) but data_offsets span " + std::to_string(e.end - e.begin) + " bytes");
+        e.info.numel = numel;
+        e.info.bytes = static_cast<int64_t>(e.end - e.begin);
+        entries.push_back(std::move(e));
+    }
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+        return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
+    });
+    // Sorted by begin, a range overlaps an earlier one iff it starts before the furthest end
+    // seen so far. Empty tensors occupy no bytes and cannot overlap anything.
+    const Entry* furthest = nullptr;
+    for (const Entry& b : entries) {
+        if (b.end == b.begin)
+            continue;
+        if (furthest && b.begin < furthest->end) {
+            const Entry& a = *furthest;
+            throw Error(where + ": tensors '" + a.info.name + "' [" + std::to_string(a.begin) +
+                        ", " + std::to_string(a.end) + ") and '" + b.info.name + "' [" +
+                        std::to_string(b.begin) + ", " + std::to_string(b.end) +
+                        ") overlap in the data buffer");
+        }
+        if (!furthest || b.end > furthest->end)
+            furthest = &b;
+    }
+    return entries;
+}
+
+} // namespace
+
+std::vector<TensorInfo> listSafetensors(const uint8_t* data, size_t size, const std::string& where)
+{
+    size_t start = 0;
+    std::vector<TensorInfo> out;
+    for (auto& e : parseHeader(data, size, where, start))
+        out.push_back(std::move(e.info));
+    return out;
+}
+
+Tensor loadSafetensorsTensor(const uint8_t* data, size_t size, const std::string& where,
+                             const std::string& name, std::vector<std::string>* warnings)
+{
+    size_t start = 0;
+    const auto entries = parseHeader(data, size, where, start);
+    auto names = [&] {
+        std::string s;
+        for (const auto& e : entries)
+            s += (s.empty() ? "" : ", ") + e.info.name;
+        return s;
+    };
+    const Entry* chosen = nullptr;
+    if (name.empty()) {
+        if (entries.size() != 1)
+            throw Error(where + (entries.empty()
+                                     ? std::string(": holds no tensors")
+                                     : ": holds " + std::to_string(entries.size()) +
+                                           " tensors; pick one with PATH:NAME (" + names() + ")"));
+        chosen = &entries[0];
+    } else {
+        for (const auto& e : entries)
+            if (e.info.name == name)
+                chosen = &e;
+        if (!chosen)
+            throw Error(where + ": no tensor named '" + name + "' (tensors: " + names() + ")");
+    }
+    std::vector<float> values(static_cast<size_t>(chosen->info.numel));
+    ConversionStats stats;
+    convertToFloat(data + start + chosen->begin, chosen->type, false, chosen->info.numel,
+                   values.data(), stats);
+    if (warnings) {
+        const std::string w = conversionWarning(where + ":" + chosen->info.name, chosen->type,
+                                                chosen->info.numel, stats);
+        if (!w.empty())
+            warnings->push_back(w);
+    }
+    Tensor t(chosen->info.name, chosen->info.shape, std::move(values));
+    t.dtype = chosen->info.dtype;
+    return t;
+}
+
+std::vector<TensorInfo> listSafetensors(const std::string& path)
+{
+    MappedFile f(path);
+    return listSafetensors(f.data(), f.size(), fileDisplayName(path));
+}
+
+Tensor loadSafetensors(const std::string& path, const std::string& name,
+                       std::vector<std::string>* warnings)
+{
+    MappedFile f(path);
+    return loadSafetensorsTensor(f.data(), f.size(), fileDisplayName(path), name, warnings);
+}
+
+} // namespace qs

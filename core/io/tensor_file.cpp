@@ -1,0 +1,134 @@
+#include "core/io/tensor_file.h"
+
+#include "core/base/error.h"
+#include "core/io/csv_io.h"
+#include "core/io/mapped_file.h"
+#include "core/io/npy.h"
+#include "core/io/npz.h"
+#include "core/io/safetensors.h"
+
+#include <algorithm>
+#include <cctype>
+#include <sys/stat.h>
+
+namespace qs {
+
+namespace {
+std::string lowerSuffix(const std::string& path)
+{
+    const std::string name = fileDisplayName(path);
+    const auto dot = name.find_last_of('.');
+    if (dot == std::string::npos)
+        return {};
+    std::string s = name.substr(dot + 1);
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+[[noreturn]] void unknownFormat(const std::string& path)
+{
+    throw Error(fileDisplayName(path) +
+                ": unknown file type (supported: .npy, .npz, .safetensors, .csv, .tsv, .txt)");
+}
+} // namespace
+
+TensorFileFormat tensorFileFormat(const std::string& path)
+{
+    const std::string s = lowerSuffix(path);
+    if (s == "npy")
+        return TensorFileFormat::Npy;
+    if (s == "npz")
+        return TensorFileFormat::Npz;
+    if (s == "safetensors")
+        return TensorFileFormat::Safetensors;
+    if (s == "csv" || s == "tsv" || s == "txt")
+        return TensorFileFormat::Csv;
+    return TensorFileFormat::Unknown;
+}
+
+bool isTensorFile(const std::string& path)
+{
+    return tensorFileFormat(path) != TensorFileFormat::Unknown;
+}
+
+std::vector<TensorInfo> listTensors(const std::string& path)
+{
+    switch (tensorFileFormat(path)) {
+    case TensorFileFormat::Npy: {
+        MappedFile f(path);
+        const NpyHeader h = parseNpyHeader(f.data(), f.size(), fileDisplayName(path), true);
+        TensorInfo info;
+        info.name = fileDisplayName(path);
+        if (info.name.size() > 4)
+            info.name.resize(info.name.size() - 4);
+        info.dtype = h.descr;
+        info.shape = h.shape;
+        info.numel = h.numel;
+        info.bytes = static_cast<int64_t>(h.dataBytes);
+        return {info};
+    }
+    case TensorFileFormat::Npz:
+        return listNpz(path);
+    case TensorFileFormat::Safetensors:
+        return listSafetensors(path);
+    case TensorFileFormat::Csv: {
+        const Tensor t = loadCsv(path);
+        TensorInfo info;
+        info.name = t.name;
+        info.dtype = t.dtype;
+        info.shape = t.shape;
+        info.numel = t.numel();
+        info.bytes = static_cast<int64_t>(MappedFile(path).size());
+        return {info};
+    }
+    case TensorFileFormat::Unknown:
+        break;
+    }
+    unknownFormat(path);
+}
+
+Tensor loadTensor(const std::string& path, const std::string& member,
+                  std::vector<std::string>* warnings)
+{
+    const TensorFileFormat fmt = tensorFileFormat(path);
+    if ((fmt == TensorFileFormat::Npy || fmt == TensorFileFormat::Csv) && !member.empty())
+        throw Error(fileDisplayName(path) + ": holds a single tensor; ':" + member +
+                    "' cannot pick a member");
+    switch (fmt) {
+    case TensorFileFormat::Npy:
+        return loadNpy(path, warnings);
+    case TensorFileFormat::Npz:
+        return loadNpz(path, member, warnings);
+    case TensorFileFormat::Safetensors:
+        return loadSafetensors(path, member, warnings);
+    case TensorFileFormat::Csv:
+        return loadCsv(path, warnings);
+    case TensorFileFormat::Unknown:
+        break;
+    }
+    unknownFormat(path);
+}
+
+void splitPathMember(const std::string& spec, std::string& path, std::string& member)
+{
+    struct stat st {};
+    const auto colon = spec.find_last_of(':');
+    if (::stat(spec.c_str(), &st) == 0 || colon == std::string::npos || colon == 0) {
+        path = spec;
+        member.clear();
+        return;
+    }
+    path = spec.substr(0, colon);
+    member = spec.substr(colon + 1);
+}
+
+std::string joinNames(const std::vector<TensorInfo>& infos)
+{
+    std::string s;
+    for (const auto& i : infos)
+        s += (s.empty() ? "" : ", ") + i.name;
+    return s;
+}
+
+} // namespace qs

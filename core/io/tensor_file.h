@@ -1,0 +1,50 @@
+// One entry point for every tensor file format of the core, picked by the file suffix:
+//   .npy                   one array
+//   .npz                   one array per member (np.savez / np.savez_compressed)
+//   .safetensors           named tensors (Hugging Face)
+//   .csv .txt .tsv         numbers in rows and columns (see csv_io.h)
+// Images are loaded by the Qt layer (ui/image_tensor.h), not here.
+#pragma once
+
+#include "core/base/tensor.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace qs {
+
+// What a file holds, without converting the values.
+struct TensorInfo {
+    std::string name;
+    std::string dtype; // as the file names it: "<f4", "BF16", "float64" (csv)
+    std::vector<int64_t> shape;
+    int64_t numel = 0;
+    int64_t bytes = 0; // size of the stored data in the file
+};
+
+enum class TensorFileFormat { Npy, Npz, Safetensors, Csv, Unknown };
+
+// By suffix, case-insensitive.
+TensorFileFormat tensorFileFormat(const std::string& path);
+// True for suffixes this module loads.
+bool isTensorFile(const std::string& path);
+
+// Every tensor in the file. Throws qs::Error naming the file and the problem.
+std::vector<TensorInfo> listTensors(const std::string& path);
+
+// Loads one tensor as float32. `member` picks a tensor of a .npz (with or without ".npy") or
+// .safetensors file; empty means "the only one" (an error listing the names if there are
+// several). Warnings (precision lost in conversion, non-finite values in CSV) are appended to
+// *warnings. Throws qs::Error naming the file and the problem.
+Tensor loadTensor(const std::string& path, const std::string& member = {},
+                  std::vector<std::string>* warnings = nullptr);
+
+// Splits "PATH[:TENSOR]": if the whole `spec` names an existing file, it is all path;
+// otherwise it is split at the last ':' (tensor names may not contain ':' then).
+void splitPathMember(const std::string& spec, std::string& path, std::string& member);
+
+// "arr_0, arr_1, w" for error messages.
+std::string joinNames(const std::vector<TensorInfo>& infos);
+
+} // namespace qs

@@ -1,0 +1,422 @@
+// Low-bit schemes through quantize(): see lowbit_quantize.h.
+#include "core/quant/lowbit_quantize.h"
+
+#include "core/formats/codebook.h"
+#include "core/formats/ggml.h"
+#include "core/formats/minifloat.h"
+#include "core/formats/mx.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include <omp.h>
+
+namespace qs {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double msSince(Clock::time_point t0)
+{
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// Length of a row for the formats whose blocks never cross rows (MX, GGML): the last axis.
+int64_t lastAxisLength(const Tensor& t)
+{
+    return t.shape.empty() ? t.numel() : t.shape.back();
+}
+
+MiniFloat miniFloatOf(Scheme s)
+{
+    return s == Scheme::E4M3   ? MiniFloat::E4M3
+           : s == Scheme::E5M2 ? MiniFloat::E5M2
+                               : MiniFloat::E2M1;
+}
+
+MxFormat mxOf(Scheme s)
+{
+    switch (s) {
+    case Scheme::MXFP8_E4M3:
+        return MxFormat::MXFP8_E4M3;
+    case Scheme::MXFP8_E5M2:
+        return MxFormat::MXFP8_E5M2;
+    case Scheme::MXFP4:
+        return MxFormat::MXFP4;
+    default:
+        return MxFormat::MXINT8;
+    }
+}
+
+GgmlType ggmlOf(Scheme s)
+{
+    return s == Scheme::Q8_0 ? GgmlType::Q8_0 : s == Scheme::Q4_0 ? GgmlType::Q4_0 : GgmlType::Q4_1;
+}
+
+// Code range and the value of every code before the block scale (x^ = value * scale + offset).
+void codeTable(Scheme s, const LowbitResult& lr, QuantParams& p)
+{
+    p.codeValues.clear();
+    auto minifloatTable = [&](MiniFloat f) {
+        const int bits = miniFloatInfo(f).bits();
+        p.qmin = 0;
+        p.qmax = (int64_t(1) << bits) - 1;
+        for (int c = 0; c <= p.qmax; ++c)
+            p.codeValues.push_back(float(decodeMiniFloat(f, uint8_t(c))));
+    };
+    auto linear = [&](int64_t lo, int64_t hi, int64_t shift, float div) {
+        p.qmin = lo;
+        p.qmax = hi;
+        for (int64_t q = lo; q <= hi; ++q)
+            p.codeValues.push_back(float(q - shift) / div);
+    };
+    switch (s) {
+    case Scheme::E4M3:
+    case Scheme::E5M2:
+    case Scheme::E2M1:
+        minifloatTable(miniFloatOf(s));
+        break;
+    case Scheme::MXFP8_E4M3:
+        minifloatTable(MiniFloat::E4M3);
+        break;
+    case Scheme::MXFP8_E5M2:
+        minifloatTable(MiniFloat::E5M2);
+        break;
+    case Scheme::MXFP4:
+        minifloatTable(MiniFloat::E2M1);
+        break;
+    case Scheme::MXINT8:
+        linear(-128, 127, 0, 64.0f); // two's complement with 6 fraction bits
+        break;
+    case Scheme::Q8_0:
+    case Scheme::AbsmaxInt8:
+        linear(-127, 127, 0, 1.0f);
+        break;
+    case Scheme::Q4_0:
+        linear(0, 15, 8, 1.0f);
+        break;
+    case Scheme::Q4_1:
+        linear(0, 15, 0, 1.0f);
+        break;
+    default: // code books: NF4, FP4, Codebook, LloydMax
+        p.qmin = 0;
+        p.qmax = int64_t(lr.codebook.size()) - 1;
+        p.codeValues = lr.codebook;
+        break;
+    }
+}
+
+// Geometry of the blocks of a LowbitResult (element-wise: one block of everything).
+struct Blocks {
+    int64_t n = 0, rowLength = 0, blockSize = 0, perRow = 1, count = 1;
+    int64_t start(int64_t b) const { return (b / perRow) * rowLength + (b % perRow) * blockSize; }
+    int64_t size(int64_t b) const
+    {
+        return std::min(blockSize, rowLength - (b % perRow) * blockSize);
+    }
+};
+
+Blocks blocksOf(const LowbitResult& lr)
+{
+    Blocks g;
+    g.n = lr.numel();
+    if (lr.blockSize > 0) {
+        g.rowLength = lr.rowLength;
+        g.blockSize = lr.blockSize;
+        g.perRow = lr.blocksPerRow;
+        g.count = lr.numBlocks();
+    } else {
+        g.rowLength = g.blockSize = g.n;
+    }
+    return g;
+}
+
+// The per-slice sums of quantize() for one block (clipped = finite inputs outside the block's
+// representable range).
+SliceMetrics::Sums blockSums(const float* x, const float* xh, CodeBuffer::const_iterator codes,
+                             int64_t cnt, double lo, double hi, int64_t qmin, int64_t levels,
+                             double& dataMin, double& dataMax)
+{
+    SliceMetrics::Sums m;
+    double errSq = 0, errAbs = 0, errMax = 0, signal = 0;
+    int64_t count = 0, clipLow = 0, clipHigh = 0;
+    double dmin = std::numeric_limits<double>::infinity(), dmax = -dmin;
+    uint64_t small[4] = {0, 0, 0, 0}; // code-usage bits when levels <= 256
+    thread_local std::vector<int32_t> used;
+    used.clear();
+    for (int64_t i = 0; i < cnt; ++i) {
+        const float v = x[i];
+        if (!std::isfinite(v))
+            continue;
+        ++count;
+        const double e = double(v) - double(xh[i]);
+        const double ae = std::fabs(e);
+        errSq += e * e;
+        errAbs += ae;
+        errMax = std::max(errMax, ae);
+        signal += double(v) * double(v);
+        clipLow += v < lo;
+        clipHigh += v > hi;
+        dmin = std::min(dmin, double(v));
+        dmax = std::max(dmax, double(v));
+        const int64_t k = int64_t(codes[i]) - qmin;
+        if (levels <= 256) {
+            if (k >= 0 && k < 256)
+                small[k >> 6] |= uint64_t(1) << (k & 63);
+        } else {
+            used.push_back(codes[i]);
+        }
+    }
+    m.count = count;
+    m.nonfinite = cnt - count;
+    m.signalPower = signal;
+    m.errorPower = errSq;
+    m.absError = errAbs;
+    m.maxAbsError = errMax;
+    m.clippedLow = clipLow;
+    m.clippedHigh = clipHigh;
+    if (levels <= 256) {
+        for (uint64_t w : small)
+            m.levelsUsed += __builtin_popcountll(w);
+    } else {
+        std::sort(used.begin(), used.end());
+        m.levelsUsed = std::unique(used.begin(), used.end()) - used.begin();
+    }
+    dataMin = count > 0 ? dmin : 0.0;
+    dataMax = count > 0 ? dmax : 0.0;
+    return m;
+}
+
+std::string percent(double fraction)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g%%", fraction * 100.0);
+    return buf;
+}
+
+} // namespace
+
+LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& c, const CancelToken* cancel)
+{
+    if (!c.isLowbit())
+        throw Error("quantizeLowbit: scheme '" + toName(c.scheme) + "' is not a low-bit format");
+    c.validate();
+    if (t.empty())
+        throw Error("tensor '" + t.name + "' is empty: nothing to quantize");
+    const float* x = t.data.data();
+    const int64_t n = t.numel();
+    switch (c.scheme) {
+    case Scheme::E4M3:
+    case Scheme::E5M2:
+    case Scheme::E2M1:
+        return quantizeMiniFloat(x, n, miniFloatOf(c.scheme), c.saturate, cancel);
+    case Scheme::MXFP8_E4M3:
+    case Scheme::MXFP8_E5M2:
+    case Scheme::MXFP4:
+    case Scheme::MXINT8:
+        return quantizeMx(x, n, mxOf(c.scheme), lastAxisLength(t), 32, cancel);
+    case Scheme::Q8_0:
+    case Scheme::Q4_0:
+    case Scheme::Q4_1:
+        return quantizeGgml(x, n, ggmlOf(c.scheme), lastAxisLength(t), cancel);
+    case Scheme::NF4:
+        return quantizeBlockwiseAbsmax(x, n, nf4Codebook(), c.groupSize, cancel);
+    case Scheme::FP4:
+        return quantizeBlockwiseAbsmax(x, n, bnbFp4Codebook(), c.groupSize, cancel);
+    case Scheme::Codebook: {
+        const Codebook cb = makeCodebook(c.codebook);
+        return c.granularity == Granularity::PerGroup
+                   ? quantizeBlockwiseAbsmax(x, n, cb, c.groupSize, cancel)
+                   : quantizeWithCodebook(x, n, cb, cancel);
+    }
+    case Scheme::LloydMax:
+        return quantizeLloydMax(x, n, c.bits, {}, cancel);
+    case Scheme::AbsmaxInt8:
+        return quantizeAbsmaxInt8Blockwise(x, n, c.groupSize, cancel);
+    case Scheme::Dynamic8:
+        return quantizeBlockwiseAbsmax(x, n, bnbDynamicCodebook(), c.groupSize, cancel);
+    default:
+        break;
+    }
+    throw Error("quantizeLowbit: unhandled scheme '" + toName(c.scheme) + "'");
+}
+
+void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
+                        const CancelToken* cancel)
+{
+    const auto t0 = Clock::now();
+    throwIfCancelled(cancel);
+    LowbitResult lr = quantizeLowbit(t, config, cancel);
+    throwIfCancelled(cancel);
+    const auto t1 = Clock::now();
+
+    const float* x = t.data.data();
+    const int64_t n = t.numel();
+    r.config = config;
+    QuantParams& p = r.params;
+    p.scheme = config.scheme;
+    p.float32Params = false;
+    codeTable(config.scheme, lr, p);
+    const Blocks g = blocksOf(lr);
+    const int64_t nb = g.count;
+
+    // Slices = blocks: groups of blockSize along rows of rowLength (inner 1).
+    if (lr.blockSize > 0) {
+        SliceLayout l;
+        l.kind = Granularity::PerGroup;
+        l.axis = std::max(t.rank() - 1, 0);
+        l.groupSize = g.blockSize;
+        l.outer = n / g.rowLength;
+        l.len = g.rowLength;
+        l.inner = 1;
+        l.groupsPerLine = g.perRow;
+        p.layout = l;
+    } else {
+        p.layout = makeSliceLayout(t.shape, Granularity::PerTensor, 0, 1);
+    }
+
+    p.scale.resize(size_t(nb));
+    p.zeroPoint.assign(size_t(nb), config.scheme == Scheme::Q4_0 ? 8 : 0);
+    p.offset.clear();
+    for (int64_t b = 0; b < nb; ++b) {
+        double s = lr.blockSize > 0 ? double(lr.scales[size_t(b)]) : 1.0;
+        if (config.scheme == Scheme::AbsmaxInt8) // the decoder multiplies by absmax / 127
+            s = double(lr.scales[size_t(b)] / 127.0f);
+        p.scale[size_t(b)] = s;
+    }
+    if (!lr.offsets.empty())
+        p.offset.assign(lr.offsets.begin(), lr.offsets.end());
+
+    // Representable extremes of the element values.
+    float eLo = std::numeric_limits<float>::infinity(), eHi = -eLo;
+    for (float v : p.codeValues)
+        if (std::isfinite(v)) {
+            eLo = std::min(eLo, v);
+            eHi = std::max(eHi, v);
+        }
+    p.rangeMin.resize(size_t(nb));
+    p.rangeMax.resize(size_t(nb));
+    p.dataMin.resize(size_t(nb));
+    p.dataMax.resize(size_t(nb));
+    r.codes = std::move(lr.codes);
+    r.dequantized = std::move(lr.dequantized);
+    const int64_t levels = p.qmax - p.qmin + 1;
+    r.sliceMetrics.reset(size_t(nb), levels, lr.bitsPerElement, 0.0);
+
+#pragma omp parallel for schedule(static) if (nb >= 256)
+    for (int64_t b = 0; b < nb; ++b) {
+        const float sc = float(p.scale[size_t(b)]);
+        float a = eLo * sc, c = eHi * sc;
+        if (!p.offset.empty()) {
+            a += float(p.offset[size_t(b)]);
+            c += float(p.offset[size_t(b)]);
+        }
+        const double lo = std::min(a, c), hi = std::max(a, c);
+        p.rangeMin[size_t(b)] = lo;
+        p.rangeMax[size_t(b)] = hi;
+        const int64_t off = g.start(b);
+        r.sliceMetrics.set(size_t(b),
+                           blockSums(x + off, r.dequantized.data() + off, r.codes.begin() + off,
+                                     g.size(b), lo, hi, p.qmin, levels, p.dataMin[size_t(b)],
+                                     p.dataMax[size_t(b)]));
+    }
+    throwIfCancelled(cancel);
+    // Whole tensor: the sums of the blocks (in block order: deterministic), the format's own
+    // saturation counts and storage, and the distinct codes of the finite values (per-thread
+    // flags, no sort). Equal to lowbitMetrics() of the same result.
+    SliceMetrics::Sums total;
+    for (size_t b = 0; b < r.sliceMetrics.size(); ++b) {
+        const SliceMetrics::Sums& v = r.sliceMetrics.sums(b);
+        total.count += v.count;
+        total.nonfinite += v.nonfinite;
+        total.signalPower += v.signalPower;
+        total.errorPower += v.errorPower;
+        total.absError += v.absError;
+        total.maxAbsError = std::max(total.maxAbsError, v.maxAbsError);
+    }
+    total.clippedLow = lr.saturatedNegative;
+    total.clippedHigh = lr.saturated - lr.saturatedNegative;
+    {
+        const int threads = omp_get_max_threads();
+        std::vector<uint8_t> used(size_t(threads) * size_t(levels), 0);
+#pragma omp parallel for schedule(static) if (n >= 65536)
+        for (int64_t i = 0; i < n; ++i) {
+            const int64_t k = int64_t(r.codes[size_t(i)]) - p.qmin;
+            if (std::isfinite(x[i]) && k >= 0 && k < levels)
+                used[size_t(omp_get_thread_num()) * size_t(levels) + size_t(k)] = 1;
+        }
+        for (int64_t k = 0; k < levels; ++k) {
+            uint8_t any = 0;
+            for (int th = 0; th < threads; ++th)
+                any |= used[size_t(th) * size_t(levels) + size_t(k)];
+            total.levelsUsed += any;
+        }
+    }
+    Metrics& m = r.metrics;
+    m = metricsFromSums(total);
+    m.levelsTotal = lr.codeLevels;
+    m.originalBytes = 4 * n;
+    m.quantizedBits = double(lr.storageBits);
+    m.quantizedBytes = (lr.storageBits + 7) / 8;
+    m.bitsPerElement = lr.bitsPerElement;
+    if (nb == 1 && lr.blockSize == 0)
+        r.sliceMetrics.setWhole(m);
+
+    r.floatCounts = FloatCounts();
+    r.floatCounts.flushedToZero = lr.flushedToZero;
+    if (!config.saturate && (config.scheme == Scheme::E4M3 || config.scheme == Scheme::E5M2))
+        r.floatCounts.overflow = lr.saturated;
+    r.constant = false;
+    r.warnings.clear();
+    if (lr.nonfinite > 0)
+        r.warnings.push_back(std::to_string(lr.nonfinite) +
+                             " non-finite values (NaN/Inf) were excluded from the block scales "
+                             "and the metrics; they keep their value in the reconstruction");
+    if (lr.saturated > 0 && n > 0)
+        r.warnings.push_back(
+            std::to_string(lr.saturated) + " values (" + percent(double(lr.saturated) / double(n)) +
+            (config.saturate || !(config.scheme == Scheme::E4M3 || config.scheme == Scheme::E5M2)
+                 ? ") saturated at the largest representable magnitude"
+                 : ") overflowed (no saturation: NaN / inf)"));
+    if (lr.flushedToZero > 0)
+        r.warnings.push_back(std::to_string(lr.flushedToZero) + " nonzero values flushed to zero");
+    for (const std::string& w : lr.warnings)
+        r.warnings.push_back(w);
+    r.timingsMs.clear();
+    r.timingsMs["range"] = 0.0;
+    r.timingsMs["quantize"] = std::chrono::duration<double, std::milli>(t1 - t0).count();
+    r.timingsMs["metrics"] = msSince(t1);
+    r.timingsMs["total"] = msSince(t0);
+}
+
+double lowbitDequantizeCode(const QuantParams& p, int64_t slice, int64_t q)
+{
+    if (q < p.qmin || q > p.qmax || int64_t(p.codeValues.size()) != p.qmax - p.qmin + 1)
+        throw Error("code " + std::to_string(q) + " is outside the code range [" +
+                    std::to_string(p.qmin) + ", " + std::to_string(p.qmax) + "] of " +
+                    toName(p.scheme));
+    float v = p.codeValues[size_t(q - p.qmin)] * float(p.scale[size_t(slice)]);
+    if (!p.offset.empty())
+        v += float(p.offset[size_t(slice)]);
+    return double(v);
+}
+
+std::vector<double> lowbitGrid(const QuantParams& p, int64_t slice)
+{
+    std::vector<double> grid;
+    grid.reserve(p.codeValues.size());
+    for (int64_t q = p.qmin; q <= p.qmax; ++q) {
+        const double v = lowbitDequantizeCode(p, slice, q);
+        if (std::isfinite(v))
+            grid.push_back(v == 0.0 ? 0.0 : v); // -0 and +0 are one grid point
+    }
+    std::sort(grid.begin(), grid.end());
+    grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+    return grid;
+}
+
+} // namespace qs

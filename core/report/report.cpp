@@ -1,0 +1,182 @@
+#include "core/report/report.h"
+
+#include "core/io/atomic_file.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+namespace qs {
+
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+// JSON has no NaN/Inf: write them as null.
+ojson num(double v)
+{
+    return std::isfinite(v) ? ojson(v) : ojson(nullptr);
+}
+
+ojson numList(const std::vector<double>& v)
+{
+    ojson a = ojson::array();
+    for (double x : v)
+        a.push_back(num(x));
+    return a;
+}
+
+} // namespace
+
+std::string reportJson(const Tensor& tensor, const QuantResult& r, const ReportExtras& extras)
+{
+    const QuantConfig& c = r.config;
+    const QuantParams& p = r.params;
+    const Metrics& m = r.metrics;
+    ojson j;
+    j["format"] = "quantscope-report";
+    j["format_version"] = 1;
+    if (!extras.source.empty())
+        j["source"] = extras.source;
+
+    ojson t;
+    t["name"] = tensor.name;
+    t["shape"] = tensor.shape;
+    t["dtype"] = tensor.dtype;
+    t["numel"] = tensor.numel();
+    t["nonfinite"] = m.nonfinite;
+    j["tensor"] = t;
+
+    ojson cfg;
+    cfg["bits"] = c.bits;
+    cfg["scheme"] = toName(c.scheme);
+    cfg["signed"] = c.signedCodes;
+    cfg["full_range"] = c.fullRange;
+    cfg["include_zero"] = c.includeZero;
+    cfg["range"] = toName(c.range);
+    cfg["percentile"] = c.percentile;
+    cfg["granularity"] = toName(c.granularity);
+    cfg["axis"] = c.axis;
+    cfg["group_size"] = c.groupSize;
+    cfg["rounding"] = toName(c.rounding);
+    cfg["rounding_order"] = toName(c.roundingOrder);
+    cfg["zero_point_rounding"] = toName(c.zeroPointRounding);
+    cfg["symmetric_scale"] = toName(c.symmetricScale);
+    cfg["unsigned_symmetric"] = c.unsignedSymmetric;
+    cfg["constant_range"] = toName(c.constantRange);
+    cfg["multiply_by_inverse"] = c.multiplyByInverse;
+    cfg["float32_params"] = c.float32Params;
+    cfg["reciprocal_scale"] = c.reciprocalScale;
+    cfg["seed"] = c.seed;
+    cfg["preset"] = c.preset;
+    if (c.isLowbit()) {
+        cfg["saturate"] = c.saturate;
+        if (c.scheme == Scheme::Codebook)
+            cfg["codebook"] = c.codebook;
+    }
+    j["config"] = cfg;
+
+    ojson par;
+    par["scale"] = numList(p.scale);
+    if (!p.reciprocal.empty()) // TensorRT's s' per slice (x^ = q / s')
+        par["reciprocal_scale"] =
+            numList(std::vector<double>(p.reciprocal.begin(), p.reciprocal.end()));
+    par["zero_point"] = p.zeroPoint;
+    par["range_min"] = numList(p.rangeMin);
+    par["range_max"] = numList(p.rangeMax);
+    par["qmin"] = p.qmin;
+    par["qmax"] = p.qmax;
+    // The layout, not the config: low-bit block formats have one slice per block.
+    if (p.layout.kind == Granularity::PerTensor)
+        par["axis"] = nullptr;
+    else
+        par["axis"] = p.layout.axis;
+    if (p.layout.kind == Granularity::PerGroup)
+        par["group_size"] = p.layout.groupSize;
+    else
+        par["group_size"] = nullptr;
+    par["num_slices"] = p.numSlices();
+    if (!p.offset.empty())
+        par["offset"] = numList(p.offset);
+    if (!p.codeValues.empty()) { // low-bit: x^ = code_values[q - qmin] * scale (+ offset)
+        const std::vector<double> cv(p.codeValues.begin(), p.codeValues.end());
+        par["code_values"] = numList(cv);
+    }
+    j["params"] = par;
+
+    ojson met;
+    met["mse"] = num(m.mse);
+    met["rmse"] = num(m.rmse);
+    met["mae"] = num(m.mae);
+    met["max_abs_error"] = num(m.maxAbsError);
+    met["sqnr_db"] = num(m.sqnrDb);
+    if (std::isinf(m.sqnrDb) && m.sqnrDb > 0)
+        met["sqnr_note"] = "infinite: the reconstruction is exact";
+    else if (!std::isfinite(m.sqnrDb))
+        met["sqnr_note"] = "undefined";
+    met["clipped_low"] = num(m.clippedLow);
+    met["clipped_high"] = num(m.clippedHigh);
+    met["clipped_low_count"] = m.clippedLowCount;
+    met["clipped_high_count"] = m.clippedHighCount;
+    met["levels_used"] = m.levelsUsed;
+    met["levels_total"] = m.levelsTotal;
+    met["original_bytes"] = m.originalBytes;
+    met["quantized_bytes"] = m.quantizedBytes;
+    met["bits_per_element"] = num(m.bitsPerElement);
+    met["count"] = m.count;
+    j["metrics"] = met;
+
+    if (!c.isInteger()) {
+        ojson fc;
+        fc["overflow"] = r.floatCounts.overflow;
+        fc["flushed_to_zero"] = r.floatCounts.flushedToZero;
+        fc["subnormal"] = r.floatCounts.subnormal;
+        j["float_counts"] = fc;
+    }
+
+    // Timings: extra stages first, then the core's in pipeline order, then any others, total.
+    ojson tim;
+    double total = 0;
+    for (const auto& [k, v] : extras.timingsMs) {
+        tim[k] = num(v);
+        total += v;
+    }
+    static const char* order[] = {"range", "quantize", "dequantize", "metrics", "histograms"};
+    for (const char* k : order) {
+        const auto it = r.timingsMs.find(k);
+        if (it != r.timingsMs.end())
+            tim[k] = num(it->second);
+    }
+    for (const auto& [k, v] : r.timingsMs) {
+        if (k == "total" || tim.contains(k))
+            continue;
+        tim[k] = num(v);
+    }
+    const auto coreTotal = r.timingsMs.find("total");
+    if (coreTotal != r.timingsMs.end()) {
+        total += coreTotal->second;
+    } else {
+        for (const auto& [k, v] : r.timingsMs)
+            total += v;
+    }
+    tim["total"] = num(total);
+    j["timings_ms"] = tim;
+
+    ojson warn = ojson::array();
+    for (const auto& w : extras.warnings)
+        warn.push_back(w);
+    for (const auto& w : r.warnings)
+        warn.push_back(w);
+    j["warnings"] = warn;
+
+    // Replace invalid UTF-8 (tensor names from files) instead of throwing.
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+void writeReport(const std::string& path, const Tensor& tensor, const QuantResult& result,
+                 const ReportExtras& extras, const std::vector<std::string>& protectedPaths)
+{
+    writeFileAtomic(path, reportJson(tensor, result, extras), protectedPaths);
+}
+
+} // namespace qs

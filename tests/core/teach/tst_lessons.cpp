@@ -1,0 +1,300 @@
+// Lessons: every file in resources/lessons parses and every expectation it states holds when
+// the step is run through qs::quantize; the seed lessons reproduce the notebooks' numbers (copied
+// here, so a wrong edit of a lesson file fails); malformed lessons give errors naming the field.
+#include "core/quant/quantize.h"
+#include "core/teach/lesson.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QtTest>
+
+#include <cmath>
+#include <set>
+
+using namespace qs;
+
+class TestLessons : public QObject {
+    Q_OBJECT
+private slots:
+    void everyLessonHolds();
+    void seed000();
+    void seed001();
+    void seed002();
+    void seed003();
+    void seed004();
+    void otherLessons();
+    void parseErrors_data();
+    void parseErrors();
+    void stepsAndSources();
+};
+
+namespace {
+
+QString lessonDir()
+{
+    return QStringLiteral(QS_SOURCE_DIR "/resources/lessons");
+}
+
+Lesson load(const char* id)
+{
+    return loadLesson((lessonDir() + "/" + id + ".json").toStdString());
+}
+
+std::vector<int> codesOf(const Lesson& l, int step)
+{
+    const QuantResult r = quantize(lessonTensor(l, step), lessonConfig(l, step));
+    return {r.codes.begin(), r.codes.end()};
+}
+
+const char* kMinimal = R"({"id": "t", "title": "T", "source": {"values": [1, 2, 3]},
+    "config": {"bits": 4}})";
+
+} // namespace
+
+void TestLessons::everyLessonHolds()
+{
+    const QStringList files = QDir(lessonDir()).entryList({"*.json"}, QDir::Files);
+    QVERIFY2(files.size() >= 10, qPrintable(lessonDir()));
+    std::set<std::string> ids;
+    for (const QString& f : files) {
+        const Lesson l = loadLesson((lessonDir() + "/" + f).toStdString());
+        QVERIFY2(ids.insert(l.id).second,
+                 qPrintable("duplicate id " + QString::fromStdString(l.id)));
+        QCOMPARE(QString::fromStdString(l.id) + ".json", f);
+        QVERIFY(!l.title.empty());
+        QVERIFY2(!l.text.empty() && !l.question.empty(), qPrintable(f));
+        int asserted = 0;
+        for (int s = 0; s < l.numSteps(); ++s) {
+            const std::vector<std::string> bad = checkLesson(l, s);
+            for (const std::string& b : bad)
+                qWarning("%s", b.c_str());
+            QVERIFY2(bad.empty(), qPrintable(f));
+            asserted += !l.steps[size_t(s)].expect.empty();
+        }
+        if (l.id.rfind("seed", 0) == 0)
+            QVERIFY2(asserted >= 2, qPrintable(f + ": a seed lesson must assert its numbers"));
+    }
+    for (const char* id :
+         {"seed000-truncation", "seed001-asymmetric-vs-symmetric", "seed002-outlier",
+          "seed003-he-weights", "seed004-float16-vs-int8", "bits-8-to-1", "clipping-tradeoff",
+          "large-channel", "rounding-modes", "int-matmul"})
+        QVERIFY2(ids.count(id), id);
+}
+
+void TestLessons::seed000()
+{
+    const Lesson l = load("seed000-truncation");
+    QCOMPARE(l.chart, std::string("codes"));
+    QCOMPARE(l.steps[0].config.rounding, Rounding::Truncate);
+    QVERIFY(!l.steps[0].config.includeZero);
+    QCOMPARE(codesOf(l, 0), (std::vector<int>{0, 11, 16, 79, 81, 191, 193, 219, 253, 254}));
+    QCOMPARE(l.steps[1].config.rounding, Rounding::HalfEven);
+    QCOMPARE(codesOf(l, 1), (std::vector<int>{0, 11, 17, 80, 81, 191, 194, 220, 254, 255}));
+    QCOMPARE(quantize(lessonTensor(l, 0), lessonConfig(l, 0)).params.zeroPoint[0], int64_t(-2));
+    QVERIFY(l.text.find("truncat") != std::string::npos); // says why the codes differ
+}
+
+void TestLessons::seed001()
+{
+    const Lesson l = load("seed001-asymmetric-vs-symmetric");
+    const QuantResult a = quantize(lessonTensor(l, 0), lessonConfig(l, 0));
+    const QuantResult s = quantize(lessonTensor(l, 1), lessonConfig(l, 1));
+    QCOMPARE(a.params.zeroPoint[0], int64_t(55));
+    QVERIFY(std::fabs(a.metrics.mse / 0.04209455594002395 - 1) < 1e-4);
+    QVERIFY(std::fabs(s.metrics.mse / 0.12861702027403993 - 1) < 1e-4);
+    QCOMPARE(s.params.qmin, int64_t(-128));
+    QCOMPARE(s.codes[1], -35);
+}
+
+void TestLessons::seed002()
+{
+    const Lesson l = load("seed002-outlier");
+    const Tensor t = lessonTensor(l, 0);
+    QCOMPARE(t.numel(), int64_t(10000));
+    QCOMPARE(t.data.back(), 1000.0f);
+    auto mseWithoutOutlier = [&](int step) {
+        const QuantResult r = quantize(t, lessonConfig(l, step));
+        double sum = 0;
+        for (int64_t i = 0; i + 1 < t.numel(); ++i) {
+            const double e = double(t.data[size_t(i)]) - double(r.dequantized[size_t(i)]);
+            sum += e * e;
+        }
+        return sum / double(t.numel() - 1);
+    };
+    const double mm = mseWithoutOutlier(0), pc = mseWithoutOutlier(1);
+    QVERIFY(mm > 1.3 && mm < 1.55);
+    QVERIFY(pc > 0.045 && pc < 0.058);
+    QCOMPARE(lessonConfig(l, 1).range, RangeMethod::Percentile);
+    QCOMPARE(lessonConfig(l, 1).percentile, 99.99);
+}
+
+void TestLessons::seed003()
+{
+    const Lesson l = load("seed003-he-weights");
+    QVERIFY(lessonConfig(l, 0).float32Params);
+    QCOMPARE(codesOf(l, 0), (std::vector<int>{255, 32, 36, 148, 16, 89, 95, 103, 169, 0}));
+    const QuantResult r = quantize(lessonTensor(l, 0), lessonConfig(l, 0));
+    QCOMPARE(float(r.params.scale[0]), 0.0054831104f);
+    QCOMPARE(r.params.zeroPoint[0], int64_t(99));
+    // The image-compression step points at the image chart with an image tensor.
+    QCOMPARE(l.steps[1].chart, std::string("image"));
+    const Tensor img = lessonTensor(l, 1);
+    QCOMPARE(img.shape, (std::vector<int64_t>{64, 96, 3}));
+    QCOMPARE(img.data, builtinImage(96, 64).data);
+}
+
+void TestLessons::seed004()
+{
+    const Lesson l = load("seed004-float16-vs-int8");
+    const QuantResult h = quantize(lessonTensor(l, 0), lessonConfig(l, 0));
+    QCOMPARE(lessonConfig(l, 0).scheme, Scheme::FP16);
+    QCOMPARE(h.floatCounts.flushedToZero, int64_t(2)); // 1e-12 and 1e-8
+    QCOMPARE(h.floatCounts.overflow, int64_t(4));      // 65520, 70000, 1e30, 3.4e38
+    QCOMPARE(l.steps[0].chart, std::string("float-pitfalls"));
+    const QuantResult b = quantize(lessonTensor(l, 1), lessonConfig(l, 1));
+    QCOMPARE(b.floatCounts.overflow, int64_t(1));
+    // Signed affine and restricted symmetric code ranges.
+    const QuantConfig affine = lessonConfig(l, 2);
+    QCOMPARE(affine.qmin(), int64_t(-128));
+    QCOMPARE(affine.qmax(), int64_t(127));
+    QCOMPARE(lessonConfig(l, 3).qmin(), int64_t(-127));
+    // Per tensor vs per row vs per column on the matrix with one loud row.
+    const Tensor w = lessonTensor(l, 3);
+    QCOMPARE(w.shape, (std::vector<int64_t>{16, 64}));
+    const double perTensor = quantize(w, lessonConfig(l, 3)).metrics.mse;
+    const double perRow = quantize(w, lessonConfig(l, 4)).metrics.mse;
+    const double perCol = quantize(w, lessonConfig(l, 5)).metrics.mse;
+    QVERIFY(perRow < perTensor / 5);
+    QVERIFY(perCol < perTensor);
+    QCOMPARE(quantize(w, lessonConfig(l, 4)).params.numSlices(), int64_t(16));
+    QCOMPARE(quantize(w, lessonConfig(l, 5)).params.numSlices(), int64_t(64));
+}
+
+void TestLessons::otherLessons()
+{
+    const Lesson r = load("rounding-modes");
+    QCOMPARE(r.numSteps(), 6);
+    QCOMPARE(codesOf(r, 1), (std::vector<int>{-127, -3, -2, -1, 1, 2, 3, 4, -4, 127}));
+    QCOMPARE(codesOf(r, 4), (std::vector<int>{-127, -2, -1, 0, 0, 1, 2, 3, -3, 127}));
+    const Lesson m = load("int-matmul");
+    QVERIFY(m.intMatmul.has_value());
+    const IntMatmulDemo d = intMatmulDemo(*m.intMatmul);
+    QCOMPARE(d.result.acc32.size(), size_t(16));
+    QVERIFY(!d.result.overflowed16.empty()); // the text promises an int16 wraparound
+    QVERIFY(!d.result.int32Overflow);
+    // The lesson's tensor is the demo's A.
+    const Tensor a = lessonTensor(m, 0);
+    QCOMPARE(std::vector<double>(a.data.begin(), a.data.end()), d.a.values);
+    const Lesson c = load("large-channel");
+    const Tensor w = lessonTensor(c, 0);
+    double row5 = 0, row0 = 0;
+    for (int64_t j = 0; j < 256; ++j) {
+        row5 = std::max(row5, std::fabs(double(w.data[size_t(5 * 256 + j)])));
+        row0 = std::max(row0, std::fabs(double(w.data[size_t(j)])));
+    }
+    QVERIFY(row5 > 10 * row0);
+    const Lesson b = load("bits-8-to-1");
+    QCOMPARE(lessonConfig(b, 4).bits, 1);
+    QCOMPARE(b.steps[5].chart, std::string("sweep"));
+}
+
+void TestLessons::parseErrors_data()
+{
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("not json") << "{"
+                              << "not valid JSON";
+    QTest::newRow("no id") << R"({"title": "T", "source": {"values": [1]}, "config": {}})"
+                           << "id is missing";
+    QTest::newRow("bits type") << R"({"id": "a", "title": "T", "source": {"values": [1]},
+        "config": {"bits": "eight"}})"
+                               << "config.bits must be an integer";
+    QTest::newRow("bits range") << R"({"id": "a", "title": "T", "source": {"values": [1]},
+        "config": {"bits": 17}})"
+                                << "bits must be between 1 and 16";
+    QTest::newRow("rounding") << R"({"id": "a", "title": "T", "source": {"values": [1]},
+        "config": {"rounding": "bankers"}})"
+                              << "config.rounding is invalid";
+    QTest::newRow("unknown key") << R"({"id": "a", "title": "T", "source": {"values": [1]},
+        "config": {"bitz": 4}})"
+                                 << "config.bitz is not a known key";
+    QTest::newRow("chart") << R"({"id": "a", "title": "T", "source": {"values": [1]},
+        "config": {}, "chart": "pie"})"
+                           << "chart 'pie' is not a chart";
+    QTest::newRow("values") << R"({"id": "a", "title": "T", "source": {"values": [1, "x"]},
+        "config": {}})"
+                            << "source.values[1] must be a finite number";
+    QTest::newRow("shape") << R"({"id": "a", "title": "T",
+        "source": {"values": [1, 2, 3], "shape": [2, 2]}, "config": {}})"
+                           << "source.shape holds 4 elements but 3 values";
+    QTest::newRow("two sources") << R"({"id": "a", "title": "T",
+        "source": {"values": [1], "dataset": "seed000"}, "config": {}})"
+                                 << "exactly one of";
+    QTest::newRow("dataset") << R"({"id": "a", "title": "T", "source": {"dataset": "seed999"},
+        "config": {}})"
+                             << "source.dataset 'seed999' is unknown";
+    QTest::newRow("generator") << R"({"id": "a", "title": "T",
+        "source": {"generate": {"distribution": "uniform", "shape": [10], "low": 2, "high": 1}},
+        "config": {}})"
+                               << "source.generate is invalid";
+    QTest::newRow("step config") << R"({"id": "a", "title": "T", "source": {"values": [1]},
+        "config": {}, "steps": [{"config": {"scheme": "symmetric", "bits": 1}}]})"
+                                 << "steps[0].config is invalid";
+    QTest::newRow("expect key") << R"({"id": "a", "title": "T", "source": {"values": [1]},
+        "config": {}, "expect": {"msee": 1}})"
+                                << "expect.msee is not a known key";
+    QTest::newRow("expect with steps") << R"({"id": "a", "title": "T", "source": {"values": [1]},
+        "config": {}, "expect": {"mse": 1}, "steps": [{}]})"
+                                       << "only allowed without";
+    QTest::newRow("format") << R"({"format": "other", "id": "a", "title": "T",
+        "source": {"values": [1]}, "config": {}})"
+                            << "format must be";
+    QTest::newRow("channel index") << R"({"id": "a", "title": "T", "source": {"generate":
+        {"shape": [4, 4], "scale_channel": {"axis": 0, "index": 4, "factor": 2}}},
+        "config": {}})"
+                                   << "scale_channel.index must be in [0, 4)";
+}
+
+void TestLessons::parseErrors()
+{
+    QFETCH(QString, json);
+    QFETCH(QString, message);
+    try {
+        parseLesson(json.toStdString(), "test.json");
+        QFAIL("no error");
+    } catch (const Error& e) {
+        const QString what = QString::fromUtf8(e.what());
+        QVERIFY2(what.contains(message), qPrintable(what));
+        QVERIFY2(what.startsWith("test.json"), qPrintable(what));
+    }
+}
+
+void TestLessons::stepsAndSources()
+{
+    const Lesson l = parseLesson(kMinimal);
+    QCOMPARE(l.numSteps(), 1);
+    QCOMPARE(lessonConfig(l, 0).bits, 4);
+    QCOMPARE(l.chart, std::string("values"));
+    QVERIFY(l.steps[0].expect.empty());
+    QVERIFY_THROWS_EXCEPTION(Error, lessonConfig(l, 1));
+    QVERIFY_THROWS_EXCEPTION(Error, lessonTensor(l, -1));
+    QVERIFY_THROWS_EXCEPTION(Error, loadLesson("/nonexistent/lesson.json"));
+    // A failing expectation is reported, naming the step and the number.
+    const Lesson f = parseLesson(R"({"id": "f", "title": "F", "source": {"values": [0, 1, 2, 3]},
+        "config": {"bits": 2}, "expect": {"codes": [0, 1, 2, 2], "zero_point": 0}})");
+    const std::vector<std::string> bad = checkLesson(f, 0);
+    QCOMPARE(bad.size(), size_t(1));
+    QVERIFY2(bad[0].find("code 3 is 3, expected 2") != std::string::npos, bad[0].c_str());
+    // Built-in datasets.
+    QCOMPARE(builtinDataset("seed000").numel(), int64_t(10));
+    QCOMPARE(builtinDataset("seed001").numel(), int64_t(20));
+    QCOMPARE(builtinDataset("seed002").data.back(), 1000.0f);
+    QCOMPARE(builtinDataset("seed003").data[0], 0.8558766841888428f);
+    QVERIFY_THROWS_EXCEPTION(Error, builtinDataset("nope"));
+    const Lesson d = parseLesson(R"({"id": "d", "title": "D", "source": {"dataset": "seed000"},
+        "config": {"include_zero": false, "rounding": "truncate"}})");
+    QCOMPARE(codesOf(d, 0), (std::vector<int>{0, 11, 16, 79, 81, 191, 193, 219, 253, 254}));
+}
+
+QTEST_APPLESS_MAIN(TestLessons)
+#include "tst_lessons.moc"

@@ -1,0 +1,50 @@
+// Helpers shared by the Qt Test executables of the window and its views: options for a window
+// under test, a path in the test's own scratch folder, and waiting until the window shows the
+// result of the configuration its controls hold.
+#pragma once
+
+#include "ui/window/main_window.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QString>
+#include <QtTest>
+
+namespace qs::test {
+
+// No settings read or written, no message boxes (errors go to the status bar); startExample
+// false: no built-in example at start-up.
+inline ui::MainWindow::Options windowOptions(bool startExample = true)
+{
+    ui::MainWindow::Options o;
+    o.useSettings = false;
+    o.messageBoxes = false;
+    o.startExample = startExample;
+    return o;
+}
+
+// `name` in this test executable's scratch folder (QS_TEST_TMP, made if missing).
+inline QString tmpPath(const QString& name)
+{
+    QDir().mkpath(QStringLiteral(QS_TEST_TMP));
+    return QDir(QStringLiteral(QS_TEST_TMP)).filePath(name);
+}
+
+// Waits until the window shows the result of the configuration its controls hold.
+inline bool waitForCurrent(ui::MainWindow& w, int timeoutMs = 20000)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < timeoutMs) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        if (w.isIdle() && w.result() && w.tensor() &&
+            w.result()->config.summary() == w.config().summary() &&
+            w.result()->codes.size() == size_t(w.tensor()->numel()))
+            return true;
+        QTest::qWait(5);
+    }
+    return false;
+}
+
+} // namespace qs::test

@@ -1,0 +1,132 @@
+#include "ui/charts/axis_ticks.h"
+
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+namespace qs::ui {
+
+namespace {
+
+// The next nice step after `step` in the sequence ... 1, 2, 5, 10, 20, 50 ...
+double nextNiceStep(double step)
+{
+    const double p = std::pow(10.0, std::floor(std::log10(step)));
+    const double m = step / p; // 1, 2 or 5 (up to rounding)
+    if (m < 1.5)
+        return 2 * p;
+    if (m < 3.5)
+        return 5 * p;
+    return 10 * p;
+}
+
+// Number of multiples of step inside [lo, hi], with a relative tolerance so that bounds that
+// are multiples of the step up to rounding count as ticks.
+int ticksInside(double lo, double hi, double step)
+{
+    const double eps = 1e-9;
+    const double k0 = std::ceil(lo / step - eps);
+    const double k1 = std::floor(hi / step + eps);
+    return k1 < k0 ? 0 : static_cast<int>(std::min(k1 - k0 + 1, 1e6));
+}
+
+} // namespace
+
+double niceStep(double rough)
+{
+    if (!(rough > 0) || !std::isfinite(rough))
+        return 1;
+    const double p = std::pow(10.0, std::floor(std::log10(rough)));
+    const double m = rough / p;
+    // 1e-9 tolerance: a rough step of exactly 2 x 10^k must stay 2 x 10^k despite rounding.
+    if (m <= 1 + 1e-9)
+        return p;
+    if (m <= 2 + 1e-9)
+        return 2 * p;
+    if (m <= 5 + 1e-9)
+        return 5 * p;
+    return 10 * p;
+}
+
+QString tickLabelFormat(double step, double maxAbs)
+{
+    const int stepExp = static_cast<int>(std::floor(std::log10(step) + 1e-9));
+    if (maxAbs >= 1e7) {
+        const int valueExp = static_cast<int>(std::floor(std::log10(maxAbs)));
+        const int mantissaDigits = std::clamp(valueExp - stepExp, 0, 6);
+        return QStringLiteral("%.%1e").arg(mantissaDigits);
+    }
+    // Fixed notation, also for tiny steps: exponent labels would print the tick at zero as
+    // a rounding residue such as 1.2e-17.
+    return QStringLiteral("%.%1f").arg(std::clamp(-stepExp, 0, 15));
+}
+
+NiceTicks niceTicks(double lo, double hi, int maxTicks, bool tight, bool integerSteps)
+{
+    NiceTicks t;
+    if (!std::isfinite(lo) || !std::isfinite(hi)) {
+        lo = 0;
+        hi = 1;
+    }
+    if (lo > hi)
+        std::swap(lo, hi);
+    const double mag = std::max(std::fabs(lo), std::fabs(hi));
+    if (hi - lo <= mag * 1e-12) {
+        // A single value: show it in the middle of a small range around it.
+        const double pad = integerSteps ? 0.5 : (mag > 0 ? mag * 0.05 : 0.5);
+        lo -= pad;
+        hi += pad;
+    }
+    maxTicks = std::max(2, maxTicks);
+
+    // Start from the smallest candidate and grow until the ticks fit.
+    double step = niceStep((hi - lo) / maxTicks);
+    if (integerSteps)
+        step = std::max(step, 1.0);
+    for (;;) {
+        const double a = tight ? lo : std::floor(lo / step + 1e-9) * step;
+        const double b = tight ? hi : std::ceil(hi / step - 1e-9) * step;
+        const int n = ticksInside(a, b, step);
+        if (n <= maxTicks || step > (hi - lo) * 1e6) {
+            t.lo = a;
+            t.hi = b;
+            t.count = n;
+            break;
+        }
+        step = nextNiceStep(step);
+    }
+    t.step = step;
+    // Multiples of the step are computed as k * step (one rounding) rather than by repeated
+    // addition, so that 0 is exactly 0.
+    t.first = std::ceil(t.lo / step - 1e-9) * step;
+    if (t.first == 0)
+        t.first = 0; // no -0
+    t.labelFormat = tickLabelFormat(step, std::max(std::fabs(t.lo), std::fabs(t.hi)));
+    return t;
+}
+
+NiceTicks applyNiceTicks(QValueAxis* axis, double lo, double hi, int maxTicks, bool tight,
+                         bool integerSteps)
+{
+    const NiceTicks t = niceTicks(lo, hi, maxTicks, tight, integerSteps);
+    if (!axis)
+        return t;
+    axis->setTickType(QValueAxis::TicksDynamic);
+    // Qt computes tick values by repeated addition of the interval, so a tick at zero may come
+    // out as -5.6e-17 and print as "-0.0". Shifting the anchor up by a billionth of a step puts
+    // every tick safely on the positive side of its rounding residue, far below the printed
+    // precision and the pixel grid. (Exponent labels are only used for values >= 1e7, whose
+    // steps are whole numbers that add exactly, so they need no shift.)
+    const bool fixed = t.labelFormat.endsWith(QLatin1Char('f'));
+    axis->setTickAnchor(fixed ? t.first + t.step * 1e-9 : t.first);
+    axis->setTickInterval(t.step);
+    axis->setMinorTickCount(0);
+    axis->setLabelFormat(t.labelFormat);
+    // Qt places ticks by repeated addition and stops at `value <= max`; a last tick that is a
+    // multiple of the step could be lost to rounding, so the upper bound gets a hair of slack.
+    axis->setRange(t.lo, t.hi + t.step * 1e-7);
+    return t;
+}
+
+} // namespace qs::ui

@@ -1,0 +1,129 @@
+#include "ui/charts/chart_common.h"
+
+#include <QAbstractAxis>
+#include <QAbstractSeries>
+#include <QChart>
+#include <QGuiApplication>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+
+#include <algorithm>
+#include <cmath>
+
+namespace qs::ui::chartcommon {
+
+QString num(double v)
+{
+    return QString::number(v, 'g', 4);
+}
+
+QFont chartFont(const ChartStyle& st, double px, bool bold)
+{
+    QFont f = QGuiApplication::font();
+    f.setPixelSize(std::max(6, static_cast<int>(std::lround(px * st.fontScale))));
+    f.setBold(bold);
+    return f;
+}
+
+QColor withAlpha(QColor c, int alpha)
+{
+    c.setAlpha(alpha);
+    return c;
+}
+
+QColor axisGridColor(const ChartStyle& st)
+{
+    return st.dark ? QColor(0x3A, 0x3D, 0x42) : QColor(0xE3, 0xE3, 0xE3);
+}
+
+QColor axisLineColor(const ChartStyle& st)
+{
+    return st.dark ? QColor(0x9A, 0x9D, 0xA1) : QColor(0x60, 0x60, 0x60);
+}
+
+QPen seriesPen(const QColor& c, double width, Qt::PenStyle style)
+{
+    QPen pen(c);
+    pen.setWidthF(width);
+    pen.setStyle(style);
+    pen.setCapStyle(Qt::FlatCap);
+    pen.setJoinStyle(Qt::MiterJoin);
+    pen.setCosmetic(false);
+    return pen;
+}
+
+int xTicks(const ChartStyle& st)
+{
+    return std::max(3, static_cast<int>(std::lround(10.0 / std::max(0.5, st.fontScale))));
+}
+
+int yTicks(const ChartStyle& st)
+{
+    return std::max(3, static_cast<int>(std::lround(8.0 / std::max(0.5, st.fontScale))));
+}
+
+QChart* newChart(const ChartStyle& st, const QString& title, const QString& subtitle,
+                 bool legendToolTips)
+{
+    auto* chart = new QChart;
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->setLocalizeNumbers(false);
+    chart->setBackgroundBrush(st.background());
+    chart->setBackgroundPen(Qt::NoPen);
+    chart->setBackgroundRoundness(0);
+    chart->setDropShadowEnabled(false);
+    chart->setPlotAreaBackgroundVisible(false);
+    const int m = static_cast<int>(std::lround(10 * st.fontScale));
+    chart->setMargins(QMargins(m, m / 2, m + m / 2, m / 2));
+    // Two lines: the chart's name and, smaller, what it shows (tensor and configuration), so an
+    // exported chart explains itself. The title item renders this HTML as text (also in SVG).
+    chart->setTitle(
+        subtitle.isEmpty()
+            ? title.toHtmlEscaped()
+            : QStringLiteral("%1<br><span style=\"font-size:%2px; font-weight:normal\">%3"
+                             "</span>")
+                  .arg(title.toHtmlEscaped())
+                  .arg(std::lround(13 * st.fontScale))
+                  .arg(subtitle.toHtmlEscaped()));
+    chart->setTitleFont(chartFont(st, 16, true));
+    chart->setTitleBrush(st.text());
+    QLegend* legend = chart->legend();
+    legend->setAlignment(Qt::AlignBottom);
+    legend->setFont(chartFont(st, 13));
+    legend->setLabelColor(st.text());
+    legend->setBackgroundVisible(false);
+    if (legendToolTips)
+        legend->setShowToolTips(true);
+    return chart;
+}
+
+void attach(QChart* chart, QAbstractSeries* s, QAbstractAxis* x, QAbstractAxis* y,
+            QAbstractAxis* x2)
+{
+    chart->addSeries(s);
+    s->attachAxis(x);
+    s->attachAxis(y);
+    if (x2)
+        s->attachAxis(x2);
+}
+
+void hideFromLegend(QChart* chart, QAbstractSeries* s)
+{
+    const auto markers = chart->legend()->markers(s);
+    for (QLegendMarker* m : markers)
+        m->setVisible(false);
+}
+
+QLineSeries* lineSeries(const QString& name, const QString& id, const QPen& pen,
+                        const QList<QPointF>& pts)
+{
+    auto* s = new QLineSeries;
+    s->setName(name);
+    s->setObjectName(id);
+    s->setPen(pen);
+    s->replace(pts);
+    return s;
+}
+
+} // namespace qs::ui::chartcommon

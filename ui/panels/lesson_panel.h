@@ -1,0 +1,74 @@
+// LessonPanel: the text of the lesson on screen: title, what to look at, the question for the
+// class, prev/next buttons through the lesson's steps with their captions, and one line per
+// number the lesson asserts ("expect"), the asserted value against the one the window computed,
+// marked ✓ or ✗. The panel holds no math beyond comparing numbers: the window applies the step
+// (tensor, controls, chart) and passes the result it got back with showResult().
+#pragma once
+
+#include "core/quant/quantize.h"
+#include "core/teach/lesson.h"
+
+#include <QString>
+#include <QWidget>
+
+#include <vector>
+
+class QLabel;
+class QPushButton;
+
+namespace qs::ui {
+
+// One asserted number against the computed one.
+struct LessonCheckLine {
+    QString what;     // "MSE", "scale", "codes" ...
+    QString expected; // as asserted
+    QString computed; // from the result
+    bool ok = false;
+};
+
+// Compares a step's expectations with a result of that step's tensor (same rules and
+// tolerances as qs::checkLesson).
+std::vector<LessonCheckLine> compareExpectations(const LessonExpect& expect, const Tensor& tensor,
+                                                 const QuantResult& result);
+
+class LessonPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit LessonPanel(QWidget* parent = nullptr);
+
+    void setLesson(const Lesson& lesson);
+    bool hasLesson() const { return m_hasLesson; }
+    const Lesson& lesson() const { return m_lesson; }
+    int step() const { return m_step; }
+    // Shows step i (clamped) and emits stepChanged(i) when it changes or `force` is set.
+    void setStep(int step, bool force = false);
+    // The window's result for the current step: fills the check line.
+    void showResult(const Tensor& tensor, const QuantResult& result);
+    // Replaces the check line by a note (e.g. the controls no longer match the step).
+    void showNote(const QString& note);
+    const std::vector<LessonCheckLine>& checks() const { return m_checks; }
+    bool allChecksOk() const;  // true when every asserted number holds (and there is one)
+    QString checkText() const; // the check line, plain text
+    void setPresentationMode(bool on);
+
+signals:
+    void stepChanged(int step);
+    void closeRequested();
+
+private:
+    void updateTexts();
+
+    Lesson m_lesson;
+    bool m_hasLesson = false;
+    int m_step = 0;
+    std::vector<LessonCheckLine> m_checks;
+    QLabel* m_title = nullptr;
+    QLabel* m_text = nullptr;
+    QLabel* m_question = nullptr;
+    QLabel* m_caption = nullptr;
+    QLabel* m_check = nullptr;
+    QPushButton* m_prev = nullptr;
+    QPushButton* m_next = nullptr;
+};
+
+} // namespace qs::ui

@@ -1,0 +1,225 @@
+#include "ui/panels/numbers_panel.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace qs::ui {
+
+QString formatNumber(double v, int digits)
+{
+    if (std::isnan(v))
+        return QStringLiteral("nan");
+    if (std::isinf(v))
+        return v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
+    return QString::number(v, 'g', digits);
+}
+
+QString formatBytes(int64_t bytes)
+{
+    if (bytes < 10 * 1024)
+        return QStringLiteral("%1 B").arg(bytes);
+    if (bytes < 10 * 1024 * 1024)
+        return QStringLiteral("%1 KiB").arg(double(bytes) / 1024.0, 0, 'f', 1);
+    return QStringLiteral("%1 MiB").arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 1);
+}
+
+namespace {
+
+constexpr int kKeyRole = Qt::UserRole + 1;
+
+// "v" for one slice, "lo ... hi" over several.
+template <class T> QString spread(const std::vector<T>& values)
+{
+    if (values.empty())
+        return QStringLiteral("-");
+    const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+    if (values.size() == 1 || *lo == *hi)
+        return formatNumber(double(*lo));
+    return QStringLiteral("%1 … %2").arg(formatNumber(double(*lo)), formatNumber(double(*hi)));
+}
+
+QString percent(double fraction)
+{
+    return QStringLiteral("%1 %").arg(formatNumber(100.0 * fraction, 4));
+}
+
+} // namespace
+
+NumbersPanel::NumbersPanel(QWidget* parent) : QWidget(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("configSummary"));
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_summary);
+    m_table = new QTableWidget(0, 2, this);
+    m_table->setObjectName(QStringLiteral("numbersTable"));
+    m_table->setHorizontalHeaderLabels({tr("Quantity"), tr("Value")});
+    m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    layout->addWidget(m_table, 1);
+    m_warnings = new QLabel(this);
+    m_warnings->setObjectName(QStringLiteral("warningsLabel"));
+    m_warnings->setWordWrap(true);
+    m_warnings->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_warnings->setStyleSheet(QStringLiteral("QLabel { color: #D55E00; }"));
+    layout->addWidget(m_warnings);
+}
+
+void NumbersPanel::addRow(const QString& key, const QString& label, const QString& value,
+                          const QString& tip)
+{
+    const int row = m_table->rowCount();
+    m_table->insertRow(row);
+    auto* k = new QTableWidgetItem(label);
+    k->setData(kKeyRole, key);
+    auto* v = new QTableWidgetItem(value);
+    v->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    if (!tip.isEmpty()) {
+        k->setToolTip(tip);
+        v->setToolTip(tip);
+    }
+    m_table->setItem(row, 0, k);
+    m_table->setItem(row, 1, v);
+}
+
+void NumbersPanel::setResult(const QuantResult& r)
+{
+    m_table->setUpdatesEnabled(false);
+    m_table->setRowCount(0);
+    const QuantConfig& c = r.config;
+    const QuantParams& p = r.params;
+    const Metrics& m = r.metrics;
+    m_summary->setText(QString::fromStdString(c.summary()));
+    const int64_t slices = p.numSlices();
+    if (slices > 1)
+        addRow(QStringLiteral("slices"), tr("Slices"), QString::number(slices),
+               tr("Each slice (channel or group) has its own scale and zero point."));
+    if (c.isLowbit()) {
+        addRow(QStringLiteral("scale"), tr("Block scale"), spread(p.scale),
+               tr("Factor the decoder multiplies each code's value with (1 for element-wise "
+                  "formats; fp16 d for GGML, 2^k for MX, absmax for code books)."));
+        addRow(QStringLiteral("codes"), tr("Codes"),
+               QStringLiteral("%1 .. %2").arg(p.qmin).arg(p.qmax),
+               tr("Bit patterns or table indices of the format."));
+    }
+    if (c.isInteger()) {
+        addRow(QStringLiteral("scale"), tr("Scale s"), spread(p.scale),
+               tr("Real value of one code step. Asymmetric: (beta - alpha) / (qmax - qmin); "
+                  "symmetric: amax / (2^(b-1) - 1)."));
+        addRow(QStringLiteral("zero point"), tr("Zero point z"), spread(p.zeroPoint),
+               tr("Code of the real value 0: z = qmin - round(alpha / s)."));
+        addRow(QStringLiteral("qmin"), tr("qmin"), QString::number(p.qmin));
+        addRow(QStringLiteral("qmax"), tr("qmax"), QString::number(p.qmax));
+        const double lo =
+            p.rangeMin.empty() ? 0 : *std::min_element(p.rangeMin.begin(), p.rangeMin.end());
+        const double hi =
+            p.rangeMax.empty() ? 0 : *std::max_element(p.rangeMax.begin(), p.rangeMax.end());
+        addRow(QStringLiteral("range"), tr("Clip range"),
+               QStringLiteral("[%1, %2]").arg(formatNumber(lo), formatNumber(hi)),
+               tr("Representable range s*(qmin - z) .. s*(qmax - z) (over all slices)."));
+    }
+    if (!p.dataMin.empty()) {
+        const double lo = *std::min_element(p.dataMin.begin(), p.dataMin.end());
+        const double hi = *std::max_element(p.dataMax.begin(), p.dataMax.end());
+        addRow(QStringLiteral("data range"), tr("Data range"),
+               QStringLiteral("[%1, %2]").arg(formatNumber(lo), formatNumber(hi)),
+               tr("Min and max of the finite input values."));
+    }
+    addRow(QStringLiteral("mse"), tr("MSE"), formatNumber(m.mse), tr("mean (x - x^)^2"));
+    addRow(QStringLiteral("rmse"), tr("RMSE"), formatNumber(m.rmse), tr("sqrt(MSE)"));
+    addRow(QStringLiteral("mae"), tr("MAE"), formatNumber(m.mae), tr("mean |x - x^|"));
+    addRow(QStringLiteral("max error"), tr("Max |error|"), formatNumber(m.maxAbsError));
+    addRow(QStringLiteral("sqnr"), tr("SQNR"),
+           QStringLiteral("%1 dB").arg(formatNumber(m.sqnrDb, 4)),
+           tr("20 log10(||x|| / ||x - x^||)"));
+    addRow(QStringLiteral("clipped low"), tr("Clipped low"),
+           QStringLiteral("%1 (%2)").arg(percent(m.clippedLow)).arg(m.clippedLowCount),
+           tr("Values below the clip range, mapped to qmin."));
+    addRow(QStringLiteral("clipped high"), tr("Clipped high"),
+           QStringLiteral("%1 (%2)").arg(percent(m.clippedHigh)).arg(m.clippedHighCount),
+           tr("Values above the clip range, mapped to qmax."));
+    addRow(QStringLiteral("levels used"), tr("Levels used"),
+           QStringLiteral("%1 / %2").arg(m.levelsUsed).arg(m.levelsTotal),
+           tr("Distinct codes that occur, out of 2^b."));
+    addRow(
+        QStringLiteral("bytes"), tr("Bytes"),
+        QStringLiteral("%1 → %2").arg(formatBytes(m.originalBytes), formatBytes(m.quantizedBytes)),
+        tr("float32 storage, then codes plus per-slice scale / zero point."));
+    addRow(QStringLiteral("bits per element"), tr("Bits / element"),
+           formatNumber(m.bitsPerElement, 4));
+    if (!c.isInteger()) {
+        addRow(QStringLiteral("overflow"), tr("Overflow to inf"),
+               QString::number(r.floatCounts.overflow));
+        addRow(QStringLiteral("flushed"), tr("Flushed to zero"),
+               QString::number(r.floatCounts.flushedToZero));
+        addRow(QStringLiteral("subnormal"), tr("Subnormal"),
+               QString::number(r.floatCounts.subnormal));
+    }
+    addRow(QStringLiteral("nonfinite"), tr("Non-finite inputs"), QString::number(m.nonfinite));
+    const auto total = r.timingsMs.find("total");
+    if (total != r.timingsMs.end())
+        addRow(QStringLiteral("time"), tr("Compute time"),
+               QStringLiteral("%1 ms").arg(total->second, 0, 'f', 1));
+    m_table->setUpdatesEnabled(true);
+
+    QStringList warnings;
+    for (const std::string& w : r.warnings)
+        warnings << QString::fromStdString(w);
+    m_warnings->setText(warnings.join(QLatin1Char('\n')));
+    m_warnings->setVisible(!warnings.isEmpty());
+}
+
+void NumbersPanel::setError(const QString& message)
+{
+    m_warnings->setText(message);
+    m_warnings->setVisible(!message.isEmpty());
+}
+
+void NumbersPanel::clear()
+{
+    m_table->setRowCount(0);
+    m_summary->clear();
+    m_warnings->clear();
+    m_warnings->hide();
+}
+
+QString NumbersPanel::valueText(const QString& key) const
+{
+    for (int row = 0; row < m_table->rowCount(); ++row)
+        if (m_table->item(row, 0)->data(kKeyRole).toString() == key)
+            return m_table->item(row, 1)->text();
+    return {};
+}
+
+QString NumbersPanel::warningsText() const
+{
+    return m_warnings->text();
+}
+
+QString NumbersPanel::plainText() const
+{
+    QStringList lines{m_summary->text()};
+    for (int row = 0; row < m_table->rowCount(); ++row)
+        lines << QStringLiteral("%1: %2").arg(m_table->item(row, 0)->text(),
+                                              m_table->item(row, 1)->text());
+    if (!m_warnings->text().isEmpty())
+        lines << m_warnings->text();
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace qs::ui

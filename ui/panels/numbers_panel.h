@@ -1,0 +1,45 @@
+// NumbersPanel: the numbers that explain a quantization result: scale, zero point, code range,
+// clipping range, every metric of the core and the warnings. Per-slice results show the range
+// of their per-slice values here; the slice table has each slice. valueText(key) gives the
+// displayed text of a row so tests and the clipboard see exactly what the user sees.
+#pragma once
+
+#include "core/quant/quantize.h"
+
+#include <QString>
+#include <QWidget>
+
+class QLabel;
+class QTableWidget;
+
+namespace qs::ui {
+
+// Compact number formatting shared by the panels: 6 significant digits, "inf", "nan".
+QString formatNumber(double v, int digits = 6);
+QString formatBytes(int64_t bytes);
+
+class NumbersPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit NumbersPanel(QWidget* parent = nullptr);
+
+    void setResult(const QuantResult& result);
+    void setError(const QString& message); // keeps the rows, shows the message in the warnings
+    void clear();
+
+    // Row keys: "scale", "zero point", "qmin", "qmax", "range", "data range", "mse", "rmse",
+    // "mae", "max error", "sqnr", "clipped low", "clipped high", "levels used", "bytes",
+    // "bits per element", "slices", "nonfinite", "time". Empty if the row is absent.
+    QString valueText(const QString& key) const;
+    QString warningsText() const;
+    QString plainText() const; // all rows "key: value", one per line, then warnings
+
+private:
+    void addRow(const QString& key, const QString& label, const QString& value,
+                const QString& tip = {});
+    QTableWidget* m_table;
+    QLabel* m_summary;
+    QLabel* m_warnings;
+};
+
+} // namespace qs::ui

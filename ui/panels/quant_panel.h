@@ -1,0 +1,84 @@
+// QuantPanel: the controls that make a QuantConfig (bits, scheme, code range options, range
+// method, granularity, rounding, and the advanced conventions where reference systems differ).
+// Impossible combinations are disabled with a tooltip saying why (symmetric needs 2+ bits,
+// "signed" only applies to asymmetric, fp16/bf16 have no bits or ranges, the axis is limited to
+// the tensor's rank; low-bit formats fix their own bits, scales and rounding). A preset combo at
+// the top sets every control from core/presets.h; the user may change any afterwards (the config
+// then names the preset with " + changes"). Emits configChanged() once per user change.
+#pragma once
+
+#include "core/config/quant_config.h"
+
+#include <QWidget>
+
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QGroupBox;
+class QLabel;
+class QLineEdit;
+class QSlider;
+class QSpinBox;
+
+namespace qs::ui {
+
+class QuantPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit QuantPanel(QWidget* parent = nullptr);
+
+    QuantConfig config() const;
+    // Shows config in the controls (emits configChanged once if it differs).
+    void setConfig(const QuantConfig& config);
+    // Limits axis choices to the tensor's rank; 0-d tensors allow per tensor only.
+    void setTensorShape(const std::vector<int64_t>& shape);
+
+    void stepBits(int delta);
+    void stepScheme(int delta);
+    // Why the current config is what it is (e.g. "symmetric needs at least 2 bits"), or empty.
+    QString explanation() const;
+
+signals:
+    void configChanged();
+
+private:
+    void updateEnabled();
+    void changed();
+    QComboBox* makeCombo(const char* objectName, const std::vector<std::string>& names);
+    static std::string configToString(const QuantConfig& c);
+    void applyPreset(int index);
+    std::vector<double> codebookValues() const;
+
+    QComboBox* m_preset;
+    QCheckBox* m_saturate;
+    QLineEdit* m_codebook;
+    std::string m_presetName; // preset the controls were last set from ("" = none)
+    bool m_presetModified = false;
+    QSlider* m_bitsSlider;
+    QSpinBox* m_bits;
+    QComboBox* m_scheme;
+    QCheckBox* m_signed;
+    QCheckBox* m_fullRange;
+    QCheckBox* m_includeZero;
+    QComboBox* m_range;
+    QDoubleSpinBox* m_percentile;
+    QComboBox* m_granularity;
+    QSpinBox* m_axis;
+    QSpinBox* m_groupSize;
+    QComboBox* m_rounding;
+    QGroupBox* m_advanced;
+    QComboBox* m_roundingOrder;
+    QComboBox* m_symmetricScale;
+    QCheckBox* m_multiplyByInverse;
+    QCheckBox* m_float32Params;
+    QCheckBox* m_reciprocalScale;
+    QSpinBox* m_seed;
+    QLabel* m_note;
+    std::vector<int64_t> m_shape;
+    bool m_hasShape = false;
+    bool m_updating = false;
+};
+
+} // namespace qs::ui

@@ -1,0 +1,79 @@
+// SourcePanel: where the tensor comes from. "Generate" builds one with qs::generate from the
+// options shown (distribution, shape, parameters, seed, outliers, decimals); "Open" loads a file
+// (the window does the loading). For files with several tensors (.npz, .safetensors) a picker
+// lists each with dtype, shape and size. The facts box shows the current tensor's name, shape,
+// dtype, min, max, mean, std and non-finite count.
+#pragma once
+
+#include "core/data/generators.h"
+#include "core/io/tensor_file.h"
+#include "ui/jobs/job_runner.h"
+
+#include <QWidget>
+
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QStackedWidget;
+
+namespace qs::ui {
+
+class SourcePanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit SourcePanel(QWidget* parent = nullptr);
+
+    // Generator options from the controls; throws qs::Error for a shape that does not parse.
+    GeneratorOptions generatorOptions() const;
+    void setGeneratorOptions(const GeneratorOptions& options); // no signal
+    // Shows the tensors of a multi-tensor file (hidden for one tensor); no signal.
+    void setMembers(const std::vector<TensorInfo>& members, const QString& current);
+    void clearMembers();
+    void setFacts(const Tensor& tensor, const TensorFacts& facts, const QString& origin);
+    QString factsText() const;
+    // The facts box; the window may place it elsewhere (it stays owned by the layout it joins).
+    QWidget* factsBox() const { return m_factsBox; }
+    bool grayscale() const;
+
+signals:
+    void generateRequested(); // generator options changed or Generate pressed
+    void openRequested();     // "Open file..." pressed
+    void memberChosen(const QString& name);
+    void grayscaleChanged(bool grayscale);
+
+private:
+    void updateParamVisibility();
+    void edited();
+
+    QComboBox* m_distribution;
+    QLineEdit* m_shape;
+    QDoubleSpinBox* m_low;
+    QDoubleSpinBox* m_high;
+    QDoubleSpinBox* m_mean;
+    QDoubleSpinBox* m_std;
+    QDoubleSpinBox* m_heScale;
+    QComboBox* m_fanMode;
+    QDoubleSpinBox* m_separation;
+    QSpinBox* m_seed;
+    QSpinBox* m_outliers;
+    QDoubleSpinBox* m_outlierValue;
+    QComboBox* m_outlierPosition;
+    QSpinBox* m_decimals;
+    QList<QWidget*> m_rows[5];
+    QFormLayout* m_form;
+    QComboBox* m_members;
+    QLabel* m_membersLabel;
+    QCheckBox* m_grayscale;
+    QLabel* m_facts;
+    QWidget* m_factsBox;
+    bool m_updating = false;
+};
+
+} // namespace qs::ui

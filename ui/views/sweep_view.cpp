@@ -1,0 +1,100 @@
+#include "ui/views/sweep_view.h"
+
+#include "ui/charts/teaching/teach_charts.h"
+#include "ui/views/view_job.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace qs::ui {
+
+SweepView::SweepView(QWidget* parent) : BackgroundAnalysisView(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    m_status = new QLabel(tr("No result yet."), this);
+    m_status->setWordWrap(true);
+    layout->addWidget(m_status);
+    auto* charts = new QHBoxLayout;
+    m_sqnr = new QChartView(new QChart, this);
+    m_mse = new QChartView(new QChart, this);
+    m_sqnr->setRenderHint(QPainter::Antialiasing);
+    m_mse->setRenderHint(QPainter::Antialiasing);
+    charts->addWidget(m_sqnr, 1);
+    charts->addWidget(m_mse, 1);
+    layout->addLayout(charts, 1);
+}
+
+void SweepView::setAnalysis(std::shared_ptr<const Tensor> tensor,
+                            std::shared_ptr<const QuantResult> result)
+{
+    int generation = 0;
+    const std::shared_ptr<CancelToken> token =
+        restart(std::move(tensor), std::move(result),
+                tr("The bit-width sweep needs an integer scheme: %1 has no bit width."),
+                tr("computing\u2026 (bits 1\u201316, four range methods)"), generation);
+    if (!token)
+        return;
+    const QuantConfig config = m_result->config;
+    const std::shared_ptr<const Tensor> t = m_tensor;
+    auto work = [t, config](CancelToken* c) { return bitWidthSweep(*t, config, {}, c); };
+    runViewJob<Sweep>(this, token, work, [this, generation](const JobOutcome<Sweep>& out) {
+        if (!takeOutcome(generation, out.cancelled))
+            return;
+        m_sweep = out.value;
+        if (!out.error.isEmpty()) {
+            m_status->setText(out.error);
+        } else {
+            m_status->setText(
+                tr("%1 values%2; reference line through %3 bits (%4 dB)")
+                    .arg(m_sweep->elementsUsed)
+                    .arg(m_sweep->subsampled ? tr(" (every k-th value of the tensor)") : QString())
+                    .arg(m_sweep->anchorBits)
+                    .arg(m_sweep->anchorDb, 0, 'f', 2));
+        }
+        rebuildCharts();
+        emit viewUpdated();
+    });
+}
+
+void SweepView::rebuildCharts()
+{
+    if (!m_sweep) {
+        replaceChart(m_sqnr, new QChart);
+        replaceChart(m_mse, new QChart);
+        return;
+    }
+    const ChartStyle st = viewChartStyle(m_presentation);
+    const QString sub = QStringLiteral("%1 \u2014 %2")
+                            .arg(QString::fromStdString(m_tensor->name),
+                                 QString::fromStdString(m_result->config.summary()));
+    replaceChart(m_sqnr, buildSweepSqnrChart(*m_sweep, st, sub));
+    replaceChart(m_mse, buildSweepMseChart(*m_sweep, st, sub));
+}
+
+QChart* SweepView::sqnrChart() const
+{
+    return m_sweep ? m_sqnr->chart() : nullptr;
+}
+
+QChart* SweepView::mseChart() const
+{
+    return m_sweep ? m_mse->chart() : nullptr;
+}
+
+QList<QChart*> SweepView::exportCharts()
+{
+    if (!m_sweep)
+        return {};
+    return {m_sqnr->chart(), m_mse->chart()};
+}
+
+void SweepView::setPresentationMode(bool on)
+{
+    AnalysisView::setPresentationMode(on);
+    rebuildCharts();
+}
+
+} // namespace qs::ui

@@ -1,0 +1,74 @@
+#include "ui/views/view_job.h"
+
+#include "core/config/quant_config.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QLabel>
+
+namespace qs::ui {
+
+ChartStyle viewChartStyle(bool presentation)
+{
+    ChartStyle st = ChartStyle::fromPalette();
+    if (presentation) {
+        st.fontScale = 1.8;
+        st.lineWidth = 3;
+    }
+    return st;
+}
+
+void replaceChart(QChartView* view, QChart* chart)
+{
+    QChart* old = view->chart();
+    view->setChart(chart);
+    delete old;
+}
+
+BackgroundAnalysisView::~BackgroundAnalysisView()
+{
+    if (m_cancel)
+        m_cancel->cancel();
+}
+
+QString BackgroundAnalysisView::statusText() const
+{
+    return m_status->text();
+}
+
+std::shared_ptr<CancelToken> BackgroundAnalysisView::restart(
+    std::shared_ptr<const Tensor> tensor, std::shared_ptr<const QuantResult> result,
+    const QString& notInteger, const QString& computing, int& generation)
+{
+    if (m_cancel)
+        m_cancel->cancel();
+    m_cancel.reset();
+    m_tensor = std::move(tensor);
+    m_result = std::move(result);
+    clearValue();
+    generation = ++m_generation;
+    if (!m_tensor || !m_result || !m_result->config.isInteger()) {
+        m_computing = false;
+        m_status->setText(m_tensor && m_result ? notInteger.arg(QString::fromStdString(
+                                                     toName(m_result->config.scheme)))
+                                               : tr("No result yet."));
+        rebuild();
+        emit viewUpdated();
+        return nullptr;
+    }
+    m_cancel = std::make_shared<CancelToken>();
+    m_computing = true;
+    m_status->setText(computing);
+    rebuild();
+    return m_cancel;
+}
+
+bool BackgroundAnalysisView::takeOutcome(int generation, bool cancelled)
+{
+    if (generation != m_generation)
+        return false; // a newer request replaced this one
+    m_computing = false;
+    return !cancelled;
+}
+
+} // namespace qs::ui

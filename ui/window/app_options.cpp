@@ -1,0 +1,364 @@
+#include "ui/window/app_options.h"
+
+#include "core/base/error.h"
+#include "core/io/tensor_file.h"
+#include "ui/support/lesson_library.h"
+#include "ui/support/session.h"
+#include "ui/window/main_window.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QImage>
+#include <QPixmap>
+#include <QTextStream>
+#include <QTimer>
+
+#include <cstring>
+
+namespace qs::ui {
+
+namespace {
+
+const QStringList kQuantValueOptions{"bits",        "scheme", "range",      "percentile",
+                                     "granularity", "axis",   "group-size", "rounding"};
+const QStringList kQuantFlagOptions{"signed", "full-range", "no-include-zero", "include-zero"};
+
+int toInt(const QString& option, const QString& value, int lo, int hi)
+{
+    bool ok = false;
+    const int v = value.toInt(&ok);
+    if (!ok || v < lo || v > hi)
+        throw Error(QStringLiteral("--%1 needs an integer in [%2, %3], got '%4'")
+                        .arg(option)
+                        .arg(lo)
+                        .arg(hi)
+                        .arg(value)
+                        .toStdString());
+    return v;
+}
+
+} // namespace
+
+QString appUsage()
+{
+    return QStringLiteral(
+               "Usage: quantscope [FILE | SESSION.qscope] [options]\n"
+               "  FILE                     .npy .npz[:member] .safetensors .csv .txt .png .jpg "
+               ".bmp\n"
+               "  --session FILE.qscope    open a saved session\n"
+               "  --generate DIST          uniform|normal|laplace|he|bimodal (with --shape, "
+               "--seed)\n"
+               "  --bits B --scheme asymmetric|symmetric|fp16|bf16 [--signed] [--full-range]\n"
+               "  [--no-include-zero] --range minmax|percentile|mse|entropy [--percentile P]\n"
+               "  --granularity tensor|channel|group [--axis A] [--group-size G]\n"
+               "  --rounding half-even|half-away|half-up|floor|truncate|stochastic\n"
+               "  --tab "
+               "values|codes|histogram|error-histogram|channels|number-line|sweep|clipping|\n"
+               "        compare|worked-example|image|int-matmul|float-pitfalls   --bins N (error "
+               "hist.)\n"
+               "  --lesson NAME|FILE.json  apply a lesson (built-in: %1)\n"
+               "  --presentation           presentation mode (large fonts, thick lines; F5 "
+               "toggles)\n"
+               "  --screenshot OUT.png [--size 1400x900]   render the window headless and exit\n"
+               "  --benchmark-ui [--elements N]            time control changes to refreshed "
+               "charts\n")
+        .arg(builtinLessonIds().join(QStringLiteral(", ")));
+}
+
+bool wantsHeadless(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i)
+        if (!std::strcmp(argv[i], "--screenshot") || !std::strcmp(argv[i], "--benchmark-ui") ||
+            !std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h"))
+            return true;
+    return false;
+}
+
+bool parseAppOptions(const QStringList& args, AppOptions& o, QString* error)
+{
+    auto need = [&](int& i, QString& out) {
+        if (i + 1 >= args.size()) {
+            *error = QStringLiteral("%1 needs a value").arg(args[i]);
+            return false;
+        }
+        out = args[++i];
+        return true;
+    };
+    for (int i = 1; i < args.size(); ++i) {
+        const QString a = args[i];
+        QString v;
+        if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
+            o.help = true;
+        } else if (a == QLatin1String("--screenshot")) {
+            if (!need(i, o.screenshot))
+                return false;
+        } else if (a == QLatin1String("--session")) {
+            if (!need(i, o.session))
+                return false;
+        } else if (a == QLatin1String("--input")) {
+            if (!need(i, o.file))
+                return false;
+        } else if (a == QLatin1String("--size")) {
+            if (!need(i, v))
+                return false;
+            const QStringList parts = v.toLower().split(QLatin1Char('x'));
+            bool okW = false, okH = false;
+            const int w = parts.size() == 2 ? parts[0].toInt(&okW) : 0;
+            const int h = parts.size() == 2 ? parts[1].toInt(&okH) : 0;
+            if (!okW || !okH || w < 200 || h < 150 || w > 8000 || h > 8000) {
+                *error = QStringLiteral("--size needs WIDTHxHEIGHT between 200x150 and "
+                                        "8000x8000, got '%1'")
+                             .arg(v);
+                return false;
+            }
+            o.size = QSize(w, h);
+        } else if (a == QLatin1String("--tab")) {
+            if (!need(i, o.tab))
+                return false;
+        } else if (a == QLatin1String("--lesson")) {
+            if (!need(i, o.lesson))
+                return false;
+        } else if (a == QLatin1String("--presentation")) {
+            o.presentation = true;
+        } else if (a == QLatin1String("--bins")) {
+            if (!need(i, v))
+                return false;
+            o.errorBins = v.toInt();
+            if (o.errorBins < 5 || o.errorBins > 2001) {
+                *error = QStringLiteral("--bins needs an integer in [5, 2001], got '%1'").arg(v);
+                return false;
+            }
+        } else if (a == QLatin1String("--generate")) {
+            if (!need(i, o.generate))
+                return false;
+        } else if (a == QLatin1String("--shape")) {
+            if (!need(i, o.shape))
+                return false;
+        } else if (a == QLatin1String("--seed")) {
+            if (!need(i, v))
+                return false;
+            bool ok = false;
+            o.seed = v.toLongLong(&ok);
+            if (!ok || o.seed < 0) {
+                *error = QStringLiteral("--seed needs a non-negative integer, got '%1'").arg(v);
+                return false;
+            }
+        } else if (a == QLatin1String("--benchmark-ui")) {
+            o.benchmark = true;
+        } else if (a == QLatin1String("--elements")) {
+            if (!need(i, v))
+                return false;
+            bool ok = false;
+            o.benchmarkElements = v.toLongLong(&ok);
+            if (!ok || o.benchmarkElements < 1 || o.benchmarkElements > 200'000'000) {
+                *error = QStringLiteral("--elements needs an integer in [1, 2e8], got '%1'").arg(v);
+                return false;
+            }
+        } else if (a.startsWith(QLatin1String("--")) && kQuantValueOptions.contains(a.mid(2))) {
+            if (!need(i, v))
+                return false;
+            o.quantArgs.emplace_back(a.mid(2), v);
+        } else if (a.startsWith(QLatin1String("--")) && kQuantFlagOptions.contains(a.mid(2))) {
+            o.quantArgs.emplace_back(a.mid(2), QString());
+        } else if (a.startsWith(QLatin1Char('-'))) {
+            *error = QStringLiteral("unknown option %1").arg(a);
+            return false;
+        } else if (o.file.isEmpty()) {
+            o.file = a;
+        } else {
+            *error = QStringLiteral("more than one file given (%1, %2)").arg(o.file, a);
+            return false;
+        }
+    }
+    try {
+        QuantConfig probe;
+        applyQuantArgs(o.quantArgs, probe);
+        static const QStringList viewTabs = {"number-line", "sweep",          "clipping",
+                                             "compare",     "worked-example", "image",
+                                             "int-matmul",  "float-pitfalls"};
+        if (!o.tab.isEmpty() && !viewTabs.contains(o.tab))
+            chartKindFromName(o.tab);
+        if (!o.lesson.isEmpty())
+            findLesson(o.lesson); // fails early with the lesson's problem
+        if (!o.generate.isEmpty())
+            distributionFromName(o.generate.toStdString());
+        if (!o.shape.isEmpty())
+            parseShape(o.shape.toStdString());
+    } catch (const Error& e) {
+        *error = QString::fromStdString(e.what());
+        return false;
+    }
+    return true;
+}
+
+void applyQuantArgs(const std::vector<std::pair<QString, QString>>& args, QuantConfig& c)
+{
+    for (const auto& [key, value] : args) {
+        const std::string v = value.toStdString();
+        if (key == QLatin1String("bits")) {
+            c.bits = toInt(key, value, 1, 16);
+        } else if (key == QLatin1String("scheme")) {
+            c.scheme = schemeFromName(v);
+        } else if (key == QLatin1String("range")) {
+            c.range = rangeMethodFromName(v);
+        } else if (key == QLatin1String("percentile")) {
+            bool ok = false;
+            c.percentile = value.toDouble(&ok);
+            if (!ok)
+                throw Error("--percentile needs a number, got '" + v + "'");
+        } else if (key == QLatin1String("granularity")) {
+            c.granularity = granularityFromName(v);
+        } else if (key == QLatin1String("axis")) {
+            c.axis = toInt(key, value, -64, 64);
+        } else if (key == QLatin1String("group-size")) {
+            c.groupSize = toInt(key, value, 1, 1 << 30);
+        } else if (key == QLatin1String("rounding")) {
+            c.rounding = roundingFromName(v);
+        } else if (key == QLatin1String("signed")) {
+            c.signedCodes = true;
+        } else if (key == QLatin1String("full-range")) {
+            c.fullRange = true;
+        } else if (key == QLatin1String("no-include-zero")) {
+            c.includeZero = false;
+        } else if (key == QLatin1String("include-zero")) {
+            c.includeZero = true;
+        }
+    }
+    c.validate();
+}
+
+namespace {
+
+// The session the options describe: a session file or the defaults, then a file or a
+// generator, then the quantization options on top.
+Session sessionFor(const AppOptions& o)
+{
+    Session s;
+    s.source.generator = exampleGenerator();
+    if (!o.session.isEmpty())
+        s = loadSessionFile(o.session);
+    if (!o.file.isEmpty()) {
+        if (o.file.endsWith(QLatin1String(".qscope"), Qt::CaseInsensitive)) {
+            s = loadSessionFile(o.file);
+        } else {
+            s.source.kind = SourceSpec::Kind::File;
+            std::string path, member;
+            splitPathMember(o.file.toStdString(), path, member);
+            s.source.path = QFileInfo(QString::fromStdString(path)).absoluteFilePath();
+            s.source.member = QString::fromStdString(member);
+        }
+    }
+    if (!o.generate.isEmpty() || !o.shape.isEmpty() || o.seed >= 0) {
+        s.source.kind = SourceSpec::Kind::Generated;
+        GeneratorOptions& g = s.source.generator;
+        if (!o.generate.isEmpty()) {
+            g = GeneratorOptions();
+            g.distribution = distributionFromName(o.generate.toStdString());
+            g.shape = {4096};
+        }
+        if (!o.shape.isEmpty())
+            g.shape = parseShape(o.shape.toStdString());
+        if (o.seed >= 0)
+            g.seed = uint64_t(o.seed);
+    }
+    applyQuantArgs(o.quantArgs, s.config);
+    if (!o.tab.isEmpty())
+        s.tab = o.tab;
+    if (o.errorBins > 0)
+        s.errorBins = o.errorBins;
+    return s;
+}
+
+} // namespace
+
+void applyStartOptions(MainWindow& window, const AppOptions& o)
+{
+    const bool any = !o.session.isEmpty() || !o.file.isEmpty() || !o.quantArgs.empty() ||
+                     !o.tab.isEmpty() || !o.generate.isEmpty() || !o.shape.isEmpty() ||
+                     o.seed >= 0 || o.errorBins > 0 || !o.lesson.isEmpty() || o.presentation;
+    if (!any)
+        return;
+    if (o.presentation)
+        window.setPresentationMode(true);
+    if (!o.lesson.isEmpty()) {
+        window.openLesson(o.lesson);
+        if (!o.tab.isEmpty())
+            window.setCurrentTab(o.tab);
+        return;
+    }
+    try {
+        Session s = sessionFor(o);
+        if (o.file.isEmpty() && o.session.isEmpty() && o.generate.isEmpty() && o.shape.isEmpty() &&
+            o.seed < 0) {
+            s.source = window.session().source; // only options: keep the restored source
+        }
+        window.applySession(s);
+    } catch (const Error& e) {
+        QTextStream(stderr) << "quantscope: " << e.what() << "\n";
+    }
+}
+
+int runScreenshot(const AppOptions& o)
+{
+    MainWindow::Options wo;
+    wo.useSettings = false;
+    wo.messageBoxes = false;
+    wo.startExample = false;
+    MainWindow window(wo);
+    Session s;
+    try {
+        s = sessionFor(o);
+    } catch (const Error& e) {
+        QTextStream(stderr) << "quantscope: " << e.what() << "\n";
+        return 3;
+    }
+    window.resize(o.size);
+    window.show();
+    QString error;
+    QEventLoop loop;
+    QObject::connect(&window, &MainWindow::resultReady, &loop, &QEventLoop::quit);
+    QObject::connect(&window, &MainWindow::errorShown, &loop, [&](const QString& message) {
+        error = message;
+        loop.quit();
+    });
+    QTimer::singleShot(120000, &loop, [&] {
+        error = QStringLiteral("timed out waiting for the result");
+        loop.quit();
+    });
+    if (o.presentation)
+        window.setPresentationMode(true);
+    if (!o.lesson.isEmpty()) {
+        if (!window.openLesson(o.lesson)) {
+            QTextStream(stderr) << "quantscope: " << window.lastError() << "\n";
+            return 3;
+        }
+        if (!o.tab.isEmpty())
+            window.setCurrentTab(o.tab);
+    } else {
+        window.applySession(s);
+    }
+    loop.exec();
+    if (!error.isEmpty()) {
+        QTextStream(stderr) << "quantscope: " << error << "\n";
+        return 3;
+    }
+    window.resize(o.size);
+    QApplication::processEvents();
+    if (window.currentAnalysisView())
+        window.waitForView(60000);
+    else
+        window.chart(window.currentChart());
+    QApplication::processEvents();
+    QImage image = window.grab().toImage();
+    if (image.size() != o.size)
+        image = image.scaled(o.size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+    if (!image.save(o.screenshot)) {
+        QTextStream(stderr) << "quantscope: cannot write " << o.screenshot << "\n";
+        return 3;
+    }
+    return 0;
+}
+
+} // namespace qs::ui
