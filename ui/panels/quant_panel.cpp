@@ -97,6 +97,9 @@ QuantConfig QuantPanel::config() const
         c.float32Params = m_float32Params->isChecked();
         c.reciprocalScale = m_reciprocalScale->isEnabled() && m_reciprocalScale->isChecked();
         c.seed = uint64_t(m_seed->value());
+        c.zeroPointRounding = m_zeroPointRounding;
+        c.constantRange = m_constantRange;
+        c.unsignedSymmetric = m_unsignedSymmetric;
     }
     // Symmetric has no 1-bit grid; the spin box minimum already enforces it.
     if (c.scheme == Scheme::Symmetric && c.bits < 2)
@@ -155,8 +158,13 @@ void QuantPanel::showConventions(const QuantConfig& c)
     const QuantConfig defaults;
     const bool advanced = c.roundingOrder != defaults.roundingOrder ||
                           c.symmetricScale != defaults.symmetricScale || c.multiplyByInverse ||
-                          c.float32Params || c.reciprocalScale || c.seed != 0;
+                          c.float32Params || c.reciprocalScale || c.seed != 0 ||
+                          c.zeroPointRounding != defaults.zeroPointRounding ||
+                          c.constantRange != defaults.constantRange || c.unsignedSymmetric;
     m_advanced->setChecked(advanced);
+    m_zeroPointRounding = c.zeroPointRounding;
+    m_constantRange = c.constantRange;
+    m_unsignedSymmetric = c.unsignedSymmetric;
     m_roundingOrder->setCurrentIndex(indexOf(m_roundingOrder, toName(c.roundingOrder)));
     m_symmetricScale->setCurrentIndex(indexOf(m_symmetricScale, toName(c.symmetricScale)));
     m_multiplyByInverse->setChecked(c.multiplyByInverse);
@@ -250,6 +258,9 @@ void QuantPanel::updateEnabled()
     updateCodeControls(scheme);
     updateSliceControls(scheme, notes);
     notes << formatNotes(scheme);
+    const QString kept = keptConventionsNote();
+    if (!kept.isEmpty())
+        notes << kept;
     m_note->setText(notes.join(QLatin1Char(' ')));
     m_updating = wasUpdating;
 }
@@ -296,7 +307,7 @@ void QuantPanel::updateCodeControls(Scheme scheme)
     m_percentile->setEnabled(integer && usesPercentile(rangeMethodFromName(currentName(m_range))));
     m_advanced->setEnabled(integer);
     m_symmetricScale->setEnabled(sym);
-    m_reciprocalScale->setEnabled(sym);
+    m_reciprocalScale->setEnabled(sym && !m_unsignedSymmetric); // s' needs signed codes
     m_seed->setEnabled(roundingFromName(currentName(m_rounding)) == Rounding::Stochastic);
 }
 
@@ -356,6 +367,22 @@ QStringList QuantPanel::formatNotes(Scheme scheme) const
                     "method, granularity and rounding do not apply.");
     }
     return notes;
+}
+
+// The conventions in effect that have no control (set by a preset, session or lesson).
+QString QuantPanel::keptConventionsNote() const
+{
+    if (!m_advanced->isChecked())
+        return QString();
+    const QuantConfig defaults;
+    QStringList kept;
+    if (m_zeroPointRounding != defaults.zeroPointRounding)
+        kept << tr("zero point rounded %1").arg(qstr(toName(m_zeroPointRounding)));
+    if (m_constantRange != defaults.constantRange)
+        kept << tr("constant range %1").arg(qstr(toName(m_constantRange)));
+    if (m_unsignedSymmetric)
+        kept << tr("unsigned symmetric codes");
+    return kept.isEmpty() ? QString() : tr("Conventions: %1.").arg(kept.join(QStringLiteral(", ")));
 }
 
 } // namespace qs::ui

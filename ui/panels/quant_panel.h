@@ -67,6 +67,7 @@ private:
     void updateCodeControls(Scheme scheme);
     void updateSliceControls(Scheme scheme, QStringList& notes);
     QStringList formatNotes(Scheme scheme) const;
+    QString keptConventionsNote() const;
     void setItemEnabled(QComboBox* combo, int index, bool enabled, const QString& why);
 
     void showPreset(const std::string& preset);
@@ -99,6 +100,11 @@ private:
     QCheckBox* m_float32Params;
     QCheckBox* m_reciprocalScale;
     QSpinBox* m_seed;
+    // Conventions without a control of their own, as the last setConfig() gave them (from a
+    // preset, session or lesson); they apply while the conventions box is checked.
+    Rounding m_zeroPointRounding = Rounding::HalfEven;
+    ConstantRange m_constantRange = ConstantRange::Exact;
+    bool m_unsignedSymmetric = false;
     QLabel* m_note;
     std::vector<int64_t> m_shape;
     bool m_hasShape = false;

@@ -295,6 +295,7 @@ QGroupBox* QuantPanel::buildConventionsBox()
     adv->addRow(m_float32Params);
     adv->addRow(m_reciprocalScale);
     m_seed = new QSpinBox(m_advanced);
+    m_seed->setObjectName(QStringLiteral("seedSpin"));
     m_seed->setRange(0, 1 << 24);
     m_seed->setToolTip(tr("Seed of stochastic rounding."));
     adv->addRow(tr("Seed"), m_seed);
