@@ -9,35 +9,14 @@ namespace qs {
 namespace {
 
 // What the error messages call a value of each enum.
-template <class E> const char* kindOf();
-template <> const char* kindOf<Scheme>()
-{
-    return "scheme";
-}
-template <> const char* kindOf<RangeMethod>()
-{
-    return "range method";
-}
-template <> const char* kindOf<Rounding>()
-{
-    return "rounding mode";
-}
-template <> const char* kindOf<RoundingOrder>()
-{
-    return "rounding order";
-}
-template <> const char* kindOf<Granularity>()
-{
-    return "granularity";
-}
-template <> const char* kindOf<SymmetricScale>()
-{
-    return "symmetric scale";
-}
-template <> const char* kindOf<ConstantRange>()
-{
-    return "constant range";
-}
+template <class E> const char* const kKind = nullptr;
+template <> const char* const kKind<Scheme> = "scheme";
+template <> const char* const kKind<RangeMethod> = "range method";
+template <> const char* const kKind<Rounding> = "rounding mode";
+template <> const char* const kKind<RoundingOrder> = "rounding order";
+template <> const char* const kKind<Granularity> = "granularity";
+template <> const char* const kKind<SymmetricScale> = "symmetric scale";
+template <> const char* const kKind<ConstantRange> = "constant range";
 
 template <class E> const Choice<E>* find(E value)
 {
@@ -159,27 +138,22 @@ template <> const std::vector<Choice<RoundingOrder>>& choices()
 {
     static const std::vector<Choice<RoundingOrder>> table = {
         {RoundingOrder::AfterZeroPoint, "after-zero-point", ""},
-        {RoundingOrder::BeforeZeroPoint, "before-zero-point", ""},
-    };
+        {RoundingOrder::BeforeZeroPoint, "before-zero-point", ""}};
     return table;
 }
 
 template <> const std::vector<Choice<Granularity>>& choices()
 {
-    static const std::vector<Choice<Granularity>> table = {
-        {Granularity::PerTensor, "tensor", ""},
-        {Granularity::PerChannel, "channel", ""},
-        {Granularity::PerGroup, "group", ""},
-    };
+    static const std::vector<Choice<Granularity>> table = {{Granularity::PerTensor, "tensor", ""},
+                                                           {Granularity::PerChannel, "channel", ""},
+                                                           {Granularity::PerGroup, "group", ""}};
     return table;
 }
 
 template <> const std::vector<Choice<SymmetricScale>>& choices()
 {
     static const std::vector<Choice<SymmetricScale>> table = {
-        {SymmetricScale::MaxCode, "max-code", ""},
-        {SymmetricScale::HalfSpan, "half-span", ""},
-    };
+        {SymmetricScale::MaxCode, "max-code", ""}, {SymmetricScale::HalfSpan, "half-span", ""}};
     return table;
 }
 
@@ -189,8 +163,7 @@ template <> const std::vector<Choice<ConstantRange>>& choices()
         {ConstantRange::Exact, "exact", ""},
         {ConstantRange::PyTorchEps, "pytorch-eps", ""},
         {ConstantRange::OnnxOne, "onnx-one", ""},
-        {ConstantRange::FbgemmPointOne, "fbgemm-0.1", ""},
-    };
+        {ConstantRange::FbgemmPointOne, "fbgemm-0.1", ""}};
     return table;
 }
 
@@ -210,7 +183,7 @@ template <class E> E choiceFromName(const std::string& name)
     std::string valid;
     for (const Choice<E>& c : choices<E>())
         valid += (valid.empty() ? "" : ", ") + std::string(c.name);
-    throw Error("unknown " + std::string(kindOf<E>()) + " '" + name + "' (valid: " + valid + ")");
+    throw Error("unknown " + std::string(kKind<E>) + " '" + name + "' (valid: " + valid + ")");
 }
 
 template <class E> std::string describe(E value)

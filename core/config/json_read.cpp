@@ -13,6 +13,11 @@ std::string joinPath(const std::string& path, const char* key)
     return path.empty() ? std::string(key) : path + "." + key;
 }
 
+bool JsonReader::has(const json& obj, const char* key)
+{
+    return obj.contains(key);
+}
+
 void JsonReader::fail(const std::string& path, const std::string& what) const
 {
     throw Error(origin + ": " + path + " " + what);

@@ -8,6 +8,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,6 +49,19 @@ public:
     // A list [low, high] with low <= high.
     std::pair<double, double> getRange(const nlohmann::json& obj, const std::string& path,
                                        const char* key) const;
+
+    // Whether obj (an object) has the key.
+    static bool has(const nlohmann::json& obj, const char* key);
+    // For each (key, target) whose key obj has: *target = (this->*read)(obj, path, key), e.g.
+    // readEach<double>(o, p, {{"low", &low}, {"high", &high}}, &JsonReader::getNumber).
+    template <class T, class Read>
+    void readEach(const nlohmann::json& obj, const std::string& path,
+                  std::initializer_list<std::pair<const char*, T*>> targets, Read read) const
+    {
+        for (const auto& [key, target] : targets)
+            if (has(obj, key))
+                *target = (this->*read)(obj, path, key);
+    }
 
     // f(), with a qs::Error it throws reported as "PATH is invalid: ...".
     template <class F> auto named(const std::string& path, F&& f) const

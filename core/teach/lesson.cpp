@@ -77,17 +77,11 @@ IntMatmulDemoOptions readIntMatmul(const JsonReader& r, const json& m)
     const std::string p = "int_matmul";
     r.allowKeys(m, p, {"m", "k", "n", "seed", "a_low", "a_high", "b_std", "out_signed"});
     IntMatmulDemoOptions o;
-    for (const auto& [key, value] :
-         {std::pair<const char*, int64_t*>{"m", &o.m}, {"k", &o.k}, {"n", &o.n}})
-        if (m.contains(key))
-            *value = r.getInt(m, p, key);
+    r.readEach<int64_t>(m, p, {{"m", &o.m}, {"k", &o.k}, {"n", &o.n}}, &JsonReader::getInt);
     if (m.contains("seed"))
         o.seed = uint64_t(std::max<int64_t>(0, r.getInt(m, p, "seed")));
-    for (const auto& [key, value] : {std::pair<const char*, double*>{"a_low", &o.aLow},
-                                     {"a_high", &o.aHigh},
-                                     {"b_std", &o.bStd}})
-        if (m.contains(key))
-            *value = r.getNumber(m, p, key);
+    r.readEach<double>(m, p, {{"a_low", &o.aLow}, {"a_high", &o.aHigh}, {"b_std", &o.bStd}},
+                       &JsonReader::getNumber);
     if (m.contains("out_signed"))
         o.outSigned = r.getBool(m, p, "out_signed");
     r.named(p, [&] { return intMatmulDemo(o).result.m; });

@@ -20,43 +20,31 @@ LessonExpect parseExpect(const JsonReader& r, const nlohmann::json& o, const std
                  "exclude_last", "clipped_low_count", "clipped_high_count", "levels_used",
                  "overflow_count", "flushed_to_zero_count"});
     LessonExpect e;
-    auto has = [&](const char* k) { return o.contains(k); };
-    if (has("scale"))
-        e.scale = r.getNumbers(o, p, "scale");
-    if (has("scale_rel_tol"))
-        e.scaleRelTol = r.getNumber(o, p, "scale_rel_tol");
-    if (has("zero_point"))
-        e.zeroPoint = r.getInts(o, p, "zero_point");
-    if (has("codes"))
-        e.codes = r.getInts(o, p, "codes");
-    if (has("dequantized"))
-        e.dequantized = r.getNumbers(o, p, "dequantized");
-    if (has("dequantized_abs_tol"))
-        e.dequantizedAbsTol = r.getNumber(o, p, "dequantized_abs_tol");
-    if (has("mse"))
-        e.mse = r.getNumber(o, p, "mse");
-    if (has("mse_rel_tol"))
-        e.mseRelTol = r.getNumber(o, p, "mse_rel_tol");
-    if (has("mse_range"))
-        e.mseRange = r.getRange(o, p, "mse_range");
-    if (has("sqnr_db_range"))
-        e.sqnrDbRange = r.getRange(o, p, "sqnr_db_range");
-    if (has("exclude_last")) {
-        e.excludeLast = r.getInt(o, p, "exclude_last");
-        if (e.excludeLast < 0)
-            r.fail(joinPath(p, "exclude_last"), "must not be negative");
-    }
-    const std::pair<const char*, std::optional<int64_t>*> counts[] = {
-        {"qmin", &e.qmin},
-        {"qmax", &e.qmax},
-        {"clipped_low_count", &e.clippedLowCount},
-        {"clipped_high_count", &e.clippedHighCount},
-        {"levels_used", &e.levelsUsed},
-        {"overflow_count", &e.overflowCount},
-        {"flushed_to_zero_count", &e.flushedToZeroCount}};
-    for (const auto& [key, value] : counts)
-        if (has(key))
-            *value = r.getInt(o, p, key);
+    r.readEach<std::vector<double>>(o, p, {{"scale", &e.scale}, {"dequantized", &e.dequantized}},
+                                    &JsonReader::getNumbers);
+    r.readEach<std::vector<int64_t>>(o, p, {{"zero_point", &e.zeroPoint}, {"codes", &e.codes}},
+                                     &JsonReader::getInts);
+    r.readEach<double>(o, p,
+                       {{"scale_rel_tol", &e.scaleRelTol},
+                        {"dequantized_abs_tol", &e.dequantizedAbsTol},
+                        {"mse_rel_tol", &e.mseRelTol}},
+                       &JsonReader::getNumber);
+    r.readEach<std::optional<double>>(o, p, {{"mse", &e.mse}}, &JsonReader::getNumber);
+    r.readEach<std::optional<std::pair<double, double>>>(
+        o, p, {{"mse_range", &e.mseRange}, {"sqnr_db_range", &e.sqnrDbRange}},
+        &JsonReader::getRange);
+    r.readEach<int64_t>(o, p, {{"exclude_last", &e.excludeLast}}, &JsonReader::getInt);
+    if (e.excludeLast < 0)
+        r.fail(joinPath(p, "exclude_last"), "must not be negative");
+    r.readEach<std::optional<int64_t>>(o, p,
+                                       {{"qmin", &e.qmin},
+                                        {"qmax", &e.qmax},
+                                        {"clipped_low_count", &e.clippedLowCount},
+                                        {"clipped_high_count", &e.clippedHighCount},
+                                        {"levels_used", &e.levelsUsed},
+                                        {"overflow_count", &e.overflowCount},
+                                        {"flushed_to_zero_count", &e.flushedToZeroCount}},
+                                       &JsonReader::getInt);
     return e;
 }
 

@@ -39,12 +39,11 @@ void readValues(const JsonReader& r, const json& o, const std::string& path, Les
 FanMode readFanMode(const JsonReader& r, const json& g, const std::string& p)
 {
     const std::string f = r.getString(g, p, "fan_mode");
-    if (f == "fan_in")
-        return FanMode::FanIn;
-    if (f == "fan_out")
-        return FanMode::FanOut;
-    if (f == "fan_avg")
-        return FanMode::FanAvg;
+    const std::pair<const char*, FanMode> modes[] = {
+        {"fan_in", FanMode::FanIn}, {"fan_out", FanMode::FanOut}, {"fan_avg", FanMode::FanAvg}};
+    for (const auto& [name, mode] : modes)
+        if (f == name)
+            return mode;
     r.fail(joinPath(p, "fan_mode"), "must be fan_in, fan_out or fan_avg");
 }
 
@@ -62,15 +61,15 @@ void readGeneratorOptions(const JsonReader& r, const json& g, const std::string&
     go.shape = r.getInts(g, p, "shape");
     if (g.contains("seed"))
         go.seed = r.getUnsigned(g, p, "seed");
-    for (const auto& [key, value] : {std::pair<const char*, double*>{"low", &go.low},
-                                     {"high", &go.high},
-                                     {"mean", &go.mean},
-                                     {"std", &go.std},
-                                     {"he_scale", &go.heScale},
-                                     {"separation", &go.separation},
-                                     {"outlier_value", &go.outlierValue}})
-        if (g.contains(key))
-            *value = r.getNumber(g, p, key);
+    r.readEach<double>(g, p,
+                       {{"low", &go.low},
+                        {"high", &go.high},
+                        {"mean", &go.mean},
+                        {"std", &go.std},
+                        {"he_scale", &go.heScale},
+                        {"separation", &go.separation},
+                        {"outlier_value", &go.outlierValue}},
+                       &JsonReader::getNumber);
     if (g.contains("fan_mode"))
         go.fanMode = readFanMode(r, g, p);
     if (g.contains("decimals"))

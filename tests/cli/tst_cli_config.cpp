@@ -6,10 +6,10 @@
 #include "core/config/config_json.h"
 #include "core/config/presets.h"
 
+#include "tests/support/cli_run.h"
 #include "tests/support/config_rows.h"
 
 #include <QFile>
-#include <QProcess>
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -18,27 +18,8 @@ using namespace qs;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out, err;
-};
-
-Run runCli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(QS_BIN_DIR "/quantscope-cli"), args);
-    Run r;
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = QStringLiteral("timeout");
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+using Run = test::CliRun;
+using test::runCli;
 
 // The configuration in the report of `quantize` with these options.
 QuantConfig reportedConfig(const QStringList& options)
@@ -67,20 +48,12 @@ private slots:
         QVERIFY2(QFile::exists(QStringLiteral(QS_BIN_DIR "/quantscope-cli")),
                  "build quantscope-cli first");
     }
-    void everyFieldThroughFlags_data();
+    void everyFieldThroughFlags_data() { test::addFieldRows(); }
     void everyFieldThroughFlags();
     void everyPresetReadsBack();
     void helpListsEveryChoice();
     void helpSchemesIsInTheDocs();
 };
-
-void TestCliConfig::everyFieldThroughFlags_data()
-{
-    QTest::addColumn<QuantConfig>("config");
-    QTest::newRow("defaults") << QuantConfig();
-    for (const test::FieldRow& row : test::oneChangePerField())
-        QTest::newRow(row.key.c_str()) << row.config;
-}
 
 void TestCliConfig::everyFieldThroughFlags()
 {

@@ -34,6 +34,15 @@ inline std::vector<FieldRow> oneChangePerField()
     return rows;
 }
 
+// The data of a QTest function over the rows: a column "config" with the defaults and every row.
+inline void addFieldRows()
+{
+    QTest::addColumn<QuantConfig>("config");
+    QTest::newRow("defaults") << QuantConfig();
+    for (const FieldRow& row : oneChangePerField())
+        QTest::newRow(row.key.c_str()) << row.config;
+}
+
 // The keys of the fields where a and b differ ("" when they are equal), for failure messages.
 inline std::string differingFields(const QuantConfig& a, const QuantConfig& b)
 {

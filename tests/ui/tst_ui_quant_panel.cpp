@@ -18,19 +18,11 @@ using namespace qs::ui;
 class TestUiQuantPanel : public QObject {
     Q_OBJECT
 private slots:
-    void everyFieldThroughThePanel_data();
+    void everyFieldThroughThePanel_data() { test::addFieldRows(); }
     void everyFieldThroughThePanel();
     void everyPresetThroughThePanel();
     void tooltipsAreTheDescriptions();
 };
-
-void TestUiQuantPanel::everyFieldThroughThePanel_data()
-{
-    QTest::addColumn<QuantConfig>("config");
-    QTest::newRow("defaults") << QuantConfig();
-    for (const test::FieldRow& row : test::oneChangePerField())
-        QTest::newRow(row.key.c_str()) << row.config;
-}
 
 void TestUiQuantPanel::everyFieldThroughThePanel()
 {

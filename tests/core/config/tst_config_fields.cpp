@@ -21,14 +21,6 @@ using namespace qs;
 
 namespace {
 
-void addRows()
-{
-    QTest::addColumn<QuantConfig>("config");
-    QTest::newRow("defaults") << QuantConfig();
-    for (const test::FieldRow& row : test::oneChangePerField())
-        QTest::newRow(row.key.c_str()) << row.config;
-}
-
 const Tensor kTensor("w", {2, 8},
                      {-1.5f, -0.75f, 0.f, 0.25f, 0.5f, 1.f, 2.f, 3.f, 4.f, -2.f, 0.125f, 0.375f,
                       -0.5f, 1.25f, 1.75f, -3.f});
@@ -64,11 +56,11 @@ class TestConfigFields : public QObject {
 private slots:
     void everyMemberHasARow();
     void keysAndFlagsAreUnique();
-    void operatorEqualsNoticesEveryField_data() { addRows(); }
+    void operatorEqualsNoticesEveryField_data() { test::addFieldRows(); }
     void operatorEqualsNoticesEveryField();
-    void reportRoundTrip_data() { addRows(); }
+    void reportRoundTrip_data() { test::addFieldRows(); }
     void reportRoundTrip();
-    void lessonRoundTrip_data() { addRows(); }
+    void lessonRoundTrip_data() { test::addFieldRows(); }
     void lessonRoundTrip();
     void reportKeepsItsKeys();
     void jsonErrorsNameTheField();
