@@ -18,5 +18,8 @@ QString infoUsage();
 QString quantizeUsage();
 QString plotUsage();
 QString presetsUsage();
+// `help schemes`: every scheme, range method and rounding mode with its description (the same
+// text as docs/CLI.md, "Schemes, range methods and rounding modes").
+QString schemesUsage();
 
 } // namespace qs::cli

@@ -32,6 +32,8 @@ QString usageFor(const QString& cmd)
         return plotUsage();
     if (cmd == "presets")
         return presetsUsage();
+    if (cmd == "schemes")
+        return schemesUsage();
     return mainUsage();
 }
 

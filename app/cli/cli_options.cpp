@@ -1,5 +1,6 @@
 #include "cli_options.h"
 
+#include "core/config/config_fields.h"
 #include "core/config/presets.h"
 #include "core/data/generators.h"
 #include "core/io/mapped_file.h"
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <type_traits>
 
 #ifndef QS_VERSION
 #define QS_VERSION "0.1.0"
@@ -44,46 +46,36 @@ void addSourceOptions(QCommandLineParser& p)
     });
 }
 
+namespace {
+
+// --preset is the one field the CLI does not set directly: it starts from the preset's config.
+template <class T> bool isPresetField(const Field<T>& f)
+{
+    if constexpr (std::is_same_v<T, std::string>)
+        return f.member == &QuantConfig::preset;
+    else
+        return false;
+}
+
+template <class T> QCommandLineOption fieldOption(const Field<T>& f)
+{
+    const QString help = QString::fromStdString(fieldHelp(f));
+    if (f.isSwitch())
+        return QCommandLineOption(QString::fromLatin1(f.flag), help);
+    return QCommandLineOption(QString::fromLatin1(f.flag), help, QString::fromLatin1(f.valueName));
+}
+
+} // namespace
+
 void addQuantOptions(QCommandLineParser& p)
 {
-    p.addOptions({
-        {"preset",
-         "Start from a named preset (quantscope-cli presets lists them); the other options "
-         "override its values.",
-         "NAME"},
-        {"bits", "Bit width 1..16 (default 8; lloyd-max 1..8; other low-bit formats fix it).", "B"},
-        {"scheme",
-         "asymmetric, symmetric, fp16, bf16, e4m3, e5m2, e2m1, mxfp8-e4m3, mxfp8-e5m2, mxfp4, "
-         "mxint8, nf4, fp4, codebook, lloyd-max, q8_0, q4_0, q4_1, absmax-int8 (default "
-         "asymmetric).",
-         "SCHEME"},
-        {"no-saturate", "e4m3 / e5m2: overflow to NaN / inf instead of saturating to +-max."},
-        {"codebook",
-         "Values of --scheme codebook, comma-separated (with --granularity group: values in "
-         "[-1, 1] scaled by each block's absmax).",
-         "V1,V2,..."},
-        {"signed", "Asymmetric codes in [-2^(b-1), 2^(b-1)-1] instead of [0, 2^b-1]."},
-        {"full-range", "Symmetric: allow the code -2^(b-1) (default narrow range)."},
-        {"no-include-zero", "Do not widen the range to contain 0."},
-        {"range", "Range method: minmax, percentile, mse, entropy (default minmax).", "METHOD"},
-        {"percentile", "Percentile p in (50, 100] for --range percentile (default 99.99).", "P"},
-        {"granularity", "tensor, channel, group (default tensor).", "G"},
-        {"axis", "Axis of channels / groups (default 0; negative counts from the end).", "A"},
-        {"group-size", "Elements per group (default 32).", "G"},
-        {"rounding",
-         "half-even, half-away, half-up, floor, truncate, stochastic (default half-even).", "MODE"},
-        {"rounding-order", "after-zero-point (default) or before-zero-point.", "ORDER"},
-        {"zero-point-rounding", "Rounding of the zero point (default half-even).", "MODE"},
-        {"symmetric-scale", "max-code (amax/(2^(b-1)-1), default) or half-span.", "KIND"},
-        {"constant-range",
-         "Scale of a zero-width range: exact (default), pytorch-eps, onnx-one, fbgemm-0.1.",
-         "NAME"},
-        {"multiply-by-inverse", "Compute x * (1/s) instead of x / s."},
-        {"reciprocal-scale",
-         "Symmetric: keep the scale as s' = qmax/amax in float32, q = round(x*s'), x^ = q/s' "
-         "(TensorRT)."},
-        {"float32-params", "Compute scale, zero point and x/s + z in float32."},
-        {"rounding-seed", "Seed of stochastic rounding (default 0).", "S"},
+    forEachField([&](const auto& f) {
+        if (isPresetField(f))
+            p.addOption(fieldOption(f));
+    });
+    forEachField([&](const auto& f) {
+        if (!isPresetField(f))
+            p.addOption(fieldOption(f));
     });
 }
 
@@ -240,27 +232,12 @@ namespace {
 // The options of addQuantOptions besides --preset (for "preset + options" in the report).
 QStringList quantOptionNames()
 {
-    return {"bits",
-            "scheme",
-            "signed",
-            "full-range",
-            "no-include-zero",
-            "range",
-            "percentile",
-            "granularity",
-            "axis",
-            "group-size",
-            "rounding",
-            "rounding-order",
-            "zero-point-rounding",
-            "symmetric-scale",
-            "constant-range",
-            "multiply-by-inverse",
-            "reciprocal-scale",
-            "float32-params",
-            "rounding-seed",
-            "no-saturate",
-            "codebook"};
+    QStringList names;
+    forEachField([&](const auto& f) {
+        if (!isPresetField(f))
+            names << QString::fromLatin1(f.flag);
+    });
+    return names;
 }
 
 std::vector<double> codebookOption(const QString& text)
@@ -278,6 +255,32 @@ std::vector<double> codebookOption(const QString& text)
     return v;
 }
 
+// Sets the field when its option is given. Switches turn a choice on (or, --no-*, off): an
+// unset switch keeps the preset's value.
+template <class T> void readOption(const QCommandLineParser& p, const Field<T>& f, QuantConfig& c)
+{
+    const QString flag = QString::fromLatin1(f.flag);
+    if (isPresetField(f) || !p.isSet(flag))
+        return;
+    T& v = c.*f.member;
+    if constexpr (std::is_same_v<T, bool>) {
+        v = !f.defaultValue();
+    } else if constexpr (std::is_same_v<T, uint64_t>) {
+        v = seedOption(p, flag);
+    } else if constexpr (std::is_integral_v<T>) {
+        v = T(intOption(p, flag, int(f.lo), int(f.hi)));
+    } else if constexpr (std::is_same_v<T, double>) {
+        v = doubleOption(p, flag);
+    } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+        v = codebookOption(p.value(flag));
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        v = p.value(flag).toStdString();
+    } else {
+        static_assert(std::is_enum_v<T>, "a QuantConfig field of a type the CLI lacks");
+        v = choiceFromName<T>(p.value(flag).toStdString());
+    }
+}
+
 } // namespace
 
 QuantConfig quantConfigFromOptions(const QCommandLineParser& p)
@@ -288,54 +291,12 @@ QuantConfig quantConfigFromOptions(const QCommandLineParser& p)
             c = presetByName(p.value("preset").toStdString()).config;
             // Options given with the preset override it; the report says so.
             for (const QString& o : p.optionNames())
-                if (o != "preset" && quantOptionNames().contains(o)) {
+                if (quantOptionNames().contains(o)) {
                     c.preset += " + options";
                     break;
                 }
         }
-        if (p.isSet("bits"))
-            c.bits = intOption(p, "bits", -1000000, 1000000);
-        if (p.isSet("scheme"))
-            c.scheme = schemeFromName(p.value("scheme").toStdString());
-        // Flags turn a choice on (or, --no-*, off); unset flags keep the preset's value.
-        if (p.isSet("signed"))
-            c.signedCodes = true;
-        if (p.isSet("full-range"))
-            c.fullRange = true;
-        if (p.isSet("no-include-zero"))
-            c.includeZero = false;
-        if (p.isSet("no-saturate"))
-            c.saturate = false;
-        if (p.isSet("codebook"))
-            c.codebook = codebookOption(p.value("codebook"));
-        if (p.isSet("range"))
-            c.range = rangeMethodFromName(p.value("range").toStdString());
-        if (p.isSet("percentile"))
-            c.percentile = doubleOption(p, "percentile");
-        if (p.isSet("granularity"))
-            c.granularity = granularityFromName(p.value("granularity").toStdString());
-        if (p.isSet("axis"))
-            c.axis = intOption(p, "axis", -64, 63);
-        if (p.isSet("group-size"))
-            c.groupSize = intOption(p, "group-size", 1, 1 << 30);
-        if (p.isSet("rounding"))
-            c.rounding = roundingFromName(p.value("rounding").toStdString());
-        if (p.isSet("rounding-order"))
-            c.roundingOrder = roundingOrderFromName(p.value("rounding-order").toStdString());
-        if (p.isSet("zero-point-rounding"))
-            c.zeroPointRounding = roundingFromName(p.value("zero-point-rounding").toStdString());
-        if (p.isSet("symmetric-scale"))
-            c.symmetricScale = symmetricScaleFromName(p.value("symmetric-scale").toStdString());
-        if (p.isSet("constant-range"))
-            c.constantRange = constantRangeFromName(p.value("constant-range").toStdString());
-        if (p.isSet("multiply-by-inverse"))
-            c.multiplyByInverse = true;
-        if (p.isSet("float32-params"))
-            c.float32Params = true;
-        if (p.isSet("reciprocal-scale"))
-            c.reciprocalScale = true;
-        if (p.isSet("rounding-seed"))
-            c.seed = seedOption(p, "rounding-seed");
+        forEachField([&](const auto& f) { readOption(p, f, c); });
         if (p.isSet("percentile") && !usesPercentile(c.range))
             throw UsageError(
                 "--percentile needs --range percentile, trt-percentile or ort-percentile");

@@ -30,7 +30,8 @@ struct OutputError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// Option groups added to a subcommand's parser.
+// Option groups added to a subcommand's parser. The quantization options are the flags of
+// core/config/config_fields.h (--preset first).
 void addSourceOptions(QCommandLineParser& p);
 void addQuantOptions(QCommandLineParser& p);
 
@@ -49,7 +50,8 @@ struct Source {
 
 // --input or --generate; throws UsageError (bad options) or InputError (bad file).
 Source loadSource(const QCommandLineParser& p);
-// OPTIONS -> QuantConfig (defaults = the GUI's); validated. Throws UsageError.
+// OPTIONS -> QuantConfig (defaults = the GUI's; --preset NAME starts from that preset's
+// config and the other options override it); validated. Throws UsageError.
 QuantConfig quantConfigFromOptions(const QCommandLineParser& p);
 // Loads one tensor (or an image) from "PATH[:TENSOR]"; throws InputError / UsageError.
 Source loadInputSpec(const QString& spec, bool grayscale);

@@ -1,38 +1,113 @@
-// Usage texts of quantscope-cli (kept together so docs/CLI.md and --help stay in step).
+// Usage texts of quantscope-cli (kept together so docs/CLI.md and --help stay in step). The lists
+// of schemes, range methods and rounding modes and their descriptions come from
+// core/config/choices.h, so the help names every one the core has.
 #include "cli_commands.h"
 
+#include "core/config/choices.h"
+#include "core/config/config_fields.h"
+
 namespace qs::cli {
+
+namespace {
+
+constexpr int kWidth = 90;
+
+// `lead` followed by the words, separated by spaces and wrapped at kWidth; continuation lines
+// are indented to the end of the lead.
+QString wrapWords(const QString& lead, const QStringList& words)
+{
+    QString out = lead, line = lead;
+    const QString indent(lead.size(), QLatin1Char(' '));
+    for (const QString& w : words) {
+        const bool first = line.size() == lead.size();
+        if (!first && line.size() + 1 + w.size() > kWidth) {
+            out += QLatin1Char('\n') + indent;
+            line = indent;
+        } else if (!first) {
+            out += QLatin1Char(' ');
+            line += QLatin1Char(' ');
+        }
+        out += w;
+        line += w;
+    }
+    return out + QLatin1Char('\n');
+}
+
+template <class E> QStringList namesOf()
+{
+    QStringList names;
+    for (const Choice<E>& c : choices<E>())
+        names << QString::fromLatin1(c.name);
+    return names;
+}
+
+// The names every SCHEME, METHOD and MODE may be, indented under OPTIONS.
+QString choiceLists()
+{
+    return wrapWords("         SCHEME: ", namesOf<Scheme>()) +
+           wrapWords("         METHOD: ", namesOf<RangeMethod>()) +
+           wrapWords("         MODE:   ", namesOf<Rounding>()) +
+           "         ('quantscope-cli help schemes' describes each)\n";
+}
+
+// The options whose value is an E ("--rounding, --zero-point-rounding").
+template <class E> QString flagsOf()
+{
+    QStringList flags;
+    forEachField([&](const auto& f) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(f.defaultValue())>, E>)
+            flags << "--" + QString::fromLatin1(f.flag);
+    });
+    return flags.join(QStringLiteral(", "));
+}
+
+// One section of `help schemes`: each name with its description, wrapped.
+template <class E> QString describeAll(const QString& title)
+{
+    QString out = title + " (" + flagsOf<E>() + "):\n";
+    for (const Choice<E>& c : choices<E>()) {
+        const QString name = QString::fromLatin1(c.name);
+        const QString lead = "  " + name + QString(16 - name.size(), QLatin1Char(' '));
+        out += wrapWords(lead, QString::fromUtf8(c.description).split(QLatin1Char(' ')));
+    }
+    return out;
+}
+
+} // namespace
 
 QString mainUsage()
 {
     return QStringLiteral(
-        "Usage:\n"
-        "  quantscope-cli info FILE                 tensors in a file: name, dtype, shape, min, "
-        "max,\n"
-        "                                           mean, std, non-finite count\n"
-        "  quantscope-cli quantize SOURCE [OPTIONS] [OUTPUTS]\n"
-        "  quantscope-cli plot SOURCE [OPTIONS] --chart KIND --out FILE.png|.svg|.pdf\n"
-        "                      [--width W --height H]\n"
-        "  quantscope-cli plot --lesson NAME|FILE.json [--step N] [--chart KIND] --out FILE\n"
-        "  quantscope-cli presets                   named presets (PyTorch, ONNX Runtime, "
-        "TensorRT,\n"
-        "                                           GGML, bitsandbytes, OCP, the seeds)\n"
-        "  quantscope-cli --version | --help | help COMMAND\n"
-        "\n"
-        "SOURCE:  --input PATH[:TENSOR]   (TENSOR picks a member of .npz/.safetensors)\n"
-        "      |  --generate uniform|normal|laplace|he|bimodal --shape 4096x1024 [--seed S]\n"
-        "         [--low L --high H] [--mean M --std S] [--outliers K --outlier-value V]\n"
-        "         [--decimals D]\n"
-        "OPTIONS: [--preset NAME] --bits B --scheme asymmetric|symmetric|fp16|bf16|SCHEME\n"
-        "         (low-bit SCHEME: e4m3 e5m2 e2m1 mxfp8-e4m3 mxfp8-e5m2 mxfp4 mxint8 nf4 fp4\n"
-        "         codebook lloyd-max q8_0 q4_0 q4_1 absmax-int8) [--signed] [--full-range]\n"
-        "         [--no-include-zero] --range minmax|percentile|mse|entropy [--percentile P]\n"
-        "         --granularity tensor|channel|group [--axis A] [--group-size G]\n"
-        "         --rounding half-even|half-away|half-up|floor|truncate|stochastic\n"
-        "OUTPUTS: --report FILE.json (- for stdout)  --codes FILE.npy  --dequantized FILE.npy\n"
-        "         --csv FILE.csv\n"
-        "\n"
-        "Exit status: 0 ok, 1 output not written, 2 usage error, 3 bad input file.\n");
+               "Usage:\n"
+               "  quantscope-cli info FILE                 tensors in a file: name, dtype, shape, "
+               "min, max,\n"
+               "                                           mean, std, non-finite count\n"
+               "  quantscope-cli quantize SOURCE [OPTIONS] [OUTPUTS]\n"
+               "  quantscope-cli plot SOURCE [OPTIONS] --chart KIND --out FILE.png|.svg|.pdf\n"
+               "                      [--width W --height H]\n"
+               "  quantscope-cli plot --lesson NAME|FILE.json [--step N] [--chart KIND] --out "
+               "FILE\n"
+               "  quantscope-cli presets                   named presets (PyTorch, ONNX Runtime, "
+               "TensorRT,\n"
+               "                                           GGML, bitsandbytes, OCP, the seeds)\n"
+               "  quantscope-cli --version | --help | help COMMAND | help schemes\n"
+               "\n"
+               "SOURCE:  --input PATH[:TENSOR]   (TENSOR picks a member of .npz/.safetensors)\n"
+               "      |  --generate uniform|normal|laplace|he|bimodal --shape 4096x1024 [--seed "
+               "S]\n"
+               "         [--low L --high H] [--mean M --std S] [--outliers K --outlier-value V]\n"
+               "         [--decimals D]\n"
+               "OPTIONS: [--preset NAME] --bits B --scheme SCHEME [--signed] [--full-range]\n"
+               "         [--no-include-zero] --range METHOD [--percentile P]\n"
+               "         --granularity tensor|channel|group [--axis A] [--group-size G]\n"
+               "         --rounding MODE\n") +
+           choiceLists() +
+           QStringLiteral(
+               "OUTPUTS: --report FILE.json (- for stdout)  --codes FILE.npy  --dequantized "
+               "FILE.npy\n"
+               "         --csv FILE.csv\n"
+               "\n"
+               "Exit status: 0 ok, 1 output not written, 2 usage error, 3 bad input file.\n");
 }
 
 QString infoUsage()
@@ -45,15 +120,16 @@ QString infoUsage()
 QString quantizeUsage()
 {
     return QStringLiteral(
-        "Usage: quantscope-cli quantize SOURCE [OPTIONS] [OUTPUTS]\n"
-        "Quantizes the tensor and writes the requested outputs; without OUTPUTS it prints a "
-        "summary.\n"
-        "SOURCE:  --input PATH[:TENSOR] | --generate DIST [--shape S --seed S ...]\n"
-        "OPTIONS: --preset --bits --scheme --signed --full-range --no-include-zero --range\n"
-        "         --percentile --no-saturate --codebook\n"
-        "         --granularity --axis --group-size --rounding (all of them: --help)\n"
-        "OUTPUTS: --report FILE.json|-  --codes FILE.npy  --dequantized FILE.npy  --csv "
-        "FILE.csv\n");
+               "Usage: quantscope-cli quantize SOURCE [OPTIONS] [OUTPUTS]\n"
+               "Quantizes the tensor and writes the requested outputs; without OUTPUTS it prints "
+               "a summary.\n"
+               "SOURCE:  --input PATH[:TENSOR] | --generate DIST [--shape S --seed S ...]\n"
+               "OPTIONS: --preset --bits --scheme --signed --full-range --no-include-zero --range\n"
+               "         --percentile --no-saturate --codebook\n"
+               "         --granularity --axis --group-size --rounding (all of them: --help)\n") +
+           choiceLists() +
+           QStringLiteral("OUTPUTS: --report FILE.json|-  --codes FILE.npy  --dequantized "
+                          "FILE.npy  --csv FILE.csv\n");
 }
 
 QString plotUsage()
@@ -65,6 +141,13 @@ QString plotUsage()
         "KIND: values, codes, histogram, error-histogram, channels, number-line, sweep,\n"
         "clipping. Rendered headless. --lesson: the lesson's data and configuration (step N,\n"
         "default 1); the chart defaults to the lesson's.\n");
+}
+
+QString schemesUsage()
+{
+    return describeAll<Scheme>(QStringLiteral("Schemes")) + "\n" +
+           describeAll<RangeMethod>(QStringLiteral("Range methods")) + "\n" +
+           describeAll<Rounding>(QStringLiteral("Rounding modes"));
 }
 
 } // namespace qs::cli

@@ -83,27 +83,27 @@ QuantConfig lowbit(Scheme s, int64_t block = 32)
     return c;
 }
 
-std::vector<Preset> makePresets()
+void add(std::vector<Preset>& v, const std::string& name, const char* system,
+         const std::string& description, const QuantConfig& c)
 {
-    std::vector<Preset> v;
-    auto add = [&](const char* name, const char* system, const std::string& description,
-                   const QuantConfig& c) {
-        v.push_back(Preset{name, system, description, c});
-    };
+    v.push_back(Preset{name, system, description, c});
+}
 
-    // PyTorch
-    add("pytorch-quint8-affine", "PyTorch",
+// PyTorch observers and quantize_per_tensor.
+void addPyTorch(std::vector<Preset>& v)
+{
+    add(v, "pytorch-quint8-affine", "PyTorch",
         "MinMaxObserver quint8 per-tensor affine: range widened to 0, zp = round(-min/s), "
         "q = zp + nearbyint(x * float32(1/s))",
         pytorchBase());
-    add("pytorch-qint8-symmetric", "PyTorch",
+    add(v, "pytorch-qint8-symmetric", "PyTorch",
         "qint8 per-tensor symmetric: s = amax/127.5, codes [-128, 127], x times the float32 "
         "inverse scale",
         pytorchSymmetric());
     {
         QuantConfig c = pytorchSymmetric();
         c.unsignedSymmetric = true;
-        add("pytorch-quint8-symmetric", "PyTorch",
+        add(v, "pytorch-quint8-symmetric", "PyTorch",
             "quint8 per-tensor symmetric: codes [0, 255], zp 128, s = amax/127.5, x times the "
             "float32 inverse scale",
             c);
@@ -112,7 +112,7 @@ std::vector<Preset> makePresets()
         QuantConfig c = pytorchSymmetric();
         c.granularity = Granularity::PerChannel;
         c.axis = 0;
-        add("pytorch-per-channel-symmetric", "PyTorch",
+        add(v, "pytorch-per-channel-symmetric", "PyTorch",
             "PerChannelMinMaxObserver weights: qint8 symmetric per channel (ch_axis 0), "
             "s = amax/127.5",
             c);
@@ -120,22 +120,25 @@ std::vector<Preset> makePresets()
     {
         QuantConfig c = pytorchBase();
         c.bits = 7;
-        add("pytorch-reduce-range", "PyTorch",
+        add(v, "pytorch-reduce-range", "PyTorch",
             "quint8 with reduce_range: codes [0, 127] (7 bits), affine, s = (max-min)/127", c);
     }
+}
 
-    // ONNX Runtime
-    add("ort-uint8-asymmetric", "ONNX Runtime",
+// ONNX Runtime QuantizeLinear and its calibrators.
+void addOnnxRuntime(std::vector<Preset>& v)
+{
+    add(v, "ort-uint8-asymmetric", "ONNX Runtime",
         "uint8 asymmetric [0, 255]: range widened to 0, q = round(x/s) + zp (half-even); ORT "
         "computes s in float64 and casts it to float32",
         ortBase());
-    add("ort-int8-symmetric", "ONNX Runtime",
+    add(v, "ort-int8-symmetric", "ONNX Runtime",
         "int8 symmetric [-127, 127]: s = amax/127, q = round(x/s) (half-even)", ortSymmetric());
     {
         QuantConfig c = ortSymmetric();
         c.range = RangeMethod::OrtPercentile;
         c.percentile = 99.999;
-        add("ort-percentile", "ONNX Runtime",
+        add(v, "ort-percentile", "ONNX Runtime",
             "int8 symmetric, PercentileCalibrater defaults: 2048-bin histogram of |x|, threshold "
             "= the bin edge where the cdf reaches 99.999% (float32), clipped to [min, max]",
             c);
@@ -143,13 +146,17 @@ std::vector<Preset> makePresets()
     {
         QuantConfig c = ortSymmetric();
         c.range = RangeMethod::OrtEntropy;
-        add("ort-entropy", "ONNX Runtime",
+        add(v, "ort-entropy", "ONNX Runtime",
             "int8 symmetric, EntropyCalibrater defaults (128 bins, 128 quantized bins): one "
             "window, the whole histogram, so the thresholds are [min, max]",
             c);
     }
+}
 
-    // TensorRT (NVIDIA pytorch-quantization)
+// TensorRT's toolkit (NVIDIA pytorch-quantization): each calibrator with and without narrow
+// range.
+void addTensorRT(std::vector<Preset>& v)
+{
     struct Calib {
         const char* name;
         RangeMethod method;
@@ -172,77 +179,91 @@ std::vector<Preset> makePresets()
             const std::string name = std::string("trt-") + k.name + (narrow ? "-narrow" : "");
             const std::string codes = narrow ? "narrow_range on, codes [-127, 127]"
                                              : "narrow_range off, codes [-128, 127]";
-            v.push_back(Preset{name, "TensorRT",
-                               std::string(k.text) + ", " + codes +
-                                   "; s' = float32(127/amax), q = round(x*s'), x^ = q/s'",
-                               c});
+            add(v, name, "TensorRT",
+                std::string(k.text) + ", " + codes +
+                    "; s' = float32(127/amax), q = round(x*s'), x^ = q/s'",
+                c);
         }
     }
+}
 
-    // GGML (llama.cpp)
-    add("ggml-q8_0", "GGML",
+// GGML (llama.cpp) blocks.
+void addGgml(std::vector<Preset>& v)
+{
+    add(v, "ggml-q8_0", "GGML",
         "Q8_0: blocks of 32 along rows, d = amax/127 stored as fp16, q = roundf(x/d); 8.5 "
         "bits/element",
         lowbit(Scheme::Q8_0));
-    add("ggml-q4_0", "GGML",
+    add(v, "ggml-q4_0", "GGML",
         "Q4_0: blocks of 32, d = max/-8 (signed largest magnitude) as fp16, 4.5 bits/element",
         lowbit(Scheme::Q4_0));
-    add("ggml-q4_1", "GGML",
+    add(v, "ggml-q4_1", "GGML",
         "Q4_1: blocks of 32, d = (max-min)/15 and m = min as fp16, 5.0 bits/element",
         lowbit(Scheme::Q4_1));
+}
 
-    // bitsandbytes
-    add("bnb-nf4", "bitsandbytes",
+// bitsandbytes code books and blockwise 8-bit, and their linear counterpart.
+void addBitsandbytes(std::vector<Preset>& v)
+{
+    add(v, "bnb-nf4", "bitsandbytes",
         "NF4 code book, float32 absmax per block of 64 of the flattened tensor (no double "
         "quantization of the absmax)",
         lowbit(Scheme::NF4, 64));
-    add("bnb-fp4", "bitsandbytes",
+    add(v, "bnb-fp4", "bitsandbytes",
         "bitsandbytes FP4 code book (not OCP E2M1), float32 absmax per block of 64",
         lowbit(Scheme::FP4, 64));
-    add("bnb-dynamic8", "bitsandbytes",
+    add(v, "bnb-dynamic8", "bitsandbytes",
         "blockwise 8-bit (quantize_blockwise default): dynamic map create_dynamic_map(), float32 "
         "absmax per block of 4096, x * (1/absmax) coded by dQuantize's binary search",
         lowbit(Scheme::Dynamic8, 4096));
-    add("absmax-int8-blockwise", "linear",
+    add(v, "absmax-int8-blockwise", "linear",
         "linear int8 absmax blocks of 4096, q = round(x*127/absmax): the uniform counterpart of "
         "bnb-dynamic8 (not a bitsandbytes code)",
         lowbit(Scheme::AbsmaxInt8, 4096));
+}
 
-    // OCP formats
+// OCP float8 and microscaling formats.
+void addOcp(std::vector<Preset>& v)
+{
     {
         QuantConfig c;
         c.scheme = Scheme::E4M3;
-        add("ocp-e4m3", "OCP", "float8 E4M3 (FN, max 448) element-wise, saturating (ONNX Cast)", c);
+        add(v, "ocp-e4m3", "OCP", "float8 E4M3 (FN, max 448) element-wise, saturating (ONNX Cast)",
+            c);
         c.scheme = Scheme::E5M2;
-        add("ocp-e5m2", "OCP", "float8 E5M2 (max 57344) element-wise, saturating (ONNX Cast)", c);
+        add(v, "ocp-e5m2", "OCP", "float8 E5M2 (max 57344) element-wise, saturating (ONNX Cast)",
+            c);
     }
-    add("ocp-mxfp4", "OCP", "MXFP4: E2M1 elements, E8M0 scale per 32 along rows, 4.25 bits",
+    add(v, "ocp-mxfp4", "OCP", "MXFP4: E2M1 elements, E8M0 scale per 32 along rows, 4.25 bits",
         lowbit(Scheme::MXFP4));
-    add("ocp-mxfp8-e4m3", "OCP", "MXFP8 E4M3: E8M0 scale per 32 along rows, 8.25 bits",
+    add(v, "ocp-mxfp8-e4m3", "OCP", "MXFP8 E4M3: E8M0 scale per 32 along rows, 8.25 bits",
         lowbit(Scheme::MXFP8_E4M3));
+}
 
-    // The seed notebooks
+// The seed notebooks.
+void addSeedNotebooks(std::vector<Preset>& v)
+{
     {
         QuantConfig c;
         c.includeZero = false;
         c.rounding = Rounding::Truncate;
-        add("seed000", "seed",
+        add(v, "seed000", "seed",
             "uint8 min-max affine, range not widened to 0, codes truncated (.astype(np.uint8))", c);
     }
     {
         QuantConfig c;
         c.includeZero = false;
-        add("seed001", "seed", "uint8 asymmetric min-max, half-even, float64", c);
+        add(v, "seed001", "seed", "uint8 asymmetric min-max, half-even, float64", c);
         c.scheme = Scheme::Symmetric;
         c.fullRange = true;
-        add("seed001-symmetric", "seed",
+        add(v, "seed001-symmetric", "seed",
             "symmetric s = amax/127 with codes clamped to [-128, 127], half-even", c);
     }
     {
         QuantConfig c;
         c.range = RangeMethod::Percentile;
         c.percentile = 99.99;
-        add("seed002", "seed",
+        add(v, "seed002", "seed",
             "uint8 asymmetric, percentile 99.99 range (numpy linear) against an outlier", c);
     }
     {
@@ -250,20 +271,32 @@ std::vector<Preset> makePresets()
         c.float32Params = true;
         c.rounding = Rounding::Truncate;
         c.includeZero = false;
-        add("seed003", "seed",
+        add(v, "seed003", "seed",
             "TF Quantizer: uint8 min-max in float32, range not widened, truncated (tf.cast)", c);
     }
     {
         QuantConfig c;
         c.signedCodes = true;
-        add("seed004", "seed",
+        add(v, "seed004", "seed",
             "int8 affine onto the signed range [-128, 127]: z = -round(min*255/(max-min)) - 128",
             c);
         QuantConfig s;
         s.scheme = Scheme::Symmetric;
-        add("seed004-symmetric", "seed",
+        add(v, "seed004-symmetric", "seed",
             "scale quantization: restricted range [-127, 127], s = amax/127", s);
     }
+}
+
+std::vector<Preset> makePresets()
+{
+    std::vector<Preset> v;
+    addPyTorch(v);
+    addOnnxRuntime(v);
+    addTensorRT(v);
+    addGgml(v);
+    addBitsandbytes(v);
+    addOcp(v);
+    addSeedNotebooks(v);
     for (Preset& p : v) // reports say which preset a config came from
         p.config.preset = p.name;
     return v;

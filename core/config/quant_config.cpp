@@ -1,5 +1,7 @@
 #include "core/config/quant_config.h"
 
+#include "core/config/config_fields.h"
+
 #include <cmath>
 #include <sstream>
 
@@ -194,16 +196,9 @@ std::string lowbitSummary(const QuantConfig& c)
 
 bool QuantConfig::operator==(const QuantConfig& o) const
 {
-    return bits == o.bits && scheme == o.scheme && signedCodes == o.signedCodes &&
-           fullRange == o.fullRange && includeZero == o.includeZero &&
-           unsignedSymmetric == o.unsignedSymmetric && constantRange == o.constantRange &&
-           rounding == o.rounding && roundingOrder == o.roundingOrder &&
-           zeroPointRounding == o.zeroPointRounding && symmetricScale == o.symmetricScale &&
-           multiplyByInverse == o.multiplyByInverse && float32Params == o.float32Params &&
-           reciprocalScale == o.reciprocalScale && seed == o.seed && saturate == o.saturate &&
-           codebook == o.codebook && preset == o.preset && range == o.range &&
-           percentile == o.percentile && granularity == o.granularity && axis == o.axis &&
-           groupSize == o.groupSize;
+    bool same = true;
+    forEachField([&](const auto& f) { same = same && this->*f.member == o.*f.member; });
+    return same;
 }
 
 std::string QuantConfig::summary() const
@@ -226,158 +221,6 @@ std::string QuantConfig::summary() const
         os << toName(scheme) << ", round to nearest even";
     }
     return os.str();
-}
-
-namespace {
-template <class E, size_t N>
-E fromNameIn(const std::string& s, const std::pair<E, const char*> (&table)[N], const char* what)
-{
-    for (const auto& [e, name] : table)
-        if (s == name)
-            return e;
-    std::string valid;
-    for (const auto& entry : table) {
-        if (!valid.empty())
-            valid += ", ";
-        valid += entry.second;
-    }
-    throw Error("unknown " + std::string(what) + " '" + s + "' (valid: " + valid + ")");
-}
-template <class E, size_t N> std::string nameIn(E e, const std::pair<E, const char*> (&table)[N])
-{
-    for (const auto& [v, name] : table)
-        if (v == e)
-            return name;
-    return "?";
-}
-template <class E, size_t N>
-std::vector<std::string> namesIn(const std::pair<E, const char*> (&table)[N])
-{
-    std::vector<std::string> out;
-    for (const auto& entry : table)
-        out.emplace_back(entry.second);
-    return out;
-}
-
-const std::pair<Scheme, const char*> kSchemes[] = {{Scheme::Asymmetric, "asymmetric"},
-                                                   {Scheme::Symmetric, "symmetric"},
-                                                   {Scheme::FP16, "fp16"},
-                                                   {Scheme::BF16, "bf16"},
-                                                   {Scheme::E4M3, "e4m3"},
-                                                   {Scheme::E5M2, "e5m2"},
-                                                   {Scheme::E2M1, "e2m1"},
-                                                   {Scheme::MXFP8_E4M3, "mxfp8-e4m3"},
-                                                   {Scheme::MXFP8_E5M2, "mxfp8-e5m2"},
-                                                   {Scheme::MXFP4, "mxfp4"},
-                                                   {Scheme::MXINT8, "mxint8"},
-                                                   {Scheme::NF4, "nf4"},
-                                                   {Scheme::FP4, "fp4"},
-                                                   {Scheme::Codebook, "codebook"},
-                                                   {Scheme::LloydMax, "lloyd-max"},
-                                                   {Scheme::Q8_0, "q8_0"},
-                                                   {Scheme::Q4_0, "q4_0"},
-                                                   {Scheme::Q4_1, "q4_1"},
-                                                   {Scheme::AbsmaxInt8, "absmax-int8"},
-                                                   {Scheme::Dynamic8, "dynamic8"}};
-const std::pair<RangeMethod, const char*> kRanges[] = {
-    {RangeMethod::MinMax, "minmax"},
-    {RangeMethod::Percentile, "percentile"},
-    {RangeMethod::MSE, "mse"},
-    {RangeMethod::Entropy, "entropy"},
-    {RangeMethod::TrtPercentile, "trt-percentile"},
-    {RangeMethod::TrtMse, "trt-mse"},
-    {RangeMethod::OrtPercentile, "ort-percentile"},
-    {RangeMethod::OrtEntropy, "ort-entropy"}};
-const std::pair<Rounding, const char*> kRoundings[] = {
-    {Rounding::HalfEven, "half-even"}, {Rounding::HalfAway, "half-away"},
-    {Rounding::HalfUp, "half-up"},     {Rounding::Floor, "floor"},
-    {Rounding::Truncate, "truncate"},  {Rounding::Stochastic, "stochastic"}};
-const std::pair<RoundingOrder, const char*> kOrders[] = {
-    {RoundingOrder::AfterZeroPoint, "after-zero-point"},
-    {RoundingOrder::BeforeZeroPoint, "before-zero-point"}};
-const std::pair<Granularity, const char*> kGranularities[] = {{Granularity::PerTensor, "tensor"},
-                                                              {Granularity::PerChannel, "channel"},
-                                                              {Granularity::PerGroup, "group"}};
-const std::pair<SymmetricScale, const char*> kSymScales[] = {
-    {SymmetricScale::MaxCode, "max-code"}, {SymmetricScale::HalfSpan, "half-span"}};
-const std::pair<ConstantRange, const char*> kConstRanges[] = {
-    {ConstantRange::Exact, "exact"},
-    {ConstantRange::PyTorchEps, "pytorch-eps"},
-    {ConstantRange::OnnxOne, "onnx-one"},
-    {ConstantRange::FbgemmPointOne, "fbgemm-0.1"}};
-} // namespace
-
-std::string toName(Scheme v)
-{
-    return nameIn(v, kSchemes);
-}
-std::string toName(RangeMethod v)
-{
-    return nameIn(v, kRanges);
-}
-std::string toName(Rounding v)
-{
-    return nameIn(v, kRoundings);
-}
-std::string toName(RoundingOrder v)
-{
-    return nameIn(v, kOrders);
-}
-std::string toName(Granularity v)
-{
-    return nameIn(v, kGranularities);
-}
-std::string toName(SymmetricScale v)
-{
-    return nameIn(v, kSymScales);
-}
-std::string toName(ConstantRange v)
-{
-    return nameIn(v, kConstRanges);
-}
-Scheme schemeFromName(const std::string& s)
-{
-    return fromNameIn(s, kSchemes, "scheme");
-}
-RangeMethod rangeMethodFromName(const std::string& s)
-{
-    return fromNameIn(s, kRanges, "range method");
-}
-Rounding roundingFromName(const std::string& s)
-{
-    return fromNameIn(s, kRoundings, "rounding mode");
-}
-RoundingOrder roundingOrderFromName(const std::string& s)
-{
-    return fromNameIn(s, kOrders, "rounding order");
-}
-Granularity granularityFromName(const std::string& s)
-{
-    return fromNameIn(s, kGranularities, "granularity");
-}
-SymmetricScale symmetricScaleFromName(const std::string& s)
-{
-    return fromNameIn(s, kSymScales, "symmetric scale");
-}
-ConstantRange constantRangeFromName(const std::string& s)
-{
-    return fromNameIn(s, kConstRanges, "constant range");
-}
-std::vector<std::string> schemeNames()
-{
-    return namesIn(kSchemes);
-}
-std::vector<std::string> rangeMethodNames()
-{
-    return namesIn(kRanges);
-}
-std::vector<std::string> roundingNames()
-{
-    return namesIn(kRoundings);
-}
-std::vector<std::string> granularityNames()
-{
-    return namesIn(kGranularities);
 }
 
 bool usesPercentile(RangeMethod m)

@@ -1,5 +1,6 @@
 #include "core/report/report.h"
 
+#include "core/config/config_json.h"
 #include "core/io/atomic_file.h"
 
 #include <nlohmann/json.hpp>
@@ -26,56 +27,19 @@ ojson numList(const std::vector<double>& v)
     return a;
 }
 
-} // namespace
-
-std::string reportJson(const Tensor& tensor, const QuantResult& r, const ReportExtras& extras)
+ojson tensorJson(const Tensor& tensor, const Metrics& m)
 {
-    const QuantConfig& c = r.config;
-    const QuantParams& p = r.params;
-    const Metrics& m = r.metrics;
-    ojson j;
-    j["format"] = "quantscope-report";
-    j["format_version"] = 1;
-    if (!extras.source.empty())
-        j["source"] = extras.source;
-
     ojson t;
     t["name"] = tensor.name;
     t["shape"] = tensor.shape;
     t["dtype"] = tensor.dtype;
     t["numel"] = tensor.numel();
     t["nonfinite"] = m.nonfinite;
-    j["tensor"] = t;
+    return t;
+}
 
-    ojson cfg;
-    cfg["bits"] = c.bits;
-    cfg["scheme"] = toName(c.scheme);
-    cfg["signed"] = c.signedCodes;
-    cfg["full_range"] = c.fullRange;
-    cfg["include_zero"] = c.includeZero;
-    cfg["range"] = toName(c.range);
-    cfg["percentile"] = c.percentile;
-    cfg["granularity"] = toName(c.granularity);
-    cfg["axis"] = c.axis;
-    cfg["group_size"] = c.groupSize;
-    cfg["rounding"] = toName(c.rounding);
-    cfg["rounding_order"] = toName(c.roundingOrder);
-    cfg["zero_point_rounding"] = toName(c.zeroPointRounding);
-    cfg["symmetric_scale"] = toName(c.symmetricScale);
-    cfg["unsigned_symmetric"] = c.unsignedSymmetric;
-    cfg["constant_range"] = toName(c.constantRange);
-    cfg["multiply_by_inverse"] = c.multiplyByInverse;
-    cfg["float32_params"] = c.float32Params;
-    cfg["reciprocal_scale"] = c.reciprocalScale;
-    cfg["seed"] = c.seed;
-    cfg["preset"] = c.preset;
-    if (c.isLowbit()) {
-        cfg["saturate"] = c.saturate;
-        if (c.scheme == Scheme::Codebook)
-            cfg["codebook"] = c.codebook;
-    }
-    j["config"] = cfg;
-
+ojson paramsJson(const QuantParams& p)
+{
     ojson par;
     par["scale"] = numList(p.scale);
     if (!p.reciprocal.empty()) // TensorRT's s' per slice (x^ = q / s')
@@ -102,8 +66,11 @@ std::string reportJson(const Tensor& tensor, const QuantResult& r, const ReportE
         const std::vector<double> cv(p.codeValues.begin(), p.codeValues.end());
         par["code_values"] = numList(cv);
     }
-    j["params"] = par;
+    return par;
+}
 
+ojson metricsJson(const Metrics& m)
+{
     ojson met;
     met["mse"] = num(m.mse);
     met["rmse"] = num(m.rmse);
@@ -124,17 +91,12 @@ std::string reportJson(const Tensor& tensor, const QuantResult& r, const ReportE
     met["quantized_bytes"] = m.quantizedBytes;
     met["bits_per_element"] = num(m.bitsPerElement);
     met["count"] = m.count;
-    j["metrics"] = met;
+    return met;
+}
 
-    if (!c.isInteger()) {
-        ojson fc;
-        fc["overflow"] = r.floatCounts.overflow;
-        fc["flushed_to_zero"] = r.floatCounts.flushedToZero;
-        fc["subnormal"] = r.floatCounts.subnormal;
-        j["float_counts"] = fc;
-    }
-
-    // Timings: extra stages first, then the core's in pipeline order, then any others, total.
+// Extra stages first, then the core's in pipeline order, then any others, then the total.
+ojson timingsJson(const QuantResult& r, const ReportExtras& extras)
+{
     ojson tim;
     double total = 0;
     for (const auto& [k, v] : extras.timingsMs) {
@@ -160,15 +122,41 @@ std::string reportJson(const Tensor& tensor, const QuantResult& r, const ReportE
             total += v;
     }
     tim["total"] = num(total);
-    j["timings_ms"] = tim;
+    return tim;
+}
 
+ojson warningsJson(const QuantResult& r, const ReportExtras& extras)
+{
     ojson warn = ojson::array();
     for (const auto& w : extras.warnings)
         warn.push_back(w);
     for (const auto& w : r.warnings)
         warn.push_back(w);
-    j["warnings"] = warn;
+    return warn;
+}
 
+} // namespace
+
+std::string reportJson(const Tensor& tensor, const QuantResult& r, const ReportExtras& extras)
+{
+    ojson j;
+    j["format"] = "quantscope-report";
+    j["format_version"] = 1;
+    if (!extras.source.empty())
+        j["source"] = extras.source;
+    j["tensor"] = tensorJson(tensor, r.metrics);
+    j["config"] = configJson(r.config);
+    j["params"] = paramsJson(r.params);
+    j["metrics"] = metricsJson(r.metrics);
+    if (!r.config.isInteger()) {
+        ojson fc;
+        fc["overflow"] = r.floatCounts.overflow;
+        fc["flushed_to_zero"] = r.floatCounts.flushedToZero;
+        fc["subnormal"] = r.floatCounts.subnormal;
+        j["float_counts"] = fc;
+    }
+    j["timings_ms"] = timingsJson(r, extras);
+    j["warnings"] = warningsJson(r, extras);
     // Replace invalid UTF-8 (tensor names from files) instead of throwing.
     return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

@@ -16,12 +16,9 @@
 //              "scale_channel": {"axis": 0, "index": 3, "factor": 20}}}
 //           | {"dataset": "seed000"}            (see builtinDatasetNames())
 //           | {"image": {"width": 96, "height": 64}}   (builtinImage)
-//   "config": {"bits": 8, "scheme": "asymmetric", "signed": false, "full_range": false,
-//              "include_zero": true, "range": "minmax", "percentile": 99.99,
-//              "granularity": "tensor", "axis": 0, "group_size": 32, "rounding": "half-even",
-//              "rounding_order": "after-zero-point", "zero_point_rounding": "half-even",
-//              "symmetric_scale": "max-code", "multiply_by_inverse": false,
-//              "float32_params": false, "seed": 0}   (the keys of the JSON report)
+//   "config": {"bits": 8, "scheme": "asymmetric", "range": "minmax", ...}
+//              (any key of the JSON report's "config" object, i.e. every field of
+//              core/config/config_fields.h; missing keys keep the defaults)
 //   "chart": "values" | "codes" | "histogram" | "error-histogram" | "channels" | "number-line"
 //          | "sweep" | "clipping" | "compare" | "image" | "int-matmul" | "float-pitfalls",
 //   "image": {"granularity": "block", "block_size": 8},      (image chart options)

@@ -9,6 +9,7 @@
 
 #include "core/config/quant_config.h"
 
+#include <QStringList>
 #include <QWidget>
 
 #include <vector>
@@ -16,6 +17,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QFormLayout;
 class QGroupBox;
 class QLabel;
 class QLineEdit;
@@ -44,10 +46,33 @@ signals:
     void configChanged();
 
 private:
-    void updateEnabled();
-    void changed();
+    // Role of a combo item's own tooltip, restored when a disabled item is enabled again.
+    static constexpr int kItemTipRole = Qt::UserRole + 1;
+
+    // The builders of the constructor (quant_panel_build.cpp), one per group of rows.
+    void buildPresetRow(QWidget* box, QFormLayout* form);
+    void buildBitsRow(QWidget* box, QFormLayout* form);
+    void buildSchemeRows(QWidget* box, QFormLayout* form);
+    void buildCodeRangeRows(QWidget* box, QFormLayout* form);
+    void buildRangeRows(QWidget* box, QFormLayout* form);
+    void buildSliceRows(QWidget* box, QFormLayout* form);
+    void buildRoundingRow(QFormLayout* form);
+    QGroupBox* buildConventionsBox();
     QComboBox* makeCombo(const char* objectName, const std::vector<std::string>& names);
-    static std::string configToString(const QuantConfig& c);
+    static int indexOf(QComboBox* combo, const std::string& name);
+
+    // updateEnabled() and its steps: which controls apply to the scheme, and the note.
+    void updateEnabled();
+    void updateBitsControls(Scheme scheme, QStringList& notes);
+    void updateCodeControls(Scheme scheme);
+    void updateSliceControls(Scheme scheme, QStringList& notes);
+    QStringList formatNotes(Scheme scheme) const;
+    QString keptConventionsNote() const;
+    void setItemEnabled(QComboBox* combo, int index, bool enabled, const QString& why);
+
+    void showPreset(const std::string& preset);
+    void showConventions(const QuantConfig& c);
+    void changed();
     void applyPreset(int index);
     std::vector<double> codebookValues() const;
 
@@ -75,6 +100,11 @@ private:
     QCheckBox* m_float32Params;
     QCheckBox* m_reciprocalScale;
     QSpinBox* m_seed;
+    // Conventions without a control of their own, as the last setConfig() gave them (from a
+    // preset, session or lesson); they apply while the conventions box is checked.
+    Rounding m_zeroPointRounding = Rounding::HalfEven;
+    ConstantRange m_constantRange = ConstantRange::Exact;
+    bool m_unsignedSymmetric = false;
     QLabel* m_note;
     std::vector<int64_t> m_shape;
     bool m_hasShape = false;

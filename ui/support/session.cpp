@@ -1,6 +1,7 @@
 #include "ui/support/session.h"
 
 #include "core/base/error.h"
+#include "core/config/config_fields.h"
 
 #include <QDir>
 #include <QFile>
@@ -10,6 +11,7 @@
 #include <QSaveFile>
 
 #include <cmath>
+#include <type_traits>
 
 namespace qs::ui {
 
@@ -89,9 +91,74 @@ uint64_t readSeed(const QJsonObject& o, const char* key, uint64_t def)
     return static_cast<uint64_t>(readInt(o, key, 0, 0, int64_t(1) << 53));
 }
 
+std::vector<double> readNumbers(const QJsonObject& o, const char* key,
+                                const std::vector<double>& def)
+{
+    if (!o.contains(key))
+        return def;
+    const QJsonValue v = o.value(key);
+    if (!v.isArray())
+        fail(QStringLiteral("'%1' must be a list of numbers").arg(key));
+    std::vector<double> out;
+    for (const QJsonValue& x : v.toArray()) {
+        if (!x.isDouble())
+            fail(QStringLiteral("'%1' must be a list of numbers").arg(key));
+        out.push_back(x.toDouble());
+    }
+    return out;
+}
+
 std::string std8(const QString& s)
 {
     return s.toStdString();
+}
+
+QString qstr(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+// A field of QuantConfig as stored in a session: enums by name, seeds as seedToJson.
+template <class T> QJsonValue toJsonValue(const T& v)
+{
+    if constexpr (std::is_same_v<T, uint64_t>) {
+        return seedToJson(v);
+    } else if constexpr (std::is_enum_v<T>) {
+        return qstr(toName(v));
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        return qstr(v);
+    } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+        QJsonArray a;
+        for (double x : v)
+            a.append(x);
+        return a;
+    } else if constexpr (std::is_same_v<T, bool>) {
+        return QJsonValue(v);
+    } else {
+        return QJsonValue(double(v));
+    }
+}
+
+// Reads a field if its key is present (a missing key keeps the value).
+template <class T> void readField(const QJsonObject& o, const Field<T>& f, QuantConfig& c)
+{
+    T& v = c.*f.member;
+    if constexpr (std::is_same_v<T, bool>) {
+        v = readBool(o, f.key, v);
+    } else if constexpr (std::is_same_v<T, uint64_t>) {
+        v = readSeed(o, f.key, v);
+    } else if constexpr (std::is_integral_v<T>) {
+        v = T(readInt(o, f.key, v, f.lo, f.hi));
+    } else if constexpr (std::is_same_v<T, double>) {
+        v = readNumber(o, f.key, v);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        v = std8(readString(o, f.key, qstr(v)));
+    } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+        v = readNumbers(o, f.key, v);
+    } else {
+        static_assert(std::is_enum_v<T>, "a QuantConfig field of a type sessions lack");
+        v = choiceFromName<T>(std8(readString(o, f.key, qstr(toName(v)))));
+    }
 }
 
 } // namespace
@@ -138,71 +205,14 @@ FanMode fanModeFromName(const QString& name)
 QJsonObject configToJson(const QuantConfig& c)
 {
     QJsonObject o;
-    o["bits"] = c.bits;
-    o["scheme"] = QString::fromStdString(toName(c.scheme));
-    o["signed"] = c.signedCodes;
-    o["full_range"] = c.fullRange;
-    o["include_zero"] = c.includeZero;
-    o["rounding"] = QString::fromStdString(toName(c.rounding));
-    o["rounding_order"] = QString::fromStdString(toName(c.roundingOrder));
-    o["zero_point_rounding"] = QString::fromStdString(toName(c.zeroPointRounding));
-    o["symmetric_scale"] = QString::fromStdString(toName(c.symmetricScale));
-    o["multiply_by_inverse"] = c.multiplyByInverse;
-    o["float32_params"] = c.float32Params;
-    o["reciprocal_scale"] = c.reciprocalScale;
-    o["seed"] = seedToJson(c.seed);
-    o["range"] = QString::fromStdString(toName(c.range));
-    o["percentile"] = c.percentile;
-    o["granularity"] = QString::fromStdString(toName(c.granularity));
-    o["axis"] = c.axis;
-    o["group_size"] = double(c.groupSize);
-    o["saturate"] = c.saturate;
-    o["constant_range"] = QString::fromStdString(toName(c.constantRange));
-    o["unsigned_symmetric"] = c.unsignedSymmetric;
-    QJsonArray book;
-    for (double v : c.codebook)
-        book.append(v);
-    o["codebook"] = book;
-    o["preset"] = QString::fromStdString(c.preset);
+    forEachField([&](const auto& f) { o[QLatin1String(f.key)] = toJsonValue(c.*f.member); });
     return o;
 }
 
 QuantConfig configFromJson(const QJsonObject& o)
 {
     QuantConfig c;
-    c.bits = int(readInt(o, "bits", c.bits, 1, 16));
-    c.scheme =
-        schemeFromName(std8(readString(o, "scheme", QString::fromStdString(toName(c.scheme)))));
-    c.signedCodes = readBool(o, "signed", c.signedCodes);
-    c.fullRange = readBool(o, "full_range", c.fullRange);
-    c.includeZero = readBool(o, "include_zero", c.includeZero);
-    c.rounding = roundingFromName(
-        std8(readString(o, "rounding", QString::fromStdString(toName(c.rounding)))));
-    c.roundingOrder = roundingOrderFromName(
-        std8(readString(o, "rounding_order", QString::fromStdString(toName(c.roundingOrder)))));
-    c.zeroPointRounding = roundingFromName(std8(
-        readString(o, "zero_point_rounding", QString::fromStdString(toName(c.zeroPointRounding)))));
-    c.symmetricScale = symmetricScaleFromName(
-        std8(readString(o, "symmetric_scale", QString::fromStdString(toName(c.symmetricScale)))));
-    c.multiplyByInverse = readBool(o, "multiply_by_inverse", c.multiplyByInverse);
-    c.float32Params = readBool(o, "float32_params", c.float32Params);
-    c.reciprocalScale = readBool(o, "reciprocal_scale", c.reciprocalScale);
-    c.seed = readSeed(o, "seed", c.seed);
-    c.range =
-        rangeMethodFromName(std8(readString(o, "range", QString::fromStdString(toName(c.range)))));
-    c.percentile = readNumber(o, "percentile", c.percentile);
-    c.granularity = granularityFromName(
-        std8(readString(o, "granularity", QString::fromStdString(toName(c.granularity)))));
-    c.axis = int(readInt(o, "axis", c.axis, -64, 64));
-    c.groupSize = readInt(o, "group_size", c.groupSize, 1, int64_t(1) << 40);
-    c.saturate = readBool(o, "saturate", c.saturate);
-    c.constantRange = constantRangeFromName(
-        std8(readString(o, "constant_range", QString::fromStdString(toName(c.constantRange)))));
-    c.unsignedSymmetric = readBool(o, "unsigned_symmetric", c.unsignedSymmetric);
-    for (const QJsonValue& v : o.value(QStringLiteral("codebook")).toArray())
-        if (v.isDouble())
-            c.codebook.push_back(v.toDouble());
-    c.preset = std8(readString(o, "preset", QString()));
+    forEachField([&](const auto& f) { readField(o, f, c); });
     c.validate();
     return c;
 }

@@ -39,6 +39,7 @@ struct Session {
 // range methods show a difference at once.
 GeneratorOptions exampleGenerator();
 
+// Every field of core/config/config_fields.h under its JSON key (the keys of the report).
 QJsonObject configToJson(const QuantConfig& config);
 QuantConfig configFromJson(const QJsonObject& object); // missing keys keep the defaults
 QJsonObject generatorToJson(const GeneratorOptions& options);

@@ -1,0 +1,426 @@
+// Scheme and preset names, every preset on a random tensor, and the low-bit schemes through
+// quantize(): the same codes as the standalone format functions, the storage accounting,
+// Lloyd-Max against the uniform min-max grid, block metrics, non-finite input and invalid
+// options.
+#include "core/base/error.h"
+#include "core/config/presets.h"
+#include "core/formats/codebook.h"
+#include "core/formats/ggml.h"
+#include "core/formats/minifloat.h"
+#include "core/formats/mx.h"
+#include "core/quant/lowbit_quantize.h"
+#include "core/quant/quantize.h"
+#include "core/range/calibrators.h"
+#include "core/report/report.h"
+
+#include "tests/support/random_tensor.h"
+#include "tests/support/test_support.h"
+
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+using namespace qs;
+using test::randomTensor;
+
+namespace {
+
+const Scheme kLowbit[] = {
+    Scheme::E4M3,       Scheme::E5M2,     Scheme::E2M1,       Scheme::MXFP8_E4M3,
+    Scheme::MXFP8_E5M2, Scheme::MXFP4,    Scheme::MXINT8,     Scheme::NF4,
+    Scheme::FP4,        Scheme::Codebook, Scheme::LloydMax,   Scheme::Q8_0,
+    Scheme::Q4_0,       Scheme::Q4_1,     Scheme::AbsmaxInt8, Scheme::Dynamic8};
+
+} // namespace
+
+class TestSchemes : public QObject {
+    Q_OBJECT
+private slots:
+    void schemeNames();
+    void presetNames();
+    void everyPresetQuantizes();
+    void sameCodesAsStandalone_data();
+    void sameCodesAsStandalone();
+    void bitsPerElement();
+    void lloydMaxBeatsUniform();
+    void gridsAndRanges();
+    void blockMetricsAddUp();
+    void nonFiniteInput();
+    void invalidOptions();
+};
+
+void TestSchemes::schemeNames()
+{
+    const std::vector<std::string> expected = {
+        "asymmetric", "symmetric",  "fp16",  "bf16",   "e4m3",        "e5m2",    "e2m1",
+        "mxfp8-e4m3", "mxfp8-e5m2", "mxfp4", "mxint8", "nf4",         "fp4",     "codebook",
+        "lloyd-max",  "q8_0",       "q4_0",  "q4_1",   "absmax-int8", "dynamic8"};
+    QCOMPARE(qs::schemeNames(), expected);
+    for (const std::string& n : expected)
+        QCOMPARE(toName(schemeFromName(n)), n);
+    for (Scheme s : kLowbit) {
+        QuantConfig c;
+        c.scheme = s;
+        QVERIFY(c.isLowbit());
+        QVERIFY(!c.isInteger());
+        QVERIFY(!c.isFloat16());
+    }
+    QVERIFY_THROWS_EXCEPTION(Error, schemeFromName("q5_k"));
+}
+
+void TestSchemes::presetNames()
+{
+    const std::vector<std::string> names = qs::presetNames();
+    QVERIFY(names.size() >= 30);
+    for (size_t i = 0; i < names.size(); ++i)
+        for (size_t j = i + 1; j < names.size(); ++j)
+            QVERIFY(names[i] != names[j]);
+    for (const char* n : {"pytorch-quint8-affine",
+                          "pytorch-qint8-symmetric",
+                          "pytorch-per-channel-symmetric",
+                          "pytorch-reduce-range",
+                          "ort-uint8-asymmetric",
+                          "ort-int8-symmetric",
+                          "ort-percentile",
+                          "ort-entropy",
+                          "trt-max",
+                          "trt-max-narrow",
+                          "trt-percentile",
+                          "trt-entropy",
+                          "trt-mse",
+                          "ggml-q8_0",
+                          "ggml-q4_0",
+                          "ggml-q4_1",
+                          "bnb-nf4",
+                          "bnb-dynamic8",
+                          "absmax-int8-blockwise",
+                          "seed000",
+                          "seed001",
+                          "seed002",
+                          "seed003",
+                          "seed004"})
+        QCOMPARE(presetByName(n).name, std::string(n));
+    try {
+        presetByName("tensorflow-lite");
+        QFAIL("no error for an unknown preset");
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        QVERIFY(m.find("tensorflow-lite") != std::string::npos);
+        QVERIFY(m.find("ggml-q4_1") != std::string::npos); // lists the valid names
+    }
+    QCOMPARE(presetByName("bnb-nf4").config.groupSize, int64_t(64));
+    QCOMPARE(presetByName("absmax-int8-blockwise").config.groupSize, int64_t(4096));
+    QCOMPARE(presetByName("bnb-dynamic8").config.groupSize, int64_t(4096));
+    QCOMPARE(presetByName("bnb-dynamic8").config.scheme, Scheme::Dynamic8);
+    QCOMPARE(presetByName("pytorch-reduce-range").config.bits, 7);
+    for (const Preset& p : presets())
+        QCOMPARE(p.config.preset, p.name);
+    // The JSON report names the preset and the low-bit parameters.
+    const Tensor t("w", {2, 32}, std::vector<float>(64, 0.25f));
+    const std::string j = reportJson(t, quantize(t, presetByName("ggml-q4_1").config));
+    QVERIFY(j.find("\"preset\": \"ggml-q4_1\"") != std::string::npos);
+    QVERIFY(j.find("\"scheme\": \"q4_1\"") != std::string::npos);
+    QVERIFY(j.find("\"offset\"") != std::string::npos);
+    QVERIFY(j.find("\"num_slices\": 2") != std::string::npos);
+}
+
+// Every preset validates, and quantize() gives codes in range whose decoding through the
+// parameters is the dequantized value, on a tensor with an outlier.
+void TestSchemes::everyPresetQuantizes()
+{
+    const Tensor t = randomTensor({4, 96}, 7, 9.0);
+    for (const Preset& p : presets()) {
+        const std::string what = p.name;
+        QVERIFY2(!p.description.empty() && !p.system.empty(), what.c_str());
+        p.config.validate();
+        QVERIFY2(!p.config.summary().empty(), what.c_str());
+        const QuantResult r = quantize(t, p.config);
+        QCOMPARE(int64_t(r.codes.size()), t.numel());
+        QCOMPARE(r.metrics.count, t.numel());
+        // Clipping calibrators cut the outlier 9.0 (at most ~25 / 384 of squared error).
+        QVERIFY2(r.metrics.mse > 0 && r.metrics.mse < 0.5, what.c_str());
+        QCOMPARE(int64_t(r.sliceMetrics.size()), r.params.numSlices());
+        for (int64_t i = 0; i < t.numel(); ++i) {
+            const int64_t s = r.params.layout.sliceOf(i);
+            QVERIFY2(r.codes[size_t(i)] >= r.params.qmin && r.codes[size_t(i)] <= r.params.qmax,
+                     what.c_str());
+            const double d = dequantizeCode(r.params, s, r.codes[size_t(i)]);
+            QVERIFY2(float(d) == r.dequantized[size_t(i)],
+                     qPrintable(QString("%1 element %2: %3 vs %4")
+                                    .arg(what.c_str())
+                                    .arg(i)
+                                    .arg(d, 0, 'g', 9)
+                                    .arg(r.dequantized[size_t(i)], 0, 'g', 9)));
+        }
+    }
+}
+
+// T1: x = [-1, 0, 0.5, 2], MinMaxObserver quint8: scale 3/255, zp 85, 0.5 * 85 = 42.5 -> 42.
+
+void TestSchemes::sameCodesAsStandalone_data()
+{
+    QTest::addColumn<int>("scheme");
+    for (Scheme s : kLowbit)
+        QTest::newRow(toName(s).c_str()) << int(s);
+}
+
+// quantize() gives exactly the codes and values of the format's own function (rows of 80: MX
+// and GGML end every row with a block of 16).
+void TestSchemes::sameCodesAsStandalone()
+{
+    QFETCH(int, scheme);
+    const Scheme s = Scheme(scheme);
+    const Tensor t = randomTensor({3, 80}, 11, -40.0);
+    const float* x = t.data.data();
+    const int64_t n = t.numel();
+    QuantConfig c;
+    c.scheme = s;
+    c.bits = 3;
+    c.groupSize = 64;
+    c.codebook = {-1, -0.25, 0, 0.5, 1};
+    c.granularity = Granularity::PerGroup;
+    LowbitResult ref;
+    switch (s) {
+    case Scheme::E4M3:
+        ref = quantizeMiniFloat(x, n, MiniFloat::E4M3);
+        break;
+    case Scheme::E5M2:
+        ref = quantizeMiniFloat(x, n, MiniFloat::E5M2);
+        break;
+    case Scheme::E2M1:
+        ref = quantizeMiniFloat(x, n, MiniFloat::E2M1);
+        break;
+    case Scheme::MXFP8_E4M3:
+        ref = quantizeMx(x, n, MxFormat::MXFP8_E4M3, 80);
+        break;
+    case Scheme::MXFP8_E5M2:
+        ref = quantizeMx(x, n, MxFormat::MXFP8_E5M2, 80);
+        break;
+    case Scheme::MXFP4:
+        ref = quantizeMx(x, n, MxFormat::MXFP4, 80);
+        break;
+    case Scheme::MXINT8:
+        ref = quantizeMx(x, n, MxFormat::MXINT8, 80);
+        break;
+    case Scheme::NF4:
+        ref = quantizeBlockwiseAbsmax(x, n, nf4Codebook(), 64);
+        break;
+    case Scheme::FP4:
+        ref = quantizeBlockwiseAbsmax(x, n, bnbFp4Codebook(), 64);
+        break;
+    case Scheme::Codebook:
+        ref = quantizeBlockwiseAbsmax(x, n, makeCodebook(c.codebook), 64);
+        break;
+    case Scheme::LloydMax:
+        ref = quantizeLloydMax(x, n, 3);
+        break;
+    case Scheme::Q8_0:
+        ref = quantizeGgml(x, n, GgmlType::Q8_0, 80);
+        break;
+    case Scheme::Q4_0:
+        ref = quantizeGgml(x, n, GgmlType::Q4_0, 80);
+        break;
+    case Scheme::Q4_1:
+        ref = quantizeGgml(x, n, GgmlType::Q4_1, 80);
+        break;
+    case Scheme::AbsmaxInt8:
+        ref = quantizeAbsmaxInt8Blockwise(x, n, 64);
+        break;
+    case Scheme::Dynamic8:
+        ref = quantizeBlockwiseAbsmax(x, n, bnbDynamicCodebook(), 64);
+        break;
+    default:
+        QFAIL("not a low-bit scheme");
+    }
+    const QuantResult r = quantize(t, c);
+    QCOMPARE(r.codes, ref.codes);
+    QCOMPARE(r.dequantized.size(), ref.dequantized.size());
+    for (size_t i = 0; i < ref.dequantized.size(); ++i)
+        QVERIFY2(r.dequantized[i] == ref.dequantized[i], qPrintable(QString::number(i)));
+    QCOMPARE(r.params.numSlices(), std::max<int64_t>(1, ref.numBlocks()));
+    if (ref.blockSize > 0)
+        for (int64_t i = 0; i < n; ++i)
+            QCOMPARE(r.params.layout.sliceOf(i), ref.blockOf(i));
+    QCOMPARE(r.metrics.bitsPerElement, ref.bitsPerElement);
+    QCOMPARE(r.metrics.levelsTotal, ref.codeLevels);
+    QCOMPARE(r.metrics.clippedLowCount + r.metrics.clippedHighCount, ref.saturated);
+    // The whole-tensor metrics (summed from the blocks) equal the format's lowbitMetrics.
+    const Metrics lm = lowbitMetrics(x, ref);
+    QCOMPARE(r.metrics.count, lm.count);
+    QCOMPARE(r.metrics.levelsUsed, lm.levelsUsed);
+    QVERIFY(std::fabs(r.metrics.mse / lm.mse - 1) < 1e-12);
+    QVERIFY(std::fabs(r.metrics.mae / lm.mae - 1) < 1e-12);
+    QCOMPARE_EXACT(r.metrics.maxAbsError, lm.maxAbsError);
+    QVERIFY(std::fabs(r.metrics.sqnrDb - lm.sqnrDb) < 1e-9);
+    QCOMPARE(r.metrics.quantizedBytes, lm.quantizedBytes);
+    QCOMPARE(r.metrics.clippedHighCount, lm.clippedHighCount);
+}
+
+void TestSchemes::bitsPerElement()
+{
+    const Tensor t = randomTensor({4, 256}, 5);
+    const std::pair<const char*, double> expected[] = {
+        {"ggml-q8_0", 8.5},
+        {"ggml-q4_0", 4.5},
+        {"ggml-q4_1", 5.0},
+        {"ocp-mxfp4", 4.25},
+        {"ocp-mxfp8-e4m3", 8.25},
+        {"bnb-nf4", 4.5},
+        {"ocp-e4m3", 8.0},
+        {"ocp-e5m2", 8.0},
+        {"absmax-int8-blockwise", 8.0 + 32.0 / 1024.0}};
+    for (const auto& [name, bpe] : expected) {
+        const QuantResult r = quantize(t, presetByName(name).config);
+        QVERIFY2(r.metrics.bitsPerElement == bpe,
+                 qPrintable(QString("%1: %2").arg(name).arg(r.metrics.bitsPerElement)));
+        QCOMPARE(r.metrics.quantizedBits, bpe * 1024.0);
+    }
+}
+
+// The Lloyd-Max code book through quantize() never has a larger MSE than the uniform min-max
+// integer grid of the same bits (asymmetric, range not widened to 0).
+void TestSchemes::lloydMaxBeatsUniform()
+{
+    const Tensor shapes[] = {randomTensor({4096}, 1), randomTensor({2000}, 2, 12.0)};
+    for (const Tensor& t : shapes) {
+        for (int bits = 1; bits <= 6; ++bits) {
+            QuantConfig u;
+            u.bits = bits;
+            u.includeZero = false;
+            QuantConfig l;
+            l.scheme = Scheme::LloydMax;
+            l.bits = bits;
+            const double mu = quantize(t, u).metrics.mse;
+            const QuantResult lm = quantize(t, l);
+            QVERIFY2(lm.metrics.mse <= mu,
+                     qPrintable(QString("bits %1: %2 > %3").arg(bits).arg(lm.metrics.mse).arg(mu)));
+            QCOMPARE(lm.params.qmax, int64_t(1 << bits) - 1);
+        }
+    }
+}
+
+// quantizationGrid: every representable value of the element formats (without NaN / inf, one
+// zero), and per block for block formats.
+void TestSchemes::gridsAndRanges()
+{
+    const Tensor t = randomTensor({2, 32}, 9);
+    QuantConfig c;
+    const std::pair<Scheme, size_t> sizes[] = {
+        {Scheme::E4M3, 253}, {Scheme::E5M2, 247}, {Scheme::E2M1, 15}, {Scheme::NF4, 16}};
+    for (const auto& [s, size] : sizes) {
+        c.scheme = s;
+        const QuantResult r = quantize(t, c);
+        const std::vector<double> g = quantizationGrid(r.params, 0);
+        QCOMPARE(g.size(), size);
+        QVERIFY(std::is_sorted(g.begin(), g.end()));
+        QCOMPARE_EXACT(g.front(), r.params.rangeMin[0]);
+        QCOMPARE_EXACT(g.back(), r.params.rangeMax[0]);
+    }
+    c.scheme = Scheme::E4M3;
+    QCOMPARE_EXACT(quantize(t, c).params.rangeMax[0], 448.0);
+    c.scheme = Scheme::MXFP4;
+    const QuantResult mx = quantize(t, c);
+    QCOMPARE(mx.params.numSlices(), int64_t(2));
+    for (int64_t b = 0; b < 2; ++b) {
+        const double x = mx.params.scale[size_t(b)];
+        QCOMPARE(std::exp2(std::round(std::log2(x))), x); // a power of two
+        const std::vector<double> g = quantizationGrid(mx.params, b);
+        QCOMPARE(g.size(), size_t(15));
+        QCOMPARE_EXACT(g.back(), 6.0 * x);
+        // The block's values lie on its grid.
+        for (int64_t i = b * 32; i < b * 32 + 32; ++i)
+            QVERIFY(std::binary_search(g.begin(), g.end(), double(mx.dequantized[size_t(i)])));
+    }
+    QVERIFY_THROWS_EXCEPTION(Error, dequantizeCode(mx.params, 0, 16));
+}
+
+void TestSchemes::blockMetricsAddUp()
+{
+    const Tensor t = randomTensor({6, 100}, 4);
+    for (const char* name : {"ggml-q4_1", "ocp-mxfp4", "bnb-nf4"}) {
+        const QuantResult r = quantize(t, presetByName(name).config);
+        int64_t count = 0;
+        double err = 0;
+        for (const Metrics& m : r.sliceMetrics) {
+            count += m.count;
+            err += m.errorPower;
+            QVERIFY(m.levelsUsed >= 1 && m.levelsUsed <= m.levelsTotal);
+        }
+        QCOMPARE(count, t.numel());
+        QVERIFY(std::fabs(err / r.metrics.errorPower - 1) < 1e-12);
+        for (int64_t s = 0; s < r.params.numSlices(); ++s)
+            QVERIFY(r.params.dataMin[size_t(s)] >= r.params.rangeMin[size_t(s)] - 1e-6 ||
+                    r.sliceMetrics[size_t(s)].clippedLowCount > 0);
+    }
+    // GGML rows of 100: 4 blocks per row (the last of 4 elements).
+    const QuantResult q = quantize(t, presetByName("ggml-q8_0").config);
+    QCOMPARE(q.params.numSlices(), int64_t(24));
+    QCOMPARE(q.params.layout.sliceSize(3), int64_t(4));
+    QCOMPARE(q.params.layout.sliceOf(100), int64_t(4));
+}
+
+void TestSchemes::nonFiniteInput()
+{
+    std::vector<float> v(64, 0.5f);
+    v[3] = std::numeric_limits<float>::quiet_NaN();
+    v[40] = std::numeric_limits<float>::infinity();
+    v[41] = 1e6f;
+    for (Scheme s : kLowbit) {
+        QuantConfig c;
+        c.scheme = s;
+        c.codebook = {0, 0.5, 1};
+        const QuantResult r = quantize(Tensor("n", {64}, v), c);
+        QCOMPARE(r.metrics.nonfinite, int64_t(2));
+        QCOMPARE(r.metrics.count, int64_t(62));
+        QVERIFY(std::isnan(r.dequantized[3]));
+        QVERIFY(std::isinf(r.dequantized[40]));
+        QVERIFY(!r.warnings.empty());
+    }
+    QuantConfig c; // E4M3 saturates 1e6 to 448 and says so
+    c.scheme = Scheme::E4M3;
+    const QuantResult r = quantize(Tensor("n", {64}, v), c);
+    QCOMPARE_EXACT(r.dequantized[41], 448.0f);
+    QCOMPARE(r.metrics.clippedHighCount, int64_t(1));
+}
+
+void TestSchemes::invalidOptions()
+{
+    const Tensor t = randomTensor({8}, 1);
+    QuantConfig c;
+    c.scheme = Scheme::Codebook;
+    QVERIFY_THROWS_EXCEPTION(Error, quantize(t, c)); // empty code book
+    c.codebook = {0, std::nan("")};
+    QVERIFY_THROWS_EXCEPTION(Error, c.validate());
+    c.codebook = {-2, 0, 2};
+    c.validate(); // unscaled values: any finite
+    c.granularity = Granularity::PerGroup;
+    QVERIFY_THROWS_EXCEPTION(Error, c.validate()); // blockwise values must lie in [-1, 1]
+    c = QuantConfig();
+    c.scheme = Scheme::LloydMax;
+    c.bits = 9;
+    QVERIFY_THROWS_EXCEPTION(Error, quantize(t, c));
+    c = QuantConfig();
+    c.scheme = Scheme::E2M1;
+    c.saturate = false;
+    QVERIFY_THROWS_EXCEPTION(Error, quantize(t, c));
+    c = QuantConfig();
+    c.scheme = Scheme::NF4;
+    c.groupSize = 0;
+    QVERIFY_THROWS_EXCEPTION(Error, quantize(t, c));
+    c.groupSize = 64;
+    QVERIFY_THROWS_EXCEPTION(Error, quantize(Tensor(), c)); // empty tensor
+    // E4M3 without saturation overflows to NaN, counted as overflow.
+    c = QuantConfig();
+    c.scheme = Scheme::E4M3;
+    c.saturate = false;
+    const QuantResult r = quantize(Tensor("o", {2}, {1000.0f, 1.0f}), c);
+    QVERIFY(std::isnan(r.dequantized[0]));
+    QCOMPARE(r.floatCounts.overflow, int64_t(1));
+}
+
+// TensorRT narrow_range on: codes [-127, 127]; off: -128 is a code (scale amax / 127 both ways).
+
+QTEST_APPLESS_MAIN(TestSchemes)
+#include "tst_schemes.moc"
