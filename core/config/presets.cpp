@@ -1,10 +1,13 @@
 // The presets of presets.h. Sources: PyTorch torch/ao/quantization (observer.py, utils.py),
 // ONNX Runtime quantization (quant_utils.py, calibrate.py), NVIDIA pytorch-quantization
-// (tensor_quant.py, calib/), llama.cpp ggml-quants.c, bitsandbytes functional.py, and the seed
-// notebooks (tests/tst_presets.cpp holds the numbers each preset is tested against).
+// (tensor_quant.py, calib/), llama.cpp ggml-quants.c, bitsandbytes functional.py, and the course
+// notebooks of docs/REFERENCES.md (tests/core/config/tst_presets.cpp holds the numbers each preset
+// is tested against).
 #include "core/config/presets.h"
 
 #include "core/base/error.h"
+
+#include <utility>
 
 namespace qs {
 
@@ -240,30 +243,31 @@ void addOcp(std::vector<Preset>& v)
         lowbit(Scheme::MXFP8_E4M3));
 }
 
-// The seed notebooks.
-void addSeedNotebooks(std::vector<Preset>& v)
+// The course notebooks (docs/REFERENCES.md), one preset per configuration a notebook computes.
+void addNotebooks(std::vector<Preset>& v)
 {
     {
         QuantConfig c;
         c.includeZero = false;
         c.rounding = Rounding::Truncate;
-        add(v, "seed000", "seed",
+        add(v, "notebook-truncation", "notebook",
             "uint8 min-max affine, range not widened to 0, codes truncated (.astype(np.uint8))", c);
     }
     {
         QuantConfig c;
         c.includeZero = false;
-        add(v, "seed001", "seed", "uint8 asymmetric min-max, half-even, float64", c);
+        add(v, "notebook-asymmetric", "notebook", "uint8 asymmetric min-max, half-even, float64",
+            c);
         c.scheme = Scheme::Symmetric;
         c.fullRange = true;
-        add(v, "seed001-symmetric", "seed",
+        add(v, "notebook-symmetric", "notebook",
             "symmetric s = amax/127 with codes clamped to [-128, 127], half-even", c);
     }
     {
         QuantConfig c;
         c.range = RangeMethod::Percentile;
         c.percentile = 99.99;
-        add(v, "seed002", "seed",
+        add(v, "notebook-percentile", "notebook",
             "uint8 asymmetric, percentile 99.99 range (numpy linear) against an outlier", c);
     }
     {
@@ -271,21 +275,29 @@ void addSeedNotebooks(std::vector<Preset>& v)
         c.float32Params = true;
         c.rounding = Rounding::Truncate;
         c.includeZero = false;
-        add(v, "seed003", "seed",
+        add(v, "notebook-float32-truncation", "notebook",
             "TF Quantizer: uint8 min-max in float32, range not widened, truncated (tf.cast)", c);
     }
     {
         QuantConfig c;
         c.signedCodes = true;
-        add(v, "seed004", "seed",
+        add(v, "notebook-signed-affine", "notebook",
             "int8 affine onto the signed range [-128, 127]: z = -round(min*255/(max-min)) - 128",
             c);
         QuantConfig s;
         s.scheme = Scheme::Symmetric;
-        add(v, "seed004-symmetric", "seed",
+        add(v, "notebook-scale", "notebook",
             "scale quantization: restricted range [-127, 127], s = amax/127", s);
     }
 }
+
+// Old names of the notebook presets, still accepted (command line, sessions, lesson files).
+constexpr std::pair<const char*, const char*> kOldNames[] = {
+    {"seed000", "notebook-truncation"},          {"seed001", "notebook-asymmetric"},
+    {"seed001-symmetric", "notebook-symmetric"}, {"seed002", "notebook-percentile"},
+    {"seed003", "notebook-float32-truncation"},  {"seed004", "notebook-signed-affine"},
+    {"seed004-symmetric", "notebook-scale"},
+};
 
 std::vector<Preset> makePresets()
 {
@@ -296,7 +308,7 @@ std::vector<Preset> makePresets()
     addGgml(v);
     addBitsandbytes(v);
     addOcp(v);
-    addSeedNotebooks(v);
+    addNotebooks(v);
     for (Preset& p : v) // reports say which preset a config came from
         p.config.preset = p.name;
     return v;
@@ -309,12 +321,33 @@ std::vector<Preset> presets()
     return makePresets();
 }
 
+std::string currentPresetName(const std::string& name)
+{
+    for (const auto& [old, current] : kOldNames)
+        if (name == old)
+            return current;
+    return name;
+}
+
 const Preset& presetByName(const std::string& name)
 {
+    // An old name gives the preset of its current name under the old name, so that reports
+    // made with it keep naming it as before.
     static const std::vector<Preset> all = makePresets();
-    for (const Preset& p : all)
-        if (p.name == name)
-            return p;
+    static const std::vector<Preset> renamed = [] {
+        std::vector<Preset> v;
+        for (const auto& [old, current] : kOldNames)
+            for (const Preset& p : all)
+                if (p.name == current) {
+                    v.push_back(p);
+                    v.back().name = v.back().config.preset = old;
+                }
+        return v;
+    }();
+    for (const std::vector<Preset>* list : {&all, &renamed})
+        for (const Preset& p : *list)
+            if (p.name == name)
+                return p;
     std::string valid;
     for (const Preset& p : all)
         valid += (valid.empty() ? "" : ", ") + p.name;

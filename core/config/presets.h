@@ -1,7 +1,8 @@
 // Named presets: a QuantConfig that reproduces what a reference system (PyTorch, ONNX Runtime,
-// TensorRT's pytorch-quantization, GGML, bitsandbytes) or one of the seed notebooks computes,
-// with a one-line description that also says where the system computes differently from any
-// QuantScope option. tests/tst_presets.cpp pins each system's published test vectors.
+// TensorRT's pytorch-quantization, GGML, bitsandbytes) or one of the course notebooks of
+// docs/REFERENCES.md computes, with a one-line description that also says where the system
+// computes differently from any QuantScope option. tests/core/config/tst_presets.cpp pins each
+// system's published test vectors.
 #pragma once
 
 #include "core/config/quant_config.h"
@@ -12,8 +13,8 @@
 namespace qs {
 
 struct Preset {
-    std::string name;        // "pytorch-quint8-affine", "ggml-q4_0", "seed000", ...
-    std::string system;      // "PyTorch", "ONNX Runtime", "TensorRT", "GGML", ...
+    std::string name;        // "pytorch-quint8-affine", "ggml-q4_0", "notebook-truncation", ...
+    std::string system;      // "PyTorch", "ONNX Runtime", "TensorRT", "GGML", "notebook", ...
     std::string description; // one line
     QuantConfig config;
 };
@@ -21,10 +22,15 @@ struct Preset {
 // Every preset, grouped by system in a fixed order.
 std::vector<Preset> presets();
 
-// The preset of that name; throws qs::Error listing the names for an unknown one.
+// The preset of that name; throws qs::Error listing the names for an unknown one. The notebook
+// presets' old names (seed000 ... seed004-symmetric) give the same preset, named (and its
+// config.preset) as asked, so that a report made with an old name does not change.
 const Preset& presetByName(const std::string& name);
 
-// The names, in the order of presets().
+// The current name of a preset: the name itself, or for an old name the one that replaced it.
+std::string currentPresetName(const std::string& name);
+
+// The current names, in the order of presets().
 std::vector<std::string> presetNames();
 
 } // namespace qs

@@ -7,14 +7,14 @@
 // Format (all keys but "id", "title", "source" and "config" optional):
 // {
 //   "format": "quantscope-lesson", "version": 1,
-//   "id": "seed000-truncation", "title": "...", "text": "...", "question": "...",
+//   "id": "truncation", "title": "...", "text": "...", "question": "...",
 //   "source": {"values": [..], "shape": [..], "name": ".."}
 //           | {"generate": {"distribution": "uniform", "shape": [10000], "seed": 2, "low": -50,
 //              "high": 150, "mean": 0, "std": 1, "he_scale": 2, "fan_mode": "fan_in",
 //              "separation": 4, "decimals": 2, "outliers": 1, "outlier_value": 1000,
 //              "outlier_position": "end", "name": "..",
 //              "scale_channel": {"axis": 0, "index": 3, "factor": 20}}}
-//           | {"dataset": "seed000"}            (see builtinDatasetNames())
+//           | {"dataset": "uniform-10"}         (see builtinDatasetNames())
 //           | {"image": {"width": 96, "height": 64}}   (builtinImage)
 //   "config": {"bits": 8, "scheme": "asymmetric", "range": "minmax", ...}
 //              (any key of the JSON report's "config" object, i.e. every field of
@@ -39,6 +39,7 @@
 #include "core/base/tensor.h"
 #include "core/config/quant_config.h"
 #include "core/data/generators.h"
+#include "core/teach/builtins.h"
 #include "core/teach/image_quant.h"
 #include "core/teach/int_matmul.h"
 
@@ -121,11 +122,5 @@ std::vector<std::string> checkLesson(const Lesson& lesson, int step);
 
 // Charts a lesson may select.
 std::vector<std::string> lessonChartNames();
-
-// Built-in datasets: "seed000" (10 values in [0, 5)), "seed001" (20 values), "seed002" (10 000
-// uniform [-50, 150] at 2 decimals, last value 1000, seed 2), "seed003" (10 He weights, float32),
-// "image" (builtinImage(96, 64)).
-std::vector<std::string> builtinDatasetNames();
-Tensor builtinDataset(const std::string& name);
 
 } // namespace qs

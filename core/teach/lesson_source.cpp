@@ -1,5 +1,6 @@
 // The data of a lesson: its "source" object (values, a generator, a built-in dataset or the
-// built-in image) and the built-in datasets.
+// built-in image).
+#include "core/teach/builtins.h"
 #include "core/teach/lesson_read.h"
 
 #include <nlohmann/json.hpp>
@@ -125,7 +126,7 @@ void readDataset(const JsonReader& r, const json& o, const std::string& path, Le
     s.kind = LessonSource::Kind::Dataset;
     s.dataset = r.getString(o, path, "dataset");
     const std::vector<std::string> names = builtinDatasetNames();
-    if (std::find(names.begin(), names.end(), s.dataset) == names.end())
+    if (std::find(names.begin(), names.end(), currentDatasetName(s.dataset)) == names.end())
         r.fail(joinPath(path, "dataset"),
                "'" + s.dataset + "' is unknown (valid: " + joinNames(names) + ")");
 }
@@ -197,45 +198,4 @@ Tensor sourceTensor(const LessonSource& s)
 }
 
 } // namespace lesson_detail
-
-std::vector<std::string> builtinDatasetNames()
-{
-    return {"seed000", "seed001", "seed002", "seed003", "image"};
-}
-
-Tensor builtinDataset(const std::string& name)
-{
-    if (name == "seed000")
-        return Tensor("seed000", {10},
-                      {0.030478771191066456f, 0.24396521f, 0.34090262f, 1.47798738f, 1.50912517f,
-                       3.4922371f, 3.54148801f, 4.00498773f, 4.62802566f, 4.6405932325782535f});
-    if (name == "seed001")
-        return Tensor("seed001", {20}, {143.78f, -39.62f, 0.f,     41.06f, 62.82f, 64.5f,  -27.52f,
-                                        114.18f, 126.33f, -14.02f, 75.06f, 71.51f, 115.f,  119.66f,
-                                        -30.98f, 130.7f,  99.07f,  -36.8f, 14.73f, 141.78f});
-    if (name == "seed002") {
-        GeneratorOptions g;
-        g.distribution = Distribution::Uniform;
-        g.shape = {10000};
-        g.seed = 2;
-        g.low = -50;
-        g.high = 150;
-        g.decimals = 2;
-        g.outliers = 1;
-        g.outlierValue = 1000;
-        g.name = "seed002";
-        return generate(g);
-    }
-    if (name == "seed003")
-        return Tensor("seed003", {10},
-                      {0.8558766841888428f, -0.3658445477485657f, -0.3400110602378845f,
-                       0.2735912501811981f, -0.45362043380737305f, -0.0493854396045208f,
-                       -0.020853079855442047f, 0.022075379267334938f, 0.38768908381462097f,
-                       -0.5423163771629333f});
-    if (name == "image")
-        return builtinImage(96, 64);
-    throw Error("unknown built-in dataset '" + name +
-                "' (valid: " + lesson_detail::joinNames(builtinDatasetNames()) + ")");
-}
-
 } // namespace qs

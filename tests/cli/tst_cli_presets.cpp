@@ -1,6 +1,6 @@
 // Tests of the presets through the quantscope-cli binary: `presets` lists every preset,
 // `--preset NAME` reproduces the core's result for that preset, later options override it, and
-// the low-bit schemes work by name.
+// the low-bit schemes work by name; the notebook presets' old names still work.
 #include "core/config/presets.h"
 #include "core/data/generators.h"
 #include "core/quant/quantize.h"
@@ -41,6 +41,7 @@ private slots:
     void lowbitSchemesByName();
     void unknownPreset();
     void calibratorRanges();
+    void oldNotebookNames();
 };
 
 void TestCliPresets::listsPresets()
@@ -153,6 +154,24 @@ void TestCliPresets::calibratorRanges()
     const Run bad = runCli({"quantize", "--generate", "normal", "--range", "trt-median"});
     QCOMPARE(bad.code, 2);
     QVERIFY(bad.err.contains(QStringLiteral("ort-percentile")));
+}
+
+// `--preset seed001` gives the report of `--preset notebook-asymmetric`, naming the preset as
+// given; `presets` lists only the current names.
+void TestCliPresets::oldNotebookNames()
+{
+    QJsonObject old = report({"--preset", "seed001"});
+    QJsonObject now = report({"--preset", "notebook-asymmetric"});
+    QCOMPARE(old["config"].toObject()["preset"].toString(), QStringLiteral("seed001"));
+    QCOMPARE(now["config"].toObject()["preset"].toString(), QStringLiteral("notebook-asymmetric"));
+    QJsonObject oldConfig = old["config"].toObject();
+    oldConfig["preset"] = QStringLiteral("notebook-asymmetric");
+    QCOMPARE(oldConfig, now["config"].toObject());
+    QCOMPARE(old["params"], now["params"]);
+    QCOMPARE(old["metrics"].toObject()["mse"], now["metrics"].toObject()["mse"]);
+    const Run r = runCli({"presets"});
+    QVERIFY(r.out.contains(QStringLiteral("notebook-scale ")));
+    QVERIFY(!r.out.contains(QStringLiteral("seed0")));
 }
 
 QTEST_APPLESS_MAIN(TestCliPresets)

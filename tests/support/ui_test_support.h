@@ -1,6 +1,6 @@
 // Helpers shared by the Qt Test executables of the window and its views: options for a window
-// under test, a path in the test's own scratch folder, and waiting until the window shows the
-// result of the configuration its controls hold.
+// under test, a path in the test's own scratch folder, waiting until the window shows the
+// result of the configuration its controls hold, and telling a rendered image from a blank one.
 #pragma once
 
 #include "ui/window/main_window.h"
@@ -8,6 +8,8 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QImage>
+#include <QSet>
 #include <QString>
 #include <QtTest>
 
@@ -45,6 +47,17 @@ inline bool waitForCurrent(ui::MainWindow& w, int timeoutMs = 20000)
         QTest::qWait(5);
     }
     return false;
+}
+
+// The number of different colours on a grid of every `step`-th pixel: a blank or failed
+// rendering has very few.
+inline int distinctColours(const QImage& image, int step)
+{
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += step)
+        for (int x = 0; x < image.width(); x += step)
+            colours.insert(image.pixel(x, y));
+    return int(colours.size());
 }
 
 } // namespace qs::test

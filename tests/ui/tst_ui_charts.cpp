@@ -6,6 +6,7 @@
 #include "core/quant/quantize.h"
 #include "core/stats/downsample.h"
 #include "core/stats/histogram.h"
+#include "core/teach/builtins.h"
 #include "tests/support/ui_test_support.h"
 #include "ui/charts/axis_ticks.h"
 #include "ui/charts/charts.h"
@@ -39,10 +40,8 @@ using qs::test::tmpPath;
 
 namespace {
 
-// Seed 000: ten values in [0, 5).
-const std::vector<float> kSeed000 = {
-    0.030478771191066456f, 0.24396521f, 0.34090262f, 1.47798738f,        1.50912517f, 3.4922371f,
-    3.54148801f,           4.00498773f, 4.62802566f, 4.6405932325782535f};
+// The truncation notebook's ten values in [0, 5).
+const std::vector<float> kUniform10 = builtinDataset("uniform-10").data;
 
 struct Case {
     Tensor tensor;
@@ -114,13 +113,10 @@ QStringList axisTitles(QChart* chart)
     return titles;
 }
 
+// Different colours on a grid of every third pixel.
 int distinctColours(const QImage& img)
 {
-    QSet<QRgb> colours;
-    for (int y = 0; y < img.height(); y += 3)
-        for (int x = 0; x < img.width(); x += 3)
-            colours.insert(img.pixel(x, y));
-    return colours.size();
+    return test::distinctColours(img, 3);
 }
 
 } // namespace
@@ -130,7 +126,7 @@ class TestUiCharts : public QObject {
 
 private:
     Case m_big;     // 1M normal values, 8-bit asymmetric
-    Case m_tiny;    // seed 000, 8-bit asymmetric
+    Case m_tiny;    // uniform-10, 8-bit asymmetric
     Case m_channel; // 64 x 512, per-channel symmetric
     Case m_three;   // 4096 values, 3-bit asymmetric
     Case m_fp16;    // 4096 values, fp16
@@ -206,7 +202,7 @@ void TestUiCharts::initTestCase()
     QuantConfig cfg; // 8-bit asymmetric min-max per tensor
     m_big = makeCase(generate(g), cfg);
 
-    m_tiny = makeCase(Tensor("seed000", {10}, kSeed000), cfg);
+    m_tiny = makeCase(builtinDataset("uniform-10"), cfg);
 
     g.shape = {64, 512};
     g.distribution = Distribution::Laplace;
@@ -490,7 +486,7 @@ void TestUiCharts::tinyValuesHaveMarkers()
     QCOMPARE(o->count(), 10);
     QCOMPARE(d->count(), 10);
     for (int i = 0; i < 10; ++i) {
-        QCOMPARE(o->at(i), QPointF(i, double(kSeed000[size_t(i)])));
+        QCOMPARE(o->at(i), QPointF(i, double(kUniform10[size_t(i)])));
         QCOMPARE(d->at(i).y(), double(m_tiny.result.dequantized[size_t(i)]));
     }
     QCOMPARE(axisTitles(chart.get()), QStringList({"Index", "Value"}));
@@ -916,15 +912,13 @@ void TestUiCharts::dumpForReview()
     g.distribution = Distribution::Uniform;
     g.shape = {20};
     QuantConfig cfg;
-    const std::vector<float> seed001 = {143.78f, -39.62f, 0.f,     41.06f, 62.82f, 64.5f,  -27.52f,
-                                        114.18f, 126.33f, -14.02f, 75.06f, 71.51f, 115.f,  119.66f,
-                                        -30.98f, 130.7f,  99.07f,  -36.8f, 14.73f, 141.78f};
-    const Case s001 = makeCase(Tensor("seed001", {20}, seed001), cfg);
+    const Case mixed20 = makeCase(builtinDataset("mixed-20"), cfg);
     const struct {
         const char* name;
         const Case* c;
-    } cases[] = {{"big", &m_big},   {"seed001", &s001}, {"channel", &m_channel}, {"3bit", &m_three},
-                 {"fp16", &m_fp16}, {"odd", &m_odd},    {"const", &m_const}};
+    } cases[] = {{"big", &m_big},    {"mixed-20", &mixed20}, {"channel", &m_channel},
+                 {"3bit", &m_three}, {"fp16", &m_fp16},      {"odd", &m_odd},
+                 {"const", &m_const}};
     for (const auto& cs : cases) {
         for (ChartKind k : allChartKinds()) {
             for (bool dark : {false, true}) {

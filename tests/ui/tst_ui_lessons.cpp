@@ -1,8 +1,9 @@
 // Lessons through the window: every built-in lesson applies (data, controls, chart tab, panel),
-// every seed lesson's step reproduces the seed notebook's numbers in the window's own result
-// (numbers copied from the seeds' golden values), the teaching views are tabs that export to
-// PNG/SVG/PDF, clicking a value opens its worked example, presentation mode toggles, and
-// `quantscope --lesson` renders headless.
+// every step of a course notebook's lesson (docs/REFERENCES.md) reproduces the notebook's
+// numbers in the window's own result (numbers copied from tst_golden), the old lesson ids still
+// open the lessons, the teaching views are tabs that export to PNG/SVG/PDF, clicking a value
+// opens its worked example, presentation mode toggles, and `quantscope --lesson` renders
+// headless.
 #include "core/teach/lesson.h"
 #include "tests/support/ui_test_support.h"
 #include "ui/panels/lesson_panel.h"
@@ -33,10 +34,8 @@
 #include <cmath>
 
 using namespace qs;
+using namespace qs::test; // windowOptions, tmpPath, waitForCurrent
 using namespace qs::ui;
-using qs::test::tmpPath;
-using qs::test::waitForCurrent;
-using qs::test::windowOptions;
 
 namespace {
 
@@ -71,11 +70,12 @@ private slots:
     void builtinLessons();
     void everyLessonStepApplies_data();
     void everyLessonStepApplies();
-    void seed000Truncation();
-    void seed001AsymmetricVsSymmetric();
-    void seed002Outlier();
-    void seed003HeWeights();
-    void seed004Float16VsInt8();
+    void truncation();
+    void asymmetricVsSymmetric();
+    void outlier();
+    void heWeights();
+    void float16VsInt8();
+    void oldLessonIds();
     void intMatmulLessonAndT13();
     void stepsAndControlsChanged();
     void lessonFileAndErrors();
@@ -103,9 +103,8 @@ void TestUiLessons::builtinLessons()
     const QStringList ids = builtinLessonIds();
     QCOMPARE(ids.size(), 10);
     for (const char* id :
-         {"seed000-truncation", "seed001-asymmetric-vs-symmetric", "seed002-outlier",
-          "seed003-he-weights", "seed004-float16-vs-int8", "bits-8-to-1", "clipping-tradeoff",
-          "large-channel", "rounding-modes", "int-matmul"})
+         {"truncation", "asymmetric-vs-symmetric", "outlier", "he-weights", "float16-vs-int8",
+          "bits-8-to-1", "clipping-tradeoff", "large-channel", "rounding-modes", "int-matmul"})
         QVERIFY2(ids.contains(QLatin1String(id)), id);
     // The Lessons menu lists them all plus "Open Lesson File…".
     QMenu* menu = m_window->findChild<QMenu*>(QStringLiteral("lessonsMenu"));
@@ -152,10 +151,10 @@ void TestUiLessons::everyLessonStepApplies()
     QVERIFY(w.waitForView(20000));
 }
 
-void TestUiLessons::seed000Truncation()
+void TestUiLessons::truncation()
 {
     MainWindow& w = *m_window;
-    QVERIFY(applyAndWait(w, QStringLiteral("seed000-truncation"), 0));
+    QVERIFY(applyAndWait(w, QStringLiteral("truncation"), 0));
     const QuantResult* r = w.result().get();
     QVERIFY(closeRel(r->params.scale[0], 0.018078880240734067));
     QCOMPARE(r->params.zeroPoint[0], int64_t(-2));
@@ -165,15 +164,15 @@ void TestUiLessons::seed000Truncation()
         QVERIFY(std::fabs(r->dequantized[i] - dq[i]) <= 0.005);
     QCOMPARE(w.currentTabName(), QStringLiteral("codes"));
     // Step 2: round half to even instead of the notebook's truncation.
-    QVERIFY(applyAndWait(w, QStringLiteral("seed000-truncation"), 1));
+    QVERIFY(applyAndWait(w, QStringLiteral("truncation"), 1));
     QCOMPARE(w.result()->codes, (std::vector<int32_t>{0, 11, 17, 80, 81, 191, 194, 220, 254, 255}));
     QVERIFY(w.lessonPanel()->allChecksOk());
 }
 
-void TestUiLessons::seed001AsymmetricVsSymmetric()
+void TestUiLessons::asymmetricVsSymmetric()
 {
     MainWindow& w = *m_window;
-    QVERIFY(applyAndWait(w, QStringLiteral("seed001-asymmetric-vs-symmetric"), 0));
+    QVERIFY(applyAndWait(w, QStringLiteral("asymmetric-vs-symmetric"), 0));
     QVERIFY(closeRel(w.result()->params.scale[0], 0.7192156862745098));
     QCOMPARE(w.result()->params.zeroPoint[0], int64_t(55));
     QCOMPARE(w.result()->codes,
@@ -181,7 +180,7 @@ void TestUiLessons::seed001AsymmetricVsSymmetric()
                                    159, 154, 215, 221, 12,  237, 193, 4,   75,  252}));
     // The tensor holds float32 values: the float64 notebook's MSE to 1e-4 relative.
     QVERIFY(closeRel(w.result()->metrics.mse, 0.04209455594002395, 1e-4));
-    QVERIFY(applyAndWait(w, QStringLiteral("seed001-asymmetric-vs-symmetric"), 1));
+    QVERIFY(applyAndWait(w, QStringLiteral("asymmetric-vs-symmetric"), 1));
     QVERIFY(closeRel(w.result()->params.scale[0], 1.1321259842519684));
     QCOMPARE(w.result()->codes,
              (std::vector<int32_t>{127, -35, 0,   36,  55,  57,  -24, 101, 112, -12,
@@ -190,10 +189,10 @@ void TestUiLessons::seed001AsymmetricVsSymmetric()
     QVERIFY(w.lessonPanel()->allChecksOk());
 }
 
-void TestUiLessons::seed002Outlier()
+void TestUiLessons::outlier()
 {
     MainWindow& w = *m_window;
-    QVERIFY(applyAndWait(w, QStringLiteral("seed002-outlier"), 0));
+    QVERIFY(applyAndWait(w, QStringLiteral("outlier"), 0));
     QCOMPARE(w.tensor()->numel(), int64_t(10000));
     QCOMPARE(w.tensor()->data.back(), 1000.f);
     // Min-max: the outlier sets the scale (notebook: 4.1176, zero point 12, MSE 1.4).
@@ -202,7 +201,7 @@ void TestUiLessons::seed002Outlier()
     const double mseMinMax = mseWithoutLast(*w.tensor(), *w.result(), 1);
     QVERIFY(mseMinMax > 1.3 && mseMinMax < 1.55);
     // Percentile 99.99 clips the outlier (notebook: 0.78445, zero point 64, MSE 0.05).
-    QVERIFY(applyAndWait(w, QStringLiteral("seed002-outlier"), 1));
+    QVERIFY(applyAndWait(w, QStringLiteral("outlier"), 1));
     QVERIFY(std::fabs(w.result()->params.scale[0] - 0.78445) / 0.78445 < 2e-3);
     QCOMPARE(w.result()->params.zeroPoint[0], int64_t(64));
     const double msePct = mseWithoutLast(*w.tensor(), *w.result(), 1);
@@ -211,15 +210,15 @@ void TestUiLessons::seed002Outlier()
     QVERIFY(w.lessonPanel()->allChecksOk());
 }
 
-void TestUiLessons::seed003HeWeights()
+void TestUiLessons::heWeights()
 {
     MainWindow& w = *m_window;
-    QVERIFY(applyAndWait(w, QStringLiteral("seed003-he-weights"), 0));
+    QVERIFY(applyAndWait(w, QStringLiteral("he-weights"), 0));
     QVERIFY(std::fabs(w.result()->params.scale[0] - 0.0054831104) / 0.0054831104 < 1e-7);
     QCOMPARE(w.result()->params.zeroPoint[0], int64_t(99));
     QCOMPARE(w.result()->codes, (std::vector<int32_t>{255, 32, 36, 148, 16, 89, 95, 103, 169, 0}));
     // Step 2: the title's image compression, 3 bits, in the image tab.
-    QVERIFY(applyAndWait(w, QStringLiteral("seed003-he-weights"), 1));
+    QVERIFY(applyAndWait(w, QStringLiteral("he-weights"), 1));
     QCOMPARE(w.currentTabName(), QStringLiteral("image"));
     QCOMPARE(w.result()->metrics.levelsUsed, int64_t(8));
     QVERIFY(w.waitForView(20000));
@@ -230,27 +229,68 @@ void TestUiLessons::seed003HeWeights()
     QVERIFY(w.lessonPanel()->allChecksOk());
 }
 
-void TestUiLessons::seed004Float16VsInt8()
+void TestUiLessons::float16VsInt8()
 {
     MainWindow& w = *m_window;
-    QVERIFY(applyAndWait(w, QStringLiteral("seed004-float16-vs-int8"), 0));
+    QVERIFY(applyAndWait(w, QStringLiteral("float16-vs-int8"), 0));
     QCOMPARE(w.currentTabName(), QStringLiteral("float-pitfalls"));
     QCOMPARE(w.result()->floatCounts.overflow, int64_t(4));
     QCOMPARE(w.result()->floatCounts.flushedToZero, int64_t(2));
-    QVERIFY(applyAndWait(w, QStringLiteral("seed004-float16-vs-int8"), 1));
+    QVERIFY(applyAndWait(w, QStringLiteral("float16-vs-int8"), 1));
     QCOMPARE(w.result()->floatCounts.overflow, int64_t(1));
-    QVERIFY(applyAndWait(w, QStringLiteral("seed004-float16-vs-int8"), 2));
+    QVERIFY(applyAndWait(w, QStringLiteral("float16-vs-int8"), 2));
     QCOMPARE(w.result()->params.qmin, int64_t(-128));
     QCOMPARE(w.result()->params.qmax, int64_t(127));
-    QVERIFY(applyAndWait(w, QStringLiteral("seed004-float16-vs-int8"), 3));
+    QVERIFY(applyAndWait(w, QStringLiteral("float16-vs-int8"), 3));
     QCOMPARE(w.result()->params.qmin, int64_t(-127));
     QCOMPARE(w.result()->params.zeroPoint[0], int64_t(0));
     const double perTensor = w.result()->metrics.mse;
-    QVERIFY(applyAndWait(w, QStringLiteral("seed004-float16-vs-int8"), 4));
+    QVERIFY(applyAndWait(w, QStringLiteral("float16-vs-int8"), 4));
     QCOMPARE(w.currentTabName(), QStringLiteral("channels"));
     QCOMPARE(w.result()->params.numSlices(), int64_t(16));
     QVERIFY(w.result()->metrics.mse < perTensor / 5); // one large row no longer sets the scale
     QVERIFY(w.lessonPanel()->allChecksOk());
+}
+
+// The old ids (with or without their description) open the same lessons, in the window, in
+// `quantscope --lesson` and in `quantscope-cli plot --lesson`.
+void TestUiLessons::oldLessonIds()
+{
+    const std::pair<const char*, const char*> renamed[] = {
+        {"seed000-truncation", "truncation"},
+        {"seed001-asymmetric-vs-symmetric", "asymmetric-vs-symmetric"},
+        {"seed002-outlier", "outlier"},
+        {"seed003-he-weights", "he-weights"},
+        {"seed004-float16-vs-int8", "float16-vs-int8"}};
+    for (const auto& [old, current] : renamed) {
+        const Lesson now = findLesson(QLatin1String(current));
+        const QString shortOld = QLatin1String(old).left(7); // "seed002"
+        for (const QString& name : {QString::fromLatin1(old), shortOld}) {
+            const Lesson l = findLesson(name);
+            QCOMPARE(l.id, now.id);
+            QCOMPARE(l.title, now.title);
+            QCOMPARE(lessonTensor(l, 0).data, lessonTensor(now, 0).data);
+            QVERIFY(lessonConfig(l, 0) == lessonConfig(now, 0));
+        }
+        QCOMPARE(builtinLessonTitle(QLatin1String(old)), QString::fromStdString(now.title));
+    }
+    MainWindow& w = *m_window;
+    QVERIFY(w.openLesson(QStringLiteral("seed002-outlier")));
+    QVERIFY(waitForCurrent(w));
+    QCOMPARE(QString::fromStdString(w.lessonPanel()->lesson().id), QStringLiteral("outlier"));
+    QCOMPARE(builtinLessonIds().filter(QStringLiteral("seed")), QStringList());
+
+    const QString out = tmpPath(QStringLiteral("old-id.png"));
+    QProcess p;
+    p.start(QStringLiteral(QS_BIN_DIR "/quantscope"),
+            {"--screenshot", out, "--lesson", "seed002", "--size", "800x600"});
+    QVERIFY(p.waitForFinished(60000));
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+    const QString svg = tmpPath(QStringLiteral("old-id.svg"));
+    p.start(QStringLiteral(QS_BIN_DIR "/quantscope-cli"),
+            {"plot", "--lesson", "seed000-truncation", "--step", "2", "--out", svg});
+    QVERIFY(p.waitForFinished(60000));
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
 }
 
 void TestUiLessons::intMatmulLessonAndT13()
@@ -271,7 +311,7 @@ void TestUiLessons::intMatmulLessonAndT13()
 void TestUiLessons::stepsAndControlsChanged()
 {
     MainWindow& w = *m_window;
-    QVERIFY(applyAndWait(w, QStringLiteral("seed001-asymmetric-vs-symmetric"), 0));
+    QVERIFY(applyAndWait(w, QStringLiteral("asymmetric-vs-symmetric"), 0));
     QVERIFY(w.lessonPanel()->allChecksOk());
     // Next step through the panel's button.
     w.lessonPanel()->findChild<QPushButton*>(QStringLiteral("lessonNext"))->click();
@@ -304,7 +344,7 @@ void TestUiLessons::lessonFileAndErrors()
     QVERIFY2(w.lessonPanel()->allChecksOk(), qPrintable(w.lessonPanel()->checkText()));
     // Unknown names and broken files: a clear error, the lesson stays.
     QVERIFY(!w.openLesson(QStringLiteral("no-such-lesson")));
-    QVERIFY(w.lastError().contains(QStringLiteral("seed000-truncation")));
+    QVERIFY(w.lastError().contains(QStringLiteral("truncation")));
     QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
     f.write(R"({"id": "bad", "title": "x", "source": {"values": [1]}, "config": {"bits": 99}})");
     f.close();
@@ -340,7 +380,7 @@ void TestUiLessons::viewsExport()
 {
     QFETCH(QString, view);
     MainWindow& w = *m_window;
-    QVERIFY(applyAndWait(w, QStringLiteral("seed001-asymmetric-vs-symmetric"), 0));
+    QVERIFY(applyAndWait(w, QStringLiteral("asymmetric-vs-symmetric"), 0));
     ExportOptions opt;
     opt.size = QSize(900, 600);
     // A prefix of its own: tst_ui_views writes view-NAME files into the same folder.
@@ -359,11 +399,7 @@ void TestUiLessons::viewsExport()
     QVERIFY(!png.isNull());
     QCOMPARE(png.size(), QSize(900, 600));
     // Not blank: many different colours on a coarse grid.
-    QSet<QRgb> colours;
-    for (int y = 0; y < 600; y += 7)
-        for (int x = 0; x < 900; x += 7)
-            colours.insert(png.pixel(x, y));
-    QVERIFY(colours.size() > 8);
+    QVERIFY(distinctColours(png, 7) > 8);
     QFile svg(first + ".svg");
     QVERIFY(svg.open(QIODevice::ReadOnly));
     QVERIFY(svg.readAll().contains("<svg"));
@@ -384,7 +420,7 @@ void TestUiLessons::viewsExport()
 void TestUiLessons::valueClickOpensWorkedExample()
 {
     MainWindow& w = *m_window;
-    QVERIFY(applyAndWait(w, QStringLiteral("seed001-asymmetric-vs-symmetric"), 0));
+    QVERIFY(applyAndWait(w, QStringLiteral("asymmetric-vs-symmetric"), 0));
     w.setCurrentChart(ChartKind::Values);
     QChart* chart = w.chart(ChartKind::Values);
     QXYSeries* series = nullptr;
@@ -443,8 +479,8 @@ void TestUiLessons::lessonScreenshot()
     QFile::remove(out);
     QProcess p;
     p.start(QStringLiteral(QS_BIN_DIR "/quantscope"),
-            {"--screenshot", out, "--lesson", "seed001-asymmetric-vs-symmetric", "--presentation",
-             "--size", "1000x700"});
+            {"--screenshot", out, "--lesson", "asymmetric-vs-symmetric", "--presentation", "--size",
+             "1000x700"});
     QVERIFY(p.waitForFinished(60000));
     QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
     QCOMPARE(QImage(out).size(), QSize(1000, 700));
@@ -469,19 +505,19 @@ void TestUiLessons::cliPlotLesson()
     QFile::remove(out);
     QProcess p;
     p.start(QStringLiteral(QS_BIN_DIR "/quantscope-cli"),
-            {"plot", "--lesson", "seed000-truncation", "--step", "2", "--chart", "number-line",
-             "--out", out, "--width", "800", "--height", "500"});
+            {"plot", "--lesson", "truncation", "--step", "2", "--chart", "number-line", "--out",
+             out, "--width", "800", "--height", "500"});
     QVERIFY(p.waitForFinished(60000));
     QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
     QCOMPARE(QImage(out).size(), QSize(800, 500));
     const QString svg = tmpPath(QStringLiteral("cli-lesson.svg"));
     p.start(QStringLiteral(QS_BIN_DIR "/quantscope-cli"),
-            {"plot", "--lesson", "seed001-asymmetric-vs-symmetric", "--out", svg});
+            {"plot", "--lesson", "asymmetric-vs-symmetric", "--out", svg});
     QVERIFY(p.waitForFinished(60000));
     QCOMPARE(p.exitCode(), 0);
     QVERIFY(p.readAllStandardOutput().contains("(values,")); // the lesson's chart
     p.start(QStringLiteral(QS_BIN_DIR "/quantscope-cli"),
-            {"plot", "--lesson", "seed000-truncation", "--step", "7", "--out", svg});
+            {"plot", "--lesson", "truncation", "--step", "7", "--out", svg});
     QVERIFY(p.waitForFinished(60000));
     QVERIFY(p.exitCode() != 0);
     QVERIFY(p.readAllStandardError().contains("--step"));

@@ -1,5 +1,5 @@
 // Tests of the quantization panel's preset combo and low-bit schemes, and of every chart kind on
-// every low-bit result (headless).
+// every low-bit result (headless); a session naming a notebook preset by its old name.
 #include "core/config/presets.h"
 #include "core/quant/quantize.h"
 #include "ui/charts/charts.h"
@@ -30,6 +30,7 @@ private slots:
     void chartsForLowbitSchemes();
     void sessionKeepsLowbitOptions();
     void calibratorRangeMethods();
+    void oldPresetNames();
 };
 
 namespace {
@@ -226,6 +227,29 @@ void TestUiPresets::calibratorRangeMethods()
     }
     const int mse = range->findData(QStringLiteral("trt-mse"));
     QVERIFY(range->itemData(mse, Qt::ToolTipRole).toString().contains(QStringLiteral("TensorRT")));
+}
+
+// A config naming a notebook preset by its old name (a session file) shows the preset under its
+// current name, which the panel's config then carries.
+void TestUiPresets::oldPresetNames()
+{
+    QuantPanel panel;
+    panel.setTensorShape({8, 64});
+    auto* preset = panel.findChild<QComboBox*>(QStringLiteral("presetCombo"));
+    QVERIFY(preset);
+    QCOMPARE(preset->findData(QStringLiteral("seed001")), -1);
+    QVERIFY(preset->findText(QStringLiteral("notebook"), Qt::MatchContains) >= 0);
+    panel.setConfig(presetByName("seed001").config);
+    QCOMPARE(preset->currentData().toString(), QStringLiteral("notebook-asymmetric"));
+    QuantConfig expected = presetByName("notebook-asymmetric").config;
+    QVERIFY(panel.config() == expected);
+    QuantConfig changed = presetByName("seed004-symmetric").config;
+    changed.bits = 6;
+    changed.preset += " + changes";
+    panel.setConfig(changed);
+    QCOMPARE(preset->currentData().toString(), QStringLiteral("notebook-scale"));
+    QCOMPARE(panel.config().preset, std::string("notebook-scale + changes"));
+    QCOMPARE(panel.config().bits, 6);
 }
 
 QTEST_MAIN(TestUiPresets)

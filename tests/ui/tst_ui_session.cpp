@@ -1,6 +1,7 @@
 // Session files (ui/support/session.h): every QuantConfig field survives a session file (rows
 // from the field table, tests/support/config_rows.h), the file keeps its keys and value forms,
-// so files written before still load, and bad values name their key.
+// so files written before still load (also those naming a preset by an old name), and bad values
+// name their key.
 #include "core/config/presets.h"
 #include "ui/support/session.h"
 
@@ -97,6 +98,15 @@ void TestUiSession::filesWrittenBeforeLoad()
     QuantConfig four;
     four.bits = 4;
     QVERIFY_SAME_CONFIG(few.config, four);
+    // A notebook preset under its old name: the same configuration, the name kept as written.
+    const Session old = sessionFromJson(
+        R"({"format": "quantscope-session", "version": 1,
+            "config": {"include_zero": false, "rounding": "truncate", "preset": "seed000"}})",
+        "old-name");
+    QVERIFY_SAME_CONFIG(old.config, presetByName("seed000").config);
+    QuantConfig current = old.config;
+    current.preset = currentPresetName(old.config.preset);
+    QVERIFY_SAME_CONFIG(current, presetByName("notebook-truncation").config);
 }
 
 void TestUiSession::badValuesNameTheKey()

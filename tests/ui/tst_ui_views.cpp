@@ -6,6 +6,7 @@
 #include "core/analysis/sweep.h"
 #include "core/data/generators.h"
 #include "core/quant/quantize.h"
+#include "core/teach/builtins.h"
 #include "core/teach/worked_example.h"
 #include "tests/support/ui_test_support.h"
 #include "ui/charts/teaching/teach_charts.h"
@@ -48,16 +49,14 @@ std::shared_ptr<const Tensor> normalTensor(int64_t n, uint64_t seed = 7)
     return std::make_shared<const Tensor>(generate(g));
 }
 
-// Seed 000: ten values in [0, 5), min-max uint8 with truncation and no widening to zero.
-std::shared_ptr<const Tensor> seed000()
+// The truncation notebook: ten values in [0, 5), min-max uint8 with truncation and no widening
+// to zero.
+std::shared_ptr<const Tensor> uniform10()
 {
-    return std::make_shared<const Tensor>(
-        Tensor("seed000", {10},
-               {0.030478771191066456f, 0.24396521f, 0.34090262f, 1.47798738f, 1.50912517f,
-                3.4922371f, 3.54148801f, 4.00498773f, 4.62802566f, 4.6405932325782535f}));
+    return std::make_shared<const Tensor>(builtinDataset("uniform-10"));
 }
 
-QuantConfig seed000Config()
+QuantConfig truncationConfig()
 {
     QuantConfig c;
     c.bits = 8;
@@ -103,11 +102,7 @@ void checkExports(AnalysisView& view, const QString& base)
     const QImage image(png);
     QCOMPARE(image.size(), QSize(900, 600));
     // Not a blank image: more than a handful of distinct colours.
-    QSet<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 7)
-        for (int x = 0; x < image.width(); x += 7)
-            colours.insert(image.pixel(x, y));
-    QVERIFY2(colours.size() > 5, qPrintable(base));
+    QVERIFY2(test::distinctColours(image, 7) > 5, qPrintable(base));
     QFile s(svg);
     QVERIFY(s.open(QIODevice::ReadOnly));
     const QByteArray svgText = s.readAll();
@@ -126,7 +121,7 @@ class TestUiViews : public QObject {
 
 private slots:
     void numberLineTicksAreTheGrid();
-    void numberLineSeed000();
+    void numberLineTruncation();
     void numberLineFloatScheme();
     void sweepMatchesCore();
     void sweepFloatScheme();
@@ -187,10 +182,10 @@ void TestUiViews::numberLineTicksAreTheGrid()
     QCOMPARE(clipLow->at(0).x(), r->params.rangeMin[0]);
 }
 
-void TestUiViews::numberLineSeed000()
+void TestUiViews::numberLineTruncation()
 {
-    const auto t = seed000();
-    const auto r = quantized(*t, seed000Config());
+    const auto t = uniform10();
+    const auto r = quantized(*t, truncationConfig());
     NumberLineView view;
     view.setAnalysis(t, r);
     QVERIFY(view.chart());
@@ -407,8 +402,8 @@ void TestUiViews::compareOtherTensorFlagged()
 
 void TestUiViews::workedExampleText()
 {
-    const auto t = seed000();
-    const auto r = quantized(*t, seed000Config());
+    const auto t = uniform10();
+    const auto r = quantized(*t, truncationConfig());
     WorkedExampleView view;
     view.setAnalysis(t, r);
     view.showElement(3);
@@ -426,10 +421,10 @@ void TestUiViews::workedExampleText()
 
 void TestUiViews::workedExampleClamps()
 {
-    const auto t = seed000();
+    const auto t = uniform10();
     WorkedExampleView view;
     view.showElement(4); // no result yet: no crash
-    view.setAnalysis(t, quantized(*t, seed000Config()));
+    view.setAnalysis(t, quantized(*t, truncationConfig()));
     view.showElement(1000);
     QCOMPARE(view.currentIndex(), int64_t(9));
     view.showElement(-5);
@@ -472,7 +467,7 @@ void TestUiViews::exportsEveryView()
     QVERIFY(worked.exportCharts().isEmpty());
 }
 
-// With QS_VIEWS_DIR set, renders each view on the seed 000 lesson data and on a 1M normal
+// With QS_VIEWS_DIR set, renders each view on the truncation notebook's data and on a 1M normal
 // tensor at 4 bits into that folder (for the README and for looking at them); skipped otherwise.
 void TestUiViews::screenshots()
 {
@@ -492,7 +487,7 @@ void TestUiViews::screenshots()
     sym3.bits = 3;
     sym3.scheme = Scheme::Symmetric;
     const auto big = normalTensor(1 << 20, 1);
-    const std::vector<Case> cases{{"seed000", seed000(), seed000Config()},
+    const std::vector<Case> cases{{"uniform-10", uniform10(), truncationConfig()},
                                   {"normal1m-4bit", big, four},
                                   {"normal1m-8bit", big, eight},
                                   {"normal1m-sym3", big, sym3}};
@@ -541,7 +536,7 @@ void TestUiViews::screenshots()
                 QVERIFY2(exportWidget(v, base + QStringLiteral("-widget.png"), opt, &error),
                          qPrintable(error));
             }
-            if (k.name != QLatin1String("seed000"))
+            if (k.name != QLatin1String("uniform-10"))
                 break;
         }
     }

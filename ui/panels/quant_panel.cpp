@@ -147,7 +147,8 @@ void QuantPanel::showPreset(const std::string& preset)
     const std::string suffix = kChanges;
     m_presetModified = preset.size() > suffix.size() &&
                        preset.compare(preset.size() - suffix.size(), suffix.size(), suffix) == 0;
-    m_presetName = m_presetModified ? preset.substr(0, preset.size() - suffix.size()) : preset;
+    m_presetName = currentPresetName(
+        m_presetModified ? preset.substr(0, preset.size() - suffix.size()) : preset);
     const int pi = m_presetName.empty() ? 0 : indexOf(m_preset, m_presetName);
     m_preset->setCurrentIndex(pi < 0 ? 0 : pi);
 }

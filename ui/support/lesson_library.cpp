@@ -58,6 +58,7 @@ Lesson findLesson(const QString& nameOrPath)
             return loadLesson(QFile::encodeName(nameOrPath).toStdString());
     if (id.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
         id.chop(5);
+    id = QString::fromStdString(currentLessonId(id.toStdString())); // old ids still work
     QFile f(kPrefix + id + QStringLiteral(".json"));
     if (id.isEmpty() || id.contains(QLatin1Char('/')) || !f.open(QIODevice::ReadOnly))
         throw Error("no lesson '" + nameOrPath.toStdString() +

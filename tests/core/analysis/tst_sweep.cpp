@@ -4,6 +4,7 @@
 #include "core/analysis/sweep.h"
 #include "core/data/generators.h"
 #include "core/quant/quantize.h"
+#include "core/teach/builtins.h"
 
 #include <QtTest>
 
@@ -18,11 +19,10 @@ private slots:
     void sweepInvalidCombos();
     void referenceLine();
     void sweepSubsample();
-    void sweepErrors();
     void clippingSymmetricByHand();
     void clippingEndsAreMinMax();
     void clippingMarkers();
-    void clippingErrors();
+    void invalidInput();
 };
 
 namespace {
@@ -33,20 +33,6 @@ Tensor normalTensor(int64_t n, uint64_t seed)
     g.distribution = Distribution::Normal;
     g.shape = {n};
     g.seed = seed;
-    return generate(g);
-}
-
-Tensor outlierTensor()
-{
-    GeneratorOptions g;
-    g.distribution = Distribution::Uniform;
-    g.shape = {10000};
-    g.seed = 2;
-    g.low = -50;
-    g.high = 150;
-    g.decimals = 2;
-    g.outliers = 1;
-    g.outlierValue = 1000;
     return generate(g);
 }
 
@@ -146,23 +132,6 @@ void TestSweep::sweepSubsample()
     QCOMPARE(sc.elementsUsed, int64_t(10000));
 }
 
-void TestSweep::sweepErrors()
-{
-    const Tensor t = normalTensor(100, 5);
-    QuantConfig f;
-    f.scheme = Scheme::FP16;
-    QVERIFY_THROWS_EXCEPTION(Error, bitWidthSweep(t, f));
-    SweepOptions o;
-    o.minBits = 0;
-    QVERIFY_THROWS_EXCEPTION(Error, bitWidthSweep(t, QuantConfig(), o));
-    QVERIFY_THROWS_EXCEPTION(Error, bitWidthSweep(Tensor(), QuantConfig()));
-    CancelToken cancel;
-    cancel.cancel();
-    QVERIFY_THROWS_EXCEPTION(Cancelled, bitWidthSweep(t, QuantConfig(), {}, &cancel));
-}
-
-// Symmetric 4-bit curve: every point equals the arithmetic s = amax / 7, q = clamp(round(x/s)),
-// x^ = s q, split by whether round(x/s) left [-7, 7].
 void TestSweep::clippingSymmetricByHand()
 {
     const Tensor t = normalTensor(3000, 6);
@@ -228,10 +197,10 @@ void TestSweep::clippingEndsAreMinMax()
 
 void TestSweep::clippingMarkers()
 {
-    // Seed 002: percentile 99.99 clips the outlier: its rounding error (the error of every value
-    // but the outlier) is far below min-max's (seed: 0.05 vs 1.4), its clipping error is the
-    // outlier's alone. MSE-optimal is at least as good as min-max on the total.
-    const Tensor t = outlierTensor();
+    // The outlier notebook: percentile 99.99 clips the outlier: its rounding error (the error of
+    // every value but the outlier) is far below min-max's (notebook: 0.05 vs 1.4), its clipping
+    // error is the outlier's alone. MSE-optimal is at least as good as min-max on the total.
+    const Tensor t = builtinDataset("outlier-10k");
     QuantConfig c;
     const ClippingCurve cc = clippingCurve(t, c);
     QCOMPARE(cc.markers.size(), size_t(4));
@@ -258,17 +227,29 @@ void TestSweep::clippingMarkers()
     QVERIFY2(best > 100, qPrintable(QString::number(best)));
 }
 
-void TestSweep::clippingErrors()
+// Both analyses refuse the 16-bit float formats, bad options and tensors without finite
+// values; the sweep stops when cancelled.
+void TestSweep::invalidInput()
 {
-    const Tensor t = normalTensor(100, 8);
-    QuantConfig f;
-    f.scheme = Scheme::BF16;
-    QVERIFY_THROWS_EXCEPTION(Error, clippingCurve(t, f));
-    ClippingOptions o;
-    o.points = 5;
-    QVERIFY_THROWS_EXCEPTION(Error, clippingCurve(t, QuantConfig(), o));
+    const Tensor t = normalTensor(100, 5);
+    for (Scheme s : {Scheme::FP16, Scheme::BF16}) {
+        QuantConfig f;
+        f.scheme = s;
+        QVERIFY_THROWS_EXCEPTION(Error, bitWidthSweep(t, f));
+        QVERIFY_THROWS_EXCEPTION(Error, clippingCurve(t, f));
+    }
+    SweepOptions so;
+    so.minBits = 0;
+    QVERIFY_THROWS_EXCEPTION(Error, bitWidthSweep(t, QuantConfig(), so));
+    ClippingOptions co;
+    co.points = 5;
+    QVERIFY_THROWS_EXCEPTION(Error, clippingCurve(t, QuantConfig(), co));
+    QVERIFY_THROWS_EXCEPTION(Error, bitWidthSweep(Tensor(), QuantConfig()));
     const Tensor nan("n", {2}, {NAN, NAN});
     QVERIFY_THROWS_EXCEPTION(Error, clippingCurve(nan, QuantConfig()));
+    CancelToken cancel;
+    cancel.cancel();
+    QVERIFY_THROWS_EXCEPTION(Cancelled, bitWidthSweep(t, QuantConfig(), {}, &cancel));
 }
 
 QTEST_APPLESS_MAIN(TestSweep)

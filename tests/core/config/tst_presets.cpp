@@ -1,6 +1,6 @@
 // The presets against the published test vectors of their reference systems: T1-T5, T8-T10,
 // T12 and T13 (PyTorch, ONNX Runtime, GGML, bitsandbytes, integer matmul) and TensorRT's
-// narrow range, calibrators and reciprocal scale.
+// narrow range, calibrators and reciprocal scale; the notebook presets' old names.
 #include "core/base/error.h"
 #include "core/config/presets.h"
 #include "core/formats/codebook.h"
@@ -13,7 +13,9 @@
 #include "core/teach/int_matmul.h"
 #include "core/teach/worked_example.h"
 
+#include "tests/support/quant_values.h"
 #include "tests/support/random_tensor.h"
+#include "tests/support/t13_matmul.h"
 #include "tests/support/test_support.h"
 
 #include <QtTest>
@@ -23,20 +25,11 @@
 #include <vector>
 
 using namespace qs;
+using test::codesOf;
 using test::randomTensor;
+using test::vec;
 
 namespace {
-
-Tensor vec(const std::vector<double>& v)
-{
-    std::vector<float> f(v.begin(), v.end());
-    return Tensor("x", {int64_t(f.size())}, f);
-}
-
-std::vector<int> codesOf(const QuantResult& r)
-{
-    return {r.codes.begin(), r.codes.end()};
-}
 
 std::vector<int> firstCodes(const QuantResult& r, size_t n)
 {
@@ -64,6 +57,7 @@ private slots:
     void calibratorPresets_data();
     void calibratorPresets();
     void trtReciprocalScale();
+    void oldNotebookNames();
 };
 
 void TestPresets::t1PyTorchAffine()
@@ -353,21 +347,7 @@ void TestPresets::t12Nf4()
 // T13: qA uint8 (0.5, 10) x qB int8 (0.25, 0), requantized with (0.25, 128).
 void TestPresets::t13IntegerMatmul()
 {
-    QuantMatrix a;
-    a.rows = a.cols = 2;
-    a.codes = {12, 8, 10, 14};
-    a.scale = 0.5;
-    a.zeroPoint = 10;
-    QuantMatrix b;
-    b.rows = b.cols = 2;
-    b.codes = {4, -8, 2, 6};
-    b.scale = 0.25;
-    b.zeroPoint = 0;
-    b.qmin = -128;
-    b.qmax = 127;
-    OutputQuant out;
-    out.scale = 0.25;
-    out.zeroPoint = 128;
+    const auto [a, b, out] = test::t13Inputs();
     const IntMatmulResult r = integerMatmul(a, b, out);
     QCOMPARE(r.acc32, (std::vector<int32_t>{4, -28, 8, 24}));
     QCOMPARE(r.dequantProduct, (std::vector<double>{0.5, -3.5, 1, 3}));
@@ -494,6 +474,36 @@ void TestPresets::trtReciprocalScale()
     QuantConfig bad = c;
     bad.scheme = Scheme::Asymmetric;
     QVERIFY_THROWS_EXCEPTION(Error, quantize(t, bad));
+}
+
+// The old names of the notebook presets give the same configuration, named as asked (so that a
+// report made with an old name does not change); the presets list only the current names.
+void TestPresets::oldNotebookNames()
+{
+    const std::pair<const char*, const char*> renamed[] = {
+        {"seed000", "notebook-truncation"},          {"seed001", "notebook-asymmetric"},
+        {"seed001-symmetric", "notebook-symmetric"}, {"seed002", "notebook-percentile"},
+        {"seed003", "notebook-float32-truncation"},  {"seed004", "notebook-signed-affine"},
+        {"seed004-symmetric", "notebook-scale"}};
+    const std::vector<std::string> names = presetNames();
+    for (const auto& [old, current] : renamed) {
+        const Preset& a = presetByName(old);
+        const Preset& b = presetByName(current);
+        QCOMPARE(a.name, std::string(old));
+        QCOMPARE(a.config.preset, std::string(old));
+        QCOMPARE(b.config.preset, std::string(current));
+        QCOMPARE(a.system, std::string("notebook"));
+        QCOMPARE(a.description, b.description);
+        QuantConfig renamedBack = a.config;
+        renamedBack.preset = current;
+        QVERIFY2(renamedBack == b.config, old);
+        QCOMPARE(currentPresetName(old), std::string(current));
+        QCOMPARE(currentPresetName(current), std::string(current));
+        QVERIFY(std::count(names.begin(), names.end(), current) == 1);
+        QVERIFY(std::count(names.begin(), names.end(), old) == 0);
+    }
+    QCOMPARE(currentPresetName("ggml-q4_0"), std::string("ggml-q4_0"));
+    QCOMPARE(currentPresetName("no-such-preset"), std::string("no-such-preset"));
 }
 
 QTEST_APPLESS_MAIN(TestPresets)

@@ -96,11 +96,13 @@ void TestSchemes::presetNames()
                           "bnb-nf4",
                           "bnb-dynamic8",
                           "absmax-int8-blockwise",
-                          "seed000",
-                          "seed001",
-                          "seed002",
-                          "seed003",
-                          "seed004"})
+                          "notebook-truncation",
+                          "notebook-asymmetric",
+                          "notebook-symmetric",
+                          "notebook-percentile",
+                          "notebook-float32-truncation",
+                          "notebook-signed-affine",
+                          "notebook-scale"})
         QCOMPARE(presetByName(n).name, std::string(n));
     try {
         presetByName("tensorflow-lite");

@@ -45,6 +45,18 @@ qs::Tensor gen(qs::Distribution d, std::vector<int64_t> shape, uint64_t seed = 7
     return qs::generate(o);
 }
 
+// 10 000 values uniform in [-50, 150) rounded to 2 decimals (the outlier notebook's data).
+qs::GeneratorOptions uniformTwoDecimals()
+{
+    qs::GeneratorOptions o;
+    o.distribution = qs::Distribution::Uniform;
+    o.shape = {10000};
+    o.low = -50;
+    o.high = 150;
+    o.decimals = 2;
+    return o;
+}
+
 } // namespace
 
 class TestGenerators : public QObject {
@@ -203,12 +215,7 @@ private slots:
 
     void decimals()
     {
-        qs::GeneratorOptions o;
-        o.distribution = qs::Distribution::Uniform;
-        o.shape = {10000};
-        o.low = -50;
-        o.high = 150;
-        o.decimals = 2;
+        qs::GeneratorOptions o = uniformTwoDecimals();
         const std::vector<float> v = qs::generate(o).data;
         o.decimals = -1;
         const std::vector<float> raw = qs::generate(o).data;
@@ -221,15 +228,10 @@ private slots:
 
     void outliers()
     {
-        qs::GeneratorOptions o;
-        o.distribution = qs::Distribution::Uniform;
-        o.shape = {10000};
-        o.low = -50;
-        o.high = 150;
-        o.decimals = 2;
+        qs::GeneratorOptions o = uniformTwoDecimals();
         o.outliers = 1;
         o.outlierValue = 1000;
-        std::vector<float> v = qs::generate(o).data; // seed 002: last value set to 1000
+        std::vector<float> v = qs::generate(o).data; // the outlier notebook's data: last value 1000
         QCOMPARE(v.back(), 1000.0f);
         QVERIFY(*std::max_element(v.begin(), v.end() - 1) < 150.0f);
         o.outliers = 5;

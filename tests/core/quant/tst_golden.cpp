@@ -1,8 +1,11 @@
-// Golden values: the numbers of the seed notebooks and of the reference systems (PyTorch,
-// ONNX Runtime), reproduced with the matching QuantConfig options. Inputs are float32, as
-// QuantScope stores tensors; where a seed computed in float64 the tolerance says so.
-#include "core/data/generators.h"
+// Golden values: the numbers of the course notebooks and of the reference systems (PyTorch,
+// ONNX Runtime; docs/REFERENCES.md), reproduced with the matching QuantConfig options. Inputs are
+// float32, as QuantScope stores tensors; where a notebook computed in float64 the tolerance says
+// so.
 #include "core/quant/quantize.h"
+#include "core/teach/builtins.h"
+
+#include "tests/support/quant_values.h"
 
 #include <QtTest>
 
@@ -10,19 +13,10 @@
 #include <vector>
 
 using namespace qs;
+using test::codesOf;
+using test::vec;
 
 namespace {
-
-Tensor vec(const std::vector<double>& v, const char* name = "x")
-{
-    std::vector<float> f(v.begin(), v.end());
-    return Tensor(name, {int64_t(f.size())}, f);
-}
-
-std::vector<int> codesOf(const QuantResult& r)
-{
-    return {r.codes.begin(), r.codes.end()};
-}
 
 // True when a is within `ulps` float32 steps of b.
 bool nearFloat(float a, float b, int ulps)
@@ -48,11 +42,27 @@ double mseFromCodes(const Tensor& t, const std::vector<int>& q, double s, int64_
     return sum / double(q.size());
 }
 
-const std::vector<double> kSeed001 = {143.78, -39.62, 0.,     41.06, 62.82, 64.5,  -27.52,
+// The codes q the notebook prints, its dequantized values dq (2 decimals) and its float64 MSE
+// against the result r of the single-slice tensor t. The metric must also equal the MSE
+// recomputed from the golden codes.
+void checkNotebookNumbers(const Tensor& t, const QuantResult& r, const std::vector<int>& q,
+                          const std::vector<double>& dq, double notebookMse)
+{
+    QCOMPARE(codesOf(r), q);
+    for (size_t i = 0; i < dq.size(); ++i)
+        QVERIFY2(std::fabs(r.dequantized[i] - dq[i]) <= 0.005 + 1e-5,
+                 qPrintable(QString::number(i)));
+    const double mse = mseFromCodes(t, q, r.params.scale[0], r.params.zeroPoint[0]);
+    QVERIFY(std::fabs(r.metrics.mse / mse - 1) < 1e-12);
+    // The notebook's float64 MSE up to the float32 rounding of inputs and outputs.
+    QVERIFY(std::fabs(r.metrics.mse / notebookMse - 1) < 1e-4);
+}
+
+const std::vector<double> kMixed20 = {143.78, -39.62, 0.,     41.06, 62.82, 64.5,  -27.52,
                                       114.18, 126.33, -14.02, 75.06, 71.51, 115.,  119.66,
                                       -30.98, 130.7,  99.07,  -36.8, 14.73, 141.78};
 
-const std::vector<double> kSeed000 = {
+const std::vector<double> kUniform10 = {
     0.030478771191066456, 0.24396521, 0.34090262, 1.47798738,        1.50912517, 3.4922371,
     3.54148801,           4.00498773, 4.62802566, 4.6405932325782535};
 
@@ -72,15 +82,15 @@ QuantConfig pytorchPreset()
 class TestGolden : public QObject {
     Q_OBJECT
 private slots:
-    void seed001Asymmetric();
-    void seed001Symmetric();
-    void seed000Truncate();
-    void seed000HalfEven();
-    void seed000ClipThenTruncate();
-    void seed003Float32Truncate();
-    void seed002Outlier();
-    void seed004SignedAffine();
-    void seed004RestrictedSymmetric();
+    void asymmetricNotebookAsymmetric();
+    void asymmetricNotebookSymmetric();
+    void truncationNotebookTruncate();
+    void truncationNotebookHalfEven();
+    void truncationNotebookClipThenTruncate();
+    void heWeightsNotebookFloat32Truncate();
+    void outlierNotebook();
+    void float16Int8NotebookSignedAffine();
+    void float16Int8NotebookRestrictedSymmetric();
     void t1PyTorchAffine();
     void t2PyTorchSymmetric();
     void t3ReduceRange();
@@ -89,68 +99,54 @@ private slots:
     void t8AllZeros();
 };
 
-void TestGolden::seed001Asymmetric()
+void TestGolden::asymmetricNotebookAsymmetric()
 {
-    const Tensor t = vec(kSeed001, "p");
+    const Tensor t = vec(kMixed20, "p");
     QuantConfig c;
-    c.includeZero = false; // the seed does not widen; its range holds 0 anyway
+    c.includeZero = false; // the notebook does not widen; its range holds 0 anyway
     const QuantResult r = quantize(t, c);
     QCOMPARE(r.params.numSlices(), int64_t(1));
     // 183.4 / 255 from float64 data; float32 storage moves it by < 1e-7 relative.
     QVERIFY(std::fabs(r.params.scale[0] / 0.7192156862745098 - 1) < 1e-7);
     QCOMPARE(r.params.zeroPoint[0], int64_t(55));
-    const std::vector<int> q = {255, 0,   55,  112, 142, 145, 17,  214, 231, 36,
-                                159, 154, 215, 221, 12,  237, 193, 4,   75,  252};
-    QCOMPARE(codesOf(r), q);
-    const std::vector<double> dq = {143.84, -39.56, 0.0,    41.0,   62.57, 64.73,  -27.33,
-                                    114.36, 126.58, -13.67, 74.8,   71.2,  115.07, 119.39,
-                                    -30.93, 130.9,  99.25,  -36.68, 14.38, 141.69};
-    for (size_t i = 0; i < dq.size(); ++i)
-        QVERIFY2(std::fabs(r.dequantized[i] - dq[i]) <= 0.005 + 1e-5,
-                 qPrintable(QString::number(i)));
-    // The metric equals the MSE recomputed from the golden codes...
-    const double mse = mseFromCodes(t, q, r.params.scale[0], 55);
-    QVERIFY(std::fabs(r.metrics.mse / mse - 1) < 1e-12);
-    // ...and the seed's float64 MSE up to the float32 rounding of inputs and outputs.
-    QVERIFY(std::fabs(r.metrics.mse / 0.04209455594002395 - 1) < 1e-4);
     QCOMPARE(r.metrics.count, int64_t(20));
     QCOMPARE(r.metrics.levelsUsed, int64_t(20));
+    checkNotebookNumbers(
+        t, r,
+        {255, 0, 55, 112, 142, 145, 17, 214, 231, 36, 159, 154, 215, 221, 12, 237, 193, 4, 75, 252},
+        {143.84, -39.56, 0.0,    41.0,   62.57,  64.73, -27.33, 114.36, 126.58, -13.67,
+         74.8,   71.2,   115.07, 119.39, -30.93, 130.9, 99.25,  -36.68, 14.38,  141.69},
+        0.04209455594002395);
 }
 
-void TestGolden::seed001Symmetric()
+void TestGolden::asymmetricNotebookSymmetric()
 {
-    const Tensor t = vec(kSeed001, "p");
+    const Tensor t = vec(kMixed20, "p");
     QuantConfig c;
     c.scheme = Scheme::Symmetric;
-    c.fullRange = true; // the seed clamps to [-128, 127] with scale amax / 127
+    c.fullRange = true; // the notebook clamps to [-128, 127] with scale amax / 127
     const QuantResult r = quantize(t, c);
     QCOMPARE(r.params.qmin, int64_t(-128));
     QCOMPARE(r.params.qmax, int64_t(127));
     QVERIFY(std::fabs(r.params.scale[0] / 1.1321259842519684 - 1) < 1e-7);
     QCOMPARE(r.params.zeroPoint[0], int64_t(0));
-    const std::vector<int> q = {127, -35, 0,   36,  55,  57,  -24, 101, 112, -12,
-                                66,  63,  102, 106, -27, 115, 88,  -33, 13,  125};
-    QCOMPARE(codesOf(r), q);
-    const std::vector<double> dq = {143.78, -39.62, 0.0,    40.76,  62.27, 64.53,  -27.17,
-                                    114.34, 126.8,  -13.59, 74.72,  71.32, 115.48, 120.01,
-                                    -30.57, 130.19, 99.63,  -37.36, 14.72, 141.52};
-    for (size_t i = 0; i < dq.size(); ++i)
-        QVERIFY2(std::fabs(r.dequantized[i] - dq[i]) <= 0.005 + 1e-5,
-                 qPrintable(QString::number(i)));
-    const double mse = mseFromCodes(t, q, r.params.scale[0], 0);
-    QVERIFY(std::fabs(r.metrics.mse / mse - 1) < 1e-12);
-    QVERIFY(std::fabs(r.metrics.mse / 0.12861702027403993 - 1) < 1e-4);
+    checkNotebookNumbers(
+        t, r,
+        {127, -35, 0, 36, 55, 57, -24, 101, 112, -12, 66, 63, 102, 106, -27, 115, 88, -33, 13, 125},
+        {143.78, -39.62, 0.0,    40.76,  62.27,  64.53,  -27.17, 114.34, 126.8, -13.59,
+         74.72,  71.32,  115.48, 120.01, -30.57, 130.19, 99.63,  -37.36, 14.72, 141.52},
+        0.12861702027403993);
 }
 
-void TestGolden::seed000Truncate()
+void TestGolden::truncationNotebookTruncate()
 {
-    const Tensor t = vec(kSeed000);
+    const Tensor t = vec(kUniform10);
     QuantConfig c;
     c.includeZero = false;
     c.rounding = Rounding::Truncate; // .astype(np.uint8) after np.clip
     const QuantResult r = quantize(t, c);
     QVERIFY(std::fabs(r.params.scale[0] / 0.018078880240734067 - 1) < 1e-7);
-    QCOMPARE(r.params.zeroPoint[0], int64_t(-2)); // outside [0, 255]: kept, as in the seed
+    QCOMPARE(r.params.zeroPoint[0], int64_t(-2)); // outside [0, 255]: kept, as in the notebook
     QCOMPARE(codesOf(r), (std::vector<int>{0, 11, 16, 79, 81, 191, 193, 219, 253, 254}));
     const std::vector<double> dq = {0.04, 0.24, 0.33, 1.46, 1.5, 3.49, 3.53, 4., 4.61, 4.63};
     for (size_t i = 0; i < dq.size(); ++i)
@@ -159,9 +155,9 @@ void TestGolden::seed000Truncate()
     QVERIFY(std::fabs(r.params.rangeMin[0] - 2 * r.params.scale[0]) < 1e-12);
 }
 
-void TestGolden::seed000HalfEven()
+void TestGolden::truncationNotebookHalfEven()
 {
-    const Tensor t = vec(kSeed000);
+    const Tensor t = vec(kUniform10);
     QuantConfig c;
     c.includeZero = false;
     const QuantResult r = quantize(t, c);
@@ -169,10 +165,10 @@ void TestGolden::seed000HalfEven()
     QCOMPARE(codesOf(r), (std::vector<int>{0, 11, 17, 80, 81, 191, 194, 220, 254, 255}));
 }
 
-// The seeds clip the float and then truncate; the engine truncates and then clamps the code.
-// Both give the same codes (truncation is monotone and keeps integers): checked on values that
-// fall below, inside and above the code range.
-void TestGolden::seed000ClipThenTruncate()
+// The truncation notebook clips the float and then truncates; the engine truncates and then clamps
+// the code. Both give the same codes (truncation is monotone and keeps integers): checked on values
+// that fall below, inside and above the code range.
+void TestGolden::truncationNotebookClipThenTruncate()
 {
     std::vector<double> v;
     for (int i = 0; i < 400; ++i)
@@ -191,15 +187,15 @@ void TestGolden::seed000ClipThenTruncate()
     for (size_t i = 0; i < v.size(); ++i) {
         const double f = double(t.data[i]) / p.scale[0] + 100.0;
         const double clipped = std::min(255.0, std::max(0.0, f));
-        const int seedCode = int(std::trunc(clipped));
-        QCOMPARE(r.codes[i], seedCode);
+        const int notebookCode = int(std::trunc(clipped));
+        QCOMPARE(r.codes[i], notebookCode);
         below += f < 0;
         above += f > 255;
     }
     QVERIFY(below > 10 && above > 10);
 }
 
-void TestGolden::seed003Float32Truncate()
+void TestGolden::heWeightsNotebookFloat32Truncate()
 {
     const std::vector<float> w = {
         0.8558766841888428f,   -0.3658445477485657f, -0.3400110602378845f,   0.2735912501811981f,
@@ -228,19 +224,10 @@ void TestGolden::seed003Float32Truncate()
         QCOMPARE(float(dequantizeCode(r.params, 0, r.codes[i])), r.dequantized[i]);
 }
 
-void TestGolden::seed002Outlier()
+void TestGolden::outlierNotebook()
 {
-    GeneratorOptions g;
-    g.distribution = Distribution::Uniform;
-    g.shape = {10000};
-    g.seed = 2;
-    g.low = -50;
-    g.high = 150;
-    g.decimals = 2;
-    g.outliers = 1;
-    g.outlierValue = 1000;
-    g.outlierPosition = "end";
-    const Tensor t = generate(g);
+    const Tensor t = builtinDataset("outlier-10k");
+    QCOMPARE(t.numel(), int64_t(10000));
     QCOMPARE(t.data.back(), 1000.0f);
 
     auto mseWithoutOutlier = [&](const QuantResult& r) {
@@ -271,9 +258,9 @@ void TestGolden::seed002Outlier()
     QCOMPARE(b.codes.back(), 255);
 }
 
-// Seed 004: int8 affine onto the signed range, written with the inverse scale
+// The float16-vs-int8 notebook: int8 affine onto the signed range, written with the inverse scale
 // s' = 255 / (A1 - A2), z = -round(A2 * s') - 128, q = clip(round(s' x + z), -128, 127).
-void TestGolden::seed004SignedAffine()
+void TestGolden::float16Int8NotebookSignedAffine()
 {
     const std::vector<double> v = {-0.7, -0.2, 0.0, 0.35, 1.3, 0.9, -0.45, 0.05, 0.61, -0.33};
     const Tensor t = vec(v);
@@ -295,8 +282,9 @@ void TestGolden::seed004SignedAffine()
     }
 }
 
-// Seed 004 "scale quantization": restricted range [-127, 127], s = 127 / A1, x = q / s.
-void TestGolden::seed004RestrictedSymmetric()
+// The float16-vs-int8 notebook's "scale quantization": restricted range [-127, 127], s = 127 / A1,
+// x = q / s.
+void TestGolden::float16Int8NotebookRestrictedSymmetric()
 {
     const std::vector<double> v = {-0.7, -0.2, 0.0, 0.35, 1.3, 0.9, -0.45, 0.05, 0.61, -1.1};
     const Tensor t = vec(v);
@@ -326,8 +314,8 @@ void TestGolden::t1PyTorchAffine()
     QCOMPARE(r.dequantized[0], -1.0f);
     QCOMPARE(r.dequantized[1], 0.0f);
     QCOMPARE(r.dequantized[3], 2.0f);
-    // Rounding after adding the zero point (the seeds' order) turns the tie 127.5 into 128,
-    // as FBGEMM's legacy path and gemmlowp do.
+    // Rounding after adding the zero point (the course notebooks' order) turns the tie 127.5 into
+    // 128, as FBGEMM's legacy path and gemmlowp do.
     QuantConfig after = pytorchPreset();
     after.roundingOrder = RoundingOrder::AfterZeroPoint;
     QCOMPARE(quantize(t, after).codes[2], 128);

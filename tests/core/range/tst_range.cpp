@@ -453,7 +453,7 @@ private slots:
         case 0: // bell shaped
             x = sumOfUniforms(50000);
             break;
-        case 1: // uniform, one far outlier (seed 002's experiment)
+        case 1: // uniform, one far outlier (the outlier notebook's experiment)
             for (int64_t k : lcgInts(10000, 5, 20))
                 x.push_back(float(50.0 + double(k) * 0x1p-19 * 100.0));
             x.back() = 1000.0f;

@@ -1,6 +1,7 @@
 // Lessons: every file in resources/lessons parses and every expectation it states holds when
-// the step is run through qs::quantize; the seed lessons reproduce the notebooks' numbers (copied
-// here, so a wrong edit of a lesson file fails); malformed lessons give errors naming the field.
+// the step is run through qs::quantize; the lessons of the course notebooks (docs/REFERENCES.md)
+// reproduce the notebooks' numbers (copied here, so a wrong edit of a lesson file fails); the old
+// lesson ids and data set names still work; malformed lessons give errors naming the field.
 #include "core/quant/quantize.h"
 #include "core/teach/lesson.h"
 
@@ -17,15 +18,16 @@ class TestLessons : public QObject {
     Q_OBJECT
 private slots:
     void everyLessonHolds();
-    void seed000();
-    void seed001();
-    void seed002();
-    void seed003();
-    void seed004();
+    void truncation();
+    void asymmetricVsSymmetric();
+    void outlier();
+    void heWeights();
+    void float16VsInt8();
     void otherLessons();
     void parseErrors_data();
     void parseErrors();
     void stepsAndSources();
+    void oldNames();
 };
 
 namespace {
@@ -45,6 +47,10 @@ std::vector<int> codesOf(const Lesson& l, int step)
     const QuantResult r = quantize(lessonTensor(l, step), lessonConfig(l, step));
     return {r.codes.begin(), r.codes.end()};
 }
+
+// The lessons of the course notebooks (docs/REFERENCES.md).
+const std::set<std::string> kNotebookLessons = {"truncation", "asymmetric-vs-symmetric", "outlier",
+                                                "he-weights", "float16-vs-int8"};
 
 const char* kMinimal = R"({"id": "t", "title": "T", "source": {"values": [1, 2, 3]},
     "config": {"bits": 4}})";
@@ -71,19 +77,18 @@ void TestLessons::everyLessonHolds()
             QVERIFY2(bad.empty(), qPrintable(f));
             asserted += !l.steps[size_t(s)].expect.empty();
         }
-        if (l.id.rfind("seed", 0) == 0)
-            QVERIFY2(asserted >= 2, qPrintable(f + ": a seed lesson must assert its numbers"));
+        if (kNotebookLessons.count(l.id))
+            QVERIFY2(asserted >= 2, qPrintable(f + ": a notebook lesson must assert its numbers"));
     }
     for (const char* id :
-         {"seed000-truncation", "seed001-asymmetric-vs-symmetric", "seed002-outlier",
-          "seed003-he-weights", "seed004-float16-vs-int8", "bits-8-to-1", "clipping-tradeoff",
-          "large-channel", "rounding-modes", "int-matmul"})
+         {"truncation", "asymmetric-vs-symmetric", "outlier", "he-weights", "float16-vs-int8",
+          "bits-8-to-1", "clipping-tradeoff", "large-channel", "rounding-modes", "int-matmul"})
         QVERIFY2(ids.count(id), id);
 }
 
-void TestLessons::seed000()
+void TestLessons::truncation()
 {
-    const Lesson l = load("seed000-truncation");
+    const Lesson l = load("truncation");
     QCOMPARE(l.chart, std::string("codes"));
     QCOMPARE(l.steps[0].config.rounding, Rounding::Truncate);
     QVERIFY(!l.steps[0].config.includeZero);
@@ -94,9 +99,9 @@ void TestLessons::seed000()
     QVERIFY(l.text.find("truncat") != std::string::npos); // says why the codes differ
 }
 
-void TestLessons::seed001()
+void TestLessons::asymmetricVsSymmetric()
 {
-    const Lesson l = load("seed001-asymmetric-vs-symmetric");
+    const Lesson l = load("asymmetric-vs-symmetric");
     const QuantResult a = quantize(lessonTensor(l, 0), lessonConfig(l, 0));
     const QuantResult s = quantize(lessonTensor(l, 1), lessonConfig(l, 1));
     QCOMPARE(a.params.zeroPoint[0], int64_t(55));
@@ -106,9 +111,9 @@ void TestLessons::seed001()
     QCOMPARE(s.codes[1], -35);
 }
 
-void TestLessons::seed002()
+void TestLessons::outlier()
 {
-    const Lesson l = load("seed002-outlier");
+    const Lesson l = load("outlier");
     const Tensor t = lessonTensor(l, 0);
     QCOMPARE(t.numel(), int64_t(10000));
     QCOMPARE(t.data.back(), 1000.0f);
@@ -128,9 +133,9 @@ void TestLessons::seed002()
     QCOMPARE(lessonConfig(l, 1).percentile, 99.99);
 }
 
-void TestLessons::seed003()
+void TestLessons::heWeights()
 {
-    const Lesson l = load("seed003-he-weights");
+    const Lesson l = load("he-weights");
     QVERIFY(lessonConfig(l, 0).float32Params);
     QCOMPARE(codesOf(l, 0), (std::vector<int>{255, 32, 36, 148, 16, 89, 95, 103, 169, 0}));
     const QuantResult r = quantize(lessonTensor(l, 0), lessonConfig(l, 0));
@@ -143,9 +148,9 @@ void TestLessons::seed003()
     QCOMPARE(img.data, builtinImage(96, 64).data);
 }
 
-void TestLessons::seed004()
+void TestLessons::float16VsInt8()
 {
-    const Lesson l = load("seed004-float16-vs-int8");
+    const Lesson l = load("float16-vs-int8");
     const QuantResult h = quantize(lessonTensor(l, 0), lessonConfig(l, 0));
     QCOMPARE(lessonConfig(l, 0).scheme, Scheme::FP16);
     QCOMPARE(h.floatCounts.flushedToZero, int64_t(2)); // 1e-12 and 1e-8
@@ -202,57 +207,61 @@ void TestLessons::parseErrors_data()
 {
     QTest::addColumn<QString>("json");
     QTest::addColumn<QString>("message");
-    QTest::newRow("not json") << "{"
-                              << "not valid JSON";
-    QTest::newRow("no id") << R"({"title": "T", "source": {"values": [1]}, "config": {}})"
-                           << "id is missing";
-    QTest::newRow("bits type") << R"({"id": "a", "title": "T", "source": {"values": [1]},
-        "config": {"bits": "eight"}})"
-                               << "config.bits must be an integer";
-    QTest::newRow("bits range") << R"({"id": "a", "title": "T", "source": {"values": [1]},
-        "config": {"bits": 17}})"
-                                << "bits must be between 1 and 16";
-    QTest::newRow("rounding") << R"({"id": "a", "title": "T", "source": {"values": [1]},
-        "config": {"rounding": "bankers"}})"
-                              << "config.rounding is invalid";
-    QTest::newRow("unknown key") << R"({"id": "a", "title": "T", "source": {"values": [1]},
-        "config": {"bitz": 4}})"
-                                 << "config.bitz is not a known key";
-    QTest::newRow("chart") << R"({"id": "a", "title": "T", "source": {"values": [1]},
-        "config": {}, "chart": "pie"})"
-                           << "chart 'pie' is not a chart";
-    QTest::newRow("values") << R"({"id": "a", "title": "T", "source": {"values": [1, "x"]},
-        "config": {}})"
-                            << "source.values[1] must be a finite number";
-    QTest::newRow("shape") << R"({"id": "a", "title": "T",
-        "source": {"values": [1, 2, 3], "shape": [2, 2]}, "config": {}})"
-                           << "source.shape holds 4 elements but 3 values";
-    QTest::newRow("two sources") << R"({"id": "a", "title": "T",
-        "source": {"values": [1], "dataset": "seed000"}, "config": {}})"
-                                 << "exactly one of";
-    QTest::newRow("dataset") << R"({"id": "a", "title": "T", "source": {"dataset": "seed999"},
-        "config": {}})"
-                             << "source.dataset 'seed999' is unknown";
-    QTest::newRow("generator") << R"({"id": "a", "title": "T",
+    const struct {
+        const char *name, *json, *message;
+    } rows[] = {
+        {"not json", "{", "not valid JSON"},
+        {"no id", R"({"title": "T", "source": {"values": [1]}, "config": {}})", "id is missing"},
+        {"bits type", R"({"id": "a", "title": "T", "source": {"values": [1]},
+        "config": {"bits": "eight"}})",
+         "config.bits must be an integer"},
+        {"bits range", R"({"id": "a", "title": "T", "source": {"values": [1]},
+        "config": {"bits": 17}})",
+         "bits must be between 1 and 16"},
+        {"rounding", R"({"id": "a", "title": "T", "source": {"values": [1]},
+        "config": {"rounding": "bankers"}})",
+         "config.rounding is invalid"},
+        {"unknown key", R"({"id": "a", "title": "T", "source": {"values": [1]},
+        "config": {"bitz": 4}})",
+         "config.bitz is not a known key"},
+        {"chart", R"({"id": "a", "title": "T", "source": {"values": [1]},
+        "config": {}, "chart": "pie"})",
+         "chart 'pie' is not a chart"},
+        {"values", R"({"id": "a", "title": "T", "source": {"values": [1, "x"]},
+        "config": {}})",
+         "source.values[1] must be a finite number"},
+        {"shape", R"({"id": "a", "title": "T",
+        "source": {"values": [1, 2, 3], "shape": [2, 2]}, "config": {}})",
+         "source.shape holds 4 elements but 3 values"},
+        {"two sources", R"({"id": "a", "title": "T",
+        "source": {"values": [1], "dataset": "uniform-10"}, "config": {}})",
+         "exactly one of"},
+        {"dataset", R"({"id": "a", "title": "T", "source": {"dataset": "uniform-99"},
+        "config": {}})",
+         "source.dataset 'uniform-99' is unknown"},
+        {"generator", R"({"id": "a", "title": "T",
         "source": {"generate": {"distribution": "uniform", "shape": [10], "low": 2, "high": 1}},
-        "config": {}})"
-                               << "source.generate is invalid";
-    QTest::newRow("step config") << R"({"id": "a", "title": "T", "source": {"values": [1]},
-        "config": {}, "steps": [{"config": {"scheme": "symmetric", "bits": 1}}]})"
-                                 << "steps[0].config is invalid";
-    QTest::newRow("expect key") << R"({"id": "a", "title": "T", "source": {"values": [1]},
-        "config": {}, "expect": {"msee": 1}})"
-                                << "expect.msee is not a known key";
-    QTest::newRow("expect with steps") << R"({"id": "a", "title": "T", "source": {"values": [1]},
-        "config": {}, "expect": {"mse": 1}, "steps": [{}]})"
-                                       << "only allowed without";
-    QTest::newRow("format") << R"({"format": "other", "id": "a", "title": "T",
-        "source": {"values": [1]}, "config": {}})"
-                            << "format must be";
-    QTest::newRow("channel index") << R"({"id": "a", "title": "T", "source": {"generate":
+        "config": {}})",
+         "source.generate is invalid"},
+        {"step config", R"({"id": "a", "title": "T", "source": {"values": [1]},
+        "config": {}, "steps": [{"config": {"scheme": "symmetric", "bits": 1}}]})",
+         "steps[0].config is invalid"},
+        {"expect key", R"({"id": "a", "title": "T", "source": {"values": [1]},
+        "config": {}, "expect": {"msee": 1}})",
+         "expect.msee is not a known key"},
+        {"expect with steps", R"({"id": "a", "title": "T", "source": {"values": [1]},
+        "config": {}, "expect": {"mse": 1}, "steps": [{}]})",
+         "only allowed without"},
+        {"format", R"({"format": "other", "id": "a", "title": "T",
+        "source": {"values": [1]}, "config": {}})",
+         "format must be"},
+        {"channel index", R"({"id": "a", "title": "T", "source": {"generate":
         {"shape": [4, 4], "scale_channel": {"axis": 0, "index": 4, "factor": 2}}},
-        "config": {}})"
-                                   << "scale_channel.index must be in [0, 4)";
+        "config": {}})",
+         "scale_channel.index must be in [0, 4)"},
+    };
+    for (const auto& row : rows)
+        QTest::newRow(row.name) << QString::fromUtf8(row.json) << QString::fromUtf8(row.message);
 }
 
 void TestLessons::parseErrors()
@@ -286,14 +295,54 @@ void TestLessons::stepsAndSources()
     QCOMPARE(bad.size(), size_t(1));
     QVERIFY2(bad[0].find("code 3 is 3, expected 2") != std::string::npos, bad[0].c_str());
     // Built-in datasets.
-    QCOMPARE(builtinDataset("seed000").numel(), int64_t(10));
-    QCOMPARE(builtinDataset("seed001").numel(), int64_t(20));
-    QCOMPARE(builtinDataset("seed002").data.back(), 1000.0f);
-    QCOMPARE(builtinDataset("seed003").data[0], 0.8558766841888428f);
+    QCOMPARE(builtinDataset("uniform-10").numel(), int64_t(10));
+    QCOMPARE(builtinDataset("mixed-20").numel(), int64_t(20));
+    QCOMPARE(builtinDataset("outlier-10k").data.back(), 1000.0f);
+    QCOMPARE(builtinDataset("he-10").data[0], 0.8558766841888428f);
     QVERIFY_THROWS_EXCEPTION(Error, builtinDataset("nope"));
+    const Lesson d = parseLesson(R"({"id": "d", "title": "D", "source": {"dataset": "uniform-10"},
+        "config": {"include_zero": false, "rounding": "truncate"}})");
+    QCOMPARE(codesOf(d, 0), (std::vector<int>{0, 11, 16, 79, 81, 191, 193, 219, 253, 254}));
+}
+
+// The old lesson ids and data set names give the same lessons and values; a data set asked for
+// by its old name keeps that name.
+void TestLessons::oldNames()
+{
+    const std::pair<const char*, const char*> datasets[] = {{"seed000", "uniform-10"},
+                                                            {"seed001", "mixed-20"},
+                                                            {"seed002", "outlier-10k"},
+                                                            {"seed003", "he-10"}};
+    for (const auto& [old, current] : datasets) {
+        QCOMPARE(currentDatasetName(old), std::string(current));
+        const Tensor a = builtinDataset(old), b = builtinDataset(current);
+        QCOMPARE(a.shape, b.shape);
+        QVERIFY2(a.data == b.data, old);
+        QCOMPARE(a.name, std::string(old));
+        QCOMPARE(b.name, std::string(current));
+    }
+    QCOMPARE(currentDatasetName("image"), std::string("image"));
+    // A lesson file naming an old data set.
     const Lesson d = parseLesson(R"({"id": "d", "title": "D", "source": {"dataset": "seed000"},
         "config": {"include_zero": false, "rounding": "truncate"}})");
     QCOMPARE(codesOf(d, 0), (std::vector<int>{0, 11, 16, 79, 81, 191, 193, 219, 253, 254}));
+    QCOMPARE(lessonTensor(d).data, builtinDataset("uniform-10").data);
+
+    // Each lesson's old id, its short form, and the current id.
+    const char* const lessons[][3] = {
+        {"seed000-truncation", "seed000", "truncation"},
+        {"seed001-asymmetric-vs-symmetric", "seed001", "asymmetric-vs-symmetric"},
+        {"seed002-outlier", "seed002", "outlier"},
+        {"seed003-he-weights", "seed003", "he-weights"},
+        {"seed004-float16-vs-int8", "seed004", "float16-vs-int8"}};
+    for (const auto& [old, shortOld, current] : lessons) {
+        QCOMPARE(currentLessonId(old), std::string(current));
+        QCOMPARE(currentLessonId(shortOld), std::string(current));
+        QVERIFY(QFileInfo::exists(lessonDir() + "/" + current + ".json"));
+    }
+    for (const std::string& id : kNotebookLessons)
+        QCOMPARE(currentLessonId(id), id);
+    QCOMPARE(currentLessonId("bits-8-to-1"), std::string("bits-8-to-1"));
 }
 
 QTEST_APPLESS_MAIN(TestLessons)

@@ -3,6 +3,7 @@
 // text shows the engine's numbers.
 #include "core/data/generators.h"
 #include "core/quant/quantize.h"
+#include "core/teach/builtins.h"
 #include "core/teach/worked_example.h"
 
 #include <QtTest>
@@ -19,7 +20,7 @@ private slots:
     void agreesWithEngine_data();
     void agreesWithEngine();
     void tieHalfEven();
-    void seed000Truncation();
+    void truncationNotebook();
     void negativeTruncationOrder();
     void clipped();
     void nonFiniteAndFloat();
@@ -165,17 +166,16 @@ void TestWorkedExample::tieHalfEven()
     QCOMPARE(w2.code, int64_t(128));
 }
 
-void TestWorkedExample::seed000Truncation()
+void TestWorkedExample::truncationNotebook()
 {
-    const Tensor t = vec({0.030478771191066456f, 0.24396521f, 0.34090262f, 1.47798738f, 1.50912517f,
-                          3.4922371f, 3.54148801f, 4.00498773f, 4.62802566f, 4.6405932325782535f});
+    const Tensor t = builtinDataset("uniform-10");
     QuantConfig c;
     c.includeZero = false;
     c.rounding = Rounding::Truncate;
     const QuantResult r = quantize(t, c);
     const WorkedExample w = workedExample(t, r, 2);
     QCOMPARE(w.zeroPoint, int64_t(-2));
-    // 0.34090262 / 0.01807888 = 18.856..., - 2 = 16.856 -> 16 (the seed's code)
+    // 0.34090262 / 0.01807888 = 18.856..., - 2 = 16.856 -> 16 (the notebook's code)
     QVERIFY(std::fabs(w.xOverS - 18.8564) < 1e-3);
     QVERIFY(std::fabs(w.valueToRound - 16.8564) < 1e-3);
     QCOMPARE(w.code, int64_t(16));
@@ -190,12 +190,9 @@ void TestWorkedExample::seed000Truncation()
 
 void TestWorkedExample::negativeTruncationOrder()
 {
-    // Seed 003, element 1: x/s = -66.72, + 99 = 32.28 -> 32; PyTorch's order truncates -66.72 to
-    // -66 first and gives 33.
-    const Tensor t =
-        vec({0.8558766841888428f, -0.3658445477485657f, -0.3400110602378845f, 0.2735912501811981f,
-             -0.45362043380737305f, -0.0493854396045208f, -0.020853079855442047f,
-             0.022075379267334938f, 0.38768908381462097f, -0.5423163771629333f});
+    // The He-weights notebook, element 1: x/s = -66.72, + 99 = 32.28 -> 32; PyTorch's order
+    // truncates -66.72 to -66 first and gives 33.
+    const Tensor t = builtinDataset("he-10");
     QuantConfig c;
     c.float32Params = true;
     c.rounding = Rounding::Truncate;
