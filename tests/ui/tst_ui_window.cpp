@@ -862,11 +862,7 @@ void TestUiWindow::screenshotBinary()
     const QImage image(out);
     QCOMPARE(image.size(), QSize(1000, 700));
     // Not a blank image: many distinct colours.
-    QSet<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 7)
-        for (int x = 0; x < image.width(); x += 7)
-            colours.insert(image.pixel(x, y));
-    QVERIFY(colours.size() > 20);
+    QVERIFY(test::distinctColours(image, 7) > 20);
 
     QProcess bad;
     bad.start(QStringLiteral(QS_BIN_DIR "/quantscope"), {"--screenshot", out, "--bits", "99"});

@@ -474,44 +474,28 @@ private slots:
         row("unsupported dtype", npyFile("<c8", false, "(1,)", Bytes(8, '\0')),
             "unsupported dtype '<c8'");
         row("object dtype", npyFile("|O", false, "(1,)", Bytes(8, '\0')), "unsupported dtype '|O'");
-        {
-            const std::string h =
-                "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }\n";
+        // A version 1.0 file with this header text and one float32.
+        auto withHeader = [&](const std::string& h) {
             Bytes b("\x93NUMPY\x01\x00", 8);
             putUInt(b, h.size(), 2);
-            row("structured dtype", b + h + four, "structured dtypes are not supported");
-        }
-        {
-            const std::string h = "{'descr': '<f4', 'fortran_order': Maybe, 'shape': (1,), }\n";
-            Bytes b("\x93NUMPY\x01\x00", 8);
-            putUInt(b, h.size(), 2);
-            row("bad bool", b + h + four, "'fortran_order' must be True or False");
-        }
-        {
-            const std::string h = "{'descr': '<f4', 'fortran_order': False, }\n";
-            Bytes b("\x93NUMPY\x01\x00", 8);
-            putUInt(b, h.size(), 2);
-            row("missing shape", b + h + four, "missing key 'shape'");
-        }
-        {
-            const std::string h = "{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }\n";
-            Bytes b("\x93NUMPY\x01\x00", 8);
-            putUInt(b, h.size(), 2);
-            row("negative dim", b + h + four, "tuple of non-negative integers");
-        }
-        {
-            const std::string h =
-                "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1}\n";
-            Bytes b("\x93NUMPY\x01\x00", 8);
-            putUInt(b, h.size(), 2);
-            row("extra key", b + h + four, "unexpected key 'x'");
-        }
-        {
-            const std::string h = "{'descr': '<f4', 'fortran_order': False, 'shape': (1,)";
-            Bytes b("\x93NUMPY\x01\x00", 8);
-            putUInt(b, h.size(), 2);
-            row("unterminated dict", b + h + four, "invalid .npy header: expected '}'");
-        }
+            return b + h + four;
+        };
+        row("structured dtype",
+            withHeader("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }\n"),
+            "structured dtypes are not supported");
+        row("bad bool", withHeader("{'descr': '<f4', 'fortran_order': Maybe, 'shape': (1,), }\n"),
+            "'fortran_order' must be True or False");
+        row("missing shape", withHeader("{'descr': '<f4', 'fortran_order': False, }\n"),
+            "missing key 'shape'");
+        row("negative dim",
+            withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }\n"),
+            "tuple of non-negative integers");
+        row("extra key",
+            withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1}\n"),
+            "unexpected key 'x'");
+        row("unterminated dict",
+            withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (1,)"),
+            "invalid .npy header: expected '}'");
     }
     void npyMalformed()
     {

@@ -5,6 +5,8 @@
 #include "core/quant/quantize.h"
 #include "core/range/range.h"
 
+#include "tests/support/quant_values.h"
+
 #include <QtTest>
 
 #include <cmath>
@@ -18,19 +20,10 @@
 #endif
 
 using namespace qs;
+using test::codesOf;
+using test::vec;
 
 namespace {
-
-Tensor vec(const std::vector<double>& v, const char* name = "x")
-{
-    std::vector<float> f(v.begin(), v.end());
-    return Tensor(name, {int64_t(f.size())}, f);
-}
-
-std::vector<int> codesOf(const QuantResult& r)
-{
-    return {r.codes.begin(), r.codes.end()};
-}
 
 // Per-tensor parameters with a chosen scale and zero point.
 QuantParams fixedParams(const Tensor& t, const QuantConfig& c, double scale, int64_t zp)
