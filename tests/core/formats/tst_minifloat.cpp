@@ -19,33 +19,33 @@ using namespace qs;
 
 namespace {
 
-// Spec value of an E4M3 (FN) code from its fields: bias 7, S.1111.111 = NaN, no infinity.
-double specE4M3(int c)
+// Spec value of an 8-bit float code from its fields: E exponent bits with bias 2^(E-1) - 1, M
+// mantissa bits. An all-ones exponent holds infinity (mantissa 0) and NaNs as in IEEE (E5M2);
+// with finiteOnly (E4M3 FN) it holds normal values, and only S.1111.111 is NaN.
+double specValue(int c, int E, int M, bool finiteOnly)
 {
-    const int s = (c >> 7) & 1, e = (c >> 3) & 15, m = c & 7;
+    const int emax = (1 << E) - 1, mmax = (1 << M) - 1, bias = (1 << (E - 1)) - 1;
+    const int s = (c >> (E + M)) & 1, e = (c >> M) & emax, m = c & mmax;
+    const double fraction = m / double(1 << M);
     double v;
-    if (e == 15 && m == 7)
-        v = std::numeric_limits<double>::quiet_NaN();
+    if (e == emax && (!finiteOnly || m == mmax))
+        v = !finiteOnly && m == 0 ? std::numeric_limits<double>::infinity()
+                                  : std::numeric_limits<double>::quiet_NaN();
     else if (e == 0)
-        v = (m / 8.0) * std::pow(2.0, -6);
+        v = fraction * std::pow(2.0, 1 - bias);
     else
-        v = (1.0 + m / 8.0) * std::pow(2.0, e - 7);
+        v = (1.0 + fraction) * std::pow(2.0, e - bias);
     return s ? -v : v;
 }
 
-// Spec value of an E5M2 code: bias 15, IEEE-like infinities and NaNs.
+double specE4M3(int c)
+{
+    return specValue(c, 4, 3, true);
+}
+
 double specE5M2(int c)
 {
-    const int s = (c >> 7) & 1, e = (c >> 2) & 31, m = c & 3;
-    double v;
-    if (e == 31)
-        v = m == 0 ? std::numeric_limits<double>::infinity()
-                   : std::numeric_limits<double>::quiet_NaN();
-    else if (e == 0)
-        v = (m / 4.0) * std::pow(2.0, -14);
-    else
-        v = (1.0 + m / 4.0) * std::pow(2.0, e - 15);
-    return s ? -v : v;
+    return specValue(c, 5, 2, false);
 }
 
 int codeCount(MiniFloat f)
