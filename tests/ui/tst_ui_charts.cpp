@@ -141,20 +141,15 @@ private:
         in.result = &c.result;
         return in;
     }
+    // The case a data row names; any other name gives the 3-bit case.
     const Case& caseNamed(const QString& name) const
     {
-        if (name == QLatin1String("big"))
-            return m_big;
-        if (name == QLatin1String("tiny"))
-            return m_tiny;
-        if (name == QLatin1String("channel"))
-            return m_channel;
-        if (name == QLatin1String("fp16"))
-            return m_fp16;
-        if (name == QLatin1String("odd"))
-            return m_odd;
-        if (name == QLatin1String("const"))
-            return m_const;
+        const std::pair<const char*, const Case*> cases[] = {
+            {"big", &m_big},   {"tiny", &m_tiny}, {"channel", &m_channel},
+            {"fp16", &m_fp16}, {"odd", &m_odd},   {"const", &m_const}};
+        for (const auto& [caseName, c] : cases)
+            if (name == QLatin1String(caseName))
+                return *c;
         return m_three;
     }
 
