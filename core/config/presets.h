@@ -1,7 +1,7 @@
 // Named presets: a QuantConfig that reproduces what a reference system (PyTorch, ONNX Runtime,
-// TensorRT's pytorch-quantization, GGML, bitsandbytes) or one of the seed notebooks computes,
+// TensorRT's pytorch-quantization, GGML, bitsandbytes) or one of the course notebooks computes,
 // with a one-line description that also says where the system computes differently from any
-// QuantScope option. tests/tst_presets.cpp pins each system's published test vectors.
+// QuantScope option. tests/core/config/tst_presets.cpp pins each system's published vectors.
 #pragma once
 
 #include "core/config/quant_config.h"
