@@ -1,7 +1,7 @@
 // Float bit patterns and order-preserving 32-bit keys: a finite (or infinite) float maps to a
 // key whose unsigned order is the numeric order (sign bit set for positives, all bits flipped
 // for negatives; -0 comes just before +0). Used by the radix selection of the percentiles
-// (core/range.cpp) and by the binary searches over floats in core/quantize.cpp.
+// (core/range/percentile.cpp) and by the binary searches over floats in core/quant/quantize.cpp.
 #pragma once
 
 #include <cstdint>

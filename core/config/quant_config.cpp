@@ -1,5 +1,6 @@
 #include "core/config/quant_config.h"
 
+#include "core/base/name_table.h"
 #include "core/config/config_fields.h"
 
 #include <cmath>
@@ -135,15 +136,10 @@ void QuantConfig::validate() const
 namespace {
 const char* granularityLabel(Granularity g)
 {
-    switch (g) {
-    case Granularity::PerTensor:
-        return "per tensor";
-    case Granularity::PerChannel:
-        return "per channel";
-    case Granularity::PerGroup:
-        return "per group";
-    }
-    return "";
+    static const Named<Granularity> labels[] = {{Granularity::PerTensor, "per tensor"},
+                                                {Granularity::PerChannel, "per channel"},
+                                                {Granularity::PerGroup, "per group"}};
+    return nameIn(labels, g);
 }
 } // namespace
 

@@ -63,17 +63,17 @@ enum class Rounding {
     Stochastic, // floor(v) + (u < frac(v)), u uniform from a seeded counter-based generator
 };
 
-// Where rounding is applied. AfterZeroPoint: q = round(x/s + z) (the seeds). BeforeZeroPoint:
+// Where rounding is applied. AfterZeroPoint: q = round(x/s + z) (notebooks). BeforeZeroPoint:
 // q = round(x/s) + z (PyTorch, ONNX). They differ only for non-nearest rules and ties.
 enum class RoundingOrder { AfterZeroPoint, BeforeZeroPoint };
 
-// Denominator of the symmetric scale: MaxCode = 2^(b-1) - 1 (127 at 8 bits; seeds, ONNX Runtime,
+// Denominator of the symmetric scale: MaxCode = 2^(b-1) - 1 (127 at 8 bits; notebooks, ONNX RT,
 // TensorRT), HalfSpan = (qmax - qmin) / 2 (127.5 at 8 bits full range; PyTorch).
 enum class SymmetricScale { MaxCode, HalfSpan };
 
-// Scale of a slice whose range has zero width (a constant or all-zero slice; REFERENCE T8).
-// Exact: scale |c| (1 for zeros) so the constant is reconstructed exactly. PyTorchEps: every
-// scale is at least float32 eps 2^-23 (torch _calculate_qparams; all zeros -> 2^-23, zp 0).
+// Scale of a slice whose range has zero width (a constant or all-zero slice; vector T8 in
+// docs/REFERENCES.md). Exact: scale |c| (1 for zeros) so the constant is reconstructed exactly.
+// PyTorchEps: every scale is at least float32 eps 2^-23 (_calculate_qparams; zeros: 2^-23, zp 0).
 // OnnxOne: a scale below the smallest normal float32 becomes 1 with zero point 0 (ORT
 // compute_scale_zp). FbgemmPointOne: a zero scale becomes 0.1 (FBGEMM ChooseQuantizationParams).
 enum class ConstantRange { Exact, PyTorchEps, OnnxOne, FbgemmPointOne };

@@ -18,6 +18,8 @@
 // Outliers are written last, over the generated values.
 #include "core/data/generators.h"
 
+#include "core/base/name_table.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -220,6 +222,77 @@ void kerasFans(const std::vector<int64_t>& shape, double& fanIn, double& fanOut)
     }
 }
 
+namespace {
+
+// Standard deviation of the He (Keras he_normal) initialiser: variance scale / fan, truncated
+// at two standard deviations (the truncated normal's standard deviation 0.8796... divided out).
+double heStdOf(const GeneratorOptions& o)
+{
+    double fanIn, fanOut;
+    kerasFans(o.shape, fanIn, fanOut);
+    double fan = fanIn;
+    if (o.fanMode == FanMode::FanOut)
+        fan = fanOut;
+    else if (o.fanMode == FanMode::FanAvg)
+        fan = (fanIn + fanOut) / 2.0;
+    return std::sqrt(o.heScale / std::max(1.0, fan)) / 0.87962566103423978;
+}
+
+// Element i of the distribution, before rounding to decimals: a function of (seed, i) only.
+struct Sampler {
+    const GeneratorOptions& o;
+    Rng rng;
+    double heStd = 0;                  // He
+    double b = o.std / std::sqrt(2.0); // Laplace scale
+
+    double operator()(uint64_t u) const
+    {
+        uint64_t attempt = 0;
+        switch (o.distribution) {
+        case Distribution::Uniform:
+            return o.low + (o.high - o.low) * rng.uniform(kUniformStream, u);
+        case Distribution::Normal:
+            return o.mean + o.std * rng.normal(u, attempt);
+        case Distribution::Laplace: {
+            const double h = rng.open01(kUniformStream, u) - 0.5; // (-1/2, 1/2), never 0
+            const double mag = -b * Rng::portableLog(1.0 - 2.0 * std::fabs(h));
+            return h < 0 ? o.mean - mag : o.mean + mag;
+        }
+        case Distribution::He: {
+            double z;
+            do
+                z = rng.normal(u, attempt);
+            while (std::fabs(z) > 2.0);
+            return heStd * z;
+        }
+        case Distribution::Bimodal: {
+            const bool upper = (rng.word(kCoinStream, u) >> 63) != 0;
+            const double centre = o.mean + (upper ? 0.5 : -0.5) * o.separation;
+            return centre + o.std * rng.normal(u, attempt);
+        }
+        }
+        return 0;
+    }
+};
+
+// Overwrites o.outliers elements with o.outlierValue at the requested position.
+void placeOutliers(const GeneratorOptions& o, const Rng& rng, std::vector<float>& data)
+{
+    if (o.outliers <= 0)
+        return;
+    const float value = float(o.outlierValue);
+    if (o.outlierPosition == "end") {
+        std::fill(data.end() - o.outliers, data.end(), value);
+    } else if (o.outlierPosition == "start") {
+        std::fill(data.begin(), data.begin() + o.outliers, value);
+    } else {
+        for (int64_t p : randomPositions(rng, int64_t(data.size()), o.outliers))
+            data[size_t(p)] = value;
+    }
+}
+
+} // namespace
+
 Tensor generate(const GeneratorOptions& o)
 {
     int64_t n = 0;
@@ -227,102 +300,47 @@ Tensor generate(const GeneratorOptions& o)
     const Rng rng{o.seed};
     std::vector<float> data(static_cast<size_t>(n));
     float* out = data.data();
-
-    double heStd = 0;
-    if (o.distribution == Distribution::He) {
-        double fanIn, fanOut;
-        kerasFans(o.shape, fanIn, fanOut);
-        double fan = fanIn;
-        if (o.fanMode == FanMode::FanOut)
-            fan = fanOut;
-        else if (o.fanMode == FanMode::FanAvg)
-            fan = (fanIn + fanOut) / 2.0;
-        heStd = std::sqrt(o.heScale / std::max(1.0, fan)) / 0.87962566103423978;
-    }
-    const double b = o.std / std::sqrt(2.0);
+    const Sampler sample{o, rng, o.distribution == Distribution::He ? heStdOf(o) : 0.0};
     const bool round = o.decimals >= 0;
     double factor = 1;
     for (int d = 0; d < o.decimals; ++d)
         factor *= 10.0; // exact up to 10^22
-    const Distribution dist = o.distribution;
+    const bool uniform = o.distribution == Distribution::Uniform;
 
 #pragma omp parallel for schedule(static) if (n >= 65536)
     for (int64_t i = 0; i < n; ++i) {
-        const uint64_t u = uint64_t(i);
-        double v = 0;
-        uint64_t attempt = 0;
-        switch (dist) {
-        case Distribution::Uniform:
-            v = o.low + (o.high - o.low) * rng.uniform(kUniformStream, u);
-            break;
-        case Distribution::Normal:
-            v = o.mean + o.std * rng.normal(u, attempt);
-            break;
-        case Distribution::Laplace: {
-            const double h = rng.open01(kUniformStream, u) - 0.5; // (-1/2, 1/2), never 0
-            const double mag = -b * Rng::portableLog(1.0 - 2.0 * std::fabs(h));
-            v = h < 0 ? o.mean - mag : o.mean + mag;
-            break;
-        }
-        case Distribution::He: {
-            double z;
-            do
-                z = rng.normal(u, attempt);
-            while (std::fabs(z) > 2.0);
-            v = heStd * z;
-            break;
-        }
-        case Distribution::Bimodal: {
-            const bool upper = (rng.word(kCoinStream, u) >> 63) != 0;
-            const double centre = o.mean + (upper ? 0.5 : -0.5) * o.separation;
-            v = centre + o.std * rng.normal(u, attempt);
-            break;
-        }
-        }
+        double v = sample(uint64_t(i));
         if (round)
             v = roundDecimals(v, factor);
         float f = float(v);
         // Keep [low, high) where float32 rounding would reach high (np.round may reach it,
         // as numpy's does).
-        if (!round && dist == Distribution::Uniform && double(f) >= o.high && f > float(o.low))
+        if (!round && uniform && double(f) >= o.high && f > float(o.low))
             f = std::nextafter(f, -std::numeric_limits<float>::infinity());
         out[i] = f;
     }
-
-    if (o.outliers > 0) {
-        const float value = float(o.outlierValue);
-        if (o.outlierPosition == "end") {
-            std::fill(data.end() - o.outliers, data.end(), value);
-        } else if (o.outlierPosition == "start") {
-            std::fill(data.begin(), data.begin() + o.outliers, value);
-        } else {
-            for (int64_t p : randomPositions(rng, n, o.outliers))
-                data[size_t(p)] = value;
-        }
-    }
+    placeOutliers(o, rng, data);
     return Tensor(o.name.empty() ? toName(o.distribution) : o.name, o.shape, std::move(data));
 }
 
+namespace {
+
+const Named<Distribution> kDistributionNames[] = {{Distribution::Uniform, "uniform"},
+                                                  {Distribution::Normal, "normal"},
+                                                  {Distribution::Laplace, "laplace"},
+                                                  {Distribution::He, "he"},
+                                                  {Distribution::Bimodal, "bimodal"}};
+
+} // namespace
+
 std::string toName(Distribution d)
 {
-    switch (d) {
-    case Distribution::Uniform:
-        return "uniform";
-    case Distribution::Normal:
-        return "normal";
-    case Distribution::Laplace:
-        return "laplace";
-    case Distribution::He:
-        return "he";
-    case Distribution::Bimodal:
-        return "bimodal";
-    }
-    return "unknown";
+    return nameIn(kDistributionNames, d, "unknown");
 }
 
 std::vector<std::string> distributionNames()
 {
-    return {"uniform", "normal", "laplace", "he", "bimodal"};
+    return namesIn(kDistributionNames);
 }
 
 Distribution distributionFromName(const std::string& s)
@@ -330,11 +348,9 @@ Distribution distributionFromName(const std::string& s)
     std::string lower = s;
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char ch) { return char(std::tolower(ch)); });
-    for (Distribution d : {Distribution::Uniform, Distribution::Normal, Distribution::Laplace,
-                           Distribution::He, Distribution::Bimodal})
-        if (toName(d) == lower)
-            return d;
-    throw Error("unknown distribution '" + s + "'; valid: uniform, normal, laplace, he, bimodal");
+    if (const Distribution* d = valueIn(kDistributionNames, lower))
+        return *d;
+    throw Error("unknown distribution '" + s + "'; valid: " + joinedNames(kDistributionNames));
 }
 
 } // namespace qs

@@ -1,4 +1,4 @@
-// Seeded, reproducible tensor generators (the seeds' np.random / Keras initialisers).
+// Seeded, reproducible tensor generators (the course notebooks' np.random / Keras initialisers).
 // The same seed and options give the same values on every machine and thread count.
 #pragma once
 
@@ -28,7 +28,7 @@ struct GeneratorOptions {
     int decimals = -1;          // >= 0: round every value to this many decimals (np.round)
     int64_t outliers = 0;       // number of planted outliers
     double outlierValue = 1000; // their value
-    // Where outliers go: "end" (the last K elements, as seed 002), "start", or "random" (seeded)
+    // Where outliers go: "end" (last K elements: the outlier notebook), "start", "random" (seeded)
     std::string outlierPosition = "end";
     std::string name; // tensor name; default "<distribution>"
 };

@@ -134,57 +134,41 @@ std::string shortField(std::string_view f)
     return f.size() > 40 ? std::string(f.substr(0, 40)) + "..." : std::string(f);
 }
 
-} // namespace
-
-Tensor parseCsv(const char* text, size_t size, const std::string& where, const std::string& name,
-                std::vector<std::string>* warnings, CsvInfo* infoOut)
-{
+// One parse: the table's layout so far, its values and the conversion counts.
+struct CsvReader {
+    const std::string& where;
     CsvInfo info;
     std::vector<float> values;
-    std::string_view all(text, size);
-    if (size == 0)
-        throw Error(where + ": file is empty");
-    if (all.substr(0, 3) == "\xEF\xBB\xBF") // UTF-8 byte order mark (spreadsheet exports)
-        all.remove_prefix(3);
-    size = all.size();
-    if (all.find('\0') != std::string_view::npos)
-        throw Error(where + ": not a text file (contains NUL bytes)");
-    bool first = true;
-    int64_t firstDataLine = 0;
-    size_t pos = 0;
-    int64_t lineNo = 0;
     ConversionStats stats;
-    while (pos < size) {
-        size_t nl = all.find('\n', pos);
-        if (nl == std::string_view::npos)
-            nl = size;
-        const std::string_view line = trim(all.substr(pos, nl - pos));
-        pos = nl + 1;
-        ++lineNo;
-        if (line.empty() || line.front() == '#')
-            continue;
-        if (first) {
-            info.delimiter = line.find(';') != std::string_view::npos    ? ';'
-                             : line.find('\t') != std::string_view::npos ? '\t'
-                             : line.find(',') != std::string_view::npos  ? ','
-                                                                         : ' ';
-            bool allNumbers = true;
-            std::vector<std::string> fields;
-            splitFields(line, info.delimiter, [&](std::string_view f) {
-                double v;
-                if (!parseField(f, info.delimiter, v))
-                    allNumbers = false;
-                fields.emplace_back(f);
-            });
-            first = false;
-            if (!allNumbers) {
-                info.hasHeader = true;
-                info.columnNames = std::move(fields);
-                info.cols = static_cast<int64_t>(info.columnNames.size());
-                firstDataLine = lineNo;
-                continue;
-            }
-        }
+    int64_t firstDataLine = 0;
+
+    // The first non-comment line picks the delimiter; a line with any field that is not a
+    // number is the header. Returns whether it was.
+    bool readHeader(std::string_view line, int64_t lineNo)
+    {
+        info.delimiter = line.find(';') != std::string_view::npos    ? ';'
+                         : line.find('\t') != std::string_view::npos ? '\t'
+                         : line.find(',') != std::string_view::npos  ? ','
+                                                                     : ' ';
+        bool allNumbers = true;
+        std::vector<std::string> fields;
+        splitFields(line, info.delimiter, [&](std::string_view f) {
+            double v;
+            if (!parseField(f, info.delimiter, v))
+                allNumbers = false;
+            fields.emplace_back(f);
+        });
+        if (allNumbers)
+            return false;
+        info.hasHeader = true;
+        info.columnNames = std::move(fields);
+        info.cols = static_cast<int64_t>(info.columnNames.size());
+        firstDataLine = lineNo;
+        return true;
+    }
+
+    void readRow(std::string_view line, int64_t lineNo)
+    {
         int64_t col = 0;
         splitFields(line, info.delimiter, [&](std::string_view f) {
             double v;
@@ -202,6 +186,13 @@ Tensor parseCsv(const char* text, size_t size, const std::string& where, const s
             values.push_back(doubleToFloat(v, stats));
             ++col;
         });
+        checkColumns(col, lineNo);
+        ++info.rows;
+    }
+
+    // Every row has as many values as the header, or as the first row when there is none.
+    void checkColumns(int64_t col, int64_t lineNo)
+    {
         if (info.rows == 0 && info.hasHeader && col != info.cols) {
             throw Error(where + ": line " + std::to_string(lineNo) + " has " + std::to_string(col) +
                         " values but the header (line " + std::to_string(firstDataLine) + ") has " +
@@ -214,27 +205,64 @@ Tensor parseCsv(const char* text, size_t size, const std::string& where, const s
                         " values but line " + std::to_string(firstDataLine) + " has " +
                         std::to_string(info.cols));
         }
-        ++info.rows;
+    }
+
+    void addWarnings(std::vector<std::string>& warnings) const
+    {
+        if (info.nanCount + info.posInfCount + info.negInfCount > 0)
+            warnings.push_back(where + ": " + std::to_string(info.nanCount) + " NaN, " +
+                               std::to_string(info.posInfCount) + " +Inf and " +
+                               std::to_string(info.negInfCount) + " -Inf values");
+        const std::string w =
+            conversionWarning(where, ElementType::F64, static_cast<int64_t>(values.size()), stats);
+        if (!w.empty())
+            warnings.push_back(w);
+    }
+};
+
+} // namespace
+
+Tensor parseCsv(const char* text, size_t size, const std::string& where, const std::string& name,
+                std::vector<std::string>* warnings, CsvInfo* infoOut)
+{
+    std::string_view all(text, size);
+    if (size == 0)
+        throw Error(where + ": file is empty");
+    if (all.substr(0, 3) == "\xEF\xBB\xBF") // UTF-8 byte order mark (spreadsheet exports)
+        all.remove_prefix(3);
+    size = all.size();
+    if (all.find('\0') != std::string_view::npos)
+        throw Error(where + ": not a text file (contains NUL bytes)");
+    CsvReader reader{where, {}, {}, {}, 0};
+    CsvInfo& info = reader.info;
+    bool first = true;
+    size_t pos = 0;
+    int64_t lineNo = 0;
+    while (pos < size) {
+        size_t nl = all.find('\n', pos);
+        if (nl == std::string_view::npos)
+            nl = size;
+        const std::string_view line = trim(all.substr(pos, nl - pos));
+        pos = nl + 1;
+        ++lineNo;
+        if (line.empty() || line.front() == '#')
+            continue;
+        const bool header = first && reader.readHeader(line, lineNo);
+        first = false;
+        if (!header)
+            reader.readRow(line, lineNo);
     }
     if (info.rows == 0)
         throw Error(where + (info.hasHeader ? ": has a header row but no numbers"
                                             : ": contains no numbers"));
-    if (warnings) {
-        if (info.nanCount + info.posInfCount + info.negInfCount > 0)
-            warnings->push_back(where + ": " + std::to_string(info.nanCount) + " NaN, " +
-                                std::to_string(info.posInfCount) + " +Inf and " +
-                                std::to_string(info.negInfCount) + " -Inf values");
-        const std::string w =
-            conversionWarning(where, ElementType::F64, static_cast<int64_t>(values.size()), stats);
-        if (!w.empty())
-            warnings->push_back(w);
-    }
+    if (warnings)
+        reader.addWarnings(*warnings);
     std::vector<int64_t> shape;
     if (info.cols == 1)
         shape = {info.rows};
     else
         shape = {info.rows, info.cols};
-    Tensor t(name, shape, std::move(values));
+    Tensor t(name, shape, std::move(reader.values));
     t.dtype = "float64"; // text numbers are read as double, then rounded to float32
     if (infoOut)
         *infoOut = std::move(info);

@@ -6,69 +6,6 @@
 
 namespace qs {
 
-size_t elementSize(ElementType t)
-{
-    switch (t) {
-    case ElementType::F8E4M3:
-    case ElementType::F8E5M2:
-    case ElementType::I8:
-    case ElementType::U8:
-    case ElementType::Bool:
-        return 1;
-    case ElementType::F16:
-    case ElementType::BF16:
-    case ElementType::I16:
-    case ElementType::U16:
-        return 2;
-    case ElementType::F32:
-    case ElementType::I32:
-    case ElementType::U32:
-        return 4;
-    case ElementType::F64:
-    case ElementType::I64:
-    case ElementType::U64:
-        return 8;
-    }
-    return 1;
-}
-
-std::string elementTypeName(ElementType t)
-{
-    switch (t) {
-    case ElementType::F16:
-        return "float16";
-    case ElementType::BF16:
-        return "bfloat16";
-    case ElementType::F32:
-        return "float32";
-    case ElementType::F64:
-        return "float64";
-    case ElementType::F8E4M3:
-        return "float8_e4m3fn";
-    case ElementType::F8E5M2:
-        return "float8_e5m2";
-    case ElementType::I8:
-        return "int8";
-    case ElementType::I16:
-        return "int16";
-    case ElementType::I32:
-        return "int32";
-    case ElementType::I64:
-        return "int64";
-    case ElementType::U8:
-        return "uint8";
-    case ElementType::U16:
-        return "uint16";
-    case ElementType::U32:
-        return "uint32";
-    case ElementType::U64:
-        return "uint64";
-    case ElementType::Bool:
-        return "bool";
-    }
-    return "?";
-}
-
 float halfToFloat(uint16_t h)
 {
     // IEEE binary16: 1 sign, 5 exponent (bias 15), 10 mantissa bits.
@@ -182,88 +119,130 @@ float doubleToFloat(double d, ConversionStats& st)
     return f;
 }
 
+uint64_t readLE(const uint8_t* p, int n)
+{
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; --i)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+namespace {
+
+// Element decoders: the N-byte unsigned integer read in the file's byte order -> float32.
+using Decode = float (*)(uint64_t, ConversionStats&);
+
+float decodeF32(uint64_t bits, ConversionStats&)
+{
+    const uint32_t b = static_cast<uint32_t>(bits);
+    float f;
+    std::memcpy(&f, &b, 4);
+    return f;
+}
+float decodeF64(uint64_t bits, ConversionStats& st)
+{
+    double d;
+    std::memcpy(&d, &bits, 8);
+    return doubleToFloat(d, st);
+}
+float decodeF16(uint64_t v, ConversionStats&)
+{
+    return halfToFloat(static_cast<uint16_t>(v));
+}
+float decodeBF16(uint64_t v, ConversionStats&)
+{
+    return bfloat16ToFloat(static_cast<uint16_t>(v));
+}
+float decodeE4M3(uint64_t v, ConversionStats&)
+{
+    return float8E4M3ToFloat(static_cast<uint8_t>(v));
+}
+float decodeE5M2(uint64_t v, ConversionStats&)
+{
+    return float8E5M2ToFloat(static_cast<uint8_t>(v));
+}
+float decodeBool(uint64_t v, ConversionStats&)
+{
+    return v ? 1.0f : 0.0f;
+}
+// Integers: up to 16 bits every value is exact in float32; wider ones are counted when rounded.
+template <int Bits> float decodeSigned(uint64_t v, ConversionStats& st)
+{
+    return fromSigned(signExtend(v, Bits), st);
+}
+float decodeUnsigned(uint64_t v, ConversionStats& st)
+{
+    return fromUnsigned(v, st);
+}
+
+using Convert = void (*)(const uint8_t*, int64_t, bool, float*, ConversionStats&);
+
+template <int N, Decode decode>
+void convertEach(const uint8_t* src, int64_t n, bool bigEndian, float* out, ConversionStats& st)
+{
+    for (int64_t i = 0; i < n; ++i)
+        out[i] = decode(loadUnsigned<N>(src + N * i, bigEndian), st);
+}
+
+// Everything about an element type in one row: its name, its size and how it converts.
+struct ElementTypeInfo {
+    ElementType type;
+    const char* name;
+    size_t size;
+    Convert convert;
+};
+
+const ElementTypeInfo kElementTypes[] = {
+    {ElementType::F16, "float16", 2, convertEach<2, decodeF16>},
+    {ElementType::BF16, "bfloat16", 2, convertEach<2, decodeBF16>},
+    {ElementType::F32, "float32", 4, convertEach<4, decodeF32>},
+    {ElementType::F64, "float64", 8, convertEach<8, decodeF64>},
+    {ElementType::F8E4M3, "float8_e4m3fn", 1, convertEach<1, decodeE4M3>},
+    {ElementType::F8E5M2, "float8_e5m2", 1, convertEach<1, decodeE5M2>},
+    {ElementType::I8, "int8", 1, convertEach<1, decodeSigned<8>>},
+    {ElementType::I16, "int16", 2, convertEach<2, decodeSigned<16>>},
+    {ElementType::I32, "int32", 4, convertEach<4, decodeSigned<32>>},
+    {ElementType::I64, "int64", 8, convertEach<8, decodeSigned<64>>},
+    {ElementType::U8, "uint8", 1, convertEach<1, decodeUnsigned>},
+    {ElementType::U16, "uint16", 2, convertEach<2, decodeUnsigned>},
+    {ElementType::U32, "uint32", 4, convertEach<4, decodeUnsigned>},
+    {ElementType::U64, "uint64", 8, convertEach<8, decodeUnsigned>},
+    {ElementType::Bool, "bool", 1, convertEach<1, decodeBool>},
+};
+
+const ElementTypeInfo* infoOf(ElementType t)
+{
+    for (const ElementTypeInfo& e : kElementTypes)
+        if (e.type == t)
+            return &e;
+    return nullptr;
+}
+
+} // namespace
+
+size_t elementSize(ElementType t)
+{
+    const ElementTypeInfo* e = infoOf(t);
+    return e ? e->size : 1;
+}
+
+std::string elementTypeName(ElementType t)
+{
+    const ElementTypeInfo* e = infoOf(t);
+    return e ? e->name : "?";
+}
+
 void convertToFloat(const uint8_t* src, ElementType type, bool bigEndian, int64_t n, float* out,
                     ConversionStats& st)
 {
-    if (n <= 0) // nothing to read; also keeps memcpy away from the null data() of empty vectors
+    const ElementTypeInfo* e = infoOf(type);
+    if (n <= 0 ||
+        !e) // nothing to read; also keeps memcpy away from the null data() of empty vectors
         return;
-    const size_t sz = elementSize(type);
-    if (sz == 1)
-        bigEndian = false;
-    switch (type) {
-    case ElementType::F32:
-        if (bigEndian == hostIsBigEndian()) {
-            std::memcpy(out, src, static_cast<size_t>(n) * 4);
-        } else {
-            for (int64_t i = 0; i < n; ++i) {
-                const uint32_t bits =
-                    static_cast<uint32_t>(loadUnsigned<4>(src + 4 * i, bigEndian));
-                std::memcpy(out + i, &bits, 4);
-            }
-        }
-        break;
-    case ElementType::F64:
-        for (int64_t i = 0; i < n; ++i) {
-            const uint64_t bits = loadUnsigned<8>(src + 8 * i, bigEndian);
-            double d;
-            std::memcpy(&d, &bits, 8);
-            out[i] = doubleToFloat(d, st);
-        }
-        break;
-    case ElementType::F16:
-        for (int64_t i = 0; i < n; ++i)
-            out[i] = halfToFloat(static_cast<uint16_t>(loadUnsigned<2>(src + 2 * i, bigEndian)));
-        break;
-    case ElementType::BF16:
-        for (int64_t i = 0; i < n; ++i)
-            out[i] =
-                bfloat16ToFloat(static_cast<uint16_t>(loadUnsigned<2>(src + 2 * i, bigEndian)));
-        break;
-    case ElementType::F8E4M3:
-        for (int64_t i = 0; i < n; ++i)
-            out[i] = float8E4M3ToFloat(src[i]);
-        break;
-    case ElementType::F8E5M2:
-        for (int64_t i = 0; i < n; ++i)
-            out[i] = float8E5M2ToFloat(src[i]);
-        break;
-    case ElementType::I8:
-        for (int64_t i = 0; i < n; ++i)
-            out[i] = static_cast<float>(static_cast<int8_t>(src[i]));
-        break;
-    case ElementType::U8:
-        for (int64_t i = 0; i < n; ++i)
-            out[i] = static_cast<float>(src[i]);
-        break;
-    case ElementType::Bool:
-        for (int64_t i = 0; i < n; ++i)
-            out[i] = src[i] ? 1.0f : 0.0f;
-        break;
-    case ElementType::I16:
-        for (int64_t i = 0; i < n; ++i)
-            out[i] = static_cast<float>(signExtend(loadUnsigned<2>(src + 2 * i, bigEndian), 16));
-        break;
-    case ElementType::U16:
-        for (int64_t i = 0; i < n; ++i)
-            out[i] = static_cast<float>(loadUnsigned<2>(src + 2 * i, bigEndian));
-        break;
-    case ElementType::I32:
-        for (int64_t i = 0; i < n; ++i)
-            out[i] = fromSigned(signExtend(loadUnsigned<4>(src + 4 * i, bigEndian), 32), st);
-        break;
-    case ElementType::U32:
-        for (int64_t i = 0; i < n; ++i)
-            out[i] = fromUnsigned(loadUnsigned<4>(src + 4 * i, bigEndian), st);
-        break;
-    case ElementType::I64:
-        for (int64_t i = 0; i < n; ++i)
-            out[i] = fromSigned(signExtend(loadUnsigned<8>(src + 8 * i, bigEndian), 64), st);
-        break;
-    case ElementType::U64:
-        for (int64_t i = 0; i < n; ++i)
-            out[i] = fromUnsigned(loadUnsigned<8>(src + 8 * i, bigEndian), st);
-        break;
-    }
+    if (type == ElementType::F32 && bigEndian == hostIsBigEndian())
+        std::memcpy(out, src, static_cast<size_t>(n) * 4);
+    else
+        e->convert(src, n, bigEndian && e->size > 1, out, st);
 }
 
 std::string conversionWarning(const std::string& where, ElementType type, int64_t n,

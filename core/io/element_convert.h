@@ -29,6 +29,9 @@ enum class ElementType {
 };
 
 size_t elementSize(ElementType t);
+
+// The n-byte (n <= 8) little-endian unsigned integer at p: file headers, zip records.
+uint64_t readLE(const uint8_t* p, int n);
 std::string elementTypeName(ElementType t); // "float16", "bfloat16", "int32", "bool", ...
 
 struct ConversionStats {

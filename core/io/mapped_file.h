@@ -31,4 +31,11 @@ private:
 // The last path component ("dir/w.npy" -> "w.npy"), used to prefix error messages.
 std::string fileDisplayName(const std::string& path);
 
+// How a loader reads a file by path: maps it and returns parse(data, size, display name).
+template <class Parse> auto parseMappedFile(const std::string& path, Parse parse)
+{
+    MappedFile f(path);
+    return parse(f.data(), f.size(), fileDisplayName(path));
+}
+
 } // namespace qs

@@ -29,11 +29,8 @@ public:
         skipSpace();
         expect('{');
         for (;;) {
-            skipSpace();
-            if (peek() == '}') {
-                ++m_p;
+            if (atListEnd('}'))
                 break;
-            }
             const std::string key = parseString();
             skipSpace();
             expect(':');
@@ -53,14 +50,8 @@ public:
             } else {
                 fail("unexpected key '" + key + "'");
             }
-            skipSpace();
-            if (peek() == ',') {
-                ++m_p;
-                continue;
-            }
-            skipSpace();
-            expect('}');
-            break;
+            if (!nextItem('}'))
+                break;
         }
         skipSpace();
         if (m_p != m_end)
@@ -89,6 +80,27 @@ private:
         if (peek() != c)
             fail(std::string("expected '") + c + "'");
         ++m_p;
+    }
+    // Before an item of a {...} or (...) list: consumes `close` when the list ends here.
+    bool atListEnd(char close)
+    {
+        skipSpace();
+        if (peek() != close)
+            return false;
+        ++m_p;
+        return true;
+    }
+    // After an item: consumes the ',' when another item may follow, else expects `close`.
+    bool nextItem(char close)
+    {
+        skipSpace();
+        if (peek() == ',') {
+            ++m_p;
+            return true;
+        }
+        skipSpace();
+        expect(close);
+        return false;
     }
     std::string parseString()
     {
@@ -128,11 +140,8 @@ private:
         std::vector<int64_t> dims;
         expect('(');
         for (;;) {
-            skipSpace();
-            if (peek() == ')') {
-                ++m_p;
+            if (atListEnd(')'))
                 return dims;
-            }
             if (peek() < '0' || peek() > '9')
                 fail("'shape' must be a tuple of non-negative integers");
             int64_t v = 0;
@@ -147,14 +156,8 @@ private:
             dims.push_back(v);
             if (dims.size() > 64)
                 fail("'shape' has more than 64 dimensions");
-            skipSpace();
-            if (peek() == ',') {
-                ++m_p;
-                continue;
-            }
-            skipSpace();
-            expect(')');
-            return dims;
+            if (!nextItem(')'))
+                return dims;
         }
     }
 
@@ -187,14 +190,6 @@ void parseDescr(NpyHeader& h, const std::string& where)
     }
     throw Error(where + ": unsupported dtype '" + d +
                 "' (supported: f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1, either byte order)");
-}
-
-uint32_t readLE(const uint8_t* p, int n)
-{
-    uint32_t v = 0;
-    for (int i = n - 1; i >= 0; --i)
-        v = (v << 8) | p[i];
-    return v;
 }
 
 std::string stemOf(const std::string& path)
@@ -314,8 +309,8 @@ Tensor decodeNpy(const uint8_t* data, size_t size, const std::string& where,
 
 Tensor loadNpy(const std::string& path, std::vector<std::string>* warnings)
 {
-    MappedFile f(path);
-    return decodeNpy(f.data(), f.size(), fileDisplayName(path), stemOf(path), warnings);
+    return parseMappedFile(
+        path, [&](auto... file) { return decodeNpy(file..., stemOf(path), warnings); });
 }
 
 std::string encodeNpyHeader(const std::string& descr, bool fortranOrder,

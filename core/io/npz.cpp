@@ -1,6 +1,7 @@
 #include "core/io/npz.h"
 
 #include "core/base/error.h"
+#include "core/io/element_convert.h"
 #include "core/io/mapped_file.h"
 #include "core/io/npy.h"
 
@@ -21,14 +22,6 @@ constexpr uint32_t kCentralSig = 0x02014b50;
 constexpr uint32_t kLocalSig = 0x04034b50;
 // Deflate cannot expand data by more than about 1032:1; a member claiming more is corrupt.
 constexpr uint64_t kMaxDeflateRatio = 1032;
-
-uint64_t rd(const uint8_t* p, int n)
-{
-    uint64_t v = 0;
-    for (int i = n - 1; i >= 0; --i)
-        v = (v << 8) | p[i];
-    return v;
-}
 
 std::string memberStem(const std::string& name)
 {
@@ -148,7 +141,7 @@ NpyHeader memberHeader(const uint8_t* data, const ZipMember& m, const std::strin
     if (got >= 10 && pre[6] >= 1 && pre[6] <= 3) {
         const size_t lenBytes = pre[6] == 1 ? 2 : 4;
         if (got >= 8 + lenBytes) {
-            const uint64_t hl = rd(pre.data() + 8, static_cast<int>(lenBytes));
+            const uint64_t hl = readLE(pre.data() + 8, static_cast<int>(lenBytes));
             if (hl <= kNpyMaxHeaderLength)
                 need =
                     static_cast<size_t>(std::min<uint64_t>(m.uncompressedSize, 8 + lenBytes + hl));
@@ -171,116 +164,148 @@ NpyHeader memberHeader(const uint8_t* data, const ZipMember& m, const std::strin
 
 } // namespace
 
-std::vector<ZipMember> readZipDirectory(const uint8_t* data, size_t size, const std::string& where)
+namespace {
+
+// Checks the archive's first bytes and finds the end-of-central-directory record: the last 22
+// bytes plus a comment of <= 65535.
+size_t findEndRecord(const uint8_t* data, size_t size, const std::string& where)
 {
     if (size == 0)
         throw Error(where + ": file is empty");
     if (size < 22)
         throw Error(where + ": not a zip archive (too short: " + std::to_string(size) + " bytes)");
-    if (rd(data, 4) != kLocalSig && rd(data, 4) != kEocdSig)
+    if (readLE(data, 4) != kLocalSig && readLE(data, 4) != kEocdSig)
         throw Error(where + ": not a zip archive (wrong magic; expected PK\\3\\4)");
-    // The end-of-central-directory record is the last 22 bytes plus a comment of <= 65535.
-    size_t eocd = SIZE_MAX;
     const size_t lowest = size >= 22 + 65535 ? size - 22 - 65535 : 0;
-    for (size_t pos = size - 22 + 1; pos-- > lowest;) {
-        if (rd(data + pos, 4) == kEocdSig && pos + 22 + rd(data + pos + 20, 2) <= size) {
-            eocd = pos;
-            break;
-        }
-    }
-    if (eocd == SIZE_MAX)
-        throw Error(where + ": truncated or corrupt zip archive (no end of central directory)");
+    for (size_t pos = size - 22 + 1; pos-- > lowest;)
+        if (readLE(data + pos, 4) == kEocdSig && pos + 22 + readLE(data + pos + 20, 2) <= size)
+            return pos;
+    throw Error(where + ": truncated or corrupt zip archive (no end of central directory)");
+}
+
+struct CentralDirectory {
+    uint64_t count = 0, size = 0, offset = 0;
+};
+
+// The central directory the end record (or its zip64 record) points to, checked to lie inside
+// the archive.
+CentralDirectory centralDirectory(const uint8_t* data, size_t eocd, const std::string& where)
+{
     const uint8_t* e = data + eocd;
-    if (rd(e + 4, 2) != 0 || rd(e + 6, 2) != 0)
+    if (readLE(e + 4, 2) != 0 || readLE(e + 6, 2) != 0)
         throw Error(where + ": multi-disk zip archives are not supported");
-    uint64_t count = rd(e + 10, 2);
-    uint64_t cdSize = rd(e + 12, 4);
-    uint64_t cdOffset = rd(e + 16, 4);
+    CentralDirectory cd{readLE(e + 10, 2), readLE(e + 12, 4), readLE(e + 16, 4)};
     uint64_t cdEnd = eocd;
-    if (count == 0xffff || cdSize == 0xffffffff || cdOffset == 0xffffffff) {
+    if (cd.count == 0xffff || cd.size == 0xffffffff || cd.offset == 0xffffffff) {
         // zip64: a locator (20 bytes) just before the EOCD points to the zip64 EOCD record.
-        if (eocd < 20 || rd(data + eocd - 20, 4) != kZip64LocatorSig)
+        if (eocd < 20 || readLE(data + eocd - 20, 4) != kZip64LocatorSig)
             throw Error(where + ": corrupt zip64 archive (no zip64 locator)");
-        const uint64_t z = rd(data + eocd - 20 + 8, 8);
-        if (z > eocd - 20 || eocd - 20 - z < 56 || rd(data + z, 4) != kZip64EocdSig)
+        const uint64_t z = readLE(data + eocd - 20 + 8, 8);
+        if (z > eocd - 20 || eocd - 20 - z < 56 || readLE(data + z, 4) != kZip64EocdSig)
             throw Error(where + ": corrupt zip64 archive (bad zip64 end record offset)");
-        count = rd(data + z + 32, 8);
-        cdSize = rd(data + z + 40, 8);
-        cdOffset = rd(data + z + 48, 8);
+        cd = {readLE(data + z + 32, 8), readLE(data + z + 40, 8), readLE(data + z + 48, 8)};
         cdEnd = z;
     }
-    if (cdOffset > cdEnd || cdSize > cdEnd - cdOffset)
-        throw Error(where + ": central directory (offset " + std::to_string(cdOffset) + ", " +
-                    std::to_string(cdSize) + " bytes) lies outside the archive");
-    if (count > cdSize / 46)
-        throw Error(where + ": central directory claims " + std::to_string(count) +
-                    " entries but has room for " + std::to_string(cdSize / 46));
+    if (cd.offset > cdEnd || cd.size > cdEnd - cd.offset)
+        throw Error(where + ": central directory (offset " + std::to_string(cd.offset) + ", " +
+                    std::to_string(cd.size) + " bytes) lies outside the archive");
+    if (cd.count > cd.size / 46)
+        throw Error(where + ": central directory claims " + std::to_string(cd.count) +
+                    " entries but has room for " + std::to_string(cd.size / 46));
+    return cd;
+}
 
-    std::vector<ZipMember> members;
-    members.reserve(static_cast<size_t>(count));
-    uint64_t p = cdOffset;
-    const uint64_t end = cdOffset + cdSize;
-    for (uint64_t i = 0; i < count; ++i) {
-        if (end - p < 46 || rd(data + p, 4) != kCentralSig)
-            throw Error(where + ": corrupt central directory entry " + std::to_string(i));
-        const uint8_t* c = data + p;
-        const uint64_t flags = rd(c + 8, 2);
-        ZipMember m;
-        m.method = static_cast<uint16_t>(rd(c + 10, 2));
-        m.crc32 = static_cast<uint32_t>(rd(c + 16, 4));
-        m.compressedSize = rd(c + 20, 4);
-        m.uncompressedSize = rd(c + 24, 4);
-        const uint64_t nameLen = rd(c + 28, 2), extraLen = rd(c + 30, 2),
-                       commentLen = rd(c + 32, 2);
-        uint64_t localOffset = rd(c + 42, 4);
-        if (end - p - 46 < nameLen + extraLen + commentLen)
-            throw Error(where + ": central directory entry " + std::to_string(i) +
-                        " runs past the directory");
-        m.name.assign(reinterpret_cast<const char*>(c + 46), static_cast<size_t>(nameLen));
-        if (flags & 1u)
-            throw Error(where + ": member '" + m.name + "' is encrypted");
-        // zip64 extra field (id 1): the 64-bit values of the fields that hold 0xffffffff.
-        const uint8_t* x = c + 46 + nameLen;
-        uint64_t xi = 0;
-        while (xi + 4 <= extraLen) {
-            const uint64_t id = rd(x + xi, 2), len = rd(x + xi + 2, 2);
-            if (xi + 4 + len > extraLen)
-                throw Error(where + ": member '" + m.name + "' has a corrupt extra field");
-            if (id == 1) {
-                uint64_t q = xi + 4;
-                auto take = [&](uint64_t& field) {
-                    if (field != 0xffffffff)
-                        return;
-                    if (q + 8 > xi + 4 + len)
-                        throw Error(where + ": member '" + m.name +
-                                    "' has a truncated zip64 extra field");
-                    field = rd(x + q, 8);
-                    q += 8;
-                };
-                take(m.uncompressedSize);
-                take(m.compressedSize);
-                take(localOffset);
-            }
-            xi += 4 + len;
+// zip64 extra field (id 1): the 64-bit values of the fields that hold 0xffffffff.
+void readZip64Extra(const uint8_t* x, uint64_t extraLen, ZipMember& m, uint64_t& localOffset,
+                    const std::string& where)
+{
+    uint64_t xi = 0;
+    while (xi + 4 <= extraLen) {
+        const uint64_t id = readLE(x + xi, 2), len = readLE(x + xi + 2, 2);
+        if (xi + 4 + len > extraLen)
+            throw Error(where + ": member '" + m.name + "' has a corrupt extra field");
+        if (id == 1) {
+            uint64_t q = xi + 4;
+            auto take = [&](uint64_t& field) {
+                if (field != 0xffffffff)
+                    return;
+                if (q + 8 > xi + 4 + len)
+                    throw Error(where + ": member '" + m.name +
+                                "' has a truncated zip64 extra field");
+                field = readLE(x + q, 8);
+                q += 8;
+            };
+            take(m.uncompressedSize);
+            take(m.compressedSize);
+            take(localOffset);
         }
-        // Local header: 30 bytes + its own name and extra lengths, then the data.
-        if (localOffset > cdOffset || cdOffset - localOffset < 30 ||
-            rd(data + localOffset, 4) != kLocalSig)
-            throw Error(where + ": member '" + m.name + "' has a bad local header offset " +
-                        std::to_string(localOffset));
-        const uint64_t lhSize =
-            30 + rd(data + localOffset + 26, 2) + rd(data + localOffset + 28, 2);
-        if (cdOffset - localOffset < lhSize || m.compressedSize > cdOffset - localOffset - lhSize)
-            throw Error(where + ": member '" + m.name + "' claims " +
-                        std::to_string(m.compressedSize) +
-                        " bytes of data, more than the archive holds at that offset");
-        m.dataOffset = localOffset + lhSize;
-        if (m.method == 0 && m.compressedSize != m.uncompressedSize)
-            throw Error(where + ": stored member '" + m.name + "' has different compressed (" +
-                        std::to_string(m.compressedSize) + ") and uncompressed (" +
-                        std::to_string(m.uncompressedSize) + ") sizes");
-        members.push_back(std::move(m));
-        p += 46 + nameLen + extraLen + commentLen;
+        xi += 4 + len;
+    }
+}
+
+// Local header: 30 bytes + its own name and extra lengths, then the data (before the central
+// directory).
+void locateMemberData(const uint8_t* data, uint64_t cdOffset, uint64_t localOffset, ZipMember& m,
+                      const std::string& where)
+{
+    if (localOffset > cdOffset || cdOffset - localOffset < 30 ||
+        readLE(data + localOffset, 4) != kLocalSig)
+        throw Error(where + ": member '" + m.name + "' has a bad local header offset " +
+                    std::to_string(localOffset));
+    const uint64_t lhSize =
+        30 + readLE(data + localOffset + 26, 2) + readLE(data + localOffset + 28, 2);
+    if (cdOffset - localOffset < lhSize || m.compressedSize > cdOffset - localOffset - lhSize)
+        throw Error(where + ": member '" + m.name + "' claims " + std::to_string(m.compressedSize) +
+                    " bytes of data, more than the archive holds at that offset");
+    m.dataOffset = localOffset + lhSize;
+    if (m.method == 0 && m.compressedSize != m.uncompressedSize)
+        throw Error(where + ": stored member '" + m.name + "' has different compressed (" +
+                    std::to_string(m.compressedSize) + ") and uncompressed (" +
+                    std::to_string(m.uncompressedSize) + ") sizes");
+}
+
+// Central directory entry i at offset p (the directory ends at `end`); `entrySize` receives its
+// length.
+ZipMember readCentralEntry(const uint8_t* data, uint64_t p, const CentralDirectory& cd, uint64_t i,
+                           uint64_t& entrySize, const std::string& where)
+{
+    const uint64_t end = cd.offset + cd.size;
+    if (end - p < 46 || readLE(data + p, 4) != kCentralSig)
+        throw Error(where + ": corrupt central directory entry " + std::to_string(i));
+    const uint8_t* c = data + p;
+    const uint64_t flags = readLE(c + 8, 2);
+    ZipMember m;
+    m.method = static_cast<uint16_t>(readLE(c + 10, 2));
+    m.crc32 = static_cast<uint32_t>(readLE(c + 16, 4));
+    m.compressedSize = readLE(c + 20, 4);
+    m.uncompressedSize = readLE(c + 24, 4);
+    const uint64_t nameLen = readLE(c + 28, 2), extraLen = readLE(c + 30, 2),
+                   commentLen = readLE(c + 32, 2);
+    uint64_t localOffset = readLE(c + 42, 4);
+    if (end - p - 46 < nameLen + extraLen + commentLen)
+        throw Error(where + ": central directory entry " + std::to_string(i) +
+                    " runs past the directory");
+    m.name.assign(reinterpret_cast<const char*>(c + 46), static_cast<size_t>(nameLen));
+    if (flags & 1u)
+        throw Error(where + ": member '" + m.name + "' is encrypted");
+    readZip64Extra(c + 46 + nameLen, extraLen, m, localOffset, where);
+    locateMemberData(data, cd.offset, localOffset, m, where);
+    entrySize = 46 + nameLen + extraLen + commentLen;
+    return m;
+}
+
+} // namespace
+
+std::vector<ZipMember> readZipDirectory(const uint8_t* data, size_t size, const std::string& where)
+{
+    const CentralDirectory cd = centralDirectory(data, findEndRecord(data, size, where), where);
+    std::vector<ZipMember> members;
+    members.reserve(static_cast<size_t>(cd.count));
+    uint64_t p = cd.offset;
+    for (uint64_t i = 0; i < cd.count; ++i) {
+        uint64_t entrySize = 0;
+        members.push_back(readCentralEntry(data, p, cd, i, entrySize, where));
+        p += entrySize;
     }
     return members;
 }
@@ -330,15 +355,14 @@ Tensor loadNpzMember(const uint8_t* data, size_t size, const std::string& where,
 
 std::vector<TensorInfo> listNpz(const std::string& path)
 {
-    MappedFile f(path);
-    return listNpz(f.data(), f.size(), fileDisplayName(path));
+    return parseMappedFile(path, [](auto... file) { return listNpz(file...); });
 }
 
 Tensor loadNpz(const std::string& path, const std::string& member,
                std::vector<std::string>* warnings)
 {
-    MappedFile f(path);
-    return loadNpzMember(f.data(), f.size(), fileDisplayName(path), member, warnings);
+    return parseMappedFile(path,
+                           [&](auto... file) { return loadNpzMember(file..., member, warnings); });
 }
 
 } // namespace qs

@@ -1,6 +1,7 @@
 #include "core/io/safetensors.h"
 
 #include "core/base/error.h"
+#include "core/base/name_table.h"
 #include "core/io/element_convert.h"
 #include "core/io/mapped_file.h"
 
@@ -22,23 +23,19 @@ struct Entry {
 
 bool elementTypeFromName(const std::string& s, ElementType& t)
 {
-    static const struct {
-        const char* name;
-        ElementType type;
-    } table[] = {{"F64", ElementType::F64},        {"F32", ElementType::F32},
-                 {"F16", ElementType::F16},        {"BF16", ElementType::BF16},
-                 {"F8_E4M3", ElementType::F8E4M3}, {"F8_E5M2", ElementType::F8E5M2},
-                 {"I64", ElementType::I64},        {"I32", ElementType::I32},
-                 {"I16", ElementType::I16},        {"I8", ElementType::I8},
-                 {"U64", ElementType::U64},        {"U32", ElementType::U32},
-                 {"U16", ElementType::U16},        {"U8", ElementType::U8},
-                 {"BOOL", ElementType::Bool}};
-    for (const auto& e : table)
-        if (s == e.name) {
-            t = e.type;
-            return true;
-        }
-    return false;
+    static const Named<ElementType> names[] = {
+        {ElementType::F64, "F64"},        {ElementType::F32, "F32"},
+        {ElementType::F16, "F16"},        {ElementType::BF16, "BF16"},
+        {ElementType::F8E4M3, "F8_E4M3"}, {ElementType::F8E5M2, "F8_E5M2"},
+        {ElementType::I64, "I64"},        {ElementType::I32, "I32"},
+        {ElementType::I16, "I16"},        {ElementType::I8, "I8"},
+        {ElementType::U64, "U64"},        {ElementType::U32, "U32"},
+        {ElementType::U16, "U16"},        {ElementType::U8, "U8"},
+        {ElementType::Bool, "BOOL"}};
+    const ElementType* found = valueIn(names, s);
+    if (found)
+        t = *found;
+    return found != nullptr;
 }
 
 uint64_t readU64(const json& v, const std::string& what, const std::string& where)
@@ -48,19 +45,16 @@ uint64_t readU64(const json& v, const std::string& what, const std::string& wher
     return v.get<uint64_t>();
 }
 
-// Parses and validates the whole header; returns the entries sorted by begin offset and the
-// start of the data buffer.
-std::vector<Entry> parseHeader(const uint8_t* data, size_t size, const std::string& where,
-                               size_t& bufferStart)
+// The JSON header after the 8-byte little-endian length; `bufferStart` receives the offset of
+// the data buffer behind it.
+json readJsonHeader(const uint8_t* data, size_t size, const std::string& where, size_t& bufferStart)
 {
     if (size == 0)
         throw Error(where + ": file is empty");
     if (size < 8)
         throw Error(where + ": too short for a safetensors file (" + std::to_string(size) +
                     " bytes, the header length alone takes 8)");
-    uint64_t n = 0;
-    for (int i = 7; i >= 0; --i)
-        n = (n << 8) | data[i];
+    const uint64_t n = readLE(data, 8);
     if (n > kSafetensorsMaxHeader)
         throw Error(where + ": header length " + std::to_string(n) +
                     " bytes exceeds the limit of " + std::to_string(kSafetensorsMaxHeader));
@@ -78,68 +72,80 @@ std::vector<Entry> parseHeader(const uint8_t* data, size_t size, const std::stri
     if (!header.is_object())
         throw Error(where + ": the JSON header is not an object");
     bufferStart = static_cast<size_t>(8 + n);
-    const uint64_t bufferSize = size - bufferStart;
+    return header;
+}
 
-    std::vector<Entry> entries;
-    for (auto it = header.begin(); it != header.end(); ++it) {
-        if (it.key() == "__metadata__")
-            continue;
-        const std::string w = where + ": tensor '" + it.key() + "'";
-        const json& v = it.value();
-        if (!v.is_object())
-            throw Error(w + ": entry is not an object");
-        Entry e;
-        e.info.name = it.key();
-        const auto dt = v.find("dtype");
-        if (dt == v.end() || !dt->is_string())
-            throw Error(w + ": missing string 'dtype'");
-        e.info.dtype = dt->get<std::string>();
-        if (!elementTypeFromName(e.info.dtype, e.type))
-            throw Error(w + ": unsupported dtype '" + e.info.dtype +
-                        "' (supported: F64 F32 F16 BF16 F8_E4M3 F8_E5M2 I64 I32 I16 I8 U64 U32 "
-                        "U16 U8 BOOL)");
-        const auto sh = v.find("shape");
-        if (sh == v.end() || !sh->is_array())
-            throw Error(w + ": missing array 'shape'");
-        if (sh->size() > 64)
-            throw Error(w + ": shape has more than 64 dimensions");
-        int64_t numel = 1;
-        for (const json& d : *sh) {
-            const uint64_t dim = readU64(d, "every dimension of 'shape'", w);
-            if (dim > uint64_t(INT64_MAX) ||
-                (dim != 0 && uint64_t(numel) > uint64_t(INT64_MAX) / dim))
-                throw Error(w + ": shape has more elements than fit in 64 bits");
-            numel *= static_cast<int64_t>(dim);
-            e.info.shape.push_back(static_cast<int64_t>(dim));
-        }
-        const auto off = v.find("data_offsets");
-        if (off == v.end() || !off->is_array() || off->size() != 2)
-            throw Error(w + ": 'data_offsets' must be an array [begin, end]");
-        e.begin = readU64((*off)[0], "data_offsets", w);
-        e.end = readU64((*off)[1], "data_offsets", w);
-        if (e.end < e.begin)
-            throw Error(w + ": data_offsets [" + std::to_string(e.begin) + ", " +
-                        std::to_string(e.end) + "] end before they begin");
-        if (e.end > bufferSize)
-            throw Error(w + ": data_offsets [" + std::to_string(e.begin) + ", " +
-                        std::to_string(e.end) + "] lie outside the " + std::to_string(bufferSize) +
-                        "-byte data buffer");
-        const size_t esz = elementSize(e.type);
-        if (uint64_t(numel) > bufferSize / esz || uint64_t(numel) * esz != e.end - e.begin)
-            throw Error(
-                w + ": shape says " + std::to_string(numel) + " " + e.info.dtype + " values (" +
-                (uint64_t(numel) > UINT64_MAX / esz ? std::string("too many")
-                                                    : std::to_string(uint64_t(numel) * esz)) +
-                " bytes) but data_offsets span " + std::to_string(e.end - e.begin) + " bytes");
-        e.info.numel = numel;
-        e.info.bytes = static_cast<int64_t>(e.end - e.begin);
-        entries.push_back(std::move(e));
+// The entry's shape into e.info.shape; returns the number of elements.
+int64_t readShape(const json& v, Entry& e, const std::string& w)
+{
+    const auto sh = v.find("shape");
+    if (sh == v.end() || !sh->is_array())
+        throw Error(w + ": missing array 'shape'");
+    if (sh->size() > 64)
+        throw Error(w + ": shape has more than 64 dimensions");
+    int64_t numel = 1;
+    for (const json& d : *sh) {
+        const uint64_t dim = readU64(d, "every dimension of 'shape'", w);
+        if (dim > uint64_t(INT64_MAX) || (dim != 0 && uint64_t(numel) > uint64_t(INT64_MAX) / dim))
+            throw Error(w + ": shape has more elements than fit in 64 bits");
+        numel *= static_cast<int64_t>(dim);
+        e.info.shape.push_back(static_cast<int64_t>(dim));
     }
-    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-        return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
-    });
-    // Sorted by begin, a range overlaps an earlier one iff it starts before the furthest end
-    // seen so far. Empty tensors occupy no bytes and cannot overlap anything.
+    return numel;
+}
+
+// The entry's data_offsets, checked against the buffer and against numel values of its dtype.
+void readDataOffsets(const json& v, int64_t numel, uint64_t bufferSize, Entry& e,
+                     const std::string& w)
+{
+    const auto off = v.find("data_offsets");
+    if (off == v.end() || !off->is_array() || off->size() != 2)
+        throw Error(w + ": 'data_offsets' must be an array [begin, end]");
+    e.begin = readU64((*off)[0], "data_offsets", w);
+    e.end = readU64((*off)[1], "data_offsets", w);
+    if (e.end < e.begin)
+        throw Error(w + ": data_offsets [" + std::to_string(e.begin) + ", " +
+                    std::to_string(e.end) + "] end before they begin");
+    if (e.end > bufferSize)
+        throw Error(w + ": data_offsets [" + std::to_string(e.begin) + ", " +
+                    std::to_string(e.end) + "] lie outside the " + std::to_string(bufferSize) +
+                    "-byte data buffer");
+    const size_t esz = elementSize(e.type);
+    if (uint64_t(numel) > bufferSize / esz || uint64_t(numel) * esz != e.end - e.begin)
+        throw Error(w + ": shape says " + std::to_string(numel) + " " + e.info.dtype + " values (" +
+                    (uint64_t(numel) > UINT64_MAX / esz ? std::string("too many")
+                                                        : std::to_string(uint64_t(numel) * esz)) +
+                    " bytes) but data_offsets span " + std::to_string(e.end - e.begin) + " bytes");
+}
+
+// One tensor's header entry.
+Entry parseEntry(const std::string& name, const json& v, uint64_t bufferSize,
+                 const std::string& where)
+{
+    const std::string w = where + ": tensor '" + name + "'";
+    if (!v.is_object())
+        throw Error(w + ": entry is not an object");
+    Entry e;
+    e.info.name = name;
+    const auto dt = v.find("dtype");
+    if (dt == v.end() || !dt->is_string())
+        throw Error(w + ": missing string 'dtype'");
+    e.info.dtype = dt->get<std::string>();
+    if (!elementTypeFromName(e.info.dtype, e.type))
+        throw Error(w + ": unsupported dtype '" + e.info.dtype +
+                    "' (supported: F64 F32 F16 BF16 F8_E4M3 F8_E5M2 I64 I32 I16 I8 U64 U32 "
+                    "U16 U8 BOOL)");
+    const int64_t numel = readShape(v, e, w);
+    readDataOffsets(v, numel, bufferSize, e, w);
+    e.info.numel = numel;
+    e.info.bytes = static_cast<int64_t>(e.end - e.begin);
+    return e;
+}
+
+// Sorted by begin, a range overlaps an earlier one iff it starts before the furthest end seen
+// so far. Empty tensors occupy no bytes and cannot overlap anything.
+void checkNoOverlap(const std::vector<Entry>& entries, const std::string& where)
+{
     const Entry* furthest = nullptr;
     for (const Entry& b : entries) {
         if (b.end == b.begin)
@@ -154,6 +160,23 @@ std::vector<Entry> parseHeader(const uint8_t* data, size_t size, const std::stri
         if (!furthest || b.end > furthest->end)
             furthest = &b;
     }
+}
+
+// Parses and validates the whole header; returns the entries sorted by begin offset and the
+// start of the data buffer.
+std::vector<Entry> parseHeader(const uint8_t* data, size_t size, const std::string& where,
+                               size_t& bufferStart)
+{
+    const json header = readJsonHeader(data, size, where, bufferStart);
+    const uint64_t bufferSize = size - bufferStart;
+    std::vector<Entry> entries;
+    for (auto it = header.begin(); it != header.end(); ++it)
+        if (it.key() != "__metadata__")
+            entries.push_back(parseEntry(it.key(), it.value(), bufferSize, where));
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+        return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
+    });
+    checkNoOverlap(entries, where);
     return entries;
 }
 
@@ -211,15 +234,14 @@ Tensor loadSafetensorsTensor(const uint8_t* data, size_t size, const std::string
 
 std::vector<TensorInfo> listSafetensors(const std::string& path)
 {
-    MappedFile f(path);
-    return listSafetensors(f.data(), f.size(), fileDisplayName(path));
+    return parseMappedFile(path, [](auto... file) { return listSafetensors(file...); });
 }
 
 Tensor loadSafetensors(const std::string& path, const std::string& name,
                        std::vector<std::string>* warnings)
 {
-    MappedFile f(path);
-    return loadSafetensorsTensor(f.data(), f.size(), fileDisplayName(path), name, warnings);
+    return parseMappedFile(
+        path, [&](auto... file) { return loadSafetensorsTensor(file..., name, warnings); });
 }
 
 } // namespace qs

@@ -1,6 +1,7 @@
 #include "core/io/tensor_file.h"
 
 #include "core/base/error.h"
+#include "core/base/name_table.h"
 #include "core/io/csv_io.h"
 #include "core/io/mapped_file.h"
 #include "core/io/npy.h"
@@ -35,16 +36,15 @@ std::string lowerSuffix(const std::string& path)
 
 TensorFileFormat tensorFileFormat(const std::string& path)
 {
-    const std::string s = lowerSuffix(path);
-    if (s == "npy")
-        return TensorFileFormat::Npy;
-    if (s == "npz")
-        return TensorFileFormat::Npz;
-    if (s == "safetensors")
-        return TensorFileFormat::Safetensors;
-    if (s == "csv" || s == "tsv" || s == "txt")
-        return TensorFileFormat::Csv;
-    return TensorFileFormat::Unknown;
+    static const Named<TensorFileFormat> suffixes[] = {
+        {TensorFileFormat::Npy, "npy"},
+        {TensorFileFormat::Npz, "npz"},
+        {TensorFileFormat::Safetensors, "safetensors"},
+        {TensorFileFormat::Csv, "csv"},
+        {TensorFileFormat::Csv, "tsv"},
+        {TensorFileFormat::Csv, "txt"}};
+    const TensorFileFormat* f = valueIn(suffixes, lowerSuffix(path));
+    return f ? *f : TensorFileFormat::Unknown;
 }
 
 bool isTensorFile(const std::string& path)

@@ -1,5 +1,7 @@
 #include "core/teach/float_pitfalls.h"
 
+#include "core/base/name_table.h"
+
 #include <cmath>
 #include <limits>
 
@@ -62,21 +64,13 @@ std::vector<FloatPitfall> floatPitfalls(const std::vector<double>& values)
 
 std::string toName(FloatOutcome o)
 {
-    switch (o) {
-    case FloatOutcome::Exact:
-        return "exact";
-    case FloatOutcome::Rounded:
-        return "rounded";
-    case FloatOutcome::Subnormal:
-        return "subnormal";
-    case FloatOutcome::FlushedToZero:
-        return "flushed to zero";
-    case FloatOutcome::Overflow:
-        return "overflow to inf";
-    case FloatOutcome::NonFinite:
-        return "non-finite";
-    }
-    return "";
+    static const Named<FloatOutcome> names[] = {{FloatOutcome::Exact, "exact"},
+                                                {FloatOutcome::Rounded, "rounded"},
+                                                {FloatOutcome::Subnormal, "subnormal"},
+                                                {FloatOutcome::FlushedToZero, "flushed to zero"},
+                                                {FloatOutcome::Overflow, "overflow to inf"},
+                                                {FloatOutcome::NonFinite, "non-finite"}};
+    return nameIn(names, o);
 }
 
 } // namespace qs

@@ -1,5 +1,7 @@
 #include "core/teach/image_quant.h"
 
+#include "core/base/name_table.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -232,28 +234,25 @@ Tensor builtinImage(int w, int h)
     return Tensor("built-in image", {h, w, 3}, std::move(v));
 }
 
+namespace {
+
+const Named<ImageGranularity> kImageGranularityNames[] = {{ImageGranularity::PerTensor, "tensor"},
+                                                          {ImageGranularity::PerChannel, "channel"},
+                                                          {ImageGranularity::PerBlock, "block"}};
+
+} // namespace
+
 std::string toName(ImageGranularity g)
 {
-    switch (g) {
-    case ImageGranularity::PerTensor:
-        return "tensor";
-    case ImageGranularity::PerChannel:
-        return "channel";
-    case ImageGranularity::PerBlock:
-        return "block";
-    }
-    return "";
+    return nameIn(kImageGranularityNames, g);
 }
 
 ImageGranularity imageGranularityFromName(const std::string& s)
 {
-    if (s == "tensor")
-        return ImageGranularity::PerTensor;
-    if (s == "channel")
-        return ImageGranularity::PerChannel;
-    if (s == "block")
-        return ImageGranularity::PerBlock;
-    throw Error("unknown image granularity '" + s + "' (valid: tensor, channel, block)");
+    if (const ImageGranularity* g = valueIn(kImageGranularityNames, s))
+        return *g;
+    throw Error("unknown image granularity '" + s +
+                "' (valid: " + joinedNames(kImageGranularityNames) + ")");
 }
 
 } // namespace qs

@@ -1,6 +1,6 @@
-// Image compression by quantization (seed 003's title): an H x W x C tensor of pixel values
-// (0..255) quantized at b bits per tensor, per colour channel (axis 2) or per B x B spatial block
-// of each channel, with the reconstruction, the difference, PSNR, SSIM and the size in bytes.
+// Image compression by quantization (as the He-weights notebook's title names it): an H x W x C
+// tensor of pixel values (0..255) quantized at b bits per tensor, per colour channel (axis 2) or
+// per B x B spatial block of each channel, with the reconstruction, difference, PSNR, SSIM, bytes.
 //
 // Blocks: the image is cut into ceil(H/B) x ceil(W/B) blocks per channel (the last row and
 // column of blocks may be smaller); each block is gathered and quantized with qs::quantize as

@@ -105,7 +105,9 @@ int32_t multiplyByQuantizedMultiplier(int32_t acc, const FixedPointMultiplier& m
     return roundingDivideByPOT(saturatingRoundingDoublingHighMul(int32_t(x), m.m0), m.rightShift);
 }
 
-IntMatmulResult integerMatmul(const QuantMatrix& a, const QuantMatrix& b, const OutputQuant& out)
+namespace {
+
+void checkOperands(const QuantMatrix& a, const QuantMatrix& b, const OutputQuant& out)
 {
     checkMatrix(a, "A");
     checkMatrix(b, "B");
@@ -117,6 +119,12 @@ IntMatmulResult integerMatmul(const QuantMatrix& a, const QuantMatrix& b, const 
         throw Error("inner dimension " + std::to_string(a.cols) + " is too large (max 65535)");
     if (!(std::isfinite(out.scale) && out.scale > 0))
         throw Error("output scale must be finite and positive");
+}
+
+// Shapes, output code range and the zero-point correction terms that do not depend on the
+// entry (row sums of A, column sums of B, K zA zB); every per-entry vector sized m x n.
+IntMatmulResult prepareResult(const QuantMatrix& a, const QuantMatrix& b, const OutputQuant& out)
+{
     IntMatmulResult r;
     r.m = a.rows;
     r.k = a.cols;
@@ -127,8 +135,6 @@ IntMatmulResult integerMatmul(const QuantMatrix& a, const QuantMatrix& b, const 
         throw Error("output zero point " + std::to_string(out.zeroPoint) + " lies outside [" +
                     std::to_string(r.outQmin) + ", " + std::to_string(r.outQmax) + "]");
     const int64_t m = r.m, k = r.k, n = r.n;
-    const int64_t za = a.zeroPoint, zb = b.zeroPoint;
-
     r.rowSumsA.assign(size_t(m), 0);
     r.colSumsB.assign(size_t(n), 0);
     for (int64_t i = 0; i < m; ++i)
@@ -137,7 +143,7 @@ IntMatmulResult integerMatmul(const QuantMatrix& a, const QuantMatrix& b, const 
     for (int64_t j = 0; j < n; ++j)
         for (int64_t t = 0; t < k; ++t)
             r.colSumsB[size_t(j)] += b.codes[size_t(t * n + j)];
-    r.termConstant = k * za * zb;
+    r.termConstant = k * a.zeroPoint * b.zeroPoint;
 
     const size_t mn = size_t(m * n);
     r.sumProducts.assign(mn, 0);
@@ -151,62 +157,96 @@ IntMatmulResult integerMatmul(const QuantMatrix& a, const QuantMatrix& b, const 
     r.outCodes.assign(mn, 0);
     r.outCodesFloat.assign(mn, 0);
     r.outDequant.assign(mn, 0.0);
-
     r.multiplier = a.scale * b.scale / out.scale;
     r.fixedPoint = quantizeMultiplier(r.multiplier);
     r.int32Overflow = !fitsInt32(r.termConstant);
+    return r;
+}
 
-    for (int64_t i = 0; i < m; ++i) {
-        for (int64_t j = 0; j < n; ++j) {
-            const size_t o = size_t(i * n + j);
-            int64_t sp = 0, acc16 = 0;
-            double real = 0;
-            int wraps = 0;
-            for (int64_t t = 0; t < k; ++t) {
-                const int64_t qa = a.codes[size_t(i * k + t)], qb = b.codes[size_t(t * n + j)];
-                const int64_t p = qa * qb;
-                sp += p;
-                // int16 accumulator: add, then wrap into [-32768, 32767] (two's complement).
-                acc16 += p;
-                while (acc16 > 32767) {
-                    acc16 -= 65536;
-                    ++wraps;
-                }
-                while (acc16 < -32768) {
-                    acc16 += 65536;
-                    ++wraps;
-                }
-                const double ra =
-                    a.values.empty() ? a.scale * double(qa - za) : a.values[size_t(i * k + t)];
-                const double rb =
-                    b.values.empty() ? b.scale * double(qb - zb) : b.values[size_t(t * n + j)];
-                real += ra * rb;
-            }
-            r.sumProducts[o] = sp;
-            r.termZeroB[o] = -zb * r.rowSumsA[size_t(i)];
-            r.termZeroA[o] = -za * r.colSumsB[size_t(j)];
-            const int64_t acc = sp + r.termZeroB[o] + r.termZeroA[o] + r.termConstant;
-            if (!fitsInt32(sp) || !fitsInt32(r.termZeroA[o]) || !fitsInt32(r.termZeroB[o]) ||
-                !fitsInt32(acc))
-                r.int32Overflow = true;
-            r.acc32[o] = int32_t(std::clamp<int64_t>(acc, kInt32Min, kInt32Max));
-            r.realProduct[o] = real;
-            r.dequantProduct[o] = a.scale * b.scale * double(acc);
-            r.acc16[o] = int16_t(acc16);
-            r.wraps16[o] = wraps;
-            if (acc16 != sp)
-                r.overflowed16.push_back(int64_t(o));
+// The sums along the inner dimension of one entry (i, j).
+struct DotSums {
+    int64_t sumProducts = 0; // sum qa qb, exact
+    int64_t acc16 = 0;       // the same in an int16 accumulator that wraps
+    int wraps = 0;
+    double real = 0; // sum of the real (or dequantized) products
+};
 
-            const int64_t q =
-                out.zeroPoint + multiplyByQuantizedMultiplier(r.acc32[o], r.fixedPoint);
-            const int64_t qc = std::clamp<int64_t>(q, r.outQmin, r.outQmax);
-            r.outClipped += qc != q;
-            r.outCodes[o] = int32_t(qc);
-            const double v = r.multiplier * double(acc);
-            const double rv = std::round(v); // ties away from zero, as the fixed-point path
-            r.outCodesFloat[o] = int32_t(std::clamp<double>(double(out.zeroPoint) + rv,
-                                                            double(r.outQmin), double(r.outQmax)));
-            r.outDequant[o] = out.scale * double(qc - out.zeroPoint);
+DotSums dotSums(const QuantMatrix& a, const QuantMatrix& b, int64_t i, int64_t j)
+{
+    const int64_t k = a.cols, n = b.cols;
+    DotSums d;
+    for (int64_t t = 0; t < k; ++t) {
+        const int64_t qa = a.codes[size_t(i * k + t)], qb = b.codes[size_t(t * n + j)];
+        const int64_t p = qa * qb;
+        d.sumProducts += p;
+        // int16 accumulator: add, then wrap into [-32768, 32767] (two's complement).
+        d.acc16 += p;
+        while (d.acc16 > 32767) {
+            d.acc16 -= 65536;
+            ++d.wraps;
+        }
+        while (d.acc16 < -32768) {
+            d.acc16 += 65536;
+            ++d.wraps;
+        }
+        const double ra =
+            a.values.empty() ? a.scale * double(qa - a.zeroPoint) : a.values[size_t(i * k + t)];
+        const double rb =
+            b.values.empty() ? b.scale * double(qb - b.zeroPoint) : b.values[size_t(t * n + j)];
+        d.real += ra * rb;
+    }
+    return d;
+}
+
+// Entry o's int32 accumulator from the four terms, the int16 comparison and the reference
+// products.
+void accumulate(IntMatmulResult& r, const QuantMatrix& a, const QuantMatrix& b, int64_t i,
+                int64_t j, const DotSums& d)
+{
+    const size_t o = size_t(i * r.n + j);
+    const int64_t sp = d.sumProducts;
+    r.sumProducts[o] = sp;
+    r.termZeroB[o] = -b.zeroPoint * r.rowSumsA[size_t(i)];
+    r.termZeroA[o] = -a.zeroPoint * r.colSumsB[size_t(j)];
+    const int64_t acc = sp + r.termZeroB[o] + r.termZeroA[o] + r.termConstant;
+    if (!fitsInt32(sp) || !fitsInt32(r.termZeroA[o]) || !fitsInt32(r.termZeroB[o]) ||
+        !fitsInt32(acc))
+        r.int32Overflow = true;
+    r.acc32[o] = int32_t(std::clamp<int64_t>(acc, kInt32Min, kInt32Max));
+    r.realProduct[o] = d.real;
+    r.dequantProduct[o] = a.scale * b.scale * double(acc);
+    r.acc16[o] = int16_t(d.acc16);
+    r.wraps16[o] = d.wraps;
+    if (d.acc16 != sp)
+        r.overflowed16.push_back(int64_t(o));
+}
+
+// Entry o's output code: fixed-point requantization of the clamped int32 accumulator, beside
+// the same in double (from the unclamped sum).
+void requantize(IntMatmulResult& r, const OutputQuant& out, size_t o)
+{
+    const int64_t acc = r.sumProducts[o] + r.termZeroB[o] + r.termZeroA[o] + r.termConstant;
+    const int64_t q = out.zeroPoint + multiplyByQuantizedMultiplier(r.acc32[o], r.fixedPoint);
+    const int64_t qc = std::clamp<int64_t>(q, r.outQmin, r.outQmax);
+    r.outClipped += qc != q;
+    r.outCodes[o] = int32_t(qc);
+    const double v = r.multiplier * double(acc);
+    const double rv = std::round(v); // ties away from zero, as the fixed-point path
+    r.outCodesFloat[o] = int32_t(
+        std::clamp<double>(double(out.zeroPoint) + rv, double(r.outQmin), double(r.outQmax)));
+    r.outDequant[o] = out.scale * double(qc - out.zeroPoint);
+}
+
+} // namespace
+
+IntMatmulResult integerMatmul(const QuantMatrix& a, const QuantMatrix& b, const OutputQuant& out)
+{
+    checkOperands(a, b, out);
+    IntMatmulResult r = prepareResult(a, b, out);
+    for (int64_t i = 0; i < r.m; ++i) {
+        for (int64_t j = 0; j < r.n; ++j) {
+            accumulate(r, a, b, i, j, dotSums(a, b, i, j));
+            requantize(r, out, size_t(i * r.n + j));
         }
     }
     return r;

@@ -1,10 +1,12 @@
 // The numbers a lesson asserts: its "expect" objects and checkLesson(), which quantizes a step
 // and compares.
 #include "core/quant/quantize.h"
+#include "core/teach/lesson_check.h"
 #include "core/teach/lesson_read.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <sstream>
@@ -62,64 +64,37 @@ std::string num(double v)
     return os.str();
 }
 
-void checkParams(const LessonExpect& e, const QuantParams& p, const Fail& fail)
+void compareParams(const LessonExpect& e, const QuantParams& p, ExpectComparison& c)
 {
-    if (!e.scale.empty()) {
-        if (int64_t(e.scale.size()) != p.numSlices())
-            fail("expects " + std::to_string(e.scale.size()) + " scales, got " +
-                 std::to_string(p.numSlices()));
-        else
-            for (size_t i = 0; i < e.scale.size(); ++i)
-                if (!(std::fabs(p.scale[i] - e.scale[i]) <= e.scaleRelTol * std::fabs(e.scale[i])))
-                    fail("scale[" + std::to_string(i) + "] is " + num(p.scale[i]) + ", expected " +
-                         num(e.scale[i]));
-    }
-    if (!e.zeroPoint.empty() && e.zeroPoint != p.zeroPoint) {
-        std::string got;
-        for (int64_t z : p.zeroPoint)
-            got += (got.empty() ? "" : ", ") + std::to_string(z);
-        fail("zero point is [" + got + "], expected " + std::to_string(e.zeroPoint[0]) +
-             (e.zeroPoint.size() > 1 ? ", ..." : ""));
-    }
-    if (e.qmin && *e.qmin != p.qmin)
-        fail("qmin is " + std::to_string(p.qmin) + ", expected " + std::to_string(*e.qmin));
-    if (e.qmax && *e.qmax != p.qmax)
-        fail("qmax is " + std::to_string(p.qmax) + ", expected " + std::to_string(*e.qmax));
+    c.scaleCountOk = e.scale.empty() || int64_t(e.scale.size()) == p.numSlices();
+    if (!e.scale.empty() && c.scaleCountOk)
+        for (size_t i = 0; i < e.scale.size(); ++i)
+            if (!(std::fabs(p.scale[i] - e.scale[i]) <= e.scaleRelTol * std::fabs(e.scale[i])))
+                c.badScales.push_back(i);
+    c.zeroPointOk = e.zeroPoint.empty() || e.zeroPoint == p.zeroPoint;
+    c.qminOk = !e.qmin || *e.qmin == p.qmin;
+    c.qmaxOk = !e.qmax || *e.qmax == p.qmax;
 }
 
-// The codes and dequantized values: the first that differs is reported.
-void checkValues(const LessonExpect& e, const QuantResult& r, const Fail& fail)
+// For each asserted entry whether the result's matches: the first that differs (when the sizes
+// agree) and how many of the comparable ones match.
+template <class Want, class Got, class Same>
+void compareEntries(const Want& want, const Got& got, Same same, bool& countOk, int64_t& firstBad,
+                    size_t& matching)
 {
-    if (!e.codes.empty()) {
-        if (e.codes.size() != r.codes.size())
-            fail("expects " + std::to_string(e.codes.size()) + " codes, the tensor has " +
-                 std::to_string(r.codes.size()));
-        else
-            for (size_t i = 0; i < e.codes.size(); ++i)
-                if (e.codes[i] != r.codes[i]) {
-                    fail("code " + std::to_string(i) + " is " + std::to_string(r.codes[i]) +
-                         ", expected " + std::to_string(e.codes[i]));
-                    break;
-                }
-    }
-    if (!e.dequantized.empty()) {
-        if (e.dequantized.size() != r.dequantized.size())
-            fail("expects " + std::to_string(e.dequantized.size()) + " dequantized values");
-        else
-            for (size_t i = 0; i < e.dequantized.size(); ++i)
-                if (!(std::fabs(double(r.dequantized[i]) - e.dequantized[i]) <=
-                      e.dequantizedAbsTol)) {
-                    fail("dequantized value " + std::to_string(i) + " is " + num(r.dequantized[i]) +
-                         ", expected " + num(e.dequantized[i]));
-                    break;
-                }
+    countOk = want.size() == got.size();
+    for (size_t i = 0; i < std::min(want.size(), got.size()); ++i) {
+        const bool ok = same(want[i], got[i]);
+        matching += ok ? 1 : 0;
+        if (!ok && countOk && firstBad < 0)
+            firstBad = int64_t(i);
     }
 }
 
 // The MSE over the finite values but the last `excludeLast`.
 double mseWithout(const Tensor& t, const QuantResult& r, int64_t excludeLast)
 {
-    const int64_t n = t.numel() - excludeLast;
+    const int64_t n = std::min<int64_t>(t.numel(), int64_t(r.dequantized.size())) - excludeLast;
     double sum = 0;
     int64_t count = 0;
     for (int64_t i = 0; i < n; ++i) {
@@ -133,36 +108,88 @@ double mseWithout(const Tensor& t, const QuantResult& r, int64_t excludeLast)
     return count > 0 ? sum / double(count) : 0.0;
 }
 
-void checkErrors(const LessonExpect& e, const Tensor& t, const QuantResult& r, const Fail& fail)
+void compareErrors(const LessonExpect& e, const Tensor& t, const QuantResult& r,
+                   ExpectComparison& c)
 {
-    if (e.mse || e.mseRange) {
-        const double mse = e.excludeLast > 0 ? mseWithout(t, r, e.excludeLast) : r.metrics.mse;
-        const std::string what =
-            e.excludeLast > 0 ? "MSE without the last " + std::to_string(e.excludeLast) : "MSE";
-        if (e.mse && !(std::fabs(mse - *e.mse) <= e.mseRelTol * std::fabs(*e.mse)))
-            fail(what + " is " + num(mse) + ", expected " + num(*e.mse));
-        if (e.mseRange && !(mse >= e.mseRange->first && mse <= e.mseRange->second))
-            fail(what + " is " + num(mse) + ", expected in [" + num(e.mseRange->first) + ", " +
-                 num(e.mseRange->second) + "]");
-    }
-    if (e.sqnrDbRange &&
-        !(r.metrics.sqnrDb >= e.sqnrDbRange->first && r.metrics.sqnrDb <= e.sqnrDbRange->second))
-        fail("SQNR is " + num(r.metrics.sqnrDb) + " dB, expected in [" + num(e.sqnrDbRange->first) +
-             ", " + num(e.sqnrDbRange->second) + "]");
+    if (e.mse || e.mseRange)
+        c.mse = e.excludeLast > 0 ? mseWithout(t, r, e.excludeLast) : r.metrics.mse;
+    c.mseOk = !e.mse || std::fabs(c.mse - *e.mse) <= e.mseRelTol * std::fabs(*e.mse);
+    c.mseInRange = !e.mseRange || (c.mse >= e.mseRange->first && c.mse <= e.mseRange->second);
+    c.sqnrInRange = !e.sqnrDbRange || (r.metrics.sqnrDb >= e.sqnrDbRange->first &&
+                                       r.metrics.sqnrDb <= e.sqnrDbRange->second);
 }
 
-void checkCounts(const LessonExpect& e, const QuantResult& r, const Fail& fail)
+void compareCounts(const LessonExpect& e, const QuantResult& r, ExpectComparison& c)
 {
-    auto count = [&](const std::optional<int64_t>& want, int64_t got, const char* what) {
-        if (want && *want != got)
-            fail(std::string(what) + " is " + std::to_string(got) + ", expected " +
-                 std::to_string(*want));
+    auto count = [&](const std::optional<int64_t>& want, int64_t got, const char* name,
+                     const char* label) {
+        if (want)
+            c.counts.push_back({name, label, *want, got});
     };
-    count(e.clippedLowCount, r.metrics.clippedLowCount, "clipped-low count");
-    count(e.clippedHighCount, r.metrics.clippedHighCount, "clipped-high count");
-    count(e.levelsUsed, r.metrics.levelsUsed, "levels used");
-    count(e.overflowCount, r.floatCounts.overflow, "overflow count");
-    count(e.flushedToZeroCount, r.floatCounts.flushedToZero, "flushed-to-zero count");
+    count(e.clippedLowCount, r.metrics.clippedLowCount, "clipped-low count", "clipped low");
+    count(e.clippedHighCount, r.metrics.clippedHighCount, "clipped-high count", "clipped high");
+    count(e.levelsUsed, r.metrics.levelsUsed, "levels used", "levels used");
+    count(e.overflowCount, r.floatCounts.overflow, "overflow count", "overflows");
+    count(e.flushedToZeroCount, r.floatCounts.flushedToZero, "flushed-to-zero count",
+          "flushed to zero");
+}
+
+void reportParams(const LessonExpect& e, const QuantParams& p, const ExpectComparison& c,
+                  const Fail& fail)
+{
+    if (!c.scaleCountOk)
+        fail("expects " + std::to_string(e.scale.size()) + " scales, got " +
+             std::to_string(p.numSlices()));
+    for (size_t i : c.badScales)
+        fail("scale[" + std::to_string(i) + "] is " + num(p.scale[i]) + ", expected " +
+             num(e.scale[i]));
+    if (!c.zeroPointOk) {
+        std::string got;
+        for (int64_t z : p.zeroPoint)
+            got += (got.empty() ? "" : ", ") + std::to_string(z);
+        fail("zero point is [" + got + "], expected " + std::to_string(e.zeroPoint[0]) +
+             (e.zeroPoint.size() > 1 ? ", ..." : ""));
+    }
+    if (!c.qminOk)
+        fail("qmin is " + std::to_string(p.qmin) + ", expected " + std::to_string(*e.qmin));
+    if (!c.qmaxOk)
+        fail("qmax is " + std::to_string(p.qmax) + ", expected " + std::to_string(*e.qmax));
+}
+
+// The codes and dequantized values: the first that differs is reported.
+void reportValues(const LessonExpect& e, const QuantResult& r, const ExpectComparison& c,
+                  const Fail& fail)
+{
+    if (!c.codesCountOk)
+        fail("expects " + std::to_string(e.codes.size()) + " codes, the tensor has " +
+             std::to_string(r.codes.size()));
+    if (const int64_t i = c.firstBadCode; i >= 0)
+        fail("code " + std::to_string(i) + " is " + std::to_string(r.codes[size_t(i)]) +
+             ", expected " + std::to_string(e.codes[size_t(i)]));
+    if (!c.dequantizedCountOk)
+        fail("expects " + std::to_string(e.dequantized.size()) + " dequantized values");
+    if (const int64_t i = c.firstBadDequantized; i >= 0)
+        fail("dequantized value " + std::to_string(i) + " is " + num(r.dequantized[size_t(i)]) +
+             ", expected " + num(e.dequantized[size_t(i)]));
+}
+
+void reportErrors(const LessonExpect& e, const QuantResult& r, const ExpectComparison& c,
+                  const Fail& fail)
+{
+    const std::string what =
+        e.excludeLast > 0 ? "MSE without the last " + std::to_string(e.excludeLast) : "MSE";
+    if (!c.mseOk)
+        fail(what + " is " + num(c.mse) + ", expected " + num(*e.mse));
+    if (!c.mseInRange)
+        fail(what + " is " + num(c.mse) + ", expected in [" + num(e.mseRange->first) + ", " +
+             num(e.mseRange->second) + "]");
+    if (!c.sqnrInRange)
+        fail("SQNR is " + num(r.metrics.sqnrDb) + " dB, expected in [" + num(e.sqnrDbRange->first) +
+             ", " + num(e.sqnrDbRange->second) + "]");
+    for (const ExpectedCount& k : c.counts)
+        if (!k.ok())
+            fail(std::string(k.name) + " is " + std::to_string(k.got) + ", expected " +
+                 std::to_string(k.want));
 }
 
 } // namespace
@@ -174,6 +201,26 @@ bool LessonExpect::empty() const
            !clippedHighCount && !levelsUsed && !overflowCount && !flushedToZeroCount;
 }
 
+ExpectComparison compareExpect(const LessonExpect& e, const Tensor& t, const QuantResult& r)
+{
+    ExpectComparison c;
+    compareParams(e, r.params, c);
+    if (!e.codes.empty())
+        compareEntries(
+            e.codes, r.codes, [](auto want, auto got) { return want == got; }, c.codesCountOk,
+            c.firstBadCode, c.codesMatching);
+    if (!e.dequantized.empty())
+        compareEntries(
+            e.dequantized, r.dequantized,
+            [&](double want, auto got) {
+                return std::fabs(double(got) - want) <= e.dequantizedAbsTol;
+            },
+            c.dequantizedCountOk, c.firstBadDequantized, c.dequantizedMatching);
+    compareErrors(e, t, r, c);
+    compareCounts(e, r, c);
+    return c;
+}
+
 std::vector<std::string> checkLesson(const Lesson& lesson, int step)
 {
     const Tensor t = lessonTensor(lesson, step);
@@ -182,10 +229,10 @@ std::vector<std::string> checkLesson(const Lesson& lesson, int step)
     std::vector<std::string> bad;
     const std::string where = "lesson '" + lesson.id + "' step " + std::to_string(step + 1) + ": ";
     const Fail fail = [&](const std::string& m) { bad.push_back(where + m); };
-    checkParams(e, r.params, fail);
-    checkValues(e, r, fail);
-    checkErrors(e, t, r, fail);
-    checkCounts(e, r, fail);
+    const ExpectComparison c = compareExpect(e, t, r);
+    reportParams(e, r.params, c, fail);
+    reportValues(e, r, c, fail);
+    reportErrors(e, r, c, fail);
     return bad;
 }
 

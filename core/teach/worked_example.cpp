@@ -1,5 +1,6 @@
 #include "core/teach/worked_example.h"
 
+#include "core/base/name_table.h"
 #include "core/formats/float16.h"
 
 #include <cmath>
@@ -52,21 +53,13 @@ std::string par(const std::string& s)
 
 std::string ruleText(Rounding r)
 {
-    switch (r) {
-    case Rounding::HalfEven:
-        return "round half to even";
-    case Rounding::HalfAway:
-        return "round half away from zero";
-    case Rounding::HalfUp:
-        return "round half up (toward +&infin;)";
-    case Rounding::Floor:
-        return "floor (toward &minus;&infin;)";
-    case Rounding::Truncate:
-        return "truncate (toward zero)";
-    case Rounding::Stochastic:
-        return "stochastic rounding";
-    }
-    return "";
+    static const Named<Rounding> texts[] = {{Rounding::HalfEven, "round half to even"},
+                                            {Rounding::HalfAway, "round half away from zero"},
+                                            {Rounding::HalfUp, "round half up (toward +&infin;)"},
+                                            {Rounding::Floor, "floor (toward &minus;&infin;)"},
+                                            {Rounding::Truncate, "truncate (toward zero)"},
+                                            {Rounding::Stochastic, "stochastic rounding"}};
+    return nameIn(texts, r);
 }
 
 const char* kXhat = "<i>x\u0302</i>"; // x with a combining circumflex, as the charts write it
@@ -81,18 +74,15 @@ std::string row(const std::string& step, const std::string& formula, const std::
 
 std::string toName(ClipSide c)
 {
-    switch (c) {
-    case ClipSide::None:
-        return "none";
-    case ClipSide::BelowQmin:
-        return "below qmin";
-    case ClipSide::AboveQmax:
-        return "above qmax";
-    }
-    return "";
+    static const Named<ClipSide> names[] = {{ClipSide::None, "none"},
+                                            {ClipSide::BelowQmin, "below qmin"},
+                                            {ClipSide::AboveQmax, "above qmax"}};
+    return nameIn(names, c);
 }
 
-WorkedExample workedExample(const Tensor& t, const QuantResult& r, int64_t index)
+namespace {
+
+void checkInputs(const Tensor& t, const QuantResult& r, int64_t index)
 {
     if (index < 0 || index >= t.numel())
         throw Error("worked example: index " + std::to_string(index) + " is outside the tensor (" +
@@ -101,96 +91,93 @@ WorkedExample workedExample(const Tensor& t, const QuantResult& r, int64_t index
         throw Error("worked example: the result holds " + std::to_string(r.codes.size()) +
                     " codes but tensor '" + t.name + "' has " + std::to_string(t.numel()) +
                     " elements; quantize this tensor first");
-    WorkedExample w;
-    w.index = index;
-    w.config = r.config;
-    w.x = double(t.data[size_t(index)]);
-    w.finite = std::isfinite(w.x);
-    w.integerScheme = r.config.isInteger();
-    w.code = r.codes[size_t(index)];
-    w.xhat = double(r.dequantized[size_t(index)]);
-    w.error = w.finite ? w.x - w.xhat : 0.0;
+}
 
-    if (r.config.isLowbit()) { // the format's encoder chose the code: show how it decodes
-        const QuantParams& p = r.params;
-        if (p.layout.numel() != t.numel() || p.numSlices() < 1)
-            throw Error("worked example: the result's parameters do not belong to tensor '" +
-                        t.name + "'");
-        w.slice = p.layout.sliceOf(index);
-        w.scale = p.scale[size_t(w.slice)];
-        w.zeroPoint = p.zeroPoint[size_t(w.slice)];
-        w.qmin = p.qmin;
-        w.qmax = p.qmax;
-        w.floatCategory = !w.finite                 ? "non-finite (kept)"
-                          : w.xhat == w.x           ? "exact"
-                          : w.xhat == 0 && w.x != 0 ? "flushed to zero"
-                          : r.sliceMetrics.empty()  ? "rounded"
-                          : w.xhat == p.rangeMax[size_t(w.slice)] && w.x > w.xhat ? "saturated"
-                          : w.xhat == p.rangeMin[size_t(w.slice)] && w.x < w.xhat ? "saturated"
-                                                                                  : "rounded";
-        return w;
-    }
-    if (!w.integerScheme) {
-        const FloatFormat f =
-            r.config.scheme == Scheme::FP16 ? FloatFormat::Half : FloatFormat::BFloat16;
-        const FloatFormatInfo info = floatFormatInfo(f);
-        const float xf = t.data[size_t(index)];
-        const uint16_t bits = toFormatBits(f, xf);
-        w.code = bits;
-        w.xhat = double(fromFormatBits(f, bits));
-        w.error = w.finite ? w.x - w.xhat : 0.0;
-        if (!w.finite)
-            w.floatCategory = "non-finite (kept)";
-        else if (std::isinf(w.xhat))
-            w.floatCategory = "overflow";
-        else if (w.xhat == 0 && w.x != 0)
-            w.floatCategory = "flushed to zero";
-        else if (w.xhat != 0 && std::fabs(w.xhat) < info.minNormal)
-            w.floatCategory = "subnormal";
-        else if (w.xhat == w.x)
-            w.floatCategory = "exact";
-        else
-            w.floatCategory = "rounded";
-        return w;
-    }
+[[noreturn]] void throwForeignParams(const Tensor& t)
+{
+    throw Error("worked example: the result's parameters do not belong to tensor '" + t.name + "'");
+}
 
+// Low-bit formats: the format's encoder chose the code; the example shows how it decodes.
+void explainLowbit(WorkedExample& w, const Tensor& t, const QuantResult& r)
+{
     const QuantParams& p = r.params;
-    if (p.layout.numel() != t.numel())
-        throw Error("worked example: the result's parameters do not belong to tensor '" + t.name +
-                    "'");
-    w.slice = p.layout.sliceOf(index);
+    if (p.layout.numel() != t.numel() || p.numSlices() < 1)
+        throwForeignParams(t);
+    w.slice = p.layout.sliceOf(w.index);
+    w.scale = p.scale[size_t(w.slice)];
+    w.zeroPoint = p.zeroPoint[size_t(w.slice)];
     w.qmin = p.qmin;
     w.qmax = p.qmax;
-    w.zeroPoint = p.zeroPoint[size_t(w.slice)];
+    w.floatCategory = !w.finite                                               ? "non-finite (kept)"
+                      : w.xhat == w.x                                         ? "exact"
+                      : w.xhat == 0 && w.x != 0                               ? "flushed to zero"
+                      : r.sliceMetrics.empty()                                ? "rounded"
+                      : w.xhat == p.rangeMax[size_t(w.slice)] && w.x > w.xhat ? "saturated"
+                      : w.xhat == p.rangeMin[size_t(w.slice)] && w.x < w.xhat ? "saturated"
+                                                                              : "rounded";
+}
+
+// fp16 / bf16: the 16-bit pattern of the nearest value.
+void explainHalfFloat(WorkedExample& w, const Tensor& t, const QuantResult& r)
+{
+    const FloatFormat f =
+        r.config.scheme == Scheme::FP16 ? FloatFormat::Half : FloatFormat::BFloat16;
+    const FloatFormatInfo info = floatFormatInfo(f);
+    const uint16_t bits = toFormatBits(f, t.data[size_t(w.index)]);
+    w.code = bits;
+    w.xhat = double(fromFormatBits(f, bits));
+    w.error = w.finite ? w.x - w.xhat : 0.0;
+    if (!w.finite)
+        w.floatCategory = "non-finite (kept)";
+    else if (std::isinf(w.xhat))
+        w.floatCategory = "overflow";
+    else if (w.xhat == 0 && w.x != 0)
+        w.floatCategory = "flushed to zero";
+    else if (w.xhat != 0 && std::fabs(w.xhat) < info.minNormal)
+        w.floatCategory = "subnormal";
+    else if (w.xhat == w.x)
+        w.floatCategory = "exact";
+    else
+        w.floatCategory = "rounded";
+}
+
+// Integer schemes, step 1: x / s (or x * s') and the value that gets rounded, in the
+// arithmetic the config asks for.
+void explainScaling(WorkedExample& w, const QuantParams& p, const QuantConfig& c, float xf)
+{
     const double s = p.scale[size_t(w.slice)];
-    const bool before = r.config.roundingOrder == RoundingOrder::BeforeZeroPoint;
-    const float xf = t.data[size_t(index)];
-    if (r.config.reciprocalScale && !p.reciprocal.empty()) {
+    const bool before = c.roundingOrder == RoundingOrder::BeforeZeroPoint;
+    if (c.reciprocalScale && !p.reciprocal.empty()) {
         const float sp = p.reciprocal[size_t(w.slice)];
         w.reciprocal = double(sp);
         w.scale = s;
         const float q = xf * sp; // float32, as TensorRT's toolkit computes it
         w.xOverS = double(q);
         w.valueToRound = before ? double(q) : double(q + float(w.zeroPoint));
-    } else if (r.config.float32Params) {
+    } else if (c.float32Params) {
         const float sf = float(s), zf = float(w.zeroPoint), invf = 1.0f / sf;
         w.scale = double(sf);
-        const float q = r.config.multiplyByInverse ? xf * invf : xf / sf;
+        const float q = c.multiplyByInverse ? xf * invf : xf / sf;
         w.xOverS = double(q);
         w.valueToRound = before ? double(q) : double(q + zf);
     } else {
         w.scale = s;
-        const double q = r.config.multiplyByInverse ? double(xf) * (1.0 / s) : double(xf) / s;
+        const double q = c.multiplyByInverse ? double(xf) * (1.0 / s) : double(xf) / s;
         w.xOverS = q;
         w.valueToRound = before ? q : q + double(w.zeroPoint);
     }
-    if (!w.finite)
-        return w; // code and xhat as the engine stored them (see quantize.h)
+}
 
+// Integer schemes, step 2: rounding, the zero point (when it comes after) and clipping; the
+// recomputed code must be the result's.
+void explainRounding(WorkedExample& w, const QuantConfig& c)
+{
+    const bool before = c.roundingOrder == RoundingOrder::BeforeZeroPoint;
     const double v = w.valueToRound;
-    if (r.config.rounding == Rounding::Stochastic)
-        w.stochasticU = uniformAt(r.config.seed, index);
-    w.rounded = roundBy(r.config.rounding, v, w.stochasticU);
+    if (c.rounding == Rounding::Stochastic)
+        w.stochasticU = uniformAt(c.seed, w.index);
+    w.rounded = roundBy(c.rounding, v, w.stochasticU);
     w.roundedUp = w.rounded > v;
     w.tie = std::fabs(v - std::floor(v) - 0.5) == 0.0;
     w.unclipped = before ? w.rounded + double(w.zeroPoint) : w.rounded;
@@ -204,102 +191,149 @@ WorkedExample workedExample(const Tensor& t, const QuantResult& r, int64_t index
     if (code != w.code)
         throw Error("worked example: recomputed code " + std::to_string(code) +
                     " differs from the result's " + std::to_string(w.code) + " at index " +
-                    std::to_string(index) + "; was the result made from this tensor?");
+                    std::to_string(w.index) + "; was the result made from this tensor?");
+}
+
+} // namespace
+
+WorkedExample workedExample(const Tensor& t, const QuantResult& r, int64_t index)
+{
+    checkInputs(t, r, index);
+    WorkedExample w;
+    w.index = index;
+    w.config = r.config;
+    w.x = double(t.data[size_t(index)]);
+    w.finite = std::isfinite(w.x);
+    w.integerScheme = r.config.isInteger();
+    w.code = r.codes[size_t(index)];
+    w.xhat = double(r.dequantized[size_t(index)]);
+    w.error = w.finite ? w.x - w.xhat : 0.0;
+    if (r.config.isLowbit()) {
+        explainLowbit(w, t, r);
+        return w;
+    }
+    if (!w.integerScheme) {
+        explainHalfFloat(w, t, r);
+        return w;
+    }
+    const QuantParams& p = r.params;
+    if (p.layout.numel() != t.numel())
+        throwForeignParams(t);
+    w.slice = p.layout.sliceOf(index);
+    w.qmin = p.qmin;
+    w.qmax = p.qmax;
+    w.zeroPoint = p.zeroPoint[size_t(w.slice)];
+    explainScaling(w, p, r.config, t.data[size_t(index)]);
+    if (w.finite) // else code and xhat as the engine stored them (see quantize.h)
+        explainRounding(w, r.config);
     return w;
 }
 
-std::string workedExampleHtml(const WorkedExample& w)
+namespace {
+
+std::string errorRow(const WorkedExample& w)
 {
-    std::ostringstream h;
-    h << "<p><b>Element " << w.index << "</b>";
-    if (w.integerScheme && w.slice > 0)
-        h << " (slice " << w.slice << ")";
-    h << ": <i>x</i> = " << num(w.x) << "</p>";
-    if (w.config.isLowbit()) {
-        h << "<table cellspacing=\"4\">";
-        h << row("format", w.config.summary(), "");
-        h << row("block", "slice " + inum(w.slice) + ", scale <i>s</i>", num(w.scale));
-        h << row("code", "<i>q</i> in [" + inum(w.qmin) + ", " + inum(w.qmax) + "]", inum(w.code));
-        h << row("decode", std::string(kXhat) + " = value(<i>q</i>) &times; <i>s</i>", num(w.xhat));
-        h << row("error", "<i>x</i> &minus; " + std::string(kXhat), num(w.error));
-        h << "</table><p>Result: <b>" << w.floatCategory << "</b>.</p>";
-        return h.str();
-    }
-    if (!w.integerScheme) {
-        const char* fmt = w.config.scheme == Scheme::FP16 ? "fp16" : "bf16";
-        h << "<table cellspacing=\"4\">";
-        h << row("convert", std::string(kXhat) + " = " + fmt + "(<i>x</i>), nearest, ties to even",
-                 num(w.xhat));
-        char bits[16];
-        std::snprintf(bits, sizeof bits, "0x%04llX", static_cast<unsigned long long>(w.code));
-        h << row("bits", "16-bit pattern", bits);
-        h << row("error", "<i>x</i> &minus; " + std::string(kXhat), num(w.error));
-        h << "</table><p>Result: <b>" << w.floatCategory << "</b>.</p>";
-        return h.str();
-    }
-    if (!w.finite) {
-        h << "<p>Non-finite values take no part in the range or the metrics. ";
-        if (std::isnan(w.x))
-            h << "NaN gets the code nearest to zero";
-        else
-            h << (w.x > 0 ? "+&infin; gets <i>q</i><sub>max</sub>"
-                          : "&minus;&infin; gets <i>q</i><sub>min</sub>");
-        h << " (<i>q</i> = " << inum(w.code) << ") and dequantizes to " << num(w.xhat) << ".</p>";
-        return h.str();
-    }
+    return row("error", "<i>x</i> &minus; " + std::string(kXhat), num(w.error));
+}
+
+std::string clipRow(const WorkedExample& w)
+{
+    return row("clip",
+               "clamp(" + num(w.unclipped) + ", " + inum(w.qmin) + ", " + inum(w.qmax) +
+                   ") = <i>q</i>",
+               inum(w.code));
+}
+
+void lowbitHtml(std::ostringstream& h, const WorkedExample& w)
+{
+    h << "<table cellspacing=\"4\">";
+    h << row("format", w.config.summary(), "");
+    h << row("block", "slice " + inum(w.slice) + ", scale <i>s</i>", num(w.scale));
+    h << row("code", "<i>q</i> in [" + inum(w.qmin) + ", " + inum(w.qmax) + "]", inum(w.code));
+    h << row("decode", std::string(kXhat) + " = value(<i>q</i>) &times; <i>s</i>", num(w.xhat));
+    h << errorRow(w);
+    h << "</table><p>Result: <b>" << w.floatCategory << "</b>.</p>";
+}
+
+void halfFloatHtml(std::ostringstream& h, const WorkedExample& w)
+{
+    const char* fmt = w.config.scheme == Scheme::FP16 ? "fp16" : "bf16";
+    h << "<table cellspacing=\"4\">";
+    h << row("convert", std::string(kXhat) + " = " + fmt + "(<i>x</i>), nearest, ties to even",
+             num(w.xhat));
+    char bits[16];
+    std::snprintf(bits, sizeof bits, "0x%04llX", static_cast<unsigned long long>(w.code));
+    h << row("bits", "16-bit pattern", bits);
+    h << errorRow(w);
+    h << "</table><p>Result: <b>" << w.floatCategory << "</b>.</p>";
+}
+
+void nonFiniteHtml(std::ostringstream& h, const WorkedExample& w)
+{
+    h << "<p>Non-finite values take no part in the range or the metrics. ";
+    if (std::isnan(w.x))
+        h << "NaN gets the code nearest to zero";
+    else
+        h << (w.x > 0 ? "+&infin; gets <i>q</i><sub>max</sub>"
+                      : "&minus;&infin; gets <i>q</i><sub>min</sub>");
+    h << " (<i>q</i> = " << inum(w.code) << ") and dequantizes to " << num(w.xhat) << ".</p>";
+}
+
+// TensorRT's reciprocal scale s' (z = 0).
+void reciprocalHtml(std::ostringstream& h, const WorkedExample& w)
+{
+    const std::string sp = num(w.reciprocal);
+    h << "<table cellspacing=\"4\">";
+    h << row("parameters", "<i>s'</i> = max_bound / amax (float32)", sp);
+    h << row("scale", "<i>x</i> &times; <i>s'</i> = " + par(num(w.x)) + " &times; " + sp,
+             num(w.xOverS));
+    h << row("round", "round(" + num(w.valueToRound) + ")", num(w.rounded));
+    h << clipRow(w);
+    h << row("dequantize",
+             std::string(kXhat) + " = <i>q</i> / <i>s'</i> = " + inum(w.code) + " / " +
+                 (w.reciprocal > 0 ? sp : std::string("1 (s' = 0: amax &le; 2<sup>-24</sup>)")),
+             num(w.xhat));
+    h << errorRow(w);
+    h << "</table>";
+    h << "<p>Rounding rule: <b>" << ruleText(w.config.rounding) << "</b>.</p>";
+}
+
+// Scale, shift and round (in the config's order), clip, dequantize.
+void affineStepsHtml(std::ostringstream& h, const WorkedExample& w)
+{
     const bool before = w.config.roundingOrder == RoundingOrder::BeforeZeroPoint;
     const bool mul = w.config.multiplyByInverse;
     const std::string x = num(w.x), s = num(w.scale), z = inum(w.zeroPoint);
     const std::string prec = w.config.float32Params ? " (float32)" : "";
     h << "<table cellspacing=\"4\">";
-    if (w.reciprocal >= 0) { // TensorRT's reciprocal scale, z = 0
-        const std::string sp = num(w.reciprocal);
-        h << row("parameters", "<i>s'</i> = max_bound / amax (float32)", sp);
-        h << row("scale", "<i>x</i> &times; <i>s'</i> = " + par(x) + " &times; " + sp,
-                 num(w.xOverS));
-        h << row("round", "round(" + num(w.valueToRound) + ")", num(w.rounded));
-        h << row("clip",
-                 "clamp(" + num(w.unclipped) + ", " + inum(w.qmin) + ", " + inum(w.qmax) +
-                     ") = <i>q</i>",
-                 inum(w.code));
-        h << row("dequantize",
-                 std::string(kXhat) + " = <i>q</i> / <i>s'</i> = " + inum(w.code) + " / " +
-                     (w.reciprocal > 0 ? sp : std::string("1 (s' = 0: amax &le; 2<sup>-24</sup>)")),
-                 num(w.xhat));
-        h << row("error", "<i>x</i> &minus; " + std::string(kXhat), num(w.error));
-        h << "</table>";
-        h << "<p>Rounding rule: <b>" << ruleText(w.config.rounding) << "</b>.</p>";
-        return h.str();
-    }
     h << row("parameters", "<i>s</i>, <i>z</i>" + prec, s + ", " + z);
     h << row("scale",
              mul ? "<i>x</i> &times; (1/<i>s</i>) = " + par(x) + " &times; (1/" + s + ")"
                  : "<i>x</i> / <i>s</i> = " + par(x) + " / " + s,
              num(w.xOverS));
-    std::string rounding;
+    const std::string rounding = "round(" + num(w.valueToRound) + ")";
     if (!before) {
         h << row("shift", "<i>x</i>/<i>s</i> + <i>z</i> = " + par(num(w.xOverS)) + " + " + par(z),
                  num(w.valueToRound));
-        rounding = "round(" + num(w.valueToRound) + ")";
         h << row("round", rounding, num(w.rounded));
     } else {
-        rounding = "round(" + num(w.valueToRound) + ")";
         h << row("round", rounding, num(w.rounded));
         h << row("shift",
                  "round(<i>x</i>/<i>s</i>) + <i>z</i> = " + par(num(w.rounded)) + " + " + par(z),
                  num(w.unclipped));
     }
-    h << row("clip",
-             "clamp(" + num(w.unclipped) + ", " + inum(w.qmin) + ", " + inum(w.qmax) +
-                 ") = <i>q</i>",
-             inum(w.code));
+    h << clipRow(w);
     h << row("dequantize",
              std::string(kXhat) + " = <i>s</i> (<i>q</i> &minus; <i>z</i>) = " + s + " &times; (" +
                  inum(w.code) + " &minus; " + par(z) + ")",
              num(w.xhat));
-    h << row("error", "<i>x</i> &minus; " + std::string(kXhat), num(w.error));
+    h << errorRow(w);
     h << "</table>";
+}
 
+// The rounding rule, which way the value went and whether it was clipped.
+void roundingNoteHtml(std::ostringstream& h, const WorkedExample& w)
+{
     h << "<p>Rounding rule: <b>" << ruleText(w.config.rounding) << "</b>. ";
     if (w.config.rounding == Rounding::Stochastic) {
         h << "The draw <i>u</i> = " << num(w.stochasticU) << " was "
@@ -324,6 +358,29 @@ std::string workedExampleHtml(const WorkedExample& w)
     else
         h << "No clipping: the code lies inside [" << inum(w.qmin) << ", " << inum(w.qmax) << "].";
     h << "</p>";
+}
+
+} // namespace
+
+std::string workedExampleHtml(const WorkedExample& w)
+{
+    std::ostringstream h;
+    h << "<p><b>Element " << w.index << "</b>";
+    if (w.integerScheme && w.slice > 0)
+        h << " (slice " << w.slice << ")";
+    h << ": <i>x</i> = " << num(w.x) << "</p>";
+    if (w.config.isLowbit()) {
+        lowbitHtml(h, w);
+    } else if (!w.integerScheme) {
+        halfFloatHtml(h, w);
+    } else if (!w.finite) {
+        nonFiniteHtml(h, w);
+    } else if (w.reciprocal >= 0) {
+        reciprocalHtml(h, w);
+    } else {
+        affineStepsHtml(h, w);
+        roundingNoteHtml(h, w);
+    }
     return h.str();
 }
 

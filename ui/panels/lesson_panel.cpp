@@ -1,5 +1,7 @@
 #include "ui/panels/lesson_panel.h"
 
+#include "core/teach/lesson_check.h"
+
 #include <QFont>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -8,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 namespace qs::ui {
 
@@ -33,100 +36,55 @@ template <class T> QString listText(const std::vector<T>& v, size_t maxItems = 6
 std::vector<LessonCheckLine> compareExpectations(const LessonExpect& e, const Tensor& t,
                                                  const QuantResult& r)
 {
+    const ExpectComparison c = compareExpect(e, t, r);
     std::vector<LessonCheckLine> out;
     auto add = [&](const QString& what, const QString& expected, const QString& computed, bool ok) {
         out.push_back({what, expected, computed, ok});
     };
-
-    if (!e.scale.empty()) {
-        bool ok = int64_t(e.scale.size()) == r.params.numSlices();
-        for (size_t i = 0; ok && i < e.scale.size(); ++i)
-            ok = std::fabs(r.params.scale[i] - e.scale[i]) <= e.scaleRelTol * std::fabs(e.scale[i]);
-        add(QObject::tr("scale"), e.scale.size() == 1 ? num(e.scale[0]) : listText(e.scale),
-            r.params.scale.size() == 1 ? num(r.params.scale[0]) : listText(r.params.scale), ok);
-    }
+    auto oneOrList = [](const auto& v) -> QString {
+        if (v.size() != 1)
+            return listText(v);
+        if constexpr (std::is_integral_v<std::decay_t<decltype(v[0])>>)
+            return QString::number(v[0]);
+        else
+            return num(v[0]);
+    };
+    if (!e.scale.empty())
+        add(QObject::tr("scale"), oneOrList(e.scale), oneOrList(r.params.scale), c.scaleOk());
     if (!e.zeroPoint.empty())
-        add(QObject::tr("zero point"),
-            e.zeroPoint.size() == 1 ? QString::number(e.zeroPoint[0]) : listText(e.zeroPoint),
-            r.params.zeroPoint.size() == 1 ? QString::number(r.params.zeroPoint[0])
-                                           : listText(r.params.zeroPoint),
-            e.zeroPoint == r.params.zeroPoint);
+        add(QObject::tr("zero point"), oneOrList(e.zeroPoint), oneOrList(r.params.zeroPoint),
+            c.zeroPointOk);
     if (e.qmin)
         add(QObject::tr("qmin"), QString::number(*e.qmin), QString::number(r.params.qmin),
-            *e.qmin == r.params.qmin);
+            c.qminOk);
     if (e.qmax)
         add(QObject::tr("qmax"), QString::number(*e.qmax), QString::number(r.params.qmax),
-            *e.qmax == r.params.qmax);
-    if (!e.codes.empty()) {
-        bool ok = e.codes.size() == r.codes.size();
-        for (size_t i = 0; ok && i < e.codes.size(); ++i)
-            ok = e.codes[i] == r.codes[i];
-        // Lists are summarised: how many of the asserted entries match.
-        size_t match = 0;
-        for (size_t i = 0; i < std::min(e.codes.size(), r.codes.size()); ++i)
-            match += e.codes[i] == r.codes[i] ? 1 : 0;
+            c.qmaxOk);
+    // Lists are summarised: how many of the asserted entries match.
+    if (!e.codes.empty())
         add(QObject::tr("codes"), listText(e.codes),
-            QObject::tr("%1 of %2 equal").arg(match).arg(e.codes.size()), ok);
-    }
-    if (!e.dequantized.empty()) {
-        bool ok = e.dequantized.size() == r.dequantized.size();
-        for (size_t i = 0; ok && i < e.dequantized.size(); ++i)
-            ok = std::fabs(double(r.dequantized[i]) - e.dequantized[i]) <= e.dequantizedAbsTol;
-        size_t match = 0;
-        for (size_t i = 0; i < std::min(e.dequantized.size(), r.dequantized.size()); ++i)
-            match += std::fabs(double(r.dequantized[i]) - e.dequantized[i]) <= e.dequantizedAbsTol
-                         ? 1
-                         : 0;
+            QObject::tr("%1 of %2 equal").arg(c.codesMatching).arg(e.codes.size()), c.codesOk());
+    if (!e.dequantized.empty())
         add(QObject::tr("dequantized"), listText(e.dequantized),
             QObject::tr("%1 of %2 within %3")
-                .arg(match)
+                .arg(c.dequantizedMatching)
                 .arg(e.dequantized.size())
                 .arg(e.dequantizedAbsTol),
-            ok);
-    }
-    if (e.mse || e.mseRange) {
-        double mse = r.metrics.mse;
-        if (e.excludeLast > 0) {
-            // The MSE of all but the last N values (e.g. without an outlier).
-            const int64_t n =
-                std::min<int64_t>(t.numel(), int64_t(r.dequantized.size())) - e.excludeLast;
-            double sum = 0;
-            int64_t count = 0;
-            for (int64_t i = 0; i < n; ++i) {
-                const double x = t.data[size_t(i)];
-                if (!std::isfinite(x))
-                    continue;
-                const double d = x - double(r.dequantized[size_t(i)]);
-                sum += d * d;
-                ++count;
-            }
-            mse = count > 0 ? sum / double(count) : 0.0;
-        }
-        const QString what = e.excludeLast > 0
-                                 ? QObject::tr("MSE without the last %1").arg(e.excludeLast)
-                                 : QObject::tr("MSE");
-        if (e.mse)
-            add(what, num(*e.mse), num(mse),
-                std::fabs(mse - *e.mse) <= e.mseRelTol * std::fabs(*e.mse));
-        if (e.mseRange)
-            add(what,
-                QStringLiteral("[%1, %2]").arg(num(e.mseRange->first), num(e.mseRange->second)),
-                num(mse), mse >= e.mseRange->first && mse <= e.mseRange->second);
-    }
-    if (e.sqnrDbRange)
-        add(QObject::tr("SQNR dB"),
-            QStringLiteral("[%1, %2]").arg(num(e.sqnrDbRange->first), num(e.sqnrDbRange->second)),
-            num(r.metrics.sqnrDb),
-            r.metrics.sqnrDb >= e.sqnrDbRange->first && r.metrics.sqnrDb <= e.sqnrDbRange->second);
-    auto count = [&](const std::optional<int64_t>& want, int64_t got, const QString& what) {
-        if (want)
-            add(what, QString::number(*want), QString::number(got), *want == got);
+            c.dequantizedOk());
+    const QString mseWhat = e.excludeLast > 0
+                                ? QObject::tr("MSE without the last %1").arg(e.excludeLast)
+                                : QObject::tr("MSE");
+    auto range = [](const std::pair<double, double>& r) {
+        return QStringLiteral("[%1, %2]").arg(num(r.first), num(r.second));
     };
-    count(e.clippedLowCount, r.metrics.clippedLowCount, QObject::tr("clipped low"));
-    count(e.clippedHighCount, r.metrics.clippedHighCount, QObject::tr("clipped high"));
-    count(e.levelsUsed, r.metrics.levelsUsed, QObject::tr("levels used"));
-    count(e.overflowCount, r.floatCounts.overflow, QObject::tr("overflows"));
-    count(e.flushedToZeroCount, r.floatCounts.flushedToZero, QObject::tr("flushed to zero"));
+    if (e.mse)
+        add(mseWhat, num(*e.mse), num(c.mse), c.mseOk);
+    if (e.mseRange)
+        add(mseWhat, range(*e.mseRange), num(c.mse), c.mseInRange);
+    if (e.sqnrDbRange)
+        add(QObject::tr("SQNR dB"), range(*e.sqnrDbRange), num(r.metrics.sqnrDb), c.sqnrInRange);
+    for (const ExpectedCount& k : c.counts)
+        add(QObject::tr(k.label), QString::number(k.want), QString::number(k.got), k.ok());
     return out;
 }
 

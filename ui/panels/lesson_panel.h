@@ -1,8 +1,8 @@
 // LessonPanel: the text of the lesson on screen: title, what to look at, the question for the
 // class, prev/next buttons through the lesson's steps with their captions, and one line per
 // number the lesson asserts ("expect"), the asserted value against the one the window computed,
-// marked ✓ or ✗. The panel holds no math beyond comparing numbers: the window applies the step
-// (tensor, controls, chart) and passes the result it got back with showResult().
+// marked ✓ or ✗. The panel holds no math (qs::compareExpect compares): the window applies the
+// step (tensor, controls, chart) and passes the result it got back with showResult().
 #pragma once
 
 #include "core/quant/quantize.h"
@@ -26,8 +26,8 @@ struct LessonCheckLine {
     bool ok = false;
 };
 
-// Compares a step's expectations with a result of that step's tensor (same rules and
-// tolerances as qs::checkLesson).
+// A step's expectations against a result of that step's tensor: qs::compareExpect()
+// (core/teach/lesson_check.h, the comparison checkLesson uses too) as rows of text.
 std::vector<LessonCheckLine> compareExpectations(const LessonExpect& expect, const Tensor& tensor,
                                                  const QuantResult& result);
 
