@@ -1,5 +1,5 @@
 // Room for big vectors in transparent huge pages. Touching fresh memory in 4 KiB pages is slow on
-// virtual machines (64 MB: ~300 ms on the 2-core build machine, in 2 MiB pages ~15 ms); the
+// virtual machines, in 2 MiB pages about twenty times faster (docs/GUI.md has the numbers); the
 // kernel's default THP mode ("madvise") gives huge pages only on request. reserveHugePages()
 // grows an under-sized vector's capacity to n elements and asks for huge pages there, before
 // anything touches it. Only advice: if the kernel says no, nothing changes.
@@ -39,9 +39,8 @@ template <class T, class A> std::pair<const void*, size_t> capacityBytes(const s
 }
 
 // Faults in the pages of these byte ranges now, from every thread at once, keeping their
-// contents (Linux 5.14+: MADV_POPULATE_WRITE; elsewhere nothing happens). A thread touching fresh
-// memory costs about 1.7 ms per MB on the 2-core build machine; two threads together take about
-// half as long. Pages already present cost next to nothing.
+// contents (Linux 5.14+: MADV_POPULATE_WRITE; elsewhere nothing happens). Two threads fault
+// pages in about twice as fast as one; pages already present cost next to nothing.
 void populatePages(const std::vector<std::pair<const void*, size_t>>& ranges);
 
 } // namespace qs

@@ -30,9 +30,9 @@ struct Metrics {
     double bitsPerElement = 0;  // quantizedBits / numel
 };
 
-// The per-slice metrics of a result, kept as the sums they come from: 72 bytes a slice instead
-// of Metrics' 152 (half a million groups of 32 would otherwise fill 80 MB of fresh memory on
-// every change of granularity). Element s is computed on access, with the same formulas and
+// The per-slice metrics of a result, kept as the sums they come from, about half the size of a
+// Metrics per slice: a tensor of many small groups has as many slices as it has groups, and
+// their metrics are fresh memory on every change of granularity. Element s is computed on access, with the same formulas and
 // results as the whole tensor's metrics; a result of one slice holds the whole tensor's Metrics.
 class SliceMetrics {
 public:
