@@ -32,8 +32,9 @@ struct Metrics {
 
 // The per-slice metrics of a result, kept as the sums they come from, about half the size of a
 // Metrics per slice: a tensor of many small groups has as many slices as it has groups, and
-// their metrics are fresh memory on every change of granularity. Element s is computed on access, with the same formulas and
-// results as the whole tensor's metrics; a result of one slice holds the whole tensor's Metrics.
+// their metrics are fresh memory on every change of granularity. Element s is computed on access,
+// with the same formulas and results as the whole tensor's metrics; a result of one slice holds the
+// whole tensor's Metrics.
 class SliceMetrics {
 public:
     struct Sums {
