@@ -134,7 +134,8 @@ SourcePanel::SourcePanel(QWidget* parent) : QWidget(parent)
     m_outlierPosition = new QComboBox(box);
     for (const char* p : {"end", "start", "random"})
         m_outlierPosition->addItem(QLatin1String(p), QLatin1String(p));
-    m_outliers->setToolTip(tr("Number of values replaced by the outlier value (seed 002)."));
+    m_outliers->setToolTip(
+        tr("Number of values replaced by the outlier value (as in the outlier notebook)."));
     auto* outRow = new QHBoxLayout;
     outRow->addWidget(m_outliers);
     outRow->addWidget(new QLabel(QStringLiteral("×"), box));
@@ -146,7 +147,8 @@ SourcePanel::SourcePanel(QWidget* parent) : QWidget(parent)
     m_decimals->setRange(-1, 15);
     m_decimals->setSpecialValueText(tr("off"));
     m_decimals->setKeyboardTracking(false);
-    m_decimals->setToolTip(tr("Round every value to this many decimals (np.round), as seed 002."));
+    m_decimals->setToolTip(
+        tr("Round every value to this many decimals (np.round), as in the outlier notebook."));
     m_form->addRow(tr("Decimals"), m_decimals);
     v->addLayout(m_form);
     layout->addWidget(box);
