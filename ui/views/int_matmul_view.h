@@ -47,6 +47,9 @@ public:
 private:
     void compute(const QuantMatrix& a, const QuantMatrix& b, const OutputQuant& out);
     void render();
+    QString accumulationHtml() const;
+    QString int16Html() const;
+    QString requantizationHtml() const;
     IntMatmulDemoOptions optionsFromControls() const;
 
     QSpinBox* m_m = nullptr;

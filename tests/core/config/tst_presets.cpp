@@ -353,21 +353,7 @@ void TestPresets::t12Nf4()
 // T13: qA uint8 (0.5, 10) x qB int8 (0.25, 0), requantized with (0.25, 128).
 void TestPresets::t13IntegerMatmul()
 {
-    QuantMatrix a;
-    a.rows = a.cols = 2;
-    a.codes = {12, 8, 10, 14};
-    a.scale = 0.5;
-    a.zeroPoint = 10;
-    QuantMatrix b;
-    b.rows = b.cols = 2;
-    b.codes = {4, -8, 2, 6};
-    b.scale = 0.25;
-    b.zeroPoint = 0;
-    b.qmin = -128;
-    b.qmax = 127;
-    OutputQuant out;
-    out.scale = 0.25;
-    out.zeroPoint = 128;
+    const auto [a, b, out, result] = referenceMatmulT13(); // vector T13
     const IntMatmulResult r = integerMatmul(a, b, out);
     QCOMPARE(r.acc32, (std::vector<int32_t>{4, -28, 8, 24}));
     QCOMPARE(r.dequantProduct, (std::vector<double>{0.5, -3.5, 1, 3}));

@@ -24,35 +24,9 @@ private slots:
     void badInput();
 };
 
-namespace {
-
-// T13: qA (uint8, sA 0.5, zA 10), qB (int8, sB 0.25, zB 0), output sOut 0.25, zOut 128.
-void t13Inputs(QuantMatrix& a, QuantMatrix& b, OutputQuant& out)
-{
-    a.rows = a.cols = 2;
-    a.codes = {12, 8, 10, 14};
-    a.scale = 0.5;
-    a.zeroPoint = 10;
-    a.qmin = 0;
-    a.qmax = 255;
-    b.rows = b.cols = 2;
-    b.codes = {4, -8, 2, 6};
-    b.scale = 0.25;
-    b.zeroPoint = 0;
-    b.qmin = -128;
-    b.qmax = 127;
-    out.scale = 0.25;
-    out.zeroPoint = 128;
-    out.signedCodes = false;
-}
-
-} // namespace
-
 void TestIntMatmul::t13()
 {
-    QuantMatrix a, b;
-    OutputQuant out;
-    t13Inputs(a, b, out);
+    const auto [a, b, out, result] = referenceMatmulT13(); // vector T13
     const IntMatmulResult r = integerMatmul(a, b, out);
     QCOMPARE(r.acc32, (std::vector<int32_t>{4, -28, 8, 24}));
     const std::vector<double> c = {0.5, -3.5, 1, 3};
@@ -74,9 +48,7 @@ void TestIntMatmul::t13()
 
 void TestIntMatmul::correctionTermsAddUp()
 {
-    QuantMatrix a, b;
-    OutputQuant out;
-    t13Inputs(a, b, out);
+    auto [a, b, out, result] = referenceMatmulT13(); // vector T13
     const IntMatmulResult r = integerMatmul(a, b, out);
     // sum qA qB: [[12*4+8*2, 12*-8+8*6], [10*4+14*2, 10*-8+14*6]]
     QCOMPARE(r.sumProducts, (std::vector<int64_t>{64, -48, 68, 4}));
@@ -225,9 +197,7 @@ void TestIntMatmul::demoAgreesWithFloat()
 
 void TestIntMatmul::badInput()
 {
-    QuantMatrix a, b;
-    OutputQuant out;
-    t13Inputs(a, b, out);
+    const auto [a, b, out, result] = referenceMatmulT13(); // vector T13
     QuantMatrix bad = b;
     bad.rows = 3;
     QVERIFY_THROWS_EXCEPTION(Error, integerMatmul(a, bad, out));
