@@ -103,7 +103,7 @@ void QuantPanel::buildPresetRow(QWidget* box, QFormLayout* form)
                               Qt::ToolTipRole);
     }
     m_preset->setToolTip(tr("Sets every control to what a reference system (PyTorch, ONNX "
-                            "Runtime, TensorRT, GGML, bitsandbytes, OCP) or a seed notebook "
+                            "Runtime, TensorRT, GGML, bitsandbytes, OCP) or a course notebook "
                             "does. Any control may be changed afterwards."));
     connect(m_preset, &QComboBox::activated, this, &QuantPanel::applyPreset);
     form->addRow(tr("Preset"), m_preset);
