@@ -110,23 +110,33 @@ void checkInput(const ChartInput& in)
                  .arg(in.errorBins));
 }
 
+// Each chart kind once: its name, title, reduction and drawing. A new kind is a row here plus
+// its two steps in kind_charts.h.
 struct KindInfo {
     ChartKind kind;
     const char* name;
     const char* title;
+    void (*prepare)(ChartData&);
+    QChart* (*build)(const ChartData&, const ChartStyle&);
 };
 
 const KindInfo kKinds[] = {
-    {ChartKind::Values, "values", "Values by index"},
-    {ChartKind::Codes, "codes", "Integer codes by index"},
-    {ChartKind::Histogram, "histogram", "Histogram of values"},
-    {ChartKind::ErrorHistogram, "error-histogram", "Histogram of the error"},
-    {ChartKind::Channels, "channels", "Range, scale and error per slice"},
+    {ChartKind::Values, "values", "Values by index", kindchart::prepareValues,
+     kindchart::buildValues},
+    {ChartKind::Codes, "codes", "Integer codes by index", kindchart::prepareCodes,
+     kindchart::buildCodes},
+    {ChartKind::Histogram, "histogram", "Histogram of values", kindchart::prepareHistogram,
+     kindchart::buildHistogram},
+    {ChartKind::ErrorHistogram, "error-histogram", "Histogram of the error",
+     kindchart::prepareErrorHistogram, kindchart::buildErrorHistogram},
+    {ChartKind::Channels, "channels", "Range, scale and error per slice",
+     kindchart::prepareChannels, kindchart::buildChannels},
 };
 
+// The row of kind; a kind outside the table gets null names and no steps.
 const KindInfo& kindInfo(ChartKind kind)
 {
-    static const KindInfo unknown{ChartKind::Values, nullptr, nullptr}; // null names
+    static const KindInfo unknown{ChartKind::Values, nullptr, nullptr, nullptr, nullptr};
     for (const KindInfo& k : kKinds)
         if (k.kind == kind)
             return k;
@@ -170,23 +180,8 @@ ChartData prepareChartData(ChartKind kind, const ChartInput& input)
     ChartData d;
     d.kind = kind;
     d.input = input;
-    switch (kind) {
-    case ChartKind::Values:
-        kindchart::prepareValues(d);
-        break;
-    case ChartKind::Codes:
-        kindchart::prepareCodes(d);
-        break;
-    case ChartKind::Histogram:
-        kindchart::prepareHistogram(d);
-        break;
-    case ChartKind::ErrorHistogram:
-        kindchart::prepareErrorHistogram(d);
-        break;
-    case ChartKind::Channels:
-        kindchart::prepareChannels(d);
-        break;
-    }
+    if (const auto prepare = kindInfo(kind).prepare)
+        prepare(d);
     return d;
 }
 
@@ -198,18 +193,8 @@ QChart* buildChart(const ChartData& data, const ChartStyle& style)
         fail(QStringLiteral("chart style out of range: font scale %1, line width %2")
                  .arg(style.fontScale)
                  .arg(style.lineWidth));
-    switch (data.kind) {
-    case ChartKind::Values:
-        return kindchart::buildValues(data, style);
-    case ChartKind::Codes:
-        return kindchart::buildCodes(data, style);
-    case ChartKind::Histogram:
-        return kindchart::buildHistogram(data, style);
-    case ChartKind::ErrorHistogram:
-        return kindchart::buildErrorHistogram(data, style);
-    case ChartKind::Channels:
-        return kindchart::buildChannels(data, style);
-    }
+    if (const auto build = kindInfo(data.kind).build)
+        return build(data, style);
     fail(QStringLiteral("unknown chart kind %1").arg(static_cast<int>(data.kind)));
 }
 
