@@ -13,11 +13,8 @@ namespace qs::ui {
 ClippingView::ClippingView(QWidget* parent) : BackgroundAnalysisView(parent)
 {
     auto* layout = new QVBoxLayout(this);
-    m_status = new QLabel(tr("No result yet."), this);
-    m_status->setWordWrap(true);
-    layout->addWidget(m_status);
-    m_view = new QChartView(new QChart, this);
-    m_view->setRenderHint(QPainter::Antialiasing);
+    m_status = addStatusLabel(layout, this, tr("No result yet."));
+    m_view = newChartView(this);
     layout->addWidget(m_view, 1);
 }
 

@@ -1,5 +1,7 @@
 #include "ui/views/int_matmul_view.h"
 
+#include "ui/views/view_job.h"
+
 #include <QCheckBox>
 #include <QFont>
 #include <QFormLayout>
@@ -113,9 +115,7 @@ IntMatmulView::IntMatmulView(QWidget* parent) : AnalysisView(parent)
     controls->addWidget(t13);
     controls->addStretch(1);
     layout->addLayout(controls);
-    m_status = new QLabel(this);
-    m_status->setWordWrap(true);
-    layout->addWidget(m_status);
+    m_status = addStatusLabel(layout, this);
     m_text = new QTextBrowser(this);
     m_text->setObjectName(QStringLiteral("matmulText"));
     layout->addWidget(m_text, 1);

@@ -14,14 +14,10 @@ namespace qs::ui {
 SweepView::SweepView(QWidget* parent) : BackgroundAnalysisView(parent)
 {
     auto* layout = new QVBoxLayout(this);
-    m_status = new QLabel(tr("No result yet."), this);
-    m_status->setWordWrap(true);
-    layout->addWidget(m_status);
+    m_status = addStatusLabel(layout, this, tr("No result yet."));
     auto* charts = new QHBoxLayout;
-    m_sqnr = new QChartView(new QChart, this);
-    m_mse = new QChartView(new QChart, this);
-    m_sqnr->setRenderHint(QPainter::Antialiasing);
-    m_mse->setRenderHint(QPainter::Antialiasing);
+    m_sqnr = newChartView(this);
+    m_mse = newChartView(this);
     charts->addWidget(m_sqnr, 1);
     charts->addWidget(m_mse, 1);
     layout->addLayout(charts, 1);

@@ -19,6 +19,7 @@
 #include <exception>
 #include <memory>
 
+class QBoxLayout;
 class QChart;
 class QChartView;
 class QLabel;
@@ -27,6 +28,11 @@ namespace qs::ui {
 
 // The palette's style; large fonts and thick lines in presentation mode.
 ChartStyle viewChartStyle(bool presentation);
+
+// An empty chart view as the views show their charts (antialiased), owned by parent.
+QChartView* newChartView(QWidget* parent);
+// A word-wrapped label for a view's status line, added to layout.
+QLabel* addStatusLabel(QBoxLayout* layout, QWidget* parent, const QString& text = QString());
 
 // Shows `chart` in `view` and deletes the chart it showed before.
 void replaceChart(QChartView* view, QChart* chart);
