@@ -108,11 +108,9 @@ bool parseInt(const char* s, int64_t& out)
 
 volatile double g_sink = 0; // keeps results alive
 
-} // namespace
-
-int main(int argc, char** argv)
+// Reads the arguments into opt. Returns -1 to run, else the exit code (0 after --help).
+int parseArgs(int argc, char** argv, Options& opt)
 {
-    Options opt;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--help" || a == "-h") {
@@ -145,147 +143,207 @@ int main(int argc, char** argv)
             return 2;
         }
     }
+    return -1;
+}
 
-    std::vector<Row> rows;
-    auto wanted = [&](const std::string& name) {
-        return opt.only.empty() || name.find(opt.only) != std::string::npos;
-    };
-    auto record = [&](const std::string& name, int64_t n, double ms) {
+const std::pair<const char*, qs::RangeMethod> kMethods[] = {
+    {"minmax", qs::RangeMethod::MinMax},
+    {"percentile", qs::RangeMethod::Percentile},
+    {"mse", qs::RangeMethod::MSE},
+    {"entropy", qs::RangeMethod::Entropy}};
+
+// The stages on one tensor, recording a row per timed stage.
+class Bench {
+public:
+    explicit Bench(const Options& opt) : m_opt(opt) {}
+
+    void printHeader() const
+    {
+        if (!m_opt.json)
+            std::printf("%-34s %12s %12s\n", "stage", "elements", "median_ms");
+    }
+
+    void runSize(int64_t n)
+    {
+        qs::GeneratorOptions g;
+        g.distribution = qs::Distribution::Normal;
+        g.shape = shapeFor(n);
+        g.seed = 1;
+        const auto tg0 = std::chrono::steady_clock::now();
+        const qs::Tensor t = qs::generate(g);
+        record("generate/normal", n,
+               std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - tg0)
+                   .count());
+        ranges(t);
+        histogramsAndDownsampling(t);
+        quantizeStages(t);
+        pipeline(t);
+    }
+
+    void printRowsAndPeakMemory() const;
+
+private:
+    bool wanted(const std::string& name) const
+    {
+        return m_opt.only.empty() || name.find(m_opt.only) != std::string::npos;
+    }
+    int runsFor(const std::string& name) const { return wanted(name) ? m_opt.runs : 0; }
+
+    void record(const std::string& name, int64_t n, double ms)
+    {
         if (ms < 0)
             return;
-        rows.push_back({name, n, ms});
-        if (!opt.json) {
+        m_rows.push_back({name, n, ms});
+        if (!m_opt.json) {
             std::printf("%-34s %12lld %12.2f\n", name.c_str(), static_cast<long long>(n), ms);
             std::fflush(stdout);
         }
-    };
-    if (!opt.json)
-        std::printf("%-34s %12s %12s\n", "stage", "elements", "median_ms");
-
-    try {
-        for (const int64_t n : opt.sizes) {
-            qs::GeneratorOptions g;
-            g.distribution = qs::Distribution::Normal;
-            g.shape = shapeFor(n);
-            g.seed = 1;
-            const auto tg0 = std::chrono::steady_clock::now();
-            const qs::Tensor t = qs::generate(g);
-            record("generate/normal", n,
-                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - tg0)
-                       .count());
-            const float* x = t.data.data();
-            const int runs = opt.runs;
-            auto R = [&](const std::string& name) { return wanted(name) ? runs : 0; };
-
-            qs::QuantConfig base; // 8-bit asymmetric, per tensor
-            const std::pair<const char*, qs::RangeMethod> methods[] = {
-                {"minmax", qs::RangeMethod::MinMax},
-                {"percentile", qs::RangeMethod::Percentile},
-                {"mse", qs::RangeMethod::MSE},
-                {"entropy", qs::RangeMethod::Entropy}};
-
-            for (const auto& [name, m] : methods) {
-                qs::QuantConfig c = base;
-                c.range = m;
-                record(std::string("range/") + name, n,
-                       medianMs(R(std::string("range/") + name),
-                                [&] { g_sink = g_sink + qs::estimateRange(x, n, c).hi; }));
-            }
-
-            // A reference result for the histogram stages, only when one runs (it holds codes
-            // and dequantized values: two more tensors of memory).
-            qs::QuantResult ref;
-            if (wanted("histogram/values-auto") || wanted("histogram/errors-auto"))
-                ref = qs::quantize(t, base);
-            const float* xhat = ref.dequantized.data();
-            const double vlo = ref.params.dataMin.empty() ? 0.0 : ref.params.dataMin[0];
-            const double vhi = ref.params.dataMax.empty() ? 1.0 : ref.params.dataMax[0];
-            const double emax = ref.metrics.maxAbsError;
-            record("histogram/values", n, medianMs(R("histogram/values"), [&] {
-                       g_sink = g_sink + double(qs::histogram(x, n, 256, vlo, vhi).counts[0]);
-                   }));
-            record("histogram/errors", n, medianMs(R("histogram/errors"), [&] {
-                       g_sink = g_sink +
-                                double(qs::errorHistogram(x, xhat, n, 256, -emax, emax).counts[0]);
-                   }));
-            record("histogram/values-auto", n, medianMs(R("histogram/values-auto"), [&] {
-                       g_sink = g_sink + double(qs::histogram(x, n, 256).counts[0]);
-                   }));
-            record("histogram/errors-auto", n, medianMs(R("histogram/errors-auto"), [&] {
-                       g_sink = g_sink + double(qs::errorHistogram(x, xhat, n, 256).counts[0]);
-                   }));
-            record("downsample/minmax", n, medianMs(R("downsample/minmax"), [&] {
-                       g_sink = g_sink + qs::downsampleMinMax(x, 0, n, 1000).back().y;
-                   }));
-            record("downsample/lttb", n, medianMs(R("downsample/lttb"), [&] {
-                       g_sink = g_sink + qs::downsampleLttb(x, 0, n, 2000).back().y;
-                   }));
-
-            const std::pair<const char*, qs::Granularity> grans[] = {
-                {"tensor", qs::Granularity::PerTensor},
-                {"channel", qs::Granularity::PerChannel},
-                {"group32", qs::Granularity::PerGroup}};
-            for (const auto& [gname, gr] : grans) {
-                for (const auto& [mname, m] : methods) {
-                    const bool slow = m == qs::RangeMethod::MSE || m == qs::RangeMethod::Entropy;
-                    if (gr != qs::Granularity::PerTensor && slow &&
-                        (opt.quick || (gr == qs::Granularity::PerGroup && n > (int64_t(1) << 20))))
-                        continue; // per-group MSE/entropy: only up to 1M elements
-                    qs::QuantConfig c = base;
-                    c.granularity = gr;
-                    c.axis = gr == qs::Granularity::PerGroup ? t.rank() - 1 : 0;
-                    c.groupSize = 32;
-                    c.range = m;
-                    std::string name = std::string("quantize/") + gname;
-                    if (m != qs::RangeMethod::MinMax)
-                        name += std::string("/") + mname;
-                    const int r = (slow && gr != qs::Granularity::PerTensor) ? 1 : runs;
-                    qs::QuantResult res; // buffers reused across runs, as the GUI does
-                    record(name, n, medianMs(wanted(name) ? r : 0, [&] {
-                               qs::quantizeInto(t, c, res);
-                               g_sink = g_sink + res.metrics.mse;
-                           }));
-                }
-            }
-
-            qs::HistogramRequest hist;
-            hist.valueBins = 256;
-            hist.errorBins = 256;
-            for (const auto& [name, m] : methods) {
-                qs::QuantConfig c = base;
-                c.range = m;
-                qs::QuantResult r; // buffers reused across runs, as the GUI does
-                record(std::string("pipeline/") + name, n,
-                       medianMs(R(std::string("pipeline/") + name), [&] {
-                           // Value and error histograms (256 bins) filled in the quantize
-                           // pass: no extra pass over the tensor.
-                           qs::quantizeInto(t, c, r, nullptr, hist);
-                           g_sink = g_sink + r.metrics.mse +
-                                    double(r.valueHistogram.counts[0] + r.errorHistogram.counts[0]);
-                       }));
-            }
-        }
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "quantscope-bench: %s\n", e.what());
-        return 1;
     }
 
+    void ranges(const qs::Tensor& t)
+    {
+        const float* x = t.data.data();
+        const int64_t n = t.numel();
+        for (const auto& [name, m] : kMethods) {
+            qs::QuantConfig c = m_base;
+            c.range = m;
+            record(std::string("range/") + name, n,
+                   medianMs(runsFor(std::string("range/") + name),
+                            [&] { g_sink = g_sink + qs::estimateRange(x, n, c).hi; }));
+        }
+    }
+
+    void histogramsAndDownsampling(const qs::Tensor& t);
+    void quantizeStages(const qs::Tensor& t);
+    void pipeline(const qs::Tensor& t);
+
+    const Options& m_opt;
+    const qs::QuantConfig m_base{}; // 8-bit asymmetric, per tensor
+    std::vector<Row> m_rows;
+};
+
+void Bench::histogramsAndDownsampling(const qs::Tensor& t)
+{
+    const float* x = t.data.data();
+    const int64_t n = t.numel();
+    // A reference result for the histogram stages, only when one runs (it holds codes
+    // and dequantized values: two more tensors of memory).
+    qs::QuantResult ref;
+    if (wanted("histogram/values-auto") || wanted("histogram/errors-auto"))
+        ref = qs::quantize(t, m_base);
+    const float* xhat = ref.dequantized.data();
+    const double vlo = ref.params.dataMin.empty() ? 0.0 : ref.params.dataMin[0];
+    const double vhi = ref.params.dataMax.empty() ? 1.0 : ref.params.dataMax[0];
+    const double emax = ref.metrics.maxAbsError;
+    record("histogram/values", n, medianMs(runsFor("histogram/values"), [&] {
+               g_sink = g_sink + double(qs::histogram(x, n, 256, vlo, vhi).counts[0]);
+           }));
+    record("histogram/errors", n, medianMs(runsFor("histogram/errors"), [&] {
+               g_sink = g_sink + double(qs::errorHistogram(x, xhat, n, 256, -emax, emax).counts[0]);
+           }));
+    record("histogram/values-auto", n, medianMs(runsFor("histogram/values-auto"), [&] {
+               g_sink = g_sink + double(qs::histogram(x, n, 256).counts[0]);
+           }));
+    record("histogram/errors-auto", n, medianMs(runsFor("histogram/errors-auto"), [&] {
+               g_sink = g_sink + double(qs::errorHistogram(x, xhat, n, 256).counts[0]);
+           }));
+    record("downsample/minmax", n, medianMs(runsFor("downsample/minmax"), [&] {
+               g_sink = g_sink + qs::downsampleMinMax(x, 0, n, 1000).back().y;
+           }));
+    record("downsample/lttb", n, medianMs(runsFor("downsample/lttb"), [&] {
+               g_sink = g_sink + qs::downsampleLttb(x, 0, n, 2000).back().y;
+           }));
+}
+
+void Bench::quantizeStages(const qs::Tensor& t)
+{
+    const int64_t n = t.numel();
+    const std::pair<const char*, qs::Granularity> grans[] = {
+        {"tensor", qs::Granularity::PerTensor},
+        {"channel", qs::Granularity::PerChannel},
+        {"group32", qs::Granularity::PerGroup}};
+    for (const auto& [gname, gr] : grans) {
+        for (const auto& [mname, m] : kMethods) {
+            const bool slow = m == qs::RangeMethod::MSE || m == qs::RangeMethod::Entropy;
+            if (gr != qs::Granularity::PerTensor && slow &&
+                (m_opt.quick || (gr == qs::Granularity::PerGroup && n > (int64_t(1) << 20))))
+                continue; // per-group MSE/entropy: only up to 1M elements
+            qs::QuantConfig c = m_base;
+            c.granularity = gr;
+            c.axis = gr == qs::Granularity::PerGroup ? t.rank() - 1 : 0;
+            c.groupSize = 32;
+            c.range = m;
+            std::string name = std::string("quantize/") + gname;
+            if (m != qs::RangeMethod::MinMax)
+                name += std::string("/") + mname;
+            const int r = (slow && gr != qs::Granularity::PerTensor) ? 1 : m_opt.runs;
+            qs::QuantResult res; // buffers reused across runs, as the GUI does
+            record(name, n, medianMs(wanted(name) ? r : 0, [&] {
+                       qs::quantizeInto(t, c, res);
+                       g_sink = g_sink + res.metrics.mse;
+                   }));
+        }
+    }
+}
+
+void Bench::pipeline(const qs::Tensor& t)
+{
+    qs::HistogramRequest hist;
+    hist.valueBins = 256;
+    hist.errorBins = 256;
+    for (const auto& [name, m] : kMethods) {
+        qs::QuantConfig c = m_base;
+        c.range = m;
+        qs::QuantResult r; // buffers reused across runs, as the GUI does
+        record(std::string("pipeline/") + name, t.numel(),
+               medianMs(runsFor(std::string("pipeline/") + name), [&] {
+                   // Value and error histograms (256 bins) filled in the quantize
+                   // pass: no extra pass over the tensor.
+                   qs::quantizeInto(t, c, r, nullptr, hist);
+                   g_sink = g_sink + r.metrics.mse +
+                            double(r.valueHistogram.counts[0] + r.errorHistogram.counts[0]);
+               }));
+    }
+}
+
+// JSON rows (the table was printed as it went), then the peak resident memory.
+void Bench::printRowsAndPeakMemory() const
+{
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     const double peakMb = double(ru.ru_maxrss) / 1024.0; // ru_maxrss is in KiB on Linux
-    if (opt.json) {
+    const double tensorMb = double(m_opt.sizes.back()) * 4.0 / 1048576.0;
+    if (m_opt.json) {
         std::printf("[\n");
-        for (const Row& r : rows)
+        for (const Row& r : m_rows)
             std::printf("  {\"name\": \"%s\", \"elements\": %lld, \"median_ms\": %.3f},\n",
                         r.name.c_str(), static_cast<long long>(r.elements), r.medianMs);
         std::printf("  {\"name\": \"peak_rss\", \"elements\": %lld, \"peak_rss_mb\": %.1f, "
                     "\"tensor_mb\": %.1f}\n]\n",
-                    static_cast<long long>(opt.sizes.back()), peakMb,
-                    double(opt.sizes.back()) * 4.0 / 1048576.0);
+                    static_cast<long long>(m_opt.sizes.back()), peakMb, tensorMb);
     } else {
         std::printf("peak RSS %.1f MiB (largest tensor %.1f MiB of float32, ratio %.2f)\n", peakMb,
-                    double(opt.sizes.back()) * 4.0 / 1048576.0,
-                    peakMb / (double(opt.sizes.back()) * 4.0 / 1048576.0));
+                    tensorMb, peakMb / tensorMb);
     }
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    Options opt;
+    const int exitCode = parseArgs(argc, argv, opt);
+    if (exitCode >= 0)
+        return exitCode;
+    Bench bench(opt);
+    bench.printHeader();
+    try {
+        for (const int64_t n : opt.sizes)
+            bench.runSize(n);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "quantscope-bench: %s\n", e.what());
+        return 1;
+    }
+    bench.printRowsAndPeakMemory();
     return 0;
 }

@@ -94,6 +94,15 @@ bool parseOrHelp(QCommandLineParser& p, const QStringList& args, const QString& 
     return true;
 }
 
+bool parseOptionsOrHelp(QCommandLineParser& p, const QStringList& args, const QString& usageText)
+{
+    if (!parseOrHelp(p, args, usageText))
+        return false;
+    if (!p.positionalArguments().isEmpty())
+        throw UsageError("unexpected argument '" + p.positionalArguments()[0].toStdString() + "'");
+    return true;
+}
+
 int intOption(const QCommandLineParser& p, const QString& name, int lo, int hi)
 {
     bool ok = false;

@@ -38,6 +38,8 @@ void addQuantOptions(QCommandLineParser& p);
 // Parses argv of a subcommand (args[0] is the program); --help prints help and returns false.
 // Throws UsageError with QCommandLineParser's message on unknown options / missing values.
 bool parseOrHelp(QCommandLineParser& p, const QStringList& args, const QString& usageText);
+// parseOrHelp for a subcommand that takes options only: a positional argument is a UsageError.
+bool parseOptionsOrHelp(QCommandLineParser& p, const QStringList& args, const QString& usageText);
 
 // A loaded or generated tensor with what the report needs to know about it.
 struct Source {

@@ -44,16 +44,8 @@ QChart* buildTeachingChart(const QString& name, const Tensor& t, const QuantResu
     return nullptr;
 }
 
-} // namespace
-
-int runPlot(int& argc, char** argv, const QStringList& args)
+void addPlotOptions(QCommandLineParser& p)
 {
-    // Charts need a QApplication; without a display use the offscreen platform.
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
-
-    QCommandLineParser p;
     addSourceOptions(p);
     addQuantOptions(p);
     p.addOptions({
@@ -67,60 +59,84 @@ int runPlot(int& argc, char** argv, const QStringList& args)
         {"height", "Height in pixels (default 800).", "H"},
         {"dpi", "PNG resolution metadata (default 96).", "DPI"},
     });
-    if (!parseOrHelp(p, args, plotUsage()))
-        return ExitOk;
-    if (!p.positionalArguments().isEmpty())
-        throw UsageError("unexpected argument '" + p.positionalArguments()[0].toStdString() + "'");
+}
+
+// --lesson and --step (0-based here); no lesson without --lesson.
+struct LessonChoice {
     std::optional<Lesson> lesson;
     int step = 0;
+};
+
+LessonChoice lessonOptions(const QCommandLineParser& p)
+{
+    LessonChoice c;
     if (p.isSet("lesson")) {
         try {
-            lesson = ui::findLesson(p.value("lesson"));
+            c.lesson = ui::findLesson(p.value("lesson"));
         } catch (const qs::Error& e) {
             throw InputError(std::string("--lesson: ") + e.what());
         }
         if (p.isSet("step"))
-            step = intOption(p, "step", 1, lesson->numSteps()) - 1;
+            c.step = intOption(p, "step", 1, c.lesson->numSteps()) - 1;
     } else if (p.isSet("step")) {
         throw UsageError("--step needs --lesson");
     }
-    const QString chartName = p.isSet("chart") || !lesson
-                                  ? p.value("chart")
-                                  : QString::fromStdString(lesson->steps[size_t(step)].chart);
-    if (chartName.isEmpty())
+    return c;
+}
+
+// What to draw and where: the chart (a kind of ui/charts/charts.h or a teaching chart) and the
+// output file with its size.
+struct PlotTarget {
+    QString chartName;
+    bool teaching = false;
+    ui::ChartKind kind = ui::ChartKind::Values;
+    QString out;
+    ui::ExportOptions options;
+};
+
+PlotTarget plotTarget(const QCommandLineParser& p, const LessonChoice& lc)
+{
+    PlotTarget t;
+    t.chartName = p.isSet("chart") || !lc.lesson
+                      ? p.value("chart")
+                      : QString::fromStdString(lc.lesson->steps[size_t(lc.step)].chart);
+    if (t.chartName.isEmpty())
         throw UsageError("missing --chart KIND");
-    const bool teaching = chartName == QLatin1String("number-line") ||
-                          chartName == QLatin1String("sweep") ||
-                          chartName == QLatin1String("clipping");
+    t.teaching = t.chartName == QLatin1String("number-line") ||
+                 t.chartName == QLatin1String("sweep") || t.chartName == QLatin1String("clipping");
     if (!p.isSet("out") || p.value("out").isEmpty())
         throw UsageError("missing --out FILE.png|.svg|.pdf");
-    ui::ChartKind kind = ui::ChartKind::Values;
-    if (!teaching) {
+    if (!t.teaching) {
         try {
-            kind = ui::chartKindFromName(chartName);
+            t.kind = ui::chartKindFromName(t.chartName);
         } catch (const qs::Error& e) {
             throw UsageError(std::string("--chart: ") + e.what() +
                              "; number-line, sweep and clipping too (the other teaching views: "
                              "quantscope --screenshot OUT.png --lesson NAME --tab VIEW)");
         }
     }
-    const QString out = p.value("out");
-    const QString suffix = QFileInfo(out).suffix().toLower();
+    t.out = p.value("out");
+    const QString suffix = QFileInfo(t.out).suffix().toLower();
     if (suffix != "png" && suffix != "svg" && suffix != "pdf")
-        throw UsageError("--out: '" + out.toStdString() + "' must end in .png, .svg or .pdf");
-    ui::ExportOptions opt;
+        throw UsageError("--out: '" + t.out.toStdString() + "' must end in .png, .svg or .pdf");
     if (p.isSet("width"))
-        opt.size.setWidth(intOption(p, "width", 16, 20000));
+        t.options.size.setWidth(intOption(p, "width", 16, 20000));
     if (p.isSet("height"))
-        opt.size.setHeight(intOption(p, "height", 16, 20000));
+        t.options.size.setHeight(intOption(p, "height", 16, 20000));
     if (p.isSet("dpi"))
-        opt.dpi = intOption(p, "dpi", 24, 2400);
-    QuantConfig config;
-    Source src;
-    if (lesson) {
-        config = lessonConfig(*lesson, step);
-        src.tensor = lessonTensor(*lesson, step);
-        src.description = "lesson " + lesson->id;
+        t.options.dpi = intOption(p, "dpi", 24, 2400);
+    return t;
+}
+
+// The tensor and configuration: the lesson step's, or those of the source and quantization
+// options.
+void loadPlotData(const QCommandLineParser& p, const LessonChoice& lc, const QString& out,
+                  Source& src, QuantConfig& config)
+{
+    if (lc.lesson) {
+        config = lessonConfig(*lc.lesson, lc.step);
+        src.tensor = lessonTensor(*lc.lesson, lc.step);
+        src.description = "lesson " + lc.lesson->id;
     } else {
         config = quantConfigFromOptions(p);
         src = loadSource(p);
@@ -129,19 +145,40 @@ int runPlot(int& argc, char** argv, const QStringList& args)
         throw UsageError("--out " + out.toStdString() + ": refusing to overwrite the input file");
     if (src.tensor.empty())
         throw InputError(src.description + ": the tensor has no values");
+}
+
+} // namespace
+
+int runPlot(int& argc, char** argv, const QStringList& args)
+{
+    // Charts need a QApplication; without a display use the offscreen platform.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+
+    QCommandLineParser p;
+    addPlotOptions(p);
+    if (!parseOptionsOrHelp(p, args, plotUsage()))
+        return ExitOk;
+    const LessonChoice lc = lessonOptions(p);
+    const PlotTarget target = plotTarget(p, lc);
+    QuantConfig config;
+    Source src;
+    loadPlotData(p, lc, target.out, src, config);
     const QuantResult result = quantize(src.tensor, config);
 
     ui::ChartInput input;
     input.tensor = &src.tensor;
     input.result = &result;
-    std::unique_ptr<QChart> chart(teaching
-                                      ? buildTeachingChart(chartName, src.tensor, result, config)
-                                      : ui::buildChart(kind, input, ui::ChartStyle{}));
+    std::unique_ptr<QChart> chart(
+        target.teaching ? buildTeachingChart(target.chartName, src.tensor, result, config)
+                        : ui::buildChart(target.kind, input, ui::ChartStyle{}));
     QString error;
-    if (!ui::exportChart(chart.get(), out, opt, &error))
-        throw OutputError(out.toStdString() + ": " + error.toStdString());
-    std::printf("wrote %s (%s, %dx%d)\n", out.toLocal8Bit().constData(),
-                chartName.toLocal8Bit().constData(), opt.size.width(), opt.size.height());
+    if (!ui::exportChart(chart.get(), target.out, target.options, &error))
+        throw OutputError(target.out.toStdString() + ": " + error.toStdString());
+    std::printf("wrote %s (%s, %dx%d)\n", target.out.toLocal8Bit().constData(),
+                target.chartName.toLocal8Bit().constData(), target.options.size.width(),
+                target.options.size.height());
     return ExitOk;
 }
 

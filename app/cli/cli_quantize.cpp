@@ -103,10 +103,8 @@ int runQuantize(const QStringList& args)
         {"dequantized", "Write the dequantized values (.npy, float32).", "FILE.npy"},
         {"csv", "Write index,original,code,dequantized,error per element.", "FILE.csv"},
     });
-    if (!parseOrHelp(p, args, quantizeUsage()))
+    if (!parseOptionsOrHelp(p, args, quantizeUsage()))
         return ExitOk;
-    if (!p.positionalArguments().isEmpty())
-        throw UsageError("unexpected argument '" + p.positionalArguments()[0].toStdString() + "'");
     const QuantConfig config = quantConfigFromOptions(p);
     Outputs out{p.value("report"), p.value("codes"), p.value("dequantized"), p.value("csv")};
     for (const char* o : {"report", "codes", "dequantized", "csv"})

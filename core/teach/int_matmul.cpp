@@ -322,4 +322,26 @@ IntMatmulDemo intMatmulDemo(const IntMatmulDemoOptions& o)
     return d;
 }
 
+IntMatmulDemo referenceMatmulT13()
+{
+    IntMatmulDemo d;
+    d.a.rows = d.a.cols = 2;
+    d.a.codes = {12, 8, 10, 14};
+    d.a.scale = 0.5;
+    d.a.zeroPoint = 10;
+    d.a.qmin = 0;
+    d.a.qmax = 255;
+    d.b.rows = d.b.cols = 2;
+    d.b.codes = {4, -8, 2, 6};
+    d.b.scale = 0.25;
+    d.b.zeroPoint = 0;
+    d.b.qmin = -128;
+    d.b.qmax = 127;
+    d.out.scale = 0.25;
+    d.out.zeroPoint = 128;
+    d.out.signedCodes = false;
+    d.result = integerMatmul(d.a, d.b, d.out);
+    return d;
+}
+
 } // namespace qs

@@ -117,4 +117,9 @@ struct IntMatmulDemo {
 // Throws qs::Error for sizes < 1 or > 256, aLow >= aHigh or bStd <= 0.
 IntMatmulDemo intMatmulDemo(const IntMatmulDemoOptions& options);
 
+// Reference vector T13 (docs/REFERENCES.md): qA (uint8, sA 0.5, zA 10) = [[12, 8], [10, 14]],
+// qB (int8, sB 0.25, zB 0) = [[4, -8], [2, 6]], requantized to uint8 with sOut 0.25, zOut 128;
+// small and exact enough to follow by hand.
+IntMatmulDemo referenceMatmulT13();
+
 } // namespace qs

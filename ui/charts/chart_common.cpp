@@ -1,5 +1,7 @@
 #include "ui/charts/chart_common.h"
 
+#include "ui/charts/axis_ticks.h"
+
 #include <QAbstractAxis>
 #include <QAbstractSeries>
 #include <QChart>
@@ -7,6 +9,7 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QValueAxis>
 
 #include <algorithm>
 #include <cmath>
@@ -98,6 +101,27 @@ QChart* newChart(const ChartStyle& st, const QString& title, const QString& subt
     return chart;
 }
 
+QValueAxis* addValueAxis(QChart* chart, const ChartStyle& st, Qt::Alignment align,
+                         const QString& title, const QColor& titleColor)
+{
+    auto* axis = styleAxis(new QValueAxis, st, title);
+    axis->setTitleBrush(titleColor);
+    chart->addAxis(axis, align);
+    return axis;
+}
+
+QValueAxis* addValueAxis(QChart* chart, const ChartStyle& st, Qt::Alignment align,
+                         const QString& title)
+{
+    return addValueAxis(chart, st, align, title, st.text());
+}
+
+void paddedTicks(QValueAxis* axis, double lo, double hi, int maxTicks, double room)
+{
+    const double pad = (hi - lo) * room;
+    applyNiceTicks(axis, lo - pad, hi + pad, maxTicks, true);
+}
+
 void attach(QChart* chart, QAbstractSeries* s, QAbstractAxis* x, QAbstractAxis* y,
             QAbstractAxis* x2)
 {
@@ -124,6 +148,44 @@ QLineSeries* lineSeries(const QString& name, const QString& id, const QPen& pen,
     s->setPen(pen);
     s->replace(pts);
     return s;
+}
+
+QList<QPointF> steppedHistogram(const Histogram& h)
+{
+    QList<QPointF> pts;
+    const int64_t n = static_cast<int64_t>(h.counts.size());
+    pts.reserve(static_cast<qsizetype>(2 * n + 2));
+    const double w = h.binWidth();
+    pts.append(QPointF(h.lo, 0));
+    for (int64_t i = 0; i < n; ++i) {
+        const double x0 = h.lo + double(i) * w;
+        const double x1 = i + 1 == n ? h.hi : h.lo + double(i + 1) * w;
+        const double c = static_cast<double>(h.counts[static_cast<size_t>(i)]);
+        pts.append(QPointF(x0, c));
+        pts.append(QPointF(x1, c));
+    }
+    pts.append(QPointF(h.hi, 0));
+    return pts;
+}
+
+int64_t maxCount(const Histogram& h)
+{
+    int64_t m = 0;
+    for (int64_t c : h.counts)
+        m = std::max(m, c);
+    return m;
+}
+
+QList<QPointF> verticalLines(const std::vector<double>& xs, double y0, double y1)
+{
+    QList<QPointF> pts;
+    pts.reserve(static_cast<qsizetype>(3 * xs.size()));
+    for (double x : xs) {
+        pts.append(QPointF(x, y0));
+        pts.append(QPointF(x, y1));
+        pts.append(QPointF(x, y0));
+    }
+    return pts;
 }
 
 } // namespace qs::ui::chartcommon

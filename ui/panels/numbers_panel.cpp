@@ -101,10 +101,19 @@ void NumbersPanel::setResult(const QuantResult& r)
 {
     m_table->setUpdatesEnabled(false);
     m_table->setRowCount(0);
+    m_summary->setText(QString::fromStdString(r.config.summary()));
+    addParameterRows(r);
+    addErrorRows(r.metrics);
+    addStorageRows(r);
+    m_table->setUpdatesEnabled(true);
+    showWarnings(r);
+}
+
+// Slices, scale and zero point or block scale, code and data ranges.
+void NumbersPanel::addParameterRows(const QuantResult& r)
+{
     const QuantConfig& c = r.config;
     const QuantParams& p = r.params;
-    const Metrics& m = r.metrics;
-    m_summary->setText(QString::fromStdString(c.summary()));
     const int64_t slices = p.numSlices();
     if (slices > 1)
         addRow(QStringLiteral("slices"), tr("Slices"), QString::number(slices),
@@ -140,6 +149,11 @@ void NumbersPanel::setResult(const QuantResult& r)
                QStringLiteral("[%1, %2]").arg(formatNumber(lo), formatNumber(hi)),
                tr("Min and max of the finite input values."));
     }
+}
+
+// The error metrics, clipping and the levels used.
+void NumbersPanel::addErrorRows(const Metrics& m)
+{
     addRow(QStringLiteral("mse"), tr("MSE"), formatNumber(m.mse), tr("mean (x - x^)^2"));
     addRow(QStringLiteral("rmse"), tr("RMSE"), formatNumber(m.rmse), tr("sqrt(MSE)"));
     addRow(QStringLiteral("mae"), tr("MAE"), formatNumber(m.mae), tr("mean |x - x^|"));
@@ -156,13 +170,19 @@ void NumbersPanel::setResult(const QuantResult& r)
     addRow(QStringLiteral("levels used"), tr("Levels used"),
            QStringLiteral("%1 / %2").arg(m.levelsUsed).arg(m.levelsTotal),
            tr("Distinct codes that occur, out of 2^b."));
+}
+
+// Storage, float special values, non-finite inputs and the compute time.
+void NumbersPanel::addStorageRows(const QuantResult& r)
+{
+    const Metrics& m = r.metrics;
     addRow(
         QStringLiteral("bytes"), tr("Bytes"),
         QStringLiteral("%1 → %2").arg(formatBytes(m.originalBytes), formatBytes(m.quantizedBytes)),
         tr("float32 storage, then codes plus per-slice scale / zero point."));
     addRow(QStringLiteral("bits per element"), tr("Bits / element"),
            formatNumber(m.bitsPerElement, 4));
-    if (!c.isInteger()) {
+    if (!r.config.isInteger()) {
         addRow(QStringLiteral("overflow"), tr("Overflow to inf"),
                QString::number(r.floatCounts.overflow));
         addRow(QStringLiteral("flushed"), tr("Flushed to zero"),
@@ -175,8 +195,10 @@ void NumbersPanel::setResult(const QuantResult& r)
     if (total != r.timingsMs.end())
         addRow(QStringLiteral("time"), tr("Compute time"),
                QStringLiteral("%1 ms").arg(total->second, 0, 'f', 1));
-    m_table->setUpdatesEnabled(true);
+}
 
+void NumbersPanel::showWarnings(const QuantResult& r)
+{
     QStringList warnings;
     for (const std::string& w : r.warnings)
         warnings << QString::fromStdString(w);

@@ -37,6 +37,10 @@ public:
 private:
     void addRow(const QString& key, const QString& label, const QString& value,
                 const QString& tip = {});
+    void addParameterRows(const QuantResult& r);
+    void addErrorRows(const Metrics& m);
+    void addStorageRows(const QuantResult& r);
+    void showWarnings(const QuantResult& r);
     QTableWidget* m_table;
     QLabel* m_summary;
     QLabel* m_warnings;

@@ -103,7 +103,7 @@ void QuantPanel::buildPresetRow(QWidget* box, QFormLayout* form)
                               Qt::ToolTipRole);
     }
     m_preset->setToolTip(tr("Sets every control to what a reference system (PyTorch, ONNX "
-                            "Runtime, TensorRT, GGML, bitsandbytes, OCP) or a seed notebook "
+                            "Runtime, TensorRT, GGML, bitsandbytes, OCP) or a course notebook "
                             "does. Any control may be changed afterwards."));
     connect(m_preset, &QComboBox::activated, this, &QuantPanel::applyPreset);
     form->addRow(tr("Preset"), m_preset);
@@ -187,7 +187,8 @@ void QuantPanel::buildCodeRangeRows(QWidget* box, QFormLayout* form)
     m_includeZero->setObjectName(QStringLiteral("includeZeroCheck"));
     m_includeZero->setToolTip(tr(
         "Widen [alpha, beta] to contain 0 so that 0 is exactly representable and the zero point "
-        "lies in the code range (PyTorch, ONNX Runtime, TFLite). Off reproduces seeds 000/001."));
+        "lies in the code range (PyTorch, ONNX Runtime, TFLite). Off reproduces the truncation and"
+        " asymmetric-vs-symmetric notebooks."));
     form->addRow(QString(), m_signed);
     form->addRow(QString(), m_fullRange);
     form->addRow(QString(), m_includeZero);
@@ -273,7 +274,7 @@ QGroupBox* QuantPanel::buildConventionsBox()
     auto* adv = new QFormLayout(advBody);
     m_roundingOrder = makeCombo("roundingOrderCombo", {toName(RoundingOrder::AfterZeroPoint),
                                                        toName(RoundingOrder::BeforeZeroPoint)});
-    m_roundingOrder->setToolTip(tr("after-zero-point: q = round(x/s + z) (the seeds)\n"
+    m_roundingOrder->setToolTip(tr("after-zero-point: q = round(x/s + z) (the course notebooks)\n"
                                    "before-zero-point: q = round(x/s) + z (PyTorch, ONNX)"));
     adv->addRow(tr("Order"), m_roundingOrder);
     m_symmetricScale = makeCombo(

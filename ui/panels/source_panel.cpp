@@ -40,6 +40,24 @@ SourcePanel::SourcePanel(QWidget* parent) : QWidget(parent)
 
     auto* box = new QGroupBox(tr("Source"), this);
     auto* v = new QVBoxLayout(box);
+    buildButtons(box, v);
+    buildFileRows(box, v);
+    m_form = new QFormLayout;
+    m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    buildDistributionRows(box);
+    buildParameterRows(box);
+    buildSeedAndOutlierRows(box);
+    v->addLayout(m_form);
+    layout->addWidget(box);
+    connectEdits();
+    layout->addWidget(buildFactsBox());
+
+    setGeneratorOptions(exampleGenerator());
+}
+
+// "Generate" and "Open file..."
+void SourcePanel::buildButtons(QWidget* box, QVBoxLayout* v)
+{
     auto* buttons = new QHBoxLayout;
     auto* open = new QPushButton(tr("Open file…"), box);
     open->setObjectName(QStringLiteral("openButton"));
@@ -53,7 +71,11 @@ SourcePanel::SourcePanel(QWidget* parent) : QWidget(parent)
     v->addLayout(buttons);
     connect(open, &QPushButton::clicked, this, &SourcePanel::openRequested);
     connect(gen, &QPushButton::clicked, this, &SourcePanel::generateRequested);
+}
 
+// The member picker of multi-tensor files and the image loading option.
+void SourcePanel::buildFileRows(QWidget* box, QVBoxLayout* v)
+{
     m_membersLabel = new QLabel(tr("Tensor in file:"), box);
     m_members = new QComboBox(box);
     m_members->setObjectName(QStringLiteral("memberCombo"));
@@ -70,9 +92,11 @@ SourcePanel::SourcePanel(QWidget* parent) : QWidget(parent)
     connect(m_grayscale, &QCheckBox::toggled, this, &SourcePanel::grayscaleChanged);
     v->addWidget(m_grayscale);
     clearMembers();
+}
 
-    m_form = new QFormLayout;
-    m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+// The distribution and the shape of a generated tensor.
+void SourcePanel::buildDistributionRows(QWidget* box)
+{
     m_distribution = new QComboBox(box);
     m_distribution->setObjectName(QStringLiteral("distributionCombo"));
     for (const std::string& n : distributionNames())
@@ -87,7 +111,11 @@ SourcePanel::SourcePanel(QWidget* parent) : QWidget(parent)
     m_shape->setToolTip(tr("Shape, e.g. 4096 or 256x64 or 3x3x64x128 (at most 1e9 elements)."));
     m_form->addRow(tr("Shape"), m_shape);
     connect(m_shape, &QLineEdit::editingFinished, this, &SourcePanel::edited);
+}
 
+// The distribution's parameters; each row is shown only for the distributions that use it.
+void SourcePanel::buildParameterRows(QWidget* box)
+{
     m_low = makeDouble(box, -1e6, 1e6, 3, "lowSpin");
     m_high = makeDouble(box, -1e6, 1e6, 3, "highSpin");
     m_mean = makeDouble(box, -1e6, 1e6, 3, "meanSpin");
@@ -119,7 +147,11 @@ SourcePanel::SourcePanel(QWidget* parent) : QWidget(parent)
     addParam(tr("Scale"), m_heScale, {H});
     addParam(tr("Fan"), m_fanMode, {H});
     addParam(tr("Separation"), m_separation, {B});
+}
 
+// Seed, outliers and rounding to decimals.
+void SourcePanel::buildSeedAndOutlierRows(QWidget* box)
+{
     m_seed = new QSpinBox(box);
     m_seed->setObjectName(QStringLiteral("seedSpin"));
     m_seed->setRange(0, 1 << 24);
@@ -134,7 +166,8 @@ SourcePanel::SourcePanel(QWidget* parent) : QWidget(parent)
     m_outlierPosition = new QComboBox(box);
     for (const char* p : {"end", "start", "random"})
         m_outlierPosition->addItem(QLatin1String(p), QLatin1String(p));
-    m_outliers->setToolTip(tr("Number of values replaced by the outlier value (seed 002)."));
+    m_outliers->setToolTip(
+        tr("Number of values replaced by the outlier value (as in the outlier notebook)."));
     auto* outRow = new QHBoxLayout;
     outRow->addWidget(m_outliers);
     outRow->addWidget(new QLabel(QStringLiteral("×"), box));
@@ -146,11 +179,14 @@ SourcePanel::SourcePanel(QWidget* parent) : QWidget(parent)
     m_decimals->setRange(-1, 15);
     m_decimals->setSpecialValueText(tr("off"));
     m_decimals->setKeyboardTracking(false);
-    m_decimals->setToolTip(tr("Round every value to this many decimals (np.round), as seed 002."));
+    m_decimals->setToolTip(
+        tr("Round every value to this many decimals (np.round), as in the outlier notebook."));
     m_form->addRow(tr("Decimals"), m_decimals);
-    v->addLayout(m_form);
-    layout->addWidget(box);
+}
 
+// Every generator option regenerates the tensor when edited.
+void SourcePanel::connectEdits()
+{
     connect(m_distribution, &QComboBox::currentIndexChanged, this, [this] {
         updateParamVisibility();
         edited();
@@ -162,7 +198,10 @@ SourcePanel::SourcePanel(QWidget* parent) : QWidget(parent)
         connect(s, &QSpinBox::valueChanged, this, &SourcePanel::edited);
     connect(m_fanMode, &QComboBox::currentIndexChanged, this, &SourcePanel::edited);
     connect(m_outlierPosition, &QComboBox::currentIndexChanged, this, &SourcePanel::edited);
+}
 
+QWidget* SourcePanel::buildFactsBox()
+{
     auto* factsBox = new QGroupBox(tr("Tensor"), this);
     m_factsBox = factsBox;
     auto* fl = new QVBoxLayout(factsBox);
@@ -171,9 +210,7 @@ SourcePanel::SourcePanel(QWidget* parent) : QWidget(parent)
     m_facts->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_facts->setWordWrap(true);
     fl->addWidget(m_facts);
-    layout->addWidget(factsBox);
-
-    setGeneratorOptions(exampleGenerator());
+    return factsBox;
 }
 
 void SourcePanel::edited()

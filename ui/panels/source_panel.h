@@ -22,6 +22,7 @@ class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QStackedWidget;
+class QVBoxLayout;
 
 namespace qs::ui {
 
@@ -49,6 +50,13 @@ signals:
     void grayscaleChanged(bool grayscale);
 
 private:
+    void buildButtons(QWidget* box, QVBoxLayout* v);
+    void buildFileRows(QWidget* box, QVBoxLayout* v);
+    void buildDistributionRows(QWidget* box);
+    void buildParameterRows(QWidget* box);
+    void buildSeedAndOutlierRows(QWidget* box);
+    void connectEdits();
+    QWidget* buildFactsBox();
     void updateParamVisibility();
     void edited();
 

@@ -11,7 +11,9 @@
 #include <QSaveFile>
 
 #include <cmath>
+#include <optional>
 #include <type_traits>
+#include <utility>
 
 namespace qs::ui {
 
@@ -20,20 +22,32 @@ namespace {
 constexpr const char* kFormat = "quantscope-session";
 constexpr int kVersion = 1;
 
+const std::pair<FanMode, const char*> kFanModes[] = {
+    {FanMode::FanIn, "fan_in"}, {FanMode::FanOut, "fan_out"}, {FanMode::FanAvg, "fan_avg"}};
+
 [[noreturn]] void fail(const QString& what)
 {
     throw Error(what.toStdString());
 }
 
+// The value at key, or nothing when the key is missing; a value of another type (is() false)
+// is an error saying what it must be.
+std::optional<QJsonValue> typedValue(const QJsonObject& o, const char* key,
+                                     bool (QJsonValue::*is)() const, const char* mustBe)
+{
+    if (!o.contains(key))
+        return std::nullopt;
+    const QJsonValue v = o.value(key);
+    if (!(v.*is)())
+        fail(QStringLiteral("'%1' must be %2").arg(QLatin1String(key), QLatin1String(mustBe)));
+    return v;
+}
+
 // Typed readers: a missing key keeps the default, a key of the wrong type is an error.
 double readNumber(const QJsonObject& o, const char* key, double def)
 {
-    if (!o.contains(key))
-        return def;
-    const QJsonValue v = o.value(key);
-    if (!v.isDouble())
-        fail(QStringLiteral("'%1' must be a number").arg(key));
-    return v.toDouble();
+    const auto v = typedValue(o, key, &QJsonValue::isDouble, "a number");
+    return v ? v->toDouble() : def;
 }
 
 int64_t readInt(const QJsonObject& o, const char* key, int64_t def, int64_t lo, int64_t hi)
@@ -50,22 +64,14 @@ int64_t readInt(const QJsonObject& o, const char* key, int64_t def, int64_t lo, 
 
 bool readBool(const QJsonObject& o, const char* key, bool def)
 {
-    if (!o.contains(key))
-        return def;
-    const QJsonValue v = o.value(key);
-    if (!v.isBool())
-        fail(QStringLiteral("'%1' must be true or false").arg(key));
-    return v.toBool();
+    const auto v = typedValue(o, key, &QJsonValue::isBool, "true or false");
+    return v ? v->toBool() : def;
 }
 
 QString readString(const QJsonObject& o, const char* key, const QString& def)
 {
-    if (!o.contains(key))
-        return def;
-    const QJsonValue v = o.value(key);
-    if (!v.isString())
-        fail(QStringLiteral("'%1' must be a string").arg(key));
-    return v.toString();
+    const auto v = typedValue(o, key, &QJsonValue::isString, "a string");
+    return v ? v->toString() : def;
 }
 
 // Seeds are 64-bit: stored as a number when JSON doubles hold them exactly, else as a string.
@@ -180,25 +186,17 @@ GeneratorOptions exampleGenerator()
 
 QString fanModeName(FanMode mode)
 {
-    switch (mode) {
-    case FanMode::FanIn:
-        return QStringLiteral("fan_in");
-    case FanMode::FanOut:
-        return QStringLiteral("fan_out");
-    case FanMode::FanAvg:
-        return QStringLiteral("fan_avg");
-    }
+    for (const auto& [m, name] : kFanModes)
+        if (m == mode)
+            return QLatin1String(name);
     return QStringLiteral("fan_in");
 }
 
 FanMode fanModeFromName(const QString& name)
 {
-    if (name == QLatin1String("fan_in"))
-        return FanMode::FanIn;
-    if (name == QLatin1String("fan_out"))
-        return FanMode::FanOut;
-    if (name == QLatin1String("fan_avg"))
-        return FanMode::FanAvg;
+    for (const auto& [m, n] : kFanModes)
+        if (name == QLatin1String(n))
+            return m;
     fail(QStringLiteral("unknown fan mode '%1' (valid: fan_in, fan_out, fan_avg)").arg(name));
 }
 

@@ -13,44 +13,27 @@ namespace qs::ui {
 ClippingView::ClippingView(QWidget* parent) : BackgroundAnalysisView(parent)
 {
     auto* layout = new QVBoxLayout(this);
-    m_status = new QLabel(tr("No result yet."), this);
-    m_status->setWordWrap(true);
-    layout->addWidget(m_status);
-    m_view = new QChartView(new QChart, this);
-    m_view->setRenderHint(QPainter::Antialiasing);
+    m_status = addStatusLabel(layout, this, tr("No result yet."));
+    m_view = newChartView(this);
     layout->addWidget(m_view, 1);
 }
 
 void ClippingView::setAnalysis(std::shared_ptr<const Tensor> tensor,
                                std::shared_ptr<const QuantResult> result)
 {
-    int generation = 0;
-    const std::shared_ptr<CancelToken> token =
-        restart(std::move(tensor), std::move(result),
-                tr("The clipping curve needs an integer scheme: %1 does not clip."),
-                tr("computing\u2026 (MSE at 150 clipping thresholds)"), generation);
-    if (!token)
-        return;
-    const QuantConfig config = m_result->config;
-    const std::shared_ptr<const Tensor> t = m_tensor;
-    auto work = [t, config](CancelToken* c) { return clippingCurve(*t, config, {}, c); };
-    runViewJob<ClippingCurve>(
-        this, token, work, [this, generation](const JobOutcome<ClippingCurve>& out) {
-            if (!takeOutcome(generation, out.cancelled))
-                return;
-            m_curve = out.value;
-            if (!out.error.isEmpty())
-                m_status->setText(out.error);
-            else
-                m_status->setText(
-                    tr("%1 values%2; %3 clipping; parameters per tensor")
-                        .arg(m_curve->elementsUsed)
-                        .arg(m_curve->subsampled ? tr(" (every k-th value of the tensor)")
-                                                 : QString())
-                        .arg(m_curve->symmetric ? tr("symmetric [-amax, amax]")
-                                                : tr("asymmetric, shrunk toward the median")));
-            rebuildChart();
-            emit viewUpdated();
+    startJob(
+        std::move(tensor), std::move(result),
+        tr("The clipping curve needs an integer scheme: %1 does not clip."),
+        tr("computing\u2026 (MSE at 150 clipping thresholds)"), m_curve,
+        [](const Tensor& t, const QuantConfig& config, CancelToken* c) {
+            return clippingCurve(t, config, {}, c);
+        },
+        [this](const ClippingCurve& curve) {
+            return tr("%1 values%2; %3 clipping; parameters per tensor")
+                .arg(curve.elementsUsed)
+                .arg(curve.subsampled ? tr(" (every k-th value of the tensor)") : QString())
+                .arg(curve.symmetric ? tr("symmetric [-amax, amax]")
+                                     : tr("asymmetric, shrunk toward the median"));
         });
 }
 

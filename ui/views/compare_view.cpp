@@ -76,9 +76,7 @@ CompareView::CompareView(QWidget* parent) : AnalysisView(parent)
         buttons->addWidget(b);
     buttons->addStretch(1);
     layout->addLayout(buttons);
-    m_status = new QLabel(tr("No result yet."), this);
-    m_status->setWordWrap(true);
-    layout->addWidget(m_status);
+    m_status = addStatusLabel(layout, this, tr("No result yet."));
 
     m_table = new QTableWidget(this);
     m_table->setColumnCount(kFixedColumns + int(std::size(kColumns)));
@@ -98,10 +96,8 @@ CompareView::CompareView(QWidget* parent) : AnalysisView(parent)
     auto* charts = new QWidget(split);
     auto* chartLayout = new QHBoxLayout(charts);
     chartLayout->setContentsMargins(0, 0, 0, 0);
-    m_values = new QChartView(new QChart, charts);
-    m_errors = new QChartView(new QChart, charts);
-    m_values->setRenderHint(QPainter::Antialiasing);
-    m_errors->setRenderHint(QPainter::Antialiasing);
+    m_values = newChartView(charts);
+    m_errors = newChartView(charts);
     chartLayout->addWidget(m_values, 1);
     chartLayout->addWidget(m_errors, 1);
     split->addWidget(charts);

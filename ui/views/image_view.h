@@ -1,9 +1,9 @@
-// ImageView: image compression by quantization (seed 003's title). The image is the current
-// tensor when it is H x W x C (C 1..4), else a loaded image file or the built-in generated one;
-// it is quantized at the window's bits / scheme / rounding per tensor, per colour channel or per
-// B x B block (qs::quantizeImage), and shown as original, reconstruction and amplified
-// difference side by side with PSNR, SSIM and the size in bytes. Quantization runs on a worker
-// thread (QtConcurrent); only the newest request is shown.
+// ImageView: image compression by quantization (named in the He-weights notebook's title,
+// docs/REFERENCES.md). The image is the current tensor when it is H x W x C (C 1..4), else a
+// loaded image file or the built-in generated one; it is quantized at the window's bits / scheme /
+// rounding per tensor, per colour channel or per B x B block (qs::quantizeImage), and shown as
+// original, reconstruction and amplified difference side by side with PSNR, SSIM and the size in
+// bytes. Quantization runs on a worker thread (QtConcurrent); only the newest request is shown.
 #pragma once
 
 #include "core/teach/image_quant.h"

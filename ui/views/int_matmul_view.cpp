@@ -1,5 +1,7 @@
 #include "ui/views/int_matmul_view.h"
 
+#include "ui/views/view_job.h"
+
 #include <QCheckBox>
 #include <QFont>
 #include <QFormLayout>
@@ -67,6 +69,19 @@ QString matrixBlock(const QString& name, const QuantMatrix& m, const QString& ty
     return h + QStringLiteral("</td>");
 }
 
+// A table with one row per shown entry (i, j) of C: "i,j", then the cells row(u) of entry u.
+template <class Row>
+QString entryTable(const IntMatmulResult& r, const QString& headerCells, Row row)
+{
+    QString h = QStringLiteral("<table border=1 cellspacing=0 cellpadding=3><tr><th>i,j</th>") +
+                headerCells + QStringLiteral("</tr>");
+    const int64_t entries = r.m * r.n;
+    for (int64_t e = 0; e < std::min(entries, kShowEntries); ++e)
+        h += QStringLiteral("<tr><td>%1,%2</td>").arg(e / r.n).arg(e % r.n) + row(size_t(e)) +
+             QStringLiteral("</tr>");
+    return h + QStringLiteral("</table>");
+}
+
 } // namespace
 
 IntMatmulView::IntMatmulView(QWidget* parent) : AnalysisView(parent)
@@ -100,9 +115,7 @@ IntMatmulView::IntMatmulView(QWidget* parent) : AnalysisView(parent)
     controls->addWidget(t13);
     controls->addStretch(1);
     layout->addLayout(controls);
-    m_status = new QLabel(this);
-    m_status->setWordWrap(true);
-    layout->addWidget(m_status);
+    m_status = addStatusLabel(layout, this);
     m_text = new QTextBrowser(this);
     m_text->setObjectName(QStringLiteral("matmulText"));
     layout->addWidget(m_text, 1);
@@ -124,25 +137,9 @@ IntMatmulDemoOptions IntMatmulView::optionsFromControls() const
 
 void IntMatmulView::showT13()
 {
-    QuantMatrix a, b;
-    a.rows = a.cols = 2;
-    a.codes = {12, 8, 10, 14};
-    a.scale = 0.5;
-    a.zeroPoint = 10;
-    a.qmin = 0;
-    a.qmax = 255;
-    b.rows = b.cols = 2;
-    b.codes = {4, -8, 2, 6};
-    b.scale = 0.25;
-    b.zeroPoint = 0;
-    b.qmin = -128;
-    b.qmax = 127;
-    OutputQuant out;
-    out.scale = 0.25;
-    out.zeroPoint = 128;
-    out.signedCodes = false;
+    const IntMatmulDemo t13 = referenceMatmulT13();
     m_isT13 = true;
-    compute(a, b, out);
+    compute(t13.a, t13.b, t13.out);
 }
 
 void IntMatmulView::showDemo(const IntMatmulDemoOptions& options)
@@ -205,36 +202,43 @@ void IntMatmulView::render()
     h += QStringLiteral("<table><tr>") + matrixBlock(QStringLiteral("A"), m_a, typeA) +
          QStringLiteral("</tr></table><table><tr>") + matrixBlock(QStringLiteral("B"), m_b, typeB) +
          QStringLiteral("</tr></table>");
+    h += accumulationHtml();
+    h += int16Html();
+    h += requantizationHtml();
+    m_text->setHtml(h);
+}
 
+// 1. The int32 accumulation with its zero-point terms against the float product.
+QString IntMatmulView::accumulationHtml() const
+{
+    const IntMatmulResult& r = m_result;
+    QString h;
     h += tr("<h3>1. int32 accumulation</h3><p>C<sub>ij</sub> = sA sB &Sigma;<sub>k</sub> "
             "(qA<sub>ik</sub> &minus; zA)(qB<sub>kj</sub> &minus; zB) = sA sB [ &Sigma; qA qB "
             "&minus; zB &Sigma;<sub>k</sub> qA<sub>ik</sub> &minus; zA &Sigma;<sub>k</sub> "
             "qB<sub>kj</sub> + K zA zB ], K = %1, K zA zB = %2.</p>")
              .arg(r.k)
              .arg(r.termConstant);
-    h += QStringLiteral("<table border=1 cellspacing=0 cellpadding=3><tr><th>i,j</th>"
-                        "<th>&Sigma; qA qB</th><th>&minus;zB &Sigma;qA</th>"
-                        "<th>&minus;zA &Sigma;qB</th><th>K zA zB</th><th>acc (int32)</th>"
-                        "<th>sA sB acc</th><th>float A B</th><th>difference</th></tr>");
+    h +=
+        entryTable(r,
+                   QStringLiteral("<th>&Sigma; qA qB</th><th>&minus;zB &Sigma;qA</th>"
+                                  "<th>&minus;zA &Sigma;qB</th><th>K zA zB</th><th>acc (int32)</th>"
+                                  "<th>sA sB acc</th><th>float A B</th><th>difference</th>"),
+                   [&](size_t u) {
+                       return QStringLiteral("<td align=right>%1</td><td align=right>%2</td>"
+                                             "<td align=right>%3</td><td align=right>%4</td>"
+                                             "<td align=right><b>%5</b></td><td align=right>%6</td>"
+                                             "<td align=right>%7</td><td align=right>%8</td>")
+                           .arg(r.sumProducts[u])
+                           .arg(r.termZeroB[u])
+                           .arg(r.termZeroA[u])
+                           .arg(r.termConstant)
+                           .arg(r.acc32[u])
+                           .arg(num(r.dequantProduct[u], 9))
+                           .arg(num(r.realProduct[u], 9))
+                           .arg(num(r.dequantProduct[u] - r.realProduct[u], 3));
+                   });
     const int64_t entries = r.m * r.n;
-    for (int64_t e = 0; e < std::min(entries, kShowEntries); ++e) {
-        const size_t u = size_t(e);
-        h += QStringLiteral("<tr><td>%1,%2</td><td align=right>%3</td><td align=right>%4</td>"
-                            "<td align=right>%5</td><td align=right>%6</td>"
-                            "<td align=right><b>%7</b></td><td align=right>%8</td>"
-                            "<td align=right>%9</td><td align=right>%10</td></tr>")
-                 .arg(e / r.n)
-                 .arg(e % r.n)
-                 .arg(r.sumProducts[u])
-                 .arg(r.termZeroB[u])
-                 .arg(r.termZeroA[u])
-                 .arg(r.termConstant)
-                 .arg(r.acc32[u])
-                 .arg(num(r.dequantProduct[u], 9))
-                 .arg(num(r.realProduct[u], 9))
-                 .arg(num(r.dequantProduct[u] - r.realProduct[u], 3));
-    }
-    h += QStringLiteral("</table>");
     if (entries > kShowEntries)
         h += tr("<p>(first %1 of %2 entries)</p>").arg(kShowEntries).arg(entries);
     double maxDiff = 0;
@@ -245,37 +249,45 @@ void IntMatmulView::render()
             "matrices; its largest difference from the float product is %2 (the inputs' "
             "rounding, not the integer arithmetic).</p>")
              .arg(num(m_a.scale * m_b.scale, 9), num(maxDiff, 4));
+    return h;
+}
 
-    h += tr("<h3>2. The same sum &Sigma; qA qB in int16</h3>");
+// 2. The same sums in an int16 accumulator, with its wraparounds marked.
+QString IntMatmulView::int16Html() const
+{
+    const IntMatmulResult& r = m_result;
+    QString h = tr("<h3>2. The same sum &Sigma; qA qB in int16</h3>");
     int64_t totalWraps = 0;
     for (int w : r.wraps16)
         totalWraps += w;
     h += tr("<p>%1 of %2 entries are wrong after %3 wraparound(s) past &plusmn;32768.</p>")
              .arg(r.overflowed16.size())
-             .arg(entries)
+             .arg(r.m * r.n)
              .arg(totalWraps);
-    h += QStringLiteral("<table border=1 cellspacing=0 cellpadding=3><tr><th>i,j</th>"
-                        "<th>&Sigma; qA qB (exact)</th><th>int16 accumulator</th>"
-                        "<th>wraps</th></tr>");
-    for (int64_t e = 0; e < std::min(entries, kShowEntries); ++e) {
-        const size_t u = size_t(e);
-        const bool wrong = r.wraps16[u] != 0;
-        h += QStringLiteral("<tr><td>%1,%2</td><td align=right>%3</td><td align=right>%4%5%6"
-                            "</td><td align=right>%7</td></tr>")
-                 .arg(e / r.n)
-                 .arg(e % r.n)
-                 .arg(r.sumProducts[u])
-                 .arg(wrong ? QStringLiteral("<font color=#c81e1e><b>") : QString())
-                 .arg(r.acc16[u])
-                 .arg(wrong ? QStringLiteral("</b></font>") : QString())
-                 .arg(r.wraps16[u]);
-    }
-    h += QStringLiteral("</table>");
+    h += entryTable(r,
+                    QStringLiteral("<th>&Sigma; qA qB (exact)</th><th>int16 accumulator</th>"
+                                   "<th>wraps</th>"),
+                    [&](size_t u) {
+                        const bool wrong = r.wraps16[u] != 0;
+                        return QStringLiteral("<td align=right>%1</td><td align=right>%2%3%4"
+                                              "</td><td align=right>%5</td>")
+                            .arg(r.sumProducts[u])
+                            .arg(wrong ? QStringLiteral("<font color=#c81e1e><b>") : QString())
+                            .arg(r.acc16[u])
+                            .arg(wrong ? QStringLiteral("</b></font>") : QString())
+                            .arg(r.wraps16[u]);
+                    });
+    return h;
+}
 
+// 3. Requantization of the accumulator to 8-bit codes with the fixed-point multiplier.
+QString IntMatmulView::requantizationHtml() const
+{
+    const IntMatmulResult& r = m_result;
     const FixedPointMultiplier& fp = r.fixedPoint;
     const int shift = fp.rightShift - fp.leftShift;
-    h += tr("<h3>3. Requantization to %1</h3>")
-             .arg(m_out.signedCodes ? QStringLiteral("int8") : QStringLiteral("uint8"));
+    QString h = tr("<h3>3. Requantization to %1</h3>")
+                    .arg(m_out.signedCodes ? QStringLiteral("int8") : QStringLiteral("uint8"));
     h += tr("<p>M = sA sB / sOut = %1 / %2 = %3 = M0 &middot; 2<sup>&minus;%4</sup> with "
             "M0 = %5 (int32, in [2<sup>30</sup>, 2<sup>31</sup>)), M0 &middot; 2<sup>&minus;%4"
             "</sup> = %6.<br>q = zOut + RoundingDivideByPOT(SaturatingRoundingDoublingHighMul("
@@ -288,25 +300,22 @@ void IntMatmulView::render()
              .arg(r.outQmin)
              .arg(r.outQmax)
              .arg(m_out.zeroPoint);
-    h += QStringLiteral("<table border=1 cellspacing=0 cellpadding=3><tr><th>i,j</th>"
-                        "<th>acc</th><th>q (fixed point)</th><th>q = zOut + round(M acc)</th>"
-                        "<th>sOut (q &minus; zOut)</th><th>float A B</th></tr>");
-    for (int64_t e = 0; e < std::min(entries, kShowEntries); ++e) {
-        const size_t u = size_t(e);
-        h += QStringLiteral("<tr><td>%1,%2</td><td align=right>%3</td><td align=right><b>%4</b>"
-                            "</td><td align=right>%5</td><td align=right>%6</td>"
-                            "<td align=right>%7</td></tr>")
-                 .arg(e / r.n)
-                 .arg(e % r.n)
-                 .arg(r.acc32[u])
-                 .arg(r.outCodes[u])
-                 .arg(r.outCodesFloat[u])
-                 .arg(num(r.outDequant[u], 9))
-                 .arg(num(r.realProduct[u], 9));
-    }
-    h += QStringLiteral("</table>");
+    h += entryTable(r,
+                    QStringLiteral("<th>acc</th><th>q (fixed point)</th>"
+                                   "<th>q = zOut + round(M acc)</th>"
+                                   "<th>sOut (q &minus; zOut)</th><th>float A B</th>"),
+                    [&](size_t u) {
+                        return QStringLiteral("<td align=right>%1</td><td align=right><b>%2</b>"
+                                              "</td><td align=right>%3</td><td align=right>%4</td>"
+                                              "<td align=right>%5</td>")
+                            .arg(r.acc32[u])
+                            .arg(r.outCodes[u])
+                            .arg(r.outCodesFloat[u])
+                            .arg(num(r.outDequant[u], 9))
+                            .arg(num(r.realProduct[u], 9));
+                    });
     h += tr("<p>%1 output(s) clamped to the code range.</p>").arg(r.outClipped);
-    m_text->setHtml(h);
+    return h;
 }
 
 } // namespace qs::ui

@@ -1,9 +1,10 @@
-// IntMatmulView: integer matrix multiplication as inference engines do it (seed 004's "how does
-// INT8 give the same result"). Shows the two matrices with their codes, the int32 accumulation
-// with every zero-point correction term, the float product against the dequantized integer
-// result, the int16 accumulation with its wraparounds, and the requantization to 8 bits with the
-// fixed-point multiplier M0 * 2^-shift. All arithmetic is qs::integerMatmul; the view formats it.
-// It starts on reference example T13 (2 x 2, exact); generated examples have seedable sizes.
+// IntMatmulView: integer matrix multiplication as inference engines do it (the float16-vs-int8
+// notebook's "how does INT8 give the same result", docs/REFERENCES.md). Shows the two matrices with
+// their codes, the int32 accumulation with every zero-point correction term, the float product
+// against the dequantized integer result, the int16 accumulation with its wraparounds, and the
+// requantization to 8 bits with the fixed-point multiplier M0 * 2^-shift. All arithmetic is
+// qs::integerMatmul; the view formats it. It starts on reference example T13 (2 x 2, exact);
+// generated examples have seedable sizes.
 #pragma once
 
 #include "core/teach/int_matmul.h"
@@ -46,6 +47,9 @@ public:
 private:
     void compute(const QuantMatrix& a, const QuantMatrix& b, const OutputQuant& out);
     void render();
+    QString accumulationHtml() const;
+    QString int16Html() const;
+    QString requantizationHtml() const;
     IntMatmulDemoOptions optionsFromControls() const;
 
     QSpinBox* m_m = nullptr;

@@ -23,11 +23,8 @@ NumberLineView::NumberLineView(QWidget* parent) : AnalysisView(parent)
     top->addWidget(m_slice);
     top->addStretch(1);
     layout->addLayout(top);
-    m_message = new QLabel(this);
-    m_message->setWordWrap(true);
-    layout->addWidget(m_message);
-    m_view = new QChartView(new QChart, this);
-    m_view->setRenderHint(QPainter::Antialiasing);
+    m_message = addStatusLabel(layout, this);
+    m_view = newChartView(this);
     layout->addWidget(m_view, 1);
     m_sliceLabel->hide();
     m_slice->hide();

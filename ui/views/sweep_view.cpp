@@ -14,14 +14,10 @@ namespace qs::ui {
 SweepView::SweepView(QWidget* parent) : BackgroundAnalysisView(parent)
 {
     auto* layout = new QVBoxLayout(this);
-    m_status = new QLabel(tr("No result yet."), this);
-    m_status->setWordWrap(true);
-    layout->addWidget(m_status);
+    m_status = addStatusLabel(layout, this, tr("No result yet."));
     auto* charts = new QHBoxLayout;
-    m_sqnr = new QChartView(new QChart, this);
-    m_mse = new QChartView(new QChart, this);
-    m_sqnr->setRenderHint(QPainter::Antialiasing);
-    m_mse->setRenderHint(QPainter::Antialiasing);
+    m_sqnr = newChartView(this);
+    m_mse = newChartView(this);
     charts->addWidget(m_sqnr, 1);
     charts->addWidget(m_mse, 1);
     layout->addLayout(charts, 1);
@@ -30,33 +26,20 @@ SweepView::SweepView(QWidget* parent) : BackgroundAnalysisView(parent)
 void SweepView::setAnalysis(std::shared_ptr<const Tensor> tensor,
                             std::shared_ptr<const QuantResult> result)
 {
-    int generation = 0;
-    const std::shared_ptr<CancelToken> token =
-        restart(std::move(tensor), std::move(result),
-                tr("The bit-width sweep needs an integer scheme: %1 has no bit width."),
-                tr("computing\u2026 (bits 1\u201316, four range methods)"), generation);
-    if (!token)
-        return;
-    const QuantConfig config = m_result->config;
-    const std::shared_ptr<const Tensor> t = m_tensor;
-    auto work = [t, config](CancelToken* c) { return bitWidthSweep(*t, config, {}, c); };
-    runViewJob<Sweep>(this, token, work, [this, generation](const JobOutcome<Sweep>& out) {
-        if (!takeOutcome(generation, out.cancelled))
-            return;
-        m_sweep = out.value;
-        if (!out.error.isEmpty()) {
-            m_status->setText(out.error);
-        } else {
-            m_status->setText(
-                tr("%1 values%2; reference line through %3 bits (%4 dB)")
-                    .arg(m_sweep->elementsUsed)
-                    .arg(m_sweep->subsampled ? tr(" (every k-th value of the tensor)") : QString())
-                    .arg(m_sweep->anchorBits)
-                    .arg(m_sweep->anchorDb, 0, 'f', 2));
-        }
-        rebuildCharts();
-        emit viewUpdated();
-    });
+    startJob(
+        std::move(tensor), std::move(result),
+        tr("The bit-width sweep needs an integer scheme: %1 has no bit width."),
+        tr("computing\u2026 (bits 1\u201316, four range methods)"), m_sweep,
+        [](const Tensor& t, const QuantConfig& config, CancelToken* c) {
+            return bitWidthSweep(t, config, {}, c);
+        },
+        [this](const Sweep& sweep) {
+            return tr("%1 values%2; reference line through %3 bits (%4 dB)")
+                .arg(sweep.elementsUsed)
+                .arg(sweep.subsampled ? tr(" (every k-th value of the tensor)") : QString())
+                .arg(sweep.anchorBits)
+                .arg(sweep.anchorDb, 0, 'f', 2);
+        });
 }
 
 void SweepView::rebuildCharts()

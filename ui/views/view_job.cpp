@@ -2,6 +2,7 @@
 
 #include "core/config/quant_config.h"
 
+#include <QBoxLayout>
 #include <QChart>
 #include <QChartView>
 #include <QLabel>
@@ -16,6 +17,21 @@ ChartStyle viewChartStyle(bool presentation)
         st.lineWidth = 3;
     }
     return st;
+}
+
+QChartView* newChartView(QWidget* parent)
+{
+    auto* view = new QChartView(new QChart, parent);
+    view->setRenderHint(QPainter::Antialiasing);
+    return view;
+}
+
+QLabel* addStatusLabel(QBoxLayout* layout, QWidget* parent, const QString& text)
+{
+    auto* label = new QLabel(text, parent);
+    label->setWordWrap(true);
+    layout->addWidget(label);
+    return label;
 }
 
 void replaceChart(QChartView* view, QChart* chart)

@@ -12,12 +12,14 @@
 #include "ui/views/analysis_view.h"
 
 #include <QFutureWatcher>
+#include <QLabel>
 #include <QString>
 #include <QtConcurrent>
 
 #include <exception>
 #include <memory>
 
+class QBoxLayout;
 class QChart;
 class QChartView;
 class QLabel;
@@ -26,6 +28,11 @@ namespace qs::ui {
 
 // The palette's style; large fonts and thick lines in presentation mode.
 ChartStyle viewChartStyle(bool presentation);
+
+// An empty chart view as the views show their charts (antialiased), owned by parent.
+QChartView* newChartView(QWidget* parent);
+// A word-wrapped label for a view's status line, added to layout.
+QLabel* addStatusLabel(QBoxLayout* layout, QWidget* parent, const QString& text = QString());
 
 // Shows `chart` in `view` and deletes the chart it showed before.
 void replaceChart(QChartView* view, QChart* chart);
@@ -79,6 +86,32 @@ protected:
                                          std::shared_ptr<const QuantResult> result,
                                          const QString& notInteger, const QString& computing,
                                          int& generation);
+    // restart(), then compute(tensor, config, token) on the thread pool; its outcome (unless
+    // dropped) goes into value, the status shows the error or statusOf(*value), the view is
+    // redrawn and says viewUpdated().
+    template <class T, class Compute, class Status>
+    void startJob(std::shared_ptr<const Tensor> tensor, std::shared_ptr<const QuantResult> result,
+                  const QString& notInteger, const QString& computing, std::shared_ptr<T>& value,
+                  Compute compute, Status statusOf)
+    {
+        int generation = 0;
+        const std::shared_ptr<CancelToken> token =
+            restart(std::move(tensor), std::move(result), notInteger, computing, generation);
+        if (!token)
+            return;
+        const QuantConfig config = m_result->config;
+        const std::shared_ptr<const Tensor> t = m_tensor;
+        auto work = [t, config, compute](CancelToken* c) { return compute(*t, config, c); };
+        runViewJob<T>(this, token, work,
+                      [this, generation, &value, statusOf](const JobOutcome<T>& out) {
+                          if (!takeOutcome(generation, out.cancelled))
+                              return;
+                          value = out.value;
+                          m_status->setText(out.error.isEmpty() ? statusOf(*value) : out.error);
+                          rebuild();
+                          emit viewUpdated();
+                      });
+    }
     // For a job's outcome: false when it is to be dropped (a newer restart() replaced the job,
     // or it was cancelled); otherwise the view is no longer computing.
     bool takeOutcome(int generation, bool cancelled);

@@ -15,7 +15,6 @@
 
 #include "tests/support/quant_values.h"
 #include "tests/support/random_tensor.h"
-#include "tests/support/t13_matmul.h"
 #include "tests/support/test_support.h"
 
 #include <QtTest>
@@ -347,7 +346,7 @@ void TestPresets::t12Nf4()
 // T13: qA uint8 (0.5, 10) x qB int8 (0.25, 0), requantized with (0.25, 128).
 void TestPresets::t13IntegerMatmul()
 {
-    const auto [a, b, out] = test::t13Inputs();
+    const auto [a, b, out, result] = referenceMatmulT13(); // vector T13
     const IntMatmulResult r = integerMatmul(a, b, out);
     QCOMPARE(r.acc32, (std::vector<int32_t>{4, -28, 8, 24}));
     QCOMPARE(r.dequantProduct, (std::vector<double>{0.5, -3.5, 1, 3}));

@@ -3,7 +3,6 @@
 // primitives against their definitions.
 #include "core/teach/int_matmul.h"
 
-#include "tests/support/t13_matmul.h"
 
 #include <QtTest>
 
@@ -12,7 +11,6 @@
 #include <vector>
 
 using namespace qs;
-using test::t13Inputs;
 
 class TestIntMatmul : public QObject {
     Q_OBJECT
@@ -29,7 +27,7 @@ private slots:
 
 void TestIntMatmul::t13()
 {
-    auto [a, b, out] = t13Inputs();
+    const auto [a, b, out, result] = referenceMatmulT13(); // vector T13
     const IntMatmulResult r = integerMatmul(a, b, out);
     QCOMPARE(r.acc32, (std::vector<int32_t>{4, -28, 8, 24}));
     const std::vector<double> c = {0.5, -3.5, 1, 3};
@@ -51,7 +49,7 @@ void TestIntMatmul::t13()
 
 void TestIntMatmul::correctionTermsAddUp()
 {
-    auto [a, b, out] = t13Inputs();
+    auto [a, b, out, result] = referenceMatmulT13(); // vector T13
     const IntMatmulResult r = integerMatmul(a, b, out);
     // sum qA qB: [[12*4+8*2, 12*-8+8*6], [10*4+14*2, 10*-8+14*6]]
     QCOMPARE(r.sumProducts, (std::vector<int64_t>{64, -48, 68, 4}));
@@ -200,7 +198,7 @@ void TestIntMatmul::demoAgreesWithFloat()
 
 void TestIntMatmul::badInput()
 {
-    auto [a, b, out] = t13Inputs();
+    const auto [a, b, out, result] = referenceMatmulT13(); // vector T13
     QuantMatrix bad = b;
     bad.rows = 3;
     QVERIFY_THROWS_EXCEPTION(Error, integerMatmul(a, bad, out));

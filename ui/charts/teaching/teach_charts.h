@@ -1,6 +1,6 @@
 // Chart builders of the teaching views: number line, bit-width sweep, clipping curve and the A/B
-// overlays. Like ui/charts.h they are pure functions from data to a new QChart (the caller owns
-// it), so the views, the CLI and the exporters draw the same picture. The heavy work (sweeps,
+// overlays. Like ui/charts/charts.h they are pure functions from data to a new QChart (the caller
+// owns it), so the views, the CLI and the exporters draw the same picture. The heavy work (sweeps,
 // curves, comparisons) is done in the core beforehand; these builders only turn a few hundred
 // numbers into series. Series carry objectNames for code that inspects a chart (listed per
 // builder).

@@ -1,0 +1,40 @@
+// Internal to ui/charts: the steps behind the five chart kinds of charts.h. The prepare*
+// functions reduce a tensor and its result to chart data (any thread, no Qt objects;
+// chart_reduce.cpp); the build* functions draw that data (GUI thread; values_chart.cpp,
+// histogram_chart.cpp, channels_chart.cpp). charts.cpp checks the input and dispatches.
+#pragma once
+
+#include "ui/charts/charts.h"
+
+#include <cstdint>
+
+namespace qs::ui::kindchart {
+
+constexpr int kMarkerThreshold = 64; // up to this many values, points get markers
+
+[[noreturn]] void fail(const QString& message); // throws qs::Error
+
+struct Window {
+    int64_t begin = 0, end = 0;
+};
+Window viewWindow(const ChartInput& in); // the checked index window of Values and Codes
+
+QString subtitleOf(const ChartInput& in); // tensor name and shape, configuration summary
+QString sliceWord(Granularity g);         // "channel", "group" or "slice"
+
+// An empty chart of the kind: its title, the input's subtitle, elided legend names as tips.
+QChart* newKindChart(const ChartStyle& st, ChartKind kind, const ChartInput& in);
+
+void prepareValues(ChartData& d);
+void prepareCodes(ChartData& d);
+void prepareHistogram(ChartData& d);
+void prepareErrorHistogram(ChartData& d);
+void prepareChannels(ChartData& d);
+
+QChart* buildValues(const ChartData& d, const ChartStyle& st);
+QChart* buildCodes(const ChartData& d, const ChartStyle& st);
+QChart* buildHistogram(const ChartData& d, const ChartStyle& st);
+QChart* buildErrorHistogram(const ChartData& d, const ChartStyle& st);
+QChart* buildChannels(const ChartData& d, const ChartStyle& st);
+
+} // namespace qs::ui::kindchart
