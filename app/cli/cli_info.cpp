@@ -5,6 +5,7 @@
 #include "core/base/error.h"
 #include "core/io/mapped_file.h"
 #include "core/io/tensor_file.h"
+#include "core/stats/tensor_stats.h"
 #include "ui/support/image_tensor.h"
 
 #include <cmath>
@@ -13,40 +14,6 @@
 namespace qs::cli {
 
 namespace {
-
-struct Stats {
-    double min = NAN, max = NAN, mean = NAN, std = NAN;
-    int64_t nonfinite = 0;
-};
-
-Stats statsOf(const Tensor& t)
-{
-    Stats s;
-    double sum = 0;
-    int64_t n = 0;
-    double lo = INFINITY, hi = -INFINITY;
-    for (float v : t.data) {
-        if (!std::isfinite(v)) {
-            ++s.nonfinite;
-            continue;
-        }
-        lo = std::min(lo, double(v));
-        hi = std::max(hi, double(v));
-        sum += v;
-        ++n;
-    }
-    if (n == 0)
-        return s;
-    s.min = lo;
-    s.max = hi;
-    s.mean = sum / double(n);
-    double ss = 0; // two-pass population std (numpy's default ddof=0)
-    for (float v : t.data)
-        if (std::isfinite(v))
-            ss += (double(v) - s.mean) * (double(v) - s.mean);
-    s.std = std::sqrt(ss / double(n));
-    return s;
-}
 
 QString num(double v)
 {
@@ -80,7 +47,7 @@ int runInfo(const QStringList& args)
 
     struct Row {
         QString name, dtype, shape;
-        Stats stats;
+        TensorStats stats;
     };
     std::vector<Row> rows;
     std::vector<std::string> warnings;
@@ -88,20 +55,20 @@ int runInfo(const QStringList& args)
         if (ui::isImageFile(file)) {
             const Tensor t = ui::loadImageTensor(file, p.isSet("grayscale"));
             rows.push_back({QString::fromStdString(t.name), QString::fromStdString(t.dtype),
-                            shapeText(t.shape), statsOf(t)});
+                            shapeText(t.shape), tensorStats(t)});
         } else if (tensorFileFormat(path) == TensorFileFormat::Npz ||
                    tensorFileFormat(path) == TensorFileFormat::Safetensors) {
             for (const TensorInfo& info : listTensors(path)) {
                 const Tensor t = loadTensor(path, info.name, &warnings);
                 rows.push_back({QString::fromStdString(info.name),
                                 QString::fromStdString(info.dtype), shapeText(info.shape),
-                                statsOf(t)});
+                                tensorStats(t)});
             }
         } else {
             // Single-tensor formats: one pass over the file.
             const Tensor t = loadTensor(path, {}, &warnings);
             rows.push_back({QString::fromStdString(t.name), QString::fromStdString(t.dtype),
-                            shapeText(t.shape), statsOf(t)});
+                            shapeText(t.shape), tensorStats(t)});
         }
     } catch (const qs::Error& e) {
         throw InputError(e.what());

@@ -540,7 +540,7 @@ void TestUiWindow::recycledResultsKeepShownValues()
     g.shape = {64, 64};
     w.generate(g);
     QVERIFY(waitForCurrent(w));
-    auto* jobs = w.findChild<JobRunner*>();
+    auto* jobs = w.pipeline().findChild<JobRunner*>(); // the pipeline runs the jobs
     QVERIFY(jobs);
     auto* bits = w.quantPanel()->findChild<QSpinBox*>(QStringLiteral("bitsSpin"));
     // Hold a result the way a view or exporter does, with a copy of everything it shows.

@@ -1,5 +1,7 @@
 #include "ui/jobs/job_runner.h"
 
+#include "core/stats/tensor_stats.h"
+
 #include <QElapsedTimer>
 #include <QPromise>
 #include <QThreadPool>
@@ -13,30 +15,16 @@ namespace qs::ui {
 
 TensorFacts computeFacts(const Tensor& t)
 {
+    const TensorStats s = tensorStats(t);
     TensorFacts f;
-    double sum = 0;
-    double lo = INFINITY, hi = -INFINITY;
-    for (float v : t.data) {
-        if (!std::isfinite(v)) {
-            ++f.nonfinite;
-            continue;
-        }
-        ++f.finite;
-        sum += v;
-        lo = std::min(lo, double(v));
-        hi = std::max(hi, double(v));
+    f.finite = s.finite;
+    f.nonfinite = s.nonfinite;
+    if (s.finite > 0) {
+        f.min = s.min;
+        f.max = s.max;
+        f.mean = s.mean;
+        f.std = s.std;
     }
-    if (f.finite == 0)
-        return f;
-    f.min = lo;
-    f.max = hi;
-    f.mean = sum / double(f.finite);
-    // Second pass around the mean: no catastrophic cancellation for large offsets.
-    double ss = 0;
-    for (float v : t.data)
-        if (std::isfinite(v))
-            ss += (double(v) - f.mean) * (double(v) - f.mean);
-    f.std = std::sqrt(ss / double(f.finite));
     return f;
 }
 

@@ -29,7 +29,8 @@
 
 namespace qs::ui {
 
-// Summary statistics of a tensor's finite values (computed in double), for the facts view.
+// Summary statistics of a tensor's finite values (tensorStats), for the facts view: zeros when
+// there is no finite value.
 struct TensorFacts {
     int64_t finite = 0, nonfinite = 0;
     double min = 0, max = 0, mean = 0, std = 0; // population std

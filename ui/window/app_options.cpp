@@ -76,116 +76,151 @@ bool wantsHeadless(int argc, char** argv)
     return false;
 }
 
-bool parseAppOptions(const QStringList& args, AppOptions& o, QString* error)
+namespace {
+
+// Options whose value is kept as given (checked after the loop).
+const std::pair<const char*, QString AppOptions::*> kTextOptions[] = {
+    {"--screenshot", &AppOptions::screenshot},
+    {"--session", &AppOptions::session},
+    {"--input", &AppOptions::file},
+    {"--tab", &AppOptions::tab},
+    {"--lesson", &AppOptions::lesson},
+    {"--generate", &AppOptions::generate},
+    {"--shape", &AppOptions::shape}};
+
+// Options whose value is read into a number; false and *error when it is out of range.
+using ValueReader = bool (*)(const QString& value, AppOptions& o, QString* error);
+
+bool readSize(const QString& v, AppOptions& o, QString* error)
 {
-    auto need = [&](int& i, QString& out) {
+    const QStringList parts = v.toLower().split(QLatin1Char('x'));
+    bool okW = false, okH = false;
+    const int w = parts.size() == 2 ? parts[0].toInt(&okW) : 0;
+    const int h = parts.size() == 2 ? parts[1].toInt(&okH) : 0;
+    if (!okW || !okH || w < 200 || h < 150 || w > 8000 || h > 8000) {
+        *error = QStringLiteral("--size needs WIDTHxHEIGHT between 200x150 and 8000x8000, got '%1'")
+                     .arg(v);
+        return false;
+    }
+    o.size = QSize(w, h);
+    return true;
+}
+
+bool readBins(const QString& v, AppOptions& o, QString* error)
+{
+    o.errorBins = v.toInt();
+    if (o.errorBins < 5 || o.errorBins > 2001) {
+        *error = QStringLiteral("--bins needs an integer in [5, 2001], got '%1'").arg(v);
+        return false;
+    }
+    return true;
+}
+
+bool readSeed(const QString& v, AppOptions& o, QString* error)
+{
+    bool ok = false;
+    o.seed = v.toLongLong(&ok);
+    if (!ok || o.seed < 0) {
+        *error = QStringLiteral("--seed needs a non-negative integer, got '%1'").arg(v);
+        return false;
+    }
+    return true;
+}
+
+bool readElements(const QString& v, AppOptions& o, QString* error)
+{
+    bool ok = false;
+    o.benchmarkElements = v.toLongLong(&ok);
+    if (!ok || o.benchmarkElements < 1 || o.benchmarkElements > 200'000'000) {
+        *error = QStringLiteral("--elements needs an integer in [1, 2e8], got '%1'").arg(v);
+        return false;
+    }
+    return true;
+}
+
+const std::pair<const char*, ValueReader> kValueOptions[] = {
+    {"--size", readSize}, {"--bins", readBins}, {"--seed", readSeed}, {"--elements", readElements}};
+
+// Options without a value.
+const std::pair<const char*, bool AppOptions::*> kFlagOptions[] = {
+    {"--help", &AppOptions::help},
+    {"-h", &AppOptions::help},
+    {"--presentation", &AppOptions::presentation},
+    {"--benchmark-ui", &AppOptions::benchmark}};
+
+template <class Table> auto findOption(const Table& table, const QString& arg)
+{
+    for (const auto& entry : table)
+        if (arg == QLatin1String(entry.first))
+            return &entry;
+    return static_cast<decltype(&table[0])>(nullptr);
+}
+
+// Reads args[i] (and its value, advancing i); false and *error for a bad option.
+bool readOption(const QStringList& args, int& i, AppOptions& o, QString* error)
+{
+    const QString a = args[i];
+    const QString name = a.mid(2);
+    const bool quantValue = a.startsWith(QLatin1String("--")) && kQuantValueOptions.contains(name);
+    auto value = [&](QString& out) {
         if (i + 1 >= args.size()) {
-            *error = QStringLiteral("%1 needs a value").arg(args[i]);
+            *error = QStringLiteral("%1 needs a value").arg(a);
             return false;
         }
         out = args[++i];
         return true;
     };
-    for (int i = 1; i < args.size(); ++i) {
-        const QString a = args[i];
-        QString v;
-        if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
-            o.help = true;
-        } else if (a == QLatin1String("--screenshot")) {
-            if (!need(i, o.screenshot))
-                return false;
-        } else if (a == QLatin1String("--session")) {
-            if (!need(i, o.session))
-                return false;
-        } else if (a == QLatin1String("--input")) {
-            if (!need(i, o.file))
-                return false;
-        } else if (a == QLatin1String("--size")) {
-            if (!need(i, v))
-                return false;
-            const QStringList parts = v.toLower().split(QLatin1Char('x'));
-            bool okW = false, okH = false;
-            const int w = parts.size() == 2 ? parts[0].toInt(&okW) : 0;
-            const int h = parts.size() == 2 ? parts[1].toInt(&okH) : 0;
-            if (!okW || !okH || w < 200 || h < 150 || w > 8000 || h > 8000) {
-                *error = QStringLiteral("--size needs WIDTHxHEIGHT between 200x150 and "
-                                        "8000x8000, got '%1'")
-                             .arg(v);
-                return false;
-            }
-            o.size = QSize(w, h);
-        } else if (a == QLatin1String("--tab")) {
-            if (!need(i, o.tab))
-                return false;
-        } else if (a == QLatin1String("--lesson")) {
-            if (!need(i, o.lesson))
-                return false;
-        } else if (a == QLatin1String("--presentation")) {
-            o.presentation = true;
-        } else if (a == QLatin1String("--bins")) {
-            if (!need(i, v))
-                return false;
-            o.errorBins = v.toInt();
-            if (o.errorBins < 5 || o.errorBins > 2001) {
-                *error = QStringLiteral("--bins needs an integer in [5, 2001], got '%1'").arg(v);
-                return false;
-            }
-        } else if (a == QLatin1String("--generate")) {
-            if (!need(i, o.generate))
-                return false;
-        } else if (a == QLatin1String("--shape")) {
-            if (!need(i, o.shape))
-                return false;
-        } else if (a == QLatin1String("--seed")) {
-            if (!need(i, v))
-                return false;
-            bool ok = false;
-            o.seed = v.toLongLong(&ok);
-            if (!ok || o.seed < 0) {
-                *error = QStringLiteral("--seed needs a non-negative integer, got '%1'").arg(v);
-                return false;
-            }
-        } else if (a == QLatin1String("--benchmark-ui")) {
-            o.benchmark = true;
-        } else if (a == QLatin1String("--elements")) {
-            if (!need(i, v))
-                return false;
-            bool ok = false;
-            o.benchmarkElements = v.toLongLong(&ok);
-            if (!ok || o.benchmarkElements < 1 || o.benchmarkElements > 200'000'000) {
-                *error = QStringLiteral("--elements needs an integer in [1, 2e8], got '%1'").arg(v);
-                return false;
-            }
-        } else if (a.startsWith(QLatin1String("--")) && kQuantValueOptions.contains(a.mid(2))) {
-            if (!need(i, v))
-                return false;
-            o.quantArgs.emplace_back(a.mid(2), v);
-        } else if (a.startsWith(QLatin1String("--")) && kQuantFlagOptions.contains(a.mid(2))) {
-            o.quantArgs.emplace_back(a.mid(2), QString());
-        } else if (a.startsWith(QLatin1Char('-'))) {
-            *error = QStringLiteral("unknown option %1").arg(a);
+    QString v;
+    if (const auto* flag = findOption(kFlagOptions, a)) {
+        o.*(flag->second) = true;
+    } else if (const auto* text = findOption(kTextOptions, a)) {
+        return value(o.*(text->second));
+    } else if (const auto* number = findOption(kValueOptions, a)) {
+        return value(v) && number->second(v, o, error);
+    } else if (quantValue) {
+        if (!value(v))
             return false;
-        } else if (o.file.isEmpty()) {
-            o.file = a;
-        } else {
-            *error = QStringLiteral("more than one file given (%1, %2)").arg(o.file, a);
-            return false;
-        }
+        o.quantArgs.emplace_back(name, v);
+    } else if (a.startsWith(QLatin1String("--")) && kQuantFlagOptions.contains(name)) {
+        o.quantArgs.emplace_back(name, QString());
+    } else if (a.startsWith(QLatin1Char('-'))) {
+        *error = QStringLiteral("unknown option %1").arg(a);
+        return false;
+    } else if (o.file.isEmpty()) {
+        o.file = a;
+    } else {
+        *error = QStringLiteral("more than one file given (%1, %2)").arg(o.file, a);
+        return false;
     }
+    return true;
+}
+
+// The names the options give (quantization options, tab, lesson, generator, shape) exist.
+void checkNames(const AppOptions& o)
+{
+    QuantConfig probe;
+    applyQuantArgs(o.quantArgs, probe);
+    static const QStringList viewTabs = {"number-line",    "sweep", "clipping",   "compare",
+                                         "worked-example", "image", "int-matmul", "float-pitfalls"};
+    if (!o.tab.isEmpty() && !viewTabs.contains(o.tab))
+        chartKindFromName(o.tab);
+    if (!o.lesson.isEmpty())
+        findLesson(o.lesson); // fails early with the lesson's problem
+    if (!o.generate.isEmpty())
+        distributionFromName(o.generate.toStdString());
+    if (!o.shape.isEmpty())
+        parseShape(o.shape.toStdString());
+}
+
+} // namespace
+
+bool parseAppOptions(const QStringList& args, AppOptions& o, QString* error)
+{
+    for (int i = 1; i < args.size(); ++i)
+        if (!readOption(args, i, o, error))
+            return false;
     try {
-        QuantConfig probe;
-        applyQuantArgs(o.quantArgs, probe);
-        static const QStringList viewTabs = {"number-line", "sweep",          "clipping",
-                                             "compare",     "worked-example", "image",
-                                             "int-matmul",  "float-pitfalls"};
-        if (!o.tab.isEmpty() && !viewTabs.contains(o.tab))
-            chartKindFromName(o.tab);
-        if (!o.lesson.isEmpty())
-            findLesson(o.lesson); // fails early with the lesson's problem
-        if (!o.generate.isEmpty())
-            distributionFromName(o.generate.toStdString());
-        if (!o.shape.isEmpty())
-            parseShape(o.shape.toStdString());
+        checkNames(o);
     } catch (const Error& e) {
         *error = QString::fromStdString(e.what());
         return false;

@@ -1,0 +1,58 @@
+// LessonController: the Lessons menu and the lesson panel above the tabs. Applying a step sets
+// the tensor, every control and the tab it names; when the step's result arrives, the panel
+// checks the lesson's asserted numbers against it (or notes that the data or controls differ
+// from the step).
+#pragma once
+
+#include "core/teach/lesson.h"
+#include "ui/window/window_parts.h"
+
+#include <QObject>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+class QMenu;
+class QScrollArea;
+class QSplitter;
+
+namespace qs::ui {
+
+class LessonPanel;
+
+class LessonController : public QObject {
+    Q_OBJECT
+public:
+    explicit LessonController(const WindowParts& parts);
+
+    // Puts the (hidden) lesson panel above the tabs, in their place in `splitter`.
+    void addPanel(QSplitter* splitter);
+    // The Lessons menu: the built-in lessons, a lesson file, close. `startDir` gives the file
+    // dialog's folder.
+    QMenu* makeMenu(const std::function<QString()>& startDir);
+    LessonPanel* panel() const { return m_panel; }
+
+    bool openLesson(const QString& nameOrPath); // a built-in id or a lesson file
+    void applyLesson(const Lesson& lesson, int step = 0);
+    void applyStep(int step);
+    void close();
+    void setPresentationMode(bool on);
+    void checkResult(); // the newest result arrived: compare it with the applied step
+
+private:
+    void showPanel(bool on);
+
+    ResultPipeline& m_pipeline;
+    WindowTabs& m_tabs;
+    QuantPanel& m_quant;
+    WindowStatus& m_status;
+    QWidget* m_window;
+    LessonPanel* m_panel = nullptr;
+    QScrollArea* m_scroll = nullptr;
+    QSplitter* m_split = nullptr;
+    std::shared_ptr<const Tensor> m_stepTensor; // the applied step's data and config
+    std::string m_stepConfig;
+};
+
+} // namespace qs::ui

@@ -1,0 +1,162 @@
+#include "ui/window/presentation_mode.h"
+
+#include "ui/panels/quant_panel.h"
+#include "ui/window/lesson_controller.h"
+#include "ui/window/window_tabs.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QMainWindow>
+#include <QSplitter>
+
+namespace qs::ui {
+
+namespace {
+
+// Controls that stay visible in presentation mode (object names in QuantPanel).
+const QStringList kEssentialControls = {QStringLiteral("bitsSlider"), QStringLiteral("bitsSpin"),
+                                        QStringLiteral("schemeCombo"),
+                                        QStringLiteral("rangeCombo")};
+
+bool layoutHasEssential(QLayoutItem* item)
+{
+    if (!item)
+        return false;
+    if (QWidget* w = item->widget())
+        return kEssentialControls.contains(w->objectName());
+    if (QLayout* l = item->layout())
+        for (int i = 0; i < l->count(); ++i)
+            if (layoutHasEssential(l->itemAt(i)))
+                return true;
+    return false;
+}
+
+// High contrast: pure black on white, strong selection colour.
+QPalette highContrastPalette()
+{
+    QPalette p;
+    p.setColor(QPalette::Window, Qt::white);
+    p.setColor(QPalette::WindowText, Qt::black);
+    p.setColor(QPalette::Base, Qt::white);
+    p.setColor(QPalette::AlternateBase, QColor(235, 235, 235));
+    p.setColor(QPalette::Text, Qt::black);
+    p.setColor(QPalette::Button, QColor(240, 240, 240));
+    p.setColor(QPalette::ButtonText, Qt::black);
+    p.setColor(QPalette::Highlight, QColor(0, 60, 160));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::ToolTipBase, Qt::white);
+    p.setColor(QPalette::ToolTipText, Qt::black);
+    return p;
+}
+
+} // namespace
+
+PresentationMode::PresentationMode(QMainWindow* window, QSplitter* columns, QWidget& source,
+                                   QuantPanel& quant, WindowTabs& tabs, LessonController& lessons)
+    : m_window(window), m_columns(columns), m_source(source), m_quant(quant), m_tabs(tabs),
+      m_lessons(lessons)
+{
+}
+
+void PresentationMode::setAction(QAction* action)
+{
+    m_action = action;
+    connect(m_action, &QAction::toggled, this, &PresentationMode::set);
+}
+
+void PresentationMode::set(bool on)
+{
+    if (on == m_on)
+        return;
+    m_on = on;
+    if (m_action && m_action->isChecked() != on) {
+        const QSignalBlocker block(m_action);
+        m_action->setChecked(on);
+    }
+    applyLook(on);
+    showEssentialControls(on);
+    resizeColumns(on);
+    m_tabs.setPresentation(on);
+    m_lessons.setPresentationMode(on);
+    m_tabs.markChartsDirty();
+    m_tabs.refreshVisible();
+    emit changed(on);
+}
+
+void PresentationMode::applyLook(bool on)
+{
+    if (on) {
+        m_normalFont = QApplication::font();
+        m_normalPalette = QApplication::palette();
+        QFont f = m_normalFont;
+        f.setPointSizeF(std::max(15.0, f.pointSizeF() * 1.6));
+        QApplication::setFont(f);
+        QApplication::setPalette(highContrastPalette());
+    } else {
+        QApplication::setFont(m_normalFont);
+        QApplication::setPalette(m_normalPalette);
+    }
+}
+
+// Controls reduced to bits, scheme and range: the source panel and every other row of the
+// quantization panel are hidden, and come back as they were.
+void PresentationMode::showEssentialControls(bool on)
+{
+    m_source.setVisible(!on);
+    for (QGroupBox* box : m_quant.findChildren<QGroupBox*>()) {
+        auto* form = qobject_cast<QFormLayout*>(box->layout());
+        if (!form) {
+            box->setVisible(!on);
+            continue;
+        }
+        for (int r = 0; r < form->rowCount(); ++r) {
+            const bool essential = layoutHasEssential(form->itemAt(r, QFormLayout::FieldRole)) ||
+                                   layoutHasEssential(form->itemAt(r, QFormLayout::SpanningRole));
+            if (!essential)
+                form->setRowVisible(r, !on);
+        }
+    }
+    if (auto* note = m_quant.findChild<QLabel*>(QStringLiteral("quantNote")))
+        note->setVisible(!on);
+}
+
+// The left column shrinks to the three controls and gives the charts its width.
+void PresentationMode::resizeColumns(bool on)
+{
+    QWidget* left = m_columns->widget(0);
+    QWidget* right = m_columns->widget(2);
+    if (!on) {
+        left->setMinimumWidth(m_normalLeftMin);
+        right->setMinimumWidth(m_normalRightMin);
+        if (!m_normalSizes.isEmpty())
+            m_columns->setSizes(m_normalSizes);
+        return;
+    }
+    m_normalSizes = m_columns->sizes();
+    m_normalLeftMin = left->minimumWidth();
+    left->setMinimumWidth(0);
+    QList<int> sizes = m_normalSizes;
+    if (sizes.size() == 3) {
+        const int want = std::min(sizes[0], m_quant.sizeHint().width() + 24);
+        sizes[1] += sizes[0] - want;
+        sizes[0] = want;
+        m_columns->setSizes(sizes);
+    }
+    // The numbers column keeps room for its longest label and a range value, the left column
+    // for the scheme's name, in the large font (as minimum widths, which every later layout
+    // respects); at most a third / a quarter of the window.
+    const QFontMetrics fm(QApplication::font());
+    const int width = m_window->width();
+    m_normalRightMin = right->minimumWidth();
+    right->setMinimumWidth(
+        std::min(fm.horizontalAdvance(QStringLiteral("Non-finite inputs")) +
+                     fm.horizontalAdvance(QStringLiteral("[-39.5569, 143.843]")) + 70,
+                 width / 3));
+    left->setMinimumWidth(
+        std::min(fm.horizontalAdvance(QStringLiteral("Scheme asymmetric")) + 100, width / 4));
+}
+
+} // namespace qs::ui
