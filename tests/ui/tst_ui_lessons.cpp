@@ -326,6 +326,21 @@ void TestUiLessons::stepsAndControlsChanged()
     QVERIFY(waitForCurrent(w));
     QVERIFY(w.lessonPanel()->checks().empty());
     QVERIFY(!w.lessonPanel()->allChecksOk());
+    // A field that the configuration's summary leaves out counts too: only the rounding order
+    // changes, and the step's numbers are no longer claimed either.
+    QVERIFY(applyAndWait(w, QStringLiteral("asymmetric-vs-symmetric"), 0));
+    QVERIFY(w.lessonPanel()->allChecksOk());
+    c = w.config();
+    const std::string summary = c.summary();
+    c.roundingOrder = c.roundingOrder == RoundingOrder::AfterZeroPoint
+                          ? RoundingOrder::BeforeZeroPoint
+                          : RoundingOrder::AfterZeroPoint;
+    QCOMPARE(c.summary(), summary);
+    w.setConfig(c);
+    QVERIFY(waitForCurrent(w));
+    QCOMPARE(w.result()->config.roundingOrder, c.roundingOrder);
+    QVERIFY(w.lessonPanel()->checks().empty());
+    QVERIFY(!w.lessonPanel()->allChecksOk());
 }
 
 void TestUiLessons::lessonFileAndErrors()

@@ -112,7 +112,7 @@ void LessonController::applyStep(int step)
         auto tensor = std::make_shared<Tensor>(lessonTensor(lesson, step));
         const QuantConfig config = lessonConfig(lesson, step);
         m_stepTensor = tensor;
-        m_stepConfig = config.summary();
+        m_stepConfig = config;
         if (auto* image = qobject_cast<ImageView*>(m_tabs.analysisView(QStringLiteral("image"))))
             image->setGranularity(lesson.imageGranularity, lesson.imageBlockSize);
         if (auto* mm =
@@ -159,7 +159,7 @@ void LessonController::checkResult()
     const std::shared_ptr<const QuantResult>& result = m_pipeline.result();
     if (!m_panel->hasLesson() || !m_stepTensor || !tensor || !result)
         return;
-    if (sameTensor(*tensor, *m_stepTensor) && result->config.summary() == m_stepConfig)
+    if (sameTensor(*tensor, *m_stepTensor) && result->config == m_stepConfig)
         m_panel->showResult(*tensor, *result);
     else
         m_panel->showNote(

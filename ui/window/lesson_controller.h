@@ -52,7 +52,7 @@ private:
     QScrollArea* m_scroll = nullptr;
     QSplitter* m_split = nullptr;
     std::shared_ptr<const Tensor> m_stepTensor; // the applied step's data and config
-    std::string m_stepConfig;
+    QuantConfig m_stepConfig; // every field compared (operator==), not just the summary
 };
 
 } // namespace qs::ui

@@ -205,7 +205,7 @@ void ResultPipeline::onLoadFailed(const JobOutput& out)
     // The previous tensor stays; the request that failed is forgotten.
     m_pendingMaker = nullptr;
     m_status.showError(out.loadError, true);
-    if (m_tensor && (!m_result || m_result->config.summary() != configOfControls().summary()))
+    if (m_tensor && (!m_result || !(m_result->config == configOfControls())))
         schedule(); // the config may have changed while loading
     else
         m_changePending = false;
