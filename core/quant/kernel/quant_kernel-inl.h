@@ -1,7 +1,8 @@
-// The hot loop of quantize(), kept apart so that quantize.cpp can compile it twice: for the
-// baseline instruction set and, on x86-64 with GCC, for AVX2 (chosen at run time). Included
-// only by quantize.cpp, inside a namespace, after the types it uses (Acc, SliceQ, RunCtx,
-// kChunk); deliberately without include guard.
+// quant_kernel-inl.h: the fused quantize loop of the integer pass. kernel_dispatch.cpp includes it
+// once per instruction set (base, AVX2, AVX-512), each inside that build's namespace, after the
+// types it uses (quantize_internal.h: Acc, SliceQ, RunCtx, ScaleMode, kChunk); deliberately
+// without include guard. No FMA contraction (-ffp-contract=off): every build gives the same
+// codes and values.
 
 // splitmix64 finaliser: a counter-based generator, u depends only on (seed, index).
 inline uint64_t mix64(uint64_t z)
@@ -52,25 +53,21 @@ template <Rounding R> inline double roundClamped(double v, double u)
 // The first loop of each chunk has no branches (non-finite values are handled by selects) so
 // that it vectorises; `omp simd` lets the sums use one accumulator per lane, a fixed order for
 // a given build. Code usage is marked in a second, scalar loop.
-struct ChunkSums {
-    int64_t count = 0, clipLow = 0, clipHigh = 0;
-    double errSq = 0, errAbs = 0, errMax = 0, signal = 0;
-};
 
 // Code (as a double, clamped to [qmin, qmax]) and dequantized value of a finite x at flat index
 // i; low / high tell whether the rounded code lay below qmin / above qmax.
-template <Rounding R, bool Before, bool F32, int Mode>
+template <Rounding R, bool Before, bool F32, ScaleMode M>
 QS_ALWAYS_INLINE inline void quantizeOne(float xv, int64_t i, const SliceQ& p, uint64_t seed,
                                          double& r, float& dq, bool& low, bool& high)
 {
     double v;
     if constexpr (F32) {
-        float t = Mode != 0 ? xv * p.invf : xv / p.sf; // Mode 2: invf = s'
+        float t = M != ScaleMode::Divide ? xv * p.invf : xv / p.sf; // reciprocal: invf = s'
         if constexpr (!Before)
             t += p.zf;
         v = t;
     } else {
-        double t = Mode != 0 ? double(xv) * p.inv : double(xv) / p.s;
+        double t = M != ScaleMode::Divide ? double(xv) * p.inv : double(xv) / p.s;
         if constexpr (!Before)
             t += p.z;
         v = t;
@@ -83,7 +80,7 @@ QS_ALWAYS_INLINE inline void quantizeOne(float xv, int64_t i, const SliceQ& p, u
     low = r < p.qmin;
     high = r > p.qmax;
     r = low ? p.qmin : (high ? p.qmax : r);
-    if constexpr (Mode == 2)
+    if constexpr (M == ScaleMode::ReciprocalScale)
         dq = (float(int32_t(r)) - p.zf) / p.deqDiv;
     else if constexpr (F32)
         dq = p.sf * (float(int32_t(r)) - p.zf);
@@ -91,15 +88,28 @@ QS_ALWAYS_INLINE inline void quantizeOne(float xv, int64_t i, const SliceQ& p, u
         dq = float(p.s * (r - p.z));
 }
 
+// quantizeOne, storing the code (code - qmin) and x^; returns x^.
+template <Rounding R, bool Before, bool F32, ScaleMode M>
+QS_ALWAYS_INLINE inline float storeOne(float xv, int64_t i, const SliceQ& p, uint64_t seed,
+                                       uint16_t& code, float& deq, bool& low, bool& high)
+{
+    double r;
+    float dq;
+    quantizeOne<R, Before, F32, M>(xv, i, p, seed, r, dq, low, high);
+    code = uint16_t(int32_t(r - p.qmin));
+    deq = dq;
+    return dq;
+}
+
 // One chunk of m elements, `stride` apart (1 when Contig), starting at flat index `base`.
 // The loop assumes finite inputs and has no branches, so it vectorises; `omp simd` gives the
 // sums one accumulator per lane (a fixed order for a given build). A non-finite input makes
 // the sum of x^2 non-finite: then the chunk is redone by the scalar loop, which handles
-// NaN / Inf. Returns the sums.
-template <Rounding R, bool Before, bool F32, int Mode, bool Contig>
+// NaN / Inf. The sums go to `out` (count: the finite elements).
+template <Rounding R, bool Before, bool F32, ScaleMode M, bool Contig>
 QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_RESTRICT codes,
                                        float* QS_RESTRICT deq, int64_t m, int64_t stride,
-                                       int64_t base, const SliceQ& p, uint64_t seed, ChunkSums& out)
+                                       int64_t base, const SliceQ& p, uint64_t seed, Acc& out)
 {
     const int64_t st = Contig ? 1 : stride;
     const SliceQ q = p;
@@ -109,12 +119,9 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
     for (int64_t k = 0; k < m; ++k) {
         const int64_t j = k * st;
         const float xv = x[j];
-        double r;
-        float dq;
         bool low, high;
-        quantizeOne<R, Before, F32, Mode>(xv, base + j, q, seed, r, dq, low, high);
-        codes[j] = uint16_t(int32_t(r - q.qmin));
-        deq[j] = dq;
+        const float dq =
+            storeOne<R, Before, F32, M>(xv, base + j, q, seed, codes[j], deq[j], low, high);
         const double xd = double(xv);
         const double e = xd - double(dq);
         const double ae = std::fabs(e);
@@ -135,7 +142,7 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
         out.signal = signal;
         return;
     }
-    ChunkSums cs;
+    Acc cs;
     for (int64_t k = 0; k < m; ++k) {
         const int64_t j = k * st;
         const float xv = x[j];
@@ -144,26 +151,18 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
             deq[j] = xv;
             continue;
         }
-        double r;
-        float dq;
         bool low, high;
-        quantizeOne<R, Before, F32, Mode>(xv, base + j, q, seed, r, dq, low, high);
-        codes[j] = uint16_t(int32_t(r - q.qmin));
-        deq[j] = dq;
-        const double e = double(xv) - double(dq);
-        ++cs.count;
+        const float dq =
+            storeOne<R, Before, F32, M>(xv, base + j, q, seed, codes[j], deq[j], low, high);
         cs.clipLow += low;
         cs.clipHigh += high;
-        cs.errSq += e * e;
-        cs.errAbs += std::fabs(e);
-        cs.errMax = std::max(cs.errMax, std::fabs(e));
-        cs.signal += double(xv) * double(xv);
+        cs.addPair(xv, dq);
     }
     out = cs;
 }
 
-// Histogram slots of one chunk by the fast path (core/histogram_rule.h), in a branch-free loop
-// that vectorises: slot b of element k is counted at 4 * b + k % 4 (HistCtx), so that runs of
+// Histogram slots of one chunk by the fast path (core/stats/histogram_rule.h), in a branch-free
+// loop that vectorises: slot b of element k is counted at 4 * b + k % 4 (HistCtx), so that runs of
 // equal bins do not wait on each other; -1 marks a value the exact rule must place (on or next
 // to an edge, outside the range, non-finite). Error: of x - x^, else of x.
 // AddCode (value slots of a contiguous run only): 4 * (b + code) + k % 4, the counter of the
@@ -297,7 +296,7 @@ QS_ALWAYS_INLINE inline void markAndCount(const float* x, const float* deq, cons
 }
 
 // The run in chunks: the vectorised loop, then the scalar marking of the codes used.
-template <Rounding R, bool Before, bool F32, int Mode>
+template <Rounding R, bool Before, bool F32, ScaleMode M>
 QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_t off, int64_t cnt,
                                         int64_t stride, Acc& a)
 {
@@ -305,13 +304,13 @@ QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_
     for (int64_t c0 = 0; c0 < cnt; c0 += kChunk) {
         const int64_t m = std::min(kChunk, cnt - c0);
         const int64_t base = off + c0 * stride;
-        ChunkSums cs;
+        Acc cs;
         if (stride == 1)
-            chunkLoop<R, Before, F32, Mode, true>(c.x + base, c.codes + base, c.deq + base, m, 1,
-                                                  base, p, c.seed, cs);
+            chunkLoop<R, Before, F32, M, true>(c.x + base, c.codes + base, c.deq + base, m, 1, base,
+                                               p, c.seed, cs);
         else
-            chunkLoop<R, Before, F32, Mode, false>(c.x + base, c.codes + base, c.deq + base, m,
-                                                   stride, base, p, c.seed, cs);
+            chunkLoop<R, Before, F32, M, false>(c.x + base, c.codes + base, c.deq + base, m, stride,
+                                                base, p, c.seed, cs);
         const uint16_t* codes = c.codes + base;
         const float* x = c.x + base;
         const float* deq = c.deq + base;
@@ -330,21 +329,15 @@ QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_
             for (int64_t k = 0; k < m; ++k)
                 if (std::isfinite(x[k * stride]))
                     mark[codes[k * stride]] = 1;
-        a.count += cs.count;
-        a.nonfinite += m - cs.count;
-        a.clipLow += cs.clipLow;
-        a.clipHigh += cs.clipHigh;
-        a.errSq += cs.errSq;
-        a.errAbs += cs.errAbs;
-        a.errMax = std::max(a.errMax, cs.errMax);
-        a.signal += cs.signal;
+        cs.nonfinite = m - cs.count;
+        a.add(cs);
     }
 }
 
-template <Rounding R, bool Before, bool F32, int Mode>
+template <Rounding R, bool Before, bool F32, ScaleMode M>
 void runKernel(const RunCtx& c, const SliceQ& p, int64_t off, int64_t cnt, int64_t stride, Acc& a)
 {
-    kernelBody<R, Before, F32, Mode>(c, p, off, cnt, stride, a);
+    kernelBody<R, Before, F32, M>(c, p, off, cnt, stride, a);
 }
 
 // Min and max of x[0, n) when every value is finite; returns false (and the caller takes the
