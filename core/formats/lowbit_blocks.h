@@ -115,16 +115,23 @@ inline void setStorage(LowbitResult& r, int64_t codeLevels, int64_t storageBits,
     r.bitsPerElement = static_cast<double>(storageBits) / static_cast<double>(n);
 }
 
-// The enumerator of `all` whose toName() equals `name` ignoring case; otherwise throws
+// True when a and b are the same name but for the case of their letters.
+inline bool sameName(const std::string& a, const std::string& b)
+{
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+               return std::toupper(x) == std::toupper(y);
+           });
+}
+
+// The enumerator of `all` whose toName() is `name` but for case; otherwise throws
 // "unknown <what> '<name>' (valid: <the names>)".
 template <class E, size_t N>
 E enumFromName(const std::string& name, const E (&all)[N], const std::string& what)
 {
-    std::string upper = name, valid;
-    std::transform(upper.begin(), upper.end(), upper.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    std::string valid;
     for (E e : all) {
-        if (upper == toName(e))
+        if (sameName(name, toName(e)))
             return e;
         valid += (valid.empty() ? "" : ", ") + toName(e);
     }

@@ -11,7 +11,6 @@
 #include "core/formats/lowbit_blocks.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -55,15 +54,9 @@ const MiniFloatInfo& miniFloatInfo(MiniFloat f)
 
 MiniFloat miniFloatFromName(const std::string& name)
 {
-    std::string s = name;
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (s == "e4m3")
-        return MiniFloat::E4M3;
-    if (s == "e5m2")
-        return MiniFloat::E5M2;
-    if (s == "e2m1")
-        return MiniFloat::E2M1;
+    for (MiniFloat f : {MiniFloat::E4M3, MiniFloat::E5M2, MiniFloat::E2M1})
+        if (formats_detail::sameName(name, miniFloatInfo(f).name))
+            return f;
     throw Error("unknown small float format '" + name + "' (valid: e4m3, e5m2, e2m1)");
 }
 
