@@ -53,6 +53,10 @@ template <Rounding R> inline double roundClamped(double v, double u)
 // The first loop of each chunk has no branches (non-finite values are handled by selects) so
 // that it vectorises; `omp simd` lets the sums use one accumulator per lane, a fixed order for
 // a given build. Code usage is marked in a second, scalar loop.
+struct ChunkSums {
+    int64_t count = 0, clipLow = 0, clipHigh = 0;
+    double errSq = 0, errAbs = 0, errMax = 0, signal = 0;
+};
 
 // Code (as a double, clamped to [qmin, qmax]) and dequantized value of a finite x at flat index
 // i; low / high tell whether the rounded code lay below qmin / above qmax.
@@ -88,28 +92,15 @@ QS_ALWAYS_INLINE inline void quantizeOne(float xv, int64_t i, const SliceQ& p, u
         dq = float(p.s * (r - p.z));
 }
 
-// quantizeOne, storing the code (code - qmin) and x^; returns x^.
-template <Rounding R, bool Before, bool F32, ScaleMode M>
-QS_ALWAYS_INLINE inline float storeOne(float xv, int64_t i, const SliceQ& p, uint64_t seed,
-                                       uint16_t& code, float& deq, bool& low, bool& high)
-{
-    double r;
-    float dq;
-    quantizeOne<R, Before, F32, M>(xv, i, p, seed, r, dq, low, high);
-    code = uint16_t(int32_t(r - p.qmin));
-    deq = dq;
-    return dq;
-}
-
 // One chunk of m elements, `stride` apart (1 when Contig), starting at flat index `base`.
 // The loop assumes finite inputs and has no branches, so it vectorises; `omp simd` gives the
 // sums one accumulator per lane (a fixed order for a given build). A non-finite input makes
 // the sum of x^2 non-finite: then the chunk is redone by the scalar loop, which handles
-// NaN / Inf. The sums go to `out` (count: the finite elements).
+// NaN / Inf. Returns the sums.
 template <Rounding R, bool Before, bool F32, ScaleMode M, bool Contig>
 QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_RESTRICT codes,
                                        float* QS_RESTRICT deq, int64_t m, int64_t stride,
-                                       int64_t base, const SliceQ& p, uint64_t seed, Acc& out)
+                                       int64_t base, const SliceQ& p, uint64_t seed, ChunkSums& out)
 {
     const int64_t st = Contig ? 1 : stride;
     const SliceQ q = p;
@@ -119,9 +110,12 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
     for (int64_t k = 0; k < m; ++k) {
         const int64_t j = k * st;
         const float xv = x[j];
+        double r;
+        float dq;
         bool low, high;
-        const float dq =
-            storeOne<R, Before, F32, M>(xv, base + j, q, seed, codes[j], deq[j], low, high);
+        quantizeOne<R, Before, F32, M>(xv, base + j, q, seed, r, dq, low, high);
+        codes[j] = uint16_t(int32_t(r - q.qmin));
+        deq[j] = dq;
         const double xd = double(xv);
         const double e = xd - double(dq);
         const double ae = std::fabs(e);
@@ -142,7 +136,7 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
         out.signal = signal;
         return;
     }
-    Acc cs;
+    ChunkSums cs;
     for (int64_t k = 0; k < m; ++k) {
         const int64_t j = k * st;
         const float xv = x[j];
@@ -151,12 +145,20 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
             deq[j] = xv;
             continue;
         }
+        double r;
+        float dq;
         bool low, high;
-        const float dq =
-            storeOne<R, Before, F32, M>(xv, base + j, q, seed, codes[j], deq[j], low, high);
+        quantizeOne<R, Before, F32, M>(xv, base + j, q, seed, r, dq, low, high);
+        codes[j] = uint16_t(int32_t(r - q.qmin));
+        deq[j] = dq;
+        const double e = double(xv) - double(dq);
+        ++cs.count;
         cs.clipLow += low;
         cs.clipHigh += high;
-        cs.addPair(xv, dq);
+        cs.errSq += e * e;
+        cs.errAbs += std::fabs(e);
+        cs.errMax = std::max(cs.errMax, std::fabs(e));
+        cs.signal += double(xv) * double(xv);
     }
     out = cs;
 }
@@ -304,7 +306,7 @@ QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_
     for (int64_t c0 = 0; c0 < cnt; c0 += kChunk) {
         const int64_t m = std::min(kChunk, cnt - c0);
         const int64_t base = off + c0 * stride;
-        Acc cs;
+        ChunkSums cs;
         if (stride == 1)
             chunkLoop<R, Before, F32, M, true>(c.x + base, c.codes + base, c.deq + base, m, 1, base,
                                                p, c.seed, cs);
@@ -329,8 +331,14 @@ QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_
             for (int64_t k = 0; k < m; ++k)
                 if (std::isfinite(x[k * stride]))
                     mark[codes[k * stride]] = 1;
-        cs.nonfinite = m - cs.count;
-        a.add(cs);
+        a.count += cs.count;
+        a.nonfinite += m - cs.count;
+        a.clipLow += cs.clipLow;
+        a.clipHigh += cs.clipHigh;
+        a.errSq += cs.errSq;
+        a.errAbs += cs.errAbs;
+        a.errMax = std::max(a.errMax, cs.errMax);
+        a.signal += cs.signal;
     }
 }
 
