@@ -3,12 +3,16 @@
 
 #include "core/base/error.h"
 #include "core/formats/dynamic_map.h"
+#include "core/formats/lowbit_blocks.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 namespace qs {
+
+using formats_detail::BlockSpan;
+using formats_detail::LowbitCounts;
 
 namespace {
 
@@ -337,42 +341,91 @@ LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb,
     const SpecialCodes sc = specialCodes(cb);
     const float vmin = cb.values[static_cast<size_t>(sc.minusMax)];
     const float vmax = cb.values[static_cast<size_t>(sc.plusMax)];
-    int64_t saturated = 0, saturatedNegative = 0, flushed = 0, nonfinite = 0;
-    // Chunks of kChunk elements; a cancelled token skips the chunks not yet started.
-    constexpr int64_t kChunk = 16384;
-    const int64_t chunks = (n + kChunk - 1) / kChunk;
-#pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : saturated, saturatedNegative, flushed, nonfinite)
-    for (int64_t ch = 0; ch < chunks; ++ch) {
-        if (cancel && cancel->isCancelled())
-            continue;
-        for (int64_t i = ch * kChunk; i < std::min(n, (ch + 1) * kChunk); ++i) {
-            const float v = x[i];
-            if (!std::isfinite(v)) {
-                ++nonfinite;
-                r.codes.set(i, std::isnan(v) ? sc.zero : (v > 0 ? sc.plusMax : sc.minusMax));
-                r.dequantized[i] = v;
-                continue;
-            }
-            const int32_t c = nearestCode(cb, v);
-            r.codes.set(i, c);
-            r.dequantized[i] = cb.values[static_cast<size_t>(c)];
-            if (v > vmax || v < vmin) {
-                ++saturated;
-                saturatedNegative += v < 0 ? 1 : 0;
-            } else if (v != 0.0f && r.dequantized[i] == 0.0f)
-                ++flushed;
+    formats_detail::forEachElement(n, cancel, [&](int64_t i, LowbitCounts& c) {
+        const float v = x[i];
+        if (!std::isfinite(v)) {
+            formats_detail::keepNonfinite(r, i, v, sc.zero, sc.plusMax, sc.minusMax, c);
+            return;
         }
-    }
-    throwIfCancelled(cancel);
-    r.saturated = saturated;
-    r.saturatedNegative = saturatedNegative;
-    r.flushedToZero = flushed;
-    r.nonfinite = nonfinite;
-    r.codeLevels = static_cast<int64_t>(cb.values.size());
-    r.storageBits = n * cb.bitsPerCode() + 32 * static_cast<int64_t>(cb.values.size());
-    r.bitsPerElement = static_cast<double>(r.storageBits) / static_cast<double>(n);
+        const int32_t code = nearestCode(cb, v);
+        r.codes.set(i, code);
+        r.dequantized[i] = cb.values[static_cast<size_t>(code)];
+        if (v > vmax || v < vmin)
+            c.saturate(v);
+        else if (v != 0.0f && r.dequantized[i] == 0.0f)
+            ++c.flushed;
+    }).storeIn(r);
+    formats_detail::setStorage(r, static_cast<int64_t>(cb.values.size()),
+                               n * cb.bitsPerCode() + 32 * static_cast<int64_t>(cb.values.size()),
+                               n);
     return r;
 }
+
+namespace {
+
+// One absmax block of a code book: the scale is the largest finite magnitude, each element
+// takes the code of x / absmax.
+void absmaxBlock(const float* x, const BlockSpan& s, const Codebook& cb, const SpecialCodes& sc,
+                 size_t bi, LowbitResult& r, LowbitCounts& c)
+{
+    const double vmin = cb.values[static_cast<size_t>(sc.minusMax)];
+    const double vmax = cb.values[static_cast<size_t>(sc.plusMax)];
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const float absmax = formats_detail::finiteAbsMax(x, s);
+    r.scales[bi] = absmax;
+    const float inv =
+        absmax > 0.0f ? 1.0f / absmax : std::numeric_limits<float>::infinity(); // 1/0 in the kernel
+    for (int64_t i = s.start; i < s.end; ++i) {
+        const float v = x[i];
+        if (!std::isfinite(v)) {
+            formats_detail::keepNonfinite(r, i, v, sc.zero, sc.plusMax, sc.minusMax, c);
+            continue;
+        }
+        // Zero block: 0 * inf = NaN, which the bitsandbytes trees send to code 0.
+        const float scaled = absmax > 0.0f ? v * inv : nan;
+        int32_t code;
+        if (cb.kind == Codebook::Kind::Custom)
+            code = absmax > 0.0f ? nearestCode(cb, scaled) : sc.zero;
+        else
+            code = codeOf(cb, scaled);
+        r.codes.set(i, code);
+        r.dequantized[i] = cb.values[static_cast<size_t>(code)] * absmax;
+        if (absmax > 0.0f) {
+            const double rel = double(v) / absmax;
+            if (rel > vmax || rel < vmin)
+                c.saturate(v);
+            else if (v != 0.0f && r.dequantized[i] == 0.0f)
+                ++c.flushed;
+        }
+    }
+}
+
+// One block of absmax int8: q = round(x * 127 / absmax), x^ = q * absmax / 127.
+void absmaxInt8Block(const float* x, const BlockSpan& s, size_t bi, LowbitResult& r,
+                     LowbitCounts& c)
+{
+    const float absmax = formats_detail::finiteAbsMax(x, s);
+    r.scales[bi] = absmax;
+    const float mul = absmax > 0.0f ? 127.0f / absmax : 0.0f;
+    const float step = absmax / 127.0f;
+    for (int64_t i = s.start; i < s.end; ++i) {
+        const float v = x[i];
+        if (!std::isfinite(v)) {
+            formats_detail::keepNonfinite(r, i, v, 0, 127, -127, c);
+            continue;
+        }
+        // |v * mul| <= 127 up to one rounding; the clamp guards that spill and the +-inf of
+        // a block of float32 subnormals (127 / absmax overflows); 0 * inf = NaN gives 0.
+        const float t = std::nearbyint(v * mul);
+        const float q = std::isnan(t) ? 0.0f : std::clamp(t, -127.0f, 127.0f);
+        r.codes.set(i, static_cast<int32_t>(q));
+        r.dequantized[i] = q * step;
+        if (v != 0.0f && r.dequantized[i] == 0.0f)
+            ++c.flushed;
+    }
+}
+
+} // namespace
 
 LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& cb,
                                      int64_t blockSize, const CancelToken* cancel)
@@ -385,59 +438,11 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
     r.codes.reset(static_cast<size_t>(n), 0); // indices 0..65535
     r.codebook = cb.values;
     const SpecialCodes sc = specialCodes(cb);
-    const double vmin = cb.values[static_cast<size_t>(sc.minusMax)];
-    const double vmax = cb.values[static_cast<size_t>(sc.plusMax)];
-    const float nan = std::numeric_limits<float>::quiet_NaN();
-    int64_t saturated = 0, saturatedNegative = 0, flushed = 0, nonfinite = 0;
-#pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : saturated, saturatedNegative, flushed, nonfinite)
-    for (int64_t b = 0; b < r.blocksPerRow; ++b) {
-        if (cancel && cancel->isCancelled())
-            continue; // skip the remaining blocks; thrown below
-        const int64_t start = b * blockSize;
-        const int64_t end = std::min(start + blockSize, n);
-        float absmax = 0.0f;
-        for (int64_t i = start; i < end; ++i)
-            if (std::isfinite(x[i]))
-                absmax = std::max(absmax, std::fabs(x[i]));
-        r.scales[static_cast<size_t>(b)] = absmax;
-        const float inv = absmax > 0.0f
-                              ? 1.0f / absmax
-                              : std::numeric_limits<float>::infinity(); // 1/0 in the kernel
-        for (int64_t i = start; i < end; ++i) {
-            const float v = x[i];
-            if (!std::isfinite(v)) {
-                ++nonfinite;
-                r.codes.set(i, std::isnan(v) ? sc.zero : (v > 0 ? sc.plusMax : sc.minusMax));
-                r.dequantized[i] = v;
-                continue;
-            }
-            // Zero block: 0 * inf = NaN, which the bitsandbytes trees send to code 0.
-            const float scaled = absmax > 0.0f ? v * inv : nan;
-            int32_t c;
-            if (cb.kind == Codebook::Kind::Custom)
-                c = absmax > 0.0f ? nearestCode(cb, scaled) : sc.zero;
-            else
-                c = codeOf(cb, scaled);
-            r.codes.set(i, c);
-            r.dequantized[i] = cb.values[static_cast<size_t>(c)] * absmax;
-            if (absmax > 0.0f) {
-                const double rel = double(v) / absmax;
-                if (rel > vmax || rel < vmin) {
-                    ++saturated;
-                    saturatedNegative += v < 0 ? 1 : 0;
-                } else if (v != 0.0f && r.dequantized[i] == 0.0f)
-                    ++flushed;
-            }
-        }
-    }
-    throwIfCancelled(cancel);
-    r.saturated = saturated;
-    r.saturatedNegative = saturatedNegative;
-    r.flushedToZero = flushed;
-    r.nonfinite = nonfinite;
-    r.codeLevels = static_cast<int64_t>(cb.values.size());
-    r.storageBits = n * cb.bitsPerCode() + 32 * r.numBlocks();
-    r.bitsPerElement = static_cast<double>(r.storageBits) / static_cast<double>(n);
+    formats_detail::forEachBlock(r.blocksPerRow, n, cancel, [&](int64_t b, LowbitCounts& c) {
+        absmaxBlock(x, formats_detail::blockSpan(r, b), cb, sc, static_cast<size_t>(b), r, c);
+    }).storeIn(r);
+    formats_detail::setStorage(r, static_cast<int64_t>(cb.values.size()),
+                               n * cb.bitsPerCode() + 32 * r.numBlocks(), n);
     return r;
 }
 
@@ -447,44 +452,10 @@ LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t bloc
     throwIfCancelled(cancel);
     LowbitResult r;
     initBlocks(r, "absmax-int8", x, n, 0, blockSize);
-    int64_t flushed = 0, nonfinite = 0;
-#pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : flushed, nonfinite)
-    for (int64_t b = 0; b < r.blocksPerRow; ++b) {
-        if (cancel && cancel->isCancelled())
-            continue; // skip the remaining blocks; thrown below
-        const int64_t start = b * blockSize;
-        const int64_t end = std::min(start + blockSize, n);
-        float absmax = 0.0f;
-        for (int64_t i = start; i < end; ++i)
-            if (std::isfinite(x[i]))
-                absmax = std::max(absmax, std::fabs(x[i]));
-        r.scales[static_cast<size_t>(b)] = absmax;
-        const float mul = absmax > 0.0f ? 127.0f / absmax : 0.0f;
-        const float step = absmax / 127.0f;
-        for (int64_t i = start; i < end; ++i) {
-            const float v = x[i];
-            if (!std::isfinite(v)) {
-                ++nonfinite;
-                r.codes.set(i, std::isnan(v) ? 0 : (v > 0 ? 127 : -127));
-                r.dequantized[i] = v;
-                continue;
-            }
-            // |v * mul| <= 127 up to one rounding; the clamp guards that spill and the +-inf of
-            // a block of float32 subnormals (127 / absmax overflows); 0 * inf = NaN gives 0.
-            const float t = std::nearbyint(v * mul);
-            const float q = std::isnan(t) ? 0.0f : std::clamp(t, -127.0f, 127.0f);
-            r.codes.set(i, static_cast<int32_t>(q));
-            r.dequantized[i] = q * step;
-            if (v != 0.0f && r.dequantized[i] == 0.0f)
-                ++flushed;
-        }
-    }
-    throwIfCancelled(cancel);
-    r.flushedToZero = flushed;
-    r.nonfinite = nonfinite;
-    r.codeLevels = 255; // -127..127
-    r.storageBits = n * 8 + 32 * r.numBlocks();
-    r.bitsPerElement = static_cast<double>(r.storageBits) / static_cast<double>(n);
+    formats_detail::forEachBlock(r.blocksPerRow, n, cancel, [&](int64_t b, LowbitCounts& c) {
+        absmaxInt8Block(x, formats_detail::blockSpan(r, b), static_cast<size_t>(b), r, c);
+    }).storeIn(r);
+    formats_detail::setStorage(r, 255, n * 8 + 32 * r.numBlocks(), n); // -127..127
     return r;
 }
 

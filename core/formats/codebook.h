@@ -43,7 +43,7 @@ struct Codebook {
 // The bitsandbytes tables (NF4 blocksize 64 is bitsandbytes' 4-bit default).
 const Codebook& nf4Codebook();
 const Codebook& bnbFp4Codebook();
-// bitsandbytes' dynamic 8-bit map (core/dynamic_map.h: 256 ascending values, code = index),
+// bitsandbytes' dynamic 8-bit map (core/formats/dynamic_map.h: 256 ascending values, code = index),
 // coded by its binary search (dQuantize); blocksize 4096 is quantize_blockwise's default.
 const Codebook& bnbDynamicCodebook();
 

@@ -8,9 +8,9 @@
 #include "core/formats/minifloat.h"
 
 #include "core/base/error.h"
+#include "core/formats/lowbit_blocks.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -54,15 +54,9 @@ const MiniFloatInfo& miniFloatInfo(MiniFloat f)
 
 MiniFloat miniFloatFromName(const std::string& name)
 {
-    std::string s = name;
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (s == "e4m3")
-        return MiniFloat::E4M3;
-    if (s == "e5m2")
-        return MiniFloat::E5M2;
-    if (s == "e2m1")
-        return MiniFloat::E2M1;
+    for (MiniFloat f : {MiniFloat::E4M3, MiniFloat::E5M2, MiniFloat::E2M1})
+        if (formats_detail::sameName(name, miniFloatInfo(f).name))
+            return f;
     throw Error("unknown small float format '" + name + "' (valid: e4m3, e5m2, e2m1)");
 }
 
@@ -243,39 +237,22 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
     for (int c = 0; c < 256; ++c)
         table[c] = static_cast<float>(decodeMiniFloat(f, static_cast<uint8_t>(c)));
     midpointTable(f); // built before the threads start
-    int64_t saturated = 0, saturatedNegative = 0, flushed = 0, nonfinite = 0;
-    // Chunks of kChunk elements; a cancelled token skips the chunks not yet started.
-    constexpr int64_t kChunk = 16384;
-    const int64_t chunks = (n + kChunk - 1) / kChunk;
-#pragma omp parallel for schedule(static) if (n >= 65536) reduction(+ : saturated, saturatedNegative, flushed, nonfinite)
-    for (int64_t ch = 0; ch < chunks; ++ch) {
-        if (cancel && cancel->isCancelled())
-            continue;
-        for (int64_t i = ch * kChunk; i < std::min(n, (ch + 1) * kChunk); ++i) {
-            EncodeEvent ev;
-            const uint8_t c = encodeMiniFloatFast(f, x[i], saturate, &ev);
-            r.codes.set(i, c);
-            if (ev == EncodeEvent::NonFinite) {
-                ++nonfinite;
-                r.dequantized[i] = x[i]; // NaN / +-inf stay visible (see lowbit.h)
-            } else {
-                r.dequantized[i] = table[c];
-                if (ev == EncodeEvent::Saturated) {
-                    ++saturated;
-                    saturatedNegative += x[i] < 0 ? 1 : 0;
-                } else if (ev == EncodeEvent::Flushed)
-                    ++flushed;
-            }
+    formats_detail::forEachElement(n, cancel, [&](int64_t i, formats_detail::LowbitCounts& c) {
+        EncodeEvent ev;
+        const uint8_t code = encodeMiniFloatFast(f, x[i], saturate, &ev);
+        r.codes.set(i, code);
+        if (ev == EncodeEvent::NonFinite) {
+            ++c.nonfinite;
+            r.dequantized[i] = x[i]; // NaN / +-inf stay visible (see lowbit.h)
+            return;
         }
-    }
-    throwIfCancelled(cancel);
-    r.saturated = saturated;
-    r.saturatedNegative = saturatedNegative;
-    r.flushedToZero = flushed;
-    r.nonfinite = nonfinite;
-    r.codeLevels = int64_t(1) << fi.bits();
-    r.storageBits = n * fi.bits();
-    r.bitsPerElement = fi.bits();
+        r.dequantized[i] = table[code];
+        if (ev == EncodeEvent::Saturated)
+            c.saturate(x[i]);
+        else if (ev == EncodeEvent::Flushed)
+            ++c.flushed;
+    }).storeIn(r);
+    formats_detail::setStorage(r, int64_t(1) << fi.bits(), n * fi.bits(), n);
     return r;
 }
 

@@ -2,10 +2,10 @@
 #include "core/formats/mx.h"
 
 #include "core/base/error.h"
+#include "core/formats/lowbit_blocks.h"
 #include "core/formats/minifloat.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
 namespace qs {
@@ -24,33 +24,90 @@ double roundHalfEven(double v)
     return std::copysign(r, v);
 }
 
+using formats_detail::BlockSpan;
+using formats_detail::LowbitCounts;
+
+// The element format of an MX format and the decoded value of each of its float codes.
+struct MxElements {
+    MxFormat format;
+    bool isInt;
+    MiniFloat elem;
+    float table[256]; // element values of the float formats
+
+    explicit MxElements(MxFormat f)
+        : format(f), isInt(f == MxFormat::MXINT8),
+          elem(f == MxFormat::MXFP8_E4M3   ? MiniFloat::E4M3
+               : f == MxFormat::MXFP8_E5M2 ? MiniFloat::E5M2
+                                           : MiniFloat::E2M1)
+    {
+        for (int c = 0; c < 256; ++c)
+            table[c] = static_cast<float>(decodeMiniFloat(elem, static_cast<uint8_t>(c)));
+        encodeMiniFloatFast(elem, 0.0f); // builds its table before the threads start
+    }
+
+    // Code of x / X (`scaled`) for element i; returns its element value.
+    float encode(double scaled, float v, int64_t i, LowbitResult& r, LowbitCounts& c) const
+    {
+        if (isInt) {
+            const double elemMax = 127.0 / 64.0; // MXINT8 largest element
+            if (scaled > elemMax || scaled < -2.0)
+                c.saturate(v);
+            const double q = std::clamp(roundHalfEven(scaled * 64.0), -128.0, 127.0);
+            r.codes.set(i, static_cast<int32_t>(q));
+            return static_cast<float>(q / 64.0);
+        }
+        EncodeEvent ev;
+        const uint8_t code = encodeMiniFloatFast(elem, static_cast<float>(scaled), true, &ev);
+        if (ev == EncodeEvent::Saturated)
+            c.saturate(v);
+        r.codes.set(i, code);
+        return table[code];
+    }
+};
+
+// One block: its shared exponent X = 2^e from the largest finite magnitude, then each element.
+void quantizeBlock(const MxElements& m, const float* x, int64_t blk, LowbitResult& r,
+                   LowbitCounts& c)
+{
+    const BlockSpan s = formats_detail::blockSpan(r, blk);
+    const int e = mxSharedExponent(m.format, formats_detail::finiteAbsMax(x, s));
+    const float scale = std::ldexp(1.0f, e); // 2^-127 is a float32 subnormal, exact
+    const double inverse = std::ldexp(1.0, -e);
+    r.scales[static_cast<size_t>(blk)] = scale;
+    for (int64_t i = s.start; i < s.end; ++i) {
+        const float v = x[i];
+        if (!std::isfinite(v)) {
+            if (m.isInt) {
+                formats_detail::keepNonfinite(r, i, v, 0, 127, -128, c);
+            } else { // the saturating encoding has a code for NaN and for each infinity
+                const int32_t code = encodeMiniFloat(m.elem, v, true);
+                formats_detail::keepNonfinite(r, i, v, code, code, code, c);
+            }
+            continue;
+        }
+        // x / X is exact in double; as float it is exact wherever it can round to a
+        // nonzero element (|x / X| <= 2^(emax + 1), and float32 keeps every value above
+        // 2^-126 that has 24 significant bits).
+        const float elemValue = m.encode(double(v) * inverse, v, i, r, c);
+        r.dequantized[i] = elemValue * scale; // one rounding, as ldexp then float
+        if (v != 0.0f && r.dequantized[i] == 0.0f)
+            ++c.flushed;
+    }
+}
+
 } // namespace
 
 std::string toName(MxFormat f)
 {
-    switch (f) {
-    case MxFormat::MXFP8_E4M3:
-        return "MXFP8_E4M3";
-    case MxFormat::MXFP8_E5M2:
-        return "MXFP8_E5M2";
-    case MxFormat::MXFP4:
-        return "MXFP4";
-    case MxFormat::MXINT8:
-        break;
-    }
-    return "MXINT8";
+    static const char* const kNames[] = {"MXFP8_E4M3", "MXFP8_E5M2", "MXFP4", "MXINT8"};
+    return kNames[static_cast<int>(f)];
 }
 
 MxFormat mxFormatFromName(const std::string& name)
 {
-    std::string s = name;
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    for (MxFormat f :
-         {MxFormat::MXFP8_E4M3, MxFormat::MXFP8_E5M2, MxFormat::MXFP4, MxFormat::MXINT8})
-        if (s == toName(f))
-            return f;
-    throw Error("unknown MX format '" + name + "' (valid: MXFP8_E4M3, MXFP8_E5M2, MXFP4, MXINT8)");
+    static const MxFormat kAll[] = {MxFormat::MXFP8_E4M3, MxFormat::MXFP8_E5M2, MxFormat::MXFP4,
+                                    MxFormat::MXINT8};
+    return formats_detail::enumFromName(name, kAll, "MX format");
 }
 
 int mxElementEmax(MxFormat f)
@@ -88,80 +145,12 @@ LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength
     throwIfCancelled(cancel);
     LowbitResult r;
     initBlocks(r, toName(f).c_str(), x, n, rowLength, blockSize);
-    const bool isInt = f == MxFormat::MXINT8;
-    const MiniFloat elem = f == MxFormat::MXFP8_E4M3   ? MiniFloat::E4M3
-                           : f == MxFormat::MXFP8_E5M2 ? MiniFloat::E5M2
-                                                       : MiniFloat::E2M1;
-    const double elemMax = 127.0 / 64.0; // MXINT8 largest element
-    float table[256];                    // element values of the float formats
-    for (int c = 0; c < 256; ++c)
-        table[c] = static_cast<float>(decodeMiniFloat(elem, static_cast<uint8_t>(c)));
-    encodeMiniFloatFast(elem, 0.0f); // builds its table before the threads start
-    const int64_t numBlocks = r.numBlocks();
-    int64_t saturated = 0, saturatedNegative = 0, flushed = 0, nonfinite = 0;
-#pragma omp parallel for schedule(static) if (n >= 65536)                                          \
-    reduction(+ : saturated, saturatedNegative, flushed, nonfinite)
-    for (int64_t blk = 0; blk < numBlocks; ++blk) {
-        if (cancel && cancel->isCancelled())
-            continue; // skip the remaining blocks; thrown below
-        const int64_t row = blk / r.blocksPerRow;
-        const int64_t start = row * r.rowLength + (blk % r.blocksPerRow) * blockSize;
-        const int64_t end = std::min(start + blockSize, (row + 1) * r.rowLength);
-        float amax = 0.0f;
-        for (int64_t i = start; i < end; ++i)
-            if (std::isfinite(x[i]))
-                amax = std::max(amax, std::fabs(x[i]));
-        const int e = mxSharedExponent(f, amax);
-        const float scale = std::ldexp(1.0f, e); // 2^-127 is a float32 subnormal, exact
-        const double inverse = std::ldexp(1.0, -e);
-        r.scales[static_cast<size_t>(blk)] = scale;
-        for (int64_t i = start; i < end; ++i) {
-            const float v = x[i];
-            if (!std::isfinite(v)) {
-                ++nonfinite;
-                r.dequantized[i] = v;
-                if (isInt)
-                    r.codes.set(i, std::isnan(v) ? 0 : (v > 0 ? 127 : -128));
-                else
-                    r.codes.set(i, encodeMiniFloat(elem, v, true));
-                continue;
-            }
-            // x / X is exact in double; as float it is exact wherever it can round to a
-            // nonzero element (|x / X| <= 2^(emax + 1), and float32 keeps every value above
-            // 2^-126 that has 24 significant bits).
-            const double scaled = double(v) * inverse;
-            float elemValue;
-            if (isInt) {
-                if (scaled > elemMax || scaled < -2.0) {
-                    ++saturated;
-                    saturatedNegative += v < 0 ? 1 : 0;
-                }
-                const double q = std::clamp(roundHalfEven(scaled * 64.0), -128.0, 127.0);
-                r.codes.set(i, static_cast<int32_t>(q));
-                elemValue = static_cast<float>(q / 64.0);
-            } else {
-                EncodeEvent ev;
-                const uint8_t c = encodeMiniFloatFast(elem, static_cast<float>(scaled), true, &ev);
-                if (ev == EncodeEvent::Saturated) {
-                    ++saturated;
-                    saturatedNegative += v < 0 ? 1 : 0;
-                }
-                r.codes.set(i, c);
-                elemValue = table[c];
-            }
-            r.dequantized[i] = elemValue * scale; // one rounding, as ldexp then float
-            if (v != 0.0f && r.dequantized[i] == 0.0f)
-                ++flushed;
-        }
-    }
-    throwIfCancelled(cancel);
-    r.saturated = saturated;
-    r.saturatedNegative = saturatedNegative;
-    r.flushedToZero = flushed;
-    r.nonfinite = nonfinite;
-    r.codeLevels = int64_t(1) << mxElementBits(f);
-    r.storageBits = n * mxElementBits(f) + 8 * r.numBlocks();
-    r.bitsPerElement = static_cast<double>(r.storageBits) / static_cast<double>(n);
+    const MxElements elements(f);
+    formats_detail::forEachBlock(r.numBlocks(), n, cancel, [&](int64_t blk, LowbitCounts& c) {
+        quantizeBlock(elements, x, blk, r, c);
+    }).storeIn(r);
+    formats_detail::setStorage(r, int64_t(1) << mxElementBits(f),
+                               n * mxElementBits(f) + 8 * r.numBlocks(), n);
     return r;
 }
 

@@ -1,13 +1,14 @@
 // Low-bit schemes through quantize(): see lowbit_quantize.h.
 #include "core/quant/lowbit_quantize.h"
 
+#include "core/base/stopwatch.h"
 #include "core/formats/codebook.h"
 #include "core/formats/ggml.h"
 #include "core/formats/minifloat.h"
 #include "core/formats/mx.h"
+#include "core/quant/quantize_internal.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -18,12 +19,8 @@ namespace qs {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double msSince(Clock::time_point t0)
-{
-    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
+using quantize_detail::Acc;
+using quantize_detail::sumsOf;
 
 // Length of a row for the formats whose blocks never cross rows (MX, GGML): the last axis.
 int64_t lastAxisLength(const Tensor& t)
@@ -40,16 +37,10 @@ MiniFloat miniFloatOf(Scheme s)
 
 MxFormat mxOf(Scheme s)
 {
-    switch (s) {
-    case Scheme::MXFP8_E4M3:
-        return MxFormat::MXFP8_E4M3;
-    case Scheme::MXFP8_E5M2:
-        return MxFormat::MXFP8_E5M2;
-    case Scheme::MXFP4:
-        return MxFormat::MXFP4;
-    default:
-        return MxFormat::MXINT8;
-    }
+    return s == Scheme::MXFP8_E4M3   ? MxFormat::MXFP8_E4M3
+           : s == Scheme::MXFP8_E5M2 ? MxFormat::MXFP8_E5M2
+           : s == Scheme::MXFP4      ? MxFormat::MXFP4
+                                     : MxFormat::MXINT8;
 }
 
 GgmlType ggmlOf(Scheme s)
@@ -141,9 +132,7 @@ SliceMetrics::Sums blockSums(const float* x, const float* xh, CodeBuffer::const_
                              int64_t cnt, double lo, double hi, int64_t qmin, int64_t levels,
                              double& dataMin, double& dataMax)
 {
-    SliceMetrics::Sums m;
-    double errSq = 0, errAbs = 0, errMax = 0, signal = 0;
-    int64_t count = 0, clipLow = 0, clipHigh = 0;
+    Acc a;
     double dmin = std::numeric_limits<double>::infinity(), dmax = -dmin;
     uint64_t small[4] = {0, 0, 0, 0}; // code-usage bits when levels <= 256
     thread_local std::vector<int32_t> used;
@@ -152,15 +141,9 @@ SliceMetrics::Sums blockSums(const float* x, const float* xh, CodeBuffer::const_
         const float v = x[i];
         if (!std::isfinite(v))
             continue;
-        ++count;
-        const double e = double(v) - double(xh[i]);
-        const double ae = std::fabs(e);
-        errSq += e * e;
-        errAbs += ae;
-        errMax = std::max(errMax, ae);
-        signal += double(v) * double(v);
-        clipLow += v < lo;
-        clipHigh += v > hi;
+        a.addPair(v, xh[i]);
+        a.clipLow += v < lo;
+        a.clipHigh += v > hi;
         dmin = std::min(dmin, double(v));
         dmax = std::max(dmax, double(v));
         const int64_t k = int64_t(codes[i]) - qmin;
@@ -171,24 +154,18 @@ SliceMetrics::Sums blockSums(const float* x, const float* xh, CodeBuffer::const_
             used.push_back(codes[i]);
         }
     }
-    m.count = count;
-    m.nonfinite = cnt - count;
-    m.signalPower = signal;
-    m.errorPower = errSq;
-    m.absError = errAbs;
-    m.maxAbsError = errMax;
-    m.clippedLow = clipLow;
-    m.clippedHigh = clipHigh;
+    a.nonfinite = cnt - a.count;
+    int64_t levelsUsed = 0;
     if (levels <= 256) {
         for (uint64_t w : small)
-            m.levelsUsed += __builtin_popcountll(w);
+            levelsUsed += __builtin_popcountll(w);
     } else {
         std::sort(used.begin(), used.end());
-        m.levelsUsed = std::unique(used.begin(), used.end()) - used.begin();
+        levelsUsed = std::unique(used.begin(), used.end()) - used.begin();
     }
-    dataMin = count > 0 ? dmin : 0.0;
-    dataMax = count > 0 ? dmax : 0.0;
-    return m;
+    dataMin = a.count > 0 ? dmin : 0.0;
+    dataMax = a.count > 0 ? dmax : 0.0;
+    return sumsOf(a, levelsUsed);
 }
 
 std::string percent(double fraction)
@@ -196,6 +173,150 @@ std::string percent(double fraction)
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.3g%%", fraction * 100.0);
     return buf;
+}
+
+// Slices = blocks: groups of blockSize along rows of rowLength (inner 1); element-wise
+// formats: one slice.
+SliceLayout blockLayout(const Tensor& t, const Blocks& g, bool blockwise)
+{
+    if (!blockwise)
+        return makeSliceLayout(t.shape, Granularity::PerTensor, 0, 1);
+    SliceLayout l;
+    l.kind = Granularity::PerGroup;
+    l.axis = std::max(t.rank() - 1, 0);
+    l.groupSize = g.blockSize;
+    l.outer = t.numel() / g.rowLength;
+    l.len = g.rowLength;
+    l.inner = 1;
+    l.groupsPerLine = g.perRow;
+    return l;
+}
+
+// Scheme, code table, layout, block scales, zero points and offsets of lr in p.
+void setBlockParams(const Tensor& t, const QuantConfig& config, const LowbitResult& lr,
+                    const Blocks& g, QuantParams& p)
+{
+    p.scheme = config.scheme;
+    p.float32Params = false;
+    codeTable(config.scheme, lr, p);
+    p.layout = blockLayout(t, g, lr.blockSize > 0);
+    const int64_t nb = g.count;
+    p.scale.resize(size_t(nb));
+    p.zeroPoint.assign(size_t(nb), config.scheme == Scheme::Q4_0 ? 8 : 0);
+    p.offset.clear();
+    for (int64_t b = 0; b < nb; ++b) {
+        double s = lr.blockSize > 0 ? double(lr.scales[size_t(b)]) : 1.0;
+        if (config.scheme == Scheme::AbsmaxInt8) // the decoder multiplies by absmax / 127
+            s = double(lr.scales[size_t(b)] / 127.0f);
+        p.scale[size_t(b)] = s;
+    }
+    if (!lr.offsets.empty())
+        p.offset.assign(lr.offsets.begin(), lr.offsets.end());
+}
+
+// Per block: its representable range, the min / max of its data and its sums (r.codes and
+// r.dequantized already hold the result).
+void setBlockSums(const Tensor& t, const Blocks& g, double bitsPerElement, QuantResult& r)
+{
+    QuantParams& p = r.params;
+    const int64_t nb = g.count;
+    // Representable extremes of the element values.
+    float eLo = std::numeric_limits<float>::infinity(), eHi = -eLo;
+    for (float v : p.codeValues)
+        if (std::isfinite(v)) {
+            eLo = std::min(eLo, v);
+            eHi = std::max(eHi, v);
+        }
+    for (std::vector<double>* v : {&p.rangeMin, &p.rangeMax, &p.dataMin, &p.dataMax})
+        v->resize(size_t(nb));
+    const int64_t levels = p.qmax - p.qmin + 1;
+    r.sliceMetrics.reset(size_t(nb), levels, bitsPerElement, 0.0);
+    const float* x = t.data.data();
+#pragma omp parallel for schedule(static) if (nb >= 256)
+    for (int64_t b = 0; b < nb; ++b) {
+        const float sc = float(p.scale[size_t(b)]);
+        float a = eLo * sc, c = eHi * sc;
+        if (!p.offset.empty()) {
+            a += float(p.offset[size_t(b)]);
+            c += float(p.offset[size_t(b)]);
+        }
+        const double lo = std::min(a, c), hi = std::max(a, c);
+        p.rangeMin[size_t(b)] = lo;
+        p.rangeMax[size_t(b)] = hi;
+        const int64_t off = g.start(b);
+        r.sliceMetrics.set(size_t(b),
+                           blockSums(x + off, r.dequantized.data() + off, r.codes.begin() + off,
+                                     g.size(b), lo, hi, p.qmin, levels, p.dataMin[size_t(b)],
+                                     p.dataMax[size_t(b)]));
+    }
+}
+
+// The distinct codes of the finite values (per-thread flags, no sort).
+int64_t levelsUsed(const float* x, int64_t n, const QuantResult& r)
+{
+    const int64_t qmin = r.params.qmin, levels = r.params.qmax - qmin + 1;
+    const int threads = omp_get_max_threads();
+    std::vector<uint8_t> used(size_t(threads) * size_t(levels), 0);
+#pragma omp parallel for schedule(static) if (n >= 65536)
+    for (int64_t i = 0; i < n; ++i) {
+        const int64_t k = int64_t(r.codes[size_t(i)]) - qmin;
+        if (std::isfinite(x[i]) && k >= 0 && k < levels)
+            used[size_t(omp_get_thread_num()) * size_t(levels) + size_t(k)] = 1;
+    }
+    return quantize_detail::countFlagged(used, threads, levels);
+}
+
+// Whole tensor: the sums of the blocks (in block order: deterministic), the format's own
+// saturation counts and storage, and the distinct codes of the finite values. Equal to
+// lowbitMetrics() of the same result.
+Metrics wholeMetrics(const Tensor& t, const LowbitResult& lr, const QuantResult& r)
+{
+    SliceMetrics::Sums total;
+    for (size_t b = 0; b < r.sliceMetrics.size(); ++b) {
+        const SliceMetrics::Sums& v = r.sliceMetrics.sums(b);
+        total.count += v.count;
+        total.nonfinite += v.nonfinite;
+        total.signalPower += v.signalPower;
+        total.errorPower += v.errorPower;
+        total.absError += v.absError;
+        total.maxAbsError = std::max(total.maxAbsError, v.maxAbsError);
+    }
+    total.clippedLow = lr.saturatedNegative;
+    total.clippedHigh = lr.saturated - lr.saturatedNegative;
+    total.levelsUsed = levelsUsed(t.data.data(), t.numel(), r);
+    Metrics m = metricsFromSums(total);
+    m.levelsTotal = lr.codeLevels;
+    m.originalBytes = 4 * t.numel();
+    m.quantizedBits = double(lr.storageBits);
+    m.quantizedBytes = (lr.storageBits + 7) / 8;
+    m.bitsPerElement = lr.bitsPerElement;
+    return m;
+}
+
+// Float counts and warnings of a low-bit result.
+void setLowbitWarnings(const QuantConfig& config, const LowbitResult& lr, int64_t n, QuantResult& r)
+{
+    const bool overflows =
+        !config.saturate && (config.scheme == Scheme::E4M3 || config.scheme == Scheme::E5M2);
+    r.floatCounts = FloatCounts();
+    r.floatCounts.flushedToZero = lr.flushedToZero;
+    if (overflows)
+        r.floatCounts.overflow = lr.saturated;
+    r.constant = false;
+    r.warnings.clear();
+    if (lr.nonfinite > 0)
+        r.warnings.push_back(std::to_string(lr.nonfinite) +
+                             " non-finite values (NaN/Inf) were excluded from the block scales "
+                             "and the metrics; they keep their value in the reconstruction");
+    if (lr.saturated > 0 && n > 0)
+        r.warnings.push_back(std::to_string(lr.saturated) + " values (" +
+                             percent(double(lr.saturated) / double(n)) +
+                             (overflows ? ") overflowed (no saturation: NaN / inf)"
+                                        : ") saturated at the largest representable magnitude"));
+    if (lr.flushedToZero > 0)
+        r.warnings.push_back(std::to_string(lr.flushedToZero) + " nonzero values flushed to zero");
+    for (const std::string& w : lr.warnings)
+        r.warnings.push_back(w);
 }
 
 } // namespace
@@ -248,149 +369,27 @@ LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& c, const CancelT
 void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
                         const CancelToken* cancel)
 {
-    const auto t0 = Clock::now();
+    Stopwatch clock;
     throwIfCancelled(cancel);
     LowbitResult lr = quantizeLowbit(t, config, cancel);
     throwIfCancelled(cancel);
-    const auto t1 = Clock::now();
-
-    const float* x = t.data.data();
-    const int64_t n = t.numel();
+    const double quantizeMs = clock.lap();
     r.config = config;
-    QuantParams& p = r.params;
-    p.scheme = config.scheme;
-    p.float32Params = false;
-    codeTable(config.scheme, lr, p);
     const Blocks g = blocksOf(lr);
-    const int64_t nb = g.count;
-
-    // Slices = blocks: groups of blockSize along rows of rowLength (inner 1).
-    if (lr.blockSize > 0) {
-        SliceLayout l;
-        l.kind = Granularity::PerGroup;
-        l.axis = std::max(t.rank() - 1, 0);
-        l.groupSize = g.blockSize;
-        l.outer = n / g.rowLength;
-        l.len = g.rowLength;
-        l.inner = 1;
-        l.groupsPerLine = g.perRow;
-        p.layout = l;
-    } else {
-        p.layout = makeSliceLayout(t.shape, Granularity::PerTensor, 0, 1);
-    }
-
-    p.scale.resize(size_t(nb));
-    p.zeroPoint.assign(size_t(nb), config.scheme == Scheme::Q4_0 ? 8 : 0);
-    p.offset.clear();
-    for (int64_t b = 0; b < nb; ++b) {
-        double s = lr.blockSize > 0 ? double(lr.scales[size_t(b)]) : 1.0;
-        if (config.scheme == Scheme::AbsmaxInt8) // the decoder multiplies by absmax / 127
-            s = double(lr.scales[size_t(b)] / 127.0f);
-        p.scale[size_t(b)] = s;
-    }
-    if (!lr.offsets.empty())
-        p.offset.assign(lr.offsets.begin(), lr.offsets.end());
-
-    // Representable extremes of the element values.
-    float eLo = std::numeric_limits<float>::infinity(), eHi = -eLo;
-    for (float v : p.codeValues)
-        if (std::isfinite(v)) {
-            eLo = std::min(eLo, v);
-            eHi = std::max(eHi, v);
-        }
-    p.rangeMin.resize(size_t(nb));
-    p.rangeMax.resize(size_t(nb));
-    p.dataMin.resize(size_t(nb));
-    p.dataMax.resize(size_t(nb));
+    setBlockParams(t, config, lr, g, r.params);
     r.codes = std::move(lr.codes);
     r.dequantized = std::move(lr.dequantized);
-    const int64_t levels = p.qmax - p.qmin + 1;
-    r.sliceMetrics.reset(size_t(nb), levels, lr.bitsPerElement, 0.0);
-
-#pragma omp parallel for schedule(static) if (nb >= 256)
-    for (int64_t b = 0; b < nb; ++b) {
-        const float sc = float(p.scale[size_t(b)]);
-        float a = eLo * sc, c = eHi * sc;
-        if (!p.offset.empty()) {
-            a += float(p.offset[size_t(b)]);
-            c += float(p.offset[size_t(b)]);
-        }
-        const double lo = std::min(a, c), hi = std::max(a, c);
-        p.rangeMin[size_t(b)] = lo;
-        p.rangeMax[size_t(b)] = hi;
-        const int64_t off = g.start(b);
-        r.sliceMetrics.set(size_t(b),
-                           blockSums(x + off, r.dequantized.data() + off, r.codes.begin() + off,
-                                     g.size(b), lo, hi, p.qmin, levels, p.dataMin[size_t(b)],
-                                     p.dataMax[size_t(b)]));
-    }
+    setBlockSums(t, g, lr.bitsPerElement, r);
     throwIfCancelled(cancel);
-    // Whole tensor: the sums of the blocks (in block order: deterministic), the format's own
-    // saturation counts and storage, and the distinct codes of the finite values (per-thread
-    // flags, no sort). Equal to lowbitMetrics() of the same result.
-    SliceMetrics::Sums total;
-    for (size_t b = 0; b < r.sliceMetrics.size(); ++b) {
-        const SliceMetrics::Sums& v = r.sliceMetrics.sums(b);
-        total.count += v.count;
-        total.nonfinite += v.nonfinite;
-        total.signalPower += v.signalPower;
-        total.errorPower += v.errorPower;
-        total.absError += v.absError;
-        total.maxAbsError = std::max(total.maxAbsError, v.maxAbsError);
-    }
-    total.clippedLow = lr.saturatedNegative;
-    total.clippedHigh = lr.saturated - lr.saturatedNegative;
-    {
-        const int threads = omp_get_max_threads();
-        std::vector<uint8_t> used(size_t(threads) * size_t(levels), 0);
-#pragma omp parallel for schedule(static) if (n >= 65536)
-        for (int64_t i = 0; i < n; ++i) {
-            const int64_t k = int64_t(r.codes[size_t(i)]) - p.qmin;
-            if (std::isfinite(x[i]) && k >= 0 && k < levels)
-                used[size_t(omp_get_thread_num()) * size_t(levels) + size_t(k)] = 1;
-        }
-        for (int64_t k = 0; k < levels; ++k) {
-            uint8_t any = 0;
-            for (int th = 0; th < threads; ++th)
-                any |= used[size_t(th) * size_t(levels) + size_t(k)];
-            total.levelsUsed += any;
-        }
-    }
-    Metrics& m = r.metrics;
-    m = metricsFromSums(total);
-    m.levelsTotal = lr.codeLevels;
-    m.originalBytes = 4 * n;
-    m.quantizedBits = double(lr.storageBits);
-    m.quantizedBytes = (lr.storageBits + 7) / 8;
-    m.bitsPerElement = lr.bitsPerElement;
-    if (nb == 1 && lr.blockSize == 0)
-        r.sliceMetrics.setWhole(m);
-
-    r.floatCounts = FloatCounts();
-    r.floatCounts.flushedToZero = lr.flushedToZero;
-    if (!config.saturate && (config.scheme == Scheme::E4M3 || config.scheme == Scheme::E5M2))
-        r.floatCounts.overflow = lr.saturated;
-    r.constant = false;
-    r.warnings.clear();
-    if (lr.nonfinite > 0)
-        r.warnings.push_back(std::to_string(lr.nonfinite) +
-                             " non-finite values (NaN/Inf) were excluded from the block scales "
-                             "and the metrics; they keep their value in the reconstruction");
-    if (lr.saturated > 0 && n > 0)
-        r.warnings.push_back(
-            std::to_string(lr.saturated) + " values (" + percent(double(lr.saturated) / double(n)) +
-            (config.saturate || !(config.scheme == Scheme::E4M3 || config.scheme == Scheme::E5M2)
-                 ? ") saturated at the largest representable magnitude"
-                 : ") overflowed (no saturation: NaN / inf)"));
-    if (lr.flushedToZero > 0)
-        r.warnings.push_back(std::to_string(lr.flushedToZero) + " nonzero values flushed to zero");
-    for (const std::string& w : lr.warnings)
-        r.warnings.push_back(w);
+    r.metrics = wholeMetrics(t, lr, r);
+    if (g.count == 1 && lr.blockSize == 0)
+        r.sliceMetrics.setWhole(r.metrics);
+    setLowbitWarnings(config, lr, t.numel(), r);
     r.timingsMs.clear();
     r.timingsMs["range"] = 0.0;
-    r.timingsMs["quantize"] = std::chrono::duration<double, std::milli>(t1 - t0).count();
-    r.timingsMs["metrics"] = msSince(t1);
-    r.timingsMs["total"] = msSince(t0);
+    r.timingsMs["quantize"] = quantizeMs;
+    r.timingsMs["metrics"] = clock.lap();
+    r.timingsMs["total"] = clock.total();
 }
 
 double lowbitDequantizeCode(const QuantParams& p, int64_t slice, int64_t q)

@@ -42,7 +42,8 @@ struct QuantParams {
     // QuantConfig::reciprocalScale: per slice s' (TensorRT), x^ = float32((q - z) / s'), and
     // scale = 1 / s'; s' = 0 (amax <= 2^-24) quantizes everything to 0, dequantizes x^ = q - z.
     std::vector<float> reciprocal;
-    // Low-bit schemes (core/lowbit_quantize.h): x^ = float(codeValues[q - qmin] * float(scale))
+    // Low-bit schemes (core/quant/lowbit_quantize.h): x^ = float(codeValues[q - qmin] *
+    // float(scale))
     // (+ float(offset) for GGML Q4_1), one slice per block. codeValues may hold NaN / inf codes
     // (float8 bit patterns); both vectors are empty for the integer and fp16/bf16 schemes.
     std::vector<float> codeValues;

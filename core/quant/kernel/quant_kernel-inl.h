@@ -1,7 +1,8 @@
-// The hot loop of quantize(), kept apart so that quantize.cpp can compile it twice: for the
-// baseline instruction set and, on x86-64 with GCC, for AVX2 (chosen at run time). Included
-// only by quantize.cpp, inside a namespace, after the types it uses (Acc, SliceQ, RunCtx,
-// kChunk); deliberately without include guard.
+// quant_kernel-inl.h: the fused quantize loop of the integer pass. kernel_dispatch.cpp includes it
+// once per instruction set (base, AVX2, AVX-512), each inside that build's namespace, after the
+// types it uses (quantize_internal.h: Acc, SliceQ, RunCtx, ScaleMode, kChunk); deliberately
+// without include guard. No FMA contraction (-ffp-contract=off): every build gives the same
+// codes and values.
 
 // splitmix64 finaliser: a counter-based generator, u depends only on (seed, index).
 inline uint64_t mix64(uint64_t z)
@@ -59,18 +60,18 @@ struct ChunkSums {
 
 // Code (as a double, clamped to [qmin, qmax]) and dequantized value of a finite x at flat index
 // i; low / high tell whether the rounded code lay below qmin / above qmax.
-template <Rounding R, bool Before, bool F32, int Mode>
+template <Rounding R, bool Before, bool F32, ScaleMode M>
 QS_ALWAYS_INLINE inline void quantizeOne(float xv, int64_t i, const SliceQ& p, uint64_t seed,
                                          double& r, float& dq, bool& low, bool& high)
 {
     double v;
     if constexpr (F32) {
-        float t = Mode != 0 ? xv * p.invf : xv / p.sf; // Mode 2: invf = s'
+        float t = M != ScaleMode::Divide ? xv * p.invf : xv / p.sf; // reciprocal: invf = s'
         if constexpr (!Before)
             t += p.zf;
         v = t;
     } else {
-        double t = Mode != 0 ? double(xv) * p.inv : double(xv) / p.s;
+        double t = M != ScaleMode::Divide ? double(xv) * p.inv : double(xv) / p.s;
         if constexpr (!Before)
             t += p.z;
         v = t;
@@ -83,7 +84,7 @@ QS_ALWAYS_INLINE inline void quantizeOne(float xv, int64_t i, const SliceQ& p, u
     low = r < p.qmin;
     high = r > p.qmax;
     r = low ? p.qmin : (high ? p.qmax : r);
-    if constexpr (Mode == 2)
+    if constexpr (M == ScaleMode::ReciprocalScale)
         dq = (float(int32_t(r)) - p.zf) / p.deqDiv;
     else if constexpr (F32)
         dq = p.sf * (float(int32_t(r)) - p.zf);
@@ -96,7 +97,7 @@ QS_ALWAYS_INLINE inline void quantizeOne(float xv, int64_t i, const SliceQ& p, u
 // sums one accumulator per lane (a fixed order for a given build). A non-finite input makes
 // the sum of x^2 non-finite: then the chunk is redone by the scalar loop, which handles
 // NaN / Inf. Returns the sums.
-template <Rounding R, bool Before, bool F32, int Mode, bool Contig>
+template <Rounding R, bool Before, bool F32, ScaleMode M, bool Contig>
 QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_RESTRICT codes,
                                        float* QS_RESTRICT deq, int64_t m, int64_t stride,
                                        int64_t base, const SliceQ& p, uint64_t seed, ChunkSums& out)
@@ -112,7 +113,7 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
         double r;
         float dq;
         bool low, high;
-        quantizeOne<R, Before, F32, Mode>(xv, base + j, q, seed, r, dq, low, high);
+        quantizeOne<R, Before, F32, M>(xv, base + j, q, seed, r, dq, low, high);
         codes[j] = uint16_t(int32_t(r - q.qmin));
         deq[j] = dq;
         const double xd = double(xv);
@@ -147,7 +148,7 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
         double r;
         float dq;
         bool low, high;
-        quantizeOne<R, Before, F32, Mode>(xv, base + j, q, seed, r, dq, low, high);
+        quantizeOne<R, Before, F32, M>(xv, base + j, q, seed, r, dq, low, high);
         codes[j] = uint16_t(int32_t(r - q.qmin));
         deq[j] = dq;
         const double e = double(xv) - double(dq);
@@ -162,8 +163,8 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
     out = cs;
 }
 
-// Histogram slots of one chunk by the fast path (core/histogram_rule.h), in a branch-free loop
-// that vectorises: slot b of element k is counted at 4 * b + k % 4 (HistCtx), so that runs of
+// Histogram slots of one chunk by the fast path (core/stats/histogram_rule.h), in a branch-free
+// loop that vectorises: slot b of element k is counted at 4 * b + k % 4 (HistCtx), so that runs of
 // equal bins do not wait on each other; -1 marks a value the exact rule must place (on or next
 // to an edge, outside the range, non-finite). Error: of x - x^, else of x.
 // AddCode (value slots of a contiguous run only): 4 * (b + code) + k % 4, the counter of the
@@ -297,7 +298,7 @@ QS_ALWAYS_INLINE inline void markAndCount(const float* x, const float* deq, cons
 }
 
 // The run in chunks: the vectorised loop, then the scalar marking of the codes used.
-template <Rounding R, bool Before, bool F32, int Mode>
+template <Rounding R, bool Before, bool F32, ScaleMode M>
 QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_t off, int64_t cnt,
                                         int64_t stride, Acc& a)
 {
@@ -307,11 +308,11 @@ QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_
         const int64_t base = off + c0 * stride;
         ChunkSums cs;
         if (stride == 1)
-            chunkLoop<R, Before, F32, Mode, true>(c.x + base, c.codes + base, c.deq + base, m, 1,
-                                                  base, p, c.seed, cs);
+            chunkLoop<R, Before, F32, M, true>(c.x + base, c.codes + base, c.deq + base, m, 1, base,
+                                               p, c.seed, cs);
         else
-            chunkLoop<R, Before, F32, Mode, false>(c.x + base, c.codes + base, c.deq + base, m,
-                                                   stride, base, p, c.seed, cs);
+            chunkLoop<R, Before, F32, M, false>(c.x + base, c.codes + base, c.deq + base, m, stride,
+                                                base, p, c.seed, cs);
         const uint16_t* codes = c.codes + base;
         const float* x = c.x + base;
         const float* deq = c.deq + base;
@@ -341,10 +342,10 @@ QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_
     }
 }
 
-template <Rounding R, bool Before, bool F32, int Mode>
+template <Rounding R, bool Before, bool F32, ScaleMode M>
 void runKernel(const RunCtx& c, const SliceQ& p, int64_t off, int64_t cnt, int64_t stride, Acc& a)
 {
-    kernelBody<R, Before, F32, Mode>(c, p, off, cnt, stride, a);
+    kernelBody<R, Before, F32, M>(c, p, off, cnt, stride, a);
 }
 
 // Min and max of x[0, n) when every value is finite; returns false (and the caller takes the

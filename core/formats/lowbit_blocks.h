@@ -1,0 +1,141 @@
+// Internals shared by the low-bit converters of core/formats (codebook, ggml, minifloat, mx): the
+// parallel loop over blocks with the counts every format reports, block bounds, and the names of
+// the format enums. Included only by core/formats/*.cpp (it needs OpenMP).
+#pragma once
+
+#include "core/base/error.h"
+#include "core/formats/lowbit.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstddef>
+#include <string>
+
+namespace qs::formats_detail {
+
+// What a conversion counts (LowbitResult's fields of the same names), per thread and summed.
+struct LowbitCounts {
+    int64_t saturated = 0, saturatedNegative = 0, flushed = 0, nonfinite = 0;
+    int64_t overflowBlocks = 0; // block scales beyond the range of their storage format
+
+    // A finite input clipped to the largest representable magnitude.
+    void saturate(float v)
+    {
+        ++saturated;
+        saturatedNegative += v < 0 ? 1 : 0;
+    }
+    void add(const LowbitCounts& o)
+    {
+        saturated += o.saturated;
+        saturatedNegative += o.saturatedNegative;
+        flushed += o.flushed;
+        nonfinite += o.nonfinite;
+        overflowBlocks += o.overflowBlocks;
+    }
+    void storeIn(LowbitResult& r) const
+    {
+        r.saturated = saturated;
+        r.saturatedNegative = saturatedNegative;
+        r.flushedToZero = flushed;
+        r.nonfinite = nonfinite;
+    }
+};
+
+// Runs body(item, counts) for item in [0, items) over the OpenMP threads (static schedule; in
+// parallel when the tensor has n >= 65536 elements) and returns the counts summed. Once cancel
+// fires the items not yet started are skipped and qs::Cancelled is thrown.
+template <class F>
+LowbitCounts forEachBlock(int64_t items, int64_t n, const CancelToken* cancel, F&& body)
+{
+    LowbitCounts total;
+#pragma omp parallel if (n >= 65536)
+    {
+        LowbitCounts local;
+#pragma omp for schedule(static) nowait
+        for (int64_t i = 0; i < items; ++i) {
+            if (cancel && cancel->isCancelled())
+                continue; // skip the remaining items; thrown below
+            body(i, local);
+        }
+#pragma omp critical(qs_lowbit_counts)
+        total.add(local);
+    }
+    throwIfCancelled(cancel);
+    return total;
+}
+
+// Element-wise formats: body(i, counts) for every element, in chunks of 16384 (forEachBlock).
+template <class F> LowbitCounts forEachElement(int64_t n, const CancelToken* cancel, F&& body)
+{
+    constexpr int64_t kChunk = 16384;
+    return forEachBlock((n + kChunk - 1) / kChunk, n, cancel, [&](int64_t ch, LowbitCounts& c) {
+        for (int64_t i = ch * kChunk; i < std::min(n, (ch + 1) * kChunk); ++i)
+            body(i, c);
+    });
+}
+
+// Elements [start, end) of block blk (initBlocks' layout: blocks never cross rows).
+struct BlockSpan {
+    int64_t start = 0, end = 0;
+};
+
+inline BlockSpan blockSpan(const LowbitResult& r, int64_t blk)
+{
+    const int64_t row = blk / r.blocksPerRow;
+    const int64_t start = row * r.rowLength + (blk % r.blocksPerRow) * r.blockSize;
+    return {start, std::min(start + r.blockSize, (row + 1) * r.rowLength)};
+}
+
+// The largest |x| of the finite values of a block (0 when there are none).
+inline float finiteAbsMax(const float* x, const BlockSpan& s)
+{
+    float amax = 0.0f;
+    for (int64_t i = s.start; i < s.end; ++i)
+        if (std::isfinite(x[i]))
+            amax = std::max(amax, std::fabs(x[i]));
+    return amax;
+}
+
+// A NaN / +-Inf input: counted, its code (nanCode, or the code of the largest magnitude of its
+// sign) set and its value kept in the reconstruction (lowbit.h).
+inline void keepNonfinite(LowbitResult& r, int64_t i, float v, int32_t nanCode, int32_t plusCode,
+                          int32_t minusCode, LowbitCounts& c)
+{
+    ++c.nonfinite;
+    r.codes.set(i, std::isnan(v) ? nanCode : (v > 0 ? plusCode : minusCode));
+    r.dequantized[i] = v;
+}
+
+// The format's code count and storage; bits per element = storageBits / numel.
+inline void setStorage(LowbitResult& r, int64_t codeLevels, int64_t storageBits, int64_t n)
+{
+    r.codeLevels = codeLevels;
+    r.storageBits = storageBits;
+    r.bitsPerElement = static_cast<double>(storageBits) / static_cast<double>(n);
+}
+
+// True when a and b are the same name but for the case of their letters.
+inline bool sameName(const std::string& a, const std::string& b)
+{
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+               return std::toupper(x) == std::toupper(y);
+           });
+}
+
+// The enumerator of `all` whose toName() is `name` but for case; otherwise throws
+// "unknown <what> '<name>' (valid: <the names>)".
+template <class E, size_t N>
+E enumFromName(const std::string& name, const E (&all)[N], const std::string& what)
+{
+    std::string valid;
+    for (E e : all) {
+        if (sameName(name, toName(e)))
+            return e;
+        valid += (valid.empty() ? "" : ", ") + toName(e);
+    }
+    throw Error("unknown " + what + " '" + name + "' (valid: " + valid + ")");
+}
+
+} // namespace qs::formats_detail

@@ -1,0 +1,233 @@
+// The fused pass of the integer schemes: codes, dequantized values, every metric and the
+// requested histograms in one walk over the tensor (runInteger in quantize_internal.h).
+#include "core/quant/fused_histograms.h"
+#include "core/quant/quantize_internal.h"
+#include "core/quant/strided_tiles.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+namespace qs::quantize_detail {
+namespace {
+
+// recip: the slice's reciprocal scale s' (QuantParams::reciprocal), or -1 when there is none.
+SliceQ makeSliceQ(double s, int64_t z, const QuantConfig& config, int64_t qmin, int64_t qmax,
+                  float recip)
+{
+    SliceQ p;
+    p.s = s;
+    p.z = double(z);
+    p.sf = float(s);
+    p.zf = float(z);
+    p.invf = 1.0f / p.sf;
+    if (recip >= 0) {
+        p.invf = recip;
+        p.deqDiv = recip > 0 ? recip : 1.0f;
+    }
+    p.inv = config.float32Params ? double(p.invf) : 1.0 / s;
+    p.qmin = double(qmin);
+    p.qmax = double(qmax);
+    if (config.roundingOrder == RoundingOrder::BeforeZeroPoint) {
+        p.lo1 = double(qmin) - p.z - 1.0;
+        p.hi1 = double(qmax) - p.z + 1.0;
+    } else {
+        p.lo1 = double(qmin) - 1.0;
+        p.hi1 = double(qmax) + 1.0;
+    }
+    p.nanRaw = uint16_t(std::clamp<int64_t>(z, qmin, qmax) - qmin);
+    return p;
+}
+
+// Code-usage flags: `used` per thread, the codes seen anywhere; `marks` per thread and batch
+// slot, the codes of the slice being quantized (multi-slice passes only).
+struct CodeMarks {
+    int64_t levels = 0, batchSize = 1;
+    std::vector<uint8_t> used, marks;
+
+    CodeMarks(int64_t levels_, int64_t ns, int nt)
+        : levels(levels_),
+          batchSize(std::max<int64_t>(
+              1, std::min<int64_t>(kMaxBatch, (int64_t(1) << 18) / levels))), // <= 256 KiB
+          used(size_t(nt) * size_t(levels), 0),
+          marks(ns > 1 ? size_t(nt) * size_t(batchSize) * size_t(levels) : 0, 0)
+    {
+    }
+    uint8_t* usedBy(size_t thread) { return used.data() + thread * size_t(levels); }
+    uint8_t* marksOf(size_t thread)
+    {
+        return marks.data() + thread * size_t(batchSize) * size_t(levels);
+    }
+    // Codes seen by any thread.
+    int64_t levelsUsed(int nt) const { return countFlagged(used, nt, levels); }
+};
+
+// What every step of the pass reads.
+struct Pass {
+    const Tensor& t;
+    const QuantConfig& config;
+    QuantResult& r;
+    const QuantParams& p;
+    KernelFn kernel;
+    FusedHistograms* fused;
+    CodeMarks& codes;
+
+    SliceQ sliceQ(int64_t s) const
+    {
+        return makeSliceQ(p.scale[s], p.zeroPoint[s], config, p.qmin, p.qmax,
+                          p.reciprocal.empty() ? -1.0f : p.reciprocal[size_t(s)]);
+    }
+    RunCtx ctxFor(uint8_t* mark) const
+    {
+        return RunCtx{
+            t.data.data(), r.codes.raw(), r.dequantized.data(),
+            config.seed,   mark,          fused ? &fused->ctx[size_t(threadId())] : nullptr};
+    }
+};
+
+// One slice: blocks of kBlock elements summed in block order.
+Acc runWholeTensor(const Pass& pass, const CancelToken* cancel)
+{
+    const int64_t n = pass.t.numel();
+    const int64_t nb = (n + kBlock - 1) / kBlock;
+    std::vector<Acc> blocks(nb);
+    const SliceQ q0 = pass.sliceQ(0);
+    parallelFor(nb, n >= kParallelMin, cancel, [&](int64_t b) {
+        const RunCtx c = pass.ctxFor(pass.codes.usedBy(size_t(threadId())));
+        const int64_t off = b * kBlock;
+        pass.kernel(c, q0, off, std::min(kBlock, n - off), 1, blocks[b]);
+    });
+    const Acc total = combineInOrder(blocks);
+    FusedHistograms* fused = pass.fused;
+    if (fused && fused->fineSums > 0)
+        splitFineCounts(*fused, pass.kernel, q0, pass.config.seed, pass.p.dataMin[0],
+                        pass.p.dataMax[0], pass.codes.levels, pass.codes.usedBy(0));
+    return total;
+}
+
+// Slices [s0, s1) made of one strided run, tile by tile (strided_tiles.h). Stochastic
+// rounding draws by flat index, so it quantizes in place; the others through contiguous copies.
+void runStridedBatch(const Pass& pass, int64_t s0, int64_t s1, uint8_t* markBase, Acc* acc)
+{
+    const int64_t levels = pass.codes.levels;
+    const SliceLayout& layout = pass.p.layout;
+    SliceQ sq[kMaxBatch];
+    for (int64_t s = s0; s < s1; ++s)
+        sq[s - s0] = pass.sliceQ(s);
+    if (pass.config.rounding == Rounding::Stochastic) {
+        forEachTile(layout, s0, s1, [&](int64_t s, int64_t off, int64_t cnt, int64_t stride) {
+            const RunCtx c = pass.ctxFor(markBase + size_t(s - s0) * size_t(levels));
+            pass.kernel(c, sq[s - s0], off, cnt, stride, acc[s - s0]);
+        });
+        return;
+    }
+    quantizeTransposed(layout, s0, s1, pass.t.data.data(), pass.r.codes.raw(),
+                       pass.r.dequantized.data(),
+                       [&](int64_t k, const float* xs, uint16_t* cs, float* ds, int64_t m) {
+                           RunCtx c = pass.ctxFor(markBase + size_t(k) * size_t(levels));
+                           c.x = xs;
+                           c.codes = cs;
+                           c.deq = ds;
+                           pass.kernel(c, sq[k], 0, m, 1, acc[k]);
+                       });
+}
+
+// Slices [s0, s1) one after the other, run by run.
+void runBatch(const Pass& pass, int64_t s0, int64_t s1, uint8_t* markBase, Acc* acc)
+{
+    for (int64_t s = s0; s < s1; ++s) {
+        const RunCtx c = pass.ctxFor(markBase + size_t(s - s0) * size_t(pass.codes.levels));
+        const SliceQ sq = pass.sliceQ(s);
+        pass.p.layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
+            pass.kernel(c, sq, off, cnt, stride, acc[s - s0]);
+        });
+    }
+}
+
+// The codes slice s marked: counted, added to this thread's `used` and cleared for the next
+// slice. A slice with few elements clears just the codes it set.
+int64_t takeSliceMarks(const Pass& pass, int64_t s, uint8_t* mark, uint8_t* used)
+{
+    const int64_t levels = pass.codes.levels;
+    int64_t d = 0;
+    if (pass.p.layout.sliceSize(s) * 4 < levels) {
+        const uint16_t* codes = pass.r.codes.raw();
+        const float* x = pass.t.data.data();
+        pass.p.layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
+            for (int64_t k = 0; k < cnt; ++k) {
+                const int64_t i = off + k * stride;
+                if (!std::isfinite(x[i]))
+                    continue;
+                uint8_t& m = mark[codes[i]];
+                d += m;
+                used[codes[i]] |= m;
+                m = 0;
+            }
+        });
+        return d;
+    }
+    for (int64_t l = 0; l < levels; ++l) {
+        d += mark[l];
+        used[l] |= mark[l];
+    }
+    std::memset(mark, 0, size_t(levels));
+    return d;
+}
+
+// Slices made of one strided run (columns, groups along a leading axis) are done B at a time,
+// tile by tile, so that neighbouring slices share cache lines and pages. Other slices go G at
+// a time (G from the slice count only). Each work item sums its slices in order, and the items
+// are summed in order: the same totals on every run. Each slice's metrics are set on the
+// worker that quantized it.
+Acc runSlices(const Pass& pass, const CancelToken* cancel)
+{
+    const int64_t ns = pass.p.numSlices(), levels = pass.codes.levels;
+    const bool tiled = stridedSlices(pass.p.layout);
+    const SliceBatches batches(ns, tiled, std::min(kMaxBatch, pass.codes.batchSize));
+    std::vector<Acc> batchTotals(static_cast<size_t>(batches.count));
+    batches.run(pass.t.numel() >= kParallelMin, cancel, [&](int64_t bi, int64_t s0, int64_t s1) {
+        const size_t tid = size_t(threadId());
+        uint8_t* markBase = pass.codes.marksOf(tid);
+        Acc acc[kMaxBatch];
+        if (tiled)
+            runStridedBatch(pass, s0, s1, markBase, acc);
+        else
+            runBatch(pass, s0, s1, markBase, acc);
+        for (int64_t s = s0; s < s1; ++s) {
+            uint8_t* mark = markBase + size_t(s - s0) * size_t(levels);
+            const int64_t d = takeSliceMarks(pass, s, mark, pass.codes.usedBy(tid));
+            pass.r.sliceMetrics.set(size_t(s), sumsOf(acc[s - s0], d));
+            batchTotals[size_t(bi)].add(acc[s - s0]);
+        }
+    });
+    return combineInOrder(batchTotals);
+}
+
+} // namespace
+
+void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
+                const CancelToken* cancel, FusedHistograms* fused, bool paramsChecked)
+{
+    const QuantParams& p = r.params;
+    const int64_t ns = p.numSlices();
+    const int nt = threadCount();
+    const bool asym = config.scheme == Scheme::Asymmetric;
+    const int64_t levelsTotal = int64_t(1) << config.bits;
+    for (int64_t s = 0; s < ns && !paramsChecked; ++s)
+        checkParams(p.scale[s], p.zeroPoint[s], config, s);
+    CodeMarks codes(p.qmax - p.qmin + 1, ns, nt);
+    if (fused)
+        fused->prepare(nt);
+    const Pass pass{t, config, r, p, pickKernel(config), fused, codes};
+    // Every slice's sums are set by runSlices.
+    r.sliceMetrics.reset(size_t(ns), levelsTotal, double(config.bits),
+                         storageBits(0, config.bits, 1, asym));
+    const Acc total = ns == 1 ? runWholeTensor(pass, cancel) : runSlices(pass, cancel);
+    r.metrics =
+        finalize(total, t.numel(), config.bits, ns, asym, codes.levelsUsed(nt), levelsTotal);
+    if (ns == 1)
+        r.sliceMetrics.setWhole(r.metrics);
+}
+
+} // namespace qs::quantize_detail
