@@ -2,6 +2,7 @@
 
 #include "core/base/error.h"
 #include "core/io/csv_io.h"
+#include "core/io/gguf.h"
 #include "core/io/mapped_file.h"
 #include "core/io/npy.h"
 #include "core/io/npz.h"
@@ -28,8 +29,9 @@ std::string lowerSuffix(const std::string& path)
 
 [[noreturn]] void unknownFormat(const std::string& path)
 {
-    throw Error(fileDisplayName(path) +
-                ": unknown file type (supported: .npy, .npz, .safetensors, .csv, .tsv, .txt)");
+    throw Error(
+        fileDisplayName(path) +
+        ": unknown file type (supported: .npy, .npz, .safetensors, .gguf, .csv, .tsv, .txt)");
 }
 } // namespace
 
@@ -42,6 +44,8 @@ TensorFileFormat tensorFileFormat(const std::string& path)
         return TensorFileFormat::Npz;
     if (s == "safetensors")
         return TensorFileFormat::Safetensors;
+    if (s == "gguf")
+        return TensorFileFormat::Gguf;
     if (s == "csv" || s == "tsv" || s == "txt")
         return TensorFileFormat::Csv;
     return TensorFileFormat::Unknown;
@@ -72,6 +76,8 @@ std::vector<TensorInfo> listTensors(const std::string& path)
         return listNpz(path);
     case TensorFileFormat::Safetensors:
         return listSafetensors(path);
+    case TensorFileFormat::Gguf:
+        return listGguf(path);
     case TensorFileFormat::Csv: {
         const Tensor t = loadCsv(path);
         TensorInfo info;
@@ -102,6 +108,8 @@ Tensor loadTensor(const std::string& path, const std::string& member,
         return loadNpz(path, member, warnings);
     case TensorFileFormat::Safetensors:
         return loadSafetensors(path, member, warnings);
+    case TensorFileFormat::Gguf:
+        return loadGguf(path, member);
     case TensorFileFormat::Csv:
         return loadCsv(path, warnings);
     case TensorFileFormat::Unknown:

@@ -1,0 +1,143 @@
+// GgufValue: reading scalars back out of their stored bytes, and printing values.
+#include "core/io/gguf.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace qs {
+
+namespace {
+
+// Bytes of one scalar element; 0 for String and Array.
+size_t scalarSize(GgufValueType t)
+{
+    switch (t) {
+    case GgufValueType::U8:
+    case GgufValueType::I8:
+    case GgufValueType::Bool:
+        return 1;
+    case GgufValueType::U16:
+    case GgufValueType::I16:
+        return 2;
+    case GgufValueType::U32:
+    case GgufValueType::I32:
+    case GgufValueType::F32:
+        return 4;
+    case GgufValueType::U64:
+    case GgufValueType::I64:
+    case GgufValueType::F64:
+        return 8;
+    case GgufValueType::String:
+    case GgufValueType::Array:
+        break;
+    }
+    return 0;
+}
+
+// Shortest decimal form that reads back as the same value.
+template <class T> std::string shortestDecimal(T v, int maxDigits)
+{
+    char buf[64];
+    for (int digits = 6; digits <= maxDigits; ++digits) {
+        std::snprintf(buf, sizeof buf, "%.*g", digits, static_cast<double>(v));
+        if (static_cast<T>(std::strtod(buf, nullptr)) == v)
+            break;
+    }
+    return buf;
+}
+
+} // namespace
+
+std::string ggufValueTypeName(GgufValueType t)
+{
+    static const char* const names[] = {"U8",   "I8",     "U16",   "I16", "U32", "I32", "F32",
+                                        "BOOL", "STRING", "ARRAY", "U64", "I64", "F64"};
+    const auto i = static_cast<uint32_t>(t);
+    return i < 13 ? names[i] : "type " + std::to_string(i);
+}
+
+uint64_t GgufValue::asUInt() const
+{
+    return scalarSize(type) ? bits : 0;
+}
+
+int64_t GgufValue::asInt() const
+{
+    const size_t n = scalarSize(type);
+    if (n == 0)
+        return 0;
+    if (type == GgufValueType::I8 || type == GgufValueType::I16 || type == GgufValueType::I32) {
+        const uint64_t sign = uint64_t(1) << (8 * n - 1);
+        return static_cast<int64_t>(bits ^ sign) - static_cast<int64_t>(sign);
+    }
+    return static_cast<int64_t>(bits);
+}
+
+double GgufValue::asDouble() const
+{
+    if (type == GgufValueType::F32) {
+        float f;
+        const auto b = static_cast<uint32_t>(bits);
+        std::memcpy(&f, &b, 4);
+        return f;
+    }
+    if (type == GgufValueType::F64) {
+        double d;
+        std::memcpy(&d, &bits, 8);
+        return d;
+    }
+    const bool isSigned = type == GgufValueType::I8 || type == GgufValueType::I16 ||
+                          type == GgufValueType::I32 || type == GgufValueType::I64;
+    return isSigned ? static_cast<double>(asInt()) : static_cast<double>(asUInt());
+}
+
+GgufValue GgufValue::element(uint64_t i) const
+{
+    GgufValue v;
+    v.type = elementType;
+    const size_t n = scalarSize(elementType);
+    if (type != GgufValueType::Array || n == 0 || i >= count)
+        return v;
+    for (size_t k = 0; k < n; ++k)
+        v.bits |= uint64_t(static_cast<uint8_t>(raw[i * n + k])) << (8 * k);
+    return v;
+}
+
+std::string GgufValue::printable(size_t maxItems) const
+{
+    switch (type) {
+    case GgufValueType::String:
+        return text.size() > 160
+                   ? text.substr(0, 160) + "... (" + std::to_string(text.size()) + " bytes)"
+                   : text;
+    case GgufValueType::Bool:
+        return bits ? "true" : "false";
+    case GgufValueType::F32:
+        return shortestDecimal(static_cast<float>(asDouble()), 9);
+    case GgufValueType::F64:
+        return shortestDecimal(asDouble(), 17);
+    case GgufValueType::I8:
+    case GgufValueType::I16:
+    case GgufValueType::I32:
+    case GgufValueType::I64:
+        return std::to_string(asInt());
+    case GgufValueType::Array:
+        break;
+    default:
+        return std::to_string(asUInt());
+    }
+    std::string s = "[";
+    const uint64_t shown = count < maxItems ? count : maxItems;
+    for (uint64_t i = 0; i < shown; ++i) {
+        const bool quoted = elementType == GgufValueType::String;
+        const std::string item =
+            items.empty() ? element(i).printable(maxItems) : items[i].printable(maxItems);
+        s += (i ? ", " : "") + (quoted ? "\"" + item + "\"" : item);
+    }
+    if (shown < count)
+        return s + ", ...] (" + std::to_string(count) + " items)";
+    return s + "]";
+}
+
+} // namespace qs
