@@ -4,6 +4,7 @@
 #include "core/io/mapped_file.h"
 
 #include <set>
+#include <utility>
 
 namespace qs {
 
@@ -17,6 +18,7 @@ struct Reader {
     const uint8_t* data;
     size_t size;
     const std::string& where;
+    bool keep = true; // store metadata values (false: validate only)
     size_t pos = 0;
 
     size_t left() const { return size - pos; }
@@ -41,7 +43,8 @@ struct Reader {
     uint32_t u32(const char* what) { return static_cast<uint32_t>(uint(4, what)); }
     uint64_t u64(const char* what) { return uint(8, what); }
 
-    std::string string(const char* what)
+    // A string's bytes, left in the file.
+    std::pair<const char*, size_t> stringBytes(const char* what)
     {
         const size_t at = pos;
         const uint64_t n = u64(what);
@@ -49,9 +52,14 @@ struct Reader {
             throw Error(where + ": " + what + " at offset " + std::to_string(at) + " has length " +
                         std::to_string(n) + ", past the end of the file (" +
                         std::to_string(left()) + " bytes left)");
-        std::string s(reinterpret_cast<const char*>(data + pos), static_cast<size_t>(n));
+        const char* s = reinterpret_cast<const char*>(data + pos);
         pos += static_cast<size_t>(n);
-        return s;
+        return {s, static_cast<size_t>(n)};
+    }
+    std::string string(const char* what)
+    {
+        const auto [s, n] = stringBytes(what);
+        return std::string(s, n);
     }
 
     // Refuses a count of items needing at least minBytes each that cannot fit in the bytes left.
@@ -107,23 +115,30 @@ void readArray(Reader& r, GgufValue& v, const std::string& key, int depth)
                     std::to_string(kMaxArrayNesting) + " deep");
     v.elementType = valueType(r.u32("array element type"), r, key);
     v.count = r.u64("array length");
-    const bool nested =
-        v.elementType == GgufValueType::String || v.elementType == GgufValueType::Array;
     const uint64_t minBytes =
         v.elementType == GgufValueType::Array ? 12 : scalarBytes(v.elementType);
     r.checkCount(v.count, minBytes, "array length");
-    if (!nested) {
-        const size_t n = static_cast<size_t>(v.count * minBytes);
-        v.raw.assign(reinterpret_cast<const char*>(r.data + r.pos), n);
-        r.pos += n;
+    if (v.elementType == GgufValueType::String) {
+        for (uint64_t i = 0; i < v.count; ++i) {
+            const auto [s, n] = r.stringBytes("metadata string");
+            if (r.keep)
+                v.strings.emplace_back(s, n);
+        }
+    } else if (v.elementType == GgufValueType::Array) {
+        for (uint64_t i = 0; i < v.count; ++i) {
+            GgufValue item = readValue(r, v.elementType, key, depth + 1);
+            if (r.keep)
+                v.items.push_back(std::move(item));
+        }
+    } else {
+        const auto n = static_cast<size_t>(v.count * minBytes);
         if (v.elementType == GgufValueType::Bool)
-            for (char c : v.raw)
-                checkBool(static_cast<uint8_t>(c), r, key);
-        return;
+            for (size_t i = 0; i < n; ++i)
+                checkBool(r.data[r.pos + i], r, key);
+        if (r.keep)
+            v.raw.assign(reinterpret_cast<const char*>(r.data + r.pos), n);
+        r.pos += n;
     }
-    v.items.reserve(static_cast<size_t>(v.count));
-    for (uint64_t i = 0; i < v.count; ++i)
-        v.items.push_back(readValue(r, v.elementType, key, depth + 1));
 }
 
 GgufValue readValue(Reader& r, GgufValueType type, const std::string& key, int depth)
@@ -169,7 +184,8 @@ void readMetadata(Reader& r, uint64_t count, GgufHeader& h)
             throw Error(r.where + ": metadata key '" + key + "' appears twice");
         const GgufValueType type = valueType(r.u32("metadata value type"), r, key);
         GgufValue v = readValue(r, type, key, 0);
-        h.metadata.emplace_back(std::move(key), std::move(v));
+        if (r.keep || key == "general.alignment")
+            h.metadata.emplace_back(std::move(key), std::move(v));
     }
     for (const auto& [key, v] : h.metadata) {
         if (key != "general.alignment")
@@ -260,9 +276,10 @@ const GgufTensor& pickTensor(const GgufHeader& h, const std::string& where, cons
 
 } // namespace
 
-GgufHeader parseGgufHeader(const uint8_t* data, size_t size, const std::string& where)
+GgufHeader parseGgufHeader(const uint8_t* data, size_t size, const std::string& where,
+                           bool keepMetadata)
 {
-    Reader r{data, size, where};
+    Reader r{data, size, where, keepMetadata};
     GgufHeader h;
     readPreamble(r, h);
     const uint64_t tensorCount = r.u64("tensor count");
@@ -282,7 +299,7 @@ GgufHeader parseGgufHeader(const uint8_t* data, size_t size, const std::string& 
 std::vector<TensorInfo> listGguf(const uint8_t* data, size_t size, const std::string& where)
 {
     std::vector<TensorInfo> out;
-    for (auto& t : parseGgufHeader(data, size, where).tensors)
+    for (auto& t : parseGgufHeader(data, size, where, false).tensors)
         out.push_back(std::move(t.info));
     return out;
 }
@@ -290,7 +307,7 @@ std::vector<TensorInfo> listGguf(const uint8_t* data, size_t size, const std::st
 Tensor loadGgufTensor(const uint8_t* data, size_t size, const std::string& where,
                       const std::string& name)
 {
-    const GgufHeader h = parseGgufHeader(data, size, where);
+    const GgufHeader h = parseGgufHeader(data, size, where, false);
     const GgufTensor& t = pickTensor(h, where, name);
     if (!t.type->decode)
         throw Error(where + ": tensor '" + t.info.name + "' is stored as " + t.type->name +

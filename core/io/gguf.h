@@ -42,7 +42,8 @@ enum class GgufValueType : uint32_t {
 
 // One metadata value. Scalars keep their little-endian bytes in `bits` (zero-extended);
 // arrays of scalars keep their elements' bytes back to back in `raw` (as compact as the
-// file), arrays of strings or arrays keep one GgufValue per element in `items`.
+// file), arrays of strings their texts in `strings`, arrays of arrays one GgufValue per
+// element in `items`.
 struct GgufValue {
     GgufValueType type = GgufValueType::U8;
     uint64_t bits = 0;                             // scalars
@@ -50,7 +51,8 @@ struct GgufValue {
     GgufValueType elementType = GgufValueType::U8; // Array
     uint64_t count = 0;                            // Array: number of elements
     std::string raw;                               // Array of scalars
-    std::vector<GgufValue> items;                  // Array of String or Array
+    std::vector<std::string> strings;              // Array of String
+    std::vector<GgufValue> items;                  // Array of Array
 
     // Scalars (and element i of an array of scalars) as numbers; 0 for other types.
     uint64_t asUInt() const;
@@ -79,8 +81,11 @@ struct GgufHeader {
     std::vector<GgufTensor> tensors;                         // in file order
 };
 
-// Throws qs::Error naming `where` and the problem.
-GgufHeader parseGgufHeader(const uint8_t* data, size_t size, const std::string& where);
+// Throws qs::Error naming `where` and the problem. keepMetadata false: the metadata is
+// validated just as thoroughly but not stored (only general.alignment is kept), which saves
+// copying a tokenizer's vocabulary when only the tensors are wanted.
+GgufHeader parseGgufHeader(const uint8_t* data, size_t size, const std::string& where,
+                           bool keepMetadata = true);
 std::vector<TensorInfo> listGguf(const uint8_t* data, size_t size, const std::string& where);
 // Empty name: the only tensor (an error naming the tensors if there are several). Types
 // without a dequantizer are refused with an error naming the type.

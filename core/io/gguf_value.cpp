@@ -131,8 +131,11 @@ std::string GgufValue::printable(size_t maxItems) const
     const uint64_t shown = count < maxItems ? count : maxItems;
     for (uint64_t i = 0; i < shown; ++i) {
         const bool quoted = elementType == GgufValueType::String;
-        const std::string item =
-            items.empty() ? element(i).printable(maxItems) : items[i].printable(maxItems);
+        std::string item;
+        if (elementType == GgufValueType::String)
+            item = strings[i].size() > 160 ? strings[i].substr(0, 160) + "..." : strings[i];
+        else
+            item = items.empty() ? element(i).printable(maxItems) : items[i].printable(maxItems);
         s += (i ? ", " : "") + (quoted ? "\"" + item + "\"" : item);
     }
     if (shown < count)
