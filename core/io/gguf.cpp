@@ -72,23 +72,14 @@ struct Reader {
     }
 };
 
-size_t scalarBytes(GgufValueType t)
+// The fewest bytes a value of this type takes in the file.
+uint64_t minValueBytes(GgufValueType t)
 {
-    switch (t) {
-    case GgufValueType::U8:
-    case GgufValueType::I8:
-    case GgufValueType::Bool:
-        return 1;
-    case GgufValueType::U16:
-    case GgufValueType::I16:
-        return 2;
-    case GgufValueType::U32:
-    case GgufValueType::I32:
-    case GgufValueType::F32:
-        return 4;
-    default:
-        return 8; // U64 I64 F64, and the minimum of a String (its length)
-    }
+    if (t == GgufValueType::String)
+        return 8; // its length
+    if (t == GgufValueType::Array)
+        return 12; // element type and count
+    return ggufScalarSize(t);
 }
 
 GgufValueType valueType(uint32_t id, Reader& r, const std::string& key)
@@ -115,8 +106,7 @@ void readArray(Reader& r, GgufValue& v, const std::string& key, int depth)
                     std::to_string(kMaxArrayNesting) + " deep");
     v.elementType = valueType(r.u32("array element type"), r, key);
     v.count = r.u64("array length");
-    const uint64_t minBytes =
-        v.elementType == GgufValueType::Array ? 12 : scalarBytes(v.elementType);
+    const uint64_t minBytes = minValueBytes(v.elementType);
     r.checkCount(v.count, minBytes, "array length");
     if (v.elementType == GgufValueType::String) {
         for (uint64_t i = 0; i < v.count; ++i) {
@@ -150,7 +140,7 @@ GgufValue readValue(Reader& r, GgufValueType type, const std::string& key, int d
     else if (type == GgufValueType::Array)
         readArray(r, v, key, depth);
     else
-        v.bits = r.uint(static_cast<int>(scalarBytes(type)), "metadata value");
+        v.bits = r.uint(static_cast<int>(ggufScalarSize(type)), "metadata value");
     if (type == GgufValueType::Bool)
         checkBool(v.bits, r, key);
     return v;

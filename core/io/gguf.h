@@ -23,22 +23,25 @@
 
 namespace qs {
 
-// gguf_metadata_value_type.
+// gguf_metadata_value_type: the ids 0 to 12 in this order.
 enum class GgufValueType : uint32_t {
-    U8 = 0,
-    I8 = 1,
-    U16 = 2,
-    I16 = 3,
-    U32 = 4,
-    I32 = 5,
-    F32 = 6,
-    Bool = 7,
-    String = 8,
-    Array = 9,
-    U64 = 10,
-    I64 = 11,
-    F64 = 12
+    U8,
+    I8,
+    U16,
+    I16,
+    U32,
+    I32,
+    F32,
+    Bool,
+    String,
+    Array,
+    U64,
+    I64,
+    F64
 };
+
+// Bytes of one scalar value; 0 for String and Array.
+size_t ggufScalarSize(GgufValueType t);
 
 // One metadata value. Scalars keep their little-endian bytes in `bits` (zero-extended);
 // arrays of scalars keep their elements' bytes back to back in `raw` (as compact as the

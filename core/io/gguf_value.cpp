@@ -9,32 +9,6 @@ namespace qs {
 
 namespace {
 
-// Bytes of one scalar element; 0 for String and Array.
-size_t scalarSize(GgufValueType t)
-{
-    switch (t) {
-    case GgufValueType::U8:
-    case GgufValueType::I8:
-    case GgufValueType::Bool:
-        return 1;
-    case GgufValueType::U16:
-    case GgufValueType::I16:
-        return 2;
-    case GgufValueType::U32:
-    case GgufValueType::I32:
-    case GgufValueType::F32:
-        return 4;
-    case GgufValueType::U64:
-    case GgufValueType::I64:
-    case GgufValueType::F64:
-        return 8;
-    case GgufValueType::String:
-    case GgufValueType::Array:
-        break;
-    }
-    return 0;
-}
-
 // Shortest decimal form that reads back as the same value.
 template <class T> std::string shortestDecimal(T v, int maxDigits)
 {
@@ -49,6 +23,13 @@ template <class T> std::string shortestDecimal(T v, int maxDigits)
 
 } // namespace
 
+size_t ggufScalarSize(GgufValueType t)
+{
+    static const uint8_t sizes[] = {1, 1, 2, 2, 4, 4, 4, 1, 0, 0, 8, 8, 8};
+    const auto i = static_cast<uint32_t>(t);
+    return i < 13 ? sizes[i] : 0;
+}
+
 std::string ggufValueTypeName(GgufValueType t)
 {
     static const char* const names[] = {"U8",   "I8",     "U16",   "I16", "U32", "I32", "F32",
@@ -59,12 +40,12 @@ std::string ggufValueTypeName(GgufValueType t)
 
 uint64_t GgufValue::asUInt() const
 {
-    return scalarSize(type) ? bits : 0;
+    return ggufScalarSize(type) ? bits : 0;
 }
 
 int64_t GgufValue::asInt() const
 {
-    const size_t n = scalarSize(type);
+    const size_t n = ggufScalarSize(type);
     if (n == 0)
         return 0;
     if (type == GgufValueType::I8 || type == GgufValueType::I16 || type == GgufValueType::I32) {
@@ -96,7 +77,7 @@ GgufValue GgufValue::element(uint64_t i) const
 {
     GgufValue v;
     v.type = elementType;
-    const size_t n = scalarSize(elementType);
+    const size_t n = ggufScalarSize(elementType);
     if (type != GgufValueType::Array || n == 0 || i >= count)
         return v;
     for (size_t k = 0; k < n; ++k)

@@ -38,6 +38,15 @@ inline uint8_t pat(int i, int k)
     return static_cast<uint8_t>(i * 37 + k * 11 + 5);
 }
 
+// n pattern bytes pat(0, k) .. pat(n - 1, k).
+inline Bytes patBytes(int n, int k)
+{
+    Bytes b;
+    for (int j = 0; j < n; ++j)
+        b += char(pat(j, k));
+    return b;
+}
+
 struct HandBlock {
     uint32_t type;
     Bytes bytes;
@@ -48,8 +57,7 @@ inline HandBlock q4_0()
 {
     const uint16_t d = 0x3555; // 0.333251953125
     HandBlock b{2, le(d, 2), {}};
-    for (int j = 0; j < 16; ++j)
-        b.bytes += char(pat(j, 1));
+    b.bytes += patBytes(16, 1);
     b.want.resize(32);
     for (int i = 0; i < 32; ++i) {
         const uint8_t byte = pat(i % 16, 1);
@@ -68,8 +76,7 @@ inline HandBlock q4q5(uint32_t type)
     const uint32_t qh = 0xA5C3F00Fu;
     if (fifth)
         b.bytes += le(qh, 4);
-    for (int j = 0; j < 16; ++j)
-        b.bytes += char(pat(j, 2));
+    b.bytes += patBytes(16, 2);
     for (int i = 0; i < 32; ++i) {
         const uint8_t byte = pat(i % 16, 2);
         int q = (i < 16 ? byte & 15 : byte >> 4) + (fifth && (qh >> i) & 1 ? 16 : 0);
@@ -96,8 +103,7 @@ inline HandBlock iq4_nl()
 {
     const uint16_t d = 0x3400; // 0.25
     HandBlock b{20, le(d, 2), {}};
-    for (int j = 0; j < 16; ++j)
-        b.bytes += char(pat(j, 4));
+    b.bytes += patBytes(16, 4);
     for (int i = 0; i < 32; ++i) {
         const uint8_t byte = pat(i % 16, 4);
         b.want.push_back(0.25f * float(kIq4nl[i < 16 ? byte & 15 : byte >> 4]));
@@ -122,8 +128,7 @@ inline HandBlock q2_K()
     HandBlock b{10, {}, {}};
     for (int s = 0; s < 16; ++s)
         b.bytes += char(pat(s, 5));
-    for (int j = 0; j < 64; ++j)
-        b.bytes += char(pat(j, 6));
+    b.bytes += patBytes(64, 6);
     b.bytes += le(d, 2) + le(dmin, 2);
     for (int i = 0; i < 256; ++i) {
         const TwoBitPos p = twoBitPos(i);
@@ -141,10 +146,8 @@ inline HandBlock q3_K()
     for (int k = 0; k < 16; ++k)
         s[k] = pat(k, 7) & 63;
     HandBlock b{11, {}, {}};
-    for (int j = 0; j < 32; ++j)
-        b.bytes += char(pat(j, 8)); // hmask
-    for (int j = 0; j < 64; ++j)
-        b.bytes += char(pat(j, 9)); // qs
+    b.bytes += patBytes(32, 8); // hmask
+    b.bytes += patBytes(64, 9); // qs
     for (int j = 0; j < 8; ++j)
         b.bytes += char((s[j] & 15) | (s[j + 8] & 15) << 4);
     for (int k = 0; k < 4; ++k)
@@ -184,10 +187,8 @@ inline HandBlock q4q5_K(uint32_t type)
     }
     HandBlock b{type, le(d, 2) + le(dmin, 2) + packK4Scales(sc, mn), {}};
     if (type == 13)
-        for (int j = 0; j < 32; ++j)
-            b.bytes += char(pat(j, 12));
-    for (int j = 0; j < 128; ++j)
-        b.bytes += char(pat(j, 13));
+        b.bytes += patBytes(32, 12);
+    b.bytes += patBytes(128, 13);
     for (int i = 0; i < 256; ++i) {
         const int sb = i / 32;
         const uint8_t byte = pat(32 * (sb / 2) + i % 32, 13);
@@ -203,12 +204,9 @@ inline HandBlock q6_K()
 {
     const uint16_t d = 0x3555;
     HandBlock b{14, {}, {}};
-    for (int j = 0; j < 128; ++j)
-        b.bytes += char(pat(j, 14)); // ql
-    for (int j = 0; j < 64; ++j)
-        b.bytes += char(pat(j, 15)); // qh
-    for (int j = 0; j < 16; ++j)
-        b.bytes += char(pat(j, 16)); // int8 scales
+    b.bytes += patBytes(128, 14); // ql
+    b.bytes += patBytes(64, 15);  // qh
+    b.bytes += patBytes(16, 16);  // int8 scales
     b.bytes += le(d, 2);
     for (int i = 0; i < 256; ++i) {
         const int half = i / 128, quarter = (i % 128) / 32, l = i % 32;
@@ -233,8 +231,7 @@ inline HandBlock iq4_xs()
         low[k / 2] = char(uint8_t(low[k / 2]) | (ls[k] & 15) << (4 * (k % 2)));
     }
     HandBlock b{23, le(d, 2) + le(high, 2) + low, {}};
-    for (int j = 0; j < 128; ++j)
-        b.bytes += char(pat(j, 18));
+    b.bytes += patBytes(128, 18);
     for (int i = 0; i < 256; ++i) {
         const uint8_t byte = pat(16 * (i / 32) + i % 16, 18);
         const int nib = i % 32 < 16 ? byte & 15 : byte >> 4;

@@ -120,10 +120,16 @@ class TestGguf : public QObject {
     Q_OBJECT
 
 private:
-    QTemporaryDir* m_dir = nullptr;
+    // This test's scratch folder, made inside QS_TEST_TMP (created first).
+    static QString scratchTemplate()
+    {
+        QDir().mkpath(QS_TEST_TMP);
+        return QStringLiteral(QS_TEST_TMP "/gguf-XXXXXX");
+    }
+    QTemporaryDir m_dir{scratchTemplate()};
     std::string write(const std::string& name, const Bytes& bytes) const
     {
-        const std::string p = (m_dir->path() + "/").toStdString() + name;
+        const std::string p = (m_dir.path() + "/").toStdString() + name;
         std::ofstream(p, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
         return p;
     }
@@ -142,13 +148,7 @@ private:
     }
 
 private slots:
-    void initTestCase()
-    {
-        QDir().mkpath(QS_TEST_TMP);
-        m_dir = new QTemporaryDir(QStringLiteral(QS_TEST_TMP "/gguf-XXXXXX"));
-        QVERIFY(m_dir->isValid());
-    }
-    void cleanupTestCase() { delete m_dir; }
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
 
     void typeTable()
     {
