@@ -62,8 +62,9 @@ struct GgufValue {
     int64_t asInt() const;
     double asDouble() const;
     GgufValue element(uint64_t i) const; // Array of scalars: element i as a scalar value
-    // "4096", "3.5", "true", "llama", "[1, 2, 3, ...] (32000 items)". Strings longer than
-    // 160 bytes and arrays longer than maxItems are cut.
+    // "4096", "3.5", "true", "llama", "[1, 2, 3, ...] (32000 items)": one line (control
+    // characters in strings escaped); strings longer than 160 bytes and arrays longer than
+    // maxItems are cut.
     std::string printable(size_t maxItems = 8) const;
 };
 

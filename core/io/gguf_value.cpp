@@ -21,6 +21,30 @@ template <class T> std::string shortestDecimal(T v, int maxDigits)
     return buf;
 }
 
+// Text for one line of a display: control characters escaped ("\n", "\x01"), cut after
+// 160 bytes with the full length noted.
+std::string displayText(const std::string& text)
+{
+    constexpr size_t kMax = 160;
+    std::string out;
+    for (size_t i = 0; i < text.size() && i < kMax; ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == '\n')
+            out += "\\n";
+        else if (c == '\t')
+            out += "\\t";
+        else if (c < 0x20 || c == 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02x", c);
+            out += buf;
+        } else
+            out += static_cast<char>(c);
+    }
+    if (text.size() > kMax)
+        out += "... (" + std::to_string(text.size()) + " bytes)";
+    return out;
+}
+
 } // namespace
 
 size_t ggufScalarSize(GgufValueType t)
@@ -89,9 +113,7 @@ std::string GgufValue::printable(size_t maxItems) const
 {
     switch (type) {
     case GgufValueType::String:
-        return text.size() > 160
-                   ? text.substr(0, 160) + "... (" + std::to_string(text.size()) + " bytes)"
-                   : text;
+        return displayText(text);
     case GgufValueType::Bool:
         return bits ? "true" : "false";
     case GgufValueType::F32:
@@ -114,7 +136,7 @@ std::string GgufValue::printable(size_t maxItems) const
         const bool quoted = elementType == GgufValueType::String;
         std::string item;
         if (elementType == GgufValueType::String)
-            item = strings[i].size() > 160 ? strings[i].substr(0, 160) + "..." : strings[i];
+            item = displayText(strings[i]);
         else
             item = items.empty() ? element(i).printable(maxItems) : items[i].printable(maxItems);
         s += (i ? ", " : "") + (quoted ? "\"" + item + "\"" : item);

@@ -231,6 +231,7 @@ private slots:
             kv("k.f32", T::F32, f32le(0.1f)),
             kv("k.bool", T::Bool, le(1, 1)),
             kv("k.string", T::String, str("llama")),
+            kv("k.template", T::String, str("{% a %}\n\t\x01" + std::string(200, 'x'))),
             kv("k.u64", T::U64, u64(1ull << 40)),
             kv("k.i64", T::I64, u64(uint64_t(-3))),
             kv("k.f64", T::F64, u64(0x3FF8000000000000ull)),
@@ -253,6 +254,7 @@ private slots:
             {"k.f32", "0.1"},
             {"k.bool", "true"},
             {"k.string", "llama"},
+            {"k.template", "{% a %}\\n\\t\\x01" + std::string(150, 'x') + "... (210 bytes)"},
             {"k.u64", "1099511627776"},
             {"k.i64", "-3"},
             {"k.f64", "1.5"},
@@ -263,12 +265,20 @@ private slots:
             {"k.bools", "[false, true]"}};
         QCOMPARE(meta, want);
         QVERIFY(listTensors(p).empty());
-        const GgufHeader h = parseGgufHeader(reinterpret_cast<const uint8_t*>(ggufFile(s).data()),
-                                             ggufFile(s).size(), "m");
-        QCOMPARE(h.metadata[1].second.asInt(), int64_t(-5));
-        QCOMPARE(h.metadata[6].second.asDouble(), double(0.1f));
-        QCOMPARE(h.metadata[12].second.element(1).asInt(), int64_t(-2));
-        QCOMPARE(h.metadata[14].second.items[0].element(1).asUInt(), uint64_t(2));
+        const Bytes file = ggufFile(s);
+        const GgufHeader h =
+            parseGgufHeader(reinterpret_cast<const uint8_t*>(file.data()), file.size(), "m");
+        auto value = [&h](const std::string& key) {
+            for (const auto& [k, v] : h.metadata)
+                if (k == key)
+                    return v;
+            return GgufValue{};
+        };
+        QCOMPARE(value("k.i8").asInt(), int64_t(-5));
+        QCOMPARE(value("k.f32").asDouble(), double(0.1f));
+        QCOMPARE(value("k.ints").element(1).asInt(), int64_t(-2));
+        QCOMPARE(value("k.nested").items[0].element(1).asUInt(), uint64_t(2));
+        QCOMPARE(value("k.strings").strings[1], std::string("bc"));
     }
 
     // One hand-built block per quantized type, two rows of it in one tensor.
