@@ -27,27 +27,33 @@ std::string lowerSuffix(const std::string& path)
     return s;
 }
 
+// Each suffix this module loads, in the order error messages list them.
+const struct {
+    const char* suffix;
+    TensorFileFormat format;
+} kSuffixes[] = {{"npy", TensorFileFormat::Npy},
+                 {"npz", TensorFileFormat::Npz},
+                 {"safetensors", TensorFileFormat::Safetensors},
+                 {"gguf", TensorFileFormat::Gguf},
+                 {"csv", TensorFileFormat::Csv},
+                 {"tsv", TensorFileFormat::Csv},
+                 {"txt", TensorFileFormat::Csv}};
+
 [[noreturn]] void unknownFormat(const std::string& path)
 {
-    throw Error(
-        fileDisplayName(path) +
-        ": unknown file type (supported: .npy, .npz, .safetensors, .gguf, .csv, .tsv, .txt)");
+    std::string list;
+    for (const auto& e : kSuffixes)
+        list += (list.empty() ? "." : ", .") + std::string(e.suffix);
+    throw Error(fileDisplayName(path) + ": unknown file type (supported: " + list + ")");
 }
 } // namespace
 
 TensorFileFormat tensorFileFormat(const std::string& path)
 {
     const std::string s = lowerSuffix(path);
-    if (s == "npy")
-        return TensorFileFormat::Npy;
-    if (s == "npz")
-        return TensorFileFormat::Npz;
-    if (s == "safetensors")
-        return TensorFileFormat::Safetensors;
-    if (s == "gguf")
-        return TensorFileFormat::Gguf;
-    if (s == "csv" || s == "tsv" || s == "txt")
-        return TensorFileFormat::Csv;
+    for (const auto& e : kSuffixes)
+        if (s == e.suffix)
+            return e.format;
     return TensorFileFormat::Unknown;
 }
 
