@@ -30,6 +30,15 @@ QString shapeText(const std::vector<int64_t>& shape)
     return parts.join('x');
 }
 
+// The dtype column: the file's dtype, and for block-quantized storage its bits per weight.
+QString storedType(const TensorInfo& info)
+{
+    const QString dtype = QString::fromStdString(info.dtype);
+    if (info.bitsPerWeight <= 0)
+        return dtype;
+    return QStringLiteral("%1 (%2 bits/weight)").arg(dtype).arg(info.bitsPerWeight, 0, 'g', 6);
+}
+
 } // namespace
 
 int runInfo(const QStringList& args)
@@ -56,13 +65,21 @@ int runInfo(const QStringList& args)
             const Tensor t = ui::loadImageTensor(file, p.isSet("grayscale"));
             rows.push_back({QString::fromStdString(t.name), QString::fromStdString(t.dtype),
                             shapeText(t.shape), tensorStats(t)});
-        } else if (tensorFileFormat(path) == TensorFileFormat::Npz ||
-                   tensorFileFormat(path) == TensorFileFormat::Safetensors) {
+        } else if (const TensorFileFormat format = tensorFileFormat(path);
+                   format == TensorFileFormat::Npz || format == TensorFileFormat::Safetensors ||
+                   format == TensorFileFormat::Gguf) {
             for (const TensorInfo& info : listTensors(path)) {
-                const Tensor t = loadTensor(path, info.name, &warnings);
-                rows.push_back({QString::fromStdString(info.name),
-                                QString::fromStdString(info.dtype), shapeText(info.shape),
-                                tensorStats(t)});
+                Row row{
+                    QString::fromStdString(info.name), storedType(info), shapeText(info.shape), {}};
+                try {
+                    row.stats = tensorStats(loadTensor(path, info.name, &warnings));
+                } catch (const qs::Error& e) {
+                    // A GGUF tensor of a type QuantScope cannot dequantize is listed, not read.
+                    if (format != TensorFileFormat::Gguf)
+                        throw;
+                    warnings.push_back(e.what());
+                }
+                rows.push_back(row);
             }
         } else {
             // Single-tensor formats: one pass over the file.

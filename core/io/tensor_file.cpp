@@ -3,6 +3,7 @@
 #include "core/base/error.h"
 #include "core/base/name_table.h"
 #include "core/io/csv_io.h"
+#include "core/io/gguf.h"
 #include "core/io/mapped_file.h"
 #include "core/io/npy.h"
 #include "core/io/npz.h"
@@ -27,23 +28,27 @@ std::string lowerSuffix(const std::string& path)
     return s;
 }
 
+// Each suffix this module loads, in the order error messages list them.
+const Named<TensorFileFormat> kSuffixes[] = {{TensorFileFormat::Npy, "npy"},
+                                             {TensorFileFormat::Npz, "npz"},
+                                             {TensorFileFormat::Safetensors, "safetensors"},
+                                             {TensorFileFormat::Gguf, "gguf"},
+                                             {TensorFileFormat::Csv, "csv"},
+                                             {TensorFileFormat::Csv, "tsv"},
+                                             {TensorFileFormat::Csv, "txt"}};
+
 [[noreturn]] void unknownFormat(const std::string& path)
 {
-    throw Error(fileDisplayName(path) +
-                ": unknown file type (supported: .npy, .npz, .safetensors, .csv, .tsv, .txt)");
+    std::string list;
+    for (const std::string& suffix : namesIn(kSuffixes))
+        list += (list.empty() ? "." : ", .") + suffix;
+    throw Error(fileDisplayName(path) + ": unknown file type (supported: " + list + ")");
 }
 } // namespace
 
 TensorFileFormat tensorFileFormat(const std::string& path)
 {
-    static const Named<TensorFileFormat> suffixes[] = {
-        {TensorFileFormat::Npy, "npy"},
-        {TensorFileFormat::Npz, "npz"},
-        {TensorFileFormat::Safetensors, "safetensors"},
-        {TensorFileFormat::Csv, "csv"},
-        {TensorFileFormat::Csv, "tsv"},
-        {TensorFileFormat::Csv, "txt"}};
-    const TensorFileFormat* f = valueIn(suffixes, lowerSuffix(path));
+    const TensorFileFormat* f = valueIn(kSuffixes, lowerSuffix(path));
     return f ? *f : TensorFileFormat::Unknown;
 }
 
@@ -72,6 +77,8 @@ std::vector<TensorInfo> listTensors(const std::string& path)
         return listNpz(path);
     case TensorFileFormat::Safetensors:
         return listSafetensors(path);
+    case TensorFileFormat::Gguf:
+        return listGguf(path);
     case TensorFileFormat::Csv: {
         const Tensor t = loadCsv(path);
         TensorInfo info;
@@ -102,6 +109,8 @@ Tensor loadTensor(const std::string& path, const std::string& member,
         return loadNpz(path, member, warnings);
     case TensorFileFormat::Safetensors:
         return loadSafetensors(path, member, warnings);
+    case TensorFileFormat::Gguf:
+        return loadGguf(path, member);
     case TensorFileFormat::Csv:
         return loadCsv(path, warnings);
     case TensorFileFormat::Unknown:

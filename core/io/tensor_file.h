@@ -2,6 +2,7 @@
 //   .npy                   one array
 //   .npz                   one array per member (np.savez / np.savez_compressed)
 //   .safetensors           named tensors (Hugging Face)
+//   .gguf                  named tensors, block-quantized or plain (llama.cpp; see gguf.h)
 //   .csv .txt .tsv         numbers in rows and columns (see csv_io.h)
 // Images are loaded by the Qt layer (ui/image_tensor.h), not here.
 #pragma once
@@ -17,13 +18,15 @@ namespace qs {
 // What a file holds, without converting the values.
 struct TensorInfo {
     std::string name;
-    std::string dtype; // as the file names it: "<f4", "BF16", "float64" (csv)
+    std::string dtype; // as the file names it: "<f4", "BF16", "float64" (csv), "Q4_K" (gguf)
     std::vector<int64_t> shape;
     int64_t numel = 0;
     int64_t bytes = 0; // size of the stored data in the file
+    // Stored bits per element where the format says (GGUF: 4.5 for Q4_K); 0 for the others.
+    double bitsPerWeight = 0;
 };
 
-enum class TensorFileFormat { Npy, Npz, Safetensors, Csv, Unknown };
+enum class TensorFileFormat { Npy, Npz, Safetensors, Gguf, Csv, Unknown };
 
 // By suffix, case-insensitive.
 TensorFileFormat tensorFileFormat(const std::string& path);
@@ -34,7 +37,7 @@ bool isTensorFile(const std::string& path);
 std::vector<TensorInfo> listTensors(const std::string& path);
 
 // Loads one tensor as float32. `member` picks a tensor of a .npz (with or without ".npy") or
-// .safetensors file; empty means "the only one" (an error listing the names if there are
+// .safetensors or .gguf file; empty means "the only one" (an error listing the names if there are
 // several). Warnings (precision lost in conversion, non-finite values in CSV) are appended to
 // *warnings. Throws qs::Error naming the file and the problem.
 Tensor loadTensor(const std::string& path, const std::string& member = {},

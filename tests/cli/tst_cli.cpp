@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace qs;
@@ -239,6 +240,28 @@ private slots:
         const QStringList cols = lines[2].split(' ', Qt::SkipEmptyParts);
         // name dtype shape min max mean std nonfinite
         QCOMPARE(cols, (QStringList{"i", "<f4", "2x3", "-2", "6", "2.6", "2.87054", "1"}));
+    }
+
+    // A GGUF model (tests/data/gguf: one 2x256 tensor per ggml type, written by ggml): every
+    // tensor is listed with its stored type and bits per weight, and one opens by name.
+    void ggufModel()
+    {
+        const QString model = QStringLiteral(QS_SOURCE_DIR "/tests/data/gguf/ggml_reference.gguf");
+        Run r = run({"info", model});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("ggml_reference.gguf: 20 tensors"), qPrintable(r.out));
+        const QStringList lines = r.out.split('\n');
+        const auto row = std::find_if(lines.begin(), lines.end(), [](const QString& l) {
+            return l.startsWith(QStringLiteral("blk.0.attn_q.weight "));
+        });
+        QVERIFY(row != lines.end());
+        QCOMPARE(row->split(' ', Qt::SkipEmptyParts).mid(0, 5),
+                 (QStringList{"blk.0.attn_q.weight", "Q4_K", "(4.5", "bits/weight)", "2x256"}));
+        r = run({"quantize", "--input", model + ":blk.0.attn_q.weight", "--report", "-"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const json j = json::parse(r.out.toStdString());
+        QCOMPARE(j["tensor"]["dtype"].get<std::string>(), std::string("Q4_K"));
+        QCOMPARE(j["tensor"]["shape"].get<std::vector<int64_t>>(), (std::vector<int64_t>{2, 256}));
     }
 
     void multiTensorFilesAndImages()
