@@ -97,6 +97,21 @@ QS_ALWAYS_INLINE inline void quantizeOne(float xv, int64_t i, const SliceQ& p, u
 // sums one accumulator per lane (a fixed order for a given build). A non-finite input makes
 // the sum of x^2 non-finite: then the chunk is redone by the scalar loop, which handles
 // NaN / Inf. Returns the sums.
+// Element j of a chunk: its stored code (code - qmin) and dequantized value written, x^
+// returned; low / high say whether it was clipped below qmin / above qmax.
+template <Rounding R, bool Before, bool F32, ScaleMode M>
+QS_ALWAYS_INLINE inline float encodeAt(float xv, int64_t j, int64_t base, const SliceQ& q,
+                                       uint64_t seed, uint16_t* QS_RESTRICT codes,
+                                       float* QS_RESTRICT deq, bool& low, bool& high)
+{
+    double r;
+    float dq;
+    quantizeOne<R, Before, F32, M>(xv, base + j, q, seed, r, dq, low, high);
+    codes[j] = uint16_t(int32_t(r - q.qmin));
+    deq[j] = dq;
+    return dq;
+}
+
 template <Rounding R, bool Before, bool F32, ScaleMode M, bool Contig>
 QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_RESTRICT codes,
                                        float* QS_RESTRICT deq, int64_t m, int64_t stride,
@@ -110,12 +125,8 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
     for (int64_t k = 0; k < m; ++k) {
         const int64_t j = k * st;
         const float xv = x[j];
-        double r;
-        float dq;
         bool low, high;
-        quantizeOne<R, Before, F32, M>(xv, base + j, q, seed, r, dq, low, high);
-        codes[j] = uint16_t(int32_t(r - q.qmin));
-        deq[j] = dq;
+        const float dq = encodeAt<R, Before, F32, M>(xv, j, base, q, seed, codes, deq, low, high);
         const double xd = double(xv);
         const double e = xd - double(dq);
         const double ae = std::fabs(e);
@@ -145,12 +156,8 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
             deq[j] = xv;
             continue;
         }
-        double r;
-        float dq;
         bool low, high;
-        quantizeOne<R, Before, F32, M>(xv, base + j, q, seed, r, dq, low, high);
-        codes[j] = uint16_t(int32_t(r - q.qmin));
-        deq[j] = dq;
+        const float dq = encodeAt<R, Before, F32, M>(xv, j, base, q, seed, codes, deq, low, high);
         const double e = double(xv) - double(dq);
         ++cs.count;
         cs.clipLow += low;
