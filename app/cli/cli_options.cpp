@@ -29,7 +29,8 @@ QString programVersion()
 void addSourceOptions(QCommandLineParser& p)
 {
     p.addOptions({
-        {"input", "Tensor file (.npy .npz .safetensors .csv .txt) or image; TENSOR picks a member.",
+        {"input",
+         "Tensor file (.npy .npz .safetensors .gguf .csv .txt) or image; TENSOR picks a member.",
          "PATH[:TENSOR]"},
         {"grayscale", "Load an image as one luminance channel (H x W x 1)."},
         {"generate", "Generate a tensor: uniform, normal, laplace, he, bimodal.", "DIST"},

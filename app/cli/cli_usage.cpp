@@ -93,7 +93,8 @@ QString mainUsage()
                "notebooks)\n"
                "  quantscope-cli --version | --help | help COMMAND | help schemes\n"
                "\n"
-               "SOURCE:  --input PATH[:TENSOR]   (TENSOR picks a member of .npz/.safetensors)\n"
+               "SOURCE:  --input PATH[:TENSOR]   (TENSOR picks a tensor of "
+               ".npz/.safetensors/.gguf)\n"
                "      |  --generate uniform|normal|laplace|he|bimodal --shape 4096x1024 [--seed "
                "S]\n"
                "         [--low L --high H] [--mean M --std S] [--outliers K --outlier-value V]\n"
@@ -113,9 +114,10 @@ QString mainUsage()
 
 QString infoUsage()
 {
-    return QStringLiteral("Usage: quantscope-cli info FILE [--grayscale]\n"
-                          "Lists every tensor in FILE (.npy .npz .safetensors .csv .txt or an "
-                          "image) with dtype, shape,\nmin, max, mean, std and non-finite count.\n");
+    return QStringLiteral(
+        "Usage: quantscope-cli info FILE [--grayscale]\n"
+        "Lists every tensor in FILE (.npy .npz .safetensors .gguf .csv .txt or an "
+        "image) with dtype, shape,\nmin, max, mean, std and non-finite count.\n");
 }
 
 QString quantizeUsage()

@@ -61,7 +61,7 @@ void SourcePanel::buildButtons(QWidget* box, QVBoxLayout* v)
     auto* buttons = new QHBoxLayout;
     auto* open = new QPushButton(tr("Open file…"), box);
     open->setObjectName(QStringLiteral("openButton"));
-    open->setToolTip(tr("Load .npy, .npz, .safetensors, .csv/.txt or an image (Ctrl+O). "
+    open->setToolTip(tr("Load .npy, .npz, .safetensors, .gguf, .csv/.txt or an image (Ctrl+O). "
                         "You can also drop a file on the window."));
     auto* gen = new QPushButton(tr("Generate"), box);
     gen->setObjectName(QStringLiteral("generateButton"));

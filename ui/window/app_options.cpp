@@ -45,7 +45,8 @@ QString appUsage()
 {
     return QStringLiteral(
                "Usage: quantscope [FILE | SESSION.qscope] [options]\n"
-               "  FILE                     .npy .npz[:member] .safetensors .csv .txt .png .jpg "
+               "  FILE                     .npy .npz[:member] .safetensors .gguf .csv .txt .png "
+               ".jpg "
                ".bmp\n"
                "  --session FILE.qscope    open a saved session\n"
                "  --generate DIST          uniform|normal|laplace|he|bimodal (with --shape, "

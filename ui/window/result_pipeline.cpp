@@ -116,9 +116,10 @@ void ResultPipeline::openFile(const QString& path, const QString& member, bool g
             return loadImageTensor(file, grayscale);
         const std::string path = sstr(file);
         if (!isTensorFile(path))
-            throw Error(sstr(QFileInfo(file).fileName()) +
-                        ": unknown file type (expected .npy, .npz, .safetensors, .csv, .txt, "
-                        ".png, .jpg or .bmp)");
+            throw Error(
+                sstr(QFileInfo(file).fileName()) +
+                ": unknown file type (expected .npy, .npz, .safetensors, .gguf, .csv, .txt, "
+                ".png, .jpg or .bmp)");
         *members = listTensors(path);
         std::string pick = sstr(member);
         if (pick.empty() && members->size() > 1)

@@ -45,10 +45,11 @@ void SourceController::generateExample()
 
 void SourceController::askOpen()
 {
-    const QString path = QFileDialog::getOpenFileName(
-        m_window, tr("Open Tensor"), m_pipeline.sourceDir(),
-        tr("Tensors and images (*.npy *.npz *.safetensors *.csv *.txt *.tsv *.png *.jpg *.jpeg "
-           "*.bmp);;Sessions (*.qscope);;All files (*)"));
+    const QString path =
+        QFileDialog::getOpenFileName(m_window, tr("Open Tensor"), m_pipeline.sourceDir(),
+                                     tr("Tensors and images (*.npy *.npz *.safetensors *.gguf "
+                                        "*.csv *.txt *.tsv *.png *.jpg *.jpeg "
+                                        "*.bmp);;Sessions (*.qscope);;All files (*)"));
     if (!path.isEmpty())
         emit openRequested(path);
 }
