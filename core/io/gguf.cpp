@@ -264,6 +264,20 @@ const GgufTensor& pickTensor(const GgufHeader& h, const std::string& where, cons
     return h.tensors[0];
 }
 
+// The tensor's values as float32; types without a dequantizer are refused naming the type.
+Tensor decodeGgufTensor(const uint8_t* data, const std::string& where, const GgufTensor& t)
+{
+    if (!t.type->decode)
+        throw Error(where + ": tensor '" + t.info.name + "' is stored as " + t.type->name +
+                    ", which cannot be dequantized (readable types: " + ggmlDecodableTypeNames() +
+                    ")");
+    std::vector<float> values(static_cast<size_t>(t.info.numel));
+    t.type->decode(data + t.fileOffset, t.info.numel / t.type->blockSize, values.data());
+    Tensor out(t.info.name, t.info.shape, std::move(values));
+    out.dtype = t.info.dtype;
+    return out;
+}
+
 } // namespace
 
 GgufHeader parseGgufHeader(const uint8_t* data, size_t size, const std::string& where,
@@ -298,16 +312,7 @@ Tensor loadGgufTensor(const uint8_t* data, size_t size, const std::string& where
                       const std::string& name)
 {
     const GgufHeader h = parseGgufHeader(data, size, where, false);
-    const GgufTensor& t = pickTensor(h, where, name);
-    if (!t.type->decode)
-        throw Error(where + ": tensor '" + t.info.name + "' is stored as " + t.type->name +
-                    ", which cannot be dequantized (readable types: " + ggmlDecodableTypeNames() +
-                    ")");
-    std::vector<float> values(static_cast<size_t>(t.info.numel));
-    t.type->decode(data + t.fileOffset, t.info.numel / t.type->blockSize, values.data());
-    Tensor out(t.info.name, t.info.shape, std::move(values));
-    out.dtype = t.info.dtype;
-    return out;
+    return decodeGgufTensor(data, where, pickTensor(h, where, name));
 }
 
 std::vector<TensorInfo> listGguf(const std::string& path)
@@ -324,11 +329,22 @@ Tensor loadGguf(const std::string& path, const std::string& name)
 
 std::vector<std::pair<std::string, std::string>> ggufMetadata(const std::string& path)
 {
-    MappedFile f(path);
+    const GgufFile model(path);
     std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& [key, v] : parseGgufHeader(f.data(), f.size(), fileDisplayName(path)).metadata)
+    for (const auto& [key, v] : model.header().metadata)
         out.emplace_back(key, v.printable());
     return out;
+}
+
+GgufFile::GgufFile(const std::string& path)
+    : m_file(path), m_where(fileDisplayName(path)),
+      m_header(parseGgufHeader(m_file.data(), m_file.size(), m_where))
+{
+}
+
+Tensor GgufFile::load(const std::string& name) const
+{
+    return decodeGgufTensor(m_file.data(), m_where, pickTensor(m_header, m_where, name));
 }
 
 } // namespace qs

@@ -13,6 +13,7 @@
 
 #include "core/base/tensor.h"
 #include "core/io/ggml_blocks.h"
+#include "core/io/mapped_file.h"
 #include "core/io/tensor_file.h"
 
 #include <cstddef>
@@ -100,5 +101,19 @@ std::vector<TensorInfo> listGguf(const std::string& path);
 Tensor loadGguf(const std::string& path, const std::string& name);
 // Every metadata key with its printable value, in file order.
 std::vector<std::pair<std::string, std::string>> ggufMetadata(const std::string& path);
+
+// A GGUF file mapped and its header parsed once, for reading many of its tensors.
+class GgufFile {
+public:
+    explicit GgufFile(const std::string& path); // throws qs::Error as parseGgufHeader
+    const GgufHeader& header() const { return m_header; }
+    // As loadGguf, without parsing the header again.
+    Tensor load(const std::string& name) const;
+
+private:
+    MappedFile m_file;
+    std::string m_where;
+    GgufHeader m_header;
+};
 
 } // namespace qs

@@ -8,34 +8,39 @@
 #include "core/io/npy.h"
 #include "core/io/npz.h"
 #include "core/io/safetensors.h"
+#include "core/io/safetensors_index.h"
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <sys/stat.h>
 
 namespace qs {
 
 namespace {
-std::string lowerSuffix(const std::string& path)
-{
-    const std::string name = fileDisplayName(path);
-    const auto dot = name.find_last_of('.');
-    if (dot == std::string::npos)
-        return {};
-    std::string s = name.substr(dot + 1);
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
+// Each suffix this module loads, in the order error messages list them. A suffix may have
+// several parts ("safetensors.index.json"); the longest one a file name ends with wins.
+const Named<TensorFileFormat> kSuffixes[] = {
+    {TensorFileFormat::Npy, "npy"},
+    {TensorFileFormat::Npz, "npz"},
+    {TensorFileFormat::Safetensors, "safetensors"},
+    {TensorFileFormat::SafetensorsIndex, "safetensors.index.json"},
+    {TensorFileFormat::Gguf, "gguf"},
+    {TensorFileFormat::Csv, "csv"},
+    {TensorFileFormat::Csv, "tsv"},
+    {TensorFileFormat::Csv, "txt"}};
 
-// Each suffix this module loads, in the order error messages list them.
-const Named<TensorFileFormat> kSuffixes[] = {{TensorFileFormat::Npy, "npy"},
-                                             {TensorFileFormat::Npz, "npz"},
-                                             {TensorFileFormat::Safetensors, "safetensors"},
-                                             {TensorFileFormat::Gguf, "gguf"},
-                                             {TensorFileFormat::Csv, "csv"},
-                                             {TensorFileFormat::Csv, "tsv"},
-                                             {TensorFileFormat::Csv, "txt"}};
+// A shard of a set whose index sits beside it opens as the whole set: `path` becomes the index.
+TensorFileFormat resolveShardSet(std::string& path, TensorFileFormat format)
+{
+    if (format != TensorFileFormat::Safetensors)
+        return format;
+    std::string index = indexBesideShard(path);
+    if (index.empty())
+        return format;
+    path = std::move(index);
+    return TensorFileFormat::SafetensorsIndex;
+}
 
 [[noreturn]] void unknownFormat(const std::string& path)
 {
@@ -48,8 +53,18 @@ const Named<TensorFileFormat> kSuffixes[] = {{TensorFileFormat::Npy, "npy"},
 
 TensorFileFormat tensorFileFormat(const std::string& path)
 {
-    const TensorFileFormat* f = valueIn(kSuffixes, lowerSuffix(path));
-    return f ? *f : TensorFileFormat::Unknown;
+    std::string name = fileDisplayName(path);
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const Named<TensorFileFormat>* best = nullptr;
+    for (const Named<TensorFileFormat>& s : kSuffixes) {
+        const std::string suffix = std::string(".") + s.name;
+        if (name.size() >= suffix.size() &&
+            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+            (!best || std::strlen(best->name) < std::strlen(s.name)))
+            best = &s;
+    }
+    return best ? best->value : TensorFileFormat::Unknown;
 }
 
 bool isTensorFile(const std::string& path)
@@ -57,9 +72,10 @@ bool isTensorFile(const std::string& path)
     return tensorFileFormat(path) != TensorFileFormat::Unknown;
 }
 
-std::vector<TensorInfo> listTensors(const std::string& path)
+std::vector<TensorInfo> listTensors(const std::string& file)
 {
-    switch (tensorFileFormat(path)) {
+    std::string path = file;
+    switch (resolveShardSet(path, tensorFileFormat(path))) {
     case TensorFileFormat::Npy: {
         MappedFile f(path);
         const NpyHeader h = parseNpyHeader(f.data(), f.size(), fileDisplayName(path), true);
@@ -77,6 +93,8 @@ std::vector<TensorInfo> listTensors(const std::string& path)
         return listNpz(path);
     case TensorFileFormat::Safetensors:
         return listSafetensors(path);
+    case TensorFileFormat::SafetensorsIndex:
+        return listSafetensorsIndex(path);
     case TensorFileFormat::Gguf:
         return listGguf(path);
     case TensorFileFormat::Csv: {
@@ -95,10 +113,11 @@ std::vector<TensorInfo> listTensors(const std::string& path)
     unknownFormat(path);
 }
 
-Tensor loadTensor(const std::string& path, const std::string& member,
+Tensor loadTensor(const std::string& file, const std::string& member,
                   std::vector<std::string>* warnings)
 {
-    const TensorFileFormat fmt = tensorFileFormat(path);
+    std::string path = file;
+    const TensorFileFormat fmt = resolveShardSet(path, tensorFileFormat(path));
     if ((fmt == TensorFileFormat::Npy || fmt == TensorFileFormat::Csv) && !member.empty())
         throw Error(fileDisplayName(path) + ": holds a single tensor; ':" + member +
                     "' cannot pick a member");
@@ -109,6 +128,8 @@ Tensor loadTensor(const std::string& path, const std::string& member,
         return loadNpz(path, member, warnings);
     case TensorFileFormat::Safetensors:
         return loadSafetensors(path, member, warnings);
+    case TensorFileFormat::SafetensorsIndex:
+        return loadSafetensorsIndex(path, member, warnings);
     case TensorFileFormat::Gguf:
         return loadGguf(path, member);
     case TensorFileFormat::Csv:

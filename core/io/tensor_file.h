@@ -1,7 +1,9 @@
 // One entry point for every tensor file format of the core, picked by the file suffix:
 //   .npy                   one array
 //   .npz                   one array per member (np.savez / np.savez_compressed)
-//   .safetensors           named tensors (Hugging Face)
+//   .safetensors           named tensors (Hugging Face); a shard "model-00001-of-00003.safetensors"
+//                          with "model.safetensors.index.json" beside it opens the whole set
+//   .safetensors.index.json   a sharded safetensors model (see safetensors_index.h)
 //   .gguf                  named tensors, block-quantized or plain (llama.cpp; see gguf.h)
 //   .csv .txt .tsv         numbers in rows and columns (see csv_io.h)
 // Images are loaded by the Qt layer (ui/image_tensor.h), not here.
@@ -26,7 +28,7 @@ struct TensorInfo {
     double bitsPerWeight = 0;
 };
 
-enum class TensorFileFormat { Npy, Npz, Safetensors, Gguf, Csv, Unknown };
+enum class TensorFileFormat { Npy, Npz, Safetensors, SafetensorsIndex, Gguf, Csv, Unknown };
 
 // By suffix, case-insensitive.
 TensorFileFormat tensorFileFormat(const std::string& path);
@@ -37,9 +39,9 @@ bool isTensorFile(const std::string& path);
 std::vector<TensorInfo> listTensors(const std::string& path);
 
 // Loads one tensor as float32. `member` picks a tensor of a .npz (with or without ".npy") or
-// .safetensors or .gguf file; empty means "the only one" (an error listing the names if there are
-// several). Warnings (precision lost in conversion, non-finite values in CSV) are appended to
-// *warnings. Throws qs::Error naming the file and the problem.
+// .safetensors (or a sharded set) or .gguf file; empty means "the only one" (an error listing the
+// names if there are several). Warnings (precision lost in conversion, non-finite values in CSV)
+// are appended to *warnings. Throws qs::Error naming the file and the problem.
 Tensor loadTensor(const std::string& path, const std::string& member = {},
                   std::vector<std::string>* warnings = nullptr);
 
