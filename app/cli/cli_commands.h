@@ -8,6 +8,7 @@
 namespace qs::cli {
 
 int runInfo(const QStringList& args);
+int runExport(const QStringList& args);
 int runQuantize(const QStringList& args);
 int runPlot(int& argc, char** argv, const QStringList& args);
 int runPresets(const QStringList& args);
@@ -15,6 +16,7 @@ int runPresets(const QStringList& args);
 // Usage texts (also printed after a usage error).
 QString mainUsage();
 QString infoUsage();
+QString exportUsage();
 QString quantizeUsage();
 QString plotUsage();
 QString presetsUsage();

@@ -26,6 +26,8 @@ QString usageFor(const QString& cmd)
 {
     if (cmd == "info")
         return infoUsage();
+    if (cmd == "export")
+        return exportUsage();
     if (cmd == "quantize")
         return quantizeUsage();
     if (cmd == "plot")
@@ -66,6 +68,8 @@ int main(int argc, char** argv)
         rest.prepend(program + " " + cmd);
         if (cmd == "info")
             return runInfo(rest);
+        if (cmd == "export")
+            return runExport(rest);
         if (cmd == "quantize")
             return runQuantize(rest);
         if (cmd == "plot")

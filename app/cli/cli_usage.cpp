@@ -82,6 +82,8 @@ QString mainUsage()
                "  quantscope-cli info FILE                 tensors in a file: name, dtype, shape, "
                "min, max,\n"
                "                                           mean, std, non-finite count\n"
+               "  quantscope-cli export FILE[:TENSOR] OUT.npy | export FILE --all DIR\n"
+               "                                           tensors as loaded (float32) to .npy\n"
                "  quantscope-cli quantize SOURCE [OPTIONS] [OUTPUTS]\n"
                "  quantscope-cli plot SOURCE [OPTIONS] --chart KIND --out FILE.png|.svg|.pdf\n"
                "                      [--width W --height H]\n"
@@ -118,6 +120,17 @@ QString infoUsage()
         "Usage: quantscope-cli info FILE [--grayscale]\n"
         "Lists every tensor in FILE (.npy .npz .safetensors .gguf .csv .txt or an "
         "image) with dtype, shape,\nmin, max, mean, std and non-finite count.\n");
+}
+
+QString exportUsage()
+{
+    return QStringLiteral(
+        "Usage: quantscope-cli export FILE[:TENSOR] OUT.npy\n"
+        "       quantscope-cli export FILE --all DIR\n"
+        "Writes a tensor as QuantScope loads it (float32, dequantized from its stored type) as a\n"
+        ".npy file; --all writes every tensor of FILE as DIR/NAME.npy (DIR is created; characters\n"
+        "other than letters, digits, '-', '_' and '.' in NAME become '_'). OUT never replaces the\n"
+        "input file.\n");
 }
 
 QString quantizeUsage()
