@@ -243,7 +243,8 @@ private slots:
     }
 
     // A GGUF model (tests/data/gguf: one 2x256 tensor per ggml type, written by ggml): every
-    // tensor is listed with its stored type and bits per weight, and one opens by name.
+    // tensor is listed with its stored type and bits per weight, the metadata follows the
+    // table, and one tensor opens by name.
     void ggufModel()
     {
         const QString model = QStringLiteral(QS_SOURCE_DIR "/tests/data/gguf/ggml_reference.gguf");
@@ -257,6 +258,11 @@ private slots:
         QVERIFY(row != lines.end());
         QCOMPARE(row->split(' ', Qt::SkipEmptyParts).mid(0, 5),
                  (QStringList{"blk.0.attn_q.weight", "Q4_K", "(4.5", "bits/weight)", "2x256"}));
+        QVERIFY2(r.out.endsWith("metadata:\n"
+                                "  general.architecture = llama\n"
+                                "  general.name = ggml reference blocks\n"
+                                "  general.alignment = 32\n"),
+                 qPrintable(r.out));
         r = run({"quantize", "--input", model + ":blk.0.attn_q.weight", "--report", "-"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const json j = json::parse(r.out.toStdString());
