@@ -148,7 +148,7 @@ Tensor loadSafetensorsIndex(const std::string& indexPath, const std::string& nam
     for (const auto& [tensor, shard] : map)
         if (tensor == wanted)
             return inShard(indexPath, shard, [&](const std::string& path) {
-                return loadSafetensors(path, tensor, warnings);
+                return loadSafetensors(path, wanted, warnings);
             });
     throw Error(where + ": no tensor named '" + wanted + "' in weight_map");
 }
