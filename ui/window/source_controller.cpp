@@ -47,8 +47,8 @@ void SourceController::askOpen()
 {
     const QString path =
         QFileDialog::getOpenFileName(m_window, tr("Open Tensor"), m_pipeline.sourceDir(),
-                                     tr("Tensors and images (*.npy *.npz *.safetensors *.gguf "
-                                        "*.csv *.txt *.tsv *.png *.jpg *.jpeg "
+                                     tr("Tensors and images (*.npy *.npz *.safetensors "
+                                        "*.safetensors.index.json *.gguf *.csv *.txt *.tsv *.png *.jpg *.jpeg "
                                         "*.bmp);;Sessions (*.qscope);;All files (*)"));
     if (!path.isEmpty())
         emit openRequested(path);
