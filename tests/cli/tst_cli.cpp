@@ -40,20 +40,16 @@ class TestCli : public QObject {
     Q_OBJECT
 
 private:
-    QTemporaryDir* m_dir = nullptr;
-    QString file(const QString& name) const { return m_dir->path() + "/" + name; }
-    Run run(const QStringList& args) const { return runCli(args, m_dir->path()); }
+    test::CliScratch m_scratch;
+    QString file(const QString& name) const { return m_scratch.file(name); }
+    Run run(const QStringList& args) const { return m_scratch.run(args); }
 
 private slots:
     void initTestCase()
     {
-        QVERIFY2(QFile::exists(QStringLiteral(QS_BIN_DIR "/quantscope-cli")),
-                 "build quantscope-cli first");
-        QDir().mkpath(QS_TEST_TMP);
-        m_dir = new QTemporaryDir(QStringLiteral(QS_TEST_TMP "/cli-XXXXXX"));
-        QVERIFY(m_dir->isValid());
+        QString why;
+        QVERIFY2(m_scratch.open(&why), qPrintable(why));
     }
-    void cleanupTestCase() { delete m_dir; }
 
     void versionAndHelp()
     {

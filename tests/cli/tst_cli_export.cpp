@@ -64,9 +64,9 @@ class TestCliExport : public QObject {
     Q_OBJECT
 
 private:
-    QTemporaryDir* m_dir = nullptr;
-    QString file(const QString& name) const { return m_dir->path() + "/" + name; }
-    Run run(const QStringList& args) const { return runCli(args, m_dir->path()); }
+    test::CliScratch m_scratch;
+    QString file(const QString& name) const { return m_scratch.file(name); }
+    Run run(const QStringList& args) const { return m_scratch.run(args); }
     void writeFile(const QString& name, const QByteArray& bytes) const
     {
         QFile f(file(name));
@@ -77,14 +77,10 @@ private:
 private slots:
     void initTestCase()
     {
-        QVERIFY2(QFile::exists(QStringLiteral(QS_BIN_DIR "/quantscope-cli")),
-                 "build quantscope-cli first");
-        QDir().mkpath(QS_TEST_TMP);
-        m_dir = new QTemporaryDir(QStringLiteral(QS_TEST_TMP "/cli-export-XXXXXX"));
-        QVERIFY(m_dir->isValid());
+        QString why;
+        QVERIFY2(m_scratch.open(&why), qPrintable(why));
         writeFile("m.safetensors", safetensorsWith({"a", "b"}));
     }
-    void cleanupTestCase() { delete m_dir; }
 
     void exportSafetensorsTensor()
     {

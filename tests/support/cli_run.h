@@ -1,9 +1,14 @@
 // Runs the quantscope-cli binary of this build (QProcess) for the CLI tests.
 #pragma once
 
+#include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
+#include <QTemporaryDir>
+
+#include <memory>
 
 namespace qs::test {
 
@@ -31,5 +36,29 @@ inline CliRun runCli(const QStringList& args, const QString& dir = QString())
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
 }
+
+// The scratch folder of one CLI test program: files by name, and the CLI run inside it. open()
+// belongs in initTestCase: false (with the reason in *why) when the binary is missing or the
+// folder cannot be made.
+class CliScratch {
+public:
+    bool open(QString* why)
+    {
+        if (!QFile::exists(QStringLiteral(QS_BIN_DIR "/quantscope-cli"))) {
+            *why = QStringLiteral("build quantscope-cli first");
+            return false;
+        }
+        QDir().mkpath(QStringLiteral(QS_TEST_TMP));
+        m_dir = std::make_unique<QTemporaryDir>(QStringLiteral(QS_TEST_TMP "/cli-XXXXXX"));
+        *why = QStringLiteral("cannot make a scratch folder in " QS_TEST_TMP);
+        return m_dir->isValid();
+    }
+    QString path() const { return m_dir->path(); }
+    QString file(const QString& name) const { return m_dir->path() + "/" + name; }
+    CliRun run(const QStringList& args) const { return runCli(args, m_dir->path()); }
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
 
 } // namespace qs::test

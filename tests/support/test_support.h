@@ -2,9 +2,12 @@
 // is fuzzy) and a small deterministic integer generator for reference data.
 #pragma once
 
+#include <QDir>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 // Exact comparison of numbers, printing both with 17 significant digits on failure.
@@ -15,6 +18,15 @@
                             .arg(double(expected), 0, 'g', 17)))
 
 namespace qs::test {
+
+// A fresh folder for one test program's files, inside its own QS_TEST_TMP; removed with the
+// pointer. `prefix` names it ("io" -> QS_TEST_TMP/io-XXXXXX). Check isValid() before use.
+inline std::unique_ptr<QTemporaryDir> scratchDir(const QString& prefix)
+{
+    QDir().mkpath(QStringLiteral(QS_TEST_TMP));
+    return std::make_unique<QTemporaryDir>(QStringLiteral(QS_TEST_TMP "/") + prefix +
+                                           QStringLiteral("-XXXXXX"));
+}
 
 // 64-bit LCG (Knuth's MMIX constants); returns the top `bits` bits as a signed integer centred
 // on zero. The same generator produced the numpy reference data of the calibrator tests.

@@ -12,6 +12,7 @@
 #include "core/io/tensor_file.h"
 #include "core/report/report.h"
 #include "core/report/result_csv.h"
+#include "tests/support/test_support.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -236,7 +237,7 @@ class TestIo : public QObject {
     Q_OBJECT
 
 private:
-    QTemporaryDir* m_dir = nullptr;
+    std::unique_ptr<QTemporaryDir> m_dir;
     std::string path(const std::string& name) const
     {
         return (m_dir->path() + "/").toStdString() + name;
@@ -251,11 +252,9 @@ private:
 private slots:
     void initTestCase()
     {
-        QDir().mkpath(QS_TEST_TMP);
-        m_dir = new QTemporaryDir(QStringLiteral(QS_TEST_TMP "/io-XXXXXX"));
+        m_dir = test::scratchDir(QStringLiteral("io"));
         QVERIFY(m_dir->isValid());
     }
-    void cleanupTestCase() { delete m_dir; }
 
     // ---- element decoders -------------------------------------------------------------
     void minifloatDecoders()

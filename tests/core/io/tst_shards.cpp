@@ -5,6 +5,7 @@
 #include "core/base/error.h"
 #include "core/io/safetensors_index.h"
 #include "core/io/tensor_file.h"
+#include "tests/support/test_support.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -55,7 +56,7 @@ class TestShards : public QObject {
     Q_OBJECT
 
 private:
-    QTemporaryDir* m_dir = nullptr;
+    std::unique_ptr<QTemporaryDir> m_dir;
     int m_sets = 0;
     std::string m_set; // folder of the current set
 
@@ -94,11 +95,9 @@ private:
 private slots:
     void initTestCase()
     {
-        QDir().mkpath(QS_TEST_TMP);
-        m_dir = new QTemporaryDir(QStringLiteral(QS_TEST_TMP "/shards-XXXXXX"));
+        m_dir = test::scratchDir(QStringLiteral("shards"));
         QVERIFY(m_dir->isValid());
     }
-    void cleanupTestCase() { delete m_dir; }
 
     void suffix()
     {
