@@ -67,7 +67,7 @@ int runInfo(const QStringList& args)
                             shapeText(t.shape), tensorStats(t)});
         } else if (const TensorFileFormat format = tensorFileFormat(path);
                    format == TensorFileFormat::Npz || format == TensorFileFormat::Safetensors ||
-                   format == TensorFileFormat::Gguf) {
+                   format == TensorFileFormat::Gguf || format == TensorFileFormat::Torch) {
             for (const TensorInfo& info : listTensors(path)) {
                 Row row{
                     QString::fromStdString(info.name), storedType(info), shapeText(info.shape), {}};

@@ -8,6 +8,7 @@
 #include "core/io/npy.h"
 #include "core/io/npz.h"
 #include "core/io/safetensors.h"
+#include "core/io/torch_checkpoint.h"
 
 #include <algorithm>
 #include <cctype>
@@ -33,6 +34,9 @@ const Named<TensorFileFormat> kSuffixes[] = {{TensorFileFormat::Npy, "npy"},
                                              {TensorFileFormat::Npz, "npz"},
                                              {TensorFileFormat::Safetensors, "safetensors"},
                                              {TensorFileFormat::Gguf, "gguf"},
+                                             {TensorFileFormat::Torch, "pt"},
+                                             {TensorFileFormat::Torch, "pth"},
+                                             {TensorFileFormat::Torch, "bin"},
                                              {TensorFileFormat::Csv, "csv"},
                                              {TensorFileFormat::Csv, "tsv"},
                                              {TensorFileFormat::Csv, "txt"}};
@@ -43,6 +47,17 @@ const Named<TensorFileFormat> kSuffixes[] = {{TensorFileFormat::Npy, "npy"},
     for (const std::string& suffix : namesIn(kSuffixes))
         list += (list.empty() ? "." : ", .") + suffix;
     throw Error(fileDisplayName(path) + ": unknown file type (supported: " + list + ")");
+}
+// .bin is also the suffix of raw dumps: only a zip or a pickle stream is read as a PyTorch
+// checkpoint; anything else is an unknown file type.
+void checkTorchBin(const std::string& path)
+{
+    if (lowerSuffix(path) != "bin")
+        return;
+    MappedFile f(path);
+    const uint8_t* d = f.data();
+    if (f.size() < 2 || !((d[0] == 'P' && d[1] == 'K') || d[0] == 0x80))
+        unknownFormat(path);
 }
 } // namespace
 
@@ -79,6 +94,9 @@ std::vector<TensorInfo> listTensors(const std::string& path)
         return listSafetensors(path);
     case TensorFileFormat::Gguf:
         return listGguf(path);
+    case TensorFileFormat::Torch:
+        checkTorchBin(path);
+        return listTorch(path);
     case TensorFileFormat::Csv: {
         const Tensor t = loadCsv(path);
         TensorInfo info;
@@ -111,6 +129,9 @@ Tensor loadTensor(const std::string& path, const std::string& member,
         return loadSafetensors(path, member, warnings);
     case TensorFileFormat::Gguf:
         return loadGguf(path, member);
+    case TensorFileFormat::Torch:
+        checkTorchBin(path);
+        return loadTorch(path, member, warnings);
     case TensorFileFormat::Csv:
         return loadCsv(path, warnings);
     case TensorFileFormat::Unknown:

@@ -3,6 +3,7 @@
 //   .npz                   one array per member (np.savez / np.savez_compressed)
 //   .safetensors           named tensors (Hugging Face)
 //   .gguf                  named tensors, block-quantized or plain (llama.cpp; see gguf.h)
+//   .pt .pth .bin          PyTorch checkpoints, read without running them (torch_checkpoint.h)
 //   .csv .txt .tsv         numbers in rows and columns (see csv_io.h)
 // Images are loaded by the Qt layer (ui/image_tensor.h), not here.
 #pragma once
@@ -26,7 +27,7 @@ struct TensorInfo {
     double bitsPerWeight = 0;
 };
 
-enum class TensorFileFormat { Npy, Npz, Safetensors, Gguf, Csv, Unknown };
+enum class TensorFileFormat { Npy, Npz, Safetensors, Gguf, Torch, Csv, Unknown };
 
 // By suffix, case-insensitive.
 TensorFileFormat tensorFileFormat(const std::string& path);
@@ -37,9 +38,9 @@ bool isTensorFile(const std::string& path);
 std::vector<TensorInfo> listTensors(const std::string& path);
 
 // Loads one tensor as float32. `member` picks a tensor of a .npz (with or without ".npy") or
-// .safetensors or .gguf file; empty means "the only one" (an error listing the names if there are
-// several). Warnings (precision lost in conversion, non-finite values in CSV) are appended to
-// *warnings. Throws qs::Error naming the file and the problem.
+// .safetensors, .gguf or PyTorch file; empty means "the only one" (an error listing the names if
+// there are several). Warnings (precision lost in conversion, non-finite values in CSV) are
+// appended to *warnings. Throws qs::Error naming the file and the problem.
 Tensor loadTensor(const std::string& path, const std::string& member = {},
                   std::vector<std::string>* warnings = nullptr);
 
