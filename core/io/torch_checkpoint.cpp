@@ -17,6 +17,8 @@ using Kind = PickleValue::Kind;
 constexpr int kMaxNesting = 64;
 // Paths walked while naming tensors: shared sub-dicts are walked once per path that reaches them.
 constexpr size_t kMaxVisits = size_t(1) << 20;
+constexpr size_t kMaxTensors = size_t(1) << 17;
+constexpr size_t kMaxNameLength = 512;
 
 struct NamedTensor {
     std::string name;
@@ -94,8 +96,14 @@ private:
         if (depth > kMaxNesting)
             throw Error(m_where + ": checkpoint nests deeper than " + std::to_string(kMaxNesting) +
                         " levels");
+        if (name.size() > kMaxNameLength)
+            throw Error(m_where + ": checkpoint has a name longer than " +
+                        std::to_string(kMaxNameLength) + " characters");
         const PickleValue& x = m_p.values[v];
         if (x.kind == Kind::Tensor) {
+            if (m_order.size() >= kMaxTensors)
+                throw Error(m_where + ": checkpoint holds more than " +
+                            std::to_string(kMaxTensors) + " tensors");
             if (m_byName.emplace(name, v).second)
                 m_order.push_back(name);
             else
