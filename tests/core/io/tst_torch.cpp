@@ -296,6 +296,8 @@ private slots:
         row("big-endian", zip({{"a/data.pkl", "N."}, {"a/byteorder", "big"}}),
             "h.pt: big-endian checkpoints are not supported");
         row("no tensors", zip({{"a/data.pkl", "}."}}), "h.pt: checkpoint holds no tensors");
+        row("long name", zip({{"a/data.pkl", "}(" + unicode(std::string(600, 'k')) + "Nu."}}),
+            "h.pt: checkpoint has a name longer than 512 characters");
         row("nesting", zip({{"a/data.pkl", Bytes(100, ']') + Bytes(99, 'a') + "."}}),
             "h.pt: checkpoint nests deeper than 64 levels");
     }
