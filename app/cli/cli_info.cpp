@@ -83,7 +83,7 @@ void listFile(const QString& file, bool grayscale, Listing& out)
     } else if (format == TensorFileFormat::Gguf) {
         listGgufModel(path, out);
     } else if (format == TensorFileFormat::Npz || format == TensorFileFormat::Safetensors ||
-               format == TensorFileFormat::SafetensorsIndex) {
+               format == TensorFileFormat::SafetensorsIndex || format == TensorFileFormat::Torch) {
         for (const TensorInfo& info : listTensors(path))
             out.rows.push_back({QString::fromStdString(info.name), storedType(info),
                                 shapeText(info.shape),

@@ -9,6 +9,7 @@
 #include "core/io/npz.h"
 #include "core/io/safetensors.h"
 #include "core/io/safetensors_index.h"
+#include "core/io/torch_checkpoint.h"
 
 #include <algorithm>
 #include <cctype>
@@ -26,9 +27,27 @@ const Named<TensorFileFormat> kSuffixes[] = {
     {TensorFileFormat::Safetensors, "safetensors"},
     {TensorFileFormat::SafetensorsIndex, "safetensors.index.json"},
     {TensorFileFormat::Gguf, "gguf"},
+    {TensorFileFormat::Torch, "pt"},
+    {TensorFileFormat::Torch, "pth"},
+    {TensorFileFormat::Torch, "bin"},
     {TensorFileFormat::Csv, "csv"},
     {TensorFileFormat::Csv, "tsv"},
     {TensorFileFormat::Csv, "txt"}};
+
+// The file name without its folder, in lower case.
+std::string lowerName(const std::string& path)
+{
+    std::string name = fileDisplayName(path);
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return name;
+}
+
+bool endsWith(const std::string& s, const std::string& suffix)
+{
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
 
 // A shard of a set whose index sits beside it opens as the whole set: `path` becomes the index.
 TensorFileFormat resolveShardSet(std::string& path, TensorFileFormat format)
@@ -49,21 +68,28 @@ TensorFileFormat resolveShardSet(std::string& path, TensorFileFormat format)
         list += (list.empty() ? "." : ", .") + suffix;
     throw Error(fileDisplayName(path) + ": unknown file type (supported: " + list + ")");
 }
+
+// .bin is also the suffix of raw dumps: only a zip or a pickle stream is read as a PyTorch
+// checkpoint; anything else is an unknown file type.
+void checkTorchBin(const std::string& path)
+{
+    if (!endsWith(lowerName(path), ".bin"))
+        return;
+    MappedFile f(path);
+    const uint8_t* d = f.data();
+    if (f.size() < 2 || !((d[0] == 'P' && d[1] == 'K') || d[0] == 0x80))
+        unknownFormat(path);
+}
 } // namespace
 
 TensorFileFormat tensorFileFormat(const std::string& path)
 {
-    std::string name = fileDisplayName(path);
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string name = lowerName(path);
     const Named<TensorFileFormat>* best = nullptr;
-    for (const Named<TensorFileFormat>& s : kSuffixes) {
-        const std::string suffix = std::string(".") + s.name;
-        if (name.size() >= suffix.size() &&
-            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+    for (const Named<TensorFileFormat>& s : kSuffixes)
+        if (endsWith(name, std::string(".") + s.name) &&
             (!best || std::strlen(best->name) < std::strlen(s.name)))
             best = &s;
-    }
     return best ? best->value : TensorFileFormat::Unknown;
 }
 
@@ -97,6 +123,9 @@ std::vector<TensorInfo> listTensors(const std::string& file)
         return listSafetensorsIndex(path);
     case TensorFileFormat::Gguf:
         return listGguf(path);
+    case TensorFileFormat::Torch:
+        checkTorchBin(path);
+        return listTorch(path);
     case TensorFileFormat::Csv: {
         const Tensor t = loadCsv(path);
         TensorInfo info;
@@ -132,6 +161,9 @@ Tensor loadTensor(const std::string& file, const std::string& member,
         return loadSafetensorsIndex(path, member, warnings);
     case TensorFileFormat::Gguf:
         return loadGguf(path, member);
+    case TensorFileFormat::Torch:
+        checkTorchBin(path);
+        return loadTorch(path, member, warnings);
     case TensorFileFormat::Csv:
         return loadCsv(path, warnings);
     case TensorFileFormat::Unknown:

@@ -5,6 +5,7 @@
 //                          with "model.safetensors.index.json" beside it opens the whole set
 //   .safetensors.index.json   a sharded safetensors model (see safetensors_index.h)
 //   .gguf                  named tensors, block-quantized or plain (llama.cpp; see gguf.h)
+//   .pt .pth .bin          PyTorch checkpoints, read without running them (torch_checkpoint.h)
 //   .csv .txt .tsv         numbers in rows and columns (see csv_io.h)
 // Images are loaded by the Qt layer (ui/image_tensor.h), not here.
 #pragma once
@@ -28,7 +29,7 @@ struct TensorInfo {
     double bitsPerWeight = 0;
 };
 
-enum class TensorFileFormat { Npy, Npz, Safetensors, SafetensorsIndex, Gguf, Csv, Unknown };
+enum class TensorFileFormat { Npy, Npz, Safetensors, SafetensorsIndex, Gguf, Torch, Csv, Unknown };
 
 // By suffix, case-insensitive.
 TensorFileFormat tensorFileFormat(const std::string& path);
@@ -39,9 +40,9 @@ bool isTensorFile(const std::string& path);
 std::vector<TensorInfo> listTensors(const std::string& path);
 
 // Loads one tensor as float32. `member` picks a tensor of a .npz (with or without ".npy") or
-// .safetensors (or a sharded set) or .gguf file; empty means "the only one" (an error listing the
-// names if there are several). Warnings (precision lost in conversion, non-finite values in CSV)
-// are appended to *warnings. Throws qs::Error naming the file and the problem.
+// .safetensors (or a sharded set), .gguf or PyTorch file; empty means "the only one" (an error
+// listing the names if there are several). Warnings (precision lost in conversion, non-finite
+// values in CSV) are appended to *warnings. Throws qs::Error naming the file and the problem.
 Tensor loadTensor(const std::string& path, const std::string& member = {},
                   std::vector<std::string>* warnings = nullptr);
 

@@ -1,0 +1,32 @@
+// PyTorch checkpoints (.pt, .pth, .bin): the zip format torch.save writes since PyTorch 1.6.
+// The archive holds <prefix>/data.pkl, a pickle read by the restricted unpickler of pickle.h
+// (nothing in it is executed), and one member <prefix>/data/<key> per storage, raw
+// little-endian elements. Tensors found anywhere in nested dicts, lists and tuples are named by
+// their path with dots (checkpoint["model"]["fc.weight"] -> "model.fc.weight"); a checkpoint
+// that is a single tensor names it "tensor". Views are honoured: size, stride and storage offset
+// (transposed and sliced tensors, storages shared between tensors), each checked against the
+// storage's bytes. The dtype is the element type's name ("float32", "bfloat16", "int64", ...).
+// The pre-1.6 format (a bare pickle stream) is refused with a message saying how to re-save.
+#pragma once
+
+#include "core/base/tensor.h"
+#include "core/io/tensor_file.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace qs {
+
+// Listing and loading from bytes (used by the file functions and the fuzzer).
+std::vector<TensorInfo> listTorch(const uint8_t* data, size_t size, const std::string& where);
+// Empty name: the only tensor (an error naming the tensors if there are several).
+Tensor loadTorchTensor(const uint8_t* data, size_t size, const std::string& where,
+                       const std::string& name, std::vector<std::string>* warnings = nullptr);
+
+std::vector<TensorInfo> listTorch(const std::string& path);
+Tensor loadTorch(const std::string& path, const std::string& name,
+                 std::vector<std::string>* warnings = nullptr);
+
+} // namespace qs
