@@ -67,15 +67,15 @@ int runInfo(const QStringList& args)
                             shapeText(t.shape), tensorStats(t)});
         } else if (const TensorFileFormat format = tensorFileFormat(path);
                    format == TensorFileFormat::Npz || format == TensorFileFormat::Safetensors ||
-                   format == TensorFileFormat::Gguf) {
+                   format == TensorFileFormat::Gguf || format == TensorFileFormat::Onnx) {
             for (const TensorInfo& info : listTensors(path)) {
                 Row row{
                     QString::fromStdString(info.name), storedType(info), shapeText(info.shape), {}};
                 try {
                     row.stats = tensorStats(loadTensor(path, info.name, &warnings));
                 } catch (const qs::Error& e) {
-                    // A GGUF tensor of a type QuantScope cannot dequantize is listed, not read.
-                    if (format != TensorFileFormat::Gguf)
+                    // A GGUF or ONNX tensor of a type QuantScope cannot read is listed, not read.
+                    if (format != TensorFileFormat::Gguf && format != TensorFileFormat::Onnx)
                         throw;
                     warnings.push_back(e.what());
                 }

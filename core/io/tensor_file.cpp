@@ -7,6 +7,7 @@
 #include "core/io/mapped_file.h"
 #include "core/io/npy.h"
 #include "core/io/npz.h"
+#include "core/io/onnx.h"
 #include "core/io/safetensors.h"
 
 #include <algorithm>
@@ -33,6 +34,7 @@ const Named<TensorFileFormat> kSuffixes[] = {{TensorFileFormat::Npy, "npy"},
                                              {TensorFileFormat::Npz, "npz"},
                                              {TensorFileFormat::Safetensors, "safetensors"},
                                              {TensorFileFormat::Gguf, "gguf"},
+                                             {TensorFileFormat::Onnx, "onnx"},
                                              {TensorFileFormat::Csv, "csv"},
                                              {TensorFileFormat::Csv, "tsv"},
                                              {TensorFileFormat::Csv, "txt"}};
@@ -79,6 +81,8 @@ std::vector<TensorInfo> listTensors(const std::string& path)
         return listSafetensors(path);
     case TensorFileFormat::Gguf:
         return listGguf(path);
+    case TensorFileFormat::Onnx:
+        return listOnnx(path);
     case TensorFileFormat::Csv: {
         const Tensor t = loadCsv(path);
         TensorInfo info;
@@ -111,6 +115,8 @@ Tensor loadTensor(const std::string& path, const std::string& member,
         return loadSafetensors(path, member, warnings);
     case TensorFileFormat::Gguf:
         return loadGguf(path, member);
+    case TensorFileFormat::Onnx:
+        return loadOnnx(path, member, warnings);
     case TensorFileFormat::Csv:
         return loadCsv(path, warnings);
     case TensorFileFormat::Unknown:
@@ -130,6 +136,22 @@ void splitPathMember(const std::string& spec, std::string& path, std::string& me
     }
     path = spec.substr(0, colon);
     member = spec.substr(colon + 1);
+}
+
+size_t pickTensorIndex(const std::vector<TensorInfo>& infos, const std::string& where,
+                       const std::string& name)
+{
+    for (size_t i = 0; i < infos.size() && !name.empty(); ++i)
+        if (infos[i].name == name)
+            return i;
+    if (!name.empty())
+        throw Error(where + ": no tensor named '" + name + "' (tensors: " + joinNames(infos) + ")");
+    if (infos.size() != 1)
+        throw Error(where + (infos.empty() ? std::string(": holds no tensors")
+                                           : ": holds " + std::to_string(infos.size()) +
+                                                 " tensors; pick one with PATH:NAME (" +
+                                                 joinNames(infos) + ")"));
+    return 0;
 }
 
 std::string joinNames(const std::vector<TensorInfo>& infos)

@@ -3,6 +3,7 @@
 //   .npz                   one array per member (np.savez / np.savez_compressed)
 //   .safetensors           named tensors (Hugging Face)
 //   .gguf                  named tensors, block-quantized or plain (llama.cpp; see gguf.h)
+//   .onnx                  a model's initializers (see onnx.h)
 //   .csv .txt .tsv         numbers in rows and columns (see csv_io.h)
 // Images are loaded by the Qt layer (ui/image_tensor.h), not here.
 #pragma once
@@ -26,7 +27,7 @@ struct TensorInfo {
     double bitsPerWeight = 0;
 };
 
-enum class TensorFileFormat { Npy, Npz, Safetensors, Gguf, Csv, Unknown };
+enum class TensorFileFormat { Npy, Npz, Safetensors, Gguf, Onnx, Csv, Unknown };
 
 // By suffix, case-insensitive.
 TensorFileFormat tensorFileFormat(const std::string& path);
@@ -37,15 +38,20 @@ bool isTensorFile(const std::string& path);
 std::vector<TensorInfo> listTensors(const std::string& path);
 
 // Loads one tensor as float32. `member` picks a tensor of a .npz (with or without ".npy") or
-// .safetensors or .gguf file; empty means "the only one" (an error listing the names if there are
-// several). Warnings (precision lost in conversion, non-finite values in CSV) are appended to
-// *warnings. Throws qs::Error naming the file and the problem.
+// .safetensors, .gguf or .onnx file; empty means "the only one" (an error listing the names if
+// there are several). Warnings (precision lost in conversion, non-finite values in CSV) are
+// appended to *warnings. Throws qs::Error naming the file and the problem.
 Tensor loadTensor(const std::string& path, const std::string& member = {},
                   std::vector<std::string>* warnings = nullptr);
 
 // Splits "PATH[:TENSOR]": if the whole `spec` names an existing file, it is all path;
 // otherwise it is split at the last ':' (tensor names may not contain ':' then).
 void splitPathMember(const std::string& spec, std::string& path, std::string& member);
+
+// The index of the tensor called `name` in `infos`; empty name: the only one. Throws qs::Error
+// naming `where` and the tensors when there is no such tensor or several to choose from.
+size_t pickTensorIndex(const std::vector<TensorInfo>& infos, const std::string& where,
+                       const std::string& name);
 
 // "arr_0, arr_1, w" for error messages.
 std::string joinNames(const std::vector<TensorInfo>& infos);
