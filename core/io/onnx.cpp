@@ -10,6 +10,8 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <sys/stat.h>
 
 namespace qs {
 
@@ -167,8 +169,13 @@ struct Payload {
     bool pack = true;
     std::unique_ptr<MappedFile> file;
     std::string packed;
-    const uint8_t* data = nullptr;
+    const uint8_t* view = nullptr; // raw_data or the external file; nullptr: `packed`
     size_t size = 0;
+
+    const uint8_t* bytes() const
+    {
+        return view ? view : reinterpret_cast<const uint8_t*>(packed.data());
+    }
 };
 
 void appendLE(std::string& out, uint64_t bits, size_t width)
@@ -230,7 +237,6 @@ void packTyped(const Initializer& init, const std::string& where, Payload& p)
     case TypedField::None:
         break;
     }
-    p.data = reinterpret_cast<const uint8_t*>(p.packed.data());
     p.size = static_cast<size_t>(init.info.bytes);
 }
 
@@ -278,7 +284,12 @@ void mapExternal(const Initializer& init, const std::string& where, const std::s
     checkLocation(location, tensor);
     if (modelDir.empty())
         throw Error(tensor + ": external data is read only from a model file on disk");
-    p.file = std::make_unique<MappedFile>(modelDir + "/" + location);
+    const std::string file = modelDir + "/" + location;
+    struct stat st {};
+    if (::lstat(file.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+        throw Error(tensor + ": external data location '" + location +
+                    "' is not a regular file (links are not followed)");
+    p.file = std::make_unique<MappedFile>(file);
     const uint64_t fileSize = p.file->size();
     if (offset > fileSize)
         throw Error(tensor + ": external data offset " + std::to_string(offset) +
@@ -290,7 +301,7 @@ void mapExternal(const Initializer& init, const std::string& where, const std::s
         throw Error(tensor + ": external data " + std::to_string(offset) + "+" +
                     std::to_string(length) + " runs past the end of " + location + " (" +
                     std::to_string(fileSize) + " bytes)");
-    p.data = p.file->data() + offset;
+    p.view = p.file->data() + offset;
     p.size = length;
 }
 
@@ -303,7 +314,7 @@ Payload payloadOf(const Initializer& init, const std::string& where, const std::
     if (t.data_location() == 1) {
         mapExternal(init, where, modelDir, p);
     } else if (t.has_raw_data()) {
-        p.data = reinterpret_cast<const uint8_t*>(t.raw_data().data());
+        p.view = reinterpret_cast<const uint8_t*>(t.raw_data().data());
         p.size = t.raw_data().size();
     } else {
         packTyped(init, where, p);
@@ -327,50 +338,25 @@ void readModel(const uint8_t* data, size_t size, const std::string& where,
             payloadOf(init, where, modelDir, false);
 }
 
-const Initializer& pickInitializer(const Model& m, const std::string& where,
-                                   const std::string& name)
+std::vector<TensorInfo> infosOf(const Model& m)
 {
-    std::vector<TensorInfo> infos;
-    for (const Initializer& init : m.initializers)
-        infos.push_back(init.info);
-    return m.initializers[pickTensorIndex(infos, where, name)];
-}
-
-std::string folderOf(const std::string& path)
-{
-    const auto slash = path.find_last_of('/');
-    if (slash == std::string::npos)
-        return ".";
-    return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-} // namespace
-
-std::vector<TensorInfo> listOnnx(const uint8_t* data, size_t size, const std::string& where,
-                                 const std::string& modelDir)
-{
-    Model m;
-    readModel(data, size, where, modelDir, m);
     std::vector<TensorInfo> infos;
     for (const Initializer& init : m.initializers)
         infos.push_back(init.info);
     return infos;
 }
 
-Tensor loadOnnxTensor(const uint8_t* data, size_t size, const std::string& where,
-                      const std::string& modelDir, const std::string& name,
-                      std::vector<std::string>* warnings)
+Tensor loadInitializer(const Model& m, const std::string& where, const std::string& modelDir,
+                       const std::string& name, std::vector<std::string>* warnings)
 {
-    Model m;
-    readModel(data, size, where, modelDir, m);
-    const Initializer& init = pickInitializer(m, where, name);
+    const Initializer& init = m.initializers[pickTensorIndex(infosOf(m), where, name)];
     if (!init.type || !init.type->readable)
         throw Error(where + ": initializer '" + init.info.name + "' has dtype " + init.info.dtype +
                     ", which QuantScope does not read");
     const Payload p = payloadOf(init, where, modelDir, true);
     std::vector<float> values(static_cast<size_t>(init.info.numel));
     ConversionStats stats;
-    convertToFloat(p.data, init.type->element, false, init.info.numel, values.data(), stats);
+    convertToFloat(p.bytes(), init.type->element, false, init.info.numel, values.data(), stats);
     if (warnings) {
         const std::string w = conversionWarning(where + ":" + init.info.name, init.type->element,
                                                 init.info.numel, stats);
@@ -382,18 +368,61 @@ Tensor loadOnnxTensor(const uint8_t* data, size_t size, const std::string& where
     return t;
 }
 
+// The parsed model of the last ONNX file read by path. Parsing copies every raw_data, and
+// `info` lists a model and then loads each initializer, so a file is parsed once per version
+// (path, inode, size, modification time). Loading still checks the payload again.
+std::shared_ptr<const Model> cachedModel(const std::string& path)
+{
+    static std::mutex mutex;
+    static std::string cachedKey;
+    static std::shared_ptr<const Model> cached;
+    struct stat st {};
+    std::string key;
+    if (::stat(path.c_str(), &st) == 0)
+        key = path + '\n' + std::to_string(st.st_ino) + ' ' + std::to_string(st.st_size) + ' ' +
+              std::to_string(st.st_mtim.tv_sec) + '.' + std::to_string(st.st_mtim.tv_nsec);
+    const std::lock_guard<std::mutex> lock(mutex);
+    if (cached && !key.empty() && key == cachedKey)
+        return cached;
+    auto m = std::make_shared<Model>();
+    {
+        MappedFile f(path);
+        readModel(f.data(), f.size(), fileDisplayName(path), fileFolder(path), *m);
+    }
+    cachedKey = key;
+    cached = m;
+    return m;
+}
+
+} // namespace
+
+std::vector<TensorInfo> listOnnx(const uint8_t* data, size_t size, const std::string& where,
+                                 const std::string& modelDir)
+{
+    Model m;
+    readModel(data, size, where, modelDir, m);
+    return infosOf(m);
+}
+
+Tensor loadOnnxTensor(const uint8_t* data, size_t size, const std::string& where,
+                      const std::string& modelDir, const std::string& name,
+                      std::vector<std::string>* warnings)
+{
+    Model m;
+    readModel(data, size, where, modelDir, m);
+    return loadInitializer(m, where, modelDir, name, warnings);
+}
+
 std::vector<TensorInfo> listOnnx(const std::string& path)
 {
-    MappedFile f(path);
-    return listOnnx(f.data(), f.size(), fileDisplayName(path), folderOf(path));
+    return infosOf(*cachedModel(path));
 }
 
 Tensor loadOnnx(const std::string& path, const std::string& name,
                 std::vector<std::string>* warnings)
 {
-    MappedFile f(path);
-    return loadOnnxTensor(f.data(), f.size(), fileDisplayName(path), folderOf(path), name,
-                          warnings);
+    return loadInitializer(*cachedModel(path), fileDisplayName(path), fileFolder(path), name,
+                           warnings);
 }
 
 } // namespace qs

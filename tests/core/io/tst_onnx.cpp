@@ -9,6 +9,8 @@
 #include "core/io/tensor_file.h"
 #include "tests/support/float_bits.h"
 
+#include <QDir>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <algorithm>
@@ -128,6 +130,21 @@ private slots:
         const std::string file = kDir + model.toStdString() + ".onnx";
         const std::string e = errorOf([&] { loadTensor(file); }); // the model's only initializer
         QVERIFY2(e.find(problem.toStdString()) != std::string::npos, e.c_str());
+    }
+
+    // A link named like the side file is refused even when it points at the right data.
+    void externalDataThroughLink()
+    {
+        QDir().mkpath(QS_TEST_TMP);
+        QTemporaryDir dir(QS_TEST_TMP "/onnx-XXXXXX");
+        QVERIFY(dir.isValid());
+        const QString d = dir.path() + "/";
+        QVERIFY(QFile::copy(QString::fromStdString(kDir + "external.onnx"), d + "m.onnx"));
+        QVERIFY(QFile::link(QString::fromStdString(kDir + "external.bin"), d + "external.bin"));
+        const std::string e = errorOf([&] { listTensors((d + "m.onnx").toStdString()); });
+        QVERIFY2(e.find("m.onnx: initializer 'bias': external data location 'external.bin' is not "
+                        "a regular file (links are not followed)") != std::string::npos,
+                 e.c_str());
     }
 
     void notAModel()
