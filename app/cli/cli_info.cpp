@@ -83,11 +83,21 @@ void listFile(const QString& file, bool grayscale, Listing& out)
     } else if (format == TensorFileFormat::Gguf) {
         listGgufModel(path, out);
     } else if (format == TensorFileFormat::Npz || format == TensorFileFormat::Safetensors ||
-               format == TensorFileFormat::SafetensorsIndex || format == TensorFileFormat::Torch) {
-        for (const TensorInfo& info : listTensors(path))
-            out.rows.push_back({QString::fromStdString(info.name), storedType(info),
-                                shapeText(info.shape),
-                                tensorStats(loadTensor(path, info.name, &out.warnings))});
+               format == TensorFileFormat::SafetensorsIndex || format == TensorFileFormat::Torch ||
+               format == TensorFileFormat::Onnx) {
+        for (const TensorInfo& info : listTensors(path)) {
+            Row row{QString::fromStdString(info.name), storedType(info), shapeText(info.shape), {}};
+            try {
+                row.stats = tensorStats(loadTensor(path, info.name, &out.warnings));
+            } catch (const qs::Error& e) {
+                // An ONNX initializer of a type QuantScope cannot read (listing has already
+                // checked the file itself) is listed, not read.
+                if (format != TensorFileFormat::Onnx)
+                    throw;
+                out.warnings.push_back(e.what());
+            }
+            out.rows.push_back(row);
+        }
     } else {
         // Single-tensor formats: one pass over the file.
         const Tensor t = loadTensor(path, {}, &out.warnings);

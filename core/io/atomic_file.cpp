@@ -15,14 +15,6 @@ namespace qs {
 
 namespace {
 constexpr size_t kBufferSize = 1 << 20;
-
-std::string dirOf(const std::string& path)
-{
-    const auto slash = path.find_last_of('/');
-    if (slash == std::string::npos)
-        return ".";
-    return slash == 0 ? "/" : path.substr(0, slash);
-}
 } // namespace
 
 bool sameFile(const std::string& a, const std::string& b)
@@ -54,14 +46,14 @@ AtomicFile::AtomicFile(const std::string& path, const std::vector<std::string>& 
     for (int attempt = 0;; ++attempt) {
         char suffix[32];
         std::snprintf(suffix, sizeof suffix, ".tmp-%08x%04x", rd(), attempt & 0xffff);
-        m_tmpPath = dirOf(path) + "/." + name + suffix;
+        m_tmpPath = fileFolder(path) + "/." + name + suffix;
         m_fd = ::open(m_tmpPath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (m_fd >= 0)
             break;
         if (errno != EEXIST || attempt > 100) {
             const int err = errno;
             m_tmpPath.clear();
-            throw Error(name + ": cannot create a file in " + dirOf(path) + ": " +
+            throw Error(name + ": cannot create a file in " + fileFolder(path) + ": " +
                         std::strerror(err));
         }
     }
@@ -133,7 +125,7 @@ void AtomicFile::commit()
                     ": cannot rename the temporary file into place: " + std::strerror(errno));
     m_committed = true;
     // Make the rename itself durable.
-    const int dfd = ::open(dirOf(m_path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const int dfd = ::open(fileFolder(m_path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
         ::fsync(dfd);
         ::close(dfd);

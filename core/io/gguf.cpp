@@ -249,19 +249,9 @@ void placeTensors(Reader& r, GgufHeader& h)
 const GgufTensor& pickTensor(const GgufHeader& h, const std::string& where, const std::string& name)
 {
     std::vector<TensorInfo> infos;
-    for (const auto& t : h.tensors) {
-        if (!name.empty() && t.info.name == name)
-            return t;
+    for (const auto& t : h.tensors)
         infos.push_back(t.info);
-    }
-    if (!name.empty())
-        throw Error(where + ": no tensor named '" + name + "' (tensors: " + joinNames(infos) + ")");
-    if (infos.size() != 1)
-        throw Error(where + (infos.empty() ? std::string(": holds no tensors")
-                                           : ": holds " + std::to_string(infos.size()) +
-                                                 " tensors; pick one with PATH:NAME (" +
-                                                 joinNames(infos) + ")"));
-    return h.tensors[0];
+    return h.tensors[pickTensorIndex(infos, where, name)];
 }
 
 // The tensor's values as float32; types without a dequantizer are refused naming the type.

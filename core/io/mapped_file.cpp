@@ -17,6 +17,14 @@ std::string fileDisplayName(const std::string& path)
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+std::string fileFolder(const std::string& path)
+{
+    const auto slash = path.find_last_of('/');
+    if (slash == std::string::npos)
+        return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
 MappedFile::MappedFile(const std::string& path) : m_path(path)
 {
     const std::string name = fileDisplayName(path);

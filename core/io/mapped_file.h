@@ -30,6 +30,8 @@ private:
 
 // The last path component ("dir/w.npy" -> "w.npy"), used to prefix error messages.
 std::string fileDisplayName(const std::string& path);
+// The folder of a path ("dir/w.npy" -> "dir", "w.npy" -> ".", "/w.npy" -> "/").
+std::string fileFolder(const std::string& path);
 
 // How a loader reads a file by path: maps it and returns parse(data, size, display name).
 template <class Parse> auto parseMappedFile(const std::string& path, Parse parse)

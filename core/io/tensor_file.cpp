@@ -7,6 +7,7 @@
 #include "core/io/mapped_file.h"
 #include "core/io/npy.h"
 #include "core/io/npz.h"
+#include "core/io/onnx.h"
 #include "core/io/safetensors.h"
 #include "core/io/safetensors_index.h"
 #include "core/io/torch_checkpoint.h"
@@ -27,6 +28,7 @@ const Named<TensorFileFormat> kSuffixes[] = {
     {TensorFileFormat::Safetensors, "safetensors"},
     {TensorFileFormat::SafetensorsIndex, "safetensors.index.json"},
     {TensorFileFormat::Gguf, "gguf"},
+    {TensorFileFormat::Onnx, "onnx"},
     {TensorFileFormat::Torch, "pt"},
     {TensorFileFormat::Torch, "pth"},
     {TensorFileFormat::Torch, "bin"},
@@ -123,6 +125,8 @@ std::vector<TensorInfo> listTensors(const std::string& file)
         return listSafetensorsIndex(path);
     case TensorFileFormat::Gguf:
         return listGguf(path);
+    case TensorFileFormat::Onnx:
+        return listOnnx(path);
     case TensorFileFormat::Torch:
         checkTorchBin(path);
         return listTorch(path);
@@ -161,6 +165,8 @@ Tensor loadTensor(const std::string& file, const std::string& member,
         return loadSafetensorsIndex(path, member, warnings);
     case TensorFileFormat::Gguf:
         return loadGguf(path, member);
+    case TensorFileFormat::Onnx:
+        return loadOnnx(path, member, warnings);
     case TensorFileFormat::Torch:
         checkTorchBin(path);
         return loadTorch(path, member, warnings);
@@ -183,6 +189,22 @@ void splitPathMember(const std::string& spec, std::string& path, std::string& me
     }
     path = spec.substr(0, colon);
     member = spec.substr(colon + 1);
+}
+
+size_t pickTensorIndex(const std::vector<TensorInfo>& infos, const std::string& where,
+                       const std::string& name)
+{
+    for (size_t i = 0; i < infos.size() && !name.empty(); ++i)
+        if (infos[i].name == name)
+            return i;
+    if (!name.empty())
+        throw Error(where + ": no tensor named '" + name + "' (tensors: " + joinNames(infos) + ")");
+    if (infos.size() != 1)
+        throw Error(where + (infos.empty() ? std::string(": holds no tensors")
+                                           : ": holds " + std::to_string(infos.size()) +
+                                                 " tensors; pick one with PATH:NAME (" +
+                                                 joinNames(infos) + ")"));
+    return 0;
 }
 
 std::string joinNames(const std::vector<TensorInfo>& infos)

@@ -5,6 +5,7 @@
 //                          with "model.safetensors.index.json" beside it opens the whole set
 //   .safetensors.index.json   a sharded safetensors model (see safetensors_index.h)
 //   .gguf                  named tensors, block-quantized or plain (llama.cpp; see gguf.h)
+//   .onnx                  a model's initializers (see onnx.h)
 //   .pt .pth .bin          PyTorch checkpoints, read without running them (torch_checkpoint.h)
 //   .csv .txt .tsv         numbers in rows and columns (see csv_io.h)
 // Images are loaded by the Qt layer (ui/image_tensor.h), not here.
@@ -29,7 +30,17 @@ struct TensorInfo {
     double bitsPerWeight = 0;
 };
 
-enum class TensorFileFormat { Npy, Npz, Safetensors, SafetensorsIndex, Gguf, Torch, Csv, Unknown };
+enum class TensorFileFormat {
+    Npy,
+    Npz,
+    Safetensors,
+    SafetensorsIndex,
+    Gguf,
+    Onnx,
+    Torch,
+    Csv,
+    Unknown
+};
 
 // By suffix, case-insensitive.
 TensorFileFormat tensorFileFormat(const std::string& path);
@@ -40,15 +51,21 @@ bool isTensorFile(const std::string& path);
 std::vector<TensorInfo> listTensors(const std::string& path);
 
 // Loads one tensor as float32. `member` picks a tensor of a .npz (with or without ".npy") or
-// .safetensors (or a sharded set), .gguf or PyTorch file; empty means "the only one" (an error
-// listing the names if there are several). Warnings (precision lost in conversion, non-finite
-// values in CSV) are appended to *warnings. Throws qs::Error naming the file and the problem.
+// .safetensors (or a sharded set), .gguf, .onnx or PyTorch file; empty means "the only one" (an
+// error listing the names if there are several). Warnings (precision lost in conversion,
+// non-finite values in CSV) are appended to *warnings. Throws qs::Error naming the file and the
+// problem.
 Tensor loadTensor(const std::string& path, const std::string& member = {},
                   std::vector<std::string>* warnings = nullptr);
 
 // Splits "PATH[:TENSOR]": if the whole `spec` names an existing file, it is all path;
 // otherwise it is split at the last ':' (tensor names may not contain ':' then).
 void splitPathMember(const std::string& spec, std::string& path, std::string& member);
+
+// The index of the tensor called `name` in `infos`; empty name: the only one. Throws qs::Error
+// naming `where` and the tensors when there is no such tensor or several to choose from.
+size_t pickTensorIndex(const std::vector<TensorInfo>& infos, const std::string& where,
+                       const std::string& name);
 
 // "arr_0, arr_1, w" for error messages.
 std::string joinNames(const std::vector<TensorInfo>& infos);

@@ -9,6 +9,7 @@
 #include "core/io/npy.h"
 #include "core/io/tensor_file.h"
 #include "tests/core/io/gguf_hand_blocks.h"
+#include "tests/support/float_bits.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -79,39 +80,6 @@ Bytes ggufFile(const GgufSpec& s)
         b += i;
     b += Bytes((s.alignment - b.size() % s.alignment) % s.alignment, s.padByte);
     return b + s.data;
-}
-
-uint32_t bitsOf(float f)
-{
-    uint32_t u;
-    std::memcpy(&u, &f, 4);
-    return u;
-}
-
-// Every float equal bit for bit; the first difference is reported.
-void compareBits(const std::vector<float>& got, const std::vector<float>& want, const char* what)
-{
-    QCOMPARE(got.size(), want.size());
-    for (size_t i = 0; i < got.size(); ++i)
-        if (bitsOf(got[i]) != bitsOf(want[i]))
-            QFAIL(qPrintable(QString("%1[%2]: %3 (0x%4) != %5 (0x%6)")
-                                 .arg(what)
-                                 .arg(i)
-                                 .arg(double(got[i]), 0, 'g', 9)
-                                 .arg(bitsOf(got[i]), 8, 16, QChar('0'))
-                                 .arg(double(want[i]), 0, 'g', 9)
-                                 .arg(bitsOf(want[i]), 8, 16, QChar('0'))));
-}
-
-// The message of the qs::Error that f throws, or "" if it throws none.
-std::string errorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const qs::Error& e) {
-        return e.what();
-    }
-    return {};
 }
 
 } // namespace
