@@ -22,21 +22,33 @@ void printErr(const QString& s)
     std::fflush(stderr);
 }
 
+// The subcommands: name, usage text and how to run one on the arguments after its name.
+const struct Command {
+    const char* name;
+    QString (*usage)();
+    int (*run)(int& argc, char** argv, const QStringList& args);
+} kCommands[] = {
+    {"info", infoUsage, [](int&, char**, const QStringList& a) { return runInfo(a); }},
+    {"export", exportUsage, [](int&, char**, const QStringList& a) { return runExport(a); }},
+    {"quantize", quantizeUsage, [](int&, char**, const QStringList& a) { return runQuantize(a); }},
+    {"plot", plotUsage, runPlot},
+    {"presets", presetsUsage, [](int&, char**, const QStringList& a) { return runPresets(a); }},
+};
+
+const Command* commandNamed(const QString& name)
+{
+    for (const Command& c : kCommands)
+        if (name == QLatin1String(c.name))
+            return &c;
+    return nullptr;
+}
+
 QString usageFor(const QString& cmd)
 {
-    if (cmd == "info")
-        return infoUsage();
-    if (cmd == "export")
-        return exportUsage();
-    if (cmd == "quantize")
-        return quantizeUsage();
-    if (cmd == "plot")
-        return plotUsage();
-    if (cmd == "presets")
-        return presetsUsage();
     if (cmd == "schemes")
         return schemesUsage();
-    return mainUsage();
+    const Command* c = commandNamed(cmd);
+    return c ? c->usage() : mainUsage();
 }
 
 } // namespace
@@ -66,16 +78,8 @@ int main(int argc, char** argv)
         }
         QStringList rest = args.mid(2);
         rest.prepend(program + " " + cmd);
-        if (cmd == "info")
-            return runInfo(rest);
-        if (cmd == "export")
-            return runExport(rest);
-        if (cmd == "quantize")
-            return runQuantize(rest);
-        if (cmd == "plot")
-            return runPlot(argc, argv, rest);
-        if (cmd == "presets")
-            return runPresets(rest);
+        if (const Command* c = commandNamed(cmd))
+            return c->run(argc, argv, rest);
         printErr("quantscope-cli: unknown command '" + cmd + "'\n\n" + mainUsage());
         return ExitUsage;
     } catch (const UsageError& e) {

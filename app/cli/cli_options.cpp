@@ -30,7 +30,8 @@ void addSourceOptions(QCommandLineParser& p)
 {
     p.addOptions({
         {"input",
-         "Tensor file (.npy .npz .safetensors .gguf .csv .txt) or image; TENSOR picks a member.",
+         "Tensor file (.npy .npz .safetensors .gguf .onnx .pt .pth .bin .csv .txt) or image; "
+         "TENSOR picks a member.",
          "PATH[:TENSOR]"},
         {"grayscale", "Load an image as one luminance channel (H x W x 1)."},
         {"generate", "Generate a tensor: uniform, normal, laplace, he, bimodal.", "DIST"},

@@ -96,7 +96,7 @@ QString mainUsage()
                "  quantscope-cli --version | --help | help COMMAND | help schemes\n"
                "\n"
                "SOURCE:  --input PATH[:TENSOR]   (TENSOR picks a tensor of "
-               ".npz/.safetensors/.gguf)\n"
+               ".npz/.safetensors/.gguf/.onnx/.pt)\n"
                "      |  --generate uniform|normal|laplace|he|bimodal --shape 4096x1024 [--seed "
                "S]\n"
                "         [--low L --high H] [--mean M --std S] [--outliers K --outlier-value V]\n"
@@ -116,10 +116,10 @@ QString mainUsage()
 
 QString infoUsage()
 {
-    return QStringLiteral(
-        "Usage: quantscope-cli info FILE [--grayscale]\n"
-        "Lists every tensor in FILE (.npy .npz .safetensors .gguf .csv .txt or an "
-        "image) with dtype, shape,\nmin, max, mean, std and non-finite count.\n");
+    return QStringLiteral("Usage: quantscope-cli info FILE [--grayscale]\n"
+                          "Lists every tensor in FILE (.npy .npz .safetensors .gguf .onnx .pt .pth "
+                          ".bin .csv .txt or an "
+                          "image) with dtype, shape,\nmin, max, mean, std and non-finite count.\n");
 }
 
 QString exportUsage()

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 namespace qs {
 
@@ -33,11 +34,13 @@ std::string fileDisplayName(const std::string& path);
 // The folder of a path ("dir/w.npy" -> "dir", "w.npy" -> ".", "/w.npy" -> "/").
 std::string fileFolder(const std::string& path);
 
-// How a loader reads a file by path: maps it and returns parse(data, size, display name).
-template <class Parse> auto parseMappedFile(const std::string& path, Parse parse)
+// How a reader of bytes reads a file by path: maps it and returns
+// parse(data, size, display name, extra...).
+template <class Parse, class... Extra>
+auto parseMappedFile(const std::string& path, Parse parse, Extra&&... extra)
 {
     MappedFile f(path);
-    return parse(f.data(), f.size(), fileDisplayName(path));
+    return parse(f.data(), f.size(), fileDisplayName(path), std::forward<Extra>(extra)...);
 }
 
 } // namespace qs

@@ -111,16 +111,4 @@ Tensor loadNpzMember(const uint8_t* data, size_t size, const std::string& where,
                      warnings);
 }
 
-std::vector<TensorInfo> listNpz(const std::string& path)
-{
-    return parseMappedFile(path, [](auto... file) { return listNpz(file...); });
-}
-
-Tensor loadNpz(const std::string& path, const std::string& member,
-               std::vector<std::string>* warnings)
-{
-    return parseMappedFile(path,
-                           [&](auto... file) { return loadNpzMember(file..., member, warnings); });
-}
-
 } // namespace qs

@@ -20,9 +20,4 @@ std::vector<TensorInfo> listNpz(const uint8_t* data, size_t size, const std::str
 Tensor loadNpzMember(const uint8_t* data, size_t size, const std::string& where,
                      const std::string& member, std::vector<std::string>* warnings = nullptr);
 
-std::vector<TensorInfo> listNpz(const std::string& path);
-// Empty member: the only member (an error naming the members if there are several).
-Tensor loadNpz(const std::string& path, const std::string& member,
-               std::vector<std::string>* warnings = nullptr);
-
 } // namespace qs

@@ -232,16 +232,4 @@ Tensor loadSafetensorsTensor(const uint8_t* data, size_t size, const std::string
     return t;
 }
 
-std::vector<TensorInfo> listSafetensors(const std::string& path)
-{
-    return parseMappedFile(path, [](auto... file) { return listSafetensors(file...); });
-}
-
-Tensor loadSafetensors(const std::string& path, const std::string& name,
-                       std::vector<std::string>* warnings)
-{
-    return parseMappedFile(
-        path, [&](auto... file) { return loadSafetensorsTensor(file..., name, warnings); });
-}
-
 } // namespace qs

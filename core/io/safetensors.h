@@ -27,8 +27,4 @@ std::vector<TensorInfo> listSafetensors(const uint8_t* data, size_t size, const 
 Tensor loadSafetensorsTensor(const uint8_t* data, size_t size, const std::string& where,
                              const std::string& name, std::vector<std::string>* warnings = nullptr);
 
-std::vector<TensorInfo> listSafetensors(const std::string& path);
-Tensor loadSafetensors(const std::string& path, const std::string& name,
-                       std::vector<std::string>* warnings = nullptr);
-
 } // namespace qs

@@ -113,8 +113,9 @@ std::vector<TensorInfo> listSafetensorsIndex(const std::string& indexPath)
     std::map<std::string, std::string> foundIn;
     std::vector<TensorInfo> out;
     for (const std::string& shard : shardsOf(map))
-        for (TensorInfo& info : inShard(
-                 indexPath, shard, [](const std::string& path) { return listSafetensors(path); })) {
+        for (TensorInfo& info : inShard(indexPath, shard, [](const std::string& path) {
+                 return parseMappedFile(path, listSafetensors);
+             })) {
             const auto [first, fresh] = foundIn.emplace(info.name, shard);
             if (!fresh)
                 throw Error(where + ": tensor '" + info.name + "' is in both " + first->second +
@@ -148,7 +149,7 @@ Tensor loadSafetensorsIndex(const std::string& indexPath, const std::string& nam
     for (const auto& [tensor, shard] : map)
         if (tensor == wanted)
             return inShard(indexPath, shard, [&](const std::string& path) {
-                return loadSafetensors(path, wanted, warnings);
+                return parseMappedFile(path, loadSafetensorsTensor, wanted, warnings);
             });
     throw Error(where + ": no tensor named '" + wanted + "' in weight_map");
 }

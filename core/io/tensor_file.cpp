@@ -118,9 +118,9 @@ std::vector<TensorInfo> listTensors(const std::string& file)
         return {info};
     }
     case TensorFileFormat::Npz:
-        return listNpz(path);
+        return parseMappedFile(path, listNpz);
     case TensorFileFormat::Safetensors:
-        return listSafetensors(path);
+        return parseMappedFile(path, listSafetensors);
     case TensorFileFormat::SafetensorsIndex:
         return listSafetensorsIndex(path);
     case TensorFileFormat::Gguf:
@@ -129,7 +129,7 @@ std::vector<TensorInfo> listTensors(const std::string& file)
         return listOnnx(path);
     case TensorFileFormat::Torch:
         checkTorchBin(path);
-        return listTorch(path);
+        return parseMappedFile(path, listTorch);
     case TensorFileFormat::Csv: {
         const Tensor t = loadCsv(path);
         TensorInfo info;
@@ -158,9 +158,9 @@ Tensor loadTensor(const std::string& file, const std::string& member,
     case TensorFileFormat::Npy:
         return loadNpy(path, warnings);
     case TensorFileFormat::Npz:
-        return loadNpz(path, member, warnings);
+        return parseMappedFile(path, loadNpzMember, member, warnings);
     case TensorFileFormat::Safetensors:
-        return loadSafetensors(path, member, warnings);
+        return parseMappedFile(path, loadSafetensorsTensor, member, warnings);
     case TensorFileFormat::SafetensorsIndex:
         return loadSafetensorsIndex(path, member, warnings);
     case TensorFileFormat::Gguf:
@@ -169,7 +169,7 @@ Tensor loadTensor(const std::string& file, const std::string& member,
         return loadOnnx(path, member, warnings);
     case TensorFileFormat::Torch:
         checkTorchBin(path);
-        return loadTorch(path, member, warnings);
+        return parseMappedFile(path, loadTorchTensor, member, warnings);
     case TensorFileFormat::Csv:
         return loadCsv(path, warnings);
     case TensorFileFormat::Unknown:

@@ -278,16 +278,4 @@ Tensor loadTorchTensor(const uint8_t* data, size_t size, const std::string& wher
     return out;
 }
 
-std::vector<TensorInfo> listTorch(const std::string& path)
-{
-    return parseMappedFile(path, [](auto... file) { return listTorch(file...); });
-}
-
-Tensor loadTorch(const std::string& path, const std::string& name,
-                 std::vector<std::string>* warnings)
-{
-    return parseMappedFile(path,
-                           [&](auto... file) { return loadTorchTensor(file..., name, warnings); });
-}
-
 } // namespace qs

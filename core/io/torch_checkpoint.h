@@ -25,8 +25,4 @@ std::vector<TensorInfo> listTorch(const uint8_t* data, size_t size, const std::s
 Tensor loadTorchTensor(const uint8_t* data, size_t size, const std::string& where,
                        const std::string& name, std::vector<std::string>* warnings = nullptr);
 
-std::vector<TensorInfo> listTorch(const std::string& path);
-Tensor loadTorch(const std::string& path, const std::string& name,
-                 std::vector<std::string>* warnings = nullptr);
-
 } // namespace qs

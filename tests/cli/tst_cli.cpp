@@ -36,13 +36,8 @@ std::vector<double> doubles(const json& a)
 
 } // namespace
 
-class TestCli : public QObject {
+class TestCli : public test::CliTest {
     Q_OBJECT
-
-private:
-    test::CliScratch m_scratch;
-    QString file(const QString& name) const { return m_scratch.file(name); }
-    Run run(const QStringList& args) const { return m_scratch.run(args); }
 
 private slots:
     void initTestCase()

@@ -60,13 +60,10 @@ void expectSameBits(const QString& npy, const std::string& path, const std::stri
 
 } // namespace
 
-class TestCliExport : public QObject {
+class TestCliExport : public test::CliTest {
     Q_OBJECT
 
 private:
-    test::CliScratch m_scratch;
-    QString file(const QString& name) const { return m_scratch.file(name); }
-    Run run(const QStringList& args) const { return m_scratch.run(args); }
     void writeFile(const QString& name, const QByteArray& bytes) const
     {
         QFile f(file(name));

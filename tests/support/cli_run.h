@@ -3,6 +3,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QObject>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -59,6 +60,15 @@ public:
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+// Base of a CLI test program: its scratch folder, a file there by name, and the CLI run there.
+// initTestCase opens m_scratch.
+class CliTest : public QObject {
+protected:
+    CliScratch m_scratch;
+    QString file(const QString& name) const { return m_scratch.file(name); }
+    CliRun run(const QStringList& args) const { return m_scratch.run(args); }
 };
 
 } // namespace qs::test

@@ -61,8 +61,10 @@ void SourcePanel::buildButtons(QWidget* box, QVBoxLayout* v)
     auto* buttons = new QHBoxLayout;
     auto* open = new QPushButton(tr("Open file…"), box);
     open->setObjectName(QStringLiteral("openButton"));
-    open->setToolTip(tr("Load .npy, .npz, .safetensors, .gguf, .csv/.txt or an image (Ctrl+O). "
-                        "You can also drop a file on the window."));
+    open->setToolTip(
+        tr("Load .npy, .npz, .safetensors, .gguf, .onnx, a PyTorch checkpoint (.pt .pth .bin), "
+           ".csv/.txt or an image (Ctrl+O). "
+           "You can also drop a file on the window."));
     auto* gen = new QPushButton(tr("Generate"), box);
     gen->setObjectName(QStringLiteral("generateButton"));
     gen->setToolTip(tr("Make a tensor from the generator options below."));

@@ -45,9 +45,10 @@ QString appUsage()
 {
     return QStringLiteral(
                "Usage: quantscope [FILE | SESSION.qscope] [options]\n"
-               "  FILE                     .npy .npz[:member] .safetensors .gguf .csv .txt .png "
-               ".jpg "
-               ".bmp\n"
+               "  FILE                     .npy .npz .safetensors[.index.json] .gguf .onnx .pt "
+               ".pth "
+               ".bin\n"
+               "                           .csv .txt .png .jpg .bmp (FILE:TENSOR picks a tensor)\n"
                "  --session FILE.qscope    open a saved session\n"
                "  --generate DIST          uniform|normal|laplace|he|bimodal (with --shape, "
                "--seed)\n"

@@ -118,8 +118,8 @@ void ResultPipeline::openFile(const QString& path, const QString& member, bool g
         if (!isTensorFile(path))
             throw Error(
                 sstr(QFileInfo(file).fileName()) +
-                ": unknown file type (expected .npy, .npz, .safetensors, .gguf, .csv, .txt, "
-                ".png, .jpg or .bmp)");
+                ": unknown file type (expected .npy, .npz, .safetensors, .gguf, .onnx, .pt, "
+                ".pth, .bin, .csv, .txt, .png, .jpg or .bmp)");
         *members = listTensors(path);
         std::string pick = sstr(member);
         if (pick.empty() && members->size() > 1)

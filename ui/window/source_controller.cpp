@@ -48,7 +48,8 @@ void SourceController::askOpen()
     const QString path =
         QFileDialog::getOpenFileName(m_window, tr("Open Tensor"), m_pipeline.sourceDir(),
                                      tr("Tensors and images (*.npy *.npz *.safetensors "
-                                        "*.safetensors.index.json *.gguf *.csv *.txt *.tsv *.png *.jpg *.jpeg "
+                                        "*.safetensors.index.json *.gguf *.onnx *.pt *.pth *.bin "
+                                        "*.csv *.txt *.tsv *.png *.jpg *.jpeg "
                                         "*.bmp);;Sessions (*.qscope);;All files (*)"));
     if (!path.isEmpty())
         emit openRequested(path);
