@@ -27,6 +27,14 @@
 namespace qs::ui {
 
 namespace {
+// Saves the painter's state and turns on the antialiasing every export draws with; the caller
+// restores it.
+void saveForExport(QPainter& painter)
+{
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.setRenderHint(QPainter::TextAntialiasing, true);
+}
 
 constexpr int kMinSide = 16;
 constexpr int kMaxSide = 16384;
@@ -77,9 +85,7 @@ void paintChart(QChart* chart, QPainter& painter, const QRectF& target, const QS
     // The chart's layout request is delivered as a posted event: deliver it now.
     QCoreApplication::sendPostedEvents(chart, QEvent::LayoutRequest);
 
-    painter.save();
-    painter.setRenderHint(QPainter::Antialiasing, true);
-    painter.setRenderHint(QPainter::TextAntialiasing, true);
+    saveForExport(painter);
     painter.setRenderHint(QPainter::SmoothPixmapTransform, true);
     scene->render(&painter, target, rect, Qt::IgnoreAspectRatio);
     painter.restore();
@@ -244,9 +250,7 @@ void paintWidget(QWidget* widget, QPainter& painter, const QRectF& target, const
     if (widget->layout())
         widget->layout()->activate();
     QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-    painter.save();
-    painter.setRenderHint(QPainter::Antialiasing, true);
-    painter.setRenderHint(QPainter::TextAntialiasing, true);
+    saveForExport(painter);
     painter.translate(target.topLeft());
     painter.scale(target.width() / size.width(), target.height() / size.height());
     widget->render(&painter, QPoint(), QRegion(),
@@ -270,6 +274,31 @@ PaintFn chartsPainter(const QList<QChart*>& charts)
                     const QSizeF& logical) { paintChart(charts[page], painter, target, logical); };
 }
 
+// One page of content (a widget or a chart) as the exports draw it.
+struct OnePage {
+    QColor fill; // PNG background
+    QString svgTitle, pdfTitle;
+    QString svgDescription;
+    PaintFn paint;
+};
+
+// The page written as the file type the path names: .png, .svg or .pdf (after the options are
+// checked).
+bool writeOnePage(const QString& path, const ExportOptions& opt, const OnePage& page,
+                  QString* error)
+{
+    if (!checkOptions(opt, error))
+        return false;
+    const QString suffix = suffixOf(path);
+    if (suffix == QLatin1String("png"))
+        return writePng(renderImage(opt, page.fill, page.paint), path, opt, error);
+    if (suffix == QLatin1String("svg"))
+        return writeSvg(path, opt, page.svgTitle, page.svgDescription, page.paint, error);
+    if (suffix == QLatin1String("pdf"))
+        return writePdf(path, opt, page.pdfTitle, 1, page.paint, error);
+    return setError(error, unknownTypeMessage(path, suffix));
+}
+
 } // namespace
 
 QImage renderWidget(QWidget* widget, const ExportOptions& opt)
@@ -283,17 +312,10 @@ bool exportWidget(QWidget* widget, const QString& path, const ExportOptions& opt
 {
     if (!widget)
         return setError(error, QStringLiteral("no view to export"));
-    if (!checkOptions(opt, error))
-        return false;
-    const QString suffix = suffixOf(path);
-    if (suffix == QLatin1String("png"))
-        return writePng(renderWidget(widget, opt), path, opt, error);
-    if (suffix == QLatin1String("svg"))
-        return writeSvg(path, opt, widget->windowTitle(), QStringLiteral("QuantScope view"),
-                        widgetPainter(widget), error);
-    if (suffix == QLatin1String("pdf"))
-        return writePdf(path, opt, QString(), 1, widgetPainter(widget), error);
-    return setError(error, unknownTypeMessage(path, suffix));
+    return writeOnePage(path, opt,
+                        {widget->palette().color(QPalette::Window), widget->windowTitle(),
+                         QString(), QStringLiteral("QuantScope view"), widgetPainter(widget)},
+                        error);
 }
 
 QImage renderChart(QChart* chart, const ExportOptions& opt)
@@ -307,17 +329,10 @@ bool exportChart(QChart* chart, const QString& path, const ExportOptions& opt, Q
 {
     if (!chart)
         return setError(error, QStringLiteral("no chart to export"));
-    if (!checkOptions(opt, error))
-        return false;
-    const QString suffix = suffixOf(path);
-    if (suffix == QLatin1String("png"))
-        return writePng(renderChart(chart, opt), path, opt, error);
-    if (suffix == QLatin1String("svg"))
-        return writeSvg(path, opt, plainTitle(chart), QStringLiteral("QuantScope chart"),
-                        chartsPainter({chart}), error);
-    if (suffix == QLatin1String("pdf"))
-        return exportChartsPdf({chart}, path, opt, error);
-    return setError(error, unknownTypeMessage(path, suffix));
+    return writeOnePage(path, opt,
+                        {chart->backgroundBrush().color(), plainTitle(chart), plainTitle(chart),
+                         QStringLiteral("QuantScope chart"), chartsPainter({chart})},
+                        error);
 }
 
 bool exportChartsPdf(const QList<QChart*>& charts, const QString& path, const ExportOptions& opt,
