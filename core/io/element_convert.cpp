@@ -1,6 +1,8 @@
 #include "core/io/element_convert.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 
@@ -261,6 +263,31 @@ std::string conversionWarning(const std::string& where, ElementType type, int64_
         w += std::to_string(st.overflow) + of + "exceed the float32 range and became infinite";
     }
     return w;
+}
+
+namespace {
+
+template <class T> std::string shortestDecimalOf(T v, int maxDigits)
+{
+    char buf[64];
+    for (int digits = 6; digits <= maxDigits; ++digits) {
+        std::snprintf(buf, sizeof buf, "%.*g", digits, static_cast<double>(v));
+        if (static_cast<T>(std::strtod(buf, nullptr)) == v)
+            break;
+    }
+    return buf;
+}
+
+} // namespace
+
+std::string shortestDecimal(float v)
+{
+    return shortestDecimalOf(v, 9);
+}
+
+std::string shortestDecimal(double v)
+{
+    return shortestDecimalOf(v, 17);
 }
 
 } // namespace qs

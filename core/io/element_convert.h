@@ -52,6 +52,11 @@ std::string conversionWarning(const std::string& where, ElementType type, int64_
 // A double as float32 (round to nearest even), counting rounding and overflow in stats.
 float doubleToFloat(double d, ConversionStats& stats);
 
+// The shortest decimal text (at least 6 significant digits) that reads back as the same
+// value: "0.05", "1e-08", "inf".
+std::string shortestDecimal(float v);
+std::string shortestDecimal(double v);
+
 // Single-value decoders (also used by tests).
 float halfToFloat(uint16_t h);
 float bfloat16ToFloat(uint16_t b);

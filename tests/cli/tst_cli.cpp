@@ -261,6 +261,21 @@ private slots:
         QCOMPARE(j["tensor"]["shape"].get<std::vector<int64_t>>(), (std::vector<int64_t>{2, 256}));
     }
 
+    // ONNX initializers that feed DequantizeLinear: their scale and zero point follow the table.
+    void onnxQuantizedInitializers()
+    {
+        const Run r =
+            run({"info", QStringLiteral(QS_SOURCE_DIR "/tests/data/onnx/dequantize.onnx")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.endsWith("quantization:\n"
+                                "  wq: per tensor, scale 0.05, zero point 0\n"
+                                "  wu: per axis 0, scales 'wu_scale' (3 values, 0.1 to 0.3), zero "
+                                "points 'wu_zero' (3 values, 0 to 128)\n"
+                                "  w4: blocks of 2 along axis 1, scales 'w4_scale' (4 values, 0.5 "
+                                "to 2), zero point 0 (default)\n"),
+                 qPrintable(r.out));
+    }
+
     void multiTensorFilesAndImages()
     {
         // safetensors with two tensors: a F32 [2] = {1, 3}, b I8 [3] = {-1, 0, 1}
