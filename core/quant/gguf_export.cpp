@@ -4,6 +4,7 @@
 #include "core/config/choices.h"
 
 #include <cmath>
+#include <utility>
 
 namespace qs {
 
@@ -35,22 +36,13 @@ std::vector<float> asFloats(const std::vector<double>& v)
 
 const GgmlTypeInfo* ggmlTypeOf(Scheme s)
 {
-    switch (s) {
-    case Scheme::FP16:
-        return ggmlTypeByName("F16");
-    case Scheme::BF16:
-        return ggmlTypeByName("BF16");
-    case Scheme::MXFP4:
-        return ggmlTypeByName("MXFP4");
-    case Scheme::Q8_0:
-        return ggmlTypeByName("Q8_0");
-    case Scheme::Q4_0:
-        return ggmlTypeByName("Q4_0");
-    case Scheme::Q4_1:
-        return ggmlTypeByName("Q4_1");
-    default:
-        return nullptr;
-    }
+    static const std::pair<Scheme, const char*> kTypes[] = {
+        {Scheme::FP16, "F16"},  {Scheme::BF16, "BF16"}, {Scheme::MXFP4, "MXFP4"},
+        {Scheme::Q8_0, "Q8_0"}, {Scheme::Q4_0, "Q4_0"}, {Scheme::Q4_1, "Q4_1"}};
+    for (const auto& [scheme, name] : kTypes)
+        if (scheme == s)
+            return ggmlTypeByName(name);
+    return nullptr;
 }
 
 std::string ggufWritableSchemes()
