@@ -32,6 +32,44 @@ float bfloat16ToFloat(uint16_t b)
     return v;
 }
 
+uint16_t floatToHalf(float f)
+{
+    uint32_t x;
+    std::memcpy(&x, &f, 4);
+    const uint16_t sign = static_cast<uint16_t>((x >> 16) & 0x8000u);
+    const uint32_t a = x & 0x7fffffffu;
+    if (a > 0x7f800000u) // NaN
+        return sign | 0x7e00u;
+    if (a >= 0x477ff000u) // 65520 and above round to inf
+        return sign | 0x7c00u;
+    uint32_t h, rem, halfway;
+    if (a < 0x38800000u) {    // below 2^-14: a multiple of 2^-24, m x 2^(e-150) -> m >> (126 - e)
+        if (a <= 0x33000000u) // up to 2^-25 (a tie with 0)
+            return sign;
+        const int shift = 126 - static_cast<int>(a >> 23);
+        const uint32_t m = (a & 0x7fffffu) | 0x800000u;
+        h = m >> shift;
+        rem = m & ((1u << shift) - 1);
+        halfway = 1u << (shift - 1);
+    } else { // normal: rebias the exponent from 127 to 15, keep 10 mantissa bits
+        h = (a - 0x38000000u) >> 13;
+        rem = a & 0x1fffu;
+        halfway = 0x1000u;
+    }
+    if (rem > halfway || (rem == halfway && (h & 1u))) // a carry moves into the exponent
+        ++h;
+    return static_cast<uint16_t>(sign | h);
+}
+
+uint16_t floatToBfloat16(float f)
+{
+    uint32_t x;
+    std::memcpy(&x, &f, 4);
+    if ((x & 0x7fffffffu) > 0x7f800000u)
+        return static_cast<uint16_t>((x >> 16) | 0x40u);
+    return static_cast<uint16_t>((x + 0x7fffu + ((x >> 16) & 1u)) >> 16);
+}
+
 float float8E4M3ToFloat(uint8_t b)
 {
     // OCP FP8 E4M3 ("fn"): bias 7, no infinities, S.1111.111 is NaN, max 448.

@@ -63,4 +63,10 @@ float bfloat16ToFloat(uint16_t b);
 float float8E4M3ToFloat(uint8_t b);
 float float8E5M2ToFloat(uint8_t b);
 
+// float32 to the 16-bit formats as ggml stores them (GGML_FP32_TO_FP16, GGML_FP32_TO_BF16):
+// round to nearest, ties to even, overflow to +-inf, subnormals kept. NaN: fp16 0x7e00 with
+// the sign; bfloat16 the top half of the float32 pattern with the quiet bit set.
+uint16_t floatToHalf(float f);
+uint16_t floatToBfloat16(float f);
+
 } // namespace qs
