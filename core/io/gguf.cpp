@@ -2,6 +2,7 @@
 
 #include "core/base/error.h"
 #include "core/io/mapped_file.h"
+#include "core/io/parsed_cache.h"
 
 #include <set>
 #include <utility>
@@ -305,16 +306,30 @@ Tensor loadGgufTensor(const uint8_t* data, size_t size, const std::string& where
     return decodeGgufTensor(data, where, pickTensor(h, where, name));
 }
 
+namespace {
+
+// The file of the last listGguf / loadGguf, parsed once per version (parsed_cache.h).
+std::shared_ptr<const GgufFile> cachedFile(const std::string& path)
+{
+    static ParsedFileCache<GgufFile> cache;
+    return cache.get(path, [](const std::string& p) {
+        return std::shared_ptr<const GgufFile>(std::make_shared<GgufFile>(p));
+    });
+}
+
+} // namespace
+
 std::vector<TensorInfo> listGguf(const std::string& path)
 {
-    MappedFile f(path);
-    return listGguf(f.data(), f.size(), fileDisplayName(path));
+    std::vector<TensorInfo> out;
+    for (const GgufTensor& t : cachedFile(path)->header().tensors)
+        out.push_back(t.info);
+    return out;
 }
 
 Tensor loadGguf(const std::string& path, const std::string& name)
 {
-    MappedFile f(path);
-    return loadGgufTensor(f.data(), f.size(), fileDisplayName(path), name);
+    return cachedFile(path)->load(name);
 }
 
 std::vector<std::pair<std::string, std::string>> ggufMetadata(const std::string& path)

@@ -1,4 +1,5 @@
 #include "core/io/mapped_file.h"
+#include "core/io/parsed_cache.h"
 
 #include "core/base/error.h"
 
@@ -23,6 +24,15 @@ std::string fileFolder(const std::string& path)
     if (slash == std::string::npos)
         return ".";
     return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string fileVersionKey(const std::string& path)
+{
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        return {};
+    return path + '\n' + std::to_string(st.st_ino) + ' ' + std::to_string(st.st_size) + ' ' +
+           std::to_string(st.st_mtim.tv_sec) + '.' + std::to_string(st.st_mtim.tv_nsec);
 }
 
 MappedFile::MappedFile(const std::string& path) : m_path(path)

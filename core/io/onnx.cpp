@@ -3,6 +3,7 @@
 #include "core/base/error.h"
 #include "core/io/element_convert.h"
 #include "core/io/mapped_file.h"
+#include "core/io/parsed_cache.h"
 #include "onnx_min.pb.h"
 
 #include <algorithm>
@@ -11,7 +12,6 @@
 #include <limits>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <sys/stat.h>
 
 namespace qs {
@@ -436,25 +436,13 @@ void markDequantizeInputs(Model& m, const std::string& where, const std::string&
 // (path, inode, size, modification time). Loading still checks the payload again.
 std::shared_ptr<const Model> cachedModel(const std::string& path)
 {
-    static std::mutex mutex;
-    static std::string cachedKey;
-    static std::shared_ptr<const Model> cached;
-    struct stat st {};
-    std::string key;
-    if (::stat(path.c_str(), &st) == 0)
-        key = path + '\n' + std::to_string(st.st_ino) + ' ' + std::to_string(st.st_size) + ' ' +
-              std::to_string(st.st_mtim.tv_sec) + '.' + std::to_string(st.st_mtim.tv_nsec);
-    const std::lock_guard<std::mutex> lock(mutex);
-    if (cached && !key.empty() && key == cachedKey)
-        return cached;
-    auto m = std::make_shared<Model>();
-    {
-        MappedFile f(path);
-        readModel(f.data(), f.size(), fileDisplayName(path), fileFolder(path), *m);
-    }
-    cachedKey = key;
-    cached = m;
-    return m;
+    static ParsedFileCache<Model> cache;
+    return cache.get(path, [](const std::string& p) {
+        auto m = std::make_shared<Model>();
+        MappedFile f(p);
+        readModel(f.data(), f.size(), fileDisplayName(p), fileFolder(p), *m);
+        return std::shared_ptr<const Model>(std::move(m));
+    });
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #include "core/base/name_table.h"
 #include "core/io/element_convert.h"
 #include "core/io/mapped_file.h"
+#include "core/io/parsed_cache.h"
 
 #include <nlohmann/json.hpp>
 
@@ -180,22 +181,11 @@ std::vector<Entry> parseHeader(const uint8_t* data, size_t size, const std::stri
     return entries;
 }
 
-} // namespace
-
-std::vector<TensorInfo> listSafetensors(const uint8_t* data, size_t size, const std::string& where)
+// One tensor of a parsed file: `data` is the file, its data buffer starts at `start`.
+Tensor loadEntry(const uint8_t* data, size_t start, const std::vector<Entry>& entries,
+                 const std::string& where, const std::string& name,
+                 std::vector<std::string>* warnings)
 {
-    size_t start = 0;
-    std::vector<TensorInfo> out;
-    for (auto& e : parseHeader(data, size, where, start))
-        out.push_back(std::move(e.info));
-    return out;
-}
-
-Tensor loadSafetensorsTensor(const uint8_t* data, size_t size, const std::string& where,
-                             const std::string& name, std::vector<std::string>* warnings)
-{
-    size_t start = 0;
-    const auto entries = parseHeader(data, size, where, start);
     auto names = [&] {
         std::string s;
         for (const auto& e : entries)
@@ -230,6 +220,63 @@ Tensor loadSafetensorsTensor(const uint8_t* data, size_t size, const std::string
     Tensor t(chosen->info.name, chosen->info.shape, std::move(values));
     t.dtype = chosen->info.dtype;
     return t;
+}
+
+std::vector<TensorInfo> infosOf(const std::vector<Entry>& entries)
+{
+    std::vector<TensorInfo> out;
+    for (const Entry& e : entries)
+        out.push_back(e.info);
+    return out;
+}
+
+// A file mapped and its header parsed, kept between loads of its tensors.
+struct ParsedFile {
+    MappedFile file;
+    std::string where;
+    size_t start = 0;
+    std::vector<Entry> entries;
+
+    explicit ParsedFile(const std::string& path) : file(path), where(fileDisplayName(path))
+    {
+        entries = parseHeader(file.data(), file.size(), where, start);
+    }
+};
+
+std::shared_ptr<const ParsedFile> parsedFile(const std::string& path)
+{
+    static ParsedFileCache<ParsedFile> cache;
+    return cache.get(path, [](const std::string& p) {
+        return std::shared_ptr<const ParsedFile>(std::make_shared<ParsedFile>(p));
+    });
+}
+
+} // namespace
+
+std::vector<TensorInfo> listSafetensors(const uint8_t* data, size_t size, const std::string& where)
+{
+    size_t start = 0;
+    return infosOf(parseHeader(data, size, where, start));
+}
+
+Tensor loadSafetensorsTensor(const uint8_t* data, size_t size, const std::string& where,
+                             const std::string& name, std::vector<std::string>* warnings)
+{
+    size_t start = 0;
+    const std::vector<Entry> entries = parseHeader(data, size, where, start);
+    return loadEntry(data, start, entries, where, name, warnings);
+}
+
+std::vector<TensorInfo> listSafetensors(const std::string& path)
+{
+    return infosOf(parsedFile(path)->entries);
+}
+
+Tensor loadSafetensors(const std::string& path, const std::string& name,
+                       std::vector<std::string>* warnings)
+{
+    const auto f = parsedFile(path);
+    return loadEntry(f->file.data(), f->start, f->entries, f->where, name, warnings);
 }
 
 } // namespace qs

@@ -27,4 +27,10 @@ std::vector<TensorInfo> listSafetensors(const uint8_t* data, size_t size, const 
 Tensor loadSafetensorsTensor(const uint8_t* data, size_t size, const std::string& where,
                              const std::string& name, std::vector<std::string>* warnings = nullptr);
 
+// The same by path: the file is mapped and its header parsed once per version of the file
+// (parsed_cache.h), so loading many tensors of one file in turn does not parse it each time.
+std::vector<TensorInfo> listSafetensors(const std::string& path);
+Tensor loadSafetensors(const std::string& path, const std::string& name,
+                       std::vector<std::string>* warnings = nullptr);
+
 } // namespace qs

@@ -2,6 +2,7 @@
 
 #include "core/base/error.h"
 #include "core/io/mapped_file.h"
+#include "core/io/parsed_cache.h"
 #include "core/io/safetensors.h"
 
 #include <nlohmann/json.hpp>
@@ -69,9 +70,14 @@ std::vector<std::string> shardsOf(const WeightMap& map)
     return shards;
 }
 
-WeightMap readIndex(const std::string& indexPath)
+// The index, parsed once per version of the file (parsed_cache.h).
+std::shared_ptr<const WeightMap> readIndex(const std::string& indexPath)
 {
-    return parseMappedFile(indexPath, [](auto... file) { return parseSafetensorsIndex(file...); });
+    static ParsedFileCache<WeightMap> cache;
+    return cache.get(indexPath, [](const std::string& path) {
+        return std::make_shared<const WeightMap>(
+            parseMappedFile(path, [](auto... file) { return parseSafetensorsIndex(file...); }));
+    });
 }
 
 // Runs `read` on one shard; its errors (which name the shard) also name the index.
@@ -108,14 +114,14 @@ WeightMap parseSafetensorsIndex(const uint8_t* data, size_t size, const std::str
 std::vector<TensorInfo> listSafetensorsIndex(const std::string& indexPath)
 {
     const std::string where = fileDisplayName(indexPath);
-    const WeightMap map = readIndex(indexPath);
+    const auto index = readIndex(indexPath);
+    const WeightMap& map = *index;
     std::map<std::string, std::string> shardOfTensor(map.begin(), map.end());
     std::map<std::string, std::string> foundIn;
     std::vector<TensorInfo> out;
     for (const std::string& shard : shardsOf(map))
-        for (TensorInfo& info : inShard(indexPath, shard, [](const std::string& path) {
-                 return parseMappedFile(path, listSafetensors);
-             })) {
+        for (TensorInfo& info : inShard(
+                 indexPath, shard, [](const std::string& path) { return listSafetensors(path); })) {
             const auto [first, fresh] = foundIn.emplace(info.name, shard);
             if (!fresh)
                 throw Error(where + ": tensor '" + info.name + "' is in both " + first->second +
@@ -135,7 +141,8 @@ Tensor loadSafetensorsIndex(const std::string& indexPath, const std::string& nam
                             std::vector<std::string>* warnings)
 {
     const std::string where = fileDisplayName(indexPath);
-    const WeightMap map = readIndex(indexPath);
+    const auto index = readIndex(indexPath);
+    const WeightMap& map = *index;
     if (name.empty() && map.size() != 1) {
         std::string names;
         for (const auto& entry : map)
@@ -149,7 +156,7 @@ Tensor loadSafetensorsIndex(const std::string& indexPath, const std::string& nam
     for (const auto& [tensor, shard] : map)
         if (tensor == wanted)
             return inShard(indexPath, shard, [&](const std::string& path) {
-                return parseMappedFile(path, loadSafetensorsTensor, wanted, warnings);
+                return loadSafetensors(path, wanted, warnings);
             });
     throw Error(where + ": no tensor named '" + wanted + "' in weight_map");
 }

@@ -120,7 +120,7 @@ std::vector<TensorInfo> listTensors(const std::string& file)
     case TensorFileFormat::Npz:
         return parseMappedFile(path, listNpz);
     case TensorFileFormat::Safetensors:
-        return parseMappedFile(path, listSafetensors);
+        return listSafetensors(path);
     case TensorFileFormat::SafetensorsIndex:
         return listSafetensorsIndex(path);
     case TensorFileFormat::Gguf:
@@ -129,7 +129,7 @@ std::vector<TensorInfo> listTensors(const std::string& file)
         return listOnnx(path);
     case TensorFileFormat::Torch:
         checkTorchBin(path);
-        return parseMappedFile(path, listTorch);
+        return listTorch(path);
     case TensorFileFormat::Csv: {
         const Tensor t = loadCsv(path);
         TensorInfo info;
@@ -160,7 +160,7 @@ Tensor loadTensor(const std::string& file, const std::string& member,
     case TensorFileFormat::Npz:
         return parseMappedFile(path, loadNpzMember, member, warnings);
     case TensorFileFormat::Safetensors:
-        return parseMappedFile(path, loadSafetensorsTensor, member, warnings);
+        return loadSafetensors(path, member, warnings);
     case TensorFileFormat::SafetensorsIndex:
         return loadSafetensorsIndex(path, member, warnings);
     case TensorFileFormat::Gguf:
@@ -169,7 +169,7 @@ Tensor loadTensor(const std::string& file, const std::string& member,
         return loadOnnx(path, member, warnings);
     case TensorFileFormat::Torch:
         checkTorchBin(path);
-        return parseMappedFile(path, loadTorchTensor, member, warnings);
+        return loadTorch(path, member, warnings);
     case TensorFileFormat::Csv:
         return loadCsv(path, warnings);
     case TensorFileFormat::Unknown:

@@ -3,6 +3,7 @@
 #include "core/base/error.h"
 #include "core/io/element_convert.h"
 #include "core/io/mapped_file.h"
+#include "core/io/parsed_cache.h"
 #include "core/io/pickle.h"
 #include "core/io/zip.h"
 
@@ -245,21 +246,18 @@ void gatherView(const uint8_t* storage, const PickleValue& v, float* out, Conver
     }
 }
 
-} // namespace
-
-std::vector<TensorInfo> listTorch(const uint8_t* data, size_t size, const std::string& where)
+std::vector<TensorInfo> infosOf(const Checkpoint& c)
 {
-    const Checkpoint c = openCheckpoint(data, size, where);
     std::vector<TensorInfo> out;
     for (const NamedTensor& t : c.tensors)
         out.push_back(infoOf(c, t));
     return out;
 }
 
-Tensor loadTorchTensor(const uint8_t* data, size_t size, const std::string& where,
-                       const std::string& name, std::vector<std::string>* warnings)
+// One tensor of an opened checkpoint whose archive is `data`.
+Tensor loadNamed(const uint8_t* data, const Checkpoint& c, const std::string& where,
+                 const std::string& name, std::vector<std::string>* warnings)
 {
-    const Checkpoint c = openCheckpoint(data, size, where);
     const NamedTensor& t = findTensor(c, name, where);
     const PickleValue& v = c.program.values[t.value];
     const PickleValue& s = c.program.values[v.items[0]];
@@ -276,6 +274,52 @@ Tensor loadTorchTensor(const uint8_t* data, size_t size, const std::string& wher
     Tensor out(t.name, v.size, std::move(values));
     out.dtype = elementTypeName(v.type);
     return out;
+}
+
+// A checkpoint mapped and its pickle read, kept between loads of its tensors.
+struct OpenedFile {
+    MappedFile file;
+    std::string where;
+    Checkpoint checkpoint;
+
+    explicit OpenedFile(const std::string& path)
+        : file(path), where(fileDisplayName(path)),
+          checkpoint(openCheckpoint(file.data(), file.size(), where))
+    {
+    }
+};
+
+std::shared_ptr<const OpenedFile> openedFile(const std::string& path)
+{
+    static ParsedFileCache<OpenedFile> cache;
+    return cache.get(path, [](const std::string& p) {
+        return std::shared_ptr<const OpenedFile>(std::make_shared<OpenedFile>(p));
+    });
+}
+
+} // namespace
+
+std::vector<TensorInfo> listTorch(const uint8_t* data, size_t size, const std::string& where)
+{
+    return infosOf(openCheckpoint(data, size, where));
+}
+
+Tensor loadTorchTensor(const uint8_t* data, size_t size, const std::string& where,
+                       const std::string& name, std::vector<std::string>* warnings)
+{
+    return loadNamed(data, openCheckpoint(data, size, where), where, name, warnings);
+}
+
+std::vector<TensorInfo> listTorch(const std::string& path)
+{
+    return infosOf(openedFile(path)->checkpoint);
+}
+
+Tensor loadTorch(const std::string& path, const std::string& name,
+                 std::vector<std::string>* warnings)
+{
+    const auto f = openedFile(path);
+    return loadNamed(f->file.data(), f->checkpoint, f->where, name, warnings);
 }
 
 } // namespace qs

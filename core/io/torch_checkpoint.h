@@ -25,4 +25,10 @@ std::vector<TensorInfo> listTorch(const uint8_t* data, size_t size, const std::s
 Tensor loadTorchTensor(const uint8_t* data, size_t size, const std::string& where,
                        const std::string& name, std::vector<std::string>* warnings = nullptr);
 
+// The same by path: the archive is mapped and its pickle read once per version of the file
+// (parsed_cache.h), so loading many tensors of one checkpoint in turn does not read it each time.
+std::vector<TensorInfo> listTorch(const std::string& path);
+Tensor loadTorch(const std::string& path, const std::string& name,
+                 std::vector<std::string>* warnings = nullptr);
+
 } // namespace qs
