@@ -14,12 +14,12 @@ int quantConfigMemberCount()
 {
     // One name per data member: a member added to QuantConfig stops the build here until it is
     // named, which is the moment to give it its row in config_fields.h.
-    [[maybe_unused]] const auto& [bits, scheme, signedCodes, fullRange, includeZero,
+    [[maybe_unused]] const auto& [bits, clampBits, scheme, signedCodes, fullRange, includeZero,
                                   unsignedSymmetric, constantRange, rounding, roundingOrder,
                                   zeroPointRounding, symmetricScale, multiplyByInverse,
                                   float32Params, reciprocalScale, seed, saturate, codebook, preset,
                                   range, percentile, granularity, axis, groupSize] = QuantConfig();
-    return 23;
+    return 24;
 }
 
 } // namespace qs

@@ -85,6 +85,14 @@ inline auto grid()
                  "Bit width 1..16 (default 8; lloyd-max 1..8; other low-bit formats fix it).")
             .limits(-1000000, 1000000)
             .exampleValue(4),
+        field("clamp_bits", &C::clampBits)
+            .cli("clamp-bits", "N",
+                 "Asymmetric: clamp codes to an N-bit storage type wider than --bits, the scale "
+                 "and zero point staying those of --bits (PyTorch reduce_range: 7-bit "
+                 "parameters, codes clamped to quint8's [0, 255]); default 0: --bits.")
+            .limits(0, 16)
+            .exampleValue(16)
+            .reported([](const C&) { return false; }),
         field("scheme", &C::scheme)
             .cli("scheme", "SCHEME",
                  "{names} (default asymmetric; quantscope-cli help schemes describes each).")

@@ -123,8 +123,11 @@ void addPyTorch(std::vector<Preset>& v)
     {
         QuantConfig c = pytorchBase();
         c.bits = 7;
+        c.clampBits = 8;
         add(v, "pytorch-reduce-range", "PyTorch",
-            "quint8 with reduce_range: codes [0, 127] (7 bits), affine, s = (max-min)/127", c);
+            "quint8 with reduce_range: s = (max-min)/127 and zp in [0, 127] (7 bits), codes "
+            "clamped to quint8's [0, 255] as quantize_per_tensor does",
+            c);
     }
 }
 

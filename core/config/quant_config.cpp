@@ -61,24 +61,49 @@ int64_t QuantConfig::blockSize() const
     }
 }
 
+namespace {
+
+// The code range of an integer config at b bits.
+int64_t codeMin(const QuantConfig& c, int b)
+{
+    if (!c.isInteger())
+        return 0;
+    const int64_t half = int64_t(1) << (b - 1);
+    if (c.scheme == Scheme::Symmetric && !c.unsignedSymmetric)
+        return c.fullRange ? -half : -(half - 1);
+    return c.signedCodes && c.scheme != Scheme::Symmetric ? -half : 0;
+}
+
+int64_t codeMax(const QuantConfig& c, int b)
+{
+    if (!c.isInteger())
+        return 0;
+    const int64_t half = int64_t(1) << (b - 1);
+    if (c.scheme == Scheme::Symmetric && !c.unsignedSymmetric)
+        return half - 1;
+    return c.signedCodes && c.scheme != Scheme::Symmetric ? half - 1 : (int64_t(1) << b) - 1;
+}
+
+} // namespace
+
 int64_t QuantConfig::qmin() const
 {
-    if (!isInteger())
-        return 0;
-    const int64_t half = int64_t(1) << (bits - 1);
-    if (scheme == Scheme::Symmetric && !unsignedSymmetric)
-        return fullRange ? -half : -(half - 1);
-    return signedCodes && scheme != Scheme::Symmetric ? -half : 0;
+    return codeMin(*this, storageBits());
 }
 
 int64_t QuantConfig::qmax() const
 {
-    if (!isInteger())
-        return 0;
-    const int64_t half = int64_t(1) << (bits - 1);
-    if (scheme == Scheme::Symmetric && !unsignedSymmetric)
-        return half - 1;
-    return signedCodes && scheme != Scheme::Symmetric ? half - 1 : (int64_t(1) << bits) - 1;
+    return codeMax(*this, storageBits());
+}
+
+int64_t QuantConfig::paramQmin() const
+{
+    return codeMin(*this, bits);
+}
+
+int64_t QuantConfig::paramQmax() const
+{
+    return codeMax(*this, bits);
 }
 
 int64_t QuantConfig::symmetricZeroPoint() const
@@ -100,6 +125,10 @@ void QuantConfig::validate() const
             throw Error("symmetric quantization needs at least 2 bits: at 1 bit the scale "
                         "amax/(2^0-1) divides by zero. Use 2+ bits or the asymmetric scheme");
     }
+    if (clampBits != 0 && (scheme != Scheme::Asymmetric || clampBits < bits || clampBits > 16))
+        throw Error("clamping codes to a " + std::to_string(clampBits) +
+                    "-bit storage type needs the asymmetric scheme and a storage of bits.." +
+                    "16 bits (bits is " + std::to_string(bits) + "; 0 turns it off)");
     if (reciprocalScale && (scheme != Scheme::Symmetric || unsignedSymmetric))
         throw Error("a reciprocal scale (TensorRT's s' = qmax / amax) needs the symmetric scheme "
                     "with signed codes");
@@ -201,8 +230,10 @@ std::string QuantConfig::summary() const
 {
     std::ostringstream os;
     if (isInteger()) {
-        os << bits << "-bit " << toName(scheme) << " [" << qmin() << ", " << qmax() << "], "
-           << toName(range);
+        os << bits << "-bit " << toName(scheme);
+        if (clampBits != 0)
+            os << " [" << paramQmin() << ", " << paramQmax() << "] clamped to";
+        os << " [" << qmin() << ", " << qmax() << "], " << toName(range);
         if (usesPercentile(range))
             os << " " << percentile;
         os << ", " << granularityLabel(granularity);

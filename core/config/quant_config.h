@@ -82,6 +82,11 @@ bool isLowbitScheme(Scheme s);
 
 struct QuantConfig {
     int bits = 8; // 1..16 for integer schemes, 1..8 for LloydMax (other formats fix it)
+    // Asymmetric: codes are clamped to the range of a wider storage type of this many bits,
+    // while the scale and zero point are computed for `bits`. PyTorch's reduce_range observers
+    // compute them for [0, 127] and quantize_per_tensor clamps to quint8's [0, 255], so a
+    // value at the top of a symmetric range lands on 128. 0: the same as bits.
+    int clampBits = 0;
     Scheme scheme = Scheme::Asymmetric;
     bool signedCodes = false; // asymmetric: codes [-2^(b-1), 2^(b-1)-1] instead of [0, 2^b-1]
     bool fullRange = false;   // symmetric: allow -2^(b-1) (otherwise narrow [-(2^(b-1)-1), ...])
@@ -127,9 +132,15 @@ struct QuantConfig {
     // Block size of a blockwise scheme (32 for MX and GGML, groupSize for NF4, FP4, AbsmaxInt8
     // and a blockwise Codebook), 0 for element-wise schemes.
     int64_t blockSize() const;
-    // Code range of the integer schemes.
+    // Code range of the integer schemes: the codes stored, clamped to the storage type of
+    // storageBits() bits.
     int64_t qmin() const;
     int64_t qmax() const;
+    int storageBits() const { return clampBits > 0 ? clampBits : bits; }
+    // The code range the scale and zero point are computed for (bits); qmin()/qmax() unless
+    // clampBits widens the storage.
+    int64_t paramQmin() const;
+    int64_t paramQmax() const;
     // Zero point of a symmetric slice: 2^(b-1) with unsignedSymmetric, otherwise 0.
     int64_t symmetricZeroPoint() const;
     // Throws qs::Error with a clear message for impossible options (bits outside 1..16,

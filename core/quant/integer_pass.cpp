@@ -213,7 +213,7 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
     const int64_t ns = p.numSlices();
     const int nt = threadCount();
     const bool asym = config.scheme == Scheme::Asymmetric;
-    const int64_t levelsTotal = int64_t(1) << config.bits;
+    const int64_t levelsTotal = int64_t(1) << config.storageBits();
     for (int64_t s = 0; s < ns && !paramsChecked; ++s)
         checkParams(p.scale[s], p.zeroPoint[s], config, s);
     CodeMarks codes(p.qmax - p.qmin + 1, ns, nt);
@@ -221,11 +221,10 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
         fused->prepare(nt);
     const Pass pass{t, config, r, p, pickKernel(config), fused, codes};
     // Every slice's sums are set by runSlices.
-    r.sliceMetrics.reset(size_t(ns), levelsTotal, double(config.bits),
-                         storageBits(0, config.bits, 1, asym));
+    const int bits = config.storageBits(); // the stored codes' width
+    r.sliceMetrics.reset(size_t(ns), levelsTotal, double(bits), storageBits(0, bits, 1, asym));
     const Acc total = ns == 1 ? runWholeTensor(pass, cancel) : runSlices(pass, cancel);
-    r.metrics =
-        finalize(total, t.numel(), config.bits, ns, asym, codes.levelsUsed(nt), levelsTotal);
+    r.metrics = finalize(total, t.numel(), bits, ns, asym, codes.levelsUsed(nt), levelsTotal);
     if (ns == 1)
         r.sliceMetrics.setWhole(r.metrics);
 }

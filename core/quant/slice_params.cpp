@@ -133,7 +133,7 @@ void fillSlice(QuantParams& p, int64_t s, const MinMax& mm, const Range& range,
     }
     double sc;
     int64_t z;
-    sliceParams(lo, hi, config, p.qmin, p.qmax, s, sc, z);
+    sliceParams(lo, hi, config, config.paramQmin(), config.paramQmax(), s, sc, z);
     if (config.reciprocalScale) {
         // TensorRT (pytorch-quantization): max_bound = 2^(b-1) - 1 and s' = max_bound /
         // amax in float32; amax <= 2^-24 (in float32) quantizes to all zeros.

@@ -74,7 +74,7 @@ template <bool Before> double halfEvenErrors(const float* x, int64_t b, int64_t 
 Grid gridFor(double lo, double hi, const QuantConfig& c)
 {
     Grid g;
-    const int64_t qmin = c.qmin(), qmax = c.qmax();
+    const int64_t qmin = c.paramQmin(), qmax = c.paramQmax();
     g.qmin = double(qmin);
     g.qmax = double(qmax);
     double s = 1;

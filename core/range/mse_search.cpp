@@ -154,7 +154,7 @@ Range mseOptimalRange(const float* x, int64_t n, const QuantConfig& config)
 
     // Fewer values than code cells: evaluating a candidate on the data is cheaper than on the
     // model (and exact).
-    const int64_t levels = config.qmax() - config.qmin() + 1;
+    const int64_t levels = config.paramQmax() - config.paramQmin() + 1;
     const bool onData = mm.count <= std::min(levels, kMaxCells);
     const int bins = int(std::clamp<int64_t>(mm.count, 512, kMseBins));
     CandidateSearch search{

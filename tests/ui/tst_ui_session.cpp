@@ -38,6 +38,7 @@ void TestUiSession::keysAndValueForms()
     const QJsonObject o = configToJson(QuantConfig());
     QCOMPARE(o.keys(), QStringList({"axis",
                                     "bits",
+                                    "clamp_bits",
                                     "codebook",
                                     "constant_range",
                                     "float32_params",
@@ -59,16 +60,17 @@ void TestUiSession::keysAndValueForms()
                                     "symmetric_scale",
                                     "unsigned_symmetric",
                                     "zero_point_rounding"}));
-    QCOMPARE(QJsonDocument(o).toJson(QJsonDocument::Compact),
-             QByteArray(R"({"axis":0,"bits":8,"codebook":[],"constant_range":"exact",)"
-                        R"("float32_params":false,"full_range":false,"granularity":"tensor",)"
-                        R"("group_size":32,"include_zero":true,"multiply_by_inverse":false,)"
-                        R"("percentile":99.99,"preset":"","range":"minmax",)"
-                        R"("reciprocal_scale":false,"rounding":"half-even",)"
-                        R"("rounding_order":"after-zero-point","saturate":true,)"
-                        R"("scheme":"asymmetric","seed":0,"signed":false,)"
-                        R"("symmetric_scale":"max-code","unsigned_symmetric":false,)"
-                        R"("zero_point_rounding":"half-even"})"));
+    QCOMPARE(
+        QJsonDocument(o).toJson(QJsonDocument::Compact),
+        QByteArray(R"({"axis":0,"bits":8,"clamp_bits":0,"codebook":[],"constant_range":"exact",)"
+                   R"("float32_params":false,"full_range":false,"granularity":"tensor",)"
+                   R"("group_size":32,"include_zero":true,"multiply_by_inverse":false,)"
+                   R"("percentile":99.99,"preset":"","range":"minmax",)"
+                   R"("reciprocal_scale":false,"rounding":"half-even",)"
+                   R"("rounding_order":"after-zero-point","saturate":true,)"
+                   R"("scheme":"asymmetric","seed":0,"signed":false,)"
+                   R"("symmetric_scale":"max-code","unsigned_symmetric":false,)"
+                   R"("zero_point_rounding":"half-even"})"));
     QuantConfig big;
     big.seed = (uint64_t(1) << 53) + 1; // beyond a double: stored as a string
     QCOMPARE(configToJson(big).value("seed").toString(), QStringLiteral("9007199254740993"));

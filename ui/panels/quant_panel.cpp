@@ -100,6 +100,9 @@ QuantConfig QuantPanel::config() const
         c.zeroPointRounding = m_zeroPointRounding;
         c.constantRange = m_constantRange;
         c.unsignedSymmetric = m_unsignedSymmetric;
+        // A storage type narrower than the bits now chosen no longer applies.
+        if (c.scheme == Scheme::Asymmetric && m_clampBits >= c.bits)
+            c.clampBits = m_clampBits;
     }
     // Symmetric has no 1-bit grid; the spin box minimum already enforces it.
     if (c.scheme == Scheme::Symmetric && c.bits < 2)
@@ -157,15 +160,16 @@ void QuantPanel::showPreset(const std::string& preset)
 void QuantPanel::showConventions(const QuantConfig& c)
 {
     const QuantConfig defaults;
-    const bool advanced = c.roundingOrder != defaults.roundingOrder ||
-                          c.symmetricScale != defaults.symmetricScale || c.multiplyByInverse ||
-                          c.float32Params || c.reciprocalScale || c.seed != 0 ||
-                          c.zeroPointRounding != defaults.zeroPointRounding ||
-                          c.constantRange != defaults.constantRange || c.unsignedSymmetric;
+    const bool advanced =
+        c.roundingOrder != defaults.roundingOrder || c.symmetricScale != defaults.symmetricScale ||
+        c.multiplyByInverse || c.float32Params || c.reciprocalScale || c.seed != 0 ||
+        c.zeroPointRounding != defaults.zeroPointRounding ||
+        c.constantRange != defaults.constantRange || c.unsignedSymmetric || c.clampBits != 0;
     m_advanced->setChecked(advanced);
     m_zeroPointRounding = c.zeroPointRounding;
     m_constantRange = c.constantRange;
     m_unsignedSymmetric = c.unsignedSymmetric;
+    m_clampBits = c.clampBits;
     m_roundingOrder->setCurrentIndex(indexOf(m_roundingOrder, toName(c.roundingOrder)));
     m_symmetricScale->setCurrentIndex(indexOf(m_symmetricScale, toName(c.symmetricScale)));
     m_multiplyByInverse->setChecked(c.multiplyByInverse);
@@ -383,6 +387,8 @@ QString QuantPanel::keptConventionsNote() const
         kept << tr("constant range %1").arg(qstr(toName(m_constantRange)));
     if (m_unsignedSymmetric)
         kept << tr("unsigned symmetric codes");
+    if (m_clampBits != 0)
+        kept << tr("codes clamped to %1 bits").arg(m_clampBits);
     return kept.isEmpty() ? QString() : tr("Conventions: %1.").arg(kept.join(QStringLiteral(", ")));
 }
 

@@ -105,6 +105,7 @@ private:
     Rounding m_zeroPointRounding = Rounding::HalfEven;
     ConstantRange m_constantRange = ConstantRange::Exact;
     bool m_unsignedSymmetric = false;
+    int m_clampBits = 0;
     QLabel* m_note;
     std::vector<int64_t> m_shape;
     bool m_hasShape = false;

@@ -100,7 +100,17 @@ void TestPresets::t3ReduceRange()
         quantize(vec({-1, 0, 0.5, 2}), presetByName("pytorch-reduce-range").config);
     QCOMPARE_EXACT(float(r.params.scale[0]), 3.0f / 127.0f);
     QCOMPARE(r.params.zeroPoint[0], int64_t(42));
-    QCOMPARE(r.params.qmax, int64_t(127));
+    // The parameters are those of [0, 127]; the codes are clamped to quint8's [0, 255].
+    QCOMPARE(r.params.qmin, int64_t(0));
+    QCOMPARE(r.params.qmax, int64_t(255));
+    // A symmetric range: s = 15.9375/127, zp = round(63.5) = 64, and the top value lands on
+    // 64 + round(63.5) = 128, as torch 1.13's MinMaxObserver(reduce_range=True) followed by
+    // quantize_per_tensor gives ([0, 56, 68, 128]; a 7-bit clamp would give 127).
+    const QuantResult sym =
+        quantize(vec({-7.96875f, -1, 0.5f, 7.96875f}), presetByName("pytorch-reduce-range").config);
+    QCOMPARE(sym.params.zeroPoint[0], int64_t(64));
+    QCOMPARE(codesOf(sym), (std::vector<int>{0, 56, 68, 128}));
+    QCOMPARE(sym.metrics.clippedHighCount, int64_t(0));
 }
 
 // T4: ONNX Runtime int8 symmetric scale 2/127 -> [-64, 0, 32, 127]; uint8 zp 85; int8 zp -43.
