@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QScrollBar>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -52,6 +53,7 @@ ModelBrowser::ModelBrowser(QWidget* parent)
     m_view->setObjectName(QStringLiteral("modelTree"));
     m_view->setModel(m_model);
     m_view->setUniformRowHeights(true);
+    m_view->setIndentation(m_view->fontMetrics().averageCharWidth() * 2);
     m_view->setAlternatingRowColors(true);
     m_view->setAllColumnsShowFocus(true);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -153,11 +155,13 @@ void ModelBrowser::revealCurrent()
     for (QModelIndex p = current.parent(); p.isValid(); p = p.parent())
         m_view->expand(p);
     m_view->setCurrentIndex(current);
-    m_view->scrollTo(current);
+    m_view->scrollTo(current, QAbstractItemView::PositionAtCenter);
+    m_view->horizontalScrollBar()->setValue(0); // names first
 }
 
 // Each column but the name as wide as its widest text; the name column as wide as its longest
-// label (within limits) or the room left, whichever is more (the tree scrolls sideways then).
+// label (within limits) or the room left, whichever is more. When the tree is too narrow for all
+// (the left column at 1280 pixels), the shape column goes first: rows show it in their tooltip.
 void ModelBrowser::fitColumns()
 {
     QFont bold = m_view->font(); // the current tensor's row
@@ -166,21 +170,30 @@ void ModelBrowser::fitColumns()
     const int pad = 2 * fm.averageCharWidth();
     const int most = fm.horizontalAdvance(QStringLiteral("Q4_K · 4.56 b/w"));
     for (int c = ModelTreeModel::TypeColumn; c < ModelTreeModel::ColumnCount; ++c)
-        m_view->header()->resizeSection(
-            c, std::min(fm.horizontalAdvance(m_model->widestText(c)), most) + pad);
-    m_nameWidth = std::min(fm.horizontalAdvance(m_model->widestText(ModelTreeModel::NameColumn)),
-                           fm.horizontalAdvance(QStringLiteral("attn_norm"))) +
-                  pad + m_view->indentation();
+        m_widths[size_t(c)] = std::min(fm.horizontalAdvance(m_model->widestText(c)), most) + pad;
+    m_widths[ModelTreeModel::NameColumn] =
+        std::min(fm.horizontalAdvance(m_model->widestText(ModelTreeModel::NameColumn)),
+                 fm.horizontalAdvance(QStringLiteral("attn_norm"))) +
+        pad + 2 * m_view->indentation();
     fitNameColumn();
 }
 
 void ModelBrowser::fitNameColumn()
 {
+    QHeaderView* header = m_view->header();
+    const int room = m_view->viewport()->width();
     int others = 0;
     for (int c = ModelTreeModel::TypeColumn; c < ModelTreeModel::ColumnCount; ++c)
-        others += m_view->header()->sectionSize(c);
-    m_view->header()->resizeSection(ModelTreeModel::NameColumn,
-                                    std::max(m_nameWidth, m_view->viewport()->width() - others));
+        others += m_widths[size_t(c)];
+    const bool shape = room >= m_widths[ModelTreeModel::NameColumn] + others;
+    if (!shape)
+        others -= m_widths[ModelTreeModel::ShapeColumn];
+    header->setSectionHidden(ModelTreeModel::ShapeColumn, !shape);
+    for (int c = ModelTreeModel::TypeColumn; c < ModelTreeModel::ColumnCount; ++c)
+        if (c != ModelTreeModel::ShapeColumn || shape)
+            header->resizeSection(c, m_widths[size_t(c)]);
+    header->resizeSection(ModelTreeModel::NameColumn,
+                          std::max(m_widths[ModelTreeModel::NameColumn], room - others));
 }
 
 void ModelBrowser::activate(const QModelIndex& index)

@@ -6,10 +6,12 @@
 #pragma once
 
 #include "core/io/tensor_file.h"
+#include "ui/panels/model_tree.h"
 
 #include <QElapsedTimer>
 #include <QGroupBox>
 
+#include <array>
 #include <vector>
 
 class QLabel;
@@ -18,8 +20,6 @@ class QModelIndex;
 class QTreeView;
 
 namespace qs::ui {
-
-class ModelTreeModel;
 
 class ModelBrowser : public QGroupBox {
     Q_OBJECT
@@ -56,7 +56,8 @@ private:
     QTreeView* m_view;
     QLineEdit* m_filter;
     QLabel* m_count;
-    int m_nameWidth = 0;
+    std::array<int, ModelTreeModel::ColumnCount>
+        m_widths{};          // of each column, as fitColumns wants them
     QString m_lastActivated; // a double click activates once
     QElapsedTimer m_lastActivation;
 };

@@ -1,5 +1,6 @@
 #include "ui/window/ui_benchmark.h"
 
+#include "core/io/tensor_file.h"
 #include "ui/panels/model_browser.h"
 #include "ui/panels/model_tree.h"
 #include "ui/panels/quant_panel.h"
@@ -278,8 +279,8 @@ void runModelBrowser(QTextStream& out)
     out.flush();
 }
 
-// Opens `file` in the window: ms to its tensor tree shown (files with several tensors), to the
-// first tensor loaded and to its first result on screen.
+// Opens `file` (FILE[:TENSOR]) in the window: ms to its tensor tree shown (files with several
+// tensors), to the first tensor loaded and to its first result on screen.
 int runOpenFile(const QString& file, QTextStream& out)
 {
     MainWindow::Options o;
@@ -303,8 +304,10 @@ int runOpenFile(const QString& file, QTextStream& out)
         if (tensorMs < 0)
             tensorMs = double(clock.nsecsElapsed()) / 1e6;
     });
+    std::string path, member;
+    splitPathMember(file.toStdString(), path, member);
     clock.start();
-    w.openFile(file);
+    w.openFile(QString::fromStdString(path), QString::fromStdString(member));
     if (!waitForCharts(w, 600000)) {
         out << "failed to open " << file << ": " << w.lastError() << "\n";
         return 1;
