@@ -422,6 +422,13 @@ void TestModelBrowser::windowPicksGgufTensor()
     QVERIFY(w.tensor()->data == q8.data);
     QVERIFY(w.sourcePanel()->factsText().contains(
         QStringLiteral("stored as Q8_0, 8.5 bits/weight, converted to float32")));
+
+    // Presentation mode hides it with the source panel, and brings it back.
+    w.setPresentationMode(true);
+    QVERIFY(!b->isVisibleTo(&w));
+    w.setPresentationMode(false);
+    QVERIFY(b->isVisibleTo(&w));
+    QCOMPARE(b->countText(), QStringLiteral("20 tensors"));
 }
 
 QTEST_MAIN(TestModelBrowser)

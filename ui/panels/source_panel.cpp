@@ -1,6 +1,7 @@
 #include "ui/panels/source_panel.h"
 
 #include "ui/panels/model_browser.h"
+#include "ui/panels/model_tree.h"
 #include "ui/panels/numbers_panel.h"
 #include "ui/support/session.h"
 
@@ -283,7 +284,13 @@ void SourcePanel::setMembers(const std::vector<TensorInfo>& members, const QStri
         m_browser->setTensors(members, current);
     else
         m_browser->clear();
-    m_browserPane->setVisible(show);
+    m_browserPane->setVisible(show && m_browserAllowed);
+}
+
+void SourcePanel::setBrowserAllowed(bool allowed)
+{
+    m_browserAllowed = allowed;
+    m_browserPane->setVisible(allowed && m_browser->model()->tensorCount() > 1);
 }
 
 void SourcePanel::clearMembers()

@@ -40,6 +40,8 @@ public:
     // no signal.
     void setMembers(const std::vector<TensorInfo>& members, const QString& current);
     void clearMembers();
+    // False hides the model browser even for a file with several tensors (presentation mode).
+    void setBrowserAllowed(bool allowed);
     // storedAs: how the file stores the tensor ("Q4_K, 4.5 bits/weight"); empty if not from a file.
     void setFacts(const Tensor& tensor, const TensorFacts& facts, const QString& origin,
                   const QString& storedAs = {});
@@ -86,6 +88,7 @@ private:
     QFormLayout* m_form;
     ModelBrowser* m_browser;
     QWidget* m_browserPane;
+    bool m_browserAllowed = true;
     QCheckBox* m_grayscale;
     QLabel* m_facts;
     QWidget* m_factsBox;

@@ -23,6 +23,7 @@
 #include <QValueAxis>
 
 #include <functional>
+#include <memory>
 
 namespace qs::ui {
 
@@ -208,15 +209,23 @@ bool measure(MainWindow& w, const Change& c, BlockMeter& meter, QTextStream& out
     return true;
 }
 
-int runOne(qint64 n, QTextStream& out)
+// A window without settings, message boxes or the example tensor, shown at 1400x900.
+std::unique_ptr<MainWindow> benchmarkWindow()
 {
     MainWindow::Options o;
     o.useSettings = false;
     o.messageBoxes = false;
     o.startExample = false;
-    MainWindow w(o);
-    w.resize(1400, 900);
-    w.show();
+    auto w = std::make_unique<MainWindow>(o);
+    w->resize(1400, 900);
+    w->show();
+    return w;
+}
+
+int runOne(qint64 n, QTextStream& out)
+{
+    const std::unique_ptr<MainWindow> window = benchmarkWindow();
+    MainWindow& w = *window;
     BlockMeter meter;
     if (!generateTensor(w, n, out))
         return 1;
@@ -283,13 +292,8 @@ void runModelBrowser(QTextStream& out)
 // tensors), to the first tensor loaded and to its first result on screen.
 int runOpenFile(const QString& file, QTextStream& out)
 {
-    MainWindow::Options o;
-    o.useSettings = false;
-    o.messageBoxes = false;
-    o.startExample = false;
-    MainWindow w(o);
-    w.resize(1400, 900);
-    w.show();
+    const std::unique_ptr<MainWindow> window = benchmarkWindow();
+    MainWindow& w = *window;
     QApplication::processEvents();
     QElapsedTimer clock;
     double treeMs = -1, tensorMs = -1;
