@@ -3,7 +3,7 @@
 //   quantscope --screenshot OUT.png [--session FILE.qscope | FILE] [quantization options]
 //              [--tab values|codes|...|image|int-matmul|float-pitfalls] [--size 1400x900]
 //   quantscope [--lesson NAME | --lesson FILE.json] [--presentation]
-//   quantscope --benchmark-ui [--elements N]
+//   quantscope --benchmark-ui [--elements N | FILE]
 // Without a file the window starts on a generated example tensor.
 #include "ui/window/app_options.h"
 #include "ui/window/main_window.h"
@@ -38,7 +38,7 @@ int main(int argc, char** argv)
         return 0;
     }
     if (options.benchmark)
-        return qs::ui::runUiBenchmark(options.benchmarkElements);
+        return qs::ui::runUiBenchmark(options.benchmarkElements, options.file);
     if (!options.screenshot.isEmpty())
         return qs::ui::runScreenshot(options);
 

@@ -6,6 +6,8 @@
 #include "core/quant/quantize.h"
 #include "tests/support/ui_test_support.h"
 #include "ui/jobs/job_runner.h"
+#include "ui/panels/model_browser.h"
+#include "ui/panels/model_tree.h"
 #include "ui/panels/numbers_panel.h"
 #include "ui/panels/quant_panel.h"
 #include "ui/panels/slice_table.h"
@@ -32,6 +34,7 @@
 #include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTreeView>
 #include <QtTest>
 
 #include <algorithm>
@@ -329,7 +332,7 @@ void TestUiWindow::loadImageAndSafetensors()
     QCOMPARE(w.tensor()->data[(3 * 3 + 2) * 3 + 0], 255.f);
     QCOMPARE(w.tensor()->data[(3 * 3 + 2) * 3 + 2], 128.f);
 
-    // Two tensors in one safetensors file: the picker lists both; choosing one loads it.
+    // Two tensors in one safetensors file: the model browser lists both; choosing one loads it.
     const QByteArray header = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
                               R"("b":{"dtype":"F32","shape":[3],"data_offsets":[8,20]}})";
     QByteArray bytes;
@@ -347,12 +350,16 @@ void TestUiWindow::loadImageAndSafetensors()
     w.openFile(st);
     QTRY_VERIFY_WITH_TIMEOUT(w.tensor() && w.tensor()->numel() == 2, 20000);
     QVERIFY(waitForCurrent(w));
-    auto* members = w.sourcePanel()->findChild<QComboBox*>(QStringLiteral("memberCombo"));
-    QCOMPARE(members->count(), 2);
-    QVERIFY(members->isVisibleTo(w.sourcePanel()));
-    QVERIFY(members->itemText(1).contains(QStringLiteral("F32")));
-    members->setFocus();
-    QTest::keyClick(members, Qt::Key_Down);
+    ModelBrowser* browser = w.sourcePanel()->modelBrowser();
+    const ModelTreeModel* members = browser->model();
+    QCOMPARE(members->tensorCount(), 2);
+    QCOMPARE(members->rowCount(), 2);
+    QVERIFY(browser->isVisibleTo(&w));
+    QVERIFY(members->index(1, ModelTreeModel::TypeColumn).data().toString().contains("F32"));
+    QVERIFY(w.sourcePanel()->factsText().contains(QStringLiteral("stored as F32")));
+    browser->view()->setFocus();
+    QTest::keyClick(browser->view(), Qt::Key_Down);
+    QTest::keyClick(browser->view(), Qt::Key_Return);
     QTRY_VERIFY_WITH_TIMEOUT(w.tensor()->numel() == 3, 20000);
     QVERIFY(waitForCurrent(w));
     QCOMPARE(w.tensor()->data, (std::vector<float>{-3.f, 4.5f, 6.f}));

@@ -1,5 +1,6 @@
 #include "ui/panels/slice_table.h"
 
+#include "ui/panels/column_header.h"
 #include "ui/panels/numbers_panel.h"
 
 #include <QHeaderView>
@@ -7,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <numeric>
 
 namespace qs::ui {
@@ -116,29 +118,20 @@ QVariant SliceTableModel::data(const QModelIndex& index, int role) const
 
 QVariant SliceTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal)
-        return {};
-    static const char* names[] = {"Slice",    "Elements", "Data min", "Data max",
-                                  "Clip min", "Clip max", "Scale",    "Zero pt",
-                                  "MSE",      "SQNR dB",  "Clipped %"};
-    static const char* tips[] = {"Channel or group index (row-major over the slices)",
-                                 "Elements in the slice",
-                                 "Smallest finite value",
-                                 "Largest finite value",
-                                 "Clipping range low end s*(qmin - z)",
-                                 "Clipping range high end s*(qmax - z)",
-                                 "Scale s of the slice",
-                                 "Zero point z of the slice",
-                                 "Mean squared error of the slice",
-                                 "20 log10(||x|| / ||x - x^||)",
-                                 "Percentage of values clipped at either end"};
-    if (section < 0 || section >= ColumnCount)
-        return {};
-    if (role == Qt::DisplayRole)
-        return tr(names[section]);
-    if (role == Qt::ToolTipRole)
-        return tr(tips[section]);
-    return {};
+    static const ColumnHeader columns[] = {
+        {"Slice", "Channel or group index (row-major over the slices)"},
+        {"Elements", "Elements in the slice"},
+        {"Data min", "Smallest finite value"},
+        {"Data max", "Largest finite value"},
+        {"Clip min", "Clipping range low end s*(qmin - z)"},
+        {"Clip max", "Clipping range high end s*(qmax - z)"},
+        {"Scale", "Scale s of the slice"},
+        {"Zero pt", "Zero point z of the slice"},
+        {"MSE", "Mean squared error of the slice"},
+        {"SQNR dB", "20 log10(||x|| / ||x - x^||)"},
+        {"Clipped %", "Percentage of values clipped at either end"}};
+    static_assert(std::size(columns) == ColumnCount);
+    return columnHeaderData(columns, "qs::ui::SliceTableModel", section, orientation, role);
 }
 
 void SliceTableModel::sort(int column, Qt::SortOrder order)

@@ -1,5 +1,7 @@
 #include "ui/panels/source_panel.h"
 
+#include "ui/panels/model_browser.h"
+#include "ui/panels/model_tree.h"
 #include "ui/panels/numbers_panel.h"
 #include "ui/support/session.h"
 
@@ -75,19 +77,17 @@ void SourcePanel::buildButtons(QWidget* box, QVBoxLayout* v)
     connect(gen, &QPushButton::clicked, this, &SourcePanel::generateRequested);
 }
 
-// The member picker of multi-tensor files and the image loading option.
+// The model browser of multi-tensor files and the image loading option.
 void SourcePanel::buildFileRows(QWidget* box, QVBoxLayout* v)
 {
-    m_membersLabel = new QLabel(tr("Tensor in file:"), box);
-    m_members = new QComboBox(box);
-    m_members->setObjectName(QStringLiteral("memberCombo"));
-    m_members->setToolTip(tr("The tensors of this file: name, dtype, shape and size."));
-    m_members->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_members->setMinimumContentsLength(16);
-    v->addWidget(m_membersLabel);
-    v->addWidget(m_members);
-    connect(m_members, &QComboBox::activated, this,
-            [this](int index) { emit memberChosen(m_members->itemData(index).toString()); });
+    m_browserPane = new QWidget(box);
+    auto* pane = new QVBoxLayout(m_browserPane);
+    pane->setContentsMargins(6, 0, 6, 6);
+    m_browser = new ModelBrowser(m_browserPane);
+    m_browser->setMinimumHeight(160);
+    pane->addWidget(m_browser);
+    v->addWidget(m_browserPane);
+    connect(m_browser, &ModelBrowser::tensorActivated, this, &SourcePanel::memberChosen);
     m_grayscale = new QCheckBox(tr("Images as grayscale"), box);
     m_grayscale->setObjectName(QStringLiteral("grayscaleCheck"));
     m_grayscale->setToolTip(tr("Load images as H x W x 1 luminance instead of H x W x 3 RGB."));
@@ -279,34 +279,28 @@ void SourcePanel::setGeneratorOptions(const GeneratorOptions& g)
 
 void SourcePanel::setMembers(const std::vector<TensorInfo>& members, const QString& current)
 {
-    m_members->clear();
-    for (const TensorInfo& t : members) {
-        std::string shape;
-        for (size_t i = 0; i < t.shape.size(); ++i)
-            shape += (i ? "x" : "") + std::to_string(t.shape[i]);
-        if (t.shape.empty())
-            shape = "scalar";
-        const QString label =
-            QStringLiteral("%1  %2  %3  (%4)")
-                .arg(QString::fromStdString(t.name), QString::fromStdString(t.dtype),
-                     QString::fromStdString(shape), formatBytes(t.bytes));
-        m_members->addItem(label, QString::fromStdString(t.name));
-    }
-    const int i = m_members->findData(current);
-    m_members->setCurrentIndex(i < 0 ? 0 : i);
     const bool show = members.size() > 1;
-    m_members->setVisible(show);
-    m_membersLabel->setVisible(show);
+    if (show)
+        m_browser->setTensors(members, current);
+    else
+        m_browser->clear();
+    m_browserPane->setVisible(show && m_browserAllowed);
+}
+
+void SourcePanel::setBrowserAllowed(bool allowed)
+{
+    m_browserAllowed = allowed;
+    m_browserPane->setVisible(allowed && m_browser->model()->tensorCount() > 1);
 }
 
 void SourcePanel::clearMembers()
 {
-    m_members->clear();
-    m_members->hide();
-    m_membersLabel->hide();
+    m_browser->clear();
+    m_browserPane->hide();
 }
 
-void SourcePanel::setFacts(const Tensor& t, const TensorFacts& f, const QString& origin)
+void SourcePanel::setFacts(const Tensor& t, const TensorFacts& f, const QString& origin,
+                           const QString& storedAs)
 {
     QString text =
         QStringLiteral("<b>%1</b>  %2  %3<br>")
@@ -320,7 +314,11 @@ void SourcePanel::setFacts(const Tensor& t, const TensorFacts& f, const QString&
                 .arg(formatNumber(f.min, 5), formatNumber(f.max, 5), formatNumber(f.mean, 5),
                      formatNumber(f.std, 5));
     text += QStringLiteral("<br>") + tr("non-finite: %1").arg(f.nonfinite);
-    if (t.dtype != "float32" && t.dtype != "<f4" && t.dtype != "F32")
+    const bool converted = t.dtype != "float32" && t.dtype != "<f4" && t.dtype != "F32";
+    if (!storedAs.isEmpty())
+        text += QStringLiteral("<br><i>") + tr("stored as %1").arg(storedAs.toHtmlEscaped()) +
+                (converted ? tr(", converted to float32") : QString()) + QStringLiteral("</i>");
+    else if (converted)
         text += QStringLiteral("<br><i>") +
                 tr("converted from %1 to float32").arg(QString::fromStdString(t.dtype)) +
                 QStringLiteral("</i>");

@@ -1,8 +1,8 @@
 // SourcePanel: where the tensor comes from. "Generate" builds one with qs::generate from the
 // options shown (distribution, shape, parameters, seed, outliers, decimals); "Open" loads a file
-// (the window does the loading). For files with several tensors (.npz, .safetensors) a picker
-// lists each with dtype, shape and size. The facts box shows the current tensor's name, shape,
-// dtype, min, max, mean, std and non-finite count.
+// (the window does the loading). For files with several tensors the model browser lists them as
+// a tree with stored type, shape, parameters and size. The facts box shows the current tensor's
+// name, shape, dtype, how the file stores it, min, max, mean, std and non-finite count.
 #pragma once
 
 #include "core/data/generators.h"
@@ -26,6 +26,8 @@ class QVBoxLayout;
 
 namespace qs::ui {
 
+class ModelBrowser;
+
 class SourcePanel : public QWidget {
     Q_OBJECT
 public:
@@ -34,13 +36,21 @@ public:
     // Generator options from the controls; throws qs::Error for a shape that does not parse.
     GeneratorOptions generatorOptions() const;
     void setGeneratorOptions(const GeneratorOptions& options); // no signal
-    // Shows the tensors of a multi-tensor file (hidden for one tensor); no signal.
+    // Shows the tensors of a multi-tensor file in the model browser (hidden for one tensor);
+    // no signal.
     void setMembers(const std::vector<TensorInfo>& members, const QString& current);
     void clearMembers();
-    void setFacts(const Tensor& tensor, const TensorFacts& facts, const QString& origin);
+    // False hides the model browser even for a file with several tensors (presentation mode).
+    void setBrowserAllowed(bool allowed);
+    // storedAs: how the file stores the tensor ("Q4_K, 4.5 bits/weight"); empty if not from a file.
+    void setFacts(const Tensor& tensor, const TensorFacts& facts, const QString& origin,
+                  const QString& storedAs = {});
     QString factsText() const;
-    // The facts box; the window may place it elsewhere (it stays owned by the layout it joins).
+    // The facts box and the model browser; the window may place them elsewhere (they stay owned
+    // by the layout they join).
     QWidget* factsBox() const { return m_factsBox; }
+    ModelBrowser* modelBrowser() const { return m_browser; }
+    QWidget* modelBrowserPane() const { return m_browserPane; } // the browser with margins
     bool grayscale() const;
 
 signals:
@@ -76,8 +86,9 @@ private:
     QSpinBox* m_decimals;
     QList<QWidget*> m_rows[5];
     QFormLayout* m_form;
-    QComboBox* m_members;
-    QLabel* m_membersLabel;
+    ModelBrowser* m_browser;
+    QWidget* m_browserPane;
+    bool m_browserAllowed = true;
     QCheckBox* m_grayscale;
     QLabel* m_facts;
     QWidget* m_factsBox;

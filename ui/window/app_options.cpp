@@ -65,7 +65,9 @@ QString appUsage()
                "toggles)\n"
                "  --screenshot OUT.png [--size 1400x900]   render the window headless and exit\n"
                "  --benchmark-ui [--elements N]            time control changes to refreshed "
-               "charts\n")
+               "charts\n"
+               "  --benchmark-ui FILE                      time opening FILE (tree, tensor, "
+               "charts)\n")
         .arg(builtinLessonIds().join(QStringLiteral(", ")));
 }
 

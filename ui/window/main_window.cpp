@@ -1,6 +1,7 @@
 #include "ui/window/main_window.h"
 
 #include "ui/panels/lesson_panel.h"
+#include "ui/panels/model_browser.h"
 #include "ui/panels/numbers_panel.h"
 #include "ui/panels/quant_panel.h"
 #include "ui/panels/slice_table.h"
@@ -100,7 +101,8 @@ QSplitter* MainWindow::buildUi()
     return columns;
 }
 
-// Left: source and quantization controls, scrollable on small screens.
+// Left: source and quantization controls, scrollable on small screens; below them the model
+// browser of a file with several tensors, in a splitter.
 QWidget* MainWindow::buildControlsColumn()
 {
     auto* left = new QWidget;
@@ -117,7 +119,14 @@ QWidget* MainWindow::buildControlsColumn()
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setMinimumWidth(left->minimumSizeHint().width() +
                             scroll->verticalScrollBar()->sizeHint().width() + 4);
-    return scroll;
+    auto* split = new QSplitter(Qt::Vertical);
+    split->setObjectName(QStringLiteral("controlsSplitter"));
+    split->setChildrenCollapsible(false);
+    split->addWidget(scroll);
+    split->addWidget(m_source->modelBrowserPane());
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    return split;
 }
 
 // Right: the tensor's facts and the numbers of the result.

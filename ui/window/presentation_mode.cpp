@@ -1,6 +1,7 @@
 #include "ui/window/presentation_mode.h"
 
 #include "ui/panels/quant_panel.h"
+#include "ui/panels/source_panel.h"
 #include "ui/window/lesson_controller.h"
 #include "ui/window/window_tabs.h"
 
@@ -54,7 +55,7 @@ QPalette highContrastPalette()
 
 } // namespace
 
-PresentationMode::PresentationMode(QMainWindow* window, QSplitter* columns, QWidget& source,
+PresentationMode::PresentationMode(QMainWindow* window, QSplitter* columns, SourcePanel& source,
                                    QuantPanel& quant, WindowTabs& tabs, LessonController& lessons)
     : m_window(window), m_columns(columns), m_source(source), m_quant(quant), m_tabs(tabs),
       m_lessons(lessons)
@@ -101,11 +102,12 @@ void PresentationMode::applyLook(bool on)
     }
 }
 
-// Controls reduced to bits, scheme and range: the source panel and every other row of the
-// quantization panel are hidden, and come back as they were.
+// Controls reduced to bits, scheme and range: the source panel, the model browser and every
+// other row of the quantization panel are hidden, and come back as they were.
 void PresentationMode::showEssentialControls(bool on)
 {
     m_source.setVisible(!on);
+    m_source.setBrowserAllowed(!on);
     for (QGroupBox* box : m_quant.findChildren<QGroupBox*>()) {
         auto* form = qobject_cast<QFormLayout*>(box->layout());
         if (!form) {

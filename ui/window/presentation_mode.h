@@ -17,14 +17,15 @@ namespace qs::ui {
 
 class LessonController;
 class QuantPanel;
+class SourcePanel;
 class WindowTabs;
 
 class PresentationMode : public QObject {
     Q_OBJECT
 public:
     // `columns`: the window's splitter of the left controls, the centre and the numbers.
-    PresentationMode(QMainWindow* window, QSplitter* columns, QWidget& source, QuantPanel& quant,
-                     WindowTabs& tabs, LessonController& lessons);
+    PresentationMode(QMainWindow* window, QSplitter* columns, SourcePanel& source,
+                     QuantPanel& quant, WindowTabs& tabs, LessonController& lessons);
 
     // The menu's checkable action: toggles the mode and follows it.
     void setAction(QAction* action);
@@ -41,7 +42,7 @@ private:
 
     QMainWindow* m_window;
     QSplitter* m_columns;
-    QWidget& m_source;
+    SourcePanel& m_source;
     QuantPanel& m_quant;
     WindowTabs& m_tabs;
     LessonController& m_lessons;

@@ -110,8 +110,16 @@ void ResultPipeline::openFile(const QString& path, const QString& member, bool g
     m_pendingMembers = members;
     m_pendingWarnings = warnings;
     const QString file = spec.path;
+    // The listing reaches the window before the tensor does (a model's tree shows while its
+    // first tensor loads), unless a newer request replaced this one meanwhile.
+    auto listed = [this, file, members](const QString& loading) {
+        QMetaObject::invokeMethod(this, [this, file, members, loading] {
+            if (m_pendingMembers == members)
+                emit membersListed(file, *members, loading);
+        });
+    };
     // Runs on a worker thread: only the captured values and the two shared vectors are touched.
-    auto maker = [file, member, grayscale, members, warnings](const CancelToken&) {
+    auto maker = [file, member, grayscale, members, warnings, listed](const CancelToken&) {
         if (isImageFile(file))
             return loadImageTensor(file, grayscale);
         const std::string path = sstr(file);
@@ -124,6 +132,7 @@ void ResultPipeline::openFile(const QString& path, const QString& member, bool g
         std::string pick = sstr(member);
         if (pick.empty() && members->size() > 1)
             pick = members->front().name; // several tensors: start on the first
+        listed(QString::fromStdString(pick));
         return loadTensor(path, pick, warnings.get());
     };
     m_status.setStatus(tr("Loading %1…").arg(QFileInfo(path).fileName()));

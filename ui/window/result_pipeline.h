@@ -72,6 +72,9 @@ signals:
     void busyChanged(bool busy);
     void dataChanged(); // tensor() or result() changed: data prepared from them is void
     void tensorReplaced(const qs::ui::JobOutputPtr& output); // tensor(), source() are new
+    // The tensors of a file being opened, while `loading` (one of them) still loads.
+    void membersListed(const QString& path, const std::vector<qs::TensorInfo>& members,
+                       const QString& loading);
     void resultReplaced(const qs::ui::JobOutputPtr& output); // result() is new
     void resultFailed(const QString& message);               // result() is null: quantize failed
     void resultReady();                                      // the newest result is taken and shown

@@ -1,5 +1,6 @@
 #include "ui/window/source_controller.h"
 
+#include "ui/panels/model_tree.h"
 #include "ui/panels/quant_panel.h"
 #include "ui/panels/source_panel.h"
 #include "ui/support/image_tensor.h"
@@ -10,6 +11,21 @@
 #include <QFileInfo>
 
 namespace qs::ui {
+
+namespace {
+
+// What the file says about the tensor `name` (the only one of a one-tensor file).
+const TensorInfo* storedInfo(const std::vector<TensorInfo>& members, const std::string& name)
+{
+    if (members.size() == 1)
+        return &members.front();
+    for (const TensorInfo& info : members)
+        if (info.name == name)
+            return &info;
+    return nullptr;
+}
+
+} // namespace
 
 SourceController::SourceController(const WindowParts& parts)
     : m_pipeline(parts.pipeline), m_source(parts.source), m_quant(parts.quant),
@@ -25,10 +41,17 @@ SourceController::SourceController(const WindowParts& parts)
         }
     });
     connect(&m_source, &SourcePanel::openRequested, this, &SourceController::askOpen);
+    connect(&m_pipeline, &ResultPipeline::membersListed, this,
+            [this](const QString& path, const std::vector<TensorInfo>& members,
+                   const QString& loading) {
+                if (members.size() < 2)
+                    return;
+                m_listedPath = path;
+                m_source.setMembers(members, loading);
+            });
     connect(&m_source, &SourcePanel::memberChosen, this, [this](const QString& member) {
-        const SourceSpec& s = m_pipeline.source();
-        if (s.kind == SourceSpec::Kind::File)
-            m_pipeline.openFile(s.path, member, m_source.grayscale());
+        if (!m_listedPath.isEmpty())
+            m_pipeline.openFile(m_listedPath, member, m_source.grayscale());
     });
     connect(&m_source, &SourcePanel::grayscaleChanged, this, [this] {
         const SourceSpec& s = m_pipeline.source();
@@ -58,19 +81,25 @@ void SourceController::askOpen()
 void SourceController::onTensorReplaced(const JobOutputPtr& out)
 {
     const SourceSpec& source = m_pipeline.source();
-    QString origin;
+    const std::vector<TensorInfo>& members = m_pipeline.members();
+    QString origin, storedAs;
+    m_listedPath.clear();
     if (source.kind == SourceSpec::Kind::File) {
         origin = QFileInfo(source.path).fileName();
         emit fileOpened(source.path);
-        if (m_pipeline.members().size() > 1)
-            m_source.setMembers(m_pipeline.members(), QString::fromStdString(out->tensor->name));
-        else
+        if (members.size() > 1) {
+            m_listedPath = source.path;
+            m_source.setMembers(members, QString::fromStdString(out->tensor->name));
+        } else {
             m_source.clearMembers();
+        }
+        if (const TensorInfo* info = storedInfo(members, out->tensor->name))
+            storedAs = storedTypeText(*info);
     } else {
         m_source.clearMembers();
         origin = source.kind == SourceSpec::Kind::Generated ? tr("generated") : QString();
     }
-    m_source.setFacts(*out->tensor, out->facts, origin);
+    m_source.setFacts(*out->tensor, out->facts, origin, storedAs);
     m_quant.setTensorShape(out->tensor->shape);
 }
 

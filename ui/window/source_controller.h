@@ -1,6 +1,7 @@
 // SourceController: the source panel and the pipeline's source. The panel's requests (generate,
-// open, another member of the file, grayscale) become pipeline sources; a new tensor fills the
-// panel's facts and member list and tells the quantization panel its shape.
+// open, a tensor picked in the model browser, grayscale) become pipeline sources; a file's listing
+// fills the model browser as soon as it is read, and a new tensor fills the panel's facts (with
+// how the file stores it) and tells the quantization panel its shape.
 #pragma once
 
 #include "ui/jobs/job_runner.h"
@@ -29,6 +30,7 @@ private:
     SourcePanel& m_source;
     QuantPanel& m_quant;
     QWidget* m_window;
+    QString m_listedPath; // the file whose tensors the model browser lists
 };
 
 } // namespace qs::ui

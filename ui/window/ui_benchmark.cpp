@@ -1,8 +1,13 @@
 #include "ui/window/ui_benchmark.h"
 
+#include "core/io/tensor_file.h"
+#include "ui/panels/model_browser.h"
+#include "ui/panels/model_tree.h"
 #include "ui/panels/quant_panel.h"
+#include "ui/panels/source_panel.h"
 #include "ui/support/gui_block_meter.h"
 #include "ui/window/main_window.h"
+#include "ui/window/result_pipeline.h"
 
 #include <QApplication>
 #include <QChart>
@@ -10,12 +15,15 @@
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QLineEdit>
 #include <QSpinBox>
 #include <QTextStream>
 #include <QTimer>
+#include <QTreeView>
 #include <QValueAxis>
 
 #include <functional>
+#include <memory>
 
 namespace qs::ui {
 
@@ -176,15 +184,23 @@ bool measure(MainWindow& w, const Change& c, GuiBlockMeter& meter, QTextStream& 
     return true;
 }
 
-int runOne(qint64 n, QTextStream& out)
+// A window without settings, message boxes or the example tensor, shown at 1400x900.
+std::unique_ptr<MainWindow> benchmarkWindow()
 {
     MainWindow::Options o;
     o.useSettings = false;
     o.messageBoxes = false;
     o.startExample = false;
-    MainWindow w(o);
-    w.resize(1400, 900);
-    w.show();
+    auto w = std::make_unique<MainWindow>(o);
+    w->resize(1400, 900);
+    w->show();
+    return w;
+}
+
+int runOne(qint64 n, QTextStream& out)
+{
+    const std::unique_ptr<MainWindow> window = benchmarkWindow();
+    MainWindow& w = *window;
     GuiBlockMeter meter;
     if (!generateTensor(w, n, out))
         return 1;
@@ -195,12 +211,106 @@ int runOne(qint64 n, QTextStream& out)
     return failures ? 1 : 0;
 }
 
+// The model browser with 5,000 tensors (200 layers of 25): building and showing the tree, then
+// typing a filter one key at a time, each key until the tree is repainted.
+void runModelBrowser(QTextStream& out)
+{
+    std::vector<TensorInfo> infos;
+    for (int layer = 0; layer < 200; ++layer)
+        for (int part = 0; part < 25; ++part) {
+            TensorInfo t;
+            t.name = QStringLiteral("model.layers.%1.mlp.experts.%2.weight")
+                         .arg(layer)
+                         .arg(part)
+                         .toStdString();
+            t.dtype = "Q4_K";
+            t.shape = {1024, 4096};
+            t.numel = 1024 * 4096;
+            t.bytes = t.numel * 9 / 16;
+            t.bitsPerWeight = 4.5;
+            infos.push_back(std::move(t));
+        }
+    ModelBrowser b;
+    b.resize(420, 700);
+    b.show();
+    QApplication::processEvents();
+    QElapsedTimer clock;
+    clock.start();
+    b.setTensors(infos, QString::fromStdString(infos.front().name));
+    b.view()->viewport()->repaint();
+    out << QStringLiteral("\nmodel browser, 5,000 tensors: tree built and shown in %1 ms\n")
+               .arg(double(clock.nsecsElapsed()) / 1e6, 0, 'f', 1);
+    double worst = 0, sum = 0;
+    const QString typed = QStringLiteral("layers.1");
+    for (int i = 1; i <= typed.size(); ++i) {
+        clock.start();
+        b.filterEdit()->setText(typed.left(i));
+        b.view()->viewport()->repaint();
+        const double ms = double(clock.nsecsElapsed()) / 1e6;
+        worst = std::max(worst, ms);
+        sum += ms;
+    }
+    out << QStringLiteral("filter \"%1\" typed key by key (%2): %3 ms per key on average, %4 ms "
+                          "at most\n")
+               .arg(typed, b.countText())
+               .arg(sum / double(typed.size()), 0, 'f', 1)
+               .arg(worst, 0, 'f', 1);
+    clock.start();
+    b.filterEdit()->clear();
+    b.view()->viewport()->repaint();
+    out << QStringLiteral("filter cleared: %1 ms\n")
+               .arg(double(clock.nsecsElapsed()) / 1e6, 0, 'f', 1);
+    out.flush();
+}
+
+// Opens `file` (FILE[:TENSOR]) in the window: ms to its tensor tree shown (files with several
+// tensors), to the first tensor loaded and to its first result on screen.
+int runOpenFile(const QString& file, QTextStream& out)
+{
+    const std::unique_ptr<MainWindow> window = benchmarkWindow();
+    MainWindow& w = *window;
+    QApplication::processEvents();
+    QElapsedTimer clock;
+    double treeMs = -1, tensorMs = -1;
+    QObject::connect(w.sourcePanel()->modelBrowser()->model(), &QAbstractItemModel::modelReset, &w,
+                     [&] {
+                         if (treeMs < 0) {
+                             w.sourcePanel()->modelBrowser()->view()->viewport()->repaint();
+                             treeMs = double(clock.nsecsElapsed()) / 1e6;
+                         }
+                     });
+    QObject::connect(&w.pipeline(), &ResultPipeline::tensorReplaced, &w, [&] {
+        if (tensorMs < 0)
+            tensorMs = double(clock.nsecsElapsed()) / 1e6;
+    });
+    std::string path, member;
+    splitPathMember(file.toStdString(), path, member);
+    clock.start();
+    w.openFile(QString::fromStdString(path), QString::fromStdString(member));
+    if (!waitForCharts(w, 600000)) {
+        out << "failed to open " << file << ": " << w.lastError() << "\n";
+        return 1;
+    }
+    out << QStringLiteral("%1: tree shown %2 ms, first tensor (%3, %4 values) loaded %5 ms, its "
+                          "charts shown %6 ms\n")
+               .arg(file)
+               .arg(treeMs, 0, 'f', 1)
+               .arg(QString::fromStdString(w.tensor()->name))
+               .arg(w.tensor()->numel())
+               .arg(tensorMs, 0, 'f', 1)
+               .arg(double(clock.nsecsElapsed()) / 1e6, 0, 'f', 1);
+    return 0;
+}
+
 } // namespace
 
-int runUiBenchmark(qint64 elements)
+int runUiBenchmark(qint64 elements, const QString& file)
 {
     QTextStream out(stdout);
-    out << "QuantScope UI timing: ms from a control change to the visible chart showing the new "
+    if (!file.isEmpty())
+        return runOpenFile(file, out);
+    runModelBrowser(out);
+    out << "\nQuantScope UI timing: ms from a control change to the visible chart showing the new "
            "result (includes the coalescing delay), and the longest GUI-thread block meanwhile.\n";
     int status = 0;
     if (elements > 0) {

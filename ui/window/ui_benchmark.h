@@ -4,11 +4,13 @@
 // (measured with the event dispatcher's awake / aboutToBlock signals).
 #pragma once
 
-#include <QtGlobal>
+#include <QString>
 
 namespace qs::ui {
 
-// elements 0 runs 1M and 16M. Returns the process exit status.
-int runUiBenchmark(qint64 elements);
+// elements 0 runs 1M and 16M, after timing the model browser with 5,000 tensors. With a file
+// (FILE[:TENSOR]), times opening it instead (tree shown, first tensor loaded, its charts shown).
+// Returns the process exit status.
+int runUiBenchmark(qint64 elements, const QString& file = {});
 
 } // namespace qs::ui
