@@ -335,6 +335,7 @@ Session sessionFromJson(const QByteArray& json, const QString& where, const QStr
         } else if (kind == QLatin1String("generate")) {
             s.source.kind = SourceSpec::Kind::Generated;
             s.source.generator = generatorFromJson(source.value("generator").toObject());
+            checkGeneratorOptions(s.source.generator); // bad options fail here, not later
         } else {
             fail(QStringLiteral("unknown source kind '%1' (valid: generate, file)").arg(kind));
         }
