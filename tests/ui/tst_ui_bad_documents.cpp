@@ -1,15 +1,18 @@
 // Malformed session and lesson files opened in the real window (headless, with its message
 // boxes on): one row per kind of failure (tests/support/bad_documents.h). Each must show a
 // window-modal box naming the file and the problem, without blocking, and leave everything as it
-// was: configuration, tab, bins, tensor, result, and the open lesson and its step.
+// was: configuration, tab, bins, tensor, result, and the open lesson and its step. A bad session
+// named on the command line shows the same box at start-up, and makes --screenshot exit 3.
 #include "tests/support/bad_documents.h"
 #include "tests/support/ui_test_support.h"
 
 #include "ui/panels/lesson_panel.h"
+#include "ui/window/app_options.h"
 
 #include <QApplication>
 #include <QFile>
 #include <QMessageBox>
+#include <QProcess>
 #include <QSignalSpy>
 
 using namespace qs;
@@ -67,6 +70,9 @@ private slots:
     void badLessonChangesNothing_data() { test::addBadDocumentRows(test::kBadLessons); }
     void badLessonChangesNothing();
     void missingFiles();
+    void startUpSessionShowsBox();
+    void screenshotExits3_data() { test::addBadDocumentRows(test::kBadSessions); }
+    void screenshotExits3();
 
 private:
     // Writes `text` as `name`, opens it with `open` and checks the box, the message and the state.
@@ -160,6 +166,51 @@ void TestUiBadDocuments::missingFiles()
              qPrintable(w.lastError()));
     QCOMPARE(takeErrorBoxes(w).size(), 1);
     QVERIFY(WindowState(w) == before);
+}
+
+void TestUiBadDocuments::startUpSessionShowsBox()
+{
+    // `quantscope bad.qscope`: the message on stderr and, once the window is up, in a box.
+    MainWindow& w = *m_window;
+    const QString path = test::tmpPath(QStringLiteral("start.qscope"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(test::kBadSessions[6].text); // impossible bits
+    f.close();
+    const WindowState before(w);
+    AppOptions o;
+    o.file = path;
+    applyStartOptions(w, o);
+    QTRY_COMPARE(w.findChildren<QMessageBox*>(QStringLiteral("errorBox")).size(), 1);
+    const QStringList boxes = takeErrorBoxes(w);
+    QCOMPARE(boxes.size(), 1);
+    QVERIFY2(boxes[0].contains(QStringLiteral("start.qscope")) &&
+                 boxes[0].contains(QStringLiteral("bits")),
+             qPrintable(boxes[0]));
+    QVERIFY(WindowState(w) == before);
+}
+
+void TestUiBadDocuments::screenshotExits3()
+{
+    // `quantscope --screenshot OUT.png --session bad.qscope`: exit 3, the message, no image.
+    QFETCH(QByteArray, text);
+    QFETCH(QString, message);
+    const QString path = test::tmpPath(QStringLiteral("shot.qscope"));
+    const QString out = test::tmpPath(QStringLiteral("shot.png"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(text);
+    f.close();
+    QFile::remove(out);
+    QProcess p;
+    p.start(QStringLiteral(QS_BIN_DIR "/quantscope"),
+            {"--screenshot", out, "--size", "640x400", "--session", path});
+    QVERIFY(p.waitForFinished(60000));
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 3);
+    QVERIFY2(err.contains(QStringLiteral("shot.qscope")) && err.contains(message), qPrintable(err));
+    QVERIFY(!QFile::exists(out));
 }
 
 QTEST_MAIN(TestUiBadDocuments)

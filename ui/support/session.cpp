@@ -370,7 +370,10 @@ Session loadSessionFile(const QString& path)
         fail(QStringLiteral("%1: too large for a session file (%2 bytes)")
                  .arg(name)
                  .arg(file.size()));
-    return sessionFromJson(file.readAll(), name, QFileInfo(path).absolutePath());
+    Session s = sessionFromJson(file.readAll(), name, QFileInfo(path).absolutePath());
+    if (s.source.kind == SourceSpec::Kind::File && !QFileInfo(s.source.path).isFile())
+        fail(QStringLiteral("%1: the source file %2 does not exist").arg(name, s.source.path));
+    return s;
 }
 
 } // namespace qs::ui

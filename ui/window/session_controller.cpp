@@ -1,7 +1,5 @@
 #include "ui/window/session_controller.h"
 
-#include "core/base/error.h"
-
 #include "ui/panels/quant_panel.h"
 #include "ui/panels/source_panel.h"
 #include "ui/window/result_pipeline.h"
@@ -63,16 +61,7 @@ bool SessionController::save(const QString& path)
 
 bool SessionController::open(const QString& path)
 {
-    return m_status.reportErrors([&] {
-        const Session s = loadSessionFile(path);
-        // Everything is checked before anything changes: a session naming a file that is gone
-        // leaves the window as it was.
-        if (s.source.kind == SourceSpec::Kind::File && !QFileInfo(s.source.path).isFile())
-            throw Error(tr("%1: the source file %2 does not exist")
-                            .arg(QFileInfo(path).fileName(), s.source.path)
-                            .toStdString());
-        apply(s);
-    });
+    return m_status.reportErrors([&] { apply(loadSessionFile(path)); });
 }
 
 Session SessionController::startSession(const QByteArray& last) const
