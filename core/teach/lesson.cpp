@@ -37,7 +37,7 @@ json parseDocument(const std::string& text, const std::string& origin)
     json doc;
     try {
         doc = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // syntax, and numbers out of range ("1e999")
         throw Error(origin + ": not valid JSON (" + std::string(e.what()) + ")");
     }
     if (!doc.is_object())

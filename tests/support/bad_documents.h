@@ -73,6 +73,8 @@ inline const BadDocument kBadLessons[] = {
                R"(, "steps": [{"caption": "a"}, {"caption": "b", "source": )"
                R"({"dataset": "no-such-data"}}])"),
      "'no-such-data' is unknown"},
+    {"number out of range", QS_LESSON(QS_VALUES, R"({"bits": 1e999})", ""),
+     "number overflow parsing '1e999'"},
     {"too many values",
      QS_LESSON(R"({"generate": {"distribution": "normal", "shape": [100000, 100000]}})", "{}", ""),
      "at most 20 000 000 values"},
