@@ -1,5 +1,6 @@
 // `quantscope-cli info FILE`: every tensor in a file with its statistics; for GGUF models also
-// the metadata (one `key = value` line each, after the table).
+// the metadata (one `key = value` line each, after the table), and for ONNX initializers that
+// feed DequantizeLinear their scale and zero point.
 #include "cli_commands.h"
 #include "cli_options.h"
 
@@ -50,6 +51,7 @@ struct Row {
 struct Listing {
     std::vector<Row> rows;
     std::vector<std::pair<std::string, std::string>> metadata;
+    std::vector<std::pair<std::string, std::string>> details; // tensor name, TensorInfo::detail
     std::vector<std::string> warnings;
 };
 
@@ -87,6 +89,8 @@ void listFile(const QString& file, bool grayscale, Listing& out)
                format == TensorFileFormat::Onnx) {
         for (const TensorInfo& info : listTensors(path)) {
             Row row{QString::fromStdString(info.name), storedType(info), shapeText(info.shape), {}};
+            if (!info.detail.empty())
+                out.details.emplace_back(info.name, info.detail);
             try {
                 row.stats = tensorStats(loadTensor(path, info.name, &out.warnings));
             } catch (const qs::Error& e) {
@@ -159,6 +163,10 @@ int runInfo(const QStringList& args)
         out += "metadata:\n";
     for (const auto& [key, value] : listing.metadata)
         out += "  " + QString::fromStdString(key) + " = " + QString::fromStdString(value) + "\n";
+    if (!listing.details.empty())
+        out += "quantization:\n";
+    for (const auto& [name, detail] : listing.details)
+        out += "  " + QString::fromStdString(name) + ": " + QString::fromStdString(detail) + "\n";
     for (const auto& w : listing.warnings)
         out += "warning: " + QString::fromStdString(w) + "\n";
     std::fputs(out.toUtf8().constData(), stdout);

@@ -1,12 +1,14 @@
 // `quantscope-cli quantize`: quantize a loaded or generated tensor and write the report, codes,
-// dequantized values and the per-element CSV.
+// dequantized values, the per-element CSV and the quantized tensor as a GGUF file.
 #include "cli_commands.h"
 #include "cli_options.h"
 
 #include "core/base/error.h"
 #include "core/io/atomic_file.h"
 #include "core/io/csv_io.h"
+#include "core/io/gguf_writer.h"
 #include "core/io/npy.h"
+#include "core/quant/gguf_export.h"
 #include "core/quant/quantize.h"
 #include "core/report/report.h"
 #include "core/report/result_csv.h"
@@ -21,7 +23,7 @@ namespace qs::cli {
 namespace {
 
 struct Outputs {
-    QString report, codes, dequantized, csv;
+    QString report, codes, dequantized, csv, gguf;
 };
 
 // Every output must differ from the input and from the other outputs.
@@ -30,7 +32,8 @@ void checkOutputs(const Outputs& o, const Source& src)
     const std::vector<std::pair<QString, QString>> all = {{"--report", o.report},
                                                           {"--codes", o.codes},
                                                           {"--dequantized", o.dequantized},
-                                                          {"--csv", o.csv}};
+                                                          {"--csv", o.csv},
+                                                          {"--gguf", o.gguf}};
     for (size_t i = 0; i < all.size(); ++i) {
         const QString& a = all[i].second;
         if (a.isEmpty() || a == "-")
@@ -48,7 +51,44 @@ void checkOutputs(const Outputs& o, const Source& src)
     }
 }
 
-QString summary(const Source& src, const QuantResult& r)
+// The GGUF tensor name: the input tensor's, "tensor" for a nameless one.
+std::string ggufTensorName(const Source& src)
+{
+    return src.tensor.name.empty() ? "tensor" : src.tensor.name;
+}
+
+// --gguf before loading: a scheme with a ggml type.
+void checkGgufScheme(const QuantConfig& config)
+{
+    if (!ggmlTypeOf(config.scheme))
+        throw UsageError("--gguf: scheme '" + toName(config.scheme) +
+                         "' has no GGUF type; the schemes GGUF stores are " +
+                         ggufWritableSchemes());
+}
+
+// --gguf before quantizing: rows of whole blocks of the scheme's type.
+void checkGgufRows(const QuantConfig& config, const Source& src)
+{
+    const GgmlTypeInfo* type = ggmlTypeOf(config.scheme);
+    try {
+        checkGgufTensor(ggufTensorName(src),
+                        src.tensor.shape.empty() ? std::vector<int64_t>{1} : src.tensor.shape,
+                        *type);
+    } catch (const qs::Error& e) {
+        throw UsageError(std::string("--gguf: ") + e.what());
+    }
+}
+
+void writeGguf(const QString& path, const Source& src, const QuantResult& r,
+               const std::vector<std::string>& protect)
+{
+    GgufWriter w;
+    setQuantizationMetadata(w, src.description, r.config);
+    addQuantizedTensor(w, ggufTensorName(src), src.tensor, r);
+    w.write(path.toStdString(), protect);
+}
+
+QString summary(const Source& src, const QuantResult& r, bool gguf)
 {
     const Metrics& m = r.metrics;
     QString s;
@@ -87,6 +127,9 @@ QString summary(const Source& src, const QuantResult& r)
         s += "warning  " + QString::fromStdString(w) + "\n";
     for (const auto& w : r.warnings)
         s += "warning  " + QString::fromStdString(w) + "\n";
+    if (gguf)
+        for (const auto& w : ggufWarnings(src.tensor, r))
+            s += "warning  --gguf: " + QString::fromStdString(w) + "\n";
     return s;
 }
 
@@ -102,20 +145,29 @@ int runQuantize(const QStringList& args)
         {"codes", "Write the integer codes (.npy, smallest integer dtype).", "FILE.npy"},
         {"dequantized", "Write the dequantized values (.npy, float32).", "FILE.npy"},
         {"csv", "Write index,original,code,dequantized,error per element.", "FILE.csv"},
+        {"gguf",
+         QString::fromStdString("Write the quantized tensor as GGUF (schemes " +
+                                ggufWritableSchemes() + ")."),
+         "FILE.gguf"},
     });
     if (!parseOptionsOrHelp(p, args, quantizeUsage()))
         return ExitOk;
     const QuantConfig config = quantConfigFromOptions(p);
-    Outputs out{p.value("report"), p.value("codes"), p.value("dequantized"), p.value("csv")};
-    for (const char* o : {"report", "codes", "dequantized", "csv"})
+    Outputs out{p.value("report"), p.value("codes"), p.value("dequantized"), p.value("csv"),
+                p.value("gguf")};
+    for (const char* o : {"report", "codes", "dequantized", "csv", "gguf"})
         if (p.isSet(o) && p.value(o).isEmpty())
             throw UsageError(std::string("--") + o + " needs a file name");
+    if (!out.gguf.isEmpty())
+        checkGgufScheme(config);
 
     Source src = loadSource(p);
     checkOutputs(out, src);
     if (src.tensor.empty())
         throw InputError(src.description + ": the tensor has no values (shape " +
                          src.tensor.shapeString() + ")");
+    if (!out.gguf.isEmpty())
+        checkGgufRows(config, src);
 
     const QuantResult result = quantize(src.tensor, config);
 
@@ -134,6 +186,8 @@ int runQuantize(const QStringList& args)
                             protect);
         if (!out.csv.isEmpty())
             writeResultCsv(out.csv.toStdString(), src.tensor, result, protect);
+        if (!out.gguf.isEmpty())
+            writeGguf(out.gguf, src, result, protect);
         if (out.report == "-")
             std::fputs(reportJson(src.tensor, result, extras).c_str(), stdout);
         else if (!out.report.isEmpty())
@@ -142,7 +196,7 @@ int runQuantize(const QStringList& args)
         throw OutputError(e.what());
     }
     if (out.report != "-")
-        std::fputs(summary(src, result).toUtf8().constData(), stdout);
+        std::fputs(summary(src, result, !out.gguf.isEmpty()).toUtf8().constData(), stdout);
     return ExitOk;
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/config/choices.h"
 #include "core/config/config_fields.h"
+#include "core/quant/gguf_export.h"
 
 namespace qs::cli {
 
@@ -109,7 +110,7 @@ QString mainUsage()
            QStringLiteral(
                "OUTPUTS: --report FILE.json (- for stdout)  --codes FILE.npy  --dequantized "
                "FILE.npy\n"
-               "         --csv FILE.csv\n"
+               "         --csv FILE.csv  --gguf FILE.gguf\n"
                "\n"
                "Exit status: 0 ok, 1 output not written, 2 usage error, 3 bad input file.\n");
 }
@@ -145,7 +146,10 @@ QString quantizeUsage()
                "         --granularity --axis --group-size --rounding (all of them: --help)\n") +
            choiceLists() +
            QStringLiteral("OUTPUTS: --report FILE.json|-  --codes FILE.npy  --dequantized "
-                          "FILE.npy  --csv FILE.csv\n");
+                          "FILE.npy  --csv FILE.csv\n"
+                          "         --gguf FILE.gguf  the quantized tensor as llama.cpp stores it\n"
+                          "                           (schemes ") +
+           QString::fromStdString(ggufWritableSchemes()) + ")\n";
 }
 
 QString plotUsage()

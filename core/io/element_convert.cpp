@@ -1,6 +1,8 @@
 #include "core/io/element_convert.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 
@@ -28,6 +30,44 @@ float bfloat16ToFloat(uint16_t b)
     float v;
     std::memcpy(&v, &bits, 4);
     return v;
+}
+
+uint16_t floatToHalf(float f)
+{
+    uint32_t x;
+    std::memcpy(&x, &f, 4);
+    const uint16_t sign = static_cast<uint16_t>((x >> 16) & 0x8000u);
+    const uint32_t a = x & 0x7fffffffu;
+    if (a > 0x7f800000u) // NaN
+        return sign | 0x7e00u;
+    if (a >= 0x477ff000u) // 65520 and above round to inf
+        return sign | 0x7c00u;
+    uint32_t h, rem, halfway;
+    if (a < 0x38800000u) {    // below 2^-14: a multiple of 2^-24, m x 2^(e-150) -> m >> (126 - e)
+        if (a <= 0x33000000u) // up to 2^-25 (a tie with 0)
+            return sign;
+        const int shift = 126 - static_cast<int>(a >> 23);
+        const uint32_t m = (a & 0x7fffffu) | 0x800000u;
+        h = m >> shift;
+        rem = m & ((1u << shift) - 1);
+        halfway = 1u << (shift - 1);
+    } else { // normal: rebias the exponent from 127 to 15, keep 10 mantissa bits
+        h = (a - 0x38000000u) >> 13;
+        rem = a & 0x1fffu;
+        halfway = 0x1000u;
+    }
+    if (rem > halfway || (rem == halfway && (h & 1u))) // a carry moves into the exponent
+        ++h;
+    return static_cast<uint16_t>(sign | h);
+}
+
+uint16_t floatToBfloat16(float f)
+{
+    uint32_t x;
+    std::memcpy(&x, &f, 4);
+    if ((x & 0x7fffffffu) > 0x7f800000u)
+        return static_cast<uint16_t>((x >> 16) | 0x40u);
+    return static_cast<uint16_t>((x + 0x7fffu + ((x >> 16) & 1u)) >> 16);
 }
 
 float float8E4M3ToFloat(uint8_t b)
@@ -261,6 +301,31 @@ std::string conversionWarning(const std::string& where, ElementType type, int64_
         w += std::to_string(st.overflow) + of + "exceed the float32 range and became infinite";
     }
     return w;
+}
+
+namespace {
+
+template <class T> std::string shortestDecimalOf(T v, int maxDigits)
+{
+    char buf[64];
+    for (int digits = 6; digits <= maxDigits; ++digits) {
+        std::snprintf(buf, sizeof buf, "%.*g", digits, static_cast<double>(v));
+        if (static_cast<T>(std::strtod(buf, nullptr)) == v)
+            break;
+    }
+    return buf;
+}
+
+} // namespace
+
+std::string shortestDecimal(float v)
+{
+    return shortestDecimalOf(v, 9);
+}
+
+std::string shortestDecimal(double v)
+{
+    return shortestDecimalOf(v, 17);
 }
 
 } // namespace qs

@@ -52,10 +52,21 @@ std::string conversionWarning(const std::string& where, ElementType type, int64_
 // A double as float32 (round to nearest even), counting rounding and overflow in stats.
 float doubleToFloat(double d, ConversionStats& stats);
 
+// The shortest decimal text (at least 6 significant digits) that reads back as the same
+// value: "0.05", "1e-08", "inf".
+std::string shortestDecimal(float v);
+std::string shortestDecimal(double v);
+
 // Single-value decoders (also used by tests).
 float halfToFloat(uint16_t h);
 float bfloat16ToFloat(uint16_t b);
 float float8E4M3ToFloat(uint8_t b);
 float float8E5M2ToFloat(uint8_t b);
+
+// float32 to the 16-bit formats as ggml stores them (GGML_FP32_TO_FP16, GGML_FP32_TO_BF16):
+// round to nearest, ties to even, overflow to +-inf, subnormals kept. NaN: fp16 0x7e00 with
+// the sign; bfloat16 the top half of the float32 pattern with the quiet bit set.
+uint16_t floatToHalf(float f);
+uint16_t floatToBfloat16(float f);
 
 } // namespace qs

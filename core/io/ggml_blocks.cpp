@@ -9,6 +9,8 @@ namespace qs {
 const int8_t kIq4nlValues[16] = {-127, -104, -83, -65, -49, -35, -22, -10,
                                  1,    13,   25,  38,  53,  69,  89,  113};
 
+const int8_t kMxfp4Values[16] = {0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12};
+
 float ggmlHalfToFloat(GgmlHalf h)
 {
     const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
@@ -123,6 +125,24 @@ void blockIQ4_NL(const BlockIQ4_NL& b, float* y)
     for (int j = 0; j < 16; ++j) {
         y[j] = d * kIq4nlValues[b.qs[j] & 0xf];
         y[j + 16] = d * kIq4nlValues[b.qs[j] >> 4];
+    }
+}
+
+// Half the E8M0 scale, 2^(e - 128), matching the doubled E2M1 values (GGML_E8M0_TO_FP32_HALF).
+float e8m0Half(uint8_t e)
+{
+    const uint32_t bits = e < 2 ? 0x00200000u << e : static_cast<uint32_t>(e - 1) << 23;
+    float f;
+    std::memcpy(&f, &bits, 4);
+    return f;
+}
+
+void blockMXFP4(const BlockMXFP4& b, float* y)
+{
+    const float d = e8m0Half(b.e);
+    for (int j = 0; j < 16; ++j) {
+        y[j] = kMxfp4Values[b.qs[j] & 0x0F] * d;
+        y[j + 16] = kMxfp4Values[b.qs[j] >> 4] * d;
     }
 }
 
@@ -292,7 +312,7 @@ const GgmlTypeInfo kTypes[] = {
     {30, "BF16", 1, 2, decodeBF16},
     {34, "TQ1_0", K, 54, nullptr},
     {35, "TQ2_0", K, 66, nullptr},
-    {39, "MXFP4", 32, 17, nullptr},
+    {39, "MXFP4", 32, 17, decodeBlocks<BlockMXFP4, 32, blockMXFP4>},
     {40, "NVFP4", 64, 36, nullptr},
     {41, "Q1_0", 128, 18, nullptr},
     {42, "Q2_0", 64, 18, nullptr},

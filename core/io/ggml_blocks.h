@@ -78,6 +78,11 @@ struct BlockIQ4_XS {
     uint8_t qs[128];
 };
 
+struct BlockMXFP4 {
+    uint8_t e;      // E8M0 shared exponent: the block scale is 2^(e - 127)
+    uint8_t qs[16]; // E2M1 codes, nibbles as in Q4_0
+};
+
 static_assert(sizeof(BlockQ4_0) == 18 && sizeof(BlockQ4_1) == 20 && sizeof(BlockQ5_0) == 22 &&
                   sizeof(BlockQ5_1) == 24 && sizeof(BlockQ8_0) == 34,
               "ggml 32-element block layouts");
@@ -85,9 +90,12 @@ static_assert(sizeof(BlockQ2_K) == 84 && sizeof(BlockQ3_K) == 110 && sizeof(Bloc
                   sizeof(BlockQ5_K) == 176 && sizeof(BlockQ6_K) == 210,
               "ggml K-quant super-block layouts");
 static_assert(sizeof(BlockIQ4_NL) == 18 && sizeof(BlockIQ4_XS) == 136, "ggml IQ4 block layouts");
+static_assert(sizeof(BlockMXFP4) == 17, "ggml MXFP4 block layout");
 
 // The 16 levels of IQ4_NL and IQ4_XS (kvalues_iq4nl).
 extern const int8_t kIq4nlValues[16];
+// The E2M1 values of MXFP4 codes 0..15, doubled (kvalues_mxfp4): 0 1 2 3 4 6 8 12, then negated.
+extern const int8_t kMxfp4Values[16];
 
 // Dequantizes `blocks` consecutive blocks at src into out (blocks x blockSize floats).
 using GgmlDequantizeFn = void (*)(const uint8_t* src, int64_t blocks, float* out);

@@ -1,4 +1,5 @@
 // GgufValue: reading scalars back out of their stored bytes, and printing values.
+#include "core/io/element_convert.h"
 #include "core/io/gguf.h"
 
 #include <cstdio>
@@ -8,18 +9,6 @@
 namespace qs {
 
 namespace {
-
-// Shortest decimal form that reads back as the same value.
-template <class T> std::string shortestDecimal(T v, int maxDigits)
-{
-    char buf[64];
-    for (int digits = 6; digits <= maxDigits; ++digits) {
-        std::snprintf(buf, sizeof buf, "%.*g", digits, static_cast<double>(v));
-        if (static_cast<T>(std::strtod(buf, nullptr)) == v)
-            break;
-    }
-    return buf;
-}
 
 // Text for one line of a display: control characters escaped ("\n", "\x01"), cut after
 // 160 bytes with the full length noted.
@@ -117,9 +106,9 @@ std::string GgufValue::printable(size_t maxItems) const
     case GgufValueType::Bool:
         return bits ? "true" : "false";
     case GgufValueType::F32:
-        return shortestDecimal(static_cast<float>(asDouble()), 9);
+        return shortestDecimal(static_cast<float>(asDouble()));
     case GgufValueType::F64:
-        return shortestDecimal(asDouble(), 17);
+        return shortestDecimal(asDouble());
     case GgufValueType::I8:
     case GgufValueType::I16:
     case GgufValueType::I32:

@@ -5,6 +5,7 @@
 #include "core/io/mapped_file.h"
 #include "onnx_min.pb.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <limits>
@@ -60,9 +61,16 @@ const OnnxType kTypes[] = {
     {18, "FLOAT8E4M3FNUZ", false, ElementType::U8, TypedField::None, 0, 0},
     {19, "FLOAT8E5M2", true, ElementType::F8E5M2, TypedField::Int32, 0, 255},
     {20, "FLOAT8E5M2FNUZ", false, ElementType::U8, TypedField::None, 0, 0},
-    {21, "UINT4", false, ElementType::U8, TypedField::None, 0, 0},
-    {22, "INT4", false, ElementType::I8, TypedField::None, 0, 0},
+    {21, "UINT4", true, ElementType::U8, TypedField::Int32, 0, 255},
+    {22, "INT4", true, ElementType::I8, TypedField::Int32, 0, 255},
 };
+
+// INT4 and UINT4 hold two elements a byte, the first in the low nibble (raw_data and each
+// int32_data value alike); an odd count leaves the last high nibble unused.
+bool isPacked4(const OnnxType& t)
+{
+    return t.id == 21 || t.id == 22;
+}
 
 const OnnxType* onnxType(int id)
 {
@@ -82,6 +90,7 @@ struct Initializer {
 struct Model {
     ModelProto proto;
     std::vector<Initializer> initializers;
+    std::map<std::string, size_t> byName; // initializer name -> index
 };
 
 void parseModel(const uint8_t* data, size_t size, const std::string& where, ModelProto& m)
@@ -106,35 +115,8 @@ void readShape(const TensorProto& t, const std::string& where, TensorInfo& info)
     }
 }
 
-// "INT8 (DequantizeLinear, per axis 0)" for each initializer feeding input 0 of a
-// DequantizeLinear node: per axis when its scale initializer holds more than one value.
-std::map<std::string, std::string> quantizedInputs(const GraphProto& g,
-                                                   const std::map<std::string, TensorInfo>& byName)
-{
-    std::map<std::string, std::string> out;
-    for (const NodeProto& n : g.node()) {
-        if (n.op_type() != "DequantizeLinear" || n.input_size() < 1)
-            continue;
-        const auto x = byName.find(n.input(0));
-        if (x == byName.end())
-            continue;
-        int64_t axis = 1; // the operator's default
-        for (const auto& a : n.attribute())
-            if (a.name() == "axis")
-                axis = a.i();
-        const int64_t rank = static_cast<int64_t>(x->second.shape.size());
-        if (axis < 0)
-            axis += rank;
-        const auto scale = n.input_size() > 1 ? byName.find(n.input(1)) : byName.end();
-        const bool perAxis = scale != byName.end() && scale->second.numel > 1;
-        out[x->first] = perAxis ? "per axis " + std::to_string(axis) : "per tensor";
-    }
-    return out;
-}
-
 void listInitializers(Model& m, const std::string& where)
 {
-    std::map<std::string, TensorInfo> byName;
     for (const TensorProto& t : m.proto.graph().initializer()) {
         Initializer init;
         init.proto = &t;
@@ -144,21 +126,17 @@ void listInitializers(Model& m, const std::string& where)
         const bool readable = init.type && init.type->readable;
         init.info.dtype =
             init.type ? init.type->name : "data type " + std::to_string(t.data_type());
-        if (readable) {
+        if (readable && isPacked4(*init.type)) {
+            init.info.bytes = init.info.numel / 2 + init.info.numel % 2;
+        } else if (readable) {
             const int64_t width = static_cast<int64_t>(elementSize(init.type->element));
             if (init.info.numel > std::numeric_limits<int64_t>::max() / width)
                 throw Error(where + ": initializer '" + t.name() + "' is too large");
             init.info.bytes = init.info.numel * width;
         }
-        if (!byName.emplace(t.name(), init.info).second)
+        if (!m.byName.emplace(t.name(), m.initializers.size()).second)
             throw Error(where + ": initializer name '" + t.name() + "' appears twice");
         m.initializers.push_back(std::move(init));
-    }
-    const auto quantized = quantizedInputs(m.proto.graph(), byName);
-    for (Initializer& init : m.initializers) {
-        const auto q = quantized.find(init.info.name);
-        if (q != quantized.end())
-            init.info.dtype += " (DequantizeLinear, " + q->second + ")";
     }
 }
 
@@ -189,10 +167,14 @@ template <class Field, class Bits>
 void packField(const Field& field, const Initializer& init, const std::string& what,
                const std::string& where, Payload& p, Bits bits)
 {
-    if (static_cast<int64_t>(field.size()) != init.info.numel)
+    // Packed 4-bit types hold a byte in each value.
+    const bool packed = isPacked4(*init.type);
+    const int64_t count = packed ? init.info.bytes : init.info.numel;
+    if (static_cast<int64_t>(field.size()) != count)
         throw Error(where + ": initializer '" + init.info.name + "' has " +
-                    std::to_string(field.size()) + " values in " + what + " but its dims hold " +
-                    std::to_string(init.info.numel));
+                    std::to_string(field.size()) + " values in " + what +
+                    (packed ? " but its dims need " + std::to_string(count) + " packed bytes"
+                            : " but its dims hold " + std::to_string(count)));
     const size_t width = elementSize(init.type->element);
     if (p.pack)
         p.packed.reserve(field.size() * width);
@@ -326,6 +308,8 @@ Payload payloadOf(const Initializer& init, const std::string& where, const std::
     return p;
 }
 
+void markDequantizeInputs(Model& m, const std::string& where, const std::string& modelDir);
+
 // Parses the model and checks every readable initializer's payload against its dims and
 // dtype, so that listing a model already refuses what loading would.
 void readModel(const uint8_t* data, size_t size, const std::string& where,
@@ -336,6 +320,7 @@ void readModel(const uint8_t* data, size_t size, const std::string& where,
     for (const Initializer& init : m.initializers)
         if (init.type && init.type->readable)
             payloadOf(init, where, modelDir, false);
+    markDequantizeInputs(m, where, modelDir);
 }
 
 std::vector<TensorInfo> infosOf(const Model& m)
@@ -346,26 +331,104 @@ std::vector<TensorInfo> infosOf(const Model& m)
     return infos;
 }
 
-Tensor loadInitializer(const Model& m, const std::string& where, const std::string& modelDir,
-                       const std::string& name, std::vector<std::string>* warnings)
+// Two 4-bit elements a byte, the first in the low nibble; INT4 sign-extended.
+void unpack4(const uint8_t* src, bool isSigned, int64_t n, float* out)
 {
-    const Initializer& init = m.initializers[pickTensorIndex(infosOf(m), where, name)];
+    for (int64_t i = 0; i < n; ++i) {
+        const int nibble = (src[i / 2] >> (4 * (i % 2))) & 0xF;
+        out[i] = static_cast<float>(isSigned && nibble > 7 ? nibble - 16 : nibble);
+    }
+}
+
+// One initializer's values as float32.
+Tensor readInitializer(const Initializer& init, const std::string& where,
+                       const std::string& modelDir, std::vector<std::string>* warnings)
+{
     if (!init.type || !init.type->readable)
         throw Error(where + ": initializer '" + init.info.name + "' has dtype " + init.info.dtype +
                     ", which QuantScope does not read");
     const Payload p = payloadOf(init, where, modelDir, true);
     std::vector<float> values(static_cast<size_t>(init.info.numel));
-    ConversionStats stats;
-    convertToFloat(p.bytes(), init.type->element, false, init.info.numel, values.data(), stats);
-    if (warnings) {
+    if (isPacked4(*init.type)) {
+        unpack4(p.bytes(), init.type->element == ElementType::I8, init.info.numel, values.data());
+    } else {
+        ConversionStats stats;
+        convertToFloat(p.bytes(), init.type->element, false, init.info.numel, values.data(), stats);
         const std::string w = conversionWarning(where + ":" + init.info.name, init.type->element,
                                                 init.info.numel, stats);
-        if (!w.empty())
+        if (warnings && !w.empty())
             warnings->push_back(w);
     }
     Tensor t(init.info.name, init.info.shape, std::move(values));
     t.dtype = init.info.dtype;
     return t;
+}
+
+Tensor loadInitializer(const Model& m, const std::string& where, const std::string& modelDir,
+                       const std::string& name, std::vector<std::string>* warnings)
+{
+    const Initializer& init = m.initializers[pickTensorIndex(infosOf(m), where, name)];
+    Tensor t = readInitializer(init, where, modelDir, warnings);
+    t.dtype = init.info.dtype;
+    return t;
+}
+
+// "scale 0.05" for one value, "scales 'w_scale' (64 values, 0.01 to 0.3)" for several, or
+// where the graph computes them. Empty input name: the operator's default.
+std::string describeParameter(const Model& m, const NodeProto& n, int input, const char* one,
+                              const char* many, const std::string& where,
+                              const std::string& modelDir)
+{
+    if (n.input_size() <= input || n.input(input).empty())
+        return std::string(one) + " 0 (default)";
+    const std::string& name = n.input(input);
+    const auto it = m.byName.find(name);
+    if (it == m.byName.end())
+        return std::string(one) + " computed in the graph ('" + name + "')";
+    const Initializer& init = m.initializers[it->second];
+    if (!init.type || !init.type->readable || init.info.numel < 1)
+        return std::string(one) + " '" + name + "' (" + init.info.dtype + ")";
+    const Tensor t = readInitializer(init, where, modelDir, nullptr);
+    const auto [lo, hi] = std::minmax_element(t.data.begin(), t.data.end());
+    if (t.numel() == 1)
+        return std::string(one) + " " + shortestDecimal(*lo);
+    return std::string(many) + " '" + name + "' (" + std::to_string(t.numel()) + " values, " +
+           shortestDecimal(*lo) + " to " + shortestDecimal(*hi) + ")";
+}
+
+// Marks each initializer feeding input 0 of a DequantizeLinear node as quantized: its dtype
+// gains "(DequantizeLinear, per tensor)" (or "per axis 1", "blocks of 32 along axis 1"), its
+// detail says the scale and zero point.
+void markDequantizeInputs(Model& m, const std::string& where, const std::string& modelDir)
+{
+    for (const NodeProto& n : m.proto.graph().node()) {
+        if (n.op_type() != "DequantizeLinear" || n.input_size() < 1)
+            continue;
+        const auto x = m.byName.find(n.input(0));
+        if (x == m.byName.end())
+            continue;
+        TensorInfo& info = m.initializers[x->second].info;
+        int64_t axis = 1, block = 0; // the operator's defaults
+        for (const auto& a : n.attribute()) {
+            if (a.name() == "axis")
+                axis = a.i();
+            else if (a.name() == "block_size")
+                block = a.i();
+        }
+        if (axis < 0)
+            axis += static_cast<int64_t>(info.shape.size());
+        const auto scale = n.input_size() > 1 ? m.byName.find(n.input(1)) : m.byName.end();
+        const bool perAxis =
+            scale != m.byName.end() && m.initializers[scale->second].info.numel > 1;
+        const std::string how =
+            block > 0 ? "blocks of " + std::to_string(block) + " along axis " + std::to_string(axis)
+            : perAxis ? "per axis " + std::to_string(axis)
+                      : "per tensor";
+        info.detail = how + ", " + describeParameter(m, n, 1, "scale", "scales", where, modelDir) +
+                      ", " +
+                      describeParameter(m, n, 2, "zero point", "zero points", where, modelDir);
+        info.dtype += " (DequantizeLinear, " + how + ")";
+    }
 }
 
 // The parsed model of the last ONNX file read by path. Parsing copies every raw_data, and

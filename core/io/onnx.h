@@ -1,12 +1,17 @@
 // ONNX models (.onnx): the graph's initializers, parsed with libprotobuf from onnx_min.proto.
-// Dtypes FLOAT, FLOAT16, BFLOAT16, DOUBLE, INT8, UINT8, INT16, INT32, INT64, FLOAT8E4M3FN and
-// FLOAT8E5M2 are read from raw_data, from their typed field (float_data, int32_data for the
-// 8/16-bit and float8 types, int64_data, double_data) or from external data: a plain file in
+// Dtypes FLOAT, FLOAT16, BFLOAT16, DOUBLE, INT8, UINT8, INT16, INT32, INT64, FLOAT8E4M3FN,
+// FLOAT8E5M2, INT4 and UINT4 (two a byte, the first in the low nibble) are read from raw_data,
+// from their typed field (float_data, int32_data for the 4/8/16-bit and float8 types,
+// int64_data, double_data) or from external data: a plain file in
 // the model's folder (no '/', '\', '..'), with offset and length checked against that file.
 // Initializers of other dtypes are listed and refused on open with a message naming the dtype.
 // Dims, element counts and payload sizes are checked before anything is allocated from them.
 // An initializer that feeds input 0 of a DequantizeLinear node is listed as quantized:
-// dtype "INT8 (DequantizeLinear, per tensor)" or "UINT8 (DequantizeLinear, per axis 0)".
+// dtype "INT8 (DequantizeLinear, per tensor)", "UINT8 (DequantizeLinear, per axis 0)" or
+// "INT4 (DequantizeLinear, blocks of 32 along axis 1)", and its TensorInfo::detail names the
+// scale and zero point: "per tensor, scale 0.05, zero point 0", "per axis 0, scales 'w_scale'
+// (64 values, 0.01 to 0.3), zero points 'w_zero' (64 values, 0 to 255)". The values loaded are
+// the stored integers; the scale and zero point are separate initializers.
 #pragma once
 
 #include "core/base/tensor.h"

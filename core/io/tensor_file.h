@@ -28,6 +28,9 @@ struct TensorInfo {
     int64_t bytes = 0; // size of the stored data in the file
     // Stored bits per element where the format says (GGUF: 4.5 for Q4_K); 0 for the others.
     double bitsPerWeight = 0;
+    // How the stored values map to real ones where the file says so, for display: ONNX
+    // DequantizeLinear inputs "per tensor, scale 0.05, zero point 0". Empty for the others.
+    std::string detail;
 };
 
 enum class TensorFileFormat {

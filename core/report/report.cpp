@@ -13,10 +13,15 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-// JSON has no NaN/Inf: write them as null.
+// JSON has no NaN/Inf: write them as the strings "inf", "-inf" and "nan", which keep the sign
+// (a GGML block scale beyond the fp16 range is -inf or +inf).
 ojson num(double v)
 {
-    return std::isfinite(v) ? ojson(v) : ojson(nullptr);
+    if (std::isnan(v))
+        return "nan";
+    if (std::isinf(v))
+        return v > 0 ? "inf" : "-inf";
+    return v;
 }
 
 ojson numList(const std::vector<double>& v)
@@ -141,7 +146,7 @@ std::string reportJson(const Tensor& tensor, const QuantResult& r, const ReportE
 {
     ojson j;
     j["format"] = "quantscope-report";
-    j["format_version"] = 1;
+    j["format_version"] = 2;
     if (!extras.source.empty())
         j["source"] = extras.source;
     j["tensor"] = tensorJson(tensor, r.metrics);

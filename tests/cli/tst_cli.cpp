@@ -206,7 +206,7 @@ private slots:
         // 3 bits over [0, 3.5]: scale 0.5, every value exact.
         QCOMPARE(j["params"]["scale"][0].get<double>(), 0.5);
         QCOMPARE(j["metrics"]["mse"].get<double>(), 0.0);
-        QVERIFY(j["metrics"]["sqnr_db"].is_null());
+        QCOMPARE(j["metrics"]["sqnr_db"].get<std::string>(), std::string("inf"));
         QVERIFY(j["metrics"].contains("sqnr_note"));
         // CSV input with a header and a NaN
         QFile csv(file("t.csv"));
@@ -260,6 +260,21 @@ private slots:
         const json j = json::parse(r.out.toStdString());
         QCOMPARE(j["tensor"]["dtype"].get<std::string>(), std::string("Q4_K"));
         QCOMPARE(j["tensor"]["shape"].get<std::vector<int64_t>>(), (std::vector<int64_t>{2, 256}));
+    }
+
+    // ONNX initializers that feed DequantizeLinear: their scale and zero point follow the table.
+    void onnxQuantizedInitializers()
+    {
+        const Run r =
+            run({"info", QStringLiteral(QS_SOURCE_DIR "/tests/data/onnx/dequantize.onnx")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.endsWith("quantization:\n"
+                                "  wq: per tensor, scale 0.05, zero point 0\n"
+                                "  wu: per axis 0, scales 'wu_scale' (3 values, 0.1 to 0.3), zero "
+                                "points 'wu_zero' (3 values, 0 to 128)\n"
+                                "  w4: blocks of 2 along axis 1, scales 'w4_scale' (4 values, 0.5 "
+                                "to 2), zero point 0 (default)\n"),
+                 qPrintable(r.out));
     }
 
     void multiTensorFilesAndImages()

@@ -88,7 +88,9 @@ CompareView::CompareView(QWidget* parent) : AnalysisView(parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Columns fit their contents once per rebuild (ResizeToContents would measure every
+    // column again for each item set); the configuration column takes the rest.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
 
     auto* split = new QSplitter(Qt::Vertical, this);
@@ -269,6 +271,7 @@ void CompareView::rebuild()
             m_table->setItem(r, kFixedColumns + c, item);
         }
     }
+    m_table->resizeColumnsToContents();
 
     const ChartStyle st = viewChartStyle(m_presentation);
     if (m_comparison && m_tensor) {

@@ -70,7 +70,9 @@ FloatPitfallsView::FloatPitfallsView(QWidget* parent) : AnalysisView(parent)
                                         tr("bf16 category"), tr("bf16 rel. error")});
     m_table->verticalHeader()->setVisible(false);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Columns fit their contents once per rebuild (ResizeToContents would measure every
+    // column again for each item set).
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     layout->addWidget(m_table, 1);
     connect(m_values, &QLineEdit::editingFinished, this,
             [this] { setValuesText(m_values->text()); });
@@ -129,6 +131,7 @@ void FloatPitfallsView::setPresentationMode(bool on)
     f.setPointSizeF(on ? 16 : QFont().pointSizeF());
     m_table->setFont(f);
     m_table->resizeRowsToContents();
+    m_table->resizeColumnsToContents();
 }
 
 void FloatPitfallsView::rebuild()
@@ -161,6 +164,7 @@ void FloatPitfallsView::rebuild()
             m_table->setItem(i, c, item);
         }
     }
+    m_table->resizeColumnsToContents();
 }
 
 } // namespace qs::ui

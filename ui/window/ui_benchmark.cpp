@@ -1,9 +1,9 @@
 #include "ui/window/ui_benchmark.h"
 
 #include "ui/panels/quant_panel.h"
+#include "ui/support/gui_block_meter.h"
 #include "ui/window/main_window.h"
 
-#include <QAbstractEventDispatcher>
 #include <QApplication>
 #include <QChart>
 #include <QChartView>
@@ -20,31 +20,6 @@
 namespace qs::ui {
 
 namespace {
-
-// Longest time between the dispatcher waking up and going back to sleep.
-class BlockMeter : public QObject {
-public:
-    BlockMeter()
-    {
-        auto* d = QAbstractEventDispatcher::instance();
-        connect(d, &QAbstractEventDispatcher::awake, this, [this] { m_clock.start(); });
-        connect(d, &QAbstractEventDispatcher::aboutToBlock, this, [this] {
-            if (m_clock.isValid())
-                m_max = std::max(m_max, double(m_clock.nsecsElapsed()) / 1e6);
-            m_clock.invalidate();
-        });
-    }
-    void reset() { m_max = 0; }
-    // Includes the stretch still running (the caller may be inside it).
-    double max() const
-    {
-        return m_clock.isValid() ? std::max(m_max, double(m_clock.nsecsElapsed()) / 1e6) : m_max;
-    }
-
-private:
-    QElapsedTimer m_clock;
-    double m_max = 0;
-};
 
 bool waitForCharts(MainWindow& w, int timeoutMs)
 {
@@ -163,7 +138,7 @@ std::vector<Change> changesFor(MainWindow& w, qint64 n)
 }
 
 // Applies one change, waits for the visible chart and prints its line; false if it failed.
-bool measure(MainWindow& w, const Change& c, BlockMeter& meter, QTextStream& out)
+bool measure(MainWindow& w, const Change& c, GuiBlockMeter& meter, QTextStream& out)
 {
     QApplication::processEvents();
     meter.reset();
@@ -210,7 +185,7 @@ int runOne(qint64 n, QTextStream& out)
     MainWindow w(o);
     w.resize(1400, 900);
     w.show();
-    BlockMeter meter;
+    GuiBlockMeter meter;
     if (!generateTensor(w, n, out))
         return 1;
     int failures = 0;

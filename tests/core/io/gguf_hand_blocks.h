@@ -25,6 +25,9 @@ inline Bytes le(uint64_t v, int n)
 constexpr int kIq4nl[16] = {-127, -104, -83, -65, -49, -35, -22, -10,
                             1,    13,   25,  38,  53,  69,  89,  113};
 
+// The E2M1 values of MXFP4's codes, doubled, as ggml-common.h lists them (kvalues_mxfp4).
+constexpr int kMxfp4Doubled[16] = {0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12};
+
 // fp16 of a normal number: (1024 + mantissa) * 2^(exponent - 25).
 inline float fp16(uint16_t h)
 {
@@ -107,6 +110,18 @@ inline HandBlock iq4_nl()
     for (int i = 0; i < 32; ++i) {
         const uint8_t byte = pat(i % 16, 4);
         b.want.push_back(0.25f * float(kIq4nl[i < 16 ? byte & 15 : byte >> 4]));
+    }
+    return b;
+}
+
+// MXFP4 (id 39): E8M0 e = 133, scale 2^(133 - 127) = 64, halved for the doubled values.
+inline HandBlock mxfp4()
+{
+    HandBlock b{39, le(133, 1), {}};
+    b.bytes += patBytes(16, 5);
+    for (int i = 0; i < 32; ++i) {
+        const uint8_t byte = pat(i % 16, 5);
+        b.want.push_back(32.0f * float(kMxfp4Doubled[i < 16 ? byte & 15 : byte >> 4]));
     }
     return b;
 }

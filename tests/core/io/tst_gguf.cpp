@@ -253,9 +253,9 @@ private slots:
     void handComputedBlocks_data()
     {
         QTest::addColumn<int>("which");
-        const char* names[] = {"Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "IQ4_NL",
-                               "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "IQ4_XS"};
-        for (int i = 0; i < 12; ++i)
+        const char* names[] = {"Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0",   "IQ4_NL", "Q2_K",
+                               "Q3_K", "Q4_K", "Q5_K", "Q6_K", "IQ4_XS", "MXFP4"};
+        for (int i = 0; i < 13; ++i)
             QTest::newRow(names[i]) << i;
     }
     void handComputedBlocks()
@@ -272,7 +272,8 @@ private slots:
                                                    [] { return q4q5_K(12); },
                                                    [] { return q4q5_K(13); },
                                                    q6_K,
-                                                   iq4_xs};
+                                                   iq4_xs,
+                                                   mxfp4};
         const HandBlock b = make[which]();
         const GgmlTypeInfo* t = ggmlTypeInfo(b.type);
         QCOMPARE(int(b.bytes.size()), t->typeSize);
@@ -300,6 +301,9 @@ private slots:
         QCOMPARE(bitsOf(c.want[16]), bitsOf(-16.25f));
         // Q4_K element 0: scale 51, min 62, q = 4: 0.0999755859375 * 51 * 4 - 0.25 * 62
         QCOMPARE(bitsOf(q4q5_K(12).want[0]), bitsOf(4.89501953125f));
+        // MXFP4 qs[0] = 5 * 11 + 5 = 0x3c: x0 code 12 (E2M1 -2), x16 code 3 (E2M1 1.5), scale 64
+        QCOMPARE(bitsOf(mxfp4().want[0]), bitsOf(-128.0f));
+        QCOMPARE(bitsOf(mxfp4().want[16]), bitsOf(96.0f));
         // Q6_K element 0: scale -75, q = (15 | 2 << 4) - 32 = 15: 1365/4096 * -75 * 15
         QCOMPARE(bitsOf(q6_K().want[0]), bitsOf(-1535625.0f / 4096));
     }

@@ -1086,7 +1086,7 @@ private slots:
              {"mse", "rmse", "mae", "max_abs_error", "sqnr_db", "clipped_low", "clipped_high",
               "levels_used", "original_bytes", "quantized_bytes", "bits_per_element"})
             QVERIFY2(j["metrics"].contains(k), k);
-        QVERIFY(j["metrics"]["sqnr_db"].is_null());
+        QCOMPARE(j["metrics"]["sqnr_db"].get<std::string>(), std::string("inf"));
         QCOMPARE(j["metrics"]["sqnr_note"].get<std::string>(),
                  std::string("infinite: the reconstruction is exact"));
         QCOMPARE(j["metrics"]["bits_per_element"].get<double>(), 21.333333333333332);
@@ -1103,6 +1103,17 @@ private slots:
         QCOMPARE(j2["metrics"]["sqnr_db"].get<double>(), 41.5);
         QVERIFY(!j2["metrics"].contains("sqnr_note"));
         QVERIFY(!j2.contains("source"));
+        QCOMPARE(j2["format_version"].get<int>(), 2);
+        // Non-finite numbers keep their sign: a block scale beyond fp16 is -inf or +inf.
+        r.params.scale = {-std::numeric_limits<double>::infinity(),
+                          std::numeric_limits<double>::infinity()};
+        r.metrics.mse = std::numeric_limits<double>::quiet_NaN();
+        r.metrics.sqnrDb = std::numeric_limits<double>::quiet_NaN();
+        const auto j3 = nlohmann::ordered_json::parse(reportJson(t, r));
+        QCOMPARE(j3["params"]["scale"].get<std::vector<std::string>>(),
+                 (std::vector<std::string>{"-inf", "inf"}));
+        QCOMPARE(j3["metrics"]["mse"].get<std::string>(), std::string("nan"));
+        QCOMPARE(j3["metrics"]["sqnr_note"].get<std::string>(), std::string("undefined"));
         writeReport(path("r.json"), t, r);
         QVERIFY(QFile(QString::fromStdString(path("r.json"))).size() > 100);
     }

@@ -1,6 +1,7 @@
 // Tests of the ONNX reader against models written by python3-onnx (tests/data/onnx, made by
 // make_fixtures.py): every readable dtype from raw_data and from its typed field, external
-// data in a side file, initializers feeding DequantizeLinear listed as quantized, and
+// data in a side file, initializers feeding DequantizeLinear listed as quantized with their
+// scale and zero point, and
 // malformed models that must each be refused with a message naming the file and the problem.
 #include "core/base/error.h"
 #include "core/io/mapped_file.h"
@@ -50,18 +51,21 @@ class TestOnnx : public QObject {
     Q_OBJECT
 
 private slots:
-    void dtypesFromRawData() { compareWithExpected("dtypes_raw", 11); }
-    void dtypesFromTypedFields() { compareWithExpected("dtypes_typed", 11); }
+    void dtypesFromRawData() { compareWithExpected("dtypes_raw", 13); }
+    void dtypesFromTypedFields() { compareWithExpected("dtypes_typed", 13); }
 
     void listsStoredTypes()
     {
         const auto infos = listTensors(kDir + "dtypes_raw.onnx");
-        const std::vector<std::string> want = {"FLOAT", "FLOAT16",      "BFLOAT16",  "DOUBLE",
-                                               "INT8",  "UINT8",        "INT16",     "INT32",
-                                               "INT64", "FLOAT8E4M3FN", "FLOAT8E5M2"};
+        const std::vector<std::string> want = {
+            "FLOAT", "FLOAT16", "BFLOAT16",     "DOUBLE",     "INT8", "UINT8", "INT16",
+            "INT32", "INT64",   "FLOAT8E4M3FN", "FLOAT8E5M2", "INT4", "UINT4"};
+        QCOMPARE(infos.size(), want.size());
         for (size_t i = 0; i < want.size(); ++i)
             QCOMPARE(infos[i].dtype, want[i]);
         QCOMPARE(infos[0].bytes, int64_t(6 * 4));
+        QCOMPARE(infos[11].bytes, int64_t(3)); // five INT4 values in three bytes
+        QCOMPARE(infos[12].bytes, int64_t(2));
         QCOMPARE(tensorFileFormat("M.ONNX"), TensorFileFormat::Onnx);
     }
 
@@ -77,11 +81,18 @@ private slots:
 
     void dequantizeLinearInputs()
     {
-        compareWithExpected("dequantize", 6, {"wq", "wu"});
+        compareWithExpected("dequantize", 8, {"wq", "wu", "w4"});
         const auto infos = listTensors(kDir + "dequantize.onnx");
         QCOMPARE(infos[0].dtype, std::string("INT8 (DequantizeLinear, per tensor)"));
+        QCOMPARE(infos[0].detail, std::string("per tensor, scale 0.05, zero point 0"));
         QCOMPARE(infos[1].dtype, std::string("FLOAT"));
+        QCOMPARE(infos[1].detail, std::string());
         QCOMPARE(infos[3].dtype, std::string("UINT8 (DequantizeLinear, per axis 0)"));
+        QCOMPARE(infos[3].detail, std::string("per axis 0, scales 'wu_scale' (3 values, 0.1 to "
+                                              "0.3), zero points 'wu_zero' (3 values, 0 to 128)"));
+        QCOMPARE(infos[6].dtype, std::string("INT4 (DequantizeLinear, blocks of 2 along axis 1)"));
+        QCOMPARE(infos[6].detail, std::string("blocks of 2 along axis 1, scales 'w4_scale' (4 "
+                                              "values, 0.5 to 2), zero point 0 (default)"));
         QCOMPARE(loadTensor(kDir + "dequantize.onnx", "wq").dtype,
                  std::string("INT8 (DequantizeLinear, per tensor)"));
     }
@@ -110,6 +121,10 @@ private slots:
         QTest::newRow("typed count")
             << "bad_count"
             << "bad_count.onnx: initializer 'w' has 3 values in int64_data but its dims hold 4";
+        QTest::newRow("packed count")
+            << "bad_packed"
+            << "bad_packed.onnx: initializer 'w' has 2 values in int32_data but its dims need 3 "
+               "packed bytes";
         QTest::newRow("int32_data range")
             << "bad_range"
             << "bad_range.onnx: initializer 'w': int32_data value 300 is out of range for INT8";

@@ -4,7 +4,8 @@
 #   /usr/bin/python3 tests/data/onnx/make_fixtures.py   (from anywhere; writes next to itself)
 # onnx 1.12 predates the float8 types, so those initializers set data_type 17 (FLOAT8E4M3FN)
 # and 19 (FLOAT8E5M2) of the ONNX specification by number; their expected values come from the
-# formats' definitions, written out below.
+# formats' definitions, written out below. The same holds for INT4 (22) and UINT4 (21): two
+# elements a byte, the first in the low nibble, in raw_data and in int32_data alike.
 import os
 import numpy as np
 import onnx
@@ -12,7 +13,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXPECTED = os.path.join(HERE, "expected")
-FLOAT8E4M3FN, FLOAT8E5M2 = 17, 19
+FLOAT8E4M3FN, FLOAT8E5M2, UINT4, INT4 = 17, 19, 21, 22
 
 
 def e4m3fn(b):
@@ -41,6 +42,13 @@ I32 = np.array([-2147483648, 16777217, 7], dtype=np.int32)
 I64 = np.array([2**40 + 1, -3, 2**62], dtype=np.int64)
 F8_BITS = np.array([0x00, 0x01, 0x38, 0x7E, 0xFE, 0x80 | 0x3C], dtype=np.uint8)
 F8E5_BITS = np.array([0x00, 0x01, 0x3C, 0x7B, 0x7C, 0xFC], dtype=np.uint8)
+I4 = np.array([-8, -1, 0, 7, 3], dtype=np.int8)  # an odd count: the last high nibble is unused
+U4 = np.array([0, 15, 9, 1], dtype=np.uint8)
+
+
+def pack4(values):
+    nibbles = [int(v) & 15 for v in values] + [0] * (len(values) % 2)
+    return [nibbles[i] | nibbles[i + 1] << 4 for i in range(0, len(nibbles), 2)]
 
 
 def bf16_float(bits):
@@ -68,6 +76,8 @@ CASES = [
      np.array([e4m3fn(int(b)) for b in F8_BITS], dtype=np.float32)),
     ("f8e5m2", FLOAT8E5M2, F8E5_BITS.shape, F8E5_BITS.tobytes(), "int32_data", F8E5_BITS.tolist(),
      np.array([e5m2(int(b)) for b in F8E5_BITS], dtype=np.float32)),
+    ("i4", INT4, I4.shape, bytes(pack4(I4)), "int32_data", pack4(I4), I4.astype(np.float32)),
+    ("u4", UINT4, U4.shape, bytes(pack4(U4)), "int32_data", pack4(U4), U4.astype(np.float32)),
 ]
 
 
@@ -118,16 +128,23 @@ def main():
                       external("weight", TensorProto.FLOAT, w.shape, "external.bin", 8)],
          expected={"bias": b.astype(np.float32), "weight": w})
 
-    # Quantized weights: int8 per tensor, uint8 per axis 0 (a scale per row).
+    # Quantized weights: int8 per tensor, uint8 per axis 0 (a scale per row), int4 in blocks of
+    # 2 along axis 1 without a zero point.
     q = np.array([[-128, -5, 0], [3, 64, 127]], dtype=np.int8)
     u = np.array([[0, 10], [128, 255], [7, 9]], dtype=np.uint8)
     inits = [numpy_helper.from_array(q, "wq"), numpy_helper.from_array(np.float32(0.05), "wq_scale"),
              numpy_helper.from_array(np.int8(0), "wq_zero"), numpy_helper.from_array(u, "wu"),
              numpy_helper.from_array(np.array([0.1, 0.2, 0.3], np.float32), "wu_scale"),
-             numpy_helper.from_array(np.array([128, 120, 0], np.uint8), "wu_zero")]
+             numpy_helper.from_array(np.array([128, 120, 0], np.uint8), "wu_zero"),
+             tensor("w4", INT4, [2, 4], raw=bytes(pack4([-8, 7, 1, -2, 0, 3, -1, 5]))),
+             numpy_helper.from_array(np.array([[0.5, 2], [1, 0.75]], np.float32), "w4_scale")]
     nodes = [helper.make_node("DequantizeLinear", ["wq", "wq_scale", "wq_zero"], ["wq_f"]),
-             helper.make_node("DequantizeLinear", ["wu", "wu_scale", "wu_zero"], ["wu_f"], axis=0)]
-    save("dequantize", inits, nodes, expected={"wq": q.astype(np.float32), "wu": u.astype(np.float32)})
+             helper.make_node("DequantizeLinear", ["wu", "wu_scale", "wu_zero"], ["wu_f"], axis=0),
+             helper.make_node("DequantizeLinear", ["w4", "w4_scale"], ["w4_f"], axis=1,
+                              block_size=2)]
+    save("dequantize", inits, nodes, expected={
+        "wq": q.astype(np.float32), "wu": u.astype(np.float32),
+        "w4": np.array([[-8, 7, 1, -2], [0, 3, -1, 5]], np.float32)})
 
     # Malformed models: each must be refused with a message naming the problem.
     save("bad_location", [external("w", TensorProto.FLOAT, [2], "../external.bin", 8, 8)])
@@ -137,6 +154,7 @@ def main():
     save("bad_size", [tensor("w", TensorProto.FLOAT, [2, 3], raw=bytes(20))])
     save("bad_count", [tensor("w", TensorProto.INT64, [4], field="int64_data", values=[1, 2, 3])])
     save("bad_range", [tensor("w", TensorProto.INT8, [2], field="int32_data", values=[1, 300])])
+    save("bad_packed", [tensor("w", INT4, [5], field="int32_data", values=[1, 2])])
     save("bad_dims", [tensor("w", TensorProto.FLOAT, [2, -1], raw=bytes(8))])
     save("bad_overflow", [tensor("w", TensorProto.FLOAT, [2**40, 2**40], raw=bytes(8))])
     save("bad_dtype", [tensor("s", TensorProto.STRING, [1], field="string_data", values=[b"x"])])
