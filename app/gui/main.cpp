@@ -10,6 +10,7 @@
 #include "ui/window/ui_benchmark.h"
 
 #include <QApplication>
+#include <QStringList>
 #include <QTextStream>
 
 #include <cstdio>
@@ -20,6 +21,11 @@ int main(int argc, char** argv)
     const bool headless = qs::ui::wantsHeadless(argc, argv);
     if (headless && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
+    // The arguments as given: QApplication takes some out of argv (Qt's own "-session" among
+    // them, which would swallow our --session).
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("QuantScope"));
     QApplication::setOrganizationName(QStringLiteral("QuantScope"));
@@ -29,7 +35,7 @@ int main(int argc, char** argv)
 
     qs::ui::AppOptions options;
     QString error;
-    if (!qs::ui::parseAppOptions(QApplication::arguments(), options, &error)) {
+    if (!qs::ui::parseAppOptions(arguments, options, &error)) {
         QTextStream(stderr) << "quantscope: " << error << "\n\n" << qs::ui::appUsage();
         return 2;
     }

@@ -293,6 +293,12 @@ void placeOutliers(const GeneratorOptions& o, const Rng& rng, std::vector<float>
 
 } // namespace
 
+void checkGeneratorOptions(const GeneratorOptions& options)
+{
+    int64_t n = 0;
+    validateOptions(options, n);
+}
+
 Tensor generate(const GeneratorOptions& o)
 {
     int64_t n = 0;

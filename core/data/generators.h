@@ -36,6 +36,8 @@ struct GeneratorOptions {
 // Throws qs::Error for an invalid shape (empty product, overflow, more than 1e9 elements),
 // low >= high, std <= 0 or outliers > numel.
 Tensor generate(const GeneratorOptions& options);
+// Throws the qs::Error that generate() would throw for these options, without generating.
+void checkGeneratorOptions(const GeneratorOptions& options);
 
 std::string toName(Distribution d);
 Distribution distributionFromName(const std::string& s); // throws qs::Error listing valid names

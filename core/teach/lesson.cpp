@@ -34,11 +34,15 @@ std::string checkChart(const JsonReader& r, const json& o, const std::string& pa
 
 json parseDocument(const std::string& text, const std::string& origin)
 {
+    json doc;
     try {
-        return json::parse(text);
-    } catch (const json::parse_error& e) {
+        doc = json::parse(text);
+    } catch (const json::exception& e) { // syntax, and numbers out of range ("1e999")
         throw Error(origin + ": not valid JSON (" + std::string(e.what()) + ")");
     }
+    if (!doc.is_object())
+        throw Error(origin + ": not a lesson: the top level is not a JSON object");
+    return doc;
 }
 
 // The keys, the format and version, and the keys every lesson must have.

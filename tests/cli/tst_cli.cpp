@@ -1,13 +1,14 @@
 // Tests of quantscope-cli through the real binary (QProcess): reports equal to the core API on
 // the same generated tensor, --codes / --dequantized / --csv read back, --input from files,
-// info, plot, help, and the exit statuses for usage errors (2), bad input files (3) and
-// unwritable outputs (1).
+// info, plot, help, and the exit statuses for usage errors (2), bad input files and lessons (3)
+// and unwritable outputs (1).
 #include "core/data/generators.h"
 #include "core/io/csv_io.h"
 #include "core/io/npy.h"
 #include "core/io/tensor_file.h"
 #include "core/quant/quantize.h"
 
+#include "tests/support/bad_documents.h"
 #include "tests/support/cli_run.h"
 
 #include <QDir>
@@ -442,6 +443,27 @@ private slots:
         QFile f(file("in.npy"));
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll(), before);
+    }
+
+    // `plot --lesson FILE.json` on a malformed lesson: exit 3 with the file and the problem
+    // (the same rows as the window's test), and no output written.
+    void badLessonFileExits3_data() { test::addBadDocumentRows(test::kBadLessons); }
+    void badLessonFileExits3()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(QString, message);
+        QFile f(file("bad-lesson.json"));
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(text);
+        f.close();
+        QFile::remove(file("lesson.svg"));
+        const Run r = run({"plot", "--lesson", "bad-lesson.json", "--out", "lesson.svg"});
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.err.contains("bad-lesson.json") && r.err.contains(message), qPrintable(r.err));
+        QVERIFY(!QFile::exists(file("lesson.svg")));
+        const Run missing = run({"plot", "--lesson", "no-such-lesson.json", "--out", "x.svg"});
+        QCOMPARE(missing.code, 3);
+        QVERIFY2(missing.err.contains("no-such-lesson.json"), qPrintable(missing.err));
     }
 };
 

@@ -335,6 +335,7 @@ Session sessionFromJson(const QByteArray& json, const QString& where, const QStr
         } else if (kind == QLatin1String("generate")) {
             s.source.kind = SourceSpec::Kind::Generated;
             s.source.generator = generatorFromJson(source.value("generator").toObject());
+            checkGeneratorOptions(s.source.generator); // bad options fail here, not later
         } else {
             fail(QStringLiteral("unknown source kind '%1' (valid: generate, file)").arg(kind));
         }
@@ -369,7 +370,10 @@ Session loadSessionFile(const QString& path)
         fail(QStringLiteral("%1: too large for a session file (%2 bytes)")
                  .arg(name)
                  .arg(file.size()));
-    return sessionFromJson(file.readAll(), name, QFileInfo(path).absolutePath());
+    Session s = sessionFromJson(file.readAll(), name, QFileInfo(path).absolutePath());
+    if (s.source.kind == SourceSpec::Kind::File && !QFileInfo(s.source.path).isFile())
+        fail(QStringLiteral("%1: the source file %2 does not exist").arg(name, s.source.path));
+    return s;
 }
 
 } // namespace qs::ui

@@ -51,6 +51,8 @@ Session sessionFromJson(const QByteArray& json, const QString& where, const QStr
 
 // Atomic write (QSaveFile); throws qs::Error on failure.
 void saveSessionFile(const Session& session, const QString& path);
+// Also checks that a file source exists, so that a session naming a file that is gone changes
+// nothing where it is opened.
 Session loadSessionFile(const QString& path);
 
 QString fanModeName(FanMode mode);

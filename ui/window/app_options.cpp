@@ -336,6 +336,9 @@ void applyStartOptions(MainWindow& window, const AppOptions& o)
         window.applySession(s);
     } catch (const Error& e) {
         QTextStream(stderr) << "quantscope: " << e.what() << "\n";
+        // In a box once the window is up; the window starts as if the file had not been named.
+        const QString message = QString::fromStdString(e.what());
+        QTimer::singleShot(0, &window, [&window, message] { window.showError(message); });
     }
 }
 

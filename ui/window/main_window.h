@@ -111,6 +111,8 @@ public:
     // The chart shown in that tab (built now if out of date).
     QChart* chart(ChartKind kind) { return m_tabs->chart(kind); }
     QString lastError() const { return m_status->lastError(); }
+    // An error in the status line and, with message boxes on, a window-modal box.
+    void showError(const QString& message) { m_status->showError(message, true); }
     bool isBusy() const { return m_pipeline->jobsBusy() || m_tabs->isBusy(); }
     // True when no job is pending or running and the shown result matches the controls.
     bool isIdle() const { return !isBusy() && !m_pipeline->changePending(); }
