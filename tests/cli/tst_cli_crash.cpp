@@ -156,18 +156,15 @@ private slots:
                                 << QStringList{"out.npy"};
         QTest::newRow("export --all") << QStringList{"export", two, "--all", "{dir}/all"}
                                       << QStringList{"all/first.npy", "all/second.npy"};
-        QTest::newRow("quantize --report")
-            << (QStringList{"quantize"} + gen + QStringList{"--report", "{dir}/r.json"})
-            << QStringList{"r.json"};
-        QTest::newRow("quantize --codes")
-            << (QStringList{"quantize"} + gen + QStringList{"--codes", "{dir}/c.npy"})
-            << QStringList{"c.npy"};
-        QTest::newRow("quantize --dequantized")
-            << (QStringList{"quantize"} + gen + QStringList{"--dequantized", "{dir}/d.npy"})
-            << QStringList{"d.npy"};
-        QTest::newRow("quantize --csv")
-            << (QStringList{"quantize"} + gen + QStringList{"--csv", "{dir}/e.csv"})
-            << QStringList{"e.csv"};
+        const std::pair<const char*, const char*> quantizeOutputs[] = {{"--report", "r.json"},
+                                                                       {"--codes", "c.npy"},
+                                                                       {"--dequantized", "d.npy"},
+                                                                       {"--csv", "e.csv"}};
+        for (const auto& [option, out] : quantizeOutputs)
+            QTest::newRow(qPrintable(QStringLiteral("quantize %1").arg(option)))
+                << (QStringList{"quantize"} + gen +
+                    QStringList{option, QStringLiteral("{dir}/") + out})
+                << QStringList{out};
         for (const char* suffix : {"png", "svg", "pdf"}) {
             const QString out = QStringLiteral("p.%1").arg(suffix);
             QTest::newRow(qPrintable("plot " + out))
