@@ -3,8 +3,11 @@
 #include "core/base/error.h"
 #include "core/io/mapped_file.h"
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <random>
@@ -15,6 +18,13 @@ namespace qs {
 
 namespace {
 constexpr size_t kBufferSize = 1 << 20;
+
+// QS_TEST_STOP_MID_WRITE (see atomic_file.h): true once per process when it is set.
+bool takeTestStop()
+{
+    static std::atomic<bool> pending{std::getenv("QS_TEST_STOP_MID_WRITE") != nullptr};
+    return pending.exchange(false);
+}
 } // namespace
 
 bool sameFile(const std::string& a, const std::string& b)
@@ -76,10 +86,8 @@ void AtomicFile::discard()
         ::unlink(m_tmpPath.c_str());
 }
 
-void AtomicFile::flushBuffer()
+void AtomicFile::writeOut(const char* p, size_t left)
 {
-    const char* p = m_buffer.data();
-    size_t left = m_buffer.size();
     while (left > 0) {
         const ssize_t w = ::write(m_fd, p, left);
         if (w < 0) {
@@ -90,6 +98,18 @@ void AtomicFile::flushBuffer()
         p += w;
         left -= static_cast<size_t>(w);
     }
+}
+
+void AtomicFile::flushBuffer()
+{
+    size_t done = 0;
+    if (!m_buffer.empty() && takeTestStop()) {
+        done = m_buffer.size() / 2;
+        writeOut(m_buffer.data(), done);
+        ::fsync(m_fd);
+        ::raise(SIGSTOP);
+    }
+    writeOut(m_buffer.data() + done, m_buffer.size() - done);
     m_buffer.clear();
 }
 

@@ -5,6 +5,11 @@
 // Outputs must never replace the file the data came from: the constructor refuses a target that
 // is the same file (same device and inode, so links and "./x" spellings count) as any of the
 // protected paths.
+//
+// Test hook: with the environment variable QS_TEST_STOP_MID_WRITE set, the first time a process
+// moves bytes from the buffer to a temporary file it writes only the first half of them and
+// stops itself (SIGSTOP), so a test can kill it there with a partial temporary file on disk
+// (tests/cli/tst_cli_crash.cpp). Continued (SIGCONT), it goes on as usual.
 #pragma once
 
 #include <cstddef>
@@ -31,6 +36,7 @@ public:
 
 private:
     void flushBuffer();
+    void writeOut(const char* p, size_t n);
     void discard();
 
     std::string m_path;

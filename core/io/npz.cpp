@@ -6,6 +6,7 @@
 #include "core/io/npy.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace qs {
 
@@ -18,6 +19,30 @@ std::string memberStem(const std::string& name)
     return name;
 }
 
+// The members' tensor names: each name without ".npy", unless another member is called that
+// (np.load's lookup would find the other one, so the full name is kept).
+std::vector<std::string> tensorNames(const std::vector<ZipMember>& members)
+{
+    std::unordered_set<std::string> taken;
+    for (const auto& m : members)
+        taken.insert(m.name);
+    std::vector<std::string> names;
+    for (const auto& m : members) {
+        const std::string stem = memberStem(m.name);
+        names.push_back(stem != m.name && taken.count(stem) ? m.name : stem);
+    }
+    return names;
+}
+
+// "arr_0, w" for error messages.
+std::string joinTensorNames(const std::vector<ZipMember>& members)
+{
+    std::string joined;
+    for (const std::string& name : tensorNames(members))
+        joined += (joined.empty() ? "" : ", ") + name;
+    return joined;
+}
+
 const ZipMember& findMember(const std::vector<ZipMember>& members, const std::string& member,
                             const std::string& where)
 {
@@ -26,19 +51,16 @@ const ZipMember& findMember(const std::vector<ZipMember>& members, const std::st
     if (member.empty()) {
         if (members.size() == 1)
             return members[0];
-        std::string names;
-        for (const auto& m : members)
-            names += (names.empty() ? "" : ", ") + memberStem(m.name);
         throw Error(where + ": holds " + std::to_string(members.size()) +
-                    " arrays; pick one with PATH:NAME (" + names + ")");
+                    " arrays; pick one with PATH:NAME (" + joinTensorNames(members) + ")");
     }
-    for (const auto& m : members)
-        if (m.name == member || memberStem(m.name) == member || m.name == member + ".npy")
-            return m;
-    std::string names;
-    for (const auto& m : members)
-        names += (names.empty() ? "" : ", ") + memberStem(m.name);
-    throw Error(where + ": no array named '" + member + "' (arrays: " + names + ")");
+    // np.load's order: the exact member name, then the name with ".npy".
+    for (const std::string& name : {member, member + ".npy"})
+        for (const auto& m : members)
+            if (m.name == name)
+                return m;
+    throw Error(where + ": no array named '" + member + "' (arrays: " + joinTensorNames(members) +
+                ")");
 }
 
 // The member's npy header, from the mapped bytes or by inflating just the preamble.
@@ -75,18 +97,26 @@ NpyHeader memberHeader(const uint8_t* data, const ZipMember& m, const std::strin
     return h;
 }
 
+// Several entries of one name: np.load reads the last one, and so does every function here.
+std::vector<ZipMember> npzMembers(const uint8_t* data, size_t size, const std::string& where)
+{
+    return readZipDirectory(data, size, where, DuplicateNames::LastWins);
+}
+
 } // namespace
 
 std::vector<TensorInfo> listNpz(const uint8_t* data, size_t size, const std::string& where)
 {
-    const auto members = readZipDirectory(data, size, where);
+    const auto members = npzMembers(data, size, where);
+    const std::vector<std::string> names = tensorNames(members);
     std::vector<TensorInfo> out;
-    for (const auto& m : members) {
+    for (size_t i = 0; i < members.size(); ++i) {
+        const ZipMember& m = members[i];
         const std::string w = where + ":" + m.name;
         checkZipMethod(m, where);
         const NpyHeader h = memberHeader(data, m, w);
         TensorInfo info;
-        info.name = memberStem(m.name);
+        info.name = names[i];
         info.dtype = h.descr;
         info.shape = h.shape;
         info.numel = h.numel;
@@ -99,16 +129,20 @@ std::vector<TensorInfo> listNpz(const uint8_t* data, size_t size, const std::str
 Tensor loadNpzMember(const uint8_t* data, size_t size, const std::string& where,
                      const std::string& member, std::vector<std::string>* warnings)
 {
-    const auto members = readZipDirectory(data, size, where);
+    const auto members = npzMembers(data, size, where);
     const ZipMember& m = findMember(members, member, where);
     const std::string w = where + ":" + m.name;
+    if (warnings && m.entries > 1)
+        warnings->push_back(where + ": the archive holds " + std::to_string(m.entries) +
+                            " members named '" + m.name +
+                            "'; the last one is read, as np.load does");
     checkZipMethod(m, where);
     if (m.method != 0)
         memberHeader(data, m, w); // validates the npy header before the big allocation
     std::vector<uint8_t> buf;
     const uint8_t* bytes = zipMemberBytes(data, m, buf, w);
-    return decodeNpy(bytes, static_cast<size_t>(m.uncompressedSize), w, memberStem(m.name),
-                     warnings);
+    return decodeNpy(bytes, static_cast<size_t>(m.uncompressedSize), w,
+                     tensorNames(members)[size_t(&m - members.data())], warnings);
 }
 
 } // namespace qs

@@ -170,7 +170,9 @@ Checkpoint openCheckpoint(const uint8_t* data, size_t size, const std::string& w
     if (size >= 2 && data[0] == 0x80 && data[1] <= 5)
         refuseLegacy(where);
     Checkpoint c;
-    c.members = readZipDirectory(data, size, where);
+    // torch.load finds a member by a binary search over the sorted names, so which of two
+    // entries of one name it reads depends on the rest of the archive: such a file is refused.
+    c.members = readZipDirectory(data, size, where, DuplicateNames::Refuse);
     const ZipMember& pkl = findPickle(c.members, c.prefix, where);
     std::vector<uint8_t> buffer;
     if (const ZipMember* order = memberNamed(c.members, c.prefix + "byteorder")) {

@@ -6,7 +6,8 @@
 // that is a single tensor names it "tensor". Views are honoured: size, stride and storage offset
 // (transposed and sliced tensors, storages shared between tensors), each checked against the
 // storage's bytes. The dtype is the element type's name ("float32", "bfloat16", "int64", ...).
-// The pre-1.6 format (a bare pickle stream) is refused with a message saying how to re-save.
+// The pre-1.6 format (a bare pickle stream) is refused with a message saying how to re-save, and
+// so is an archive holding two members of one name (torch.load's pick between them is arbitrary).
 #pragma once
 
 #include "core/base/tensor.h"

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <unordered_map>
 
 namespace qs {
 
@@ -149,17 +150,38 @@ ZipMember readCentralEntry(const uint8_t* data, uint64_t p, const CentralDirecto
     return m;
 }
 
+// Adds entry m to the distinct members: a new name is appended; a repeated one replaces the
+// earlier entry in place (LastWins) or is refused.
+void addMember(std::vector<ZipMember>& members, std::unordered_map<std::string, size_t>& slots,
+               ZipMember m, DuplicateNames duplicates, const std::string& where)
+{
+    const auto [slot, fresh] = slots.emplace(m.name, members.size());
+    if (fresh) {
+        members.push_back(std::move(m));
+        return;
+    }
+    if (duplicates == DuplicateNames::Refuse)
+        throw Error(where + ": the archive holds more than one member named '" + m.name +
+                    "' (which one is meant is ambiguous)");
+    ZipMember& kept = members[slot->second];
+    m.entries = kept.entries + 1;
+    kept = std::move(m);
+}
+
 } // namespace
 
-std::vector<ZipMember> readZipDirectory(const uint8_t* data, size_t size, const std::string& where)
+std::vector<ZipMember> readZipDirectory(const uint8_t* data, size_t size, const std::string& where,
+                                        DuplicateNames duplicates)
 {
     const CentralDirectory cd = centralDirectory(data, findEndRecord(data, size, where), where);
     std::vector<ZipMember> members;
+    std::unordered_map<std::string, size_t> slots;
     members.reserve(static_cast<size_t>(cd.count));
     uint64_t p = cd.offset;
     for (uint64_t i = 0; i < cd.count; ++i) {
         uint64_t entrySize = 0;
-        members.push_back(readCentralEntry(data, p, cd, i, entrySize, where));
+        addMember(members, slots, readCentralEntry(data, p, cd, i, entrySize, where), duplicates,
+                  where);
         p += entrySize;
     }
     return members;

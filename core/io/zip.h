@@ -18,10 +18,22 @@ struct ZipMember {
     uint64_t compressedSize = 0;
     uint64_t uncompressedSize = 0;
     uint64_t dataOffset = 0; // of the member's (compressed) bytes in the archive
+    uint32_t entries = 1;    // central directory entries with this name (see DuplicateNames)
 };
 
-// Parses the zip directory of [data, data + size). `where` starts every error message.
-std::vector<ZipMember> readZipDirectory(const uint8_t* data, size_t size, const std::string& where);
+// What readZipDirectory does with several central directory entries of the same name.
+enum class DuplicateNames {
+    // Python's zipfile (and so np.load) reads the last entry of a name: the member keeps the
+    // position of the name's first entry, takes the last entry's data, and counts them all.
+    LastWins,
+    // An error naming the member, for readers whose reference picks an entry unpredictably.
+    Refuse,
+};
+
+// Parses the zip directory of [data, data + size), one ZipMember per distinct name. `where`
+// starts every error message.
+std::vector<ZipMember> readZipDirectory(const uint8_t* data, size_t size, const std::string& where,
+                                        DuplicateNames duplicates);
 
 // Refuses compression methods other than stored and deflated, and deflated members that claim
 // more bytes than deflate can produce from their compressed size.

@@ -53,9 +53,7 @@ struct ChannelsPlot {
                                  stepped([](const SliceBucket& k) { return k.dataHi; }));
         auto* lower = lineSeries(QString(), "dataMin", seriesPen(st.original(), st.lineWidth),
                                  stepped([](const SliceBucket& k) { return k.dataLo; }));
-        auto* band = new QAreaSeries(upper, lower);
-        upper->setParent(band);
-        lower->setParent(band);
+        auto* band = areaSeries(upper, lower);
         band->setName(QStringLiteral("Data min..max"));
         band->setObjectName(QStringLiteral("dataRange"));
         band->setPen(seriesPen(st.original(), st.lineWidth));

@@ -4,6 +4,7 @@
 
 #include <QAbstractAxis>
 #include <QAbstractSeries>
+#include <QAreaSeries>
 #include <QChart>
 #include <QGuiApplication>
 #include <QLegend>
@@ -148,6 +149,18 @@ QLineSeries* lineSeries(const QString& name, const QString& id, const QPen& pen,
     s->setPen(pen);
     s->replace(pts);
     return s;
+}
+
+QAreaSeries* areaSeries(QLineSeries* upper, QLineSeries* lower)
+{
+    // The constructor makes the area a child of upper; turned around, upper (and lower) die
+    // with the area.
+    auto* area = new QAreaSeries(upper, lower);
+    area->setParent(nullptr);
+    upper->setParent(area);
+    if (lower)
+        lower->setParent(area);
+    return area;
 }
 
 QList<QPointF> steppedHistogram(const Histogram& h)

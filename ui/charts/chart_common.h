@@ -21,6 +21,7 @@
 
 class QAbstractAxis;
 class QAbstractSeries;
+class QAreaSeries;
 class QChart;
 class QLineSeries;
 class QValueAxis;
@@ -79,6 +80,9 @@ void hideFromLegend(QChart* chart, QAbstractSeries* s);
 // A line series with a name (legend), an objectName (for tests and export) and a pen.
 QLineSeries* lineSeries(const QString& name, const QString& id, const QPen& pen,
                         const QList<QPointF>& pts);
+// An area between upper and lower (the x axis without lower). QAreaSeries does not own its
+// bounding series: they are made its children here, so the chart that takes the area frees them.
+QAreaSeries* areaSeries(QLineSeries* upper, QLineSeries* lower = nullptr);
 
 // ---- data to points ----
 

@@ -39,8 +39,7 @@ void addFilledHistogram(QChart* chart, const Histogram& h, const QString& name, 
 {
     auto* upper = lineSeries(QString(), id + QStringLiteral("Outline"),
                              seriesPen(color, st.lineWidth), steppedHistogram(h));
-    auto* area = new QAreaSeries(upper);
-    upper->setParent(area);
+    auto* area = areaSeries(upper);
     area->setName(name);
     area->setObjectName(id);
     area->setPen(seriesPen(color, st.lineWidth));
@@ -131,9 +130,7 @@ void addGrid(QChart* chart, const ChartData& d, const ChartStyle& st, Axes axes,
                              {QPointF(grid.front(), top), QPointF(grid.back(), top)});
     auto* lower = lineSeries(QString(), "gridBandBottom", QPen(Qt::NoPen),
                              {QPointF(grid.front(), 0), QPointF(grid.back(), 0)});
-    auto* band = new QAreaSeries(upper, lower);
-    upper->setParent(band);
-    lower->setParent(band);
+    auto* band = areaSeries(upper, lower);
     band->setName(words.grid(grid.size(), step, true));
     band->setObjectName(QStringLiteral("gridBand"));
     band->setPen(Qt::NoPen);

@@ -5,6 +5,8 @@
 // chart per page).
 #include "ui/support/chart_export.h"
 
+#include "ui/support/atomic_device.h"
+
 #include <QChart>
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -15,7 +17,6 @@
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
-#include <QSaveFile>
 #include <QSvgGenerator>
 #include <QTextDocumentFragment>
 #include <QWidget>
@@ -112,19 +113,17 @@ QString suffixOf(const QString& path)
     return QFileInfo(path).suffix().toLower();
 }
 
-bool openForWriting(QSaveFile& file, QString* error)
+bool openForWriting(AtomicFileDevice& file, const QString& path, QString* error)
 {
     if (!file.open(QIODevice::WriteOnly))
-        return setError(
-            error, QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString()));
+        return setError(error, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
     return true;
 }
 
-bool commit(QSaveFile& file, QString* error)
+bool commit(AtomicFileDevice& file, const QString& path, QString* error)
 {
     if (!file.commit())
-        return setError(
-            error, QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString()));
+        return setError(error, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
     return true;
 }
 
@@ -163,14 +162,13 @@ bool writePng(const QImage& image, const QString& path, const ExportOptions& opt
         return setError(error, QStringLiteral("cannot allocate a %1x%2 image")
                                    .arg(opt.size.width())
                                    .arg(opt.size.height()));
-    QSaveFile file(path);
-    if (!openForWriting(file, error))
+    AtomicFileDevice file(path);
+    if (!openForWriting(file, path, error))
         return false;
     if (!image.save(&file, "PNG")) {
-        file.cancelWriting();
         return setError(error, QStringLiteral("cannot write %1: PNG encoding failed").arg(path));
     }
-    return commit(file, error);
+    return commit(file, path, error);
 }
 
 // SVG at 96 dpi (sizes in the file are the logical pixel sizes); text stays
@@ -178,8 +176,8 @@ bool writePng(const QImage& image, const QString& path, const ExportOptions& opt
 bool writeSvg(const QString& path, const ExportOptions& opt, const QString& title,
               const QString& description, const PaintFn& paint, QString* error)
 {
-    QSaveFile file(path);
-    if (!openForWriting(file, error))
+    AtomicFileDevice file(path);
+    if (!openForWriting(file, path, error))
         return false;
     QSvgGenerator svg;
     svg.setOutputDevice(&file);
@@ -191,12 +189,11 @@ bool writeSvg(const QString& path, const ExportOptions& opt, const QString& titl
     svg.setDescription(description);
     QPainter painter;
     if (!painter.begin(&svg)) {
-        file.cancelWriting();
         return setError(error, QStringLiteral("cannot write %1: SVG output failed").arg(path));
     }
     paint(painter, 0, QRectF(QPointF(0, 0), QSizeF(opt.size)), QSizeF(opt.size));
     painter.end();
-    return commit(file, error);
+    return commit(file, path, error);
 }
 
 // PDF with `pages` pages; page size = the logical size at 96 dpi, in points (72
@@ -204,8 +201,8 @@ bool writeSvg(const QString& path, const ExportOptions& opt, const QString& titl
 bool writePdf(const QString& path, const ExportOptions& opt, const QString& title, qsizetype pages,
               const PaintFn& paint, QString* error)
 {
-    QSaveFile file(path);
-    if (!openForWriting(file, error))
+    AtomicFileDevice file(path);
+    if (!openForWriting(file, path, error))
         return false;
     {
         QPdfWriter pdf(&file);
@@ -218,7 +215,6 @@ bool writePdf(const QString& path, const ExportOptions& opt, const QString& titl
         pdf.setCreator(QStringLiteral("QuantScope"));
         QPainter painter;
         if (!painter.begin(&pdf)) {
-            file.cancelWriting();
             return setError(error, QStringLiteral("cannot write %1: PDF output failed").arg(path));
         }
         const QRectF target(QPointF(0, 0), QSizeF(opt.size));
@@ -229,7 +225,7 @@ bool writePdf(const QString& path, const ExportOptions& opt, const QString& titl
         }
         painter.end();
     }
-    return commit(file, error);
+    return commit(file, path, error);
 }
 
 QString unknownTypeMessage(const QString& path, const QString& suffix)

@@ -1,7 +1,7 @@
 // One painter path for every export: a chart (or any widget/scene) rendered into a PNG of a
 // chosen pixel size and DPI, an SVG (QSvgGenerator, 96 dpi) or a PDF (QPdfWriter), picked
-// from the file suffix. Files are written atomically (QSaveFile); an existing input file is
-// never overwritten by accident because callers pass the output path explicitly.
+// from the file suffix. Files are written atomically (AtomicFileDevice); an existing input file
+// is never overwritten by accident because callers pass the output path explicitly.
 #pragma once
 
 #include <QList>

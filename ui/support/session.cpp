@@ -2,13 +2,13 @@
 
 #include "core/base/error.h"
 #include "core/config/config_fields.h"
+#include "core/io/atomic_file.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 
 #include <cmath>
 #include <optional>
@@ -352,12 +352,11 @@ Session sessionFromJson(const QByteArray& json, const QString& where, const QStr
 
 void saveSessionFile(const Session& session, const QString& path)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        fail(QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
-    file.write(sessionToJson(session));
-    if (!file.commit())
-        fail(QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
+    try {
+        writeFileAtomic(path.toStdString(), sessionToJson(session).toStdString());
+    } catch (const Error& e) {
+        fail(QStringLiteral("%1: cannot write: %2").arg(path, QString::fromStdString(e.what())));
+    }
 }
 
 Session loadSessionFile(const QString& path)

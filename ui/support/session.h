@@ -49,7 +49,7 @@ QByteArray sessionToJson(const Session& session);
 // `where` names the file in error messages. Relative source paths are resolved against baseDir.
 Session sessionFromJson(const QByteArray& json, const QString& where, const QString& baseDir = {});
 
-// Atomic write (QSaveFile); throws qs::Error on failure.
+// Atomic write (qs::AtomicFile); throws qs::Error on failure.
 void saveSessionFile(const Session& session, const QString& path);
 // Also checks that a file source exists, so that a session naming a file that is gone changes
 // nothing where it is opened.

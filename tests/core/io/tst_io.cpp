@@ -654,6 +654,61 @@ private slots:
         QCOMPARE(loadTensor(one).data, (std::vector<float>{-5.5f, -4.5f, -3.5f}));
     }
 
+    // Several members of one name resolve as np.load does: the last entry is read, and the
+    // listing has one row per name, with that entry's numbers. The committed file was found
+    // by the npz fuzzer (listing and loading disagreed on a size): zipfile.writestr of
+    // "w.npy" twice, np.arange(6, dtype=float32).reshape(2, 3), then np.arange(100) * 10;
+    // np.load(f)["w"] is the second array (shape (100,), max 990).
+    void npzDuplicateMembers()
+    {
+        const std::string file =
+            QS_SOURCE_DIR "/tests/data/fuzz-regressions/npz/duplicate-member.npz";
+        const auto infos = listTensors(file);
+        QCOMPARE(infos.size(), size_t(1));
+        QCOMPARE(infos[0].name, std::string("w"));
+        QCOMPARE(infos[0].shape, (std::vector<int64_t>{100}));
+        QCOMPARE(infos[0].bytes, int64_t(400));
+        for (const std::string member : {"w", "w.npy", ""}) {
+            std::vector<std::string> warnings;
+            const Tensor t = loadTensor(file, member, &warnings);
+            QCOMPARE(t.name, std::string("w"));
+            QCOMPARE(t.shape, (std::vector<int64_t>{100}));
+            QCOMPARE(t.data[99], 990.0f);
+            QCOMPARE(t.data[1], 10.0f);
+            QCOMPARE(warnings,
+                     (std::vector<std::string>{"duplicate-member.npz: the archive holds 2 "
+                                               "members named 'w.npy'; the last one is "
+                                               "read, as np.load does"}));
+        }
+    }
+    // np.load(f)["v"] reads a member called "v" before one called "v.npy", so the .npy
+    // member keeps its full name; each name loads its own member, the last of its entries.
+    void npzMemberNamedLikeAStem()
+    {
+        Bytes three, two, one;
+        for (float f : {1.0f, 2.0f, 3.0f})
+            putUInt(three, f32bits(f), 4);
+        for (float f : {7.0f, 8.0f})
+            putUInt(two, f32bits(f), 4);
+        putUInt(one, f32bits(-4.0f), 4);
+        const std::string file = writeRaw(
+            "stem.npz", zipFile({{"v.npy", npyFile("<f4", false, "(1,)", one), false, true},
+                                 {"v", npyFile("<f4", false, "(2,)", two), true, false},
+                                 {"v.npy", npyFile("<f4", false, "(3,)", three), false, false}}));
+        const auto infos = listTensors(file);
+        QCOMPARE(infos.size(), size_t(2));
+        QCOMPARE(infos[0].name, std::string("v.npy"));
+        QCOMPARE(infos[0].numel, int64_t(3));
+        QCOMPARE(infos[1].name, std::string("v"));
+        QCOMPARE(infos[1].numel, int64_t(2));
+        QCOMPARE(loadTensor(file, "v").data, (std::vector<float>{7.0f, 8.0f}));
+        const Tensor npy = loadTensor(file, "v.npy");
+        QCOMPARE(npy.name, std::string("v.npy"));
+        QCOMPARE(npy.data, (std::vector<float>{1.0f, 2.0f, 3.0f}));
+        QVERIFY_THROWS_MSG(loadTensor(file), "stem.npz: holds 2 arrays; pick one with PATH:NAME "
+                                             "(v.npy, v)");
+    }
+
     void npzMalformed_data()
     {
         QTest::addColumn<QByteArray>("bytes");

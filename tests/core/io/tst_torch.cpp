@@ -300,6 +300,17 @@ private slots:
             "h.pt: checkpoint has a name longer than 512 characters");
         row("nesting", zip({{"a/data.pkl", Bytes(100, ']') + Bytes(99, 'a') + "."}}),
             "h.pt: checkpoint nests deeper than 64 levels");
+        // torch.load reads one of two same-named members depending on the archive's layout
+        // (PyTorch 1.13, data/0 written 2, 3, 4, 5 times: it read entry 1, 3, 4, 4): refused.
+        row("storage twice",
+            zip({{"a/data.pkl", tensorPickle(6, 0, {6}, {1})},
+                 {"a/data/0", floats(6)},
+                 {"a/data/0", floats(6)}}),
+            "h.pt: the archive holds more than one member named 'a/data/0' (which one is meant "
+            "is ambiguous)");
+        row("data.pkl twice", zip({{"a/data.pkl", "}."}, {"a/data.pkl", "}."}}),
+            "h.pt: the archive holds more than one member named 'a/data.pkl' (which one is "
+            "meant is ambiguous)");
     }
 
     void handBuiltViewErrors()

@@ -222,7 +222,7 @@ void addGrid(const NumberLine& nl)
     auto* lower = new QLineSeries;
     upper->replace({QPointF(d.grid.front(), 0.08), QPointF(d.grid.back(), 0.08)});
     lower->replace({QPointF(d.grid.front(), -0.02), QPointF(d.grid.back(), -0.02)});
-    auto* area = new QAreaSeries(upper, lower);
+    auto* area = areaSeries(upper, lower);
     area->setName(gridName);
     area->setObjectName(QStringLiteral("gridBand"));
     area->setBrush(withAlpha(st.grid(), 110));
