@@ -165,6 +165,10 @@ private slots:
                 << (QStringList{"quantize"} + gen +
                     QStringList{option, QStringLiteral("{dir}/") + out})
                 << QStringList{out};
+        QTest::newRow("quantize --gguf")
+            << (QStringList{"quantize", "--generate", "normal", "--shape", "256x256", "--scheme",
+                            "q8_0", "--gguf", "{dir}/w.gguf"})
+            << QStringList{"w.gguf"};
         for (const char* suffix : {"png", "svg", "pdf"}) {
             const QString out = QStringLiteral("p.%1").arg(suffix);
             QTest::newRow(qPrintable("plot " + out))
