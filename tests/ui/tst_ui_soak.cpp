@@ -274,8 +274,10 @@ private slots:
         const QString shown = numbersWithoutTime(*w.numbersPanel());
         const QString want = numbersWithoutTime(expected);
         QVERIFY2(shown == want, qPrintable("shown:\n" + shown + "\nfresh:\n" + want));
+#ifndef QS_SANITIZED_BUILD // instrumented code is several times slower: no time bound there
         QVERIFY2(cpu.ms <= kMaxBlockCpuMs, qPrintable(cpu.text()));
         QVERIFY2(wall.ms <= kMaxBlockWallMs, qPrintable(wall.text()));
+#endif
     }
 };
 
