@@ -47,6 +47,8 @@ void usage(FILE* f)
            "  range/<method>                 range estimation only, per tensor\n"
            "  quantize/<granularity>         quantize + dequantize + metrics (min-max)\n"
            "  quantize/<granularity>/<method> the same with another range method\n"
+           "  quantize/<scheme>              the GGML types with searched scales (q5_0 ...\n"
+           "                                 iq4_xs), each in its own blocks along the rows\n"
            "  histogram/values, histogram/errors   256 bins over the data / error range\n"
            "                                 the quantizer reports (min, max, max |error|)\n"
            "  histogram/values-auto, histogram/errors-auto   the same, range found first\n"
@@ -177,6 +179,7 @@ public:
         ranges(t);
         histogramsAndDownsampling(t);
         quantizeStages(t);
+        searchedStages(t);
         pipeline(t);
     }
 
@@ -215,6 +218,7 @@ private:
 
     void histogramsAndDownsampling(const qs::Tensor& t);
     void quantizeStages(const qs::Tensor& t);
+    void searchedStages(const qs::Tensor& t);
     void pipeline(const qs::Tensor& t);
 
     const Options& m_opt;
@@ -283,6 +287,24 @@ void Bench::quantizeStages(const qs::Tensor& t)
                        g_sink = g_sink + res.metrics.mse;
                    }));
         }
+    }
+}
+
+// quantize/<scheme>: llama.cpp's searched GGML types (rows of whole 256-element super-blocks).
+void Bench::searchedStages(const qs::Tensor& t)
+{
+    if (t.shape.back() % 256 != 0)
+        return;
+    for (const char* s :
+         {"q5_0", "q5_1", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k", "iq4_nl", "iq4_xs"}) {
+        qs::QuantConfig c;
+        c.scheme = qs::schemeFromName(s);
+        const std::string name = std::string("quantize/") + s;
+        qs::QuantResult res; // buffers reused across runs, as the GUI does
+        record(name, t.numel(), medianMs(runsFor(name), [&] {
+                   qs::quantizeInto(t, c, res);
+                   g_sink = g_sink + res.metrics.mse;
+               }));
     }
 }
 

@@ -2,11 +2,22 @@
 // name -> value for parsing), so each name is written once.
 #pragma once
 
+#include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <string>
 #include <vector>
 
 namespace qs {
+
+// True when a and b are the same name but for the case of their letters.
+inline bool sameNameIgnoringCase(const std::string& a, const std::string& b)
+{
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+               return std::toupper(x) == std::toupper(y);
+           });
+}
 
 template <class E> struct Named {
     E value;

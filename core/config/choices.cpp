@@ -3,6 +3,7 @@
 #include "core/config/choices.h"
 
 #include "core/base/error.h"
+#include "core/base/name_table.h"
 
 namespace qs {
 
@@ -28,9 +29,47 @@ template <class E> const Choice<E>* find(E value)
 
 } // namespace
 
-template <> const std::vector<Choice<Scheme>>& choices()
+namespace {
+
+// The GGML types with searched scales, listed after Q4_1.
+std::vector<Choice<Scheme>> searchedGgmlChoices()
 {
-    static const std::vector<Choice<Scheme>> table = {
+    return {
+        {Scheme::Q5_0, "q5_0",
+         "GGML Q5_0: blocks of 32 along the last axis, d = max/-16 (the signed largest magnitude) "
+         "as fp16, 5-bit codes; 5.5 bits/element"},
+        {Scheme::Q5_1, "q5_1",
+         "GGML Q5_1: blocks of 32 along the last axis, d = (max-min)/31 and m = min as fp16; 6.0 "
+         "bits/element"},
+        {Scheme::Q2_K, "q2_k",
+         "GGML Q2_K (llama.cpp's search): super-blocks of 256 along the last axis, 2-bit codes, a "
+         "4-bit scale and min per 16, fp16 d and dmin; 2.625 bits/element (rows: multiples of "
+         "256)"},
+        {Scheme::Q3_K, "q3_k",
+         "GGML Q3_K (llama.cpp's search): super-blocks of 256 along the last axis, 3-bit codes, a "
+         "6-bit scale per 16, fp16 d; 3.4375 bits/element (rows: multiples of 256)"},
+        {Scheme::Q4_K, "q4_k",
+         "GGML Q4_K (llama.cpp's search): super-blocks of 256 along the last axis, 4-bit codes, a "
+         "6-bit scale and min per 32, fp16 d and dmin; 4.5 bits/element (rows: multiples of 256)"},
+        {Scheme::Q5_K, "q5_k",
+         "GGML Q5_K (llama.cpp's search): super-blocks of 256 along the last axis, 5-bit codes, a "
+         "6-bit scale and min per 32, fp16 d and dmin; 5.5 bits/element (rows: multiples of 256)"},
+        {Scheme::Q6_K, "q6_k",
+         "GGML Q6_K (llama.cpp's search): super-blocks of 256 along the last axis, 6-bit codes, "
+         "an 8-bit scale per 16, fp16 d; 6.5625 bits/element (rows: multiples of 256)"},
+        {Scheme::IQ4_NL, "iq4_nl",
+         "GGML IQ4_NL: blocks of 32 along the last axis, 4-bit indices into the non-linear grid "
+         "-127..113, a searched fp16 scale; 4.5 bits/element"},
+        {Scheme::IQ4_XS, "iq4_xs",
+         "GGML IQ4_XS: the IQ4_NL grid in super-blocks of 256 along the last axis, a 6-bit scale "
+         "per 32, fp16 d; 4.25 bits/element (rows: multiples of 256)"},
+    };
+}
+
+// Every scheme, the searched GGML types inserted after q4_1.
+std::vector<Choice<Scheme>> schemeTable()
+{
+    std::vector<Choice<Scheme>> table = {
         {Scheme::Asymmetric, "asymmetric",
          "affine integers: s = (beta - alpha) / (qmax - qmin), z = qmin - round(alpha / s); codes "
          "[0, 2^b-1], or [-2^(b-1), 2^(b-1)-1] when signed"},
@@ -88,6 +127,21 @@ template <> const std::vector<Choice<Scheme>>& choices()
          "bitsandbytes' dynamic 8-bit map (dense near 0, create_dynamic_map()), float32 absmax "
          "per block of G of the flattened tensor; 8 + 32/G bits/element"},
     };
+    std::vector<Choice<Scheme>> all;
+    for (const Choice<Scheme>& c : table) {
+        all.push_back(c);
+        if (c.value == Scheme::Q4_1)
+            for (const Choice<Scheme>& g : searchedGgmlChoices())
+                all.push_back(g);
+    }
+    return all;
+}
+
+} // namespace
+
+template <> const std::vector<Choice<Scheme>>& choices()
+{
+    static const std::vector<Choice<Scheme>> table = schemeTable();
     return table;
 }
 
@@ -178,7 +232,7 @@ template <class E> std::vector<std::string> choiceNames()
 template <class E> E choiceFromName(const std::string& name)
 {
     for (const Choice<E>& c : choices<E>())
-        if (name == c.name)
+        if (sameNameIgnoringCase(name, c.name))
             return c.value;
     std::string valid;
     for (const Choice<E>& c : choices<E>())

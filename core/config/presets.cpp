@@ -6,6 +6,7 @@
 #include "core/config/presets.h"
 
 #include "core/base/error.h"
+#include "core/config/choices.h"
 
 #include <utility>
 
@@ -206,6 +207,13 @@ void addGgml(std::vector<Preset>& v)
     add(v, "ggml-q4_1", "GGML",
         "Q4_1: blocks of 32, d = (max-min)/15 and m = min as fp16, 5.0 bits/element",
         lowbit(Scheme::Q4_1));
+    const Scheme searched[] = {Scheme::Q5_0, Scheme::Q5_1,   Scheme::Q2_K,
+                               Scheme::Q3_K, Scheme::Q4_K,   Scheme::Q5_K,
+                               Scheme::Q6_K, Scheme::IQ4_NL, Scheme::IQ4_XS};
+    for (Scheme s : searched)
+        add(v, "ggml-" + toName(s), "GGML",
+            describe(s).substr(5) + "; quantized as llama.cpp's quantizer does, bit for bit",
+            lowbit(s));
 }
 
 // bitsandbytes code books and blockwise 8-bit, and their linear counterpart.

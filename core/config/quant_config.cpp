@@ -8,6 +8,11 @@
 
 namespace qs {
 
+bool isSearchedGgmlScheme(Scheme s)
+{
+    return s >= Scheme::Q5_0 && s <= Scheme::IQ4_XS;
+}
+
 bool isLowbitScheme(Scheme s)
 {
     switch (s) {
@@ -39,7 +44,7 @@ bool QuantConfig::isBlockwise() const
     case Scheme::Codebook:
         return granularity == Granularity::PerGroup;
     default:
-        return false;
+        return isSearchedGgmlScheme(scheme);
     }
 }
 
@@ -55,9 +60,13 @@ int64_t QuantConfig::blockSize() const
     case Scheme::Q8_0:
     case Scheme::Q4_0:
     case Scheme::Q4_1:
-        return 32; // fixed by the formats
+        return 32;     // fixed by the formats
+    case Scheme::Q2_K: // the searched GGML types: their sub-blocks that carry a scale
+    case Scheme::Q3_K:
+    case Scheme::Q6_K:
+        return 16;
     default:
-        return groupSize;
+        return isSearchedGgmlScheme(scheme) ? 32 : groupSize;
     }
 }
 
@@ -173,6 +182,31 @@ const char* granularityLabel(Granularity g)
 } // namespace
 
 namespace {
+// The searched GGML types: block layout along the last axis and storage.
+std::string ggmlSummary(Scheme s)
+{
+    static const Named<Scheme> kText[] = {
+        {Scheme::Q5_0, "Q5_0: fp16 scale per 32 along the last axis, 5.5 bits/element"},
+        {Scheme::Q5_1, "Q5_1: fp16 scale and min per 32 along the last axis, 6.0 bits/element"},
+        {Scheme::Q2_K, "Q2_K: super-blocks of 256 along the last axis, 4-bit scale and min per 16, "
+                       "fp16 d and dmin; 2.625 bits/element"},
+        {Scheme::Q3_K, "Q3_K: super-blocks of 256 along the last axis, 6-bit scale per 16, fp16 d; "
+                       "3.4375 bits/element"},
+        {Scheme::Q4_K, "Q4_K: super-blocks of 256 along the last axis, 6-bit scale and min per 32, "
+                       "fp16 d and dmin; 4.5 bits/element"},
+        {Scheme::Q5_K, "Q5_K: super-blocks of 256 along the last axis, 6-bit scale and min per 32, "
+                       "fp16 d and dmin; 5.5 bits/element"},
+        {Scheme::Q6_K, "Q6_K: super-blocks of 256 along the last axis, 8-bit scale per 16, fp16 d; "
+                       "6.5625 bits/element"},
+        {Scheme::IQ4_NL,
+         "IQ4_NL: non-linear 4-bit grid, fp16 scale per 32 along the last axis; 4.5 "
+         "bits/element"},
+        {Scheme::IQ4_XS, "IQ4_XS: non-linear 4-bit grid, super-blocks of 256 along the last axis, "
+                         "6-bit scale per 32, fp16 d; 4.25 bits/element"},
+    };
+    return nameIn(kText, s);
+}
+
 std::string lowbitSummary(const QuantConfig& c)
 {
     const std::string sat = c.saturate ? "saturating" : "overflow to NaN/inf";
@@ -214,7 +248,7 @@ std::string lowbitSummary(const QuantConfig& c)
     case Scheme::Dynamic8:
         return "bitsandbytes dynamic 8-bit map, float32 absmax per block of " + g;
     default:
-        return toName(c.scheme);
+        return isSearchedGgmlScheme(c.scheme) ? "GGML " + ggmlSummary(c.scheme) : toName(c.scheme);
     }
 }
 } // namespace

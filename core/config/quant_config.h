@@ -36,6 +36,17 @@ enum class Scheme {
     Q8_0,
     Q4_0,
     Q4_1,
+    // GGML with searched scales (core/formats/ggml_kquants.h), llama.cpp's bytes bit for bit:
+    // blocks of 32 (Q5_0, Q5_1, IQ4_NL) or super-blocks of 256 with 6/8-bit sub-block scales.
+    Q5_0,
+    Q5_1,
+    Q2_K,
+    Q3_K,
+    Q4_K,
+    Q5_K,
+    Q6_K,
+    IQ4_NL,
+    IQ4_XS,
     AbsmaxInt8, // linear int8 absmax blocks of groupSize (flat tensor; not bitsandbytes' code)
     Dynamic8,   // bitsandbytes' dynamic 8-bit map (core/dynamic_map.h), absmax blocks of
                 // groupSize of the flat tensor (bitsandbytes' blockwise 8-bit default)
@@ -79,6 +90,8 @@ enum class SymmetricScale { MaxCode, HalfSpan };
 enum class ConstantRange { Exact, PyTorchEps, OnnxOne, FbgemmPointOne };
 
 bool isLowbitScheme(Scheme s);
+// Q5_0 ... IQ4_XS: the GGML types with searched scales (rows of whole blocks only).
+bool isSearchedGgmlScheme(Scheme s);
 
 struct QuantConfig {
     int bits = 8; // 1..16 for integer schemes, 1..8 for LloydMax (other formats fix it)

@@ -2,7 +2,9 @@
 #include "core/formats/ggml.h"
 
 #include "core/base/error.h"
+#include "core/formats/ggml_search.h"
 #include "core/formats/lowbit_blocks.h"
+#include "core/io/ggml_blocks.h"
 
 #include <Eigen/Core>
 
@@ -183,26 +185,31 @@ float roundToFp16(float v)
 
 std::string toName(GgmlType t)
 {
-    static const char* const kNames[] = {"Q8_0", "Q4_0", "Q4_1"};
+    static const char* const kNames[] = {"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1",   "Q2_K",
+                                         "Q3_K", "Q4_K", "Q5_K", "Q6_K", "IQ4_NL", "IQ4_XS"};
     return kNames[static_cast<int>(t)];
 }
 
 GgmlType ggmlTypeFromName(const std::string& name)
 {
-    static const GgmlType kAll[] = {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q4_1};
+    static const GgmlType kAll[] = {GgmlType::Q8_0, GgmlType::Q4_0,   GgmlType::Q4_1,
+                                    GgmlType::Q5_0, GgmlType::Q5_1,   GgmlType::Q2_K,
+                                    GgmlType::Q3_K, GgmlType::Q4_K,   GgmlType::Q5_K,
+                                    GgmlType::Q6_K, GgmlType::IQ4_NL, GgmlType::IQ4_XS};
     return formats_detail::enumFromName(name, kAll, "GGML type");
 }
 
 double ggmlBitsPerElement(GgmlType t)
 {
-    static const double kBits[] = {8.5, 4.5, 5.0};
-    return kBits[static_cast<int>(t)];
+    return ggmlTypeByName(toName(t))->bitsPerWeight();
 }
 
 LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLength,
                           const CancelToken* cancel)
 {
     throwIfCancelled(cancel);
+    if (t != GgmlType::Q8_0 && t != GgmlType::Q4_0 && t != GgmlType::Q4_1)
+        return ggml_detail::quantizeSearched(x, n, t, rowLength, cancel);
     LowbitResult r;
     initBlocks(r, toName(t).c_str(), x, n, rowLength, kBlock);
     if (t == GgmlType::Q4_1)

@@ -24,6 +24,18 @@
 // have no codes. Non-finite values are left out of the block parameters; NaN gets the code of
 // 0, +-Inf the largest / smallest code, and their dequantized value is the input.
 // codes: Q8_0 -127..127, Q4_0 and Q4_1 0..15. scales: fp16(d) as float; offsets: fp16(m) (Q4_1).
+//
+// The searched types (ggml_kquants.h: Q5_0, Q5_1, Q2_K ... Q6_K, IQ4_NL, IQ4_XS) are quantized
+// into llama.cpp's block bytes and dequantized from them by its dequantize_row_* (ggml_blocks.h),
+// so bytes and values agree with llama.cpp bit for bit. Their rows must be whole blocks (32, or
+// 256 for the K types and IQ4_XS): other row lengths are refused, naming the type llama.cpp falls
+// back to. The result's blocks are the sub-blocks that carry a scale (16 or 32 elements):
+//   scales  the float32 factor of the dequantizer (d, d*sc, d*(sc-32), d*(ls-32));
+//   offsets -dmin*m (Q5_1: +m, Q2_K/Q4_K/Q5_K: the subtracted min), empty for the others;
+//   codes   the stored integer: Q5_0 0..31 (value q-16), Q5_1 0..31, Q2_K 0..3, Q3_K 0..7
+//           (value q-4), Q4_K 0..15, Q5_K 0..31, Q6_K 0..63 (value q-32), IQ4 0..15 (an index
+//           into the codebook kvalues_iq4nl).
+// Non-finite inputs are quantized as 0 and keep their value in the reconstruction.
 #pragma once
 
 #include "core/formats/lowbit.h"
@@ -33,15 +45,20 @@
 
 namespace qs {
 
-enum class GgmlType { Q8_0, Q4_0, Q4_1 };
+enum class GgmlType { Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL, IQ4_XS };
 
-std::string toName(GgmlType t);                     // "Q8_0", "Q4_0", "Q4_1"
+std::string toName(GgmlType t);                     // "Q8_0", "Q4_0", ..., "IQ4_XS"
 GgmlType ggmlTypeFromName(const std::string& name); // case-insensitive; qs::Error otherwise
-double ggmlBitsPerElement(GgmlType t);              // 8.5, 4.5, 5.0
+double ggmlBitsPerElement(GgmlType t);              // 8.5, 4.5, 5.0, 5.5, ..., 4.25
 
 // rowLength 0 = one row of n elements; it must divide n.
 LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLength = 0,
                           const CancelToken* cancel = nullptr);
+
+// The bytes llama.cpp stores for x quantized as t (a searched type): rows of rowLength (0: one
+// row), whole blocks only (qs::Error naming the fallback otherwise).
+std::string ggmlQuantizedBytes(const float* x, int64_t n, GgmlType t, int64_t rowLength = 0,
+                               const CancelToken* cancel = nullptr);
 
 // float32 -> fp16 -> float32 with round to nearest even (GGML_FP32_TO_FP16 / FP16_TO_FP32).
 float roundToFp16(float v);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/base/error.h"
+#include "core/base/name_table.h"
 #include "core/formats/lowbit.h"
 
 #include <algorithm>
@@ -115,15 +116,6 @@ inline void setStorage(LowbitResult& r, int64_t codeLevels, int64_t storageBits,
     r.bitsPerElement = static_cast<double>(storageBits) / static_cast<double>(n);
 }
 
-// True when a and b are the same name but for the case of their letters.
-inline bool sameName(const std::string& a, const std::string& b)
-{
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-               return std::toupper(x) == std::toupper(y);
-           });
-}
-
 // The enumerator of `all` whose toName() is `name` but for case; otherwise throws
 // "unknown <what> '<name>' (valid: <the names>)".
 template <class E, size_t N>
@@ -131,7 +123,7 @@ E enumFromName(const std::string& name, const E (&all)[N], const std::string& wh
 {
     std::string valid;
     for (E e : all) {
-        if (sameName(name, toName(e)))
+        if (sameNameIgnoringCase(name, toName(e)))
             return e;
         valid += (valid.empty() ? "" : ", ") + toName(e);
     }

@@ -55,7 +55,7 @@ const MiniFloatInfo& miniFloatInfo(MiniFloat f)
 MiniFloat miniFloatFromName(const std::string& name)
 {
     for (MiniFloat f : {MiniFloat::E4M3, MiniFloat::E5M2, MiniFloat::E2M1})
-        if (formats_detail::sameName(name, miniFloatInfo(f).name))
+        if (sameNameIgnoringCase(name, miniFloatInfo(f).name))
             return f;
     throw Error("unknown small float format '" + name + "' (valid: e4m3, e5m2, e2m1)");
 }

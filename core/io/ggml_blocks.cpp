@@ -163,22 +163,11 @@ void blockQ2_K(const BlockQ2_K& b, float* y)
             }
 }
 
-// The sixteen 6-bit scales of a Q3_K block, still biased by 32: low four bits from bytes 0-7,
-// high two bits from bytes 8-11.
-void unpackQ3Scales(const uint8_t packed[12], int s[16])
-{
-    for (int i = 0; i < 16; ++i) {
-        const int low = (i < 8 ? packed[i] : packed[i - 8] >> 4) & 0xF;
-        const int high = (packed[8 + i % 4] >> (2 * (i / 4))) & 3;
-        s[i] = low | (high << 4);
-    }
-}
-
 void blockQ3_K(const BlockQ3_K& b, float* y)
 {
     const float d = half(b.d);
     int scales[16];
-    unpackQ3Scales(b.scales, scales);
+    ggmlUnpackQ3Scales(b.scales, scales);
     const uint8_t* q = b.qs;
     uint8_t m = 1;
     int is = 0;
@@ -191,18 +180,6 @@ void blockQ3_K(const BlockQ3_K& b, float* y)
             }
 }
 
-// Scale and min j (0..7) of a Q4_K/Q5_K block (get_scale_min_k4).
-void scaleMinK4(int j, const uint8_t q[12], int& sc, int& mn)
-{
-    if (j < 4) {
-        sc = q[j] & 63;
-        mn = q[j + 4] & 63;
-    } else {
-        sc = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4);
-        mn = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
-    }
-}
-
 // Q4_K and Q5_K: eight sub-blocks of 32, x = d*sc*q - dmin*m; highBits null for Q4_K.
 void decodeK4K5(GgmlHalf dh, GgmlHalf dminh, const uint8_t scales[12], const uint8_t* ql,
                 const uint8_t* qh, float* y)
@@ -210,7 +187,7 @@ void decodeK4K5(GgmlHalf dh, GgmlHalf dminh, const uint8_t scales[12], const uin
     const float d = half(dh), min = half(dminh);
     for (int is = 0; is < 8; ++is) {
         int sc, m;
-        scaleMinK4(is, scales, sc, m);
+        ggmlScaleMinK4(is, scales, sc, m);
         const float d1 = d * sc, m1 = min * m;
         const uint8_t* q = ql + 32 * (is / 2); // two sub-blocks share 32 bytes: low, high nibbles
         const int shift = 4 * (is % 2);
@@ -319,6 +296,26 @@ const GgmlTypeInfo kTypes[] = {
 };
 
 } // namespace
+
+void ggmlUnpackQ3Scales(const uint8_t packed[12], int s[16])
+{
+    for (int i = 0; i < 16; ++i) {
+        const int low = (i < 8 ? packed[i] : packed[i - 8] >> 4) & 0xF;
+        const int high = (packed[8 + i % 4] >> (2 * (i / 4))) & 3;
+        s[i] = low | (high << 4);
+    }
+}
+
+void ggmlScaleMinK4(int j, const uint8_t q[12], int& sc, int& mn)
+{
+    if (j < 4) {
+        sc = q[j] & 63;
+        mn = q[j + 4] & 63;
+    } else {
+        sc = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4);
+        mn = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
+    }
+}
 
 const GgmlTypeInfo* ggmlTypeInfo(uint32_t id)
 {

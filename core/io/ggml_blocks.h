@@ -117,6 +117,12 @@ const GgmlTypeInfo* ggmlTypeByName(const std::string& name);
 // "F32 F16 ... IQ4_XS": the types that can be dequantized, for error messages.
 std::string ggmlDecodableTypeNames();
 
+// The sixteen 6-bit scales of a Q3_K block, still biased by 32: low four bits from bytes 0-7,
+// high two bits from bytes 8-11.
+void ggmlUnpackQ3Scales(const uint8_t packed[12], int s[16]);
+// Scale and min j (0..7) of the 12 packed bytes of a Q4_K/Q5_K block (get_scale_min_k4).
+void ggmlScaleMinK4(int j, const uint8_t q[12], int& sc, int& mn);
+
 // An fp16 value as float32, exactly (NaN payloads kept, signalling NaNs quietened).
 float ggmlHalfToFloat(GgmlHalf h);
 

@@ -2,6 +2,7 @@
 
 #include "core/base/error.h"
 #include "core/config/choices.h"
+#include "core/formats/ggml.h"
 
 #include <cmath>
 #include <utility>
@@ -37,8 +38,11 @@ std::vector<float> asFloats(const std::vector<double>& v)
 const GgmlTypeInfo* ggmlTypeOf(Scheme s)
 {
     static const std::pair<Scheme, const char*> kTypes[] = {
-        {Scheme::FP16, "F16"},  {Scheme::BF16, "BF16"}, {Scheme::MXFP4, "MXFP4"},
-        {Scheme::Q8_0, "Q8_0"}, {Scheme::Q4_0, "Q4_0"}, {Scheme::Q4_1, "Q4_1"}};
+        {Scheme::FP16, "F16"},  {Scheme::BF16, "BF16"},     {Scheme::MXFP4, "MXFP4"},
+        {Scheme::Q8_0, "Q8_0"}, {Scheme::Q4_0, "Q4_0"},     {Scheme::Q4_1, "Q4_1"},
+        {Scheme::Q5_0, "Q5_0"}, {Scheme::Q5_1, "Q5_1"},     {Scheme::Q2_K, "Q2_K"},
+        {Scheme::Q3_K, "Q3_K"}, {Scheme::Q4_K, "Q4_K"},     {Scheme::Q5_K, "Q5_K"},
+        {Scheme::Q6_K, "Q6_K"}, {Scheme::IQ4_NL, "IQ4_NL"}, {Scheme::IQ4_XS, "IQ4_XS"}};
     for (const auto& [scheme, name] : kTypes)
         if (scheme == s)
             return ggmlTypeByName(name);
@@ -70,6 +74,12 @@ void addQuantizedTensor(GgufWriter& w, const std::string& name, const Tensor& t,
         return;
     }
     checkGgufTensor(name, shape, *type); // rows of whole blocks, before encoding them
+    if (isSearchedGgmlScheme(s)) { // the same deterministic search gives the result's bytes again
+        w.addTensor(name, shape, *type,
+                    ggmlQuantizedBytes(t.data.data(), t.numel(), ggmlTypeFromName(type->name),
+                                       shape.back()));
+        return;
+    }
     w.addTensor(
         name, shape, *type,
         encodeGgmlBlocks(*type, r.codes, asFloats(r.params.scale), asFloats(r.params.offset)));
@@ -96,8 +106,11 @@ std::vector<std::string> ggufWarnings(const Tensor& t, const QuantResult& r)
     }
     const std::string name = type->name;
     if (nonfinite > 0)
-        w.push_back(std::to_string(nonfinite) + " non-finite values have no code in " + name +
-                    ": the file stores NaN as the code of 0 and +-Inf as the extreme codes");
+        w.push_back(
+            std::to_string(nonfinite) + " non-finite values have no code in " + name +
+            (isSearchedGgmlScheme(r.config.scheme)
+                 ? ": the file stores them quantized as 0"
+                 : ": the file stores NaN as the code of 0 and +-Inf as the extreme codes"));
     if (r.config.scheme == Scheme::MXFP4 && negativeZeros > 0)
         w.push_back(std::to_string(negativeZeros) +
                     " values are -0 in E2M1 and read back as +0 (llama.cpp's MXFP4 table has no "

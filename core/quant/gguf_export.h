@@ -1,7 +1,9 @@
 // A quantization result stored as a GGUF tensor: the ggml type of every scheme that has one, and
-// the tensor's bytes built from the result's own codes and block parameters (nothing is
-// quantized again), so that llama.cpp's dequantization of the file gives the result's
-// dequantized values bit for bit. GGML blocks run along the last axis, as quantize() cuts them.
+// the tensor's bytes, so that llama.cpp's dequantization of the file gives the result's
+// dequantized values bit for bit. Q8_0, Q4_0, Q4_1 and MXFP4 bytes are built from the result's
+// own codes and block parameters; the searched types (Q5_0 ... IQ4_XS) run the same
+// deterministic quantizer over the tensor again, which gives the result's bytes. GGML blocks run
+// along the last axis, as quantize() cuts them.
 #pragma once
 
 #include "core/base/tensor.h"
@@ -16,9 +18,10 @@
 namespace qs {
 
 // The ggml type a scheme is stored as (fp16 F16, bf16 BF16, mxfp4 MXFP4, q8_0 Q8_0, q4_0 Q4_0,
-// q4_1 Q4_1); nullptr for the others.
+// q4_1 Q4_1, and q5_0 ... iq4_xs as the type of the same name); nullptr for the others.
 const GgmlTypeInfo* ggmlTypeOf(Scheme s);
-// "fp16, bf16, mxfp4, q8_0, q4_0, q4_1": the schemes ggmlTypeOf stores, in choice order.
+// "fp16, bf16, mxfp4, q8_0, q4_0, q4_1, q5_0, ...": the schemes ggmlTypeOf stores, in choice
+// order.
 std::string ggufWritableSchemes();
 
 // Adds r, the result of quantizing t, to w as tensor `name` of t's shape in the scheme's type.

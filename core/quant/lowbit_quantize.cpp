@@ -45,7 +45,17 @@ MxFormat mxOf(Scheme s)
 
 GgmlType ggmlOf(Scheme s)
 {
-    return s == Scheme::Q8_0 ? GgmlType::Q8_0 : s == Scheme::Q4_0 ? GgmlType::Q4_0 : GgmlType::Q4_1;
+    return ggmlTypeFromName(toName(s)); // the scheme names are the type names in lower case
+}
+
+// The integer a code stands for in the GGML types whose code values are q - shift.
+int64_t ggmlCodeShift(Scheme s)
+{
+    return s == Scheme::Q4_0   ? 8
+           : s == Scheme::Q5_0 ? 16
+           : s == Scheme::Q3_K ? 4
+           : s == Scheme::Q6_K ? 32
+                               : 0;
 }
 
 // Code range and the value of every code before the block scale (x^ = value * scale + offset).
@@ -88,12 +98,14 @@ void codeTable(Scheme s, const LowbitResult& lr, QuantParams& p)
         linear(-127, 127, 0, 1.0f);
         break;
     case Scheme::Q4_0:
-        linear(0, 15, 8, 1.0f);
-        break;
     case Scheme::Q4_1:
-        linear(0, 15, 0, 1.0f);
+        linear(0, lr.codeLevels - 1, ggmlCodeShift(s), 1.0f);
         break;
-    default: // code books: NF4, FP4, Codebook, LloydMax
+    default: // code books: NF4, FP4, Codebook, LloydMax, IQ4_NL, IQ4_XS
+        if (isSearchedGgmlScheme(s) && lr.codebook.empty()) {
+            linear(0, lr.codeLevels - 1, ggmlCodeShift(s), 1.0f);
+            break;
+        }
         p.qmin = 0;
         p.qmax = int64_t(lr.codebook.size()) - 1;
         p.codeValues = lr.codebook;
@@ -202,7 +214,7 @@ void setBlockParams(const Tensor& t, const QuantConfig& config, const LowbitResu
     p.layout = blockLayout(t, g, lr.blockSize > 0);
     const int64_t nb = g.count;
     p.scale.resize(size_t(nb));
-    p.zeroPoint.assign(size_t(nb), config.scheme == Scheme::Q4_0 ? 8 : 0);
+    p.zeroPoint.assign(size_t(nb), ggmlCodeShift(config.scheme));
     p.offset.clear();
     for (int64_t b = 0; b < nb; ++b) {
         double s = lr.blockSize > 0 ? double(lr.scales[size_t(b)]) : 1.0;
@@ -361,6 +373,8 @@ LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& c, const CancelT
     case Scheme::Dynamic8:
         return quantizeBlockwiseAbsmax(x, n, bnbDynamicCodebook(), c.groupSize, cancel);
     default:
+        if (isSearchedGgmlScheme(c.scheme))
+            return quantizeGgml(x, n, ggmlOf(c.scheme), lastAxisLength(t), cancel);
         break;
     }
     throw Error("quantizeLowbit: unhandled scheme '" + toName(c.scheme) + "'");

@@ -24,9 +24,9 @@ using test::runCli;
 // The configuration in the report of `quantize` with these options.
 QuantConfig reportedConfig(const QStringList& options)
 {
-    const Run r =
-        runCli(QStringList{"quantize", "--generate", "normal", "--shape", "4x8", "--report", "-"} +
-               options);
+    const Run r = runCli(
+        QStringList{"quantize", "--generate", "normal", "--shape", "4x256", "--report", "-"} +
+        options);
     if (r.code != 0)
         qWarning("%s", qPrintable(r.err));
     return configFromJson(nlohmann::json::parse(r.out.toStdString()).at("config"), "report");

@@ -36,36 +36,47 @@ private slots:
         const Tensor t = test::randomTensor({4, 3, 96}, 11, 60.0);
         writeNpyFloat32(file("w.npy").toStdString(), t.shape, t.data);
         writeNpyFloat32(file("odd.npy").toStdString(), {2, 33}, std::vector<float>(66, 1.0f));
+        // Rows of two super-blocks for the K types and IQ4_XS.
+        const Tensor k = test::randomTensor({3, 512}, 12, 40.0);
+        writeNpyFloat32(file("k.npy").toStdString(), k.shape, k.data);
     }
 
     void roundTrip_data()
     {
         QTest::addColumn<QString>("scheme");
         QTest::addColumn<QString>("type");
-        const char* rows[][2] = {{"q8_0", "Q8_0"},   {"q4_0", "Q4_0"}, {"q4_1", "Q4_1"},
-                                 {"mxfp4", "MXFP4"}, {"fp16", "F16"},  {"bf16", "BF16"}};
+        QTest::addColumn<QString>("input");
+        const char* rows[][3] = {
+            {"q8_0", "Q8_0", "w"},   {"q4_0", "Q4_0", "w"}, {"q4_1", "Q4_1", "w"},
+            {"mxfp4", "MXFP4", "w"}, {"fp16", "F16", "w"},  {"bf16", "BF16", "w"},
+            {"q5_0", "Q5_0", "w"},   {"q5_1", "Q5_1", "w"}, {"iq4_nl", "IQ4_NL", "w"},
+            {"q2_k", "Q2_K", "k"},   {"q3_k", "Q3_K", "k"}, {"q4_k", "Q4_K", "k"},
+            {"q5_k", "Q5_K", "k"},   {"q6_k", "Q6_K", "k"}, {"iq4_xs", "IQ4_XS", "k"}};
         for (const auto& row : rows)
-            QTest::newRow(row[0]) << row[0] << row[1];
+            QTest::newRow(row[0]) << row[0] << row[1] << row[2];
     }
     void roundTrip()
     {
         QFETCH(QString, scheme);
         QFETCH(QString, type);
-        const Run q = run({"quantize", "--input", "w.npy", "--scheme", scheme, "--gguf", "w.gguf",
-                           "--dequantized", "dq.npy"});
+        QFETCH(QString, input);
+        const Run q = run({"quantize", "--input", input + ".npy", "--scheme", scheme, "--gguf",
+                           "w.gguf", "--dequantized", "dq.npy"});
         QVERIFY2(q.code == 0, qPrintable(q.err));
         const std::string gguf = file("w.gguf").toStdString();
         const std::vector<TensorInfo> infos = listTensors(gguf);
         QCOMPARE(infos.size(), size_t(1));
-        QCOMPARE(infos[0].name, listTensors(file("w.npy").toStdString())[0].name);
+        QCOMPARE(infos[0].name, listTensors(file(input + ".npy").toStdString())[0].name);
         QCOMPARE(QString::fromStdString(infos[0].dtype), type);
-        QCOMPARE(infos[0].shape, (std::vector<int64_t>{4, 3, 96}));
+        const std::vector<int64_t> shape =
+            input == "w" ? std::vector<int64_t>{4, 3, 96} : std::vector<int64_t>{3, 512};
+        QCOMPARE(infos[0].shape, shape);
         std::map<std::string, std::string> meta;
         for (const auto& [k, v] : ggufMetadata(gguf))
             meta[k] = v;
         QCOMPARE(QString::fromStdString(meta["quantscope.scheme"]), scheme);
         QCOMPARE(meta["general.alignment"], std::string("32"));
-        QVERIFY(meta["general.name"].find("w.npy") != std::string::npos);
+        QVERIFY(meta["general.name"].find((input + ".npy").toStdString()) != std::string::npos);
 
         const Run e = run({"export", "w.gguf:" + QString::fromStdString(infos[0].name), "x.npy"});
         QVERIFY2(e.code == 0, qPrintable(e.err));
@@ -90,11 +101,15 @@ private slots:
         QTest::newRow("scheme without a type")
             << QStringList{"--input", "w.npy", "--scheme", "nf4", "--gguf", "out.gguf"} << 2
             << "--gguf: scheme 'nf4' has no GGUF type; the schemes GGUF stores are fp16, bf16, "
-               "mxfp4, q8_0, q4_0, q4_1";
+               "mxfp4, q8_0, q4_0, q4_1, q5_0, q5_1, q2_k, q3_k, q4_k, q5_k, q6_k, iq4_nl, iq4_xs";
         QTest::newRow("rows not whole blocks")
             << QStringList{"--input", "odd.npy", "--scheme", "q4_1", "--gguf", "out.gguf"} << 2
             << "--gguf: tensor 'odd' (shape 2x33, Q4_1): its rows of 33 elements are not whole "
                "blocks of 32";
+        QTest::newRow("k-quant rows not whole super-blocks")
+            << QStringList{"--input", "w.npy", "--scheme", "q4_k", "--gguf", "out.gguf"} << 2
+            << "--gguf: tensor 'w' (shape 4x3x96, Q4_K): its rows of 96 elements are not whole "
+               "blocks of 256";
         QTest::newRow("over the input")
             << QStringList{"--input", "in.gguf", "--scheme", "q8_0", "--gguf", "in.gguf"} << 2
             << "--gguf in.gguf: refusing to overwrite the input file";

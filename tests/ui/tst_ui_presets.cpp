@@ -155,7 +155,11 @@ void TestUiPresets::chartsForLowbitSchemes()
     for (size_t i = 0; i < v.size(); ++i)
         v[i] = float(std::sin(0.37 * double(i)) * (1.0 + double(i % 7)));
     v[5] = 40.0f;
-    const Tensor t("w", {4, 80}, v);
+    const Tensor t80("w", {4, 80}, v);
+    std::vector<float> v256(2 * 256); // the searched GGML types need rows of whole super-blocks
+    for (size_t i = 0; i < v256.size(); ++i)
+        v256[i] = v[i % v.size()];
+    const Tensor t256("w", {2, 256}, v256);
     for (const std::string& name : schemeNames()) {
         QuantConfig c;
         c.scheme = schemeFromName(name);
@@ -163,6 +167,7 @@ void TestUiPresets::chartsForLowbitSchemes()
             continue;
         c.codebook = {-2, -1, 0, 1, 2};
         c.bits = 3;
+        const Tensor& t = isSearchedGgmlScheme(c.scheme) ? t256 : t80;
         const QuantResult r = quantize(t, c);
         ChartInput in;
         in.tensor = &t;

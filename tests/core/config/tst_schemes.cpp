@@ -33,6 +33,10 @@ const Scheme kLowbit[] = {
     Scheme::FP4,        Scheme::Codebook, Scheme::LloydMax,   Scheme::Q8_0,
     Scheme::Q4_0,       Scheme::Q4_1,     Scheme::AbsmaxInt8, Scheme::Dynamic8};
 
+// The GGML types with searched scales: rows of whole (super-)blocks only.
+const Scheme kSearched[] = {Scheme::Q5_0, Scheme::Q5_1, Scheme::Q2_K,   Scheme::Q3_K,  Scheme::Q4_K,
+                            Scheme::Q5_K, Scheme::Q6_K, Scheme::IQ4_NL, Scheme::IQ4_XS};
+
 } // namespace
 
 class TestSchemes : public QObject {
@@ -43,6 +47,7 @@ private slots:
     void everyPresetQuantizes();
     void sameCodesAsStandalone_data();
     void sameCodesAsStandalone();
+    void searchedSameAsStandalone();
     void bitsPerElement();
     void lloydMaxBeatsUniform();
     void gridsAndRanges();
@@ -54,20 +59,26 @@ private slots:
 void TestSchemes::schemeNames()
 {
     const std::vector<std::string> expected = {
-        "asymmetric", "symmetric",  "fp16",  "bf16",   "e4m3",        "e5m2",    "e2m1",
-        "mxfp8-e4m3", "mxfp8-e5m2", "mxfp4", "mxint8", "nf4",         "fp4",     "codebook",
-        "lloyd-max",  "q8_0",       "q4_0",  "q4_1",   "absmax-int8", "dynamic8"};
+        "asymmetric", "symmetric",  "fp16",       "bf16",        "e4m3",    "e5m2",
+        "e2m1",       "mxfp8-e4m3", "mxfp8-e5m2", "mxfp4",       "mxint8",  "nf4",
+        "fp4",        "codebook",   "lloyd-max",  "q8_0",        "q4_0",    "q4_1",
+        "q5_0",       "q5_1",       "q2_k",       "q3_k",        "q4_k",    "q5_k",
+        "q6_k",       "iq4_nl",     "iq4_xs",     "absmax-int8", "dynamic8"};
     QCOMPARE(qs::schemeNames(), expected);
     for (const std::string& n : expected)
         QCOMPARE(toName(schemeFromName(n)), n);
-    for (Scheme s : kLowbit) {
+    std::vector<Scheme> lowbit(std::begin(kLowbit), std::end(kLowbit));
+    lowbit.insert(lowbit.end(), std::begin(kSearched), std::end(kSearched));
+    for (Scheme s : lowbit) {
         QuantConfig c;
         c.scheme = s;
         QVERIFY(c.isLowbit());
         QVERIFY(!c.isInteger());
         QVERIFY(!c.isFloat16());
     }
-    QVERIFY_THROWS_EXCEPTION(Error, schemeFromName("q5_k"));
+    QVERIFY_THROWS_EXCEPTION(Error, schemeFromName("q7_k"));
+    QCOMPARE(schemeFromName("Q4_K"), Scheme::Q4_K); // names are case-insensitive
+    QCOMPARE(schemeFromName("IQ4_xs"), Scheme::IQ4_XS);
 }
 
 void TestSchemes::presetNames()
@@ -93,6 +104,15 @@ void TestSchemes::presetNames()
                           "ggml-q8_0",
                           "ggml-q4_0",
                           "ggml-q4_1",
+                          "ggml-q5_0",
+                          "ggml-q5_1",
+                          "ggml-q2_k",
+                          "ggml-q3_k",
+                          "ggml-q4_k",
+                          "ggml-q5_k",
+                          "ggml-q6_k",
+                          "ggml-iq4_nl",
+                          "ggml-iq4_xs",
                           "bnb-nf4",
                           "bnb-dynamic8",
                           "absmax-int8-blockwise",
@@ -132,7 +152,7 @@ void TestSchemes::presetNames()
 // parameters is the dequantized value, on a tensor with an outlier.
 void TestSchemes::everyPresetQuantizes()
 {
-    const Tensor t = randomTensor({4, 96}, 7, 9.0);
+    const Tensor t = randomTensor({4, 256}, 7, 9.0);
     for (const Preset& p : presets()) {
         const std::string what = p.name;
         QVERIFY2(!p.description.empty() && !p.system.empty(), what.c_str());
@@ -260,19 +280,50 @@ void TestSchemes::sameCodesAsStandalone()
     QCOMPARE(r.metrics.clippedHighCount, lm.clippedHighCount);
 }
 
+// The searched GGML types through quantize(): the codes and values of quantizeGgml on rows of
+// 512 (the last axis), slices = the sub-blocks that carry a scale; rows of 80 are refused with
+// llama.cpp's fallback named.
+void TestSchemes::searchedSameAsStandalone()
+{
+    const Tensor t = randomTensor({3, 512}, 13, -25.0);
+    const Tensor odd = randomTensor({3, 80}, 13);
+    for (Scheme s : kSearched) {
+        QuantConfig c;
+        c.scheme = s;
+        const LowbitResult ref =
+            quantizeGgml(t.data.data(), t.numel(), ggmlTypeFromName(toName(s)), 512);
+        const QuantResult r = quantize(t, c);
+        QCOMPARE(r.codes, ref.codes);
+        for (size_t i = 0; i < ref.dequantized.size(); ++i)
+            QCOMPARE_EXACT(r.dequantized[i], ref.dequantized[i]);
+        QCOMPARE(r.params.numSlices(), ref.numBlocks());
+        QCOMPARE(r.params.numSlices(), t.numel() / c.blockSize());
+        QCOMPARE(r.metrics.bitsPerElement, ref.bitsPerElement);
+        QCOMPARE(r.metrics.levelsTotal, ref.codeLevels);
+        c.validate();
+        try {
+            quantize(odd, c);
+            QFAIL("rows of 80 accepted");
+        } catch (const Error& e) {
+            const std::string m = e.what();
+            QVERIFY2(m.find("llama.cpp stores such tensors as") != std::string::npos, e.what());
+        }
+    }
+}
+
 void TestSchemes::bitsPerElement()
 {
     const Tensor t = randomTensor({4, 256}, 5);
     const std::pair<const char*, double> expected[] = {
-        {"ggml-q8_0", 8.5},
-        {"ggml-q4_0", 4.5},
-        {"ggml-q4_1", 5.0},
-        {"ocp-mxfp4", 4.25},
-        {"ocp-mxfp8-e4m3", 8.25},
-        {"bnb-nf4", 4.5},
-        {"ocp-e4m3", 8.0},
-        {"ocp-e5m2", 8.0},
-        {"absmax-int8-blockwise", 8.0 + 32.0 / 1024.0}};
+        {"ggml-q8_0", 8.5},    {"ggml-q4_0", 4.5},
+        {"ggml-q4_1", 5.0},    {"ggml-q5_0", 5.5},
+        {"ggml-q5_1", 6.0},    {"ggml-q2_k", 2.625},
+        {"ggml-q3_k", 3.4375}, {"ggml-q4_k", 4.5},
+        {"ggml-q5_k", 5.5},    {"ggml-q6_k", 6.5625},
+        {"ggml-iq4_nl", 4.5},  {"ggml-iq4_xs", 4.25},
+        {"ocp-mxfp4", 4.25},   {"ocp-mxfp8-e4m3", 8.25},
+        {"bnb-nf4", 4.5},      {"ocp-e4m3", 8.0},
+        {"ocp-e5m2", 8.0},     {"absmax-int8-blockwise", 8.0 + 32.0 / 1024.0}};
     for (const auto& [name, bpe] : expected) {
         const QuantResult r = quantize(t, presetByName(name).config);
         QVERIFY2(r.metrics.bitsPerElement == bpe,

@@ -289,7 +289,7 @@ void TestLowbit::ggmlErrors()
     QVERIFY_THROWS_EXCEPTION(Error, quantizeGgml(x.data(), 64, GgmlType::Q8_0, 48));
     QVERIFY_THROWS_EXCEPTION(Error, quantizeGgml(x.data(), 0, GgmlType::Q8_0));
     QVERIFY_THROWS_EXCEPTION(Error, quantizeGgml(x.data(), 64, GgmlType::Q4_0, -1));
-    QVERIFY_THROWS_EXCEPTION(Error, ggmlTypeFromName("Q5_0"));
+    QVERIFY_THROWS_EXCEPTION(Error, ggmlTypeFromName("Q7_0"));
     QCOMPARE(ggmlTypeFromName("q4_1"), GgmlType::Q4_1);
 }
 

@@ -321,7 +321,8 @@ private slots:
                                 "whole blocks of 32 (GGML blocks run along the last dimension)"));
         m = errorOf([&] { addQuantizedTensor(w, "w", t, quantized(t, Scheme::Symmetric)); });
         QCOMPARE(m, std::string("scheme 'symmetric' has no GGUF type; the schemes GGUF stores are "
-                                "fp16, bf16, mxfp4, q8_0, q4_0, q4_1"));
+                                "fp16, bf16, mxfp4, q8_0, q4_0, q4_1, q5_0, q5_1, q2_k, q3_k, "
+                                "q4_k, q5_k, q6_k, iq4_nl, iq4_xs"));
         const float v[32] = {};
         w.addFloatTensor("x", {32}, type("F32"), v);
         QVERIFY(errorOf([&] {

@@ -1,0 +1,241 @@
+// The k-quant super-block quantizers (see ggml_kquants.h): per sub-block a searched scale (and
+// min), then 4-, 6- or 8-bit sub-block scales relative to fp16 super-block scales, then the
+// codes again from the stored scales.
+#include "core/formats/ggml_kquants.h"
+
+#include "core/formats/ggml_search.h"
+#include "core/io/element_convert.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace qs::ggml_detail {
+
+namespace {
+
+constexpr int K = kGgmlSuperBlock;
+
+// Four 2-bit codes per byte: byte l of each 32-byte half holds elements l, l+32, l+64, l+96.
+void pack2Bit(const uint8_t* L, uint8_t* qs)
+{
+    for (int j = 0; j < K; j += 128)
+        for (int l = 0; l < 32; ++l)
+            qs[j / 4 + l] = static_cast<uint8_t>(L[j + l] | (L[j + l + 32] << 2) |
+                                                 (L[j + l + 64] << 4) | (L[j + l + 96] << 6));
+}
+
+// Largest of the per-sub-block scales and mins.
+void maxima(const float* scales, const float* mins, int count, float& maxScale, float& maxMin)
+{
+    maxScale = maxMin = 0;
+    for (int j = 0; j < count; ++j) {
+        if (scales[j] > maxScale)
+            maxScale = scales[j];
+        if (mins[j] > maxMin)
+            maxMin = mins[j];
+    }
+}
+
+// Q4_K / Q5_K: eight sub-blocks of 32 with weights sqrt(mean x^2) + |x|, their 6-bit scales
+// and mins packed in 12 bytes, fp16 d and dmin, and the codes 0..nmax from the stored values.
+void quantizeK4K5(const float* x, int nmax, float rmin, int nstep, GgmlHalf& dh, GgmlHalf& dminh,
+                  uint8_t packed[12], uint8_t* L)
+{
+    float scales[8], mins[8], weights[32];
+    for (int j = 0; j < 8; ++j) {
+        const float* xb = x + 32 * j;
+        float sumX2 = 0;
+        for (int l = 0; l < 32; ++l)
+            sumX2 += xb[l] * xb[l];
+        const float avX = std::sqrt(sumX2 / 32);
+        for (int l = 0; l < 32; ++l)
+            weights[l] = avX + std::fabs(xb[l]);
+        scales[j] =
+            searchScaleMin(32, nmax, xb, weights, L + 32 * j, &mins[j], rmin, 0.1f, nstep, false);
+    }
+    float maxScale, maxMin;
+    maxima(scales, mins, 8, maxScale, maxMin);
+    const float invScale = maxScale > 0 ? 63.f / maxScale : 0.f;
+    const float invMin = maxMin > 0 ? 63.f / maxMin : 0.f;
+    for (int j = 0; j < 8; ++j) {
+        uint8_t ls = static_cast<uint8_t>(nearestInt(invScale * scales[j]));
+        uint8_t lm = static_cast<uint8_t>(nearestInt(invMin * mins[j]));
+        ls = ls < 63 ? ls : 63;
+        lm = lm < 63 ? lm : 63;
+        if (j < 4) {
+            packed[j] = ls;
+            packed[j + 4] = lm;
+        } else {
+            packed[j + 4] = static_cast<uint8_t>((ls & 0xF) | ((lm & 0xF) << 4));
+            packed[j - 4] |= static_cast<uint8_t>((ls >> 4) << 6);
+            packed[j] |= static_cast<uint8_t>((lm >> 4) << 6);
+        }
+    }
+    dh = floatToHalf(maxScale / 63.f);
+    dminh = floatToHalf(maxMin / 63.f);
+    for (int j = 0; j < 8; ++j) {
+        int sc, m;
+        ggmlScaleMinK4(j, packed, sc, m);
+        const float d = ggmlHalfToFloat(dh) * sc;
+        if (!(d != 0))
+            continue;
+        const float dm = ggmlHalfToFloat(dminh) * m;
+        for (int i = 0; i < 32; ++i)
+            L[32 * j + i] =
+                static_cast<uint8_t>(clampInt(nearestInt((x[32 * j + i] + dm) / d), 0, nmax));
+    }
+}
+
+} // namespace
+
+void quantizeQ2_K(const float* x, BlockQ2_K& y)
+{
+    uint8_t L[K];
+    float weights[16], mins[16], scales[16];
+    for (int j = 0; j < 16; ++j) {
+        for (int l = 0; l < 16; ++l)
+            weights[l] = std::fabs(x[16 * j + l]);
+        scales[j] =
+            searchScaleMin(16, 3, x + 16 * j, weights, L + 16 * j, &mins[j], -0.5f, 0.1f, 15, true);
+    }
+    float maxScale, maxMin;
+    maxima(scales, mins, 16, maxScale, maxMin);
+    std::memset(y.scales, 0, sizeof y.scales);
+    y.d = y.dmin = floatToHalf(0.f);
+    if (maxScale > 0) {
+        const float iscale = 15.f / maxScale;
+        for (int j = 0; j < 16; ++j)
+            y.scales[j] = static_cast<uint8_t>(nearestInt(iscale * scales[j]));
+        y.d = floatToHalf(maxScale / 15.f);
+    }
+    if (maxMin > 0) {
+        const float iscale = 15.f / maxMin;
+        for (int j = 0; j < 16; ++j)
+            y.scales[j] = static_cast<uint8_t>(y.scales[j] | (nearestInt(iscale * mins[j]) << 4));
+        y.dmin = floatToHalf(maxMin / 15.f);
+    }
+    for (int j = 0; j < 16; ++j) {
+        const float d = ggmlHalfToFloat(y.d) * (y.scales[j] & 0xF);
+        if (!(d != 0))
+            continue;
+        const float dm = ggmlHalfToFloat(y.dmin) * (y.scales[j] >> 4);
+        for (int i = 0; i < 16; ++i)
+            L[16 * j + i] =
+                static_cast<uint8_t>(clampInt(nearestInt((x[16 * j + i] + dm) / d), 0, 3));
+    }
+    pack2Bit(L, y.qs);
+}
+
+void quantizeQ3_K(const float* x, BlockQ3_K& y)
+{
+    int8_t L[K];
+    float scales[16], amax;
+    for (int j = 0; j < 16; ++j)
+        scales[j] = searchScaleRefine(16, 4, x + 16 * j, L + 16 * j);
+    const float maxScale = signedMax(16, scales, amax);
+    std::memset(y.scales, 0, sizeof y.scales);
+    y.d = floatToHalf(0.f);
+    if (maxScale != 0) {
+        const float iscale = -32.f / maxScale;
+        for (int j = 0; j < 16; ++j) {
+            int l = clampInt(static_cast<int8_t>(nearestInt(iscale * scales[j])), -32, 31) + 32;
+            if (j < 8)
+                y.scales[j] = static_cast<uint8_t>(l & 0xF);
+            else
+                y.scales[j - 8] |= static_cast<uint8_t>((l & 0xF) << 4);
+            l >>= 4;
+            y.scales[j % 4 + 8] |= static_cast<uint8_t>(l << (2 * (j / 4)));
+        }
+        y.d = floatToHalf(1 / iscale);
+    }
+    int sc[16];
+    ggmlUnpackQ3Scales(y.scales, sc);
+    for (int j = 0; j < 16; ++j) {
+        const float d = ggmlHalfToFloat(y.d) * static_cast<int8_t>(sc[j] - 32);
+        if (!(d != 0))
+            continue;
+        for (int i = 0; i < 16; ++i)
+            L[16 * j + i] = static_cast<int8_t>(clampInt(nearestInt(x[16 * j + i] / d), -4, 3) + 4);
+    }
+    std::memset(y.hmask, 0, sizeof y.hmask);
+    uint8_t low[K];
+    for (int j = 0; j < K; ++j) {
+        int l = L[j];
+        if (l > 3) {
+            y.hmask[j % 32] |= static_cast<uint8_t>(1 << (j / 32));
+            l -= 4;
+        }
+        low[j] = static_cast<uint8_t>(l);
+    }
+    pack2Bit(low, y.qs);
+}
+
+void quantizeQ4_K(const float* x, BlockQ4_K& y)
+{
+    uint8_t L[K];
+    quantizeK4K5(x, 15, -1.f, 20, y.d, y.dmin, y.scales, L);
+    for (int j = 0; j < K; j += 64)
+        for (int l = 0; l < 32; ++l)
+            y.qs[j / 2 + l] = static_cast<uint8_t>(L[j + l] | (L[j + l + 32] << 4));
+}
+
+void quantizeQ5_K(const float* x, BlockQ5_K& y)
+{
+    uint8_t L[K];
+    quantizeK4K5(x, 31, -0.5f, 15, y.d, y.dmin, y.scales, L);
+    std::memset(y.qh, 0, sizeof y.qh);
+    for (int n = 0, bit = 0; n < K; n += 64, bit += 2)
+        for (int j = 0; j < 32; ++j) {
+            int l1 = L[n + j], l2 = L[n + j + 32];
+            if (l1 > 15) {
+                l1 -= 16;
+                y.qh[j] |= static_cast<uint8_t>(1 << bit);
+            }
+            if (l2 > 15) {
+                l2 -= 16;
+                y.qh[j] |= static_cast<uint8_t>(2 << bit);
+            }
+            y.qs[n / 2 + j] = static_cast<uint8_t>(l1 | (l2 << 4));
+        }
+}
+
+void quantizeQ6_K(const float* x, BlockQ6_K& y)
+{
+    int8_t L[K];
+    float scales[16], maxAbsScale;
+    for (int ib = 0; ib < 16; ++ib)
+        scales[ib] = searchScaleSymmetric(16, 32, x + 16 * ib, L + 16 * ib);
+    const float maxScale = signedMax(16, scales, maxAbsScale);
+    if (maxAbsScale < kGroupMaxEps) {
+        std::memset(&y, 0, sizeof y);
+        y.d = floatToHalf(0.f);
+        return;
+    }
+    const float iscale = -128.f / maxScale;
+    y.d = floatToHalf(1 / iscale);
+    for (int ib = 0; ib < 16; ++ib) {
+        const int s = nearestInt(iscale * scales[ib]);
+        y.scales[ib] = static_cast<int8_t>(s < 127 ? s : 127);
+    }
+    for (int j = 0; j < 16; ++j) {
+        const float d = ggmlHalfToFloat(y.d) * y.scales[j];
+        if (!(d != 0))
+            continue;
+        for (int i = 0; i < 16; ++i)
+            L[16 * j + i] =
+                static_cast<int8_t>(clampInt(nearestInt(x[16 * j + i] / d), -32, 31) + 32);
+    }
+    for (int j = 0; j < K; j += 128) {
+        uint8_t* ql = y.ql + j / 2;
+        uint8_t* qh = y.qh + j / 4;
+        for (int l = 0; l < 32; ++l) {
+            const int q1 = L[j + l], q2 = L[j + l + 32], q3 = L[j + l + 64], q4 = L[j + l + 96];
+            ql[l] = static_cast<uint8_t>((q1 & 0xF) | ((q3 & 0xF) << 4));
+            ql[l + 32] = static_cast<uint8_t>((q2 & 0xF) | ((q4 & 0xF) << 4));
+            qh[l] = static_cast<uint8_t>((q1 >> 4) | ((q2 >> 4) << 2) | ((q3 >> 4) << 4) |
+                                         ((q4 >> 4) << 6));
+        }
+    }
+}
+
+} // namespace qs::ggml_detail

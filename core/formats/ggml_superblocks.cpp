@@ -1,0 +1,297 @@
+// The searched GGML types through LowbitResult (see ggml.h): each block is quantized into
+// llama.cpp's bytes, dequantized by ggml_blocks' dequantizers, and its codes and sub-block
+// scales are read back from the bytes.
+#include "core/base/error.h"
+#include "core/formats/ggml_kquants.h"
+#include "core/formats/ggml_search.h"
+#include "core/formats/lowbit_blocks.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace qs::ggml_detail {
+
+namespace {
+
+// Where the fields of one block go: per sub-block its scale and offset, per element its code.
+struct Fields {
+    float* scales;
+    float* offsets; // null for the types without one
+    int32_t* codes;
+};
+
+template <class B> B load(const uint8_t* p)
+{
+    B b;
+    std::memcpy(&b, p, sizeof b);
+    return b;
+}
+
+float h2f(GgmlHalf h)
+{
+    return ggmlHalfToFloat(h);
+}
+
+void nibbles(const uint8_t qs[16], int32_t* codes)
+{
+    for (int j = 0; j < 16; ++j) {
+        codes[j] = qs[j] & 0xF;
+        codes[j + 16] = qs[j] >> 4;
+    }
+}
+
+void fiveBits(const uint8_t qs[16], const uint8_t qhBytes[4], int32_t* codes)
+{
+    uint32_t qh;
+    std::memcpy(&qh, qhBytes, 4);
+    nibbles(qs, codes);
+    for (int j = 0; j < 32; ++j)
+        codes[j] |= int32_t((qh >> j) & 1u) << 4;
+}
+
+void fieldsQ5_0(const uint8_t* p, const Fields& f)
+{
+    const auto b = load<BlockQ5_0>(p);
+    f.scales[0] = h2f(b.d);
+    fiveBits(b.qs, b.qh, f.codes);
+}
+
+void fieldsQ5_1(const uint8_t* p, const Fields& f)
+{
+    const auto b = load<BlockQ5_1>(p);
+    f.scales[0] = h2f(b.d);
+    f.offsets[0] = h2f(b.m);
+    fiveBits(b.qs, b.qh, f.codes);
+}
+
+// Two-bit codes of the K layouts: element e = 128 h + 32 k + l sits in bits 2k of qs[32 h + l].
+int32_t twoBits(const uint8_t* qs, int e)
+{
+    return (qs[32 * (e / 128) + e % 32] >> (2 * ((e % 128) / 32))) & 3;
+}
+
+void fieldsQ2_K(const uint8_t* p, const Fields& f)
+{
+    const auto b = load<BlockQ2_K>(p);
+    const float d = h2f(b.d), min = h2f(b.dmin);
+    for (int s = 0; s < 16; ++s) {
+        f.scales[s] = d * (b.scales[s] & 0xF);
+        f.offsets[s] = -(min * (b.scales[s] >> 4));
+    }
+    for (int e = 0; e < kGgmlSuperBlock; ++e)
+        f.codes[e] = twoBits(b.qs, e);
+}
+
+void fieldsQ3_K(const uint8_t* p, const Fields& f)
+{
+    const auto b = load<BlockQ3_K>(p);
+    const float d = h2f(b.d);
+    int sc[16];
+    ggmlUnpackQ3Scales(b.scales, sc);
+    for (int s = 0; s < 16; ++s)
+        f.scales[s] = d * (sc[s] - 32);
+    for (int e = 0; e < kGgmlSuperBlock; ++e) {
+        const int bit = 4 * (e / 128) + (e % 128) / 32;
+        f.codes[e] = twoBits(b.qs, e) | (((b.hmask[e % 32] >> bit) & 1) << 2);
+    }
+}
+
+// Q4_K / Q5_K: sub-block s = e / 32 in the low (even s) or high nibble of qs[32 (s/2) + e%32].
+void fieldsK4K5(GgmlHalf dh, GgmlHalf dminh, const uint8_t packed[12], const uint8_t* qs,
+                const uint8_t* qh, const Fields& f)
+{
+    const float d = h2f(dh), min = h2f(dminh);
+    for (int s = 0; s < 8; ++s) {
+        int sc, m;
+        ggmlScaleMinK4(s, packed, sc, m);
+        f.scales[s] = d * sc;
+        f.offsets[s] = -(min * m);
+        for (int l = 0; l < 32; ++l) {
+            const int high = qh && (qh[l] & (1 << s)) ? 16 : 0;
+            f.codes[32 * s + l] = ((qs[32 * (s / 2) + l] >> (4 * (s % 2))) & 0xF) + high;
+        }
+    }
+}
+
+void fieldsQ4_K(const uint8_t* p, const Fields& f)
+{
+    const auto b = load<BlockQ4_K>(p);
+    fieldsK4K5(b.d, b.dmin, b.scales, b.qs, nullptr, f);
+}
+
+void fieldsQ5_K(const uint8_t* p, const Fields& f)
+{
+    const auto b = load<BlockQ5_K>(p);
+    fieldsK4K5(b.d, b.dmin, b.scales, b.qs, b.qh, f);
+}
+
+void fieldsQ6_K(const uint8_t* p, const Fields& f)
+{
+    const auto b = load<BlockQ6_K>(p);
+    const float d = h2f(b.d);
+    for (int s = 0; s < 16; ++s)
+        f.scales[s] = d * b.scales[s];
+    for (int e = 0; e < kGgmlSuperBlock; ++e) {
+        const int h = e / 128, k = (e % 128) / 32, l = e % 32;
+        const int low = (b.ql[64 * h + 32 * (k % 2) + l] >> (4 * (k / 2))) & 0xF;
+        f.codes[e] = low | (((b.qh[32 * h + l] >> (2 * k)) & 3) << 4);
+    }
+}
+
+void fieldsIQ4_NL(const uint8_t* p, const Fields& f)
+{
+    const auto b = load<BlockIQ4_NL>(p);
+    f.scales[0] = h2f(b.d);
+    nibbles(b.qs, f.codes);
+}
+
+void fieldsIQ4_XS(const uint8_t* p, const Fields& f)
+{
+    const auto b = load<BlockIQ4_XS>(p);
+    const float d = h2f(b.d);
+    for (int s = 0; s < 8; ++s) {
+        const int ls =
+            ((b.scales_l[s / 2] >> 4 * (s % 2)) & 0xf) | (((b.scales_h >> 2 * s) & 3) << 4);
+        f.scales[s] = d * (ls - 32);
+        nibbles(b.qs + 16 * s, f.codes + 32 * s);
+    }
+}
+
+template <class B, void (*Q)(const float*, B&)> void quantizeTo(const float* x, uint8_t* out)
+{
+    B b;
+    Q(x, b);
+    std::memcpy(out, &b, sizeof b);
+}
+
+// One searched type: block and sub-block sizes, code count, the fallback llama.cpp uses for
+// rows that are not whole blocks, and the quantizer and field reader of its blocks.
+struct Spec {
+    GgmlType type;
+    int block, sub, levels;
+    bool offsets;
+    const char* fallback;
+    void (*quantize)(const float*, uint8_t*);
+    void (*fields)(const uint8_t*, const Fields&);
+};
+
+const Spec& specOf(GgmlType t)
+{
+    static const Spec kSpecs[] = {
+        {GgmlType::Q5_0, 32, 32, 32, false, "F16", quantizeTo<BlockQ5_0, quantizeQ5_0>, fieldsQ5_0},
+        {GgmlType::Q5_1, 32, 32, 32, true, "F16", quantizeTo<BlockQ5_1, quantizeQ5_1>, fieldsQ5_1},
+        {GgmlType::Q2_K, 256, 16, 4, true, "IQ4_NL", quantizeTo<BlockQ2_K, quantizeQ2_K>,
+         fieldsQ2_K},
+        {GgmlType::Q3_K, 256, 16, 8, false, "IQ4_NL", quantizeTo<BlockQ3_K, quantizeQ3_K>,
+         fieldsQ3_K},
+        {GgmlType::Q4_K, 256, 32, 16, true, "Q5_0", quantizeTo<BlockQ4_K, quantizeQ4_K>,
+         fieldsQ4_K},
+        {GgmlType::Q5_K, 256, 32, 32, true, "Q5_1", quantizeTo<BlockQ5_K, quantizeQ5_K>,
+         fieldsQ5_K},
+        {GgmlType::Q6_K, 256, 16, 64, false, "Q8_0", quantizeTo<BlockQ6_K, quantizeQ6_K>,
+         fieldsQ6_K},
+        {GgmlType::IQ4_NL, 32, 32, 16, false, "F16", quantizeTo<BlockIQ4_NL, quantizeIQ4_NL>,
+         fieldsIQ4_NL},
+        {GgmlType::IQ4_XS, 256, 32, 16, false, "IQ4_NL", quantizeTo<BlockIQ4_XS, quantizeIQ4_XS>,
+         fieldsIQ4_XS},
+    };
+    for (const Spec& s : kSpecs)
+        if (s.type == t)
+            return s;
+    throw Error("GGML type " + toName(t) + " is not a searched type");
+}
+
+void checkRows(const Spec& s, int64_t n, int64_t rowLength)
+{
+    const int64_t row = rowLength > 0 ? rowLength : n;
+    if (row % s.block == 0)
+        return;
+    throw Error(toName(s.type) + " needs rows whose length is a multiple of " +
+                std::to_string(s.block) + ", but the rows here have " + std::to_string(row) +
+                " elements; llama.cpp stores such tensors as " + s.fallback);
+}
+
+// Block b of x with non-finite values replaced by 0 (counted in c).
+void finiteCopy(const float* x, int64_t b, int block, float* buf, formats_detail::LowbitCounts* c)
+{
+    for (int i = 0; i < block; ++i) {
+        const float v = x[b * block + i];
+        const bool finite = std::isfinite(v);
+        buf[i] = finite ? v : 0.0f;
+        if (!finite && c)
+            ++c->nonfinite;
+    }
+}
+
+// Codes, sub-block parameters and reconstruction of block b from its bytes.
+void storeBlock(const Spec& s, GgmlDequantizeFn decode, const float* x, int64_t b,
+                const uint8_t* bytes, LowbitResult& r, formats_detail::LowbitCounts& c)
+{
+    const int64_t first = b * s.block, subs = s.block / s.sub;
+    int32_t codes[kGgmlSuperBlock];
+    s.fields(bytes, {r.scales.data() + b * subs, s.offsets ? r.offsets.data() + b * subs : nullptr,
+                     codes});
+    float* y = r.dequantized.data() + first;
+    decode(bytes, 1, y);
+    for (int i = 0; i < s.block; ++i) {
+        const float v = x[first + i];
+        r.codes.set(size_t(first + i), codes[i]);
+        if (!std::isfinite(v))
+            y[i] = v;
+        else if (v != 0.0f && y[i] == 0.0f)
+            ++c.flushed;
+    }
+}
+
+} // namespace
+
+LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t rowLength,
+                              const CancelToken* cancel)
+{
+    const Spec& s = specOf(t);
+    LowbitResult r;
+    initBlocks(r, toName(t).c_str(), x, n, rowLength, s.sub);
+    checkRows(s, n, rowLength);
+    if (s.offsets)
+        r.offsets.assign(r.scales.size(), 0.0f);
+    if (t == GgmlType::IQ4_NL || t == GgmlType::IQ4_XS)
+        r.codebook.assign(kIq4nlValues, kIq4nlValues + 16);
+    const int64_t blocks = n / s.block;
+    const GgmlTypeInfo* info = ggmlTypeByName(toName(t));
+    const formats_detail::LowbitCounts counts = formats_detail::forEachBlock(
+        blocks, n, cancel, [&](int64_t b, formats_detail::LowbitCounts& c) {
+            float buf[kGgmlSuperBlock];
+            uint8_t bytes[sizeof(BlockQ5_K)];
+            finiteCopy(x, b, s.block, buf, &c);
+            s.quantize(buf, bytes);
+            storeBlock(s, info->decode, x, b, bytes, r, c);
+        });
+    counts.storeIn(r);
+    formats_detail::setStorage(r, s.levels, blocks * info->typeSize * 8, n);
+    return r;
+}
+
+} // namespace qs::ggml_detail
+
+namespace qs {
+
+std::string ggmlQuantizedBytes(const float* x, int64_t n, GgmlType t, int64_t rowLength,
+                               const CancelToken* cancel)
+{
+    const ggml_detail::Spec& s = ggml_detail::specOf(t);
+    if (n < 1 || !x)
+        throw Error(toName(t) + ": no values to quantize");
+    ggml_detail::checkRows(s, n, rowLength);
+    const GgmlTypeInfo* info = ggmlTypeByName(toName(t));
+    const int64_t blocks = n / s.block, size = info->typeSize;
+    std::string out(size_t(blocks * size), '\0');
+    auto* dst = reinterpret_cast<uint8_t*>(&out[0]);
+    formats_detail::forEachBlock(blocks, n, cancel, [&](int64_t b, formats_detail::LowbitCounts&) {
+        float buf[kGgmlSuperBlock];
+        ggml_detail::finiteCopy(x, b, s.block, buf, nullptr);
+        s.quantize(buf, dst + b * size);
+    });
+    return out;
+}
+
+} // namespace qs
