@@ -312,9 +312,7 @@ namespace {
 std::shared_ptr<const GgufFile> cachedFile(const std::string& path)
 {
     static ParsedFileCache<GgufFile> cache;
-    return cache.get(path, [](const std::string& p) {
-        return std::shared_ptr<const GgufFile>(std::make_shared<GgufFile>(p));
-    });
+    return cache.get(path);
 }
 
 } // namespace

@@ -28,6 +28,14 @@ public:
         return value;
     }
 
+    // The same, parsed by T's constructor from the path.
+    std::shared_ptr<const T> get(const std::string& path)
+    {
+        return get(path, [](const std::string& p) {
+            return std::shared_ptr<const T>(std::make_shared<T>(p));
+        });
+    }
+
 private:
     std::mutex m_mutex;
     std::string m_key;

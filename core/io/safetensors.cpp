@@ -246,9 +246,7 @@ struct ParsedFile {
 std::shared_ptr<const ParsedFile> parsedFile(const std::string& path)
 {
     static ParsedFileCache<ParsedFile> cache;
-    return cache.get(path, [](const std::string& p) {
-        return std::shared_ptr<const ParsedFile>(std::make_shared<ParsedFile>(p));
-    });
+    return cache.get(path);
 }
 
 } // namespace

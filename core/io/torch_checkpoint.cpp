@@ -294,9 +294,7 @@ struct OpenedFile {
 std::shared_ptr<const OpenedFile> openedFile(const std::string& path)
 {
     static ParsedFileCache<OpenedFile> cache;
-    return cache.get(path, [](const std::string& p) {
-        return std::shared_ptr<const OpenedFile>(std::make_shared<OpenedFile>(p));
-    });
+    return cache.get(path);
 }
 
 } // namespace
