@@ -6,6 +6,7 @@
 #include "core/formats/ggml_search.h"
 #include "core/formats/lowbit_blocks.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -245,6 +246,11 @@ void storeBlock(const Spec& s, GgmlDequantizeFn decode, const float* x, int64_t 
 
 } // namespace
 
+// The largest block of the searched types, for a buffer that holds any of them.
+constexpr size_t kMaxBlockBytes = std::max(
+    {sizeof(BlockQ5_0), sizeof(BlockQ5_1), sizeof(BlockQ2_K), sizeof(BlockQ3_K), sizeof(BlockQ4_K),
+     sizeof(BlockQ5_K), sizeof(BlockQ6_K), sizeof(BlockIQ4_NL), sizeof(BlockIQ4_XS)});
+
 LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t rowLength,
                               const CancelToken* cancel)
 {
@@ -261,7 +267,7 @@ LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t row
     const formats_detail::LowbitCounts counts = formats_detail::forEachBlock(
         blocks, n, cancel, [&](int64_t b, formats_detail::LowbitCounts& c) {
             float buf[kGgmlSuperBlock];
-            uint8_t bytes[sizeof(BlockQ5_K)];
+            uint8_t bytes[kMaxBlockBytes];
             finiteCopy(x, b, s.block, buf, &c);
             s.quantize(buf, bytes);
             storeBlock(s, info->decode, x, b, bytes, r, c);
