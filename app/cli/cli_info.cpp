@@ -9,6 +9,7 @@
 #include "core/io/mapped_file.h"
 #include "core/io/tensor_file.h"
 #include "core/stats/tensor_stats.h"
+#include "ui/panels/model_tree.h"
 #include "ui/support/image_tensor.h"
 
 #include <cmath>
@@ -23,15 +24,7 @@ QString num(double v)
     return std::isnan(v) ? QStringLiteral("-") : QString::number(v, 'g', 7);
 }
 
-QString shapeText(const std::vector<int64_t>& shape)
-{
-    if (shape.empty())
-        return QStringLiteral("scalar");
-    QStringList parts;
-    for (int64_t d : shape)
-        parts << QString::number(d);
-    return parts.join('x');
-}
+using ui::shapeText;
 
 // The dtype column: the file's dtype, and for block-quantized storage its bits per weight.
 QString storedType(const TensorInfo& info)

@@ -18,6 +18,11 @@ Tensor::Tensor(std::string name_, std::vector<int64_t> shape_, std::vector<float
 
 std::string Tensor::shapeString() const
 {
+    return qs::shapeString(shape);
+}
+
+std::string shapeString(const std::vector<int64_t>& shape)
+{
     if (shape.empty())
         return "scalar";
     std::string s;

@@ -27,6 +27,8 @@ struct Tensor {
     std::string shapeString() const; // "4096x1024", "scalar" for 0-d
 };
 
+// "4096x1024", "scalar" for an empty shape.
+std::string shapeString(const std::vector<int64_t>& shape);
 // Product of a shape; throws qs::Error on negative dimensions or int64 overflow.
 int64_t shapeProduct(const std::vector<int64_t>& shape);
 // "4096x1024" -> {4096, 1024}; throws qs::Error naming the bad part.

@@ -368,9 +368,7 @@ Tensor loadInitializer(const Model& m, const std::string& where, const std::stri
                        const std::string& name, std::vector<std::string>* warnings)
 {
     const Initializer& init = m.initializers[pickTensorIndex(infosOf(m), where, name)];
-    Tensor t = readInitializer(init, where, modelDir, warnings);
-    t.dtype = init.info.dtype;
-    return t;
+    return readInitializer(init, where, modelDir, warnings);
 }
 
 // "scale 0.05" for one value, "scales 'w_scale' (64 values, 0.01 to 0.3)" for several, or

@@ -89,15 +89,7 @@ QString storedTypeText(const TensorInfo& info)
 
 QString shapeText(const std::vector<int64_t>& shape)
 {
-    if (shape.empty())
-        return QStringLiteral("scalar");
-    QString s;
-    for (size_t i = 0; i < shape.size(); ++i) {
-        if (i)
-            s += QLatin1Char('x');
-        s += QString::number(shape[i]);
-    }
-    return s;
+    return QString::fromStdString(shapeString(shape));
 }
 
 QString tensorCountText(int64_t count)
