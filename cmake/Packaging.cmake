@@ -30,8 +30,10 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${CPACK_PACKAGE_CONTACT}")
 set(CPACK_DEBIAN_PACKAGE_SECTION "science")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/quantscope/quantscope")
+# The extended description; CPack puts CPACK_PACKAGE_DESCRIPTION_SUMMARY before it as the
+# synopsis and indents each line.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "Explore numeric quantization\n QuantScope shows what quantizing a tensor does: schemes (integer, fp16, bf16,\n float8/float4, MX, code books, GGML blocks), range methods, per-tensor/channel/\n group granularity, the resulting codes, errors and metrics, with charts,\n lessons and a command-line tool (quantscope-cli).")
+    "QuantScope shows what quantizing a tensor does: schemes (integer, fp16, bf16,\nfloat8/float4, MX, code books, GGML blocks), range methods, per-tensor,\nper-channel and per-group granularity, the resulting codes, errors and\nmetrics, with charts, lessons and a command-line tool (quantscope-cli).")
 # Always listed: what is only loaded at run time (the xcb/wayland platform plugins, a font).
 # dpkg-shlibdeps, where installed, adds the linked libraries with their versions; without it
 # the Qt 6 runtime packages of Debian 12 and the other linked libraries are named here.

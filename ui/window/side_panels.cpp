@@ -51,6 +51,8 @@ void SidePanels::addActions(QMenu* menu)
         connect(a, &QAction::toggled, this, [this, side](bool on) { setShown(side, on); });
         m_actions[size_t(side)] = a;
     }
+    // Presentation mode and lessons set the widths too: the checks follow when the menu opens.
+    connect(menu, &QMenu::aboutToShow, this, &SidePanels::syncActions);
     syncActions();
 }
 
