@@ -31,7 +31,7 @@ int main(int argc, char** argv)
     QApplication::setOrganizationName(QStringLiteral("QuantScope"));
     QApplication::setApplicationVersion(QStringLiteral(QS_VERSION));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/quantscope.svg")));
-    QApplication::setDesktopFileName(QStringLiteral("quantscope"));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.quantscope.QuantScope"));
 
     qs::ui::AppOptions options;
     QString error;

@@ -89,6 +89,9 @@ void QuantPanel::buildPresetRow(QWidget* box, QFormLayout* form)
 {
     m_preset = new QComboBox(box);
     m_preset->setObjectName(QStringLiteral("presetCombo"));
+    // As narrow as the panel's other fields; the list opens as wide as the longest name.
+    m_preset->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_preset->setMinimumContentsLength(16);
     m_preset->addItem(tr("(none)"), QString());
     QString system;
     for (const Preset& p : presets()) {

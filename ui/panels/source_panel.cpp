@@ -170,12 +170,12 @@ void SourcePanel::buildSeedAndOutlierRows(QWidget* box)
         m_outlierPosition->addItem(QLatin1String(p), QLatin1String(p));
     m_outliers->setToolTip(
         tr("Number of values replaced by the outlier value (as in the outlier notebook)."));
-    auto* outRow = new QHBoxLayout;
-    outRow->addWidget(m_outliers);
-    outRow->addWidget(new QLabel(QStringLiteral("×"), box));
-    outRow->addWidget(m_outlierValue, 1);
-    outRow->addWidget(m_outlierPosition);
-    m_form->addRow(tr("Outliers"), outRow);
+    m_outlierPosition->setToolTip(tr("Where the outliers go: the last values, the first "
+                                     "values or random positions (seeded)."));
+    m_outlierValue->setToolTip(tr("The value every outlier takes."));
+    m_form->addRow(tr("Outliers"), m_outliers);
+    m_form->addRow(tr("Outlier value"), m_outlierValue);
+    m_form->addRow(tr("Placed at"), m_outlierPosition);
     m_decimals = new QSpinBox(box);
     m_decimals->setObjectName(QStringLiteral("decimalsSpin"));
     m_decimals->setRange(-1, 15);

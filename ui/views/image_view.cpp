@@ -73,19 +73,24 @@ ImageView::ImageView(QWidget* parent) : AnalysisView(parent)
     m_blockSize->setRange(1, 1024);
     m_blockSize->setValue(8);
     controls->addWidget(m_blockSize);
+    controls->addStretch(1);
+    layout->addLayout(controls);
+    // The image on a row of its own, so the view fits beside the window's side panels.
+    auto* source = new QHBoxLayout;
     auto* load = new QPushButton(tr("Load image…"), this);
     auto* builtin = new QPushButton(tr("Built-in image"), this);
-    controls->addWidget(load);
-    controls->addWidget(builtin);
+    source->addWidget(load);
+    source->addWidget(builtin);
     m_sourceLabel = new QLabel(this);
-    controls->addWidget(m_sourceLabel, 1);
-    layout->addLayout(controls);
+    m_sourceLabel->setWordWrap(true);
+    source->addWidget(m_sourceLabel, 1);
+    layout->addLayout(source);
 
     auto* grid = new QGridLayout;
     for (int i = 0; i < 3; ++i) {
         m_pictures[i] = new QLabel(this);
         m_pictures[i]->setAlignment(Qt::AlignCenter);
-        m_pictures[i]->setMinimumSize(160, 120);
+        m_pictures[i]->setMinimumSize(112, 84);
         m_pictures[i]->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
         m_captions[i] = new QLabel(this);
         m_captions[i]->setAlignment(Qt::AlignCenter);

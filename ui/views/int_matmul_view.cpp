@@ -104,17 +104,21 @@ IntMatmulView::IntMatmulView(QWidget* parent) : AnalysisView(parent)
     m_k->setObjectName(QStringLiteral("matmulK"));
     m_n->setObjectName(QStringLiteral("matmulN"));
     m_seed->setObjectName(QStringLiteral("matmulSeed"));
+    controls->addStretch(1);
+    layout->addLayout(controls);
+    // The actions on a second row, so the view fits beside the window's side panels.
+    auto* actions = new QHBoxLayout;
     m_outSigned = new QCheckBox(tr("int8 output"), this);
-    controls->addWidget(m_outSigned);
+    actions->addWidget(m_outSigned);
     auto* generate = new QPushButton(tr("Generate"), this);
     generate->setObjectName(QStringLiteral("matmulGenerate"));
     auto* t13 = new QPushButton(tr("T13"), this);
     t13->setObjectName(QStringLiteral("matmulT13"));
     t13->setToolTip(tr("The 2 x 2 reference example: exact, small enough to follow by hand"));
-    controls->addWidget(generate);
-    controls->addWidget(t13);
-    controls->addStretch(1);
-    layout->addLayout(controls);
+    actions->addWidget(generate);
+    actions->addWidget(t13);
+    actions->addStretch(1);
+    layout->addLayout(actions);
     m_status = addStatusLabel(layout, this);
     m_text = new QTextBrowser(this);
     m_text->setObjectName(QStringLiteral("matmulText"));

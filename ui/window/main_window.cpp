@@ -10,9 +10,12 @@
 #include "ui/views/analysis_view.h"
 #include "ui/window/chart_tab.h"
 #include "ui/window/help_dialogs.h"
+#include "ui/window/panel_scroll.h"
 #include "ui/window/session_controller.h"
+#include "ui/window/side_panels.h"
 #include "ui/window/source_controller.h"
 #include "ui/window/tab_page.h"
+#include "ui/window/window_geometry.h"
 
 #include <QAction>
 #include <QApplication>
@@ -84,8 +87,8 @@ QSplitter* MainWindow::buildUi()
 {
     auto* columns = new QSplitter(Qt::Horizontal, this);
     columns->setObjectName(QStringLiteral("mainSplitter"));
-    columns->setChildrenCollapsible(false);
-    columns->addWidget(buildControlsColumn());
+    auto* controls = buildControlsColumn();
+    columns->addWidget(controls);
     m_tabs->addChartTabs();
     columns->addWidget(m_tabs->tabWidget());
     columns->addWidget(buildNumbersColumn());
@@ -93,17 +96,16 @@ QSplitter* MainWindow::buildUi()
     columns->setStretchFactor(1, 1);
     columns->setStretchFactor(2, 0);
     setCentralWidget(columns);
-    columns->setSizes({390, 710, 300});
+    m_panels = new SidePanels(columns, controls, this);
     m_status->addTo(statusBar());
     connect(m_status->cancelButton(), &QToolButton::clicked, m_pipeline.get(),
             &ResultPipeline::cancel);
-    resize(1400, 900);
     return columns;
 }
 
 // Left: source and quantization controls, scrollable on small screens; below them the model
 // browser of a file with several tensors, in a splitter.
-QWidget* MainWindow::buildControlsColumn()
+QSplitter* MainWindow::buildControlsColumn()
 {
     auto* left = new QWidget;
     auto* leftLayout = new QVBoxLayout(left);
@@ -114,11 +116,13 @@ QWidget* MainWindow::buildControlsColumn()
     leftLayout->addWidget(m_source);
     leftLayout->addStretch(1);
     auto* scroll = new QScrollArea;
+    scroll->setObjectName(QStringLiteral("controlsScroll"));
     scroll->setWidget(left);
     scroll->setWidgetResizable(true);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setMinimumWidth(left->minimumSizeHint().width() +
                             scroll->verticalScrollBar()->sizeHint().width() + 4);
+    scrollPanelOnWheel(scroll);
     auto* split = new QSplitter(Qt::Vertical);
     split->setObjectName(QStringLiteral("controlsSplitter"));
     split->setChildrenCollapsible(false);
@@ -302,6 +306,7 @@ void MainWindow::buildViewMenu()
     view->addSeparator();
     view->addMenu(teaching);
     view->addSeparator();
+    m_panels->addActions(view);
     QAction* presentation = view->addAction(tr("&Presentation Mode"));
     presentation->setCheckable(true);
     presentation->setShortcuts({QKeySequence(Qt::Key_F5), QKeySequence(tr("Ctrl+Shift+P"))});
@@ -312,15 +317,23 @@ void MainWindow::buildViewMenu()
 
 // ---- sessions and settings -------------------------------------------------------------------
 
-// Restores the geometry and returns the session to start on (the last one's source, controls
-// and tab if it was generated).
+// Restores the geometry (inside the screens of now) and the side panels, and returns the
+// session to start on (the last one's source, controls and tab if it was generated). Without
+// settings the window takes its preferred size whatever the screen, as tests and screenshots
+// need.
 Session MainWindow::restoreSettings()
 {
-    if (!m_options.useSettings)
+    if (!m_options.useSettings) {
+        resize(kPreferredWindowSize);
+        m_panels->fitToWidth(width());
         return m_sessions->startSession({});
+    }
     QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    setGeometry(startWindowGeometry(settings.value(QStringLiteral("window/rect"))));
+    m_panels->fitToWidth(width());
+    if (settings.value(QStringLiteral("window/maximized")).toBool())
+        setWindowState(windowState() | Qt::WindowMaximized);
+    m_panels->restore(settings);
     return m_sessions->startSession(settings.value(QStringLiteral("session/last")).toByteArray());
 }
 
@@ -356,8 +369,10 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     if (m_options.useSettings) {
         QSettings settings;
-        settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-        settings.setValue(QStringLiteral("window/state"), saveState());
+        settings.setValue(QStringLiteral("window/rect"), normalGeometry());
+        settings.setValue(QStringLiteral("window/maximized"), isMaximized());
+        if (!presentationMode()) // presenting narrows the columns for a while only
+            m_panels->save(settings);
         settings.setValue(QStringLiteral("session/last"), sessionToJson(session()));
     }
     m_pipeline->cancelJobs();

@@ -7,6 +7,9 @@
 //   PresentationMode  large fonts, thick lines, high contrast, only bits/scheme/range
 //   SessionController the state as a session, .qscope files
 //   SourceController  the source panel's requests and the facts of a new tensor
+//   SidePanels        the controls and numbers columns: collapsible, widths remembered
+// The window opens inside the screen (window_geometry.h) and shrinks to 1024x640 with every
+// control reachable: the controls scroll, the side columns collapse.
 // The window holds no math: control changes become jobs, only the newest job's result is
 // shown, and the visible tab is rebuilt from it (hidden tabs when they are shown).
 //
@@ -38,6 +41,7 @@ class AnalysisView;
 class LessonPanel;
 class NumbersPanel;
 class QuantPanel;
+class SidePanels;
 class SliceTable;
 class SourcePanel;
 
@@ -119,6 +123,8 @@ public:
     NumbersPanel* numbersPanel() const { return m_numbers; }
     QuantPanel* quantPanel() const { return m_quant; }
     SourcePanel* sourcePanel() const { return m_source; }
+    // The columns beside the tabs: shown or collapsed, kept in the settings.
+    SidePanels& sidePanels() const { return *m_panels; }
     SliceTable* sliceTable() const { return m_tabs->sliceTable(); }
     QTabWidget* chartTabs() const { return m_tabs->tabWidget(); }
     // Milliseconds from the first control change of a burst to the visible chart refreshed.
@@ -180,7 +186,7 @@ protected:
 private:
     void buildParts();
     QSplitter* buildUi();
-    QWidget* buildControlsColumn();
+    QSplitter* buildControlsColumn();
     QWidget* buildNumbersColumn();
     void connectParts();
     WindowParts parts();
@@ -210,6 +216,7 @@ private:
     SourcePanel* m_source = nullptr;
     QuantPanel* m_quant = nullptr;
     NumbersPanel* m_numbers = nullptr;
+    SidePanels* m_panels = nullptr; // the collapsible columns beside the tabs
     QMenu* m_recentMenu = nullptr;
 };
 
