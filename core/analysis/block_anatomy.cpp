@@ -239,7 +239,7 @@ std::string noBlocksMessage(const QuantConfig& config)
     std::string what = config.isInteger()
                            ? "per-" + toName(config.granularity) + " " +
                                  std::to_string(config.bits) + "-bit " + toName(config.scheme)
-                           : toName(config.scheme);
+                           : "the scheme '" + toName(config.scheme) + "'";
     what[0] = char(std::toupper(static_cast<unsigned char>(what[0])));
     return what + " has no blocks: choose a block scheme such as Q4_K, Q4_0, MXFP4 or NF4, or "
                   "an integer scheme per group";

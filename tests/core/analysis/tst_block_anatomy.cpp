@@ -261,6 +261,8 @@ void TestBlockAnatomy::blockCountAndErrors()
                 blockAnatomy(t, plain, 0);
             }).rfind("Per-tensor 8-bit asymmetric has no blocks", 0) == 0);
     QVERIFY(!hasBlockAnatomy(schemeConfig(Scheme::E4M3)));
+    QCOMPARE(noBlocksMessage(schemeConfig(Scheme::E4M3)).substr(0, 34),
+             std::string("The scheme 'e4m3' has no blocks: c"));
     const QuantResult q6 = quantize(t, schemeConfig(Scheme::Q6_K));
     QCOMPARE(anatomyBlockCount(q6), int64_t(4));
     QCOMPARE(anatomyBlockOf(q6, 511), int64_t(1));
