@@ -6,6 +6,7 @@
 #include "core/base/error.h"
 #include "core/config/choices.h"
 #include "core/io/ggml_blocks.h"
+#include "core/report/json_number.h"
 
 #include <nlohmann/json.hpp>
 
@@ -123,14 +124,6 @@ std::string scientific(double v)
     return buf;
 }
 
-// JSON has no inf or NaN: such numbers are written as the strings "inf", "-inf", "nan".
-nlohmann::json number(double v)
-{
-    if (std::isfinite(v))
-        return v;
-    return std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
-}
-
 } // namespace
 
 namespace anatomy_detail {
@@ -182,7 +175,7 @@ AnatomyField intField(const std::string& name, int64_t value, uint64_t stored, i
     return {name, double(value), bitPattern(stored, width), meaning};
 }
 
-std::string packCodes(const std::vector<int32_t>& codes, int bits)
+std::string packCodes(const std::vector<int32_t>& codes, int bits, bool highFirst)
 {
     std::string out;
     if (bits == 8) {
@@ -190,8 +183,10 @@ std::string packCodes(const std::vector<int32_t>& codes, int bits)
             out.push_back(static_cast<char>(c & 0xff));
     } else if (bits == 4) {
         for (size_t k = 0; k < codes.size(); k += 2) {
-            const int32_t lo = k + 1 < codes.size() ? codes[k + 1] & 0xf : 0;
-            out.push_back(static_cast<char>(((codes[k] & 0xf) << 4) | lo));
+            const int32_t first = codes[k] & 0xf;
+            const int32_t second = k + 1 < codes.size() ? codes[k + 1] & 0xf : 0;
+            out.push_back(
+                static_cast<char>(highFirst ? (first << 4) | second : (second << 4) | first));
         }
     } else {
         out.assign((codes.size() * size_t(bits) + 7) / 8, '\0');
@@ -206,7 +201,7 @@ std::string packCodes(const std::vector<int32_t>& codes, int bits)
 }
 
 std::vector<int32_t> unpackCodes(const std::string& bytes, size_t offset, size_t n, int bits,
-                                 bool isSigned)
+                                 bool isSigned, bool highFirst)
 {
     std::vector<int32_t> c(n);
     auto byteAt = [&](size_t k) { return uint32_t(uint8_t(bytes[offset + k])); };
@@ -215,7 +210,7 @@ std::vector<int32_t> unpackCodes(const std::string& bytes, size_t offset, size_t
         if (bits == 8)
             v = byteAt(k);
         else if (bits == 4)
-            v = k % 2 == 0 ? byteAt(k / 2) >> 4 : byteAt(k / 2) & 0xf;
+            v = (k % 2 == 0) == highFirst ? byteAt(k / 2) >> 4 : byteAt(k / 2) & 0xf;
         else
             for (int b = 0; b < bits; ++b) {
                 const size_t bit = k * size_t(bits) + size_t(b);
@@ -325,17 +320,17 @@ std::string blockAnatomyJson(const BlockAnatomy& a)
     j["fields"] = nlohmann::ordered_json::array();
     for (const AnatomyField& f : a.fields)
         j["fields"].push_back({{"name", f.name},
-                               {"value", number(f.value)},
+                               {"value", jsonNumber(f.value)},
                                {"bits", f.bits},
                                {"meaning", f.meaning}});
     j["elements"] = nlohmann::ordered_json::array();
     for (const AnatomyElement& e : a.elements) {
-        nlohmann::ordered_json row = {{"index", e.index}, {"x", number(e.x)}, {"code", e.code}};
+        nlohmann::ordered_json row = {{"index", e.index}, {"x", jsonNumber(e.x)}, {"code", e.code}};
         if (a.hasGridIndex)
             row["grid_index"] = e.gridIndex;
-        row["grid_value"] = number(e.gridValue);
-        row["xhat"] = number(e.xhat);
-        row["error"] = number(e.error);
+        row["grid_value"] = jsonNumber(e.gridValue);
+        row["xhat"] = jsonNumber(e.xhat);
+        row["error"] = jsonNumber(e.error);
         j["elements"].push_back(row);
     }
     return j.dump(2) + "\n";

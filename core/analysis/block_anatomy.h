@@ -21,11 +21,20 @@
 // bit for finite inputs, except that a -0 of the result reads back as +0 where its code carries
 // no sign (integer codes; MXFP4, whose llama.cpp table has no -0).
 //
-// Adding a block scheme: one row in the table of block_anatomy.cpp (the scheme, whether its
-// codes index a non-linear grid, the super-block size when the result's slices are sub-blocks,
-// and a function that fills `bytes`, `layout`, `fields` and `decodedFromBytes`). Elements come
-// from the result for every scheme. A scheme that stores a second-level scale (NVFP4: an E4M3
-// scale per 16 elements and an fp32 per-tensor scale) describes both as fields.
+// Adding a block scheme: one row in the table kSchemes of block_anatomy.cpp (the scheme, whether
+// its codes index a non-linear grid, the super-block size when the result's slices are
+// sub-blocks, and a DescribeFn of block_anatomy_internal.h that fills `bytes`, `layout`,
+// `formula`, `fields` and `decodedFromBytes`). Elements (x, code, grid value from the result's
+// code table, x^, error) come from the result for every scheme, and the tests check every row's
+// bytes against the result. NVFP4, for example (blocks of 16, E4M3 scale s, fp32 tensor scale g):
+//   {Scheme::NVFP4, false, 0, describeNvfp4}, with describeNvfp4 in block_anatomy_scaled.cpp:
+//   g and s recomputed from the tensor as the format does (nvfp4TensorScale of the tensor's
+//   absmax, nvfp4BlockScaleCode of the block's), bytes = the E4M3 byte of s then
+//   packCodes(in.codes(0), 4, false) (E2M1 nibbles, the first element in the low nibble), fields
+//   fp32Field("g", ...) and the E4M3 byte with bitPattern(s, 8), and decodedFromBytes through
+//   decodeCodes with the slice's scale set to float(s * g) read back from those bytes. MXFP6
+//   needs only its rows {Scheme::MXFP6_E2M3, false, 0, describeMx} (one byte per element, or
+//   packCodes(codes, 6) for the packed form).
 #pragma once
 
 #include "core/base/tensor.h"

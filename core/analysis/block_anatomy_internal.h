@@ -47,10 +47,11 @@ template <class T> void appendLE(std::string& out, T v)
 }
 
 // Codes packed at `bits` bits each: 8 one per byte, 4 two per byte with the first in the high
-// nibble (bitsandbytes), other widths as a stream LSB first. Only the low `bits` bits are kept.
-std::string packCodes(const std::vector<int32_t>& codes, int bits);
+// nibble (bitsandbytes; highFirst false: in the low nibble, as ModelOpt packs NVFP4), other
+// widths as a stream LSB first. Only the low `bits` bits are kept.
+std::string packCodes(const std::vector<int32_t>& codes, int bits, bool highFirst = true);
 // The inverse: n codes of `bits` bits, sign-extended when `isSigned`.
 std::vector<int32_t> unpackCodes(const std::string& bytes, size_t offset, size_t n, int bits,
-                                 bool isSigned);
+                                 bool isSigned, bool highFirst = true);
 
 } // namespace qs::anatomy_detail

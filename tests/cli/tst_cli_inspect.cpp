@@ -78,29 +78,38 @@ private slots:
         QVERIFY(r.out.contains("elements 32 to 63"));
     }
 
+    // Each refusal: the arguments after "inspect", the exit status and a part of the message.
+    void refusals_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("message");
+        const QStringList q4k = {"w.npy", "--scheme", "q4_k", "--block"};
+        QTest::newRow("block beyond") << (q4k + QStringList{"6"}) << 2
+                                      << "--block 6 is out of range: w.npy has 6 blocks of q4_k "
+                                         "(0 to 5)";
+        QTest::newRow("negative") << (q4k + QStringList{"-1"}) << 2 << "--block -1 is out of range";
+        QTest::newRow("not a number")
+            << (q4k + QStringList{"two"}) << 2 << "--block: 'two' is not an integer";
+        QTest::newRow("no block") << QStringList{"w.npy", "--scheme", "q4_k"} << 2
+                                  << "--block N is missing";
+        QTest::newRow("no blocks") << QStringList{"w.npy", "--bits", "8", "--block", "0"} << 2
+                                   << "Per-tensor 8-bit asymmetric has no blocks: choose a block "
+                                      "scheme";
+        QTest::newRow("missing file")
+            << QStringList{"missing.npy", "--scheme", "q4_0", "--block", "0"} << 3 << "missing.npy";
+        QTest::newRow("two sources")
+            << QStringList{"w.npy", "--input", "w.npy", "--scheme", "q4_0", "--block", "0"} << 2
+            << "give the SOURCE once";
+    }
     void refusals()
     {
-        test::CliRun r = run({"inspect", "w.npy", "--scheme", "q4_k", "--block", "6"});
-        QCOMPARE(r.code, 2);
-        QVERIFY2(r.err.contains("--block 6 is out of range: w.npy has 6 blocks of q4_k (0 to 5)"),
-                 qPrintable(r.err));
-        r = run({"inspect", "w.npy", "--scheme", "q4_k", "--block", "-1"});
-        QCOMPARE(r.code, 2);
-        QVERIFY(r.err.contains("--block -1 is out of range"));
-        r = run({"inspect", "w.npy", "--scheme", "q4_k", "--block", "two"});
-        QCOMPARE(r.code, 2);
-        QVERIFY(r.err.contains("--block: 'two' is not an integer"));
-        r = run({"inspect", "w.npy", "--scheme", "q4_k"});
-        QCOMPARE(r.code, 2);
-        QVERIFY(r.err.contains("--block N is missing"));
-        r = run({"inspect", "w.npy", "--bits", "8", "--block", "0"});
-        QCOMPARE(r.code, 2);
-        QVERIFY(r.err.contains("Per-tensor 8-bit asymmetric has no blocks: choose a block scheme"));
-        r = run({"inspect", "missing.npy", "--scheme", "q4_0", "--block", "0"});
-        QCOMPARE(r.code, 3);
-        QVERIFY(r.err.contains("missing.npy"));
-        r = run({"inspect", "w.npy", "--input", "w.npy", "--scheme", "q4_0", "--block", "0"});
-        QCOMPARE(r.code, 2);
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        QFETCH(QString, message);
+        const test::CliRun r = run(QStringList{"inspect"} + args);
+        QCOMPARE(r.code, code);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
     }
 
 private:

@@ -166,10 +166,7 @@ void TestUiBlockInspector::valueClickSelectsBlock()
     QVERIFY(test::waitForCurrent(w));
     w.setCurrentChart(ChartKind::Values);
     QChart* chart = w.chart(ChartKind::Values);
-    QXYSeries* series = nullptr;
-    for (QAbstractSeries* s : chart->series())
-        if ((series = qobject_cast<QXYSeries*>(s)))
-            break;
+    QXYSeries* series = test::firstXYSeries(chart);
     QVERIFY(series);
     emit series->clicked(QPointF(700.2, 0.5));
     QCOMPARE(w.currentTabName(), QStringLiteral("block-inspector"));

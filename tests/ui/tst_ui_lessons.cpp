@@ -438,10 +438,7 @@ void TestUiLessons::valueClickOpensWorkedExample()
     QVERIFY(applyAndWait(w, QStringLiteral("asymmetric-vs-symmetric"), 0));
     w.setCurrentChart(ChartKind::Values);
     QChart* chart = w.chart(ChartKind::Values);
-    QXYSeries* series = nullptr;
-    for (QAbstractSeries* s : chart->series())
-        if ((series = qobject_cast<QXYSeries*>(s)))
-            break;
+    QXYSeries* series = test::firstXYSeries(chart);
     QVERIFY(series);
     emit series->clicked(QPointF(3.2, 41.06)); // near element 3
     QCOMPARE(w.currentTabName(), QStringLiteral("worked-example"));

@@ -2,6 +2,7 @@
 // super-block whose decoded fields reproduce its values, and for every block scheme bytes that
 // decode to the result's values bit for bit.
 #include "core/analysis/block_anatomy.h"
+#include "core/analysis/block_anatomy_internal.h"
 #include "core/config/choices.h"
 #include "core/formats/codebook.h"
 #include "core/quant/quantize.h"
@@ -278,6 +279,16 @@ void TestBlockAnatomy::textForms()
 {
     QCOMPARE(bitPattern(0x2d, 6), std::string("10 1101"));
     QCOMPARE(bitPattern(5, 3, 0), std::string("101"));
+    // Nibbles: bitsandbytes puts the first code in the high nibble, ModelOpt in the low one; a
+    // 3-bit stream runs LSB first (5 = 101, 6 = 110 -> 0b110101 = 0x35).
+    using anatomy_detail::packCodes;
+    using anatomy_detail::unpackCodes;
+    QCOMPARE(packCodes({1, 2, 3}, 4), bytesOf({0x12, 0x30}));
+    QCOMPARE(packCodes({1, 2, 3}, 4, false), bytesOf({0x21, 0x03}));
+    QCOMPARE(packCodes({5, 6}, 3), bytesOf({0x35}));
+    QCOMPARE(unpackCodes(bytesOf({0x21, 0x03}), 0, 3, 4, false, false),
+             (std::vector<int32_t>{1, 2, 3}));
+    QCOMPARE(unpackCodes(bytesOf({0x35}), 0, 2, 3, true), (std::vector<int32_t>{-3, -2}));
     std::string bytes;
     for (int i = 0; i < 18; ++i)
         bytes.push_back(char(i * 15));
