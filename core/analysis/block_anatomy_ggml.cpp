@@ -19,7 +19,7 @@ using Fields = std::vector<AnatomyField>;
 std::string num(double v)
 {
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%.7g", v);
+    std::snprintf(buf, sizeof buf, "%.6g", v);
     return buf;
 }
 
@@ -49,12 +49,14 @@ AnatomyField qhField(const uint8_t qh[4])
 void subScales(Fields& f, const char* name, const int* values, int count, int width, int bias,
                int size, float d, const char* what)
 {
+    const std::string product = std::string(name == std::string("min") ? "dmin*" : "d*") + name;
     for (int j = 0; j < count; ++j) {
         const int v = values[j] - bias;
         f.push_back(intField(std::string(name) + "[" + std::to_string(j) + "]", v,
                              uint64_t(values[j]) & ((1u << width) - 1), width,
-                             std::string(what) + " of elements " + std::to_string(j * size) + "-" +
-                                 std::to_string(j * size + size - 1) + ": " + num(double(d) * v)));
+                             std::string(what) + ", elements " + std::to_string(j * size) + "-" +
+                                 std::to_string(j * size + size - 1) + ": " + product + " = " +
+                                 num(double(d) * v)));
     }
 }
 
@@ -105,8 +107,8 @@ void q2_kFields(const std::string& b, Fields& f)
         sc[j] = q.scales[j] & 0xf;
         mn[j] = q.scales[j] >> 4;
     }
-    subScales(f, "scale", sc, 16, 4, 0, 16, ggmlHalfToFloat(q.d), "4-bit scale (d*scale)");
-    subScales(f, "min", mn, 16, 4, 0, 16, ggmlHalfToFloat(q.dmin), "4-bit min (dmin*min)");
+    subScales(f, "scale", sc, 16, 4, 0, 16, ggmlHalfToFloat(q.d), "4-bit");
+    subScales(f, "min", mn, 16, 4, 0, 16, ggmlHalfToFloat(q.dmin), "4-bit");
 }
 
 void q3_kFields(const std::string& b, Fields& f)
@@ -115,8 +117,7 @@ void q3_kFields(const std::string& b, Fields& f)
     f.push_back(fp16Field("d", q.d, "fp16 super-block scale of the sub-block scales"));
     int sc[16];
     ggmlUnpackQ3Scales(q.scales, sc);
-    subScales(f, "scale", sc, 16, 6, 32, 16, ggmlHalfToFloat(q.d),
-              "6-bit scale, stored + 32 (d*scale)");
+    subScales(f, "scale", sc, 16, 6, 32, 16, ggmlHalfToFloat(q.d), "6-bit, stored + 32");
 }
 
 void kScales(Fields& f, uint16_t d, uint16_t dmin, const uint8_t scales[12])
@@ -125,8 +126,8 @@ void kScales(Fields& f, uint16_t d, uint16_t dmin, const uint8_t scales[12])
     int sc[8], mn[8];
     for (int j = 0; j < 8; ++j)
         ggmlScaleMinK4(j, scales, sc[j], mn[j]);
-    subScales(f, "scale", sc, 8, 6, 0, 32, ggmlHalfToFloat(d), "6-bit scale (d*scale)");
-    subScales(f, "min", mn, 8, 6, 0, 32, ggmlHalfToFloat(dmin), "6-bit min (dmin*min)");
+    subScales(f, "scale", sc, 8, 6, 0, 32, ggmlHalfToFloat(d), "6-bit");
+    subScales(f, "min", mn, 8, 6, 0, 32, ggmlHalfToFloat(dmin), "6-bit");
 }
 
 void q4_kFields(const std::string& b, Fields& f)
@@ -148,7 +149,7 @@ void q6_kFields(const std::string& b, Fields& f)
     int sc[16];
     for (int j = 0; j < 16; ++j)
         sc[j] = q.scales[j];
-    subScales(f, "scale", sc, 16, 8, 0, 16, ggmlHalfToFloat(q.d), "8-bit signed scale (d*scale)");
+    subScales(f, "scale", sc, 16, 8, 0, 16, ggmlHalfToFloat(q.d), "8-bit signed");
 }
 
 void iq4_nlFields(const std::string& b, Fields& f)
@@ -170,8 +171,7 @@ void iq4_xsFields(const std::string& b, Fields& f)
     int ls[8];
     for (int j = 0; j < 8; ++j)
         ls[j] = ((q.scales_l[j / 2] >> 4 * (j % 2)) & 0xf) | (((q.scales_h >> 2 * j) & 3) << 4);
-    subScales(f, "scale", ls, 8, 6, 32, 32, ggmlHalfToFloat(q.d),
-              "6-bit scale, stored + 32 (d*scale)");
+    subScales(f, "scale", ls, 8, 6, 32, 32, ggmlHalfToFloat(q.d), "6-bit, stored + 32");
 }
 
 void mxfp4Fields(const std::string& b, Fields& f)

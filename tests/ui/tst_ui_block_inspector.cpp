@@ -80,6 +80,8 @@ void TestUiBlockInspector::tablesShowTheAnatomy()
         const AnatomyElement& el = a.elements[size_t(row)];
         QCOMPARE(e->item(row, 0)->text().toLongLong(), el.index);
         QCOMPARE(e->item(row, 1)->data(Qt::UserRole).toDouble(), double(el.x));
+        QCOMPARE(e->item(row, 1)->text(), QString::number(el.x, 'g', 7));
+        QCOMPARE(e->item(row, 1)->toolTip(), QString::number(el.x, 'g', 9));
         QCOMPARE(e->item(row, 2)->text().toInt(), el.code);
         QCOMPARE(e->item(row, 3)->text(), QStringLiteral("–")); // Q4_K: linear codes
         QCOMPARE(e->item(row, 5)->data(Qt::UserRole).toDouble(), double(el.xhat));

@@ -35,9 +35,13 @@ public:
     }
 };
 
+// Seven significant digits fit the view's width; the tooltip has the nine that tell every
+// float32 apart (quantscope-cli inspect prints those).
 QTableWidgetItem* numberItem(double v)
 {
-    return new NumberItem(QString::number(v, 'g', 9), std::isnan(v) ? -HUGE_VAL : v);
+    auto* item = new NumberItem(QString::number(v, 'g', 7), std::isnan(v) ? -HUGE_VAL : v);
+    item->setToolTip(QString::number(v, 'g', 9));
+    return item;
 }
 
 QTableWidgetItem* textItem(const QString& text)
