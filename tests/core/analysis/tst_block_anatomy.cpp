@@ -175,6 +175,11 @@ void TestBlockAnatomy::everySchemeDecodesItsBytes_data()
 {
     QTest::addColumn<QuantConfig>("config");
     for (const Choice<Scheme>& c : choices<Scheme>()) {
+        // A new block scheme needs its row (block_anatomy.h says how).
+        QVERIFY2(!schemeConfig(c.value).isBlockwise() || hasBlockAnatomy(schemeConfig(c.value)),
+                 qPrintable(QString("scheme %1 has blocks but no row in kSchemes of "
+                                    "core/analysis/block_anatomy.cpp")
+                                .arg(c.name)));
         QuantConfig config = schemeConfig(c.value, 64);
         if (c.value == Scheme::Codebook) {
             config.codebook = {-1, -0.4, -0.1, 0, 0.2, 0.7, 1};
