@@ -12,6 +12,7 @@ int runExport(const QStringList& args);
 int runQuantize(const QStringList& args);
 int runPlot(int& argc, char** argv, const QStringList& args);
 int runPresets(const QStringList& args);
+int runInspect(const QStringList& args);
 
 // Usage texts (also printed after a usage error).
 QString mainUsage();
@@ -20,6 +21,7 @@ QString exportUsage();
 QString quantizeUsage();
 QString plotUsage();
 QString presetsUsage();
+QString inspectUsage();
 // `help schemes`: every scheme, range method and rounding mode with its description (the same
 // text as docs/CLI.md, "Schemes, range methods and rounding modes").
 QString schemesUsage();

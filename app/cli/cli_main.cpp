@@ -32,6 +32,7 @@ const struct Command {
     {"export", exportUsage, [](int&, char**, const QStringList& a) { return runExport(a); }},
     {"quantize", quantizeUsage, [](int&, char**, const QStringList& a) { return runQuantize(a); }},
     {"plot", plotUsage, runPlot},
+    {"inspect", inspectUsage, [](int&, char**, const QStringList& a) { return runInspect(a); }},
     {"presets", presetsUsage, [](int&, char**, const QStringList& a) { return runPresets(a); }},
 };
 

@@ -90,6 +90,9 @@ QString mainUsage()
                "                      [--width W --height H]\n"
                "  quantscope-cli plot --lesson NAME|FILE.json [--step N] [--chart KIND] --out "
                "FILE\n"
+               "  quantscope-cli inspect SOURCE --scheme SCHEME [OPTIONS] --block N [--json]\n"
+               "                                           one block: its bytes, fields and "
+               "elements\n"
                "  quantscope-cli presets                   named presets (PyTorch, ONNX Runtime, "
                "TensorRT,\n"
                "                                           GGML, bitsandbytes, OCP, the course "
@@ -161,6 +164,28 @@ QString plotUsage()
         "KIND: values, codes, histogram, error-histogram, channels, number-line, sweep,\n"
         "clipping. Rendered headless. --lesson: the lesson's data and configuration (step N,\n"
         "default 1); the chart defaults to the lesson's.\n");
+}
+
+QString inspectUsage()
+{
+    return QStringLiteral(
+               "Usage: quantscope-cli inspect SOURCE --scheme SCHEME [OPTIONS] --block N [--json]\n"
+               "Quantizes the tensor and prints block N (from 0) as the format stores it: its "
+               "bytes in hex\n"
+               "(16 per line), the fields decoded from them (fp16 d and dmin, sub-block scales "
+               "and mins,\n"
+               "E8M0 exponents, absmax, scale and zero point) and a row per element: i, x, "
+               "code, grid\n"
+               "index (non-linear grids), grid value, x^, error. --json prints the same as "
+               "JSON.\n"
+               "SOURCE:  FILE[:TENSOR] | --input PATH[:TENSOR] | --generate DIST [--shape S "
+               "--seed S ...]\n"
+               "OPTIONS: as for quantize (--preset, --scheme, --group-size, ...); the scheme "
+               "must have\n"
+               "         blocks (GGML, MX, NF4/FP4, bitsandbytes blockwise, a code book or "
+               "integer\n"
+               "         --granularity group)\n") +
+           choiceLists();
 }
 
 QString schemesUsage()

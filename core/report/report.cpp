@@ -2,6 +2,7 @@
 
 #include "core/config/config_json.h"
 #include "core/io/atomic_file.h"
+#include "core/report/json_number.h"
 
 #include <nlohmann/json.hpp>
 
@@ -13,15 +14,9 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-// JSON has no NaN/Inf: write them as the strings "inf", "-inf" and "nan", which keep the sign
-// (a GGML block scale beyond the fp16 range is -inf or +inf).
 ojson num(double v)
 {
-    if (std::isnan(v))
-        return "nan";
-    if (std::isinf(v))
-        return v > 0 ? "inf" : "-inf";
-    return v;
+    return jsonNumber(v); // NaN and +-Inf as strings
 }
 
 ojson numList(const std::vector<double>& v)

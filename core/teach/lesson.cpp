@@ -3,6 +3,7 @@
 // lesson_expect.cpp).
 #include "core/teach/lesson.h"
 
+#include "core/analysis/block_anatomy.h"
 #include "core/config/config_json.h"
 #include "core/teach/lesson_read.h"
 
@@ -100,6 +101,19 @@ void validateStep(const JsonReader& r, const LessonStep& st, const std::string& 
     });
 }
 
+// A step's "block": an index from 0 of a scheme with blocks.
+int64_t readBlock(const JsonReader& r, const json& so, const std::string& p,
+                  const QuantConfig& config)
+{
+    const int64_t block = r.getInt(so, p, "block");
+    if (block < 0)
+        r.fail(joinPath(p, "block"), "must not be negative");
+    if (!hasBlockAnatomy(config))
+        r.fail(joinPath(p, "block"),
+               "needs a scheme with blocks (" + noBlocksMessage(config) + ")");
+    return block;
+}
+
 // Each entry of "steps": the lesson's config, chart and source with the step's overrides.
 void readSteps(const JsonReader& r, const json& doc, Lesson& l)
 {
@@ -111,7 +125,7 @@ void readSteps(const JsonReader& r, const json& doc, Lesson& l)
     for (size_t i = 0; i < steps.size(); ++i) {
         const std::string p = "steps[" + std::to_string(i) + "]";
         const json& so = steps[i];
-        r.allowKeys(so, p, {"caption", "config", "chart", "source", "expect"});
+        r.allowKeys(so, p, {"caption", "config", "chart", "source", "block", "expect"});
         LessonStep st;
         st.config = l.config;
         st.chart = l.chart;
@@ -126,6 +140,8 @@ void readSteps(const JsonReader& r, const json& doc, Lesson& l)
         if (so.contains("expect"))
             st.expect = parseExpect(r, so.at("expect"), p + ".expect");
         validateStep(r, st, p + ".config");
+        if (so.contains("block"))
+            st.block = readBlock(r, so, p, st.config);
         l.steps.push_back(std::move(st));
     }
 }
@@ -154,8 +170,9 @@ const LessonStep& stepOf(const Lesson& lesson, int step)
 
 std::vector<std::string> lessonChartNames()
 {
-    return {"values", "codes",    "histogram", "error-histogram", "channels",   "number-line",
-            "sweep",  "clipping", "compare",   "image",           "int-matmul", "float-pitfalls"};
+    return {"values",      "codes",      "histogram",     "error-histogram", "channels",
+            "number-line", "sweep",      "clipping",      "compare",         "block-inspector",
+            "image",       "int-matmul", "float-pitfalls"};
 }
 
 Lesson parseLesson(const std::string& text, const std::string& origin)

@@ -20,20 +20,22 @@
 //              (any key of the JSON report's "config" object, i.e. every field of
 //              core/config/config_fields.h; missing keys keep the defaults)
 //   "chart": "values" | "codes" | "histogram" | "error-histogram" | "channels" | "number-line"
-//          | "sweep" | "clipping" | "compare" | "image" | "int-matmul" | "float-pitfalls",
+//          | "sweep" | "clipping" | "compare" | "block-inspector" | "image" | "int-matmul"
+//          | "float-pitfalls",
 //   "image": {"granularity": "block", "block_size": 8},      (image chart options)
 //   "int_matmul": {"m": 4, "k": 16, "n": 4, "seed": 0, "a_low": 0, "a_high": 6,
 //                  "b_std": 0.5, "out_signed": false},
 //   "expect": {...}            (only without "steps": expectations of the single step)
 //   "steps": [{"caption": "...", "config": {overrides of the lesson's config},
-//              "chart": "...", "source": {...}, "expect": {...}}]
+//              "chart": "...", "source": {...}, "block": 0, "expect": {...}}]
+//   (a step's "block": the block the block inspector shows, for a scheme with blocks)
 // }
 // Expectations: "scale" (number or list per slice, "scale_rel_tol" default 1e-6),
 // "zero_point" (integer or list), "qmin", "qmax", "codes" (list), "dequantized" (list,
 // "dequantized_abs_tol" default 1e-6), "mse" ("mse_rel_tol" default 1e-4), "mse_range" [lo, hi],
 // "sqnr_db_range" [lo, hi], "exclude_last" N (the MSE checks leave out the last N values, e.g.
 // an outlier), "clipped_low_count", "clipped_high_count", "levels_used", "overflow_count",
-// "flushed_to_zero_count" (fp16/bf16).
+// "flushed_to_zero_count" (fp16/bf16), "bits_per_element" (storage with the scales, within 1e-9).
 #pragma once
 
 #include "core/base/tensor.h"
@@ -80,6 +82,7 @@ struct LessonExpect {
     int64_t excludeLast = 0;
     std::optional<int64_t> clippedLowCount, clippedHighCount, levelsUsed;
     std::optional<int64_t> overflowCount, flushedToZeroCount;
+    std::optional<double> bitsPerElement;
     bool empty() const;
 };
 
@@ -88,6 +91,7 @@ struct LessonStep {
     QuantConfig config;                 // the lesson's config with this step's overrides applied
     std::string chart;                  // the lesson's chart unless the step names one
     std::optional<LessonSource> source; // the lesson's source unless the step has its own
+    std::optional<int64_t> block;       // the block the block inspector shows
     LessonExpect expect;
 };
 

@@ -32,6 +32,7 @@ struct ExpectComparison {
     size_t dequantizedMatching = 0;   // asserted values within dequantizedAbsTol
     double mse = 0;                   // over all values but the last excludeLast
     bool mseOk = true, mseInRange = true, sqnrInRange = true;
+    bool bitsPerElementOk = true;
     std::vector<ExpectedCount> counts; // the asserted counts, in LessonExpect's order
 
     bool scaleOk() const { return scaleCountOk && badScales.empty(); }

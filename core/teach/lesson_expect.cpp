@@ -1,5 +1,6 @@
 // The numbers a lesson asserts: its "expect" objects and checkLesson(), which quantizes a step
 // and compares.
+#include "core/analysis/block_anatomy.h"
 #include "core/quant/quantize.h"
 #include "core/teach/lesson_check.h"
 #include "core/teach/lesson_read.h"
@@ -20,7 +21,7 @@ LessonExpect parseExpect(const JsonReader& r, const nlohmann::json& o, const std
                 {"scale", "scale_rel_tol", "zero_point", "qmin", "qmax", "codes", "dequantized",
                  "dequantized_abs_tol", "mse", "mse_rel_tol", "mse_range", "sqnr_db_range",
                  "exclude_last", "clipped_low_count", "clipped_high_count", "levels_used",
-                 "overflow_count", "flushed_to_zero_count"});
+                 "overflow_count", "flushed_to_zero_count", "bits_per_element"});
     LessonExpect e;
     r.readEach<std::vector<double>>(o, p, {{"scale", &e.scale}, {"dequantized", &e.dequantized}},
                                     &JsonReader::getNumbers);
@@ -31,7 +32,8 @@ LessonExpect parseExpect(const JsonReader& r, const nlohmann::json& o, const std
                         {"dequantized_abs_tol", &e.dequantizedAbsTol},
                         {"mse_rel_tol", &e.mseRelTol}},
                        &JsonReader::getNumber);
-    r.readEach<std::optional<double>>(o, p, {{"mse", &e.mse}}, &JsonReader::getNumber);
+    r.readEach<std::optional<double>>(
+        o, p, {{"mse", &e.mse}, {"bits_per_element", &e.bitsPerElement}}, &JsonReader::getNumber);
     r.readEach<std::optional<std::pair<double, double>>>(
         o, p, {{"mse_range", &e.mseRange}, {"sqnr_db_range", &e.sqnrDbRange}},
         &JsonReader::getRange);
@@ -117,6 +119,8 @@ void compareErrors(const LessonExpect& e, const Tensor& t, const QuantResult& r,
     c.mseInRange = !e.mseRange || (c.mse >= e.mseRange->first && c.mse <= e.mseRange->second);
     c.sqnrInRange = !e.sqnrDbRange || (r.metrics.sqnrDb >= e.sqnrDbRange->first &&
                                        r.metrics.sqnrDb <= e.sqnrDbRange->second);
+    c.bitsPerElementOk =
+        !e.bitsPerElement || std::fabs(r.metrics.bitsPerElement - *e.bitsPerElement) <= 1e-9;
 }
 
 void compareCounts(const LessonExpect& e, const QuantResult& r, ExpectComparison& c)
@@ -186,6 +190,9 @@ void reportErrors(const LessonExpect& e, const QuantResult& r, const ExpectCompa
     if (!c.sqnrInRange)
         fail("SQNR is " + num(r.metrics.sqnrDb) + " dB, expected in [" + num(e.sqnrDbRange->first) +
              ", " + num(e.sqnrDbRange->second) + "]");
+    if (!c.bitsPerElementOk)
+        fail("bits per element is " + num(r.metrics.bitsPerElement) + ", expected " +
+             num(*e.bitsPerElement));
     for (const ExpectedCount& k : c.counts)
         if (!k.ok())
             fail(std::string(k.name) + " is " + std::to_string(k.got) + ", expected " +
@@ -198,7 +205,8 @@ bool LessonExpect::empty() const
 {
     return scale.empty() && zeroPoint.empty() && !qmin && !qmax && codes.empty() &&
            dequantized.empty() && !mse && !mseRange && !sqnrDbRange && !clippedLowCount &&
-           !clippedHighCount && !levelsUsed && !overflowCount && !flushedToZeroCount;
+           !clippedHighCount && !levelsUsed && !overflowCount && !flushedToZeroCount &&
+           !bitsPerElement;
 }
 
 ExpectComparison compareExpect(const LessonExpect& e, const Tensor& t, const QuantResult& r)
@@ -233,6 +241,12 @@ std::vector<std::string> checkLesson(const Lesson& lesson, int step)
     reportParams(e, r.params, c, fail);
     reportValues(e, r, c, fail);
     reportErrors(e, r, c, fail);
+    if (const auto& block = lesson.steps[size_t(step)].block) {
+        const int64_t count = anatomyBlockCount(r);
+        if (*block >= count)
+            fail("block " + std::to_string(*block) + " is out of range: the tensor has " +
+                 std::to_string(count) + " blocks");
+    }
     return bad;
 }
 

@@ -5,12 +5,14 @@
 
 #include "ui/window/main_window.h"
 
+#include <QChart>
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QImage>
 #include <QSet>
 #include <QString>
+#include <QXYSeries>
 #include <QtTest>
 
 namespace qs::test {
@@ -47,6 +49,15 @@ inline bool waitForCurrent(ui::MainWindow& w, int timeoutMs = 20000)
         QTest::qWait(5);
     }
     return false;
+}
+
+// The first series of a chart with points (the values chart's original values), or null.
+inline QXYSeries* firstXYSeries(QChart* chart)
+{
+    for (QAbstractSeries* s : chart->series())
+        if (auto* xy = qobject_cast<QXYSeries*>(s))
+            return xy;
+    return nullptr;
 }
 
 // The number of different colours on a grid of every `step`-th pixel: a blank or failed

@@ -101,10 +101,10 @@ void TestUiLessons::initTestCase()
 void TestUiLessons::builtinLessons()
 {
     const QStringList ids = builtinLessonIds();
-    QCOMPARE(ids.size(), 10);
-    for (const char* id :
-         {"truncation", "asymmetric-vs-symmetric", "outlier", "he-weights", "float16-vs-int8",
-          "bits-8-to-1", "clipping-tradeoff", "large-channel", "rounding-modes", "int-matmul"})
+    QCOMPARE(ids.size(), 11);
+    for (const char* id : {"truncation", "asymmetric-vs-symmetric", "outlier", "he-weights",
+                           "float16-vs-int8", "bits-8-to-1", "clipping-tradeoff", "large-channel",
+                           "rounding-modes", "int-matmul", "extra-half-bit"})
         QVERIFY2(ids.contains(QLatin1String(id)), id);
     // The Lessons menu lists them all plus "Open Lesson File…".
     QMenu* menu = m_window->findChild<QMenu*>(QStringLiteral("lessonsMenu"));
@@ -115,7 +115,7 @@ void TestUiLessons::builtinLessons()
         lessons += a->data().toString().isEmpty() ? 0 : 1;
         openFile |= a->text().remove(QLatin1Char('&')).contains(QStringLiteral("Lesson File"));
     }
-    QCOMPARE(lessons, 10);
+    QCOMPARE(lessons, 11);
     QVERIFY(openFile);
 }
 
@@ -371,11 +371,11 @@ void TestUiLessons::lessonFileAndErrors()
 void TestUiLessons::tabsInOrder()
 {
     QTabWidget* tabs = m_window->chartTabs();
-    QCOMPARE(tabs->count(), 13);
+    QCOMPARE(tabs->count(), 14);
     const QStringList names = m_window->tabNames();
     QCOMPARE(names, (QStringList{"values", "codes", "histogram", "error-histogram", "channels",
                                  "number-line", "sweep", "clipping", "compare", "worked-example",
-                                 "image", "int-matmul", "float-pitfalls"}));
+                                 "block-inspector", "image", "int-matmul", "float-pitfalls"}));
     for (const QString& n : names) {
         QVERIFY(m_window->setCurrentTab(n));
         QCOMPARE(m_window->currentTabName(), n);
@@ -438,10 +438,7 @@ void TestUiLessons::valueClickOpensWorkedExample()
     QVERIFY(applyAndWait(w, QStringLiteral("asymmetric-vs-symmetric"), 0));
     w.setCurrentChart(ChartKind::Values);
     QChart* chart = w.chart(ChartKind::Values);
-    QXYSeries* series = nullptr;
-    for (QAbstractSeries* s : chart->series())
-        if ((series = qobject_cast<QXYSeries*>(s)))
-            break;
+    QXYSeries* series = test::firstXYSeries(chart);
     QVERIFY(series);
     emit series->clicked(QPointF(3.2, 41.06)); // near element 3
     QCOMPARE(w.currentTabName(), QStringLiteral("worked-example"));

@@ -83,6 +83,9 @@ std::vector<LessonCheckLine> compareExpectations(const LessonExpect& e, const Te
         add(mseWhat, range(*e.mseRange), num(c.mse), c.mseInRange);
     if (e.sqnrDbRange)
         add(QObject::tr("SQNR dB"), range(*e.sqnrDbRange), num(r.metrics.sqnrDb), c.sqnrInRange);
+    if (e.bitsPerElement)
+        add(QObject::tr("bits per element"), num(*e.bitsPerElement), num(r.metrics.bitsPerElement),
+            c.bitsPerElementOk);
     for (const ExpectedCount& k : c.counts)
         add(QObject::tr(k.label), QString::number(k.want), QString::number(k.got), k.ok());
     return out;

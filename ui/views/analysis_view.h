@@ -1,6 +1,6 @@
 // AnalysisView: a view of the current tensor and result beyond the five basic charts (number
-// line, bit-width sweep, clipping curve, A/B comparison, worked example, image compression,
-// integer arithmetic, float16 pitfalls). The main window owns each as a tab and calls
+// line, bit-width sweep, clipping curve, A/B comparison, worked example, block inspector, image
+// compression, integer arithmetic, float16 pitfalls). The main window owns each as a tab and calls
 // setAnalysis() whenever it shows a new result; views compute anything expensive off the GUI
 // thread themselves. Every view can be exported through the common export path.
 #pragma once

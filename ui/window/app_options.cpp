@@ -58,8 +58,8 @@ QString appUsage()
                "  --rounding half-even|half-away|half-up|floor|truncate|stochastic\n"
                "  --tab "
                "values|codes|histogram|error-histogram|channels|number-line|sweep|clipping|\n"
-               "        compare|worked-example|image|int-matmul|float-pitfalls   --bins N (error "
-               "hist.)\n"
+               "        compare|worked-example|block-inspector|image|int-matmul|float-pitfalls\n"
+               "  --bins N                 bins of the error histogram\n"
                "  --lesson NAME|FILE.json  apply a lesson (built-in: %1)\n"
                "  --presentation           presentation mode (large fonts, thick lines; F5 "
                "toggles)\n"
@@ -204,8 +204,9 @@ void checkNames(const AppOptions& o)
 {
     QuantConfig probe;
     applyQuantArgs(o.quantArgs, probe);
-    static const QStringList viewTabs = {"number-line",    "sweep", "clipping",   "compare",
-                                         "worked-example", "image", "int-matmul", "float-pitfalls"};
+    static const QStringList viewTabs = {"number-line", "sweep",          "clipping",
+                                         "compare",     "worked-example", "block-inspector",
+                                         "image",       "int-matmul",     "float-pitfalls"};
     if (!o.tab.isEmpty() && !viewTabs.contains(o.tab))
         chartKindFromName(o.tab);
     if (!o.lesson.isEmpty())

@@ -3,6 +3,7 @@
 #include "ui/panels/lesson_panel.h"
 #include "ui/panels/quant_panel.h"
 #include "ui/support/lesson_library.h"
+#include "ui/views/block_inspector_view.h"
 #include "ui/views/image_view.h"
 #include "ui/views/int_matmul_view.h"
 #include "ui/window/result_pipeline.h"
@@ -115,6 +116,10 @@ void LessonController::applyStep(int step)
         m_stepConfig = config;
         if (auto* image = qobject_cast<ImageView*>(m_tabs.analysisView(QStringLiteral("image"))))
             image->setGranularity(lesson.imageGranularity, lesson.imageBlockSize);
+        if (auto* inspector = qobject_cast<BlockInspectorView*>(
+                m_tabs.analysisView(QStringLiteral("block-inspector"))))
+            if (const std::optional<int64_t>& block = lesson.steps[size_t(step)].block)
+                inspector->selectBlock(*block);
         if (auto* mm =
                 qobject_cast<IntMatmulView*>(m_tabs.analysisView(QStringLiteral("int-matmul"))))
             if (lesson.intMatmul)

@@ -1,6 +1,8 @@
 #include "ui/window/window_tabs.h"
 
+#include "core/analysis/block_anatomy.h"
 #include "ui/panels/slice_table.h"
+#include "ui/views/block_inspector_view.h"
 #include "ui/views/clipping_view.h"
 #include "ui/views/compare_view.h"
 #include "ui/views/float_pitfalls_view.h"
@@ -73,7 +75,9 @@ ChartTab* WindowTabs::addChartTab(ChartKind kind)
     if (kind == ChartKind::Values || kind == ChartKind::Codes) {
         tab->view()->setRubberBand(QChartView::HorizontalRubberBand);
         tab->view()->setToolTip(tr("Drag to zoom into an index range (re-sampled at full detail); "
-                                   "right-click to zoom out; Ctrl+0 shows everything."));
+                                   "right-click to zoom out; Ctrl+0 shows everything. Click a "
+                                   "point: its block in the Block inspector (block schemes) or "
+                                   "its worked example."));
     } else if (kind == ChartKind::Histogram) {
         tab->setPage(controlsPage(
             *tab, {{&m_valueBins, "valueBinsSpin", 8, 4096, 256, tr("Bins"),
@@ -146,9 +150,10 @@ QWidget* WindowTabs::channelsPage(ChartTab& tab)
 
 void WindowTabs::addViewTabs()
 {
-    const QList<AnalysisView*> views = {new NumberLineView, new SweepView,         new ClippingView,
-                                        new CompareView,    new WorkedExampleView, new ImageView,
-                                        new IntMatmulView,  new FloatPitfallsView};
+    const QList<AnalysisView*> views = {
+        new NumberLineView, new SweepView,         new ClippingView,
+        new CompareView,    new WorkedExampleView, new BlockInspectorView,
+        new ImageView,      new IntMatmulView,     new FloatPitfallsView};
     for (AnalysisView* v : views) {
         v->setObjectName(QStringLiteral("view-") + v->viewName());
         m_viewTabs.push_back(std::make_unique<ViewTab>(v, *this));
@@ -337,13 +342,27 @@ void WindowTabs::watchZoom(ChartTab& tab)
     });
 }
 
-// Clicking a point of the values chart opens the worked example of that element.
+// Clicking a point of the values chart opens the element's block in the block inspector (block
+// schemes) or its worked example.
 void WindowTabs::connectValueClicks(QChart* chart)
 {
     for (QAbstractSeries* s : chart->series())
         if (auto* xy = qobject_cast<QXYSeries*>(s))
             connect(xy, &QXYSeries::clicked, this,
-                    [this](const QPointF& p) { showWorkedExample(int64_t(std::llround(p.x()))); });
+                    [this](const QPointF& p) { showElementDetail(int64_t(std::llround(p.x()))); });
+}
+
+void WindowTabs::showElementDetail(int64_t index)
+{
+    auto* inspector =
+        qobject_cast<BlockInspectorView*>(analysisView(QStringLiteral("block-inspector")));
+    const auto& result = m_pipeline.result();
+    if (!inspector || !result || !m_pipeline.tensor() || !hasBlockAnatomy(result->config)) {
+        showWorkedExample(index);
+        return;
+    }
+    setCurrentTab(inspector->viewName()); // brings it up to date first
+    inspector->showElement(std::clamp<int64_t>(index, 0, m_pipeline.tensor()->numel() - 1));
 }
 
 // ---- every tab -------------------------------------------------------------------------------

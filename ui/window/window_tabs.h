@@ -76,6 +76,8 @@ public:
     // on a worker thread.
     void waitForViewUpdated(AnalysisView* view);
     void showWorkedExample(int64_t index);
+    // A clicked element: its block in the block inspector, or its worked example.
+    void showElementDetail(int64_t index);
 
     // ---- the current result
     void takeResult(const JobOutputPtr& output);

@@ -28,6 +28,7 @@ private slots:
     void parseErrors();
     void stepsAndSources();
     void oldNames();
+    void blockInspectorLesson();
 };
 
 namespace {
@@ -80,9 +81,9 @@ void TestLessons::everyLessonHolds()
         if (kNotebookLessons.count(l.id))
             QVERIFY2(asserted >= 2, qPrintable(f + ": a notebook lesson must assert its numbers"));
     }
-    for (const char* id :
-         {"truncation", "asymmetric-vs-symmetric", "outlier", "he-weights", "float16-vs-int8",
-          "bits-8-to-1", "clipping-tradeoff", "large-channel", "rounding-modes", "int-matmul"})
+    for (const char* id : {"truncation", "asymmetric-vs-symmetric", "outlier", "he-weights",
+                           "float16-vs-int8", "bits-8-to-1", "clipping-tradeoff", "large-channel",
+                           "rounding-modes", "int-matmul", "extra-half-bit"})
         QVERIFY2(ids.count(id), id);
 }
 
@@ -255,6 +256,14 @@ void TestLessons::parseErrors_data()
         {"expect key", R"("config": {}, "expect": {"msee": 1}})", "expect.msee is not a known key"},
         {"expect with steps", R"("config": {}, "expect": {"mse": 1}, "steps": [{}]})",
          "only allowed without"},
+        {"block type", R"("config": {"scheme": "q4_0"}, "steps": [{"block": "first"}]})",
+         "steps[0].block must be an integer"},
+        {"block negative", R"("config": {"scheme": "q4_0"}, "steps": [{"block": -1}]})",
+         "steps[0].block must not be negative"},
+        {"block without blocks", R"("config": {}, "steps": [{"block": 0}]})",
+         "steps[0].block needs a scheme with blocks (Per-tensor 8-bit asymmetric has no blocks"},
+        {"bits per element type", R"("config": {}, "expect": {"bits_per_element": "4.5"}})",
+         "expect.bits_per_element must be a"},
     };
     for (const auto& row : tailRows)
         QTest::newRow(row.name) << head + QString::fromUtf8(row.tail)
@@ -340,6 +349,30 @@ void TestLessons::oldNames()
     for (const std::string& id : kNotebookLessons)
         QCOMPARE(currentLessonId(id), id);
     QCOMPARE(currentLessonId("bits-8-to-1"), std::string("bits-8-to-1"));
+}
+
+// The extra-half-bit lesson: the block inspector on Q4_0, Q4_1 and Q4_K, each step naming its
+// block; the checker fails a block beyond the tensor and a wrong bits per element.
+void TestLessons::blockInspectorLesson()
+{
+    const Lesson l = load("extra-half-bit");
+    QCOMPARE(l.chart, std::string("block-inspector"));
+    QCOMPARE(l.numSteps(), 4);
+    const Scheme schemes[] = {Scheme::Q4_0, Scheme::Q4_1, Scheme::Q4_K, Scheme::Q4_K};
+    const double bits[] = {4.5, 5.0, 4.5, 4.5};
+    for (int s = 0; s < 4; ++s) {
+        QCOMPARE(l.steps[size_t(s)].config.scheme, schemes[s]);
+        QCOMPARE(*l.steps[size_t(s)].expect.bitsPerElement, bits[s]);
+        QCOMPARE(*l.steps[size_t(s)].block, int64_t(s == 3 ? 1 : 0));
+    }
+    Lesson bad = l;
+    bad.steps[3].block = 2; // two rows of 256: Q4_K has two super-blocks
+    bad.steps[3].expect.bitsPerElement = 4.25;
+    QCOMPARE(checkLesson(bad, 3),
+             (std::vector<std::string>{
+                 "lesson 'extra-half-bit' step 4: bits per element is 4.5, expected 4.25",
+                 "lesson 'extra-half-bit' step 4: block 2 is out of range: the tensor has 2 "
+                 "blocks"}));
 }
 
 QTEST_APPLESS_MAIN(TestLessons)
