@@ -249,10 +249,7 @@ void weightedScalesQ3_K(const float* x, const float* qw, BlockQ3_K& y, int8_t* L
 void quantizeQ2_K(const float* x, BlockQ2_K& y, const BlockImportance& imp)
 {
     uint8_t L[K];
-    if (imp.weights)
-        weightedScalesQ2_K(x, imp.weights, y, L);
-    else
-        scalesQ2_K(x, y, L);
+    imp.weights ? weightedScalesQ2_K(x, imp.weights, y, L) : scalesQ2_K(x, y, L);
     for (int j = 0; j < 16; ++j) {
         const float d = ggmlHalfToFloat(y.d) * (y.scales[j] & 0xF);
         if (!(d != 0))
@@ -268,10 +265,7 @@ void quantizeQ2_K(const float* x, BlockQ2_K& y, const BlockImportance& imp)
 void quantizeQ3_K(const float* x, BlockQ3_K& y, const BlockImportance& imp)
 {
     int8_t L[K];
-    if (imp.weights)
-        weightedScalesQ3_K(x, imp.weights, y, L);
-    else
-        scalesQ3_K(x, y, L);
+    imp.weights ? weightedScalesQ3_K(x, imp.weights, y, L) : scalesQ3_K(x, y, L);
     int sc[16];
     ggmlUnpackQ3Scales(y.scales, sc);
     for (int j = 0; j < 16; ++j) {
