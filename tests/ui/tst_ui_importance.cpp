@@ -10,9 +10,12 @@
 #include "ui/panels/quant_panel.h"
 #include "ui/window/main_window.h"
 
+#include <QApplication>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTimer>
 #include <QToolButton>
 #include <QtTest>
 
@@ -82,6 +85,25 @@ private slots:
         QTest::mouseClick(clear, Qt::LeftButton);
         QVERIFY(row.file().isEmpty());
         QCOMPARE(spy.count(), 2);
+    }
+
+    // A bad file picked with the chooser: a warning dialog with the reader's message.
+    void badFileDialog()
+    {
+        ImportanceRow row;
+        QString shown;
+        QTimer::singleShot(0, [&] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            if (box) {
+                shown = box->text();
+                box->accept();
+            }
+        });
+        row.takeChosenFile(tmpPath("square.npy"));
+        QCOMPARE(shown, QStringLiteral("The importance file was not used.\n\nsquare.npy: an "
+                                       "importance vector is 1-D (one value per column); this "
+                                       "array is 2x2"));
+        QVERIFY(row.file().isEmpty());
     }
 
     void enabledForWeightedSchemes()

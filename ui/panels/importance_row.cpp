@@ -90,8 +90,12 @@ void ImportanceRow::choose()
     const QString path =
         QFileDialog::getOpenFileName(this, tr("Importance"), QFileInfo(m_file).absolutePath(),
                                      tr("Importance (*.gguf *.dat *.npy);;All files (*)"));
-    if (path.isEmpty())
-        return;
+    if (!path.isEmpty())
+        takeChosenFile(path);
+}
+
+void ImportanceRow::takeChosenFile(const QString& path)
+{
     const QString error = setFile(path);
     if (!error.isEmpty())
         QMessageBox::warning(this, tr("Importance"),

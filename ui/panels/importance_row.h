@@ -28,12 +28,14 @@ public:
     // Whether the current scheme uses importance; `why` says why not.
     void setApplies(bool applies, const QString& why);
     bool applies() const { return m_applies; }
+    // What the chooser does with a picked file: setFile, and a warning dialog for a bad one.
+    void takeChosenFile(const QString& path);
 
 signals:
     void changed();
 
 private:
-    void choose(); // the file dialog, then setFile (a dialog for a bad file)
+    void choose(); // the file dialog, then takeChosenFile
     void showFile();
 
     QLabel* m_name;
