@@ -9,6 +9,7 @@
 #include "core/io/gguf_writer.h"
 #include "core/io/npy.h"
 #include "core/quant/gguf_export.h"
+#include "core/quant/lowbit_quantize.h"
 #include "core/quant/quantize.h"
 #include "core/report/report.h"
 #include "core/report/result_csv.h"
@@ -17,6 +18,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <memory>
 
 namespace qs::cli {
 
@@ -80,12 +82,57 @@ void checkGgufRows(const QuantConfig& config, const Source& src)
 }
 
 void writeGguf(const QString& path, const Source& src, const QuantResult& r,
-               const std::vector<std::string>& protect)
+               const Importance* importance, const std::vector<std::string>& protect)
 {
     GgufWriter w;
     setQuantizationMetadata(w, src.description, r.config);
-    addQuantizedTensor(w, ggufTensorName(src), src.tensor, r);
+    addQuantizedTensor(w, ggufTensorName(src), src.tensor, r, importance);
     w.write(path.toStdString(), protect);
+}
+
+// --imatrix / --importance before loading: one of them, and a scheme with a weighted path.
+void checkImportanceOptions(const QCommandLineParser& p, const QuantConfig& config)
+{
+    for (const char* o : {"imatrix", "imatrix-tensor", "importance"})
+        if (p.isSet(o) && p.value(o).isEmpty())
+            throw UsageError(std::string("--") + o + " needs a value");
+    if (p.isSet("imatrix") && p.isSet("importance"))
+        throw UsageError("--imatrix and --importance both give the importance: use one");
+    if (p.isSet("imatrix-tensor") && !p.isSet("imatrix"))
+        throw UsageError("--imatrix-tensor names an entry of the --imatrix file, which is missing");
+    if ((p.isSet("imatrix") || p.isSet("importance")) && !hasImportancePath(config.scheme)) {
+        try {
+            checkImportanceScheme(config.scheme);
+        } catch (const qs::Error& e) {
+            throw UsageError(std::string(p.isSet("imatrix") ? "--imatrix: " : "--importance: ") +
+                             e.what());
+        }
+    }
+}
+
+// The importance of --imatrix (the entry of --imatrix-tensor, or the input tensor's name) or
+// --importance, checked against the tensor; none when neither is given.
+std::unique_ptr<Importance> loadImportance(const QCommandLineParser& p, const Source& src)
+{
+    if (!p.isSet("imatrix") && !p.isSet("importance"))
+        return nullptr;
+    std::unique_ptr<Importance> imp;
+    try {
+        if (p.isSet("importance")) {
+            imp = std::make_unique<Importance>(
+                loadImportanceNpy(p.value("importance").toStdString()));
+        } else {
+            const std::string entry = p.isSet("imatrix-tensor")
+                                          ? p.value("imatrix-tensor").toStdString()
+                                          : src.tensor.name;
+            imp =
+                std::make_unique<Importance>(loadImatrix(p.value("imatrix").toStdString(), entry));
+        }
+        checkImportanceFits(*imp, src.tensor.shape, src.tensor.name);
+    } catch (const qs::Error& e) {
+        throw InputError(e.what());
+    }
+    return imp;
 }
 
 QString summary(const Source& src, const QuantResult& r, bool gguf)
@@ -123,6 +170,15 @@ QString summary(const Source& src, const QuantResult& r, bool gguf)
              .arg(m.levelsUsed)
              .arg(m.levelsTotal)
              .arg(m.bitsPerElement, 0, 'g', 5);
+    if (r.importance.columns > 0)
+        s += QString("weights  importance from %1%2, %3 columns%4\n")
+                 .arg(QString::fromStdString(r.importance.file),
+                      r.importance.tensor.empty()
+                          ? QString()
+                          : " entry " + QString::fromStdString(r.importance.tensor))
+                 .arg(r.importance.columns)
+                 .arg(r.importance.groups > 1 ? QString(" x %1 experts").arg(r.importance.groups)
+                                              : QString());
     for (const auto& w : src.warnings)
         s += "warning  " + QString::fromStdString(w) + "\n";
     for (const auto& w : r.warnings)
@@ -149,6 +205,11 @@ int runQuantize(const QStringList& args)
          QString::fromStdString("Write the quantized tensor as GGUF (schemes " +
                                 ggufWritableSchemes() + ")."),
          "FILE.gguf"},
+        {"imatrix",
+         "Importance-weighted quantization with a llama.cpp imatrix (GGUF or legacy .dat).",
+         "FILE"},
+        {"imatrix-tensor", "The imatrix entry to use (default: the input tensor's name).", "NAME"},
+        {"importance", "Importance-weighted quantization with one weight per column.", "FILE.npy"},
     });
     if (!parseOptionsOrHelp(p, args, quantizeUsage()))
         return ExitOk;
@@ -160,6 +221,7 @@ int runQuantize(const QStringList& args)
             throw UsageError(std::string("--") + o + " needs a file name");
     if (!out.gguf.isEmpty())
         checkGgufScheme(config);
+    checkImportanceOptions(p, config);
 
     Source src = loadSource(p);
     checkOutputs(out, src);
@@ -169,11 +231,14 @@ int runQuantize(const QStringList& args)
     if (!out.gguf.isEmpty())
         checkGgufRows(config, src);
 
-    const QuantResult result = quantize(src.tensor, config);
+    const std::unique_ptr<Importance> importance = loadImportance(p, src);
+    const QuantResult result = quantize(src.tensor, config, nullptr, importance.get());
 
-    const std::vector<std::string> protect = src.inputPath.empty()
-                                                 ? std::vector<std::string>{}
-                                                 : std::vector<std::string>{src.inputPath};
+    std::vector<std::string> protect = src.inputPath.empty()
+                                           ? std::vector<std::string>{}
+                                           : std::vector<std::string>{src.inputPath};
+    if (importance)
+        protect.push_back(importance->source.file);
     ReportExtras extras;
     extras.source = src.description;
     extras.warnings = src.warnings;
@@ -187,7 +252,7 @@ int runQuantize(const QStringList& args)
         if (!out.csv.isEmpty())
             writeResultCsv(out.csv.toStdString(), src.tensor, result, protect);
         if (!out.gguf.isEmpty())
-            writeGguf(out.gguf, src, result, protect);
+            writeGguf(out.gguf, src, result, importance.get(), protect);
         if (out.report == "-")
             std::fputs(reportJson(src.tensor, result, extras).c_str(), stdout);
         else if (!out.report.isEmpty())

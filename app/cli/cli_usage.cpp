@@ -146,7 +146,12 @@ QString quantizeUsage()
                "SOURCE:  --input PATH[:TENSOR] | --generate DIST [--shape S --seed S ...]\n"
                "OPTIONS: --preset --bits --scheme --signed --full-range --no-include-zero --range\n"
                "         --percentile --no-saturate --codebook\n"
-               "         --granularity --axis --group-size --rounding (all of them: --help)\n") +
+               "         --granularity --axis --group-size --rounding (all of them: --help)\n"
+               "IMPORTANCE (GGML schemes but q8_0, llama.cpp's weighted quantizers):\n"
+               "         --imatrix FILE [--imatrix-tensor NAME]  llama.cpp imatrix (GGUF or "
+               "legacy\n"
+               "                           .dat); the entry of the input tensor's name by default\n"
+               "         --importance FILE.npy  one weight per column (the last axis)\n") +
            choiceLists() +
            QStringLiteral("OUTPUTS: --report FILE.json|-  --codes FILE.npy  --dequantized "
                           "FILE.npy  --csv FILE.csv\n"

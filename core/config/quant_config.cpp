@@ -13,6 +13,11 @@ bool isSearchedGgmlScheme(Scheme s)
     return s >= Scheme::Q5_0 && s <= Scheme::IQ4_XS;
 }
 
+bool hasImportancePath(Scheme s)
+{
+    return isSearchedGgmlScheme(s) || s == Scheme::Q4_0 || s == Scheme::Q4_1;
+}
+
 bool isLowbitScheme(Scheme s)
 {
     switch (s) {

@@ -92,6 +92,9 @@ enum class ConstantRange { Exact, PyTorchEps, OnnxOne, FbgemmPointOne };
 bool isLowbitScheme(Scheme s);
 // Q5_0 ... IQ4_XS: the GGML types with searched scales (rows of whole blocks only).
 bool isSearchedGgmlScheme(Scheme s);
+// The schemes llama.cpp quantizes differently with an importance vector (imatrix): the GGML
+// types but Q8_0.
+bool hasImportancePath(Scheme s);
 
 struct QuantConfig {
     int bits = 8; // 1..16 for integer schemes, 1..8 for LloydMax (other formats fix it)

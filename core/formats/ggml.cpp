@@ -204,12 +204,17 @@ double ggmlBitsPerElement(GgmlType t)
     return ggmlTypeByName(toName(t))->bitsPerWeight();
 }
 
+bool ggmlHasWeightedPath(GgmlType t)
+{
+    return t != GgmlType::Q8_0;
+}
+
 LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLength,
-                          const CancelToken* cancel)
+                          const CancelToken* cancel, const GgmlImportance* importance)
 {
     throwIfCancelled(cancel);
-    if (t != GgmlType::Q8_0 && t != GgmlType::Q4_0 && t != GgmlType::Q4_1)
-        return ggml_detail::quantizeSearched(x, n, t, rowLength, cancel);
+    if (importance || (t != GgmlType::Q8_0 && t != GgmlType::Q4_0 && t != GgmlType::Q4_1))
+        return ggml_detail::quantizeSearched(x, n, t, rowLength, cancel, importance);
     LowbitResult r;
     initBlocks(r, toName(t).c_str(), x, n, rowLength, kBlock);
     if (t == GgmlType::Q4_1)

@@ -36,6 +36,11 @@
 //           (value q-4), Q4_K 0..15, Q5_K 0..31, Q6_K 0..63 (value q-32), IQ4 0..15 (an index
 //           into the codebook kvalues_iq4nl).
 // Non-finite inputs are quantized as 0 and keep their value in the reconstruction.
+//
+// Importance (llama.cpp's imatrix, the quant_weights of quantize_q4_0 ... quantize_iq4_xs): one
+// non-negative weight per column, the same for every row, that steers the scale searches of the
+// weighted path (ggml_kquants.h). Every type but Q8_0 has one; with importance Q4_0 and Q4_1
+// become searched types too (their bytes, codes and scales as above, rows of whole blocks).
 #pragma once
 
 #include "core/formats/lowbit.h"
@@ -51,14 +56,30 @@ std::string toName(GgmlType t);                     // "Q8_0", "Q4_0", ..., "IQ4
 GgmlType ggmlTypeFromName(const std::string& name); // case-insensitive; qs::Error otherwise
 double ggmlBitsPerElement(GgmlType t);              // 8.5, 4.5, 5.0, 5.5, ..., 4.25
 
-// rowLength 0 = one row of n elements; it must divide n.
-LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLength = 0,
-                          const CancelToken* cancel = nullptr);
+// Per-column importance of a quantization: `weights` holds rowLength values per group of rows;
+// the rows are split into `groups` equal consecutive groups (1: every row shares one vector;
+// the experts of a 3-D tensor, each with its own vector, otherwise), as llama.cpp hands each
+// expert's slice of the imatrix to its rows.
+struct GgmlImportance {
+    const float* weights = nullptr;
+    int64_t groups = 1;
+};
 
-// The bytes llama.cpp stores for x quantized as t (a searched type): rows of rowLength (0: one
-// row), whole blocks only (qs::Error naming the fallback otherwise).
+// Whether llama.cpp quantizes t differently when given importance (every type but Q8_0).
+bool ggmlHasWeightedPath(GgmlType t);
+
+// rowLength 0 = one row of n elements; it must divide n. importance: the weighted path
+// (qs::Error for Q8_0, which has none, or an importance that does not fit the rows).
+LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLength = 0,
+                          const CancelToken* cancel = nullptr,
+                          const GgmlImportance* importance = nullptr);
+
+// The bytes llama.cpp stores for x quantized as t (a searched type, or with importance Q4_0 and
+// Q4_1): rows of rowLength (0: one row), whole blocks only (qs::Error naming the fallback
+// otherwise).
 std::string ggmlQuantizedBytes(const float* x, int64_t n, GgmlType t, int64_t rowLength = 0,
-                               const CancelToken* cancel = nullptr);
+                               const CancelToken* cancel = nullptr,
+                               const GgmlImportance* importance = nullptr);
 
 // float32 -> fp16 -> float32 with round to nearest even (GGML_FP32_TO_FP16 / FP16_TO_FP32).
 float roundToFp16(float v);

@@ -36,9 +36,33 @@ void maxima(const float* scales, const float* mins, int count, float& maxScale, 
     }
 }
 
-// Q4_K / Q5_K: eight sub-blocks of 32 with weights sqrt(mean x^2) + |x|, their 6-bit scales
-// and mins packed in 12 bytes, fp16 d and dmin, and the codes 0..nmax from the stored values.
-void quantizeK4K5(const float* x, int nmax, float rmin, int nstep, GgmlHalf& dh, GgmlHalf& dminh,
+// Packs sub-block j's 6-bit scale ls and min lm into the 12 bytes of Q4_K / Q5_K.
+void packScaleMin(int j, uint8_t ls, uint8_t lm, uint8_t packed[12])
+{
+    if (j < 4) {
+        packed[j] = ls;
+        packed[j + 4] = lm;
+    } else {
+        packed[j + 4] = static_cast<uint8_t>((ls & 0xF) | ((lm & 0xF) << 4));
+        packed[j - 4] |= static_cast<uint8_t>((ls >> 4) << 6);
+        packed[j] |= static_cast<uint8_t>((lm >> 4) << 6);
+    }
+}
+
+// Stores sub-block j's 6-bit Q3_K scale l (0..63) in the 12 scale bytes.
+void packQ3Scale(int j, int l, uint8_t scales[12])
+{
+    if (j < 8)
+        scales[j] = static_cast<uint8_t>(l & 0xF);
+    else
+        scales[j - 8] |= static_cast<uint8_t>((l & 0xF) << 4);
+    l >>= 4;
+    scales[j % 4 + 8] |= static_cast<uint8_t>(l << (2 * (j / 4)));
+}
+
+// Q4_K / Q5_K unweighted: eight sub-blocks of 32 with weights sqrt(mean x^2) + |x|, their
+// scales and mins relative to the largest.
+void scaleMinK4K5(const float* x, int nmax, float rmin, int nstep, GgmlHalf& dh, GgmlHalf& dminh,
                   uint8_t packed[12], uint8_t* L)
 {
     float scales[8], mins[8], weights[32];
@@ -62,17 +86,66 @@ void quantizeK4K5(const float* x, int nmax, float rmin, int nstep, GgmlHalf& dh,
         uint8_t lm = static_cast<uint8_t>(nearestInt(invMin * mins[j]));
         ls = ls < 63 ? ls : 63;
         lm = lm < 63 ? lm : 63;
-        if (j < 4) {
-            packed[j] = ls;
-            packed[j + 4] = lm;
-        } else {
-            packed[j + 4] = static_cast<uint8_t>((ls & 0xF) | ((lm & 0xF) << 4));
-            packed[j - 4] |= static_cast<uint8_t>((ls >> 4) << 6);
-            packed[j] |= static_cast<uint8_t>((lm >> 4) << 6);
-        }
+        packScaleMin(j, ls, lm, packed);
     }
     dh = floatToHalf(maxScale / 63.f);
     dminh = floatToHalf(maxMin / 63.f);
+}
+
+// The sum of x^2 over a super-block, in order.
+float superBlockSumX2(const float* x)
+{
+    float sumX2 = 0;
+    for (int l = 0; l < K; ++l)
+        sumX2 += x[l] * x[l];
+    return sumX2;
+}
+
+// Search weights qw * sqrt(sigma2 + x^2) of n elements and their sum.
+float importanceWeights(int n, const float* x, const float* qw, float sigma2, float* w)
+{
+    float sumw = 0;
+    for (int l = 0; l < n; ++l)
+        w[l] = qw[l] * std::sqrt(sigma2 + x[l] * x[l]);
+    for (int l = 0; l < n; ++l)
+        sumw += w[l];
+    return sumw;
+}
+
+// Q4_K / Q5_K weighted (quantize_row_q4_K_impl / _q5_K_impl): per sub-block the weighted search
+// of scale and min, then the 6-bit scales and mins by a weighted search over the sub-blocks.
+// Q5_K clamps the 6-bit values to 63 (clamp63), Q4_K stores them as they come.
+void weightedScaleMinK4K5(const float* x, const float* qw, int nmax, bool clamp63, GgmlHalf& dh,
+                          GgmlHalf& dminh, uint8_t packed[12], uint8_t* L)
+{
+    float scales[8], mins[8], sw[8], weights[32];
+    const float sigma2 = 2 * superBlockSumX2(x) / K;
+    for (int j = 0; j < 8; ++j) {
+        sw[j] = importanceWeights(32, x + 32 * j, qw + 32 * j, sigma2, weights);
+        scales[j] = searchScaleMin(32, nmax, x + 32 * j, weights, L + 32 * j, &mins[j], -0.9f,
+                                   0.05f, 36, false);
+    }
+    uint8_t Ls[8], Lm[8];
+    const float dBlock = searchScalePositive(8, 63, scales, Ls, sw);
+    const float mBlock = searchScalePositive(8, 63, mins, Lm, sw);
+    for (int j = 0; j < 8; ++j) {
+        const uint8_t ls = clamp63 && Ls[j] > 63 ? 63 : Ls[j];
+        const uint8_t lm = clamp63 && Lm[j] > 63 ? 63 : Lm[j];
+        packScaleMin(j, ls, lm, packed);
+    }
+    dh = floatToHalf(dBlock);
+    dminh = floatToHalf(mBlock);
+}
+
+// Q4_K / Q5_K: the 6-bit scales and mins packed in 12 bytes, fp16 d and dmin (weighted or not),
+// and the codes 0..nmax from the stored values.
+void quantizeK4K5(const float* x, const float* qw, int nmax, float rmin, int nstep, GgmlHalf& dh,
+                  GgmlHalf& dminh, uint8_t packed[12], uint8_t* L)
+{
+    if (qw)
+        weightedScaleMinK4K5(x, qw, nmax, nmax == 31, dh, dminh, packed, L);
+    else
+        scaleMinK4K5(x, nmax, rmin, nstep, dh, dminh, packed, L);
     for (int j = 0; j < 8; ++j) {
         int sc, m;
         ggmlScaleMinK4(j, packed, sc, m);
@@ -86,11 +159,28 @@ void quantizeK4K5(const float* x, int nmax, float rmin, int nstep, GgmlHalf& dh,
     }
 }
 
-} // namespace
-
-void quantizeQ2_K(const float* x, BlockQ2_K& y)
+// Q2_K weighted (quantize_row_q2_K_impl): the sub-block scales and mins and their 4-bit codes.
+void weightedScalesQ2_K(const float* x, const float* qw, BlockQ2_K& y, uint8_t* L)
 {
-    uint8_t L[K];
+    float scales[16], mins[16], sw[16], weights[16];
+    const float sigma2 = superBlockSumX2(x) / K;
+    for (int j = 0; j < 16; ++j) {
+        sw[j] = importanceWeights(16, x + 16 * j, qw + 16 * j, sigma2, weights);
+        scales[j] = searchScaleMin(16, 3, x + 16 * j, weights, L + 16 * j, &mins[j], -0.9f, 0.05f,
+                                   36, false);
+    }
+    uint8_t Ls[16], Lm[16];
+    const float dm = searchScalePositive(16, 15, scales, Ls, sw);
+    const float mm = searchScalePositive(16, 15, mins, Lm, sw);
+    y.d = floatToHalf(dm);
+    y.dmin = floatToHalf(mm);
+    for (int j = 0; j < 16; ++j)
+        y.scales[j] = static_cast<uint8_t>(Ls[j] | (Lm[j] << 4));
+}
+
+// Q2_K unweighted: the sub-block scales and mins relative to the largest.
+void scalesQ2_K(const float* x, BlockQ2_K& y, uint8_t* L)
+{
     float weights[16], mins[16], scales[16];
     for (int j = 0; j < 16; ++j) {
         for (int l = 0; l < 16; ++l)
@@ -114,6 +204,52 @@ void quantizeQ2_K(const float* x, BlockQ2_K& y)
             y.scales[j] = static_cast<uint8_t>(y.scales[j] | (nearestInt(iscale * mins[j]) << 4));
         y.dmin = floatToHalf(maxMin / 15.f);
     }
+}
+
+// Q3_K unweighted: per sub-block the refined symmetric scale, 6-bit scales relative to the
+// largest.
+void scalesQ3_K(const float* x, BlockQ3_K& y, int8_t* L)
+{
+    float scales[16], amax;
+    for (int j = 0; j < 16; ++j)
+        scales[j] = searchScaleRefine(16, 4, x + 16 * j, L + 16 * j);
+    const float maxScale = signedMax(16, scales, amax);
+    std::memset(y.scales, 0, sizeof y.scales);
+    y.d = floatToHalf(0.f);
+    if (maxScale != 0) {
+        const float iscale = -32.f / maxScale;
+        for (int j = 0; j < 16; ++j)
+            packQ3Scale(j,
+                        clampInt(static_cast<int8_t>(nearestInt(iscale * scales[j])), -32, 31) + 32,
+                        y.scales);
+        y.d = floatToHalf(1 / iscale);
+    }
+}
+
+// Q3_K weighted (quantize_row_q3_K_impl): per sub-block the weighted symmetric search, the
+// 6-bit scales by a symmetric search over the sub-block scales weighted by the sums of weights.
+void weightedScalesQ3_K(const float* x, const float* qw, BlockQ3_K& y, int8_t* L)
+{
+    float scales[16], sw[16], weights[16];
+    const float sigma2 = 2 * superBlockSumX2(x) / K;
+    for (int j = 0; j < 16; ++j) {
+        sw[j] = importanceWeights(16, x + 16 * j, qw + 16 * j, sigma2, weights);
+        scales[j] = searchScaleSymmetric(16, 4, x + 16 * j, L + 16 * j, weights);
+    }
+    std::memset(y.scales, 0, sizeof y.scales);
+    int8_t Ls[16];
+    const float dBlock = searchScaleSymmetric(16, 32, scales, Ls, sw);
+    for (int j = 0; j < 16; ++j)
+        packQ3Scale(j, Ls[j], y.scales);
+    y.d = floatToHalf(dBlock);
+}
+
+} // namespace
+
+void quantizeQ2_K(const float* x, BlockQ2_K& y, const BlockImportance& imp)
+{
+    uint8_t L[K];
+    imp.weights ? weightedScalesQ2_K(x, imp.weights, y, L) : scalesQ2_K(x, y, L);
     for (int j = 0; j < 16; ++j) {
         const float d = ggmlHalfToFloat(y.d) * (y.scales[j] & 0xF);
         if (!(d != 0))
@@ -126,28 +262,10 @@ void quantizeQ2_K(const float* x, BlockQ2_K& y)
     pack2Bit(L, y.qs);
 }
 
-void quantizeQ3_K(const float* x, BlockQ3_K& y)
+void quantizeQ3_K(const float* x, BlockQ3_K& y, const BlockImportance& imp)
 {
     int8_t L[K];
-    float scales[16], amax;
-    for (int j = 0; j < 16; ++j)
-        scales[j] = searchScaleRefine(16, 4, x + 16 * j, L + 16 * j);
-    const float maxScale = signedMax(16, scales, amax);
-    std::memset(y.scales, 0, sizeof y.scales);
-    y.d = floatToHalf(0.f);
-    if (maxScale != 0) {
-        const float iscale = -32.f / maxScale;
-        for (int j = 0; j < 16; ++j) {
-            int l = clampInt(static_cast<int8_t>(nearestInt(iscale * scales[j])), -32, 31) + 32;
-            if (j < 8)
-                y.scales[j] = static_cast<uint8_t>(l & 0xF);
-            else
-                y.scales[j - 8] |= static_cast<uint8_t>((l & 0xF) << 4);
-            l >>= 4;
-            y.scales[j % 4 + 8] |= static_cast<uint8_t>(l << (2 * (j / 4)));
-        }
-        y.d = floatToHalf(1 / iscale);
-    }
+    imp.weights ? weightedScalesQ3_K(x, imp.weights, y, L) : scalesQ3_K(x, y, L);
     int sc[16];
     ggmlUnpackQ3Scales(y.scales, sc);
     for (int j = 0; j < 16; ++j) {
@@ -170,19 +288,19 @@ void quantizeQ3_K(const float* x, BlockQ3_K& y)
     pack2Bit(low, y.qs);
 }
 
-void quantizeQ4_K(const float* x, BlockQ4_K& y)
+void quantizeQ4_K(const float* x, BlockQ4_K& y, const BlockImportance& imp)
 {
     uint8_t L[K];
-    quantizeK4K5(x, 15, -1.f, 20, y.d, y.dmin, y.scales, L);
+    quantizeK4K5(x, imp.weights, 15, -1.f, 20, y.d, y.dmin, y.scales, L);
     for (int j = 0; j < K; j += 64)
         for (int l = 0; l < 32; ++l)
             y.qs[j / 2 + l] = static_cast<uint8_t>(L[j + l] | (L[j + l + 32] << 4));
 }
 
-void quantizeQ5_K(const float* x, BlockQ5_K& y)
+void quantizeQ5_K(const float* x, BlockQ5_K& y, const BlockImportance& imp)
 {
     uint8_t L[K];
-    quantizeK4K5(x, 31, -0.5f, 15, y.d, y.dmin, y.scales, L);
+    quantizeK4K5(x, imp.weights, 31, -0.5f, 15, y.d, y.dmin, y.scales, L);
     std::memset(y.qh, 0, sizeof y.qh);
     for (int n = 0, bit = 0; n < K; n += 64, bit += 2)
         for (int j = 0; j < 32; ++j) {
@@ -199,12 +317,13 @@ void quantizeQ5_K(const float* x, BlockQ5_K& y)
         }
 }
 
-void quantizeQ6_K(const float* x, BlockQ6_K& y)
+void quantizeQ6_K(const float* x, BlockQ6_K& y, const BlockImportance& imp)
 {
     int8_t L[K];
     float scales[16], maxAbsScale;
-    for (int ib = 0; ib < 16; ++ib)
-        scales[ib] = searchScaleSymmetric(16, 32, x + 16 * ib, L + 16 * ib);
+    for (int ib = 0; ib < 16; ++ib) // weighted: the importance itself is the search weight
+        scales[ib] = searchScaleSymmetric(16, 32, x + 16 * ib, L + 16 * ib,
+                                          imp.weights ? imp.weights + 16 * ib : nullptr);
     const float maxScale = signedMax(16, scales, maxAbsScale);
     if (maxAbsScale < kGroupMaxEps) {
         std::memset(&y, 0, sizeof y);

@@ -1,4 +1,4 @@
-// The 32-element Q5 quantizers and the IQ4 non-linear quantizers (see ggml_kquants.h).
+// The 32-element Q4 and Q5 quantizers and the IQ4 non-linear quantizers (see ggml_kquants.h).
 #include "core/formats/ggml_kquants.h"
 #include "core/formats/ggml_search.h"
 #include "core/io/element_convert.h"
@@ -24,14 +24,29 @@ void pack5Bit(const int* q, uint8_t qs[16], uint8_t qhBytes[4])
     std::memcpy(qhBytes, &qh, 4);
 }
 
-// The IQ4 scale search of one group of 32 (weights x^2): the best of the first fit from the
-// signed largest magnitude and 15 trial scales. 0 for an all-zero group.
-float iq4GroupScale(const float* x)
+// The IQ4 search weights of a group of 32: x^2, or with importance qw * sqrt(sigma2 + x^2).
+void iq4Weights(const float* x, const float* qw, float sigma2, float* w)
 {
-    float amax, w[32];
-    const float max = signedMax(32, x, amax);
     for (int j = 0; j < 32; ++j)
-        w[j] = x[j] * x[j];
+        w[j] = qw ? qw[j] * std::sqrt(sigma2 + x[j] * x[j]) : x[j] * x[j];
+}
+
+// sigma2 of the weighted IQ4 types: 2 * mean x^2 over the super-block of n elements.
+float iq4Sigma2(const float* x, int n)
+{
+    float sigma2 = 0;
+    for (int j = 0; j < n; ++j)
+        sigma2 += x[j] * x[j];
+    sigma2 *= 2.f / n;
+    return sigma2;
+}
+
+// The IQ4 scale search of one group of 32 with weights w: the best of the first fit from the
+// signed largest magnitude and 15 trial scales. 0 for an all-zero group.
+float iq4GroupScale(const float* x, const float* w)
+{
+    float amax;
+    const float max = signedMax(32, x, amax);
     if (amax < kGroupMaxEps)
         return 0;
     const int8_t* values = kIq4nlValues;
@@ -67,54 +82,149 @@ void iq4Codes(const float* x, float id, uint8_t qs[16])
         qs[j] = static_cast<uint8_t>(L[j] | (L[j + 16] << 4));
 }
 
-} // namespace
-
-void quantizeQ5_0(const float* x, BlockQ5_0& y)
+// quantize_row_q4_0_ref / _q5_0_ref: d = max / -half of the signed largest magnitude, codes
+// q = min(2 half - 1, trunc(x / d + half + 0.5)). Returns d.
+float symmetricReference(const float* x, int half, int* q)
 {
     float amax;
     const float max = signedMax(32, x, amax);
-    const float d = max / -16;
+    const float d = max / -half;
     const float id = d != 0 ? 1.0f / d : 0.0f;
-    y.d = floatToHalf(d);
-    int q[32];
     for (int j = 0; j < 32; ++j) {
-        const int v = static_cast<int>(x[j] * id + 16.5f); // truncation, as C's (int8_t) cast
-        q[j] = v < 31 ? v : 31;
+        const int v = static_cast<int>(x[j] * id + (half + 0.5f)); // truncation, as C's cast
+        q[j] = v < 2 * half - 1 ? v : 2 * half - 1;
     }
-    pack5Bit(q, y.qs, y.qh);
+    return d;
 }
 
-void quantizeQ5_1(const float* x, BlockQ5_1& y)
+// quantize_row_q4_1_ref / _q5_1_ref: d = (max - min) / (levels - 1), codes q = trunc((x - min)
+// / d + 0.5) (never above levels - 1). Returns d; min is the block minimum.
+float asymmetricReference(const float* x, int levels, int* q, float& min)
 {
-    float min = FLT_MAX, max = -FLT_MAX;
+    float max = -FLT_MAX;
+    min = FLT_MAX;
     for (int j = 0; j < 32; ++j) {
         if (x[j] < min)
             min = x[j];
         if (x[j] > max)
             max = x[j];
     }
-    const float d = (max - min) / ((1 << 5) - 1);
+    const float d = (max - min) / (levels - 1);
     const float id = d != 0 ? 1.0f / d : 0.0f;
-    y.d = floatToHalf(d);
-    y.m = floatToHalf(min);
-    int q[32];
+    for (int j = 0; j < 32; ++j) {
+        const int v = static_cast<int>((x[j] - min) * id + 0.5f);
+        q[j] = v < levels - 1 ? v : levels - 1;
+    }
+    return d;
+}
+
+// The search weights of the weighted 32-element types: qw * sqrt(sigma2 + x^2).
+void rowWeights(const float* x, const BlockImportance& imp, float* w)
+{
     for (int j = 0; j < 32; ++j)
-        q[j] = static_cast<int>((x[j] - min) * id + 0.5f);
+        w[j] = imp.weights[j] * std::sqrt(imp.rowSigma2 + x[j] * x[j]);
+}
+
+// Weighted Q4_0 / Q5_0 (make_qx_quants): codes 0..2 nmax - 1 (value q - nmax). Returns d.
+float weightedSymmetric(const float* x, const BlockImportance& imp, int nmax, int* q)
+{
+    float w[32];
+    int8_t L[32];
+    rowWeights(x, imp, w);
+    const float d = searchScaleSymmetric(32, nmax, x, L, w);
+    for (int j = 0; j < 32; ++j)
+        q[j] = L[j];
+    return d;
+}
+
+// Weighted Q4_1 / Q5_1 (make_qkx3_quants): codes 0..nmax. Returns d; m = the block's min.
+float weightedAsymmetric(const float* x, const BlockImportance& imp, int nmax, int* q, float& m)
+{
+    float w[32], negMin;
+    uint8_t L[32];
+    rowWeights(x, imp, w);
+    const float d = searchScaleMin(32, nmax, x, w, L, &negMin, -0.9f, 0.05f, 36, false);
+    m = -negMin;
+    for (int j = 0; j < 32; ++j)
+        q[j] = L[j];
+    return d;
+}
+
+} // namespace
+
+void quantizeQ4_0(const float* x, BlockQ4_0& y, const BlockImportance& imp)
+{
+    int q[32];
+    if (imp.weights) {
+        y.d = floatToHalf(weightedSymmetric(x, imp, 8, q));
+    } else {
+        y.d = floatToHalf(symmetricReference(x, 8, q));
+    }
+    for (int j = 0; j < 16; ++j)
+        y.qs[j] = static_cast<uint8_t>(q[j] | (q[j + 16] << 4));
+}
+
+void quantizeQ4_1(const float* x, BlockQ4_1& y, const BlockImportance& imp)
+{
+    int q[32];
+    if (imp.weights) {
+        float m;
+        y.d = floatToHalf(weightedAsymmetric(x, imp, 15, q, m));
+        y.m = floatToHalf(m);
+    } else {
+        float min;
+        y.d = floatToHalf(asymmetricReference(x, 16, q, min));
+        y.m = floatToHalf(min);
+    }
+    for (int j = 0; j < 16; ++j)
+        y.qs[j] = static_cast<uint8_t>(q[j] | (q[j + 16] << 4));
+}
+
+void quantizeQ5_0(const float* x, BlockQ5_0& y, const BlockImportance& imp)
+{
+    int q[32];
+    const float d = imp.weights ? weightedSymmetric(x, imp, 16, q) : symmetricReference(x, 16, q);
+    y.d = floatToHalf(d);
     pack5Bit(q, y.qs, y.qh);
 }
 
-void quantizeIQ4_NL(const float* x, BlockIQ4_NL& y)
+void quantizeQ5_1(const float* x, BlockQ5_1& y, const BlockImportance& imp)
 {
-    const float d = iq4GroupScale(x);
+    int q[32];
+    float m;
+    const float d =
+        imp.weights ? weightedAsymmetric(x, imp, 31, q, m) : asymmetricReference(x, 32, q, m);
+    y.d = floatToHalf(d);
+    y.m = floatToHalf(m);
+    pack5Bit(q, y.qs, y.qh);
+}
+
+float rowSigma2(const float* x, int64_t n)
+{
+    float sumX2 = 0;
+    for (int64_t j = 0; j < n; ++j)
+        if (std::isfinite(x[j])) // non-finite values are quantized as 0
+            sumX2 += x[j] * x[j];
+    return sumX2 / n;
+}
+
+void quantizeIQ4_NL(const float* x, BlockIQ4_NL& y, const BlockImportance& imp)
+{
+    float w[32];
+    iq4Weights(x, imp.weights, imp.weights ? iq4Sigma2(x, 32) : 0.f, w);
+    const float d = iq4GroupScale(x, w);
     y.d = floatToHalf(d);
     iq4Codes(x, d != 0 ? 1 / d : 0, y.qs);
 }
 
-void quantizeIQ4_XS(const float* x, BlockIQ4_XS& y)
+void quantizeIQ4_XS(const float* x, BlockIQ4_XS& y, const BlockImportance& imp)
 {
-    float scales[8], amaxScale;
-    for (int ib = 0; ib < 8; ++ib)
-        scales[ib] = iq4GroupScale(x + 32 * ib);
+    float scales[8], amaxScale, w[32];
+    const float sigma2 = imp.weights ? iq4Sigma2(x, kGgmlSuperBlock) : 0.f;
+    for (int ib = 0; ib < 8; ++ib) {
+        iq4Weights(x + 32 * ib, imp.weights ? imp.weights + 32 * ib : nullptr, sigma2, w);
+        scales[ib] = iq4GroupScale(x + 32 * ib, w);
+    }
     const float maxScale = signedMax(8, scales, amaxScale);
     const float d = -maxScale / 32;
     y.d = floatToHalf(d);

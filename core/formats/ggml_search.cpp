@@ -1,6 +1,7 @@
 // Scale searches of the GGML quantizers (see ggml_search.h).
 #include "core/formats/ggml_search.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace qs::ggml_detail {
@@ -39,13 +40,15 @@ Trial trialCodes(int n, int nmax, const float* x, const float* w, float iscale, 
     return t;
 }
 
-// Symmetric weighted sums (weight x^2) of the codes of iscale * x clamped to [-nmax, nmax-1].
-void symmetricSums(int n, int nmax, const float* x, float iscale, float& sumlx, float& suml2)
+// Symmetric weighted sums (weights, or x^2 when null) of the codes of iscale * x clamped to
+// [-nmax, nmax-1].
+void symmetricSums(int n, int nmax, const float* x, const float* weights, float iscale,
+                   float& sumlx, float& suml2)
 {
     sumlx = suml2 = 0;
     for (int i = 0; i < n; ++i) {
         const int l = clampInt(nearestInt(iscale * x[i]), -nmax, nmax - 1);
-        const float w = x[i] * x[i];
+        const float w = weights ? weights[i] : x[i] * x[i];
         sumlx += w * x[i] * l;
         suml2 += w * l * l;
     }
@@ -59,10 +62,10 @@ void symmetricCodes(int n, int nmax, const float* x, float iscale, int offset, i
 }
 
 // The first fit of the symmetric searches: the signed largest magnitude max, the codes of
-// iscale * x with iscale = -nmax / max (plus offset) and their x^2-weighted sums. False, with L
-// zero, for an all-zero group.
-bool firstSymmetricFit(int n, int nmax, const float* x, int offset, int8_t* L, float& max,
-                       float& sumlx, float& suml2)
+// iscale * x with iscale = -nmax / max (plus offset) and their weighted sums (weights, or x^2
+// when null). False, with L zero, for an all-zero group.
+bool firstSymmetricFit(int n, int nmax, const float* x, const float* weights, int offset, int8_t* L,
+                       float& max, float& sumlx, float& suml2)
 {
     float amax;
     max = signedMax(n, x, amax);
@@ -72,7 +75,7 @@ bool firstSymmetricFit(int n, int nmax, const float* x, int offset, int8_t* L, f
     }
     const float iscale = -nmax / max;
     symmetricCodes(n, nmax, x, iscale, offset, L);
-    symmetricSums(n, nmax, x, iscale, sumlx, suml2);
+    symmetricSums(n, nmax, x, weights, iscale, sumlx, suml2);
     return true;
 }
 
@@ -143,10 +146,10 @@ float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint
     return scale;
 }
 
-float searchScaleSymmetric(int n, int nmax, const float* x, int8_t* L)
+float searchScaleSymmetric(int n, int nmax, const float* x, int8_t* L, const float* weights)
 {
     float max, sumlx, suml2;
-    if (!firstSymmetricFit(n, nmax, x, nmax, L, max, sumlx, suml2))
+    if (!firstSymmetricFit(n, nmax, x, weights, nmax, L, max, sumlx, suml2))
         return 0.f;
     float scale = suml2 != 0 ? sumlx / suml2 : 0.0f;
     float best = scale * sumlx;
@@ -154,7 +157,7 @@ float searchScaleSymmetric(int n, int nmax, const float* x, int8_t* L)
         if (is == 0)
             continue;
         const float iscale = -(nmax + 0.1f * is) / max;
-        symmetricSums(n, nmax, x, iscale, sumlx, suml2);
+        symmetricSums(n, nmax, x, weights, iscale, sumlx, suml2);
         if (suml2 > 0 && sumlx * sumlx > best * suml2) {
             symmetricCodes(n, nmax, x, iscale, nmax, L);
             scale = sumlx / suml2;
@@ -167,7 +170,7 @@ float searchScaleSymmetric(int n, int nmax, const float* x, int8_t* L)
 float searchScaleRefine(int n, int nmax, const float* x, int8_t* L)
 {
     float max, sumlx, suml2;
-    if (!firstSymmetricFit(n, nmax, x, 0, L, max, sumlx, suml2))
+    if (!firstSymmetricFit(n, nmax, x, nullptr, 0, L, max, sumlx, suml2))
         return 0.f;
     for (int itry = 0; itry < 5; ++itry) {
         int changed = 0;
@@ -194,6 +197,91 @@ float searchScaleRefine(int n, int nmax, const float* x, int8_t* L)
     }
     for (int i = 0; i < n; ++i)
         L[i] = static_cast<int8_t>(L[i] + nmax);
+    return suml2 > 0.0f ? sumlx / suml2 : 0.0f;
+}
+
+namespace {
+
+// Weighted squared error of the codes of iscale_is * x (clamped above to nmax) with the scale
+// 1 / iscale_is.
+float positiveTrialError(int n, int nmax, const float* x, const float* w, float iscaleIs)
+{
+    const float scaleIs = 1 / iscaleIs;
+    float mse = 0;
+    for (int i = 0; i < n; ++i) {
+        const int l = std::min(nmax, nearestInt(iscaleIs * x[i]));
+        const float diff = x[i] - scaleIs * l;
+        mse += w[i] * diff * diff;
+    }
+    return mse;
+}
+
+// The best inverse scale of make_qp_quants: nmax / max or one of 8 trials around it.
+float positiveInverseScale(int n, int nmax, const float* x, uint8_t* L, const float* w, float max)
+{
+    float iscale = nmax / max;
+    for (int i = 0; i < n; ++i)
+        L[i] = static_cast<uint8_t>(nearestInt(iscale * x[i]));
+    const float scale = 1 / iscale;
+    float bestMse = 0;
+    for (int i = 0; i < n; ++i) {
+        const float diff = x[i] - scale * L[i];
+        bestMse += w[i] * diff * diff;
+    }
+    for (int is = -4; is <= 4; ++is) {
+        if (is == 0)
+            continue;
+        const float iscaleIs = (0.1f * is + nmax) / max;
+        const float mse = positiveTrialError(n, nmax, x, w, iscaleIs);
+        if (mse < bestMse) {
+            bestMse = mse;
+            iscale = iscaleIs;
+        }
+    }
+    return iscale;
+}
+
+} // namespace
+
+float searchScalePositive(int n, int nmax, const float* x, uint8_t* L, const float* w)
+{
+    float max = 0;
+    for (int i = 0; i < n; ++i)
+        max = max > x[i] ? max : x[i]; // MAX of ggml, also for signed zeros
+    if (max < kGroupMaxEps) {
+        std::memset(L, 0, size_t(n));
+        return 0.f;
+    }
+    const float iscale = positiveInverseScale(n, nmax, x, L, w, max);
+    float sumlx = 0, suml2 = 0;
+    for (int i = 0; i < n; ++i) {
+        const int l = std::min(nmax, nearestInt(iscale * x[i]));
+        L[i] = static_cast<uint8_t>(l);
+        sumlx += w[i] * x[i] * l;
+        suml2 += w[i] * l * l;
+    }
+    for (int itry = 0; itry < 5; ++itry) {
+        int changed = 0;
+        for (int i = 0; i < n; ++i) {
+            float slx = sumlx - w[i] * x[i] * L[i];
+            float sl2 = suml2 - w[i] * L[i] * L[i];
+            if (!(slx > 0 && sl2 > 0))
+                continue;
+            const int l = std::min(nmax, nearestInt(x[i] * sl2 / slx));
+            if (l == L[i])
+                continue;
+            slx += w[i] * x[i] * l;
+            sl2 += w[i] * l * l;
+            if (slx * slx * suml2 > sumlx * sumlx * sl2) {
+                L[i] = static_cast<uint8_t>(l);
+                sumlx = slx;
+                suml2 = sl2;
+                ++changed;
+            }
+        }
+        if (!changed)
+            break;
+    }
     return suml2 > 0.0f ? sumlx / suml2 : 0.0f;
 }
 

@@ -1,7 +1,7 @@
-// The scale searches of llama.cpp's GGML quantizers (ggml-quants.c without an importance
-// matrix), shared by the block quantizers of ggml_quants.cpp and ggml_kquants.cpp. Every
-// operation is float32 in the order the C code uses, so that the chosen codes and scales agree
-// bit for bit. Inputs are finite.
+// The scale searches of llama.cpp's GGML quantizers (ggml-quants.c, with and without an
+// importance matrix), shared by the block quantizers of ggml_quants.cpp and ggml_kquants.cpp.
+// Every operation is float32 in the order the C code uses, so that the chosen codes and scales
+// agree bit for bit. Inputs are finite.
 #pragma once
 
 #include "core/formats/ggml.h"
@@ -15,7 +15,7 @@ namespace qs::ggml_detail {
 // quantizeGgml / ggmlQuantizedBytes of a searched type (ggml_superblocks.cpp): fills the result
 // or the bytes (either may be null).
 LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t rowLength,
-                              const CancelToken* cancel);
+                              const CancelToken* cancel, const GgmlImportance* importance);
 
 constexpr float kGroupMaxEps = 1e-15f; // a group whose largest |x| is below this is all zero
 
@@ -39,9 +39,17 @@ inline int clampInt(int v, int lo, int hi)
 float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,
                      float* negMin, float rmin, float rdelta, int nstep, bool useMad);
 
-// Symmetric search weighted by x^2 (make_qx_quants with rmse_type 1): codes L in 0..2 nmax - 1
-// (value L - nmax) and the scale of 19 trial scales around nmax / max with the best fit.
-float searchScaleSymmetric(int n, int nmax, const float* x, int8_t* L);
+// Symmetric search (make_qx_quants with rmse_type 1): codes L in 0..2 nmax - 1 (value L - nmax)
+// and the scale of 19 trial scales around nmax / max with the best fit, each element weighted
+// by weights[i] (null: x^2).
+float searchScaleSymmetric(int n, int nmax, const float* x, int8_t* L,
+                           const float* weights = nullptr);
+
+// Search for non-negative x (make_qp_quants, the scales and mins of the weighted K types):
+// codes L = min(nmax, round(x / scale)) stored in bytes as C stores them (a negative code
+// wraps), the best of 9 trial scales around max / nmax by weighted squared error, then up to 5
+// rounds of moving single codes while that raises the weighted fit.
+float searchScalePositive(int n, int nmax, const float* x, uint8_t* L, const float* weights);
 
 // Symmetric iterative refinement (make_q3_quants with rmse): codes L in 0..2 nmax - 1.
 float searchScaleRefine(int n, int nmax, const float* x, int8_t* L);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 namespace qs::ggml_detail {
 
@@ -48,6 +49,22 @@ void fiveBits(const uint8_t qs[16], const uint8_t qhBytes[4], int32_t* codes)
     nibbles(qs, codes);
     for (int j = 0; j < 32; ++j)
         codes[j] |= int32_t((qh >> j) & 1u) << 4;
+}
+
+// d and 32 nibbles: Q4_0 and IQ4_NL.
+template <class B> void fieldsNibbles(const uint8_t* p, const Fields& f)
+{
+    const auto b = load<B>(p);
+    f.scales[0] = h2f(b.d);
+    nibbles(b.qs, f.codes);
+}
+
+void fieldsQ4_1(const uint8_t* p, const Fields& f)
+{
+    const auto b = load<BlockQ4_1>(p);
+    f.scales[0] = h2f(b.d);
+    f.offsets[0] = h2f(b.m);
+    nibbles(b.qs, f.codes);
 }
 
 void fieldsQ5_0(const uint8_t* p, const Fields& f)
@@ -139,13 +156,6 @@ void fieldsQ6_K(const uint8_t* p, const Fields& f)
     }
 }
 
-void fieldsIQ4_NL(const uint8_t* p, const Fields& f)
-{
-    const auto b = load<BlockIQ4_NL>(p);
-    f.scales[0] = h2f(b.d);
-    nibbles(b.qs, f.codes);
-}
-
 void fieldsIQ4_XS(const uint8_t* p, const Fields& f)
 {
     const auto b = load<BlockIQ4_XS>(p);
@@ -158,10 +168,11 @@ void fieldsIQ4_XS(const uint8_t* p, const Fields& f)
     }
 }
 
-template <class B, void (*Q)(const float*, B&)> void quantizeTo(const float* x, uint8_t* out)
+template <class B, void (*Q)(const float*, B&, const BlockImportance&)>
+void quantizeTo(const float* x, uint8_t* out, const BlockImportance& imp)
 {
     B b;
-    Q(x, b);
+    Q(x, b, imp);
     std::memcpy(out, &b, sizeof b);
 }
 
@@ -172,13 +183,20 @@ struct Spec {
     int block, sub, levels;
     bool offsets;
     const char* fallback;
-    void (*quantize)(const float*, uint8_t*);
+    void (*quantize)(const float*, uint8_t*, const BlockImportance&);
     void (*fields)(const uint8_t*, const Fields&);
 };
 
-const Spec& specOf(GgmlType t)
+const Spec& specOf(GgmlType t, const GgmlImportance* importance)
 {
+    if (importance && !ggmlHasWeightedPath(t))
+        throw Error(toName(t) + " has no importance-weighted path in llama.cpp (quantize_q8_0 "
+                                "ignores the importance); importance applies to every other "
+                                "GGML type");
     static const Spec kSpecs[] = {
+        {GgmlType::Q4_0, 32, 32, 16, false, "F16", quantizeTo<BlockQ4_0, quantizeQ4_0>,
+         fieldsNibbles<BlockQ4_0>},
+        {GgmlType::Q4_1, 32, 32, 16, true, "F16", quantizeTo<BlockQ4_1, quantizeQ4_1>, fieldsQ4_1},
         {GgmlType::Q5_0, 32, 32, 32, false, "F16", quantizeTo<BlockQ5_0, quantizeQ5_0>, fieldsQ5_0},
         {GgmlType::Q5_1, 32, 32, 32, true, "F16", quantizeTo<BlockQ5_1, quantizeQ5_1>, fieldsQ5_1},
         {GgmlType::Q2_K, 256, 16, 4, true, "IQ4_NL", quantizeTo<BlockQ2_K, quantizeQ2_K>,
@@ -192,7 +210,7 @@ const Spec& specOf(GgmlType t)
         {GgmlType::Q6_K, 256, 16, 64, false, "Q8_0", quantizeTo<BlockQ6_K, quantizeQ6_K>,
          fieldsQ6_K},
         {GgmlType::IQ4_NL, 32, 32, 16, false, "F16", quantizeTo<BlockIQ4_NL, quantizeIQ4_NL>,
-         fieldsIQ4_NL},
+         fieldsNibbles<BlockIQ4_NL>},
         {GgmlType::IQ4_XS, 256, 32, 16, false, "IQ4_NL", quantizeTo<BlockIQ4_XS, quantizeIQ4_XS>,
          fieldsIQ4_XS},
     };
@@ -211,6 +229,49 @@ void checkRows(const Spec& s, int64_t n, int64_t rowLength)
                 std::to_string(s.block) + ", but the rows here have " + std::to_string(row) +
                 " elements; llama.cpp stores such tensors as " + s.fallback);
 }
+
+// Where the importance of each block comes from: the weights of its row's group at its
+// columns, and (Q4_0 ... Q5_1) sigma2 of its row.
+class BlockWeights {
+public:
+    BlockWeights(const Spec& s, const float* x, int64_t n, int64_t rowLength,
+                 const GgmlImportance* importance, const CancelToken* cancel)
+        : m_block(s.block), m_row(rowLength > 0 ? rowLength : n)
+    {
+        if (!importance)
+            return;
+        const int64_t rows = n / m_row;
+        if (importance->groups < 1 || rows % importance->groups != 0)
+            throw Error("importance in " + std::to_string(importance->groups) +
+                        " groups does not divide the " + std::to_string(rows) + " rows");
+        m_weights = importance->weights;
+        m_rowsPerGroup = rows / importance->groups;
+        const bool rowSigma = s.type == GgmlType::Q4_0 || s.type == GgmlType::Q4_1 ||
+                              s.type == GgmlType::Q5_0 || s.type == GgmlType::Q5_1;
+        if (!rowSigma)
+            return;
+        m_sigma2.assign(size_t(rows), 0.f);
+        formats_detail::forEachBlock(rows, n, cancel,
+                                     [&](int64_t r, formats_detail::LowbitCounts&) {
+                                         m_sigma2[size_t(r)] = rowSigma2(x + r * m_row, m_row);
+                                     });
+    }
+    BlockImportance of(int64_t b) const
+    {
+        if (!m_weights)
+            return {};
+        const int64_t first = b * m_block, row = first / m_row;
+        BlockImportance imp;
+        imp.weights = m_weights + (row / m_rowsPerGroup) * m_row + first % m_row;
+        imp.rowSigma2 = m_sigma2.empty() ? 0.f : m_sigma2[size_t(row)];
+        return imp;
+    }
+
+private:
+    int64_t m_block, m_row, m_rowsPerGroup = 1;
+    const float* m_weights = nullptr;
+    std::vector<float> m_sigma2;
+};
 
 // Block b of x with non-finite values replaced by 0 (counted in c).
 void finiteCopy(const float* x, int64_t b, int block, float* buf, formats_detail::LowbitCounts* c)
@@ -252,12 +313,13 @@ constexpr size_t kMaxBlockBytes = std::max(
      sizeof(BlockQ5_K), sizeof(BlockQ6_K), sizeof(BlockIQ4_NL), sizeof(BlockIQ4_XS)});
 
 LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t rowLength,
-                              const CancelToken* cancel)
+                              const CancelToken* cancel, const GgmlImportance* importance)
 {
-    const Spec& s = specOf(t);
+    const Spec& s = specOf(t, importance);
     LowbitResult r;
     initBlocks(r, toName(t).c_str(), x, n, rowLength, s.sub);
     checkRows(s, n, rowLength);
+    const BlockWeights weights(s, x, n, rowLength, importance, cancel);
     if (s.offsets)
         r.offsets.assign(r.scales.size(), 0.0f);
     if (t == GgmlType::IQ4_NL || t == GgmlType::IQ4_XS)
@@ -269,7 +331,7 @@ LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t row
             float buf[kGgmlSuperBlock];
             uint8_t bytes[kMaxBlockBytes];
             finiteCopy(x, b, s.block, buf, &c);
-            s.quantize(buf, bytes);
+            s.quantize(buf, bytes, weights.of(b));
             storeBlock(s, info->decode, x, b, bytes, r, c);
         });
     counts.storeIn(r);
@@ -282,12 +344,13 @@ LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t row
 namespace qs {
 
 std::string ggmlQuantizedBytes(const float* x, int64_t n, GgmlType t, int64_t rowLength,
-                               const CancelToken* cancel)
+                               const CancelToken* cancel, const GgmlImportance* importance)
 {
-    const ggml_detail::Spec& s = ggml_detail::specOf(t);
+    const ggml_detail::Spec& s = ggml_detail::specOf(t, importance);
     if (n < 1 || !x)
         throw Error(toName(t) + ": no values to quantize");
     ggml_detail::checkRows(s, n, rowLength);
+    const ggml_detail::BlockWeights weights(s, x, n, rowLength, importance, cancel);
     const GgmlTypeInfo* info = ggmlTypeByName(toName(t));
     const int64_t blocks = n / s.block, size = info->typeSize;
     std::string out(size_t(blocks * size), '\0');
@@ -295,7 +358,7 @@ std::string ggmlQuantizedBytes(const float* x, int64_t n, GgmlType t, int64_t ro
     formats_detail::forEachBlock(blocks, n, cancel, [&](int64_t b, formats_detail::LowbitCounts&) {
         float buf[kGgmlSuperBlock];
         ggml_detail::finiteCopy(x, b, s.block, buf, nullptr);
-        s.quantize(buf, dst + b * size);
+        s.quantize(buf, dst + b * size, weights.of(b));
     });
     return out;
 }

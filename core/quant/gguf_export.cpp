@@ -3,6 +3,7 @@
 #include "core/base/error.h"
 #include "core/config/choices.h"
 #include "core/formats/ggml.h"
+#include "core/quant/lowbit_quantize.h"
 
 #include <cmath>
 #include <utility>
@@ -59,7 +60,7 @@ std::string ggufWritableSchemes()
 }
 
 void addQuantizedTensor(GgufWriter& w, const std::string& name, const Tensor& t,
-                        const QuantResult& r)
+                        const QuantResult& r, const Importance* importance)
 {
     const Scheme s = r.config.scheme;
     const GgmlTypeInfo* type = ggmlTypeOf(s);
@@ -74,10 +75,16 @@ void addQuantizedTensor(GgufWriter& w, const std::string& name, const Tensor& t,
         return;
     }
     checkGgufTensor(name, shape, *type); // rows of whole blocks, before encoding them
+    if (r.importance.columns > 0 && !importance)
+        throw Error("tensor '" + name + "' was quantized with the importance of " +
+                    r.importance.file + ": the GGUF export needs it too");
     if (isSearchedGgmlScheme(s)) { // the same deterministic search gives the result's bytes again
+        GgmlImportance weights;
+        if (importance)
+            weights = ggmlImportanceOf(*importance);
         w.addTensor(name, shape, *type,
                     ggmlQuantizedBytes(t.data.data(), t.numel(), ggmlTypeFromName(type->name),
-                                       shape.back()));
+                                       shape.back(), nullptr, importance ? &weights : nullptr));
         return;
     }
     w.addTensor(
@@ -108,7 +115,7 @@ std::vector<std::string> ggufWarnings(const Tensor& t, const QuantResult& r)
     if (nonfinite > 0)
         w.push_back(
             std::to_string(nonfinite) + " non-finite values have no code in " + name +
-            (isSearchedGgmlScheme(r.config.scheme)
+            (isSearchedGgmlScheme(r.config.scheme) || r.importance.columns > 0
                  ? ": the file stores them quantized as 0"
                  : ": the file stores NaN as the code of 0 and +-Inf as the extreme codes"));
     if (r.config.scheme == Scheme::MXFP4 && negativeZeros > 0)

@@ -25,10 +25,12 @@ const GgmlTypeInfo* ggmlTypeOf(Scheme s);
 std::string ggufWritableSchemes();
 
 // Adds r, the result of quantizing t, to w as tensor `name` of t's shape in the scheme's type.
-// Throws qs::Error for a scheme without a ggml type (naming the schemes that have one) or rows
-// that are not whole blocks (naming the tensor, its shape and the type).
+// A result quantized with importance needs the same importance here (the searched types run
+// their weighted search again). Throws qs::Error for a scheme without a ggml type (naming the
+// schemes that have one), rows that are not whole blocks (naming the tensor, its shape and the
+// type) or a missing importance.
 void addQuantizedTensor(GgufWriter& w, const std::string& name, const Tensor& t,
-                        const QuantResult& r);
+                        const QuantResult& r, const Importance* importance = nullptr);
 
 // general.name, quantscope.scheme (the scheme's name), quantscope.config (config.summary())
 // and general.alignment 32.

@@ -2,6 +2,7 @@
 #include "core/quant/lowbit_quantize.h"
 
 #include "core/base/stopwatch.h"
+#include "core/config/choices.h"
 #include "core/formats/codebook.h"
 #include "core/formats/ggml.h"
 #include "core/formats/minifloat.h"
@@ -333,7 +334,36 @@ void setLowbitWarnings(const QuantConfig& config, const LowbitResult& lr, int64_
 
 } // namespace
 
-LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& c, const CancelToken* cancel)
+void checkImportanceScheme(Scheme scheme)
+{
+    if (!hasImportancePath(scheme)) {
+        std::string names;
+        for (const Choice<Scheme>& c : choices<Scheme>())
+            if (hasImportancePath(c.value))
+                names += (names.empty() ? "" : ", ") + std::string(c.name);
+        throw Error(
+            "scheme '" + toName(scheme) + "' has no importance-weighted path" +
+            (scheme == Scheme::Q8_0 ? " (llama.cpp's quantize_q8_0 ignores the imatrix)" : "") +
+            "; importance applies to " + names);
+    }
+}
+
+void checkImportanceFor(const Tensor& t, Scheme scheme, const Importance& importance)
+{
+    checkImportanceScheme(scheme);
+    checkImportanceFits(importance, t.shape, t.name);
+}
+
+GgmlImportance ggmlImportanceOf(const Importance& importance)
+{
+    GgmlImportance g;
+    g.weights = importance.values.data();
+    g.groups = importance.source.groups;
+    return g;
+}
+
+LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& c, const CancelToken* cancel,
+                            const Importance* importance)
 {
     if (!c.isLowbit())
         throw Error("quantizeLowbit: scheme '" + toName(c.scheme) + "' is not a low-bit format");
@@ -342,6 +372,12 @@ LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& c, const CancelT
         throw Error("tensor '" + t.name + "' is empty: nothing to quantize");
     const float* x = t.data.data();
     const int64_t n = t.numel();
+    GgmlImportance weights;
+    if (importance) {
+        checkImportanceFor(t, c.scheme, *importance);
+        weights = ggmlImportanceOf(*importance);
+    }
+    const GgmlImportance* weighted = importance ? &weights : nullptr;
     switch (c.scheme) {
     case Scheme::E4M3:
     case Scheme::E5M2:
@@ -355,7 +391,7 @@ LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& c, const CancelT
     case Scheme::Q8_0:
     case Scheme::Q4_0:
     case Scheme::Q4_1:
-        return quantizeGgml(x, n, ggmlOf(c.scheme), lastAxisLength(t), cancel);
+        return quantizeGgml(x, n, ggmlOf(c.scheme), lastAxisLength(t), cancel, weighted);
     case Scheme::NF4:
         return quantizeBlockwiseAbsmax(x, n, nf4Codebook(), c.groupSize, cancel);
     case Scheme::FP4:
@@ -374,18 +410,18 @@ LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& c, const CancelT
         return quantizeBlockwiseAbsmax(x, n, bnbDynamicCodebook(), c.groupSize, cancel);
     default:
         if (isSearchedGgmlScheme(c.scheme))
-            return quantizeGgml(x, n, ggmlOf(c.scheme), lastAxisLength(t), cancel);
+            return quantizeGgml(x, n, ggmlOf(c.scheme), lastAxisLength(t), cancel, weighted);
         break;
     }
     throw Error("quantizeLowbit: unhandled scheme '" + toName(c.scheme) + "'");
 }
 
 void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
-                        const CancelToken* cancel)
+                        const CancelToken* cancel, const Importance* importance)
 {
     Stopwatch clock;
     throwIfCancelled(cancel);
-    LowbitResult lr = quantizeLowbit(t, config, cancel);
+    LowbitResult lr = quantizeLowbit(t, config, cancel, importance);
     throwIfCancelled(cancel);
     const double quantizeMs = clock.lap();
     r.config = config;

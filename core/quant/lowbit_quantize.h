@@ -13,6 +13,7 @@
 // block, dataMin/dataMax = of its finite inputs. qmin/qmax = the code range.
 #pragma once
 
+#include "core/formats/ggml.h"
 #include "core/formats/lowbit.h"
 #include "core/quant/quantize.h"
 
@@ -22,12 +23,23 @@ namespace qs {
 // and dequantized values as calling minifloat/mx/codebook/ggml directly. Throws qs::Error for a
 // non-low-bit scheme, an empty tensor or invalid options; qs::Cancelled when `cancel` fires
 // (checked between blocks, element chunks and Lloyd-Max iterations).
+// importance: the weighted path of the GGML schemes (checked by checkImportanceFor first).
 LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& config,
-                            const CancelToken* cancel = nullptr);
+                            const CancelToken* cancel = nullptr,
+                            const Importance* importance = nullptr);
 
 // quantize() for low-bit schemes (quantizeInto dispatches here).
 void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
-                        const CancelToken* cancel = nullptr);
+                        const CancelToken* cancel = nullptr,
+                        const Importance* importance = nullptr);
+
+// qs::Error unless `scheme` has an importance-weighted path (naming the schemes that have one;
+// for q8_0 saying that llama.cpp ignores importance there).
+void checkImportanceScheme(Scheme scheme);
+// checkImportanceScheme, and qs::Error unless `importance` fits t's rows (checkImportanceFits).
+void checkImportanceFor(const Tensor& t, Scheme scheme, const Importance& importance);
+// The GGML quantizers' view of an importance (its values and expert groups).
+GgmlImportance ggmlImportanceOf(const Importance& importance);
 
 // dequantizeCode / quantizationGrid for low-bit parameters (slice already checked).
 double lowbitDequantizeCode(const QuantParams& p, int64_t slice, int64_t q);

@@ -210,14 +210,18 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
 }
 
 void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
-                  const CancelToken* cancel, const HistogramRequest& histograms)
+                  const CancelToken* cancel, const HistogramRequest& histograms,
+                  const Importance* importance)
 {
     Stopwatch clock;
     config.validate();
     checkTensor(t);
+    if (importance)
+        checkImportanceFor(t, config.scheme, *importance);
     resetKeepingBuffers(r, config);
+    r.importance = importance ? importance->source : ImportanceSource();
     if (config.isLowbit()) { // float8/float4, MX, code books, GGML: lowbit_quantize.cpp
-        quantizeLowbitInto(t, config, r, cancel);
+        quantizeLowbitInto(t, config, r, cancel, importance);
         histogramsAfter(t, r, histograms);
         return;
     }
@@ -231,10 +235,11 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     r.timingsMs["total"] = clock.total();
 }
 
-QuantResult quantize(const Tensor& t, const QuantConfig& config, const CancelToken* cancel)
+QuantResult quantize(const Tensor& t, const QuantConfig& config, const CancelToken* cancel,
+                     const Importance* importance)
 {
     QuantResult r;
-    quantizeInto(t, config, r, cancel);
+    quantizeInto(t, config, r, cancel, HistogramRequest(), importance);
     return r;
 }
 

@@ -16,6 +16,7 @@
 #include "core/base/code_buffer.h"
 #include "core/base/tensor.h"
 #include "core/config/quant_config.h"
+#include "core/io/imatrix.h"
 #include "core/stats/histogram.h"
 #include "core/stats/metrics.h"
 
@@ -84,20 +85,26 @@ struct QuantResult {
     std::map<std::string, double> timingsMs; // "range", "quantize", "metrics", "total"
     Histogram valueHistogram; // as requested by HistogramRequest (counts empty otherwise)
     Histogram errorHistogram;
+    ImportanceSource importance; // the importance used (columns 0: none)
 };
 
 // Quantizes `t` with `config`. Throws qs::Error for an empty tensor or invalid options,
-// qs::Cancelled if `cancel` fires.
+// qs::Cancelled if `cancel` fires. `importance` (imatrix.h; rows of t are its rows, blocks run
+// along them) takes the weighted path of the GGML schemes that have one (hasImportancePath);
+// it is data, not a choice of the config. qs::Error for a scheme without a weighted path or an
+// importance that does not fit t (checkImportanceFits).
 QuantResult quantize(const Tensor& t, const QuantConfig& config,
-                     const CancelToken* cancel = nullptr);
+                     const CancelToken* cancel = nullptr, const Importance* importance = nullptr);
 
 // Same as quantize(), writing into `out` and reusing its codes / dequantized buffers when they
 // already have the right size (no reallocation: repeated calls on big tensors stay fast).
 void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& out,
                   const CancelToken* cancel = nullptr);
-// The same, also filling out.valueHistogram / out.errorHistogram as `histograms` asks.
+// The same, also filling out.valueHistogram / out.errorHistogram as `histograms` asks, with
+// `importance` as quantize() takes it.
 void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& out,
-                  const CancelToken* cancel, const HistogramRequest& histograms);
+                  const CancelToken* cancel, const HistogramRequest& histograms,
+                  const Importance* importance = nullptr);
 
 // Quantizes `t` with given parameters (no range estimation): codes, dequantized values and
 // metrics as quantize() computes them with `config`'s rounding options. The layout of `params`

@@ -148,6 +148,15 @@ std::string reportJson(const Tensor& tensor, const QuantResult& r, const ReportE
     j["config"] = configJson(r.config);
     j["params"] = paramsJson(r.params);
     j["metrics"] = metricsJson(r.metrics);
+    if (r.importance.columns > 0) {
+        ojson imp;
+        imp["source"] = r.importance.file;
+        if (!r.importance.tensor.empty())
+            imp["tensor"] = r.importance.tensor;
+        imp["columns"] = r.importance.columns;
+        imp["groups"] = r.importance.groups;
+        j["importance"] = imp;
+    }
     if (!r.config.isInteger()) {
         ojson fc;
         fc["overflow"] = r.floatCounts.overflow;

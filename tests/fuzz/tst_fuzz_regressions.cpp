@@ -22,6 +22,7 @@ QS_DECLARE_READER(onnx)
 QS_DECLARE_READER(torch)
 QS_DECLARE_READER(pickle)
 QS_DECLARE_READER(csv)
+QS_DECLARE_READER(imatrix)
 QS_DECLARE_READER(lesson)
 QS_DECLARE_READER(session)
 
@@ -41,6 +42,7 @@ const std::map<QString, ReaderFunction>& readers()
         {"torch", qsFuzzRead_torch},
         {"pickle", qsFuzzRead_pickle},
         {"csv", qsFuzzRead_csv},
+        {"imatrix", qsFuzzRead_imatrix},
         {"lesson", qsFuzzRead_lesson},
         {"session", qsFuzzRead_session},
     };

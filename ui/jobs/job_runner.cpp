@@ -1,5 +1,6 @@
 #include "ui/jobs/job_runner.h"
 
+#include "core/io/imatrix.h"
 #include "core/stats/tensor_stats.h"
 
 #include <QElapsedTimer>
@@ -110,7 +111,7 @@ namespace {
 void runJob(QPromise<JobOutputPtr>& promise, quint64 generation, std::shared_ptr<CancelToken> token,
             JobRunner::TensorMaker makeTensor, std::shared_ptr<const Tensor> tensor,
             QuantConfig config, JobRunner::ChartPreparer prepareChart,
-            std::shared_ptr<JobRunner::ResultPool> pool)
+            std::shared_ptr<JobRunner::ResultPool> pool, std::string importanceFile)
 {
     auto out = std::make_shared<JobOutput>();
     out->generation = generation;
@@ -147,7 +148,12 @@ void runJob(QPromise<JobOutputPtr>& promise, quint64 generation, std::shared_ptr
                 QThreadPool::globalInstance()->start(
                     [pool, tensor = out->tensor] { pool->warm(*tensor); });
             }
-            quantizeInto(*out->tensor, config, *result, token.get());
+            std::unique_ptr<Importance> importance;
+            if (!importanceFile.empty() && hasImportancePath(config.scheme))
+                importance =
+                    std::make_unique<Importance>(loadImportance(importanceFile, out->tensor->name));
+            quantizeInto(*out->tensor, config, *result, token.get(), HistogramRequest(),
+                         importance.get());
             out->result = std::move(result);
         } catch (const Cancelled&) {
             return;
@@ -185,7 +191,8 @@ JobRunner::~JobRunner()
 }
 
 quint64 JobRunner::submit(TensorMaker makeTensor, std::shared_ptr<const Tensor> tensor,
-                          const QuantConfig& config, ChartPreparer prepareChart)
+                          const QuantConfig& config, ChartPreparer prepareChart,
+                          const QString& importanceFile)
 {
     for (Job& job : m_jobs)
         job.token->cancel();
@@ -197,8 +204,8 @@ quint64 JobRunner::submit(TensorMaker makeTensor, std::shared_ptr<const Tensor> 
     const bool wasBusy = isBusy();
     m_jobs.push_back({generation, token, watcher});
     watcher->setFuture(QtConcurrent::run(runJob, generation, token, std::move(makeTensor),
-                                         std::move(tensor), config, std::move(prepareChart),
-                                         m_pool));
+                                         std::move(tensor), config, std::move(prepareChart), m_pool,
+                                         importanceFile.toStdString()));
     if (!wasBusy)
         emit busyChanged(true);
     return generation;

@@ -65,10 +65,12 @@ public:
 
     // Starts a job and cancels older ones. If makeTensor is set, the job first builds the tensor
     // with it (and quantizes that); otherwise it quantizes `tensor`. If prepareChart is set, it
-    // then runs on the result, so the GUI thread only has to build the chart. Returns the
-    // generation.
+    // then runs on the result, so the GUI thread only has to build the chart. importanceFile:
+    // the job loads it for the tensor (core/io/imatrix.h loadImportance, the entry named as the
+    // tensor) and quantizes with it when the scheme has a weighted path. Returns the generation.
     quint64 submit(TensorMaker makeTensor, std::shared_ptr<const Tensor> tensor,
-                   const QuantConfig& config, ChartPreparer prepareChart = {});
+                   const QuantConfig& config, ChartPreparer prepareChart = {},
+                   const QString& importanceFile = {});
     void cancelAll();
     bool isBusy() const { return !m_jobs.empty(); }
     quint64 latestGeneration() const { return m_generation; }

@@ -1,5 +1,6 @@
 #include "ui/panels/numbers_panel.h"
 
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
@@ -42,6 +43,20 @@ template <class T> QString spread(const std::vector<T>& values)
     if (values.size() == 1 || *lo == *hi)
         return formatNumber(double(*lo));
     return QStringLiteral("%1 … %2").arg(formatNumber(double(*lo)), formatNumber(double(*hi)));
+}
+
+// "imatrix.gguf: blk.0.ffn_up.weight, 4096 columns" (x experts), or "none".
+QString importanceText(const ImportanceSource& s)
+{
+    if (s.columns == 0)
+        return QObject::tr("none");
+    QString text = QFileInfo(QString::fromStdString(s.file)).fileName();
+    if (!s.tensor.empty())
+        text += QStringLiteral(": ") + QString::fromStdString(s.tensor);
+    text += QObject::tr(", %1 columns").arg(s.columns);
+    if (s.groups > 1)
+        text += QObject::tr(" x %1 experts").arg(s.groups);
+    return text;
 }
 
 QString percent(double fraction)
@@ -125,6 +140,10 @@ void NumbersPanel::addParameterRows(const QuantResult& r)
         addRow(QStringLiteral("codes"), tr("Codes"),
                QStringLiteral("%1 .. %2").arg(p.qmin).arg(p.qmax),
                tr("Bit patterns or table indices of the format."));
+        if (hasImportancePath(c.scheme))
+            addRow(QStringLiteral("importance"), tr("Importance"), importanceText(r.importance),
+                   tr("The per-column importance (llama.cpp imatrix) that weights the search "
+                      "of the block scales; none: the unweighted path."));
     }
     if (c.isInteger()) {
         addRow(QStringLiteral("scale"), tr("Scale s"), spread(p.scale),

@@ -29,7 +29,8 @@ public:
 
     // Row keys: "scale", "zero point", "qmin", "qmax", "range", "data range", "mse", "rmse",
     // "mae", "max error", "sqnr", "clipped low", "clipped high", "levels used", "bytes",
-    // "bits per element", "slices", "nonfinite", "time". Empty if the row is absent.
+    // "bits per element", "slices", "nonfinite", "time", "importance" (GGML schemes with a
+    // weighted path). Empty if the row is absent.
     QString valueText(const QString& key) const;
     QString warningsText() const;
     QString plainText() const; // all rows "key: value", one per line, then warnings

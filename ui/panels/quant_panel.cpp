@@ -3,6 +3,7 @@
 #include "ui/panels/quant_panel.h"
 
 #include "core/config/presets.h"
+#include "ui/panels/importance_row.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -289,6 +290,8 @@ void QuantPanel::updateBitsControls(Scheme scheme, QStringList& notes)
                                       : tr("Only e4m3 and e5m2 can overflow to NaN / inf."));
     setApplies(m_codebook, scheme == Scheme::Codebook,
                tr("Only the codebook scheme uses a list of values."));
+    m_importance->setApplies(hasImportancePath(scheme),
+                             tr("%1 has no importance-weighted path.").arg(qstr(toName(scheme))));
     setItemEnabled(m_scheme, indexOf(m_scheme, toName(Scheme::Symmetric)),
                    m_bits->value() >= 2 || sym,
                    tr("Symmetric quantization needs at least 2 bits (no 1-bit grid with zero)."));

@@ -26,6 +26,8 @@ class QSpinBox;
 
 namespace qs::ui {
 
+class ImportanceRow;
+
 class QuantPanel : public QWidget {
     Q_OBJECT
 public:
@@ -41,6 +43,8 @@ public:
     void stepScheme(int delta);
     // Why the current config is what it is (e.g. "symmetric needs at least 2 bits"), or empty.
     QString explanation() const;
+    // The importance file for the weighted GGML quantizers (not part of the config).
+    ImportanceRow* importance() const { return m_importance; }
 
 signals:
     void configChanged();
@@ -107,6 +111,7 @@ private:
     bool m_unsignedSymmetric = false;
     int m_clampBits = 0;
     QLabel* m_note;
+    ImportanceRow* m_importance;
     std::vector<int64_t> m_shape;
     bool m_hasShape = false;
     bool m_updating = false;

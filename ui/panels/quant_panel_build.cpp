@@ -5,6 +5,7 @@
 
 #include "core/config/choices.h"
 #include "core/config/presets.h"
+#include "ui/panels/importance_row.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -172,6 +173,8 @@ void QuantPanel::buildSchemeRows(QWidget* box, QFormLayout* form)
                               "the values themselves."));
     connect(m_codebook, &QLineEdit::editingFinished, this, &QuantPanel::changed);
     form->addRow(tr("Code book"), m_codebook);
+    m_importance = new ImportanceRow(box);
+    form->addRow(tr("Importance"), m_importance);
 }
 
 // Where the integer codes lie: signed, full range, range widened to zero.

@@ -1,5 +1,6 @@
 #include "ui/window/main_window.h"
 
+#include "ui/panels/importance_row.h"
 #include "ui/panels/lesson_panel.h"
 #include "ui/panels/model_browser.h"
 #include "ui/panels/numbers_panel.h"
@@ -165,6 +166,7 @@ void MainWindow::connectParts()
 {
     ResultPipeline* pipeline = m_pipeline.get();
     pipeline->configOfControls = [this] { return m_quant->config(); };
+    pipeline->importanceOfControls = [this] { return m_quant->importance()->file(); };
     pipeline->visibleChartPreparer = [this](bool newTensor) {
         return m_tabs->visibleChartPreparer(newTensor);
     };
@@ -177,6 +179,7 @@ void MainWindow::connectParts()
     connect(m_tabs.get(), &WindowTabs::chartsRefreshed, this, &MainWindow::chartsRefreshed);
     connect(m_status.get(), &WindowStatus::errorShown, this, &MainWindow::errorShown);
     connect(m_quant, &QuantPanel::configChanged, pipeline, &ResultPipeline::schedule);
+    connect(m_quant->importance(), &ImportanceRow::changed, pipeline, &ResultPipeline::schedule);
     m_exports = std::make_unique<ExportController>(parts());
     m_sourceControl = std::make_unique<SourceController>(parts());
     connect(m_sourceControl.get(), &SourceController::openRequested, this,

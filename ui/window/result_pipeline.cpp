@@ -174,10 +174,11 @@ void ResultPipeline::start()
     // The visible chart's data is reduced on the worker right after quantize, so the GUI thread
     // only turns a few thousand numbers into a QChart.
     const JobRunner::ChartPreparer prepare = visibleChartPreparer(bool(m_pendingMaker));
+    const QString importance = importanceOfControls();
     if (m_pendingMaker) {
-        m_jobs->submit(m_pendingMaker, nullptr, cfg, prepare);
+        m_jobs->submit(m_pendingMaker, nullptr, cfg, prepare, importance);
     } else if (m_tensor) {
-        m_jobs->submit({}, m_tensor, cfg, prepare);
+        m_jobs->submit({}, m_tensor, cfg, prepare, importance);
     } else {
         m_changePending = false;
         return;

@@ -38,6 +38,8 @@ public:
     // reduction of the visible chart's data to run on the worker after quantize (none when no
     // chart is shown). newTensor: the job makes a new tensor (the chart starts unzoomed).
     std::function<QuantConfig()> configOfControls;
+    // The importance file of the controls ("" for none), loaded by each job for its tensor.
+    std::function<QString()> importanceOfControls = [] { return QString(); };
     std::function<JobRunner::ChartPreparer(bool newTensor)> visibleChartPreparer;
 
     // Sources: the job that makes the tensor starts after the coalescing delay.

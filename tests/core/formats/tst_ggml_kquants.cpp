@@ -6,6 +6,7 @@
 #include "core/formats/ggml.h"
 #include "core/io/ggml_blocks.h"
 
+#include "tests/support/ggml_test_input.h"
 #include "tests/support/test_support.h"
 
 #include <QtTest>
@@ -19,27 +20,8 @@ using namespace qs;
 
 namespace {
 
-// A fixed, platform-independent input: hashed integers scaled by 1..5, every 37th value 0.
-float testValue(uint32_t i)
-{
-    uint32_t h = i * 2654435761u;
-    h ^= h >> 15;
-    h *= 2246822519u;
-    h ^= h >> 13;
-    if (i % 37 == 0)
-        return 0.0f;
-    return float(int32_t(h)) * 0x1p-31f * float(1 + i % 5);
-}
-
-uint64_t fnv1a(const std::string& bytes)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : bytes) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
+using test::fnv1a;
+constexpr auto testValue = &test::ggmlTestValue;
 
 std::vector<uint8_t> bytesOf(const std::string& s)
 {
