@@ -8,6 +8,7 @@
 #include "core/io/gguf_writer.h"
 #include "core/quant/gguf_export.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace qs::anatomy_detail {
@@ -249,6 +250,32 @@ std::string encodedBytes(const AnatomyInput& in, const GgmlTypeInfo& type)
     return encodeGgmlBlocks(type, CodeBuffer(codes), {d}, offsets);
 }
 
+// A searched type: the block's bytes quantized again as the result was. With importance the
+// whole row is (the weighted path uses statistics of the row; an expert's rows have their own
+// importance vector).
+std::string searchedBytes(const AnatomyInput& in, const GgmlTypeInfo& type)
+{
+    const Tensor& t = in.tensor;
+    const QuantResult& r = in.result;
+    if (!r.importanceValues) { // without importance every block is quantized on its own
+        const std::vector<float> x = in.values();
+        return ggmlQuantizedBytes(x.data(), in.blockSize, ggmlTypeFromName(type.name));
+    }
+    const int64_t rowLength = t.shape.empty() ? t.numel() : t.shape.back();
+    const int64_t first = in.indices.front();
+    const int64_t row = first / rowLength;
+    const int64_t groups = std::max<int64_t>(1, r.importance.groups);
+    const int64_t rowsPerGroup = std::max<int64_t>(1, (t.numel() / rowLength) / groups);
+    GgmlImportance weights;
+    weights.weights = r.importanceValues->data() +
+                      std::min(row / rowsPerGroup, groups - 1) * r.importance.columns;
+    const std::string bytes =
+        ggmlQuantizedBytes(t.data.data() + row * rowLength, rowLength, ggmlTypeFromName(type.name),
+                           rowLength, nullptr, &weights);
+    const size_t at = size_t((first - row * rowLength) / in.blockSize) * size_t(type.typeSize);
+    return bytes.substr(at, size_t(type.typeSize));
+}
+
 } // namespace
 
 void describeGgml(const AnatomyInput& in, BlockAnatomy& a)
@@ -258,8 +285,7 @@ void describeGgml(const AnatomyInput& in, BlockAnatomy& a)
         throw Error("scheme '" + a.scheme + "' has no GGML type");
     const GgmlRow& row = rowOf(type->name);
     if (isSearchedGgmlScheme(in.result.config.scheme)) {
-        const std::vector<float> x = in.values();
-        a.bytes = ggmlQuantizedBytes(x.data(), in.blockSize, ggmlTypeFromName(type->name));
+        a.bytes = searchedBytes(in, *type);
     } else {
         a.bytes = encodedBytes(in, *type);
     }

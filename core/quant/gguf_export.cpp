@@ -75,16 +75,21 @@ void addQuantizedTensor(GgufWriter& w, const std::string& name, const Tensor& t,
         return;
     }
     checkGgufTensor(name, shape, *type); // rows of whole blocks, before encoding them
-    if (r.importance.columns > 0 && !importance)
+    const bool weighted = importance || r.importanceValues;
+    if (r.importance.columns > 0 && !weighted)
         throw Error("tensor '" + name + "' was quantized with the importance of " +
                     r.importance.file + ": the GGUF export needs it too");
     if (isSearchedGgmlScheme(s)) { // the same deterministic search gives the result's bytes again
         GgmlImportance weights;
-        if (importance)
+        if (importance) {
             weights = ggmlImportanceOf(*importance);
+        } else if (r.importanceValues) { // the importance the result keeps
+            weights.weights = r.importanceValues->data();
+            weights.groups = r.importance.groups;
+        }
         w.addTensor(name, shape, *type,
                     ggmlQuantizedBytes(t.data.data(), t.numel(), ggmlTypeFromName(type->name),
-                                       shape.back(), nullptr, importance ? &weights : nullptr));
+                                       shape.back(), nullptr, weighted ? &weights : nullptr));
         return;
     }
     w.addTensor(

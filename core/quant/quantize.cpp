@@ -220,6 +220,8 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
         checkImportanceFor(t, config.scheme, *importance);
     resetKeepingBuffers(r, config);
     r.importance = importance ? importance->source : ImportanceSource();
+    r.importanceValues =
+        importance ? std::make_shared<const std::vector<float>>(importance->values) : nullptr;
     if (config.isLowbit()) { // float8/float4, MX, code books, GGML: lowbit_quantize.cpp
         quantizeLowbitInto(t, config, r, cancel, importance);
         histogramsAfter(t, r, histograms);

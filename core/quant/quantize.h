@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,9 @@ struct QuantResult {
     Histogram valueHistogram; // as requested by HistogramRequest (counts empty otherwise)
     Histogram errorHistogram;
     ImportanceSource importance; // the importance used (columns 0: none)
+    // Its values (columns * groups, as Importance::values), shared with the copies of this
+    // result, so that a block can be quantized again exactly as the result was; null: none.
+    std::shared_ptr<const std::vector<float>> importanceValues;
 };
 
 // Quantizes `t` with `config`. Throws qs::Error for an empty tensor or invalid options,

@@ -25,6 +25,8 @@ private slots:
     void nf4ByHand();
     void everySchemeDecodesItsBytes_data();
     void everySchemeDecodesItsBytes();
+    void weightedBlocksDecodeTheirBytes_data();
+    void weightedBlocksDecodeTheirBytes();
     void shortBlockIsPadded();
     void blockCountAndErrors();
     void textForms();
@@ -54,6 +56,31 @@ const AnatomyField& field(const BlockAnatomy& a, const std::string& name)
         if (f.name == name)
             return f;
     throw std::runtime_error("no field " + name);
+}
+
+void checkBlocksDecode(const Tensor& t, const QuantResult& r)
+{
+    const int64_t blocks = anatomyBlockCount(r);
+    QVERIFY(blocks > 0);
+    std::vector<int> seen(t.data.size(), 0);
+    for (int64_t b = 0; b < blocks; ++b) {
+        const BlockAnatomy a = blockAnatomy(t, r, b);
+        QCOMPARE(a.decodedFromBytes.size(), a.elements.size());
+        QVERIFY(!a.fields.empty() && !a.layout.empty() && !a.formula.empty());
+        for (size_t k = 0; k < a.elements.size(); ++k) {
+            const AnatomyElement& e = a.elements[k];
+            ++seen[size_t(e.index)];
+            QCOMPARE(anatomyBlockOf(r, e.index), b);
+            QCOMPARE(test::bitsOf(e.xhat), test::bitsOf(r.dequantized[size_t(e.index)]));
+            QCOMPARE(e.x, t.data[size_t(e.index)]);
+            if (e.xhat == 0.0f) // -0 of the result reads back as +0 from a code without a sign
+                QCOMPARE(a.decodedFromBytes[k], 0.0f);
+            else
+                QCOMPARE(test::bitsOf(a.decodedFromBytes[k]), test::bitsOf(e.xhat));
+        }
+    }
+    for (int s : seen)
+        QCOMPARE(s, 1); // every element in exactly one block
 }
 
 } // namespace
@@ -212,28 +239,38 @@ void TestBlockAnatomy::everySchemeDecodesItsBytes()
 {
     QFETCH(QuantConfig, config);
     const Tensor t = test::randomTensor({4, 512}, 3);
-    const QuantResult r = quantize(t, config);
-    const int64_t blocks = anatomyBlockCount(r);
-    QVERIFY(blocks > 0);
-    std::vector<int> seen(t.data.size(), 0);
-    for (int64_t b = 0; b < blocks; ++b) {
-        const BlockAnatomy a = blockAnatomy(t, r, b);
-        QCOMPARE(a.decodedFromBytes.size(), a.elements.size());
-        QVERIFY(!a.fields.empty() && !a.layout.empty() && !a.formula.empty());
-        for (size_t k = 0; k < a.elements.size(); ++k) {
-            const AnatomyElement& e = a.elements[k];
-            ++seen[size_t(e.index)];
-            QCOMPARE(anatomyBlockOf(r, e.index), b);
-            QCOMPARE(test::bitsOf(e.xhat), test::bitsOf(r.dequantized[size_t(e.index)]));
-            QCOMPARE(e.x, t.data[size_t(e.index)]);
-            if (e.xhat == 0.0f) // -0 of the result reads back as +0 from a code without a sign
-                QCOMPARE(a.decodedFromBytes[k], 0.0f);
-            else
-                QCOMPARE(test::bitsOf(a.decodedFromBytes[k]), test::bitsOf(e.xhat));
-        }
-    }
-    for (int s : seen)
-        QCOMPARE(s, 1); // every element in exactly one block
+    checkBlocksDecode(t, quantize(t, config));
+}
+
+// With an importance vector the GGML schemes take llama.cpp's weighted path, which uses
+// statistics of the whole row: every block's bytes still decode to the result's values, and
+// they are not the unweighted bytes.
+void TestBlockAnatomy::weightedBlocksDecodeTheirBytes_data()
+{
+    QTest::addColumn<QuantConfig>("config");
+    for (const Choice<Scheme>& c : choices<Scheme>())
+        if (hasImportancePath(c.value))
+            QTest::newRow(c.name) << schemeConfig(c.value);
+}
+
+void TestBlockAnatomy::weightedBlocksDecodeTheirBytes()
+{
+    QFETCH(QuantConfig, config);
+    const Tensor t = test::randomTensor({4, 512}, 5);
+    Importance imp;
+    imp.source.file = "importance.npy";
+    imp.source.columns = 512;
+    const Tensor w = test::randomTensor({512}, 6);
+    for (size_t j = 0; j < w.data.size(); ++j) // zeros, and ratios up to e^6
+        imp.values.push_back(j % 7 == 0 ? 0.0f : std::exp(2.0f * w.data[j]));
+    const QuantResult r = quantize(t, config, nullptr, &imp);
+    QVERIFY(r.importanceValues);
+    checkBlocksDecode(t, r);
+    const QuantResult plain = quantize(t, config);
+    int64_t differ = 0;
+    for (int64_t b = 0; b < anatomyBlockCount(r); ++b)
+        differ += blockAnatomy(t, r, b).bytes != blockAnatomy(t, plain, b).bytes;
+    QVERIFY(differ > 0);
 }
 
 // A row of 40: the second Q4_0 block of a row holds 8 elements and is stored padded with the
