@@ -39,7 +39,7 @@ void maxima(const float* scales, const float* mins, int count, float& maxScale, 
 // Q4_K / Q5_K: eight sub-blocks of 32 with weights sqrt(mean x^2) + |x|, their 6-bit scales
 // and mins packed in 12 bytes, fp16 d and dmin, and the codes 0..nmax from the stored values.
 void quantizeK4K5(const float* x, int nmax, float rmin, int nstep, GgmlHalf& dh, GgmlHalf& dminh,
-                  uint8_t packed[12], uint8_t* L)
+                  uint8_t packed[12], uint8_t* L, GgmlPath path)
 {
     float scales[8], mins[8], weights[32];
     for (int j = 0; j < 8; ++j) {
@@ -50,8 +50,8 @@ void quantizeK4K5(const float* x, int nmax, float rmin, int nstep, GgmlHalf& dh,
         const float avX = std::sqrt(sumX2 / 32);
         for (int l = 0; l < 32; ++l)
             weights[l] = avX + std::fabs(xb[l]);
-        scales[j] =
-            searchScaleMin(32, nmax, xb, weights, L + 32 * j, &mins[j], rmin, 0.1f, nstep, false);
+        scales[j] = searchScaleMin(32, nmax, xb, weights, L + 32 * j, &mins[j], rmin, 0.1f, nstep,
+                                   false, path);
     }
     float maxScale, maxMin;
     maxima(scales, mins, 8, maxScale, maxMin);
@@ -88,15 +88,15 @@ void quantizeK4K5(const float* x, int nmax, float rmin, int nstep, GgmlHalf& dh,
 
 } // namespace
 
-void quantizeQ2_K(const float* x, BlockQ2_K& y)
+void quantizeQ2_K(const float* x, BlockQ2_K& y, GgmlPath path)
 {
     uint8_t L[K];
     float weights[16], mins[16], scales[16];
     for (int j = 0; j < 16; ++j) {
         for (int l = 0; l < 16; ++l)
             weights[l] = std::fabs(x[16 * j + l]);
-        scales[j] =
-            searchScaleMin(16, 3, x + 16 * j, weights, L + 16 * j, &mins[j], -0.5f, 0.1f, 15, true);
+        scales[j] = searchScaleMin(16, 3, x + 16 * j, weights, L + 16 * j, &mins[j], -0.5f, 0.1f,
+                                   15, true, path);
     }
     float maxScale, maxMin;
     maxima(scales, mins, 16, maxScale, maxMin);
@@ -170,19 +170,19 @@ void quantizeQ3_K(const float* x, BlockQ3_K& y)
     pack2Bit(low, y.qs);
 }
 
-void quantizeQ4_K(const float* x, BlockQ4_K& y)
+void quantizeQ4_K(const float* x, BlockQ4_K& y, GgmlPath path)
 {
     uint8_t L[K];
-    quantizeK4K5(x, 15, -1.f, 20, y.d, y.dmin, y.scales, L);
+    quantizeK4K5(x, 15, -1.f, 20, y.d, y.dmin, y.scales, L, path);
     for (int j = 0; j < K; j += 64)
         for (int l = 0; l < 32; ++l)
             y.qs[j / 2 + l] = static_cast<uint8_t>(L[j + l] | (L[j + l + 32] << 4));
 }
 
-void quantizeQ5_K(const float* x, BlockQ5_K& y)
+void quantizeQ5_K(const float* x, BlockQ5_K& y, GgmlPath path)
 {
     uint8_t L[K];
-    quantizeK4K5(x, 31, -0.5f, 15, y.d, y.dmin, y.scales, L);
+    quantizeK4K5(x, 31, -0.5f, 15, y.d, y.dmin, y.scales, L, path);
     std::memset(y.qh, 0, sizeof y.qh);
     for (int n = 0, bit = 0; n < K; n += 64, bit += 2)
         for (int j = 0; j < 32; ++j) {

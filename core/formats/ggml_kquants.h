@@ -10,14 +10,19 @@
 
 namespace qs::ggml_detail {
 
+// How the searches run: Scalar is the plain loops of ggml-quants.c, one trial scale after the
+// other; Fast computes the same trials side by side (independent sums, each in element order)
+// with table lookups instead of searches. Both give the same bytes (the tests compare them).
+enum class GgmlPath { Fast, Scalar };
+
 void quantizeQ5_0(const float* x, BlockQ5_0& y);
 void quantizeQ5_1(const float* x, BlockQ5_1& y);
-void quantizeQ2_K(const float* x, BlockQ2_K& y);
+void quantizeQ2_K(const float* x, BlockQ2_K& y, GgmlPath path = GgmlPath::Fast);
 void quantizeQ3_K(const float* x, BlockQ3_K& y);
-void quantizeQ4_K(const float* x, BlockQ4_K& y);
-void quantizeQ5_K(const float* x, BlockQ5_K& y);
+void quantizeQ4_K(const float* x, BlockQ4_K& y, GgmlPath path = GgmlPath::Fast);
+void quantizeQ5_K(const float* x, BlockQ5_K& y, GgmlPath path = GgmlPath::Fast);
 void quantizeQ6_K(const float* x, BlockQ6_K& y);
-void quantizeIQ4_NL(const float* x, BlockIQ4_NL& y);
-void quantizeIQ4_XS(const float* x, BlockIQ4_XS& y);
+void quantizeIQ4_NL(const float* x, BlockIQ4_NL& y, GgmlPath path = GgmlPath::Fast);
+void quantizeIQ4_XS(const float* x, BlockIQ4_XS& y, GgmlPath path = GgmlPath::Fast);
 
 } // namespace qs::ggml_detail

@@ -39,6 +39,20 @@ Trial trialCodes(int n, int nmax, const float* x, const float* w, float iscale, 
     return t;
 }
 
+// The least-squares scale and min of a trial's sums (the min clamped to at most 0, the scale
+// then refitted alone). Only meaningful when D = sumW sumL2 - sumL^2 > 0.
+void fitFromSums(float sumW, float sumX, float sumL, float sumL2, float sumXL, float& scale,
+                 float& min)
+{
+    const float D = sumW * sumL2 - sumL * sumL;
+    scale = (sumW * sumXL - sumX * sumL) / D;
+    min = (sumL2 * sumX - sumL * sumXL) / D;
+    if (min > 0) {
+        min = 0;
+        scale = sumXL / sumL2;
+    }
+}
+
 // Symmetric weighted sums (weight x^2) of the codes of iscale * x clamped to [-nmax, nmax-1].
 void symmetricSums(int n, int nmax, const float* x, float iscale, float& sumlx, float& suml2)
 {
@@ -93,8 +107,51 @@ float signedMax(int n, const float* x, float& amax)
     return max;
 }
 
+namespace {
+
+constexpr int kMaxTrials = 24; // nstep + 1 of every caller (at most 21)
+constexpr int kMaxGroup = 32;  // n of every caller (16 or 32)
+
+// The weighted trials of searchScaleMin side by side: per trial its codes and sums, each summed
+// in element order exactly as trialCodes / fitError do, but as independent chains.
+struct TrialSet {
+    int count = 0;
+    float iscale[kMaxTrials], sumL[kMaxTrials], sumL2[kMaxTrials], sumXL[kMaxTrials];
+    float scale[kMaxTrials], min[kMaxTrials], err[kMaxTrials];
+    uint8_t L[kMaxGroup][kMaxTrials]; // L[i][t]: element i's code in trial t
+
+    void codes(int n, int nmax, const float* x, const float* w, float groupMin)
+    {
+        for (int t = 0; t < count; ++t)
+            sumL[t] = sumL2[t] = sumXL[t] = 0;
+        for (int i = 0; i < n; ++i) {
+            const float xi = x[i], wi = w[i], shifted = x[i] - groupMin;
+            for (int t = 0; t < count; ++t) {
+                const int l = clampInt(nearestInt(iscale[t] * shifted), 0, nmax);
+                L[i][t] = static_cast<uint8_t>(l);
+                sumL[t] += wi * l;
+                sumL2[t] += wi * l * l;
+                sumXL[t] += wi * l * xi;
+            }
+        }
+    }
+    void errors(int n, const float* x, const float* w, bool useMad)
+    {
+        for (int t = 0; t < count; ++t)
+            err[t] = 0;
+        for (int i = 0; i < n; ++i)
+            for (int t = 0; t < count; ++t) {
+                float diff = scale[t] * L[i][t] + min[t] - x[i];
+                diff = useMad ? std::fabs(diff) : diff * diff;
+                err[t] += w[i] * diff;
+            }
+    }
+};
+
+} // namespace
+
 float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,
-                     float* negMin, float rmin, float rdelta, int nstep, bool useMad)
+                     float* negMin, float rmin, float rdelta, int nstep, bool useMad, GgmlPath path)
 {
     float min = x[0], max = x[0];
     float sumW = weights[0];
@@ -118,6 +175,41 @@ float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint
     float scale = 1 / iscale;
     trialCodes(n, nmax, x, weights, iscale, min, L);
     float bestError = fitError(n, x, weights, L, scale, min, useMad);
+    if (path == GgmlPath::Fast && n <= kMaxGroup && nstep < kMaxTrials) {
+        // Each trial depends on the min of the best fit so far: the trials after the current
+        // one are computed side by side with that min, and again from the next one whenever an
+        // accepted fit changes it.
+        for (int first = 0; first <= nstep;) {
+            TrialSet ts;
+            ts.count = nstep + 1 - first;
+            for (int k = 0; k < ts.count; ++k)
+                ts.iscale[k] = (rmin + rdelta * (first + k) + nmax) / (max - min);
+            ts.codes(n, nmax, x, weights, min);
+            for (int k = 0; k < ts.count; ++k)
+                fitFromSums(sumW, sumX, ts.sumL[k], ts.sumL2[k], ts.sumXL[k], ts.scale[k],
+                            ts.min[k]);
+            ts.errors(n, x, weights, useMad);
+            int next = nstep + 1;
+            for (int k = 0; k < ts.count; ++k) {
+                const float D = sumW * ts.sumL2[k] - ts.sumL[k] * ts.sumL[k];
+                if (!(D > 0) || !(ts.err[k] < bestError))
+                    continue;
+                for (int i = 0; i < n; ++i)
+                    L[i] = ts.L[i][k];
+                bestError = ts.err[k];
+                scale = ts.scale[k];
+                const bool minChanged = std::memcmp(&min, &ts.min[k], sizeof min) != 0;
+                min = ts.min[k];
+                if (minChanged) {
+                    next = first + k + 1;
+                    break;
+                }
+            }
+            first = next;
+        }
+        *negMin = -min;
+        return scale;
+    }
     uint8_t aux[256];
     for (int is = 0; is <= nstep; ++is) {
         iscale = (rmin + rdelta * is + nmax) / (max - min);
@@ -125,12 +217,8 @@ float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint
         const float D = sumW * t.sumL2 - t.sumL * t.sumL;
         if (!(D > 0))
             continue;
-        float thisScale = (sumW * t.sumXL - sumX * t.sumL) / D;
-        float thisMin = (t.sumL2 * sumX - t.sumL * t.sumXL) / D;
-        if (thisMin > 0) {
-            thisMin = 0;
-            thisScale = t.sumXL / t.sumL2;
-        }
+        float thisScale, thisMin;
+        fitFromSums(sumW, sumX, t.sumL, t.sumL2, t.sumXL, thisScale, thisMin);
         const float err = fitError(n, x, weights, aux, thisScale, thisMin, useMad);
         if (err < bestError) {
             std::memcpy(L, aux, size_t(n));
@@ -212,6 +300,41 @@ int nearestIndex(int n, const int8_t* val, float v)
             lo = mid;
     }
     return v - val[hi - 1] < val[hi] - v ? hi - 1 : hi;
+}
+
+namespace {
+
+// below[i]: the largest k < 15 with kIq4nlValues[k] <= i - 128 (0 when there is none).
+struct Iq4Below {
+    uint8_t below[256];
+    Iq4Below()
+    {
+        for (int i = 0; i < 256; ++i) {
+            int k = 0;
+            while (k + 1 < 15 && kIq4nlValues[k + 1] <= i - 128)
+                ++k;
+            below[i] = static_cast<uint8_t>(k);
+        }
+    }
+};
+
+const Iq4Below kIq4Below;
+
+} // namespace
+
+int iq4Index(float v)
+{
+    const int8_t* val = kIq4nlValues;
+    if (v <= val[0])
+        return 0;
+    if (!(v < val[15])) // also NaN, as nearestIndex
+        return 15;
+    // v + 128 in (1, 241): truncation is its floor, except that the addition may round up to
+    // the next integer when v lies just below it; the check below undoes that step.
+    int lo = kIq4Below.below[static_cast<int>(v + 128.0f)];
+    if (v < val[lo])
+        --lo;
+    return v - val[lo] < val[lo + 1] - v ? lo : lo + 1;
 }
 
 } // namespace qs::ggml_detail

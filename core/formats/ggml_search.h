@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/formats/ggml.h"
+#include "core/formats/ggml_kquants.h"
 
 #include <cstdint>
 #include <cstring>
@@ -16,6 +17,11 @@ namespace qs::ggml_detail {
 // or the bytes (either may be null).
 LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t rowLength,
                               const CancelToken* cancel);
+
+// The bytes of x (one row of whole blocks) quantized as the searched type t by the plain path:
+// block after block on the calling thread, every search on its Scalar path. The reference the
+// threaded Fast path of quantizeGgml and ggmlQuantizedBytes is tested against.
+std::string ggmlScalarBytes(const float* x, int64_t n, GgmlType t);
 
 constexpr float kGroupMaxEps = 1e-15f; // a group whose largest |x| is below this is all zero
 
@@ -36,8 +42,11 @@ inline int clampInt(int v, int lo, int hi)
 // Asymmetric search (make_qkx2_quants): codes L in 0..nmax and a scale and min minimising the
 // weighted error (absolute when useMad, squared otherwise) over nstep + 1 trial scales from
 // (rmin + nmax) / (max - min) in steps of rdelta. Returns the scale; *negMin = -min >= 0.
+// Fast puts the trials side by side (same arithmetic, same result); Scalar runs them one after
+// the other as ggml-quants.c does.
 float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,
-                     float* negMin, float rmin, float rdelta, int nstep, bool useMad);
+                     float* negMin, float rmin, float rdelta, int nstep, bool useMad,
+                     GgmlPath path = GgmlPath::Fast);
 
 // Symmetric search weighted by x^2 (make_qx_quants with rmse_type 1): codes L in 0..2 nmax - 1
 // (value L - nmax) and the scale of 19 trial scales around nmax / max with the best fit.
@@ -52,5 +61,9 @@ float signedMax(int n, const float* x, float& amax);
 // The index of the entry of the ascending table val[0..n) nearest to v (ties to the upper one
 // unless v is strictly closer to the lower: best_index_int8).
 int nearestIndex(int n, const int8_t* val, float v);
+
+// nearestIndex(16, kIq4nlValues, v) without a search: the grid point at or below v from a
+// table of the integers in the grid's range, then the same comparison with the next one.
+int iq4Index(float v);
 
 } // namespace qs::ggml_detail

@@ -158,11 +158,18 @@ void fieldsIQ4_XS(const uint8_t* p, const Fields& f)
     }
 }
 
-template <class B, void (*Q)(const float*, B&)> void quantizeTo(const float* x, uint8_t* out)
+template <class B, void (*Q)(const float*, B&, GgmlPath)>
+void quantizeTo(const float* x, uint8_t* out, GgmlPath path)
 {
     B b;
-    Q(x, b);
+    Q(x, b, path);
     std::memcpy(out, &b, sizeof b);
+}
+
+// The types whose searches have one path.
+template <class B, void (*Q)(const float*, B&)> void onePath(const float* x, B& b, GgmlPath)
+{
+    Q(x, b);
 }
 
 // One searched type: block and sub-block sizes, code count, the fallback llama.cpp uses for
@@ -172,25 +179,27 @@ struct Spec {
     int block, sub, levels;
     bool offsets;
     const char* fallback;
-    void (*quantize)(const float*, uint8_t*);
+    void (*quantize)(const float*, uint8_t*, GgmlPath);
     void (*fields)(const uint8_t*, const Fields&);
 };
 
 const Spec& specOf(GgmlType t)
 {
     static const Spec kSpecs[] = {
-        {GgmlType::Q5_0, 32, 32, 32, false, "F16", quantizeTo<BlockQ5_0, quantizeQ5_0>, fieldsQ5_0},
-        {GgmlType::Q5_1, 32, 32, 32, true, "F16", quantizeTo<BlockQ5_1, quantizeQ5_1>, fieldsQ5_1},
+        {GgmlType::Q5_0, 32, 32, 32, false, "F16",
+         quantizeTo<BlockQ5_0, onePath<BlockQ5_0, quantizeQ5_0>>, fieldsQ5_0},
+        {GgmlType::Q5_1, 32, 32, 32, true, "F16",
+         quantizeTo<BlockQ5_1, onePath<BlockQ5_1, quantizeQ5_1>>, fieldsQ5_1},
         {GgmlType::Q2_K, 256, 16, 4, true, "IQ4_NL", quantizeTo<BlockQ2_K, quantizeQ2_K>,
          fieldsQ2_K},
-        {GgmlType::Q3_K, 256, 16, 8, false, "IQ4_NL", quantizeTo<BlockQ3_K, quantizeQ3_K>,
-         fieldsQ3_K},
+        {GgmlType::Q3_K, 256, 16, 8, false, "IQ4_NL",
+         quantizeTo<BlockQ3_K, onePath<BlockQ3_K, quantizeQ3_K>>, fieldsQ3_K},
         {GgmlType::Q4_K, 256, 32, 16, true, "Q5_0", quantizeTo<BlockQ4_K, quantizeQ4_K>,
          fieldsQ4_K},
         {GgmlType::Q5_K, 256, 32, 32, true, "Q5_1", quantizeTo<BlockQ5_K, quantizeQ5_K>,
          fieldsQ5_K},
-        {GgmlType::Q6_K, 256, 16, 64, false, "Q8_0", quantizeTo<BlockQ6_K, quantizeQ6_K>,
-         fieldsQ6_K},
+        {GgmlType::Q6_K, 256, 16, 64, false, "Q8_0",
+         quantizeTo<BlockQ6_K, onePath<BlockQ6_K, quantizeQ6_K>>, fieldsQ6_K},
         {GgmlType::IQ4_NL, 32, 32, 16, false, "F16", quantizeTo<BlockIQ4_NL, quantizeIQ4_NL>,
          fieldsIQ4_NL},
         {GgmlType::IQ4_XS, 256, 32, 16, false, "IQ4_NL", quantizeTo<BlockIQ4_XS, quantizeIQ4_XS>,
@@ -269,7 +278,7 @@ LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t row
             float buf[kGgmlSuperBlock];
             uint8_t bytes[kMaxBlockBytes];
             finiteCopy(x, b, s.block, buf, &c);
-            s.quantize(buf, bytes);
+            s.quantize(buf, bytes, GgmlPath::Fast);
             storeBlock(s, info->decode, x, b, bytes, r, c);
         });
     counts.storeIn(r);
@@ -295,9 +304,27 @@ std::string ggmlQuantizedBytes(const float* x, int64_t n, GgmlType t, int64_t ro
     formats_detail::forEachBlock(blocks, n, cancel, [&](int64_t b, formats_detail::LowbitCounts&) {
         float buf[kGgmlSuperBlock];
         ggml_detail::finiteCopy(x, b, s.block, buf, nullptr);
-        s.quantize(buf, dst + b * size);
+        s.quantize(buf, dst + b * size, ggml_detail::GgmlPath::Fast);
     });
     return out;
 }
 
 } // namespace qs
+
+namespace qs::ggml_detail {
+
+std::string ggmlScalarBytes(const float* x, int64_t n, GgmlType t)
+{
+    const Spec& s = specOf(t);
+    checkRows(s, n, 0);
+    const int64_t blocks = n / s.block, size = ggmlTypeByName(toName(t))->typeSize;
+    std::string out(size_t(blocks * size), '\0');
+    for (int64_t b = 0; b < blocks; ++b) {
+        float buf[kGgmlSuperBlock];
+        finiteCopy(x, b, s.block, buf, nullptr);
+        s.quantize(buf, reinterpret_cast<uint8_t*>(&out[size_t(b * size)]), GgmlPath::Scalar);
+    }
+    return out;
+}
+
+} // namespace qs::ggml_detail

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -148,34 +149,24 @@ uint8_t encodeMiniFloat(MiniFloat f, double x, bool saturate, EncodeEvent* event
 
 namespace {
 
-// Midpoints between neighbouring non-negative values of a format, in code order (the codes
-// 0..maxCode of the positive half are ascending in value), plus the midpoint between the
-// largest value and the next value the format would have with one more code (the overflow
-// threshold). All are exact in float32.
-struct MidpointTable {
-    std::vector<float> mids; // mids[i] = (value(i) + value(i + 1)) / 2, i < maxCode
-    float overflowMid = 0;
-};
-
-const MidpointTable& midpointTable(MiniFloat f)
+// |x| rounded to the format's grid with ties to even, as the code of its magnitude (it may
+// exceed maxCode: overflow). Below the smallest normal 2^emin the grid is uniform with step
+// 2^(emin - m), so the code is |x| / step rounded (exact power-of-two scaling, then float32's own
+// round-to-nearest-even through the 2^23 trick); above, the float32 mantissa is rounded to m bits
+// on its bit pattern, where a carry moves into the exponent as the format's does.
+uint32_t roundedMagnitudeCode(const MiniFloatInfo& fi, float a)
 {
-    auto build = [](MiniFloat g) {
-        const MiniFloatInfo& fi = miniFloatInfo(g);
-        MidpointTable t;
-        for (int c = 0; c < fi.maxCode; ++c)
-            t.mids.push_back(static_cast<float>((decodeMiniFloat(g, static_cast<uint8_t>(c)) +
-                                                 decodeMiniFloat(g, static_cast<uint8_t>(c + 1))) /
-                                                2));
-        int e2 = 0;
-        std::frexp(fi.maxFinite, &e2);
-        const double ulp = std::ldexp(1.0, e2 - 1 - fi.mantissaBits);
-        t.overflowMid = static_cast<float>(fi.maxFinite + ulp / 2);
-        return t;
-    };
-    static const MidpointTable t4 = build(MiniFloat::E4M3);
-    static const MidpointTable t5 = build(MiniFloat::E5M2);
-    static const MidpointTable t2 = build(MiniFloat::E2M1);
-    return f == MiniFloat::E4M3 ? t4 : f == MiniFloat::E5M2 ? t5 : t2;
+    const int m = fi.mantissaBits;
+    if (a < static_cast<float>(fi.minNormal)) { // minNormal, 1 / minSubnormal: powers of two
+        const float q = (a * static_cast<float>(1.0 / fi.minSubnormal) + 8388608.0f) - 8388608.0f;
+        return static_cast<uint32_t>(q);
+    }
+    uint32_t bits;
+    std::memcpy(&bits, &a, sizeof bits);
+    const int shift = 23 - m;
+    const uint32_t rounded =
+        (bits + ((1u << (shift - 1)) - 1u) + ((bits >> shift) & 1u)) >> shift; // ties to even
+    return rounded - (static_cast<uint32_t>(127 - fi.bias) << m);
 }
 
 } // namespace
@@ -187,22 +178,12 @@ uint8_t encodeMiniFloatFast(MiniFloat f, float x, bool saturate, EncodeEvent* ev
     if (!saturate && f == MiniFloat::E2M1)
         throw Error("E2M1 has no infinity or NaN: it always saturates");
     const MiniFloatInfo& fi = miniFloatInfo(f);
-    const MidpointTable& t = midpointTable(f);
     const uint8_t sign = std::signbit(x) ? static_cast<uint8_t>(1u << (fi.bits() - 1)) : 0;
     const float a = std::fabs(x);
-    const size_t count = t.mids.size();
-    size_t p = static_cast<size_t>(std::lower_bound(t.mids.begin(), t.mids.end(), a) -
-                                   t.mids.begin()); // first midpoint >= a
+    const uint32_t p = roundedMagnitudeCode(fi, a);
     EncodeEvent ev = a > fi.maxFinite ? EncodeEvent::Saturated : EncodeEvent::None;
-    bool overflow = false;
-    if (p < count) {
-        if (t.mids[p] == a && (p & 1)) // tie between codes p and p + 1: the even one
-            ++p;
-    } else if (a > t.overflowMid || (a == t.overflowMid && (count & 1))) {
-        overflow = true; // rounds to the value beyond the largest
-    }
     uint8_t code;
-    if (overflow) {
+    if (p > fi.maxCode) { // rounds to the value beyond the largest
         const uint8_t nanCode = static_cast<uint8_t>((1u << (fi.bits() - 1)) - 1u);
         const uint8_t infCode =
             static_cast<uint8_t>(((1u << fi.exponentBits) - 1u) << fi.mantissaBits);
@@ -230,13 +211,11 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
         throw Error("E2M1 has no infinity or NaN: it always saturates");
     LowbitResult r;
     r.format = fi.name;
-    r.codes.reset(static_cast<size_t>(n), kLowbitCodeOffset);
-    r.dequantized.resize(static_cast<size_t>(n));
+    sizeLowbitBuffers(r, n, kLowbitCodeOffset);
     // Decoding through a 256-entry table keeps the loop cheap.
     float table[256];
     for (int c = 0; c < 256; ++c)
         table[c] = static_cast<float>(decodeMiniFloat(f, static_cast<uint8_t>(c)));
-    midpointTable(f); // built before the threads start
     formats_detail::forEachElement(n, cancel, [&](int64_t i, formats_detail::LowbitCounts& c) {
         EncodeEvent ev;
         const uint8_t code = encodeMiniFloatFast(f, x[i], saturate, &ev);

@@ -51,9 +51,8 @@ uint8_t encodeMiniFloat(MiniFloat f, double x, bool saturate = true, EncodeEvent
 // Value of a code (only the low f.bits() bits are used); NaN / +-inf where the format has them.
 double decodeMiniFloat(MiniFloat f, uint8_t code);
 
-// The same result as encodeMiniFloat for a float32 input, by a binary search over the exact
-// float32 midpoints between neighbouring values (about 7 comparisons): the fast path of the
-// element-wise and MX conversions.
+// The same result as encodeMiniFloat for a float32 input, by rounding the float32 bit pattern
+// (no division, no search): the fast path of the element-wise and MX conversions.
 uint8_t encodeMiniFloatFast(MiniFloat f, float x, bool saturate = true,
                             EncodeEvent* event = nullptr);
 

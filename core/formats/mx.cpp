@@ -42,7 +42,6 @@ struct MxElements {
     {
         for (int c = 0; c < 256; ++c)
             table[c] = static_cast<float>(decodeMiniFloat(elem, static_cast<uint8_t>(c)));
-        encodeMiniFloatFast(elem, 0.0f); // builds its table before the threads start
     }
 
     // Code of x / X (`scaled`) for element i; returns its element value.
