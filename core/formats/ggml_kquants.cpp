@@ -24,6 +24,22 @@ void pack2Bit(const uint8_t* L, uint8_t* qs)
                                                  (L[j + l + 64] << 4) | (L[j + l + 96] << 6));
 }
 
+// The weighted scale and min search of each sub-block: side by side (Fast) or one after the
+// other (Scalar), with the same results.
+void searchSubBlocks(int subs, int n, int nmax, const float* x, const float* weights, uint8_t* L,
+                     float* scales, float* mins, float rmin, float rdelta, int nstep, bool useMad,
+                     GgmlPath path)
+{
+    if (path == GgmlPath::Fast) {
+        searchScaleMinGroups(subs, n, nmax, x, weights, L, scales, mins, rmin, rdelta, nstep,
+                             useMad);
+        return;
+    }
+    for (int j = 0; j < subs; ++j)
+        scales[j] = searchScaleMin(n, nmax, x + n * j, weights + n * j, L + n * j, &mins[j], rmin,
+                                   rdelta, nstep, useMad);
+}
+
 // Largest of the per-sub-block scales and mins.
 void maxima(const float* scales, const float* mins, int count, float& maxScale, float& maxMin)
 {
@@ -41,7 +57,7 @@ void maxima(const float* scales, const float* mins, int count, float& maxScale, 
 void quantizeK4K5(const float* x, int nmax, float rmin, int nstep, GgmlHalf& dh, GgmlHalf& dminh,
                   uint8_t packed[12], uint8_t* L, GgmlPath path)
 {
-    float scales[8], mins[8], weights[32];
+    float scales[8], mins[8], weights[K];
     for (int j = 0; j < 8; ++j) {
         const float* xb = x + 32 * j;
         float sumX2 = 0;
@@ -49,10 +65,9 @@ void quantizeK4K5(const float* x, int nmax, float rmin, int nstep, GgmlHalf& dh,
             sumX2 += xb[l] * xb[l];
         const float avX = std::sqrt(sumX2 / 32);
         for (int l = 0; l < 32; ++l)
-            weights[l] = avX + std::fabs(xb[l]);
-        scales[j] = searchScaleMin(32, nmax, xb, weights, L + 32 * j, &mins[j], rmin, 0.1f, nstep,
-                                   false, path);
+            weights[32 * j + l] = avX + std::fabs(xb[l]);
     }
+    searchSubBlocks(8, 32, nmax, x, weights, L, scales, mins, rmin, 0.1f, nstep, false, path);
     float maxScale, maxMin;
     maxima(scales, mins, 8, maxScale, maxMin);
     const float invScale = maxScale > 0 ? 63.f / maxScale : 0.f;
@@ -91,13 +106,10 @@ void quantizeK4K5(const float* x, int nmax, float rmin, int nstep, GgmlHalf& dh,
 void quantizeQ2_K(const float* x, BlockQ2_K& y, GgmlPath path)
 {
     uint8_t L[K];
-    float weights[16], mins[16], scales[16];
-    for (int j = 0; j < 16; ++j) {
-        for (int l = 0; l < 16; ++l)
-            weights[l] = std::fabs(x[16 * j + l]);
-        scales[j] = searchScaleMin(16, 3, x + 16 * j, weights, L + 16 * j, &mins[j], -0.5f, 0.1f,
-                                   15, true, path);
-    }
+    float weights[K], mins[16], scales[16];
+    for (int l = 0; l < K; ++l)
+        weights[l] = std::fabs(x[l]);
+    searchSubBlocks(16, 16, 3, x, weights, L, scales, mins, -0.5f, 0.1f, 15, true, path);
     float maxScale, maxMin;
     maxima(scales, mins, 16, maxScale, maxMin);
     std::memset(y.scales, 0, sizeof y.scales);

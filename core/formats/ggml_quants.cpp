@@ -11,7 +11,7 @@ namespace qs::ggml_detail {
 
 namespace {
 
-constexpr int kIq4Trials = 16; // the first fit and 15 trial scales
+constexpr int kIq4Trials = 16; // the first fit and 15 trial scales (iq4TrialSumsAvx2's 16)
 
 // Low nibbles of qs and fifth bits of qh from the 5-bit codes q[32] (element j in the low
 // nibble of qs[j] and bit j of qh, element j + 16 in the high nibble and bit j + 16).
@@ -90,7 +90,7 @@ float iq4Scale(const float* x, GgmlPath path)
     return iq4GroupScale(x, [&](const float* ids, float* sumqx, float* sumq2) {
         if (path == GgmlPath::Scalar)
             iq4SumsScalar(x, w, ids, sumqx, sumq2);
-        else
+        else if (!iq4TrialSumsAvx2(x, w, ids, sumqx, sumq2))
             iq4SumsFast(x, w, ids, sumqx, sumq2);
     });
 }

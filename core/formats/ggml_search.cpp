@@ -107,51 +107,8 @@ float signedMax(int n, const float* x, float& amax)
     return max;
 }
 
-namespace {
-
-constexpr int kMaxTrials = 24; // nstep + 1 of every caller (at most 21)
-constexpr int kMaxGroup = 32;  // n of every caller (16 or 32)
-
-// The weighted trials of searchScaleMin side by side: per trial its codes and sums, each summed
-// in element order exactly as trialCodes / fitError do, but as independent chains.
-struct TrialSet {
-    int count = 0;
-    float iscale[kMaxTrials], sumL[kMaxTrials], sumL2[kMaxTrials], sumXL[kMaxTrials];
-    float scale[kMaxTrials], min[kMaxTrials], err[kMaxTrials];
-    uint8_t L[kMaxGroup][kMaxTrials]; // L[i][t]: element i's code in trial t
-
-    void codes(int n, int nmax, const float* x, const float* w, float groupMin)
-    {
-        for (int t = 0; t < count; ++t)
-            sumL[t] = sumL2[t] = sumXL[t] = 0;
-        for (int i = 0; i < n; ++i) {
-            const float xi = x[i], wi = w[i], shifted = x[i] - groupMin;
-            for (int t = 0; t < count; ++t) {
-                const int l = clampInt(nearestInt(iscale[t] * shifted), 0, nmax);
-                L[i][t] = static_cast<uint8_t>(l);
-                sumL[t] += wi * l;
-                sumL2[t] += wi * l * l;
-                sumXL[t] += wi * l * xi;
-            }
-        }
-    }
-    void errors(int n, const float* x, const float* w, bool useMad)
-    {
-        for (int t = 0; t < count; ++t)
-            err[t] = 0;
-        for (int i = 0; i < n; ++i)
-            for (int t = 0; t < count; ++t) {
-                float diff = scale[t] * L[i][t] + min[t] - x[i];
-                diff = useMad ? std::fabs(diff) : diff * diff;
-                err[t] += w[i] * diff;
-            }
-    }
-};
-
-} // namespace
-
 float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,
-                     float* negMin, float rmin, float rdelta, int nstep, bool useMad, GgmlPath path)
+                     float* negMin, float rmin, float rdelta, int nstep, bool useMad)
 {
     float min = x[0], max = x[0];
     float sumW = weights[0];
@@ -175,41 +132,6 @@ float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint
     float scale = 1 / iscale;
     trialCodes(n, nmax, x, weights, iscale, min, L);
     float bestError = fitError(n, x, weights, L, scale, min, useMad);
-    if (path == GgmlPath::Fast && n <= kMaxGroup && nstep < kMaxTrials) {
-        // Each trial depends on the min of the best fit so far: the trials after the current
-        // one are computed side by side with that min, and again from the next one whenever an
-        // accepted fit changes it.
-        for (int first = 0; first <= nstep;) {
-            TrialSet ts;
-            ts.count = nstep + 1 - first;
-            for (int k = 0; k < ts.count; ++k)
-                ts.iscale[k] = (rmin + rdelta * (first + k) + nmax) / (max - min);
-            ts.codes(n, nmax, x, weights, min);
-            for (int k = 0; k < ts.count; ++k)
-                fitFromSums(sumW, sumX, ts.sumL[k], ts.sumL2[k], ts.sumXL[k], ts.scale[k],
-                            ts.min[k]);
-            ts.errors(n, x, weights, useMad);
-            int next = nstep + 1;
-            for (int k = 0; k < ts.count; ++k) {
-                const float D = sumW * ts.sumL2[k] - ts.sumL[k] * ts.sumL[k];
-                if (!(D > 0) || !(ts.err[k] < bestError))
-                    continue;
-                for (int i = 0; i < n; ++i)
-                    L[i] = ts.L[i][k];
-                bestError = ts.err[k];
-                scale = ts.scale[k];
-                const bool minChanged = std::memcmp(&min, &ts.min[k], sizeof min) != 0;
-                min = ts.min[k];
-                if (minChanged) {
-                    next = first + k + 1;
-                    break;
-                }
-            }
-            first = next;
-        }
-        *negMin = -min;
-        return scale;
-    }
     uint8_t aux[256];
     for (int is = 0; is <= nstep; ++is) {
         iscale = (rmin + rdelta * is + nmax) / (max - min);
@@ -229,6 +151,123 @@ float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint
     }
     *negMin = -min;
     return scale;
+}
+
+namespace {
+
+constexpr int kMaxGroups = 16; // groups of the callers of searchScaleMinGroups (8 or 16)
+constexpr int kMaxGroupSize = 32;
+
+// The state of searchScaleMin for groups side by side: lane g is group g. Inputs transposed
+// (xt[i][g] = x[g n + i]) so that each step runs over the lanes.
+struct GroupLanes {
+    int groups = 0, n = 0;
+    float xt[kMaxGroupSize][kMaxGroups], wt[kMaxGroupSize][kMaxGroups];
+    float min[kMaxGroups], max[kMaxGroups], sumW[kMaxGroups], sumX[kMaxGroups];
+    float best[kMaxGroups], scale[kMaxGroups];
+    // One trial: inverse scales, codes aux[i][g], sums, fit and error.
+    float iscale[kMaxGroups], sumL[kMaxGroups], sumL2[kMaxGroups], sumXL[kMaxGroups];
+    float tScale[kMaxGroups], tMin[kMaxGroups], err[kMaxGroups];
+    uint8_t aux[kMaxGroupSize][kMaxGroups];
+
+    void trialCodes(int nmax)
+    {
+        for (int g = 0; g < groups; ++g)
+            sumL[g] = sumL2[g] = sumXL[g] = 0;
+        for (int i = 0; i < n; ++i)
+            for (int g = 0; g < groups; ++g) {
+                const int l = clampInt(nearestInt(iscale[g] * (xt[i][g] - min[g])), 0, nmax);
+                aux[i][g] = static_cast<uint8_t>(l);
+                sumL[g] += wt[i][g] * l;
+                sumL2[g] += wt[i][g] * l * l;
+                sumXL[g] += wt[i][g] * l * xt[i][g];
+            }
+    }
+    void fitErrors(bool useMad)
+    {
+        for (int g = 0; g < groups; ++g)
+            err[g] = 0;
+        for (int i = 0; i < n; ++i)
+            for (int g = 0; g < groups; ++g) {
+                float diff = tScale[g] * aux[i][g] + tMin[g] - xt[i][g];
+                diff = useMad ? std::fabs(diff) : diff * diff;
+                err[g] += wt[i][g] * diff;
+            }
+    }
+};
+
+} // namespace
+
+void searchScaleMinGroups(int groups, int n, int nmax, const float* x, const float* weights,
+                          uint8_t* L, float* scales, float* negMins, float rmin, float rdelta,
+                          int nstep, bool useMad)
+{
+    if (groups > kMaxGroups || n > kMaxGroupSize) {
+        for (int g = 0; g < groups; ++g)
+            scales[g] = searchScaleMin(n, nmax, x + g * n, weights + g * n, L + g * n, &negMins[g],
+                                       rmin, rdelta, nstep, useMad);
+        return;
+    }
+    GroupLanes s;
+    s.groups = groups;
+    s.n = n;
+    bool flat[kMaxGroups]; // max == min: all codes 0, scale 0
+    for (int g = 0; g < groups; ++g) {
+        const float* xg = x + g * n;
+        const float* wg = weights + g * n;
+        for (int i = 0; i < n; ++i) {
+            s.xt[i][g] = xg[i];
+            s.wt[i][g] = wg[i];
+        }
+        float min = xg[0], max = xg[0], sumW = wg[0], sumX = sumW * xg[0];
+        for (int i = 1; i < n; ++i) {
+            if (xg[i] < min)
+                min = xg[i];
+            if (xg[i] > max)
+                max = xg[i];
+            sumW += wg[i];
+            sumX += wg[i] * xg[i];
+        }
+        if (min > 0)
+            min = 0;
+        s.min[g] = min;
+        s.max[g] = max;
+        s.sumW[g] = sumW;
+        s.sumX[g] = sumX;
+        flat[g] = max == min;
+        if (flat[g]) {
+            std::memset(L + g * n, 0, size_t(n));
+            s.scale[g] = 0.f;
+            continue;
+        }
+        const float iscale = nmax / (max - min);
+        s.scale[g] = 1 / iscale;
+        trialCodes(n, nmax, xg, wg, iscale, min, L + g * n);
+        s.best[g] = fitError(n, xg, wg, L + g * n, s.scale[g], min, useMad);
+    }
+    for (int is = 0; is <= nstep; ++is) {
+        for (int g = 0; g < groups; ++g)
+            s.iscale[g] = (rmin + rdelta * is + nmax) / (s.max[g] - s.min[g]);
+        s.trialCodes(nmax);
+        for (int g = 0; g < groups; ++g)
+            fitFromSums(s.sumW[g], s.sumX[g], s.sumL[g], s.sumL2[g], s.sumXL[g], s.tScale[g],
+                        s.tMin[g]);
+        s.fitErrors(useMad);
+        for (int g = 0; g < groups; ++g) {
+            const float D = s.sumW[g] * s.sumL2[g] - s.sumL[g] * s.sumL[g];
+            if (flat[g] || !(D > 0) || !(s.err[g] < s.best[g]))
+                continue;
+            for (int i = 0; i < n; ++i)
+                L[g * n + i] = s.aux[i][g];
+            s.best[g] = s.err[g];
+            s.scale[g] = s.tScale[g];
+            s.min[g] = s.tMin[g];
+        }
+    }
+    for (int g = 0; g < groups; ++g) {
+        scales[g] = s.scale[g];
+        negMins[g] = -s.min[g];
+    }
 }
 
 float searchScaleSymmetric(int n, int nmax, const float* x, int8_t* L)
@@ -305,36 +344,20 @@ int nearestIndex(int n, const int8_t* val, float v)
 namespace {
 
 // below[i]: the largest k < 15 with kIq4nlValues[k] <= i - 128 (0 when there is none).
-struct Iq4Below {
-    uint8_t below[256];
-    Iq4Below()
-    {
-        for (int i = 0; i < 256; ++i) {
-            int k = 0;
-            while (k + 1 < 15 && kIq4nlValues[k + 1] <= i - 128)
-                ++k;
-            below[i] = static_cast<uint8_t>(k);
-        }
+Iq4Below makeIq4Below()
+{
+    Iq4Below t;
+    for (int i = 0; i < 256; ++i) {
+        int k = 0;
+        while (k + 1 < 15 && kIq4nlValues[k + 1] <= i - 128)
+            ++k;
+        t.below[i] = static_cast<uint8_t>(k);
     }
-};
-
-const Iq4Below kIq4Below;
+    return t;
+}
 
 } // namespace
 
-int iq4Index(float v)
-{
-    const int8_t* val = kIq4nlValues;
-    if (v <= val[0])
-        return 0;
-    if (!(v < val[15])) // also NaN, as nearestIndex
-        return 15;
-    // v + 128 in (1, 241): truncation is its floor, except that the addition may round up to
-    // the next integer when v lies just below it; the check below undoes that step.
-    int lo = kIq4Below.below[static_cast<int>(v + 128.0f)];
-    if (v < val[lo])
-        --lo;
-    return v - val[lo] < val[lo + 1] - v ? lo : lo + 1;
-}
+const Iq4Below kIq4Below = makeIq4Below();
 
 } // namespace qs::ggml_detail

@@ -42,11 +42,15 @@ inline int clampInt(int v, int lo, int hi)
 // Asymmetric search (make_qkx2_quants): codes L in 0..nmax and a scale and min minimising the
 // weighted error (absolute when useMad, squared otherwise) over nstep + 1 trial scales from
 // (rmin + nmax) / (max - min) in steps of rdelta. Returns the scale; *negMin = -min >= 0.
-// Fast puts the trials side by side (same arithmetic, same result); Scalar runs them one after
-// the other as ggml-quants.c does.
 float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,
-                     float* negMin, float rmin, float rdelta, int nstep, bool useMad,
-                     GgmlPath path = GgmlPath::Fast);
+                     float* negMin, float rmin, float rdelta, int nstep, bool useMad);
+
+// searchScaleMin on `groups` consecutive groups of n (group g: x + g n, weights + g n, L + g n,
+// scales[g], negMins[g]) with the groups side by side: each group's arithmetic is the same, in
+// the same order, so the results are those of searchScaleMin group after group.
+void searchScaleMinGroups(int groups, int n, int nmax, const float* x, const float* weights,
+                          uint8_t* L, float* scales, float* negMins, float rmin, float rdelta,
+                          int nstep, bool useMad);
 
 // Symmetric search weighted by x^2 (make_qx_quants with rmse_type 1): codes L in 0..2 nmax - 1
 // (value L - nmax) and the scale of 19 trial scales around nmax / max with the best fit.
@@ -64,6 +68,31 @@ int nearestIndex(int n, const int8_t* val, float v);
 
 // nearestIndex(16, kIq4nlValues, v) without a search: the grid point at or below v from a
 // table of the integers in the grid's range, then the same comparison with the next one.
-int iq4Index(float v);
+// The sums of the IQ4 scale search for its 16 trial inverse scales ids over one group of 32 (x,
+// weights w): sumqx[t] = sum of w q x, sumq2[t] = sum of w q q with q = kIq4nlValues[iq4Index(
+// ids[t] x)], each summed in element order. Eight trials per instruction on processors with AVX2
+// (ggml_lanes.cpp); returns false, computing nothing, on the others.
+bool iq4TrialSumsAvx2(const float* x, const float* w, const float* ids, float* sumqx, float* sumq2);
+
+struct Iq4Below {
+    uint8_t below[256]; // the largest k < 15 with kIq4nlValues[k] <= i - 128 (or 0)
+};
+extern const Iq4Below kIq4Below;
+
+inline int iq4Index(float v)
+{
+    const int8_t* val = kIq4nlValues;
+    if (v <= val[0])
+        return 0;
+    if (!(v < val[15])) // also NaN, as nearestIndex
+        return 15;
+    // v + 128 in (1, 241): truncation is its floor, except that the addition may round up to
+    // the next integer when v lies just below it; the check below undoes that step.
+    int lo = kIq4Below.below[static_cast<int>(v + 128.0f)];
+    lo -= int(v < val[lo]);
+    // v is finite here, so !(a < b) is a >= b: the upper point unless v is strictly closer to
+    // the lower (a flag, not a branch: the two are equally likely).
+    return lo + int(v - val[lo] >= val[lo + 1] - v);
+}
 
 } // namespace qs::ggml_detail

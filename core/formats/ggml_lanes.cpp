@@ -1,0 +1,98 @@
+// Lane-parallel inner loops of the GGML searches for processors with AVX2 (see ggml_search.h).
+// Each lane computes exactly the float32 operations of the portable loop it replaces, in the
+// same order: only independent sums run side by side, so the results are bit for bit the same.
+#include "core/formats/ggml_search.h"
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#define QS_GGML_AVX2 1
+#include <immintrin.h>
+#else
+#define QS_GGML_AVX2 0
+#endif
+
+namespace qs::ggml_detail {
+
+#if QS_GGML_AVX2
+
+namespace {
+
+// For each integer u = floor(v) in [-127, 112]: the grid values at or below u (the largest
+// index k < 15 with kIq4nlValues[k] <= u, or 0) and the next one, as int8 in the low two bytes.
+struct Iq4Pairs {
+    int32_t pair[240];
+    Iq4Pairs()
+    {
+        for (int u = -127; u <= 112; ++u) {
+            int k = 0;
+            while (k + 1 < 15 && kIq4nlValues[k + 1] <= u)
+                ++k;
+            pair[u + 127] =
+                int32_t(uint8_t(kIq4nlValues[k])) | (int32_t(uint8_t(kIq4nlValues[k + 1])) << 8);
+        }
+    }
+};
+
+const Iq4Pairs kIq4Pairs;
+
+// kIq4nlValues[iq4Index(v)] for 8 finite v: the pair around floor(v) (clamped to the grid's
+// range, which keeps the ends: below -127 the lower point wins, above 113 the upper), then the
+// upper point unless v is strictly closer to the lower, as iq4Index decides.
+__attribute__((target("avx2"))) __m256 iq4Values(__m256 v)
+{
+    const __m256 u = _mm256_min_ps(_mm256_max_ps(_mm256_floor_ps(v), _mm256_set1_ps(-127.0f)),
+                                   _mm256_set1_ps(112.0f));
+    const __m256i k = _mm256_add_epi32(_mm256_cvtps_epi32(u), _mm256_set1_epi32(127));
+    const __m256i e = _mm256_i32gather_epi32(kIq4Pairs.pair, k, 4);
+    const __m256 a = _mm256_cvtepi32_ps(_mm256_srai_epi32(_mm256_slli_epi32(e, 24), 24));
+    const __m256 b = _mm256_cvtepi32_ps(_mm256_srai_epi32(_mm256_slli_epi32(e, 16), 24));
+    const __m256 up = _mm256_cmp_ps(_mm256_sub_ps(v, a), _mm256_sub_ps(b, v), _CMP_GE_OQ);
+    return _mm256_blendv_ps(a, b, up);
+}
+
+__attribute__((target("avx2"))) void iq4TrialSums16(const float* x, const float* w,
+                                                    const float* ids, float* sumqx, float* sumq2)
+{
+    const __m256 id0 = _mm256_loadu_ps(ids), id1 = _mm256_loadu_ps(ids + 8);
+    __m256 sqx0 = _mm256_setzero_ps(), sqx1 = sqx0, sq20 = sqx0, sq21 = sqx0;
+    for (int j = 0; j < 32; ++j) {
+        const __m256 xj = _mm256_set1_ps(x[j]), wj = _mm256_set1_ps(w[j]);
+        const __m256 q0 = iq4Values(_mm256_mul_ps(id0, xj));
+        const __m256 q1 = iq4Values(_mm256_mul_ps(id1, xj));
+        const __m256 wq0 = _mm256_mul_ps(wj, q0), wq1 = _mm256_mul_ps(wj, q1);
+        sqx0 = _mm256_add_ps(sqx0, _mm256_mul_ps(wq0, xj));
+        sqx1 = _mm256_add_ps(sqx1, _mm256_mul_ps(wq1, xj));
+        sq20 = _mm256_add_ps(sq20, _mm256_mul_ps(wq0, q0));
+        sq21 = _mm256_add_ps(sq21, _mm256_mul_ps(wq1, q1));
+    }
+    _mm256_storeu_ps(sumqx, sqx0);
+    _mm256_storeu_ps(sumqx + 8, sqx1);
+    _mm256_storeu_ps(sumq2, sq20);
+    _mm256_storeu_ps(sumq2 + 8, sq21);
+}
+
+bool hasAvx2()
+{
+    static const bool has = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
+    return has;
+}
+
+} // namespace
+
+bool iq4TrialSumsAvx2(const float* x, const float* w, const float* ids, float* sumqx, float* sumq2)
+{
+    if (!hasAvx2())
+        return false;
+    iq4TrialSums16(x, w, ids, sumqx, sumq2);
+    return true;
+}
+
+#else
+
+bool iq4TrialSumsAvx2(const float*, const float*, const float*, float*, float*)
+{
+    return false;
+}
+
+#endif
+
+} // namespace qs::ggml_detail
