@@ -70,6 +70,50 @@ __attribute__((target("avx2"))) void iq4TrialSums16(const float* x, const float*
     _mm256_storeu_ps(sumq2 + 8, sq21);
 }
 
+__attribute__((target("avx2"))) void trialLanes8(int n, int nmax, const LaneFloats& xt,
+                                                 const LaneFloats& wt, int g0, const float* iscale,
+                                                 const float* min, LaneCodes& aux, float* sumL,
+                                                 float* sumL2, float* sumXL)
+{
+    const __m256 is = _mm256_loadu_ps(iscale + g0), mn = _mm256_loadu_ps(min + g0);
+    const __m256 magic = _mm256_set1_ps(12582912.0f); // nearestInt's 1.5 * 2^23
+    const __m256i mant = _mm256_set1_epi32(0x007fffff), half = _mm256_set1_epi32(0x00400000);
+    const __m256i zero = _mm256_setzero_si256(), top = _mm256_set1_epi32(nmax);
+    __m256 sl = _mm256_setzero_ps(), sl2 = sl, sxl = sl;
+    for (int i = 0; i < n; ++i) {
+        const __m256 x = _mm256_loadu_ps(&xt[i][g0]), w = _mm256_loadu_ps(&wt[i][g0]);
+        const __m256 shifted = _mm256_add_ps(_mm256_mul_ps(is, _mm256_sub_ps(x, mn)), magic);
+        __m256i l = _mm256_sub_epi32(_mm256_and_si256(_mm256_castps_si256(shifted), mant), half);
+        l = _mm256_min_epi32(_mm256_max_epi32(l, zero), top);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(&aux[i][g0]), l);
+        const __m256 lf = _mm256_cvtepi32_ps(l), wl = _mm256_mul_ps(w, lf);
+        sl = _mm256_add_ps(sl, wl);
+        sl2 = _mm256_add_ps(sl2, _mm256_mul_ps(wl, lf));
+        sxl = _mm256_add_ps(sxl, _mm256_mul_ps(wl, x));
+    }
+    _mm256_storeu_ps(sumL + g0, sl);
+    _mm256_storeu_ps(sumL2 + g0, sl2);
+    _mm256_storeu_ps(sumXL + g0, sxl);
+}
+
+__attribute__((target("avx2"))) void errorLanes8(int n, bool useMad, const LaneFloats& xt,
+                                                 const LaneFloats& wt, const LaneCodes& aux, int g0,
+                                                 const float* scale, const float* min, float* err)
+{
+    const __m256 sc = _mm256_loadu_ps(scale + g0), mn = _mm256_loadu_ps(min + g0);
+    const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+    __m256 e = _mm256_setzero_ps();
+    for (int i = 0; i < n; ++i) {
+        const __m256 x = _mm256_loadu_ps(&xt[i][g0]), w = _mm256_loadu_ps(&wt[i][g0]);
+        const __m256 l =
+            _mm256_cvtepi32_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(&aux[i][g0])));
+        __m256 diff = _mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(sc, l), mn), x);
+        diff = useMad ? _mm256_and_ps(diff, absMask) : _mm256_mul_ps(diff, diff);
+        e = _mm256_add_ps(e, _mm256_mul_ps(w, diff));
+    }
+    _mm256_storeu_ps(err + g0, e);
+}
+
 bool hasAvx2()
 {
     static const bool has = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
@@ -77,6 +121,27 @@ bool hasAvx2()
 }
 
 } // namespace
+
+bool trialLanesAvx2(int groups, int n, int nmax, const LaneFloats& xt, const LaneFloats& wt,
+                    const float* iscale, const float* min, LaneCodes& aux, float* sumL,
+                    float* sumL2, float* sumXL)
+{
+    if (!hasAvx2() || (groups != 8 && groups != 16))
+        return false;
+    for (int g0 = 0; g0 < groups; g0 += 8)
+        trialLanes8(n, nmax, xt, wt, g0, iscale, min, aux, sumL, sumL2, sumXL);
+    return true;
+}
+
+bool errorLanesAvx2(int groups, int n, bool useMad, const LaneFloats& xt, const LaneFloats& wt,
+                    const LaneCodes& aux, const float* scale, const float* min, float* err)
+{
+    if (!hasAvx2() || (groups != 8 && groups != 16))
+        return false;
+    for (int g0 = 0; g0 < groups; g0 += 8)
+        errorLanes8(n, useMad, xt, wt, aux, g0, scale, min, err);
+    return true;
+}
 
 bool iq4TrialSumsAvx2(const float* x, const float* w, const float* ids, float* sumqx, float* sumq2)
 {
@@ -87,6 +152,18 @@ bool iq4TrialSumsAvx2(const float* x, const float* w, const float* ids, float* s
 }
 
 #else
+
+bool trialLanesAvx2(int, int, int, const LaneFloats&, const LaneFloats&, const float*, const float*,
+                    LaneCodes&, float*, float*, float*)
+{
+    return false;
+}
+
+bool errorLanesAvx2(int, int, bool, const LaneFloats&, const LaneFloats&, const LaneCodes&,
+                    const float*, const float*, float*)
+{
+    return false;
+}
 
 bool iq4TrialSumsAvx2(const float*, const float*, const float*, float*, float*)
 {

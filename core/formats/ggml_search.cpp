@@ -155,9 +155,6 @@ float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint
 
 namespace {
 
-constexpr int kMaxGroups = 16; // groups of the callers of searchScaleMinGroups (8 or 16)
-constexpr int kMaxGroupSize = 32;
-
 // The state of searchScaleMin for groups side by side: lane g is group g. Inputs transposed
 // (xt[i][g] = x[g n + i]) so that each step runs over the lanes.
 struct GroupLanes {
@@ -168,16 +165,18 @@ struct GroupLanes {
     // One trial: inverse scales, codes aux[i][g], sums, fit and error.
     float iscale[kMaxGroups], sumL[kMaxGroups], sumL2[kMaxGroups], sumXL[kMaxGroups];
     float tScale[kMaxGroups], tMin[kMaxGroups], err[kMaxGroups];
-    uint8_t aux[kMaxGroupSize][kMaxGroups];
+    int32_t aux[kMaxGroupSize][kMaxGroups];
 
     void trialCodes(int nmax)
     {
+        if (trialLanesAvx2(groups, n, nmax, xt, wt, iscale, min, aux, sumL, sumL2, sumXL))
+            return;
         for (int g = 0; g < groups; ++g)
             sumL[g] = sumL2[g] = sumXL[g] = 0;
         for (int i = 0; i < n; ++i)
             for (int g = 0; g < groups; ++g) {
                 const int l = clampInt(nearestInt(iscale[g] * (xt[i][g] - min[g])), 0, nmax);
-                aux[i][g] = static_cast<uint8_t>(l);
+                aux[i][g] = l;
                 sumL[g] += wt[i][g] * l;
                 sumL2[g] += wt[i][g] * l * l;
                 sumXL[g] += wt[i][g] * l * xt[i][g];
@@ -185,6 +184,8 @@ struct GroupLanes {
     }
     void fitErrors(bool useMad)
     {
+        if (errorLanesAvx2(groups, n, useMad, xt, wt, aux, tScale, tMin, err))
+            return;
         for (int g = 0; g < groups; ++g)
             err[g] = 0;
         for (int i = 0; i < n; ++i)
@@ -258,7 +259,7 @@ void searchScaleMinGroups(int groups, int n, int nmax, const float* x, const flo
             if (flat[g] || !(D > 0) || !(s.err[g] < s.best[g]))
                 continue;
             for (int i = 0; i < n; ++i)
-                L[g * n + i] = s.aux[i][g];
+                L[g * n + i] = static_cast<uint8_t>(s.aux[i][g]);
             s.best[g] = s.err[g];
             s.scale[g] = s.tScale[g];
             s.min[g] = s.tMin[g];

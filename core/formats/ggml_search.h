@@ -68,6 +68,21 @@ int nearestIndex(int n, const int8_t* val, float v);
 
 // nearestIndex(16, kIq4nlValues, v) without a search: the grid point at or below v from a
 // table of the integers in the grid's range, then the same comparison with the next one.
+// One trial of searchScaleMinGroups on its lanes (lane g = group g; xt[i][g], wt[i][g] the
+// transposed values and weights): codes aux[i][g] = clamp(nearestInt(iscale[g] (xt - min[g])), 0,
+// nmax) and their weighted sums; then the weighted errors of a fit (scale, min) per lane. Eight
+// lanes per instruction on processors with AVX2 when groups is 8 or 16; false, computing
+// nothing, otherwise.
+constexpr int kMaxGroups = 16; // groups of the callers of searchScaleMinGroups (8 or 16)
+constexpr int kMaxGroupSize = 32;
+using LaneFloats = float[kMaxGroupSize][kMaxGroups];
+using LaneCodes = int32_t[kMaxGroupSize][kMaxGroups];
+bool trialLanesAvx2(int groups, int n, int nmax, const LaneFloats& xt, const LaneFloats& wt,
+                    const float* iscale, const float* min, LaneCodes& aux, float* sumL,
+                    float* sumL2, float* sumXL);
+bool errorLanesAvx2(int groups, int n, bool useMad, const LaneFloats& xt, const LaneFloats& wt,
+                    const LaneCodes& aux, const float* scale, const float* min, float* err);
+
 // The sums of the IQ4 scale search for its 16 trial inverse scales ids over one group of 32 (x,
 // weights w): sumqx[t] = sum of w q x, sumq2[t] = sum of w q q with q = kIq4nlValues[iq4Index(
 // ids[t] x)], each summed in element order. Eight trials per instruction on processors with AVX2
