@@ -211,12 +211,12 @@ void quantizeQ5_K(const float* x, BlockQ5_K& y, GgmlPath path)
         }
 }
 
-void quantizeQ6_K(const float* x, BlockQ6_K& y)
+void quantizeQ6_K(const float* x, BlockQ6_K& y, GgmlPath path)
 {
     int8_t L[K];
     float scales[16], maxAbsScale;
     for (int ib = 0; ib < 16; ++ib)
-        scales[ib] = searchScaleSymmetric(16, 32, x + 16 * ib, L + 16 * ib);
+        scales[ib] = searchScaleSymmetric(16, 32, x + 16 * ib, L + 16 * ib, path);
     const float maxScale = signedMax(16, scales, maxAbsScale);
     if (maxAbsScale < kGroupMaxEps) {
         std::memset(&y, 0, sizeof y);

@@ -21,7 +21,7 @@ void quantizeQ2_K(const float* x, BlockQ2_K& y, GgmlPath path = GgmlPath::Fast);
 void quantizeQ3_K(const float* x, BlockQ3_K& y);
 void quantizeQ4_K(const float* x, BlockQ4_K& y, GgmlPath path = GgmlPath::Fast);
 void quantizeQ5_K(const float* x, BlockQ5_K& y, GgmlPath path = GgmlPath::Fast);
-void quantizeQ6_K(const float* x, BlockQ6_K& y);
+void quantizeQ6_K(const float* x, BlockQ6_K& y, GgmlPath path = GgmlPath::Fast);
 void quantizeIQ4_NL(const float* x, BlockIQ4_NL& y, GgmlPath path = GgmlPath::Fast);
 void quantizeIQ4_XS(const float* x, BlockIQ4_XS& y, GgmlPath path = GgmlPath::Fast);
 

@@ -3,6 +3,8 @@
 // same order: only independent sums run side by side, so the results are bit for bit the same.
 #include "core/formats/ggml_search.h"
 
+#include <algorithm>
+
 #if defined(__GNUC__) && defined(__x86_64__)
 #define QS_GGML_AVX2 1
 #include <immintrin.h>
@@ -114,6 +116,41 @@ __attribute__((target("avx2"))) void errorLanes8(int n, bool useMad, const LaneF
     _mm256_storeu_ps(err + g0, e);
 }
 
+// nearestInt (the 1.5 * 2^23 trick on the bit pattern) of 8 floats, clamped to [lo, hi].
+__attribute__((target("avx2"))) __m256i nearestClamped(__m256 v, int lo, int hi)
+{
+    const __m256 shifted = _mm256_add_ps(v, _mm256_set1_ps(12582912.0f));
+    const __m256i l = _mm256_sub_epi32(
+        _mm256_and_si256(_mm256_castps_si256(shifted), _mm256_set1_epi32(0x007fffff)),
+        _mm256_set1_epi32(0x00400000));
+    return _mm256_min_epi32(_mm256_max_epi32(l, _mm256_set1_epi32(lo)), _mm256_set1_epi32(hi));
+}
+
+__attribute__((target("avx2"))) void
+symmetricSums24(int n, int nmax, const float* x, const float* iscales, float* sumlx, float* suml2)
+{
+    __m256 is[3], slx[3], sl2[3];
+    for (int k = 0; k < 3; ++k) {
+        is[k] = _mm256_loadu_ps(iscales + 8 * k);
+        slx[k] = sl2[k] = _mm256_setzero_ps();
+    }
+    for (int i = 0; i < n; ++i) {
+        const float w = x[i] * x[i];
+        const __m256 xi = _mm256_set1_ps(x[i]), wv = _mm256_set1_ps(w);
+        const __m256 wx = _mm256_set1_ps(w * x[i]);
+        for (int k = 0; k < 3; ++k) {
+            const __m256 l =
+                _mm256_cvtepi32_ps(nearestClamped(_mm256_mul_ps(is[k], xi), -nmax, nmax - 1));
+            slx[k] = _mm256_add_ps(slx[k], _mm256_mul_ps(wx, l));
+            sl2[k] = _mm256_add_ps(sl2[k], _mm256_mul_ps(_mm256_mul_ps(wv, l), l));
+        }
+    }
+    for (int k = 0; k < 3; ++k) {
+        _mm256_storeu_ps(sumlx + 8 * k, slx[k]);
+        _mm256_storeu_ps(suml2 + 8 * k, sl2[k]);
+    }
+}
+
 bool hasAvx2()
 {
     static const bool has = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
@@ -143,6 +180,19 @@ bool errorLanesAvx2(int groups, int n, bool useMad, const LaneFloats& xt, const 
     return true;
 }
 
+bool symmetricTrialSumsAvx2(int n, int nmax, const float* x, const float* iscales, float* sumlx,
+                            float* suml2)
+{
+    if (!hasAvx2())
+        return false;
+    float is[24] = {}, slx[24], sl2[24]; // 18 trials in three vectors
+    std::copy(iscales, iscales + kSymmetricTrials, is);
+    symmetricSums24(n, nmax, x, is, slx, sl2);
+    std::copy(slx, slx + kSymmetricTrials, sumlx);
+    std::copy(sl2, sl2 + kSymmetricTrials, suml2);
+    return true;
+}
+
 bool iq4TrialSumsAvx2(const float* x, const float* w, const float* ids, float* sumqx, float* sumq2)
 {
     if (!hasAvx2())
@@ -161,6 +211,11 @@ bool trialLanesAvx2(int, int, int, const LaneFloats&, const LaneFloats&, const f
 
 bool errorLanesAvx2(int, int, bool, const LaneFloats&, const LaneFloats&, const LaneCodes&,
                     const float*, const float*, float*)
+{
+    return false;
+}
+
+bool symmetricTrialSumsAvx2(int, int, const float*, const float*, float*, float*)
 {
     return false;
 }

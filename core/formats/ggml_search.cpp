@@ -271,18 +271,30 @@ void searchScaleMinGroups(int groups, int n, int nmax, const float* x, const flo
     }
 }
 
-float searchScaleSymmetric(int n, int nmax, const float* x, int8_t* L)
+float searchScaleSymmetric(int n, int nmax, const float* x, int8_t* L, GgmlPath path)
 {
     float max, sumlx, suml2;
     if (!firstSymmetricFit(n, nmax, x, nmax, L, max, sumlx, suml2))
         return 0.f;
     float scale = suml2 != 0 ? sumlx / suml2 : 0.0f;
     float best = scale * sumlx;
-    for (int is = -9; is <= 9; ++is) {
-        if (is == 0)
-            continue;
-        const float iscale = -(nmax + 0.1f * is) / max;
-        symmetricSums(n, nmax, x, iscale, sumlx, suml2);
+    // The 18 trials are independent but for the choice: their sums side by side when the
+    // processor allows, then the choice in trial order.
+    float iscales[kSymmetricTrials], sumsLX[kSymmetricTrials], sumsL2[kSymmetricTrials];
+    for (int t = 0; t < kSymmetricTrials; ++t) {
+        const int is = t < 9 ? t - 9 : t - 8; // -9..-1, 1..9
+        iscales[t] = -(nmax + 0.1f * is) / max;
+    }
+    const bool together =
+        path == GgmlPath::Fast && symmetricTrialSumsAvx2(n, nmax, x, iscales, sumsLX, sumsL2);
+    for (int t = 0; t < kSymmetricTrials; ++t) {
+        const float iscale = iscales[t];
+        if (together) {
+            sumlx = sumsLX[t];
+            suml2 = sumsL2[t];
+        } else {
+            symmetricSums(n, nmax, x, iscale, sumlx, suml2);
+        }
         if (suml2 > 0 && sumlx * sumlx > best * suml2) {
             symmetricCodes(n, nmax, x, iscale, nmax, L);
             scale = sumlx / suml2;

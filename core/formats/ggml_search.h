@@ -54,7 +54,8 @@ void searchScaleMinGroups(int groups, int n, int nmax, const float* x, const flo
 
 // Symmetric search weighted by x^2 (make_qx_quants with rmse_type 1): codes L in 0..2 nmax - 1
 // (value L - nmax) and the scale of 19 trial scales around nmax / max with the best fit.
-float searchScaleSymmetric(int n, int nmax, const float* x, int8_t* L);
+float searchScaleSymmetric(int n, int nmax, const float* x, int8_t* L,
+                           GgmlPath path = GgmlPath::Fast);
 
 // Symmetric iterative refinement (make_q3_quants with rmse): codes L in 0..2 nmax - 1.
 float searchScaleRefine(int n, int nmax, const float* x, int8_t* L);
@@ -82,6 +83,14 @@ bool trialLanesAvx2(int groups, int n, int nmax, const LaneFloats& xt, const Lan
                     float* sumL2, float* sumXL);
 bool errorLanesAvx2(int groups, int n, bool useMad, const LaneFloats& xt, const LaneFloats& wt,
                     const LaneCodes& aux, const float* scale, const float* min, float* err);
+
+// The sums of searchScaleSymmetric's trial inverse scales iscales[0..18) over x[0..n): sumlx[t]
+// = sum of x^2 x l, suml2[t] = sum of x^2 l l with l = clamp(nearestInt(iscales[t] x), -nmax,
+// nmax - 1), each in element order. Eight trials per instruction with AVX2; false, computing
+// nothing, without.
+constexpr int kSymmetricTrials = 18;
+bool symmetricTrialSumsAvx2(int n, int nmax, const float* x, const float* iscales, float* sumlx,
+                            float* suml2);
 
 // The sums of the IQ4 scale search for its 16 trial inverse scales ids over one group of 32 (x,
 // weights w): sumqx[t] = sum of w q x, sumq2[t] = sum of w q q with q = kIq4nlValues[iq4Index(
