@@ -6,6 +6,7 @@
 #include "core/formats/ggml.h"
 #include "core/formats/minifloat.h"
 #include "core/formats/mx.h"
+#include "core/quant/lowbit_sums.h"
 #include "core/quant/quantize_internal.h"
 
 #include <algorithm>
@@ -20,7 +21,8 @@ namespace qs {
 namespace {
 
 using quantize_detail::Acc;
-using quantize_detail::sumsOf;
+using quantize_detail::blockSums;
+using quantize_detail::CodeMask;
 
 // Length of a row for the formats whose blocks never cross rows (MX, GGML): the last axis.
 int64_t lastAxisLength(const Tensor& t)
@@ -136,65 +138,6 @@ Blocks blocksOf(const LowbitResult& lr)
         g.rowLength = g.blockSize = g.n;
     }
     return g;
-}
-
-// Code-usage flags of up to 256 codes (bit k: code qmin + k seen on a finite value).
-struct CodeMask {
-    uint64_t bits[4] = {0, 0, 0, 0};
-    void add(const CodeMask& o)
-    {
-        for (int w = 0; w < 4; ++w)
-            bits[w] |= o.bits[w];
-    }
-    int64_t count() const
-    {
-        int64_t c = 0;
-        for (uint64_t w : bits)
-            c += __builtin_popcountll(w);
-        return c;
-    }
-};
-
-// The per-slice sums of quantize() for one block (clipped = finite inputs outside the block's
-// representable range). With levels <= 256 the codes used are also flagged in seen.
-SliceMetrics::Sums blockSums(const float* x, const float* xh, CodeBuffer::const_iterator codes,
-                             int64_t cnt, double lo, double hi, int64_t qmin, int64_t levels,
-                             double& dataMin, double& dataMax, CodeMask& seen)
-{
-    Acc a;
-    double dmin = std::numeric_limits<double>::infinity(), dmax = -dmin;
-    CodeMask small; // this block's codes when levels <= 256
-    thread_local std::vector<int32_t> used;
-    used.clear();
-    for (int64_t i = 0; i < cnt; ++i) {
-        const float v = x[i];
-        if (!std::isfinite(v))
-            continue;
-        a.addPair(v, xh[i]);
-        a.clipLow += v < lo;
-        a.clipHigh += v > hi;
-        dmin = std::min(dmin, double(v));
-        dmax = std::max(dmax, double(v));
-        const int64_t k = int64_t(codes[i]) - qmin;
-        if (levels <= 256) {
-            if (k >= 0 && k < 256)
-                small.bits[k >> 6] |= uint64_t(1) << (k & 63);
-        } else {
-            used.push_back(codes[i]);
-        }
-    }
-    a.nonfinite = cnt - a.count;
-    int64_t levelsUsed = 0;
-    if (levels <= 256) {
-        levelsUsed = small.count();
-        seen.add(small);
-    } else {
-        std::sort(used.begin(), used.end());
-        levelsUsed = std::unique(used.begin(), used.end()) - used.begin();
-    }
-    dataMin = a.count > 0 ? dmin : 0.0;
-    dataMax = a.count > 0 ? dmax : 0.0;
-    return sumsOf(a, levelsUsed);
 }
 
 std::string percent(double fraction)
