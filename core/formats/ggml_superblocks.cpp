@@ -268,7 +268,7 @@ LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t row
     initBlocks(r, toName(t).c_str(), x, n, rowLength, s.sub);
     checkRows(s, n, rowLength);
     if (s.offsets)
-        r.offsets.assign(r.scales.size(), 0.0f);
+        sizeLowbitOffsets(r);
     if (t == GgmlType::IQ4_NL || t == GgmlType::IQ4_XS)
         r.codebook.assign(kIq4nlValues, kIq4nlValues + 16);
     const int64_t blocks = n / s.block;

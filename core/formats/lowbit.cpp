@@ -24,6 +24,17 @@ LentBuffers& lent()
     return buffers;
 }
 
+// Block vectors of the last result finished on this thread (recycleLowbitBlockVectors).
+struct SpareBlockVectors {
+    std::vector<float> scales, offsets;
+};
+
+SpareBlockVectors& spare()
+{
+    static thread_local SpareBlockVectors vectors;
+    return vectors;
+}
+
 } // namespace
 
 void lendLowbitBuffers(CodeBuffer&& codes, std::vector<float>&& dequantized)
@@ -35,6 +46,20 @@ void lendLowbitBuffers(CodeBuffer&& codes, std::vector<float>&& dequantized)
 void dropLentLowbitBuffers()
 {
     lent() = LentBuffers();
+}
+
+void recycleLowbitBlockVectors(std::vector<float>&& scales, std::vector<float>&& offsets)
+{
+    spare().scales = std::move(scales);
+    spare().offsets = std::move(offsets);
+}
+
+void sizeLowbitOffsets(LowbitResult& r)
+{
+    if (spare().offsets.capacity() > 0)
+        r.offsets = std::move(spare().offsets);
+    spare().offsets = std::vector<float>();
+    r.offsets.assign(r.scales.size(), 0.0f);
 }
 
 void sizeLowbitBuffers(LowbitResult& r, int64_t n, int32_t codeOffset)
@@ -74,6 +99,9 @@ void initBlocks(LowbitResult& r, const char* what, const float* x, int64_t n, in
     r.rowLength = rowLength;
     r.blocksPerRow = rowLength / blockSize + (rowLength % blockSize != 0 ? 1 : 0);
     sizeLowbitBuffers(r, n, kLowbitCodeOffset);
+    if (spare().scales.capacity() > 0)
+        r.scales = std::move(spare().scales);
+    spare().scales = std::vector<float>();
     r.scales.assign(static_cast<size_t>((n / rowLength) * r.blocksPerRow), 0.0f);
 }
 

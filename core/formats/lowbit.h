@@ -78,6 +78,13 @@ void dropLentLowbitBuffers();
 // format writes every element.
 void sizeLowbitBuffers(LowbitResult& r, int64_t n, int32_t codeOffset);
 
+// The block scales and offsets of a result the caller is done with, kept on this thread for the
+// next initBlocks and sizeLowbitOffsets, so that a repeated quantization reuses their memory.
+void recycleLowbitBlockVectors(std::vector<float>&& scales, std::vector<float>&& offsets);
+
+// r.offsets sized to r.scales, all 0 (reusing recycled memory).
+void sizeLowbitOffsets(LowbitResult& r);
+
 // Checks the shape of a blockwise request and fills the block fields of r (codes and
 // dequantized sized n by sizeLowbitBuffers, scales sized to the number of blocks). rowLength 0
 // means one row of n elements. Throws qs::Error naming `what` for n < 1, a null x, blockSize < 1,

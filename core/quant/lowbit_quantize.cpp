@@ -432,6 +432,7 @@ void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult&
     setBlockParams(t, config, lr, g, r.params);
     r.codes = std::move(lr.codes);
     r.dequantized = std::move(lr.dequantized);
+    recycleLowbitBlockVectors(std::move(lr.scales), std::move(lr.offsets));
     const int64_t codesUsed = setBlockSums(t, g, lr.bitsPerElement, r);
     throwIfCancelled(cancel);
     r.metrics = wholeMetrics(t, lr, r, codesUsed);
