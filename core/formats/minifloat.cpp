@@ -147,52 +147,14 @@ uint8_t encodeMiniFloat(MiniFloat f, double x, bool saturate, EncodeEvent* event
     return code;
 }
 
-namespace {
-
-// |x| rounded to the format's grid with ties to even, as the code of its magnitude (it may
-// exceed maxCode: overflow). Below the smallest normal 2^emin the grid is uniform with step
-// 2^(emin - m), so the code is |x| / step rounded (exact power-of-two scaling, then float32's own
-// round-to-nearest-even through the 2^23 trick); above, the float32 mantissa is rounded to m bits
-// on its bit pattern, where a carry moves into the exponent as the format's does.
-uint32_t roundedMagnitudeCode(const MiniFloatInfo& fi, float a)
-{
-    const int m = fi.mantissaBits;
-    if (a < static_cast<float>(fi.minNormal)) { // minNormal, 1 / minSubnormal: powers of two
-        const float q = (a * static_cast<float>(1.0 / fi.minSubnormal) + 8388608.0f) - 8388608.0f;
-        return static_cast<uint32_t>(q);
-    }
-    uint32_t bits;
-    std::memcpy(&bits, &a, sizeof bits);
-    const int shift = 23 - m;
-    const uint32_t rounded =
-        (bits + ((1u << (shift - 1)) - 1u) + ((bits >> shift) & 1u)) >> shift; // ties to even
-    return rounded - (static_cast<uint32_t>(127 - fi.bias) << m);
-}
-
-} // namespace
-
 uint8_t encodeMiniFloatFast(MiniFloat f, float x, bool saturate, EncodeEvent* event)
 {
     if (!std::isfinite(x))
         return encodeMiniFloat(f, x, saturate, event);
     if (!saturate && f == MiniFloat::E2M1)
         throw Error("E2M1 has no infinity or NaN: it always saturates");
-    const MiniFloatInfo& fi = miniFloatInfo(f);
-    const uint8_t sign = std::signbit(x) ? static_cast<uint8_t>(1u << (fi.bits() - 1)) : 0;
-    const float a = std::fabs(x);
-    const uint32_t p = roundedMagnitudeCode(fi, a);
-    EncodeEvent ev = a > fi.maxFinite ? EncodeEvent::Saturated : EncodeEvent::None;
-    uint8_t code;
-    if (p > fi.maxCode) { // rounds to the value beyond the largest
-        const uint8_t nanCode = static_cast<uint8_t>((1u << (fi.bits() - 1)) - 1u);
-        const uint8_t infCode =
-            static_cast<uint8_t>(((1u << fi.exponentBits) - 1u) << fi.mantissaBits);
-        code = sign | (saturate ? fi.maxCode : (fi.hasInf ? infCode : nanCode));
-    } else {
-        code = static_cast<uint8_t>(sign | p);
-        if (p == 0 && a > 0.0f)
-            ev = EncodeEvent::Flushed;
-    }
+    EncodeEvent ev;
+    const uint8_t code = encodeFiniteMiniFloat(miniFloatInfo(f), x, saturate, ev);
     if (event)
         *event = ev;
     return code;
@@ -218,7 +180,8 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
         table[c] = static_cast<float>(decodeMiniFloat(f, static_cast<uint8_t>(c)));
     formats_detail::forEachElement(n, cancel, [&](int64_t i, formats_detail::LowbitCounts& c) {
         EncodeEvent ev;
-        const uint8_t code = encodeMiniFloatFast(f, x[i], saturate, &ev);
+        const uint8_t code = std::isfinite(x[i]) ? encodeFiniteMiniFloat(fi, x[i], saturate, ev)
+                                                 : encodeMiniFloat(f, x[i], saturate, &ev);
         r.codes.set(i, code);
         if (ev == EncodeEvent::NonFinite) {
             ++c.nonfinite;
