@@ -4,6 +4,7 @@
 #include "core/formats/ggml_search.h"
 
 #include <algorithm>
+#include <atomic>
 
 #if defined(__GNUC__) && defined(__x86_64__)
 #define QS_GGML_AVX2 1
@@ -151,13 +152,20 @@ symmetricSums24(int n, int nmax, const float* x, const float* iscales, float* su
     }
 }
 
+std::atomic<bool> g_avx2Allowed{true};
+
 bool hasAvx2()
 {
     static const bool has = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
-    return has;
+    return has && g_avx2Allowed.load(std::memory_order_relaxed);
 }
 
 } // namespace
+
+void allowLanesAvx2(bool allowed)
+{
+    g_avx2Allowed.store(allowed, std::memory_order_relaxed);
+}
 
 bool trialLanesAvx2(int groups, int n, int nmax, const LaneFloats& xt, const LaneFloats& wt,
                     const float* iscale, const float* min, LaneCodes& aux, float* sumL,
@@ -202,6 +210,8 @@ bool iq4TrialSumsAvx2(const float* x, const float* w, const float* ids, float* s
 }
 
 #else
+
+void allowLanesAvx2(bool) {}
 
 bool trialLanesAvx2(int, int, int, const LaneFloats&, const LaneFloats&, const float*, const float*,
                     LaneCodes&, float*, float*, float*)

@@ -39,6 +39,27 @@ Trial trialCodes(int n, int nmax, const float* x, const float* w, float iscale, 
     return t;
 }
 
+// The range of a group (its min widened to 0) and its weighted sums, as make_qkx2_quants starts.
+struct GroupStats {
+    float min, max, sumW, sumX;
+};
+
+GroupStats groupStats(int n, const float* x, const float* w)
+{
+    GroupStats st{x[0], x[0], w[0], w[0] * x[0]};
+    for (int i = 1; i < n; ++i) {
+        if (x[i] < st.min)
+            st.min = x[i];
+        if (x[i] > st.max)
+            st.max = x[i];
+        st.sumW += w[i];
+        st.sumX += w[i] * x[i];
+    }
+    if (st.min > 0)
+        st.min = 0;
+    return st;
+}
+
 // The least-squares scale and min of a trial's sums (the min clamped to at most 0, the scale
 // then refitted alone). Only meaningful when D = sumW sumL2 - sumL^2 > 0.
 void fitFromSums(float sumW, float sumX, float sumL, float sumL2, float sumXL, float& scale,
@@ -110,19 +131,9 @@ float signedMax(int n, const float* x, float& amax)
 float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,
                      float* negMin, float rmin, float rdelta, int nstep, bool useMad)
 {
-    float min = x[0], max = x[0];
-    float sumW = weights[0];
-    float sumX = sumW * x[0];
-    for (int i = 1; i < n; ++i) {
-        if (x[i] < min)
-            min = x[i];
-        if (x[i] > max)
-            max = x[i];
-        sumW += weights[i];
-        sumX += weights[i] * x[i];
-    }
-    if (min > 0)
-        min = 0;
+    const GroupStats st = groupStats(n, x, weights);
+    float min = st.min;
+    const float max = st.max, sumW = st.sumW, sumX = st.sumX;
     if (max == min) {
         std::memset(L, 0, size_t(n));
         *negMin = -min;
@@ -220,21 +231,12 @@ void searchScaleMinGroups(int groups, int n, int nmax, const float* x, const flo
             s.xt[i][g] = xg[i];
             s.wt[i][g] = wg[i];
         }
-        float min = xg[0], max = xg[0], sumW = wg[0], sumX = sumW * xg[0];
-        for (int i = 1; i < n; ++i) {
-            if (xg[i] < min)
-                min = xg[i];
-            if (xg[i] > max)
-                max = xg[i];
-            sumW += wg[i];
-            sumX += wg[i] * xg[i];
-        }
-        if (min > 0)
-            min = 0;
+        const GroupStats st = groupStats(n, xg, wg);
+        const float min = st.min, max = st.max;
         s.min[g] = min;
         s.max[g] = max;
-        s.sumW[g] = sumW;
-        s.sumX[g] = sumX;
+        s.sumW[g] = st.sumW;
+        s.sumX[g] = st.sumX;
         flat[g] = max == min;
         if (flat[g]) {
             std::memset(L + g * n, 0, size_t(n));

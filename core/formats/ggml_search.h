@@ -74,6 +74,9 @@ int nearestIndex(int n, const int8_t* val, float v);
 // nmax) and their weighted sums; then the weighted errors of a fit (scale, min) per lane. Eight
 // lanes per instruction on processors with AVX2 when groups is 8 or 16; false, computing
 // nothing, otherwise.
+// Tests turn the AVX2 lanes off to run the portable fast loops (on by default).
+void allowLanesAvx2(bool allowed);
+
 constexpr int kMaxGroups = 16; // groups of the callers of searchScaleMinGroups (8 or 16)
 constexpr int kMaxGroupSize = 32;
 using LaneFloats = float[kMaxGroupSize][kMaxGroups];

@@ -2,7 +2,8 @@
 //   - the searched GGML types: quantizeGgml and ggmlQuantizedBytes (blocks spread over the
 //     threads, trial scales side by side, table lookups) against ggmlScalarBytes (block after
 //     block, one trial after the other, binary searches): identical bytes, and dequantized
-//     values with identical bit patterns to the scalar bytes decoded by llama.cpp's dequantizer;
+//     values with identical bit patterns to the scalar bytes decoded by llama.cpp's dequantizer,
+//     with the AVX2 lanes and with the portable loops of the fast path;
 //   - the IQ4 grid lookup iq4Index against the search nearestIndex, at every midpoint;
 //   - encodeMiniFloatFast (bit rounding) against encodeMiniFloat (double arithmetic) on a sweep
 //     of float32 bit patterns that contains every rounding boundary of the three formats.
@@ -102,17 +103,21 @@ void TestFastPaths::searchedTypes_data()
 {
     QTest::addColumn<int>("type");
     QTest::addColumn<int>("distribution");
-    for (size_t d = 0; d < distributions().size(); ++d)
-        for (GgmlType t : kSearched)
-            QTest::newRow(
-                qPrintable(QString("%1 %2").arg(toName(t).c_str(), distributions()[d].first)))
-                << int(t) << int(d);
+    QTest::addColumn<bool>("avx2"); // off: the portable loops of the fast path
+    for (bool avx2 : {true, false})
+        for (size_t d = 0; d < distributions().size(); ++d)
+            for (GgmlType t : kSearched)
+                QTest::newRow(qPrintable(QString("%1 %2%3").arg(
+                    toName(t).c_str(), distributions()[d].first, avx2 ? "" : " portable")))
+                    << int(t) << int(d) << avx2;
 }
 
 void TestFastPaths::searchedTypes()
 {
     QFETCH(int, type);
     QFETCH(int, distribution);
+    QFETCH(bool, avx2);
+    ggml_detail::allowLanesAvx2(avx2);
     const std::vector<float>& x = distributions()[size_t(distribution)].second;
     const GgmlType t = GgmlType(type);
     const int64_t row =
@@ -120,6 +125,8 @@ void TestFastPaths::searchedTypes()
     const int64_t n = kCount - kCount % row; // whole rows
     const std::string scalar = ggml_detail::ggmlScalarBytes(x.data(), n, t);
     const std::string fast = ggmlQuantizedBytes(x.data(), n, t, row);
+    const LowbitResult r = quantizeGgml(x.data(), n, t, row);
+    ggml_detail::allowLanesAvx2(true);
     QCOMPARE(fast.size(), scalar.size());
     for (size_t i = 0; i < scalar.size(); ++i)
         if (fast[i] != scalar[i])
@@ -128,7 +135,6 @@ void TestFastPaths::searchedTypes()
     std::vector<float> values(static_cast<size_t>(n));
     info->decode(reinterpret_cast<const uint8_t*>(scalar.data()), n / info->blockSize,
                  values.data());
-    const LowbitResult r = quantizeGgml(x.data(), n, t, row);
     for (int64_t i = 0; i < n; ++i) {
         const float want = std::isfinite(x[size_t(i)]) ? values[size_t(i)] : x[size_t(i)];
         if (bitsOf(r.dequantized[size_t(i)]) != bitsOf(want))
