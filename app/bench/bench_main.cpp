@@ -2,7 +2,8 @@
 // histograms, downsampling, and the whole pipeline) on generated normal float32 tensors, per
 // tensor, per channel (axis 0 of a 2-D shape) and per group of 32. Each timing is the median
 // of several runs. Prints a table, or with --json an array of
-// {"name": ..., "elements": N, "median_ms": ...}; the peak resident memory of the process is
+// {"name": ..., "elements": N, "median_ms": ...} (low-bit rows add "ratio_to_tensor", their
+// time over quantize/tensor's of the same size); the peak resident memory of the process is
 // reported at the end (run one size per invocation to measure that size's peak).
 #include "core/data/generators.h"
 #include "core/quant/quantize.h"
@@ -27,6 +28,7 @@ struct Row {
     std::string name;
     int64_t elements;
     double medianMs;
+    double ratio; // to quantize/tensor of the same size (low-bit rows), else 0
 };
 
 struct Options {
@@ -47,8 +49,9 @@ void usage(FILE* f)
            "  range/<method>                 range estimation only, per tensor\n"
            "  quantize/<granularity>         quantize + dequantize + metrics (min-max)\n"
            "  quantize/<granularity>/<method> the same with another range method\n"
-           "  quantize/<scheme>              the GGML types with searched scales (q5_0 ...\n"
-           "                                 iq4_xs), each in its own blocks along the rows\n"
+           "  quantize/<scheme>              every low-bit scheme (q8_0 ... iq4_xs, nf4, MX,\n"
+           "                                 e4m3) in its own blocks; \"x tensor\" is the\n"
+           "                                 ratio to quantize/tensor of the same size\n"
            "  histogram/values, histogram/errors   256 bins over the data / error range\n"
            "                                 the quantizer reports (min, max, max |error|)\n"
            "  histogram/values-auto, histogram/errors-auto   the same, range found first\n"
@@ -65,7 +68,8 @@ void usage(FILE* f)
            "  --only TEXT    only the stages whose name contains TEXT (e.g. pipeline)\n"
            "  --quick        skip the per-channel/per-group MSE and entropy stages\n"
            "                 (per-group MSE and entropy run only at sizes up to 1M)\n"
-           "  --json         print a JSON array of {name, elements, median_ms}\n"
+           "  --json         print a JSON array of {name, elements, median_ms} (and\n"
+           "                 ratio_to_tensor for the low-bit rows)\n"
            "  --help         this text\n"
            "Peak resident memory (getrusage) is printed last (a \"peak_rss\" row in JSON).\n");
 }
@@ -162,7 +166,7 @@ public:
     void printHeader() const
     {
         if (!m_opt.json)
-            std::printf("%-34s %12s %12s\n", "stage", "elements", "median_ms");
+            std::printf("%-34s %12s %12s %9s\n", "stage", "elements", "median_ms", "x tensor");
     }
 
     void runSize(int64_t n)
@@ -179,7 +183,7 @@ public:
         ranges(t);
         histogramsAndDownsampling(t);
         quantizeStages(t);
-        searchedStages(t);
+        lowbitStages(t);
         pipeline(t);
     }
 
@@ -192,15 +196,34 @@ private:
     }
     int runsFor(const std::string& name) const { return wanted(name) ? m_opt.runs : 0; }
 
-    void record(const std::string& name, int64_t n, double ms)
+    // ratioTo > 0: also the ratio ms / ratioTo.
+    void record(const std::string& name, int64_t n, double ms, double ratioTo = 0)
     {
         if (ms < 0)
             return;
-        m_rows.push_back({name, n, ms});
+        const double ratio = ratioTo > 0 ? ms / ratioTo : 0;
+        m_rows.push_back({name, n, ms, ratio});
         if (!m_opt.json) {
-            std::printf("%-34s %12lld %12.2f\n", name.c_str(), static_cast<long long>(n), ms);
+            std::printf("%-34s %12lld %12.2f", name.c_str(), static_cast<long long>(n), ms);
+            if (ratio > 0)
+                std::printf(" %8.2fx", ratio);
+            std::printf("\n");
             std::fflush(stdout);
         }
+    }
+
+    // The median of quantize/tensor at size n: recorded, or timed now (unrecorded) when the
+    // filter left it out.
+    double tensorMs(const qs::Tensor& t)
+    {
+        for (const Row& r : m_rows)
+            if (r.name == "quantize/tensor" && r.elements == t.numel())
+                return r.medianMs;
+        qs::QuantResult res;
+        return medianMs(m_opt.runs, [&] {
+            qs::quantizeInto(t, m_base, res);
+            g_sink = g_sink + res.metrics.mse;
+        });
     }
 
     void ranges(const qs::Tensor& t)
@@ -218,7 +241,7 @@ private:
 
     void histogramsAndDownsampling(const qs::Tensor& t);
     void quantizeStages(const qs::Tensor& t);
-    void searchedStages(const qs::Tensor& t);
+    void lowbitStages(const qs::Tensor& t);
     void pipeline(const qs::Tensor& t);
 
     const Options& m_opt;
@@ -290,21 +313,43 @@ void Bench::quantizeStages(const qs::Tensor& t)
     }
 }
 
-// quantize/<scheme>: llama.cpp's searched GGML types (rows of whole 256-element super-blocks).
-void Bench::searchedStages(const qs::Tensor& t)
+// The low-bit schemes timed as quantize/<scheme>: quantize + dequantize + metrics with the
+// format's own blocks (along the rows for MX and GGML; groupSize for the bitsandbytes code
+// books). A new scheme is one line.
+struct LowbitRow {
+    const char* scheme;  // the scheme's name (schemeFromName)
+    int64_t groupSize;   // QuantConfig::groupSize (used by the code-book schemes)
+    int64_t rowMultiple; // rows must be whole blocks of this many elements
+};
+const LowbitRow kLowbitRows[] = {
+    {"q8_0", 32, 32},  {"q4_0", 32, 32},  {"q4_1", 32, 32},   {"q5_0", 32, 32},
+    {"q5_1", 32, 32},  {"nf4", 64, 1},    {"mxfp4", 32, 1},   {"mxfp8-e4m3", 32, 1},
+    {"e4m3", 32, 1},   {"q2_k", 32, 256}, {"q3_k", 32, 256},  {"q4_k", 32, 256},
+    {"q5_k", 32, 256}, {"q6_k", 32, 256}, {"iq4_nl", 32, 32}, {"iq4_xs", 32, 256},
+};
+
+void Bench::lowbitStages(const qs::Tensor& t)
 {
-    if (t.shape.back() % 256 != 0)
-        return;
-    for (const char* s :
-         {"q5_0", "q5_1", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k", "iq4_nl", "iq4_xs"}) {
+    double tensor = 0; // timed when the first low-bit row runs
+    for (const LowbitRow& row : kLowbitRows) {
+        if (t.shape.back() % row.rowMultiple != 0)
+            continue;
         qs::QuantConfig c;
-        c.scheme = qs::schemeFromName(s);
-        const std::string name = std::string("quantize/") + s;
+        c.scheme = qs::schemeFromName(row.scheme);
+        c.groupSize = row.groupSize;
+        const std::string name = std::string("quantize/") + row.scheme;
+        if (!wanted(name))
+            continue;
+        if (tensor == 0)
+            tensor = tensorMs(t);
         qs::QuantResult res; // buffers reused across runs, as the GUI does
-        record(name, t.numel(), medianMs(runsFor(name), [&] {
-                   qs::quantizeInto(t, c, res);
-                   g_sink = g_sink + res.metrics.mse;
-               }));
+        record(name, t.numel(),
+               medianMs(m_opt.runs,
+                        [&] {
+                            qs::quantizeInto(t, c, res);
+                            g_sink = g_sink + res.metrics.mse;
+                        }),
+               tensor);
     }
 }
 
@@ -337,9 +382,13 @@ void Bench::printRowsAndPeakMemory() const
     const double tensorMb = double(m_opt.sizes.back()) * 4.0 / 1048576.0;
     if (m_opt.json) {
         std::printf("[\n");
-        for (const Row& r : m_rows)
-            std::printf("  {\"name\": \"%s\", \"elements\": %lld, \"median_ms\": %.3f},\n",
+        for (const Row& r : m_rows) {
+            std::printf("  {\"name\": \"%s\", \"elements\": %lld, \"median_ms\": %.3f",
                         r.name.c_str(), static_cast<long long>(r.elements), r.medianMs);
+            if (r.ratio > 0)
+                std::printf(", \"ratio_to_tensor\": %.3f", r.ratio);
+            std::printf("},\n");
+        }
         std::printf("  {\"name\": \"peak_rss\", \"elements\": %lld, \"peak_rss_mb\": %.1f, "
                     "\"tensor_mb\": %.1f}\n]\n",
                     static_cast<long long>(m_opt.sizes.back()), peakMb, tensorMb);

@@ -435,7 +435,7 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
         throw Error(cb.name + ": the code book is empty");
     LowbitResult r;
     initBlocks(r, cb.name.c_str(), x, n, 0, blockSize);
-    r.codes.reset(static_cast<size_t>(n), 0); // indices 0..65535
+    r.codes.resizeForOverwrite(static_cast<size_t>(n), 0); // indices 0..65535
     r.codebook = cb.values;
     const SpecialCodes sc = specialCodes(cb);
     formats_detail::forEachBlock(r.blocksPerRow, n, cancel, [&](int64_t b, LowbitCounts& c) {

@@ -39,9 +39,13 @@ int32_t truncToNibble(float v, bool& clipped)
 // C would cast with undefined behaviour: here +-inf clamps to +-127 and NaN gives 0.
 int32_t roundToCode(float v)
 {
-    if (std::isnan(v))
-        return 0;
-    return static_cast<int32_t>(std::clamp(std::round(v), -127.0f, 127.0f));
+    if (!(std::fabs(v) < 128.0f)) // beyond the codes, or NaN
+        return std::isnan(v) ? 0 : (v > 0 ? 127 : -127);
+    // roundf without a library call: v - trunc(v) is exact for |v| < 2^23.
+    const int32_t i = static_cast<int32_t>(v);
+    const float frac = v - static_cast<float>(i);
+    const int32_t r = i + int32_t(frac >= 0.5f) - int32_t(frac <= -0.5f);
+    return std::clamp(r, -127, 127);
 }
 
 using formats_detail::BlockSpan;
@@ -218,7 +222,7 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
     LowbitResult r;
     initBlocks(r, toName(t).c_str(), x, n, rowLength, kBlock);
     if (t == GgmlType::Q4_1)
-        r.offsets.assign(r.scales.size(), 0.0f);
+        sizeLowbitOffsets(r);
     const formats_detail::LowbitCounts counts = formats_detail::forEachBlock(
         r.numBlocks(), n, cancel,
         [&](int64_t blk, formats_detail::LowbitCounts& c) { quantizeBlock(t, x, blk, r, c); });

@@ -24,6 +24,22 @@ void pack2Bit(const uint8_t* L, uint8_t* qs)
                                                  (L[j + l + 64] << 4) | (L[j + l + 96] << 6));
 }
 
+// The weighted scale and min search of each sub-block: side by side (Fast) or one after the
+// other (Scalar), with the same results.
+void searchSubBlocks(int subs, int n, int nmax, const float* x, const float* weights, uint8_t* L,
+                     float* scales, float* mins, float rmin, float rdelta, int nstep, bool useMad,
+                     GgmlPath path)
+{
+    if (path == GgmlPath::Fast) {
+        searchScaleMinGroups(subs, n, nmax, x, weights, L, scales, mins, rmin, rdelta, nstep,
+                             useMad);
+        return;
+    }
+    for (int j = 0; j < subs; ++j)
+        scales[j] = searchScaleMin(n, nmax, x + n * j, weights + n * j, L + n * j, &mins[j], rmin,
+                                   rdelta, nstep, useMad);
+}
+
 // Largest of the per-sub-block scales and mins.
 void maxima(const float* scales, const float* mins, int count, float& maxScale, float& maxMin)
 {
@@ -63,9 +79,9 @@ void packQ3Scale(int j, int l, uint8_t scales[12])
 // Q4_K / Q5_K unweighted: eight sub-blocks of 32 with weights sqrt(mean x^2) + |x|, their
 // scales and mins relative to the largest.
 void scaleMinK4K5(const float* x, int nmax, float rmin, int nstep, GgmlHalf& dh, GgmlHalf& dminh,
-                  uint8_t packed[12], uint8_t* L)
+                  uint8_t packed[12], uint8_t* L, GgmlPath path)
 {
-    float scales[8], mins[8], weights[32];
+    float scales[8], mins[8], weights[K];
     for (int j = 0; j < 8; ++j) {
         const float* xb = x + 32 * j;
         float sumX2 = 0;
@@ -73,10 +89,9 @@ void scaleMinK4K5(const float* x, int nmax, float rmin, int nstep, GgmlHalf& dh,
             sumX2 += xb[l] * xb[l];
         const float avX = std::sqrt(sumX2 / 32);
         for (int l = 0; l < 32; ++l)
-            weights[l] = avX + std::fabs(xb[l]);
-        scales[j] =
-            searchScaleMin(32, nmax, xb, weights, L + 32 * j, &mins[j], rmin, 0.1f, nstep, false);
+            weights[32 * j + l] = avX + std::fabs(xb[l]);
     }
+    searchSubBlocks(8, 32, nmax, x, weights, L, scales, mins, rmin, 0.1f, nstep, false, path);
     float maxScale, maxMin;
     maxima(scales, mins, 8, maxScale, maxMin);
     const float invScale = maxScale > 0 ? 63.f / maxScale : 0.f;
@@ -116,15 +131,13 @@ float importanceWeights(int n, const float* x, const float* qw, float sigma2, fl
 // of scale and min, then the 6-bit scales and mins by a weighted search over the sub-blocks.
 // Q5_K clamps the 6-bit values to 63 (clamp63), Q4_K stores them as they come.
 void weightedScaleMinK4K5(const float* x, const float* qw, int nmax, bool clamp63, GgmlHalf& dh,
-                          GgmlHalf& dminh, uint8_t packed[12], uint8_t* L)
+                          GgmlHalf& dminh, uint8_t packed[12], uint8_t* L, GgmlPath path)
 {
-    float scales[8], mins[8], sw[8], weights[32];
+    float scales[8], mins[8], sw[8], weights[K];
     const float sigma2 = 2 * superBlockSumX2(x) / K;
-    for (int j = 0; j < 8; ++j) {
-        sw[j] = importanceWeights(32, x + 32 * j, qw + 32 * j, sigma2, weights);
-        scales[j] = searchScaleMin(32, nmax, x + 32 * j, weights, L + 32 * j, &mins[j], -0.9f,
-                                   0.05f, 36, false);
-    }
+    for (int j = 0; j < 8; ++j)
+        sw[j] = importanceWeights(32, x + 32 * j, qw + 32 * j, sigma2, weights + 32 * j);
+    searchSubBlocks(8, 32, nmax, x, weights, L, scales, mins, -0.9f, 0.05f, 36, false, path);
     uint8_t Ls[8], Lm[8];
     const float dBlock = searchScalePositive(8, 63, scales, Ls, sw);
     const float mBlock = searchScalePositive(8, 63, mins, Lm, sw);
@@ -140,12 +153,12 @@ void weightedScaleMinK4K5(const float* x, const float* qw, int nmax, bool clamp6
 // Q4_K / Q5_K: the 6-bit scales and mins packed in 12 bytes, fp16 d and dmin (weighted or not),
 // and the codes 0..nmax from the stored values.
 void quantizeK4K5(const float* x, const float* qw, int nmax, float rmin, int nstep, GgmlHalf& dh,
-                  GgmlHalf& dminh, uint8_t packed[12], uint8_t* L)
+                  GgmlHalf& dminh, uint8_t packed[12], uint8_t* L, GgmlPath path)
 {
     if (qw)
-        weightedScaleMinK4K5(x, qw, nmax, nmax == 31, dh, dminh, packed, L);
+        weightedScaleMinK4K5(x, qw, nmax, nmax == 31, dh, dminh, packed, L, path);
     else
-        scaleMinK4K5(x, nmax, rmin, nstep, dh, dminh, packed, L);
+        scaleMinK4K5(x, nmax, rmin, nstep, dh, dminh, packed, L, path);
     for (int j = 0; j < 8; ++j) {
         int sc, m;
         ggmlScaleMinK4(j, packed, sc, m);
@@ -160,15 +173,13 @@ void quantizeK4K5(const float* x, const float* qw, int nmax, float rmin, int nst
 }
 
 // Q2_K weighted (quantize_row_q2_K_impl): the sub-block scales and mins and their 4-bit codes.
-void weightedScalesQ2_K(const float* x, const float* qw, BlockQ2_K& y, uint8_t* L)
+void weightedScalesQ2_K(const float* x, const float* qw, BlockQ2_K& y, uint8_t* L, GgmlPath path)
 {
-    float scales[16], mins[16], sw[16], weights[16];
+    float scales[16], mins[16], sw[16], weights[K];
     const float sigma2 = superBlockSumX2(x) / K;
-    for (int j = 0; j < 16; ++j) {
-        sw[j] = importanceWeights(16, x + 16 * j, qw + 16 * j, sigma2, weights);
-        scales[j] = searchScaleMin(16, 3, x + 16 * j, weights, L + 16 * j, &mins[j], -0.9f, 0.05f,
-                                   36, false);
-    }
+    for (int j = 0; j < 16; ++j)
+        sw[j] = importanceWeights(16, x + 16 * j, qw + 16 * j, sigma2, weights + 16 * j);
+    searchSubBlocks(16, 16, 3, x, weights, L, scales, mins, -0.9f, 0.05f, 36, false, path);
     uint8_t Ls[16], Lm[16];
     const float dm = searchScalePositive(16, 15, scales, Ls, sw);
     const float mm = searchScalePositive(16, 15, mins, Lm, sw);
@@ -179,15 +190,12 @@ void weightedScalesQ2_K(const float* x, const float* qw, BlockQ2_K& y, uint8_t* 
 }
 
 // Q2_K unweighted: the sub-block scales and mins relative to the largest.
-void scalesQ2_K(const float* x, BlockQ2_K& y, uint8_t* L)
+void scalesQ2_K(const float* x, BlockQ2_K& y, uint8_t* L, GgmlPath path)
 {
-    float weights[16], mins[16], scales[16];
-    for (int j = 0; j < 16; ++j) {
-        for (int l = 0; l < 16; ++l)
-            weights[l] = std::fabs(x[16 * j + l]);
-        scales[j] =
-            searchScaleMin(16, 3, x + 16 * j, weights, L + 16 * j, &mins[j], -0.5f, 0.1f, 15, true);
-    }
+    float weights[K], mins[16], scales[16];
+    for (int l = 0; l < K; ++l)
+        weights[l] = std::fabs(x[l]);
+    searchSubBlocks(16, 16, 3, x, weights, L, scales, mins, -0.5f, 0.1f, 15, true, path);
     float maxScale, maxMin;
     maxima(scales, mins, 16, maxScale, maxMin);
     std::memset(y.scales, 0, sizeof y.scales);
@@ -228,17 +236,17 @@ void scalesQ3_K(const float* x, BlockQ3_K& y, int8_t* L)
 
 // Q3_K weighted (quantize_row_q3_K_impl): per sub-block the weighted symmetric search, the
 // 6-bit scales by a symmetric search over the sub-block scales weighted by the sums of weights.
-void weightedScalesQ3_K(const float* x, const float* qw, BlockQ3_K& y, int8_t* L)
+void weightedScalesQ3_K(const float* x, const float* qw, BlockQ3_K& y, int8_t* L, GgmlPath path)
 {
     float scales[16], sw[16], weights[16];
     const float sigma2 = 2 * superBlockSumX2(x) / K;
     for (int j = 0; j < 16; ++j) {
         sw[j] = importanceWeights(16, x + 16 * j, qw + 16 * j, sigma2, weights);
-        scales[j] = searchScaleSymmetric(16, 4, x + 16 * j, L + 16 * j, weights);
+        scales[j] = searchScaleSymmetric(16, 4, x + 16 * j, L + 16 * j, weights, path);
     }
     std::memset(y.scales, 0, sizeof y.scales);
     int8_t Ls[16];
-    const float dBlock = searchScaleSymmetric(16, 32, scales, Ls, sw);
+    const float dBlock = searchScaleSymmetric(16, 32, scales, Ls, sw, path);
     for (int j = 0; j < 16; ++j)
         packQ3Scale(j, Ls[j], y.scales);
     y.d = floatToHalf(dBlock);
@@ -246,10 +254,10 @@ void weightedScalesQ3_K(const float* x, const float* qw, BlockQ3_K& y, int8_t* L
 
 } // namespace
 
-void quantizeQ2_K(const float* x, BlockQ2_K& y, const BlockImportance& imp)
+void quantizeQ2_K(const float* x, BlockQ2_K& y, const BlockImportance& imp, GgmlPath path)
 {
     uint8_t L[K];
-    imp.weights ? weightedScalesQ2_K(x, imp.weights, y, L) : scalesQ2_K(x, y, L);
+    imp.weights ? weightedScalesQ2_K(x, imp.weights, y, L, path) : scalesQ2_K(x, y, L, path);
     for (int j = 0; j < 16; ++j) {
         const float d = ggmlHalfToFloat(y.d) * (y.scales[j] & 0xF);
         if (!(d != 0))
@@ -262,10 +270,10 @@ void quantizeQ2_K(const float* x, BlockQ2_K& y, const BlockImportance& imp)
     pack2Bit(L, y.qs);
 }
 
-void quantizeQ3_K(const float* x, BlockQ3_K& y, const BlockImportance& imp)
+void quantizeQ3_K(const float* x, BlockQ3_K& y, const BlockImportance& imp, GgmlPath path)
 {
     int8_t L[K];
-    imp.weights ? weightedScalesQ3_K(x, imp.weights, y, L) : scalesQ3_K(x, y, L);
+    imp.weights ? weightedScalesQ3_K(x, imp.weights, y, L, path) : scalesQ3_K(x, y, L);
     int sc[16];
     ggmlUnpackQ3Scales(y.scales, sc);
     for (int j = 0; j < 16; ++j) {
@@ -288,19 +296,19 @@ void quantizeQ3_K(const float* x, BlockQ3_K& y, const BlockImportance& imp)
     pack2Bit(low, y.qs);
 }
 
-void quantizeQ4_K(const float* x, BlockQ4_K& y, const BlockImportance& imp)
+void quantizeQ4_K(const float* x, BlockQ4_K& y, const BlockImportance& imp, GgmlPath path)
 {
     uint8_t L[K];
-    quantizeK4K5(x, imp.weights, 15, -1.f, 20, y.d, y.dmin, y.scales, L);
+    quantizeK4K5(x, imp.weights, 15, -1.f, 20, y.d, y.dmin, y.scales, L, path);
     for (int j = 0; j < K; j += 64)
         for (int l = 0; l < 32; ++l)
             y.qs[j / 2 + l] = static_cast<uint8_t>(L[j + l] | (L[j + l + 32] << 4));
 }
 
-void quantizeQ5_K(const float* x, BlockQ5_K& y, const BlockImportance& imp)
+void quantizeQ5_K(const float* x, BlockQ5_K& y, const BlockImportance& imp, GgmlPath path)
 {
     uint8_t L[K];
-    quantizeK4K5(x, imp.weights, 31, -0.5f, 15, y.d, y.dmin, y.scales, L);
+    quantizeK4K5(x, imp.weights, 31, -0.5f, 15, y.d, y.dmin, y.scales, L, path);
     std::memset(y.qh, 0, sizeof y.qh);
     for (int n = 0, bit = 0; n < K; n += 64, bit += 2)
         for (int j = 0; j < 32; ++j) {
@@ -317,13 +325,13 @@ void quantizeQ5_K(const float* x, BlockQ5_K& y, const BlockImportance& imp)
         }
 }
 
-void quantizeQ6_K(const float* x, BlockQ6_K& y, const BlockImportance& imp)
+void quantizeQ6_K(const float* x, BlockQ6_K& y, const BlockImportance& imp, GgmlPath path)
 {
     int8_t L[K];
     float scales[16], maxAbsScale;
     for (int ib = 0; ib < 16; ++ib) // weighted: the importance itself is the search weight
         scales[ib] = searchScaleSymmetric(16, 32, x + 16 * ib, L + 16 * ib,
-                                          imp.weights ? imp.weights + 16 * ib : nullptr);
+                                          imp.weights ? imp.weights + 16 * ib : nullptr, path);
     const float maxScale = signedMax(16, scales, maxAbsScale);
     if (maxAbsScale < kGroupMaxEps) {
         std::memset(&y, 0, sizeof y);

@@ -20,6 +20,12 @@
 
 namespace qs::ggml_detail {
 
+// How the searches run: Scalar is the plain loops of ggml-quants.c, one trial scale after the
+// other; Fast computes the same trials side by side (independent sums, each in element order)
+// with table lookups instead of searches. Both give the same bytes, weighted or not (the tests
+// compare them). Q4_1 and Q5_1 have one path.
+enum class GgmlPath { Fast, Scalar };
+
 // The importance of a block's elements (weights: its columns' entries of the row's importance
 // vector; null for the unweighted path) and sigma2 of the row it lies in (mean x^2 over the
 // row, used by the 32-element types Q4_0 ... Q5_1 only).
@@ -28,17 +34,28 @@ struct BlockImportance {
     float rowSigma2 = 0;
 };
 
-void quantizeQ4_0(const float* x, BlockQ4_0& y, const BlockImportance& imp = {});
-void quantizeQ4_1(const float* x, BlockQ4_1& y, const BlockImportance& imp = {});
-void quantizeQ5_0(const float* x, BlockQ5_0& y, const BlockImportance& imp = {});
-void quantizeQ5_1(const float* x, BlockQ5_1& y, const BlockImportance& imp = {});
-void quantizeQ2_K(const float* x, BlockQ2_K& y, const BlockImportance& imp = {});
-void quantizeQ3_K(const float* x, BlockQ3_K& y, const BlockImportance& imp = {});
-void quantizeQ4_K(const float* x, BlockQ4_K& y, const BlockImportance& imp = {});
-void quantizeQ5_K(const float* x, BlockQ5_K& y, const BlockImportance& imp = {});
-void quantizeQ6_K(const float* x, BlockQ6_K& y, const BlockImportance& imp = {});
-void quantizeIQ4_NL(const float* x, BlockIQ4_NL& y, const BlockImportance& imp = {});
-void quantizeIQ4_XS(const float* x, BlockIQ4_XS& y, const BlockImportance& imp = {});
+void quantizeQ4_0(const float* x, BlockQ4_0& y, const BlockImportance& imp = {},
+                  GgmlPath path = GgmlPath::Fast);
+void quantizeQ4_1(const float* x, BlockQ4_1& y, const BlockImportance& imp = {},
+                  GgmlPath path = GgmlPath::Fast);
+void quantizeQ5_0(const float* x, BlockQ5_0& y, const BlockImportance& imp = {},
+                  GgmlPath path = GgmlPath::Fast);
+void quantizeQ5_1(const float* x, BlockQ5_1& y, const BlockImportance& imp = {},
+                  GgmlPath path = GgmlPath::Fast);
+void quantizeQ2_K(const float* x, BlockQ2_K& y, const BlockImportance& imp = {},
+                  GgmlPath path = GgmlPath::Fast);
+void quantizeQ3_K(const float* x, BlockQ3_K& y, const BlockImportance& imp = {},
+                  GgmlPath path = GgmlPath::Fast);
+void quantizeQ4_K(const float* x, BlockQ4_K& y, const BlockImportance& imp = {},
+                  GgmlPath path = GgmlPath::Fast);
+void quantizeQ5_K(const float* x, BlockQ5_K& y, const BlockImportance& imp = {},
+                  GgmlPath path = GgmlPath::Fast);
+void quantizeQ6_K(const float* x, BlockQ6_K& y, const BlockImportance& imp = {},
+                  GgmlPath path = GgmlPath::Fast);
+void quantizeIQ4_NL(const float* x, BlockIQ4_NL& y, const BlockImportance& imp = {},
+                    GgmlPath path = GgmlPath::Fast);
+void quantizeIQ4_XS(const float* x, BlockIQ4_XS& y, const BlockImportance& imp = {},
+                    GgmlPath path = GgmlPath::Fast);
 
 // sigma2 of the weighted 32-element types: sum of x^2 over the row in order, divided by n
 // (non-finite values count as 0, as they are quantized).

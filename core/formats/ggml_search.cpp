@@ -40,6 +40,41 @@ Trial trialCodes(int n, int nmax, const float* x, const float* w, float iscale, 
     return t;
 }
 
+// The range of a group (its min widened to 0) and its weighted sums, as make_qkx2_quants starts.
+struct GroupStats {
+    float min, max, sumW, sumX;
+};
+
+GroupStats groupStats(int n, const float* x, const float* w)
+{
+    GroupStats st{x[0], x[0], w[0], w[0] * x[0]};
+    for (int i = 1; i < n; ++i) {
+        if (x[i] < st.min)
+            st.min = x[i];
+        if (x[i] > st.max)
+            st.max = x[i];
+        st.sumW += w[i];
+        st.sumX += w[i] * x[i];
+    }
+    if (st.min > 0)
+        st.min = 0;
+    return st;
+}
+
+// The least-squares scale and min of a trial's sums (the min clamped to at most 0, the scale
+// then refitted alone). Only meaningful when D = sumW sumL2 - sumL^2 > 0.
+void fitFromSums(float sumW, float sumX, float sumL, float sumL2, float sumXL, float& scale,
+                 float& min)
+{
+    const float D = sumW * sumL2 - sumL * sumL;
+    scale = (sumW * sumXL - sumX * sumL) / D;
+    min = (sumL2 * sumX - sumL * sumXL) / D;
+    if (min > 0) {
+        min = 0;
+        scale = sumXL / sumL2;
+    }
+}
+
 // Symmetric weighted sums (weights, or x^2 when null) of the codes of iscale * x clamped to
 // [-nmax, nmax-1].
 void symmetricSums(int n, int nmax, const float* x, const float* weights, float iscale,
@@ -99,19 +134,9 @@ float signedMax(int n, const float* x, float& amax)
 float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,
                      float* negMin, float rmin, float rdelta, int nstep, bool useMad)
 {
-    float min = x[0], max = x[0];
-    float sumW = weights[0];
-    float sumX = sumW * x[0];
-    for (int i = 1; i < n; ++i) {
-        if (x[i] < min)
-            min = x[i];
-        if (x[i] > max)
-            max = x[i];
-        sumW += weights[i];
-        sumX += weights[i] * x[i];
-    }
-    if (min > 0)
-        min = 0;
+    const GroupStats st = groupStats(n, x, weights);
+    float min = st.min;
+    const float max = st.max, sumW = st.sumW, sumX = st.sumX;
     if (max == min) {
         std::memset(L, 0, size_t(n));
         *negMin = -min;
@@ -128,12 +153,8 @@ float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint
         const float D = sumW * t.sumL2 - t.sumL * t.sumL;
         if (!(D > 0))
             continue;
-        float thisScale = (sumW * t.sumXL - sumX * t.sumL) / D;
-        float thisMin = (t.sumL2 * sumX - t.sumL * t.sumXL) / D;
-        if (thisMin > 0) {
-            thisMin = 0;
-            thisScale = t.sumXL / t.sumL2;
-        }
+        float thisScale, thisMin;
+        fitFromSums(sumW, sumX, t.sumL, t.sumL2, t.sumXL, thisScale, thisMin);
         const float err = fitError(n, x, weights, aux, thisScale, thisMin, useMad);
         if (err < bestError) {
             std::memcpy(L, aux, size_t(n));
@@ -146,18 +167,140 @@ float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint
     return scale;
 }
 
-float searchScaleSymmetric(int n, int nmax, const float* x, int8_t* L, const float* weights)
+namespace {
+
+// The state of searchScaleMin for groups side by side: lane g is group g. Inputs transposed
+// (xt[i][g] = x[g n + i]) so that each step runs over the lanes.
+struct GroupLanes {
+    int groups = 0, n = 0;
+    float xt[kMaxGroupSize][kMaxGroups], wt[kMaxGroupSize][kMaxGroups];
+    float min[kMaxGroups], max[kMaxGroups], sumW[kMaxGroups], sumX[kMaxGroups];
+    float best[kMaxGroups], scale[kMaxGroups];
+    // One trial: inverse scales, codes aux[i][g], sums, fit and error.
+    float iscale[kMaxGroups], sumL[kMaxGroups], sumL2[kMaxGroups], sumXL[kMaxGroups];
+    float tScale[kMaxGroups], tMin[kMaxGroups], err[kMaxGroups];
+    int32_t aux[kMaxGroupSize][kMaxGroups];
+
+    void trialCodes(int nmax)
+    {
+        if (trialLanesAvx2(groups, n, nmax, xt, wt, iscale, min, aux, sumL, sumL2, sumXL))
+            return;
+        for (int g = 0; g < groups; ++g)
+            sumL[g] = sumL2[g] = sumXL[g] = 0;
+        for (int i = 0; i < n; ++i)
+            for (int g = 0; g < groups; ++g) {
+                const int l = clampInt(nearestInt(iscale[g] * (xt[i][g] - min[g])), 0, nmax);
+                aux[i][g] = l;
+                sumL[g] += wt[i][g] * l;
+                sumL2[g] += wt[i][g] * l * l;
+                sumXL[g] += wt[i][g] * l * xt[i][g];
+            }
+    }
+    void fitErrors(bool useMad)
+    {
+        if (errorLanesAvx2(groups, n, useMad, xt, wt, aux, tScale, tMin, err))
+            return;
+        for (int g = 0; g < groups; ++g)
+            err[g] = 0;
+        for (int i = 0; i < n; ++i)
+            for (int g = 0; g < groups; ++g) {
+                float diff = tScale[g] * aux[i][g] + tMin[g] - xt[i][g];
+                diff = useMad ? std::fabs(diff) : diff * diff;
+                err[g] += wt[i][g] * diff;
+            }
+    }
+};
+
+} // namespace
+
+void searchScaleMinGroups(int groups, int n, int nmax, const float* x, const float* weights,
+                          uint8_t* L, float* scales, float* negMins, float rmin, float rdelta,
+                          int nstep, bool useMad)
+{
+    if (groups > kMaxGroups || n > kMaxGroupSize) {
+        for (int g = 0; g < groups; ++g)
+            scales[g] = searchScaleMin(n, nmax, x + g * n, weights + g * n, L + g * n, &negMins[g],
+                                       rmin, rdelta, nstep, useMad);
+        return;
+    }
+    GroupLanes s;
+    s.groups = groups;
+    s.n = n;
+    bool flat[kMaxGroups]; // max == min: all codes 0, scale 0
+    for (int g = 0; g < groups; ++g) {
+        const float* xg = x + g * n;
+        const float* wg = weights + g * n;
+        for (int i = 0; i < n; ++i) {
+            s.xt[i][g] = xg[i];
+            s.wt[i][g] = wg[i];
+        }
+        const GroupStats st = groupStats(n, xg, wg);
+        const float min = st.min, max = st.max;
+        s.min[g] = min;
+        s.max[g] = max;
+        s.sumW[g] = st.sumW;
+        s.sumX[g] = st.sumX;
+        flat[g] = max == min;
+        if (flat[g]) {
+            std::memset(L + g * n, 0, size_t(n));
+            s.scale[g] = 0.f;
+            continue;
+        }
+        const float iscale = nmax / (max - min);
+        s.scale[g] = 1 / iscale;
+        trialCodes(n, nmax, xg, wg, iscale, min, L + g * n);
+        s.best[g] = fitError(n, xg, wg, L + g * n, s.scale[g], min, useMad);
+    }
+    for (int is = 0; is <= nstep; ++is) {
+        for (int g = 0; g < groups; ++g)
+            s.iscale[g] = (rmin + rdelta * is + nmax) / (s.max[g] - s.min[g]);
+        s.trialCodes(nmax);
+        for (int g = 0; g < groups; ++g)
+            fitFromSums(s.sumW[g], s.sumX[g], s.sumL[g], s.sumL2[g], s.sumXL[g], s.tScale[g],
+                        s.tMin[g]);
+        s.fitErrors(useMad);
+        for (int g = 0; g < groups; ++g) {
+            const float D = s.sumW[g] * s.sumL2[g] - s.sumL[g] * s.sumL[g];
+            if (flat[g] || !(D > 0) || !(s.err[g] < s.best[g]))
+                continue;
+            for (int i = 0; i < n; ++i)
+                L[g * n + i] = static_cast<uint8_t>(s.aux[i][g]);
+            s.best[g] = s.err[g];
+            s.scale[g] = s.tScale[g];
+            s.min[g] = s.tMin[g];
+        }
+    }
+    for (int g = 0; g < groups; ++g) {
+        scales[g] = s.scale[g];
+        negMins[g] = -s.min[g];
+    }
+}
+
+float searchScaleSymmetric(int n, int nmax, const float* x, int8_t* L, const float* weights,
+                           GgmlPath path)
 {
     float max, sumlx, suml2;
     if (!firstSymmetricFit(n, nmax, x, weights, nmax, L, max, sumlx, suml2))
         return 0.f;
     float scale = suml2 != 0 ? sumlx / suml2 : 0.0f;
     float best = scale * sumlx;
-    for (int is = -9; is <= 9; ++is) {
-        if (is == 0)
-            continue;
-        const float iscale = -(nmax + 0.1f * is) / max;
-        symmetricSums(n, nmax, x, weights, iscale, sumlx, suml2);
+    // The 18 trials are independent but for the choice: their sums side by side when the
+    // processor allows, then the choice in trial order.
+    float iscales[kSymmetricTrials], sumsLX[kSymmetricTrials], sumsL2[kSymmetricTrials];
+    for (int t = 0; t < kSymmetricTrials; ++t) {
+        const int is = t < 9 ? t - 9 : t - 8; // -9..-1, 1..9
+        iscales[t] = -(nmax + 0.1f * is) / max;
+    }
+    const bool together = path == GgmlPath::Fast &&
+                          symmetricTrialSumsAvx2(n, nmax, x, weights, iscales, sumsLX, sumsL2);
+    for (int t = 0; t < kSymmetricTrials; ++t) {
+        const float iscale = iscales[t];
+        if (together) {
+            sumlx = sumsLX[t];
+            suml2 = sumsL2[t];
+        } else {
+            symmetricSums(n, nmax, x, weights, iscale, sumlx, suml2);
+        }
         if (suml2 > 0 && sumlx * sumlx > best * suml2) {
             symmetricCodes(n, nmax, x, iscale, nmax, L);
             scale = sumlx / suml2;
@@ -301,5 +444,24 @@ int nearestIndex(int n, const int8_t* val, float v)
     }
     return v - val[hi - 1] < val[hi] - v ? hi - 1 : hi;
 }
+
+namespace {
+
+// below[i]: the largest k < 15 with kIq4nlValues[k] <= i - 128 (0 when there is none).
+Iq4Below makeIq4Below()
+{
+    Iq4Below t;
+    for (int i = 0; i < 256; ++i) {
+        int k = 0;
+        while (k + 1 < 15 && kIq4nlValues[k + 1] <= i - 128)
+            ++k;
+        t.below[i] = static_cast<uint8_t>(k);
+    }
+    return t;
+}
+
+} // namespace
+
+const Iq4Below kIq4Below = makeIq4Below();
 
 } // namespace qs::ggml_detail

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/formats/ggml.h"
+#include "core/formats/ggml_kquants.h"
 
 #include <cstdint>
 #include <cstring>
@@ -16,6 +17,13 @@ namespace qs::ggml_detail {
 // or the bytes (either may be null).
 LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t rowLength,
                               const CancelToken* cancel, const GgmlImportance* importance);
+
+// The bytes of x (rows of rowLength, 0: one row, of whole blocks) quantized as the searched type t
+// by the plain path: block after block on the calling thread, every search on its Scalar path,
+// weighted by importance when given. The reference the threaded Fast path of quantizeGgml and
+// ggmlQuantizedBytes is tested against.
+std::string ggmlScalarBytes(const float* x, int64_t n, GgmlType t, int64_t rowLength = 0,
+                            const GgmlImportance* importance = nullptr);
 
 constexpr float kGroupMaxEps = 1e-15f; // a group whose largest |x| is below this is all zero
 
@@ -39,11 +47,18 @@ inline int clampInt(int v, int lo, int hi)
 float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,
                      float* negMin, float rmin, float rdelta, int nstep, bool useMad);
 
+// searchScaleMin on `groups` consecutive groups of n (group g: x + g n, weights + g n, L + g n,
+// scales[g], negMins[g]) with the groups side by side: each group's arithmetic is the same, in
+// the same order, so the results are those of searchScaleMin group after group.
+void searchScaleMinGroups(int groups, int n, int nmax, const float* x, const float* weights,
+                          uint8_t* L, float* scales, float* negMins, float rmin, float rdelta,
+                          int nstep, bool useMad);
+
 // Symmetric search (make_qx_quants with rmse_type 1): codes L in 0..2 nmax - 1 (value L - nmax)
 // and the scale of 19 trial scales around nmax / max with the best fit, each element weighted
-// by weights[i] (null: x^2).
+// by weights[i] (null: x^2). The Fast path sums the trials side by side.
 float searchScaleSymmetric(int n, int nmax, const float* x, int8_t* L,
-                           const float* weights = nullptr);
+                           const float* weights = nullptr, GgmlPath path = GgmlPath::Fast);
 
 // Search for non-negative x (make_qp_quants, the scales and mins of the weighted K types):
 // codes L = min(nmax, round(x / scale)) stored in bytes as C stores them (a negative code
@@ -60,5 +75,60 @@ float signedMax(int n, const float* x, float& amax);
 // The index of the entry of the ascending table val[0..n) nearest to v (ties to the upper one
 // unless v is strictly closer to the lower: best_index_int8).
 int nearestIndex(int n, const int8_t* val, float v);
+
+// nearestIndex(16, kIq4nlValues, v) without a search: the grid point at or below v from a
+// table of the integers in the grid's range, then the same comparison with the next one.
+// One trial of searchScaleMinGroups on its lanes (lane g = group g; xt[i][g], wt[i][g] the
+// transposed values and weights): codes aux[i][g] = clamp(nearestInt(iscale[g] (xt - min[g])), 0,
+// nmax) and their weighted sums; then the weighted errors of a fit (scale, min) per lane. Eight
+// lanes per instruction on processors with AVX2 when groups is 8 or 16; false, computing
+// nothing, otherwise.
+// Tests turn the AVX2 lanes off to run the portable fast loops (on by default).
+void allowLanesAvx2(bool allowed);
+
+constexpr int kMaxGroups = 16; // groups of the callers of searchScaleMinGroups (8 or 16)
+constexpr int kMaxGroupSize = 32;
+using LaneFloats = float[kMaxGroupSize][kMaxGroups];
+using LaneCodes = int32_t[kMaxGroupSize][kMaxGroups];
+bool trialLanesAvx2(int groups, int n, int nmax, const LaneFloats& xt, const LaneFloats& wt,
+                    const float* iscale, const float* min, LaneCodes& aux, float* sumL,
+                    float* sumL2, float* sumXL);
+bool errorLanesAvx2(int groups, int n, bool useMad, const LaneFloats& xt, const LaneFloats& wt,
+                    const LaneCodes& aux, const float* scale, const float* min, float* err);
+
+// The sums of searchScaleSymmetric's trial inverse scales iscales[0..18) over x[0..n) with
+// weights w (weights[i], or x^2 when null): sumlx[t] = sum of w x l, suml2[t] = sum of w l l with
+// l = clamp(nearestInt(iscales[t] x), -nmax, nmax - 1), each in element order. Eight trials per
+// instruction with AVX2; false, computing nothing, without.
+constexpr int kSymmetricTrials = 18;
+bool symmetricTrialSumsAvx2(int n, int nmax, const float* x, const float* weights,
+                            const float* iscales, float* sumlx, float* suml2);
+
+// The sums of the IQ4 scale search for its 16 trial inverse scales ids over one group of 32 (x,
+// weights w): sumqx[t] = sum of w q x, sumq2[t] = sum of w q q with q = kIq4nlValues[iq4Index(
+// ids[t] x)], each summed in element order. Eight trials per instruction on processors with AVX2
+// (ggml_lanes.cpp); returns false, computing nothing, on the others.
+bool iq4TrialSumsAvx2(const float* x, const float* w, const float* ids, float* sumqx, float* sumq2);
+
+struct Iq4Below {
+    uint8_t below[256]; // the largest k < 15 with kIq4nlValues[k] <= i - 128 (or 0)
+};
+extern const Iq4Below kIq4Below;
+
+inline int iq4Index(float v)
+{
+    const int8_t* val = kIq4nlValues;
+    if (v <= val[0])
+        return 0;
+    if (!(v < val[15])) // also NaN, as nearestIndex
+        return 15;
+    // v + 128 in (1, 241): truncation is its floor, except that the addition may round up to
+    // the next integer when v lies just below it; the check below undoes that step.
+    int lo = kIq4Below.below[static_cast<int>(v + 128.0f)];
+    lo -= int(v < val[lo]);
+    // v is finite here, so !(a < b) is a >= b: the upper point unless v is strictly closer to
+    // the lower (a flag, not a branch: the two are equally likely).
+    return lo + int(v - val[lo] >= val[lo + 1] - v);
+}
 
 } // namespace qs::ggml_detail

@@ -168,11 +168,11 @@ void fieldsIQ4_XS(const uint8_t* p, const Fields& f)
     }
 }
 
-template <class B, void (*Q)(const float*, B&, const BlockImportance&)>
-void quantizeTo(const float* x, uint8_t* out, const BlockImportance& imp)
+template <class B, void (*Q)(const float*, B&, const BlockImportance&, GgmlPath)>
+void quantizeTo(const float* x, uint8_t* out, const BlockImportance& imp, GgmlPath path)
 {
     B b;
-    Q(x, b, imp);
+    Q(x, b, imp, path);
     std::memcpy(out, &b, sizeof b);
 }
 
@@ -183,7 +183,7 @@ struct Spec {
     int block, sub, levels;
     bool offsets;
     const char* fallback;
-    void (*quantize)(const float*, uint8_t*, const BlockImportance&);
+    void (*quantize)(const float*, uint8_t*, const BlockImportance&, GgmlPath);
     void (*fields)(const uint8_t*, const Fields&);
 };
 
@@ -308,9 +308,10 @@ void storeBlock(const Spec& s, GgmlDequantizeFn decode, const float* x, int64_t 
 } // namespace
 
 // The largest block of the searched types, for a buffer that holds any of them.
-constexpr size_t kMaxBlockBytes = std::max(
-    {sizeof(BlockQ5_0), sizeof(BlockQ5_1), sizeof(BlockQ2_K), sizeof(BlockQ3_K), sizeof(BlockQ4_K),
-     sizeof(BlockQ5_K), sizeof(BlockQ6_K), sizeof(BlockIQ4_NL), sizeof(BlockIQ4_XS)});
+constexpr size_t kMaxBlockBytes =
+    std::max({sizeof(BlockQ4_0), sizeof(BlockQ4_1), sizeof(BlockQ5_0), sizeof(BlockQ5_1),
+              sizeof(BlockQ2_K), sizeof(BlockQ3_K), sizeof(BlockQ4_K), sizeof(BlockQ5_K),
+              sizeof(BlockQ6_K), sizeof(BlockIQ4_NL), sizeof(BlockIQ4_XS)});
 
 LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t rowLength,
                               const CancelToken* cancel, const GgmlImportance* importance)
@@ -321,7 +322,7 @@ LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t row
     checkRows(s, n, rowLength);
     const BlockWeights weights(s, x, n, rowLength, importance, cancel);
     if (s.offsets)
-        r.offsets.assign(r.scales.size(), 0.0f);
+        sizeLowbitOffsets(r);
     if (t == GgmlType::IQ4_NL || t == GgmlType::IQ4_XS)
         r.codebook.assign(kIq4nlValues, kIq4nlValues + 16);
     const int64_t blocks = n / s.block;
@@ -331,7 +332,7 @@ LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t row
             float buf[kGgmlSuperBlock];
             uint8_t bytes[kMaxBlockBytes];
             finiteCopy(x, b, s.block, buf, &c);
-            s.quantize(buf, bytes, weights.of(b));
+            s.quantize(buf, bytes, weights.of(b), GgmlPath::Fast);
             storeBlock(s, info->decode, x, b, bytes, r, c);
         });
     counts.storeIn(r);
@@ -358,9 +359,30 @@ std::string ggmlQuantizedBytes(const float* x, int64_t n, GgmlType t, int64_t ro
     formats_detail::forEachBlock(blocks, n, cancel, [&](int64_t b, formats_detail::LowbitCounts&) {
         float buf[kGgmlSuperBlock];
         ggml_detail::finiteCopy(x, b, s.block, buf, nullptr);
-        s.quantize(buf, dst + b * size, weights.of(b));
+        s.quantize(buf, dst + b * size, weights.of(b), ggml_detail::GgmlPath::Fast);
     });
     return out;
 }
 
 } // namespace qs
+
+namespace qs::ggml_detail {
+
+std::string ggmlScalarBytes(const float* x, int64_t n, GgmlType t, int64_t rowLength,
+                            const GgmlImportance* importance)
+{
+    const Spec& s = specOf(t, importance);
+    checkRows(s, n, rowLength);
+    const BlockWeights weights(s, x, n, rowLength, importance, nullptr);
+    const int64_t blocks = n / s.block, size = ggmlTypeByName(toName(t))->typeSize;
+    std::string out(size_t(blocks * size), '\0');
+    for (int64_t b = 0; b < blocks; ++b) {
+        float buf[kGgmlSuperBlock];
+        finiteCopy(x, b, s.block, buf, nullptr);
+        s.quantize(buf, reinterpret_cast<uint8_t*>(&out[size_t(b * size)]), weights.of(b),
+                   GgmlPath::Scalar);
+    }
+    return out;
+}
+
+} // namespace qs::ggml_detail

@@ -2,6 +2,7 @@
 #include "core/formats/lowbit.h"
 
 #include "core/base/error.h"
+#include "core/base/huge_pages.h"
 #include "core/stats/metrics.h"
 
 #include <algorithm>
@@ -9,6 +10,72 @@
 #include <vector>
 
 namespace qs {
+
+namespace {
+
+struct LentBuffers {
+    CodeBuffer codes;
+    std::vector<float> dequantized;
+};
+
+LentBuffers& lent()
+{
+    static thread_local LentBuffers buffers;
+    return buffers;
+}
+
+// Block vectors of the last result finished on this thread (recycleLowbitBlockVectors).
+struct SpareBlockVectors {
+    std::vector<float> scales, offsets;
+};
+
+SpareBlockVectors& spare()
+{
+    static thread_local SpareBlockVectors vectors;
+    return vectors;
+}
+
+} // namespace
+
+void lendLowbitBuffers(CodeBuffer&& codes, std::vector<float>&& dequantized)
+{
+    lent().codes = std::move(codes);
+    lent().dequantized = std::move(dequantized);
+}
+
+void dropLentLowbitBuffers()
+{
+    lent() = LentBuffers();
+}
+
+void recycleLowbitBlockVectors(std::vector<float>&& scales, std::vector<float>&& offsets)
+{
+    spare().scales = std::move(scales);
+    spare().offsets = std::move(offsets);
+}
+
+void sizeLowbitOffsets(LowbitResult& r)
+{
+    if (spare().offsets.capacity() > 0)
+        r.offsets = std::move(spare().offsets);
+    spare().offsets = std::vector<float>();
+    r.offsets.assign(r.scales.size(), 0.0f);
+}
+
+void sizeLowbitBuffers(LowbitResult& r, int64_t n, int32_t codeOffset)
+{
+    LentBuffers& l = lent();
+    if (l.codes.size() > 0 || l.dequantized.capacity() > 0) {
+        r.codes = std::move(l.codes);
+        r.dequantized = std::move(l.dequantized);
+        l = LentBuffers();
+    }
+    r.codes.resizeForOverwrite(size_t(n), codeOffset);
+    if (r.dequantized.size() != size_t(n)) {
+        reserveHugePages(r.dequantized, size_t(n));
+        r.dequantized.resize(size_t(n));
+    }
+}
 
 void initBlocks(LowbitResult& r, const char* what, const float* x, int64_t n, int64_t rowLength,
                 int64_t blockSize)
@@ -31,8 +98,10 @@ void initBlocks(LowbitResult& r, const char* what, const float* x, int64_t n, in
     r.blockSize = blockSize;
     r.rowLength = rowLength;
     r.blocksPerRow = rowLength / blockSize + (rowLength % blockSize != 0 ? 1 : 0);
-    r.codes.reset(static_cast<size_t>(n), kLowbitCodeOffset);
-    r.dequantized.assign(static_cast<size_t>(n), 0.0f);
+    sizeLowbitBuffers(r, n, kLowbitCodeOffset);
+    if (spare().scales.capacity() > 0)
+        r.scales = std::move(spare().scales);
+    spare().scales = std::vector<float>();
     r.scales.assign(static_cast<size_t>((n / rowLength) * r.blocksPerRow), 0.0f);
 }
 

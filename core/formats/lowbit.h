@@ -66,10 +66,29 @@ struct Metrics;
 // levels used out of codeLevels, and storage from storageBits.
 Metrics lowbitMetrics(const float* x, const LowbitResult& r);
 
+// Buffers for the next LowbitResult sized on this thread (initBlocks, sizeLowbitBuffers): a
+// caller that quantizes again and again (quantizeInto with a reused result) lends the codes and
+// values of its previous result, so that their memory is reused instead of being allocated and
+// zeroed anew. dropLentLowbitBuffers() releases whatever was not taken.
+void lendLowbitBuffers(CodeBuffer&& codes, std::vector<float>&& dequantized);
+void dropLentLowbitBuffers();
+
+// r.codes (reading as codeOffset where new) and r.dequantized sized n, taking the lent buffers
+// if there are any. Old contents are kept where the buffers already were large enough: the
+// format writes every element.
+void sizeLowbitBuffers(LowbitResult& r, int64_t n, int32_t codeOffset);
+
+// The block scales and offsets of a result the caller is done with, kept on this thread for the
+// next initBlocks and sizeLowbitOffsets, so that a repeated quantization reuses their memory.
+void recycleLowbitBlockVectors(std::vector<float>&& scales, std::vector<float>&& offsets);
+
+// r.offsets sized to r.scales, all 0 (reusing recycled memory).
+void sizeLowbitOffsets(LowbitResult& r);
+
 // Checks the shape of a blockwise request and fills the block fields of r (codes and
-// dequantized sized n, scales sized to the number of blocks). rowLength 0 means one row of n
-// elements. Throws qs::Error naming `what` for n < 1, a null x, blockSize < 1, rowLength < 0 or a
-// row length that does not divide n.
+// dequantized sized n by sizeLowbitBuffers, scales sized to the number of blocks). rowLength 0
+// means one row of n elements. Throws qs::Error naming `what` for n < 1, a null x, blockSize < 1,
+// rowLength < 0 or a row length that does not divide n.
 void initBlocks(LowbitResult& r, const char* what, const float* x, int64_t n, int64_t rowLength,
                 int64_t blockSize);
 

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -146,72 +147,14 @@ uint8_t encodeMiniFloat(MiniFloat f, double x, bool saturate, EncodeEvent* event
     return code;
 }
 
-namespace {
-
-// Midpoints between neighbouring non-negative values of a format, in code order (the codes
-// 0..maxCode of the positive half are ascending in value), plus the midpoint between the
-// largest value and the next value the format would have with one more code (the overflow
-// threshold). All are exact in float32.
-struct MidpointTable {
-    std::vector<float> mids; // mids[i] = (value(i) + value(i + 1)) / 2, i < maxCode
-    float overflowMid = 0;
-};
-
-const MidpointTable& midpointTable(MiniFloat f)
-{
-    auto build = [](MiniFloat g) {
-        const MiniFloatInfo& fi = miniFloatInfo(g);
-        MidpointTable t;
-        for (int c = 0; c < fi.maxCode; ++c)
-            t.mids.push_back(static_cast<float>((decodeMiniFloat(g, static_cast<uint8_t>(c)) +
-                                                 decodeMiniFloat(g, static_cast<uint8_t>(c + 1))) /
-                                                2));
-        int e2 = 0;
-        std::frexp(fi.maxFinite, &e2);
-        const double ulp = std::ldexp(1.0, e2 - 1 - fi.mantissaBits);
-        t.overflowMid = static_cast<float>(fi.maxFinite + ulp / 2);
-        return t;
-    };
-    static const MidpointTable t4 = build(MiniFloat::E4M3);
-    static const MidpointTable t5 = build(MiniFloat::E5M2);
-    static const MidpointTable t2 = build(MiniFloat::E2M1);
-    return f == MiniFloat::E4M3 ? t4 : f == MiniFloat::E5M2 ? t5 : t2;
-}
-
-} // namespace
-
 uint8_t encodeMiniFloatFast(MiniFloat f, float x, bool saturate, EncodeEvent* event)
 {
     if (!std::isfinite(x))
         return encodeMiniFloat(f, x, saturate, event);
     if (!saturate && f == MiniFloat::E2M1)
         throw Error("E2M1 has no infinity or NaN: it always saturates");
-    const MiniFloatInfo& fi = miniFloatInfo(f);
-    const MidpointTable& t = midpointTable(f);
-    const uint8_t sign = std::signbit(x) ? static_cast<uint8_t>(1u << (fi.bits() - 1)) : 0;
-    const float a = std::fabs(x);
-    const size_t count = t.mids.size();
-    size_t p = static_cast<size_t>(std::lower_bound(t.mids.begin(), t.mids.end(), a) -
-                                   t.mids.begin()); // first midpoint >= a
-    EncodeEvent ev = a > fi.maxFinite ? EncodeEvent::Saturated : EncodeEvent::None;
-    bool overflow = false;
-    if (p < count) {
-        if (t.mids[p] == a && (p & 1)) // tie between codes p and p + 1: the even one
-            ++p;
-    } else if (a > t.overflowMid || (a == t.overflowMid && (count & 1))) {
-        overflow = true; // rounds to the value beyond the largest
-    }
-    uint8_t code;
-    if (overflow) {
-        const uint8_t nanCode = static_cast<uint8_t>((1u << (fi.bits() - 1)) - 1u);
-        const uint8_t infCode =
-            static_cast<uint8_t>(((1u << fi.exponentBits) - 1u) << fi.mantissaBits);
-        code = sign | (saturate ? fi.maxCode : (fi.hasInf ? infCode : nanCode));
-    } else {
-        code = static_cast<uint8_t>(sign | p);
-        if (p == 0 && a > 0.0f)
-            ev = EncodeEvent::Flushed;
-    }
+    EncodeEvent ev;
+    const uint8_t code = encodeFiniteMiniFloat(miniFloatInfo(f), x, saturate, ev);
     if (event)
         *event = ev;
     return code;
@@ -230,16 +173,15 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
         throw Error("E2M1 has no infinity or NaN: it always saturates");
     LowbitResult r;
     r.format = fi.name;
-    r.codes.reset(static_cast<size_t>(n), kLowbitCodeOffset);
-    r.dequantized.resize(static_cast<size_t>(n));
+    sizeLowbitBuffers(r, n, kLowbitCodeOffset);
     // Decoding through a 256-entry table keeps the loop cheap.
     float table[256];
     for (int c = 0; c < 256; ++c)
         table[c] = static_cast<float>(decodeMiniFloat(f, static_cast<uint8_t>(c)));
-    midpointTable(f); // built before the threads start
     formats_detail::forEachElement(n, cancel, [&](int64_t i, formats_detail::LowbitCounts& c) {
         EncodeEvent ev;
-        const uint8_t code = encodeMiniFloatFast(f, x[i], saturate, &ev);
+        const uint8_t code = std::isfinite(x[i]) ? encodeFiniteMiniFloat(fi, x[i], saturate, ev)
+                                                 : encodeMiniFloat(f, x[i], saturate, &ev);
         r.codes.set(i, code);
         if (ev == EncodeEvent::NonFinite) {
             ++c.nonfinite;

@@ -17,7 +17,9 @@
 
 #include "core/formats/lowbit.h"
 
+#include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace qs {
@@ -51,9 +53,52 @@ uint8_t encodeMiniFloat(MiniFloat f, double x, bool saturate = true, EncodeEvent
 // Value of a code (only the low f.bits() bits are used); NaN / +-inf where the format has them.
 double decodeMiniFloat(MiniFloat f, uint8_t code);
 
-// The same result as encodeMiniFloat for a float32 input, by a binary search over the exact
-// float32 midpoints between neighbouring values (about 7 comparisons): the fast path of the
-// element-wise and MX conversions.
+// The same result as encodeMiniFloat for a float32 input, by rounding the float32 bit pattern
+// (no division, no search): the fast path of the element-wise and MX conversions.
+namespace minifloat_detail {
+
+// |a| (finite, >= 0) rounded to the format's grid with ties to even, as the code of its
+// magnitude (above maxCode: overflow). Below the smallest normal the grid is uniform with step
+// minSubnormal, so the code is a / step rounded (exact power-of-two scaling, then float32's own
+// round-to-nearest-even through the 2^23 trick); above, the float32 mantissa is rounded to m bits
+// on its bit pattern, where a carry moves into the exponent as the format's does.
+inline uint32_t roundedMagnitudeCode(const MiniFloatInfo& fi, float a)
+{
+    const int m = fi.mantissaBits;
+    if (a < static_cast<float>(fi.minNormal)) { // minNormal, 1 / minSubnormal: powers of two
+        const float q = (a * static_cast<float>(1.0 / fi.minSubnormal) + 8388608.0f) - 8388608.0f;
+        return static_cast<uint32_t>(q);
+    }
+    uint32_t bits;
+    std::memcpy(&bits, &a, sizeof bits);
+    const int shift = 23 - m;
+    const uint32_t rounded =
+        (bits + ((1u << (shift - 1)) - 1u) + ((bits >> shift) & 1u)) >> shift; // ties to even
+    return rounded - (static_cast<uint32_t>(127 - fi.bias) << m);
+}
+
+} // namespace minifloat_detail
+
+// encodeMiniFloatFast of a finite x, inline for the conversion loops (the caller has checked
+// that E2M1 is not asked to overflow without saturation).
+inline uint8_t encodeFiniteMiniFloat(const MiniFloatInfo& fi, float x, bool saturate,
+                                     EncodeEvent& ev)
+{
+    const uint8_t sign = std::signbit(x) ? static_cast<uint8_t>(1u << (fi.bits() - 1)) : 0;
+    const float a = std::fabs(x);
+    const uint32_t p = minifloat_detail::roundedMagnitudeCode(fi, a);
+    ev = a > fi.maxFinite ? EncodeEvent::Saturated : EncodeEvent::None;
+    if (p > fi.maxCode) { // rounds to the value beyond the largest
+        const uint8_t nanCode = static_cast<uint8_t>((1u << (fi.bits() - 1)) - 1u);
+        const uint8_t infCode =
+            static_cast<uint8_t>(((1u << fi.exponentBits) - 1u) << fi.mantissaBits);
+        return sign | (saturate ? fi.maxCode : (fi.hasInf ? infCode : nanCode));
+    }
+    if (p == 0 && a > 0.0f)
+        ev = EncodeEvent::Flushed;
+    return static_cast<uint8_t>(sign | p);
+}
+
 uint8_t encodeMiniFloatFast(MiniFloat f, float x, bool saturate = true,
                             EncodeEvent* event = nullptr);
 

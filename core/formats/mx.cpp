@@ -32,17 +32,18 @@ struct MxElements {
     MxFormat format;
     bool isInt;
     MiniFloat elem;
+    const MiniFloatInfo& info;
     float table[256]; // element values of the float formats
 
     explicit MxElements(MxFormat f)
         : format(f), isInt(f == MxFormat::MXINT8),
           elem(f == MxFormat::MXFP8_E4M3   ? MiniFloat::E4M3
                : f == MxFormat::MXFP8_E5M2 ? MiniFloat::E5M2
-                                           : MiniFloat::E2M1)
+                                           : MiniFloat::E2M1),
+          info(miniFloatInfo(elem))
     {
         for (int c = 0; c < 256; ++c)
             table[c] = static_cast<float>(decodeMiniFloat(elem, static_cast<uint8_t>(c)));
-        encodeMiniFloatFast(elem, 0.0f); // builds its table before the threads start
     }
 
     // Code of x / X (`scaled`) for element i; returns its element value.
@@ -56,8 +57,8 @@ struct MxElements {
             r.codes.set(i, static_cast<int32_t>(q));
             return static_cast<float>(q / 64.0);
         }
-        EncodeEvent ev;
-        const uint8_t code = encodeMiniFloatFast(elem, static_cast<float>(scaled), true, &ev);
+        EncodeEvent ev; // the scaled value of a finite input is finite
+        const uint8_t code = encodeFiniteMiniFloat(info, static_cast<float>(scaled), true, ev);
         if (ev == EncodeEvent::Saturated)
             c.saturate(v);
         r.codes.set(i, code);

@@ -7,6 +7,7 @@
 #include "core/formats/ggml.h"
 #include "core/formats/minifloat.h"
 #include "core/formats/mx.h"
+#include "core/quant/lowbit_sums.h"
 #include "core/quant/quantize_internal.h"
 
 #include <algorithm>
@@ -21,7 +22,8 @@ namespace qs {
 namespace {
 
 using quantize_detail::Acc;
-using quantize_detail::sumsOf;
+using quantize_detail::blockSums;
+using quantize_detail::CodeMask;
 
 // Length of a row for the formats whose blocks never cross rows (MX, GGML): the last axis.
 int64_t lastAxisLength(const Tensor& t)
@@ -139,48 +141,6 @@ Blocks blocksOf(const LowbitResult& lr)
     return g;
 }
 
-// The per-slice sums of quantize() for one block (clipped = finite inputs outside the block's
-// representable range).
-SliceMetrics::Sums blockSums(const float* x, const float* xh, CodeBuffer::const_iterator codes,
-                             int64_t cnt, double lo, double hi, int64_t qmin, int64_t levels,
-                             double& dataMin, double& dataMax)
-{
-    Acc a;
-    double dmin = std::numeric_limits<double>::infinity(), dmax = -dmin;
-    uint64_t small[4] = {0, 0, 0, 0}; // code-usage bits when levels <= 256
-    thread_local std::vector<int32_t> used;
-    used.clear();
-    for (int64_t i = 0; i < cnt; ++i) {
-        const float v = x[i];
-        if (!std::isfinite(v))
-            continue;
-        a.addPair(v, xh[i]);
-        a.clipLow += v < lo;
-        a.clipHigh += v > hi;
-        dmin = std::min(dmin, double(v));
-        dmax = std::max(dmax, double(v));
-        const int64_t k = int64_t(codes[i]) - qmin;
-        if (levels <= 256) {
-            if (k >= 0 && k < 256)
-                small[k >> 6] |= uint64_t(1) << (k & 63);
-        } else {
-            used.push_back(codes[i]);
-        }
-    }
-    a.nonfinite = cnt - a.count;
-    int64_t levelsUsed = 0;
-    if (levels <= 256) {
-        for (uint64_t w : small)
-            levelsUsed += __builtin_popcountll(w);
-    } else {
-        std::sort(used.begin(), used.end());
-        levelsUsed = std::unique(used.begin(), used.end()) - used.begin();
-    }
-    dataMin = a.count > 0 ? dmin : 0.0;
-    dataMax = a.count > 0 ? dmax : 0.0;
-    return sumsOf(a, levelsUsed);
-}
-
 std::string percent(double fraction)
 {
     char buf[32];
@@ -227,9 +187,88 @@ void setBlockParams(const Tensor& t, const QuantConfig& config, const LowbitResu
         p.offset.assign(lr.offsets.begin(), lr.offsets.end());
 }
 
+// The sums of two parts of a slice or tensor, in that order.
+void addSums(SliceMetrics::Sums& total, const SliceMetrics::Sums& v)
+{
+    total.count += v.count;
+    total.nonfinite += v.nonfinite;
+    total.clippedLow += v.clippedLow;
+    total.clippedHigh += v.clippedHigh;
+    total.signalPower += v.signalPower;
+    total.errorPower += v.errorPower;
+    total.absError += v.absError;
+    total.maxAbsError = std::max(total.maxAbsError, v.maxAbsError);
+}
+
+// Block b's representable range: the element values eLo..eHi times its scale, plus its offset.
+void setBlockRange(QuantParams& p, int64_t b, float eLo, float eHi)
+{
+    const float sc = float(p.scale[size_t(b)]);
+    float a = eLo * sc, c = eHi * sc;
+    if (!p.offset.empty()) {
+        a += float(p.offset[size_t(b)]);
+        c += float(p.offset[size_t(b)]);
+    }
+    p.rangeMin[size_t(b)] = std::min(a, c);
+    p.rangeMax[size_t(b)] = std::max(a, c);
+}
+
+// Block b's range, data range and sums.
+void blockRangeAndSums(const float* x, const Blocks& g, float eLo, float eHi, int64_t levels,
+                       int64_t b, QuantResult& r, CodeMask& seen)
+{
+    QuantParams& p = r.params;
+    setBlockRange(p, b, eLo, eHi);
+    const int64_t off = g.start(b);
+    r.sliceMetrics.set(size_t(b),
+                       blockSums(x + off, r.dequantized.data() + off, r.codes.begin() + off,
+                                 g.size(b), p.rangeMin[size_t(b)], p.rangeMax[size_t(b)], p.qmin,
+                                 levels, p.dataMin[size_t(b)], p.dataMax[size_t(b)], seen));
+}
+
+// The one slice of an element-wise format: its sums over fixed pieces of the tensor, on all
+// threads, merged in piece order (the same for any thread count).
+void wholeSliceSums(const float* x, int64_t n, float eLo, float eHi, int64_t levels, QuantResult& r,
+                    CodeMask& seen)
+{
+    constexpr int64_t kPiece = 65536;
+    const int64_t pieces = (n + kPiece - 1) / kPiece;
+    QuantParams& p = r.params;
+    setBlockRange(p, 0, eLo, eHi);
+    std::vector<SliceMetrics::Sums> sums(static_cast<size_t>(pieces));
+    std::vector<double> mins(static_cast<size_t>(pieces)), maxs(mins);
+#pragma omp parallel if (pieces > 1)
+    {
+        CodeMask local;
+#pragma omp for schedule(static) nowait
+        for (int64_t k = 0; k < pieces; ++k) {
+            const int64_t off = k * kPiece;
+            sums[size_t(k)] = blockSums(x + off, r.dequantized.data() + off, r.codes.begin() + off,
+                                        std::min(kPiece, n - off), p.rangeMin[0], p.rangeMax[0],
+                                        p.qmin, levels, mins[size_t(k)], maxs[size_t(k)], local);
+        }
+#pragma omp critical(qs_lowbit_code_mask)
+        seen.add(local);
+    }
+    SliceMetrics::Sums total;
+    double dmin = std::numeric_limits<double>::infinity(), dmax = -dmin;
+    for (int64_t k = 0; k < pieces; ++k) {
+        addSums(total, sums[size_t(k)]);
+        if (sums[size_t(k)].count > 0) {
+            dmin = std::min(dmin, mins[size_t(k)]);
+            dmax = std::max(dmax, maxs[size_t(k)]);
+        }
+    }
+    total.levelsUsed = levels <= 256 ? seen.count() : 0;
+    p.dataMin[0] = total.count > 0 ? dmin : 0.0;
+    p.dataMax[0] = total.count > 0 ? dmax : 0.0;
+    r.sliceMetrics.set(0, total);
+}
+
 // Per block: its representable range, the min / max of its data and its sums (r.codes and
-// r.dequantized already hold the result).
-void setBlockSums(const Tensor& t, const Blocks& g, double bitsPerElement, QuantResult& r)
+// r.dequantized already hold the result). Returns the distinct codes of the finite values when
+// the format has at most 256 codes (flagged in the same pass), else -1.
+int64_t setBlockSums(const Tensor& t, const Blocks& g, double bitsPerElement, QuantResult& r)
 {
     QuantParams& p = r.params;
     const int64_t nb = g.count;
@@ -245,23 +284,21 @@ void setBlockSums(const Tensor& t, const Blocks& g, double bitsPerElement, Quant
     const int64_t levels = p.qmax - p.qmin + 1;
     r.sliceMetrics.reset(size_t(nb), levels, bitsPerElement, 0.0);
     const float* x = t.data.data();
-#pragma omp parallel for schedule(static) if (nb >= 256)
-    for (int64_t b = 0; b < nb; ++b) {
-        const float sc = float(p.scale[size_t(b)]);
-        float a = eLo * sc, c = eHi * sc;
-        if (!p.offset.empty()) {
-            a += float(p.offset[size_t(b)]);
-            c += float(p.offset[size_t(b)]);
+    CodeMask seen;
+    if (nb == 1) {
+        wholeSliceSums(x, g.n, eLo, eHi, levels, r, seen);
+    } else {
+#pragma omp parallel if (nb >= 256)
+        {
+            CodeMask local;
+#pragma omp for schedule(static) nowait
+            for (int64_t b = 0; b < nb; ++b)
+                blockRangeAndSums(x, g, eLo, eHi, levels, b, r, local);
+#pragma omp critical(qs_lowbit_code_mask)
+            seen.add(local);
         }
-        const double lo = std::min(a, c), hi = std::max(a, c);
-        p.rangeMin[size_t(b)] = lo;
-        p.rangeMax[size_t(b)] = hi;
-        const int64_t off = g.start(b);
-        r.sliceMetrics.set(size_t(b),
-                           blockSums(x + off, r.dequantized.data() + off, r.codes.begin() + off,
-                                     g.size(b), lo, hi, p.qmin, levels, p.dataMin[size_t(b)],
-                                     p.dataMax[size_t(b)]));
     }
+    return levels <= 256 ? seen.count() : -1;
 }
 
 // The distinct codes of the finite values (per-thread flags, no sort).
@@ -280,23 +317,17 @@ int64_t levelsUsed(const float* x, int64_t n, const QuantResult& r)
 }
 
 // Whole tensor: the sums of the blocks (in block order: deterministic), the format's own
-// saturation counts and storage, and the distinct codes of the finite values. Equal to
-// lowbitMetrics() of the same result.
-Metrics wholeMetrics(const Tensor& t, const LowbitResult& lr, const QuantResult& r)
+// saturation counts and storage, and the distinct codes of the finite values (codesUsed, or
+// counted here when it is -1). Equal to lowbitMetrics() of the same result.
+Metrics wholeMetrics(const Tensor& t, const LowbitResult& lr, const QuantResult& r,
+                     int64_t codesUsed)
 {
     SliceMetrics::Sums total;
-    for (size_t b = 0; b < r.sliceMetrics.size(); ++b) {
-        const SliceMetrics::Sums& v = r.sliceMetrics.sums(b);
-        total.count += v.count;
-        total.nonfinite += v.nonfinite;
-        total.signalPower += v.signalPower;
-        total.errorPower += v.errorPower;
-        total.absError += v.absError;
-        total.maxAbsError = std::max(total.maxAbsError, v.maxAbsError);
-    }
+    for (size_t b = 0; b < r.sliceMetrics.size(); ++b)
+        addSums(total, r.sliceMetrics.sums(b));
     total.clippedLow = lr.saturatedNegative;
     total.clippedHigh = lr.saturated - lr.saturatedNegative;
-    total.levelsUsed = levelsUsed(t.data.data(), t.numel(), r);
+    total.levelsUsed = codesUsed >= 0 ? codesUsed : levelsUsed(t.data.data(), t.numel(), r);
     Metrics m = metricsFromSums(total);
     m.levelsTotal = lr.codeLevels;
     m.originalBytes = 4 * t.numel();
@@ -421,6 +452,14 @@ void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult&
 {
     Stopwatch clock;
     throwIfCancelled(cancel);
+    // The format writes into r's buffers of the previous call (the GUI and the benchmark reuse
+    // results); whatever it does not take is released, also when it throws.
+    struct DropLent {
+        ~DropLent() { dropLentLowbitBuffers(); }
+    } dropLent;
+    lendLowbitBuffers(std::move(r.codes), std::move(r.dequantized));
+    r.codes.clear();
+    r.dequantized.clear();
     LowbitResult lr = quantizeLowbit(t, config, cancel, importance);
     throwIfCancelled(cancel);
     const double quantizeMs = clock.lap();
@@ -429,9 +468,10 @@ void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult&
     setBlockParams(t, config, lr, g, r.params);
     r.codes = std::move(lr.codes);
     r.dequantized = std::move(lr.dequantized);
-    setBlockSums(t, g, lr.bitsPerElement, r);
+    recycleLowbitBlockVectors(std::move(lr.scales), std::move(lr.offsets));
+    const int64_t codesUsed = setBlockSums(t, g, lr.bitsPerElement, r);
     throwIfCancelled(cancel);
-    r.metrics = wholeMetrics(t, lr, r);
+    r.metrics = wholeMetrics(t, lr, r, codesUsed);
     if (g.count == 1 && lr.blockSize == 0)
         r.sliceMetrics.setWhole(r.metrics);
     setLowbitWarnings(config, lr, t.numel(), r);

@@ -65,6 +65,30 @@ const GgmlType kWeighted[] = {GgmlType::Q4_0, GgmlType::Q4_1,   GgmlType::Q5_0, 
                               GgmlType::Q2_K, GgmlType::Q3_K,   GgmlType::Q4_K,  GgmlType::Q5_K,
                               GgmlType::Q6_K, GgmlType::IQ4_NL, GgmlType::IQ4_XS};
 
+// Every type's two rows hashed as ggml-quants.c wrote them, with the test importance and with
+// importance 1 everywhere, the size of the two rows' bytes, and whether importance 1 gives the
+// unweighted bytes.
+struct Reference {
+    GgmlType t;
+    uint64_t weighted, ones;
+    size_t size;
+    bool onesAsUnweighted;
+};
+
+const Reference kRef[] = {
+    {GgmlType::Q4_0, 0x75f89f14221b76fcull, 0x7aefff72b15f2c76ull, 288, false},
+    {GgmlType::Q4_1, 0xb3cc02a941af908aull, 0xb0700b1c6c558e6full, 320, false},
+    {GgmlType::Q5_0, 0x14438613fb8efd47ull, 0xf204eb9eae9842deull, 352, false},
+    {GgmlType::Q5_1, 0x50d4f9ad8586981aull, 0xb6aab861be1719deull, 384, false},
+    {GgmlType::Q2_K, 0x2860b349766f40faull, 0x6296525d6672d4fcull, 168, false},
+    {GgmlType::Q3_K, 0xa84601410fac30dfull, 0x8e47d33a07b9f37dull, 220, false},
+    {GgmlType::Q4_K, 0xe0fa461ba09aa0ccull, 0x1ded8bd71f72d9d6ull, 288, false},
+    {GgmlType::Q5_K, 0xf43c07db0a3c2101ull, 0x868adfb2a595237aull, 352, false},
+    {GgmlType::Q6_K, 0x3d09b7c07c2a90cbull, 0xe12b477394cec82bull, 420, false},
+    {GgmlType::IQ4_NL, 0x3992e6ace652b67full, 0x6dcedeb5523818b8ull, 288, false},
+    {GgmlType::IQ4_XS, 0x617010107946a440ull, 0x3aa8327a82ebe5f7ull, 272, false},
+};
+
 } // namespace
 
 class TestGgmlImportance : public QObject {
@@ -77,6 +101,7 @@ private slots:
     void powerOfTwoScaleChangesNothing();
     void groupsOfRows();
     void refusals();
+    void threadedRowGroups();
 };
 
 // The first block of each type, byte for byte as ggml-quants.c wrote it. Q4_0: d = fp16 0x37e9,
@@ -119,24 +144,6 @@ void TestGgmlImportance::goldenBlocks()
 // weighted path searches with other weights (and, for Q4_0 ... Q5_1, another algorithm).
 void TestGgmlImportance::llamaCppBytes()
 {
-    const struct {
-        GgmlType t;
-        uint64_t weighted, ones;
-        size_t size;
-        bool onesAsUnweighted;
-    } kRef[] = {
-        {GgmlType::Q4_0, 0x75f89f14221b76fcull, 0x7aefff72b15f2c76ull, 288, false},
-        {GgmlType::Q4_1, 0xb3cc02a941af908aull, 0xb0700b1c6c558e6full, 320, false},
-        {GgmlType::Q5_0, 0x14438613fb8efd47ull, 0xf204eb9eae9842deull, 352, false},
-        {GgmlType::Q5_1, 0x50d4f9ad8586981aull, 0xb6aab861be1719deull, 384, false},
-        {GgmlType::Q2_K, 0x2860b349766f40faull, 0x6296525d6672d4fcull, 168, false},
-        {GgmlType::Q3_K, 0xa84601410fac30dfull, 0x8e47d33a07b9f37dull, 220, false},
-        {GgmlType::Q4_K, 0xe0fa461ba09aa0ccull, 0x1ded8bd71f72d9d6ull, 288, false},
-        {GgmlType::Q5_K, 0xf43c07db0a3c2101ull, 0x868adfb2a595237aull, 352, false},
-        {GgmlType::Q6_K, 0x3d09b7c07c2a90cbull, 0xe12b477394cec82bull, 420, false},
-        {GgmlType::IQ4_NL, 0x3992e6ace652b67full, 0x6dcedeb5523818b8ull, 288, false},
-        {GgmlType::IQ4_XS, 0x617010107946a440ull, 0x3aa8327a82ebe5f7ull, 272, false},
-    };
     const Input in;
     const std::vector<float> ones(256, 1.0f);
     for (const auto& ref : kRef) {
@@ -243,6 +250,43 @@ void TestGgmlImportance::refusals()
         test::errorOf([&] { quantizeGgml(in.x.data(), 40, GgmlType::Q4_0, 40, nullptr, &imp); }),
         std::string("Q4_0 needs rows whose length is a multiple of 32, but the rows here "
                     "have 40 elements; llama.cpp stores such tensors as F16"));
+}
+
+// A tensor large enough for its blocks to go to the threads (65536 values and more): the two rows
+// of the reference 130 times, each pair of rows a group of its own, the even groups with the test
+// importance and the odd ones with importance 1. Every pair's bytes are llama.cpp's, by the hashes
+// above, and the values of quantizeGgml are those bytes decoded.
+void TestGgmlImportance::threadedRowGroups()
+{
+    const Input in;
+    constexpr int64_t kPairs = 130, n = kPairs * 512;
+    std::vector<float> x, w;
+    for (int64_t g = 0; g < kPairs; ++g) {
+        x.insert(x.end(), in.x.begin(), in.x.end());
+        if (g % 2 == 0)
+            w.insert(w.end(), in.importance.begin(), in.importance.end());
+        else
+            w.insert(w.end(), 256, 1.0f);
+    }
+    GgmlImportance imp;
+    imp.weights = w.data();
+    imp.groups = kPairs;
+    for (const Reference& ref : kRef) {
+        const std::string bytes = ggmlQuantizedBytes(x.data(), n, ref.t, 256, nullptr, &imp);
+        QCOMPARE(bytes.size(), size_t(kPairs) * ref.size);
+        for (int64_t g = 0; g < kPairs; ++g)
+            QVERIFY2(fnv1a(bytes.substr(size_t(g) * ref.size, ref.size)) ==
+                         (g % 2 == 0 ? ref.weighted : ref.ones),
+                     qPrintable(QString("%1, rows %2 and %3")
+                                    .arg(toName(ref.t).c_str())
+                                    .arg(2 * g)
+                                    .arg(2 * g + 1)));
+        const GgmlTypeInfo* info = ggmlTypeByName(toName(ref.t));
+        std::vector<float> y(static_cast<size_t>(n));
+        info->decode(reinterpret_cast<const uint8_t*>(bytes.data()), n / info->blockSize, y.data());
+        const LowbitResult r = quantizeGgml(x.data(), n, ref.t, 256, nullptr, &imp);
+        test::compareBits(r.dequantized, y, toName(ref.t).c_str());
+    }
 }
 
 QTEST_APPLESS_MAIN(TestGgmlImportance)
