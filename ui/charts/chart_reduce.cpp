@@ -79,9 +79,10 @@ void prepareValues(ChartData& d)
         return; // dots per value show the error directly
     const float* x = in.tensor->data.data();
     const float* xhat = in.result->dequantized.data();
-    d.firstBand = bucketRanges(x, w.begin, w.end, buckets);
-    d.secondBand = bucketRanges(xhat, w.begin, w.end, buckets);
-    d.errorBand = errorBucketRanges(x, xhat, w.begin, w.end, buckets);
+    const int bands = bandBuckets(in);
+    d.firstBand = bucketRanges(x, w.begin, w.end, bands);
+    d.secondBand = bucketRanges(xhat, w.begin, w.end, bands);
+    d.errorBand = errorBucketRanges(x, xhat, w.begin, w.end, bands);
 }
 
 void prepareCodes(ChartData& d)

@@ -93,7 +93,7 @@ struct ChartData {
     int64_t begin = 0, end = 0;             // Values, Codes: the index window [begin, end)
     std::vector<SeriesPoint> first, second; // Values: original, dequantized; Codes: codes
     // Values, except tiny windows: min/max per bucket of the original, the dequantized values
-    // and the error x - x^ (the buckets of `first` and `second`).
+    // and the error x - x^, in maxPoints / 8 buckets.
     std::vector<BucketRange> firstBand, secondBand, errorBand;
     Histogram hist, hist2;            // Histogram: original, dequantized; ErrorHistogram: the error
     std::vector<SliceBucket> buckets; // Channels: at most maxPoints / 8 steps
