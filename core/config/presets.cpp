@@ -8,6 +8,7 @@
 #include "core/base/error.h"
 #include "core/config/choices.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace qs {
@@ -310,6 +311,14 @@ constexpr std::pair<const char*, const char*> kOldNames[] = {
     {"seed004-symmetric", "notebook-scale"},
 };
 
+// Titles of the systems whose `system` field is a short key.
+constexpr std::pair<const char*, const char*> kSystemTitles[] = {
+    {"GGML", "llama.cpp / GGML"},
+    {"OCP", "OCP float8 and MX"},
+    {"linear", "Uniform blockwise"},
+    {"notebook", "Course notebooks"},
+};
+
 std::vector<Preset> makePresets()
 {
     std::vector<Preset> v;
@@ -371,6 +380,27 @@ std::vector<std::string> presetNames()
     for (const Preset& p : makePresets())
         out.push_back(p.name);
     return out;
+}
+
+std::string presetSystemTitle(const std::string& system)
+{
+    for (const auto& [key, title] : kSystemTitles)
+        if (system == key)
+            return title;
+    return system;
+}
+
+std::vector<PresetGroup> presetGroups()
+{
+    std::vector<PresetGroup> groups;
+    for (const Preset& p : presets()) {
+        auto g = std::find_if(groups.begin(), groups.end(),
+                              [&](const PresetGroup& x) { return x.system == p.system; });
+        if (g == groups.end())
+            g = groups.insert(groups.end(), {p.system, presetSystemTitle(p.system), {}});
+        g->presets.push_back(p);
+    }
+    return groups;
 }
 
 } // namespace qs

@@ -6,6 +6,7 @@
 
 #include "ui/charts/charts.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace qs::ui::kindchart {
@@ -18,6 +19,14 @@ struct Window {
     int64_t begin = 0, end = 0;
 };
 Window viewWindow(const ChartInput& in); // the checked index window of Values and Codes
+
+// Buckets of the values chart's bands: a quarter of its min/max series' buckets. A filled
+// band costs the GUI thread several times what a line of as many points does, and a few
+// hundred buckets still give every bucket about 3 pixels at 1280x720.
+inline int bandBuckets(const ChartInput& in)
+{
+    return std::max(1, in.maxPoints / 8);
+}
 
 QString subtitleOf(const ChartInput& in); // tensor name and shape, configuration summary
 QString sliceWord(Granularity g);         // "channel", "group" or "slice"
