@@ -27,7 +27,9 @@ double roundHalfEven(double v)
 using formats_detail::BlockSpan;
 using formats_detail::LowbitCounts;
 
-MiniFloat elementOf(MxFormat f)
+} // namespace
+
+MiniFloat mxElement(MxFormat f)
 {
     switch (f) {
     case MxFormat::MXFP8_E4M3:
@@ -43,6 +45,8 @@ MiniFloat elementOf(MxFormat f)
     }
 }
 
+namespace {
+
 // The element format of an MX format and the decoded value of each of its float codes.
 struct MxElements {
     MxFormat format;
@@ -52,7 +56,7 @@ struct MxElements {
     float table[256]; // element values of the float formats
 
     MxElements(MxFormat f, MxScaleRounding r)
-        : format(f), rounding(r), isInt(f == MxFormat::MXINT8), elem(elementOf(f))
+        : format(f), rounding(r), isInt(f == MxFormat::MXINT8), elem(mxElement(f))
     {
         for (int c = 0; c < 256; ++c)
             table[c] = static_cast<float>(decodeMiniFloat(elem, static_cast<uint8_t>(c)));
@@ -131,18 +135,18 @@ int mxElementEmax(MxFormat f)
     if (f == MxFormat::MXINT8)
         return 0;
     int e2 = 0;
-    std::frexp(miniFloatInfo(elementOf(f)).maxFinite, &e2); // the binade of the largest value
+    std::frexp(miniFloatInfo(mxElement(f)).maxFinite, &e2); // the binade of the largest value
     return e2 - 1;
 }
 
 int mxElementBits(MxFormat f)
 {
-    return f == MxFormat::MXINT8 ? 8 : miniFloatInfo(elementOf(f)).bits();
+    return f == MxFormat::MXINT8 ? 8 : miniFloatInfo(mxElement(f)).bits();
 }
 
 double mxElementMax(MxFormat f)
 {
-    return f == MxFormat::MXINT8 ? 127.0 / 64.0 : miniFloatInfo(elementOf(f)).maxFinite;
+    return f == MxFormat::MXINT8 ? 127.0 / 64.0 : miniFloatInfo(mxElement(f)).maxFinite;
 }
 
 int mxSharedExponent(MxFormat f, double amax, MxScaleRounding rounding)

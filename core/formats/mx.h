@@ -26,6 +26,7 @@
 #pragma once
 
 #include "core/formats/lowbit.h"
+#include "core/formats/minifloat.h"
 #include "core/formats/mx_scale_rounding.h"
 
 #include <cstdint>
@@ -41,6 +42,8 @@ MxFormat mxFormatFromName(const std::string& name); // case-insensitive; qs::Err
 int mxElementEmax(MxFormat f);                      // 8, 15, 2, 0, 2, 4
 int mxElementBits(MxFormat f);                      // 8, 8, 4, 8, 6, 6
 double mxElementMax(MxFormat f);                    // 448, 57344, 6, 127/64, 7.5, 28
+// The element format of a float MX format (E4M3, E5M2, E2M1, -, E2M3, E3M2); E2M1 for MXINT8.
+MiniFloat mxElement(MxFormat f);
 
 // Shared exponent of a block with largest magnitude amax (finite, >= 0), clamped to [-127, 127];
 // a block without nonzero finite values gets -127 whatever the rounding.

@@ -95,20 +95,11 @@ void codeTable(Scheme s, const LowbitResult& lr, QuantParams& p)
         minifloatTable(miniFloatOf(s));
         return;
     }
+    if (isMxScheme(s) && s != Scheme::MXINT8) {
+        minifloatTable(mxElement(mxOf(s)));
+        return;
+    }
     switch (s) {
-    case Scheme::MXFP8_E4M3:
-        minifloatTable(MiniFloat::E4M3);
-        break;
-    case Scheme::MXFP8_E5M2:
-        minifloatTable(MiniFloat::E5M2);
-        break;
-    case Scheme::MXFP6_E2M3:
-        minifloatTable(MiniFloat::E2M3);
-        break;
-    case Scheme::MXFP6_E3M2:
-        minifloatTable(MiniFloat::E3M2);
-        break;
-    case Scheme::MXFP4:
     case Scheme::NVFP4:
         minifloatTable(MiniFloat::E2M1);
         break;
