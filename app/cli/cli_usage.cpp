@@ -197,7 +197,8 @@ QString schemesUsage()
 {
     return describeAll<Scheme>(QStringLiteral("Schemes")) + "\n" +
            describeAll<RangeMethod>(QStringLiteral("Range methods")) + "\n" +
-           describeAll<Rounding>(QStringLiteral("Rounding modes"));
+           describeAll<Rounding>(QStringLiteral("Rounding modes")) + "\n" +
+           describeAll<MxScaleRounding>(QStringLiteral("MX shared-scale rounding"));
 }
 
 } // namespace qs::cli

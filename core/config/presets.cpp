@@ -249,10 +249,40 @@ void addOcp(std::vector<Preset>& v)
         add(v, "ocp-e5m2", "OCP", "float8 E5M2 (max 57344) element-wise, saturating (ONNX Cast)",
             c);
     }
-    add(v, "ocp-mxfp4", "OCP", "MXFP4: E2M1 elements, E8M0 scale per 32 along rows, 4.25 bits",
-        lowbit(Scheme::MXFP4));
-    add(v, "ocp-mxfp8-e4m3", "OCP", "MXFP8 E4M3: E8M0 scale per 32 along rows, 8.25 bits",
-        lowbit(Scheme::MXFP8_E4M3));
+    struct Mx {
+        const char* name;
+        Scheme scheme;
+        const char* description;
+    };
+    static const Mx kMx[] = {
+        {"ocp-mxfp4", Scheme::MXFP4,
+         "MXFP4: E2M1 elements, E8M0 scale per 32 along rows, 4.25 bits"},
+        {"ocp-mxfp8-e4m3", Scheme::MXFP8_E4M3,
+         "MXFP8 E4M3: E8M0 scale per 32 along rows, 8.25 bits"},
+        {"ocp-mxfp6-e2m3", Scheme::MXFP6_E2M3,
+         "MXFP6 E2M3: E2M3 elements (max 7.5), E8M0 scale per 32 along rows, 6.25 bits"},
+        {"ocp-mxfp6-e3m2", Scheme::MXFP6_E3M2,
+         "MXFP6 E3M2: E3M2 elements (max 28), E8M0 scale per 32 along rows, 6.25 bits"},
+    };
+    for (const Mx& m : kMx)
+        add(v, m.name, "OCP", m.description, lowbit(m.scheme));
+}
+
+// NVIDIA's NVFP4 (ModelOpt, TensorRT-LLM) and the FNUZ float8 of AMD Instinct MI300 (ONNX
+// float8e4m3fnuz / float8e5m2fnuz).
+void addVendorFloats(std::vector<Preset>& v)
+{
+    add(v, "modelopt-nvfp4", "NVIDIA ModelOpt",
+        "NVFP4: E2M1 elements, E4M3 scale per 16 along rows, fp32 tensor scale amax / 2688; 4.5 "
+        "bits",
+        lowbit(Scheme::NVFP4, 16));
+    QuantConfig c;
+    c.scheme = Scheme::E4M3FNUZ;
+    add(v, "amd-mi300-e4m3fnuz", "AMD MI300 / ONNX",
+        "float8 E4M3FNUZ (bias 8, max 240, NaN = 0x80) element-wise, saturating (ONNX Cast)", c);
+    c.scheme = Scheme::E5M2FNUZ;
+    add(v, "amd-mi300-e5m2fnuz", "AMD MI300 / ONNX",
+        "float8 E5M2FNUZ (bias 16, max 57344, NaN = 0x80) element-wise, saturating (ONNX Cast)", c);
 }
 
 // The course notebooks (docs/REFERENCES.md), one preset per configuration a notebook computes.
@@ -328,6 +358,7 @@ std::vector<Preset> makePresets()
     addGgml(v);
     addBitsandbytes(v);
     addOcp(v);
+    addVendorFloats(v);
     addNotebooks(v);
     for (Preset& p : v) // reports say which preset a config came from
         p.config.preset = p.name;

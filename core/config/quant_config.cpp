@@ -31,13 +31,27 @@ bool isLowbitScheme(Scheme s)
     }
 }
 
-bool QuantConfig::isBlockwise() const
+bool isMxScheme(Scheme s)
 {
-    switch (scheme) {
+    switch (s) {
     case Scheme::MXFP8_E4M3:
     case Scheme::MXFP8_E5M2:
+    case Scheme::MXFP6_E2M3:
+    case Scheme::MXFP6_E3M2:
     case Scheme::MXFP4:
     case Scheme::MXINT8:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool QuantConfig::isBlockwise() const
+{
+    if (isMxScheme(scheme))
+        return true;
+    switch (scheme) {
+    case Scheme::NVFP4:
     case Scheme::NF4:
     case Scheme::FP4:
     case Scheme::Q8_0:
@@ -57,11 +71,11 @@ int64_t QuantConfig::blockSize() const
 {
     if (!isBlockwise())
         return 0;
+    if (isMxScheme(scheme))
+        return 32;
     switch (scheme) {
-    case Scheme::MXFP8_E4M3:
-    case Scheme::MXFP8_E5M2:
-    case Scheme::MXFP4:
-    case Scheme::MXINT8:
+    case Scheme::NVFP4:
+        return 16;
     case Scheme::Q8_0:
     case Scheme::Q4_0:
     case Scheme::Q4_1:
@@ -221,16 +235,27 @@ std::string lowbitSummary(const QuantConfig& c)
         return "float8 E4M3 (OCP FN, max 448), " + sat + ", round to nearest even";
     case Scheme::E5M2:
         return "float8 E5M2 (max 57344), " + sat + ", round to nearest even";
+    case Scheme::E4M3FNUZ:
+        return "float8 E4M3FNUZ (max 240, NaN = 0x80, no -0), " + sat + ", round to nearest even";
+    case Scheme::E5M2FNUZ:
+        return "float8 E5M2FNUZ (max 57344, NaN = 0x80, no -0), " + sat + ", round to nearest even";
     case Scheme::E2M1:
         return "float4 E2M1 (max 6), saturating, round to nearest even";
     case Scheme::MXFP8_E4M3:
         return "MXFP8 E4M3: E8M0 scale per 32 along the last axis, 8.25 bits/element";
     case Scheme::MXFP8_E5M2:
         return "MXFP8 E5M2: E8M0 scale per 32 along the last axis, 8.25 bits/element";
+    case Scheme::MXFP6_E2M3:
+        return "MXFP6 E2M3: E8M0 scale per 32 along the last axis, 6.25 bits/element";
+    case Scheme::MXFP6_E3M2:
+        return "MXFP6 E3M2: E8M0 scale per 32 along the last axis, 6.25 bits/element";
     case Scheme::MXFP4:
         return "MXFP4 (E2M1): E8M0 scale per 32 along the last axis, 4.25 bits/element";
     case Scheme::MXINT8:
         return "MXINT8: E8M0 scale per 32 along the last axis, 8.25 bits/element";
+    case Scheme::NVFP4:
+        return "NVFP4 (E2M1): E4M3 scale per 16 along the last axis and an fp32 tensor scale, "
+               "4.5 bits/element";
     case Scheme::NF4:
         return "NF4 code book (bitsandbytes), float32 absmax per block of " + g;
     case Scheme::FP4:
@@ -283,6 +308,8 @@ std::string QuantConfig::summary() const
         os << ", " << toName(rounding);
     } else if (isLowbit()) {
         os << lowbitSummary(*this);
+        if (isMxScheme(scheme) && mxScaleRounding != MxScaleRounding::Floor)
+            os << ", shared exponent rounding " << toName(mxScaleRounding);
     } else {
         os << toName(scheme) << ", round to nearest even";
     }

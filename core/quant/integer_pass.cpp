@@ -222,7 +222,8 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
     const Pass pass{t, config, r, p, pickKernel(config), fused, codes};
     // Every slice's sums are set by runSlices.
     const int bits = config.storageBits(); // the stored codes' width
-    r.sliceMetrics.reset(size_t(ns), levelsTotal, double(bits), storageBits(0, bits, 1, asym));
+    r.sliceMetrics.reset(size_t(ns), levelsTotal, integerStorage(1, bits, 0, asym),
+                         integerStorage(0, bits, 1, asym));
     const Acc total = ns == 1 ? runWholeTensor(pass, cancel) : runSlices(pass, cancel);
     r.metrics = finalize(total, t.numel(), bits, ns, asym, codes.levelsUsed(nt), levelsTotal);
     if (ns == 1)

@@ -295,9 +295,9 @@ inline SliceMetrics::Sums sumsOf(const Acc& a, int64_t levelsUsed)
 }
 
 // result_metrics.cpp
-// Storage of `slices` slices over numel elements: bits per element plus 32 bits of scale and,
-// asymmetric, a b-bit zero point per slice.
-double storageBits(int64_t numel, int bits, int64_t slices, bool asymmetric);
+// Storage of `slices` slices over numel elements: b bits per element (payload) plus a 32-bit
+// scale (scales) and, asymmetric, a b-bit zero point (mins) per slice.
+StorageSplit integerStorage(int64_t numel, int bits, int64_t slices, bool asymmetric);
 Metrics finalize(const Acc& a, int64_t numel, int bits, int64_t slices, bool asymmetric,
                  int64_t levelsUsed, int64_t levelsTotal);
 void addWarnings(QuantResult& r, const SliceCounts& counts);

@@ -69,6 +69,24 @@ ojson paramsJson(const QuantParams& p)
     return par;
 }
 
+// The storage of the result by part, in bits per element; the parts sum to bits_per_element.
+ojson storageJson(const Metrics& m)
+{
+    const int64_t n = m.count + m.nonfinite;
+    const StorageSplit& s = m.storage;
+    ojson st;
+    st["payload_bits_per_element"] = num(StorageSplit::perElement(s.payloadBits, n));
+    st["scale_bits_per_element"] = num(StorageSplit::perElement(s.scaleBits, n));
+    st["min_bits_per_element"] = num(StorageSplit::perElement(s.minBits, n));
+    st["second_level_bits_per_element"] = num(StorageSplit::perElement(s.secondLevelBits, n));
+    st["bits_per_element"] = num(m.bitsPerElement);
+    st["payload_bits"] = s.payloadBits;
+    st["scale_bits"] = s.scaleBits;
+    st["min_bits"] = s.minBits;
+    st["second_level_bits"] = s.secondLevelBits;
+    return st;
+}
+
 ojson metricsJson(const Metrics& m)
 {
     ojson met;
@@ -91,6 +109,7 @@ ojson metricsJson(const Metrics& m)
     met["quantized_bytes"] = m.quantizedBytes;
     met["bits_per_element"] = num(m.bitsPerElement);
     met["count"] = m.count;
+    met["storage"] = storageJson(m);
     return met;
 }
 

@@ -79,6 +79,10 @@ private slots:
             "--bits", "3", "--signed", "--rounding", "truncate", "--no-include-zero"};
         QTest::newRow("mse range, 6 bits") << QStringList{"--range", "mse", "--bits", "6"};
         QTest::newRow("fp16") << QStringList{"--scheme", "fp16"};
+        QTest::newRow("NVFP4 (upper-case name)") << QStringList{"--scheme", "NVFP4"};
+        QTest::newRow("mxfp6-e3m2, no-clip scale")
+            << QStringList{"--scheme", "MXFP6-E3M2", "--mx-scale-rounding", "no-clip"};
+        QTest::newRow("e4m3fnuz") << QStringList{"--scheme", "e4m3fnuz"};
     }
     void quantizeMatchesCore()
     {
@@ -122,6 +126,8 @@ private slots:
                 c.signedCodes = true;
             else if (o == "--no-include-zero")
                 c.includeZero = false;
+            else if (o == "--mx-scale-rounding")
+                c.mxScaleRounding = mxScaleRoundingFromName(v);
         }
         const QuantResult q = quantize(t, c);
 
@@ -155,6 +161,14 @@ private slots:
         QCOMPARE(j["metrics"]["original_bytes"].get<int64_t>(), q.metrics.originalBytes);
         QCOMPARE(j["metrics"]["quantized_bytes"].get<int64_t>(), q.metrics.quantizedBytes);
         QVERIFY(j["metrics"]["bits_per_element"].get<double>() == q.metrics.bitsPerElement);
+        const json& st = j["metrics"]["storage"];
+        QVERIFY(st["payload_bits"].get<double>() == q.metrics.storage.payloadBits);
+        QVERIFY(st["scale_bits"].get<double>() == q.metrics.storage.scaleBits);
+        QVERIFY(st["min_bits"].get<double>() == q.metrics.storage.minBits);
+        QVERIFY(st["second_level_bits"].get<double>() == q.metrics.storage.secondLevelBits);
+        if (isMxScheme(c.scheme))
+            QCOMPARE(j["config"]["mx_scale_rounding"].get<std::string>(),
+                     toName(c.mxScaleRounding));
         QVERIFY(j["timings_ms"].contains("generate"));
         QVERIFY(j["timings_ms"]["total"].get<double>() >= 0);
 

@@ -1,5 +1,7 @@
 #include "ui/panels/numbers_panel.h"
 
+#include "core/stats/storage_split.h"
+
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
@@ -201,6 +203,12 @@ void NumbersPanel::addStorageRows(const QuantResult& r)
         tr("float32 storage, then codes plus per-slice scale / zero point."));
     addRow(QStringLiteral("bits per element"), tr("Bits / element"),
            formatNumber(m.bitsPerElement, 4));
+    const int64_t numel = m.count + m.nonfinite;
+    addRow(QStringLiteral("storage split"), tr("Bits split"),
+           QString::fromStdString(storageSplitText(m.storage, numel)),
+           tr("Bits per element by what they store: payload (the codes), scales (per block or "
+              "slice, and a stored code book), mins (zero points, offsets) and second level "
+              "(super-block or per-tensor scales of the scales). They sum to bits / element."));
     if (!r.config.isInteger()) {
         addRow(QStringLiteral("overflow"), tr("Overflow to inf"),
                QString::number(r.floatCounts.overflow));

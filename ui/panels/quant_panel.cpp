@@ -84,6 +84,7 @@ QuantConfig QuantPanel::config() const
     c.groupSize = m_groupSize->value();
     c.rounding = roundingFromName(currentName(m_rounding));
     c.saturate = m_saturate->isChecked();
+    c.mxScaleRounding = mxScaleRoundingFromName(currentName(m_mxScaleRounding));
     c.codebook = codebookValues();
     if (c.scheme == Scheme::Codebook && c.codebook.empty())
         c.codebook = {-1, -0.5, 0, 0.5, 1}; // never an invalid config from the panel
@@ -132,6 +133,7 @@ void QuantPanel::setConfig(const QuantConfig& c)
         m_groupSize->setValue(int(std::min<int64_t>(c.groupSize, m_groupSize->maximum())));
         m_rounding->setCurrentIndex(indexOf(m_rounding, toName(c.rounding)));
         m_saturate->setChecked(c.saturate);
+        m_mxScaleRounding->setCurrentIndex(indexOf(m_mxScaleRounding, toName(c.mxScaleRounding)));
         QStringList values;
         for (double v : c.codebook)
             values << QString::number(v, 'g', QLocale::FloatingPointShortest);
@@ -285,9 +287,15 @@ void QuantPanel::updateBitsControls(Scheme scheme, QStringList& notes)
         tr("Not used by %1: the format fixes its bit width.").arg(qstr(toName(scheme)));
     setApplies(m_bits, integer || lloyd, fixedBits);
     setApplies(m_bitsSlider, integer || lloyd, fixedBits);
-    setApplies(m_saturate, scheme == Scheme::E4M3 || scheme == Scheme::E5M2,
-               scheme == Scheme::E2M1 ? tr("E2M1 has no inf or NaN: it always saturates.")
-                                      : tr("Only e4m3 and e5m2 can overflow to NaN / inf."));
+    setApplies(m_mxScaleRounding, isMxScheme(scheme),
+               tr("Only the MX schemes have an E8M0 shared scale per block."));
+    setApplies(m_saturate,
+               scheme == Scheme::E4M3 || scheme == Scheme::E5M2 || scheme == Scheme::E4M3FNUZ ||
+                   scheme == Scheme::E5M2FNUZ,
+               scheme == Scheme::E2M1
+                   ? tr("E2M1 has no inf or NaN: it always saturates.")
+                   : tr("Only e4m3, e5m2 and the FNUZ float8 formats can overflow to "
+                        "NaN / inf."));
     setApplies(m_codebook, scheme == Scheme::Codebook,
                tr("Only the codebook scheme uses a list of values."));
     m_importance->setApplies(hasImportancePath(scheme),
@@ -363,6 +371,7 @@ QStringList QuantPanel::formatNotes(Scheme scheme) const
         c.groupSize = m_groupSize->value();
         c.granularity = gran;
         c.saturate = m_saturate->isChecked();
+        c.mxScaleRounding = mxScaleRoundingFromName(currentName(m_mxScaleRounding));
         c.codebook = codebookValues();
         notes << qstr(c.summary()) + QLatin1Char('.');
         if (usesGroupSize(scheme) || (scheme == Scheme::Codebook && gran == Granularity::PerGroup))

@@ -82,6 +82,7 @@ private:
 
     QComboBox* m_preset;
     QCheckBox* m_saturate;
+    QComboBox* m_mxScaleRounding;
     QLineEdit* m_codebook;
     std::string m_presetName; // preset the controls were last set from ("" = none)
     bool m_presetModified = false;

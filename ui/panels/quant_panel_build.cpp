@@ -170,10 +170,18 @@ void QuantPanel::buildSchemeRows(QWidget* box, QFormLayout* form)
 
     m_saturate = new QCheckBox(tr("Saturate overflow"), box);
     m_saturate->setObjectName(QStringLiteral("saturateCheck"));
-    m_saturate->setToolTip(tr("e4m3 / e5m2: values beyond the largest float8 become +-max "
-                              "(ONNX Cast saturate=1); off: NaN (e4m3) or +-inf (e5m2)."));
+    m_saturate->setToolTip(tr("e4m3 / e5m2 / e4m3fnuz / e5m2fnuz: values beyond the largest "
+                              "float8 become +-max (ONNX Cast saturate=1); off: NaN (e4m3, the "
+                              "FNUZ formats) or +-inf (e5m2)."));
     connect(m_saturate, &QCheckBox::toggled, this, &QuantPanel::changed);
     form->addRow(QString(), m_saturate);
+    m_mxScaleRounding = makeCombo("mxScaleRoundingCombo", choiceNames<MxScaleRounding>());
+    describeItems<MxScaleRounding>(m_mxScaleRounding, kItemTipRole);
+    m_mxScaleRounding->setToolTip(tr("MX schemes: how a block's largest magnitude amax becomes "
+                                     "its E8M0 shared scale X (emax: the element's largest "
+                                     "exponent).") +
+                                  QLatin1Char('\n') + choiceLines<MxScaleRounding>());
+    form->addRow(tr("MX scale"), m_mxScaleRounding);
     m_codebook = new QLineEdit(box);
     m_codebook->setObjectName(QStringLiteral("codebookEdit"));
     m_codebook->setPlaceholderText(tr("e.g. -1, -0.5, 0, 0.5, 1"));
