@@ -231,7 +231,7 @@ void TestUiCharts::initTestCase()
 void TestUiCharts::kindNames()
 {
     const auto kinds = allChartKinds();
-    QCOMPARE(kinds.size(), 5);
+    QCOMPARE(kinds.size(), 6);
     for (ChartKind k : kinds) {
         QCOMPARE(chartKindFromName(chartKindName(k)), k);
         QVERIFY(!chartKindTitle(k).isEmpty());
