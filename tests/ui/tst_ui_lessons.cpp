@@ -371,11 +371,11 @@ void TestUiLessons::lessonFileAndErrors()
 void TestUiLessons::tabsInOrder()
 {
     QTabWidget* tabs = m_window->chartTabs();
-    QCOMPARE(tabs->count(), 13);
+    QCOMPARE(tabs->count(), 14);
     const QStringList names = m_window->tabNames();
     QCOMPARE(names, (QStringList{"values", "codes", "histogram", "error-histogram", "channels",
-                                 "number-line", "sweep", "clipping", "compare", "worked-example",
-                                 "image", "int-matmul", "float-pitfalls"}));
+                                 "convergence", "number-line", "sweep", "clipping", "compare",
+                                 "worked-example", "image", "int-matmul", "float-pitfalls"}));
     for (const QString& n : names) {
         QVERIFY(m_window->setCurrentTab(n));
         QCOMPARE(m_window->currentTabName(), n);

@@ -88,8 +88,8 @@ QChart* buildConvergence(const ChartData& d, const ChartStyle& st)
     right->setGridLineVisible(false);
     MinMax absRange, mseRange;
     attach(chart.get(),
-           errorSeries(QStringLiteral("Mean |x \u2212 x\u0302| of the iteration's start"),
-                       "meanAbsError", seriesPen(st.original(), st.lineWidth),
+           errorSeries(QStringLiteral("Mean absolute error (left axis)"), "meanAbsError",
+                       seriesPen(st.original(), st.lineWidth),
                        perIteration(trace.meanAbsError, absRange)),
            x, left);
     attach(chart.get(),
