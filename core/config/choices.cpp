@@ -195,6 +195,14 @@ template <> const std::vector<Choice<RangeMethod>>& choices()
         {RangeMethod::OrtEntropy, "ort-entropy",
          "ONNX Runtime defaults (128 bins, 128 quantized bins): a single KL window, the whole "
          "histogram, so [min x, max x]"},
+        {RangeMethod::Hqq, "hqq",
+         "HQQ (half-quadratic, asymmetric): min-max scale, real zero point from up to 20 "
+         "proximal steps (p = 0.7, beta = 10, x1.01) until the mean |x - x^| stops falling; a "
+         "slice keeps min-max's parameters if they have less squared error"},
+        {RangeMethod::GridSearch, "grid-search",
+         "llama.cpp's make_qkx2_quants (asymmetric, 1..8 bits): weights rms(x) + |x|, 21 "
+         "trial scales (rmin -1, step 0.1), least-squares scale and min; a slice keeps "
+         "min-max's parameters if they have less squared error"},
     };
     return table;
 }

@@ -237,6 +237,26 @@ void addBitsandbytes(std::vector<Preset>& v)
         lowbit(Scheme::AbsmaxInt8, 4096));
 }
 
+// HQQ (mobiusml/hqq BaseQuantizeConfig defaults: nbits 4, group_size 64, axis 1, zero point
+// and scale not quantized): groups of 64 along axis 1, the input dimension of a row-major
+// [out, in] weight, as hqq groups W.reshape(-1, 64); min-max scale of each group's own range,
+// zero point optimised by the proximal iterations.
+void addHqq(std::vector<Preset>& v)
+{
+    QuantConfig c;
+    c.bits = 4;
+    c.granularity = Granularity::PerGroup;
+    c.groupSize = 64;
+    c.axis = 1;
+    c.includeZero = false;
+    c.range = RangeMethod::Hqq;
+    add(v, "hqq-4bit-g64", "HQQ",
+        "4-bit asymmetric groups of 64 along axis 1 (a weight's rows), scale from each group's "
+        "min-max, "
+        "real zero point from HQQ's proximal iterations (hqq's defaults)",
+        c);
+}
+
 // OCP float8 and microscaling formats.
 void addOcp(std::vector<Preset>& v)
 {
@@ -357,6 +377,7 @@ std::vector<Preset> makePresets()
     addTensorRT(v);
     addGgml(v);
     addBitsandbytes(v);
+    addHqq(v);
     addOcp(v);
     addVendorFloats(v);
     addNotebooks(v);

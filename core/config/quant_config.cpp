@@ -139,6 +139,35 @@ int64_t QuantConfig::symmetricZeroPoint() const
     return scheme == Scheme::Symmetric && unsignedSymmetric ? int64_t(1) << (bits - 1) : 0;
 }
 
+namespace {
+// The rules of the range methods that optimise the parameters (HQQ, grid search): they fit an
+// affine grid x^ = s (q - z) with a real zero point, rounded to nearest after adding it.
+void validateOptimizer(const QuantConfig& c)
+{
+    const std::string m = "the " + toName(c.range) + " range method";
+    if (c.scheme != Scheme::Asymmetric)
+        throw Error(
+            m + " optimises the zero point of asymmetric integer quantization; the " +
+            toName(c.scheme) + " scheme has " +
+            (c.scheme == Scheme::Symmetric ? "none (z = 0)" : "no integer grid with a zero point") +
+            ". Use the asymmetric scheme or another range method");
+    if (c.range == RangeMethod::GridSearch && c.bits > 8)
+        throw Error(m + " works on codes of 1..8 bits, as llama.cpp's does (got " +
+                    std::to_string(c.bits) + ")");
+    if (c.clampBits != 0)
+        throw Error(m + " fits the codes of `bits`; turn off the wider storage clamp");
+    if (c.roundingOrder != RoundingOrder::AfterZeroPoint)
+        throw Error(m + " rounds x/s + z with a real zero point z; use the rounding order "
+                        "after-zero-point");
+    if (c.rounding != Rounding::HalfEven && c.rounding != Rounding::HalfAway &&
+        c.rounding != Rounding::HalfUp)
+        throw Error(m +
+                    " fits its grid for rounding to nearest; use half-even, half-away or "
+                    "half-up rounding (got " +
+                    toName(c.rounding) + ")");
+}
+} // namespace
+
 void QuantConfig::validate() const
 {
     if (isInteger()) {
@@ -188,6 +217,8 @@ void QuantConfig::validate() const
         throw Error("percentile must be in (50, 100] (got " + std::to_string(percentile) + ")");
     if (granularity == Granularity::PerGroup && groupSize < 1)
         throw Error("group size must be at least 1 (got " + std::to_string(groupSize) + ")");
+    if (optimizesParams(range))
+        validateOptimizer(*this);
 }
 
 namespace {
@@ -314,6 +345,11 @@ std::string QuantConfig::summary() const
         os << toName(scheme) << ", round to nearest even";
     }
     return os.str();
+}
+
+bool optimizesParams(RangeMethod m)
+{
+    return m == RangeMethod::Hqq || m == RangeMethod::GridSearch;
 }
 
 bool usesPercentile(RangeMethod m)

@@ -72,6 +72,11 @@ enum class RangeMethod {
     TrtMse,        // pytorch-quantization _compute_amax_mse over the 2048 bin centres
     OrtPercentile, // ONNX Runtime symmetric percentile: 2048 bins of |x| over [min|x|, max|x|]
     OrtEntropy,    // ONNX Runtime entropy: 128 bins of x, 128 quantized bins (one window)
+    // Calibration-free optimizers of asymmetric integer quantization (core/range/hqq.h,
+    // core/range/grid_search.h): a real-valued zero point (QuantParams::realZeroPoint), and
+    // min-max's parameters kept for any slice they would give a larger squared error.
+    Hqq,        // half-quadratic: min-max scale, zero point by proximal iterations
+    GridSearch, // llama.cpp's weighted scale-and-min search (make_qkx2_quants), any bits <= 8
 };
 
 enum class Rounding {
@@ -210,6 +215,9 @@ std::vector<std::string> granularityNames();
 
 // True for the range methods that read QuantConfig::percentile.
 bool usesPercentile(RangeMethod m);
+// True for the range methods that choose a slice's scale and real zero point themselves (HQQ,
+// the grid search) instead of a clipping range.
+bool optimizesParams(RangeMethod m);
 
 // Rounds v by the rule. Stochastic needs a uniform u in [0, 1); the others ignore it.
 // Never undefined behaviour for NaN/Inf (returned unchanged).

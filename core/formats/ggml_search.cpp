@@ -99,6 +99,13 @@ float signedMax(int n, const float* x, float& amax)
 float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,
                      float* negMin, float rmin, float rdelta, int nstep, bool useMad)
 {
+    uint8_t aux[256];
+    return searchScaleMin(n, nmax, x, weights, L, aux, negMin, rmin, rdelta, nstep, useMad);
+}
+
+float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,
+                     uint8_t* aux, float* negMin, float rmin, float rdelta, int nstep, bool useMad)
+{
     float min = x[0], max = x[0];
     float sumW = weights[0];
     float sumX = sumW * x[0];
@@ -121,7 +128,6 @@ float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint
     float scale = 1 / iscale;
     trialCodes(n, nmax, x, weights, iscale, min, L);
     float bestError = fitError(n, x, weights, L, scale, min, useMad);
-    uint8_t aux[256];
     for (int is = 0; is <= nstep; ++is) {
         iscale = (rmin + rdelta * is + nmax) / (max - min);
         const Trial t = trialCodes(n, nmax, x, weights, iscale, min, aux);

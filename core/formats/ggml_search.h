@@ -38,6 +38,9 @@ inline int clampInt(int v, int lo, int hi)
 // (rmin + nmax) / (max - min) in steps of rdelta. Returns the scale; *negMin = -min >= 0.
 float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,
                      float* negMin, float rmin, float rdelta, int nstep, bool useMad);
+// The same for groups of any size (n <= 256 above): aux, room for n codes, holds each trial's.
+float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,
+                     uint8_t* aux, float* negMin, float rmin, float rdelta, int nstep, bool useMad);
 
 // Symmetric search (make_qx_quants with rmse_type 1): codes L in 0..2 nmax - 1 (value L - nmax)
 // and the scale of 19 trial scales around nmax / max with the best fit, each element weighted

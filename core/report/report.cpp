@@ -46,6 +46,8 @@ ojson paramsJson(const QuantParams& p)
         par["reciprocal_scale"] =
             numList(std::vector<double>(p.reciprocal.begin(), p.reciprocal.end()));
     par["zero_point"] = p.zeroPoint;
+    if (!p.realZeroPoint.empty()) // hqq, grid-search: the zero point the values use
+        par["zero_point_real"] = numList(p.realZeroPoint);
     par["range_min"] = numList(p.rangeMin);
     par["range_max"] = numList(p.rangeMax);
     par["qmin"] = p.qmin;
@@ -175,6 +177,12 @@ std::string reportJson(const Tensor& tensor, const QuantResult& r, const ReportE
         imp["columns"] = r.importance.columns;
         imp["groups"] = r.importance.groups;
         j["importance"] = imp;
+    }
+    if (r.convergence.iterations() > 0) { // hqq: the error of each iteration's start
+        ojson c;
+        c["mean_abs_error"] = numList(r.convergence.meanAbsError);
+        c["mse"] = numList(r.convergence.meanSquaredError);
+        j["convergence"] = c;
     }
     if (!r.config.isInteger()) {
         ojson fc;

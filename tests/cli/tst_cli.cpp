@@ -83,6 +83,11 @@ private slots:
         QTest::newRow("mxfp6-e3m2, no-clip scale")
             << QStringList{"--scheme", "MXFP6-E3M2", "--mx-scale-rounding", "no-clip"};
         QTest::newRow("e4m3fnuz") << QStringList{"--scheme", "e4m3fnuz"};
+        QTest::newRow("hqq 4-bit groups of 16 along axis 1")
+            << QStringList{"--range", "hqq",          "--bits", "4",      "--granularity",
+                           "group",   "--group-size", "16",     "--axis", "1"};
+        QTest::newRow("grid-search 3-bit per channel")
+            << QStringList{"--range", "grid-search", "--bits", "3", "--granularity", "channel"};
     }
     void quantizeMatchesCore()
     {
@@ -144,6 +149,12 @@ private slots:
         QCOMPARE(j["config"]["include_zero"].get<bool>(), c.includeZero);
         // Exact equality: the report prints doubles with 17 significant digits.
         QVERIFY(doubles(j["params"]["scale"]) == q.params.scale);
+        QCOMPARE(j["params"].contains("zero_point_real"), !q.params.realZeroPoint.empty());
+        if (!q.params.realZeroPoint.empty())
+            QVERIFY(doubles(j["params"]["zero_point_real"]) == q.params.realZeroPoint);
+        QCOMPARE(j.contains("convergence"), q.convergence.iterations() > 0);
+        if (q.convergence.iterations() > 0)
+            QVERIFY(doubles(j["convergence"]["mean_abs_error"]) == q.convergence.meanAbsError);
         QVERIFY(j["params"]["zero_point"].get<std::vector<int64_t>>() == q.params.zeroPoint);
         QVERIFY(doubles(j["params"]["range_min"]) == q.params.rangeMin);
         QVERIFY(doubles(j["params"]["range_max"]) == q.params.rangeMax);
@@ -350,6 +361,8 @@ private slots:
                                       << "c.svg";
         QTest::newRow("error-histogram pdf") << "error-histogram"
                                              << "e.pdf";
+        QTest::newRow("convergence png (no iterations)") << "convergence"
+                                                         << "k.png";
     }
     void plot()
     {

@@ -1,7 +1,8 @@
-// Internal to ui/charts: the steps behind the five chart kinds of charts.h. The prepare*
+// Internal to ui/charts: the steps behind the chart kinds of charts.h. The prepare*
 // functions reduce a tensor and its result to chart data (any thread, no Qt objects;
 // chart_reduce.cpp); the build* functions draw that data (GUI thread; values_chart.cpp,
-// histogram_chart.cpp, channels_chart.cpp). charts.cpp checks the input and dispatches.
+// histogram_chart.cpp, channels_chart.cpp,
+// convergence_chart.cpp). charts.cpp checks the input and dispatches.
 #pragma once
 
 #include "ui/charts/charts.h"
@@ -45,5 +46,7 @@ QChart* buildCodes(const ChartData& d, const ChartStyle& st);
 QChart* buildHistogram(const ChartData& d, const ChartStyle& st);
 QChart* buildErrorHistogram(const ChartData& d, const ChartStyle& st);
 QChart* buildChannels(const ChartData& d, const ChartStyle& st);
+// Nothing to reduce: the result holds the few iterations (convergence_chart.cpp).
+QChart* buildConvergence(const ChartData& d, const ChartStyle& st);
 
 } // namespace qs::ui::kindchart

@@ -151,8 +151,13 @@ void NumbersPanel::addParameterRows(const QuantResult& r)
         addRow(QStringLiteral("scale"), tr("Scale s"), spread(p.scale),
                tr("Real value of one code step. Asymmetric: (beta - alpha) / (qmax - qmin); "
                   "symmetric: amax / (2^(b-1) - 1)."));
-        addRow(QStringLiteral("zero point"), tr("Zero point z"), spread(p.zeroPoint),
-               tr("Code of the real value 0: z = qmin - round(alpha / s)."));
+        if (p.realZeroPoint.empty())
+            addRow(QStringLiteral("zero point"), tr("Zero point z"), spread(p.zeroPoint),
+                   tr("Code of the real value 0: z = qmin - round(alpha / s)."));
+        else
+            addRow(QStringLiteral("zero point"), tr("Zero point z (real)"), spread(p.realZeroPoint),
+                   tr("Real-valued zero point chosen by the range method (hqq, grid-search): "
+                      "q = round(x / s + z), x^ = s (q - z)."));
         addRow(QStringLiteral("qmin"), tr("qmin"), QString::number(p.qmin));
         addRow(QStringLiteral("qmax"), tr("qmax"), QString::number(p.qmax));
         const double lo =

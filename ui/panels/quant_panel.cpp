@@ -2,6 +2,7 @@
 // current scheme (the constructor and its builders are in quant_panel_build.cpp).
 #include "ui/panels/quant_panel.h"
 
+#include "core/base/error.h"
 #include "core/config/presets.h"
 #include "ui/panels/importance_row.h"
 
@@ -263,6 +264,7 @@ void QuantPanel::updateEnabled()
     const Scheme scheme = schemeFromName(currentName(m_scheme));
     QStringList notes;
     updateBitsControls(scheme, notes);
+    updateOptimizerItems();
     updateCodeControls(scheme);
     updateSliceControls(scheme, notes);
     notes << formatNotes(scheme);
@@ -305,6 +307,28 @@ void QuantPanel::updateBitsControls(Scheme scheme, QStringList& notes)
                    tr("Symmetric quantization needs at least 2 bits (no 1-bit grid with zero)."));
     if (sym)
         notes << tr("Symmetric needs 2+ bits; zero point is 0.");
+}
+
+// The range methods that optimise the parameters (hqq, grid-search) fit asymmetric integer
+// grids rounded to nearest after the zero point: their items are disabled, with the reason, when
+// the other options do not admit them, and a configuration that stops admitting the chosen one
+// falls back to min-max.
+void QuantPanel::updateOptimizerItems()
+{
+    for (RangeMethod m : {RangeMethod::Hqq, RangeMethod::GridSearch}) {
+        QuantConfig c = config();
+        c.range = m;
+        QString why;
+        try {
+            c.validate();
+        } catch (const Error& e) {
+            why = QString::fromUtf8(e.what());
+        }
+        const int index = indexOf(m_range, toName(m));
+        setItemEnabled(m_range, index, why.isEmpty(), why);
+        if (!why.isEmpty() && m_range->currentIndex() == index)
+            m_range->setCurrentIndex(indexOf(m_range, toName(RangeMethod::MinMax)));
+    }
 }
 
 // The code range options, range method, rounding and conventions of the integer schemes.

@@ -69,6 +69,7 @@ private:
     void updateEnabled();
     void updateBitsControls(Scheme scheme, QStringList& notes);
     void updateCodeControls(Scheme scheme);
+    void updateOptimizerItems();
     void updateSliceControls(Scheme scheme, QStringList& notes);
     QStringList formatNotes(Scheme scheme) const;
     QString keptConventionsNote() const;

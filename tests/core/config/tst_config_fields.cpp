@@ -180,7 +180,7 @@ void TestConfigFields::everyChoiceNamedAndDescribed()
     check(choices<MxScaleRounding>(), true);
     QCOMPARE(int(choices<MxScaleRounding>().size()), int(MxScaleRounding::NoClip) + 1);
     QCOMPARE(int(choices<Scheme>().size()), int(Scheme::Dynamic8) + 1);
-    QCOMPARE(int(choices<RangeMethod>().size()), int(RangeMethod::OrtEntropy) + 1);
+    QCOMPARE(int(choices<RangeMethod>().size()), int(RangeMethod::GridSearch) + 1);
     QCOMPARE(int(choices<Rounding>().size()), int(Rounding::Stochastic) + 1);
 }
 
