@@ -50,7 +50,8 @@ void addPlotOptions(QCommandLineParser& p)
     addQuantOptions(p);
     p.addOptions({
         {"chart",
-         "values, codes, histogram, error-histogram, channels, number-line, sweep, clipping.",
+         "values, codes, histogram, error-histogram, channels, convergence, number-line, sweep, "
+         "clipping.",
          "KIND"},
         {"lesson", "Data and configuration of a lesson (built-in name or FILE.json).", "NAME"},
         {"step", "Lesson step (1-based, default 1).", "N"},

@@ -1,5 +1,6 @@
-// `quantscope-cli presets`: the named presets of core/presets.h, one line each (name, system,
-// description), so that `--preset NAME` can be chosen from the command line.
+// `quantscope-cli presets`: the named presets of core/presets.h grouped by system (a title
+// line, then one indented line per preset: name and description), so that `--preset NAME`
+// can be chosen from the command line.
 #include "cli_commands.h"
 #include "cli_options.h"
 
@@ -15,7 +16,7 @@ namespace qs::cli {
 QString presetsUsage()
 {
     return QStringLiteral("Usage: quantscope-cli presets\n"
-                          "Lists the presets (name, system, what it reproduces). Use one with\n"
+                          "Lists the presets by system (name, what it reproduces). Use one with\n"
                           "  quantscope-cli quantize SOURCE --preset NAME [OPTIONS]\n"
                           "where OPTIONS given with --preset override the preset's values.\n");
 }
@@ -28,15 +29,19 @@ int runPresets(const QStringList& args)
     if (!p.positionalArguments().isEmpty())
         throw UsageError("presets takes no arguments (got '" +
                          p.positionalArguments().first().toStdString() + "')");
-    const std::vector<Preset> all = presets();
+    const std::vector<PresetGroup> groups = presetGroups();
     size_t width = 0;
-    for (const Preset& x : all)
-        width = std::max(width, x.name.size());
-    for (const Preset& x : all) {
-        const std::string line = x.name + std::string(width + 2 - x.name.size(), ' ') + "[" +
-                                 x.system + "] " + x.description + "\n";
-        std::fputs(line.c_str(), stdout);
+    for (const PresetGroup& g : groups)
+        for (const Preset& x : g.presets)
+            width = std::max(width, x.name.size());
+    std::string out;
+    for (const PresetGroup& g : groups) {
+        out += (out.empty() ? "" : "\n") + g.title + "\n";
+        for (const Preset& x : g.presets)
+            out +=
+                "  " + x.name + std::string(width + 2 - x.name.size(), ' ') + x.description + "\n";
     }
+    std::fputs(out.c_str(), stdout);
     return ExitOk;
 }
 

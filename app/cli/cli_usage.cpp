@@ -166,9 +166,9 @@ QString plotUsage()
         "Usage: quantscope-cli plot SOURCE [OPTIONS] --chart KIND --out FILE.png|.svg|.pdf\n"
         "                           [--width W --height H]\n"
         "       quantscope-cli plot --lesson NAME|FILE.json [--step N] [--chart KIND] --out FILE\n"
-        "KIND: values, codes, histogram, error-histogram, channels, number-line, sweep,\n"
-        "clipping. Rendered headless. --lesson: the lesson's data and configuration (step N,\n"
-        "default 1); the chart defaults to the lesson's.\n");
+        "KIND: values, codes, histogram, error-histogram, channels, convergence, number-line,\n"
+        "sweep, clipping. Rendered headless. --lesson: the lesson's data and configuration\n"
+        "(step N, default 1); the chart defaults to the lesson's.\n");
 }
 
 QString inspectUsage()
@@ -197,7 +197,8 @@ QString schemesUsage()
 {
     return describeAll<Scheme>(QStringLiteral("Schemes")) + "\n" +
            describeAll<RangeMethod>(QStringLiteral("Range methods")) + "\n" +
-           describeAll<Rounding>(QStringLiteral("Rounding modes"));
+           describeAll<Rounding>(QStringLiteral("Rounding modes")) + "\n" +
+           describeAll<MxScaleRounding>(QStringLiteral("MX shared-scale rounding"));
 }
 
 } // namespace qs::cli

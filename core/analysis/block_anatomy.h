@@ -26,15 +26,9 @@
 // sub-blocks, and a DescribeFn of block_anatomy_internal.h that fills `bytes`, `layout`,
 // `formula`, `fields` and `decodedFromBytes`). Elements (x, code, grid value from the result's
 // code table, x^, error) come from the result for every scheme, and the tests check every row's
-// bytes against the result. NVFP4, for example (blocks of 16, E4M3 scale s, fp32 tensor scale g):
-//   {Scheme::NVFP4, false, 0, describeNvfp4}, with describeNvfp4 in block_anatomy_scaled.cpp:
-//   g and s recomputed from the tensor as the format does (nvfp4TensorScale of the tensor's
-//   absmax, nvfp4BlockScaleCode of the block's), bytes = the E4M3 byte of s then
-//   packCodes(in.codes(0), 4, false) (E2M1 nibbles, the first element in the low nibble), fields
-//   fp32Field("g", ...) and the E4M3 byte with bitPattern(s, 8), and decodedFromBytes through
-//   decodeCodes with the slice's scale set to float(s * g) read back from those bytes. MXFP6
-//   needs only its rows {Scheme::MXFP6_E2M3, false, 0, describeMx} (one byte per element, or
-//   packCodes(codes, 6) for the packed form).
+// bytes against the result. NVFP4 (describeNvfp4) shows how a format with two levels of scale
+// fits: g and s are recomputed from the tensor as the format does, the bytes are the E4M3 byte
+// of s then the E2M1 nibbles, and decodedFromBytes uses s * g read back from those bytes.
 #pragma once
 
 #include "core/base/tensor.h"

@@ -28,7 +28,8 @@ struct AnatomyInput {
 using DescribeFn = void (*)(const AnatomyInput& in, BlockAnatomy& a);
 
 void describeGgml(const AnatomyInput& in, BlockAnatomy& a);   // Q8_0 ... IQ4_XS, MXFP4
-void describeMx(const AnatomyInput& in, BlockAnatomy& a);     // MXFP8, MXINT8
+void describeMx(const AnatomyInput& in, BlockAnatomy& a);     // MXFP8, MXFP6, MXINT8
+void describeNvfp4(const AnatomyInput& in, BlockAnatomy& a);  // E4M3 block scale, fp32 tensor scale
 void describeAbsmax(const AnatomyInput& in, BlockAnatomy& a); // NF4, FP4, code books, int8
 void describeIntegerGroup(const AnatomyInput& in, BlockAnatomy& a);
 

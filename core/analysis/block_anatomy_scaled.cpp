@@ -6,6 +6,8 @@
 
 #include "core/base/error.h"
 #include "core/config/choices.h"
+#include "core/formats/minifloat.h"
+#include "core/formats/nvfp4.h"
 
 #include <cmath>
 #include <cstring>
@@ -66,7 +68,10 @@ void describeMx(const AnatomyInput& in, BlockAnatomy& a)
     a.bytes += packCodes(in.codes(0), 8);
     a.layout = "OCP MX block (" + std::to_string(a.bytes.size()) +
                " bytes): E8M0 shared exponent, then one byte per element (" +
-               (a.scheme == "mxint8" ? "int8, 6 fraction bits" : "the float8 bit pattern") + ")";
+               (a.scheme == "mxint8"              ? "int8, 6 fraction bits"
+                : a.scheme.rfind("mxfp6", 0) == 0 ? "the float6 bit pattern in the low 6 bits"
+                                                  : "the float8 bit pattern") +
+               ")";
     a.formula = "x^ = 2^(E8M0 - 127) * element(q)";
     a.fields.push_back(e8m0Field(uint8_t(a.bytes[0])));
     QuantParams decoded = p;
@@ -74,6 +79,29 @@ void describeMx(const AnatomyInput& in, BlockAnatomy& a)
     a.decodedFromBytes =
         decodeCodes(decoded, in.firstSlice,
                     unpackCodes(a.bytes, 1, size_t(in.blockSize), 8, a.scheme == "mxint8"));
+}
+
+void describeNvfp4(const AnatomyInput& in, BlockAnatomy& a)
+{
+    const float g = nvfp4TensorScale(finiteAbsMax(in.tensor.data));
+    const uint8_t sCode = nvfp4BlockScaleCode(finiteAbsMax(in.values()), g);
+    a.bytes.push_back(static_cast<char>(sCode));
+    a.bytes += packCodes(in.codes(0), 4, false);
+    a.layout = "NVFP4 block (" + std::to_string(a.bytes.size()) +
+               " bytes): E4M3 block scale s, then 16 E2M1 codes (two per byte, the first in the "
+               "low nibble); one fp32 tensor scale g for the whole tensor";
+    a.formula = "x^ = E2M1(q) * (s * g)";
+    a.fields.push_back(fp32Field("g", g, "tensor scale: largest |x| of the tensor / (6 * 448)"));
+    const float sValue = float(decodeMiniFloat(MiniFloat::E4M3, uint8_t(a.bytes[0])));
+    a.fields.push_back({"s", sValue,
+                        bitPattern(uint8_t(a.bytes[0]) >> 7, 1) + " " +
+                            bitPattern((uint8_t(a.bytes[0]) >> 3) & 0xf, 4, 0) + " " +
+                            bitPattern(uint8_t(a.bytes[0]) & 0x7, 3, 0),
+                        "block scale (E4M3): largest |x| of the block / (6 * g), rounded"});
+    QuantParams decoded = in.result.params;
+    decoded.scale[size_t(in.firstSlice)] = double(sValue * g);
+    a.decodedFromBytes = decodeCodes(
+        decoded, in.firstSlice, unpackCodes(a.bytes, 1, size_t(in.blockSize), 4, false, false));
 }
 
 void describeAbsmax(const AnatomyInput& in, BlockAnatomy& a)

@@ -36,6 +36,8 @@ std::string methodLabel(const QuantConfig& c)
     case RangeMethod::TrtMse:
     case RangeMethod::OrtPercentile:
     case RangeMethod::OrtEntropy:
+    case RangeMethod::Hqq:
+    case RangeMethod::GridSearch:
         return toName(c.range);
     }
     return "";

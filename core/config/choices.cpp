@@ -18,6 +18,7 @@ template <> const char* const kKind<RoundingOrder> = "rounding order";
 template <> const char* const kKind<Granularity> = "granularity";
 template <> const char* const kKind<SymmetricScale> = "symmetric scale";
 template <> const char* const kKind<ConstantRange> = "constant range";
+template <> const char* const kKind<MxScaleRounding> = "MX scale rounding";
 
 template <class E> const Choice<E>* find(E value)
 {
@@ -66,7 +67,48 @@ std::vector<Choice<Scheme>> searchedGgmlChoices()
     };
 }
 
-// Every scheme, the searched GGML types inserted after q4_1.
+// The element-wise floats, the OCP MX formats and NVFP4, listed after bf16.
+std::vector<Choice<Scheme>> floatChoices()
+{
+    return {
+        {Scheme::E4M3, "e4m3",
+         "OCP float8 E4M3 \"FN\" (max 448, no inf), round to nearest even; overflow saturates "
+         "or becomes NaN"},
+        {Scheme::E5M2, "e5m2",
+         "OCP float8 E5M2 (max 57344), round to nearest even; overflow saturates or becomes inf"},
+        {Scheme::E4M3FNUZ, "e4m3fnuz",
+         "float8 E4M3FNUZ (ONNX float8e4m3fnuz; AMD MI300): bias 8, max 240, no inf, no -0, NaN = "
+         "0x80; round to nearest even; overflow saturates or becomes NaN"},
+        {Scheme::E5M2FNUZ, "e5m2fnuz",
+         "float8 E5M2FNUZ (ONNX float8e5m2fnuz; AMD MI300): bias 16, max 57344, no inf, no -0, "
+         "NaN = 0x80; round to nearest even; overflow saturates or becomes NaN"},
+        {Scheme::E2M1, "e2m1",
+         "OCP float4 E2M1, the MXFP4 element (max 6), round to nearest even; always saturates"},
+        {Scheme::MXFP8_E4M3, "mxfp8-e4m3",
+         "OCP Microscaling: E4M3 elements, an E8M0 power-of-two scale per 32 along the last "
+         "axis; 8.25 bits/element"},
+        {Scheme::MXFP8_E5M2, "mxfp8-e5m2",
+         "OCP Microscaling: E5M2 elements, an E8M0 scale per 32 along the last axis; 8.25 "
+         "bits/element"},
+        {Scheme::MXFP6_E2M3, "mxfp6-e2m3",
+         "OCP Microscaling: E2M3 elements (max 7.5), an E8M0 scale per 32 along the last axis; "
+         "6.25 bits/element"},
+        {Scheme::MXFP6_E3M2, "mxfp6-e3m2",
+         "OCP Microscaling: E3M2 elements (max 28), an E8M0 scale per 32 along the last axis; "
+         "6.25 bits/element"},
+        {Scheme::MXFP4, "mxfp4",
+         "OCP Microscaling: E2M1 elements, an E8M0 scale per 32 along the last axis; 4.25 "
+         "bits/element"},
+        {Scheme::MXINT8, "mxint8",
+         "OCP Microscaling: int8 elements, an E8M0 scale per 32 along the last axis; 8.25 "
+         "bits/element"},
+        {Scheme::NVFP4, "nvfp4",
+         "NVIDIA NVFP4 (ModelOpt, TensorRT-LLM): E2M1 elements, an E4M3 scale per 16 along the "
+         "last axis, an fp32 scale per tensor (amax / 2688); 4.5 bits/element"},
+    };
+}
+
+// Every scheme, the float formats inserted after bf16 and the searched GGML types after q4_1.
 std::vector<Choice<Scheme>> schemeTable()
 {
     std::vector<Choice<Scheme>> table = {
@@ -81,25 +123,6 @@ std::vector<Choice<Scheme>> schemeTable()
         {Scheme::BF16, "bf16",
          "bfloat16 (the float32 exponent, 7 mantissa bits): each value rounded to the nearest "
          "(ties to even)"},
-        {Scheme::E4M3, "e4m3",
-         "OCP float8 E4M3 \"FN\" (max 448, no inf), round to nearest even; overflow saturates "
-         "or becomes NaN"},
-        {Scheme::E5M2, "e5m2",
-         "OCP float8 E5M2 (max 57344), round to nearest even; overflow saturates or becomes inf"},
-        {Scheme::E2M1, "e2m1",
-         "OCP float4 E2M1, the MXFP4 element (max 6), round to nearest even; always saturates"},
-        {Scheme::MXFP8_E4M3, "mxfp8-e4m3",
-         "OCP Microscaling: E4M3 elements, an E8M0 power-of-two scale per 32 along the last "
-         "axis; 8.25 bits/element"},
-        {Scheme::MXFP8_E5M2, "mxfp8-e5m2",
-         "OCP Microscaling: E5M2 elements, an E8M0 scale per 32 along the last axis; 8.25 "
-         "bits/element"},
-        {Scheme::MXFP4, "mxfp4",
-         "OCP Microscaling: E2M1 elements, an E8M0 scale per 32 along the last axis; 4.25 "
-         "bits/element"},
-        {Scheme::MXINT8, "mxint8",
-         "OCP Microscaling: int8 elements, an E8M0 scale per 32 along the last axis; 8.25 "
-         "bits/element"},
         {Scheme::NF4, "nf4",
          "bitsandbytes normal-float 4 code book, float32 absmax per block of G of the flattened "
          "tensor; 4 + 32/G bits/element"},
@@ -130,6 +153,9 @@ std::vector<Choice<Scheme>> schemeTable()
     std::vector<Choice<Scheme>> all;
     for (const Choice<Scheme>& c : table) {
         all.push_back(c);
+        if (c.value == Scheme::BF16)
+            for (const Choice<Scheme>& f : floatChoices())
+                all.push_back(f);
         if (c.value == Scheme::Q4_1)
             for (const Choice<Scheme>& g : searchedGgmlChoices())
                 all.push_back(g);
@@ -169,6 +195,14 @@ template <> const std::vector<Choice<RangeMethod>>& choices()
         {RangeMethod::OrtEntropy, "ort-entropy",
          "ONNX Runtime defaults (128 bins, 128 quantized bins): a single KL window, the whole "
          "histogram, so [min x, max x]"},
+        {RangeMethod::Hqq, "hqq",
+         "HQQ (half-quadratic, asymmetric): min-max scale, real zero point from up to 20 "
+         "proximal steps (p = 0.7, beta = 10, x1.01) until the mean |x - x^| stops falling; a "
+         "slice keeps min-max's parameters if they have less squared error"},
+        {RangeMethod::GridSearch, "grid-search",
+         "llama.cpp's make_qkx2_quants (asymmetric, 1..8 bits): weights rms(x) + |x|, 21 "
+         "trial scales (rmin -1, step 0.1), least-squares scale and min; a slice keeps "
+         "min-max's parameters if they have less squared error"},
     };
     return table;
 }
@@ -221,6 +255,21 @@ template <> const std::vector<Choice<ConstantRange>>& choices()
     return table;
 }
 
+template <> const std::vector<Choice<MxScaleRounding>>& choices()
+{
+    static const std::vector<Choice<MxScaleRounding>> table = {
+        {MxScaleRounding::Floor, "floor",
+         "OCP MX v1.0: X = 2^(floor(log2 amax) - emax); the largest values of a block may clip"},
+        {MxScaleRounding::Ceil, "ceil", "X = 2^(ceil(log2 amax) - emax)"},
+        {MxScaleRounding::Even, "even",
+         "X = 2^(round(log2 amax) - emax), log2 amax rounded to the nearest integer"},
+        {MxScaleRounding::NoClip, "no-clip",
+         "the smallest power of two X with amax / X <= the element's largest value: nothing "
+         "clips"},
+    };
+    return table;
+}
+
 template <class E> std::vector<std::string> choiceNames()
 {
     std::vector<std::string> out;
@@ -254,6 +303,7 @@ template std::vector<std::string> choiceNames<RoundingOrder>();
 template std::vector<std::string> choiceNames<Granularity>();
 template std::vector<std::string> choiceNames<SymmetricScale>();
 template std::vector<std::string> choiceNames<ConstantRange>();
+template std::vector<std::string> choiceNames<MxScaleRounding>();
 template Scheme choiceFromName<Scheme>(const std::string&);
 template RangeMethod choiceFromName<RangeMethod>(const std::string&);
 template Rounding choiceFromName<Rounding>(const std::string&);
@@ -261,6 +311,7 @@ template RoundingOrder choiceFromName<RoundingOrder>(const std::string&);
 template Granularity choiceFromName<Granularity>(const std::string&);
 template SymmetricScale choiceFromName<SymmetricScale>(const std::string&);
 template ConstantRange choiceFromName<ConstantRange>(const std::string&);
+template MxScaleRounding choiceFromName<MxScaleRounding>(const std::string&);
 template std::string describe<Scheme>(Scheme);
 template std::string describe<RangeMethod>(RangeMethod);
 template std::string describe<Rounding>(Rounding);
@@ -268,6 +319,7 @@ template std::string describe<RoundingOrder>(RoundingOrder);
 template std::string describe<Granularity>(Granularity);
 template std::string describe<SymmetricScale>(SymmetricScale);
 template std::string describe<ConstantRange>(ConstantRange);
+template std::string describe<MxScaleRounding>(MxScaleRounding);
 
 namespace {
 template <class E> std::string nameOf(E value)
@@ -305,6 +357,10 @@ std::string toName(ConstantRange v)
 {
     return nameOf(v);
 }
+std::string toName(MxScaleRounding v)
+{
+    return nameOf(v);
+}
 Scheme schemeFromName(const std::string& s)
 {
     return choiceFromName<Scheme>(s);
@@ -332,6 +388,10 @@ SymmetricScale symmetricScaleFromName(const std::string& s)
 ConstantRange constantRangeFromName(const std::string& s)
 {
     return choiceFromName<ConstantRange>(s);
+}
+MxScaleRounding mxScaleRoundingFromName(const std::string& s)
+{
+    return choiceFromName<MxScaleRounding>(s);
 }
 std::vector<std::string> schemeNames()
 {

@@ -18,7 +18,7 @@ template <class E> struct Choice {
 };
 
 // Every value of E in declaration order. Defined for Scheme, RangeMethod, Rounding,
-// RoundingOrder, Granularity, SymmetricScale and ConstantRange.
+// RoundingOrder, Granularity, SymmetricScale, ConstantRange and MxScaleRounding.
 template <class E> const std::vector<Choice<E>>& choices();
 template <> const std::vector<Choice<Scheme>>& choices<Scheme>();
 template <> const std::vector<Choice<RangeMethod>>& choices<RangeMethod>();
@@ -27,6 +27,7 @@ template <> const std::vector<Choice<RoundingOrder>>& choices<RoundingOrder>();
 template <> const std::vector<Choice<Granularity>>& choices<Granularity>();
 template <> const std::vector<Choice<SymmetricScale>>& choices<SymmetricScale>();
 template <> const std::vector<Choice<ConstantRange>>& choices<ConstantRange>();
+template <> const std::vector<Choice<MxScaleRounding>>& choices<MxScaleRounding>();
 
 // The names of choices<E>(), in order.
 template <class E> std::vector<std::string> choiceNames();

@@ -17,9 +17,10 @@ int quantConfigMemberCount()
     [[maybe_unused]] const auto& [bits, clampBits, scheme, signedCodes, fullRange, includeZero,
                                   unsignedSymmetric, constantRange, rounding, roundingOrder,
                                   zeroPointRounding, symmetricScale, multiplyByInverse,
-                                  float32Params, reciprocalScale, seed, saturate, codebook, preset,
-                                  range, percentile, granularity, axis, groupSize] = QuantConfig();
-    return 24;
+                                  float32Params, reciprocalScale, seed, saturate, mxScaleRounding,
+                                  codebook, preset, range, percentile, granularity, axis,
+                                  groupSize] = QuantConfig();
+    return 25;
 }
 
 } // namespace qs

@@ -186,9 +186,17 @@ inline auto labelAndLowbit()
             .exampleValue("ggml-q4_0 + changes"),
         field("saturate", &C::saturate)
             .cli("no-saturate", "",
-                 "e4m3 / e5m2: overflow to NaN / inf instead of saturating to +-max.")
+                 "e4m3, e5m2, e4m3fnuz, e5m2fnuz: overflow to NaN (inf for e5m2) instead of "
+                 "saturating "
+                 "to +-max.")
             .exampleValue(false)
             .reported([](const C& c) { return c.isLowbit(); }),
+        field("mx_scale_rounding", &C::mxScaleRounding)
+            .cli("mx-scale-rounding", "MODE",
+                 "MX schemes: the shared E8M0 exponent from the block's amax: {names} (default "
+                 "floor, as OCP MX v1.0).")
+            .exampleValue(MxScaleRounding::NoClip)
+            .reported([](const C& c) { return isMxScheme(c.scheme); }),
         field("codebook", &C::codebook)
             .cli("codebook", "V1,V2,...",
                  "Values of --scheme codebook, comma-separated (with --granularity group: "

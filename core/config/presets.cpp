@@ -8,6 +8,7 @@
 #include "core/base/error.h"
 #include "core/config/choices.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace qs {
@@ -236,6 +237,26 @@ void addBitsandbytes(std::vector<Preset>& v)
         lowbit(Scheme::AbsmaxInt8, 4096));
 }
 
+// HQQ (mobiusml/hqq BaseQuantizeConfig defaults: nbits 4, group_size 64, axis 1, zero point
+// and scale not quantized): groups of 64 along axis 1, the input dimension of a row-major
+// [out, in] weight, as hqq groups W.reshape(-1, 64); min-max scale of each group's own range,
+// zero point optimised by the proximal iterations.
+void addHqq(std::vector<Preset>& v)
+{
+    QuantConfig c;
+    c.bits = 4;
+    c.granularity = Granularity::PerGroup;
+    c.groupSize = 64;
+    c.axis = 1;
+    c.includeZero = false;
+    c.range = RangeMethod::Hqq;
+    add(v, "hqq-4bit-g64", "HQQ",
+        "4-bit asymmetric groups of 64 along axis 1 (a weight's rows), scale from each group's "
+        "min-max, "
+        "real zero point from HQQ's proximal iterations (hqq's defaults)",
+        c);
+}
+
 // OCP float8 and microscaling formats.
 void addOcp(std::vector<Preset>& v)
 {
@@ -248,10 +269,40 @@ void addOcp(std::vector<Preset>& v)
         add(v, "ocp-e5m2", "OCP", "float8 E5M2 (max 57344) element-wise, saturating (ONNX Cast)",
             c);
     }
-    add(v, "ocp-mxfp4", "OCP", "MXFP4: E2M1 elements, E8M0 scale per 32 along rows, 4.25 bits",
-        lowbit(Scheme::MXFP4));
-    add(v, "ocp-mxfp8-e4m3", "OCP", "MXFP8 E4M3: E8M0 scale per 32 along rows, 8.25 bits",
-        lowbit(Scheme::MXFP8_E4M3));
+    struct Mx {
+        const char* name;
+        Scheme scheme;
+        const char* description;
+    };
+    static const Mx kMx[] = {
+        {"ocp-mxfp4", Scheme::MXFP4,
+         "MXFP4: E2M1 elements, E8M0 scale per 32 along rows, 4.25 bits"},
+        {"ocp-mxfp8-e4m3", Scheme::MXFP8_E4M3,
+         "MXFP8 E4M3: E8M0 scale per 32 along rows, 8.25 bits"},
+        {"ocp-mxfp6-e2m3", Scheme::MXFP6_E2M3,
+         "MXFP6 E2M3: E2M3 elements (max 7.5), E8M0 scale per 32 along rows, 6.25 bits"},
+        {"ocp-mxfp6-e3m2", Scheme::MXFP6_E3M2,
+         "MXFP6 E3M2: E3M2 elements (max 28), E8M0 scale per 32 along rows, 6.25 bits"},
+    };
+    for (const Mx& m : kMx)
+        add(v, m.name, "OCP", m.description, lowbit(m.scheme));
+}
+
+// NVIDIA's NVFP4 (ModelOpt, TensorRT-LLM) and the FNUZ float8 of AMD Instinct MI300 (ONNX
+// float8e4m3fnuz / float8e5m2fnuz).
+void addVendorFloats(std::vector<Preset>& v)
+{
+    add(v, "modelopt-nvfp4", "NVIDIA ModelOpt",
+        "NVFP4: E2M1 elements, E4M3 scale per 16 along rows, fp32 tensor scale amax / 2688; 4.5 "
+        "bits",
+        lowbit(Scheme::NVFP4, 16));
+    QuantConfig c;
+    c.scheme = Scheme::E4M3FNUZ;
+    add(v, "amd-mi300-e4m3fnuz", "AMD MI300 / ONNX",
+        "float8 E4M3FNUZ (bias 8, max 240, NaN = 0x80) element-wise, saturating (ONNX Cast)", c);
+    c.scheme = Scheme::E5M2FNUZ;
+    add(v, "amd-mi300-e5m2fnuz", "AMD MI300 / ONNX",
+        "float8 E5M2FNUZ (bias 16, max 57344, NaN = 0x80) element-wise, saturating (ONNX Cast)", c);
 }
 
 // The course notebooks (docs/REFERENCES.md), one preset per configuration a notebook computes.
@@ -310,6 +361,14 @@ constexpr std::pair<const char*, const char*> kOldNames[] = {
     {"seed004-symmetric", "notebook-scale"},
 };
 
+// Titles of the systems whose `system` field is a short key.
+constexpr std::pair<const char*, const char*> kSystemTitles[] = {
+    {"GGML", "llama.cpp / GGML"},
+    {"OCP", "OCP float8 and MX"},
+    {"linear", "Uniform blockwise"},
+    {"notebook", "Course notebooks"},
+};
+
 std::vector<Preset> makePresets()
 {
     std::vector<Preset> v;
@@ -318,7 +377,9 @@ std::vector<Preset> makePresets()
     addTensorRT(v);
     addGgml(v);
     addBitsandbytes(v);
+    addHqq(v);
     addOcp(v);
+    addVendorFloats(v);
     addNotebooks(v);
     for (Preset& p : v) // reports say which preset a config came from
         p.config.preset = p.name;
@@ -371,6 +432,27 @@ std::vector<std::string> presetNames()
     for (const Preset& p : makePresets())
         out.push_back(p.name);
     return out;
+}
+
+std::string presetSystemTitle(const std::string& system)
+{
+    for (const auto& [key, title] : kSystemTitles)
+        if (system == key)
+            return title;
+    return system;
+}
+
+std::vector<PresetGroup> presetGroups()
+{
+    std::vector<PresetGroup> groups;
+    for (const Preset& p : presets()) {
+        auto g = std::find_if(groups.begin(), groups.end(),
+                              [&](const PresetGroup& x) { return x.system == p.system; });
+        if (g == groups.end())
+            g = groups.insert(groups.end(), {p.system, presetSystemTitle(p.system), {}});
+        g->presets.push_back(p);
+    }
+    return groups;
 }
 
 } // namespace qs

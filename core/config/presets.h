@@ -33,4 +33,19 @@ std::string currentPresetName(const std::string& name);
 // The current names, in the order of presets().
 std::vector<std::string> presetNames();
 
+// The presets of one system, for menus and listings.
+struct PresetGroup {
+    std::string system;          // the presets' `system` field
+    std::string title;           // presetSystemTitle(system)
+    std::vector<Preset> presets; // in the order of presets()
+};
+
+// Every preset grouped by its `system` field, the groups in the order in which their system
+// first appears in presets(). A preset of a new system needs nothing but its system name.
+std::vector<PresetGroup> presetGroups();
+
+// A system's name for people ("llama.cpp / GGML" for "GGML", "Course notebooks" for
+// "notebook"); a system without an entry in the table of presets.cpp is its own title.
+std::string presetSystemTitle(const std::string& system);
+
 } // namespace qs

@@ -31,13 +31,27 @@ bool isLowbitScheme(Scheme s)
     }
 }
 
-bool QuantConfig::isBlockwise() const
+bool isMxScheme(Scheme s)
 {
-    switch (scheme) {
+    switch (s) {
     case Scheme::MXFP8_E4M3:
     case Scheme::MXFP8_E5M2:
+    case Scheme::MXFP6_E2M3:
+    case Scheme::MXFP6_E3M2:
     case Scheme::MXFP4:
     case Scheme::MXINT8:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool QuantConfig::isBlockwise() const
+{
+    if (isMxScheme(scheme))
+        return true;
+    switch (scheme) {
+    case Scheme::NVFP4:
     case Scheme::NF4:
     case Scheme::FP4:
     case Scheme::Q8_0:
@@ -57,11 +71,11 @@ int64_t QuantConfig::blockSize() const
 {
     if (!isBlockwise())
         return 0;
+    if (isMxScheme(scheme))
+        return 32;
     switch (scheme) {
-    case Scheme::MXFP8_E4M3:
-    case Scheme::MXFP8_E5M2:
-    case Scheme::MXFP4:
-    case Scheme::MXINT8:
+    case Scheme::NVFP4:
+        return 16;
     case Scheme::Q8_0:
     case Scheme::Q4_0:
     case Scheme::Q4_1:
@@ -125,6 +139,35 @@ int64_t QuantConfig::symmetricZeroPoint() const
     return scheme == Scheme::Symmetric && unsignedSymmetric ? int64_t(1) << (bits - 1) : 0;
 }
 
+namespace {
+// The rules of the range methods that optimise the parameters (HQQ, grid search): they fit an
+// affine grid x^ = s (q - z) with a real zero point, rounded to nearest after adding it.
+void validateOptimizer(const QuantConfig& c)
+{
+    const std::string m = "the " + toName(c.range) + " range method";
+    if (c.scheme != Scheme::Asymmetric)
+        throw Error(
+            m + " optimises the zero point of asymmetric integer quantization; the " +
+            toName(c.scheme) + " scheme has " +
+            (c.scheme == Scheme::Symmetric ? "none (z = 0)" : "no integer grid with a zero point") +
+            ". Use the asymmetric scheme or another range method");
+    if (c.range == RangeMethod::GridSearch && c.bits > 8)
+        throw Error(m + " works on codes of 1..8 bits, as llama.cpp's does (got " +
+                    std::to_string(c.bits) + ")");
+    if (c.clampBits != 0)
+        throw Error(m + " fits the codes of `bits`; turn off the wider storage clamp");
+    if (c.roundingOrder != RoundingOrder::AfterZeroPoint)
+        throw Error(m + " rounds x/s + z with a real zero point z; use the rounding order "
+                        "after-zero-point");
+    if (c.rounding != Rounding::HalfEven && c.rounding != Rounding::HalfAway &&
+        c.rounding != Rounding::HalfUp)
+        throw Error(m +
+                    " fits its grid for rounding to nearest; use half-even, half-away or "
+                    "half-up rounding (got " +
+                    toName(c.rounding) + ")");
+}
+} // namespace
+
 void QuantConfig::validate() const
 {
     if (isInteger()) {
@@ -174,6 +217,8 @@ void QuantConfig::validate() const
         throw Error("percentile must be in (50, 100] (got " + std::to_string(percentile) + ")");
     if (granularity == Granularity::PerGroup && groupSize < 1)
         throw Error("group size must be at least 1 (got " + std::to_string(groupSize) + ")");
+    if (optimizesParams(range))
+        validateOptimizer(*this);
 }
 
 namespace {
@@ -221,16 +266,27 @@ std::string lowbitSummary(const QuantConfig& c)
         return "float8 E4M3 (OCP FN, max 448), " + sat + ", round to nearest even";
     case Scheme::E5M2:
         return "float8 E5M2 (max 57344), " + sat + ", round to nearest even";
+    case Scheme::E4M3FNUZ:
+        return "float8 E4M3FNUZ (max 240, NaN = 0x80, no -0), " + sat + ", round to nearest even";
+    case Scheme::E5M2FNUZ:
+        return "float8 E5M2FNUZ (max 57344, NaN = 0x80, no -0), " + sat + ", round to nearest even";
     case Scheme::E2M1:
         return "float4 E2M1 (max 6), saturating, round to nearest even";
     case Scheme::MXFP8_E4M3:
         return "MXFP8 E4M3: E8M0 scale per 32 along the last axis, 8.25 bits/element";
     case Scheme::MXFP8_E5M2:
         return "MXFP8 E5M2: E8M0 scale per 32 along the last axis, 8.25 bits/element";
+    case Scheme::MXFP6_E2M3:
+        return "MXFP6 E2M3: E8M0 scale per 32 along the last axis, 6.25 bits/element";
+    case Scheme::MXFP6_E3M2:
+        return "MXFP6 E3M2: E8M0 scale per 32 along the last axis, 6.25 bits/element";
     case Scheme::MXFP4:
         return "MXFP4 (E2M1): E8M0 scale per 32 along the last axis, 4.25 bits/element";
     case Scheme::MXINT8:
         return "MXINT8: E8M0 scale per 32 along the last axis, 8.25 bits/element";
+    case Scheme::NVFP4:
+        return "NVFP4 (E2M1): E4M3 scale per 16 along the last axis and an fp32 tensor scale, "
+               "4.5 bits/element";
     case Scheme::NF4:
         return "NF4 code book (bitsandbytes), float32 absmax per block of " + g;
     case Scheme::FP4:
@@ -283,10 +339,17 @@ std::string QuantConfig::summary() const
         os << ", " << toName(rounding);
     } else if (isLowbit()) {
         os << lowbitSummary(*this);
+        if (isMxScheme(scheme) && mxScaleRounding != MxScaleRounding::Floor)
+            os << ", shared exponent rounding " << toName(mxScaleRounding);
     } else {
         os << toName(scheme) << ", round to nearest even";
     }
     return os.str();
+}
+
+bool optimizesParams(RangeMethod m)
+{
+    return m == RangeMethod::Hqq || m == RangeMethod::GridSearch;
 }
 
 bool usesPercentile(RangeMethod m)

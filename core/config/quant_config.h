@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/base/tensor.h"
+#include "core/formats/mx_scale_rounding.h"
 
 #include <cstdint>
 #include <string>
@@ -20,12 +21,20 @@ enum class Scheme {
     // Low-bit formats (core/lowbit_quantize.h). Element-wise floats, code = bit pattern:
     E4M3, // OCP float8 "FN": max 448, no inf (saturate or NaN on overflow)
     E5M2, // float8 E5M2: max 57344 (saturate or inf on overflow)
+    // float8 FNUZ (no inf, no -0, NaN = 0x80): E4M3 bias 8, max 240; E5M2 bias 16, max 57344
+    // (saturate or NaN on overflow).
+    E4M3FNUZ,
+    E5M2FNUZ,
     E2M1, // float4 (the MXFP4 element): max 6, always saturates
     // OCP Microscaling: E8M0 power-of-two scale per 32 consecutive elements of a row.
     MXFP8_E4M3,
     MXFP8_E5M2,
+    MXFP6_E2M3,
+    MXFP6_E3M2,
     MXFP4,
     MXINT8,
+    // NVIDIA NVFP4: E2M1 elements, an E4M3 scale per 16 of a row, an fp32 scale per tensor.
+    NVFP4,
     // Code books (code = table index).
     NF4,      // bitsandbytes normal-float 4, absmax blocks of groupSize (flat tensor)
     FP4,      // bitsandbytes FP4 (not OCP E2M1), absmax blocks of groupSize (flat tensor)
@@ -63,6 +72,11 @@ enum class RangeMethod {
     TrtMse,        // pytorch-quantization _compute_amax_mse over the 2048 bin centres
     OrtPercentile, // ONNX Runtime symmetric percentile: 2048 bins of |x| over [min|x|, max|x|]
     OrtEntropy,    // ONNX Runtime entropy: 128 bins of x, 128 quantized bins (one window)
+    // Calibration-free optimizers of asymmetric integer quantization (core/range/hqq.h,
+    // core/range/grid_search.h): a real-valued zero point (QuantParams::realZeroPoint), and
+    // min-max's parameters kept for any slice they would give a larger squared error.
+    Hqq,        // half-quadratic: min-max scale, zero point by proximal iterations
+    GridSearch, // llama.cpp's weighted scale-and-min search (make_qkx2_quants), any bits <= 8
 };
 
 enum class Rounding {
@@ -90,6 +104,9 @@ enum class SymmetricScale { MaxCode, HalfSpan };
 enum class ConstantRange { Exact, PyTorchEps, OnnxOne, FbgemmPointOne };
 
 bool isLowbitScheme(Scheme s);
+// The OCP MX schemes (MXFP8, MXFP6, MXFP4, MXINT8): those that QuantConfig::mxScaleRounding
+// applies to.
+bool isMxScheme(Scheme s);
 // Q5_0 ... IQ4_XS: the GGML types with searched scales (rows of whole blocks only).
 bool isSearchedGgmlScheme(Scheme s);
 // The schemes llama.cpp quantizes differently with an importance vector (imatrix): the GGML
@@ -125,7 +142,9 @@ struct QuantConfig {
     uint64_t seed = 0; // stochastic rounding
 
     // Low-bit schemes.
-    bool saturate = true;         // E4M3 / E5M2: overflow saturates to +-max (false: NaN / inf)
+    bool saturate = true; // E4M3 / E5M2 / FNUZ: overflow saturates to +-max (false: NaN / inf)
+    // MX schemes: how a block's largest magnitude becomes its E8M0 exponent (OCP: floor).
+    MxScaleRounding mxScaleRounding = MxScaleRounding::Floor;
     std::vector<double> codebook; // Scheme::Codebook: the values (any order, duplicates merged)
     std::string preset; // name of the preset (core/presets.h) this config started from, or ""
 
@@ -145,8 +164,8 @@ struct QuantConfig {
     bool isLowbit() const { return isLowbitScheme(scheme); }
     // Low-bit schemes that cut the tensor into blocks with their own scale.
     bool isBlockwise() const;
-    // Block size of a blockwise scheme (32 for MX and GGML, groupSize for NF4, FP4, AbsmaxInt8
-    // and a blockwise Codebook), 0 for element-wise schemes.
+    // Block size of a blockwise scheme (32 for MX and GGML, 16 for NVFP4, groupSize for NF4, FP4,
+    // AbsmaxInt8 and a blockwise Codebook), 0 for element-wise schemes.
     int64_t blockSize() const;
     // Code range of the integer schemes: the codes stored, clamped to the storage type of
     // storageBits() bits.
@@ -179,7 +198,8 @@ std::string toName(Rounding v);
 std::string toName(RoundingOrder v);
 std::string toName(Granularity v);
 std::string toName(SymmetricScale v);
-std::string toName(ConstantRange v); // "exact", "pytorch-eps", "onnx-one", "fbgemm-0.1"
+std::string toName(ConstantRange v);   // "exact", "pytorch-eps", "onnx-one", "fbgemm-0.1"
+std::string toName(MxScaleRounding v); // "floor", "ceil", "even", "no-clip"
 Scheme schemeFromName(const std::string& s);
 RangeMethod rangeMethodFromName(const std::string& s);
 Rounding roundingFromName(const std::string& s);
@@ -187,6 +207,7 @@ RoundingOrder roundingOrderFromName(const std::string& s);
 Granularity granularityFromName(const std::string& s);
 SymmetricScale symmetricScaleFromName(const std::string& s);
 ConstantRange constantRangeFromName(const std::string& s);
+MxScaleRounding mxScaleRoundingFromName(const std::string& s);
 std::vector<std::string> schemeNames();
 std::vector<std::string> rangeMethodNames();
 std::vector<std::string> roundingNames();
@@ -194,6 +215,9 @@ std::vector<std::string> granularityNames();
 
 // True for the range methods that read QuantConfig::percentile.
 bool usesPercentile(RangeMethod m);
+// True for the range methods that choose a slice's scale and real zero point themselves (HQQ,
+// the grid search) instead of a clipping range.
+bool optimizesParams(RangeMethod m);
 
 // Rounds v by the rule. Stochastic needs a uniform u in [0, 1); the others ignore it.
 // Never undefined behaviour for NaN/Inf (returned unchanged).

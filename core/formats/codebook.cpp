@@ -355,8 +355,10 @@ LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb,
         else if (v != 0.0f && r.dequantized[i] == 0.0f)
             ++c.flushed;
     }).storeIn(r);
+    // The stored table counts as scales: 32 bits per value.
     formats_detail::setStorage(r, static_cast<int64_t>(cb.values.size()),
-                               n * cb.bitsPerCode() + 32 * static_cast<int64_t>(cb.values.size()),
+                               formats_detail::blockScaleSplit(
+                                   n, cb.bitsPerCode(), static_cast<int64_t>(cb.values.size()), 32),
                                n);
     return r;
 }
@@ -441,8 +443,9 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
     formats_detail::forEachBlock(r.blocksPerRow, n, cancel, [&](int64_t b, LowbitCounts& c) {
         absmaxBlock(x, formats_detail::blockSpan(r, b), cb, sc, static_cast<size_t>(b), r, c);
     }).storeIn(r);
-    formats_detail::setStorage(r, static_cast<int64_t>(cb.values.size()),
-                               n * cb.bitsPerCode() + 32 * r.numBlocks(), n);
+    formats_detail::setStorage(
+        r, static_cast<int64_t>(cb.values.size()),
+        formats_detail::blockScaleSplit(n, cb.bitsPerCode(), r.numBlocks(), 32), n);
     return r;
 }
 
@@ -455,7 +458,8 @@ LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t bloc
     formats_detail::forEachBlock(r.blocksPerRow, n, cancel, [&](int64_t b, LowbitCounts& c) {
         absmaxInt8Block(x, formats_detail::blockSpan(r, b), static_cast<size_t>(b), r, c);
     }).storeIn(r);
-    formats_detail::setStorage(r, 255, n * 8 + 32 * r.numBlocks(), n); // -127..127
+    formats_detail::setStorage(r, 255, formats_detail::blockScaleSplit(n, 8, r.numBlocks(), 32),
+                               n); // -127..127
     return r;
 }
 

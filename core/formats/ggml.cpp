@@ -203,6 +203,32 @@ GgmlType ggmlTypeFromName(const std::string& name)
     return formats_detail::enumFromName(name, kAll, "GGML type");
 }
 
+StorageSplit ggmlBlockStorage(GgmlType t)
+{
+    struct Row {
+        GgmlType type;
+        StorageSplit bits;
+    };
+    static const Row kRows[] = {
+        {GgmlType::Q8_0, {32 * 8, 16, 0, 0}},
+        {GgmlType::Q4_0, {32 * 4, 16, 0, 0}},
+        {GgmlType::Q4_1, {32 * 4, 16, 16, 0}},
+        {GgmlType::Q5_0, {32 * 5, 16, 0, 0}},            // qh + qs
+        {GgmlType::Q5_1, {32 * 5, 16, 16, 0}},           // qh + qs; d, m
+        {GgmlType::Q2_K, {256 * 2, 16 * 4, 16 * 4, 32}}, // 4-bit scale and min per 16; d, dmin
+        {GgmlType::Q3_K, {256 * 3, 16 * 6, 0, 16}},      // hmask + qs; 6-bit scales; d
+        {GgmlType::Q4_K, {256 * 4, 8 * 6, 8 * 6, 32}},   // 6-bit scale and min per 32; d, dmin
+        {GgmlType::Q5_K, {256 * 5, 8 * 6, 8 * 6, 32}},
+        {GgmlType::Q6_K, {256 * 6, 16 * 8, 0, 16}}, // ql + qh; int8 scales per 16; d
+        {GgmlType::IQ4_NL, {32 * 4, 16, 0, 0}},
+        {GgmlType::IQ4_XS, {256 * 4, 8 * 6, 0, 16}}, // scales_h + scales_l: 6 bits per 32; d
+    };
+    for (const Row& row : kRows)
+        if (row.type == t)
+            return row.bits;
+    throw Error("GGML type " + toName(t) + " has no storage table");
+}
+
 double ggmlBitsPerElement(GgmlType t)
 {
     return ggmlTypeByName(toName(t))->bitsPerWeight();
@@ -231,11 +257,9 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
         r.warnings.push_back(std::to_string(counts.overflowBlocks) +
                              " block scale(s) exceed the fp16 range (65504) and became inf, as "
                              "in llama.cpp: their dequantized values are inf or NaN");
-    const int64_t blockBits = t == GgmlType::Q8_0   ? 16 + 32 * 8
-                              : t == GgmlType::Q4_0 ? 16 + 32 * 4
-                                                    : 32 + 32 * 4;
     // -127..127 or 0..15
-    formats_detail::setStorage(r, t == GgmlType::Q8_0 ? 255 : 16, r.numBlocks() * blockBits, n);
+    formats_detail::setStorage(r, t == GgmlType::Q8_0 ? 255 : 16,
+                               ggmlBlockStorage(t).times(double(r.numBlocks())), n);
     return r;
 }
 

@@ -55,6 +55,12 @@ enum class GgmlType { Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K
 std::string toName(GgmlType t);                     // "Q8_0", "Q4_0", ..., "IQ4_XS"
 GgmlType ggmlTypeFromName(const std::string& name); // case-insensitive; qs::Error otherwise
 double ggmlBitsPerElement(GgmlType t);              // 8.5, 4.5, 5.0, 5.5, ..., 4.25
+// The bits of one block (32 elements, 256 for the K types and IQ4_XS) by what they hold, from
+// the block structs of ggml-common.h: payload = the codes (qs, qh, hmask); scales = the fp16 d
+// of a 32-block or the 4/6/8-bit sub-block scales; mins = the fp16 m or the sub-block mins;
+// second level = the super-block's fp16 d and dmin (e.g. Q4_K: 1024 + 48 + 48 + 32 = 1152 bits,
+// 4 + 0.1875 + 0.1875 + 0.125 = 4.5 bits/element). Sums to the block's size in bytes times 8.
+StorageSplit ggmlBlockStorage(GgmlType t);
 
 // Per-column importance of a quantization: `weights` holds rowLength values per group of rows;
 // the rows are split into `groups` equal consecutive groups (1: every row shares one vector;

@@ -134,6 +134,13 @@ float signedMax(int n, const float* x, float& amax)
 float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,
                      float* negMin, float rmin, float rdelta, int nstep, bool useMad)
 {
+    uint8_t aux[256];
+    return searchScaleMin(n, nmax, x, weights, L, aux, negMin, rmin, rdelta, nstep, useMad);
+}
+
+float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,
+                     uint8_t* aux, float* negMin, float rmin, float rdelta, int nstep, bool useMad)
+{
     const GroupStats st = groupStats(n, x, weights);
     float min = st.min;
     const float max = st.max, sumW = st.sumW, sumX = st.sumX;
@@ -146,7 +153,6 @@ float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint
     float scale = 1 / iscale;
     trialCodes(n, nmax, x, weights, iscale, min, L);
     float bestError = fitError(n, x, weights, L, scale, min, useMad);
-    uint8_t aux[256];
     for (int is = 0; is <= nstep; ++is) {
         iscale = (rmin + rdelta * is + nmax) / (max - min);
         const Trial t = trialCodes(n, nmax, x, weights, iscale, min, aux);

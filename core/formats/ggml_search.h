@@ -46,6 +46,9 @@ inline int clampInt(int v, int lo, int hi)
 // (rmin + nmax) / (max - min) in steps of rdelta. Returns the scale; *negMin = -min >= 0.
 float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,
                      float* negMin, float rmin, float rdelta, int nstep, bool useMad);
+// The same for groups of any size (n <= 256 above): aux, room for n codes, holds each trial's.
+float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,
+                     uint8_t* aux, float* negMin, float rmin, float rdelta, int nstep, bool useMad);
 
 // searchScaleMin on `groups` consecutive groups of n (group g: x + g n, weights + g n, L + g n,
 // scales[g], negMins[g]) with the groups side by side: each group's arithmetic is the same, in

@@ -336,7 +336,7 @@ LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t row
             storeBlock(s, info->decode, x, b, bytes, r, c);
         });
     counts.storeIn(r);
-    formats_detail::setStorage(r, s.levels, blocks * info->typeSize * 8, n);
+    formats_detail::setStorage(r, s.levels, ggmlBlockStorage(t).times(double(blocks)), n);
     return r;
 }
 

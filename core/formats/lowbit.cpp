@@ -127,6 +127,7 @@ Metrics lowbitMetrics(const float* x, const LowbitResult& r)
     m.quantizedBits = static_cast<double>(r.storageBits);
     m.quantizedBytes = (r.storageBits + 7) / 8;
     m.bitsPerElement = r.bitsPerElement;
+    m.storage = r.storage;
     return m;
 }
 

@@ -14,6 +14,7 @@
 
 #include "core/base/code_buffer.h"
 #include "core/base/error.h" // CancelToken: the format functions check it between blocks
+#include "core/stats/storage_split.h"
 
 #include <cstdint>
 #include <string>
@@ -41,6 +42,10 @@ struct LowbitResult {
     std::vector<float> offsets;  // per block: additive offset (GGML Q4_1 m); empty otherwise
     std::vector<float> codebook; // the value of every code in real or block-relative units,
                                  // for code-book formats (index = code); empty otherwise
+    // Two-level formats (NVFP4): the stored code of each block scale (E4M3 bits) and the fp32
+    // per-tensor scale; scales[b] is then their product. Empty and 0 otherwise.
+    std::vector<uint8_t> scaleCodes;
+    float tensorScale = 0;
 
     int64_t saturated = 0;         // finite inputs clipped to the largest representable magnitude
     int64_t saturatedNegative = 0; // of which negative (clipped at the low end)
@@ -48,6 +53,7 @@ struct LowbitResult {
     int64_t nonfinite = 0;         // NaN / +-Inf inputs
     int64_t storageBits = 0;       // codes + per-block scales (+ a stored code book), in bits
     double bitsPerElement = 0;     // storageBits / numel
+    StorageSplit storage;          // storageBits as payload, scales, mins and second level
     int64_t codeLevels = 0; // number of codes the format has (2^bits, 255 for -127..127, ...)
     std::vector<std::string> warnings; // e.g. block scales that overflow fp16
 
@@ -63,7 +69,7 @@ struct Metrics;
 
 // The metrics of quantize() (quantize.h) for a low-bit result of the finite values of x (same
 // length as r): errors and SQNR from computeMetrics, clipping from the saturation counts,
-// levels used out of codeLevels, and storage from storageBits.
+// levels used out of codeLevels, and storage from storageBits and its split.
 Metrics lowbitMetrics(const float* x, const LowbitResult& r);
 
 // Buffers for the next LowbitResult sized on this thread (initBlocks, sizeLowbitBuffers): a

@@ -108,12 +108,24 @@ inline void keepNonfinite(LowbitResult& r, int64_t i, float v, int32_t nanCode, 
     r.dequantized[i] = v;
 }
 
-// The format's code count and storage; bits per element = storageBits / numel.
-inline void setStorage(LowbitResult& r, int64_t codeLevels, int64_t storageBits, int64_t n)
+// The format's code count and storage (the sum of the split); bits per element =
+// storageBits / numel.
+inline void setStorage(LowbitResult& r, int64_t codeLevels, const StorageSplit& split, int64_t n)
 {
     r.codeLevels = codeLevels;
-    r.storageBits = storageBits;
-    r.bitsPerElement = static_cast<double>(storageBits) / static_cast<double>(n);
+    r.storage = split;
+    r.storageBits = static_cast<int64_t>(split.totalBits());
+    r.bitsPerElement = static_cast<double>(r.storageBits) / static_cast<double>(n);
+}
+
+// Payload bits per element and `scaleBits` per block: the split of a format with one scale per
+// block and nothing else.
+inline StorageSplit blockScaleSplit(int64_t n, int payloadBits, int64_t blocks, int scaleBits)
+{
+    StorageSplit split;
+    split.payloadBits = double(n) * payloadBits;
+    split.scaleBits = double(blocks) * scaleBits;
+    return split;
 }
 
 // The enumerator of `all` whose toName() is `name` but for case; otherwise throws

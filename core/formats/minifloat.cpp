@@ -20,10 +20,35 @@ namespace qs {
 
 namespace {
 
-const MiniFloatInfo kE4M3{"E4M3", 4, 3, 7, false, true, 448.0, 0.015625, 0.001953125, 0x7E};
-const MiniFloatInfo kE5M2{"E5M2", 5, 2, 15, true, true, 57344.0, 6.103515625e-05, 1.52587890625e-05,
-                          0x7B};
-const MiniFloatInfo kE2M1{"E2M1", 2, 1, 1, false, false, 6.0, 1.0, 0.5, 0x07};
+constexpr MiniFloat kAllMiniFloats[] = {MiniFloat::E4M3,    MiniFloat::E5M2, MiniFloat::E2M1,
+                                        MiniFloat::E2M3,    MiniFloat::E3M2, MiniFloat::E4M3FNUZ,
+                                        MiniFloat::E5M2FNUZ};
+
+// In the order of MiniFloat.
+const MiniFloatInfo kInfo[] = {
+    {"E4M3", 4, 3, 7, false, true, 448.0, 0x1p-6, 0x1p-9, 0x7E, false},
+    {"E5M2", 5, 2, 15, true, true, 57344.0, 0x1p-14, 0x1p-16, 0x7B, false},
+    {"E2M1", 2, 1, 1, false, false, 6.0, 1.0, 0.5, 0x07, false},
+    {"E2M3", 2, 3, 1, false, false, 7.5, 1.0, 0.125, 0x1F, false},
+    {"E3M2", 3, 2, 3, false, false, 28.0, 0.25, 0.0625, 0x1F, false},
+    {"E4M3FNUZ", 4, 3, 8, false, true, 240.0, 0x1p-7, 0x1p-10, 0x7F, true},
+    {"E5M2FNUZ", 5, 2, 16, false, true, 57344.0, 0x1p-15, 0x1p-17, 0x7F, true},
+};
+
+// The code of a NaN input: the format's NaN, or +0 where it has none.
+uint8_t nanCodeOf(const MiniFloatInfo& fi, uint8_t sign)
+{
+    if (!fi.hasNaN)
+        return 0;
+    const uint8_t signBit = static_cast<uint8_t>(1u << (fi.bits() - 1));
+    return fi.unsignedZero ? signBit : static_cast<uint8_t>(sign | (signBit - 1u));
+}
+
+void checkSaturate(const MiniFloatInfo& fi, bool saturate)
+{
+    if (!saturate && fi.alwaysSaturates())
+        throw Error(std::string(fi.name) + " has no infinity or NaN: it always saturates");
+}
 
 // Round to nearest integer, ties to even, independent of the floating-point rounding mode.
 // v must be finite and non-negative with v < 2^52.
@@ -40,25 +65,39 @@ double roundHalfEven(double v)
 
 } // namespace
 
+namespace minifloat_detail {
+
+uint8_t overflowCode(const MiniFloatInfo& fi, uint8_t sign, bool saturate)
+{
+    const int m = fi.mantissaBits;
+    const uint8_t signBit = static_cast<uint8_t>(1u << (fi.exponentBits + m));
+    if (saturate)
+        return sign | fi.maxCode;
+    if (fi.unsignedZero)
+        return signBit; // 0x80, the one NaN
+    if (fi.hasInf)
+        return sign | static_cast<uint8_t>(((1u << fi.exponentBits) - 1u) << m);
+    return sign | static_cast<uint8_t>(signBit - 1u); // S.1..1.1..1, NaN of E4M3
+}
+
+} // namespace minifloat_detail
+
+using minifloat_detail::overflowCode;
+
 const MiniFloatInfo& miniFloatInfo(MiniFloat f)
 {
-    switch (f) {
-    case MiniFloat::E4M3:
-        return kE4M3;
-    case MiniFloat::E5M2:
-        return kE5M2;
-    case MiniFloat::E2M1:
-        break;
-    }
-    return kE2M1;
+    return kInfo[static_cast<int>(f)];
 }
 
 MiniFloat miniFloatFromName(const std::string& name)
 {
-    for (MiniFloat f : {MiniFloat::E4M3, MiniFloat::E5M2, MiniFloat::E2M1})
+    std::string valid;
+    for (MiniFloat f : kAllMiniFloats) {
         if (sameNameIgnoringCase(name, miniFloatInfo(f).name))
             return f;
-    throw Error("unknown small float format '" + name + "' (valid: e4m3, e5m2, e2m1)");
+        valid += (valid.empty() ? "" : ", ") + std::string(miniFloatInfo(f).name);
+    }
+    throw Error("unknown small float format '" + name + "' (valid: " + valid + ")");
 }
 
 double decodeMiniFloat(MiniFloat f, uint8_t code)
@@ -71,7 +110,9 @@ double decodeMiniFloat(MiniFloat f, uint8_t code)
     const bool negative = (code >> (m + e)) & 1u;
     const unsigned expAllOnes = (1u << e) - 1u;
     double v;
-    if (f == MiniFloat::E4M3 && expField == expAllOnes && mant == (1u << m) - 1u) {
+    if (fi.unsignedZero && negative && expField == 0 && mant == 0) {
+        v = std::numeric_limits<double>::quiet_NaN(); // 0x80
+    } else if (f == MiniFloat::E4M3 && expField == expAllOnes && mant == (1u << m) - 1u) {
         v = std::numeric_limits<double>::quiet_NaN();
     } else if (f == MiniFloat::E5M2 && expField == expAllOnes) {
         v = mant == 0 ? std::numeric_limits<double>::infinity()
@@ -88,27 +129,22 @@ double decodeMiniFloat(MiniFloat f, uint8_t code)
 uint8_t encodeMiniFloat(MiniFloat f, double x, bool saturate, EncodeEvent* event)
 {
     const MiniFloatInfo& fi = miniFloatInfo(f);
-    if (!saturate && f == MiniFloat::E2M1)
-        throw Error("E2M1 has no infinity or NaN: it always saturates");
+    checkSaturate(fi, saturate);
     const int m = fi.mantissaBits;
     const uint8_t signBit = static_cast<uint8_t>(1u << (fi.exponentBits + m));
     const uint8_t sign = std::signbit(x) ? signBit : 0;
-    const uint8_t nanCode = static_cast<uint8_t>(signBit - 1u); // S.1..1.1..1: NaN in E4M3/E5M2
-    const uint8_t infCode = static_cast<uint8_t>(((1u << fi.exponentBits) - 1u) << m);
+    const uint8_t zero = fi.unsignedZero ? 0 : sign; // the code of a value that is +-0
     EncodeEvent ev = EncodeEvent::None;
     uint8_t code;
 
     if (std::isnan(x)) {
         ev = EncodeEvent::NonFinite;
-        code = fi.hasNaN ? static_cast<uint8_t>(sign | nanCode) : 0;
+        code = nanCodeOf(fi, sign);
     } else if (std::isinf(x)) {
         ev = EncodeEvent::NonFinite;
-        if (saturate)
-            code = sign | fi.maxCode;
-        else
-            code = sign | (fi.hasInf ? infCode : nanCode);
+        code = overflowCode(fi, sign, saturate);
     } else if (x == 0.0) {
-        code = sign;
+        code = zero;
     } else {
         const double a = std::fabs(x);
         const int emin = 1 - fi.bias;
@@ -120,10 +156,10 @@ uint8_t encodeMiniFloat(MiniFloat f, double x, bool saturate, EncodeEvent* event
         if (a > fi.maxFinite)
             ev = EncodeEvent::Saturated;
         if (r > fi.maxFinite) {
-            code = sign | (saturate ? fi.maxCode : (fi.hasInf ? infCode : nanCode));
+            code = overflowCode(fi, sign, saturate);
         } else if (q == 0.0) {
             ev = EncodeEvent::Flushed;
-            code = sign;
+            code = zero;
         } else {
             int qi = static_cast<int>(q);
             int ex = exponent;
@@ -151,10 +187,10 @@ uint8_t encodeMiniFloatFast(MiniFloat f, float x, bool saturate, EncodeEvent* ev
 {
     if (!std::isfinite(x))
         return encodeMiniFloat(f, x, saturate, event);
-    if (!saturate && f == MiniFloat::E2M1)
-        throw Error("E2M1 has no infinity or NaN: it always saturates");
+    const MiniFloatInfo& fi = miniFloatInfo(f);
+    checkSaturate(fi, saturate);
     EncodeEvent ev;
-    const uint8_t code = encodeFiniteMiniFloat(miniFloatInfo(f), x, saturate, ev);
+    const uint8_t code = encodeFiniteMiniFloat(fi, x, saturate, ev);
     if (event)
         *event = ev;
     return code;
@@ -169,8 +205,7 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
         throw Error(std::string(fi.name) + ": the tensor is empty");
     if (x == nullptr)
         throw Error(std::string(fi.name) + ": no data (null pointer)");
-    if (!saturate && f == MiniFloat::E2M1)
-        throw Error("E2M1 has no infinity or NaN: it always saturates");
+    checkSaturate(fi, saturate);
     LowbitResult r;
     r.format = fi.name;
     sizeLowbitBuffers(r, n, kLowbitCodeOffset);
@@ -194,7 +229,8 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
         else if (ev == EncodeEvent::Flushed)
             ++c.flushed;
     }).storeIn(r);
-    formats_detail::setStorage(r, int64_t(1) << fi.bits(), n * fi.bits(), n);
+    formats_detail::setStorage(r, int64_t(1) << fi.bits(),
+                               formats_detail::blockScaleSplit(n, fi.bits(), 0, 0), n);
     return r;
 }
 

@@ -27,19 +27,37 @@ double roundHalfEven(double v)
 using formats_detail::BlockSpan;
 using formats_detail::LowbitCounts;
 
+} // namespace
+
+MiniFloat mxElement(MxFormat f)
+{
+    switch (f) {
+    case MxFormat::MXFP8_E4M3:
+        return MiniFloat::E4M3;
+    case MxFormat::MXFP8_E5M2:
+        return MiniFloat::E5M2;
+    case MxFormat::MXFP6_E2M3:
+        return MiniFloat::E2M3;
+    case MxFormat::MXFP6_E3M2:
+        return MiniFloat::E3M2;
+    default:
+        return MiniFloat::E2M1; // MXFP4 (MXINT8 has no float element)
+    }
+}
+
+namespace {
+
 // The element format of an MX format and the decoded value of each of its float codes.
 struct MxElements {
     MxFormat format;
+    MxScaleRounding rounding;
     bool isInt;
     MiniFloat elem;
     const MiniFloatInfo& info;
     float table[256]; // element values of the float formats
 
-    explicit MxElements(MxFormat f)
-        : format(f), isInt(f == MxFormat::MXINT8),
-          elem(f == MxFormat::MXFP8_E4M3   ? MiniFloat::E4M3
-               : f == MxFormat::MXFP8_E5M2 ? MiniFloat::E5M2
-                                           : MiniFloat::E2M1),
+    MxElements(MxFormat f, MxScaleRounding r)
+        : format(f), rounding(r), isInt(f == MxFormat::MXINT8), elem(mxElement(f)),
           info(miniFloatInfo(elem))
     {
         for (int c = 0; c < 256; ++c)
@@ -71,7 +89,7 @@ void quantizeBlock(const MxElements& m, const float* x, int64_t blk, LowbitResul
                    LowbitCounts& c)
 {
     const BlockSpan s = formats_detail::blockSpan(r, blk);
-    const int e = mxSharedExponent(m.format, formats_detail::finiteAbsMax(x, s));
+    const int e = mxSharedExponent(m.format, formats_detail::finiteAbsMax(x, s), m.rounding);
     const float scale = std::ldexp(1.0f, e); // 2^-127 is a float32 subnormal, exact
     const double inverse = std::ldexp(1.0, -e);
     r.scales[static_cast<size_t>(blk)] = scale;
@@ -100,58 +118,77 @@ void quantizeBlock(const MxElements& m, const float* x, int64_t blk, LowbitResul
 
 std::string toName(MxFormat f)
 {
-    static const char* const kNames[] = {"MXFP8_E4M3", "MXFP8_E5M2", "MXFP4", "MXINT8"};
+    static const char* const kNames[] = {"MXFP8_E4M3", "MXFP8_E5M2", "MXFP4",
+                                         "MXINT8",     "MXFP6_E2M3", "MXFP6_E3M2"};
     return kNames[static_cast<int>(f)];
 }
 
 MxFormat mxFormatFromName(const std::string& name)
 {
-    static const MxFormat kAll[] = {MxFormat::MXFP8_E4M3, MxFormat::MXFP8_E5M2, MxFormat::MXFP4,
-                                    MxFormat::MXINT8};
+    static const MxFormat kAll[] = {MxFormat::MXFP8_E4M3, MxFormat::MXFP8_E5M2,
+                                    MxFormat::MXFP4,      MxFormat::MXINT8,
+                                    MxFormat::MXFP6_E2M3, MxFormat::MXFP6_E3M2};
     return formats_detail::enumFromName(name, kAll, "MX format");
 }
 
 int mxElementEmax(MxFormat f)
 {
-    switch (f) {
-    case MxFormat::MXFP8_E4M3:
-        return 8;
-    case MxFormat::MXFP8_E5M2:
-        return 15;
-    case MxFormat::MXFP4:
-        return 2;
-    case MxFormat::MXINT8:
-        break;
-    }
-    return 0;
+    if (f == MxFormat::MXINT8)
+        return 0;
+    int e2 = 0;
+    std::frexp(miniFloatInfo(mxElement(f)).maxFinite, &e2); // the binade of the largest value
+    return e2 - 1;
 }
 
 int mxElementBits(MxFormat f)
 {
-    return f == MxFormat::MXFP4 ? 4 : 8;
+    return f == MxFormat::MXINT8 ? 8 : miniFloatInfo(mxElement(f)).bits();
 }
 
-int mxSharedExponent(MxFormat f, double amax)
+double mxElementMax(MxFormat f)
+{
+    return f == MxFormat::MXINT8 ? 127.0 / 64.0 : miniFloatInfo(mxElement(f)).maxFinite;
+}
+
+int mxSharedExponent(MxFormat f, double amax, MxScaleRounding rounding)
 {
     if (!(amax > 0.0) || !std::isfinite(amax))
         return -127;
     int e2 = 0;
-    std::frexp(amax, &e2); // floor(log2(amax)) = e2 - 1, exact
-    return std::clamp(e2 - 1 - mxElementEmax(f), -127, 127);
+    const double frac = std::frexp(amax, &e2); // amax = frac * 2^e2, frac in [0.5, 1)
+    const int floorLog2 = e2 - 1;              // exact
+    const double mantissa = 2.0 * frac;        // amax / 2^floorLog2, in [1, 2)
+    int e = floorLog2 - mxElementEmax(f);
+    switch (rounding) {
+    case MxScaleRounding::Floor:
+        break;
+    case MxScaleRounding::Ceil:
+        e += mantissa > 1.0 ? 1 : 0;
+        break;
+    case MxScaleRounding::Even: // log2(mantissa) >= 1/2 iff mantissa^2 >= 2; a float32 amax
+                                // has 24 significant bits, so the square is exact (never 2)
+        e += mantissa * mantissa >= 2.0 ? 1 : 0;
+        break;
+    case MxScaleRounding::NoClip: // amax / 2^e lies in [2^emax, 2^(emax+1)): e or e + 1
+        e += std::ldexp(amax, -e) > mxElementMax(f) ? 1 : 0;
+        break;
+    }
+    return std::clamp(e, -127, 127);
 }
 
 LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength, int64_t blockSize,
-                        const CancelToken* cancel)
+                        const CancelToken* cancel, MxScaleRounding rounding)
 {
     throwIfCancelled(cancel);
     LowbitResult r;
     initBlocks(r, toName(f).c_str(), x, n, rowLength, blockSize);
-    const MxElements elements(f);
+    const MxElements elements(f, rounding);
     formats_detail::forEachBlock(r.numBlocks(), n, cancel, [&](int64_t blk, LowbitCounts& c) {
         quantizeBlock(elements, x, blk, r, c);
     }).storeIn(r);
-    formats_detail::setStorage(r, int64_t(1) << mxElementBits(f),
-                               n * mxElementBits(f) + 8 * r.numBlocks(), n);
+    formats_detail::setStorage(
+        r, int64_t(1) << mxElementBits(f),
+        formats_detail::blockScaleSplit(n, mxElementBits(f), r.numBlocks(), 8), n);
     return r;
 }
 

@@ -112,8 +112,8 @@ double errorBound(const QuantParams& p, const std::vector<uint8_t>& empty,
         const double sc = p.scale[i];
         // Rounding: |x/s + z - q| <= 1/2 (1 for floor, truncate, stochastic), plus the
         // float rounding of x/s + z (float32 parameters: 2^-23 of the code magnitude).
-        double e = (nearest ? 0.5 : 1.0) * sc +
-                   sc * (codeSpan + std::fabs(double(p.zeroPoint[i]))) * 0x1p-22;
+        double e =
+            (nearest ? 0.5 : 1.0) * sc + sc * (codeSpan + std::fabs(p.zeroPointAt(s))) * 0x1p-22;
         e = std::max(e, p.dataMax[i] - p.rangeMax[i]);     // clipped above: x - x^(qmax)
         e = std::max(e, p.rangeMin[i] - p.dataMin[i]);     // clipped below
         if (!p.reciprocal.empty() && p.reciprocal[i] == 0) // every code 0: x^ = 0

@@ -10,15 +10,13 @@
 #include <vector>
 
 namespace qs::quantize_detail {
-namespace {
 
-// recip: the slice's reciprocal scale s' (QuantParams::reciprocal), or -1 when there is none.
-SliceQ makeSliceQ(double s, int64_t z, const QuantConfig& config, int64_t qmin, int64_t qmax,
+SliceQ makeSliceQ(double s, double z, const QuantConfig& config, int64_t qmin, int64_t qmax,
                   float recip)
 {
     SliceQ p;
     p.s = s;
-    p.z = double(z);
+    p.z = z;
     p.sf = float(s);
     p.zf = float(z);
     p.invf = 1.0f / p.sf;
@@ -36,9 +34,11 @@ SliceQ makeSliceQ(double s, int64_t z, const QuantConfig& config, int64_t qmin, 
         p.lo1 = double(qmin) - 1.0;
         p.hi1 = double(qmax) + 1.0;
     }
-    p.nanRaw = uint16_t(std::clamp<int64_t>(z, qmin, qmax) - qmin);
+    p.nanRaw = uint16_t(int64_t(std::clamp(std::nearbyint(z), double(qmin), double(qmax))) - qmin);
     return p;
 }
+
+namespace {
 
 // Code-usage flags: `used` per thread, the codes seen anywhere; `marks` per thread and batch
 // slot, the codes of the slice being quantized (multi-slice passes only).
@@ -75,7 +75,7 @@ struct Pass {
 
     SliceQ sliceQ(int64_t s) const
     {
-        return makeSliceQ(p.scale[s], p.zeroPoint[s], config, p.qmin, p.qmax,
+        return makeSliceQ(p.scale[s], p.zeroPointAt(s), config, p.qmin, p.qmax,
                           p.reciprocal.empty() ? -1.0f : p.reciprocal[size_t(s)]);
     }
     RunCtx ctxFor(uint8_t* mark) const
@@ -222,7 +222,8 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
     const Pass pass{t, config, r, p, pickKernel(config), fused, codes};
     // Every slice's sums are set by runSlices.
     const int bits = config.storageBits(); // the stored codes' width
-    r.sliceMetrics.reset(size_t(ns), levelsTotal, double(bits), storageBits(0, bits, 1, asym));
+    r.sliceMetrics.reset(size_t(ns), levelsTotal, integerStorage(1, bits, 0, asym),
+                         integerStorage(0, bits, 1, asym));
     const Acc total = ns == 1 ? runWholeTensor(pass, cancel) : runSlices(pass, cancel);
     r.metrics = finalize(total, t.numel(), bits, ns, asym, codes.levelsUsed(nt), levelsTotal);
     if (ns == 1)

@@ -7,6 +7,7 @@
 #include "core/formats/ggml.h"
 #include "core/formats/minifloat.h"
 #include "core/formats/mx.h"
+#include "core/formats/nvfp4.h"
 #include "core/quant/lowbit_sums.h"
 #include "core/quant/quantize_internal.h"
 
@@ -31,19 +32,34 @@ int64_t lastAxisLength(const Tensor& t)
     return t.shape.empty() ? t.numel() : t.shape.back();
 }
 
+// The element-wise float schemes and their formats.
+bool isMiniFloatScheme(Scheme s)
+{
+    return s == Scheme::E4M3 || s == Scheme::E5M2 || s == Scheme::E4M3FNUZ ||
+           s == Scheme::E5M2FNUZ || s == Scheme::E2M1;
+}
+
 MiniFloat miniFloatOf(Scheme s)
 {
-    return s == Scheme::E4M3   ? MiniFloat::E4M3
-           : s == Scheme::E5M2 ? MiniFloat::E5M2
-                               : MiniFloat::E2M1;
+    return s == Scheme::E4M3       ? MiniFloat::E4M3
+           : s == Scheme::E5M2     ? MiniFloat::E5M2
+           : s == Scheme::E4M3FNUZ ? MiniFloat::E4M3FNUZ
+           : s == Scheme::E5M2FNUZ ? MiniFloat::E5M2FNUZ
+                                   : MiniFloat::E2M1;
 }
 
 MxFormat mxOf(Scheme s)
 {
-    return s == Scheme::MXFP8_E4M3   ? MxFormat::MXFP8_E4M3
-           : s == Scheme::MXFP8_E5M2 ? MxFormat::MXFP8_E5M2
-           : s == Scheme::MXFP4      ? MxFormat::MXFP4
-                                     : MxFormat::MXINT8;
+    static const std::pair<Scheme, MxFormat> kFormats[] = {
+        {Scheme::MXFP8_E4M3, MxFormat::MXFP8_E4M3},
+        {Scheme::MXFP8_E5M2, MxFormat::MXFP8_E5M2},
+        {Scheme::MXFP6_E2M3, MxFormat::MXFP6_E2M3},
+        {Scheme::MXFP6_E3M2, MxFormat::MXFP6_E3M2},
+        {Scheme::MXFP4, MxFormat::MXFP4}};
+    for (const auto& [scheme, format] : kFormats)
+        if (scheme == s)
+            return format;
+    return MxFormat::MXINT8;
 }
 
 GgmlType ggmlOf(Scheme s)
@@ -78,19 +94,16 @@ void codeTable(Scheme s, const LowbitResult& lr, QuantParams& p)
         for (int64_t q = lo; q <= hi; ++q)
             p.codeValues.push_back(float(q - shift) / div);
     };
-    switch (s) {
-    case Scheme::E4M3:
-    case Scheme::E5M2:
-    case Scheme::E2M1:
+    if (isMiniFloatScheme(s)) {
         minifloatTable(miniFloatOf(s));
-        break;
-    case Scheme::MXFP8_E4M3:
-        minifloatTable(MiniFloat::E4M3);
-        break;
-    case Scheme::MXFP8_E5M2:
-        minifloatTable(MiniFloat::E5M2);
-        break;
-    case Scheme::MXFP4:
+        return;
+    }
+    if (isMxScheme(s) && s != Scheme::MXINT8) {
+        minifloatTable(mxElement(mxOf(s)));
+        return;
+    }
+    switch (s) {
+    case Scheme::NVFP4:
         minifloatTable(MiniFloat::E2M1);
         break;
     case Scheme::MXINT8:
@@ -266,9 +279,11 @@ void wholeSliceSums(const float* x, int64_t n, float eLo, float eHi, int64_t lev
 }
 
 // Per block: its representable range, the min / max of its data and its sums (r.codes and
-// r.dequantized already hold the result). Returns the distinct codes of the finite values when
-// the format has at most 256 codes (flagged in the same pass), else -1.
-int64_t setBlockSums(const Tensor& t, const Blocks& g, double bitsPerElement, QuantResult& r)
+// r.dequantized already hold the result), each block's share of the storage perElement times
+// its size. Returns the distinct codes of the finite values when the format has at most 256
+// codes (flagged in the same pass), else -1.
+int64_t setBlockSums(const Tensor& t, const Blocks& g, const StorageSplit& perElement,
+                     QuantResult& r)
 {
     QuantParams& p = r.params;
     const int64_t nb = g.count;
@@ -282,7 +297,7 @@ int64_t setBlockSums(const Tensor& t, const Blocks& g, double bitsPerElement, Qu
     for (std::vector<double>* v : {&p.rangeMin, &p.rangeMax, &p.dataMin, &p.dataMax})
         v->resize(size_t(nb));
     const int64_t levels = p.qmax - p.qmin + 1;
-    r.sliceMetrics.reset(size_t(nb), levels, bitsPerElement, 0.0);
+    r.sliceMetrics.reset(size_t(nb), levels, perElement, StorageSplit());
     const float* x = t.data.data();
     CodeMask seen;
     if (nb == 1) {
@@ -334,6 +349,7 @@ Metrics wholeMetrics(const Tensor& t, const LowbitResult& lr, const QuantResult&
     m.quantizedBits = double(lr.storageBits);
     m.quantizedBytes = (lr.storageBits + 7) / 8;
     m.bitsPerElement = lr.bitsPerElement;
+    m.storage = lr.storage;
     return m;
 }
 
@@ -341,7 +357,7 @@ Metrics wholeMetrics(const Tensor& t, const LowbitResult& lr, const QuantResult&
 void setLowbitWarnings(const QuantConfig& config, const LowbitResult& lr, int64_t n, QuantResult& r)
 {
     const bool overflows =
-        !config.saturate && (config.scheme == Scheme::E4M3 || config.scheme == Scheme::E5M2);
+        !config.saturate && isMiniFloatScheme(config.scheme) && config.scheme != Scheme::E2M1;
     r.floatCounts = FloatCounts();
     r.floatCounts.flushedToZero = lr.flushedToZero;
     if (overflows)
@@ -409,16 +425,13 @@ LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& c, const CancelT
         weights = ggmlImportanceOf(*importance);
     }
     const GgmlImportance* weighted = importance ? &weights : nullptr;
-    switch (c.scheme) {
-    case Scheme::E4M3:
-    case Scheme::E5M2:
-    case Scheme::E2M1:
+    if (isMiniFloatScheme(c.scheme))
         return quantizeMiniFloat(x, n, miniFloatOf(c.scheme), c.saturate, cancel);
-    case Scheme::MXFP8_E4M3:
-    case Scheme::MXFP8_E5M2:
-    case Scheme::MXFP4:
-    case Scheme::MXINT8:
-        return quantizeMx(x, n, mxOf(c.scheme), lastAxisLength(t), 32, cancel);
+    if (isMxScheme(c.scheme))
+        return quantizeMx(x, n, mxOf(c.scheme), lastAxisLength(t), 32, cancel, c.mxScaleRounding);
+    switch (c.scheme) {
+    case Scheme::NVFP4:
+        return quantizeNvfp4(x, n, lastAxisLength(t), cancel);
     case Scheme::Q8_0:
     case Scheme::Q4_0:
     case Scheme::Q4_1:
@@ -469,7 +482,8 @@ void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult&
     r.codes = std::move(lr.codes);
     r.dequantized = std::move(lr.dequantized);
     recycleLowbitBlockVectors(std::move(lr.scales), std::move(lr.offsets));
-    const int64_t codesUsed = setBlockSums(t, g, lr.bitsPerElement, r);
+    // Every block's share of the storage: the tensor's split per element.
+    const int64_t codesUsed = setBlockSums(t, g, lr.storage.times(1.0 / double(t.numel())), r);
     throwIfCancelled(cancel);
     r.metrics = wholeMetrics(t, lr, r, codesUsed);
     if (g.count == 1 && lr.blockSize == 0)

@@ -130,10 +130,12 @@ void resetKeepingBuffers(QuantResult& r, const QuantConfig& config)
     r.params.codeValues.clear();
     r.params.offset.clear();
     r.params.reciprocal.clear();
+    r.params.realZeroPoint.clear();
     r.params.scheme = config.scheme;
     r.params.float32Params = (config.float32Params || config.reciprocalScale) && config.isInteger();
     r.metrics = Metrics();
     r.floatCounts = FloatCounts();
+    r.convergence = HqqTrace();
     r.constant = false;
     r.warnings.clear();
     r.timingsMs.clear();
@@ -168,6 +170,8 @@ void quantizeInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
     std::vector<uint8_t>& empty = emptySlicesScratch();
     const SliceCounts counts =
         computeSliceParams(t, config, r.params, empty, r.sliceMetrics, cancel);
+    if (optimizesParams(config.range))
+        optimizeSliceParams(t, config, r.params, empty, r.convergence, cancel);
     r.timingsMs["range"] = clock.lap();
     FusedHistograms fused;
     prepareFused(r.params, empty, config, histograms, fused);
@@ -194,6 +198,9 @@ void checkGivenParams(const Tensor& t, const QuantParams& params, const QuantCon
         throw Error("parameters have the code range [" + std::to_string(params.qmin) + ", " +
                     std::to_string(params.qmax) + "], the config [" +
                     std::to_string(config.qmin()) + ", " + std::to_string(config.qmax()) + "]");
+    if (!params.realZeroPoint.empty() && int64_t(params.realZeroPoint.size()) != ns)
+        throw Error("parameters hold " + std::to_string(params.realZeroPoint.size()) +
+                    " real zero points for " + std::to_string(ns) + " slices");
     if (config.reciprocalScale && int64_t(params.reciprocal.size()) != ns)
         throw Error("a reciprocal-scale config needs one reciprocal scale per slice; the "
                     "parameters hold " +
@@ -286,6 +293,12 @@ double dequantizeCode(const QuantParams& p, int64_t slice, int64_t q)
             throw Error("code " + std::to_string(q) + " is not a 16-bit pattern");
         return fromFormatBits(p.scheme == Scheme::FP16 ? FloatFormat::Half : FloatFormat::BFloat16,
                               uint16_t(q));
+    }
+    if (!p.realZeroPoint.empty()) {
+        const double z = p.zeroPointAt(slice);
+        if (p.float32Params)
+            return float(p.scale[size_t(slice)]) * (float(q) - float(z));
+        return double(float(p.scale[size_t(slice)] * (double(q) - z)));
     }
     const int64_t z = p.zeroPoint[size_t(slice)];
     if (!p.reciprocal.empty()) {

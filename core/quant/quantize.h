@@ -17,6 +17,7 @@
 #include "core/base/tensor.h"
 #include "core/config/quant_config.h"
 #include "core/io/imatrix.h"
+#include "core/range/hqq.h"
 #include "core/stats/histogram.h"
 #include "core/stats/metrics.h"
 
@@ -50,7 +51,17 @@ struct QuantParams {
     // (float8 bit patterns); both vectors are empty for the integer and fp16/bf16 schemes.
     std::vector<float> codeValues;
     std::vector<double> offset; // per slice; GGML Q4_1 only (the block minimum m)
+    // Per slice, the zero point as a real number when the range method optimises it (HQQ,
+    // grid search; empty otherwise). Codes and values use it: q = clamp(round(x / s + z)),
+    // x^ = s (q - z); zeroPoint then holds it rounded half to even, for displays and readers of
+    // integer zero points, and rangeMin / rangeMax come from the real one.
+    std::vector<double> realZeroPoint;
     int64_t numSlices() const { return static_cast<int64_t>(scale.size()); }
+    // The zero point the arithmetic uses: the real one if there is one, else the integer.
+    double zeroPointAt(int64_t s) const
+    {
+        return realZeroPoint.empty() ? double(zeroPoint[size_t(s)]) : realZeroPoint[size_t(s)];
+    }
 };
 
 struct FloatCounts {           // fp16 / bf16 only
@@ -84,6 +95,9 @@ struct QuantResult {
     std::vector<std::string>
         warnings; // human-readable: non-finite values, constant, heavy clipping
     std::map<std::string, double> timingsMs; // "range", "quantize", "metrics", "total"
+    // The iterations of the HQQ range method (its error per iteration, for a convergence
+    // chart); empty for the other methods.
+    HqqTrace convergence;
     Histogram valueHistogram; // as requested by HistogramRequest (counts empty otherwise)
     Histogram errorHistogram;
     ImportanceSource importance; // the importance used (columns 0: none)

@@ -278,6 +278,19 @@ SliceCounts computeSliceParams(const Tensor& t, const QuantConfig& config, Quant
                                std::vector<uint8_t>& empty, SliceMetrics& sliceMetrics,
                                const CancelToken* cancel);
 
+// optimized_params.cpp: for the range methods that optimise the parameters (HQQ, grid search),
+// after computeSliceParams set min-max's: each non-empty slice's optimised scale and real zero
+// point (p.realZeroPoint), or min-max's where those give less squared error. trace: HQQ's
+// iterations.
+void optimizeSliceParams(const Tensor& t, const QuantConfig& config, QuantParams& p,
+                         const std::vector<uint8_t>& empty, HqqTrace& trace,
+                         const CancelToken* cancel);
+
+// integer_pass.cpp: what the hot loop needs about a slice of scale s and zero point z. recip:
+// the slice's reciprocal scale s' (QuantParams::reciprocal), or -1 when there is none.
+SliceQ makeSliceQ(double s, double z, const QuantConfig& config, int64_t qmin, int64_t qmax,
+                  float recip);
+
 // The sums of one slice as SliceMetrics keeps them.
 inline SliceMetrics::Sums sumsOf(const Acc& a, int64_t levelsUsed)
 {
@@ -295,9 +308,9 @@ inline SliceMetrics::Sums sumsOf(const Acc& a, int64_t levelsUsed)
 }
 
 // result_metrics.cpp
-// Storage of `slices` slices over numel elements: bits per element plus 32 bits of scale and,
-// asymmetric, a b-bit zero point per slice.
-double storageBits(int64_t numel, int bits, int64_t slices, bool asymmetric);
+// Storage of `slices` slices over numel elements: b bits per element (payload) plus a 32-bit
+// scale (scales) and, asymmetric, a b-bit zero point (mins) per slice.
+StorageSplit integerStorage(int64_t numel, int bits, int64_t slices, bool asymmetric);
 Metrics finalize(const Acc& a, int64_t numel, int bits, int64_t slices, bool asymmetric,
                  int64_t levelsUsed, int64_t levelsTotal);
 void addWarnings(QuantResult& r, const SliceCounts& counts);

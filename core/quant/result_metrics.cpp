@@ -12,10 +12,11 @@ namespace qs {
 
 namespace {
 
-void setStorage(Metrics& m, int64_t numel, double quantizedBits)
+void setStorage(Metrics& m, int64_t numel, const StorageSplit& split)
 {
     m.originalBytes = 4 * numel;
-    m.quantizedBits = quantizedBits;
+    m.storage = split;
+    m.quantizedBits = split.totalBits();
     m.quantizedBytes = int64_t(std::ceil(m.quantizedBits / 8.0));
     m.bitsPerElement = numel > 0 ? m.quantizedBits / double(numel) : 0.0;
 }
@@ -32,9 +33,13 @@ std::string percentText(double fraction)
 
 namespace quantize_detail {
 
-double storageBits(int64_t numel, int bits, int64_t slices, bool asymmetric)
+StorageSplit integerStorage(int64_t numel, int bits, int64_t slices, bool asymmetric)
 {
-    return double(numel) * bits + double(slices) * (32.0 + (asymmetric ? double(bits) : 0.0));
+    StorageSplit split;
+    split.payloadBits = double(numel) * bits;
+    split.scaleBits = double(slices) * 32.0;
+    split.minBits = asymmetric ? double(slices) * bits : 0.0;
+    return split;
 }
 
 Metrics finalize(const Acc& a, int64_t numel, int bits, int64_t slices, bool asymmetric,
@@ -42,7 +47,7 @@ Metrics finalize(const Acc& a, int64_t numel, int bits, int64_t slices, bool asy
 {
     Metrics m = metricsFromSums(sumsOf(a, levelsUsed));
     m.levelsTotal = levelsTotal;
-    setStorage(m, numel, storageBits(numel, bits, slices, asymmetric));
+    setStorage(m, numel, integerStorage(numel, bits, slices, asymmetric));
     return m;
 }
 
@@ -123,9 +128,14 @@ Metrics SliceMetrics::operator[](size_t s) const
     Metrics m = metricsFromSums(v);
     m.levelsTotal = m_levelsTotal;
     const int64_t numel = v.count + v.nonfinite;
-    setStorage(m, numel, double(numel) * m_elementBits + m_sliceBits);
-    if (m_sliceBits == 0) // exactly the format's bits per element, not q / numel
-        m.bitsPerElement = m_elementBits;
+    StorageSplit split = m_elementBits.times(double(numel));
+    split.scaleBits += m_sliceBits.scaleBits;
+    split.minBits += m_sliceBits.minBits;
+    split.secondLevelBits += m_sliceBits.secondLevelBits;
+    split.payloadBits += m_sliceBits.payloadBits;
+    setStorage(m, numel, split);
+    if (m_sliceBits.totalBits() == 0) // exactly the format's bits per element, not q / numel
+        m.bitsPerElement = m_elementBits.totalBits();
     return m;
 }
 
@@ -145,7 +155,8 @@ double SliceMetrics::rmse(size_t s) const
     return v.count > 0 ? std::sqrt(v.errorPower / double(v.count)) : 0.0;
 }
 
-void SliceMetrics::reset(size_t n, int64_t levelsTotal, double elementBits, double sliceBits)
+void SliceMetrics::reset(size_t n, int64_t levelsTotal, const StorageSplit& elementBits,
+                         const StorageSplit& sliceBits)
 {
     reserveHugePages(m_sums, n);
     m_sums.resize(n);

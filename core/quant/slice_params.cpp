@@ -103,11 +103,18 @@ void sliceParams(double lo, double hi, const QuantConfig& config, int64_t qmin, 
         z = std::clamp(z, qmin, qmax);
 }
 
+// True when a slice's range is its min and max: min-max, and the methods that optimise the
+// parameters afterwards (optimized_params.cpp), which start from min-max's.
+bool minMaxRangeOnly(const QuantConfig& config)
+{
+    return config.range == RangeMethod::MinMax || optimizesParams(config.range);
+}
+
 // Range of one slice as config's method picks it, from its min/max and (for the other
 // methods) its values. MinMax is the same as estimateRange's, without a second pass.
 Range methodRange(const MinMax& mm, const float* values, int64_t n, const QuantConfig& config)
 {
-    if (config.range != RangeMethod::MinMax)
+    if (!minMaxRangeOnly(config))
         return estimateRange(values, n, config);
     if (config.scheme == Scheme::Symmetric) {
         const double a = std::max(std::fabs(mm.lo), std::fabs(mm.hi));
@@ -264,7 +271,7 @@ void batchParams(const float* x, const SliceLayout& layout, int64_t s0, int64_t 
     for (int64_t s = s0; s < s1; ++s) {
         const MinMax& m = mm[s - s0];
         Range range;
-        if (m.finite > 0 && config.range == RangeMethod::MinMax) {
+        if (m.finite > 0 && minMaxRangeOnly(config)) {
             range = methodRange(m, nullptr, 0, config);
         } else if (m.finite > 0) {
             gatherSlice(x, layout, s, buf);
@@ -285,7 +292,7 @@ SliceCounts batchedParams(const float* x, int64_t n, const SliceLayout& layout,
     std::vector<SliceCounts> counts(static_cast<size_t>(batches.count));
     std::vector<std::exception_ptr> errors(static_cast<size_t>(batches.count));
     std::vector<std::vector<float>> buffers(static_cast<size_t>(threadCount()));
-    const bool parallel = n >= kParallelMin || config.range != RangeMethod::MinMax;
+    const bool parallel = n >= kParallelMin || !minMaxRangeOnly(config);
     batches.run(parallel, cancel, [&](int64_t bi, int64_t s0, int64_t s1) {
         try {
             batchParams(x, layout, s0, s1, strided, config, write, buffers[size_t(threadId())],

@@ -38,7 +38,10 @@ Range estimateRange(const float* x, int64_t n, const QuantConfig& config)
     if (usesPercentile(config.range) && !(config.percentile > 50 && config.percentile <= 100))
         throw Error("percentile must be in (50, 100], got " + std::to_string(config.percentile));
     switch (config.range) {
-    case RangeMethod::MinMax: {
+    case RangeMethod::MinMax:
+    case RangeMethod::Hqq: // the optimizers start from min-max's range
+                           // (core/quant/optimized_params)
+    case RangeMethod::GridSearch: {
         const Range r = minMaxRange(x, n);
         return sym ? symmetricAround(r) : r;
     }

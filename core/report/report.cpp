@@ -46,6 +46,8 @@ ojson paramsJson(const QuantParams& p)
         par["reciprocal_scale"] =
             numList(std::vector<double>(p.reciprocal.begin(), p.reciprocal.end()));
     par["zero_point"] = p.zeroPoint;
+    if (!p.realZeroPoint.empty()) // hqq, grid-search: the zero point the values use
+        par["zero_point_real"] = numList(p.realZeroPoint);
     par["range_min"] = numList(p.rangeMin);
     par["range_max"] = numList(p.rangeMax);
     par["qmin"] = p.qmin;
@@ -67,6 +69,24 @@ ojson paramsJson(const QuantParams& p)
         par["code_values"] = numList(cv);
     }
     return par;
+}
+
+// The storage of the result by part, in bits per element; the parts sum to bits_per_element.
+ojson storageJson(const Metrics& m)
+{
+    const int64_t n = m.count + m.nonfinite;
+    const StorageSplit& s = m.storage;
+    ojson st;
+    st["payload_bits_per_element"] = num(StorageSplit::perElement(s.payloadBits, n));
+    st["scale_bits_per_element"] = num(StorageSplit::perElement(s.scaleBits, n));
+    st["min_bits_per_element"] = num(StorageSplit::perElement(s.minBits, n));
+    st["second_level_bits_per_element"] = num(StorageSplit::perElement(s.secondLevelBits, n));
+    st["bits_per_element"] = num(m.bitsPerElement);
+    st["payload_bits"] = s.payloadBits;
+    st["scale_bits"] = s.scaleBits;
+    st["min_bits"] = s.minBits;
+    st["second_level_bits"] = s.secondLevelBits;
+    return st;
 }
 
 ojson metricsJson(const Metrics& m)
@@ -91,6 +111,7 @@ ojson metricsJson(const Metrics& m)
     met["quantized_bytes"] = m.quantizedBytes;
     met["bits_per_element"] = num(m.bitsPerElement);
     met["count"] = m.count;
+    met["storage"] = storageJson(m);
     return met;
 }
 
@@ -156,6 +177,12 @@ std::string reportJson(const Tensor& tensor, const QuantResult& r, const ReportE
         imp["columns"] = r.importance.columns;
         imp["groups"] = r.importance.groups;
         j["importance"] = imp;
+    }
+    if (r.convergence.iterations() > 0) { // hqq: the error of each iteration's start
+        ojson c;
+        c["mean_abs_error"] = numList(r.convergence.meanAbsError);
+        c["mse"] = numList(r.convergence.meanSquaredError);
+        j["convergence"] = c;
     }
     if (!r.config.isInteger()) {
         ojson fc;

@@ -6,6 +6,9 @@
 // its minimum and maximum (the first occurrence of each) in index order, one point if they are
 // the same element. The global extremes are therefore always kept.
 //
+// Bucket ranges use the same buckets (never more than one per index) and keep, per bucket, the
+// lowest and highest value: the envelope that a min/max series zig-zags between.
+//
 // LTTB (Steinarsson 2013, "Downsampling Time Series for Visual Representation"): the first and
 // last finite points are kept; the points between are cut into threshold - 2 index buckets and
 // from each the point forming the largest triangle with the previously chosen point and the
@@ -14,6 +17,7 @@
 
 #include "core/base/error.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -39,7 +43,57 @@ std::vector<SeriesPoint> finitePoints(const float* y, int64_t begin, int64_t end
     return out;
 }
 
+// Min and max of value(i) per bucket; value returns NaN for an element to skip.
+template <class Value>
+std::vector<BucketRange> rangesPerBucket(int64_t begin, int64_t end, int buckets, Value value)
+{
+    if (buckets < 1)
+        throw Error("bucket ranges: need at least 1 bucket (got " + std::to_string(buckets) + ")");
+    const int64_t len = end - begin;
+    const int64_t nb = std::min<int64_t>(buckets, len);
+    std::vector<BucketRange> all(size_t(std::max<int64_t>(nb, 0)));
+    std::vector<char> found(all.size(), 0);
+#pragma omp parallel for schedule(static) if (len >= (int64_t(1) << 16))
+    for (int64_t b = 0; b < nb; ++b) {
+        BucketRange r{begin + b * len / nb, begin + (b + 1) * len / nb, 0, 0};
+        bool any = false;
+        for (int64_t i = r.first; i < r.last; ++i) {
+            const double v = value(i);
+            if (!std::isfinite(v))
+                continue;
+            r.lo = any ? std::min(r.lo, v) : v;
+            r.hi = any ? std::max(r.hi, v) : v;
+            any = true;
+        }
+        all[size_t(b)] = r;
+        found[size_t(b)] = any ? 1 : 0;
+    }
+    std::vector<BucketRange> out;
+    out.reserve(all.size());
+    for (size_t b = 0; b < all.size(); ++b)
+        if (found[b])
+            out.push_back(all[b]);
+    return out;
+}
+
 } // namespace
+
+std::vector<BucketRange> bucketRanges(const float* y, int64_t begin, int64_t end, int buckets)
+{
+    checkSpan(y, begin, end, "bucket ranges");
+    return rangesPerBucket(begin, end, buckets, [y](int64_t i) { return double(y[i]); });
+}
+
+std::vector<BucketRange> errorBucketRanges(const float* x, const float* xhat, int64_t begin,
+                                           int64_t end, int buckets)
+{
+    checkSpan(x, begin, end, "error bucket ranges");
+    checkSpan(xhat, begin, end, "error bucket ranges");
+    return rangesPerBucket(begin, end, buckets, [x, xhat](int64_t i) {
+        // Not finite (so skipped) whenever x or xhat is not.
+        return double(x[i]) - double(xhat[i]);
+    });
+}
 
 std::vector<SeriesPoint> downsampleMinMax(const float* y, int64_t begin, int64_t end, int buckets)
 {

@@ -2,6 +2,8 @@
 // tensor (Metrics) and for each of its slices (SliceMetrics, kept as the sums they come from).
 #pragma once
 
+#include "core/stats/storage_split.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -28,6 +30,7 @@ struct Metrics {
     int64_t quantizedBytes = 0; // ceil(quantizedBits / 8)
     double quantizedBits = 0;   // numel * b + per-slice overhead (32-bit scale, b-bit zero point)
     double bitsPerElement = 0;  // quantizedBits / numel
+    StorageSplit storage;       // quantizedBits split into payload, scales, mins, second level
 };
 
 // The per-slice metrics of a result, kept as the sums they come from, about half the size of a
@@ -78,9 +81,11 @@ public:
     double rmse(size_t s) const;
 
     // Filling (the quantizers). reset() sizes to n slices, keeping the capacity, with what every
-    // slice shares: its storage is elementBits per element plus sliceBits (scale and zero point)
-    // out of levelsTotal codes. The sums of each slice are then set().
-    void reset(size_t n, int64_t levelsTotal, double elementBits, double sliceBits);
+    // slice shares: its storage is elementBits per element (each part in bits per element) plus
+    // sliceBits (scale and zero point) out of levelsTotal codes. The sums of each slice are then
+    // set().
+    void reset(size_t n, int64_t levelsTotal, const StorageSplit& elementBits,
+               const StorageSplit& sliceBits);
     void set(size_t s, const Sums& v) { m_sums[s] = v; }
     // One slice that is the whole tensor: operator[](0) returns m as it is.
     void setWhole(const Metrics& m);
@@ -91,7 +96,7 @@ private:
     Metrics m_whole;
     bool m_isWhole = false;
     int64_t m_levelsTotal = 0;
-    double m_elementBits = 0, m_sliceBits = 0;
+    StorageSplit m_elementBits, m_sliceBits;
 };
 
 // Errors, SQNR, clipping fractions and levels used from the sums of a slice or a tensor (the

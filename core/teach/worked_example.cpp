@@ -107,6 +107,7 @@ void explainLowbit(WorkedExample& w, const Tensor& t, const QuantResult& r)
     w.slice = p.layout.sliceOf(w.index);
     w.scale = p.scale[size_t(w.slice)];
     w.zeroPoint = p.zeroPoint[size_t(w.slice)];
+    w.realZeroPoint = double(w.zeroPoint);
     w.qmin = p.qmin;
     w.qmax = p.qmax;
     w.floatCategory = !w.finite                                               ? "non-finite (kept)"
@@ -154,9 +155,9 @@ void explainScaling(WorkedExample& w, const QuantParams& p, const QuantConfig& c
         w.scale = s;
         const float q = xf * sp; // float32, as TensorRT's toolkit computes it
         w.xOverS = double(q);
-        w.valueToRound = before ? double(q) : double(q + float(w.zeroPoint));
+        w.valueToRound = before ? double(q) : double(q + float(w.realZeroPoint));
     } else if (c.float32Params) {
-        const float sf = float(s), zf = float(w.zeroPoint), invf = 1.0f / sf;
+        const float sf = float(s), zf = float(w.realZeroPoint), invf = 1.0f / sf;
         w.scale = double(sf);
         const float q = c.multiplyByInverse ? xf * invf : xf / sf;
         w.xOverS = double(q);
@@ -165,7 +166,7 @@ void explainScaling(WorkedExample& w, const QuantParams& p, const QuantConfig& c
         w.scale = s;
         const double q = c.multiplyByInverse ? double(xf) * (1.0 / s) : double(xf) / s;
         w.xOverS = q;
-        w.valueToRound = before ? q : q + double(w.zeroPoint);
+        w.valueToRound = before ? q : q + w.realZeroPoint;
     }
 }
 
@@ -223,6 +224,7 @@ WorkedExample workedExample(const Tensor& t, const QuantResult& r, int64_t index
     w.qmin = p.qmin;
     w.qmax = p.qmax;
     w.zeroPoint = p.zeroPoint[size_t(w.slice)];
+    w.realZeroPoint = p.zeroPointAt(w.slice);
     explainScaling(w, p, r.config, t.data[size_t(index)]);
     if (w.finite) // else code and xhat as the engine stored them (see quantize.h)
         explainRounding(w, r.config);
@@ -303,7 +305,9 @@ void affineStepsHtml(std::ostringstream& h, const WorkedExample& w)
 {
     const bool before = w.config.roundingOrder == RoundingOrder::BeforeZeroPoint;
     const bool mul = w.config.multiplyByInverse;
-    const std::string x = num(w.x), s = num(w.scale), z = inum(w.zeroPoint);
+    const std::string x = num(w.x), s = num(w.scale),
+                      z = w.realZeroPoint == double(w.zeroPoint) ? inum(w.zeroPoint)
+                                                                 : num(w.realZeroPoint);
     const std::string prec = w.config.float32Params ? " (float32)" : "";
     h << "<table cellspacing=\"4\">";
     h << row("parameters", "<i>s</i>, <i>z</i>" + prec, s + ", " + z);

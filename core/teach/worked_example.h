@@ -27,6 +27,7 @@ struct WorkedExample {
     // Integer schemes.
     double scale = 1; // s (float32-rounded when config.float32Params)
     int64_t zeroPoint = 0;
+    double realZeroPoint = 0; // the z the arithmetic uses: zeroPoint, or hqq's / grid-search's
     int64_t qmin = 0, qmax = 255;
     double reciprocal = -1;  // s' with config.reciprocalScale (x * s', x^ = q / s'), else -1
     double xOverS = 0;       // x / s (or x * (1/s)), in the engine's precision

@@ -79,6 +79,15 @@ private slots:
             "--bits", "3", "--signed", "--rounding", "truncate", "--no-include-zero"};
         QTest::newRow("mse range, 6 bits") << QStringList{"--range", "mse", "--bits", "6"};
         QTest::newRow("fp16") << QStringList{"--scheme", "fp16"};
+        QTest::newRow("NVFP4 (upper-case name)") << QStringList{"--scheme", "NVFP4"};
+        QTest::newRow("mxfp6-e3m2, no-clip scale")
+            << QStringList{"--scheme", "MXFP6-E3M2", "--mx-scale-rounding", "no-clip"};
+        QTest::newRow("e4m3fnuz") << QStringList{"--scheme", "e4m3fnuz"};
+        QTest::newRow("hqq 4-bit groups of 16 along axis 1")
+            << QStringList{"--range", "hqq",          "--bits", "4",      "--granularity",
+                           "group",   "--group-size", "16",     "--axis", "1"};
+        QTest::newRow("grid-search 3-bit per channel")
+            << QStringList{"--range", "grid-search", "--bits", "3", "--granularity", "channel"};
     }
     void quantizeMatchesCore()
     {
@@ -122,6 +131,8 @@ private slots:
                 c.signedCodes = true;
             else if (o == "--no-include-zero")
                 c.includeZero = false;
+            else if (o == "--mx-scale-rounding")
+                c.mxScaleRounding = mxScaleRoundingFromName(v);
         }
         const QuantResult q = quantize(t, c);
 
@@ -138,6 +149,12 @@ private slots:
         QCOMPARE(j["config"]["include_zero"].get<bool>(), c.includeZero);
         // Exact equality: the report prints doubles with 17 significant digits.
         QVERIFY(doubles(j["params"]["scale"]) == q.params.scale);
+        QCOMPARE(j["params"].contains("zero_point_real"), !q.params.realZeroPoint.empty());
+        if (!q.params.realZeroPoint.empty())
+            QVERIFY(doubles(j["params"]["zero_point_real"]) == q.params.realZeroPoint);
+        QCOMPARE(j.contains("convergence"), q.convergence.iterations() > 0);
+        if (q.convergence.iterations() > 0)
+            QVERIFY(doubles(j["convergence"]["mean_abs_error"]) == q.convergence.meanAbsError);
         QVERIFY(j["params"]["zero_point"].get<std::vector<int64_t>>() == q.params.zeroPoint);
         QVERIFY(doubles(j["params"]["range_min"]) == q.params.rangeMin);
         QVERIFY(doubles(j["params"]["range_max"]) == q.params.rangeMax);
@@ -155,6 +172,14 @@ private slots:
         QCOMPARE(j["metrics"]["original_bytes"].get<int64_t>(), q.metrics.originalBytes);
         QCOMPARE(j["metrics"]["quantized_bytes"].get<int64_t>(), q.metrics.quantizedBytes);
         QVERIFY(j["metrics"]["bits_per_element"].get<double>() == q.metrics.bitsPerElement);
+        const json& st = j["metrics"]["storage"];
+        QVERIFY(st["payload_bits"].get<double>() == q.metrics.storage.payloadBits);
+        QVERIFY(st["scale_bits"].get<double>() == q.metrics.storage.scaleBits);
+        QVERIFY(st["min_bits"].get<double>() == q.metrics.storage.minBits);
+        QVERIFY(st["second_level_bits"].get<double>() == q.metrics.storage.secondLevelBits);
+        if (isMxScheme(c.scheme))
+            QCOMPARE(j["config"]["mx_scale_rounding"].get<std::string>(),
+                     toName(c.mxScaleRounding));
         QVERIFY(j["timings_ms"].contains("generate"));
         QVERIFY(j["timings_ms"]["total"].get<double>() >= 0);
 
@@ -336,6 +361,8 @@ private slots:
                                       << "c.svg";
         QTest::newRow("error-histogram pdf") << "error-histogram"
                                              << "e.pdf";
+        QTest::newRow("convergence png (no iterations)") << "convergence"
+                                                         << "k.png";
     }
     void plot()
     {

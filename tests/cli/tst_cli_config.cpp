@@ -104,8 +104,8 @@ void TestCliConfig::helpSchemesIsInTheDocs()
 {
     const Run r = runCli({"help", "schemes"});
     QCOMPARE(r.code, 0);
-    for (const auto& names :
-         {choiceNames<Scheme>(), choiceNames<RangeMethod>(), choiceNames<Rounding>()})
+    for (const auto& names : {choiceNames<Scheme>(), choiceNames<RangeMethod>(),
+                              choiceNames<Rounding>(), choiceNames<MxScaleRounding>()})
         for (const std::string& n : names)
             QVERIFY2(r.out.contains("\n  " + QString::fromStdString(n) + " "), n.c_str());
     for (const Choice<RangeMethod>& c : choices<RangeMethod>())

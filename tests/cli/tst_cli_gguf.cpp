@@ -102,6 +102,13 @@ private slots:
             << QStringList{"--input", "w.npy", "--scheme", "nf4", "--gguf", "out.gguf"} << 2
             << "--gguf: scheme 'nf4' has no GGUF type; the schemes GGUF stores are fp16, bf16, "
                "mxfp4, q8_0, q4_0, q4_1, q5_0, q5_1, q2_k, q3_k, q4_k, q5_k, q6_k, iq4_nl, iq4_xs";
+        for (const char* scheme : {"nvfp4", "mxfp6-e2m3", "mxfp6-e3m2", "e4m3fnuz", "e5m2fnuz"})
+            QTest::newRow(scheme)
+                << QStringList{"--input", "w.npy", "--scheme", scheme, "--gguf", "out.gguf"} << 2
+                << QString(
+                       "--gguf: scheme '%1' has no GGUF type; the schemes GGUF stores are fp16, "
+                       "bf16, mxfp4, q8_0")
+                       .arg(QLatin1String(scheme));
         QTest::newRow("rows not whole blocks")
             << QStringList{"--input", "odd.npy", "--scheme", "q4_1", "--gguf", "out.gguf"} << 2
             << "--gguf: tensor 'odd' (shape 2x33, Q4_1): its rows of 33 elements are not whole "

@@ -44,17 +44,28 @@ private slots:
     void oldNotebookNames();
 };
 
+// A title line per system, then its presets indented, one line each with its description: the
+// groups of presetGroups() in order, every preset once.
 void TestCliPresets::listsPresets()
 {
     const Run r = runCli({"presets"});
     QCOMPARE(r.code, 0);
     const QStringList lines = r.out.split('\n', Qt::SkipEmptyParts);
-    const std::vector<Preset> all = presets();
-    QCOMPARE(lines.size(), qsizetype(all.size()));
-    for (size_t i = 0; i < all.size(); ++i) {
-        QVERIFY(lines[qsizetype(i)].startsWith(QString::fromStdString(all[i].name) + " "));
-        QVERIFY(lines[qsizetype(i)].contains(QString::fromStdString(all[i].system)));
+    const std::vector<PresetGroup> groups = presetGroups();
+    size_t count = 0;
+    for (const PresetGroup& g : groups)
+        count += 1 + g.presets.size();
+    QCOMPARE(lines.size(), qsizetype(count));
+    QCOMPARE(count, groups.size() + presets().size());
+    qsizetype i = 0;
+    for (const PresetGroup& g : groups) {
+        QCOMPARE(lines[i++], QString::fromStdString(g.title));
+        for (const Preset& p : g.presets) {
+            QVERIFY(lines[i].startsWith("  " + QString::fromStdString(p.name) + " "));
+            QVERIFY(lines[i++].endsWith(QString::fromStdString(p.description)));
+        }
     }
+    QVERIFY(lines.contains(QStringLiteral("llama.cpp / GGML")));
     QCOMPARE(runCli({"presets", "extra"}).code, 2);
 }
 

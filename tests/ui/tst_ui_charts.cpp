@@ -167,6 +167,8 @@ private slots:
     void everyKindBuilds();
     void valuesMatchCoreDownsampling();
     void valuesWindow();
+    void valuesLayersOnBigTensor();
+    void errorBandIsBucketError();
     void tinyValuesHaveMarkers();
     void codesSeries();
     void histogramTotals();
@@ -231,7 +233,7 @@ void TestUiCharts::initTestCase()
 void TestUiCharts::kindNames()
 {
     const auto kinds = allChartKinds();
-    QCOMPARE(kinds.size(), 5);
+    QCOMPARE(kinds.size(), 6);
     for (ChartKind k : kinds) {
         QCOMPARE(chartKindFromName(chartKindName(k)), k);
         QVERIFY(!chartKindTitle(k).isEmpty());
@@ -469,6 +471,90 @@ void TestUiCharts::valuesWindow()
     auto* ax = qobject_cast<QValueAxis*>(chart->axes(Qt::Horizontal).value(0));
     QVERIFY(ax->min() < 1000 && ax->min() > 999);
     QVERIFY(ax->max() > 1039 && ax->max() < 1040);
+}
+
+// On 1M values the dequantized values are a translucent band under the original's outline,
+// with the error band in the lower part of the plot on its own axis.
+void TestUiCharts::valuesLayersOnBigTensor()
+{
+    std::unique_ptr<QChart> chart(buildChart(ChartKind::Values, inputFor(m_big), m_style));
+    QStringList order;
+    for (QAbstractSeries* s : chart->series())
+        order << s->objectName();
+    QCOMPARE(order, QStringList({"errorBand", "dequantizedBand", "dequantized", "original",
+                                 "originalOutline"}));
+    auto* band = qobject_cast<QAreaSeries*>(seriesNamed(chart.get(), "dequantizedBand"));
+    auto* outline = qobject_cast<QAreaSeries*>(seriesNamed(chart.get(), "originalOutline"));
+    auto* error = qobject_cast<QAreaSeries*>(seriesNamed(chart.get(), "errorBand"));
+    auto* orig = qobject_cast<QLineSeries*>(seriesNamed(chart.get(), "original"));
+    auto* deq = qobject_cast<QLineSeries*>(seriesNamed(chart.get(), "dequantized"));
+    QVERIFY(band && outline && error && orig && deq);
+    QCOMPARE(band->brush().color(), QColor(0xE6, 0x9F, 0x00, 110));
+    QCOMPARE(band->pen().style(), Qt::NoPen);
+    QCOMPARE(outline->brush().style(), Qt::NoBrush);
+    QCOMPARE(outline->pen().color(), QColor(0x00, 0x72, 0xB2, 255));
+    QCOMPARE(orig->pen().color(), QColor(0x00, 0x72, 0xB2, 50));
+    QCOMPARE(deq->pen().color(), QColor(0xE6, 0x9F, 0x00, 60));
+    QCOMPARE(error->brush().color(), QColor(0xD5, 0x5E, 0x00, 150));
+    // The outline is the original's range per bucket: its edges hold the tensor's extremes.
+    double top = -1e300, bottom = 1e300;
+    for (const QPointF& p : outline->upperSeries()->points())
+        top = std::max(top, p.y());
+    for (const QPointF& p : outline->lowerSeries()->points())
+        bottom = std::min(bottom, p.y());
+    QCOMPARE(top, m_big.result.params.dataMax[0]);
+    QCOMPARE(bottom, m_big.result.params.dataMin[0]);
+    // The error band sits below the values: the top of its range is lower in the plot (as a
+    // fraction of its axis) than the lowest value is on the value axis.
+    auto* ay = qobject_cast<QValueAxis*>(orig->attachedAxes().value(1));
+    auto* ae = qobject_cast<QValueAxis*>(error->attachedAxes().value(1));
+    QVERIFY(ay && ae && ay != ae);
+    QCOMPARE(chart->axes(Qt::Vertical).size(), 2);
+    QCOMPARE(ae->titleText(), QStringLiteral("Error x \u2212 x\u0302"));
+    double errTop = -1e300;
+    for (const QPointF& p : error->upperSeries()->points())
+        errTop = std::max(errTop, p.y());
+    const double errFrac = (errTop - ae->min()) / (ae->max() - ae->min());
+    const double valFrac = (bottom - ay->min()) / (ay->max() - ay->min());
+    QVERIFY2(errFrac < valFrac, qPrintable(QString("%1 vs %2").arg(errFrac).arg(valFrac)));
+    // Legend: one entry per layer a reader sees (band, outline, error).
+    QChartView view(buildChart(ChartKind::Values, inputFor(m_big), m_style));
+    view.resize(1280, 720);
+    view.show();
+    QStringList shown;
+    for (QLegendMarker* m : view.chart()->legend()->markers())
+        if (m->isVisible())
+            shown << m->series()->objectName();
+    QCOMPARE(shown, QStringList({"errorBand", "dequantizedBand", "originalOutline"}));
+}
+
+// The error band is x - x^ min/max per bucket, computed here from the tensor and result.
+void TestUiCharts::errorBandIsBucketError()
+{
+    ChartInput in = inputFor(m_three); // 4096 values at 3 bits
+    in.maxPoints = 64;                 // bands of maxPoints / 8 = 8 buckets of 512 values
+    std::unique_ptr<QChart> chart(buildChart(ChartKind::Values, in, m_style));
+    auto* error = qobject_cast<QAreaSeries*>(seriesNamed(chart.get(), "errorBand"));
+    QVERIFY(error);
+    const auto upper = error->upperSeries()->points();
+    const auto lower = error->lowerSeries()->points();
+    QCOMPARE(upper.size(), qsizetype(8));
+    QCOMPARE(lower.size(), qsizetype(8));
+    for (int b = 0; b < 8; ++b) {
+        double lo = 1e300, hi = -1e300;
+        for (int i = b * 512; i < (b + 1) * 512; ++i) {
+            const double e = double(m_three.tensor.data[size_t(i)]) -
+                             double(m_three.result.dequantized[size_t(i)]);
+            lo = std::min(lo, e);
+            hi = std::max(hi, e);
+        }
+        QVERIFY(hi > lo); // 3 bits: a visible error in every bucket
+        // One vertex per bucket, at its middle index.
+        QCOMPARE(upper[b], QPointF(b * 512 + 255.5, hi));
+        QCOMPARE(lower[b], QPointF(b * 512 + 255.5, lo));
+    }
+    QCOMPARE(chart->axes(Qt::Horizontal).value(0)->titleText(),
+             QStringLiteral("Index (min to max per 512 values)"));
 }
 
 void TestUiCharts::tinyValuesHaveMarkers()
@@ -834,10 +920,10 @@ void TestUiCharts::exportPdfPages()
     const QByteArray pdf = f.readAll();
     QVERIFY(pdf.startsWith("%PDF"));
     const int pages = int(pdf.count("/Type /Page")) - int(pdf.count("/Type /Pages"));
-    QCOMPARE(pages, 5);
+    QCOMPARE(pages, int(allChartKinds().size()));
     // Page size: 1200 x 800 px at 96 dpi = 900 x 600 pt.
     const QRegularExpression box(QStringLiteral("/MediaBox \\[0 0 900(\\.0+)? 600(\\.0+)?\\]"));
-    QCOMPARE(QString::fromLatin1(pdf).count(box), 5);
+    QCOMPARE(QString::fromLatin1(pdf).count(box), int(allChartKinds().size()));
 
     std::unique_ptr<QChart> one(buildChart(ChartKind::Codes, inputFor(m_tiny), m_style));
     QVERIFY2(exportChart(one.get(), tmpPath("one.pdf"), ExportOptions{}, &error),

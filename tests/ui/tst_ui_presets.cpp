@@ -9,6 +9,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFont>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -31,6 +32,7 @@ private slots:
     void sessionKeepsLowbitOptions();
     void calibratorRangeMethods();
     void oldPresetNames();
+    void presetsGroupedBySystem();
 };
 
 namespace {
@@ -255,6 +257,45 @@ void TestUiPresets::oldPresetNames()
     QCOMPARE(preset->currentData().toString(), QStringLiteral("notebook-scale"));
     QCOMPARE(panel.config().preset, std::string("notebook-scale + changes"));
     QCOMPARE(panel.config().bits, 6);
+}
+
+// The preset combo: "(none)", then per system of presetGroups() a bold title that cannot be
+// selected, followed by its presets; the arrow keys step over the titles.
+void TestUiPresets::presetsGroupedBySystem()
+{
+    QuantPanel panel;
+    auto* preset = panel.findChild<QComboBox*>(QStringLiteral("presetCombo"));
+    QVERIFY(preset);
+    int row = 1;
+    for (const PresetGroup& g : presetGroups()) {
+        QCOMPARE(preset->itemText(row), QString::fromStdString(g.title));
+        QVERIFY(preset->itemData(row).toString().isEmpty());
+        const QModelIndex title = preset->model()->index(row, 0);
+        QVERIFY(!(title.flags() & (Qt::ItemIsEnabled | Qt::ItemIsSelectable)));
+        QVERIFY(title.data(Qt::FontRole).value<QFont>().bold());
+        ++row;
+        for (const Preset& p : g.presets) {
+            QCOMPARE(preset->itemData(row).toString(), QString::fromStdString(p.name));
+            QVERIFY(preset->model()->index(row, 0).flags() & Qt::ItemIsEnabled);
+            ++row;
+        }
+    }
+    QCOMPARE(row, preset->count());
+    QCOMPARE(preset->itemText(1), QStringLiteral("PyTorch"));
+    QVERIFY(preset->findText(QStringLiteral("llama.cpp / GGML")) > 0);
+
+    // Down from the last PyTorch preset lands on the first ONNX Runtime preset, not on the
+    // "ONNX Runtime" title; Up goes back.
+    const std::vector<PresetGroup> groups = presetGroups();
+    const int lastTorch = preset->findData(QString::fromStdString(groups[0].presets.back().name));
+    preset->setCurrentIndex(lastTorch);
+    preset->setFocus();
+    QTest::keyClick(preset, Qt::Key_Down);
+    QCOMPARE(preset->currentData().toString(),
+             QString::fromStdString(groups[1].presets.front().name));
+    QCOMPARE(panel.config().preset, groups[1].presets.front().name);
+    QTest::keyClick(preset, Qt::Key_Up);
+    QCOMPARE(preset->currentIndex(), lastTorch);
 }
 
 QTEST_MAIN(TestUiPresets)

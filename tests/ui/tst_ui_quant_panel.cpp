@@ -70,6 +70,23 @@ void TestUiQuantPanel::tooltipsAreTheDescriptions()
     }
     for (const Choice<Rounding>& c : choices<Rounding>())
         QCOMPARE(itemTip(rounding, c.name), QString::fromUtf8(c.description));
+    for (const char* name : {"nvfp4", "mxfp6-e2m3", "mxfp6-e3m2", "e4m3fnuz", "e5m2fnuz"})
+        QVERIFY2(scheme->findData(QString::fromLatin1(name)) >= 0, name);
+    // The MX shared-scale rounding: its choices with their descriptions, only for MX schemes.
+    auto* mx = panel.findChild<QComboBox*>(QStringLiteral("mxScaleRoundingCombo"));
+    QVERIFY(mx);
+    for (const Choice<MxScaleRounding>& c : choices<MxScaleRounding>())
+        QCOMPARE(itemTip(mx, c.name), QString::fromUtf8(c.description));
+    QuantConfig mxfp6;
+    mxfp6.scheme = Scheme::MXFP6_E3M2;
+    mxfp6.mxScaleRounding = MxScaleRounding::NoClip;
+    panel.setConfig(mxfp6);
+    QVERIFY(mx->isEnabled());
+    QCOMPARE(panel.config().mxScaleRounding, MxScaleRounding::NoClip);
+    QVERIFY(panel.explanation().contains(QStringLiteral("no-clip")));
+    mxfp6.scheme = Scheme::NVFP4;
+    panel.setConfig(mxfp6);
+    QVERIFY(!mx->isEnabled());
     // At 1 bit the symmetric item says why it is disabled; at 2 bits it describes itself again.
     QuantConfig one;
     one.bits = 1;

@@ -47,6 +47,7 @@ void TestUiSession::keysAndValueForms()
                                     "group_size",
                                     "include_zero",
                                     "multiply_by_inverse",
+                                    "mx_scale_rounding",
                                     "percentile",
                                     "preset",
                                     "range",
@@ -65,7 +66,8 @@ void TestUiSession::keysAndValueForms()
         QByteArray(R"({"axis":0,"bits":8,"clamp_bits":0,"codebook":[],"constant_range":"exact",)"
                    R"("float32_params":false,"full_range":false,"granularity":"tensor",)"
                    R"("group_size":32,"include_zero":true,"multiply_by_inverse":false,)"
-                   R"("percentile":99.99,"preset":"","range":"minmax",)"
+                   R"("mx_scale_rounding":"floor","percentile":99.99,"preset":"",)"
+                   R"("range":"minmax",)"
                    R"("reciprocal_scale":false,"rounding":"half-even",)"
                    R"("rounding_order":"after-zero-point","saturate":true,)"
                    R"("scheme":"asymmetric","seed":0,"signed":false,)"

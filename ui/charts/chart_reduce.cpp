@@ -75,6 +75,14 @@ void prepareValues(ChartData& d)
     d.end = w.end;
     d.first = downsampleMinMax(in.tensor->data.data(), w.begin, w.end, buckets);
     d.second = downsampleMinMax(in.result->dequantized.data(), w.begin, w.end, buckets);
+    if (w.end - w.begin <= kMarkerThreshold)
+        return; // dots per value show the error directly
+    const float* x = in.tensor->data.data();
+    const float* xhat = in.result->dequantized.data();
+    const int bands = bandBuckets(in);
+    d.firstBand = bucketRanges(x, w.begin, w.end, bands);
+    d.secondBand = bucketRanges(xhat, w.begin, w.end, bands);
+    d.errorBand = errorBucketRanges(x, xhat, w.begin, w.end, bands);
 }
 
 void prepareCodes(ChartData& d)

@@ -131,6 +131,8 @@ const KindInfo kKinds[] = {
      kindchart::prepareErrorHistogram, kindchart::buildErrorHistogram},
     {ChartKind::Channels, "channels", "Range, scale and error per slice",
      kindchart::prepareChannels, kindchart::buildChannels},
+    {ChartKind::Convergence, "convergence", "HQQ convergence: error per iteration", nullptr,
+     kindchart::buildConvergence},
 };
 
 // The row of kind; a kind outside the table gets null names and no steps.

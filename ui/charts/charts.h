@@ -23,11 +23,12 @@ enum class ChartKind {
     Histogram, // original values' histogram + quantization grid + clipping bounds (+ dequantized)
     ErrorHistogram, // x - x^
     Channels,       // per-slice min/max range, scale and error
+    Convergence,    // HQQ's error per iteration (QuantResult::convergence)
 };
 
-QString
-chartKindName(ChartKind kind); // "values", "codes", "histogram", "error-histogram", "channels"
-QString chartKindTitle(ChartKind kind);           // "Values by index", ...
+QString chartKindName(ChartKind kind);  // "values", "codes", "histogram", "error-histogram",
+                                        // "channels", "convergence"
+QString chartKindTitle(ChartKind kind); // "Values by index", ...
 ChartKind chartKindFromName(const QString& name); // throws qs::Error listing valid names
 QList<ChartKind> allChartKinds();
 
@@ -61,9 +62,18 @@ struct ChartInput {
 // Series carry stable objectNames for code that inspects a chart: "original", "dequantized"
 // (Values, Histogram), "codes", "grid" (vertical lines, or "gridBand" when too dense to draw),
 // "clipLow"/"clipHigh" (Histogram: one vertical line each; Channels: per-slice bounds),
-// "error", "roundingLow"/"roundingHigh", "dataRange", "scale", "rmse". Histogram-like series
-// are stepped: (lo, 0), then per bin (left, count), (right, count), then (hi, 0). The grid's
-// lines are (x, 0), (x, top), (x, 0) triples.
+// "error", "roundingLow"/"roundingHigh", "dataRange", "scale", "rmse", "meanAbsError" and "mse"
+// (Convergence; without iterations a "baseline" and a text item saying how to get them).
+// Histogram-like series are stepped: (lo, 0), then per bin (left, count), (right, count), then
+// (hi, 0). The grid's lines are (x, 0), (x, top), (x, 0) triples.
+// Values, from the bottom of the drawing order to the top: "errorBand" (x - x^, min/max per
+// bucket, an area on its own right-hand axis in the lower part of the plot), then, when the
+// window is downsampled, "dequantizedBand" (a translucent fill between the dequantized values'
+// min and max per bucket), "dequantized" (a translucent line), "original" (a translucent line)
+// and "originalOutline" (the original's min and max per bucket as an unfilled outline); a
+// window shown whole has "errorBand", "dequantized" and "original" lines; a tiny window (at
+// most 64 values) has no band and draws "original" then "dequantized" as dots, the smaller
+// dequantized dot on top.
 QChart* buildChart(ChartKind kind, const ChartInput& input, const ChartStyle& style);
 
 // The same in two steps, so that the heavy passes over the data can run off the GUI thread:
@@ -84,6 +94,9 @@ struct ChartData {
     ChartInput input;
     int64_t begin = 0, end = 0;             // Values, Codes: the index window [begin, end)
     std::vector<SeriesPoint> first, second; // Values: original, dequantized; Codes: codes
+    // Values, except tiny windows: min/max per bucket of the original, the dequantized values
+    // and the error x - x^, in maxPoints / 8 buckets.
+    std::vector<BucketRange> firstBand, secondBand, errorBand;
     Histogram hist, hist2;            // Histogram: original, dequantized; ErrorHistogram: the error
     std::vector<SliceBucket> buckets; // Channels: at most maxPoints / 8 steps
 };

@@ -1,14 +1,23 @@
 // Values and Codes by index: the (downsampled) original and dequantized values, or the codes,
-// over the index window; tiny tensors get a dot per value.
+// over the index window; tiny tensors get a dot per value. On a long window the values chart
+// shows the dequantized values as a translucent band (min to max per bucket) under the
+// original's outline, and the error x - x^ per bucket as a band in the lower part of the plot
+// on its own axis, so that where the two differ stays visible at millions of values.
 #include "ui/charts/axis_ticks.h"
 #include "ui/charts/chart_common.h"
 #include "ui/charts/kind_charts.h"
 
+#include <QAreaSeries>
+#include <QBrush>
+#include <QCategoryAxis>
 #include <QChart>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QValueAxis>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 
 namespace qs::ui::kindchart {
@@ -36,6 +45,111 @@ void indexTicks(QValueAxis* ax, const Window& w, bool tiny, const ChartStyle& st
         applyNiceTicks(ax, double(w.begin), double(w.end - 1), xTicks(st), true, true);
 }
 
+// Small tensors (the lessons' 10- and 20-value examples): every value as a dot; the dequantized
+// dot is smaller and drawn on top so that both stay visible where they coincide.
+void addTinyValues(QChart* chart, const ChartData& d, const ChartStyle& st, QValueAxis* ax,
+                   QValueAxis* ay)
+{
+    QLineSeries* so = lineSeries(QStringLiteral("Original"), "original",
+                                 seriesPen(st.original(), st.lineWidth), toPoints(d.first));
+    QLineSeries* sd = lineSeries(QStringLiteral("Dequantized"), "dequantized",
+                                 seriesPen(st.dequantized(), st.lineWidth), toPoints(d.second));
+    so->setPointsVisible(true);
+    so->setMarkerSize(9 * st.fontScale);
+    sd->setPointsVisible(true);
+    sd->setMarkerSize(6 * st.fontScale);
+    attach(chart, so, ax, ay);
+    attach(chart, sd, ax, ay);
+}
+
+// A band's upper and lower edges: per bucket its max and min at the bucket's middle index
+// (one vertex per bucket keeps the filled polygon cheap to paint).
+QAreaSeries* bandSeries(const QString& name, const QString& id,
+                        const std::vector<BucketRange>& band, const QPen& pen, const QBrush& brush)
+{
+    QList<QPointF> upper, lower;
+    upper.reserve(static_cast<qsizetype>(band.size()));
+    lower.reserve(static_cast<qsizetype>(band.size()));
+    for (const BucketRange& b : band) {
+        const double mid = 0.5 * double(b.first + b.last - 1);
+        upper.append(QPointF(mid, b.hi));
+        lower.append(QPointF(mid, b.lo));
+    }
+    QAreaSeries* area = areaSeries(new QLineSeries, new QLineSeries);
+    area->upperSeries()->replace(upper);
+    area->lowerSeries()->replace(lower);
+    area->setName(name);
+    area->setObjectName(id);
+    area->setPen(pen);
+    area->setBrush(brush);
+    return area;
+}
+
+// A value axis whose labels and grid lines are only the given ticks: the value axis labels
+// the upper part of the plot (the values), the error axis the lower part (the error band).
+QCategoryAxis* partAxis(QChart* chart, const ChartStyle& st, Qt::Alignment align,
+                        const QString& title, const QColor& titleColor, double min, double max,
+                        const QList<QPair<double, QString>>& ticks)
+{
+    auto* axis = styleAxis(new QCategoryAxis, st, title);
+    axis->setTitleBrush(titleColor);
+    axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    axis->setRange(min, max);
+    axis->setStartValue(min);
+    for (const auto& [v, label] : ticks)
+        if (v > min && v <= max)
+            axis->append(label, v);
+    chart->addAxis(axis, align);
+    return axis;
+}
+
+// Nice ticks inside [lo, hi] with their labels.
+QList<QPair<double, QString>> ticksWithin(double lo, double hi, int maxTicks)
+{
+    const NiceTicks t = niceTicks(lo, hi, maxTicks, true);
+    QList<QPair<double, QString>> out;
+    for (int k = 0; k < t.count; ++k) {
+        double v = t.first + k * t.step;
+        if (std::fabs(v) < t.step * 1e-9)
+            v = 0; // no "-0.0" from the addition's rounding
+        out.append({v, QString::asprintf(qPrintable(t.labelFormat), v)});
+    }
+    return out;
+}
+
+MinMax rangeOf(const std::vector<BucketRange>& band)
+{
+    MinMax m;
+    for (const BucketRange& b : band) {
+        m.add(b.lo);
+        m.add(b.hi);
+    }
+    return m;
+}
+
+// The error band in the lower quarter of the plot, on a right-hand axis labelled at its own
+// extremes and zero only.
+void addErrorBand(QChart* chart, const ChartData& d, const ChartStyle& st, QValueAxis* ax)
+{
+    MinMax er = rangeOf(d.errorBand);
+    if (!er.valid())
+        er = MinMax{0, 0};
+    const double span = er.hi > er.lo ? er.hi - er.lo : std::max(std::fabs(er.hi), 1e-12);
+    const double min = er.lo - 0.1 * span, max = er.lo + span / 0.27;
+    QList<QPair<double, QString>> ticks{{er.lo, num(er.lo)}};
+    if (er.lo < 0 && er.hi > 0)
+        ticks.append({0.0, QStringLiteral("0")});
+    if (er.hi > er.lo)
+        ticks.append({er.hi, num(er.hi)});
+    QCategoryAxis* ae =
+        partAxis(chart, st, Qt::AlignRight, QStringLiteral("Error x \u2212 x\u0302"), st.error(),
+                 min, max, ticks);
+    ae->setGridLineVisible(false);
+    QAreaSeries* band = bandSeries(QStringLiteral("Error"), "errorBand", d.errorBand,
+                                   seriesPen(st.error(), 1.0), withAlpha(st.error(), 150));
+    attach(chart, band, ax, ae);
+}
+
 } // namespace
 
 QChart* buildValues(const ChartData& d, const ChartStyle& st)
@@ -43,43 +157,64 @@ QChart* buildValues(const ChartData& d, const ChartStyle& st)
     const ChartInput& in = d.input;
     const Window w{d.begin, d.end};
     const int buckets = in.maxPoints / 2;
-    const auto& orig = d.first;
-    const auto& deq = d.second;
     const bool tiny = w.end - w.begin <= kMarkerThreshold;
-
-    std::unique_ptr<QChart> chart(newKindChart(st, ChartKind::Values, in));
-    QValueAxis* ax = addValueAxis(chart.get(), st, Qt::AlignBottom, QStringLiteral("Index"));
-    QValueAxis* ay = addValueAxis(chart.get(), st, Qt::AlignLeft, QStringLiteral("Value"));
-
     // downsampleMinMax returns short windows whole (minus non-finite values).
     const bool downsampled = w.end - w.begin > 2 * int64_t(buckets);
-    const QString suffix =
-        downsampled ? QStringLiteral(" (min/max of %1 buckets)").arg(buckets) : QString();
-    QLineSeries* so = lineSeries(QStringLiteral("Original") + suffix, "original",
-                                 seriesPen(st.original(), st.lineWidth), toPoints(orig));
-    QLineSeries* sd = lineSeries(QStringLiteral("Dequantized") + suffix, "dequantized",
-                                 seriesPen(st.dequantized(), st.lineWidth), toPoints(deq));
-    if (tiny) {
-        // Small tensors (the lessons' 10- and 20-value examples): show every value as a dot;
-        // the dequantized dot is smaller so that both stay visible where they coincide.
-        so->setPointsVisible(true);
-        so->setMarkerSize(9 * st.fontScale);
-        sd->setPointsVisible(true);
-        sd->setMarkerSize(6 * st.fontScale);
-    }
-    attach(chart.get(), so, ax, ay);
-    attach(chart.get(), sd, ax, ay);
-
+    // The legend keeps to short names (it must fit a narrow window); the index axis says what
+    // a bucket is.
+    const QString indexTitle =
+        downsampled ? QStringLiteral("Index (min to max per %1 values)")
+                          .arg(std::llround(double(w.end - w.begin) / bandBuckets(in)))
+                    : QStringLiteral("Index");
+    std::unique_ptr<QChart> chart(newKindChart(st, ChartKind::Values, in));
+    QValueAxis* ax = addValueAxis(chart.get(), st, Qt::AlignBottom, indexTitle);
     indexTicks(ax, w, tiny, st);
     MinMax yr;
-    for (const auto& p : orig)
-        yr.add(p.y);
-    for (const auto& p : deq)
-        yr.add(p.y);
+    for (const auto* pts : {&d.first, &d.second})
+        for (const auto& p : *pts)
+            yr.add(p.y);
     if (!yr.valid())
         yr = MinMax{0, 1};
-    // Room so that extreme values (and their markers) do not sit on the frame.
-    paddedTicks(ay, yr.lo, yr.hi, yTicks(st), 0.04);
+    if (tiny) {
+        QValueAxis* ay = addValueAxis(chart.get(), st, Qt::AlignLeft, QStringLiteral("Value"));
+        addTinyValues(chart.get(), d, st, ax, ay);
+        // Room so that extreme values (and their markers) do not sit on the frame.
+        paddedTicks(ay, yr.lo, yr.hi, yTicks(st), 0.04);
+        return chart.release();
+    }
+    // The values in the upper two thirds of the plot, the error band below them.
+    const double span = yr.hi > yr.lo ? yr.hi - yr.lo : std::max(std::fabs(yr.hi), 1.0);
+    QValueAxis* ay =
+        partAxis(chart.get(), st, Qt::AlignLeft, QStringLiteral("Value"), st.text(),
+                 yr.lo - 0.55 * span, yr.hi + 0.04 * span, ticksWithin(yr.lo, yr.hi, yTicks(st)));
+    addErrorBand(chart.get(), d, st, ax);
+    if (downsampled)
+        attach(chart.get(),
+               bandSeries(QStringLiteral("Dequantized"), "dequantizedBand", d.secondBand, Qt::NoPen,
+                          withAlpha(st.dequantized(), 110)),
+               ax, ay);
+    QLineSeries* sd = lineSeries(QStringLiteral("Dequantized"), "dequantized",
+                                 seriesPen(withAlpha(st.dequantized(), downsampled ? 60 : 220),
+                                           downsampled ? 1.0 : st.lineWidth),
+                                 toPoints(d.second));
+    attach(chart.get(), sd, ax, ay);
+    QLineSeries* so = lineSeries(QStringLiteral("Original"), "original",
+                                 seriesPen(withAlpha(st.original(), downsampled ? 50 : 200),
+                                           downsampled ? 1.0 : st.lineWidth),
+                                 toPoints(d.first));
+    attach(chart.get(), so, ax, ay);
+    if (downsampled) {
+        // The band stands for the dequantized series and the outline for the original.
+        hideFromLegend(chart.get(), sd);
+        hideFromLegend(chart.get(), so);
+        QAreaSeries* outline =
+            bandSeries(QStringLiteral("Original"), "originalOutline", d.firstBand,
+                       seriesPen(st.original(), st.lineWidth), Qt::NoBrush);
+        attach(chart.get(), outline, ax, ay);
+        // An unfilled area's legend box would be empty: show the outline's colour.
+        for (QLegendMarker* m : chart->legend()->markers(outline))
+            m->setBrush(st.original());
+    }
     return chart.release();
 }
 

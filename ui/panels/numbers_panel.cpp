@@ -1,5 +1,7 @@
 #include "ui/panels/numbers_panel.h"
 
+#include "core/stats/storage_split.h"
+
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
@@ -149,8 +151,13 @@ void NumbersPanel::addParameterRows(const QuantResult& r)
         addRow(QStringLiteral("scale"), tr("Scale s"), spread(p.scale),
                tr("Real value of one code step. Asymmetric: (beta - alpha) / (qmax - qmin); "
                   "symmetric: amax / (2^(b-1) - 1)."));
-        addRow(QStringLiteral("zero point"), tr("Zero point z"), spread(p.zeroPoint),
-               tr("Code of the real value 0: z = qmin - round(alpha / s)."));
+        if (p.realZeroPoint.empty())
+            addRow(QStringLiteral("zero point"), tr("Zero point z"), spread(p.zeroPoint),
+                   tr("Code of the real value 0: z = qmin - round(alpha / s)."));
+        else
+            addRow(QStringLiteral("zero point"), tr("Zero point z (real)"), spread(p.realZeroPoint),
+                   tr("Real-valued zero point chosen by the range method (hqq, grid-search): "
+                      "q = round(x / s + z), x^ = s (q - z)."));
         addRow(QStringLiteral("qmin"), tr("qmin"), QString::number(p.qmin));
         addRow(QStringLiteral("qmax"), tr("qmax"), QString::number(p.qmax));
         const double lo =
@@ -201,6 +208,29 @@ void NumbersPanel::addStorageRows(const QuantResult& r)
         tr("float32 storage, then codes plus per-slice scale / zero point."));
     addRow(QStringLiteral("bits per element"), tr("Bits / element"),
            formatNumber(m.bitsPerElement, 4));
+    // The bits per element by what they store, a row per part that is not zero (payload always):
+    // they sum to the row above.
+    const int64_t numel = m.count + m.nonfinite;
+    const struct {
+        const char* key;
+        QString label;
+        double bits;
+        QString tip;
+    } parts[] = {
+        {"storage payload", tr("  payload"), m.storage.payloadBits,
+         tr("Bits per element of the codes of the elements.")},
+        {"storage scales", tr("  scales"), m.storage.scaleBits,
+         tr("Bits per element of the scales (per block or slice, and a stored code book).")},
+        {"storage mins", tr("  mins"), m.storage.minBits,
+         tr("Bits per element of the mins (zero points, offsets).")},
+        {"storage second level", tr("  2nd level"), m.storage.secondLevelBits,
+         tr("Bits per element of the second level: super-block or per-tensor scales of the "
+            "scales.")},
+    };
+    for (const auto& part : parts)
+        if (part.bits != 0 || part.key == parts[0].key)
+            addRow(QString::fromLatin1(part.key), part.label,
+                   formatNumber(StorageSplit::perElement(part.bits, numel), 6), part.tip);
     if (!r.config.isInteger()) {
         addRow(QStringLiteral("overflow"), tr("Overflow to inf"),
                QString::number(r.floatCounts.overflow));

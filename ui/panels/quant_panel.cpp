@@ -2,6 +2,7 @@
 // current scheme (the constructor and its builders are in quant_panel_build.cpp).
 #include "ui/panels/quant_panel.h"
 
+#include "core/base/error.h"
 #include "core/config/presets.h"
 #include "ui/panels/importance_row.h"
 
@@ -84,6 +85,7 @@ QuantConfig QuantPanel::config() const
     c.groupSize = m_groupSize->value();
     c.rounding = roundingFromName(currentName(m_rounding));
     c.saturate = m_saturate->isChecked();
+    c.mxScaleRounding = mxScaleRoundingFromName(currentName(m_mxScaleRounding));
     c.codebook = codebookValues();
     if (c.scheme == Scheme::Codebook && c.codebook.empty())
         c.codebook = {-1, -0.5, 0, 0.5, 1}; // never an invalid config from the panel
@@ -132,6 +134,7 @@ void QuantPanel::setConfig(const QuantConfig& c)
         m_groupSize->setValue(int(std::min<int64_t>(c.groupSize, m_groupSize->maximum())));
         m_rounding->setCurrentIndex(indexOf(m_rounding, toName(c.rounding)));
         m_saturate->setChecked(c.saturate);
+        m_mxScaleRounding->setCurrentIndex(indexOf(m_mxScaleRounding, toName(c.mxScaleRounding)));
         QStringList values;
         for (double v : c.codebook)
             values << QString::number(v, 'g', QLocale::FloatingPointShortest);
@@ -261,6 +264,7 @@ void QuantPanel::updateEnabled()
     const Scheme scheme = schemeFromName(currentName(m_scheme));
     QStringList notes;
     updateBitsControls(scheme, notes);
+    updateOptimizerItems();
     updateCodeControls(scheme);
     updateSliceControls(scheme, notes);
     notes << formatNotes(scheme);
@@ -285,9 +289,15 @@ void QuantPanel::updateBitsControls(Scheme scheme, QStringList& notes)
         tr("Not used by %1: the format fixes its bit width.").arg(qstr(toName(scheme)));
     setApplies(m_bits, integer || lloyd, fixedBits);
     setApplies(m_bitsSlider, integer || lloyd, fixedBits);
-    setApplies(m_saturate, scheme == Scheme::E4M3 || scheme == Scheme::E5M2,
-               scheme == Scheme::E2M1 ? tr("E2M1 has no inf or NaN: it always saturates.")
-                                      : tr("Only e4m3 and e5m2 can overflow to NaN / inf."));
+    setApplies(m_mxScaleRounding, isMxScheme(scheme),
+               tr("Only the MX schemes have an E8M0 shared scale per block."));
+    setApplies(m_saturate,
+               scheme == Scheme::E4M3 || scheme == Scheme::E5M2 || scheme == Scheme::E4M3FNUZ ||
+                   scheme == Scheme::E5M2FNUZ,
+               scheme == Scheme::E2M1
+                   ? tr("E2M1 has no inf or NaN: it always saturates.")
+                   : tr("Only e4m3, e5m2 and the FNUZ float8 formats can overflow to "
+                        "NaN / inf."));
     setApplies(m_codebook, scheme == Scheme::Codebook,
                tr("Only the codebook scheme uses a list of values."));
     m_importance->setApplies(hasImportancePath(scheme),
@@ -297,6 +307,28 @@ void QuantPanel::updateBitsControls(Scheme scheme, QStringList& notes)
                    tr("Symmetric quantization needs at least 2 bits (no 1-bit grid with zero)."));
     if (sym)
         notes << tr("Symmetric needs 2+ bits; zero point is 0.");
+}
+
+// The range methods that optimise the parameters (hqq, grid-search) fit asymmetric integer
+// grids rounded to nearest after the zero point: their items are disabled, with the reason, when
+// the other options do not admit them, and a configuration that stops admitting the chosen one
+// falls back to min-max.
+void QuantPanel::updateOptimizerItems()
+{
+    for (RangeMethod m : {RangeMethod::Hqq, RangeMethod::GridSearch}) {
+        QuantConfig c = config();
+        c.range = m;
+        QString why;
+        try {
+            c.validate();
+        } catch (const Error& e) {
+            why = QString::fromUtf8(e.what());
+        }
+        const int index = indexOf(m_range, toName(m));
+        setItemEnabled(m_range, index, why.isEmpty(), why);
+        if (!why.isEmpty() && m_range->currentIndex() == index)
+            m_range->setCurrentIndex(indexOf(m_range, toName(RangeMethod::MinMax)));
+    }
 }
 
 // The code range options, range method, rounding and conventions of the integer schemes.
@@ -363,6 +395,7 @@ QStringList QuantPanel::formatNotes(Scheme scheme) const
         c.groupSize = m_groupSize->value();
         c.granularity = gran;
         c.saturate = m_saturate->isChecked();
+        c.mxScaleRounding = mxScaleRoundingFromName(currentName(m_mxScaleRounding));
         c.codebook = codebookValues();
         notes << qstr(c.summary()) + QLatin1Char('.');
         if (usesGroupSize(scheme) || (scheme == Scheme::Codebook && gran == Granularity::PerGroup))

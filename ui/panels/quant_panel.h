@@ -69,6 +69,7 @@ private:
     void updateEnabled();
     void updateBitsControls(Scheme scheme, QStringList& notes);
     void updateCodeControls(Scheme scheme);
+    void updateOptimizerItems();
     void updateSliceControls(Scheme scheme, QStringList& notes);
     QStringList formatNotes(Scheme scheme) const;
     QString keptConventionsNote() const;
@@ -82,6 +83,7 @@ private:
 
     QComboBox* m_preset;
     QCheckBox* m_saturate;
+    QComboBox* m_mxScaleRounding;
     QLineEdit* m_codebook;
     std::string m_presetName; // preset the controls were last set from ("" = none)
     bool m_presetModified = false;

@@ -10,6 +10,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFont>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -18,6 +19,7 @@
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QVBoxLayout>
 
 namespace qs::ui {
@@ -85,7 +87,9 @@ QComboBox* QuantPanel::makeCombo(const char* objectName, const std::vector<std::
     return combo;
 }
 
-// Every preset of core/presets.h, grouped by system; picking one sets every control.
+// Every preset of core/presets.h under a title per system (presetGroups()): the titles are
+// bold and disabled, so neither a click nor the arrow keys select them; picking a preset sets
+// every control.
 void QuantPanel::buildPresetRow(QWidget* box, QFormLayout* form)
 {
     m_preset = new QComboBox(box);
@@ -94,21 +98,26 @@ void QuantPanel::buildPresetRow(QWidget* box, QFormLayout* form)
     m_preset->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_preset->setMinimumContentsLength(16);
     m_preset->addItem(tr("(none)"), QString());
-    QString system;
-    for (const Preset& p : presets()) {
-        if (QString::fromStdString(p.system) != system) {
-            if (!system.isEmpty())
-                m_preset->insertSeparator(m_preset->count());
-            system = QString::fromStdString(p.system);
+    auto* model = qobject_cast<QStandardItemModel*>(m_preset->model());
+    QFont bold = m_preset->font();
+    bold.setBold(true);
+    for (const PresetGroup& g : presetGroups()) {
+        m_preset->addItem(QString::fromStdString(g.title), QString());
+        if (QStandardItem* title = model ? model->item(m_preset->count() - 1) : nullptr) {
+            title->setFlags(Qt::NoItemFlags);
+            title->setFont(bold);
         }
-        m_preset->addItem(QString::fromStdString(p.name), QString::fromStdString(p.name));
-        m_preset->setItemData(m_preset->count() - 1,
-                              QString::fromStdString("[" + p.system + "] " + p.description),
-                              Qt::ToolTipRole);
+        for (const Preset& p : g.presets) {
+            m_preset->addItem(QString::fromStdString(p.name), QString::fromStdString(p.name));
+            m_preset->setItemData(m_preset->count() - 1,
+                                  QString::fromStdString("[" + g.title + "] " + p.description),
+                                  Qt::ToolTipRole);
+        }
     }
     m_preset->setToolTip(tr("Sets every control to what a reference system (PyTorch, ONNX "
-                            "Runtime, TensorRT, GGML, bitsandbytes, OCP) or a course notebook "
-                            "does. Any control may be changed afterwards."));
+                            "Runtime, TensorRT, llama.cpp / GGML, bitsandbytes, OCP) or a course "
+                            "notebook does, grouped by system. Any control may be changed "
+                            "afterwards."));
     connect(m_preset, &QComboBox::activated, this, &QuantPanel::applyPreset);
     form->addRow(tr("Preset"), m_preset);
 }
@@ -161,10 +170,18 @@ void QuantPanel::buildSchemeRows(QWidget* box, QFormLayout* form)
 
     m_saturate = new QCheckBox(tr("Saturate overflow"), box);
     m_saturate->setObjectName(QStringLiteral("saturateCheck"));
-    m_saturate->setToolTip(tr("e4m3 / e5m2: values beyond the largest float8 become +-max "
-                              "(ONNX Cast saturate=1); off: NaN (e4m3) or +-inf (e5m2)."));
+    m_saturate->setToolTip(tr("e4m3 / e5m2 / e4m3fnuz / e5m2fnuz: values beyond the largest "
+                              "float8 become +-max (ONNX Cast saturate=1); off: NaN (e4m3, the "
+                              "FNUZ formats) or +-inf (e5m2)."));
     connect(m_saturate, &QCheckBox::toggled, this, &QuantPanel::changed);
     form->addRow(QString(), m_saturate);
+    m_mxScaleRounding = makeCombo("mxScaleRoundingCombo", choiceNames<MxScaleRounding>());
+    describeItems<MxScaleRounding>(m_mxScaleRounding, kItemTipRole);
+    m_mxScaleRounding->setToolTip(tr("MX schemes: how a block's largest magnitude amax becomes "
+                                     "its E8M0 shared scale X (emax: the element's largest "
+                                     "exponent).") +
+                                  QLatin1Char('\n') + choiceLines<MxScaleRounding>());
+    form->addRow(tr("MX scale"), m_mxScaleRounding);
     m_codebook = new QLineEdit(box);
     m_codebook->setObjectName(QStringLiteral("codebookEdit"));
     m_codebook->setPlaceholderText(tr("e.g. -1, -0.5, 0, 0.5, 1"));

@@ -85,8 +85,8 @@ double SliceTableModel::value(const QuantResult& r, int64_t s, int column)
         return at(p.rangeMax);
     case Scale:
         return at(p.scale);
-    case ZeroPoint:
-        return at(p.zeroPoint);
+    case ZeroPoint: // the real one of hqq / grid-search, else the integer
+        return p.realZeroPoint.empty() ? at(p.zeroPoint) : at(p.realZeroPoint);
     case Mse:
         return m.mse;
     case Sqnr:
@@ -105,8 +105,13 @@ QVariant SliceTableModel::data(const QModelIndex& index, int role) const
     const int64_t s = sliceAt(index.row());
     const double v = value(s, index.column());
     if (role == Qt::DisplayRole) {
-        if (index.column() == Slice || index.column() == Elements || index.column() == ZeroPoint)
+        const bool integer =
+            index.column() == Slice || index.column() == Elements ||
+            (index.column() == ZeroPoint && (!std::isfinite(v) || std::floor(v) == v));
+        if (integer)
             return std::isfinite(v) ? QString::number(int64_t(v)) : QStringLiteral("-");
+        if (index.column() == ZeroPoint) // a real zero point (hqq, grid-search)
+            return formatNumber(v, 4);
         return formatNumber(v, index.column() == Sqnr || index.column() == Clipped ? 4 : 6);
     }
     if (role == Qt::TextAlignmentRole)

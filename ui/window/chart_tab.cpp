@@ -106,7 +106,8 @@ QString ChartTab::label() const
         {ChartKind::Values, QT_TR_NOOP("Values")},
         {ChartKind::Codes, QT_TR_NOOP("Codes")},
         {ChartKind::Histogram, QT_TR_NOOP("Histogram")},
-        {ChartKind::ErrorHistogram, QT_TR_NOOP("Error")}};
+        {ChartKind::ErrorHistogram, QT_TR_NOOP("Error")},
+        {ChartKind::Convergence, QT_TR_NOOP("Convergence")}};
     for (const auto& [kind, label] : labels)
         if (kind == m_kind)
             return tr(label);

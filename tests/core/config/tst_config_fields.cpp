@@ -177,8 +177,10 @@ void TestConfigFields::everyChoiceNamedAndDescribed()
     check(choices<Granularity>(), false);
     check(choices<SymmetricScale>(), false);
     check(choices<ConstantRange>(), false);
+    check(choices<MxScaleRounding>(), true);
+    QCOMPARE(int(choices<MxScaleRounding>().size()), int(MxScaleRounding::NoClip) + 1);
     QCOMPARE(int(choices<Scheme>().size()), int(Scheme::Dynamic8) + 1);
-    QCOMPARE(int(choices<RangeMethod>().size()), int(RangeMethod::OrtEntropy) + 1);
+    QCOMPARE(int(choices<RangeMethod>().size()), int(RangeMethod::GridSearch) + 1);
     QCOMPARE(int(choices<Rounding>().size()), int(Rounding::Stochastic) + 1);
 }
 

@@ -57,6 +57,7 @@ private slots:
     void calibratorPresets();
     void trtReciprocalScale();
     void oldNotebookNames();
+    void groupedBySystem();
 };
 
 void TestPresets::t1PyTorchAffine()
@@ -513,6 +514,38 @@ void TestPresets::oldNotebookNames()
     }
     QCOMPARE(currentPresetName("ggml-q4_0"), std::string("ggml-q4_0"));
     QCOMPARE(currentPresetName("no-such-preset"), std::string("no-such-preset"));
+}
+
+// Groups: every preset exactly once, under its own system, in the order of presets(); the
+// systems in the order of their first preset; the short keys get titles for people.
+void TestPresets::groupedBySystem()
+{
+    const std::vector<Preset> all = presets();
+    const std::vector<PresetGroup> groups = presetGroups();
+    std::vector<std::string> titles, flat;
+    for (const PresetGroup& g : groups) {
+        QVERIFY(!g.presets.empty());
+        QCOMPARE(g.title, presetSystemTitle(g.system));
+        titles.push_back(g.title);
+        for (const Preset& p : g.presets) {
+            QCOMPARE(p.system, g.system);
+            flat.push_back(p.name);
+        }
+    }
+    QCOMPARE(titles.front(), std::string("PyTorch"));
+    QCOMPARE(titles.back(), std::string("Course notebooks"));
+    for (const char* t :
+         {"ONNX Runtime", "TensorRT", "llama.cpp / GGML", "bitsandbytes", "OCP float8 and MX"})
+        QVERIFY2(std::count(titles.begin(), titles.end(), std::string(t)) == 1, t);
+    // Each system once, so the groups hold presets() in order only if each system's presets
+    // are contiguous; either way every preset is in the flat list once.
+    QCOMPARE(flat.size(), all.size());
+    std::vector<std::string> names = presetNames(), sortedFlat = flat;
+    std::sort(names.begin(), names.end());
+    std::sort(sortedFlat.begin(), sortedFlat.end());
+    QVERIFY(names == sortedFlat);
+    QCOMPARE(presetSystemTitle("GGML"), std::string("llama.cpp / GGML"));
+    QCOMPARE(presetSystemTitle("AMD"), std::string("AMD")); // no entry: its own title
 }
 
 QTEST_APPLESS_MAIN(TestPresets)

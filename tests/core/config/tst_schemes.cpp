@@ -8,6 +8,7 @@
 #include "core/formats/ggml.h"
 #include "core/formats/minifloat.h"
 #include "core/formats/mx.h"
+#include "core/formats/nvfp4.h"
 #include "core/quant/lowbit_quantize.h"
 #include "core/quant/quantize.h"
 #include "core/range/calibrators.h"
@@ -27,15 +28,53 @@ using test::randomTensor;
 
 namespace {
 
-const Scheme kLowbit[] = {
-    Scheme::E4M3,       Scheme::E5M2,     Scheme::E2M1,       Scheme::MXFP8_E4M3,
-    Scheme::MXFP8_E5M2, Scheme::MXFP4,    Scheme::MXINT8,     Scheme::NF4,
-    Scheme::FP4,        Scheme::Codebook, Scheme::LloydMax,   Scheme::Q8_0,
-    Scheme::Q4_0,       Scheme::Q4_1,     Scheme::AbsmaxInt8, Scheme::Dynamic8};
+const Scheme kLowbit[] = {Scheme::E4M3,       Scheme::E5M2,       Scheme::E4M3FNUZ,
+                          Scheme::E5M2FNUZ,   Scheme::E2M1,       Scheme::MXFP8_E4M3,
+                          Scheme::MXFP8_E5M2, Scheme::MXFP6_E2M3, Scheme::MXFP6_E3M2,
+                          Scheme::MXFP4,      Scheme::MXINT8,     Scheme::NVFP4,
+                          Scheme::NF4,        Scheme::FP4,        Scheme::Codebook,
+                          Scheme::LloydMax,   Scheme::Q8_0,       Scheme::Q4_0,
+                          Scheme::Q4_1,       Scheme::AbsmaxInt8, Scheme::Dynamic8};
 
 // The GGML types with searched scales: rows of whole (super-)blocks only.
 const Scheme kSearched[] = {Scheme::Q5_0, Scheme::Q5_1, Scheme::Q2_K,   Scheme::Q3_K,  Scheme::Q4_K,
                             Scheme::Q5_K, Scheme::Q6_K, Scheme::IQ4_NL, Scheme::IQ4_XS};
+
+// The format's own function for scheme s on rows of 80 (config c: 3 bits, blocks of 64, the
+// code book of sameCodesAsStandalone); an empty result for a scheme that is not low-bit.
+LowbitResult standalone(Scheme s, const float* x, int64_t n, const QuantConfig& c)
+{
+    std::string name = toName(s);
+    std::replace(name.begin(), name.end(), '-', '_'); // "mxfp6-e2m3": MxFormat::MXFP6_E2M3
+    if (isMxScheme(s))
+        return quantizeMx(x, n, mxFormatFromName(name), 80);
+    if (s >= Scheme::E4M3 && s <= Scheme::E2M1) // the element-wise floats
+        return quantizeMiniFloat(x, n, miniFloatFromName(name));
+    switch (s) {
+    case Scheme::NVFP4:
+        return quantizeNvfp4(x, n, 80);
+    case Scheme::NF4:
+        return quantizeBlockwiseAbsmax(x, n, nf4Codebook(), 64);
+    case Scheme::FP4:
+        return quantizeBlockwiseAbsmax(x, n, bnbFp4Codebook(), 64);
+    case Scheme::Codebook:
+        return quantizeBlockwiseAbsmax(x, n, makeCodebook(c.codebook), 64);
+    case Scheme::LloydMax:
+        return quantizeLloydMax(x, n, 3);
+    case Scheme::Q8_0:
+        return quantizeGgml(x, n, GgmlType::Q8_0, 80);
+    case Scheme::Q4_0:
+        return quantizeGgml(x, n, GgmlType::Q4_0, 80);
+    case Scheme::Q4_1:
+        return quantizeGgml(x, n, GgmlType::Q4_1, 80);
+    case Scheme::AbsmaxInt8:
+        return quantizeAbsmaxInt8Blockwise(x, n, 64);
+    case Scheme::Dynamic8:
+        return quantizeBlockwiseAbsmax(x, n, bnbDynamicCodebook(), 64);
+    default:
+        return LowbitResult(); // not a low-bit scheme
+    }
+}
 
 } // namespace
 
@@ -59,11 +98,12 @@ private slots:
 void TestSchemes::schemeNames()
 {
     const std::vector<std::string> expected = {
-        "asymmetric", "symmetric",  "fp16",       "bf16",        "e4m3",    "e5m2",
-        "e2m1",       "mxfp8-e4m3", "mxfp8-e5m2", "mxfp4",       "mxint8",  "nf4",
-        "fp4",        "codebook",   "lloyd-max",  "q8_0",        "q4_0",    "q4_1",
-        "q5_0",       "q5_1",       "q2_k",       "q3_k",        "q4_k",    "q5_k",
-        "q6_k",       "iq4_nl",     "iq4_xs",     "absmax-int8", "dynamic8"};
+        "asymmetric", "symmetric", "fp16",        "bf16",       "e4m3",       "e5m2",
+        "e4m3fnuz",   "e5m2fnuz",  "e2m1",        "mxfp8-e4m3", "mxfp8-e5m2", "mxfp6-e2m3",
+        "mxfp6-e3m2", "mxfp4",     "mxint8",      "nvfp4",      "nf4",        "fp4",
+        "codebook",   "lloyd-max", "q8_0",        "q4_0",       "q4_1",       "q5_0",
+        "q5_1",       "q2_k",      "q3_k",        "q4_k",       "q5_k",       "q6_k",
+        "iq4_nl",     "iq4_xs",    "absmax-int8", "dynamic8"};
     QCOMPARE(qs::schemeNames(), expected);
     for (const std::string& n : expected)
         QCOMPARE(toName(schemeFromName(n)), n);
@@ -203,59 +243,9 @@ void TestSchemes::sameCodesAsStandalone()
     c.groupSize = 64;
     c.codebook = {-1, -0.25, 0, 0.5, 1};
     c.granularity = Granularity::PerGroup;
-    LowbitResult ref;
-    switch (s) {
-    case Scheme::E4M3:
-        ref = quantizeMiniFloat(x, n, MiniFloat::E4M3);
-        break;
-    case Scheme::E5M2:
-        ref = quantizeMiniFloat(x, n, MiniFloat::E5M2);
-        break;
-    case Scheme::E2M1:
-        ref = quantizeMiniFloat(x, n, MiniFloat::E2M1);
-        break;
-    case Scheme::MXFP8_E4M3:
-        ref = quantizeMx(x, n, MxFormat::MXFP8_E4M3, 80);
-        break;
-    case Scheme::MXFP8_E5M2:
-        ref = quantizeMx(x, n, MxFormat::MXFP8_E5M2, 80);
-        break;
-    case Scheme::MXFP4:
-        ref = quantizeMx(x, n, MxFormat::MXFP4, 80);
-        break;
-    case Scheme::MXINT8:
-        ref = quantizeMx(x, n, MxFormat::MXINT8, 80);
-        break;
-    case Scheme::NF4:
-        ref = quantizeBlockwiseAbsmax(x, n, nf4Codebook(), 64);
-        break;
-    case Scheme::FP4:
-        ref = quantizeBlockwiseAbsmax(x, n, bnbFp4Codebook(), 64);
-        break;
-    case Scheme::Codebook:
-        ref = quantizeBlockwiseAbsmax(x, n, makeCodebook(c.codebook), 64);
-        break;
-    case Scheme::LloydMax:
-        ref = quantizeLloydMax(x, n, 3);
-        break;
-    case Scheme::Q8_0:
-        ref = quantizeGgml(x, n, GgmlType::Q8_0, 80);
-        break;
-    case Scheme::Q4_0:
-        ref = quantizeGgml(x, n, GgmlType::Q4_0, 80);
-        break;
-    case Scheme::Q4_1:
-        ref = quantizeGgml(x, n, GgmlType::Q4_1, 80);
-        break;
-    case Scheme::AbsmaxInt8:
-        ref = quantizeAbsmaxInt8Blockwise(x, n, 64);
-        break;
-    case Scheme::Dynamic8:
-        ref = quantizeBlockwiseAbsmax(x, n, bnbDynamicCodebook(), 64);
-        break;
-    default:
+    const LowbitResult ref = standalone(s, x, n, c);
+    if (ref.format.empty())
         QFAIL("not a low-bit scheme");
-    }
     const QuantResult r = quantize(t, c);
     QCOMPARE(r.codes, ref.codes);
     QCOMPARE(r.dequantized.size(), ref.dequantized.size());
@@ -315,15 +305,28 @@ void TestSchemes::bitsPerElement()
 {
     const Tensor t = randomTensor({4, 256}, 5);
     const std::pair<const char*, double> expected[] = {
-        {"ggml-q8_0", 8.5},    {"ggml-q4_0", 4.5},
-        {"ggml-q4_1", 5.0},    {"ggml-q5_0", 5.5},
-        {"ggml-q5_1", 6.0},    {"ggml-q2_k", 2.625},
-        {"ggml-q3_k", 3.4375}, {"ggml-q4_k", 4.5},
-        {"ggml-q5_k", 5.5},    {"ggml-q6_k", 6.5625},
-        {"ggml-iq4_nl", 4.5},  {"ggml-iq4_xs", 4.25},
-        {"ocp-mxfp4", 4.25},   {"ocp-mxfp8-e4m3", 8.25},
-        {"bnb-nf4", 4.5},      {"ocp-e4m3", 8.0},
-        {"ocp-e5m2", 8.0},     {"absmax-int8-blockwise", 8.0 + 32.0 / 1024.0}};
+        {"ggml-q8_0", 8.5},
+        {"ggml-q4_0", 4.5},
+        {"ggml-q4_1", 5.0},
+        {"ggml-q5_0", 5.5},
+        {"ggml-q5_1", 6.0},
+        {"ggml-q2_k", 2.625},
+        {"ggml-q3_k", 3.4375},
+        {"ggml-q4_k", 4.5},
+        {"ggml-q5_k", 5.5},
+        {"ggml-q6_k", 6.5625},
+        {"ggml-iq4_nl", 4.5},
+        {"ggml-iq4_xs", 4.25},
+        {"ocp-mxfp4", 4.25},
+        {"ocp-mxfp8-e4m3", 8.25},
+        {"ocp-mxfp6-e2m3", 6.25},
+        {"ocp-mxfp6-e3m2", 6.25},
+        {"modelopt-nvfp4", 4.5 + 32.0 / 1024.0},
+        {"amd-mi300-e4m3fnuz", 8.0},
+        {"bnb-nf4", 4.5},
+        {"ocp-e4m3", 8.0},
+        {"ocp-e5m2", 8.0},
+        {"absmax-int8-blockwise", 8.0 + 32.0 / 1024.0}};
     for (const auto& [name, bpe] : expected) {
         const QuantResult r = quantize(t, presetByName(name).config);
         QVERIFY2(r.metrics.bitsPerElement == bpe,

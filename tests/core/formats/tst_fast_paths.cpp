@@ -9,7 +9,7 @@
 //     groups of rows that each take their own importance vector;
 //   - the IQ4 grid lookup iq4Index against the search nearestIndex, at every midpoint;
 //   - encodeMiniFloatFast (bit rounding) against encodeMiniFloat (double arithmetic) on a sweep
-//     of float32 bit patterns that contains every rounding boundary of the three formats.
+//     of float32 bit patterns that contains every rounding boundary of the small float formats.
 // Inputs: many distributions (normal, ties on a coarse grid, zero blocks, outliers, values whose
 // block scales overflow fp16, tiny values, non-finite values), tensors above the threading
 // threshold whose block count is odd (not a multiple of any thread split).
@@ -245,14 +245,15 @@ void TestFastPaths::iq4Index()
         QCOMPARE(ggml_detail::iq4Index(f), ggml_detail::nearestIndex(16, kIq4nlValues, f));
 }
 
-// Every sign, exponent and top 11 mantissa bits of float32 (all rounding positions of E4M3,
-// E5M2 and E2M1 lie in those bits) with low bits that make ties, just-below and just-above:
-// the bit-rounding encoder gives the code and event of the exact one.
+// Every sign, exponent and top 11 mantissa bits of float32 (all rounding positions of the seven
+// formats, E4M3 ... E5M2FNUZ, lie in those bits) with low bits that make ties, just-below and
+// just-above: the bit-rounding encoder gives the code and event of the exact one.
 void TestFastPaths::miniFloatSweep()
 {
-    for (MiniFloat f : {MiniFloat::E4M3, MiniFloat::E5M2, MiniFloat::E2M1}) {
+    for (MiniFloat f : {MiniFloat::E4M3, MiniFloat::E5M2, MiniFloat::E2M1, MiniFloat::E2M3,
+                        MiniFloat::E3M2, MiniFloat::E4M3FNUZ, MiniFloat::E5M2FNUZ}) {
         for (bool saturate : {true, false}) {
-            if (!saturate && f == MiniFloat::E2M1)
+            if (!saturate && miniFloatInfo(f).alwaysSaturates())
                 continue;
             for (uint32_t high = 0; high < (1u << 20); high += 1) {
                 for (uint32_t low : {0x000u, 0x001u, 0x7FFu, 0xFFFu}) {

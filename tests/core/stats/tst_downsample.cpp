@@ -1,5 +1,5 @@
 // Downsampling: point limits, extremes kept, index order, non-finite values skipped, LTTB on
-// known shapes, bad arguments.
+// known shapes, bucket ranges of values and errors by hand, bad arguments.
 #include "core/stats/downsample.h"
 
 #include "core/base/error.h"
@@ -135,6 +135,45 @@ private slots:
                 found = found || q.x == spike;
             QVERIFY2(found, qPrintable(QString("spike at %1 lost").arg(spike)));
         }
+    }
+
+    // Seven values in three buckets of 2, 2 and 3 indices ([0,2), [2,4), [4,7)); NaN skipped,
+    // a bucket of only NaN left out; more buckets than indices gives one per index.
+    void bucketRangesByHand()
+    {
+        const float nan = std::nanf("");
+        const std::vector<float> y{3, -1, nan, nan, 2, 7, -4};
+        const auto r = qs::bucketRanges(y.data(), 0, 7, 3);
+        QCOMPARE(r.size(), size_t(2));
+        QCOMPARE(r[0].first, int64_t(0));
+        QCOMPARE(r[0].last, int64_t(2));
+        QCOMPARE(r[0].lo, -1.0);
+        QCOMPARE(r[0].hi, 3.0);
+        QCOMPARE(r[1].first, int64_t(4));
+        QCOMPARE(r[1].last, int64_t(7));
+        QCOMPARE(r[1].lo, -4.0);
+        QCOMPARE(r[1].hi, 7.0);
+        const auto each = qs::bucketRanges(y.data(), 4, 7, 10);
+        QCOMPARE(each.size(), size_t(3));
+        QCOMPARE(each[2].first, int64_t(6));
+        QCOMPARE(each[2].lo, -4.0);
+        QCOMPARE(each[2].hi, -4.0);
+    }
+
+    // x - xhat in double: 0.1f - 0.25f is not the float subtraction's result.
+    void errorBucketRangesByHand()
+    {
+        const float inf = std::numeric_limits<float>::infinity();
+        const std::vector<float> x{0.1f, 1.0f, inf, 2.0f};
+        const std::vector<float> xhat{0.25f, 0.5f, 3.0f, 2.5f};
+        const auto r = qs::errorBucketRanges(x.data(), xhat.data(), 0, 4, 2);
+        QCOMPARE(r.size(), size_t(2));
+        QCOMPARE(r[0].lo, double(0.1f) - 0.25);
+        QCOMPARE(r[0].hi, 0.5);
+        QCOMPARE(r[1].lo, -0.5); // the infinite value is skipped
+        QCOMPARE(r[1].hi, -0.5);
+        QVERIFY_THROWS_EXCEPTION(qs::Error, qs::errorBucketRanges(x.data(), nullptr, 0, 4, 2));
+        QVERIFY_THROWS_EXCEPTION(qs::Error, qs::bucketRanges(x.data(), 0, 4, 0));
     }
 
     void badArguments()

@@ -103,7 +103,8 @@ NumberLineData prepareNumberLine(const Tensor& t, const QuantResult& r, int64_t 
             .arg(QString::fromStdString(t.name), QString::fromStdString(r.config.summary()),
                  r.params.numSlices() > 1 ? QStringLiteral(", slice %1").arg(slice) : QString())
             .arg(num(r.params.scale[size_t(slice)]))
-            .arg(r.params.zeroPoint[size_t(slice)]);
+            .arg(r.params.realZeroPoint.empty() ? QString::number(r.params.zeroPoint[size_t(slice)])
+                                                : num(r.params.zeroPointAt(slice)));
     return d;
 }
 
