@@ -3,13 +3,17 @@
 // MXFP4 and NVFP4 element). A code is the format's bit pattern (sign | exponent | mantissa) in
 // the low bits of a byte.
 //
+// clang-format off
 //   format    bias  max     min normal  min subnormal  special values
 //   E4M3      7     448     2^-6        2^-9           no inf; NaN = S.1111.111
-//   E5M2      15    57344   2^-14       2^-16          IEEE-like: inf = S.11111.00, NaN =
-//   S.11111.xx E2M1      1     6       1           0.5            none E2M3      1     7.5     1
-//   0.125          none (OCP MX v1.0, FP6) E3M2      3     28      0.25        0.0625         none
-//   (OCP MX v1.0, FP6) E4M3FNUZ  8     240     2^-7        2^-10          no inf, no -0; NaN = 0x80
-//   only E5M2FNUZ  16    57344   2^-15       2^-17          no inf, no -0; NaN = 0x80 only
+//   E5M2      15    57344   2^-14       2^-16          IEEE-like: inf = S.11111.00,
+//                                                      NaN = S.11111.xx
+//   E2M1      1     6       1           0.5            none
+//   E2M3      1     7.5     1           0.125          none (OCP MX v1.0, FP6)
+//   E3M2      3     28      0.25        0.0625         none (OCP MX v1.0, FP6)
+//   E4M3FNUZ  8     240     2^-7        2^-10          no inf, no -0; NaN = 0x80 only
+//   E5M2FNUZ  16    57344   2^-15       2^-17          no inf, no -0; NaN = 0x80 only
+// clang-format on
 //
 // FNUZ ("finite, NaN, unsigned zero") as the ONNX spec defines float8e4m3fnuz / float8e5m2fnuz
 // (and LLVM APFloat, AMD MI300): the code 0x80 that would be -0 is the one NaN, every other code
