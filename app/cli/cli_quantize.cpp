@@ -82,11 +82,11 @@ void checkGgufRows(const QuantConfig& config, const Source& src)
 }
 
 void writeGguf(const QString& path, const Source& src, const QuantResult& r,
-               const Importance* importance, const std::vector<std::string>& protect)
+               const std::vector<std::string>& protect)
 {
     GgufWriter w;
     setQuantizationMetadata(w, src.description, r.config);
-    addQuantizedTensor(w, ggufTensorName(src), src.tensor, r, importance);
+    addQuantizedTensor(w, ggufTensorName(src), src.tensor, r);
     w.write(path.toStdString(), protect);
 }
 
@@ -254,7 +254,7 @@ int runQuantize(const QStringList& args)
         if (!out.csv.isEmpty())
             writeResultCsv(out.csv.toStdString(), src.tensor, result, protect);
         if (!out.gguf.isEmpty())
-            writeGguf(out.gguf, src, result, importance.get(), protect);
+            writeGguf(out.gguf, src, result, protect);
         if (out.report == "-")
             std::fputs(reportJson(src.tensor, result, extras).c_str(), stdout);
         else if (!out.report.isEmpty())

@@ -60,7 +60,7 @@ std::string ggufWritableSchemes()
 }
 
 void addQuantizedTensor(GgufWriter& w, const std::string& name, const Tensor& t,
-                        const QuantResult& r, const Importance* importance)
+                        const QuantResult& r)
 {
     const Scheme s = r.config.scheme;
     const GgmlTypeInfo* type = ggmlTypeOf(s);
@@ -75,21 +75,19 @@ void addQuantizedTensor(GgufWriter& w, const std::string& name, const Tensor& t,
         return;
     }
     checkGgufTensor(name, shape, *type); // rows of whole blocks, before encoding them
-    const bool weighted = importance || r.importanceValues;
-    if (r.importance.columns > 0 && !weighted)
+    if (r.importance.columns > 0 && !r.importanceValues)
         throw Error("tensor '" + name + "' was quantized with the importance of " +
-                    r.importance.file + ": the GGUF export needs it too");
+                    r.importance.file + ", but the result does not hold its values");
     if (isSearchedGgmlScheme(s)) { // the same deterministic search gives the result's bytes again
         GgmlImportance weights;
-        if (importance) {
-            weights = ggmlImportanceOf(*importance);
-        } else if (r.importanceValues) { // the importance the result keeps
+        if (r.importanceValues) {
             weights.weights = r.importanceValues->data();
             weights.groups = r.importance.groups;
         }
         w.addTensor(name, shape, *type,
                     ggmlQuantizedBytes(t.data.data(), t.numel(), ggmlTypeFromName(type->name),
-                                       shape.back(), nullptr, weighted ? &weights : nullptr));
+                                       shape.back(), nullptr,
+                                       r.importanceValues ? &weights : nullptr));
         return;
     }
     w.addTensor(

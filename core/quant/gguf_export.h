@@ -25,12 +25,12 @@ const GgmlTypeInfo* ggmlTypeOf(Scheme s);
 std::string ggufWritableSchemes();
 
 // Adds r, the result of quantizing t, to w as tensor `name` of t's shape in the scheme's type.
-// A result quantized with importance needs the same importance here (the searched types run
-// their weighted search again). Throws qs::Error for a scheme without a ggml type (naming the
-// schemes that have one), rows that are not whole blocks (naming the tensor, its shape and the
-// type) or a missing importance.
+// A result quantized with importance keeps its values (QuantResult::importanceValues), with
+// which the searched types run their weighted search again. Throws qs::Error for a scheme
+// without a ggml type (naming the schemes that have one), rows that are not whole blocks
+// (naming the tensor, its shape and the type) or a result that lost its importance values.
 void addQuantizedTensor(GgufWriter& w, const std::string& name, const Tensor& t,
-                        const QuantResult& r, const Importance* importance = nullptr);
+                        const QuantResult& r);
 
 // general.name, quantscope.scheme (the scheme's name), quantscope.config (config.summary())
 // and general.alignment 32.
