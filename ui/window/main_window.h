@@ -33,7 +33,6 @@
 
 class QMenu;
 class QSplitter;
-class QTabWidget;
 
 namespace qs::ui {
 
@@ -44,6 +43,7 @@ class QuantPanel;
 class SidePanels;
 class SliceTable;
 class SourcePanel;
+class ViewSelector;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -126,7 +126,8 @@ public:
     // The columns beside the tabs: shown or collapsed, kept in the settings.
     SidePanels& sidePanels() const { return *m_panels; }
     SliceTable* sliceTable() const { return m_tabs->sliceTable(); }
-    QTabWidget* chartTabs() const { return m_tabs->tabWidget(); }
+    // The centre: the view selector and the page it shows.
+    ViewSelector* viewSelector() const { return m_tabs->selector(); }
     // Milliseconds from the first control change of a burst to the visible chart refreshed.
     double lastLatencyMs() const { return m_pipeline->lastLatencyMs(); }
     // GUI-thread milliseconds spent on the last result (numbers, table, visible chart) and on
@@ -194,6 +195,7 @@ private:
     void buildFileMenu();
     void buildQuantizeMenu();
     void buildViewMenu();
+    void addViewSelectorActions(QMenu* view);
     void buildTeaching(QSplitter* columns);
     Session restoreSettings();
     void onBusyChanged(bool busy);

@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QMainWindow>
 #include <QSplitter>
+#include <QStatusBar>
 
 namespace qs::ui {
 
@@ -60,6 +61,10 @@ PresentationMode::PresentationMode(QMainWindow* window, QSplitter* columns, Sour
     : m_window(window), m_columns(columns), m_source(source), m_quant(quant), m_tabs(tabs),
       m_lessons(lessons)
 {
+    connect(&lessons, &LessonController::panelShownChanged, this, [this] {
+        if (m_on)
+            placeLesson();
+    });
 }
 
 void PresentationMode::setAction(QAction* action)
@@ -79,9 +84,11 @@ void PresentationMode::set(bool on)
     }
     applyLook(on);
     showEssentialControls(on);
-    resizeColumns(on);
+    m_window->statusBar()->setVisible(!on);
+    m_source.factsBox()->setVisible(!on);
     m_tabs.setPresentation(on);
     m_lessons.setPresentationMode(on);
+    resizeColumns(on);
     m_tabs.markChartsDirty();
     m_tabs.refreshVisible();
     emit changed(on);
@@ -133,10 +140,12 @@ void PresentationMode::resizeColumns(bool on)
     if (!on) {
         left->setMinimumWidth(m_normalLeftMin);
         right->setMinimumWidth(m_normalRightMin);
+        left->setVisible(m_normalLeftShown);
         if (!m_normalSizes.isEmpty())
             m_columns->setSizes(m_normalSizes);
         return;
     }
+    m_normalLeftShown = !left->isHidden();
     m_normalSizes = m_columns->sizes();
     m_normalLeftMin = left->minimumWidth();
     left->setMinimumWidth(0);
@@ -159,6 +168,32 @@ void PresentationMode::resizeColumns(bool on)
                  width / 3));
     left->setMinimumWidth(
         std::min(fm.horizontalAdvance(QStringLiteral("Scheme asymmetric")) + 100, width / 4));
+    m_presentingSizes = m_columns->sizes();
+    m_presentingRightMin = right->minimumWidth();
+    placeLesson();
+}
+
+// With a lesson, its text and the step's numbers share the right column and the chart takes
+// the rest: the controls column steps aside (bits and scheme stay on the keyboard: Ctrl+Up /
+// Ctrl+Down, Ctrl+] / Ctrl+[). The right column is wide enough for about 30 characters of the
+// large font, at least 30 % of the window.
+void PresentationMode::placeLesson()
+{
+    QWidget* left = m_columns->widget(0);
+    QWidget* right = m_columns->widget(2);
+    if (!m_lessons.isPanelShown()) {
+        left->setVisible(m_normalLeftShown);
+        right->setMinimumWidth(m_presentingRightMin);
+        if (m_presentingSizes.size() == 3)
+            m_columns->setSizes(m_presentingSizes);
+        return;
+    }
+    left->hide();
+    const int width = m_window->width();
+    const int column =
+        std::max(int(0.3 * width), QFontMetrics(QApplication::font()).averageCharWidth() * 28);
+    right->setMinimumWidth(column);
+    m_columns->setSizes({0, std::max(0, width - column), column});
 }
 
 } // namespace qs::ui

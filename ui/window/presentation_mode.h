@@ -1,6 +1,8 @@
 // PresentationMode: large fonts, thick lines, high contrast and only the essential controls
-// (bits, scheme, range), for teaching from a projector. Turning it off restores the fonts, the
-// palette, the hidden rows and the column widths as they were.
+// (bits, scheme, range), for teaching from a projector. With a lesson the chart gets most of
+// the window, the lesson's text (in pages) and the step's asserted numbers the right column.
+// Turning it off restores the fonts, the palette, the hidden rows and the column widths as they
+// were.
 #pragma once
 
 #include <QFont>
@@ -39,6 +41,7 @@ private:
     void applyLook(bool on);
     void showEssentialControls(bool on);
     void resizeColumns(bool on);
+    void placeLesson();
 
     QMainWindow* m_window;
     QSplitter* m_columns;
@@ -50,7 +53,10 @@ private:
     bool m_on = false;
     QFont m_normalFont;
     QPalette m_normalPalette;
-    QList<int> m_normalSizes; // the columns before presentation mode
+    QList<int> m_normalSizes;     // the columns before presentation mode
+    QList<int> m_presentingSizes; // and in it, without a lesson
+    bool m_normalLeftShown = true;
+    int m_presentingRightMin = 0; // the numbers column's least width when presenting
     int m_normalLeftMin = 0;
     int m_normalRightMin = 0;
 };
