@@ -105,7 +105,7 @@ LessonPanel::LessonPanel(QWidget* parent) : QWidget(parent)
     m_title->setFont(tf);
     m_title->setWordWrap(true);
     top->addWidget(m_title, 1);
-    auto* close = new QPushButton(tr("Close lesson"), this);
+    auto* close = m_close = new QPushButton(tr("Close lesson"), this);
     top->addWidget(close);
     layout->addLayout(top);
     m_text = new QLabel(this);
@@ -114,7 +114,7 @@ LessonPanel::LessonPanel(QWidget* parent) : QWidget(parent)
     m_question = new QLabel(this);
     m_question->setWordWrap(true);
     layout->addWidget(m_question);
-    auto* steps = m_steps = new QHBoxLayout;
+    auto* steps = new QHBoxLayout;
     m_prev = new QPushButton(tr("◀ Previous"), this);
     m_prev->setObjectName(QStringLiteral("lessonPrev"));
     m_next = new QPushButton(tr("Next ▶"), this);
@@ -245,9 +245,17 @@ QStringList LessonPanel::fillPages(const QStringList& chunks)
     m_text->setText(QStringLiteral("x"));
     const int budget = m_pageHeight - heightForWidth(outer);
     const QString mark = QStringLiteral(" (99/99)");
+    // A sentence taller than a page is cut between words.
+    QStringList pieces;
+    for (const QString& chunk : chunks) {
+        if (textHeight(chunk.trimmed() + mark, textWidth) <= budget)
+            pieces << chunk;
+        else
+            pieces << chunk.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    }
     QStringList pages;
     QString page;
-    for (const QString& chunk : chunks) {
+    for (const QString& chunk : pieces) {
         const bool paragraph = chunk.startsWith(QLatin1Char('\n'));
         const QString longer =
             page.isEmpty()
@@ -336,17 +344,18 @@ QString LessonPanel::checkText() const
 void LessonPanel::setPresentationMode(bool on)
 {
     m_presenting = on;
-    // The step's caption between the buttons, or on a line of its own above them in the
-    // narrow column of presentation mode.
-    auto* main = static_cast<QVBoxLayout*>(layout());
-    main->removeWidget(m_caption);
-    m_steps->removeWidget(m_caption);
-    if (on)
-        main->insertWidget(main->indexOf(m_question) + 1, m_caption);
-    else
-        m_steps->insertWidget(1, m_caption, 1);
+    // The narrow column of presentation mode: arrows only (their tooltips say it).
+    m_prev->setText(on ? tr("◀") : tr("◀ Previous"));
+    m_next->setText(on ? tr("▶") : tr("Next ▶"));
+    m_prev->setToolTip(on ? tr("Previous page or step") : QString());
+    m_next->setToolTip(on ? tr("Next page or step") : QString());
+    m_close->setText(on ? tr("✕") : tr("Close lesson"));
+    m_close->setToolTip(on ? tr("Close lesson") : QString());
+    const int narrow = on ? m_prev->fontMetrics().height() * 2 + 12 : QWIDGETSIZE_MAX;
+    for (QPushButton* b : {m_prev, m_next, m_close})
+        b->setMaximumWidth(narrow);
     QFont f = font();
-    f.setPointSizeF(on ? 17 : QFont().pointSizeF());
+    f.setPointSizeF(on ? 16 : QFont().pointSizeF());
     for (QLabel* l : {m_text, m_question, m_caption, m_check})
         l->setFont(f);
     QFont tf = f;

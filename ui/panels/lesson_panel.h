@@ -17,7 +17,6 @@
 
 #include <vector>
 
-class QHBoxLayout;
 class QLabel;
 class QPushButton;
 
@@ -89,7 +88,7 @@ private:
     QLabel* m_check = nullptr;
     QPushButton* m_prev = nullptr;
     QPushButton* m_next = nullptr;
-    QHBoxLayout* m_steps = nullptr; // the step buttons' row
+    QPushButton* m_close = nullptr;
 };
 
 } // namespace qs::ui

@@ -1,5 +1,5 @@
-// MainWindow: the layout (controls on the left, the tabs in the centre, the numbers on the
-// right), the menus, the settings and drag-and-drop. The work is done by its parts:
+// MainWindow: the layout (controls on the left, the views in the centre under the view
+// selector, the numbers on the right), the menus, the settings and drag-and-drop. The work is done by its parts:
 //   ResultPipeline    sources, background jobs (coalesced), the current tensor and result
 //   WindowTabs        the five basic charts (ChartTab) and the analysis views (ViewTab)
 //   ExportController  charts, views, data and the clipboard
@@ -136,7 +136,7 @@ public:
     double lastChartBuildMs() const { return m_tabs->lastChartBuildMs(); }
 
     // ---- Teaching ----
-    // The views after the five charts, as tabs: number line, sweep, clipping, compare, worked
+    // The views after the charts, pages of the view selector: number line, sweep, clipping, compare, worked
     // example, image, integer math, fp16 pitfalls. Only the visible one is recomputed on a new
     // result; the others are marked out of date.
     QList<AnalysisView*> analysisViews() const { return m_tabs->analysisViews(); }
