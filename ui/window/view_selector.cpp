@@ -36,6 +36,8 @@ QList<ViewGroup> allViewGroups()
 
 namespace {
 
+constexpr int kSpacing = 2; // between buttons and rows
+
 QToolButton* selectorButton(const QString& text, QWidget* parent)
 {
     auto* b = new QToolButton(parent);
@@ -51,7 +53,16 @@ QHBoxLayout* rowLayout(QWidget* row)
 {
     auto* h = new QHBoxLayout(row);
     h->setContentsMargins(0, 0, 0, 0);
-    h->setSpacing(2);
+    h->setSpacing(kSpacing);
+    return h;
+}
+
+QHBoxLayout* rowLayoutIn(QVBoxLayout* rows)
+{
+    auto* h = new QHBoxLayout;
+    h->setContentsMargins(0, 0, 0, 0);
+    h->setSpacing(kSpacing);
+    rows->addLayout(h);
     return h;
 }
 
@@ -82,7 +93,9 @@ ViewSelector::ViewSelector(QWidget* parent)
     line->setFrameShape(QFrame::VLine);
     line->setFrameShadow(QFrame::Sunken);
     groups->addWidget(line);
-    m_pageLayout = rowLayout(m_pageRow);
+    m_pageRows = new QVBoxLayout(m_pageRow);
+    m_pageRows->setContentsMargins(0, 0, 0, 0);
+    m_pageRows->setSpacing(kSpacing);
     m_barLayout = new QBoxLayout(QBoxLayout::LeftToRight, m_bar);
     m_barLayout->setContentsMargins(4, 3, 4, 3);
     m_barLayout->setSpacing(2);
@@ -110,13 +123,10 @@ int ViewSelector::addPage(ViewGroup group, const QString& name, QWidget* page, c
     m_pageButtons->addButton(b, index);
     m_pages.push_back({group, page, b});
     m_stack->addWidget(page);
-    // The row holds the buttons in the selector's order.
-    const std::vector<int> order = selectorOrder();
-    m_pageLayout->insertWidget(int(std::find(order.begin(), order.end(), index) - order.begin()),
-                               b);
     showGroupButtons();
     if (m_current < 0)
         setCurrentIndex(index);
+    arrangeBar();
     return index;
 }
 
@@ -234,20 +244,49 @@ void ViewSelector::showGroupButtons()
 }
 
 // The group buttons and the current group's buttons side by side when both fit, else the
-// page buttons in a second row; the centre can then shrink to the wider of the two rows.
+// view buttons below the groups, in as many rows as they need: the centre can shrink to the
+// group row or the widest button.
 void ViewSelector::arrangeBar()
 {
     const QMargins m = m_barLayout->contentsMargins();
-    const int oneRow = m_groupRow->sizeHint().width() + m_barLayout->spacing() +
-                       pageRowWidth(currentGroup()) + m.left() + m.right();
-    const auto direction =
-        m_compact || oneRow <= width() ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom;
+    const int available = width() - m.left() - m.right();
+    const int groups = m_compact ? 0 : m_groupRow->sizeHint().width() + m_barLayout->spacing();
+    const bool oneRow = groups + pageRowWidth(currentGroup()) <= available;
+    const auto direction = m_compact || oneRow ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom;
     if (m_barLayout->direction() != direction)
         m_barLayout->setDirection(direction);
+    flowButtons(direction == QBoxLayout::LeftToRight ? available - groups : available);
     updateGeometry();
 }
 
-// The width of a group's row of buttons (whichever group is shown).
+// The current group's buttons in rows of at most `width` pixels (the others are hidden).
+void ViewSelector::flowButtons(int width)
+{
+    for (QHBoxLayout* row : m_rows) {
+        while (QLayoutItem* item = row->takeAt(0))
+            delete item;
+        m_pageRows->removeItem(row);
+        delete row;
+    }
+    m_rows.clear();
+    int used = 0;
+    for (int i : selectorOrder()) {
+        const Page& p = m_pages[size_t(i)];
+        const int w = p.button->sizeHint().width();
+        const bool shown = p.group == currentGroup();
+        if (m_rows.empty() || (shown && used > 0 && used + kSpacing + w > width)) {
+            m_rows.push_back(rowLayoutIn(m_pageRows));
+            used = 0;
+        }
+        if (shown)
+            used += (used > 0 ? kSpacing : 0) + w;
+        m_rows.back()->addWidget(p.button);
+    }
+    for (QHBoxLayout* row : m_rows)
+        row->addStretch(1);
+}
+
+// The width of a group's buttons in one row (whichever group is shown).
 int ViewSelector::pageRowWidth(ViewGroup group) const
 {
     int width = 0, buttons = 0;
@@ -256,15 +295,15 @@ int ViewSelector::pageRowWidth(ViewGroup group) const
             width += p.button->sizeHint().width();
             ++buttons;
         }
-    return width + std::max(0, buttons - 1) * m_pageLayout->spacing();
+    return width + std::max(0, buttons - 1) * kSpacing;
 }
 
 QSize ViewSelector::minimumSizeHint() const
 {
     const QMargins m = m_barLayout->contentsMargins();
     int bar = m_compact ? 0 : m_groupRow->sizeHint().width();
-    for (ViewGroup g : allViewGroups())
-        bar = std::max(bar, pageRowWidth(g));
+    for (const Page& p : m_pages)
+        bar = std::max(bar, p.button->sizeHint().width());
     bar += m.left() + m.right();
     const QSize page = m_stack->minimumSizeHint();
     return {std::max(bar, page.width()), m_bar->sizeHint().height() + page.height()};

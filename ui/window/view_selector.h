@@ -1,7 +1,7 @@
 // ViewSelector: the window's centre, one page at a time (the basic charts and the analysis
 // views) with a compact selector above it instead of a row of tabs. The pages are grouped
 // (Explore, Understand, Compare, Modes, Model): a row of group buttons, and the buttons of the
-// current group's views beside it, or below it when the centre is too narrow for one row. A
+// current group's views beside it, or below it (wrapping) when the centre is too narrow. A
 // group without pages has no button. Pages keep the order they were added in (their index);
 // the selector and next() / previous() go through them group by group.
 #pragma once
@@ -17,6 +17,7 @@ class QBoxLayout;
 class QButtonGroup;
 class QHBoxLayout;
 class QStackedWidget;
+class QVBoxLayout;
 class QToolButton;
 
 namespace qs::ui {
@@ -74,14 +75,16 @@ private:
     void step(int delta);
     std::vector<int> selectorOrder() const; // page indices, group by group
     void showGroupButtons();
-    void arrangeBar(); // one row or two, whichever fits
+    void arrangeBar(); // one row or more, whichever fits
+    void flowButtons(int width);
     int pageRowWidth(ViewGroup group) const;
 
     QWidget* m_bar;
     QBoxLayout* m_barLayout;
     QWidget* m_groupRow;
     QWidget* m_pageRow;
-    QHBoxLayout* m_pageLayout;
+    QVBoxLayout* m_pageRows;          // rows of the current group's buttons
+    std::vector<QHBoxLayout*> m_rows; // in m_pageRows
     QButtonGroup* m_groupButtons;
     QButtonGroup* m_pageButtons;
     QStackedWidget* m_stack;
