@@ -114,6 +114,8 @@ void TestUiPresentation::lessonOnProjector()
         const double fraction =
             double(view->width()) * view->height() / (double(size.width()) * size.height());
         QVERIFY2(fraction >= 0.6, qPrintable(QString::number(fraction)));
+        if (pages == 0)
+            qInfo("chart area: %.1f %% of the window", 100 * fraction);
         checkFontsAndText(w);
         checkChartFonts(w.chart(w.currentChart()));
         QVERIFY(scroll->isVisible());

@@ -115,13 +115,19 @@ void NumbersPanel::addRow(const QString& key, const QString& label, const QStrin
     m_table->setItem(row, 1, v);
 }
 
-void NumbersPanel::setResult(const QuantResult& r)
+// Every row of a result again, after a lesson step's asserted numbers.
+void NumbersPanel::leaveChecks()
 {
     m_showsChecks = false;
     m_table->setMaximumHeight(QWIDGETSIZE_MAX);
     m_table->setWordWrap(false);
     setMaximumHeight(QWIDGETSIZE_MAX);
     m_summary->show();
+}
+
+void NumbersPanel::setResult(const QuantResult& r)
+{
+    leaveChecks();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->setUpdatesEnabled(false);
     m_table->setRowCount(0);
@@ -270,7 +276,7 @@ void NumbersPanel::setError(const QString& message)
 
 void NumbersPanel::clear()
 {
-    m_showsChecks = false;
+    leaveChecks();
     m_table->setRowCount(0);
     m_summary->clear();
     m_warnings->clear();

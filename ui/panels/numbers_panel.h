@@ -51,6 +51,7 @@ private:
     void addErrorRows(const Metrics& m);
     void addStorageRows(const QuantResult& r);
     void showWarnings(const QuantResult& r);
+    void leaveChecks();
     QTableWidget* m_table;
     QLabel* m_summary;
     QLabel* m_warnings;
