@@ -1,7 +1,9 @@
 // MainWindow: the layout (controls on the left, the views in the centre under the view
-// selector, the numbers on the right), the menus, the settings and drag-and-drop. The work is done by its parts:
+// selector, the numbers on the right), the menus, the settings and drag-and-drop. The work
+// is done by its parts:
 //   ResultPipeline    sources, background jobs (coalesced), the current tensor and result
-//   WindowTabs        the five basic charts (ChartTab) and the analysis views (ViewTab)
+//   WindowTabs        the basic charts (ChartTab) and the analysis views (ViewTab), grouped
+//                     in the ViewSelector
 //   ExportController  charts, views, data and the clipboard
 //   LessonController  the Lessons menu and the lesson panel
 //   PresentationMode  large fonts, thick lines, high contrast, only bits/scheme/range
@@ -136,9 +138,9 @@ public:
     double lastChartBuildMs() const { return m_tabs->lastChartBuildMs(); }
 
     // ---- Teaching ----
-    // The views after the charts, pages of the view selector: number line, sweep, clipping, compare, worked
-    // example, image, integer math, fp16 pitfalls. Only the visible one is recomputed on a new
-    // result; the others are marked out of date.
+    // The views after the charts, pages of the view selector: number line, sweep, clipping,
+    // compare, worked example, image, integer math, fp16 pitfalls. Only the visible one is
+    // recomputed on a new result; the others are marked out of date.
     QList<AnalysisView*> analysisViews() const { return m_tabs->analysisViews(); }
     // By viewName(), e.g. "image".
     AnalysisView* analysisView(const QString& name) const { return m_tabs->analysisView(name); }
