@@ -6,12 +6,11 @@
 
 #include "core/base/tensor.h"
 #include "core/io/gguf_writer.h"
+#include "core/io/safetensors_writer.h"
 #include "core/model/model_pairing.h"
 #include "tests/support/random_tensor.h"
 
 #include <cstdint>
-#include <cstring>
-#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
@@ -48,27 +47,13 @@ inline std::vector<Tensor> tinyLlama(uint32_t seed = 7)
     return out;
 }
 
-// The float32 safetensors file of `tensors` (header JSON, then the values back to back).
-inline void writeSafetensors(const std::string& path, const std::vector<Tensor>& tensors)
+// The float32 safetensors file of `tensors`.
+inline void writeTinySafetensors(const std::string& path, const std::vector<Tensor>& tensors)
 {
-    std::string header = "{", data;
-    for (const Tensor& t : tensors) {
-        std::string shape;
-        for (int64_t d : t.shape)
-            shape += (shape.empty() ? "" : ",") + std::to_string(d);
-        const size_t begin = data.size();
-        data.append(reinterpret_cast<const char*>(t.data.data()), t.data.size() * sizeof(float));
-        header += (header.size() > 1 ? "," : "") + std::string("\"") + t.name +
-                  "\":{\"dtype\":\"F32\",\"shape\":[" + shape + "],\"data_offsets\":[" +
-                  std::to_string(begin) + "," + std::to_string(data.size()) + "]}";
-    }
-    header += "}";
-    while (header.size() % 8 != 0)
-        header += ' ';
-    const uint64_t n = header.size();
-    std::ofstream f(path, std::ios::binary);
-    f.write(reinterpret_cast<const char*>(&n), 8);
-    f << header << data;
+    std::vector<SafetensorsEntry> entries;
+    for (const Tensor& t : tensors)
+        entries.push_back({t.name, "F32", t.shape});
+    writeSafetensors(path, entries, [&](size_t i, std::vector<float>& v) { v = tensors[i].data; });
 }
 
 // The GGUF of `tensors` as llama.cpp's converter writes a Llama: GGUF names, q rows permuted

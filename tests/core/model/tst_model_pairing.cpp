@@ -9,8 +9,10 @@
 #include "core/io/gguf_writer.h"
 #include "core/io/tensor_file.h"
 #include "core/model/model_pairing.h"
+#include "core/model/model_report.h"
 #include "core/quant/gguf_export.h"
 #include "core/quant/quantize.h"
+#include "core/stats/metrics.h"
 #include "tests/support/test_support.h"
 #include "tests/support/tiny_llama.h"
 
@@ -62,6 +64,7 @@ private slots:
     void pairsAQ8Gguf();
     void pairsGpt2Transposed();
     void reportsProblems();
+    void againstPassMeasuresTheCopy();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -156,7 +159,7 @@ void TestModelPairing::permutationRoundTrip()
 void TestModelPairing::pairsAFloatGguf()
 {
     const std::vector<Tensor> model = tinyLlama();
-    writeSafetensors(file("llama.safetensors"), model);
+    writeTinySafetensors(file("llama.safetensors"), model);
     writeLlamaGguf(file("llama-f32.gguf"), model);
     const auto pairs = pairModelTensors(file("llama.safetensors"), file("llama-f32.gguf"));
     QCOMPARE(pairs.size(), model.size());
@@ -183,7 +186,7 @@ void TestModelPairing::pairsAFloatGguf()
 void TestModelPairing::pairsAQ8Gguf()
 {
     const std::vector<Tensor> model = tinyLlama(11);
-    writeSafetensors(file("llama11.safetensors"), model);
+    writeTinySafetensors(file("llama11.safetensors"), model);
     writeLlamaGguf(file("llama-q8.gguf"), model, [](GgufWriter& w, const Tensor& t) {
         if (t.rank() == 2)
             addQuantizedTensor(w, t.name, t, q8(t));
@@ -219,7 +222,7 @@ void TestModelPairing::pairsGpt2Transposed()
     Tensor named[2] = {qkv, proj};
     named[0].name = "transformer.h.0.attn.c_attn.weight";
     named[1].name = "transformer.h.0.attn.c_proj.weight";
-    writeSafetensors(file("gpt2.safetensors"), {named[0], named[1]});
+    writeTinySafetensors(file("gpt2.safetensors"), {named[0], named[1]});
     GgufWriter w;
     w.setString("general.architecture", "gpt2");
     for (const Tensor& t : named) {
@@ -248,7 +251,7 @@ void TestModelPairing::pairsGpt2Transposed()
 void TestModelPairing::reportsProblems()
 {
     std::vector<Tensor> model = tinyLlama();
-    writeSafetensors(file("orig.safetensors"), model);
+    writeTinySafetensors(file("orig.safetensors"), model);
     GgufWriter w;
     w.setString("general.architecture", "llama");
     const Tensor q = permuteRotaryRows(model[1], kTinyHeads);
@@ -276,6 +279,65 @@ void TestModelPairing::reportsProblems()
     }
     QVERIFY_THROWS_EXCEPTION(Error,
                              pairModelTensors(file("missing.safetensors"), file("odd.gguf")));
+}
+
+// The report's against pass on the Q8_0 GGUF: each 2-D tensor's stored error is the report's own
+// Q8_0 result (the same values: bit for bit after unpermuting), with the GGUF's size; the F32 norms
+// have no error; a tensor the copy lacks is reported without a partner.
+void TestModelPairing::againstPassMeasuresTheCopy()
+{
+    std::vector<Tensor> model = tinyLlama(23);
+    writeLlamaGguf(file("against-q8.gguf"), model, [](GgufWriter& w, const Tensor& t) {
+        if (t.rank() == 2)
+            addQuantizedTensor(w, t.name, t, q8(t));
+        else
+            w.addFloatTensor(t.name, t.shape, *ggmlTypeByName("F32"), t.data.data());
+    });
+    model.push_back(randomTensor({4, 32}, 99));
+    model.back().name = "extra.weight";
+    writeTinySafetensors(file("against.safetensors"), model);
+    ModelReportOptions options;
+    options.againstPath = file("against-q8.gguf");
+    const ModelReport r = computeModelReport(file("against.safetensors"),
+                                             parseModelSchemes("q8_0", QuantConfig()), options);
+    QCOMPARE(r.tensors.size(), model.size());
+    double sse = 0;
+    int64_t bytes = 0;
+    for (const TensorReport& t : r.tensors) {
+        if (t.name == "extra.weight") {
+            QVERIFY(!t.against.ok);
+            QVERIFY2(t.against.skipped.find("no partner") == 0, t.against.skipped.c_str());
+            continue;
+        }
+        QVERIFY2(t.against.ok, t.against.skipped.c_str());
+        QCOMPARE(t.againstName, ggufNameOf(t.name));
+        const SchemeMetrics &a = t.against, &q = t.results[0];
+        if (t.shape.size() == 2) {
+            QCOMPARE(t.againstType, std::string("Q8_0"));
+            // the same values: sums exact against computeMetrics (quantize's sums run in
+            // another order, so the last bit may differ from the scheme's)
+            const Tensor& x = model[size_t(&t - r.tensors.data())];
+            const Metrics m = computeMetrics(x.data.data(), q8(x).dequantized.data(), x.numel());
+            QCOMPARE_EXACT(a.sse, m.errorPower);
+            QCOMPARE_EXACT(a.rmse, m.rmse);
+            QVERIFY(std::fabs(a.sse - q.sse) <= 1e-12 * q.sse);
+            QCOMPARE_EXACT(a.maxAbsError, q.maxAbsError);
+            QCOMPARE_EXACT(a.medianAbsError, q.medianAbsError);
+            QCOMPARE_EXACT(a.p95AbsError, q.p95AbsError);
+            QCOMPARE(a.bytes, q.bytes);
+            QCOMPARE(a.bytes, t.params / 32 * 34);
+            QVERIFY(a.sse > 0);
+        } else {
+            QCOMPARE(t.againstType, std::string("F32"));
+            QCOMPARE_EXACT(a.sse, 0);
+            QCOMPARE(a.bytes, 4 * t.params);
+        }
+        sse += a.sse;
+        bytes += a.bytes;
+    }
+    QCOMPARE(r.againstTotals.tensors, int64_t(model.size() - 1));
+    QCOMPARE(r.againstTotals.bytes, bytes);
+    QCOMPARE(r.againstTotals.sse, sse);
 }
 
 QTEST_APPLESS_MAIN(TestModelPairing)
