@@ -237,6 +237,11 @@ SchemeMetrics reconstructionMetrics(const Tensor& x, const float* xhat, const Me
     return r;
 }
 
+void checkNamePatterns(const ModelReportOptions& options)
+{
+    (void)NameFilter{options};
+}
+
 ModelReport computeModelReport(const std::string& path, const std::vector<ModelScheme>& schemes,
                                const ModelReportOptions& options)
 {

@@ -119,6 +119,11 @@ struct ModelReportOptions {
     const CancelToken* cancel = nullptr;
 };
 
+// qs::Error naming the option ("the include pattern '(' is not a valid regular expression")
+// unless options.include and options.exclude are regular expressions (computeModelReport checks
+// them too, first; this lets a caller tell a bad pattern from a bad file).
+void checkNamePatterns(const ModelReportOptions& options);
+
 // Measures every selected tensor of the model at `path` under every scheme. Throws qs::Error
 // naming the file and the problem, qs::Cancelled when `options.cancel` fires.
 ModelReport computeModelReport(const std::string& path, const std::vector<ModelScheme>& schemes,
