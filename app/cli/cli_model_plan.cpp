@@ -190,16 +190,20 @@ void finishAgainst(const QCommandLineParser& p, const ModelRequest& request,
 {
     if (!p.isSet("against"))
         return;
+    int width = 6;
+    for (const TensorReport& t : report.tensors)
+        width = std::min(56, std::max(width, int(t.name.size())));
+    width += 2;
     QString s = "\nagainst " + QString::fromStdString(request.options.againstPath) +
                 ": the copy's stored error (relative RMSE, SQNR) beside each scheme's relative "
                 "RMSE\n" +
-                QString("tensor").leftJustified(40) + QString("stored").leftJustified(10) +
+                QString("tensor").leftJustified(width) + QString("stored").leftJustified(10) +
                 QString("rel RMSE").rightJustified(10) + QString("SQNR dB").rightJustified(9);
     for (const ModelScheme& m : report.schemes)
         s += "  " + QString::fromStdString(m.name).rightJustified(10);
     s += "\n";
     for (const TensorReport& t : report.tensors) {
-        s += QString::fromStdString(t.name).leftJustified(40, ' ', true) +
+        s += QString::fromStdString(t.name).leftJustified(width - 2, ' ', true) + "  " +
              QString::fromStdString(t.againstType.empty() ? "-" : t.againstType).leftJustified(10) +
              relCell(t.against).rightJustified(10) +
              (t.against.ok ? number(t.against.sqnrDb, 4) : QString("-")).rightJustified(9);

@@ -4,6 +4,7 @@
 // rejected budgets, llama-quantize's tensor types (hand-written files, the q4_k fallback on rows
 // of 32), a saved plan evaluated again, and --against on a Q8_0 GGUF of the model.
 #include "core/io/gguf_writer.h"
+#include "core/io/npy.h"
 #include "core/quant/gguf_export.h"
 #include "core/quant/quantize.h"
 
@@ -66,6 +67,7 @@ class TestCliModelPlan : public test::CliTest {
 private slots:
     void initTestCase();
     void planWithinABudget();
+    void weightedPlan();
     void rejectedBudgets();
     void llamaQuantizeTensorTypes();
     void savedPlanRoundTrip();
@@ -142,6 +144,35 @@ void TestCliModelPlan::planWithinABudget()
                                    .arg(bytes)),
              qPrintable(text.out));
     QVERIFY(text.out.contains("best single scheme within it: q4_0"));
+}
+
+// With an importance vector of 32 columns the objective is the weighted SSE; the two
+// down projections (rows of 64) have no weighted error and count with their plain one.
+void TestCliModelPlan::weightedPlan()
+{
+    std::vector<float> importance(32);
+    for (size_t i = 0; i < 32; ++i)
+        importance[i] = float(1 + i % 4);
+    writeNpyFloat32(file("imp.npy").toStdString(), {32}, importance);
+    const json j = report({"--schemes", "q8_0,q4_0", "--budget-bpw", "7", "--imatrix", "imp.npy"});
+    const json& plan = j["plan"];
+    QCOMPARE(plan["objective"], json("weighted_sse"));
+    double weighted = 0, plain = 0;
+    int unweighted = 0;
+    for (const json& t : j["tensors"]) {
+        if (t["shape"].size() == 1)
+            continue;
+        const json& r =
+            t["results"][plan["assignment"][t["name"].get<std::string>()].get<std::string>()];
+        plain += r["sse"].get<double>();
+        weighted +=
+            r.contains("weighted_sse") ? r["weighted_sse"].get<double>() : r["sse"].get<double>();
+        unweighted += r.contains("weighted_sse") ? 0 : 1;
+    }
+    QCOMPARE(unweighted, 2);
+    QCOMPARE_EXACT(plan["weighted_sse"].get<double>(), weighted);
+    QCOMPARE_EXACT(plan["sse"].get<double>(), plain);
+    QVERIFY(plan["weighted_sse"].get<double>() <= plan["uniform"]["error"].get<double>());
 }
 
 void TestCliModelPlan::rejectedBudgets()
