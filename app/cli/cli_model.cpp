@@ -131,7 +131,7 @@ QString tensorTable(const ModelReport& r, int top)
                 QString("shape").leftJustified(12) + " " + QString("params").rightJustified(10);
     for (const ModelScheme& m : r.schemes)
         s += "  " + QString::fromStdString(m.name).leftJustified(18);
-    s += "\n";
+    s = s.trimmed() + "\n";
     const std::vector<size_t> order = worstFirst(r, 0);
     const size_t rows = top > 0 ? std::min(order.size(), size_t(top)) : order.size();
     for (size_t k = 0; k < rows; ++k) {
@@ -139,9 +139,10 @@ QString tensorTable(const ModelReport& r, int top)
         s += QString::fromStdString(t.name).leftJustified(nameWidth, ' ', true) + "  " +
              QString::fromStdString(shapeString(t.shape)).leftJustified(12) + " " +
              QString::number(t.params).rightJustified(10);
+        QString row;
         for (const SchemeMetrics& m : t.results)
-            s += "  " + cell(m).leftJustified(18);
-        s += "\n";
+            row += "  " + cell(m).leftJustified(18);
+        s += "  " + row.trimmed() + "\n";
     }
     if (rows < order.size())
         s += QString("... %1 more (--top)\n").arg(order.size() - rows);

@@ -349,8 +349,11 @@ struct Sums {
 // What a thread of the first pass keeps: the histogram of `top` and the errors in its windows.
 // More than kGatherMax errors in the windows (a bin holding most of them) are not gathered: the
 // gather pass of settleLevel then splits that bin.
+// Odd elements count into a histogram of their own: consecutive increments of one bin then do
+// not wait for each other.
 struct FirstPassLocal {
     Bins bins{false};
+    std::vector<int64_t> oddCount = std::vector<int64_t>(size_t(kBins), 0);
     std::vector<double> gathered;
     bool overflow = false;
 };
@@ -378,7 +381,7 @@ Sums blockSums(const Source& s, const ColumnWeights& w, int64_t i0, int64_t i1, 
             t.maxAbs = std::max(t.maxAbs, a);
         if (top && a > 0) {
             const int b = top->binOf(a);
-            ++local.bins.count[size_t(b)];
+            ++((i & 1) ? local.oddCount : local.bins.count)[size_t(b)];
             if (slot[b] && !local.overflow) {
                 local.gathered.push_back(a);
                 local.overflow = local.gathered.size() > size_t(kGatherMax);
@@ -406,8 +409,11 @@ Sums sumsOf(const Source& s, const ColumnWeights& w, const Level* top, Bins* bin
         });
     if (bins) {
         *bins = Bins(false);
-        for (const FirstPassLocal& l : locals)
+        for (const FirstPassLocal& l : locals) {
             bins->merge(l.bins);
+            for (size_t b = 0; b < size_t(kBins); ++b)
+                bins->count[b] += l.oddCount[b];
+        }
     }
     if (g) {
         for (const FirstPassLocal& l : locals)
