@@ -20,10 +20,11 @@ namespace qs::cli {
 
 namespace {
 
-// The parts that add options to the command (cli_model.h); empty until a part is added.
+// The parts that add options to the command (cli_model.h).
 const std::vector<ModelCommandPart>& modelCommandParts()
 {
-    static const std::vector<ModelCommandPart> kModelCommandParts = {};
+    static const std::vector<ModelCommandPart> kModelCommandParts = {modelPlanPart(),
+                                                                     modelAgainstPart()};
     return kModelCommandParts;
 }
 
@@ -112,15 +113,6 @@ void showProgress(int done, int total, const std::string& tensor)
     std::fflush(stderr);
 }
 
-QString number(double v, int precision = 4)
-{
-    if (std::isnan(v))
-        return QStringLiteral("nan");
-    if (std::isinf(v))
-        return v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
-    return QString::number(v, 'g', precision);
-}
-
 QString cell(const SchemeMetrics& m)
 {
     if (!m.ok)
@@ -200,6 +192,15 @@ void writeOutputs(const QCommandLineParser& p, const ModelRequest& request,
 }
 
 } // namespace
+
+QString number(double v, int precision)
+{
+    if (std::isnan(v))
+        return QStringLiteral("nan");
+    if (std::isinf(v))
+        return v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
+    return QString::number(v, 'g', precision);
+}
 
 int runModel(const QStringList& args)
 {
