@@ -339,6 +339,22 @@ std::vector<std::pair<std::string, std::string>> ggufMetadata(const std::string&
     return out;
 }
 
+bool ggufMetadataValue(const std::string& path, const std::string& key, GgufValue& value)
+{
+    const GgufValue* found = cachedFile(path)->header().find(key);
+    if (found)
+        value = *found;
+    return found != nullptr;
+}
+
+const GgufValue* GgufHeader::find(const std::string& key) const
+{
+    for (const auto& [k, v] : metadata)
+        if (k == key)
+            return &v;
+    return nullptr;
+}
+
 GgufFile::GgufFile(const std::string& path)
     : m_file(path), m_where(fileDisplayName(path)),
       m_header(parseGgufHeader(m_file.data(), m_file.size(), m_where))

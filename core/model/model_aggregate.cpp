@@ -69,6 +69,11 @@ void aggregateModelReport(ModelReport& report)
         }
     }
     finishAll(report.totals, report.totals);
+    report.againstTotals = SchemeTotals{};
+    for (const TensorReport& tr : report.tensors)
+        if (tr.against.ok)
+            add(report.againstTotals, tr, tr.against);
+    finish(report.againstTotals, std::numeric_limits<double>::quiet_NaN());
     for (auto& [layer, totals] : report.layers)
         finishAll(totals, report.totals);
     for (auto& [kind, totals] : report.kinds)

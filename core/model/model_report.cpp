@@ -7,6 +7,7 @@
 
 #include "core/io/tensor_file.h"
 #include "core/model/error_percentiles.h"
+#include "core/model/model_against.h"
 #include "core/quant/quantize.h"
 
 #include <algorithm>
@@ -256,6 +257,9 @@ ModelReport computeModelReport(const std::string& path, const std::vector<ModelS
                                [&](const TensorInfo& i) { return !filter.accepts(i.name); }),
                 infos.end());
     ImportanceLookup importance(options.imatrixPath);
+    const std::unique_ptr<AgainstModel> against =
+        options.againstPath.empty() ? nullptr
+                                    : std::make_unique<AgainstModel>(path, options.againstPath);
     std::vector<QuantResult> work(schemes.size());
     size_t quantized = 0;
     const int total = int(infos.size());
@@ -272,6 +276,8 @@ ModelReport computeModelReport(const std::string& path, const std::vector<ModelS
         quantized += keep ? 0 : 1;
         measureTensor({t, infos[size_t(i)], imp.get(), options.cancel, signalOf(t)}, schemes, keep,
                       work, tr);
+        if (against)
+            against->measure(t, imp.get(), options.cancel, tr);
         report.tensors.push_back(std::move(tr));
     }
     throwIfCancelled(options.cancel);
