@@ -182,17 +182,6 @@ void measureSchemes(const TensorJob& job, const std::vector<ModelScheme>& scheme
             std::rethrow_exception(e);
 }
 
-TensorReport describeTensor(const TensorInfo& info)
-{
-    TensorReport tr;
-    tr.name = info.name;
-    tr.shape = info.shape;
-    tr.params = info.numel;
-    tr.stored = info.dtype;
-    tr.role = tensorRole(info.name);
-    return tr;
-}
-
 void measureTensor(const TensorJob& job, const std::vector<ModelScheme>& schemes, bool keep,
                    std::vector<QuantResult>& work, TensorReport& tr)
 {
@@ -205,6 +194,17 @@ void measureTensor(const TensorJob& job, const std::vector<ModelScheme>& schemes
 }
 
 } // namespace
+
+TensorReport describeTensor(const TensorInfo& info)
+{
+    TensorReport tr;
+    tr.name = info.name;
+    tr.shape = info.shape;
+    tr.params = info.numel;
+    tr.stored = info.dtype;
+    tr.role = tensorRole(info.name);
+    return tr;
+}
 
 SchemeMetrics reconstructionMetrics(const Tensor& x, const float* xhat, const Metrics& m,
                                     const Importance* importance, const CancelToken* cancel)

@@ -8,10 +8,12 @@
 #include "ui/views/float_pitfalls_view.h"
 #include "ui/views/image_view.h"
 #include "ui/views/int_matmul_view.h"
+#include "ui/views/model_view.h"
 #include "ui/views/number_line_view.h"
 #include "ui/views/sweep_view.h"
 #include "ui/views/worked_example_view.h"
 #include "ui/window/chart_tab.h"
+#include "ui/window/model_link.h"
 #include "ui/window/result_pipeline.h"
 #include "ui/window/window_status.h"
 
@@ -151,9 +153,9 @@ QWidget* WindowTabs::channelsPage(ChartTab& tab)
 void WindowTabs::addViewTabs()
 {
     const QList<AnalysisView*> views = {
-        new NumberLineView, new SweepView,         new ClippingView,
-        new CompareView,    new WorkedExampleView, new BlockInspectorView,
-        new ImageView,      new IntMatmulView,     new FloatPitfallsView};
+        new NumberLineView,    new SweepView,          new ClippingView, new CompareView,
+        new WorkedExampleView, new BlockInspectorView, new ImageView,    new IntMatmulView,
+        new FloatPitfallsView, new ModelView};
     for (AnalysisView* v : views) {
         v->setObjectName(QStringLiteral("view-") + v->viewName());
         m_viewTabs.push_back(std::make_unique<ViewTab>(v, *this));
@@ -167,6 +169,8 @@ void WindowTabs::addViewTabs()
         });
     }
     m_tabs->setUsesScrollButtons(true);
+    linkModelView(*qobject_cast<ModelView*>(analysisView(QStringLiteral("model"))), m_pipeline,
+                  *this);
 }
 
 void WindowTabs::releaseCharts()
