@@ -146,9 +146,17 @@ QString ModelHeatmap::title() const
 {
     if (!m_report || size_t(m_scheme) >= m_report->schemes.size())
         return tr("No report yet: press Run");
-    return tr("%1 under %2 — layer × kind of tensor")
-        .arg(modelMetricName(m_metric),
-             QString::fromStdString(m_report->schemes[size_t(m_scheme)].name));
+    const QString title =
+        tr("%1 under %2 — layer × kind of tensor")
+            .arg(modelMetricName(m_metric),
+                 QString::fromStdString(m_report->schemes[size_t(m_scheme)].name));
+    // Grey cells explained when there are some and the line has room for it.
+    const bool grey = std::any_of(m_grid.cells.begin(), m_grid.cells.end(), [](const auto& c) {
+        return !c.tensors.empty() && std::isnan(c.value);
+    });
+    const QString explained = title + tr(" (grey: not quantized)");
+    return grey && fontMetrics().horizontalAdvance(explained) <= width() - 2 * kPad ? explained
+                                                                                    : title;
 }
 
 ModelHeatmap::Layout ModelHeatmap::layout() const
@@ -290,23 +298,32 @@ void ModelHeatmap::paintEvent(QPaintEvent*)
     }
 }
 
+// The cells, and their numbers (3 digits) when every one of them fits its cell.
 void ModelHeatmap::paintCells(QPainter& p, const Layout& l) const
 {
-    Q_UNUSED(l);
     const QFontMetrics fm(font());
+    bool numbers = fm.height() + 2 <= l.cellH;
+    std::vector<QString> texts(m_grid.cells.size());
+    for (size_t i = 0; i < texts.size(); ++i)
+        if (!m_grid.cells[i].tensors.empty()) {
+            const double v = m_grid.cells[i].value;
+            texts[i] = m_metric == ModelMetric::Bytes || std::isnan(v)
+                           ? formatModelMetric(v, m_metric)
+                           : QString::number(v, 'g', 3);
+            numbers = numbers && fm.horizontalAdvance(texts[i]) + 4 <= int(l.cellW) - 1;
+        }
     for (int r = 0; r < m_grid.rows(); ++r)
         for (int c = 0; c < m_grid.columns(); ++c) {
-            const QRect cell = cellRect(r, c);
-            const HeatmapGrid::Cell& data = m_grid.at(r, c);
-            if (data.tensors.empty())
+            const size_t i = size_t(r) * size_t(m_grid.columns()) + size_t(c);
+            if (m_grid.cells[i].tensors.empty())
                 continue;
+            const QRect cell = cellRect(r, c);
             const QColor colour = cellColor(r, c);
             p.fillRect(cell, colour);
-            const QString text = formatModelMetric(data.value, m_metric);
-            if (fm.horizontalAdvance(text) + 4 > cell.width() || fm.height() > cell.height())
+            if (!numbers)
                 continue;
             p.setPen(colour.lightnessF() > 0.55 ? Qt::black : Qt::white);
-            p.drawText(cell, Qt::AlignCenter, text);
+            p.drawText(cell, Qt::AlignCenter, texts[i]);
         }
 }
 

@@ -358,10 +358,16 @@ void ModelView::refreshDisplay()
     fitTableColumns();
 }
 
-// Every column as wide as its contents, but the names at most 40 % of the table, so that the
-// schemes' columns show without scrolling as far as they can.
+// Every column as wide as its contents, but the names at most 40 % of the table, and the
+// schemes' columns right after name, kind, layer and plan, so that they show without scrolling
+// as far as they can.
 void ModelView::fitTableColumns()
 {
+    // Shape, parameters and stored type after the schemes: the numbers come first.
+    QHeaderView* header = m_table->horizontalHeader();
+    for (int c : {ModelTableModel::ShapeColumn, ModelTableModel::ParamsColumn,
+                  ModelTableModel::StoredColumn})
+        header->moveSection(header->visualIndex(c), header->count() - 1);
     m_table->resizeColumnsToContents();
     const int most = std::max(160, m_table->viewport()->width() * 2 / 5);
     if (m_table->columnWidth(ModelTableModel::NameColumn) > most)

@@ -205,11 +205,20 @@ void ModelView::setReport(std::shared_ptr<const ModelReport> report)
     m_model->setReport(m_report);
     const bool measured = m_report && !m_report->schemes.empty();
     m_table->setColumnHidden(ModelTableModel::PlanColumn, !measured);
-    if (measured)
-        m_status->setText(tr("%1 tensors × %2 schemes; percentiles: %3")
+    if (measured) {
+        // The percentile method and the report's warnings in the tooltip; their count shown.
+        QStringList notes = {tr("Median and 95th percentile: %1")
+                                 .arg(QString::fromStdString(m_report->percentileMethod))};
+        for (const std::string& w : m_report->warnings)
+            notes << QString::fromStdString(w);
+        m_status->setText(tr("%1 tensors × %2 schemes")
                               .arg(m_report->tensors.size())
-                              .arg(m_report->schemes.size())
-                              .arg(QString::fromStdString(m_report->percentileMethod)));
+                              .arg(m_report->schemes.size()) +
+                          (notes.size() > 1 ? tr(" — %n warning(s), see the tooltip", nullptr,
+                                                 int(notes.size() - 1))
+                                            : QString()));
+        m_status->setToolTip(notes.join(QLatin1Char('\n')));
+    }
     m_planner->setReport(measured ? m_report : nullptr);
     refreshDisplay();
 }
