@@ -5,9 +5,12 @@
 // and a double-clicked cell shows the same numbers in the explorer.
 #include "core/config/choices.h"
 #include "core/io/gguf_writer.h"
+#include "core/io/npy.h"
 #include "core/model/planner.h"
 #include "tests/support/ui_test_support.h"
 #include "ui/charts/color_scale.h"
+#include "ui/panels/importance_row.h"
+#include "ui/panels/quant_panel.h"
 #include "ui/views/model_heatmap.h"
 #include "ui/views/model_planner.h"
 #include "ui/views/model_table.h"
@@ -513,6 +516,13 @@ void TestUiModelView::windowRunsModel()
     QVERIFY2(v->report() && v->report()->schemes.size() == 2, qPrintable(v->statusText()));
     QCOMPARE(v->report()->tensors.size(), size_t(6));
     const auto report = v->report();
+    // The window still shrinks to its smallest size with the workbench shown in full.
+    w.resize(1024, 640);
+    QCoreApplication::processEvents();
+    QCOMPARE(w.size(), QSize(1024, 640));
+    QVERIFY(v->width() >= v->minimumSizeHint().width());
+    w.resize(1280, 720);
+    QCoreApplication::processEvents();
     int row = -1;
     for (int r = 0; r < 6; ++r)
         if (report->tensors[size_t(r)].name == "blk.1.ffn_down.weight")
@@ -535,6 +545,17 @@ void TestUiModelView::windowRunsModel()
     // Back on the Model view the report is still there.
     QVERIFY(w.setCurrentTab(QStringLiteral("model")));
     QCOMPARE(v->report(), report);
+    // With the quantization panel's importance file the report weighs the errors, and so does
+    // the planner.
+    const QString importance = test::tmpPath(QStringLiteral("importance.npy"));
+    const std::vector<float> weights(256, 1.0f);
+    writeNpyFloat32(importance.toStdString(), {256}, weights);
+    QCOMPARE(w.quantPanel()->importance()->setFile(importance), QString());
+    QVERIFY(v->run());
+    QTRY_VERIFY_WITH_TIMEOUT(!v->isComputing(), 60000);
+    QVERIFY(v->report() != report);
+    QVERIFY(std::isfinite(v->report()->tensors[size_t(row)].results[1].weightedSse));
+    QVERIFY(v->planner()->weighted());
 }
 
 QTEST_MAIN(TestUiModelView)

@@ -109,7 +109,8 @@ QWidget* ModelView::buildRunRows()
     m_runButton = new QPushButton(tr("&Run"), box);
     m_runButton->setObjectName(QStringLiteral("modelRunButton"));
     m_runButton->setToolTip(tr("Measure every tensor under every scheme of the list, off the "
-                               "GUI thread (Ctrl+R)"));
+                               "GUI thread (Ctrl+R); with an importance file in the "
+                               "quantization panel, the weighted errors too"));
     auto* runAction = new QAction(tr("Run Model Report"), this);
     runAction->setShortcut(QKeySequence(tr("Ctrl+R")));
     connect(runAction, &QAction::triggered, this, [this] { run(); });
@@ -205,17 +206,20 @@ QWidget* ModelView::buildDisplayRow()
         m_metric->setItemData(m_metric->count() - 1, modelMetricDescription(m), Qt::ToolTipRole);
     }
     m_metric->setToolTip(tr("The number the table's scheme columns and the heatmap show"));
+    m_metric->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_metric->setMinimumContentsLength(6);
     metricLabel->setBuddy(m_metric);
-    auto* schemeLabel = new QLabel(tr("Heatmap sc&heme"), box);
+    auto* schemeLabel = new QLabel(tr("Sc&heme"), box);
     m_scheme = new QComboBox(box);
     m_scheme->setObjectName(QStringLiteral("modelScheme"));
     m_scheme->setToolTip(tr("The scheme the heatmap shows, and the one a double-click on a "
                             "name opens the tensor with"));
-    m_scheme->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    // Narrow enough for the centre of the smallest window; the list shows whole names.
+    m_scheme->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_scheme->setMinimumContentsLength(6);
     schemeLabel->setBuddy(m_scheme);
     row->addWidget(metricLabel);
     row->addWidget(m_metric);
-    row->addSpacing(8);
     row->addWidget(schemeLabel);
     row->addWidget(m_scheme);
     row->addStretch(1);

@@ -23,6 +23,7 @@
 #include <QTimer>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -70,6 +71,10 @@ public:
     // to open one). The same file again keeps the report.
     void setModelFile(const QString& path, const std::vector<TensorInfo>& members);
     QString modelPath() const { return m_path; }
+
+    // The importance file (imatrix or .npy) the report weighs its errors with; the window gives
+    // the quantization panel's. Empty: none.
+    std::function<QString()> importanceFile = [] { return QString(); };
 
     void setSchemes(const QString& list);
     QString schemes() const;

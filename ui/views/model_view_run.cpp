@@ -104,6 +104,7 @@ bool ModelView::run()
     options.include = m_include->text().toStdString();
     options.exclude = m_exclude->text().toStdString();
     options.quantizeVectors = m_vectors->isChecked();
+    options.imatrixPath = importanceFile().toStdString();
     std::vector<ModelScheme> schemes;
     try {
         checkNamePatterns(options);

@@ -8,6 +8,7 @@ namespace qs::ui {
 
 void linkModelView(ModelView& view, ResultPipeline& pipeline, WindowTabs& tabs)
 {
+    view.importanceFile = [&pipeline] { return pipeline.importanceOfControls(); };
     QObject::connect(&pipeline, &ResultPipeline::membersListed, &view,
                      [&view](const QString& path, const std::vector<TensorInfo>& members) {
                          view.setModelFile(path, members);
