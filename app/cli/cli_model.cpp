@@ -20,10 +20,11 @@ namespace qs::cli {
 
 namespace {
 
-// The parts that add options to the command (cli_model.h); empty until a part is added.
+// The parts that add options to the command (cli_model.h).
 const std::vector<ModelCommandPart>& modelCommandParts()
 {
-    static const std::vector<ModelCommandPart> kModelCommandParts = {};
+    static const std::vector<ModelCommandPart> kModelCommandParts = {modelPlanPart(),
+                                                                     modelAgainstPart()};
     return kModelCommandParts;
 }
 
@@ -112,15 +113,6 @@ void showProgress(int done, int total, const std::string& tensor)
     std::fflush(stderr);
 }
 
-QString number(double v, int precision = 4)
-{
-    if (std::isnan(v))
-        return QStringLiteral("nan");
-    if (std::isinf(v))
-        return v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
-    return QString::number(v, 'g', precision);
-}
-
 QString cell(const SchemeMetrics& m)
 {
     if (!m.ok)
@@ -139,7 +131,7 @@ QString tensorTable(const ModelReport& r, int top)
                 QString("shape").leftJustified(12) + " " + QString("params").rightJustified(10);
     for (const ModelScheme& m : r.schemes)
         s += "  " + QString::fromStdString(m.name).leftJustified(18);
-    s += "\n";
+    s = s.trimmed() + "\n";
     const std::vector<size_t> order = worstFirst(r, 0);
     const size_t rows = top > 0 ? std::min(order.size(), size_t(top)) : order.size();
     for (size_t k = 0; k < rows; ++k) {
@@ -147,9 +139,10 @@ QString tensorTable(const ModelReport& r, int top)
         s += QString::fromStdString(t.name).leftJustified(nameWidth, ' ', true) + "  " +
              QString::fromStdString(shapeString(t.shape)).leftJustified(12) + " " +
              QString::number(t.params).rightJustified(10);
+        QString row;
         for (const SchemeMetrics& m : t.results)
-            s += "  " + cell(m).leftJustified(18);
-        s += "\n";
+            row += "  " + cell(m).leftJustified(18);
+        s += "  " + row.trimmed() + "\n";
     }
     if (rows < order.size())
         s += QString("... %1 more (--top)\n").arg(order.size() - rows);
@@ -199,6 +192,15 @@ void writeOutputs(const QCommandLineParser& p, const ModelRequest& request,
 }
 
 } // namespace
+
+QString number(double v, int precision)
+{
+    if (std::isnan(v))
+        return QStringLiteral("nan");
+    if (std::isinf(v))
+        return v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
+    return QString::number(v, 'g', precision);
+}
 
 int runModel(const QStringList& args)
 {

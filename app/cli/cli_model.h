@@ -38,4 +38,12 @@ struct ModelCommandPart {
                    const ModelReport& report, ModelOutputs& out);
 };
 
+// A number of the command's tables: `precision` significant digits, "nan", "inf", "-inf".
+QString number(double v, int precision = 4);
+
+// The parts of cli_model_plan.cpp: the size planner (--budget-bpw, --budget-bytes, --plan,
+// --tensor-types) and the audit of a quantized copy (--against).
+ModelCommandPart modelPlanPart();
+ModelCommandPart modelAgainstPart();
+
 } // namespace qs::cli

@@ -220,8 +220,14 @@ QString modelUsage()
         "--imatrix FILE: llama.cpp imatrix (entries named as the tensors) or a .npy vector;\n"
         "         adds the importance-weighted squared error and steers the GGML quantizers\n"
         "         that have a weighted path, as 'quantize --imatrix' does.\n"
+        "--budget-bpw B | --budget-bytes N: one scheme per tensor for the least total squared\n"
+        "         error (weighted with --imatrix) within the budget, beside the best single\n"
+        "         scheme; --plan FILE.json evaluates a saved plan instead; --tensor-types F.txt\n"
+        "         writes it for llama-quantize --tensor-type-file.\n"
+        "--against QUANTIZED: a quantized copy's stored error per tensor beside the schemes'\n"
+        "         (Hugging Face names paired with GGUF names, q/k rotary rows unpermuted).\n"
         "A progress line goes to stderr when it is a terminal. README 'Model report JSON'\n"
-        "documents the --report file.\n");
+        "documents the --report file; docs/CLI.md the planner and the audit.\n");
 }
 
 QString schemesUsage()

@@ -327,7 +327,10 @@ std::vector<TensorInfo> listGguf(const std::string& path)
 
 Tensor loadGguf(const std::string& path, const std::string& name)
 {
-    return cachedFile(path)->load(name);
+    const auto f = cachedFile(path);
+    Tensor t = f->load(name);
+    f->releasePages();
+    return t;
 }
 
 std::vector<std::pair<std::string, std::string>> ggufMetadata(const std::string& path)

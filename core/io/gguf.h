@@ -115,6 +115,8 @@ public:
     const GgufHeader& header() const { return m_header; }
     // As loadGguf, without parsing the header again.
     Tensor load(const std::string& name) const;
+    // MappedFile::releasePages of the file.
+    void releasePages() const { m_file.releasePages(); }
 
 private:
     MappedFile m_file;

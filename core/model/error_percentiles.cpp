@@ -1,9 +1,10 @@
 // Order statistics of |x - x^| without sorting the tensor: a histogram of the nonzero errors
-// over (0, max] in kBins bins, kept with each bin's smallest and largest value, tells in which
-// bin an order statistic lies; that bin is either one value, small enough to gather and order,
-// or is split again over its own [smallest, largest]. Bins are intervals of the value (the bin
-// index never decreases with the value), so a bin's elements are exactly those between its
-// smallest and largest value. Sums are formed per fixed block and added in block order.
+// over (0, max] in kBins bins (counted in the pass that forms the sums) tells in which bin an
+// order statistic lies. A bin small enough is gathered and ordered; a larger one is measured
+// (its smallest and largest value) and, unless that is one value, split again over its own
+// range with bins that keep their smallest and largest value. Bins are intervals of the value
+// (the bin index never decreases with the value), so a bin's elements are exactly those between
+// its smallest and largest value. Sums are formed per fixed block and added in block order.
 #include "core/model/error_percentiles.h"
 
 #include "core/base/parallel.h"
@@ -11,7 +12,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace qs {
@@ -56,10 +59,18 @@ struct Level {
     }
 };
 
+// Counts per bin, and with `withRange` each bin's smallest and largest value.
 struct Bins {
     std::vector<int64_t> count = std::vector<int64_t>(kBins, 0);
-    std::vector<double> min = std::vector<double>(kBins, HUGE_VAL);
-    std::vector<double> max = std::vector<double>(kBins, -HUGE_VAL);
+    std::vector<double> min, max;
+
+    explicit Bins(bool withRange = true)
+    {
+        if (withRange) {
+            min.assign(kBins, HUGE_VAL);
+            max.assign(kBins, -HUGE_VAL);
+        }
+    }
 
     void add(int b, double v)
     {
@@ -69,8 +80,9 @@ struct Bins {
     }
     void merge(const Bins& o)
     {
-        for (size_t b = 0; b < size_t(kBins); ++b) {
+        for (size_t b = 0; b < size_t(kBins); ++b)
             count[b] += o.count[b];
+        for (size_t b = 0; b < min.size(); ++b) {
             min[b] = std::min(min[b], o.min[b]);
             max[b] = std::max(max[b], o.max[b]);
         }
@@ -109,7 +121,7 @@ std::vector<Local> forEachBlock(const Source& s, const Local& prototype, F f)
 
 Bins merged(const std::vector<Bins>& locals)
 {
-    Bins all;
+    Bins all(!locals.empty() && !locals.front().min.empty());
     for (const Bins& h : locals)
         all.merge(h);
     return all;
@@ -153,6 +165,28 @@ std::vector<std::vector<double>> gather(const Source& s, const Level& level,
     return all;
 }
 
+// The smallest and largest value in bin b of `level`.
+std::pair<double, double> binRange(const Source& s, const Level& level, int b)
+{
+    using Range = std::pair<double, double>;
+    const std::vector<Range> locals =
+        forEachBlock(s, Range(HUGE_VAL, -HUGE_VAL), [&](Range& r, int64_t, int64_t i0, int64_t i1) {
+            for (int64_t i = i0; i < i1; ++i) {
+                const double v = absError(s.x[i], s.xhat[i]);
+                if (level.binOf(v) == b && level.contains(v) && std::isfinite(s.x[i])) {
+                    r.first = std::min(r.first, v);
+                    r.second = std::max(r.second, v);
+                }
+            }
+        });
+    Range all(HUGE_VAL, -HUGE_VAL);
+    for (const Range& r : locals) {
+        all.first = std::min(all.first, r.first);
+        all.second = std::max(all.second, r.second);
+    }
+    return all;
+}
+
 struct Query {
     int64_t rank;
     Level level;
@@ -177,17 +211,21 @@ void settleLevel(const Source& s, std::vector<Query>& pending, const Bins* known
         int b = 0;
         while (b < kBins - 1 && before + bins.count[size_t(b)] <= q.rank)
             before += bins.count[size_t(b++)];
-        const Level sub(bins.min[size_t(b)], bins.max[size_t(b)], false, before);
-        if (sub.lo == sub.hi) {
-            *q.result = sub.lo;
-        } else if (bins.count[size_t(b)] > kGatherMax) {
-            next.push_back({q.rank, sub, q.result});
-        } else {
-            gathered.push_back({q.rank, sub, q.result});
+        if (bins.count[size_t(b)] <= kGatherMax) {
+            gathered.push_back({q.rank, Level(0, 0, false, before), q.result});
             binOfQuery.push_back(b);
             if (std::find(gatherBins.begin(), gatherBins.end(), b) == gatherBins.end())
                 gatherBins.push_back(b);
+            continue;
         }
+        const std::pair<double, double> range =
+            bins.min.empty() ? binRange(s, level, b)
+                             : std::make_pair(bins.min[size_t(b)], bins.max[size_t(b)]);
+        const Level sub(range.first, range.second, false, before);
+        if (sub.lo == sub.hi)
+            *q.result = sub.lo;
+        else
+            next.push_back({q.rank, sub, q.result});
     }
     if (!gatherBins.empty()) {
         std::vector<std::vector<double>> lists = gather(s, level, gatherBins);
@@ -204,11 +242,43 @@ void settleLevel(const Source& s, std::vector<Query>& pending, const Bins* known
     pending = std::move(next);
 }
 
+// The errors of the first pass that fell in the bins of `slot` (the windows of windowBins).
+struct Gathered {
+    std::vector<int8_t> slot;
+    std::vector<double> values;
+};
+
+// Answers the queries whose bin of `top` was gathered in the first pass; the others stay.
+void settleFromGathered(const Level& top, const Bins& bins, const Gathered& g,
+                        std::vector<Query>& pending)
+{
+    std::vector<Query> rest;
+    for (const Query& q : pending) {
+        int64_t before = top.below;
+        int b = 0;
+        while (b < kBins - 1 && before + bins.count[size_t(b)] <= q.rank)
+            before += bins.count[size_t(b++)];
+        if (!g.slot[size_t(b)]) {
+            rest.push_back(q);
+            continue;
+        }
+        std::vector<double> v;
+        for (double e : g.values)
+            if (top.binOf(e) == b)
+                v.push_back(e);
+        const auto nth = v.begin() + (q.rank - before);
+        std::nth_element(v.begin(), nth, v.end());
+        *q.result = *nth;
+    }
+    pending = std::move(rest);
+}
+
 // The values at fractional positions p * (m - 1) of the m ordered errors (numpy's "linear"
-// rule), for the two p of `ps` at once: their four order statistics share every pass. `topBins`:
-// the histogram of `top` if it is already known.
+// rule), for the two p of `ps` at once: their four order statistics share every pass. `topBins`
+// and `gathered`: the histogram of `top` and the errors of the windows, if the first pass made
+// them.
 void percentiles(const Source& s, int64_t m, const Level& top, const Bins* topBins,
-                 const double (&ps)[2], double (&out)[2])
+                 const Gathered* gathered, const double (&ps)[2], double (&out)[2])
 {
     double v[4] = {0, 0, 0, 0};
     int64_t r0[2];
@@ -220,10 +290,45 @@ void percentiles(const Source& s, int64_t m, const Level& top, const Bins* topBi
             if (ranks[j] >= top.below)
                 pending.push_back({ranks[j], top, &v[2 * k + j]});
     }
+    if (topBins && gathered)
+        settleFromGathered(top, *topBins, *gathered, pending);
     for (bool first = true; !pending.empty(); first = false)
         settleLevel(s, pending, first ? topBins : nullptr);
     for (int k = 0; k < 2; ++k)
         out[k] = v[2 * k] + (ps[k] * double(m - 1) - double(r0[k])) * (v[2 * k + 1] - v[2 * k]);
+}
+
+// The bins of `top` that should hold the order statistics at the fractions `ps`, from a sample
+// of the errors (a run of kSampleRun elements every kSampleStride): around each estimate a
+// window of +-max(0.002, 6 standard errors of the sampled fraction), which misses the statistic
+// only for a very unlikely sample (then a gather pass finds it). A small array is gathered whole.
+std::vector<int8_t> windowBins(const Source& s, const Level& top, const double (&ps)[2])
+{
+    constexpr int64_t kSampleRun = 1024, kSampleStride = 32 * 1024;
+    if (s.n <= kSampleStride)
+        return std::vector<int8_t>(size_t(kBins), 1);
+    std::vector<double> sample;
+    for (int64_t i0 = 0; i0 < s.n; i0 += kSampleStride)
+        for (int64_t i = i0; i < std::min(s.n, i0 + kSampleRun); ++i)
+            if (std::isfinite(s.x[i]))
+                sample.push_back(absError(s.x[i], s.xhat[i]));
+    std::vector<int8_t> slot(size_t(kBins), 0);
+    if (sample.size() < 2)
+        return slot;
+    const double last = double(sample.size() - 1);
+    for (double p : ps) {
+        const double d = std::max(0.002, 6 * std::sqrt(p * (1 - p) / double(sample.size())));
+        double edge[2];
+        for (int j = 0; j < 2; ++j) {
+            const double f = std::clamp(p + (j ? d : -d), 0.0, 1.0);
+            const auto nth = sample.begin() + int64_t(std::round(f * last));
+            std::nth_element(sample.begin(), nth, sample.end());
+            edge[j] = *nth;
+        }
+        for (int b = top.binOf(edge[0]); b <= top.binOf(edge[1]); ++b)
+            slot[size_t(b)] = 1;
+    }
+    return slot;
 }
 
 struct Sums {
@@ -241,10 +346,23 @@ struct Sums {
     }
 };
 
-// The sums of elements [i0, i1), and with `top` their histogram.
+// What a thread of the first pass keeps: the histogram of `top` and the errors in its windows.
+// More than kGatherMax errors in the windows (a bin holding most of them) are not gathered: the
+// gather pass of settleLevel then splits that bin.
+// Odd elements count into a histogram of their own: consecutive increments of one bin then do
+// not wait for each other.
+struct FirstPassLocal {
+    Bins bins{false};
+    std::vector<int64_t> oddCount = std::vector<int64_t>(size_t(kBins), 0);
+    std::vector<double> gathered;
+    bool overflow = false;
+};
+
+// The sums of elements [i0, i1), and with `top` their histogram and the errors of the bins of
+// `slot`.
 template <bool kWeighted>
 Sums blockSums(const Source& s, const ColumnWeights& w, int64_t i0, int64_t i1, const Level* top,
-               Bins& bins)
+               const int8_t* slot, FirstPassLocal& local)
 {
     Sums t;
     const int64_t rowsPerGroup =
@@ -261,8 +379,14 @@ Sums blockSums(const Source& s, const ColumnWeights& w, int64_t i0, int64_t i1, 
             ++t.zeros;
         else if (a < HUGE_VAL)
             t.maxAbs = std::max(t.maxAbs, a);
-        if (top && a > 0)
-            bins.add(top->binOf(a), a);
+        if (top && a > 0) {
+            const int b = top->binOf(a);
+            ++((i & 1) ? local.oddCount : local.bins.count)[size_t(b)];
+            if (slot[b] && !local.overflow) {
+                local.gathered.push_back(a);
+                local.overflow = local.gathered.size() > size_t(kGatherMax);
+            }
+        }
         if (kWeighted) {
             const int64_t g = std::min(w.groups - 1, (i / w.columns) / rowsPerGroup);
             t.weighted += double(w.values[g * w.columns + i % w.columns]) * e * e;
@@ -271,18 +395,35 @@ Sums blockSums(const Source& s, const ColumnWeights& w, int64_t i0, int64_t i1, 
     return t;
 }
 
-// The sums over the whole array, added in block order; with `top` also its histogram.
-Sums sumsOf(const Source& s, const ColumnWeights& w, const Level* top, Bins* bins)
+// The sums over the whole array, added in block order; with `top` also its histogram and the
+// errors of the bins of g->slot.
+Sums sumsOf(const Source& s, const ColumnWeights& w, const Level* top, Bins* bins, Gathered* g)
 {
     const int64_t blocks = (s.n + kBlock - 1) / kBlock;
     std::vector<Sums> parts(static_cast<size_t>(blocks));
-    const std::vector<Bins> locals =
-        forEachBlock(s, top ? Bins{} : Bins(), [&](Bins& h, int64_t b, int64_t i0, int64_t i1) {
-            parts[size_t(b)] = w.values ? blockSums<true>(s, w, i0, i1, top, h)
-                                        : blockSums<false>(s, w, i0, i1, top, h);
+    const int8_t* slot = g ? g->slot.data() : nullptr;
+    const std::vector<FirstPassLocal> locals = forEachBlock(
+        s, FirstPassLocal{}, [&](FirstPassLocal& l, int64_t b, int64_t i0, int64_t i1) {
+            parts[size_t(b)] = w.values ? blockSums<true>(s, w, i0, i1, top, slot, l)
+                                        : blockSums<false>(s, w, i0, i1, top, slot, l);
         });
-    if (bins)
-        *bins = merged(locals);
+    if (bins) {
+        *bins = Bins(false);
+        for (const FirstPassLocal& l : locals) {
+            bins->merge(l.bins);
+            for (size_t b = 0; b < size_t(kBins); ++b)
+                bins->count[b] += l.oddCount[b];
+        }
+    }
+    if (g) {
+        for (const FirstPassLocal& l : locals)
+            g->values.insert(g->values.end(), l.gathered.begin(), l.gathered.end());
+        for (const FirstPassLocal& l : locals)
+            if (l.overflow) {
+                g->values.clear();
+                std::fill(g->slot.begin(), g->slot.end(), int8_t(0));
+            }
+    }
     Sums all;
     for (const Sums& p : parts)
         all.add(p);
@@ -296,11 +437,17 @@ ReconstructionStats reconstructionStats(const float* x, const float* xhat, int64
                                         const CancelToken* cancel)
 {
     const Source s{x, xhat, n, cancel};
-    // With the largest error known, the first pass also makes the histogram of every error.
+    // With the largest error known, the first pass also makes the histogram of every error and
+    // gathers the errors of the bins that should hold the percentiles.
     const bool known = maxAbsError >= 0 && std::isfinite(maxAbsError);
+    const double ps[2] = {0.5, 0.95};
     Level top(0, known ? maxAbsError : 0, true, 0);
-    Bins topBins;
-    const Sums all = sumsOf(s, weights, known ? &top : nullptr, known ? &topBins : nullptr);
+    Bins topBins(false);
+    Gathered gathered;
+    if (known)
+        gathered.slot = windowBins(s, top, ps);
+    const Sums all = sumsOf(s, weights, known ? &top : nullptr, known ? &topBins : nullptr,
+                            known ? &gathered : nullptr);
     ReconstructionStats r;
     r.dot = all.dot;
     r.reconEnergy = all.recon;
@@ -312,7 +459,8 @@ ReconstructionStats reconstructionStats(const float* x, const float* xhat, int64
         top = Level(0, all.maxAbs, true, 0);
     top.below = all.zeros;
     double values[2];
-    percentiles(s, all.count, top, known ? &topBins : nullptr, {0.5, 0.95}, values);
+    percentiles(s, all.count, top, known ? &topBins : nullptr, known ? &gathered : nullptr, ps,
+                values);
     r.medianAbsError = values[0];
     r.p95AbsError = values[1];
     return r;

@@ -64,22 +64,27 @@ std::string stripPrefix(std::string name)
     return name;
 }
 
-// "layers.3.self_attn.q_proj" -> ("3", "self_attn.q_proj"); false when not a numbered layer.
+// "layers.3.self_attn.q_proj" with prefix "layers." -> ("3", "self_attn.q_proj"); false when
+// the path is not the prefix, digits, a dot and more.
+bool splitNumbered(const std::string& path, const char* prefix, std::string& layer,
+                   std::string& rest)
+{
+    if (!startsWith(path, prefix))
+        return false;
+    size_t i = std::char_traits<char>::length(prefix), j = i;
+    while (j < path.size() && std::isdigit(static_cast<unsigned char>(path[j])))
+        ++j;
+    if (j == i || j >= path.size() || path[j] != '.')
+        return false;
+    layer = path.substr(i, j - i);
+    rest = path.substr(j + 1);
+    return true;
+}
+
+// A numbered layer of the Llama family ("layers.N.") or GPT-2 ("h.N.").
 bool splitLayer(const std::string& path, std::string& layer, std::string& rest)
 {
-    for (const char* prefix : {"layers.", "h."}) {
-        if (!startsWith(path, prefix))
-            continue;
-        size_t i = std::char_traits<char>::length(prefix), j = i;
-        while (j < path.size() && std::isdigit(static_cast<unsigned char>(path[j])))
-            ++j;
-        if (j == i || j >= path.size() || path[j] != '.')
-            return false;
-        layer = path.substr(i, j - i);
-        rest = path.substr(j + 1);
-        return true;
-    }
-    return false;
+    return splitNumbered(path, "layers.", layer, rest) || splitNumbered(path, "h.", layer, rest);
 }
 
 // Rows of one slice of the permutation: `heads` heads of 2h rows, `cols` values each; row
@@ -127,9 +132,11 @@ int64_t rotaryHeadsOf(const std::string& quantizedPath, const std::string& name,
     const bool found = (k && ggufMetadataValue(quantizedPath, key + "_kv", v)) ||
                        ggufMetadataValue(quantizedPath, key, v);
     if (found && v.type == GgufValueType::Array && v.count > 0) {
-        const size_t dot = name.find('.', 4);
-        const uint64_t layer = std::stoull(name.substr(4, dot - 4));
-        v = v.element(layer < v.count ? layer : 0);
+        // a count per layer: the entry of this tensor's layer ("blk.N.")
+        std::string layer, rest;
+        const bool numbered = splitNumbered(name, "blk.", layer, rest);
+        const uint64_t i = numbered && layer.size() < 10 ? std::stoull(layer) : 0;
+        v = v.element(i < v.count ? i : 0);
     }
     if (!found || v.asUInt() == 0) {
         problem = "the quantized file has no " + key + " to undo the rotary permutation with";

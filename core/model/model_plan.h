@@ -51,4 +51,20 @@ std::vector<int> choiceFromAssignment(const ModelReport& report,
 std::string llamaTensorTypes(const ModelReport& report, const std::vector<PlanTensor>& tensors,
                              const std::vector<int>& choice);
 
+// The plan as the JSON report's "plan" object:
+//   {"budget_bpw", "budget_bytes", "bits_per_element", "bytes", "sse", ["weighted_sse",]
+//    "objective": "sse" | "weighted_sse", "exact", "lower_bound",
+//    "uniform": {"scheme", "bytes", "bits_per_element", "error"} (null: no single scheme fits),
+//    "assignment": {tensor: scheme}, "pareto": [[bits per element, error], ...]}
+// `sse` is the plain squared error of the assignment, `weighted_sse` (with `weighted`) the
+// importance-weighted one; the objective's error is the one minimised, and the one of
+// `uniform`, `lower_bound` and the curve. budgetBpw: the budget as the user gave it in bits per
+// weight (NaN: the budget in bytes over the parameters).
+std::string planJson(const ModelReport& report, const std::vector<PlanTensor>& tensors,
+                     const Plan& plan, bool weighted, double budgetBpw);
+
+// The assignment of a saved plan: a JSON model report with a "plan" object, or the "plan"
+// object alone. Throws qs::Error naming the file and the problem.
+std::map<std::string, std::string> readPlanAssignment(const std::string& path);
+
 } // namespace qs

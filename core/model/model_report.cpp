@@ -138,7 +138,7 @@ struct TensorJob {
     const TensorInfo& info;
     const Importance* importance;
     const CancelToken* cancel;
-    Signal signal;
+    Signal signal; // measured only when a scheme is not applied (its stored energy)
 };
 
 SchemeMetrics measureScheme(const TensorJob& job, const SchemeApplication& a, QuantResult& r)
@@ -155,14 +155,11 @@ SchemeMetrics measureScheme(const TensorJob& job, const SchemeApplication& a, Qu
 
 // Every scheme of one tensor: in turn with one result's buffers for a large tensor, side by side
 // with a result each for a small one.
-void measureSchemes(const TensorJob& job, const std::vector<ModelScheme>& schemes,
+void measureSchemes(const TensorJob& job, const std::vector<SchemeApplication>& apps,
                     std::vector<QuantResult>& work, std::vector<SchemeMetrics>& out)
 {
-    const size_t n = schemes.size();
+    const size_t n = apps.size();
     out.assign(n, SchemeMetrics{});
-    std::vector<SchemeApplication> apps;
-    for (const ModelScheme& s : schemes)
-        apps.push_back(applySchemeToShape(s.config, job.tensor.shape));
     if (job.tensor.numel() >= kSmallTensor || n < 2) {
         for (size_t s = 0; s < n; ++s)
             out[s] = measureScheme(job, apps[s], work[0]);
@@ -182,14 +179,25 @@ void measureSchemes(const TensorJob& job, const std::vector<ModelScheme>& scheme
             std::rethrow_exception(e);
 }
 
-void measureTensor(const TensorJob& job, const std::vector<ModelScheme>& schemes, bool keep,
+// The results of one tensor, and its RMS (from a result's sums when a scheme applies).
+void measureTensor(TensorJob job, const std::vector<ModelScheme>& schemes, bool keep,
                    std::vector<QuantResult>& work, TensorReport& tr)
 {
-    if (keep)
-        tr.results.assign(schemes.size(),
-                          storedMetrics(job.info, job.signal.energy, "kept as stored (1-D)"));
-    else
-        measureSchemes(job, schemes, work, tr.results);
+    std::vector<SchemeApplication> apps;
+    bool anySkipped = keep;
+    for (const ModelScheme& s : schemes) {
+        apps.push_back(keep ? SchemeApplication{s.config, {}, "kept as stored (1-D)"}
+                            : applySchemeToShape(s.config, job.tensor.shape));
+        anySkipped = anySkipped || !apps.back().skipped.empty();
+    }
+    if (anySkipped)
+        job.signal = signalOf(job.tensor);
+    measureSchemes(job, apps, work, tr.results);
+    for (const SchemeMetrics& m : tr.results)
+        if (m.ok && m.count > 0) {
+            job.signal = {m.signalEnergy, m.count};
+            break;
+        }
     tr.rms = job.signal.count > 0 ? std::sqrt(job.signal.energy / double(job.signal.count)) : 0;
 }
 
@@ -224,6 +232,7 @@ SchemeMetrics reconstructionMetrics(const Tensor& x, const float* xhat, const Me
     r.maxAbsError = m.maxAbsError;
     r.sse = m.errorPower;
     r.signalEnergy = m.signalPower;
+    r.count = m.count;
     const double rms = m.count > 0 ? std::sqrt(m.signalPower / double(m.count)) : 0;
     r.relRmse = rms > 0 ? m.rmse / rms : (m.rmse == 0 ? 0 : HUGE_VAL);
     r.maxAbsErrorRel = rms > 0 ? m.maxAbsError / rms : (m.maxAbsError == 0 ? 0 : HUGE_VAL);
@@ -274,8 +283,8 @@ ModelReport computeModelReport(const std::string& path, const std::vector<ModelS
         if (imp)
             tr.importance = imp->source.tensor.empty() ? imp->source.file : imp->source.tensor;
         quantized += keep ? 0 : 1;
-        measureTensor({t, infos[size_t(i)], imp.get(), options.cancel, signalOf(t)}, schemes, keep,
-                      work, tr);
+        measureTensor({t, infos[size_t(i)], imp.get(), options.cancel, {}}, schemes, keep, work,
+                      tr);
         if (against)
             against->measure(t, imp.get(), options.cancel, tr);
         report.tensors.push_back(std::move(tr));

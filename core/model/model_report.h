@@ -62,6 +62,7 @@ struct SchemeMetrics {
     int64_t bytes = 0;       // stored size with every scale and minimum
     double sse = 0;          // sum (x - x^)^2 over the finite elements
     double signalEnergy = 0; // sum x^2
+    int64_t count = 0;       // finite elements measured (0 when not applied)
     double weightedSse = std::numeric_limits<double>::quiet_NaN(); // sum a_j (x - x^)_j^2
 };
 

@@ -84,6 +84,12 @@ ojson tensorJson(const ModelReport& r, const TensorReport& t)
     for (size_t s = 0; s < r.schemes.size() && s < t.results.size(); ++s)
         results[r.schemes[s].name] = resultJson(t.results[s]);
     j["results"] = std::move(results);
+    if (t.against.ok || !t.against.skipped.empty()) {
+        ojson against = resultJson(t.against);
+        against["tensor"] = t.againstName;
+        against["type"] = t.againstType;
+        j["against"] = std::move(against);
+    }
     return j;
 }
 
@@ -152,6 +158,8 @@ std::string modelReportJson(const ModelReport& report, const std::string& planJs
     for (const auto& [kind, totals] : report.kinds)
         kinds[kind] = perScheme(report, totals);
     j["kinds"] = std::move(kinds);
+    if (report.againstTotals.tensors > 0)
+        j["against"] = totalsJson(report.againstTotals);
     j["warnings"] = report.warnings;
     if (!planJson.empty()) {
         try {

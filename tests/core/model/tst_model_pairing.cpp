@@ -63,6 +63,7 @@ private slots:
     void pairsAFloatGguf();
     void pairsAQ8Gguf();
     void pairsGpt2Transposed();
+    void headCountsPerLayer();
     void reportsProblems();
     void againstPassMeasuresTheCopy();
 
@@ -243,6 +244,44 @@ void TestModelPairing::pairsGpt2Transposed()
             toOriginalLayout(loadTensor(file("gpt2.gguf"), pairs[i].quantized), pairs[i]);
         QCOMPARE(back.shape, named[i].shape);
         QCOMPARE(back.data, named[i].data);
+    }
+}
+
+// Head counts stored per layer (an array): layer 0's k rows were permuted with 2 heads, layer
+// 1's with 1; each pair takes its layer's count.
+void TestModelPairing::headCountsPerLayer()
+{
+    const std::vector<Tensor> model = tinyLlama(5);
+    writeTinySafetensors(file("layers.safetensors"), model);
+    GgufValue counts;
+    counts.type = GgufValueType::Array;
+    counts.elementType = GgufValueType::U32;
+    counts.count = 2;
+    const uint32_t kv[2] = {2, 1};
+    counts.raw.assign(reinterpret_cast<const char*>(kv), sizeof kv);
+    GgufWriter w;
+    w.setString("general.architecture", "llama");
+    w.set("llama.attention.head_count_kv", counts);
+    std::vector<int64_t> heads;
+    for (const Tensor& t : model) {
+        if (t.name.find("k_proj") == std::string::npos)
+            continue;
+        heads.push_back(t.name.find("layers.0.") != std::string::npos ? 2 : 1);
+        const Tensor p = permuteRotaryRows(t, heads.back());
+        w.addFloatTensor(ggufNameOf(t.name), p.shape, *ggmlTypeByName("F32"), p.data.data());
+    }
+    w.write(file("layers.gguf"));
+    const auto pairs = pairModelTensors(file("layers.safetensors"), file("layers.gguf"));
+    QCOMPARE(int(pairs.size()), 2);
+    for (size_t i = 0; i < 2; ++i) {
+        QCOMPARE(pairs[i].rotaryHeads, heads[i]);
+        const Tensor back =
+            toOriginalLayout(loadTensor(file("layers.gguf"), pairs[i].quantized), pairs[i]);
+        const auto original = std::find_if(model.begin(), model.end(), [&](const Tensor& t) {
+            return t.name == pairs[i].original;
+        });
+        QCOMPARE(back.data, original->data);
+        QVERIFY(back.data != loadTensor(file("layers.gguf"), pairs[i].quantized).data);
     }
 }
 
