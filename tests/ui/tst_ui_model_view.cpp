@@ -556,6 +556,16 @@ void TestUiModelView::windowRunsModel()
     QVERIFY(v->report() != report);
     QVERIFY(std::isfinite(v->report()->tensors[size_t(row)].results[1].weightedSse));
     QVERIFY(v->planner()->weighted());
+    // Cancel stops a run at once and keeps the report shown.
+    const auto weighted = v->report();
+    QVERIFY(v->run());
+    QVERIFY(v->isComputing() && v->cancelButton()->isEnabled());
+    QTest::mouseClick(v->cancelButton(), Qt::LeftButton);
+    QVERIFY(!v->isComputing());
+    QVERIFY(v->runButton()->isEnabled());
+    QCOMPARE(v->statusText(), QStringLiteral("Cancelled."));
+    QTest::qWait(300); // the worker's outcome, when it comes, is dropped
+    QCOMPARE(v->report(), weighted);
 }
 
 QTEST_MAIN(TestUiModelView)
