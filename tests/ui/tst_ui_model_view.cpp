@@ -25,6 +25,7 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTableView>
+#include <QToolTip>
 #include <QtTest>
 
 #include <cmath>
@@ -404,6 +405,16 @@ void TestUiModelView::paretoChart()
             labelled << xy->pointLabelsFormat().split(QStringLiteral(", "));
     labelled.sort();
     QCOMPARE(labelled, (QStringList{"nf4", "q4_k", "q8_0"}));
+    // Hovering a scheme's point shows its numbers.
+    v.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&v));
+    for (QAbstractSeries* s : v.paretoChart()->series())
+        if (s->objectName() == QStringLiteral("scheme:q4_k"))
+            emit static_cast<QXYSeries*>(s)->hovered(static_cast<QXYSeries*>(s)->at(0), true);
+    QTRY_VERIFY(QToolTip::isVisible());
+    QCOMPARE(QToolTip::text(), QStringLiteral("q4_k\n%1 bits per weight, model SSE %2")
+                                   .arg(report->totals[1].bitsPerElement, 0, 'f', 3)
+                                   .arg(report->totals[1].sse, 0, 'g', 4));
     v.showTensorPoints(true);
     int tensorPoints = -1, curve = -1, choice = -1;
     for (QAbstractSeries* s : v.paretoChart()->series()) {

@@ -12,6 +12,7 @@
 #include <QChartView>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCursor>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -23,7 +24,9 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolButton>
+#include <QToolTip>
 #include <QVBoxLayout>
+#include <QXYSeries>
 
 #include <cmath>
 
@@ -436,6 +439,34 @@ void ModelView::rebuildPareto()
     in.subtitle =
         tr("%1 — %2 tensors").arg(QFileInfo(m_path).fileName()).arg(m_report->tensors.size());
     replaceChart(m_pareto, buildModelParetoChart(in, viewChartStyle(m_presentation)));
+    showPointTips(in.errorName);
+}
+
+// Hovering a point shows its name and numbers.
+void ModelView::showPointTips(const QString& errorName)
+{
+    for (QAbstractSeries* series : m_pareto->chart()->series()) {
+        auto* xy = qobject_cast<QXYSeries*>(series);
+        QString name = series->objectName().section(QLatin1Char(':'), 1);
+        if (series->objectName() == QLatin1String("planChoice"))
+            name = tr("the plan at the budget");
+        else if (series->objectName().startsWith(QLatin1String("tensors:")))
+            name = tr("a tensor under %1").arg(name);
+        if (!xy || name.isEmpty() || series->objectName().startsWith(QLatin1String("label:")))
+            continue; // a label's anchor is no data point
+        connect(xy, &QXYSeries::hovered, m_pareto, [this, name, errorName](QPointF p, bool on) {
+            if (on)
+                QToolTip::showText(QCursor::pos(),
+                                   tr("%1\n%2 bits per weight, %3 %4")
+                                       .arg(name)
+                                       .arg(p.x(), 0, 'f', 3)
+                                       .arg(errorName)
+                                       .arg(p.y(), 0, 'g', 4),
+                                   m_pareto);
+            else
+                QToolTip::hideText();
+        });
+    }
 }
 
 void ModelView::planChanged()

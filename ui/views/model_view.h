@@ -136,6 +136,7 @@ private:
     void refreshDisplay();
     void fitTableColumns();
     void rebuildPareto();
+    void showPointTips(const QString& errorName);
     void planChanged();
     void cellActivated(const QModelIndex& index);
     void askExport(int what);
