@@ -179,17 +179,6 @@ void measureSchemes(const TensorJob& job, const std::vector<SchemeApplication>& 
             std::rethrow_exception(e);
 }
 
-TensorReport describeTensor(const TensorInfo& info)
-{
-    TensorReport tr;
-    tr.name = info.name;
-    tr.shape = info.shape;
-    tr.params = info.numel;
-    tr.stored = info.dtype;
-    tr.role = tensorRole(info.name);
-    return tr;
-}
-
 // The results of one tensor, and its RMS (from a result's sums when a scheme applies).
 void measureTensor(TensorJob job, const std::vector<ModelScheme>& schemes, bool keep,
                    std::vector<QuantResult>& work, TensorReport& tr)
@@ -213,6 +202,17 @@ void measureTensor(TensorJob job, const std::vector<ModelScheme>& schemes, bool 
 }
 
 } // namespace
+
+TensorReport describeTensor(const TensorInfo& info)
+{
+    TensorReport tr;
+    tr.name = info.name;
+    tr.shape = info.shape;
+    tr.params = info.numel;
+    tr.stored = info.dtype;
+    tr.role = tensorRole(info.name);
+    return tr;
+}
 
 SchemeMetrics reconstructionMetrics(const Tensor& x, const float* xhat, const Metrics& m,
                                     const Importance* importance, const CancelToken* cancel)

@@ -8,6 +8,7 @@
 #include "core/base/tensor.h"
 #include "core/config/quant_config.h"
 #include "core/io/imatrix.h"
+#include "core/io/tensor_file.h"
 #include "core/model/tensor_role.h"
 #include "core/stats/metrics.h"
 
@@ -129,6 +130,10 @@ void checkNamePatterns(const ModelReportOptions& options);
 // naming the file and the problem, qs::Cancelled when `options.cancel` fires.
 ModelReport computeModelReport(const std::string& path, const std::vector<ModelScheme>& schemes,
                                const ModelReportOptions& options = {});
+
+// What the file says of a tensor (name, shape, parameters, stored type) and its role, with no
+// result yet: a report's row before it is measured.
+TensorReport describeTensor(const TensorInfo& info);
 
 // Recomputes the totals, layers and kinds of `report` from its tensors.
 void aggregateModelReport(ModelReport& report);

@@ -371,12 +371,12 @@ void TestUiLessons::lessonFileAndErrors()
 void TestUiLessons::tabsInOrder()
 {
     ViewSelector* tabs = m_window->viewSelector();
-    QCOMPARE(tabs->count(), 15);
+    QCOMPARE(tabs->count(), 16);
     const QStringList names = m_window->tabNames();
     QCOMPARE(names, (QStringList{"values", "codes", "histogram", "error-histogram", "channels",
                                  "convergence", "number-line", "sweep", "clipping", "compare",
                                  "worked-example", "block-inspector", "image", "int-matmul",
-                                 "float-pitfalls"}));
+                                 "float-pitfalls", "model"}));
     for (const QString& n : names) {
         QVERIFY(m_window->setCurrentTab(n));
         QCOMPARE(m_window->currentTabName(), n);

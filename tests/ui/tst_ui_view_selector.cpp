@@ -86,10 +86,11 @@ void TestUiViewSelector::groupsAndButtons()
     w.show();
     QVERIFY(test::waitForCurrent(w));
     ViewSelector* s = w.viewSelector();
-    QCOMPARE(s->count(), 15);
-    QCOMPARE(s->groups(), (QList<ViewGroup>{ViewGroup::Explore, ViewGroup::Understand,
-                                            ViewGroup::Compare, ViewGroup::Modes}));
-    QVERIFY(s->groupButton(ViewGroup::Model)->isHidden()); // no view in that group
+    QCOMPARE(s->count(), 16);
+    QCOMPARE(s->groups(),
+             (QList<ViewGroup>{ViewGroup::Explore, ViewGroup::Understand, ViewGroup::Compare,
+                               ViewGroup::Modes, ViewGroup::Model}));
+    QVERIFY(!s->groupButton(ViewGroup::Model)->isHidden());
     QCOMPARE(w.currentTabName(), QStringLiteral("values"));
     // Only the current group's buttons are shown.
     for (const char* n : {"values", "codes", "histogram", "error-histogram", "channels"})
@@ -130,10 +131,12 @@ void TestUiViewSelector::keyboard()
     QCOMPARE(key(Qt::Key_4), QStringLiteral("image"));
     QCOMPARE(key(Qt::Key_3), QStringLiteral("sweep")); // the group's last view
     QCOMPARE(key(Qt::Key_1), QStringLiteral("values"));
-    QCOMPARE(key(Qt::Key_PageUp), QStringLiteral("float-pitfalls")); // wraps around
+    QCOMPARE(key(Qt::Key_PageUp), QStringLiteral("model")); // wraps around
     QCOMPARE(key(Qt::Key_PageDown), QStringLiteral("values"));
+    QCOMPARE(key(Qt::Key_PageUp), QStringLiteral("model"));
     QCOMPARE(key(Qt::Key_PageUp), QStringLiteral("float-pitfalls"));
-    QCOMPARE(key(Qt::Key_5), QStringLiteral("float-pitfalls")); // no Model group: no change
+    QCOMPARE(key(Qt::Key_5), QStringLiteral("model"));
+    QCOMPARE(key(Qt::Key_6), QStringLiteral("model")); // no sixth group: no change
 }
 
 void TestUiViewSelector::rememberedInSession()

@@ -52,4 +52,16 @@ QColor ChartStyle::background() const
     return dark ? QColor(0x1E, 0x1F, 0x22) : QColor(Qt::white);
 }
 
+QColor ChartStyle::cycle(int i) const
+{
+    const QColor colors[] = {original(),
+                             dequantized(),
+                             grid(),
+                             clip(),
+                             error(),
+                             QColor(0x56, 0xB4, 0xE9),
+                             QColor(0xF0, 0xE4, 0x42)};
+    return colors[i % 7];
+}
+
 } // namespace qs::ui

@@ -45,6 +45,9 @@ struct ChartStyle {
     QColor clip() const;             // reddish purple #CC79A7
     QColor text() const;
     QColor background() const;
+    // The i-th colour of a set of series (schemes, configurations): the five above, then sky
+    // blue and yellow, in turn.
+    QColor cycle(int i) const;
 };
 
 struct ChartInput {

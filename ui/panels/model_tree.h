@@ -9,6 +9,7 @@
 #pragma once
 
 #include "core/io/tensor_file.h"
+#include "ui/support/quantity_text.h"
 
 #include <QAbstractItemModel>
 #include <QString>
@@ -19,9 +20,6 @@
 
 namespace qs::ui {
 
-// "3.4 M" parameters, "1.2 MiB": one decimal below 100 of a unit, none above.
-QString formatCount(int64_t count);
-QString formatSize(int64_t bytes);
 // The type column: "Q4_K · 4.5 b/w" for block-quantized storage (3 digits: "Q6_K · 6.56 b/w"),
 // else the file's dtype.
 QString storedTypeShort(const TensorInfo& info);
@@ -29,10 +27,6 @@ QString storedTypeShort(const TensorInfo& info);
 QString storedTypeText(const TensorInfo& info);
 // "1 tensor", "5,000 tensors".
 QString tensorCountText(int64_t count);
-// "4096x11008", "scalar".
-QString shapeText(const std::vector<int64_t>& shape);
-// Natural order: digit runs compare as numbers, the rest case-insensitively.
-bool naturalLess(const QString& a, const QString& b);
 
 class ModelTreeModel : public QAbstractItemModel {
     Q_OBJECT

@@ -4,6 +4,7 @@
 #include "core/io/tensor_file.h"
 #include "ui/support/lesson_library.h"
 #include "ui/support/session.h"
+#include "ui/views/model_view.h"
 #include "ui/window/main_window.h"
 
 #include <QApplication>
@@ -60,7 +61,11 @@ QString appUsage()
                "  --tab "
                "values|codes|histogram|error-histogram|channels|convergence|number-line|\n"
                "        sweep|clipping|compare|worked-example|block-inspector|image|int-matmul|\n"
-               "        float-pitfalls\n"
+               "        float-pitfalls|model\n"
+               "  --model-schemes LIST     run the Model view's report with these schemes once "
+               "the\n"
+               "                           file is open (q8_0,q4_k,nf4,...)\n"
+               "  --model-page table|heatmap|pareto   the Model view's page\n"
                "  --bins N                 bins of the error histogram\n"
                "  --lesson NAME|FILE.json  apply a lesson (built-in: %1)\n"
                "  --presentation           presentation mode (large fonts, thick lines; F5 "
@@ -92,7 +97,9 @@ const std::pair<const char*, QString AppOptions::*> kTextOptions[] = {
     {"--tab", &AppOptions::tab},
     {"--lesson", &AppOptions::lesson},
     {"--generate", &AppOptions::generate},
-    {"--shape", &AppOptions::shape}};
+    {"--shape", &AppOptions::shape},
+    {"--model-schemes", &AppOptions::modelSchemes},
+    {"--model-page", &AppOptions::modelPage}};
 
 // Options whose value is read into a number; false and *error when it is out of range.
 using ValueReader = bool (*)(const QString& value, AppOptions& o, QString* error);
@@ -206,9 +213,9 @@ void checkNames(const AppOptions& o)
 {
     QuantConfig probe;
     applyQuantArgs(o.quantArgs, probe);
-    static const QStringList viewTabs = {"number-line", "sweep",          "clipping",
-                                         "compare",     "worked-example", "block-inspector",
-                                         "image",       "int-matmul",     "float-pitfalls"};
+    static const QStringList viewTabs = {
+        "number-line",     "sweep", "clipping",   "compare",        "worked-example",
+        "block-inspector", "image", "int-matmul", "float-pitfalls", "model"};
     if (!o.tab.isEmpty() && !viewTabs.contains(o.tab))
         chartKindFromName(o.tab);
     if (!o.lesson.isEmpty())
@@ -217,6 +224,10 @@ void checkNames(const AppOptions& o)
         distributionFromName(o.generate.toStdString());
     if (!o.shape.isEmpty())
         parseShape(o.shape.toStdString());
+    const QStringList pages = {"table", "heatmap", "pareto"};
+    if (!o.modelPage.isEmpty() && !pages.contains(o.modelPage))
+        throw Error("--model-page needs table, heatmap or pareto, got '" +
+                    o.modelPage.toStdString() + "'");
 }
 
 } // namespace
@@ -313,6 +324,27 @@ Session sessionFor(const AppOptions& o)
     return s;
 }
 
+// The Model view's page, and its report run with the schemes of the options (the file is open);
+// with `wait`, until the report is done.
+void applyModelOptions(MainWindow& window, const AppOptions& o, bool wait = false)
+{
+    auto* view = qobject_cast<ModelView*>(window.analysisView(QStringLiteral("model")));
+    if (!view)
+        return;
+    if (!o.modelPage.isEmpty())
+        view->showPage(o.modelPage);
+    if (o.modelSchemes.isEmpty())
+        return;
+    view->setSchemes(o.modelSchemes);
+    if (!view->run())
+        QTextStream(stderr) << "quantscope: " << view->statusText() << "\n";
+    QEventLoop loop;
+    QObject::connect(view, &AnalysisView::viewUpdated, &loop, &QEventLoop::quit);
+    QTimer::singleShot(600000, &loop, &QEventLoop::quit);
+    if (wait && view->isComputing())
+        loop.exec();
+}
+
 } // namespace
 
 void applyStartOptions(MainWindow& window, const AppOptions& o)
@@ -337,6 +369,10 @@ void applyStartOptions(MainWindow& window, const AppOptions& o)
             s.source = window.session().source; // only options: keep the restored source
         }
         window.applySession(s);
+        if (!o.modelSchemes.isEmpty() || !o.modelPage.isEmpty())
+            QObject::connect(
+                &window, &MainWindow::resultReady, &window,
+                [&window, o] { applyModelOptions(window, o); }, Qt::SingleShotConnection);
     } catch (const Error& e) {
         QTextStream(stderr) << "quantscope: " << e.what() << "\n";
         // In a box once the window is up; the window starts as if the file had not been named.
@@ -389,6 +425,7 @@ int runScreenshot(const AppOptions& o)
         QTextStream(stderr) << "quantscope: " << error << "\n";
         return 3;
     }
+    applyModelOptions(window, o, true);
     window.resize(o.size);
     QApplication::processEvents();
     if (window.currentAnalysisView())

@@ -28,6 +28,8 @@ struct AppOptions {
     std::vector<std::pair<QString, QString>> quantArgs; // --bits 4 ... applied in order
     QString generate;                                   // --generate DIST
     QString shape;                                      // --shape 256x64
+    QString modelSchemes; // --model-schemes: the Model view's report, run once the file is open
+    QString modelPage;    // --model-page table|heatmap|pareto
     qint64 seed = -1;
     bool benchmark = false;
     qint64 benchmarkElements = 0; // 0 = 1M and 16M

@@ -8,11 +8,13 @@
 #include "ui/views/float_pitfalls_view.h"
 #include "ui/views/image_view.h"
 #include "ui/views/int_matmul_view.h"
+#include "ui/views/model_view.h"
 #include "ui/views/number_line_view.h"
 #include "ui/views/sweep_view.h"
 #include "ui/views/worked_example_view.h"
 #include "ui/window/chart_tab.h"
 #include "ui/window/index_zoom.h"
+#include "ui/window/model_link.h"
 #include "ui/window/result_pipeline.h"
 #include "ui/window/view_selector.h"
 #include "ui/window/window_status.h"
@@ -162,6 +164,7 @@ void WindowTabs::addViewTabs()
         {ViewGroup::Modes, new ImageView},
         {ViewGroup::Modes, new IntMatmulView},
         {ViewGroup::Modes, new FloatPitfallsView},
+        {ViewGroup::Model, new ModelView},
     };
     for (const auto& [group, v] : views) {
         v->setObjectName(QStringLiteral("view-") + v->viewName());
@@ -174,6 +177,8 @@ void WindowTabs::addViewTabs()
                 m_viewPending = false;
         });
     }
+    linkModelView(*qobject_cast<ModelView*>(analysisView(QStringLiteral("model"))), m_pipeline,
+                  *this);
 }
 
 void WindowTabs::releaseCharts()

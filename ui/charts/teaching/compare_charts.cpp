@@ -33,14 +33,7 @@ QString labelOf(const QStringList& labels, size_t i)
 
 QColor compareColor(const ChartStyle& st, int i)
 {
-    const QColor colors[] = {st.original(),
-                             st.dequantized(),
-                             st.grid(),
-                             st.clip(),
-                             st.error(),
-                             QColor(0x56, 0xB4, 0xE9),
-                             QColor(0xF0, 0xE4, 0x42)};
-    return colors[i % 7];
+    return st.cycle(i);
 }
 
 QChart* buildCompareValuesChart(const Tensor& t, const std::vector<QuantResult>& results,
