@@ -10,6 +10,7 @@
 #include <cstring>
 #include <limits>
 #include <random>
+#include <utility>
 #include <vector>
 
 using namespace qs;
@@ -44,30 +45,31 @@ Tensor testTensor(bool nonfinite)
 
 void compareMetrics(const Metrics& a, const Metrics& b)
 {
-    QCOMPARE(a.count, b.count);
-    QCOMPARE(a.nonfinite, b.nonfinite);
-    QVERIFY(sameBits(a.mse, b.mse));
-    QVERIFY(sameBits(a.rmse, b.rmse));
-    QVERIFY(sameBits(a.mae, b.mae));
-    QVERIFY(sameBits(a.maxAbsError, b.maxAbsError));
-    QVERIFY(sameBits(a.sqnrDb, b.sqnrDb));
-    QVERIFY(sameBits(a.signalPower, b.signalPower));
-    QVERIFY(sameBits(a.errorPower, b.errorPower));
-    QCOMPARE(a.clippedLowCount, b.clippedLowCount);
-    QCOMPARE(a.clippedHighCount, b.clippedHighCount);
-    QCOMPARE(a.levelsUsed, b.levelsUsed);
-    QCOMPARE(a.levelsTotal, b.levelsTotal);
-    QVERIFY(sameBits(a.quantizedBits, b.quantizedBits));
+    const std::pair<double, double> sums[] = {{a.mse, b.mse},
+                                              {a.rmse, b.rmse},
+                                              {a.mae, b.mae},
+                                              {a.maxAbsError, b.maxAbsError},
+                                              {a.sqnrDb, b.sqnrDb},
+                                              {a.signalPower, b.signalPower},
+                                              {a.errorPower, b.errorPower},
+                                              {a.quantizedBits, b.quantizedBits}};
+    for (const auto& [x, y] : sums)
+        QVERIFY(sameBits(x, y));
+    const std::pair<int64_t, int64_t> counts[] = {{a.count, b.count},
+                                                  {a.nonfinite, b.nonfinite},
+                                                  {a.clippedLowCount, b.clippedLowCount},
+                                                  {a.clippedHighCount, b.clippedHighCount},
+                                                  {a.levelsUsed, b.levelsUsed},
+                                                  {a.levelsTotal, b.levelsTotal}};
+    for (const auto& [x, y] : counts)
+        QCOMPARE(x, y);
 }
 
 void compareHistograms(const Histogram& a, const Histogram& b)
 {
-    QVERIFY(sameBits(a.lo, b.lo));
-    QVERIFY(sameBits(a.hi, b.hi));
+    QVERIFY(sameBits(a.lo, b.lo) && sameBits(a.hi, b.hi));
     QCOMPARE(a.counts, b.counts);
-    QCOMPARE(a.below, b.below);
-    QCOMPARE(a.above, b.above);
-    QCOMPARE(a.nonfinite, b.nonfinite);
+    QVERIFY(a.below == b.below && a.above == b.above && a.nonfinite == b.nonfinite);
 }
 
 void compareResults(const QuantResult& full, const QuantResult& lean)
