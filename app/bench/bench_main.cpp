@@ -61,8 +61,9 @@ void usage(FILE* f)
            "                                 the quantizer reports (min, max, max |error|)\n"
            "  histogram/values-auto, histogram/errors-auto   the same, range found first\n"
            "  downsample/minmax, downsample/lttb   to 2000 points\n"
-           "  pipeline/<method>              range + quantize + dequantize + metrics +\n"
-           "                                 value and error histograms, per tensor\n"
+           "  pipeline/<method>              range + quantize + metrics + value and error\n"
+           "                                 histograms, per tensor, as a report runs it\n"
+           "                                 (codes and dequantized values not kept)\n"
            "Granularities: tensor, channel (axis 0 of a square-ish 2-D shape), group32.\n"
            "Quantize and pipeline stages reuse their result buffers between runs\n"
            "(qs::quantizeInto), as the GUI does; the first, untimed run allocates them.\n"
@@ -376,11 +377,13 @@ void Bench::pipeline(const qs::Tensor& t)
         qs::QuantConfig c = m_base;
         c.range = m;
         qs::QuantResult r; // buffers reused across runs, as the GUI does
+        // What a report reads: metrics and histograms, no codes or dequantized values.
+        const qs::QuantOutputs metricsOnly{false, false};
         record(std::string("pipeline/") + name, t.numel(),
                medianMs(runsFor(std::string("pipeline/") + name), [&] {
                    // Value and error histograms (256 bins) filled in the quantize
                    // pass: no extra pass over the tensor.
-                   qs::quantizeInto(t, c, r, nullptr, hist);
+                   qs::quantizeInto(t, c, r, nullptr, hist, nullptr, metricsOnly);
                    g_sink = g_sink + r.metrics.mse +
                             double(r.valueHistogram.counts[0] + r.errorHistogram.counts[0]);
                }));

@@ -341,7 +341,12 @@ LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb,
     const SpecialCodes sc = specialCodes(cb);
     const float vmin = cb.values[static_cast<size_t>(sc.minusMax)];
     const float vmax = cb.values[static_cast<size_t>(sc.plusMax)];
-    formats_detail::forEachElement(n, cancel, [&](int64_t i, LowbitCounts& c) {
+    // The stored table counts as scales: 32 bits per value.
+    formats_detail::setStorage(r, static_cast<int64_t>(cb.values.size()),
+                               formats_detail::blockScaleSplit(
+                                   n, cb.bitsPerCode(), static_cast<int64_t>(cb.values.size()), 32),
+                               n);
+    formats_detail::forEachElement(r, n, cancel, [&](int64_t i, LowbitCounts& c) {
         const float v = x[i];
         if (!std::isfinite(v)) {
             formats_detail::keepNonfinite(r, i, v, sc.zero, sc.plusMax, sc.minusMax, c);
@@ -355,15 +360,27 @@ LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb,
         else if (v != 0.0f && r.dequantized[i] == 0.0f)
             ++c.flushed;
     }).storeIn(r);
-    // The stored table counts as scales: 32 bits per value.
-    formats_detail::setStorage(r, static_cast<int64_t>(cb.values.size()),
-                               formats_detail::blockScaleSplit(
-                                   n, cb.bitsPerCode(), static_cast<int64_t>(cb.values.size()), 32),
-                               n);
     return r;
 }
 
 namespace {
+
+// An NF4 block of finite values with absmax > 0, without a branch: the code is the number of
+// thresholds below x / absmax (nf4Code). Nothing saturates: the caller checked that the code
+// book spans [-1, 1], and |x| <= absmax.
+void nf4FiniteBlock(const float* x, const BlockSpan& s, const float* values, float absmax,
+                    float inv, LowbitResult& r, LowbitCounts& c)
+{
+    formats_detail::writeFinite(x, s, r, c, [=](float v, int32_t& code, int32_t& sat) {
+        const float scaled = v * inv;
+        int32_t k = 0;
+        for (float t : kNf4Thresholds)
+            k += scaled > t ? 1 : 0;
+        code = k;
+        sat = 0;
+        return values[k] * absmax;
+    });
+}
 
 // One absmax block of a code book: the scale is the largest finite magnitude, each element
 // takes the code of x / absmax.
@@ -373,8 +390,14 @@ void absmaxBlock(const float* x, const BlockSpan& s, const Codebook& cb, const S
     const double vmin = cb.values[static_cast<size_t>(sc.minusMax)];
     const double vmax = cb.values[static_cast<size_t>(sc.plusMax)];
     const float nan = std::numeric_limits<float>::quiet_NaN();
-    const float absmax = formats_detail::finiteAbsMax(x, s);
+    const bool finite = formats_detail::allFinite(x, s);
+    const float absmax =
+        finite ? formats_detail::absMaxOfFinite(x, s) : formats_detail::finiteAbsMax(x, s);
     r.scales[bi] = absmax;
+    if (finite && absmax > 0.0f && cb.kind == Codebook::Kind::NF4 && vmin <= -1.0 && vmax >= 1.0) {
+        nf4FiniteBlock(x, s, cb.values.data(), absmax, 1.0f / absmax, r, c);
+        return;
+    }
     const float inv =
         absmax > 0.0f ? 1.0f / absmax : std::numeric_limits<float>::infinity(); // 1/0 in the kernel
     for (int64_t i = s.start; i < s.end; ++i) {
@@ -440,12 +463,12 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
     r.codes.resizeForOverwrite(static_cast<size_t>(n), 0); // indices 0..65535
     r.codebook = cb.values;
     const SpecialCodes sc = specialCodes(cb);
-    formats_detail::forEachBlock(r.blocksPerRow, n, cancel, [&](int64_t b, LowbitCounts& c) {
-        absmaxBlock(x, formats_detail::blockSpan(r, b), cb, sc, static_cast<size_t>(b), r, c);
-    }).storeIn(r);
     formats_detail::setStorage(
         r, static_cast<int64_t>(cb.values.size()),
         formats_detail::blockScaleSplit(n, cb.bitsPerCode(), r.numBlocks(), 32), n);
+    formats_detail::forEachOutput(r, r.blocksPerRow, 1, n, cancel, [&](int64_t b, LowbitCounts& c) {
+        absmaxBlock(x, formats_detail::blockSpan(r, b), cb, sc, static_cast<size_t>(b), r, c);
+    }).storeIn(r);
     return r;
 }
 
@@ -455,11 +478,11 @@ LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t bloc
     throwIfCancelled(cancel);
     LowbitResult r;
     initBlocks(r, "absmax-int8", x, n, 0, blockSize);
-    formats_detail::forEachBlock(r.blocksPerRow, n, cancel, [&](int64_t b, LowbitCounts& c) {
-        absmaxInt8Block(x, formats_detail::blockSpan(r, b), static_cast<size_t>(b), r, c);
-    }).storeIn(r);
     formats_detail::setStorage(r, 255, formats_detail::blockScaleSplit(n, 8, r.numBlocks(), 32),
                                n); // -127..127
+    formats_detail::forEachOutput(r, r.blocksPerRow, 1, n, cancel, [&](int64_t b, LowbitCounts& c) {
+        absmaxInt8Block(x, formats_detail::blockSpan(r, b), static_cast<size_t>(b), r, c);
+    }).storeIn(r);
     return r;
 }
 

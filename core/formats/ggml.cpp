@@ -51,14 +51,52 @@ int32_t roundToCode(float v)
 using formats_detail::BlockSpan;
 using formats_detail::LowbitCounts;
 
-// Q8_0: d = amax / 127, q = roundf(x / d). Returns the stored d.
-float quantizeQ8_0(const float* x, const BlockSpan& s, size_t bi, LowbitResult& r)
+using formats_detail::absMaxOfFinite;
+using formats_detail::allFinite;
+
+// Non-finite inputs (counted) and flushed values of a block quantized by a scalar loop.
+void countBlock(const float* x, const BlockSpan& s, const LowbitResult& r, LowbitCounts& c)
 {
-    const float amax = formats_detail::finiteAbsMax(x, s);
+    for (int64_t i = s.start; i < s.end; ++i) {
+        if (!std::isfinite(x[i]))
+            ++c.nonfinite;
+        else if (x[i] != 0.0f && r.dequantized[size_t(i)] == 0.0f)
+            ++c.flushed;
+    }
+}
+
+// Q8_0 codes and values of a block of finite values: roundToCode without a branch (NaN, from
+// 0 * inf when 1/d overflows, gives 0; beyond +-128 clamps to +-127).
+void q8_0Finite(const float* x, const BlockSpan& s, float id, float d, LowbitResult& r,
+                LowbitCounts& c)
+{
+    formats_detail::writeFinite(x, s, r, c, [=](float v, int32_t& code, int32_t& sat) {
+        const float t = v * id;
+        float tc = t == t ? t : 0.0f;
+        tc = tc > -128.0f ? tc : -128.0f;
+        tc = tc < 128.0f ? tc : 128.0f;
+        const int32_t whole = static_cast<int32_t>(tc);
+        const float frac = tc - static_cast<float>(whole);
+        const int32_t q = whole + int32_t(frac >= 0.5f) - int32_t(frac <= -0.5f);
+        code = q < -127 ? -127 : (q > 127 ? 127 : q);
+        sat = 0;
+        return static_cast<float>(code) * d;
+    });
+}
+
+// Q8_0: d = amax / 127, q = roundf(x / d). Returns the stored d.
+float quantizeQ8_0(const float* x, const BlockSpan& s, size_t bi, LowbitResult& r, LowbitCounts& c)
+{
+    const bool finite = allFinite(x, s);
+    const float amax = finite ? absMaxOfFinite(x, s) : formats_detail::finiteAbsMax(x, s);
     const float d = amax / ((1 << 7) - 1);
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     const float dStored = roundToFp16(d);
     r.scales[bi] = dStored;
+    if (finite) {
+        q8_0Finite(x, s, id, dStored, r, c);
+        return dStored;
+    }
     for (int64_t i = s.start; i < s.end; ++i) {
         const float v = x[i];
         int32_t q;
@@ -71,15 +109,43 @@ float quantizeQ8_0(const float* x, const BlockSpan& s, size_t bi, LowbitResult& 
         r.codes.set(i, q);
         r.dequantized[i] = std::isfinite(v) ? static_cast<float>(q) * dStored : v;
     }
+    countBlock(x, s, r, c);
     return dStored;
+}
+
+// Nibble codes and values of a block of finite values: q = truncToNibble((x - m) * id + add)
+// without a branch (NaN gives 0 unclipped, as truncToNibble), x^ = (q - shift) * d, + m with
+// an offset (Q4_1; Q4_0 takes x and adds nothing, keeping the sign of a zero x^).
+template <bool Offset>
+void nibblesFinite(const float* x, const BlockSpan& s, float m, float id, float add, int32_t shift,
+                   float d, float mStored, LowbitResult& r, LowbitCounts& c)
+{
+    formats_detail::writeFinite(x, s, r, c, [=](float v, int32_t& code, int32_t& sat) {
+        const float t = (Offset ? v - m : v) * id + add;
+        float tc = t > 0.0f ? t : 0.0f;
+        tc = tc < 15.0f ? tc : 15.0f;
+        code = static_cast<int32_t>(tc);
+        sat = int32_t((t < 0.0f) | (t >= 16.0f));
+        return Offset ? static_cast<float>(code - shift) * d + mStored
+                      : static_cast<float>(code - shift) * d;
+    });
 }
 
 // Q4_0: d = max / -8 of the signed largest magnitude, q = trunc(x / d + 8.5). Returns the
 // stored d.
 float quantizeQ4_0(const float* x, const BlockSpan& s, size_t bi, LowbitResult& r, LowbitCounts& c)
 {
+    const bool finite = allFinite(x, s);
     float amax = 0.0f, max = 0.0f;
-    for (int64_t i = s.start; i < s.end; ++i) {
+    if (finite) { // the first value of the largest magnitude
+        amax = absMaxOfFinite(x, s);
+        for (int64_t i = s.start; i < s.end && amax > 0.0f; ++i)
+            if (std::fabs(x[i]) == amax) {
+                max = x[i];
+                break;
+            }
+    }
+    for (int64_t i = s.start; i < s.end && !finite; ++i) {
         const float v = x[i];
         if (std::isfinite(v) && amax < std::fabs(v)) {
             amax = std::fabs(v);
@@ -90,6 +156,10 @@ float quantizeQ4_0(const float* x, const BlockSpan& s, size_t bi, LowbitResult& 
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     const float dStored = roundToFp16(d);
     r.scales[bi] = dStored;
+    if (finite) {
+        nibblesFinite<false>(x, s, 0.0f, id, 8.5f, 8, dStored, 0.0f, r, c);
+        return dStored;
+    }
     for (int64_t i = s.start; i < s.end; ++i) {
         const float v = x[i];
         bool clipped = false;
@@ -105,13 +175,37 @@ float quantizeQ4_0(const float* x, const BlockSpan& s, size_t bi, LowbitResult& 
         r.codes.set(i, q);
         r.dequantized[i] = std::isfinite(v) ? static_cast<float>(q - 8) * dStored : v;
     }
+    countBlock(x, s, r, c);
     return dStored;
+}
+
+// Min and max of a span of finite values by vector reductions, true when they are exactly what
+// the scalar loop finds: a nonzero extreme is one value; for a zero the scalar loop keeps the
+// sign of the first zero, which a reduction does not know.
+bool finiteRange(const float* x, const BlockSpan& s, float& min, float& max)
+{
+    float lo = std::numeric_limits<float>::max(), hi = -lo;
+#pragma omp simd reduction(min : lo) reduction(max : hi)
+    for (int64_t i = s.start; i < s.end; ++i) {
+        lo = std::min(lo, x[i]);
+        hi = std::max(hi, x[i]);
+    }
+    min = lo;
+    max = hi;
+    return lo != 0.0f && hi != 0.0f;
 }
 
 // Min and max of the finite values of a Q4_1 block, widened to 0 for the zero padding of a
 // short block (or a block without finite values).
-void q4_1Range(const float* x, const BlockSpan& s, float& min, float& max)
+void q4_1Range(const float* x, const BlockSpan& s, bool finite, float& min, float& max)
 {
+    if (finite && finiteRange(x, s, min, max)) {
+        if (s.end - s.start < kBlock) {
+            min = std::min(min, 0.0f);
+            max = std::max(max, 0.0f);
+        }
+        return;
+    }
     min = std::numeric_limits<float>::max();
     max = -std::numeric_limits<float>::max();
     bool any = false;
@@ -134,8 +228,9 @@ void q4_1Range(const float* x, const BlockSpan& s, float& min, float& max)
 // Q4_1: d = (max - min) / 15, m = min, q = trunc((x - min) / d + 0.5). Returns the stored d.
 float quantizeQ4_1(const float* x, const BlockSpan& s, size_t bi, LowbitResult& r, LowbitCounts& c)
 {
+    const bool finite = allFinite(x, s);
     float min, max;
-    q4_1Range(x, s, min, max);
+    q4_1Range(x, s, finite, min, max);
     const float d = (max - min) / ((1 << 4) - 1);
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     const float dStored = roundToFp16(d);
@@ -144,6 +239,10 @@ float quantizeQ4_1(const float* x, const BlockSpan& s, size_t bi, LowbitResult& 
     r.offsets[bi] = mStored;
     if (std::isinf(mStored) && !std::isinf(dStored))
         ++c.overflowBlocks;
+    if (finite) {
+        nibblesFinite<true>(x, s, min, id, 0.5f, 0, dStored, mStored, r, c);
+        return dStored;
+    }
     for (int64_t i = s.start; i < s.end; ++i) {
         const float v = x[i];
         bool clipped = false;
@@ -159,25 +258,20 @@ float quantizeQ4_1(const float* x, const BlockSpan& s, size_t bi, LowbitResult& 
         r.codes.set(i, q);
         r.dequantized[i] = std::isfinite(v) ? static_cast<float>(q) * dStored + mStored : v;
     }
+    countBlock(x, s, r, c);
     return dStored;
 }
 
-// One block of type t, and its non-finite and flushed elements.
+// One block of type t, with its non-finite, saturated and flushed elements counted.
 void quantizeBlock(GgmlType t, const float* x, int64_t blk, LowbitResult& r, LowbitCounts& c)
 {
     const BlockSpan s = formats_detail::blockSpan(r, blk);
     const size_t bi = static_cast<size_t>(blk);
-    const float dStored = t == GgmlType::Q8_0   ? quantizeQ8_0(x, s, bi, r)
+    const float dStored = t == GgmlType::Q8_0   ? quantizeQ8_0(x, s, bi, r, c)
                           : t == GgmlType::Q4_0 ? quantizeQ4_0(x, s, bi, r, c)
                                                 : quantizeQ4_1(x, s, bi, r, c);
     if (std::isinf(dStored))
         ++c.overflowBlocks;
-    for (int64_t i = s.start; i < s.end; ++i) {
-        if (!std::isfinite(x[i]))
-            ++c.nonfinite;
-        else if (x[i] != 0.0f && r.dequantized[i] == 0.0f)
-            ++c.flushed;
-    }
 }
 
 } // namespace
@@ -249,17 +343,17 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
     initBlocks(r, toName(t).c_str(), x, n, rowLength, kBlock);
     if (t == GgmlType::Q4_1)
         sizeLowbitOffsets(r);
-    const formats_detail::LowbitCounts counts = formats_detail::forEachBlock(
-        r.numBlocks(), n, cancel,
+    // -127..127 or 0..15
+    formats_detail::setStorage(r, t == GgmlType::Q8_0 ? 255 : 16,
+                               ggmlBlockStorage(t).times(double(r.numBlocks())), n);
+    const formats_detail::LowbitCounts counts = formats_detail::forEachOutput(
+        r, r.numBlocks(), 1, n, cancel,
         [&](int64_t blk, formats_detail::LowbitCounts& c) { quantizeBlock(t, x, blk, r, c); });
     counts.storeIn(r);
     if (counts.overflowBlocks > 0)
         r.warnings.push_back(std::to_string(counts.overflowBlocks) +
                              " block scale(s) exceed the fp16 range (65504) and became inf, as "
                              "in llama.cpp: their dequantized values are inf or NaN");
-    // -127..127 or 0..15
-    formats_detail::setStorage(r, t == GgmlType::Q8_0 ? 255 : 16,
-                               ggmlBlockStorage(t).times(double(r.numBlocks())), n);
     return r;
 }
 

@@ -119,16 +119,16 @@ bool firstSymmetricFit(int n, int nmax, const float* x, const float* weights, in
 // The signed value of largest magnitude (the first on ties) and that magnitude.
 float signedMax(int n, const float* x, float& amax)
 {
-    float max = 0;
-    amax = 0;
-    for (int i = 0; i < n; ++i) {
-        const float ax = std::fabs(x[i]);
-        if (ax > amax) {
-            amax = ax;
-            max = x[i];
-        }
-    }
-    return max;
+    // The magnitude by a reduction (no data-dependent branch), then the first value that has it.
+    float a = 0;
+#pragma omp simd reduction(max : a)
+    for (int i = 0; i < n; ++i)
+        a = std::max(a, std::fabs(x[i]));
+    amax = a;
+    for (int i = 0; i < n && a > 0; ++i)
+        if (std::fabs(x[i]) == a)
+            return x[i];
+    return 0;
 }
 
 float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,

@@ -327,8 +327,9 @@ LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t row
         r.codebook.assign(kIq4nlValues, kIq4nlValues + 16);
     const int64_t blocks = n / s.block;
     const GgmlTypeInfo* info = ggmlTypeByName(toName(t));
-    const formats_detail::LowbitCounts counts = formats_detail::forEachBlock(
-        blocks, n, cancel, [&](int64_t b, formats_detail::LowbitCounts& c) {
+    formats_detail::setStorage(r, s.levels, ggmlBlockStorage(t).times(double(blocks)), n);
+    const formats_detail::LowbitCounts counts = formats_detail::forEachOutput(
+        r, blocks, s.block / s.sub, n, cancel, [&](int64_t b, formats_detail::LowbitCounts& c) {
             float buf[kGgmlSuperBlock];
             uint8_t bytes[kMaxBlockBytes];
             finiteCopy(x, b, s.block, buf, &c);
@@ -336,7 +337,6 @@ LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t row
             storeBlock(s, info->decode, x, b, bytes, r, c);
         });
     counts.storeIn(r);
-    formats_detail::setStorage(r, s.levels, ggmlBlockStorage(t).times(double(blocks)), n);
     return r;
 }
 

@@ -35,7 +35,23 @@ SpareBlockVectors& spare()
     return vectors;
 }
 
+LowbitObserver*& observerSlot()
+{
+    static thread_local LowbitObserver* observer = nullptr;
+    return observer;
+}
+
 } // namespace
+
+void setLowbitObserver(LowbitObserver* observer)
+{
+    observerSlot() = observer;
+}
+
+LowbitObserver* lowbitObserver()
+{
+    return observerSlot();
+}
 
 void lendLowbitBuffers(CodeBuffer&& codes, std::vector<float>&& dequantized)
 {

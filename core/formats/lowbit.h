@@ -7,9 +7,9 @@
 // input itself (NaN, +Inf, -Inf), so they stay visible; their code is the format's NaN code
 // where it has one, otherwise the code of zero (NaN) or of the largest magnitude (+-Inf).
 //
-// Every format function takes an optional CancelToken, checked between blocks (chunks of 16384
-// elements for element-wise formats, iterations for Lloyd-Max); once it fires the remaining
-// work is skipped and the function throws qs::Cancelled.
+// Every format function takes an optional CancelToken, checked between blocks (pieces of
+// kLowbitPiece elements for element-wise formats, iterations for Lloyd-Max); once it fires the
+// remaining work is skipped and the function throws qs::Cancelled.
 #pragma once
 
 #include "core/base/code_buffer.h"
@@ -64,6 +64,29 @@ struct LowbitResult {
         return blockSize > 0 ? (i / rowLength) * blocksPerRow + (i % rowLength) / blockSize : 0;
     }
 };
+
+// Element-wise formats work in pieces of this many elements, one after the other per thread.
+constexpr int64_t kLowbitPiece = 65536;
+
+// Receives a LowbitResult while a format fills it: each finished part on the thread that wrote
+// it, while it is still in cache, so that a caller computes its statistics there instead of in
+// a second pass over memory. Block formats report ranges of whole blocks, element-wise formats
+// pieces of kLowbitPiece elements. A format without this support (Lloyd-Max) never calls
+// begin().
+class LowbitObserver {
+public:
+    virtual ~LowbitObserver() = default;
+    // Once, on the calling thread, before any part: r's block geometry (scales and offsets
+    // sized), code book, codeLevels and storage are set, its codes and values sized.
+    virtual void begin(const LowbitResult& r) = 0;
+    // Blocks [first, end) of r (element-wise formats: elements [first, end)) are final: their
+    // codes, values, scales and offsets. Called concurrently for disjoint parts.
+    virtual void ready(const LowbitResult& r, int64_t first, int64_t end) = 0;
+};
+
+// The observer of the format functions called on this thread from now on (null: none).
+void setLowbitObserver(LowbitObserver* observer);
+LowbitObserver* lowbitObserver();
 
 struct Metrics;
 

@@ -66,14 +66,37 @@ LowbitCounts forEachBlock(int64_t items, int64_t n, const CancelToken* cancel, F
     return total;
 }
 
-// Element-wise formats: body(i, counts) for every element, in chunks of 16384 (forEachBlock).
-template <class F> LowbitCounts forEachElement(int64_t n, const CancelToken* cancel, F&& body)
+// forEachBlock over the items of result r, each made of `blocksPerItem` consecutive blocks
+// of r (0: items of kLowbitPiece elements), reporting each finished item to this thread's
+// LowbitObserver (lowbit.h). r must be set up as LowbitObserver::begin() says.
+template <class F>
+LowbitCounts forEachOutput(const LowbitResult& r, int64_t items, int64_t blocksPerItem, int64_t n,
+                           const CancelToken* cancel, F&& body)
 {
-    constexpr int64_t kChunk = 16384;
-    return forEachBlock((n + kChunk - 1) / kChunk, n, cancel, [&](int64_t ch, LowbitCounts& c) {
-        for (int64_t i = ch * kChunk; i < std::min(n, (ch + 1) * kChunk); ++i)
-            body(i, c);
+    LowbitObserver* observer = lowbitObserver();
+    if (!observer)
+        return forEachBlock(items, n, cancel, body);
+    observer->begin(r);
+    return forEachBlock(items, n, cancel, [&](int64_t i, LowbitCounts& c) {
+        body(i, c);
+        if (blocksPerItem > 0)
+            observer->ready(r, i * blocksPerItem, (i + 1) * blocksPerItem);
+        else
+            observer->ready(r, i * kLowbitPiece, std::min(n, (i + 1) * kLowbitPiece));
     });
+}
+
+// Element-wise formats: body(i, counts) for every element of r, in pieces of kLowbitPiece
+// (forEachOutput).
+template <class F>
+LowbitCounts forEachElement(const LowbitResult& r, int64_t n, const CancelToken* cancel, F&& body)
+{
+    return forEachOutput(r, (n + kLowbitPiece - 1) / kLowbitPiece, 0, n, cancel,
+                         [&](int64_t piece, LowbitCounts& c) {
+                             const int64_t end = std::min(n, (piece + 1) * kLowbitPiece);
+                             for (int64_t i = piece * kLowbitPiece; i < end; ++i)
+                                 body(i, c);
+                         });
 }
 
 // Elements [start, end) of block blk (initBlocks' layout: blocks never cross rows).
@@ -86,6 +109,54 @@ inline BlockSpan blockSpan(const LowbitResult& r, int64_t blk)
     const int64_t row = blk / r.blocksPerRow;
     const int64_t start = row * r.rowLength + (blk % r.blocksPerRow) * r.blockSize;
     return {start, std::min(start + r.blockSize, (row + 1) * r.rowLength)};
+}
+
+// Whether every value of the span is finite (v * 0 is NaN exactly for NaN and +-inf).
+inline bool allFinite(const float* x, const BlockSpan& s)
+{
+    float probe = 0.0f;
+#pragma omp simd reduction(+ : probe)
+    for (int64_t i = s.start; i < s.end; ++i)
+        probe += x[i] * 0.0f;
+    return probe == 0.0f;
+}
+
+// The largest |x| of a span of finite values.
+inline float absMaxOfFinite(const float* x, const BlockSpan& s)
+{
+    float amax = 0.0f;
+#pragma omp simd reduction(max : amax)
+    for (int64_t i = s.start; i < s.end; ++i)
+        amax = std::max(amax, std::fabs(x[i]));
+    return amax;
+}
+
+// The codes and values of a span of finite values, `encode(v, code, saturated)` returning the
+// value of v and setting its code and whether it saturated, in a loop without branches (the
+// loop of every format's blocks of finite values). Counts the saturated values and the nonzero
+// values that became 0.
+template <class Encode>
+void writeFinite(const float* __restrict x, const BlockSpan& s, LowbitResult& r, LowbitCounts& c,
+                 Encode&& encode)
+{
+    uint16_t* __restrict codes = r.codes.raw();
+    const int32_t off = r.codes.offset();
+    float* __restrict y = r.dequantized.data();
+    int32_t saturated = 0, negative = 0, flushed = 0; // spans hold at most kLowbitPiece values
+#pragma omp simd reduction(+ : saturated, negative, flushed)
+    for (int64_t i = s.start; i < s.end; ++i) {
+        const float v = x[i];
+        int32_t code, sat;
+        const float dq = encode(v, code, sat);
+        codes[i] = static_cast<uint16_t>(code - off);
+        y[i] = dq;
+        saturated += sat;
+        negative += sat & int32_t(v < 0.0f);
+        flushed += int32_t(v != 0.0f) & int32_t(dq == 0.0f);
+    }
+    c.saturated += saturated;
+    c.saturatedNegative += negative;
+    c.flushed += flushed;
 }
 
 // The largest |x| of the finite values of a block (0 when there are none).

@@ -84,6 +84,45 @@ uint8_t overflowCode(const MiniFloatInfo& fi, uint8_t sign, bool saturate)
 
 using minifloat_detail::overflowCode;
 
+namespace {
+
+using formats_detail::LowbitCounts;
+
+// Element i of x[i] = v, finite or not, with its events counted.
+void anyValue(MiniFloat f, const MiniFloatInfo& fi, bool saturate, const float* table, float v,
+              int64_t i, LowbitResult& r, LowbitCounts& c)
+{
+    EncodeEvent ev;
+    const uint8_t code = std::isfinite(v) ? encodeFiniteMiniFloat(fi, v, saturate, ev)
+                                          : encodeMiniFloat(f, v, saturate, &ev);
+    r.codes.set(size_t(i), code);
+    if (ev == EncodeEvent::NonFinite) {
+        ++c.nonfinite;
+        r.dequantized[size_t(i)] = v; // NaN / +-inf stay visible (see lowbit.h)
+        return;
+    }
+    r.dequantized[size_t(i)] = table[code];
+    if (ev == EncodeEvent::Saturated)
+        c.saturate(v);
+    else if (ev == EncodeEvent::Flushed)
+        ++c.flushed;
+}
+
+// The elements of a span of finite values, without a branch. A nonzero value flushed to zero
+// has the code of a zero, whose value is 0: what writeFinite counts.
+void finiteRun(const MiniFloatEncoder& encoding, const float* table, const float* x,
+               const formats_detail::BlockSpan& s, LowbitResult& r, LowbitCounts& c)
+{
+    const MiniFloatEncoder encoder = encoding; // a local copy: no reload after each store
+    formats_detail::writeFinite(x, s, r, c, [&](float v, int32_t& code, int32_t& sat) {
+        int32_t flushed;
+        code = static_cast<int32_t>(encoder.encode(v, sat, flushed));
+        return table[code];
+    });
+}
+
+} // namespace
+
 const MiniFloatInfo& miniFloatInfo(MiniFloat f)
 {
     return kInfo[static_cast<int>(f)];
@@ -213,24 +252,18 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
     float table[256];
     for (int c = 0; c < 256; ++c)
         table[c] = static_cast<float>(decodeMiniFloat(f, static_cast<uint8_t>(c)));
-    formats_detail::forEachElement(n, cancel, [&](int64_t i, formats_detail::LowbitCounts& c) {
-        EncodeEvent ev;
-        const uint8_t code = std::isfinite(x[i]) ? encodeFiniteMiniFloat(fi, x[i], saturate, ev)
-                                                 : encodeMiniFloat(f, x[i], saturate, &ev);
-        r.codes.set(i, code);
-        if (ev == EncodeEvent::NonFinite) {
-            ++c.nonfinite;
-            r.dequantized[i] = x[i]; // NaN / +-inf stay visible (see lowbit.h)
-            return;
-        }
-        r.dequantized[i] = table[code];
-        if (ev == EncodeEvent::Saturated)
-            c.saturate(x[i]);
-        else if (ev == EncodeEvent::Flushed)
-            ++c.flushed;
-    }).storeIn(r);
     formats_detail::setStorage(r, int64_t(1) << fi.bits(),
                                formats_detail::blockScaleSplit(n, fi.bits(), 0, 0), n);
+    const MiniFloatEncoder encoder(fi, saturate);
+    const int64_t pieces = (n + kLowbitPiece - 1) / kLowbitPiece;
+    formats_detail::forEachOutput(r, pieces, 0, n, cancel, [&](int64_t k, LowbitCounts& c) {
+        const formats_detail::BlockSpan s{k * kLowbitPiece, std::min(n, (k + 1) * kLowbitPiece)};
+        if (formats_detail::allFinite(x, s))
+            finiteRun(encoder, table, x, s, r, c);
+        else
+            for (int64_t i = s.start; i < s.end; ++i)
+                anyValue(f, fi, saturate, table, x[i], i, r, c);
+    }).storeIn(r);
     return r;
 }
 

@@ -122,6 +122,54 @@ inline uint8_t encodeFiniteMiniFloat(const MiniFloatInfo& fi, float x, bool satu
 uint8_t encodeMiniFloatFast(MiniFloat f, float x, bool saturate = true,
                             EncodeEvent* event = nullptr);
 
+// encodeFiniteMiniFloat without a branch, for loops that vectorise: the same code for a finite
+// x, and its events as flags (saturated: |x| > max; flushed: a nonzero x became a zero).
+// Both rounding paths are computed and one is selected; the subnormal one on min(|x|, min
+// normal), so that no conversion overflows.
+struct MiniFloatEncoder {
+    float minNormal, invMinSubnormal, maxFinite;
+    uint32_t signBit, maxCode, shift, roundDown, exponentShift, overflowPlus, overflowMinus;
+    bool unsignedZero;
+
+    MiniFloatEncoder(const MiniFloatInfo& fi, bool saturate)
+        : minNormal(static_cast<float>(fi.minNormal)),
+          invMinSubnormal(static_cast<float>(1.0 / fi.minSubnormal)),
+          maxFinite(static_cast<float>(fi.maxFinite)), signBit(1u << (fi.bits() - 1)),
+          maxCode(fi.maxCode), shift(static_cast<uint32_t>(23 - fi.mantissaBits)),
+          roundDown((1u << (22 - fi.mantissaBits)) - 1u),
+          exponentShift(static_cast<uint32_t>(127 - fi.bias) << fi.mantissaBits),
+          overflowPlus(minifloat_detail::overflowCode(fi, 0, saturate)),
+          overflowMinus(
+              minifloat_detail::overflowCode(fi, static_cast<uint8_t>(signBit), saturate)),
+          unsignedZero(fi.unsignedZero)
+    {
+    }
+
+    uint32_t encode(float x, int32_t& saturated, int32_t& flushed) const
+    {
+        uint32_t bits;
+        std::memcpy(&bits, &x, sizeof bits);
+        const uint32_t negative = bits >> 31;
+        const uint32_t magnitude = bits & 0x7fffffffu;
+        float a;
+        std::memcpy(&a, &magnitude, sizeof a);
+        const bool sub = a < minNormal;
+        const float small = sub ? a : minNormal;
+        const uint32_t pSub = static_cast<uint32_t>( // at most 2^m: through int32, which vectorises
+            static_cast<int32_t>((small * invMinSubnormal + 8388608.0f) - 8388608.0f));
+        const uint32_t pNormal =
+            ((magnitude + roundDown + ((magnitude >> shift) & 1u)) >> shift) - exponentShift;
+        const uint32_t pick = 0u - static_cast<uint32_t>(sub); // a mask: never a branch, which
+        const uint32_t p = (pSub & pick) | (pNormal & ~pick);  // values near min normal mispredict
+        saturated = a > maxFinite;
+        flushed = (p == 0) & (a > 0.0f);
+        const uint32_t sign = negative * signBit;
+        const uint32_t zero = unsignedZero ? 0u : sign;
+        const uint32_t over = negative ? overflowMinus : overflowPlus;
+        return p > maxCode ? over : (p == 0 ? zero : (sign | p));
+    }
+};
+
 // Element-wise conversion of n float32 values. Counts saturated (finite |x| > max),
 // flushed (nonzero finite values that became 0) and non-finite inputs; bitsPerElement is the
 // format width. Throws qs::Error for n < 1.

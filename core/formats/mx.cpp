@@ -54,11 +54,12 @@ struct MxElements {
     bool isInt;
     MiniFloat elem;
     const MiniFloatInfo& info;
-    float table[256]; // element values of the float formats
+    MiniFloatEncoder encoder; // saturating, as every MX element
+    float table[256];         // element values of the float formats
 
     MxElements(MxFormat f, MxScaleRounding r)
         : format(f), rounding(r), isInt(f == MxFormat::MXINT8), elem(mxElement(f)),
-          info(miniFloatInfo(elem))
+          info(miniFloatInfo(elem)), encoder(info, true)
     {
         for (int c = 0; c < 256; ++c)
             table[c] = static_cast<float>(decodeMiniFloat(elem, static_cast<uint8_t>(c)));
@@ -84,15 +85,36 @@ struct MxElements {
     }
 };
 
+// A block of finite values of a float format, without a branch: x * 2^-e in float32 rounds
+// once, as the double product (exact) converted to float does.
+void finiteFloatBlock(const MxElements& m, const float* x, const BlockSpan& s, float scale,
+                      float inverse, LowbitResult& r, LowbitCounts& c)
+{
+    const MiniFloatEncoder encoder = m.encoder; // a local copy: no reload after each store
+    const float* table = m.table;
+    formats_detail::writeFinite(x, s, r, c, [&](float v, int32_t& code, int32_t& sat) {
+        int32_t flushed;
+        code = static_cast<int32_t>(encoder.encode(v * inverse, sat, flushed));
+        return table[code] * scale;
+    });
+}
+
 // One block: its shared exponent X = 2^e from the largest finite magnitude, then each element.
 void quantizeBlock(const MxElements& m, const float* x, int64_t blk, LowbitResult& r,
                    LowbitCounts& c)
 {
     const BlockSpan s = formats_detail::blockSpan(r, blk);
-    const int e = mxSharedExponent(m.format, formats_detail::finiteAbsMax(x, s), m.rounding);
+    const bool finite = formats_detail::allFinite(x, s);
+    const float amax =
+        finite ? formats_detail::absMaxOfFinite(x, s) : formats_detail::finiteAbsMax(x, s);
+    const int e = mxSharedExponent(m.format, amax, m.rounding);
     const float scale = std::ldexp(1.0f, e); // 2^-127 is a float32 subnormal, exact
     const double inverse = std::ldexp(1.0, -e);
     r.scales[static_cast<size_t>(blk)] = scale;
+    if (finite && !m.isInt) {
+        finiteFloatBlock(m, x, s, scale, static_cast<float>(inverse), r, c);
+        return;
+    }
     for (int64_t i = s.start; i < s.end; ++i) {
         const float v = x[i];
         if (!std::isfinite(v)) {
@@ -183,12 +205,13 @@ LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength
     LowbitResult r;
     initBlocks(r, toName(f).c_str(), x, n, rowLength, blockSize);
     const MxElements elements(f, rounding);
-    formats_detail::forEachBlock(r.numBlocks(), n, cancel, [&](int64_t blk, LowbitCounts& c) {
-        quantizeBlock(elements, x, blk, r, c);
-    }).storeIn(r);
     formats_detail::setStorage(
         r, int64_t(1) << mxElementBits(f),
         formats_detail::blockScaleSplit(n, mxElementBits(f), r.numBlocks(), 8), n);
+    formats_detail::forEachOutput(
+        r, r.numBlocks(), 1, n, cancel,
+        [&](int64_t blk, LowbitCounts& c) { quantizeBlock(elements, x, blk, r, c); })
+        .storeIn(r);
     return r;
 }
 

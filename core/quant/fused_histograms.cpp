@@ -200,8 +200,8 @@ void splitFineCounts(FusedHistograms& f, KernelFn kernel, const SliceQ& q, uint6
     std::vector<float> deq(static_cast<size_t>(ne));
     std::vector<uint8_t> mark(size_t(levels), 0);
     Acc ignored;
-    kernel(RunCtx{ends.data(), codes.data(), deq.data(), seed, mark.data(), nullptr}, q, 0, ne, 1,
-           ignored);
+    kernel(RunCtx{ends.data(), codes.data(), deq.data(), seed, mark.data(), nullptr, 0}, q, 0, ne,
+           1, ignored);
     int64_t* value = f.valueCounts.data(); // thread 0, lane 0 of each slot
     int64_t counted = 0;
     for (size_t i = 0; i < binAt.size(); ++i) {

@@ -72,6 +72,7 @@ struct Pass {
     KernelFn kernel;
     FusedHistograms* fused;
     CodeMarks& codes;
+    QuantOutputs written; // off: through scratch (runWholeTensor only)
 
     SliceQ sliceQ(int64_t s) const
     {
@@ -80,11 +81,37 @@ struct Pass {
     }
     RunCtx ctxFor(uint8_t* mark) const
     {
-        return RunCtx{
-            t.data.data(), r.codes.raw(), r.dequantized.data(),
-            config.seed,   mark,          fused ? &fused->ctx[size_t(threadId())] : nullptr};
+        return RunCtx{t.data.data(),
+                      r.codes.raw(),
+                      r.dequantized.data(),
+                      config.seed,
+                      mark,
+                      fused ? &fused->ctx[size_t(threadId())] : nullptr,
+                      0};
     }
 };
+
+// Elements per scratch piece of runThroughScratch: whole kernel chunks, small enough that the
+// scratch codes and values stay in the first-level cache.
+constexpr int64_t kScratch = 4 * kChunk;
+
+// Elements [off, off + cnt) of one slice, with the outputs that are not written (pass.written)
+// going to scratch, piece by piece. The pieces are whole chunks, which the kernel sums in
+// order into `a` as it would in one call: the same sums, codes and histograms.
+void runThroughScratch(const Pass& pass, const RunCtx& c, const SliceQ& q, int64_t off, int64_t cnt,
+                       Acc& a)
+{
+    alignas(64) uint16_t codes[kScratch];
+    alignas(64) float deq[kScratch];
+    for (int64_t p = 0; p < cnt; p += kScratch) {
+        RunCtx piece = c;
+        piece.origin = off + p;
+        piece.x = c.x + piece.origin;
+        piece.codes = pass.written.codes ? c.codes + piece.origin : codes;
+        piece.deq = pass.written.dequantized ? c.deq + piece.origin : deq;
+        pass.kernel(piece, q, off + p, std::min(kScratch, cnt - p), 1, a);
+    }
+}
 
 // One slice: blocks of kBlock elements summed in block order.
 Acc runWholeTensor(const Pass& pass, const CancelToken* cancel)
@@ -95,8 +122,11 @@ Acc runWholeTensor(const Pass& pass, const CancelToken* cancel)
     const SliceQ q0 = pass.sliceQ(0);
     parallelFor(nb, n >= kParallelMin, cancel, [&](int64_t b) {
         const RunCtx c = pass.ctxFor(pass.codes.usedBy(size_t(threadId())));
-        const int64_t off = b * kBlock;
-        pass.kernel(c, q0, off, std::min(kBlock, n - off), 1, blocks[b]);
+        const int64_t off = b * kBlock, cnt = std::min(kBlock, n - off);
+        if (pass.written.codes && pass.written.dequantized)
+            pass.kernel(c, q0, off, cnt, 1, blocks[b]);
+        else
+            runThroughScratch(pass, c, q0, off, cnt, blocks[b]);
     });
     const Acc total = combineInOrder(blocks);
     FusedHistograms* fused = pass.fused;
@@ -207,7 +237,8 @@ Acc runSlices(const Pass& pass, const CancelToken* cancel)
 } // namespace
 
 void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
-                const CancelToken* cancel, FusedHistograms* fused, bool paramsChecked)
+                const CancelToken* cancel, FusedHistograms* fused, bool paramsChecked,
+                const QuantOutputs& written)
 {
     const QuantParams& p = r.params;
     const int64_t ns = p.numSlices();
@@ -219,7 +250,9 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
     CodeMarks codes(p.qmax - p.qmin + 1, ns, nt);
     if (fused)
         fused->prepare(nt);
-    const Pass pass{t, config, r, p, pickKernel(config), fused, codes};
+    if (ns > 1 && !(written.codes && written.dequantized))
+        throw Error("the integer pass writes every output of a tensor of several slices");
+    const Pass pass{t, config, r, p, pickKernel(config), fused, codes, written};
     // Every slice's sums are set by runSlices.
     const int bits = config.storageBits(); // the stored codes' width
     r.sliceMetrics.reset(size_t(ns), levelsTotal, integerStorage(1, bits, 0, asym),

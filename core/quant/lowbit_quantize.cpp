@@ -22,9 +22,9 @@ namespace qs {
 
 namespace {
 
-using quantize_detail::Acc;
-using quantize_detail::blockSums;
-using quantize_detail::CodeMask;
+using quantize_detail::addSums;
+using quantize_detail::LowbitBlocks;
+using quantize_detail::LowbitSlices;
 
 // Length of a row for the formats whose blocks never cross rows (MX, GGML): the last axis.
 int64_t lastAxisLength(const Tensor& t)
@@ -129,31 +129,6 @@ void codeTable(Scheme s, const LowbitResult& lr, QuantParams& p)
     }
 }
 
-// Geometry of the blocks of a LowbitResult (element-wise: one block of everything).
-struct Blocks {
-    int64_t n = 0, rowLength = 0, blockSize = 0, perRow = 1, count = 1;
-    int64_t start(int64_t b) const { return (b / perRow) * rowLength + (b % perRow) * blockSize; }
-    int64_t size(int64_t b) const
-    {
-        return std::min(blockSize, rowLength - (b % perRow) * blockSize);
-    }
-};
-
-Blocks blocksOf(const LowbitResult& lr)
-{
-    Blocks g;
-    g.n = lr.numel();
-    if (lr.blockSize > 0) {
-        g.rowLength = lr.rowLength;
-        g.blockSize = lr.blockSize;
-        g.perRow = lr.blocksPerRow;
-        g.count = lr.numBlocks();
-    } else {
-        g.rowLength = g.blockSize = g.n;
-    }
-    return g;
-}
-
 std::string percent(double fraction)
 {
     char buf[32];
@@ -163,7 +138,7 @@ std::string percent(double fraction)
 
 // Slices = blocks: groups of blockSize along rows of rowLength (inner 1); element-wise
 // formats: one slice.
-SliceLayout blockLayout(const Tensor& t, const Blocks& g, bool blockwise)
+SliceLayout blockLayout(const Tensor& t, const LowbitBlocks& g, bool blockwise)
 {
     if (!blockwise)
         return makeSliceLayout(t.shape, Granularity::PerTensor, 0, 1);
@@ -178,142 +153,16 @@ SliceLayout blockLayout(const Tensor& t, const Blocks& g, bool blockwise)
     return l;
 }
 
-// Scheme, code table, layout, block scales, zero points and offsets of lr in p.
-void setBlockParams(const Tensor& t, const QuantConfig& config, const LowbitResult& lr,
-                    const Blocks& g, QuantParams& p)
+// Scheme, code table, layout and zero points of lr in p (LowbitSlices sets the rest per block).
+void setSchemeParams(const Tensor& t, const QuantConfig& config, const LowbitResult& lr,
+                     QuantParams& p)
 {
     p.scheme = config.scheme;
     p.float32Params = false;
     codeTable(config.scheme, lr, p);
+    const LowbitBlocks g(lr);
     p.layout = blockLayout(t, g, lr.blockSize > 0);
-    const int64_t nb = g.count;
-    p.scale.resize(size_t(nb));
-    p.zeroPoint.assign(size_t(nb), ggmlCodeShift(config.scheme));
-    p.offset.clear();
-    for (int64_t b = 0; b < nb; ++b) {
-        double s = lr.blockSize > 0 ? double(lr.scales[size_t(b)]) : 1.0;
-        if (config.scheme == Scheme::AbsmaxInt8) // the decoder multiplies by absmax / 127
-            s = double(lr.scales[size_t(b)] / 127.0f);
-        p.scale[size_t(b)] = s;
-    }
-    if (!lr.offsets.empty())
-        p.offset.assign(lr.offsets.begin(), lr.offsets.end());
-}
-
-// The sums of two parts of a slice or tensor, in that order.
-void addSums(SliceMetrics::Sums& total, const SliceMetrics::Sums& v)
-{
-    total.count += v.count;
-    total.nonfinite += v.nonfinite;
-    total.clippedLow += v.clippedLow;
-    total.clippedHigh += v.clippedHigh;
-    total.signalPower += v.signalPower;
-    total.errorPower += v.errorPower;
-    total.absError += v.absError;
-    total.maxAbsError = std::max(total.maxAbsError, v.maxAbsError);
-}
-
-// Block b's representable range: the element values eLo..eHi times its scale, plus its offset.
-void setBlockRange(QuantParams& p, int64_t b, float eLo, float eHi)
-{
-    const float sc = float(p.scale[size_t(b)]);
-    float a = eLo * sc, c = eHi * sc;
-    if (!p.offset.empty()) {
-        a += float(p.offset[size_t(b)]);
-        c += float(p.offset[size_t(b)]);
-    }
-    p.rangeMin[size_t(b)] = std::min(a, c);
-    p.rangeMax[size_t(b)] = std::max(a, c);
-}
-
-// Block b's range, data range and sums.
-void blockRangeAndSums(const float* x, const Blocks& g, float eLo, float eHi, int64_t levels,
-                       int64_t b, QuantResult& r, CodeMask& seen)
-{
-    QuantParams& p = r.params;
-    setBlockRange(p, b, eLo, eHi);
-    const int64_t off = g.start(b);
-    r.sliceMetrics.set(size_t(b),
-                       blockSums(x + off, r.dequantized.data() + off, r.codes.begin() + off,
-                                 g.size(b), p.rangeMin[size_t(b)], p.rangeMax[size_t(b)], p.qmin,
-                                 levels, p.dataMin[size_t(b)], p.dataMax[size_t(b)], seen));
-}
-
-// The one slice of an element-wise format: its sums over fixed pieces of the tensor, on all
-// threads, merged in piece order (the same for any thread count).
-void wholeSliceSums(const float* x, int64_t n, float eLo, float eHi, int64_t levels, QuantResult& r,
-                    CodeMask& seen)
-{
-    constexpr int64_t kPiece = 65536;
-    const int64_t pieces = (n + kPiece - 1) / kPiece;
-    QuantParams& p = r.params;
-    setBlockRange(p, 0, eLo, eHi);
-    std::vector<SliceMetrics::Sums> sums(static_cast<size_t>(pieces));
-    std::vector<double> mins(static_cast<size_t>(pieces)), maxs(mins);
-#pragma omp parallel if (pieces > 1)
-    {
-        CodeMask local;
-#pragma omp for schedule(static) nowait
-        for (int64_t k = 0; k < pieces; ++k) {
-            const int64_t off = k * kPiece;
-            sums[size_t(k)] = blockSums(x + off, r.dequantized.data() + off, r.codes.begin() + off,
-                                        std::min(kPiece, n - off), p.rangeMin[0], p.rangeMax[0],
-                                        p.qmin, levels, mins[size_t(k)], maxs[size_t(k)], local);
-        }
-#pragma omp critical(qs_lowbit_code_mask)
-        seen.add(local);
-    }
-    SliceMetrics::Sums total;
-    double dmin = std::numeric_limits<double>::infinity(), dmax = -dmin;
-    for (int64_t k = 0; k < pieces; ++k) {
-        addSums(total, sums[size_t(k)]);
-        if (sums[size_t(k)].count > 0) {
-            dmin = std::min(dmin, mins[size_t(k)]);
-            dmax = std::max(dmax, maxs[size_t(k)]);
-        }
-    }
-    total.levelsUsed = levels <= 256 ? seen.count() : 0;
-    p.dataMin[0] = total.count > 0 ? dmin : 0.0;
-    p.dataMax[0] = total.count > 0 ? dmax : 0.0;
-    r.sliceMetrics.set(0, total);
-}
-
-// Per block: its representable range, the min / max of its data and its sums (r.codes and
-// r.dequantized already hold the result), each block's share of the storage perElement times
-// its size. Returns the distinct codes of the finite values when the format has at most 256
-// codes (flagged in the same pass), else -1.
-int64_t setBlockSums(const Tensor& t, const Blocks& g, const StorageSplit& perElement,
-                     QuantResult& r)
-{
-    QuantParams& p = r.params;
-    const int64_t nb = g.count;
-    // Representable extremes of the element values.
-    float eLo = std::numeric_limits<float>::infinity(), eHi = -eLo;
-    for (float v : p.codeValues)
-        if (std::isfinite(v)) {
-            eLo = std::min(eLo, v);
-            eHi = std::max(eHi, v);
-        }
-    for (std::vector<double>* v : {&p.rangeMin, &p.rangeMax, &p.dataMin, &p.dataMax})
-        v->resize(size_t(nb));
-    const int64_t levels = p.qmax - p.qmin + 1;
-    r.sliceMetrics.reset(size_t(nb), levels, perElement, StorageSplit());
-    const float* x = t.data.data();
-    CodeMask seen;
-    if (nb == 1) {
-        wholeSliceSums(x, g.n, eLo, eHi, levels, r, seen);
-    } else {
-#pragma omp parallel if (nb >= 256)
-        {
-            CodeMask local;
-#pragma omp for schedule(static) nowait
-            for (int64_t b = 0; b < nb; ++b)
-                blockRangeAndSums(x, g, eLo, eHi, levels, b, r, local);
-#pragma omp critical(qs_lowbit_code_mask)
-            seen.add(local);
-        }
-    }
-    return levels <= 256 ? seen.count() : -1;
+    p.zeroPoint.assign(size_t(g.count), ggmlCodeShift(config.scheme));
 }
 
 // The distinct codes of the finite values (per-thread flags, no sort).
@@ -466,27 +315,33 @@ void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult&
     Stopwatch clock;
     throwIfCancelled(cancel);
     // The format writes into r's buffers of the previous call (the GUI and the benchmark reuse
-    // results); whatever it does not take is released, also when it throws.
-    struct DropLent {
-        ~DropLent() { dropLentLowbitBuffers(); }
-    } dropLent;
+    // results), and reports each finished block to `slices` while it is in cache; whatever it
+    // does not take is released and the observer unset, also when it throws.
+    LowbitSlices slices(
+        t.data.data(), config.scheme, r,
+        [&](const LowbitResult& lr, QuantParams& p) { setSchemeParams(t, config, lr, p); });
+    struct Restore {
+        ~Restore()
+        {
+            setLowbitObserver(nullptr);
+            dropLentLowbitBuffers();
+        }
+    } restore;
     lendLowbitBuffers(std::move(r.codes), std::move(r.dequantized));
     r.codes.clear();
     r.dequantized.clear();
+    setLowbitObserver(&slices);
     LowbitResult lr = quantizeLowbit(t, config, cancel, importance);
+    setLowbitObserver(nullptr);
     throwIfCancelled(cancel);
-    const double quantizeMs = clock.lap();
     r.config = config;
-    const Blocks g = blocksOf(lr);
-    setBlockParams(t, config, lr, g, r.params);
+    const int64_t codesUsed = slices.finish(lr); // the blocks' sums were taken as they finished
+    const double quantizeMs = clock.lap();
     r.codes = std::move(lr.codes);
     r.dequantized = std::move(lr.dequantized);
     recycleLowbitBlockVectors(std::move(lr.scales), std::move(lr.offsets));
-    // Every block's share of the storage: the tensor's split per element.
-    const int64_t codesUsed = setBlockSums(t, g, lr.storage.times(1.0 / double(t.numel())), r);
-    throwIfCancelled(cancel);
     r.metrics = wholeMetrics(t, lr, r, codesUsed);
-    if (g.count == 1 && lr.blockSize == 0)
+    if (lr.blockSize == 0)
         r.sliceMetrics.setWhole(r.metrics);
     setLowbitWarnings(config, lr, t.numel(), r);
     r.timingsMs.clear();

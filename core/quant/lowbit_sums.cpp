@@ -5,8 +5,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <vector>
+
+#include <omp.h>
 
 #if defined(__GNUC__) && defined(__x86_64__)
 #define QS_SUMS_AVX2 1
@@ -20,10 +23,10 @@ namespace qs::quantize_detail {
 namespace {
 
 // The portable loop: element after element.
-SliceMetrics::Sums blockSumsPortable(const float* x, const float* xh,
-                                     CodeBuffer::const_iterator codes, int64_t cnt, double lo,
-                                     double hi, int64_t qmin, int64_t levels, double& dataMin,
-                                     double& dataMax, CodeMask& seen)
+SliceMetrics::Sums blockSumsPortable(const float* x, const float* xh, const uint16_t* raw,
+                                     int32_t codeOffset, int64_t cnt, double lo, double hi,
+                                     int64_t qmin, int64_t levels, double& dataMin, double& dataMax,
+                                     CodeMask& seen)
 {
     Acc a;
     double dmin = std::numeric_limits<double>::infinity(), dmax = -dmin;
@@ -39,12 +42,13 @@ SliceMetrics::Sums blockSumsPortable(const float* x, const float* xh,
         a.clipHigh += v > hi;
         dmin = std::min(dmin, double(v));
         dmax = std::max(dmax, double(v));
-        const int64_t k = int64_t(codes[i]) - qmin;
+        const int32_t code = codeOffset + int32_t(raw[i]);
+        const int64_t k = int64_t(code) - qmin;
         if (levels <= 256) {
             if (k >= 0 && k < 256)
                 small.set(k);
         } else {
-            used.push_back(codes[i]);
+            used.push_back(code);
         }
     }
     a.nonfinite = cnt - a.count;
@@ -68,12 +72,61 @@ int popcount4(__m128 m)
     return __builtin_popcount(unsigned(_mm_movemask_ps(m)));
 }
 
+// Flags in `mask` the codes of the finite x (those within 256 codes of qmin), four elements
+// per step: each code's bit is ORed into the lane of its 64-bit word, no branch, no memory
+// dependency. OneWord: at most 64 codes.
+template <bool OneWord>
+__attribute__((target("avx2"))) void markCodes(const float* x, const uint16_t* raw,
+                                               int32_t codeOffset, int64_t cnt, int64_t qmin,
+                                               CodeMask& mask)
+{
+    const __m256i one = _mm256_set1_epi64x(1), low6 = _mm256_set1_epi64x(63);
+    const __m256i shift = _mm256_set1_epi64x(int64_t(codeOffset) - qmin);
+    const __m128i exponent = _mm_set1_epi32(0x7f800000);
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i w[4] = {zero, zero, zero, zero};
+    int64_t i = 0;
+    for (; i + 4 <= cnt; i += 4) {
+        const __m128i c16 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(raw + i));
+        const __m256i k = _mm256_add_epi64(_mm256_cvtepu16_epi64(c16), shift);
+        const __m128i xb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i));
+        const __m128i nonfinite = _mm_cmpeq_epi32(_mm_and_si128(xb, exponent), exponent);
+        const __m256i inRange = _mm256_cmpeq_epi64(_mm256_srli_epi64(k, OneWord ? 6 : 8), zero);
+        const __m256i use = _mm256_andnot_si256(_mm256_cvtepi32_epi64(nonfinite), inRange);
+        const __m256i bit =
+            _mm256_and_si256(_mm256_sllv_epi64(one, _mm256_and_si256(k, low6)), use);
+        if constexpr (OneWord) {
+            w[0] = _mm256_or_si256(w[0], bit);
+        } else {
+            const __m256i word = _mm256_srli_epi64(k, 6);
+            for (int j = 0; j < 4; ++j)
+                w[j] = _mm256_or_si256(
+                    w[j], _mm256_and_si256(bit, _mm256_cmpeq_epi64(word, _mm256_set1_epi64x(j))));
+        }
+    }
+    for (int j = 0; j < 4; ++j) {
+        uint64_t lanes[4];
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(lanes), w[j]);
+        mask.bits[j] |= lanes[0] | lanes[1] | lanes[2] | lanes[3];
+    }
+    for (; i < cnt; ++i) { // the last cnt % 4 elements
+        const int64_t k = int64_t(codeOffset) + raw[i] - qmin;
+        if (std::isfinite(x[i]) && k >= 0 && k < (OneWord ? 64 : 256))
+            mask.set(k);
+    }
+}
+
 // Four elements per step: the finite ones masked in, their terms summed in four double lanes.
 // Requires levels <= 256 (the code mask).
 __attribute__((target("avx2"))) SliceMetrics::Sums
-blockSumsAvx2(const float* x, const float* xh, CodeBuffer::const_iterator codes, int64_t cnt,
-              float lo, float hi, int64_t qmin, double& dataMin, double& dataMax, CodeMask& mask)
+blockSumsAvx2(const float* x, const float* xh, const uint16_t* codes, int32_t codeOffset,
+              int64_t cnt, float lo, float hi, int64_t qmin, int64_t levels, double& dataMin,
+              double& dataMax, CodeMask& mask)
 {
+    if (levels <= 64)
+        markCodes<true>(x, codes, codeOffset, cnt, qmin, mask);
+    else
+        markCodes<false>(x, codes, codeOffset, cnt, qmin, mask);
     const __m128 absMask = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
     const __m128 inf = _mm_set1_ps(std::numeric_limits<float>::infinity());
     const __m128 lo4 = _mm_set1_ps(lo), hi4 = _mm_set1_ps(hi);
@@ -102,11 +155,6 @@ blockSumsAvx2(const float* x, const float* xh, CodeBuffer::const_iterator codes,
         mn = _mm256_min_pd(mn, _mm256_blendv_pd(infD, xd, keep));
         mxv = _mm256_max_pd(mxv,
                             _mm256_blendv_pd(_mm256_sub_pd(_mm256_setzero_pd(), infD), xd, keep));
-        for (int l = 0; l < 4; ++l) {
-            const int64_t k = int64_t(codes[i + l]) - qmin;
-            if ((bits >> l) & 1 && k >= 0 && k < 256)
-                mask.set(k);
-        }
     }
     double lane[4][6];
     const __m256d parts[6] = {sq, ab, mx, sg, mn, mxv};
@@ -139,9 +187,6 @@ blockSumsAvx2(const float* x, const float* xh, CodeBuffer::const_iterator codes,
         v.clippedHigh += xv > hi;
         dmin = std::min(dmin, double(xv));
         dmax = std::max(dmax, double(xv));
-        const int64_t k = int64_t(codes[i]) - qmin;
-        if (k >= 0 && k < 256)
-            mask.set(k);
     }
     v.nonfinite = cnt - v.count;
     dataMin = v.count > 0 ? dmin : 0.0;
@@ -159,21 +204,189 @@ bool hasAvx2()
 
 } // namespace
 
-SliceMetrics::Sums blockSums(const float* x, const float* xh, CodeBuffer::const_iterator codes,
-                             int64_t cnt, double lo, double hi, int64_t qmin, int64_t levels,
-                             double& dataMin, double& dataMax, CodeMask& seen)
+SliceMetrics::Sums blockSums(const float* x, const float* xh, const uint16_t* codes,
+                             int32_t codeOffset, int64_t cnt, double lo, double hi, int64_t qmin,
+                             int64_t levels, double& dataMin, double& dataMax, CodeMask& seen)
 {
 #if QS_SUMS_AVX2
     if (levels <= 256 && hasAvx2()) {
         CodeMask small;
-        SliceMetrics::Sums v =
-            blockSumsAvx2(x, xh, codes, cnt, float(lo), float(hi), qmin, dataMin, dataMax, small);
+        SliceMetrics::Sums v = blockSumsAvx2(x, xh, codes, codeOffset, cnt, float(lo), float(hi),
+                                             qmin, levels, dataMin, dataMax, small);
         v.levelsUsed = small.count();
         seen.add(small);
         return v;
     }
 #endif
-    return blockSumsPortable(x, xh, codes, cnt, lo, hi, qmin, levels, dataMin, dataMax, seen);
+    return blockSumsPortable(x, xh, codes, codeOffset, cnt, lo, hi, qmin, levels, dataMin, dataMax,
+                             seen);
+}
+
+void addSums(SliceMetrics::Sums& total, const SliceMetrics::Sums& v)
+{
+    total.count += v.count;
+    total.nonfinite += v.nonfinite;
+    total.clippedLow += v.clippedLow;
+    total.clippedHigh += v.clippedHigh;
+    total.signalPower += v.signalPower;
+    total.errorPower += v.errorPower;
+    total.absError += v.absError;
+    total.maxAbsError = std::max(total.maxAbsError, v.maxAbsError);
+}
+
+LowbitBlocks::LowbitBlocks(const LowbitResult& lr)
+{
+    n = lr.numel();
+    if (lr.blockSize > 0) {
+        rowLength = lr.rowLength;
+        blockSize = lr.blockSize;
+        perRow = lr.blocksPerRow;
+        count = lr.numBlocks();
+    } else {
+        rowLength = blockSize = n;
+    }
+}
+
+namespace {
+
+// Block b's representable range: the element values eLo..eHi times its scale, plus its offset.
+void setBlockRange(QuantParams& p, int64_t b, float eLo, float eHi)
+{
+    const float sc = float(p.scale[size_t(b)]);
+    float a = eLo * sc, c = eHi * sc;
+    if (!p.offset.empty()) {
+        a += float(p.offset[size_t(b)]);
+        c += float(p.offset[size_t(b)]);
+    }
+    p.rangeMin[size_t(b)] = std::min(a, c);
+    p.rangeMax[size_t(b)] = std::max(a, c);
+}
+
+// This thread's code mask of `masks` (one per thread of the team).
+CodeMask& threadMask(std::vector<CodeMask>& masks)
+{
+    return masks[std::min(size_t(omp_get_thread_num()), masks.size() - 1)];
+}
+
+} // namespace
+
+LowbitSlices::LowbitSlices(const float* x, Scheme scheme, QuantResult& r, Prepare prepare)
+    : m_x(x), m_scheme(scheme), m_r(r), m_prepare(std::move(prepare))
+{
+}
+
+void LowbitSlices::begin(const LowbitResult& lr)
+{
+    m_begun = true;
+    QuantParams& p = m_r.params;
+    m_prepare(lr, p);
+    const LowbitBlocks g(lr);
+    const size_t nb = size_t(g.count);
+    m_blockwise = lr.blockSize > 0;
+    m_eLo = std::numeric_limits<float>::infinity();
+    m_eHi = -m_eLo;
+    for (float v : p.codeValues)
+        if (std::isfinite(v)) {
+            m_eLo = std::min(m_eLo, v);
+            m_eHi = std::max(m_eHi, v);
+        }
+    for (std::vector<double>* v : {&p.scale, &p.rangeMin, &p.rangeMax, &p.dataMin, &p.dataMax})
+        v->resize(nb);
+    p.offset.resize(lr.offsets.empty() ? 0 : nb);
+    m_levels = p.qmax - p.qmin + 1;
+    // Every block's share of the storage: the tensor's split per element.
+    m_r.sliceMetrics.reset(nb, m_levels, lr.storage.times(1.0 / double(g.n)), StorageSplit());
+    // Threads of a team never exceed the caller's maximum (nested teams have one thread).
+    m_seen.assign(size_t(omp_get_max_threads()), CodeMask());
+    if (!m_blockwise) {
+        p.scale[0] = 1.0;
+        setBlockRange(p, 0, m_eLo, m_eHi);
+        const size_t pieces = size_t((g.n + kLowbitPiece - 1) / kLowbitPiece);
+        m_pieceSums.assign(pieces, SliceMetrics::Sums());
+        m_pieceMin.assign(pieces, 0.0);
+        m_pieceMax.assign(pieces, 0.0);
+    }
+}
+
+void LowbitSlices::ready(const LowbitResult& lr, int64_t first, int64_t end)
+{
+    CodeMask& seen = threadMask(m_seen);
+    if (!m_blockwise) {
+        pieceReady(lr, first, end, seen);
+        return;
+    }
+    for (int64_t b = first; b < end; ++b)
+        blockReady(lr, b, seen);
+}
+
+// Block b's scale (AbsmaxInt8: the decoder multiplies by absmax / 127), offset, ranges, sums.
+void LowbitSlices::blockReady(const LowbitResult& lr, int64_t b, CodeMask& seen)
+{
+    QuantParams& p = m_r.params;
+    const size_t bi = size_t(b);
+    p.scale[bi] =
+        m_scheme == Scheme::AbsmaxInt8 ? double(lr.scales[bi] / 127.0f) : double(lr.scales[bi]);
+    if (!p.offset.empty())
+        p.offset[bi] = lr.offsets[bi];
+    setBlockRange(p, b, m_eLo, m_eHi);
+    const LowbitBlocks g(lr);
+    const int64_t off = g.start(b);
+    m_r.sliceMetrics.set(bi, blockSums(m_x + off, lr.dequantized.data() + off, lr.codes.raw() + off,
+                                       lr.codes.offset(), g.size(b), p.rangeMin[bi], p.rangeMax[bi],
+                                       p.qmin, m_levels, p.dataMin[bi], p.dataMax[bi], seen));
+}
+
+void LowbitSlices::pieceReady(const LowbitResult& lr, int64_t first, int64_t end, CodeMask& seen)
+{
+    const QuantParams& p = m_r.params;
+    const size_t k = size_t(first / kLowbitPiece);
+    m_pieceSums[k] = blockSums(m_x + first, lr.dequantized.data() + first, lr.codes.raw() + first,
+                               lr.codes.offset(), end - first, p.rangeMin[0], p.rangeMax[0], p.qmin,
+                               m_levels, m_pieceMin[k], m_pieceMax[k], seen);
+}
+
+// The one slice of an element-wise format: its pieces in order.
+void LowbitSlices::mergePieces()
+{
+    QuantParams& p = m_r.params;
+    SliceMetrics::Sums total;
+    double dmin = std::numeric_limits<double>::infinity(), dmax = -dmin;
+    for (size_t k = 0; k < m_pieceSums.size(); ++k) {
+        addSums(total, m_pieceSums[k]);
+        if (m_pieceSums[k].count > 0) {
+            dmin = std::min(dmin, m_pieceMin[k]);
+            dmax = std::max(dmax, m_pieceMax[k]);
+        }
+    }
+    CodeMask all;
+    for (const CodeMask& m : m_seen)
+        all.add(m);
+    total.levelsUsed = m_levels <= 256 ? all.count() : 0;
+    p.dataMin[0] = total.count > 0 ? dmin : 0.0;
+    p.dataMax[0] = total.count > 0 ? dmax : 0.0;
+    m_r.sliceMetrics.set(0, total);
+}
+
+int64_t LowbitSlices::finish(const LowbitResult& lr)
+{
+    if (!m_begun) { // the format did not report its parts: all of them now
+        begin(lr);
+        const int64_t parts =
+            m_blockwise ? LowbitBlocks(lr).count : (lr.numel() + kLowbitPiece - 1) / kLowbitPiece;
+#pragma omp parallel for schedule(static) if (m_blockwise ? parts >= 256 : parts > 1)
+        for (int64_t k = 0; k < parts; ++k) {
+            if (m_blockwise)
+                ready(lr, k, k + 1);
+            else
+                ready(lr, k * kLowbitPiece, std::min(lr.numel(), (k + 1) * kLowbitPiece));
+        }
+    }
+    if (!m_blockwise)
+        mergePieces();
+    CodeMask all;
+    for (const CodeMask& m : m_seen)
+        all.add(m);
+    return m_levels <= 256 ? all.count() : -1;
 }
 
 } // namespace qs::quantize_detail

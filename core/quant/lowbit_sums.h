@@ -1,13 +1,18 @@
 // The per-block sums of the low-bit results (lowbit_quantize.cpp): errors, signal, clipping,
 // data range and the codes used by the finite values of one block, in one pass over its input,
 // values and codes. On processors with AVX2 four elements per instruction (double sums in four
-// lanes, added in lane order: the same result for any thread count).
+// lanes, added in lane order: the same result for any thread count). LowbitSlices takes them
+// block by block while a format fills its result, each block still in cache.
 #pragma once
 
 #include "core/base/code_buffer.h"
+#include "core/formats/lowbit.h"
+#include "core/quant/quantize.h"
 #include "core/stats/metrics.h"
 
 #include <cstdint>
+#include <functional>
+#include <vector>
 
 namespace qs::quantize_detail {
 
@@ -32,8 +37,58 @@ struct CodeMask {
 // The per-slice sums of quantize() for one block of cnt elements (clipped = finite inputs
 // outside [lo, hi], the block's representable range, whose ends are float32 values). With
 // levels <= 256 the codes used are also flagged in seen.
-SliceMetrics::Sums blockSums(const float* x, const float* xh, CodeBuffer::const_iterator codes,
-                             int64_t cnt, double lo, double hi, int64_t qmin, int64_t levels,
-                             double& dataMin, double& dataMax, CodeMask& seen);
+// Codes are stored as in CodeBuffer: element i's code is codeOffset + codes[i].
+SliceMetrics::Sums blockSums(const float* x, const float* xh, const uint16_t* codes,
+                             int32_t codeOffset, int64_t cnt, double lo, double hi, int64_t qmin,
+                             int64_t levels, double& dataMin, double& dataMax, CodeMask& seen);
+
+// The sums of two parts of a slice or tensor, in that order.
+void addSums(SliceMetrics::Sums& total, const SliceMetrics::Sums& v);
+
+// Geometry of the blocks of a LowbitResult (element-wise: one block of everything).
+struct LowbitBlocks {
+    int64_t n = 0, rowLength = 0, blockSize = 0, perRow = 1, count = 1;
+    explicit LowbitBlocks(const LowbitResult& lr);
+    int64_t start(int64_t b) const { return (b / perRow) * rowLength + (b % perRow) * blockSize; }
+    int64_t size(int64_t b) const
+    {
+        return std::min(blockSize, rowLength - (b % perRow) * blockSize);
+    }
+};
+
+// The slices of a low-bit QuantResult from its LowbitResult: per block (slice) the scale,
+// offset, representable range, data range and sums; an element-wise format's one slice summed
+// over pieces of kLowbitPiece elements, merged in piece order. As a LowbitObserver it takes
+// each part while the format fills it; finish() does the parts it did not see afterwards (all
+// of them for a format that does not report its parts). The same numbers either way, for any
+// thread count.
+class LowbitSlices : public LowbitObserver {
+public:
+    // Sets the scheme-wide fields of r.params (scheme, code table, layout, zero points) for lr.
+    using Prepare = std::function<void(const LowbitResult& lr, QuantParams& p)>;
+    LowbitSlices(const float* x, Scheme scheme, QuantResult& r, Prepare prepare);
+
+    void begin(const LowbitResult& lr) override;
+    void ready(const LowbitResult& lr, int64_t first, int64_t end) override;
+    // The parts not seen yet, then the element-wise slice merged. Returns the distinct codes of
+    // the finite values when the format has at most 256 codes, else -1.
+    int64_t finish(const LowbitResult& lr);
+
+private:
+    void blockReady(const LowbitResult& lr, int64_t b, CodeMask& seen);
+    void pieceReady(const LowbitResult& lr, int64_t first, int64_t end, CodeMask& seen);
+    void mergePieces();
+
+    const float* m_x;
+    Scheme m_scheme;
+    QuantResult& m_r;
+    Prepare m_prepare;
+    bool m_begun = false, m_blockwise = true;
+    int64_t m_levels = 0;
+    float m_eLo = 0, m_eHi = 0;                  // representable extremes of the element values
+    std::vector<CodeMask> m_seen;                // per thread
+    std::vector<SliceMetrics::Sums> m_pieceSums; // element-wise formats: per piece
+    std::vector<double> m_pieceMin, m_pieceMax;
+};
 
 } // namespace qs::quantize_detail

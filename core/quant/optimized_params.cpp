@@ -121,7 +121,7 @@ double squaredError(const float* x, int64_t n, double s, double z, const QuantCo
         k.deq.resize(size_t(n));
     }
     k.marks.assign(size_t(p.qmax - p.qmin + 1), 0);
-    const RunCtx ctx{x, k.codes.data(), k.deq.data(), config.seed, k.marks.data(), nullptr};
+    const RunCtx ctx{x, k.codes.data(), k.deq.data(), config.seed, k.marks.data(), nullptr, 0};
     Acc unused;
     kernel(ctx, makeSliceQ(s, z, config, p.qmin, p.qmax, -1.0f), 0, n, 1, unused);
     double sum = 0;

@@ -108,14 +108,30 @@ void histogramsAfter(const Tensor& t, QuantResult& r, const HistogramRequest& h)
     r.timingsMs["histograms"] = clock.total();
 }
 
-void sizeBuffers(const Tensor& t, const QuantConfig& config, QuantResult& r)
+// The result's codes and values sized for t, those that `written` turns off released.
+void sizeBuffers(const Tensor& t, const QuantConfig& config, QuantResult& r,
+                 const QuantOutputs& written = QuantOutputs())
 {
     const size_t n = size_t(t.numel());
-    r.codes.resizeForOverwrite(n, config.isInteger() ? int32_t(config.qmin()) : 0);
-    if (r.dequantized.size() != n) {
+    if (written.codes)
+        r.codes.resizeForOverwrite(n, config.isInteger() ? int32_t(config.qmin()) : 0);
+    else
+        r.codes = CodeBuffer();
+    if (!written.dequantized)
+        r.dequantized = std::vector<float>();
+    else if (r.dequantized.size() != n) {
         reserveHugePages(r.dequantized, n);
         r.dequantized.resize(n);
     }
+}
+
+// The outputs the caller did not ask for, released (their memory too).
+void dropOutputs(QuantResult& r, const QuantOutputs& outputs)
+{
+    if (!outputs.codes)
+        r.codes = CodeBuffer();
+    if (!outputs.dequantized)
+        r.dequantized = std::vector<float>();
 }
 
 // Clears everything of r but its buffers, which keep their capacity between calls (the
@@ -165,7 +181,7 @@ void quantizeFloatFormat(const Tensor& t, const QuantConfig& config, QuantResult
 // Integer schemes: the range phase, then codes, values, metrics and histograms in one pass.
 void quantizeInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
                      const CancelToken* cancel, const HistogramRequest& histograms,
-                     Stopwatch& clock)
+                     const QuantOutputs& written, Stopwatch& clock)
 {
     std::vector<uint8_t>& empty = emptySlicesScratch();
     const SliceCounts counts =
@@ -175,7 +191,7 @@ void quantizeInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
     r.timingsMs["range"] = clock.lap();
     FusedHistograms fused;
     prepareFused(r.params, empty, config, histograms, fused);
-    runInteger(t, config, r, cancel, fused.any() ? &fused : nullptr, true);
+    runInteger(t, config, r, cancel, fused.any() ? &fused : nullptr, true, written);
     fused.mergeInto(r);
     r.timingsMs["quantize"] = clock.lap();
     // The metrics are accumulated inside the quantize pass; this is the time to combine them.
@@ -218,7 +234,7 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
 
 void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
                   const CancelToken* cancel, const HistogramRequest& histograms,
-                  const Importance* importance)
+                  const Importance* importance, const QuantOutputs& outputs)
 {
     Stopwatch clock;
     config.validate();
@@ -232,15 +248,19 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     if (config.isLowbit()) { // float8/float4, MX, code books, GGML: lowbit_quantize.cpp
         quantizeLowbitInto(t, config, r, cancel, importance);
         histogramsAfter(t, r, histograms);
+        dropOutputs(r, outputs);
         return;
     }
-    sizeBuffers(t, config, r);
+    // What the pass writes: everything, unless it can stream the outputs left out.
+    const QuantOutputs written = streamsOutputs(config) ? outputs : QuantOutputs();
+    sizeBuffers(t, config, r, written);
     if (!config.isInteger()) {
         quantizeFloatFormat(t, config, r, cancel, clock);
         histogramsAfter(t, r, histograms);
     } else {
-        quantizeInteger(t, config, r, cancel, histograms, clock);
+        quantizeInteger(t, config, r, cancel, histograms, written, clock);
     }
+    dropOutputs(r, outputs);
     r.timingsMs["total"] = clock.total();
 }
 

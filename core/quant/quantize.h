@@ -83,6 +83,17 @@ struct HistogramRequest {
     int errorBins = 0;
 };
 
+// Which per-element outputs quantizeInto() keeps. A caller that reads only the metrics, slice
+// metrics, parameters and histograms (reports, planners, benchmarks) turns them off: the result
+// then holds them empty (size 0) and everything else bit for bit as with them on. Per-tensor
+// integer schemes never write them (each thread quantizes through a small scratch buffer that
+// stays in cache); the other schemes compute them and release them before returning, which
+// saves the memory but not the time.
+struct QuantOutputs {
+    bool codes = true;       // QuantResult::codes
+    bool dequantized = true; // QuantResult::dequantized
+};
+
 struct QuantResult {
     QuantConfig config;
     QuantParams params;
@@ -119,10 +130,11 @@ QuantResult quantize(const Tensor& t, const QuantConfig& config,
 void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& out,
                   const CancelToken* cancel = nullptr);
 // The same, also filling out.valueHistogram / out.errorHistogram as `histograms` asks, with
-// `importance` as quantize() takes it.
+// `importance` as quantize() takes it, keeping only the per-element `outputs` asked for.
 void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& out,
                   const CancelToken* cancel, const HistogramRequest& histograms,
-                  const Importance* importance = nullptr);
+                  const Importance* importance = nullptr,
+                  const QuantOutputs& outputs = QuantOutputs());
 
 // Quantizes `t` with given parameters (no range estimation): codes, dequantized values and
 // metrics as quantize() computes them with `config`'s rounding options. The layout of `params`

@@ -124,6 +124,9 @@ struct RunCtx {
     uint64_t seed;
     uint8_t* mark;       // code-usage flags, indexed by code - qmin
     const HistCtx* hist; // null: no histograms
+    // Flat index of x[0], codes[0] and deq[0]: 0 when they are the whole tensor's arrays, the
+    // first element of the run when they hold just that run (scratch for outputs not kept).
+    int64_t origin;
 };
 
 // How the hot loop turns x into v = x / s.
@@ -317,10 +320,20 @@ void addWarnings(QuantResult& r, const SliceCounts& counts);
 
 struct FusedHistograms;
 // integer_pass.cpp: the fused pass for integer schemes; params must be complete, codes and
-// dequantized sized. fused: the histograms to fill (null: none). paramsChecked: every slice's
-// scale and zero point passed checkParams already (computeSliceParams).
+// dequantized sized as `written` says. fused: the histograms to fill (null: none).
+// paramsChecked: every slice's scale and zero point passed checkParams already
+// (computeSliceParams). written: the outputs written to r (both on unless the tensor is one
+// slice, see streamsOutputs).
 void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
-                const CancelToken* cancel, FusedHistograms* fused, bool paramsChecked);
+                const CancelToken* cancel, FusedHistograms* fused, bool paramsChecked,
+                const QuantOutputs& written = QuantOutputs());
+
+// Whether the integer pass can leave out the outputs that `outputs` turns off (one slice: per
+// tensor), instead of writing them and releasing them afterwards.
+inline bool streamsOutputs(const QuantConfig& config)
+{
+    return config.isInteger() && config.granularity == Granularity::PerTensor;
+}
 
 } // namespace quantize_detail
 } // namespace qs

@@ -312,17 +312,18 @@ QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_
     uint8_t* mark = c.mark; // indexed by the stored code - qmin
     for (int64_t c0 = 0; c0 < cnt; c0 += kChunk) {
         const int64_t m = std::min(kChunk, cnt - c0);
-        const int64_t base = off + c0 * stride;
+        const int64_t base = off + c0 * stride; // flat index (stochastic rounding draws by it)
+        const int64_t at = base - c.origin;     // index into c.x, c.codes, c.deq
         ChunkSums cs;
         if (stride == 1)
-            chunkLoop<R, Before, F32, M, true>(c.x + base, c.codes + base, c.deq + base, m, 1, base,
-                                               p, c.seed, cs);
+            chunkLoop<R, Before, F32, M, true>(c.x + at, c.codes + at, c.deq + at, m, 1, base, p,
+                                               c.seed, cs);
         else
-            chunkLoop<R, Before, F32, M, false>(c.x + base, c.codes + base, c.deq + base, m, stride,
-                                                base, p, c.seed, cs);
-        const uint16_t* codes = c.codes + base;
-        const float* x = c.x + base;
-        const float* deq = c.deq + base;
+            chunkLoop<R, Before, F32, M, false>(c.x + at, c.codes + at, c.deq + at, m, stride, base,
+                                                p, c.seed, cs);
+        const uint16_t* codes = c.codes + at;
+        const float* x = c.x + at;
+        const float* deq = c.deq + at;
         const bool allFinite = cs.count == m;
         const HistCtx* h = c.hist;
         if (h && h->value && h->error)
