@@ -100,9 +100,9 @@ struct ChannelsPlot {
         }
         if (!valueRange.valid())
             valueRange = MinMax{0, 1};
-        applyNiceTicks(x, -0.5, double(slices) - 0.5, xTicks(st), true, true);
+        fitTicks(x, -0.5, double(slices) - 0.5, xTicks(st), true, true);
         paddedTicks(values, valueRange.lo, valueRange.hi, yTicks(st), 0.04);
-        applyNiceTicks(right, 0, rightRange.hi > 0 ? rightRange.hi : 1, yTicks(st));
+        fitTicks(right, 0, rightRange.hi > 0 ? rightRange.hi : 1, yTicks(st));
     }
 };
 

@@ -3,6 +3,7 @@
 #include "core/base/error.h"
 #include "ui/charts/axis_ticks.h"
 #include "ui/charts/chart_common.h"
+#include "ui/charts/chart_fit.h"
 #include "ui/charts/teaching/teach_charts.h"
 #include "ui/charts/teaching/teach_common.h"
 
@@ -10,6 +11,8 @@
 #include <QCategoryAxis>
 #include <QChart>
 #include <QFontMetricsF>
+#include <QGraphicsLineItem>
+#include <QGraphicsRectItem>
 #include <QGraphicsSimpleTextItem>
 #include <QLineSeries>
 #include <QScatterSeries>
@@ -150,46 +153,54 @@ void setValueRange(NumberLine& nl)
     nl.hi = hi + pad;
 }
 
-// Nice label stride: 1, 2, 4, 8, ... codes apart so labels fall on round codes.
-int64_t codeLabelStride(int64_t nCodes)
+// Nice label stride: 1, 2, 4, 8, ... codes apart so that at most maxLabels labels fall on round
+// codes.
+int64_t codeLabelStride(int64_t nCodes, int maxLabels)
 {
-    const int64_t labelEvery =
-        nCodes <= kMaxCodeLabels ? 1 : (nCodes + kMaxCodeLabels - 1) / kMaxCodeLabels;
+    maxLabels = std::max(1, maxLabels);
+    const int64_t labelEvery = nCodes <= maxLabels ? 1 : (nCodes + maxLabels - 1) / maxLabels;
     int64_t every = 1;
     while (every < labelEvery)
         every *= 2;
     return every;
 }
 
+// Every code on a multiple of the stride, at its value (grid[i] is the value of qmin + i).
+QList<Tick> codeTicks(int64_t qmin, const std::vector<double>& grid, int maxLabels)
+{
+    const int64_t nCodes = static_cast<int64_t>(grid.size());
+    const int64_t every = codeLabelStride(nCodes, maxLabels);
+    QList<Tick> ticks;
+    for (int64_t i = 0; i < nCodes; ++i)
+        if ((qmin + i) % every == 0)
+            ticks.append({grid[size_t(i)], QString::number(qmin + i)});
+    return ticks;
+}
+
 void addAxes(NumberLine& nl)
 {
     const ChartStyle& st = nl.st;
     nl.top = addValueAxis(nl.chart, st, Qt::AlignTop, QStringLiteral("real value x"));
-    applyNiceTicks(nl.top, nl.lo, nl.hi, xTicks(st), true);
+    fitTicks(nl.top, nl.lo, nl.hi, xTicks(st), true);
 
-    // Bottom axis: the codes at their dequantized positions.
-    auto* codes = styleAxis(new QCategoryAxis, st,
-                            QStringLiteral("code q (at its value s\u00b7(q \u2212 z))"));
+    // Bottom axis: the codes at their dequantized positions, as many as fit.
+    auto* codes = styleAxis(new QCategoryAxis, st, QString());
     codes->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     codes->setGridLineVisible(false);
-    const int64_t nCodes = nl.codeCount();
-    nl.every = codeLabelStride(nCodes);
-    codes->setStartValue(nl.lo);
-    for (int64_t i = 0; i < nCodes; ++i) {
-        const int64_t q = nl.d.qmin + i;
-        if ((q % nl.every) != 0 && i != 0 && i != nCodes - 1)
-            continue;
-        // Keep the ends labelled but not crowding the previous label.
-        if ((i == nCodes - 1 || i == 0) && (q % nl.every) != 0 && nl.every > 1)
-            continue;
-        codes->append(QString::number(q), nl.d.grid[size_t(i)]);
-    }
+    nl.every = codeLabelStride(nl.codeCount(), kMaxCodeLabels);
     nl.chart->addAxis(codes, Qt::AlignBottom);
     codes->setRange(nl.lo, nl.hi);
+    setAxisTitles(codes, {QStringLiteral("code q (at its value s\u00b7(q \u2212 z))"),
+                          QStringLiteral("code q")});
+    if (ChartFit* fit = ChartFit::of(nl.chart))
+        fit->fitAxis(
+            codes, kMaxCodeLabels,
+            [qmin = nl.d.qmin, grid = std::make_shared<const std::vector<double>>(nl.d.grid)](
+                double, double, int maxLabels) { return codeTicks(qmin, *grid, maxLabels); });
     nl.codes = codes;
 
     nl.y = new QValueAxis;
-    nl.y->setRange(-0.45, 1.3);
+    nl.y->setRange(-0.45, 1.45);
     nl.chart->addAxis(nl.y, Qt::AlignLeft);
     nl.y->setVisible(false);
 }
@@ -297,57 +308,117 @@ QScatterSeries* addDots(const NumberLine& nl)
 
 struct ValueLabel {
     QGraphicsSimpleTextItem* item;
+    QGraphicsRectItem* back;   // the chart's background under the text: lines pass behind it
+    QGraphicsLineItem* leader; // from the label to its point, shown when the label moved away
     QPointF at;
     bool above; // value label above the dot, or code label below the landing point
 };
 using ValueLabels = std::vector<ValueLabel>;
 
-// Left to right, each label takes the first of three rows where it does not touch its left
-// neighbour (the least crowded row when none is free). h is the text height.
-void placeLabels(QChart* chart, QAbstractSeries* series, const ValueLabels& labels, double h)
+// The rows of labels on one side of a row of points (of radius r): where row k's text starts
+// (top edge), and how many rows fit between the points and the plot's edge (at least one).
+struct LabelRows {
+    double y, r, h, rowH;
+    bool above;
+    int count;
+
+    LabelRows(double pointY, double radius, double textH, bool up, const QRectF& plot)
+        : y(pointY), r(radius + 2), h(textH), rowH(1.1 * textH), above(up)
+    {
+        const double room = above ? top(0) - plot.top() : plot.bottom() - (top(0) + h);
+        count = 1 + std::max(0, static_cast<int>(std::floor(room / rowH)));
+    }
+    double top(int k) const { return above ? y - r - h - rowH * k : y + r + rowH * k; }
+};
+
+// Puts one label at left in row k of rows, with a leader line to its point at x = cx when it
+// no longer sits right at it.
+void putLabel(const ValueLabel& l, const LabelRows& rows, int k, double left, double cx)
 {
-    constexpr int kRows = 3;
+    const double w = l.item->boundingRect().width(), top = rows.top(k);
+    l.item->setPos(left, top);
+    l.back->setRect(QRectF(left - 1, top, w + 2, rows.h));
+    const bool away = k > 0 || cx < left || cx > left + w;
+    l.leader->setVisible(away);
+    if (away)
+        l.leader->setLine(cx, rows.above ? rows.y - rows.r : rows.y + rows.r,
+                          std::clamp(cx, left, left + w), rows.above ? top + rows.h : top);
+}
+
+// Left to right, each label takes the place nearest to its point that keeps clear of the labels
+// placed before it: in the first row right at its point, else shifted to the right or in a row
+// further out, whichever moves it less (a row counts as two text heights); only when no row
+// of the plot has room does it open a row beyond. Labels away from their point get a leader
+// line. h is the text height.
+void placeLabels(QChart* chart, QScatterSeries* series, const ValueLabels& labels, double h)
+{
+    const QRectF plot = chart->plotArea();
     const double gap = 0.4 * h;
     for (const bool above : {true, false}) {
-        std::vector<std::pair<double, const ValueLabel*>> row; // centre x, label
+        std::vector<std::pair<double, const ValueLabel*>> side; // centre x, label
         for (const ValueLabel& l : labels)
             if (l.above == above)
-                row.push_back({chart->mapToPosition(l.at, series).x(), &l});
-        std::stable_sort(row.begin(), row.end(),
+                side.push_back({chart->mapToPosition(l.at, series).x(), &l});
+        if (side.empty())
+            continue;
+        std::stable_sort(side.begin(), side.end(),
                          [](const auto& a, const auto& b) { return a.first < b.first; });
-        double right[kRows];
-        std::fill(right, right + kRows, -1e300);
-        for (const auto& [cx, l] : row) {
-            const QRectF r = l->item->boundingRect();
-            const double left = cx - r.width() / 2;
-            int k = 0;
-            while (k < kRows && left < right[k] + gap)
-                ++k;
-            if (k == kRows)
-                k = int(std::min_element(right, right + kRows) - right);
-            right[k] = left + r.width();
-            const QPointF p = chart->mapToPosition(l->at, series);
-            const double dy = above ? -(1.1 + 1.1 * k) * h : (0.4 + 1.1 * k) * h;
-            l->item->setPos(left, p.y() + dy);
+        const LabelRows rows(chart->mapToPosition(side.front().second->at, series).y(),
+                             series->markerSize() / 2, h, above, plot);
+        std::vector<double> right(size_t(rows.count), -1e300);
+        for (const auto& [cx, l] : side) {
+            const double w = l->item->boundingRect().width();
+            const double natural =
+                std::clamp(cx - w / 2, plot.left(), std::max(plot.left(), plot.right() - w));
+            int best = -1;
+            double bestLeft = natural, bestCost = 1e300;
+            for (int k = 0; k < int(right.size()); ++k) {
+                const double left = std::max(natural, right[size_t(k)] + gap);
+                const double cost = left - natural + 2 * h * k;
+                if (left + w <= plot.right() + 0.5 && cost < bestCost) {
+                    best = k;
+                    bestLeft = left;
+                    bestCost = cost;
+                }
+            }
+            if (best < 0) { // a row beyond the plot's edge
+                best = int(right.size());
+                right.push_back(-1e300);
+                bestLeft = natural;
+            }
+            right[size_t(best)] = bestLeft + w;
+            putLabel(*l, rows, best, bestLeft, cx);
         }
     }
 }
 
-// Labels: each sample's value above its dot and its code below the value it lands on. They
-// are text items on the chart, placed again whenever the plot area changes (on screen and in
-// exports).
+// Labels: each sample's value above its dot and its code below the value it lands on (once per
+// code). They are text items on the chart, placed again whenever the plot area changes (on
+// screen and in exports).
 void addValueLabels(const NumberLine& nl, QScatterSeries* samples)
 {
     QChart* chart = nl.chart;
     auto labels = std::make_shared<ValueLabels>();
     const QFont font = chartFont(nl.st, 11);
     const double h = QFontMetricsF(font).height();
+    const QPen leaderPen = seriesPen(withAlpha(nl.st.text(), 120), 1.0);
     const auto label = [&](const QString& text, const QColor& color, QPointF at, bool above) {
+        for (const ValueLabel& l : *labels)
+            if (l.above == above && l.item->text() == text)
+                return;
         auto* item = new QGraphicsSimpleTextItem(text, chart);
         item->setFont(font);
         item->setBrush(color);
         item->setZValue(20);
-        labels->push_back({item, at, above});
+        auto* back = new QGraphicsRectItem(chart);
+        back->setBrush(nl.st.background());
+        back->setPen(Qt::NoPen);
+        back->setZValue(19.5);
+        auto* leader = new QGraphicsLineItem(chart);
+        leader->setPen(leaderPen);
+        leader->setZValue(19);
+        leader->setVisible(false);
+        labels->push_back({item, back, leader, at, above});
     };
     for (const NumberLineSample& s : nl.d.samples) {
         label(num(s.x), nl.st.original(), QPointF(s.x, 1), true);
