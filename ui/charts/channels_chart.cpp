@@ -135,8 +135,11 @@ QChart* buildChannels(const ChartData& d, const ChartStyle& st)
     ChannelsPlot plot(chart.get(), st, d.buckets);
     plot.x = addValueAxis(chart.get(), st, Qt::AlignBottom,
                           sliceAxisTitle(p.layout.kind, slices, buckets));
+    setAxisTitles(plot.x, {sliceAxisTitle(p.layout.kind, slices, buckets),
+                           sliceAxisTitle(p.layout.kind, slices, slices)});
     plot.values = addValueAxis(chart.get(), st, Qt::AlignLeft, QStringLiteral("Value"));
     plot.right = addValueAxis(chart.get(), st, Qt::AlignRight, QStringLiteral("Scale s, RMSE"));
+    setAxisTitles(plot.right, {QStringLiteral("Scale s, RMSE"), QStringLiteral("s, RMSE")});
     plot.right->setGridLineVisible(false);
 
     plot.addDataBand();

@@ -20,20 +20,22 @@ namespace {
 
 // Qt Charts keeps this much room on each side of an axis label within its share of the axis.
 constexpr double kLabelPadding = 4;
+constexpr double kTitlePadding = 2; // and on each side of an axis title
 constexpr char kFitProperty[] = "qsChartFit";
 
 // Whether the labels of ticks keep clear of each other along an axis of `length` pixels showing
 // [lo, hi], each within the share of the axis that Qt gives a label (length / (ticks + 1),
-// minus its padding).
+// minus its padding); the labels of a vertical axis also within its width, labelWidth.
 bool ticksFit(const QList<Tick>& ticks, const QFontMetricsF& fm, bool horizontal, double length,
-              double lo, double hi)
+              double lo, double hi, double labelWidth)
 {
     const double share = length / double(ticks.size() + 1) - 2 * kLabelPadding;
     const double gap = 0.5 * fm.height();
     double previous = 0, previousHalf = -1;
     for (const Tick& t : ticks) {
-        const double extent = (horizontal ? fm.horizontalAdvance(t.label) : fm.height()) + 2;
-        if (extent > share)
+        const double width = fm.horizontalAdvance(t.label) + 2;
+        const double extent = horizontal ? width : fm.height() + 2;
+        if (extent > share || (!horizontal && width > labelWidth))
             return false;
         const double at = (t.value - lo) / (hi - lo) * length;
         if (previousHalf >= 0 && at - previous < previousHalf + extent / 2 + gap)
@@ -66,15 +68,18 @@ void showTicks(QCategoryAxis* axis, const QList<Tick>& ticks)
         axis->append(t.label, t.value);
 }
 
-// Ticks of a vertical axis whose label would stand out above the plot (into the title) are
-// left out.
-QList<Tick> belowTop(const QList<Tick>& ticks, const QFontMetricsF& fm, double length, double lo,
-                     double hi)
+// Ticks of a vertical axis whose label would stand out of the plot's height are left out: above
+// it the label would meet the title, below it the first label of the horizontal axis.
+QList<Tick> withinHeight(const QList<Tick>& ticks, const QFontMetricsF& fm, double length,
+                         double lo, double hi)
 {
+    const double room = fm.height() / 2 + 1;
     QList<Tick> kept;
-    for (const Tick& t : ticks)
-        if ((hi - t.value) / (hi - lo) * length >= fm.height() / 2 + 1)
+    for (const Tick& t : ticks) {
+        const double at = (t.value - lo) / (hi - lo) * length;
+        if (at >= room && length - at >= room)
             kept.append(t);
+    }
     return kept;
 }
 
@@ -205,8 +210,25 @@ void ChartFit::fitGeometry()
         m_chart->setTitle(html);
     if (m_chart->margins() != margins)
         m_chart->setMargins(margins);
+    m_contentWidth = r.width() - margins.left() - margins.right();
     m_legend->place(
         r.adjusted(m_margins.left(), m_margins.top(), -m_margins.right(), -m_margins.bottom()));
+    settle();
+}
+
+// Lays the chart out again, now, while the refits (title and margins here, ticks when the plot
+// area changes) ask for it: the chart is right before anything paints or reads it. The rounds
+// end: the legend and title follow the chart's width, the vertical axes the plot's height, the
+// horizontal ones its width.
+void ChartFit::settle()
+{
+    QGraphicsLayout* layout = m_chart->layout();
+    if (m_settling || !layout)
+        return;
+    m_settling = true;
+    for (int round = 0; round < 6 && !layout->isActivated(); ++round)
+        layout->activate();
+    m_settling = false;
 }
 
 void ChartFit::fitPlotArea(const QRectF& plot)
@@ -236,12 +258,25 @@ void ChartFit::refitAxis(FittedAxis& a, const QRectF& plot)
         for (int n = a.maxTicks; n >= 2; --n) {
             ticks = a.source(lo, hi, n);
             if (!horizontal)
-                ticks = belowTop(ticks, fm, length, lo, hi);
-            if (ticksFit(ticks, fm, horizontal, length, lo, hi))
+                ticks = withinHeight(ticks, fm, length, lo, hi);
+            if (ticksFit(ticks, fm, horizontal, length, lo, hi, labelWidth(axis)))
                 break;
         }
     }
     showTicks(axis, ticks);
+}
+
+// The room for the labels of a vertical axis: Qt gives the vertical axes together at most 0.4
+// of the width inside the chart's margins, in equal shares, less the title and the padding.
+double ChartFit::labelWidth(const QAbstractAxis* axis) const
+{
+    int vertical = 0;
+    for (const QAbstractAxis* a : m_chart->axes(Qt::Vertical))
+        vertical += a->isVisible() ? 1 : 0;
+    double room = 0.4 * m_contentWidth / std::max(1, vertical) - kLabelPadding - 1;
+    if (!axis->titleText().isEmpty())
+        room -= QFontMetricsF(axis->titleFont()).height() + 1 + 2 * kTitlePadding;
+    return room;
 }
 
 void ChartFit::fitTitle(const AxisTitles& t, const QRectF& plot)

@@ -4,8 +4,9 @@
 // length over the number of ticks), a legend entry when the entries do not fit in one row and a
 // title when it is wider than the chart; ChartFit avoids all three:
 //  - axes: the ticks of each fitted axis (a QCategoryAxis, labels on values) are chosen again
-//    from the plot's length and the measured width of their labels whenever the plot area or
-//    the axis range changes; an axis title has shorter alternatives for short axes;
+//    from the plot's length and the measured width of their labels (a vertical axis gets at
+//    most its share of 0.4 of the chart's width) whenever the plot area or the axis range
+//    changes; an axis title has shorter alternatives for short axes;
 //  - logarithmic axes: a base (10, 100, ...) that leaves room between the labels;
 //  - title: the title and the subtitle wrap onto more lines at word boundaries; a chart less
 //    than 16 title heights high shows the title alone;
@@ -73,17 +74,21 @@ private:
         QStringList titles;
     };
 
-    void fitGeometry();                   // title and legend: they depend on the chart's width
+    void fitGeometry(); // title and legend: they depend on the chart's width
+    void settle();
     void fitPlotArea(const QRectF& plot); // axes: they depend on the plot's size
     void refitAxis(FittedAxis& a, const QRectF& plot);
     void fitTitle(const AxisTitles& t, const QRectF& plot);
+    double labelWidth(const QAbstractAxis* axis) const;
     void fitLog(QLogValueAxis* axis, const QRectF& plot);
     QString titleHtml(double width, bool withSubtitle) const;
 
     QChart* m_chart;
     QFont m_titleFont, m_subtitleFont;
     QString m_title, m_subtitle;
-    QMargins m_margins; // the chart's own margins, without the legend's room
+    QMargins m_margins;          // the chart's own margins, without the legend's room
+    double m_contentWidth = 1e9; // the width inside the margins, legend included
+    bool m_settling = false;
     ChartLegend* m_legend;
     std::vector<FittedAxis> m_axes;
     std::vector<AxisTitles> m_titles;

@@ -74,6 +74,7 @@ QChart* buildConvergence(const ChartData& d, const ChartStyle& st)
     QValueAxis* x = addValueAxis(chart.get(), st, Qt::AlignBottom, QStringLiteral("Iteration"));
     QValueAxis* left = addValueAxis(chart.get(), st, Qt::AlignLeft,
                                     QStringLiteral("Mean |x \u2212 x\u0302|"), st.original());
+    setAxisTitles(left, {QStringLiteral("Mean |x \u2212 x\u0302|"), QStringLiteral("MAE")});
     const int n = trace.iterations();
     if (n == 0) { // the axes of HQQ's iterations, a faint baseline and what to do
         const int most = HqqOptions().iterations;
@@ -90,6 +91,7 @@ QChart* buildConvergence(const ChartData& d, const ChartStyle& st)
     fitTicks(x, 1, std::max(n, 2), xTicks(st), true, true);
     QValueAxis* right = addValueAxis(chart.get(), st, Qt::AlignRight,
                                      QStringLiteral("MSE (x \u2212 x\u0302)\u00b2"), st.error());
+    setAxisTitles(right, {QStringLiteral("MSE (x \u2212 x\u0302)\u00b2"), QStringLiteral("MSE")});
     right->setGridLineVisible(false);
     MinMax absRange, mseRange;
     attach(chart.get(),

@@ -29,8 +29,10 @@ struct Axes {
 
 QValueAxis* countAxis(QChart* chart, const ChartStyle& st, const Histogram& h)
 {
-    return addValueAxis(chart, st, Qt::AlignLeft,
-                        QStringLiteral("Count per bin (%1 bins)").arg(h.counts.size()));
+    const QString title = QStringLiteral("Count per bin (%1 bins)").arg(h.counts.size());
+    QValueAxis* axis = addValueAxis(chart, st, Qt::AlignLeft, title);
+    setAxisTitles(axis, {title, QStringLiteral("Count per bin"), QStringLiteral("Count")});
+    return axis;
 }
 
 // A histogram as a filled stepped outline; objectNames id (the area) and id + "Outline".
@@ -146,6 +148,8 @@ void addDequantized(QChart* chart, const Histogram& hq, bool ownAxis, double max
     if (ownAxis) {
         ayq = addValueAxis(chart, st, Qt::AlignRight,
                            QStringLiteral("Count per bin, dequantized x\u0302"), st.dequantized());
+        setAxisTitles(ayq, {QStringLiteral("Count per bin, dequantized x\u0302"),
+                            QStringLiteral("Count, x\u0302")});
         fitTicks(ayq, 0, maxQ, yTicks(st), false, true);
         ayq->setGridLineVisible(false);
     }

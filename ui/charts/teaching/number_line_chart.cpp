@@ -315,86 +315,95 @@ struct ValueLabel {
 };
 using ValueLabels = std::vector<ValueLabel>;
 
-// The rows of labels on one side of a row of points (of radius r): where row k's text starts
-// (top edge), and how many rows fit between the points and the plot's edge (at least one).
-struct LabelRows {
-    double y, r, h, rowH;
-    bool above;
-    int count;
-
-    LabelRows(double pointY, double radius, double textH, bool up, const QRectF& plot)
-        : y(pointY), r(radius + 2), h(textH), rowH(1.1 * textH), above(up)
-    {
-        const double room = above ? top(0) - plot.top() : plot.bottom() - (top(0) + h);
-        count = 1 + std::max(0, static_cast<int>(std::floor(room / rowH)));
-    }
-    double top(int k) const { return above ? y - r - h - rowH * k : y + r + rowH * k; }
+// One label's place: its row (-1: none, the label is hidden) and its left edge; cx is the x of
+// its point.
+struct LabelPlace {
+    const ValueLabel* label;
+    double cx;
+    int row = -1;
+    double left = 0;
 };
 
-// Puts one label at left in row k of rows, with a leader line to its point at x = cx when it
-// no longer sits right at it.
-void putLabel(const ValueLabel& l, const LabelRows& rows, int k, double left, double cx)
+// The labels of one side, left to right: each takes the place nearest to its point that keeps
+// clear of the labels placed before it: in the first row right at its point, else shifted to
+// the right or in a row further out, whichever moves it less (a row counts as two text heights),
+// using at most maxRows rows. Returns the rows used.
+int assignRows(std::vector<LabelPlace>& side, const QRectF& plot, double h, int maxRows)
 {
-    const double w = l.item->boundingRect().width(), top = rows.top(k);
-    l.item->setPos(left, top);
-    l.back->setRect(QRectF(left - 1, top, w + 2, rows.h));
-    const bool away = k > 0 || cx < left || cx > left + w;
-    l.leader->setVisible(away);
-    if (away)
-        l.leader->setLine(cx, rows.above ? rows.y - rows.r : rows.y + rows.r,
-                          std::clamp(cx, left, left + w), rows.above ? top + rows.h : top);
+    std::stable_sort(side.begin(), side.end(),
+                     [](const LabelPlace& a, const LabelPlace& b) { return a.cx < b.cx; });
+    std::vector<double> right; // per row, the right edge of its last label
+    for (LabelPlace& p : side) {
+        const double w = p.label->item->boundingRect().width();
+        const double natural =
+            std::clamp(p.cx - w / 2, plot.left(), std::max(plot.left(), plot.right() - w));
+        double bestCost = 1e300;
+        for (int k = 0; k < std::min(maxRows, int(right.size()) + 1); ++k) {
+            const double left =
+                k < int(right.size()) ? std::max(natural, right[size_t(k)] + 0.4 * h) : natural;
+            const double cost = left - natural + 2 * h * k;
+            if (left + w <= plot.right() + 0.5 && cost < bestCost) {
+                p.row = k;
+                p.left = left;
+                bestCost = cost;
+            }
+        }
+        if (p.row == int(right.size()))
+            right.push_back(0);
+        if (p.row >= 0)
+            right[size_t(p.row)] = p.left + w;
+    }
+    return int(right.size());
 }
 
-// Left to right, each label takes the place nearest to its point that keeps clear of the labels
-// placed before it: in the first row right at its point, else shifted to the right or in a row
-// further out, whichever moves it less (a row counts as two text heights); only when no row
-// of the plot has room does it open a row beyond. Labels away from their point get a leader
-// line. h is the text height.
-void placeLabels(QChart* chart, QScatterSeries* series, const ValueLabels& labels, double h)
+// Puts a label in row k counted away from its point's row at pixel y (points of radius r), with
+// a leader line to its point when it no longer sits right at it; hides it without a row.
+void putLabel(const LabelPlace& p, double y, double r, double h, bool above)
+{
+    const ValueLabel& l = *p.label;
+    l.item->setVisible(p.row >= 0);
+    l.back->setVisible(p.row >= 0);
+    const double w = l.item->boundingRect().width();
+    const double top = above ? y - r - h - 1.1 * h * p.row : y + r + 1.1 * h * p.row;
+    l.item->setPos(p.left, top);
+    l.back->setRect(QRectF(p.left - 1, top, w + 2, h));
+    const bool away = p.row > 0 || p.cx < p.left || p.cx > p.left + w;
+    l.leader->setVisible(p.row >= 0 && away);
+    l.leader->setLine(p.cx, above ? y - r : y + r, std::clamp(p.cx, p.left, p.left + w),
+                      above ? top + h : top);
+}
+
+// The labels in rows above the value row and below the code row, as many rows as the crowding
+// needs (each side at most 0.4 of the plot); the hidden vertical axis then gets the range
+// that leaves just that room above and below (the arrows take the rest). h is the text height.
+void placeLabels(QChart* chart, QScatterSeries* series, QValueAxis* yAxis,
+                 const ValueLabels& labels, double h)
 {
     const QRectF plot = chart->plotArea();
-    const double gap = 0.4 * h;
-    for (const bool above : {true, false}) {
-        std::vector<std::pair<double, const ValueLabel*>> side; // centre x, label
-        for (const ValueLabel& l : labels)
-            if (l.above == above)
-                side.push_back({chart->mapToPosition(l.at, series).x(), &l});
-        if (side.empty())
-            continue;
-        std::stable_sort(side.begin(), side.end(),
-                         [](const auto& a, const auto& b) { return a.first < b.first; });
-        const LabelRows rows(chart->mapToPosition(side.front().second->at, series).y(),
-                             series->markerSize() / 2, h, above, plot);
-        std::vector<double> right(size_t(rows.count), -1e300);
-        for (const auto& [cx, l] : side) {
-            const double w = l->item->boundingRect().width();
-            const double natural =
-                std::clamp(cx - w / 2, plot.left(), std::max(plot.left(), plot.right() - w));
-            int best = -1;
-            double bestLeft = natural, bestCost = 1e300;
-            for (int k = 0; k < int(right.size()); ++k) {
-                const double left = std::max(natural, right[size_t(k)] + gap);
-                const double cost = left - natural + 2 * h * k;
-                if (left + w <= plot.right() + 0.5 && cost < bestCost) {
-                    best = k;
-                    bestLeft = left;
-                    bestCost = cost;
-                }
-            }
-            if (best < 0) { // a row beyond the plot's edge
-                best = int(right.size());
-                right.push_back(-1e300);
-                bestLeft = natural;
-            }
-            right[size_t(best)] = bestLeft + w;
-            putLabel(*l, rows, best, bestLeft, cx);
-        }
+    const double r = series->markerSize() / 2 + 2;
+    const int maxRows = std::max(0, int(std::floor((0.4 * plot.height() - r - h) / (1.1 * h))) + 1);
+    std::vector<LabelPlace> sides[2]; // above, below
+    for (const ValueLabel& l : labels)
+        sides[l.above ? 0 : 1].push_back({&l, chart->mapToPosition(l.at, series).x()});
+    double room[2];
+    for (int side = 0; side < 2; ++side) {
+        const int rows = assignRows(sides[side], plot, h, maxRows);
+        room[side] = r + (rows > 0 ? h + 1.1 * h * (rows - 1) : 0) + 0.3 * h;
     }
+    // Values at 1 and codes at 0: 1 unit is the height between the two rooms.
+    const double unit = std::max(1.0, plot.height() - room[0] - room[1]);
+    const double lo = -room[1] / unit, hi = 1 + room[0] / unit;
+    if (yAxis->min() != lo || yAxis->max() != hi)
+        yAxis->setRange(lo, hi);
+    for (int side = 0; side < 2; ++side)
+        for (const LabelPlace& p : sides[side])
+            putLabel(p, side == 0 ? plot.top() + room[0] : plot.bottom() - room[1], r, h,
+                     side == 0);
 }
 
 // Labels: each sample's value above its dot and its code below the value it lands on (once per
 // code). They are text items on the chart, placed again whenever the plot area changes (on
-// screen and in exports).
+// screen and in exports). Without labels the vertical range stays [-0.45, 1.45].
 void addValueLabels(const NumberLine& nl, QScatterSeries* samples)
 {
     QChart* chart = nl.chart;
@@ -424,8 +433,9 @@ void addValueLabels(const NumberLine& nl, QScatterSeries* samples)
         label(num(s.x), nl.st.original(), QPointF(s.x, 1), true);
         label(QStringLiteral("q=%1").arg(s.code), nl.st.text(), QPointF(s.xhat, 0), false);
     }
-    QObject::connect(chart, &QChart::plotAreaChanged, chart,
-                     [chart, samples, labels, h] { placeLabels(chart, samples, *labels, h); });
+    QObject::connect(chart, &QChart::plotAreaChanged, chart, [chart, samples, y = nl.y, labels, h] {
+        placeLabels(chart, samples, y, *labels, h);
+    });
 }
 
 } // namespace
