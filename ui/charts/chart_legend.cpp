@@ -45,11 +45,17 @@ QGraphicsItem* lineSwatch(const QXYSeries* s, double w, double h)
 
 } // namespace
 
+// Long enough for a dashed or dotted pen to show its pattern.
+QSizeF ChartLegend::swatchSize() const
+{
+    const double h = 0.7 * QFontMetricsF(m_font).height();
+    return QSizeF(2.4 * h, h);
+}
+
 QGraphicsItem* ChartLegend::swatchFor(int markerIndex)
 {
     QLegendMarker* m = m_chart->legend()->markers().at(markerIndex);
-    const double h = 0.7 * QFontMetricsF(m_font).height();
-    const double w = 1.7 * h;
+    const double h = swatchSize().height(), w = swatchSize().width();
     const QAbstractSeries* s = m->series();
     const auto type = s ? s->type() : QAbstractSeries::SeriesTypeArea;
     if (type == QAbstractSeries::SeriesTypeLine || type == QAbstractSeries::SeriesTypeSpline)
@@ -121,7 +127,7 @@ double ChartLegend::arrange(double width, double height)
 void ChartLegend::arrangeRows(double width)
 {
     const QFontMetricsF fm(m_font);
-    const double swatchW = 1.7 * 0.7 * fm.height(), inner = 0.4 * fm.height();
+    const double swatchW = swatchSize().width(), inner = 0.4 * fm.height();
     const double spacing = 1.2 * fm.height();
     for (Entry& e : m_entries) {
         const QString whole = e.text->text().split(QLatin1Char('\n')).join(QLatin1Char(' '));
@@ -161,7 +167,7 @@ void ChartLegend::arrangeRows(double width)
 void ChartLegend::arrangeColumn()
 {
     const QFontMetricsF fm(m_font);
-    const double swatchW = 1.7 * 0.7 * fm.height(), inner = 0.4 * fm.height();
+    const double swatchW = swatchSize().width(), inner = 0.4 * fm.height();
     double y = 0, widest = 0;
     for (Entry& e : m_entries) {
         const double sh = e.swatch->boundingRect().height();

@@ -41,6 +41,7 @@ private:
         double width;
     };
     void rebuild();
+    QSizeF swatchSize() const;
     QGraphicsItem* swatchFor(int markerIndex);
     void arrangeRows(double width);
     void arrangeColumn();
