@@ -141,9 +141,9 @@ struct Scenario {
     QuantConfig config;
 };
 
-// A million values per channel at 4 bits with HQQ (index ticks in the millions, many
-// slices, HQQ's iterations), and the ten values of the truncation notebook (every sample of
-// the number line labelled, crowded at the low end).
+// A million values at 4 bits with HQQ (index ticks in the millions, HQQ's iterations), 64k
+// values per channel at 3 bits (256 slices; every view per channel), and the ten values of the
+// truncation notebook (every sample of the number line labelled, crowded at the low end).
 std::vector<Scenario> scenarios()
 {
     GeneratorOptions g;
@@ -152,14 +152,19 @@ std::vector<Scenario> scenarios()
     g.seed = 11;
     g.outliers = 4;
     g.name = "normal";
-    QuantConfig big;
-    big.bits = 4;
-    big.granularity = Granularity::PerChannel;
-    big.range = RangeMethod::Hqq;
+    QuantConfig hqq;
+    hqq.bits = 4;
+    hqq.range = RangeMethod::Hqq;
+    GeneratorOptions c = g;
+    c.shape = {256, 256};
+    QuantConfig channels;
+    channels.bits = 3;
+    channels.granularity = Granularity::PerChannel;
     QuantConfig truncation;
     truncation.includeZero = false;
     truncation.rounding = Rounding::Truncate;
-    return {{"million", generate(g), big},
+    return {{"million", generate(g), hqq},
+            {"channels", generate(c), channels},
             {"ten-values", builtinDataset("uniform-10"), truncation}};
 }
 

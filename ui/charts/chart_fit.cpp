@@ -83,6 +83,25 @@ QList<Tick> withinHeight(const QList<Tick>& ticks, const QFontMetricsF& fm, doub
     return kept;
 }
 
+// Ticks of a horizontal axis whose label would reach past the plot's side where a logarithmic
+// axis stands are left out: that axis labels the plot's corners (its ends are powers of ten).
+QList<Tick> clearOfLogCorners(const QList<Tick>& ticks, const QChart* chart,
+                              const QFontMetricsF& fm, double length, double lo, double hi)
+{
+    bool left = false, right = false;
+    for (const QAbstractAxis* a : chart->axes(Qt::Vertical))
+        if (a->isVisible() && a->type() == QAbstractAxis::AxisTypeLogValue)
+            (a->alignment() == Qt::AlignLeft ? left : right) = true;
+    QList<Tick> kept;
+    for (const Tick& t : ticks) {
+        const double at = (t.value - lo) / (hi - lo) * length;
+        const double half = fm.horizontalAdvance(t.label) / 2 + kLabelPadding;
+        if (!(left && at < half) && !(right && length - at < half))
+            kept.append(t);
+    }
+    return kept;
+}
+
 double lengthAlong(const QAbstractAxis* axis, const QRectF& plot)
 {
     return axis->orientation() == Qt::Horizontal ? plot.width() : plot.height();
@@ -257,8 +276,8 @@ void ChartFit::refitAxis(FittedAxis& a, const QRectF& plot)
         const bool horizontal = axis->orientation() == Qt::Horizontal;
         for (int n = a.maxTicks; n >= 2; --n) {
             ticks = a.source(lo, hi, n);
-            if (!horizontal)
-                ticks = withinHeight(ticks, fm, length, lo, hi);
+            ticks = horizontal ? clearOfLogCorners(ticks, m_chart, fm, length, lo, hi)
+                               : withinHeight(ticks, fm, length, lo, hi);
             if (ticksFit(ticks, fm, horizontal, length, lo, hi, labelWidth(axis)))
                 break;
         }
