@@ -5,6 +5,8 @@
 // {"name": ..., "elements": N, "median_ms": ...} (low-bit rows add "ratio_to_tensor", their
 // time over quantize/tensor's of the same size); the peak resident memory of the process is
 // reported at the end (run one size per invocation to measure that size's peak).
+#include "bench_model.h"
+
 #include "core/data/generators.h"
 #include "core/quant/quantize.h"
 #include "core/range/range.h"
@@ -37,12 +39,15 @@ struct Options {
     bool json = false;
     bool quick = false; // skip the slow per-slice range methods
     std::string only;   // run only the stages whose name contains this
+    bool model = false; // the model report benchmark instead of the stages
+    bool runsGiven = false;
 };
 
 void usage(FILE* f)
 {
     std::fprintf(
         f, "usage: quantscope-bench [--elements N] [--runs R] [--only TEXT] [--quick] [--json]\n"
+           "       quantscope-bench --model [--runs R] [--json]\n"
            "\n"
            "Times each core stage on generated normal float32 tensors of 1M, 16M and 64M\n"
            "elements (2^20, 2^24, 2^26), 8-bit asymmetric:\n"
@@ -70,6 +75,11 @@ void usage(FILE* f)
            "                 (per-group MSE and entropy run only at sizes up to 1M)\n"
            "  --json         print a JSON array of {name, elements, median_ms} (and\n"
            "                 ratio_to_tensor for the low-bit rows)\n"
+           "  --model        the model report instead: a generated 8-layer, 1024-wide bf16\n"
+           "                 safetensors model (66 tensors, 119M parameters), the report with\n"
+           "                 q8_0 and with int8-channel,q4_0,q4_k,nf4 (best of R runs, default\n"
+           "                 1) against a per-tensor 'quantize --input FILE:TENSOR --report'\n"
+           "                 loop, and the peak memory of the reports\n"
            "  --help         this text\n"
            "Peak resident memory (getrusage) is printed last (a \"peak_rss\" row in JSON).\n");
 }
@@ -124,6 +134,8 @@ int parseArgs(int argc, char** argv, Options& opt)
             return 0;
         } else if (a == "--json") {
             opt.json = true;
+        } else if (a == "--model") {
+            opt.model = true;
         } else if (a == "--quick") {
             opt.quick = true;
         } else if (a == "--only" && i + 1 < argc) {
@@ -136,6 +148,7 @@ int parseArgs(int argc, char** argv, Options& opt)
             }
             if (a == "--runs") {
                 opt.runs = int(std::min<int64_t>(v, 1000));
+                opt.runsGiven = true;
             } else {
                 if (v < 1024 || v > 1000000000) {
                     std::fprintf(stderr, "quantscope-bench: --elements must be in [1024, 1e9]\n");
@@ -407,6 +420,14 @@ int main(int argc, char** argv)
     const int exitCode = parseArgs(argc, argv, opt);
     if (exitCode >= 0)
         return exitCode;
+    if (opt.model) {
+        try {
+            return runModelBench(opt.runsGiven ? opt.runs : 1, opt.json);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "quantscope-bench: %s\n", e.what());
+            return 1;
+        }
+    }
     Bench bench(opt);
     bench.printHeader();
     try {

@@ -13,6 +13,7 @@ int runQuantize(const QStringList& args);
 int runPlot(int& argc, char** argv, const QStringList& args);
 int runPresets(const QStringList& args);
 int runInspect(const QStringList& args);
+int runModel(const QStringList& args);
 
 // Usage texts (also printed after a usage error).
 QString mainUsage();
@@ -22,6 +23,7 @@ QString quantizeUsage();
 QString plotUsage();
 QString presetsUsage();
 QString inspectUsage();
+QString modelUsage();
 // `help schemes`: every scheme, range method and rounding mode with its description (the same
 // text as docs/CLI.md, "Schemes, range methods and rounding modes").
 QString schemesUsage();

@@ -33,6 +33,7 @@ const struct Command {
     {"quantize", quantizeUsage, [](int&, char**, const QStringList& a) { return runQuantize(a); }},
     {"plot", plotUsage, runPlot},
     {"inspect", inspectUsage, [](int&, char**, const QStringList& a) { return runInspect(a); }},
+    {"model", modelUsage, [](int&, char**, const QStringList& a) { return runModel(a); }},
     {"presets", presetsUsage, [](int&, char**, const QStringList& a) { return runPresets(a); }},
 };
 

@@ -93,6 +93,10 @@ QString mainUsage()
                "  quantscope-cli inspect SOURCE --scheme SCHEME [OPTIONS] --block N [--json]\n"
                "                                           one block: its bytes, fields and "
                "elements\n"
+               "  quantscope-cli model FILE --schemes S1,S2,... [--include R] [--exclude R]\n"
+               "                      [--imatrix F] [--report F.json|-] [--csv F.csv]\n"
+               "                                           every tensor of a model under "
+               "every scheme\n"
                "  quantscope-cli presets                   named presets (PyTorch, ONNX Runtime, "
                "TensorRT,\n"
                "                                           GGML, bitsandbytes, OCP, the course "
@@ -191,6 +195,39 @@ QString inspectUsage()
                "integer\n"
                "         --granularity group)\n") +
            choiceLists();
+}
+
+QString modelUsage()
+{
+    return QStringLiteral(
+        "Usage: quantscope-cli model FILE --schemes S1,S2,... [--include REGEX] [--exclude REGEX]\n"
+        "                            [--imatrix FILE] [--quantize-vectors] [--top N]\n"
+        "                            [--report FILE.json|-] [--csv FILE.csv] [OPTIONS]\n"
+        "Quantizes every tensor of the model FILE (.safetensors, sharded sets, .gguf, .onnx, .pt,\n"
+        ".npz) with every scheme, one tensor at a time, and prints a table of the tensors, worst\n"
+        "first by the first scheme's relative RMSE, and each scheme's totals over the model.\n"
+        "A tensor's numbers are those of 'quantize --input FILE:TENSOR' with the same scheme.\n"
+        "SCHEMES: preset names (ggml-q4_0, bnb-nf4, ...), scheme names (q8_0, q4_k, nf4, ...;\n"
+        "         OPTIONS such as --bits or --granularity fill in what a scheme name leaves open)\n"
+        "         and integer shorthands: int8-channel, int4-tensor, uint4-g128 (int: symmetric,\n"
+        "         uint: asymmetric; per output channel, per tensor or per group of N of a row).\n"
+        "GGML rows: llama.cpp's rules. A k-quant on rows that are not a multiple of 256 takes\n"
+        "         its fallback type (q2_k, q3_k, iq4_xs -> iq4_nl; q4_k -> q5_0; q5_k -> q5_1;\n"
+        "         q6_k -> q8_0), f16 if the row is not a multiple of 32 either; a 32-block type\n"
+        "         on such rows is not applied. 1-D tensors (norms, biases) are kept as stored\n"
+        "         unless --quantize-vectors. Tensors not quantized count in the totals with\n"
+        "         their stored size and no error.\n"
+        "--imatrix FILE: llama.cpp imatrix (entries named as the tensors) or a .npy vector;\n"
+        "         adds the importance-weighted squared error and steers the GGML quantizers\n"
+        "         that have a weighted path, as 'quantize --imatrix' does.\n"
+        "--budget-bpw B | --budget-bytes N: one scheme per tensor for the least total squared\n"
+        "         error (weighted with --imatrix) within the budget, beside the best single\n"
+        "         scheme; --plan FILE.json evaluates a saved plan instead; --tensor-types F.txt\n"
+        "         writes it for llama-quantize --tensor-type-file.\n"
+        "--against QUANTIZED: a quantized copy's stored error per tensor beside the schemes'\n"
+        "         (Hugging Face names paired with GGUF names, q/k rotary rows unpermuted).\n"
+        "A progress line goes to stderr when it is a terminal. README 'Model report JSON'\n"
+        "documents the --report file; docs/CLI.md the planner and the audit.\n");
 }
 
 QString schemesUsage()

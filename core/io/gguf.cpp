@@ -327,7 +327,10 @@ std::vector<TensorInfo> listGguf(const std::string& path)
 
 Tensor loadGguf(const std::string& path, const std::string& name)
 {
-    return cachedFile(path)->load(name);
+    const auto f = cachedFile(path);
+    Tensor t = f->load(name);
+    f->releasePages();
+    return t;
 }
 
 std::vector<std::pair<std::string, std::string>> ggufMetadata(const std::string& path)
@@ -337,6 +340,22 @@ std::vector<std::pair<std::string, std::string>> ggufMetadata(const std::string&
     for (const auto& [key, v] : model.header().metadata)
         out.emplace_back(key, v.printable());
     return out;
+}
+
+bool ggufMetadataValue(const std::string& path, const std::string& key, GgufValue& value)
+{
+    const GgufValue* found = cachedFile(path)->header().find(key);
+    if (found)
+        value = *found;
+    return found != nullptr;
+}
+
+const GgufValue* GgufHeader::find(const std::string& key) const
+{
+    for (const auto& [k, v] : metadata)
+        if (k == key)
+            return &v;
+    return nullptr;
 }
 
 GgufFile::GgufFile(const std::string& path)

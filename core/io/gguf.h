@@ -84,6 +84,9 @@ struct GgufHeader {
     uint64_t dataStart = 0; // start of the data section in the file
     std::vector<std::pair<std::string, GgufValue>> metadata; // in file order
     std::vector<GgufTensor> tensors;                         // in file order
+
+    // The value of metadata `key`; nullptr when the file has none.
+    const GgufValue* find(const std::string& key) const;
 };
 
 // Throws qs::Error naming `where` and the problem. keepMetadata false: the metadata is
@@ -101,6 +104,9 @@ std::vector<TensorInfo> listGguf(const std::string& path);
 Tensor loadGguf(const std::string& path, const std::string& name);
 // Every metadata key with its printable value, in file order.
 std::vector<std::pair<std::string, std::string>> ggufMetadata(const std::string& path);
+// The value of metadata `key` of the file at `path` (its header parsed once per file version);
+// false when the file has no such key.
+bool ggufMetadataValue(const std::string& path, const std::string& key, GgufValue& value);
 
 // A GGUF file mapped and its header parsed once, for reading many of its tensors.
 class GgufFile {
@@ -109,6 +115,8 @@ public:
     const GgufHeader& header() const { return m_header; }
     // As loadGguf, without parsing the header again.
     Tensor load(const std::string& name) const;
+    // MappedFile::releasePages of the file.
+    void releasePages() const { m_file.releasePages(); }
 
 private:
     MappedFile m_file;

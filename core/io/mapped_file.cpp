@@ -64,6 +64,12 @@ MappedFile::MappedFile(const std::string& path) : m_path(path)
     ::close(fd); // the mapping stays valid after close
 }
 
+void MappedFile::releasePages() const
+{
+    if (m_data)
+        ::madvise(const_cast<uint8_t*>(m_data), m_size, MADV_DONTNEED);
+}
+
 MappedFile::~MappedFile()
 {
     if (m_data)

@@ -22,6 +22,10 @@ public:
     const uint8_t* data() const { return m_data; }
     size_t size() const { return m_size; }
     const std::string& path() const { return m_path; }
+    // Drops the mapped pages from the process's resident memory; they stay in the page cache
+    // and come back on the next read. The readers that keep a file mapped between loads call
+    // it after converting a tensor, so a model read tensor by tensor holds one tensor at a time.
+    void releasePages() const;
 
 private:
     std::string m_path;

@@ -274,7 +274,9 @@ Tensor loadSafetensors(const std::string& path, const std::string& name,
                        std::vector<std::string>* warnings)
 {
     const auto f = parsedFile(path);
-    return loadEntry(f->file.data(), f->start, f->entries, f->where, name, warnings);
+    Tensor t = loadEntry(f->file.data(), f->start, f->entries, f->where, name, warnings);
+    f->file.releasePages();
+    return t;
 }
 
 } // namespace qs

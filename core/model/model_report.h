@@ -5,8 +5,11 @@
 #pragma once
 
 #include "core/base/error.h"
+#include "core/base/tensor.h"
 #include "core/config/quant_config.h"
+#include "core/io/imatrix.h"
 #include "core/model/tensor_role.h"
+#include "core/stats/metrics.h"
 
 #include <cstdint>
 #include <functional>
@@ -28,10 +31,29 @@ struct ModelScheme {
 // name leaves open (bits, granularity, range method).
 std::vector<ModelScheme> parseModelSchemes(const std::string& list, const QuantConfig& base);
 
-// The metrics of one tensor under one scheme.
+// How a scheme applies to a tensor of `shape` under llama.cpp's rules for the GGML types, whose
+// blocks run along rows (the last dimension): a super-block type (Q2_K ... Q6_K, IQ4_XS) on rows
+// that are not a multiple of 256 is stored as llama-quantize stores it, in its fallback type
+// (Q2_K, Q3_K, IQ4_XS -> IQ4_NL; Q4_K -> Q5_0; Q5_K -> Q5_1; Q6_K -> Q8_0), and in F16 when the
+// row is not a multiple of 32 either; a type of 32-element blocks (Q8_0, Q4_0, ..., IQ4_NL) on
+// such rows does not apply (llama.cpp refuses the tensor). Other schemes apply as they are.
+struct SchemeApplication {
+    QuantConfig config;   // what the tensor is quantized with
+    std::string fallback; // toName(config.scheme) when it is a fallback type; empty otherwise
+    std::string skipped;  // not empty: the scheme does not apply, and why
+};
+SchemeApplication applySchemeToShape(const QuantConfig& config, const std::vector<int64_t>& shape);
+
+// The metrics of one tensor under one scheme. A tensor the scheme is not applied to (`skipped`:
+// a 1-D tensor kept as stored, a row length llama.cpp refuses) stays in the model as the file
+// stores it: `bytes` and `bitsPerElement` are then its stored size, `sse` 0 and `signalEnergy`
+// its energy, so that totals over a model describe the whole file.
 struct SchemeMetrics {
     bool ok = false;     // false: the scheme does not apply to this tensor (see `skipped`)
-    std::string skipped; // why not: "row length 100 is not a multiple of 256"
+    std::string skipped; // why not: "kept as stored (1-D)", "row length 100 is not a multiple..."
+    // The type the tensor was quantized with when llama.cpp's fallback replaced the scheme
+    // ("q5_0" for q4_k on rows of 96, "fp16"); empty when the scheme applied as asked.
+    std::string fallback;
     double rmse = 0, relRmse = 0, sqnrDb = 0, cosine = 0;
     double maxAbsError = 0, maxAbsErrorRel = 0; // max |x - x^|, and divided by RMS(x)
     double medianAbsError = 0, p95AbsError = 0;
@@ -39,6 +61,7 @@ struct SchemeMetrics {
     int64_t bytes = 0;       // stored size with every scale and minimum
     double sse = 0;          // sum (x - x^)^2 over the finite elements
     double signalEnergy = 0; // sum x^2
+    int64_t count = 0;       // finite elements measured (0 when not applied)
     double weightedSse = std::numeric_limits<double>::quiet_NaN(); // sum a_j (x - x^)_j^2
 };
 
@@ -48,7 +71,10 @@ struct TensorReport {
     int64_t params = 0;
     std::string stored; // dtype or GGML type in the file: "BF16", "Q4_K"
     TensorRole role;
-    double rms = 0;                     // RMS of the original values
+    double rms = 0; // RMS of the original values
+    // The importance entry used for the weighted error (the imatrix entry or the .npy file);
+    // empty: none (see ModelReport::warnings).
+    std::string importance;
     std::vector<SchemeMetrics> results; // one per ModelReport::schemes entry, same order
     // With ModelReportOptions::againstPath: the error of this tensor as the quantized file
     // stores it (ok false when the file has no partner for it), and the partner's name and type.
@@ -76,6 +102,8 @@ struct ModelReport {
     std::map<std::string, std::vector<SchemeTotals>> kinds; // tensorKindName -> per scheme
     // How median and 95th-percentile errors are computed: "exact" or "histogram (...)".
     std::string percentileMethod;
+    // What the report could not do for some tensors (imatrix entries missing or not fitting).
+    std::vector<std::string> warnings;
 };
 
 struct ModelReportOptions {
@@ -92,6 +120,11 @@ struct ModelReportOptions {
     const CancelToken* cancel = nullptr;
 };
 
+// qs::Error naming the option ("the include pattern '(' is not a valid regular expression")
+// unless options.include and options.exclude are regular expressions (computeModelReport checks
+// them too, first; this lets a caller tell a bad pattern from a bad file).
+void checkNamePatterns(const ModelReportOptions& options);
+
 // Measures every selected tensor of the model at `path` under every scheme. Throws qs::Error
 // naming the file and the problem, qs::Cancelled when `options.cancel` fires.
 ModelReport computeModelReport(const std::string& path, const std::vector<ModelScheme>& schemes,
@@ -99,5 +132,16 @@ ModelReport computeModelReport(const std::string& path, const std::vector<ModelS
 
 // Recomputes the totals, layers and kinds of `report` from its tensors.
 void aggregateModelReport(ModelReport& report);
+
+// The metrics of a reconstruction `xhat` of `x` whose Metrics `m` are known (quantize()'s, or
+// computeMetrics() for a reconstruction made elsewhere): error statistics, cosine, percentiles,
+// size from m, and with `importance` (fitting x) the weighted squared error.
+SchemeMetrics reconstructionMetrics(const Tensor& x, const float* xhat, const Metrics& m,
+                                    const Importance* importance = nullptr,
+                                    const CancelToken* cancel = nullptr);
+
+// Indices into report.tensors, the worst first: by relative RMSE under scheme `scheme`, tensors
+// the scheme does not apply to last (in file order).
+std::vector<size_t> worstFirst(const ModelReport& report, size_t scheme);
 
 } // namespace qs

@@ -31,5 +31,7 @@ TensorRole tensorRole(const std::string& name);
 // "attn_q", "attn_k", "attn_v", "attn_qkv", "attn_out", "mlp_gate", "mlp_up", "mlp_down",
 // "embedding", "output", "norm", "other".
 const char* tensorKindName(TensorKind kind);
+// The kind of a tensorKindName ("mlp_down" -> MlpDown); Other for any other text.
+TensorKind tensorKindFromName(const std::string& name);
 
 } // namespace qs

@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 
 #include <memory>
+#include <string>
 
 namespace qs::test {
 
@@ -36,6 +37,14 @@ inline CliRun runCli(const QStringList& args, const QString& dir = QString())
     r.out = QString::fromUtf8(p.readAllStandardOutput());
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
+}
+
+// The standard output of a run that succeeded; empty (its error printed as a warning) otherwise.
+inline std::string outputOf(const CliRun& r)
+{
+    if (r.code != 0)
+        qWarning("exit status %d: %s", r.code, qPrintable(r.err));
+    return r.code == 0 ? r.out.toStdString() : std::string();
 }
 
 // The scratch folder of one CLI test program: files by name, and the CLI run inside it. open()

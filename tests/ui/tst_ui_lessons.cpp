@@ -12,6 +12,7 @@
 #include "ui/views/int_matmul_view.h"
 #include "ui/views/worked_example_view.h"
 #include "ui/window/main_window.h"
+#include "ui/window/view_selector.h"
 
 #include <QAbstractSeries>
 #include <QAction>
@@ -27,7 +28,6 @@
 #include <QSet>
 #include <QSpinBox>
 #include <QSplitter>
-#include <QTabWidget>
 #include <QXYSeries>
 #include <QtTest>
 
@@ -370,7 +370,7 @@ void TestUiLessons::lessonFileAndErrors()
 
 void TestUiLessons::tabsInOrder()
 {
-    QTabWidget* tabs = m_window->chartTabs();
+    ViewSelector* tabs = m_window->viewSelector();
     QCOMPARE(tabs->count(), 15);
     const QStringList names = m_window->tabNames();
     QCOMPARE(names, (QStringList{"values", "codes", "histogram", "error-histogram", "channels",

@@ -71,7 +71,8 @@ struct ChartInput {
 // window is downsampled, "dequantizedBand" (a translucent fill between the dequantized values'
 // min and max per bucket), "dequantized" (a translucent line), "original" (a translucent line)
 // and "originalOutline" (the original's min and max per bucket as an unfilled outline); a
-// window shown whole has "errorBand", "dequantized" and "original" lines; a tiny window (at
+// window shown whole has "errorBand", "dequantized" and "original" lines (with a dot per value
+// up to 400 values: the exact values, original drawn on top); a tiny window (at
 // most 64 values) has no band and draws "original" then "dequantized" as dots, the smaller
 // dequantized dot on top.
 QChart* buildChart(ChartKind kind, const ChartInput& input, const ChartStyle& style);

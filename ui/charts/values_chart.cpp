@@ -2,7 +2,8 @@
 // over the index window; tiny tensors get a dot per value. On a long window the values chart
 // shows the dequantized values as a translucent band (min to max per bucket) under the
 // original's outline, and the error x - x^ per bucket as a band in the lower part of the plot
-// on its own axis, so that where the two differ stays visible at millions of values.
+// on its own axis, so that where the two differ stays visible at millions of values. Zoomed in
+// to a few hundred values, both lines mark every value with a dot.
 #include "ui/charts/axis_ticks.h"
 #include "ui/charts/chart_common.h"
 #include "ui/charts/chart_fit.h"
@@ -27,6 +28,9 @@ using namespace chartcommon;
 
 namespace {
 
+// Up to this many values in the window (zoomed in), the lines also mark each value with a dot.
+constexpr int64_t kPointsThreshold = 400;
+
 QList<QPointF> toPoints(const std::vector<SeriesPoint>& pts)
 {
     QList<QPointF> out;
@@ -46,6 +50,16 @@ void indexTicks(QValueAxis* ax, const Window& w, bool tiny, const ChartStyle& st
         fitTicks(ax, double(w.begin), double(w.end - 1), xTicks(st), true, true);
 }
 
+// A dot per value on both series; the one drawn on top two thirds the size of the one below,
+// so both stay visible where they coincide.
+void showDots(QLineSeries* below, QLineSeries* onTop, double size)
+{
+    below->setPointsVisible(true);
+    below->setMarkerSize(size);
+    onTop->setPointsVisible(true);
+    onTop->setMarkerSize(size * 2 / 3);
+}
+
 // Small tensors (the lessons' 10- and 20-value examples): every value as a dot; the dequantized
 // dot is smaller and drawn on top so that both stay visible where they coincide.
 void addTinyValues(QChart* chart, const ChartData& d, const ChartStyle& st, QValueAxis* ax,
@@ -55,10 +69,7 @@ void addTinyValues(QChart* chart, const ChartData& d, const ChartStyle& st, QVal
                                  seriesPen(st.original(), st.lineWidth), toPoints(d.first));
     QLineSeries* sd = lineSeries(QStringLiteral("Dequantized"), "dequantized",
                                  seriesPen(st.dequantized(), st.lineWidth), toPoints(d.second));
-    so->setPointsVisible(true);
-    so->setMarkerSize(9 * st.fontScale);
-    sd->setPointsVisible(true);
-    sd->setMarkerSize(6 * st.fontScale);
+    showDots(so, sd, 9 * st.fontScale);
     attach(chart, so, ax, ay);
     attach(chart, sd, ax, ay);
 }
@@ -201,6 +212,8 @@ QChart* buildValues(const ChartData& d, const ChartStyle& st)
                                            downsampled ? 1.0 : st.lineWidth),
                                  toPoints(d.first));
     attach(chart.get(), so, ax, ay);
+    if (w.end - w.begin <= kPointsThreshold)
+        showDots(sd, so, 6 * st.fontScale);
     if (downsampled) {
         // The band stands for the dequantized series and the outline for the original.
         hideFromLegend(chart.get(), sd);

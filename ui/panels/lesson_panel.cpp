@@ -6,6 +6,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -104,7 +105,7 @@ LessonPanel::LessonPanel(QWidget* parent) : QWidget(parent)
     m_title->setFont(tf);
     m_title->setWordWrap(true);
     top->addWidget(m_title, 1);
-    auto* close = new QPushButton(tr("Close lesson"), this);
+    auto* close = m_close = new QPushButton(tr("Close lesson"), this);
     top->addWidget(close);
     layout->addLayout(top);
     m_text = new QLabel(this);
@@ -129,8 +130,8 @@ LessonPanel::LessonPanel(QWidget* parent) : QWidget(parent)
     m_check->setWordWrap(true);
     m_check->setTextFormat(Qt::RichText);
     layout->addWidget(m_check);
-    connect(m_prev, &QPushButton::clicked, this, [this] { setStep(m_step - 1); });
-    connect(m_next, &QPushButton::clicked, this, [this] { setStep(m_step + 1); });
+    connect(m_prev, &QPushButton::clicked, this, &LessonPanel::previous);
+    connect(m_next, &QPushButton::clicked, this, &LessonPanel::next);
     connect(close, &QPushButton::clicked, this, &LessonPanel::closeRequested);
 }
 
@@ -141,13 +142,14 @@ void LessonPanel::setLesson(const Lesson& lesson)
     m_step = 0;
     m_checks.clear();
     m_title->setText(QString::fromStdString(lesson.title));
-    m_text->setText(QString::fromStdString(lesson.text));
+    m_page = 0;
     m_question->setText(lesson.question.empty()
                             ? QString()
                             : tr("<b>Question:</b> %1")
                                   .arg(QString::fromStdString(lesson.question).toHtmlEscaped()));
     m_question->setVisible(!lesson.question.empty());
     updateTexts();
+    paginate();
 }
 
 void LessonPanel::setStep(int step, bool force)
@@ -158,8 +160,10 @@ void LessonPanel::setStep(int step, bool force)
     if (step == m_step && !force)
         return;
     m_step = step;
+    m_page = 0;
     m_checks.clear();
     updateTexts();
+    showPage();
     emit stepChanged(step);
 }
 
@@ -167,17 +171,123 @@ void LessonPanel::updateTexts()
 {
     const int n = m_lesson.numSteps();
     const LessonStep& s = m_lesson.steps[size_t(m_step)];
-    m_prev->setVisible(n > 1);
-    m_next->setVisible(n > 1);
-    m_prev->setEnabled(m_step > 0);
-    m_next->setEnabled(m_step + 1 < n);
+    updateButtons();
     QString caption = QString::fromStdString(s.caption);
     if (n > 1)
         caption = tr("Step %1 of %2: %3").arg(m_step + 1).arg(n).arg(caption);
     m_caption->setText(caption);
     m_caption->setVisible(!caption.isEmpty());
     m_check->setText(s.expect.empty() ? QString() : tr("Checking the lesson's numbers…"));
-    m_check->setVisible(!s.expect.empty());
+    m_check->setVisible(!s.expect.empty() && !m_presenting);
+}
+
+void LessonPanel::updateButtons()
+{
+    const int n = m_hasLesson ? m_lesson.numSteps() : 0, pages = pageCount();
+    m_prev->setVisible(n > 1 || pages > 1);
+    m_next->setVisible(n > 1 || pages > 1);
+    m_prev->setEnabled(m_step > 0 || m_page > 0);
+    m_next->setEnabled(m_step + 1 < n || m_page + 1 < pages);
+}
+
+void LessonPanel::next()
+{
+    if (m_page + 1 < pageCount()) {
+        ++m_page;
+        showPage();
+    } else {
+        setStep(m_step + 1);
+    }
+}
+
+void LessonPanel::previous()
+{
+    if (m_page > 0) {
+        --m_page;
+        showPage();
+    } else {
+        setStep(m_step - 1);
+    }
+}
+
+void LessonPanel::setPageHeight(int height)
+{
+    m_pageHeight = height;
+    paginate();
+}
+
+// Presenting: the text's sentences, then the question as a paragraph of its own, fill pages
+// while the panel stays within its height (one line kept free for the rounding of the
+// estimate); otherwise the text is one page and the question has its own label.
+void LessonPanel::paginate()
+{
+    const QString text = m_hasLesson ? QString::fromStdString(m_lesson.text) : QString();
+    const bool paged = m_presenting && m_pageHeight > 0 && !text.isEmpty();
+    m_question->setVisible(m_hasLesson && !m_lesson.question.empty() && !paged);
+    m_pages = QStringList{text};
+    if (paged) {
+        QStringList chunks = text.split(QRegularExpression(QStringLiteral("(?<=[.!?:])\\s+")));
+        if (!m_lesson.question.empty())
+            chunks << QLatin1Char('\n') +
+                          tr("Question: %1").arg(QString::fromStdString(m_lesson.question));
+        m_pages = fillPages(chunks);
+    }
+    m_page = std::clamp(m_page, 0, pageCount() - 1);
+    showPage();
+}
+
+// Chunks (a leading newline starts a paragraph) joined into as few pages as fit the height.
+QStringList LessonPanel::fillPages(const QStringList& chunks)
+{
+    const QMargins margins = layout()->contentsMargins();
+    const int outer = parentWidget() ? parentWidget()->width() : width();
+    const int textWidth = std::max(50, outer - margins.left() - margins.right());
+    m_text->setText(QStringLiteral("x"));
+    const int budget = m_pageHeight - heightForWidth(outer);
+    const QString mark = QStringLiteral(" (99/99)");
+    // A sentence taller than a page is cut between words.
+    QStringList pieces;
+    for (const QString& chunk : chunks) {
+        if (textHeight(chunk.trimmed() + mark, textWidth) <= budget)
+            pieces << chunk;
+        else
+            pieces << chunk.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    }
+    QStringList pages;
+    QString page;
+    for (const QString& chunk : pieces) {
+        const bool paragraph = chunk.startsWith(QLatin1Char('\n'));
+        const QString longer =
+            page.isEmpty()
+                ? chunk.trimmed()
+                : page + (paragraph ? QStringLiteral("\n") : QStringLiteral(" ")) + chunk;
+        if (page.isEmpty() || textHeight(longer + mark, textWidth) <= budget) {
+            page = longer;
+        } else {
+            pages << page;
+            page = chunk.trimmed();
+        }
+    }
+    pages << page;
+    return pages;
+}
+
+int LessonPanel::textHeight(const QString& text, int width) const
+{
+    return QFontMetrics(m_text->font())
+        .boundingRect(QRect(0, 0, width, 1 << 20), Qt::TextWordWrap, text)
+        .height();
+}
+
+void LessonPanel::showPage()
+{
+    if (m_pages.isEmpty())
+        return;
+    QString text = m_pages[m_page];
+    if (pageCount() > 1)
+        text += QStringLiteral(" (%1/%2)").arg(m_page + 1).arg(pageCount());
+    m_text->setText(text);
+    updateButtons();
 }
 
 void LessonPanel::showResult(const Tensor& tensor, const QuantResult& result)
@@ -203,14 +313,14 @@ void LessonPanel::showResult(const Tensor& tensor, const QuantResult& result)
                           c.ok ? QStringLiteral("✓") : QStringLiteral("✗"));
     }
     m_check->setText(parts.join(QStringLiteral(" &nbsp;·&nbsp; ")));
-    m_check->setVisible(true);
+    m_check->setVisible(!m_presenting);
 }
 
 void LessonPanel::showNote(const QString& note)
 {
     m_checks.clear();
     m_check->setText(note.toHtmlEscaped());
-    m_check->setVisible(!note.isEmpty());
+    m_check->setVisible(!note.isEmpty() && !m_presenting);
 }
 
 bool LessonPanel::allChecksOk() const
@@ -233,14 +343,28 @@ QString LessonPanel::checkText() const
 
 void LessonPanel::setPresentationMode(bool on)
 {
+    m_presenting = on;
+    // The narrow column of presentation mode: arrows only (their tooltips say it).
+    m_prev->setText(on ? tr("◀") : tr("◀ Previous"));
+    m_next->setText(on ? tr("▶") : tr("Next ▶"));
+    m_prev->setToolTip(on ? tr("Previous page or step") : QString());
+    m_next->setToolTip(on ? tr("Next page or step") : QString());
+    m_close->setText(on ? tr("✕") : tr("Close lesson"));
+    m_close->setToolTip(on ? tr("Close lesson") : QString());
+    const int narrow = on ? m_prev->fontMetrics().height() * 2 + 12 : QWIDGETSIZE_MAX;
+    for (QPushButton* b : {m_prev, m_next, m_close})
+        b->setMaximumWidth(narrow);
     QFont f = font();
-    f.setPointSizeF(on ? 17 : QFont().pointSizeF());
+    f.setPointSizeF(on ? 16 : QFont().pointSizeF());
     for (QLabel* l : {m_text, m_question, m_caption, m_check})
         l->setFont(f);
     QFont tf = f;
     tf.setBold(true);
-    tf.setPointSizeF(f.pointSizeF() * 1.25);
+    tf.setPointSizeF(f.pointSizeF() * (on ? 1.1 : 1.25));
     m_title->setFont(tf);
+    if (m_hasLesson)
+        m_check->setVisible(!m_lesson.steps[size_t(m_step)].expect.empty() && !on);
+    paginate();
 }
 
 } // namespace qs::ui

@@ -1,6 +1,7 @@
 #include "ui/panels/numbers_panel.h"
 
 #include "core/stats/storage_split.h"
+#include "ui/panels/lesson_panel.h"
 
 #include <QFileInfo>
 #include <QHeaderView>
@@ -114,8 +115,20 @@ void NumbersPanel::addRow(const QString& key, const QString& label, const QStrin
     m_table->setItem(row, 1, v);
 }
 
+// Every row of a result again, after a lesson step's asserted numbers.
+void NumbersPanel::leaveChecks()
+{
+    m_showsChecks = false;
+    m_table->setMaximumHeight(QWIDGETSIZE_MAX);
+    m_table->setWordWrap(false);
+    setMaximumHeight(QWIDGETSIZE_MAX);
+    m_summary->show();
+}
+
 void NumbersPanel::setResult(const QuantResult& r)
 {
+    leaveChecks();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->setUpdatesEnabled(false);
     m_table->setRowCount(0);
     m_summary->setText(QString::fromStdString(r.config.summary()));
@@ -263,10 +276,36 @@ void NumbersPanel::setError(const QString& message)
 
 void NumbersPanel::clear()
 {
+    leaveChecks();
     m_table->setRowCount(0);
     m_summary->clear();
     m_warnings->clear();
     m_warnings->hide();
+}
+
+void NumbersPanel::showChecks(const std::vector<LessonCheckLine>& checks)
+{
+    m_showsChecks = true;
+    m_table->setRowCount(0);
+    for (const LessonCheckLine& c : checks)
+        addRow(c.what, c.what,
+               QStringLiteral("%1 %2").arg(c.computed,
+                                           c.ok ? QStringLiteral("✓") : QStringLiteral("✗")),
+               tr("Asserted by the lesson: %1").arg(c.expected));
+    m_table->setWordWrap(true); // a long value takes two lines rather than being cut
+    m_table->resizeRowsToContents();
+    m_warnings->hide();
+    m_summary->hide();
+    int height = m_table->horizontalHeader()->sizeHint().height() + 2 * m_table->frameWidth();
+    for (int row = 0; row < m_table->rowCount(); ++row)
+        height += m_table->rowHeight(row);
+    m_table->setMaximumHeight(height);
+    setMaximumHeight(height); // the lesson above takes the rest of the column
+}
+
+int NumbersPanel::rowCount() const
+{
+    return m_table->rowCount();
 }
 
 QString NumbersPanel::valueText(const QString& key) const

@@ -6,6 +6,8 @@
 
 #include "core/quant/quantize.h"
 
+#include <vector>
+
 #include <QString>
 #include <QWidget>
 
@@ -13,6 +15,8 @@ class QLabel;
 class QTableWidget;
 
 namespace qs::ui {
+
+struct LessonCheckLine;
 
 // Compact number formatting shared by the panels: 6 significant digits, "inf", "nan".
 QString formatNumber(double v, int digits = 6);
@@ -26,6 +30,11 @@ public:
     void setResult(const QuantResult& result);
     void setError(const QString& message); // keeps the rows, shows the message in the warnings
     void clear();
+    // Only a lesson step's asserted numbers, each computed value marked ✓ or ✗ (presentation
+    // mode); the table is as tall as its rows. setResult() shows every row again.
+    void showChecks(const std::vector<LessonCheckLine>& checks);
+    bool showsChecks() const { return m_showsChecks; }
+    int rowCount() const;
 
     // Row keys: "scale", "zero point", "qmin", "qmax", "range", "data range", "mse", "rmse",
     // "mae", "max error", "sqnr", "clipped low", "clipped high", "levels used", "bytes",
@@ -42,9 +51,11 @@ private:
     void addErrorRows(const Metrics& m);
     void addStorageRows(const QuantResult& r);
     void showWarnings(const QuantResult& r);
+    void leaveChecks();
     QTableWidget* m_table;
     QLabel* m_summary;
     QLabel* m_warnings;
+    bool m_showsChecks = false;
 };
 
 } // namespace qs::ui

@@ -1,20 +1,22 @@
 #include "ui/window/lesson_controller.h"
 
 #include "ui/panels/lesson_panel.h"
+#include "ui/panels/numbers_panel.h"
 #include "ui/panels/quant_panel.h"
 #include "ui/support/lesson_library.h"
 #include "ui/views/block_inspector_view.h"
 #include "ui/views/image_view.h"
 #include "ui/views/int_matmul_view.h"
 #include "ui/window/result_pipeline.h"
+#include "ui/window/view_selector.h"
 #include "ui/window/window_status.h"
 #include "ui/window/window_tabs.h"
 
+#include <QEvent>
 #include <QFileDialog>
 #include <QMenu>
 #include <QScrollArea>
 #include <QSplitter>
-#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -40,7 +42,7 @@ LessonController::LessonController(const WindowParts& parts)
 
 void LessonController::addPanel(QSplitter* splitter)
 {
-    QTabWidget* tabs = m_tabs.tabWidget();
+    QWidget* tabs = m_tabs.selector();
     auto* centre = new QWidget;
     centre->setObjectName(QStringLiteral("centrePane"));
     auto* v = new QVBoxLayout(centre);
@@ -58,7 +60,10 @@ void LessonController::addPanel(QSplitter* splitter)
     m_scroll->setWidget(m_panel);
     m_scroll->hide();
     m_scroll->setMinimumHeight(80);
+    m_scroll->viewport()->installEventFilter(this);
     m_split->addWidget(m_scroll);
+    m_numbersColumn = splitter->widget(2);
+    m_numbers = m_numbersColumn ? m_numbersColumn->findChild<NumbersPanel*>() : nullptr;
     const int index = splitter->indexOf(tabs);
     const QList<int> sizes = splitter->sizes();
     splitter->replaceWidget(index, centre);
@@ -136,8 +141,13 @@ void LessonController::applyStep(int step)
 
 void LessonController::showPanel(bool on)
 {
-    m_scroll->setVisible(on);
-    if (on) {
+    const bool was = m_panelShown;
+    m_panelShown = on;
+    placePanel();
+    m_scroll->setVisible(on); // after a move: a moved widget is hidden until shown again
+    if (was != on)
+        emit panelShownChanged(on);
+    if (on && !m_presenting) {
         // The text gets what it needs up to a third of the height; the chart the rest.
         const int total = std::max(400, m_split->height());
         const int panel = std::min(m_panel->sizeHint().height() + 4, total / 3);
@@ -149,13 +159,52 @@ void LessonController::close()
 {
     showPanel(false);
     m_stepTensor.reset();
+    showNumbers();
+}
+
+bool LessonController::isPanelShown() const
+{
+    return m_panelShown;
 }
 
 void LessonController::setPresentationMode(bool on)
 {
+    m_presenting = on;
     m_panel->setPresentationMode(on);
-    if (m_panel->isVisibleTo(m_window))
-        showPanel(true);
+    showPanel(isPanelShown());
+    showNumbers();
+}
+
+void LessonController::placePanel()
+{
+    auto* column =
+        m_numbersColumn ? qobject_cast<QVBoxLayout*>(m_numbersColumn->layout()) : nullptr;
+    const bool beside = m_presenting && isPanelShown() && column;
+    if (beside && m_scroll->parentWidget() != m_numbersColumn)
+        column->insertWidget(0, m_scroll, 1);
+    else if (!beside && m_scroll->parentWidget() != m_split)
+        m_split->insertWidget(0, m_scroll);
+    m_split->setStretchFactor(0, beside ? 1 : 0);
+    m_split->setStretchFactor(m_split->count() - 1, 1);
+}
+
+void LessonController::showNumbers()
+{
+    if (!m_numbers)
+        return;
+    const bool checks = m_presenting && isPanelShown() && !m_panel->checks().empty();
+    if (checks)
+        m_numbers->showChecks(m_panel->checks());
+    else if (m_numbers->showsChecks() && m_pipeline.result())
+        m_numbers->setResult(*m_pipeline.result());
+}
+
+// The lesson's text is paged to the height its area has when presenting.
+bool LessonController::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_scroll->viewport() && event->type() == QEvent::Resize)
+        m_panel->setPageHeight(m_scroll->viewport()->height());
+    return QObject::eventFilter(watched, event);
 }
 
 void LessonController::checkResult()
@@ -170,6 +219,7 @@ void LessonController::checkResult()
         m_panel->showNote(
             tr("The data or controls now differ from this step of the lesson; its asserted "
                "numbers are not checked."));
+    showNumbers();
 }
 
 } // namespace qs::ui

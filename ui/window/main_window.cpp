@@ -16,6 +16,7 @@
 #include "ui/window/side_panels.h"
 #include "ui/window/source_controller.h"
 #include "ui/window/tab_page.h"
+#include "ui/window/view_selector.h"
 #include "ui/window/window_geometry.h"
 
 #include <QAction>
@@ -34,7 +35,6 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QTabWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -91,7 +91,7 @@ QSplitter* MainWindow::buildUi()
     auto* controls = buildControlsColumn();
     columns->addWidget(controls);
     m_tabs->addChartTabs();
-    columns->addWidget(m_tabs->tabWidget());
+    columns->addWidget(m_tabs->selector());
     columns->addWidget(buildNumbersColumn());
     columns->setStretchFactor(0, 0);
     columns->setStretchFactor(1, 1);
@@ -286,10 +286,12 @@ void MainWindow::buildQuantizeMenu()
                      m_status->cancelButton(), &QToolButton::click);
 }
 
-// The charts (Alt+1..5), the teaching views (Alt+Shift+1..8), presentation mode.
+// The groups of views (Ctrl+1..5), the previous and next view (Ctrl+PgUp / PgDown), the charts
+// (Alt+1..6), the teaching views (Alt+Shift+1..8), presentation mode.
 void MainWindow::buildViewMenu()
 {
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    addViewSelectorActions(view);
     QMenu* teaching = new QMenu(tr("Teaching &Views"), view);
     int charts = 0, views = 0;
     for (int i = 0; i < int(m_tabs->pages().size()); ++i) {
@@ -316,6 +318,19 @@ void MainWindow::buildViewMenu()
     presentation->setToolTip(
         tr("Large fonts, thick lines, high contrast, only the essential controls (F5)"));
     m_presentation->setAction(presentation);
+}
+
+void MainWindow::addViewSelectorActions(QMenu* view)
+{
+    ViewSelector* selector = m_tabs->selector();
+    for (ViewGroup g : selector->groups())
+        view->addAction(viewGroupTitle(g), this, [selector, g] { selector->selectGroup(g); })
+            ->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(int(g) + 1)));
+    view->addAction(tr("Previous View"), QKeySequence(tr("Ctrl+PgUp")), m_tabs.get(),
+                    &WindowTabs::previousTab);
+    view->addAction(tr("Next View"), QKeySequence(tr("Ctrl+PgDown")), m_tabs.get(),
+                    &WindowTabs::nextTab);
+    view->addSeparator();
 }
 
 // ---- sessions and settings -------------------------------------------------------------------

@@ -1,7 +1,9 @@
-// MainWindow: the layout (controls on the left, the tabs in the centre, the numbers on the
-// right), the menus, the settings and drag-and-drop. The work is done by its parts:
+// MainWindow: the layout (controls on the left, the views in the centre under the view
+// selector, the numbers on the right), the menus, the settings and drag-and-drop. The work
+// is done by its parts:
 //   ResultPipeline    sources, background jobs (coalesced), the current tensor and result
-//   WindowTabs        the five basic charts (ChartTab) and the analysis views (ViewTab)
+//   WindowTabs        the basic charts (ChartTab) and the analysis views (ViewTab), grouped
+//                     in the ViewSelector
 //   ExportController  charts, views, data and the clipboard
 //   LessonController  the Lessons menu and the lesson panel
 //   PresentationMode  large fonts, thick lines, high contrast, only bits/scheme/range
@@ -33,7 +35,6 @@
 
 class QMenu;
 class QSplitter;
-class QTabWidget;
 
 namespace qs::ui {
 
@@ -44,6 +45,7 @@ class QuantPanel;
 class SidePanels;
 class SliceTable;
 class SourcePanel;
+class ViewSelector;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -126,7 +128,8 @@ public:
     // The columns beside the tabs: shown or collapsed, kept in the settings.
     SidePanels& sidePanels() const { return *m_panels; }
     SliceTable* sliceTable() const { return m_tabs->sliceTable(); }
-    QTabWidget* chartTabs() const { return m_tabs->tabWidget(); }
+    // The centre: the view selector and the page it shows.
+    ViewSelector* viewSelector() const { return m_tabs->selector(); }
     // Milliseconds from the first control change of a burst to the visible chart refreshed.
     double lastLatencyMs() const { return m_pipeline->lastLatencyMs(); }
     // GUI-thread milliseconds spent on the last result (numbers, table, visible chart) and on
@@ -135,9 +138,9 @@ public:
     double lastChartBuildMs() const { return m_tabs->lastChartBuildMs(); }
 
     // ---- Teaching ----
-    // The views after the five charts, as tabs: number line, sweep, clipping, compare, worked
-    // example, image, integer math, fp16 pitfalls. Only the visible one is recomputed on a new
-    // result; the others are marked out of date.
+    // The views after the charts, pages of the view selector: number line, sweep, clipping,
+    // compare, worked example, image, integer math, fp16 pitfalls. Only the visible one is
+    // recomputed on a new result; the others are marked out of date.
     QList<AnalysisView*> analysisViews() const { return m_tabs->analysisViews(); }
     // By viewName(), e.g. "image".
     AnalysisView* analysisView(const QString& name) const { return m_tabs->analysisView(name); }
@@ -194,6 +197,7 @@ private:
     void buildFileMenu();
     void buildQuantizeMenu();
     void buildViewMenu();
+    void addViewSelectorActions(QMenu* view);
     void buildTeaching(QSplitter* columns);
     Session restoreSettings();
     void onBusyChanged(bool busy);

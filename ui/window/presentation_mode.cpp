@@ -11,7 +11,11 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QMainWindow>
+#include <QMenu>
+#include <QMenuBar>
 #include <QSplitter>
+#include <QStatusBar>
+#include <QVBoxLayout>
 
 namespace qs::ui {
 
@@ -60,6 +64,10 @@ PresentationMode::PresentationMode(QMainWindow* window, QSplitter* columns, Sour
     : m_window(window), m_columns(columns), m_source(source), m_quant(quant), m_tabs(tabs),
       m_lessons(lessons)
 {
+    connect(&lessons, &LessonController::panelShownChanged, this, [this] {
+        if (m_on)
+            placeLesson();
+    });
 }
 
 void PresentationMode::setAction(QAction* action)
@@ -79,9 +87,12 @@ void PresentationMode::set(bool on)
     }
     applyLook(on);
     showEssentialControls(on);
-    resizeColumns(on);
+    m_window->statusBar()->setVisible(!on);
+    hideMenus(on);
+    m_source.factsBox()->setVisible(!on);
     m_tabs.setPresentation(on);
     m_lessons.setPresentationMode(on);
+    resizeColumns(on);
     m_tabs.markChartsDirty();
     m_tabs.refreshVisible();
     emit changed(on);
@@ -131,12 +142,15 @@ void PresentationMode::resizeColumns(bool on)
     QWidget* left = m_columns->widget(0);
     QWidget* right = m_columns->widget(2);
     if (!on) {
+        moveQuantPanel(false);
         left->setMinimumWidth(m_normalLeftMin);
         right->setMinimumWidth(m_normalRightMin);
+        left->setVisible(m_normalLeftShown);
         if (!m_normalSizes.isEmpty())
             m_columns->setSizes(m_normalSizes);
         return;
     }
+    m_normalLeftShown = !left->isHidden();
     m_normalSizes = m_columns->sizes();
     m_normalLeftMin = left->minimumWidth();
     left->setMinimumWidth(0);
@@ -159,6 +173,70 @@ void PresentationMode::resizeColumns(bool on)
                  width / 3));
     left->setMinimumWidth(
         std::min(fm.horizontalAdvance(QStringLiteral("Scheme asymmetric")) + 100, width / 4));
+    m_presentingSizes = m_columns->sizes();
+    m_presentingRightMin = right->minimumWidth();
+    placeLesson();
+}
+
+// With a lesson, the essential controls, its text and the step's numbers share the right
+// column and the chart takes the rest (the controls column, left with nothing to show, steps
+// aside). The right column is about 30 characters of the large font wide, at least 32 % of
+// the window.
+void PresentationMode::placeLesson()
+{
+    QWidget* left = m_columns->widget(0);
+    QWidget* right = m_columns->widget(2);
+    const bool beside = m_lessons.isPanelShown();
+    moveQuantPanel(beside);
+    if (!beside) {
+        left->setVisible(m_normalLeftShown);
+        right->setMinimumWidth(m_presentingRightMin);
+        if (m_presentingSizes.size() == 3)
+            m_columns->setSizes(m_presentingSizes);
+        return;
+    }
+    left->hide();
+    const int width = m_window->width();
+    const int column =
+        std::max(int(0.32 * width), QFontMetrics(QApplication::font()).averageCharWidth() * 28);
+    right->setMinimumWidth(column);
+    m_columns->setSizes({0, std::max(0, width - column), column});
+}
+
+// The quantization panel at the top of the numbers column, or back where it came from.
+void PresentationMode::moveQuantPanel(bool toRight)
+{
+    QWidget* right = m_columns->widget(2);
+    auto* column = qobject_cast<QVBoxLayout*>(right->layout());
+    if (!column)
+        return;
+    if (toRight) {
+        if (m_quant.parentWidget() != right) {
+            m_quantHome = qobject_cast<QBoxLayout*>(m_quant.parentWidget()->layout());
+            m_quantIndex = m_quantHome ? m_quantHome->indexOf(&m_quant) : 0;
+        }
+        column->removeWidget(&m_quant);
+        column->insertWidget(0, &m_quant);
+    } else if (m_quantHome && m_quant.parentWidget() == right) {
+        column->removeWidget(&m_quant);
+        m_quantHome->insertWidget(m_quantIndex, &m_quant);
+    } else {
+        return;
+    }
+    m_quant.show(); // a moved widget stays hidden until shown
+}
+
+// The menu bar gives its height to the chart; its actions (F5 among them) stay on the keyboard
+// as actions of the window.
+void PresentationMode::hideMenus(bool on)
+{
+    QMenuBar* bar = m_window->menuBar();
+    if (on && !m_menuActionsAdded) {
+        m_menuActionsAdded = true;
+        for (QMenu* menu : bar->findChildren<QMenu*>())
+            m_window->addActions(menu->actions());
+    }
+    bar->setVisible(!on);
 }
 
 } // namespace qs::ui

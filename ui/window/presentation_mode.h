@@ -1,6 +1,9 @@
 // PresentationMode: large fonts, thick lines, high contrast and only the essential controls
-// (bits, scheme, range), for teaching from a projector. Turning it off restores the fonts, the
-// palette, the hidden rows and the column widths as they were.
+// (bits, scheme, range), for teaching from a projector; the menu bar and the status line hide.
+// With a lesson the chart gets most of the window, the essential controls, the lesson's text
+// (in pages) and the step's asserted numbers the right column.
+// Turning it off restores the fonts, the palette, the hidden rows and the column widths as they
+// were.
 #pragma once
 
 #include <QFont>
@@ -9,6 +12,7 @@
 #include <QPalette>
 
 class QAction;
+class QBoxLayout;
 class QMainWindow;
 class QSplitter;
 class QWidget;
@@ -39,6 +43,9 @@ private:
     void applyLook(bool on);
     void showEssentialControls(bool on);
     void resizeColumns(bool on);
+    void placeLesson();
+    void moveQuantPanel(bool toRight);
+    void hideMenus(bool on);
 
     QMainWindow* m_window;
     QSplitter* m_columns;
@@ -50,8 +57,14 @@ private:
     bool m_on = false;
     QFont m_normalFont;
     QPalette m_normalPalette;
-    QList<int> m_normalSizes; // the columns before presentation mode
+    QList<int> m_normalSizes;     // the columns before presentation mode
+    QList<int> m_presentingSizes; // and in it, without a lesson
+    bool m_normalLeftShown = true;
+    int m_presentingRightMin = 0; // the numbers column's least width when presenting
     int m_normalLeftMin = 0;
+    QBoxLayout* m_quantHome = nullptr; // where the quantization panel lives
+    int m_quantIndex = 0;
+    bool m_menuActionsAdded = false;
     int m_normalRightMin = 0;
 };
 

@@ -12,7 +12,9 @@
 #include "ui/views/sweep_view.h"
 #include "ui/views/worked_example_view.h"
 #include "ui/window/chart_tab.h"
+#include "ui/window/index_zoom.h"
 #include "ui/window/result_pipeline.h"
+#include "ui/window/view_selector.h"
 #include "ui/window/window_status.h"
 
 #include <QChart>
@@ -22,7 +24,7 @@
 #include <QLabel>
 #include <QSpinBox>
 #include <QSplitter>
-#include <QTabWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QValueAxis>
 #include <QXYSeries>
@@ -34,13 +36,10 @@ namespace qs::ui {
 // ---- the tabs --------------------------------------------------------------------------------
 
 WindowTabs::WindowTabs(ResultPipeline& pipeline, WindowStatus& status)
-    : m_pipeline(pipeline), m_status(status), m_tabs(new QTabWidget)
+    : m_pipeline(pipeline), m_status(status), m_selector(new ViewSelector),
+      m_zoom(new IndexZoom(*this, pipeline))
 {
-    m_tabs->setObjectName(QStringLiteral("chartTabs"));
-    m_zoomTimer.setSingleShot(true);
-    m_zoomTimer.setInterval(20); // a rubber band reports one range; this only merges bursts
-    connect(m_tabs, &QTabWidget::currentChanged, this, &WindowTabs::refreshVisible);
-    connect(&m_pipeline, &ResultPipeline::tensorReplaced, this, &WindowTabs::resetZoom);
+    connect(m_selector, &ViewSelector::currentChanged, this, &WindowTabs::refreshVisible);
     connect(&m_pipeline, &ResultPipeline::dataChanged, this, [this] {
         // Prepared data points at the old tensor and result by address; a recycled result may
         // come back at the same address with other contents, so none of it may be used any more.
@@ -55,8 +54,8 @@ void WindowTabs::addChartTabs()
 {
     for (ChartKind kind : allChartKinds()) {
         ChartTab* tab = addChartTab(kind);
-        const int index = m_tabs->addTab(tab->widget(), tab->label());
-        m_tabs->setTabToolTip(index, tab->title());
+        m_selector->addPage(ViewGroup::Explore, tab->name(), tab->widget(), tab->label(),
+                            tab->title());
         m_pages.push_back(tab);
         m_chartTabs.push_back(tab);
     }
@@ -74,6 +73,8 @@ ChartTab* WindowTabs::addChartTab(ChartKind kind)
     auto* tab = new ChartTab(kind, *this);
     if (kind == ChartKind::Values || kind == ChartKind::Codes) {
         tab->view()->setRubberBand(QChartView::HorizontalRubberBand);
+        if (kind == ChartKind::Values)
+            tab->setPage(m_zoom->valuesPage(*tab));
         tab->view()->setToolTip(tr("Drag to zoom into an index range (re-sampled at full detail); "
                                    "right-click to zoom out; Ctrl+0 shows everything. Click a "
                                    "point: its block in the Block inspector (block schemes) or "
@@ -150,23 +151,29 @@ QWidget* WindowTabs::channelsPage(ChartTab& tab)
 
 void WindowTabs::addViewTabs()
 {
-    const QList<AnalysisView*> views = {
-        new NumberLineView, new SweepView,         new ClippingView,
-        new CompareView,    new WorkedExampleView, new BlockInspectorView,
-        new ImageView,      new IntMatmulView,     new FloatPitfallsView};
-    for (AnalysisView* v : views) {
+    // Each view with its group; the page order (tabNames()) is this list's.
+    const std::pair<ViewGroup, AnalysisView*> views[] = {
+        {ViewGroup::Understand, new NumberLineView},
+        {ViewGroup::Compare, new SweepView},
+        {ViewGroup::Compare, new ClippingView},
+        {ViewGroup::Compare, new CompareView},
+        {ViewGroup::Understand, new WorkedExampleView},
+        {ViewGroup::Understand, new BlockInspectorView},
+        {ViewGroup::Modes, new ImageView},
+        {ViewGroup::Modes, new IntMatmulView},
+        {ViewGroup::Modes, new FloatPitfallsView},
+    };
+    for (const auto& [group, v] : views) {
         v->setObjectName(QStringLiteral("view-") + v->viewName());
         m_viewTabs.push_back(std::make_unique<ViewTab>(v, *this));
         m_pages.push_back(m_viewTabs.back().get());
-        const int index = m_tabs->addTab(v, v->viewTitle());
-        m_tabs->setTabToolTip(index, v->viewTitle());
+        m_selector->addPage(group, v->viewName(), v, v->viewTitle(), v->viewTitle());
         connect(v, &AnalysisView::configRequested, this, &WindowTabs::configRequested);
         connect(v, &AnalysisView::viewUpdated, this, [this, v] {
             if (v == currentAnalysisView())
                 m_viewPending = false;
         });
     }
-    m_tabs->setUsesScrollButtons(true);
 }
 
 void WindowTabs::releaseCharts()
@@ -179,7 +186,7 @@ void WindowTabs::releaseCharts()
 
 TabPage* WindowTabs::currentPage() const
 {
-    const int i = m_tabs->currentIndex();
+    const int i = m_selector->currentIndex();
     return i >= 0 && i < int(m_pages.size()) ? m_pages[size_t(i)] : nullptr;
 }
 
@@ -194,7 +201,7 @@ void WindowTabs::setCurrentChart(ChartKind kind)
     for (int i = 0; i < int(m_pages.size()); ++i)
         if (const auto* tab = dynamic_cast<const ChartTab*>(m_pages[size_t(i)]))
             if (tab->kind() == kind)
-                m_tabs->setCurrentIndex(i);
+                m_selector->setCurrentIndex(i);
 }
 
 ChartTab& WindowTabs::chartTab(ChartKind kind)
@@ -218,8 +225,8 @@ ChartInput WindowTabs::chartInput(ChartKind kind) const
     in.tensor = m_pipeline.tensor().get();
     in.result = m_pipeline.result().get();
     if (kind == ChartKind::Values || kind == ChartKind::Codes) {
-        in.viewBegin = m_viewBegin;
-        in.viewEnd = m_viewEnd;
+        in.viewBegin = m_zoom->begin();
+        in.viewEnd = m_zoom->end();
     }
     in.errorBins = m_errorBins ? m_errorBins->value() : 101;
     in.valueBins = m_valueBins ? m_valueBins->value() : 256;
@@ -284,11 +291,7 @@ void WindowTabs::setBinsQuietly(int errorBins, int valueBins)
 
 void WindowTabs::showAllIndices()
 {
-    m_viewBegin = 0;
-    m_viewEnd = -1;
-    chartTab(ChartKind::Values).markDirty();
-    chartTab(ChartKind::Codes).markDirty();
-    refreshVisible();
+    m_zoom->showAll();
 }
 
 void WindowTabs::markChartsDirty()
@@ -299,47 +302,13 @@ void WindowTabs::markChartsDirty()
 
 void WindowTabs::chartInstalled(ChartTab& tab)
 {
-    watchZoom(tab);
+    m_zoom->watch(tab);
     if (tab.kind() == ChartKind::Values)
         connectValueClicks(tab.chart());
     if (tab.kind() == currentChart()) {
         m_pipeline.chartShown();
         emit chartsRefreshed();
     }
-}
-
-void WindowTabs::watchZoom(ChartTab& tab)
-{
-    if (tab.kind() != ChartKind::Values && tab.kind() != ChartKind::Codes)
-        return;
-    const auto axes = tab.chart()->axes(Qt::Horizontal);
-    if (axes.isEmpty() || !m_pipeline.tensor())
-        return;
-    auto* axis = qobject_cast<QValueAxis*>(axes.first());
-    if (!axis)
-        return;
-    const ChartKind kind = tab.kind();
-    // After a rubber-band zoom, rebuild the chart from the full data of the visible window so
-    // the detail is real, not the stretched downsampled overview.
-    connect(axis, &QValueAxis::rangeChanged, this, [this, kind](qreal lo, qreal hi) {
-        if (!m_pipeline.tensor())
-            return;
-        const int64_t n = m_pipeline.tensor()->numel();
-        const int64_t b = std::clamp<int64_t>(int64_t(std::floor(lo)), 0, n);
-        const int64_t e = std::clamp<int64_t>(int64_t(std::ceil(hi)) + 1, 0, n);
-        if (e - b < 2 || (b == m_viewBegin && e == (m_viewEnd < 0 ? n : m_viewEnd)))
-            return;
-        m_zoomTimer.disconnect();
-        connect(&m_zoomTimer, &QTimer::timeout, this, [this, kind, b, e, n] {
-            m_viewBegin = b;
-            m_viewEnd = (b == 0 && e >= n) ? -1 : e;
-            chartTab(ChartKind::Values).markDirty();
-            chartTab(ChartKind::Codes).markDirty();
-            if (currentChart() == kind)
-                refreshVisible();
-        });
-        m_zoomTimer.start();
-    });
 }
 
 // Clicking a point of the values chart opens the element's block in the block inspector (block
@@ -379,7 +348,7 @@ bool WindowTabs::setCurrentTab(const QString& name)
 {
     for (const auto& tab : m_viewTabs)
         if (tab->name() == name) {
-            m_tabs->setCurrentWidget(tab->widget());
+            m_selector->setCurrentWidget(tab->widget());
             return true;
         }
     try {
@@ -399,7 +368,17 @@ QString WindowTabs::currentTabName() const
 
 void WindowTabs::selectTab(int index) const
 {
-    m_tabs->setCurrentIndex(index);
+    m_selector->setCurrentIndex(index);
+}
+
+void WindowTabs::nextTab()
+{
+    m_selector->next();
+}
+
+void WindowTabs::previousTab()
+{
+    m_selector->previous();
 }
 
 void WindowTabs::refreshVisible()
@@ -530,15 +509,9 @@ void WindowTabs::clearResult()
     refreshVisible();
 }
 
-void WindowTabs::resetZoom()
-{
-    m_viewBegin = 0;
-    m_viewEnd = -1;
-}
-
 bool WindowTabs::isBusy() const
 {
-    return m_tablePending || m_zoomTimer.isActive() ||
+    return m_tablePending || m_zoom->isBusy() ||
            std::any_of(m_chartTabs.begin(), m_chartTabs.end(),
                        [](const ChartTab* tab) { return tab->isPreparing(); });
 }
@@ -546,6 +519,7 @@ bool WindowTabs::isBusy() const
 void WindowTabs::setPresentation(bool on)
 {
     m_presentation = on;
+    m_selector->setCompact(on);
     for (const auto& tab : m_viewTabs)
         tab->view()->setPresentationMode(on);
 }

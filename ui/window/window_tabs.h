@@ -1,5 +1,6 @@
-// WindowTabs: the tabs in the window's centre, in order the five basic charts (ChartTab) and
-// the analysis views (ViewTab), with the controls the charts share: the zoom window of the
+// WindowTabs: the pages of the window's centre, shown one at a time by a ViewSelector: in
+// order the basic charts (ChartTab, the Explore group) and the analysis views (ViewTab, each
+// in its group), with the controls the charts share: the zoom window of the
 // index charts, the bin counts, the slice whose grid is drawn and the slice table. A new result
 // marks every tab out of date and brings the visible one up to date; the others follow when
 // they are shown.
@@ -9,7 +10,6 @@
 #include "ui/jobs/job_runner.h"
 
 #include <QObject>
-#include <QTimer>
 
 #include <initializer_list>
 
@@ -18,15 +18,16 @@
 
 class QChart;
 class QSpinBox;
-class QTabWidget;
 
 namespace qs::ui {
 
 class AnalysisView;
 class ChartTab;
+class IndexZoom;
 class ResultPipeline;
 class SliceTable;
 class TabPage;
+class ViewSelector;
 class ViewTab;
 class WindowStatus;
 
@@ -36,7 +37,7 @@ public:
     WindowTabs(ResultPipeline& pipeline, WindowStatus& status);
     ~WindowTabs() override;
 
-    QTabWidget* tabWidget() const { return m_tabs; }
+    ViewSelector* selector() const { return m_selector; }
     void addChartTabs(); // the five basic charts with their controls
     void addViewTabs();  // the analysis views after them
     // Window teardown: every chart view lets go of its chart.
@@ -56,6 +57,7 @@ public:
     int valueBins() const;
     void setBinsQuietly(int errorBins, int valueBins); // applying a session
     void showAllIndices();
+    IndexZoom& indexZoom() const { return *m_zoom; }
     SliceTable* sliceTable() const { return m_sliceTable; }
     void markChartsDirty();
 
@@ -65,6 +67,8 @@ public:
     QString currentTabName() const;
     void selectTab(int index) const;
     const std::vector<TabPage*>& pages() const { return m_pages; }
+    void nextTab(); // in the selector's order, group by group
+    void previousTab();
     void refreshVisible();
 
     // ---- the analysis views
@@ -82,7 +86,6 @@ public:
     // ---- the current result
     void takeResult(const JobOutputPtr& output);
     void clearResult();
-    void resetZoom();    // a new tensor starts unzoomed
     bool isBusy() const; // a chart being prepared, a zoom or the slice table pending
 
     void setPresentation(bool on);
@@ -105,14 +108,13 @@ private:
     ChartTab* addChartTab(ChartKind kind);
     QWidget* controlsPage(ChartTab& tab, std::initializer_list<SpinControl> controls);
     QWidget* channelsPage(ChartTab& tab);
-    void watchZoom(ChartTab& tab);
     void connectValueClicks(QChart* chart);
     ViewTab* viewTab(AnalysisView* view) const;
     TabPage* currentPage() const;
 
     ResultPipeline& m_pipeline;
     WindowStatus& m_status;
-    QTabWidget* m_tabs;
+    ViewSelector* m_selector;
     std::vector<TabPage*> m_pages; // in tab order
     std::vector<std::unique_ptr<ViewTab>> m_viewTabs;
     std::vector<ChartTab*> m_chartTabs;
@@ -120,10 +122,9 @@ private:
     QSpinBox* m_valueBins = nullptr;
     QSpinBox* m_slice = nullptr; // histogram: slice whose grid is drawn
     SliceTable* m_sliceTable = nullptr;
-    QTimer m_zoomTimer;
-    int64_t m_viewBegin = 0, m_viewEnd = -1; // zoom window of the index charts
-    bool m_tablePending = false;             // the slice table is yet to take the result
-    bool m_viewPending = false;              // the visible view has not reported viewUpdated yet
+    IndexZoom* m_zoom;           // the index window of the values and codes charts
+    bool m_tablePending = false; // the slice table is yet to take the result
+    bool m_viewPending = false;  // the visible view has not reported viewUpdated yet
     bool m_presentation = false;
     double m_lastChartBuildMs = 0;
 };

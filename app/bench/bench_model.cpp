@@ -1,0 +1,176 @@
+// quantscope-bench --model: the model report on a generated transformer-shaped bf16 safetensors
+// model (8 layers, 1024 wide, MLP 2816, vocabulary 16000: 66 tensors, 119M parameters), against
+// the loop a user would otherwise run, one `quantscope-cli quantize --input FILE:TENSOR --report`
+// per tensor: each iteration maps the file and parses its header afresh, loads the tensor,
+// quantizes it and writes the JSON report, as a fresh process does (process start-up excluded).
+#include "bench_model.h"
+
+#include "core/io/mapped_file.h"
+#include "core/io/safetensors.h"
+#include "core/io/safetensors_writer.h"
+#include "core/model/model_report.h"
+#include "core/quant/quantize.h"
+#include "core/report/report.h"
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr int64_t kLayers = 8, kWidth = 1024, kMlp = 2816, kVocab = 16000;
+
+std::vector<qs::SafetensorsEntry> modelEntries()
+{
+    std::vector<qs::SafetensorsEntry> e;
+    e.push_back({"model.embed_tokens.weight", "BF16", {kVocab, kWidth}});
+    for (int64_t l = 0; l < kLayers; ++l) {
+        const std::string p = "model.layers." + std::to_string(l) + ".";
+        e.push_back({p + "input_layernorm.weight", "BF16", {kWidth}});
+        for (const char* n : {"q_proj", "k_proj", "v_proj", "o_proj"})
+            e.push_back({p + "self_attn." + n + ".weight", "BF16", {kWidth, kWidth}});
+        e.push_back({p + "mlp.gate_proj.weight", "BF16", {kMlp, kWidth}});
+        e.push_back({p + "mlp.up_proj.weight", "BF16", {kMlp, kWidth}});
+        e.push_back({p + "mlp.down_proj.weight", "BF16", {kWidth, kMlp}});
+    }
+    e.push_back({"model.norm.weight", "BF16", {kWidth}});
+    return e;
+}
+
+// Normal weights of standard deviation 0.02 (norms near 1), a few outliers per tensor.
+void fillWeights(size_t index, std::vector<float>& v)
+{
+    std::mt19937 gen(uint32_t(1000 + index));
+    if (v.size() == size_t(kWidth)) {
+        std::normal_distribution<float> nd(1.0f, 0.05f);
+        for (float& x : v)
+            x = nd(gen);
+        return;
+    }
+    std::normal_distribution<float> nd(0.0f, 0.02f);
+    for (float& x : v)
+        x = nd(gen);
+    for (size_t k = 0; k < 8; ++k)
+        v[(k * 7919 * 104729) % v.size()] = 0.5f * float(k % 2 ? 1 : -1);
+}
+
+double seconds(const std::chrono::steady_clock::time_point& t0)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double peakRssMb()
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return double(ru.ru_maxrss) / 1024.0;
+}
+
+// The per-tensor loop of `quantize --input FILE:TENSOR --report` without process start-up.
+double cliLoopSeconds(const std::string& path, const qs::QuantConfig& config)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    size_t count = 0;
+    double sink = 0;
+    for (size_t i = 0;; ++i) {
+        const qs::MappedFile f(path);
+        const std::vector<qs::TensorInfo> infos = qs::listSafetensors(f.data(), f.size(), path);
+        if (i >= infos.size())
+            break;
+        count = infos.size();
+        const qs::Tensor t = qs::loadSafetensorsTensor(f.data(), f.size(), path, infos[i].name);
+        const qs::QuantResult r = qs::quantize(t, config);
+        sink += double(qs::reportJson(t, r).size());
+    }
+    if (sink < 0 || count == 0)
+        std::puts("");
+    return seconds(t0);
+}
+
+double reportSeconds(const std::string& path, const std::vector<qs::ModelScheme>& schemes, int runs)
+{
+    double best = 1e30;
+    for (int r = 0; r < runs; ++r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        const qs::ModelReport rep = qs::computeModelReport(path, schemes);
+        best = std::min(best, seconds(t0));
+        if (rep.tensors.empty())
+            std::puts("");
+    }
+    return best;
+}
+
+} // namespace
+
+int runModelBench(int runs, bool json)
+{
+    char dirTemplate[] = "/tmp/quantscope-bench-model-XXXXXX";
+    const char* dir = mkdtemp(dirTemplate);
+    if (!dir) {
+        std::fprintf(stderr, "quantscope-bench: cannot make a temporary folder in /tmp\n");
+        return 1;
+    }
+    const std::string path = std::string(dir) + "/model.safetensors";
+    const std::vector<qs::SafetensorsEntry> entries = modelEntries();
+    int64_t params = 0, largest = 0;
+    for (const auto& e : entries) {
+        params += qs::shapeProduct(e.shape);
+        largest = std::max(largest, qs::shapeProduct(e.shape));
+    }
+    // Written by a child process, so that this process's peak memory is the reports' alone.
+    auto t0 = std::chrono::steady_clock::now();
+    const pid_t child = fork();
+    if (child == 0) {
+        try {
+            qs::writeSafetensors(path, entries, fillWeights);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "quantscope-bench: %s\n", e.what());
+            _exit(1);
+        }
+        _exit(0);
+    }
+    int status = 1;
+    if (child < 0 || waitpid(child, &status, 0) != child || status != 0) {
+        std::fprintf(stderr, "quantscope-bench: could not write the model %s\n", path.c_str());
+        return 1;
+    }
+    const double writeS = seconds(t0);
+    const double rssBefore = peakRssMb();
+
+    const std::vector<qs::ModelScheme> one = qs::parseModelSchemes("q8_0", {});
+    const std::vector<qs::ModelScheme> four =
+        qs::parseModelSchemes("int8-channel,q4_0,q4_k,nf4", {});
+    const double oneS = reportSeconds(path, one, runs);
+    const double fourS = reportSeconds(path, four, runs);
+    const double rssReport = peakRssMb();
+    const double loopS = cliLoopSeconds(path, one[0].config);
+    const double largestMb = double(largest) * 4.0 / 1048576.0;
+    std::remove(path.c_str());
+    rmdir(dir);
+
+    const char* fmt =
+        json
+            ? "{\"model_params\": %lld, \"model_tensors\": %zu, \"write_s\": %.3f,\n"
+              " \"report_q8_0_s\": %.3f, \"report_4_schemes_s\": %.3f, \"cli_loop_q8_0_s\": %.3f,\n"
+              " \"speedup_vs_loop\": %.2f, \"four_over_one\": %.2f,\n"
+              " \"peak_rss_mb_before_report\": %.1f, \"peak_rss_mb_report\": %.1f,"
+              " \"largest_tensor_f32_mb\": %.1f, \"rss_budget_mb\": %.1f}\n"
+            : "model: %lld parameters in %zu bf16 tensors (written in %.2f s)\n"
+              "  report q8_0                  %8.3f s\n"
+              "  report int8-channel,q4_0,q4_k,nf4 %8.3f s\n"
+              "  per-tensor quantize loop q8_0 %8.3f s\n"
+              "  report / loop speed-up  %.2fx; four schemes / one  %.2fx\n"
+              "  peak RSS %.1f MiB before the reports, %.1f MiB after (largest tensor %.1f MiB "
+              "of float32, budget 2.5x + 200 = %.1f MiB)\n";
+    std::printf(fmt, static_cast<long long>(params), entries.size(), writeS, oneS, fourS, loopS,
+                loopS / oneS, fourS / oneS, rssBefore, rssReport, largestMb, 2.5 * largestMb + 200);
+    return 0;
+}

@@ -1,0 +1,469 @@
+// Order statistics of |x - x^| without sorting the tensor: a histogram of the nonzero errors
+// over (0, max] in kBins bins (counted in the pass that forms the sums) tells in which bin an
+// order statistic lies. A bin small enough is gathered and ordered; a larger one is measured
+// (its smallest and largest value) and, unless that is one value, split again over its own
+// range with bins that keep their smallest and largest value. Bins are intervals of the value
+// (the bin index never decreases with the value), so a bin's elements are exactly those between
+// its smallest and largest value. Sums are formed per fixed block and added in block order.
+#include "core/model/error_percentiles.h"
+
+#include "core/base/parallel.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace qs {
+
+namespace {
+
+constexpr int kBins = 4096;
+constexpr int64_t kBlock = int64_t(1) << 15;
+constexpr int64_t kGatherMax = int64_t(1) << 20;
+
+// |x - x^| of a finite x as the order ranks it: a NaN error counts as infinite.
+inline double absError(float x, float xhat)
+{
+    const double e = std::fabs(double(x) - double(xhat));
+    return std::isnan(e) ? HUGE_VAL : e;
+}
+
+// A range of error values: `top` is every nonzero error (bins over (0, hi]), otherwise the
+// values in [lo, hi]. `below` counts the errors that order before the range.
+struct Level {
+    double lo = 0, hi = 0;
+    bool top = false;
+    int64_t below = 0;
+    double scale = 0; // kBins / (hi - lo)
+
+    Level() = default;
+    Level(double l, double h, bool t, int64_t b)
+        : lo(l), hi(h), top(t), below(b), scale(h > l ? kBins / (h - l) : 0)
+    {
+    }
+    bool contains(double v) const { return top ? v > 0 : v >= lo && v <= hi; }
+    int binOf(double v) const
+    {
+        if (!(v < hi))
+            return kBins - 1;
+        const double t = (v - lo) * scale;
+        return t < 0 ? 0 : std::min(kBins - 1, int(t));
+    }
+    bool operator==(const Level& o) const
+    {
+        return lo == o.lo && hi == o.hi && top == o.top && below == o.below;
+    }
+};
+
+// Counts per bin, and with `withRange` each bin's smallest and largest value.
+struct Bins {
+    std::vector<int64_t> count = std::vector<int64_t>(kBins, 0);
+    std::vector<double> min, max;
+
+    explicit Bins(bool withRange = true)
+    {
+        if (withRange) {
+            min.assign(kBins, HUGE_VAL);
+            max.assign(kBins, -HUGE_VAL);
+        }
+    }
+
+    void add(int b, double v)
+    {
+        ++count[size_t(b)];
+        min[size_t(b)] = std::min(min[size_t(b)], v);
+        max[size_t(b)] = std::max(max[size_t(b)], v);
+    }
+    void merge(const Bins& o)
+    {
+        for (size_t b = 0; b < size_t(kBins); ++b)
+            count[b] += o.count[b];
+        for (size_t b = 0; b < min.size(); ++b) {
+            min[b] = std::min(min[b], o.min[b]);
+            max[b] = std::max(max[b], o.max[b]);
+        }
+    }
+};
+
+struct Source {
+    const float* x;
+    const float* xhat;
+    int64_t n;
+    const CancelToken* cancel;
+};
+
+// Runs f(local, begin, end) over fixed blocks in parallel, each thread with its own copy of
+// `prototype`; returns the copies. Throws qs::Cancelled when the token fires.
+template <class Local, class F>
+std::vector<Local> forEachBlock(const Source& s, const Local& prototype, F f)
+{
+    const int64_t blocks = (s.n + kBlock - 1) / kBlock;
+    std::atomic<bool> cancelled{false};
+    std::vector<Local> locals(size_t(detail::threadCount()), prototype);
+#pragma omp parallel for schedule(static)
+    for (int64_t b = 0; b < blocks; ++b) {
+        if (cancelled.load(std::memory_order_relaxed))
+            continue;
+        if (s.cancel && s.cancel->isCancelled()) {
+            cancelled = true;
+            continue;
+        }
+        f(locals[size_t(detail::threadId())], b, b * kBlock, std::min(s.n, (b + 1) * kBlock));
+    }
+    if (cancelled)
+        throw Cancelled();
+    return locals;
+}
+
+Bins merged(const std::vector<Bins>& locals)
+{
+    Bins all(!locals.empty() && !locals.front().min.empty());
+    for (const Bins& h : locals)
+        all.merge(h);
+    return all;
+}
+
+Bins histogram(const Source& s, const Level& level)
+{
+    return merged(forEachBlock(s, Bins{}, [&](Bins& h, int64_t, int64_t i0, int64_t i1) {
+        for (int64_t i = i0; i < i1; ++i)
+            if (std::isfinite(s.x[i])) {
+                const double v = absError(s.x[i], s.xhat[i]);
+                if (level.contains(v))
+                    h.add(level.binOf(v), v);
+            }
+    }));
+}
+
+// The values of some bins of `level` (each bin's list in the order of `bins`), in one pass.
+// The bin is looked up for every element, so the rare element that is gathered is the only
+// branch taken.
+std::vector<std::vector<double>> gather(const Source& s, const Level& level,
+                                        const std::vector<int>& bins)
+{
+    using Lists = std::vector<std::vector<double>>;
+    std::vector<int8_t> slot(size_t(kBins), -1);
+    for (size_t k = 0; k < bins.size(); ++k)
+        slot[size_t(bins[k])] = int8_t(k);
+    const std::vector<Lists> locals =
+        forEachBlock(s, Lists(bins.size()), [&](Lists& lists, int64_t, int64_t i0, int64_t i1) {
+            for (int64_t i = i0; i < i1; ++i) {
+                const double v = absError(s.x[i], s.xhat[i]);
+                const int k = slot[size_t(level.binOf(v))];
+                if (k >= 0 && level.contains(v) && std::isfinite(s.x[i]))
+                    lists[size_t(k)].push_back(v);
+            }
+        });
+    Lists all(bins.size());
+    for (const Lists& lists : locals)
+        for (size_t k = 0; k < lists.size(); ++k)
+            all[k].insert(all[k].end(), lists[k].begin(), lists[k].end());
+    return all;
+}
+
+// The smallest and largest value in bin b of `level`.
+std::pair<double, double> binRange(const Source& s, const Level& level, int b)
+{
+    using Range = std::pair<double, double>;
+    const std::vector<Range> locals =
+        forEachBlock(s, Range(HUGE_VAL, -HUGE_VAL), [&](Range& r, int64_t, int64_t i0, int64_t i1) {
+            for (int64_t i = i0; i < i1; ++i) {
+                const double v = absError(s.x[i], s.xhat[i]);
+                if (level.binOf(v) == b && level.contains(v) && std::isfinite(s.x[i])) {
+                    r.first = std::min(r.first, v);
+                    r.second = std::max(r.second, v);
+                }
+            }
+        });
+    Range all(HUGE_VAL, -HUGE_VAL);
+    for (const Range& r : locals) {
+        all.first = std::min(all.first, r.first);
+        all.second = std::max(all.second, r.second);
+    }
+    return all;
+}
+
+struct Query {
+    int64_t rank;
+    Level level;
+    double* result;
+};
+
+// Settles each query of one level from its histogram (`known`, or measured now): a bin of one
+// value answers it, a small bin is gathered, a large one becomes the next level.
+void settleLevel(const Source& s, std::vector<Query>& pending, const Bins* known)
+{
+    const Level level = pending.front().level;
+    const Bins bins = known ? *known : histogram(s, level);
+    std::vector<Query> next, gathered;
+    std::vector<int> gatherBins; // the bins of `level` to gather, and the bin of each query
+    std::vector<int> binOfQuery;
+    for (const Query& q : pending) {
+        if (!(q.level == level)) {
+            next.push_back(q);
+            continue;
+        }
+        int64_t before = level.below;
+        int b = 0;
+        while (b < kBins - 1 && before + bins.count[size_t(b)] <= q.rank)
+            before += bins.count[size_t(b++)];
+        if (bins.count[size_t(b)] <= kGatherMax) {
+            gathered.push_back({q.rank, Level(0, 0, false, before), q.result});
+            binOfQuery.push_back(b);
+            if (std::find(gatherBins.begin(), gatherBins.end(), b) == gatherBins.end())
+                gatherBins.push_back(b);
+            continue;
+        }
+        const std::pair<double, double> range =
+            bins.min.empty() ? binRange(s, level, b)
+                             : std::make_pair(bins.min[size_t(b)], bins.max[size_t(b)]);
+        const Level sub(range.first, range.second, false, before);
+        if (sub.lo == sub.hi)
+            *q.result = sub.lo;
+        else
+            next.push_back({q.rank, sub, q.result});
+    }
+    if (!gatherBins.empty()) {
+        std::vector<std::vector<double>> lists = gather(s, level, gatherBins);
+        for (size_t g = 0; g < gathered.size(); ++g) {
+            const Query& q = gathered[g];
+            const auto k =
+                std::find(gatherBins.begin(), gatherBins.end(), binOfQuery[g]) - gatherBins.begin();
+            std::vector<double>& v = lists[size_t(k)];
+            const auto nth = v.begin() + (q.rank - q.level.below);
+            std::nth_element(v.begin(), nth, v.end());
+            *q.result = *nth;
+        }
+    }
+    pending = std::move(next);
+}
+
+// The errors of the first pass that fell in the bins of `slot` (the windows of windowBins).
+struct Gathered {
+    std::vector<int8_t> slot;
+    std::vector<double> values;
+};
+
+// Answers the queries whose bin of `top` was gathered in the first pass; the others stay.
+void settleFromGathered(const Level& top, const Bins& bins, const Gathered& g,
+                        std::vector<Query>& pending)
+{
+    std::vector<Query> rest;
+    for (const Query& q : pending) {
+        int64_t before = top.below;
+        int b = 0;
+        while (b < kBins - 1 && before + bins.count[size_t(b)] <= q.rank)
+            before += bins.count[size_t(b++)];
+        if (!g.slot[size_t(b)]) {
+            rest.push_back(q);
+            continue;
+        }
+        std::vector<double> v;
+        for (double e : g.values)
+            if (top.binOf(e) == b)
+                v.push_back(e);
+        const auto nth = v.begin() + (q.rank - before);
+        std::nth_element(v.begin(), nth, v.end());
+        *q.result = *nth;
+    }
+    pending = std::move(rest);
+}
+
+// The values at fractional positions p * (m - 1) of the m ordered errors (numpy's "linear"
+// rule), for the two p of `ps` at once: their four order statistics share every pass. `topBins`
+// and `gathered`: the histogram of `top` and the errors of the windows, if the first pass made
+// them.
+void percentiles(const Source& s, int64_t m, const Level& top, const Bins* topBins,
+                 const Gathered* gathered, const double (&ps)[2], double (&out)[2])
+{
+    double v[4] = {0, 0, 0, 0};
+    int64_t r0[2];
+    std::vector<Query> pending;
+    for (int k = 0; k < 2; ++k) {
+        r0[k] = int64_t(std::floor(ps[k] * double(m - 1)));
+        const int64_t ranks[2] = {r0[k], std::min(m - 1, r0[k] + 1)};
+        for (int j = 0; j < 2; ++j)
+            if (ranks[j] >= top.below)
+                pending.push_back({ranks[j], top, &v[2 * k + j]});
+    }
+    if (topBins && gathered)
+        settleFromGathered(top, *topBins, *gathered, pending);
+    for (bool first = true; !pending.empty(); first = false)
+        settleLevel(s, pending, first ? topBins : nullptr);
+    for (int k = 0; k < 2; ++k)
+        out[k] = v[2 * k] + (ps[k] * double(m - 1) - double(r0[k])) * (v[2 * k + 1] - v[2 * k]);
+}
+
+// The bins of `top` that should hold the order statistics at the fractions `ps`, from a sample
+// of the errors (a run of kSampleRun elements every kSampleStride): around each estimate a
+// window of +-max(0.002, 6 standard errors of the sampled fraction), which misses the statistic
+// only for a very unlikely sample (then a gather pass finds it). A small array is gathered whole.
+std::vector<int8_t> windowBins(const Source& s, const Level& top, const double (&ps)[2])
+{
+    constexpr int64_t kSampleRun = 1024, kSampleStride = 32 * 1024;
+    if (s.n <= kSampleStride)
+        return std::vector<int8_t>(size_t(kBins), 1);
+    std::vector<double> sample;
+    for (int64_t i0 = 0; i0 < s.n; i0 += kSampleStride)
+        for (int64_t i = i0; i < std::min(s.n, i0 + kSampleRun); ++i)
+            if (std::isfinite(s.x[i]))
+                sample.push_back(absError(s.x[i], s.xhat[i]));
+    std::vector<int8_t> slot(size_t(kBins), 0);
+    if (sample.size() < 2)
+        return slot;
+    const double last = double(sample.size() - 1);
+    for (double p : ps) {
+        const double d = std::max(0.002, 6 * std::sqrt(p * (1 - p) / double(sample.size())));
+        double edge[2];
+        for (int j = 0; j < 2; ++j) {
+            const double f = std::clamp(p + (j ? d : -d), 0.0, 1.0);
+            const auto nth = sample.begin() + int64_t(std::round(f * last));
+            std::nth_element(sample.begin(), nth, sample.end());
+            edge[j] = *nth;
+        }
+        for (int b = top.binOf(edge[0]); b <= top.binOf(edge[1]); ++b)
+            slot[size_t(b)] = 1;
+    }
+    return slot;
+}
+
+struct Sums {
+    double dot = 0, recon = 0, weighted = 0, maxAbs = 0;
+    int64_t count = 0, zeros = 0;
+
+    void add(const Sums& p)
+    {
+        dot += p.dot;
+        recon += p.recon;
+        weighted += p.weighted;
+        maxAbs = std::max(maxAbs, p.maxAbs);
+        count += p.count;
+        zeros += p.zeros;
+    }
+};
+
+// What a thread of the first pass keeps: the histogram of `top` and the errors in its windows.
+// More than kGatherMax errors in the windows (a bin holding most of them) are not gathered: the
+// gather pass of settleLevel then splits that bin.
+// Odd elements count into a histogram of their own: consecutive increments of one bin then do
+// not wait for each other.
+struct FirstPassLocal {
+    Bins bins{false};
+    std::vector<int64_t> oddCount = std::vector<int64_t>(size_t(kBins), 0);
+    std::vector<double> gathered;
+    bool overflow = false;
+};
+
+// The sums of elements [i0, i1), and with `top` their histogram and the errors of the bins of
+// `slot`.
+template <bool kWeighted>
+Sums blockSums(const Source& s, const ColumnWeights& w, int64_t i0, int64_t i1, const Level* top,
+               const int8_t* slot, FirstPassLocal& local)
+{
+    Sums t;
+    const int64_t rowsPerGroup =
+        kWeighted ? std::max<int64_t>(1, s.n / w.columns / std::max<int64_t>(1, w.groups)) : 1;
+    for (int64_t i = i0; i < i1; ++i) {
+        const float x = s.x[i];
+        if (!std::isfinite(x))
+            continue;
+        const double xh = s.xhat[i], e = double(x) - xh, a = absError(x, s.xhat[i]);
+        ++t.count;
+        t.dot += double(x) * xh;
+        t.recon += xh * xh;
+        if (a == 0)
+            ++t.zeros;
+        else if (a < HUGE_VAL)
+            t.maxAbs = std::max(t.maxAbs, a);
+        if (top && a > 0) {
+            const int b = top->binOf(a);
+            ++((i & 1) ? local.oddCount : local.bins.count)[size_t(b)];
+            if (slot[b] && !local.overflow) {
+                local.gathered.push_back(a);
+                local.overflow = local.gathered.size() > size_t(kGatherMax);
+            }
+        }
+        if (kWeighted) {
+            const int64_t g = std::min(w.groups - 1, (i / w.columns) / rowsPerGroup);
+            t.weighted += double(w.values[g * w.columns + i % w.columns]) * e * e;
+        }
+    }
+    return t;
+}
+
+// The sums over the whole array, added in block order; with `top` also its histogram and the
+// errors of the bins of g->slot.
+Sums sumsOf(const Source& s, const ColumnWeights& w, const Level* top, Bins* bins, Gathered* g)
+{
+    const int64_t blocks = (s.n + kBlock - 1) / kBlock;
+    std::vector<Sums> parts(static_cast<size_t>(blocks));
+    const int8_t* slot = g ? g->slot.data() : nullptr;
+    const std::vector<FirstPassLocal> locals = forEachBlock(
+        s, FirstPassLocal{}, [&](FirstPassLocal& l, int64_t b, int64_t i0, int64_t i1) {
+            parts[size_t(b)] = w.values ? blockSums<true>(s, w, i0, i1, top, slot, l)
+                                        : blockSums<false>(s, w, i0, i1, top, slot, l);
+        });
+    if (bins) {
+        *bins = Bins(false);
+        for (const FirstPassLocal& l : locals) {
+            bins->merge(l.bins);
+            for (size_t b = 0; b < size_t(kBins); ++b)
+                bins->count[b] += l.oddCount[b];
+        }
+    }
+    if (g) {
+        for (const FirstPassLocal& l : locals)
+            g->values.insert(g->values.end(), l.gathered.begin(), l.gathered.end());
+        for (const FirstPassLocal& l : locals)
+            if (l.overflow) {
+                g->values.clear();
+                std::fill(g->slot.begin(), g->slot.end(), int8_t(0));
+            }
+    }
+    Sums all;
+    for (const Sums& p : parts)
+        all.add(p);
+    return all;
+}
+
+} // namespace
+
+ReconstructionStats reconstructionStats(const float* x, const float* xhat, int64_t n,
+                                        double maxAbsError, const ColumnWeights& weights,
+                                        const CancelToken* cancel)
+{
+    const Source s{x, xhat, n, cancel};
+    // With the largest error known, the first pass also makes the histogram of every error and
+    // gathers the errors of the bins that should hold the percentiles.
+    const bool known = maxAbsError >= 0 && std::isfinite(maxAbsError);
+    const double ps[2] = {0.5, 0.95};
+    Level top(0, known ? maxAbsError : 0, true, 0);
+    Bins topBins(false);
+    Gathered gathered;
+    if (known)
+        gathered.slot = windowBins(s, top, ps);
+    const Sums all = sumsOf(s, weights, known ? &top : nullptr, known ? &topBins : nullptr,
+                            known ? &gathered : nullptr);
+    ReconstructionStats r;
+    r.dot = all.dot;
+    r.reconEnergy = all.recon;
+    if (weights.values)
+        r.weightedSse = all.weighted;
+    if (all.count == 0)
+        return r;
+    if (!known)
+        top = Level(0, all.maxAbs, true, 0);
+    top.below = all.zeros;
+    double values[2];
+    percentiles(s, all.count, top, known ? &topBins : nullptr, known ? &gathered : nullptr, ps,
+                values);
+    r.medianAbsError = values[0];
+    r.p95AbsError = values[1];
+    return r;
+}
+
+} // namespace qs

@@ -1,0 +1,300 @@
+// computeModelReport: the tensors of a model, one at a time, under every scheme. Each tensor is
+// loaded from the mapped file, quantized by quantizeInto() (the code path of `quantscope-cli
+// quantize`) into result buffers reused from tensor to tensor, measured, and dropped before the
+// next is loaded, so memory stays near the largest tensor. Large tensors use both cores inside
+// quantizeInto(); the schemes of a small tensor run side by side instead.
+#include "core/model/model_report.h"
+
+#include "core/io/tensor_file.h"
+#include "core/model/error_percentiles.h"
+#include "core/model/model_against.h"
+#include "core/quant/quantize.h"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <memory>
+#include <regex>
+
+namespace qs {
+
+namespace {
+
+// Below this many elements a tensor's schemes are quantized concurrently.
+constexpr int64_t kSmallTensor = int64_t(1) << 20;
+
+const char* const kPercentileMethod =
+    "exact (order statistics of |x - x^| with linear interpolation, as numpy.percentile)";
+
+class NameFilter {
+public:
+    explicit NameFilter(const ModelReportOptions& o)
+        : m_include(compile(o.include, "include")), m_exclude(compile(o.exclude, "exclude")),
+          m_hasInclude(!o.include.empty()), m_hasExclude(!o.exclude.empty())
+    {
+    }
+    bool accepts(const std::string& name) const
+    {
+        return (!m_hasInclude || std::regex_search(name, m_include)) &&
+               !(m_hasExclude && std::regex_search(name, m_exclude));
+    }
+
+private:
+    static std::regex compile(const std::string& pattern, const char* which)
+    {
+        try {
+            return std::regex(pattern, std::regex::ECMAScript);
+        } catch (const std::regex_error& e) {
+            throw Error(std::string("the ") + which + " pattern '" + pattern +
+                        "' is not a valid regular expression (" + e.what() + ")");
+        }
+    }
+    std::regex m_include, m_exclude;
+    bool m_hasInclude, m_hasExclude;
+};
+
+// The importance of each tensor from options.imatrixPath: a .npy vector for every tensor of its
+// row length, or the imatrix entry named as the tensor.
+class ImportanceLookup {
+public:
+    explicit ImportanceLookup(const std::string& path) : m_path(path)
+    {
+        if (!path.empty())
+            checkImportanceFile(path);
+    }
+    std::unique_ptr<Importance> forTensor(const Tensor& t)
+    {
+        if (m_path.empty())
+            return nullptr;
+        try {
+            auto imp = std::make_unique<Importance>(loadImportance(m_path, t.name));
+            checkImportanceFits(*imp, t.shape, t.name);
+            return imp;
+        } catch (const Error& e) {
+            m_missing.push_back(t.name);
+            if (m_firstProblem.empty())
+                m_firstProblem = e.what();
+            return nullptr;
+        }
+    }
+    void addWarnings(std::vector<std::string>& warnings, size_t measured) const
+    {
+        if (m_missing.empty())
+            return;
+        warnings.push_back(
+            "importance file " + m_path + ": no usable entry for " +
+            std::to_string(m_missing.size()) + " of " + std::to_string(measured) +
+            " quantized tensors (first: " + m_missing.front() + ": " + m_firstProblem +
+            "); their weighted error is not computed. A GGUF imatrix names tensors as GGUF "
+            "files do (blk.0.attn_q.weight)");
+    }
+
+private:
+    std::string m_path, m_firstProblem;
+    std::vector<std::string> m_missing;
+};
+
+// Sum x^2 and the count of the finite values, in fixed blocks added in order.
+struct Signal {
+    double energy = 0;
+    int64_t count = 0;
+};
+
+Signal signalOf(const Tensor& t)
+{
+    constexpr int64_t kBlock = int64_t(1) << 16;
+    const int64_t n = t.numel(), blocks = (n + kBlock - 1) / kBlock;
+    std::vector<Signal> parts(static_cast<size_t>(blocks));
+#pragma omp parallel for schedule(static)
+    for (int64_t b = 0; b < blocks; ++b) {
+        Signal& p = parts[size_t(b)];
+        for (int64_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i)
+            if (std::isfinite(t.data[size_t(i)])) {
+                p.energy += double(t.data[size_t(i)]) * double(t.data[size_t(i)]);
+                ++p.count;
+            }
+    }
+    Signal all;
+    for (const Signal& p : parts) {
+        all.energy += p.energy;
+        all.count += p.count;
+    }
+    return all;
+}
+
+// A scheme left out for this tensor: the tensor stays as the file stores it.
+SchemeMetrics storedMetrics(const TensorInfo& info, double signal, const std::string& why)
+{
+    SchemeMetrics m;
+    m.skipped = why;
+    m.bytes = info.bytes;
+    m.bitsPerElement = info.numel > 0 ? 8.0 * double(info.bytes) / double(info.numel) : 0;
+    m.signalEnergy = signal;
+    return m;
+}
+
+struct TensorJob {
+    const Tensor& tensor;
+    const TensorInfo& info;
+    const Importance* importance;
+    const CancelToken* cancel;
+    Signal signal; // measured only when a scheme is not applied (its stored energy)
+};
+
+SchemeMetrics measureScheme(const TensorJob& job, const SchemeApplication& a, QuantResult& r)
+{
+    if (!a.skipped.empty())
+        return storedMetrics(job.info, job.signal.energy, a.skipped);
+    const Importance* steer = hasImportancePath(a.config.scheme) ? job.importance : nullptr;
+    quantizeInto(job.tensor, a.config, r, job.cancel, HistogramRequest{}, steer);
+    SchemeMetrics m = reconstructionMetrics(job.tensor, r.dequantized.data(), r.metrics,
+                                            job.importance, job.cancel);
+    m.fallback = a.fallback;
+    return m;
+}
+
+// Every scheme of one tensor: in turn with one result's buffers for a large tensor, side by side
+// with a result each for a small one.
+void measureSchemes(const TensorJob& job, const std::vector<SchemeApplication>& apps,
+                    std::vector<QuantResult>& work, std::vector<SchemeMetrics>& out)
+{
+    const size_t n = apps.size();
+    out.assign(n, SchemeMetrics{});
+    if (job.tensor.numel() >= kSmallTensor || n < 2) {
+        for (size_t s = 0; s < n; ++s)
+            out[s] = measureScheme(job, apps[s], work[0]);
+        return;
+    }
+    std::vector<std::exception_ptr> errors(n);
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int64_t s = 0; s < int64_t(n); ++s) {
+        try {
+            out[size_t(s)] = measureScheme(job, apps[size_t(s)], work[size_t(s)]);
+        } catch (...) {
+            errors[size_t(s)] = std::current_exception();
+        }
+    }
+    for (const std::exception_ptr& e : errors)
+        if (e)
+            std::rethrow_exception(e);
+}
+
+TensorReport describeTensor(const TensorInfo& info)
+{
+    TensorReport tr;
+    tr.name = info.name;
+    tr.shape = info.shape;
+    tr.params = info.numel;
+    tr.stored = info.dtype;
+    tr.role = tensorRole(info.name);
+    return tr;
+}
+
+// The results of one tensor, and its RMS (from a result's sums when a scheme applies).
+void measureTensor(TensorJob job, const std::vector<ModelScheme>& schemes, bool keep,
+                   std::vector<QuantResult>& work, TensorReport& tr)
+{
+    std::vector<SchemeApplication> apps;
+    bool anySkipped = keep;
+    for (const ModelScheme& s : schemes) {
+        apps.push_back(keep ? SchemeApplication{s.config, {}, "kept as stored (1-D)"}
+                            : applySchemeToShape(s.config, job.tensor.shape));
+        anySkipped = anySkipped || !apps.back().skipped.empty();
+    }
+    if (anySkipped)
+        job.signal = signalOf(job.tensor);
+    measureSchemes(job, apps, work, tr.results);
+    for (const SchemeMetrics& m : tr.results)
+        if (m.ok && m.count > 0) {
+            job.signal = {m.signalEnergy, m.count};
+            break;
+        }
+    tr.rms = job.signal.count > 0 ? std::sqrt(job.signal.energy / double(job.signal.count)) : 0;
+}
+
+} // namespace
+
+SchemeMetrics reconstructionMetrics(const Tensor& x, const float* xhat, const Metrics& m,
+                                    const Importance* importance, const CancelToken* cancel)
+{
+    ColumnWeights w;
+    if (importance) {
+        w.values = importance->values.data();
+        w.columns = importance->source.columns;
+        w.groups = importance->source.groups;
+    }
+    const ReconstructionStats st =
+        reconstructionStats(x.data.data(), xhat, x.numel(), m.maxAbsError, w, cancel);
+    SchemeMetrics r;
+    r.ok = true;
+    r.rmse = m.rmse;
+    r.sqnrDb = m.sqnrDb;
+    r.maxAbsError = m.maxAbsError;
+    r.sse = m.errorPower;
+    r.signalEnergy = m.signalPower;
+    r.count = m.count;
+    const double rms = m.count > 0 ? std::sqrt(m.signalPower / double(m.count)) : 0;
+    r.relRmse = rms > 0 ? m.rmse / rms : (m.rmse == 0 ? 0 : HUGE_VAL);
+    r.maxAbsErrorRel = rms > 0 ? m.maxAbsError / rms : (m.maxAbsError == 0 ? 0 : HUGE_VAL);
+    const double norms = std::sqrt(m.signalPower) * std::sqrt(st.reconEnergy);
+    r.cosine = norms > 0 ? st.dot / norms : (m.signalPower == st.reconEnergy ? 1 : 0);
+    r.medianAbsError = st.medianAbsError;
+    r.p95AbsError = st.p95AbsError;
+    r.bitsPerElement = m.bitsPerElement;
+    r.bytes = m.quantizedBytes;
+    r.weightedSse = st.weightedSse;
+    return r;
+}
+
+void checkNamePatterns(const ModelReportOptions& options)
+{
+    (void)NameFilter{options};
+}
+
+ModelReport computeModelReport(const std::string& path, const std::vector<ModelScheme>& schemes,
+                               const ModelReportOptions& options)
+{
+    if (schemes.empty())
+        throw Error("the model report of " + path + " needs at least one scheme");
+    const NameFilter filter(options);
+    ModelReport report;
+    report.path = path;
+    report.schemes = schemes;
+    report.percentileMethod = kPercentileMethod;
+    std::vector<TensorInfo> infos = listTensors(path);
+    infos.erase(std::remove_if(infos.begin(), infos.end(),
+                               [&](const TensorInfo& i) { return !filter.accepts(i.name); }),
+                infos.end());
+    ImportanceLookup importance(options.imatrixPath);
+    const std::unique_ptr<AgainstModel> against =
+        options.againstPath.empty() ? nullptr
+                                    : std::make_unique<AgainstModel>(path, options.againstPath);
+    std::vector<QuantResult> work(schemes.size());
+    size_t quantized = 0;
+    const int total = int(infos.size());
+    for (int i = 0; i < total; ++i) {
+        throwIfCancelled(options.cancel);
+        if (options.progress)
+            options.progress(i, total, infos[size_t(i)].name);
+        const Tensor t = loadTensor(path, infos[size_t(i)].name);
+        TensorReport tr = describeTensor(infos[size_t(i)]);
+        const bool keep = t.rank() <= 1 && !options.quantizeVectors;
+        const std::unique_ptr<Importance> imp = keep ? nullptr : importance.forTensor(t);
+        if (imp)
+            tr.importance = imp->source.tensor.empty() ? imp->source.file : imp->source.tensor;
+        quantized += keep ? 0 : 1;
+        measureTensor({t, infos[size_t(i)], imp.get(), options.cancel, {}}, schemes, keep, work,
+                      tr);
+        if (against)
+            against->measure(t, imp.get(), options.cancel, tr);
+        report.tensors.push_back(std::move(tr));
+    }
+    throwIfCancelled(options.cancel);
+    importance.addWarnings(report.warnings, quantized);
+    if (options.progress)
+        options.progress(total, total, std::string());
+    aggregateModelReport(report);
+    return report;
+}
+
+} // namespace qs
