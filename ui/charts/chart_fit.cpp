@@ -230,6 +230,7 @@ void ChartFit::fitGeometry()
     if (m_chart->margins() != margins)
         m_chart->setMargins(margins);
     m_contentWidth = r.width() - margins.left() - margins.right();
+    m_short = r.height() < 12 * m_titleFont.pixelSize();
     m_legend->place(
         r.adjusted(m_margins.left(), m_margins.top(), -m_margins.right(), -m_margins.bottom()));
     settle();
@@ -306,9 +307,13 @@ void ChartFit::fitTitle(const AxisTitles& t, const QRectF& plot)
     if (!isLaidOut(plot))
         return;
     const QFontMetricsF fm(t.axis->titleFont());
+    // Qt gives the horizontal axes at most 0.4 of the chart's height: in a short chart the
+    // labels keep it and the title goes (the chart's title says what the axis is).
     QString chosen = t.titles.back();
+    if (t.axis->orientation() == Qt::Horizontal && m_short)
+        chosen.clear();
     for (const QString& title : t.titles)
-        if (fm.horizontalAdvance(title) <= length) {
+        if (!chosen.isEmpty() && fm.horizontalAdvance(title) <= length) {
             chosen = title;
             break;
         }

@@ -89,6 +89,7 @@ private:
     QMargins m_margins;          // the chart's own margins, without the legend's room
     double m_contentWidth = 1e9; // the width inside the margins, legend included
     bool m_settling = false;
+    bool m_short = false; // under 12 title heights: no horizontal axis title
     ChartLegend* m_legend;
     std::vector<FittedAxis> m_axes;
     std::vector<AxisTitles> m_titles;

@@ -106,7 +106,7 @@ double ChartLegend::arrange(double width, double height)
     const double gap = 0.5 * QFontMetricsF(m_font).height();
     arrangeRows(width);
     m_placement = Placement::Below;
-    if (m_box.height() > 0.1 * height && m_entries.size() > 1) {
+    if (m_box.height() > 0.1 * height) {
         double widest = 0;
         for (const Entry& e : m_entries)
             widest = std::max(widest, e.width);
