@@ -6,7 +6,8 @@
 //  - axes: the ticks of each fitted axis (a QCategoryAxis, labels on values) are chosen again
 //    from the plot's length and the measured width of their labels (a vertical axis gets at
 //    most its share of 0.4 of the chart's width) whenever the plot area or the axis range
-//    changes; an axis title has shorter alternatives for short axes;
+//    changes; an axis title has shorter alternatives for short axes (a horizontal axis of a
+//    chart under 12 title heights shows none);
 //  - logarithmic axes: a base (10, 100, ...) that leaves room between the labels;
 //  - title: the title and the subtitle wrap onto more lines at word boundaries; a chart less
 //    than 16 title heights high shows the title alone;
