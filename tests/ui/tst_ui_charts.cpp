@@ -163,6 +163,9 @@ private slots:
     void niceTickRanges();
 
     void noNegativeZeroLabels();
+    void compactLabels_data();
+    void compactLabels();
+    void compactTicksDiffer();
     void everyKindBuilds_data();
     void everyKindBuilds();
     void valuesMatchCoreDownsampling();
@@ -387,6 +390,85 @@ void TestUiCharts::noNegativeZeroLabels()
             }
         }
     }
+}
+
+void TestUiCharts::compactLabels_data()
+{
+    QTest::addColumn<double>("value");
+    QTest::addColumn<double>("step");
+    QTest::addColumn<QString>("label");
+    const struct {
+        const char* name;
+        double value, step;
+        const char* label;
+    } rows[] = {
+        // SI suffixes from 1000, with the digits the step needs.
+        {"1M", 1e6, 2e5, "1M"},
+        {"1.2M", 1.2e6, 2e5, "1.2M"},
+        {"2.5k", 2500.0, 500.0, "2.5k"},
+        {"500 among k", 500.0, 500.0, "500"},
+        {"-1.5G", -1.5e9, 5e8, "-1.5G"},
+        {"4T", 4e12, 1e12, "4T"},
+        // A step too fine for a suffix: the digits; beyond the suffixes: an exponent.
+        {"fine step: digits", 1000020.0, 20.0, "1000020"},
+        {"huge", 3e16, 1e16, "3e16"},
+        // Below 1: the shorter of fixed and exponent form, ties to fixed.
+        {"0.001", 0.001, 0.001, "1e-3"},
+        {"0.0015: a tie", 0.0015, 0.0005, "0.0015"},
+        {"0.0005", 0.0005, 0.0005, "5e-4"},
+        {"1e-4", 1e-4, 1e-4, "1e-4"},
+        {"-2.5e-4", -2.5e-4, 5e-5, "-2.5e-4"},
+        // ... where the fixed form is as short or shorter.
+        {"0.05", 0.05, 0.05, "0.05"},
+        {"0.15", 0.15, 0.05, "0.15"},
+        {"0.4985", 0.4985, 0.0005, "0.4985"},
+        {"0.2 of 0.2", 0.2, 0.2, "0.2"},
+        // From 1 to 1000: fixed, with the step's decimals.
+        {"fixed", 2.5, 0.5, "2.5"},
+        {"fixed keeps decimals", 3.0, 0.5, "3.0"},
+        {"integer", 250.0, 50.0, "250"},
+        // Zero and rounding residues of zero.
+        {"0", 0.0, 0.1, "0"},
+        {"-0", -0.0, 0.1, "0"},
+        {"residue", -5.6e-17, 0.2, "0"},
+        // 9.99.. rounds up to the next power.
+        {"round up", 9.9996e-4, 1e-7, "1e-3"},
+    };
+    for (const auto& r : rows)
+        QTest::newRow(r.name) << r.value << r.step << QString::fromLatin1(r.label);
+}
+
+void TestUiCharts::compactLabels()
+{
+    QFETCH(double, value);
+    QFETCH(double, step);
+    QFETCH(QString, label);
+    QCOMPARE(compactNumber(value, step), label);
+}
+
+// The compact labels of nice ticks are distinct, for many ranges and tick counts.
+void TestUiCharts::compactTicksDiffer()
+{
+    for (double span : {1e-7, 0.003, 0.9, 7.7, 1234.0, 1048575.0, 3e9, 7e13}) {
+        for (double offset : {0.0, -0.37, 1.0, 1000.0}) {
+            for (int maxTicks : {2, 3, 5, 8, 11, 16}) {
+                const double lo = offset * span, hi = lo + span;
+                const QList<Tick> ticks = compactTicks(niceTicks(lo, hi, maxTicks, true));
+                QSet<QString> labels;
+                for (const Tick& t : ticks)
+                    labels.insert(t.label);
+                QVERIFY2(
+                    labels.size() == ticks.size() && ticks.size() >= 1,
+                    qPrintable(QStringLiteral("[%1, %2] max %3").arg(lo).arg(hi).arg(maxTicks)));
+            }
+        }
+    }
+    // The index axis of a million values: 0, 200k, ..., 1M.
+    const QList<Tick> index = compactTicks(niceTicks(0, 1048575, 6, true, true));
+    QStringList labels;
+    for (const Tick& t : index)
+        labels << t.label;
+    QCOMPARE(labels, QStringList({"0", "200k", "400k", "600k", "800k", "1M"}));
 }
 
 void TestUiCharts::everyKindBuilds_data()

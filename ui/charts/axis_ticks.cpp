@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace qs::ui {
 
@@ -31,7 +32,91 @@ int ticksInside(double lo, double hi, double step)
     return k1 < k0 ? 0 : static_cast<int>(std::min(k1 - k0 + 1, 1e6));
 }
 
+// Decimals that tell multiples of step apart in fixed notation.
+int decimalsFor(double step)
+{
+    return std::clamp(-static_cast<int>(std::floor(std::log10(step) + 1e-9)), 0, 15);
+}
+
+QString fixedNumber(double v, int decimals, bool stripZeros)
+{
+    QString s = QString::number(v, 'f', decimals);
+    if (stripZeros && s.contains(QLatin1Char('.'))) {
+        while (s.endsWith(QLatin1Char('0')))
+            s.chop(1);
+        if (s.endsWith(QLatin1Char('.')))
+            s.chop(1);
+    }
+    return s;
+}
+
+// v / unit with the digits step / unit needs and the unit's suffix; empty when that takes
+// more than three decimals (the plain digits are shorter then).
+QString withSuffix(double v, double step)
+{
+    const std::pair<double, char> units[] = {{1e12, 'T'}, {1e9, 'G'}, {1e6, 'M'}, {1e3, 'k'}};
+    for (const auto& [unit, suffix] : units) {
+        if (std::fabs(v) < unit)
+            continue;
+        const int decimals = decimalsFor(step / unit);
+        if (decimals > 3)
+            return QString();
+        return fixedNumber(v / unit, decimals, true) + QLatin1Char(suffix);
+    }
+    return QString();
+}
+
+// Mantissa with the digits the step needs, "e", the exponent: 2.5e-4.
+QString exponentForm(double v, double step)
+{
+    int e = static_cast<int>(std::floor(std::log10(std::fabs(v)) + 1e-9));
+    const int stepExp = static_cast<int>(std::floor(std::log10(step) + 1e-9));
+    const int decimals = std::clamp(e - stepExp, 0, 6);
+    QString m = fixedNumber(v / std::pow(10.0, e), decimals, true);
+    if (m == QLatin1String("10") || m == QLatin1String("-10")) { // 9.99.. rounded up
+        ++e;
+        m = fixedNumber(v / std::pow(10.0, e), decimals, true);
+    }
+    return m + QLatin1Char('e') + QString::number(e);
+}
+
 } // namespace
+
+QString compactNumber(double v, double step)
+{
+    if (!std::isfinite(v))
+        return QString::number(v);
+    if (!(step > 0) || !std::isfinite(step))
+        step = v != 0 ? std::pow(10.0, std::floor(std::log10(std::fabs(v)))) : 1.0;
+    if (std::fabs(v) < step * 1e-6)
+        return QStringLiteral("0");
+    const double a = std::fabs(v);
+    if (a >= 1e15)
+        return exponentForm(v, step);
+    if (a >= 1e3) {
+        const QString s = withSuffix(v, step);
+        return s.isEmpty() ? fixedNumber(v, decimalsFor(step), false) : s;
+    }
+    const QString fixed = fixedNumber(v, decimalsFor(step), false);
+    if (a >= 1)
+        return fixed;
+    const QString exponent = exponentForm(v, step);
+    return exponent.size() < fixed.size() ? exponent : fixed;
+}
+
+QList<Tick> compactTicks(const NiceTicks& t)
+{
+    QList<Tick> ticks;
+    for (int k = 0; k < t.count; ++k) {
+        double v = t.first + k * t.step;
+        if (std::fabs(v) < t.step * 1e-9)
+            v = 0; // no "-0" from the rounding of the multiplication
+        const QString label = compactNumber(v, t.step);
+        if (ticks.isEmpty() || ticks.back().label != label)
+            ticks.append({v, label});
+    }
+    return ticks;
+}
 
 double niceStep(double rough)
 {

@@ -5,6 +5,7 @@
 // result on a QValueAxis in dynamic-tick mode (tickAnchor + k * tickInterval).
 #pragma once
 
+#include <QList>
 #include <QString>
 
 class QValueAxis;
@@ -33,6 +34,23 @@ NiceTicks niceTicks(double lo, double hi, int maxTicks, bool tight = false,
 // "%.2f" for a step of 0.05 (as many decimals as the step needs); "%.1e" style when values
 // reach 1e7.
 QString tickLabelFormat(double step, double maxAbs);
+
+// A tick value and its label.
+struct Tick {
+    double value = 0;
+    QString label;
+    bool operator==(const Tick& o) const { return value == o.value && label == o.label; }
+};
+
+// The label of v on an axis whose ticks are `step` apart, in as few characters as keep
+// neighbouring ticks apart: |v| >= 1000 with an SI suffix ("2.5k", "1M", "1.5G"); below 1 the
+// shorter of the fixed form with the step's decimals ("0.25") and the exponent form ("1e-3",
+// "2.5e-4"); otherwise the fixed form. Zero (and anything within a millionth of a step of it)
+// is "0", never "-0".
+QString compactNumber(double v, double step);
+
+// The ticks of t (first + k * step) with their compact labels.
+QList<Tick> compactTicks(const NiceTicks& t);
 
 // Computes niceTicks() and applies range, dynamic ticks and label format to the axis.
 // Returns what was applied.

@@ -100,9 +100,9 @@ struct ChannelsPlot {
         }
         if (!valueRange.valid())
             valueRange = MinMax{0, 1};
-        applyNiceTicks(x, -0.5, double(slices) - 0.5, xTicks(st), true, true);
+        fitTicks(x, -0.5, double(slices) - 0.5, xTicks(st), true, true);
         paddedTicks(values, valueRange.lo, valueRange.hi, yTicks(st), 0.04);
-        applyNiceTicks(right, 0, rightRange.hi > 0 ? rightRange.hi : 1, yTicks(st));
+        fitTicks(right, 0, rightRange.hi > 0 ? rightRange.hi : 1, yTicks(st));
     }
 };
 
@@ -135,8 +135,11 @@ QChart* buildChannels(const ChartData& d, const ChartStyle& st)
     ChannelsPlot plot(chart.get(), st, d.buckets);
     plot.x = addValueAxis(chart.get(), st, Qt::AlignBottom,
                           sliceAxisTitle(p.layout.kind, slices, buckets));
+    setAxisTitles(plot.x, {sliceAxisTitle(p.layout.kind, slices, buckets),
+                           sliceAxisTitle(p.layout.kind, slices, slices)});
     plot.values = addValueAxis(chart.get(), st, Qt::AlignLeft, QStringLiteral("Value"));
     plot.right = addValueAxis(chart.get(), st, Qt::AlignRight, QStringLiteral("Scale s, RMSE"));
+    setAxisTitles(plot.right, {QStringLiteral("Scale s, RMSE"), QStringLiteral("s, RMSE")});
     plot.right->setGridLineVisible(false);
 
     plot.addDataBand();

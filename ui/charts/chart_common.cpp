@@ -1,11 +1,14 @@
 #include "ui/charts/chart_common.h"
 
 #include "ui/charts/axis_ticks.h"
+#include "ui/charts/chart_fit.h"
 
 #include <QAbstractAxis>
 #include <QAbstractSeries>
 #include <QAreaSeries>
+#include <QCategoryAxis>
 #include <QChart>
+#include <QFontMetricsF>
 #include <QGuiApplication>
 #include <QLegend>
 #include <QLegendMarker>
@@ -67,8 +70,7 @@ int yTicks(const ChartStyle& st)
     return std::max(3, static_cast<int>(std::lround(8.0 / std::max(0.5, st.fontScale))));
 }
 
-QChart* newChart(const ChartStyle& st, const QString& title, const QString& subtitle,
-                 bool legendToolTips)
+QChart* newChart(const ChartStyle& st, const QString& title, const QString& subtitle)
 {
     auto* chart = new QChart;
     chart->setAnimationOptions(QChart::NoAnimation);
@@ -80,34 +82,29 @@ QChart* newChart(const ChartStyle& st, const QString& title, const QString& subt
     chart->setPlotAreaBackgroundVisible(false);
     const int m = static_cast<int>(std::lround(10 * st.fontScale));
     chart->setMargins(QMargins(m, m / 2, m + m / 2, m / 2));
-    // Two lines: the chart's name and, smaller, what it shows (tensor and configuration), so an
-    // exported chart explains itself. The title item renders this HTML as text (also in SVG).
-    chart->setTitle(
-        subtitle.isEmpty()
-            ? title.toHtmlEscaped()
-            : QStringLiteral("%1<br><span style=\"font-size:%2px; font-weight:normal\">%3"
-                             "</span>")
-                  .arg(title.toHtmlEscaped())
-                  .arg(std::lround(13 * st.fontScale))
-                  .arg(subtitle.toHtmlEscaped()));
     chart->setTitleFont(chartFont(st, 16, true));
     chart->setTitleBrush(st.text());
     QLegend* legend = chart->legend();
-    legend->setAlignment(Qt::AlignBottom);
     legend->setFont(chartFont(st, 13));
     legend->setLabelColor(st.text());
-    legend->setBackgroundVisible(false);
-    if (legendToolTips)
-        legend->setShowToolTips(true);
+    // Two paragraphs: the chart's name and, smaller, what it shows (tensor and configuration),
+    // so an exported chart explains itself.
+    new ChartFit(chart, st, title, subtitle);
     return chart;
 }
 
 QValueAxis* addValueAxis(QChart* chart, const ChartStyle& st, Qt::Alignment align,
                          const QString& title, const QColor& titleColor)
 {
-    auto* axis = styleAxis(new QValueAxis, st, title);
+    auto* axis = styleAxis(new QCategoryAxis, st, title);
     axis->setTitleBrush(titleColor);
+    axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     chart->addAxis(axis, align);
+    if (ChartFit* fit = ChartFit::of(chart)) {
+        fit->setAxisTitles(axis, {title});
+        fit->fitAxis(axis, (align & Qt::AlignHorizontal_Mask) ? yTicks(st) : xTicks(st),
+                     niceTickSource(false));
+    }
     return axis;
 }
 
@@ -117,10 +114,49 @@ QValueAxis* addValueAxis(QChart* chart, const ChartStyle& st, Qt::Alignment alig
     return addValueAxis(chart, st, align, title, st.text());
 }
 
+void setAxisTitles(QAbstractAxis* axis, const QStringList& titles)
+{
+    if (ChartFit* fit = ChartFit::ofAxis(axis))
+        fit->setAxisTitles(axis, titles);
+    else
+        axis->setTitleText(titles.value(0));
+}
+
+NiceTicks fitTicks(QValueAxis* axis, double lo, double hi, int maxTicks, bool tight,
+                   bool integerSteps)
+{
+    auto* category = qobject_cast<QCategoryAxis*>(axis);
+    ChartFit* fit = ChartFit::ofAxis(axis);
+    if (!category || !fit)
+        return applyNiceTicks(axis, lo, hi, maxTicks, tight, integerSteps);
+    const NiceTicks t = niceTicks(lo, hi, maxTicks, tight, integerSteps);
+    axis->setRange(t.lo, t.hi);
+    fit->fitAxis(category, maxTicks, niceTickSource(integerSteps));
+    return t;
+}
+
 void paddedTicks(QValueAxis* axis, double lo, double hi, int maxTicks, double room)
 {
     const double pad = (hi - lo) * room;
-    applyNiceTicks(axis, lo - pad, hi + pad, maxTicks, true);
+    fitTicks(axis, lo - pad, hi + pad, maxTicks, true);
+}
+
+QStringList wrapWords(const QString& text, const QFontMetricsF& fm, double width)
+{
+    QStringList lines;
+    QString line;
+    for (const QString& word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        const QString longer = line.isEmpty() ? word : line + QLatin1Char(' ') + word;
+        if (!line.isEmpty() && fm.horizontalAdvance(longer) > width) {
+            lines << line;
+            line = word;
+        } else {
+            line = longer;
+        }
+    }
+    if (!line.isEmpty() || lines.isEmpty())
+        lines << line;
+    return lines;
 }
 
 void attach(QChart* chart, QAbstractSeries* s, QAbstractAxis* x, QAbstractAxis* y,

@@ -4,6 +4,7 @@
 // builders include this header.
 #pragma once
 
+#include "ui/charts/axis_ticks.h"
 #include "ui/charts/charts.h"
 
 #include <QColor>
@@ -11,7 +12,9 @@
 #include <QList>
 #include <QPen>
 #include <QPointF>
+#include <QRectF>
 #include <QString>
+#include <QStringList>
 
 #include <algorithm>
 #include <cmath>
@@ -20,6 +23,7 @@
 #include <vector>
 
 class QAbstractAxis;
+class QFontMetricsF;
 class QAbstractSeries;
 class QAreaSeries;
 class QChart;
@@ -29,6 +33,15 @@ class QValueAxis;
 namespace qs::ui::chartcommon {
 
 QString num(double v); // 4 significant digits
+// Whether a chart's plot area is that of a chart laid out to be seen: at least 64 pixels each
+// way (a chart view that was never shown holds its chart at 100 pixels wide, with a plot of
+// about 56 x 52).
+inline bool isLaidOut(const QRectF& plot)
+{
+    return plot.width() >= 64 && plot.height() >= 64;
+}
+// text in lines of at most width pixels, broken at spaces (a longer word keeps its own line).
+QStringList wrapWords(const QString& text, const QFontMetricsF& fm, double width);
 
 // The application font at px pixels scaled by the style's fontScale (at least 6 px).
 QFont chartFont(const ChartStyle& st, double px, bool bold = false);
@@ -42,16 +55,26 @@ int xTicks(const ChartStyle& st);
 int yTicks(const ChartStyle& st);
 
 // An empty chart in the style: background, margins, the title (with the subtitle as a smaller
-// second line) and the legend at the bottom; legendToolTips shows elided legend names as tips.
-QChart* newChart(const ChartStyle& st, const QString& title, const QString& subtitle,
-                 bool legendToolTips = false);
+// second paragraph, both wrapped to the chart's width) and a legend that wraps into rows below
+// the plot or stands beside it (ChartFit, chart_fit.h).
+QChart* newChart(const ChartStyle& st, const QString& title, const QString& subtitle);
 
-// A styled QValueAxis added to the chart at align; the title in titleColor (the text colour
-// unless the axis belongs to one series).
+// A styled value axis added to the chart at align; the title in titleColor (the text colour
+// unless the axis belongs to one series). It is a QCategoryAxis with its labels on their values
+// whose ticks ChartFit chooses from the axis' length: give it its range with fitTicks.
 QValueAxis* addValueAxis(QChart* chart, const ChartStyle& st, Qt::Alignment align,
                          const QString& title, const QColor& titleColor);
 QValueAxis* addValueAxis(QChart* chart, const ChartStyle& st, Qt::Alignment align,
                          const QString& title);
+// The title of an axis of a chart made by newChart and shorter alternatives, longest first:
+// the longest that fits the axis' length is shown.
+void setAxisTitles(QAbstractAxis* axis, const QStringList& titles);
+
+// The range of niceTicks(lo, hi, maxTicks, tight, integerSteps) on the axis, with nice ticks in
+// compact labels (at most maxTicks, fewer when the axis is short); on an axis that ChartFit does
+// not know, applyNiceTicks.
+NiceTicks fitTicks(QValueAxis* axis, double lo, double hi, int maxTicks, bool tight = false,
+                   bool integerSteps = false);
 
 // A tight axis over [lo, hi] with some room on each side (a fraction of the span), ticks
 // inside. Tight value axes waste no space when a coarse step (large fonts) would otherwise

@@ -64,7 +64,7 @@ QString sliceWord(Granularity g)
 
 QChart* newKindChart(const ChartStyle& st, ChartKind kind, const ChartInput& in)
 {
-    return chartcommon::newChart(st, chartKindTitle(kind), subtitleOf(in), true);
+    return chartcommon::newChart(st, chartKindTitle(kind), subtitleOf(in));
 }
 
 } // namespace kindchart

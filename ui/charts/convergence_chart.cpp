@@ -6,6 +6,7 @@
 #include "ui/charts/kind_charts.h"
 
 #include <QChart>
+#include <QFontMetricsF>
 #include <QGraphicsSimpleTextItem>
 #include <QLineSeries>
 #include <QValueAxis>
@@ -37,14 +38,18 @@ QLineSeries* errorSeries(const QString& name, const char* id, const QPen& pen,
     return s;
 }
 
-// A message in the middle of the plot area, placed again whenever the area changes.
+// A message in the middle of the plot area, wrapped to its width, placed again whenever the
+// area changes.
 void addCentredMessage(QChart* chart, const ChartStyle& st, const QString& text)
 {
     auto* item = new QGraphicsSimpleTextItem(text, chart);
     item->setFont(chartFont(st, 15, true));
     item->setBrush(st.text());
-    const auto place = [chart, item] {
+    const auto place = [chart, item, text] {
         const QRectF area = chart->plotArea();
+        if (isLaidOut(area))
+            item->setText(
+                wrapWords(text, QFontMetricsF(item->font()), area.width() - 8).join('\n'));
         const QRectF box = item->boundingRect();
         item->setPos(area.center().x() - box.width() / 2, area.center().y() - box.height() / 2);
     };
@@ -69,11 +74,12 @@ QChart* buildConvergence(const ChartData& d, const ChartStyle& st)
     QValueAxis* x = addValueAxis(chart.get(), st, Qt::AlignBottom, QStringLiteral("Iteration"));
     QValueAxis* left = addValueAxis(chart.get(), st, Qt::AlignLeft,
                                     QStringLiteral("Mean |x \u2212 x\u0302|"), st.original());
+    setAxisTitles(left, {QStringLiteral("Mean |x \u2212 x\u0302|"), QStringLiteral("MAE")});
     const int n = trace.iterations();
     if (n == 0) { // the axes of HQQ's iterations, a faint baseline and what to do
         const int most = HqqOptions().iterations;
-        applyNiceTicks(x, 1, most, xTicks(st), true, true);
-        applyNiceTicks(left, 0, 1, yTicks(st));
+        fitTicks(x, 1, most, xTicks(st), true, true);
+        fitTicks(left, 0, 1, yTicks(st));
         QLineSeries* base = lineSeries(QString(), QStringLiteral("baseline"),
                                        seriesPen(axisLineColor(st), 1.0, Qt::DotLine),
                                        {QPointF(1, 0), QPointF(most, 0)});
@@ -82,9 +88,10 @@ QChart* buildConvergence(const ChartData& d, const ChartStyle& st)
         addCentredMessage(chart.get(), st, emptyMessage(r));
         return chart.release();
     }
-    applyNiceTicks(x, 1, std::max(n, 2), xTicks(st), true, true);
+    fitTicks(x, 1, std::max(n, 2), xTicks(st), true, true);
     QValueAxis* right = addValueAxis(chart.get(), st, Qt::AlignRight,
                                      QStringLiteral("MSE (x \u2212 x\u0302)\u00b2"), st.error());
+    setAxisTitles(right, {QStringLiteral("MSE (x \u2212 x\u0302)\u00b2"), QStringLiteral("MSE")});
     right->setGridLineVisible(false);
     MinMax absRange, mseRange;
     attach(chart.get(),

@@ -29,8 +29,10 @@ struct Axes {
 
 QValueAxis* countAxis(QChart* chart, const ChartStyle& st, const Histogram& h)
 {
-    return addValueAxis(chart, st, Qt::AlignLeft,
-                        QStringLiteral("Count per bin (%1 bins)").arg(h.counts.size()));
+    const QString title = QStringLiteral("Count per bin (%1 bins)").arg(h.counts.size());
+    QValueAxis* axis = addValueAxis(chart, st, Qt::AlignLeft, title);
+    setAxisTitles(axis, {title, QStringLiteral("Count per bin"), QStringLiteral("Count")});
+    return axis;
 }
 
 // A histogram as a filled stepped outline; objectNames id (the area) and id + "Outline".
@@ -146,7 +148,9 @@ void addDequantized(QChart* chart, const Histogram& hq, bool ownAxis, double max
     if (ownAxis) {
         ayq = addValueAxis(chart, st, Qt::AlignRight,
                            QStringLiteral("Count per bin, dequantized x\u0302"), st.dequantized());
-        applyNiceTicks(ayq, 0, maxQ, yTicks(st), false, true);
+        setAxisTitles(ayq, {QStringLiteral("Count per bin, dequantized x\u0302"),
+                            QStringLiteral("Count, x\u0302")});
+        fitTicks(ayq, 0, maxQ, yTicks(st), false, true);
         ayq->setGridLineVisible(false);
     }
     auto* deq = lineSeries(
@@ -186,8 +190,8 @@ QChart* buildHistogram(const ChartData& d, const ChartStyle& st)
     // The dequantized values pile up on the grid levels: with few levels their bins are far
     // higher than the original's. Then they get their own axis so the original stays readable.
     const bool ownAxis = maxQ > 3 * std::max(1.0, maxX);
-    const NiceTicks yt = applyNiceTicks(
-        axes.y, 0, std::max(1.0, ownAxis ? maxX : std::max(maxX, maxQ)), yTicks(st), false, true);
+    const NiceTicks yt = fitTicks(axes.y, 0, std::max(1.0, ownAxis ? maxX : std::max(maxX, maxQ)),
+                                  yTicks(st), false, true);
 
     const LegendWords words = legendWords(d, st);
     // The grid goes first so the histograms are drawn over it.
@@ -222,7 +226,7 @@ QChart* buildErrorHistogram(const ChartData& d, const ChartStyle& st)
     }
     paddedTicks(axes.x, xr.lo, xr.hi, xTicks(st));
     const NiceTicks yt =
-        applyNiceTicks(axes.y, 0, std::max(1.0, double(maxCount(h))), yTicks(st), false, true);
+        fitTicks(axes.y, 0, std::max(1.0, double(maxCount(h))), yTicks(st), false, true);
 
     addFilledHistogram(chart.get(), h, QStringLiteral("Error (%1 finite values)").arg(h.total()),
                        QStringLiteral("error"), st.error(), st, axes);

@@ -32,7 +32,7 @@ inline int bandBuckets(const ChartInput& in)
 QString subtitleOf(const ChartInput& in); // tensor name and shape, configuration summary
 QString sliceWord(Granularity g);         // "channel", "group" or "slice"
 
-// An empty chart of the kind: its title, the input's subtitle, elided legend names as tips.
+// An empty chart of the kind: its title and the input's subtitle.
 QChart* newKindChart(const ChartStyle& st, ChartKind kind, const ChartInput& in);
 
 void prepareValues(ChartData& d);

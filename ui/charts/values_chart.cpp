@@ -6,6 +6,7 @@
 // to a few hundred values, both lines mark every value with a dot.
 #include "ui/charts/axis_ticks.h"
 #include "ui/charts/chart_common.h"
+#include "ui/charts/chart_fit.h"
 #include "ui/charts/kind_charts.h"
 
 #include <QAreaSeries>
@@ -44,9 +45,9 @@ QList<QPointF> toPoints(const std::vector<SeriesPoint>& pts)
 void indexTicks(QValueAxis* ax, const Window& w, bool tiny, const ChartStyle& st)
 {
     if (tiny)
-        applyNiceTicks(ax, double(w.begin) - 0.5, double(w.end - 1) + 0.5, xTicks(st), true, true);
+        fitTicks(ax, double(w.begin) - 0.5, double(w.end - 1) + 0.5, xTicks(st), true, true);
     else
-        applyNiceTicks(ax, double(w.begin), double(w.end - 1), xTicks(st), true, true);
+        fitTicks(ax, double(w.begin), double(w.end - 1), xTicks(st), true, true);
 }
 
 // A dot per value on both series; the one drawn on top two thirds the size of the one below,
@@ -96,36 +97,25 @@ QAreaSeries* bandSeries(const QString& name, const QString& id,
     return area;
 }
 
-// A value axis whose labels and grid lines are only the given ticks: the value axis labels
+// A value axis over [min, max] whose labels are only the ticks of source: the value axis labels
 // the upper part of the plot (the values), the error axis the lower part (the error band).
 QCategoryAxis* partAxis(QChart* chart, const ChartStyle& st, Qt::Alignment align,
                         const QString& title, const QColor& titleColor, double min, double max,
-                        const QList<QPair<double, QString>>& ticks)
+                        TickSource source)
 {
-    auto* axis = styleAxis(new QCategoryAxis, st, title);
-    axis->setTitleBrush(titleColor);
-    axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    auto* axis = static_cast<QCategoryAxis*>(addValueAxis(chart, st, align, title, titleColor));
     axis->setRange(min, max);
-    axis->setStartValue(min);
-    for (const auto& [v, label] : ticks)
-        if (v > min && v <= max)
-            axis->append(label, v);
-    chart->addAxis(axis, align);
+    if (ChartFit* fit = ChartFit::ofAxis(axis))
+        fit->fitAxis(axis, yTicks(st), std::move(source));
     return axis;
 }
 
-// Nice ticks inside [lo, hi] with their labels.
-QList<QPair<double, QString>> ticksWithin(double lo, double hi, int maxTicks)
+// Nice ticks inside [lo, hi] only, whatever the axis' range.
+TickSource ticksWithin(double lo, double hi)
 {
-    const NiceTicks t = niceTicks(lo, hi, maxTicks, true);
-    QList<QPair<double, QString>> out;
-    for (int k = 0; k < t.count; ++k) {
-        double v = t.first + k * t.step;
-        if (std::fabs(v) < t.step * 1e-9)
-            v = 0; // no "-0.0" from the addition's rounding
-        out.append({v, QString::asprintf(qPrintable(t.labelFormat), v)});
-    }
-    return out;
+    return [lo, hi](double, double, int maxTicks) {
+        return compactTicks(niceTicks(lo, hi, maxTicks, true));
+    };
 }
 
 MinMax rangeOf(const std::vector<BucketRange>& band)
@@ -147,14 +137,22 @@ void addErrorBand(QChart* chart, const ChartData& d, const ChartStyle& st, QValu
         er = MinMax{0, 0};
     const double span = er.hi > er.lo ? er.hi - er.lo : std::max(std::fabs(er.hi), 1e-12);
     const double min = er.lo - 0.1 * span, max = er.lo + span / 0.27;
-    QList<QPair<double, QString>> ticks{{er.lo, num(er.lo)}};
+    // Three significant digits.
+    const auto label = [](double v) { return compactNumber(v, std::fabs(v) / 100); };
+    QList<Tick> ticks{{er.lo, label(er.lo)}};
     if (er.lo < 0 && er.hi > 0)
         ticks.append({0.0, QStringLiteral("0")});
     if (er.hi > er.lo)
-        ticks.append({er.hi, num(er.hi)});
+        ticks.append({er.hi, label(er.hi)});
+    // Without room for three labels, the extremes.
+    const auto source = [ticks](double, double, int maxTicks) {
+        return maxTicks >= int(ticks.size()) || ticks.size() < 3
+                   ? ticks
+                   : QList<Tick>{ticks.front(), ticks.back()};
+    };
     QCategoryAxis* ae =
         partAxis(chart, st, Qt::AlignRight, QStringLiteral("Error x \u2212 x\u0302"), st.error(),
-                 min, max, ticks);
+                 min, max, source);
     ae->setGridLineVisible(false);
     QAreaSeries* band = bandSeries(QStringLiteral("Error"), "errorBand", d.errorBand,
                                    seriesPen(st.error(), 1.0), withAlpha(st.error(), 150));
@@ -179,6 +177,7 @@ QChart* buildValues(const ChartData& d, const ChartStyle& st)
                     : QStringLiteral("Index");
     std::unique_ptr<QChart> chart(newKindChart(st, ChartKind::Values, in));
     QValueAxis* ax = addValueAxis(chart.get(), st, Qt::AlignBottom, indexTitle);
+    setAxisTitles(ax, {indexTitle, QStringLiteral("Index")});
     indexTicks(ax, w, tiny, st);
     MinMax yr;
     for (const auto* pts : {&d.first, &d.second})
@@ -195,9 +194,8 @@ QChart* buildValues(const ChartData& d, const ChartStyle& st)
     }
     // The values in the upper two thirds of the plot, the error band below them.
     const double span = yr.hi > yr.lo ? yr.hi - yr.lo : std::max(std::fabs(yr.hi), 1.0);
-    QValueAxis* ay =
-        partAxis(chart.get(), st, Qt::AlignLeft, QStringLiteral("Value"), st.text(),
-                 yr.lo - 0.55 * span, yr.hi + 0.04 * span, ticksWithin(yr.lo, yr.hi, yTicks(st)));
+    QValueAxis* ay = partAxis(chart.get(), st, Qt::AlignLeft, QStringLiteral("Value"), st.text(),
+                              yr.lo - 0.55 * span, yr.hi + 0.04 * span, ticksWithin(yr.lo, yr.hi));
     addErrorBand(chart.get(), d, st, ax);
     if (downsampled)
         attach(chart.get(),
@@ -275,7 +273,7 @@ QChart* buildCodes(const ChartData& d, const ChartStyle& st)
     // A little room above qmax and below qmin so that codes on the limits are not drawn on
     // the frame.
     const double pad = std::max(0.5, (hi - lo) * 0.03);
-    applyNiceTicks(ay, lo - pad, hi + pad, yTicks(st), true, true);
+    fitTicks(ay, lo - pad, hi + pad, yTicks(st), true, true);
     return chart.release();
 }
 

@@ -65,6 +65,21 @@ bool checkOptions(const ExportOptions& opt, QString* error)
     return true;
 }
 
+// Lays the chart out for its present geometry. A chart refits its ticks, title and legend to
+// the size it was given (ui/charts/chart_fit.h), which asks for another layout as a posted
+// event: those are delivered until none is left (a few rounds: the legend and title follow
+// the chart's width, the vertical axes the plot's height, the horizontal ones its width).
+void settleLayout(QChart* chart)
+{
+    for (int round = 0; round < 6; ++round) {
+        if (chart->layout())
+            chart->layout()->activate();
+        QCoreApplication::sendPostedEvents(chart, QEvent::LayoutRequest);
+        if (!chart->layout() || chart->layout()->isActivated())
+            break;
+    }
+}
+
 // Lays the chart out at `logical` size and renders it into `target` of the
 // painter. A chart that is not in a scene is put into a temporary one (a QChart
 // only lays itself out inside a scene); a chart shown in a view is resized for
@@ -81,10 +96,7 @@ void paintChart(QChart* chart, QPainter& painter, const QRectF& target, const QS
     }
     const QRectF rect(chart->pos(), logical);
     chart->setGeometry(rect);
-    if (chart->layout())
-        chart->layout()->activate();
-    // The chart's layout request is delivered as a posted event: deliver it now.
-    QCoreApplication::sendPostedEvents(chart, QEvent::LayoutRequest);
+    settleLayout(chart);
 
     saveForExport(painter);
     painter.setRenderHint(QPainter::SmoothPixmapTransform, true);
@@ -95,8 +107,7 @@ void paintChart(QChart* chart, QPainter& painter, const QRectF& target, const QS
         ownScene->removeItem(chart); // the chart stays owned by the caller
     } else {
         chart->setGeometry(oldGeometry);
-        if (chart->layout())
-            chart->layout()->activate();
+        settleLayout(chart);
     }
 }
 

@@ -95,13 +95,9 @@ CompareView::CompareView(QWidget* parent) : AnalysisView(parent)
 
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_table);
-    auto* charts = new QWidget(split);
-    auto* chartLayout = new QHBoxLayout(charts);
-    chartLayout->setContentsMargins(0, 0, 0, 0);
-    m_values = newChartView(charts);
-    m_errors = newChartView(charts);
-    chartLayout->addWidget(m_values, 1);
-    chartLayout->addWidget(m_errors, 1);
+    auto* charts = new ChartPair(split);
+    m_values = charts->first();
+    m_errors = charts->second();
     split->addWidget(charts);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 4);

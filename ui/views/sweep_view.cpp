@@ -5,7 +5,6 @@
 
 #include <QChart>
 #include <QChartView>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
 
@@ -15,12 +14,10 @@ SweepView::SweepView(QWidget* parent) : BackgroundAnalysisView(parent)
 {
     auto* layout = new QVBoxLayout(this);
     m_status = addStatusLabel(layout, this, tr("No result yet."));
-    auto* charts = new QHBoxLayout;
-    m_sqnr = newChartView(this);
-    m_mse = newChartView(this);
-    charts->addWidget(m_sqnr, 1);
-    charts->addWidget(m_mse, 1);
-    layout->addLayout(charts, 1);
+    auto* charts = new ChartPair(this);
+    m_sqnr = charts->first();
+    m_mse = charts->second();
+    layout->addWidget(charts, 1);
 }
 
 void SweepView::setAnalysis(std::shared_ptr<const Tensor> tensor,

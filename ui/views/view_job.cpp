@@ -7,6 +7,9 @@
 #include <QChartView>
 #include <QLabel>
 
+#include <algorithm>
+#include <cmath>
+
 namespace qs::ui {
 
 ChartStyle viewChartStyle(bool presentation)
@@ -39,6 +42,26 @@ void replaceChart(QChartView* view, QChart* chart)
     QChart* old = view->chart();
     view->setChart(chart);
     delete old;
+}
+
+ChartPair::ChartPair(QWidget* parent)
+    : QWidget(parent), m_layout(new QBoxLayout(QBoxLayout::LeftToRight, this)),
+      m_first(newChartView(this)), m_second(newChartView(this))
+{
+    m_layout->setContentsMargins(0, 0, 0, 0);
+    m_layout->addWidget(m_first, 1);
+    m_layout->addWidget(m_second, 1);
+}
+
+void ChartPair::resizeEvent(QResizeEvent* event)
+{
+    const double w = std::max(1, width()), h = std::max(1, height());
+    const auto offShape = [](double aspect) { return std::fabs(std::log(aspect / 1.6)); };
+    const auto direction = offShape(w / 2 / h) <= offShape(w / (h / 2)) ? QBoxLayout::LeftToRight
+                                                                        : QBoxLayout::TopToBottom;
+    if (m_layout->direction() != direction)
+        m_layout->setDirection(direction);
+    QWidget::resizeEvent(event);
 }
 
 BackgroundAnalysisView::~BackgroundAnalysisView()

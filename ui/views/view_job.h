@@ -20,6 +20,7 @@
 #include <memory>
 
 class QBoxLayout;
+class QResizeEvent;
 class QChart;
 class QChartView;
 class QLabel;
@@ -36,6 +37,24 @@ QLabel* addStatusLabel(QBoxLayout* layout, QWidget* parent, const QString& text 
 
 // Shows `chart` in `view` and deletes the chart it showed before.
 void replaceChart(QChartView* view, QChart* chart);
+
+// Two chart views side by side or one above the other, whichever gives each the shape nearer
+// to a usual chart's (1.6 wide to 1 high); the arrangement follows the widget's size.
+class ChartPair : public QWidget {
+    Q_OBJECT
+public:
+    explicit ChartPair(QWidget* parent = nullptr);
+    QChartView* first() const { return m_first; }
+    QChartView* second() const { return m_second; }
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    QBoxLayout* m_layout;
+    QChartView* m_first;
+    QChartView* m_second;
+};
 
 template <class T> struct JobOutcome {
     std::shared_ptr<T> value;

@@ -27,6 +27,10 @@ QChart* buildClippingChart(const ClippingCurve& c, const ChartStyle& st, const Q
                                  c.symmetric ? QStringLiteral("clipping threshold amax")
                                              : QStringLiteral("range kept (fraction of min-max, "
                                                               "around the median)"));
+    if (!c.symmetric)
+        setAxisTitles(x, {QStringLiteral("range kept (fraction of min-max, around the median)"),
+                          QStringLiteral("range kept (fraction of min-max)"),
+                          QStringLiteral("range kept")});
     QLogValueAxis* y = teachchart::addMseLogAxis(chart, st);
     y->setMinorTickCount(0);
 
@@ -81,7 +85,7 @@ QChart* buildClippingChart(const ClippingCurve& c, const ChartStyle& st, const Q
         xlo = 0;
         xhi = 1;
     }
-    applyNiceTicks(x, xlo, xhi, xTicks(st));
+    fitTicks(x, xlo, xhi, xTicks(st));
     return chart;
 }
 

@@ -71,12 +71,12 @@ QChart* buildCompareValuesChart(const Tensor& t, const std::vector<QuantResult>&
         add(results[i].dequantized.data(), labelOf(labels, i), QStringLiteral("config%1").arg(i),
             seriesPen(compareColor(st, int(i)), st.lineWidth));
     }
-    applyNiceTicks(x, 0, double(std::max<int64_t>(1, end - 1)), xTicks(st), true, true);
+    fitTicks(x, 0, double(std::max<int64_t>(1, end - 1)), xTicks(st), true, true);
     if (!std::isfinite(lo)) {
         lo = 0;
         hi = 1;
     }
-    applyNiceTicks(y, lo, hi, yTicks(st));
+    fitTicks(y, lo, hi, yTicks(st));
     return chart;
 }
 
@@ -115,8 +115,8 @@ QChart* buildCompareErrorChart(const Tensor& t, const std::vector<QuantResult>& 
                           chartcommon::steppedHistogram(h)),
                x, y);
     }
-    applyNiceTicks(x, -m, m, xTicks(st), true);
-    applyNiceTicks(y, 0, double(top) * 1.05, yTicks(st));
+    fitTicks(x, -m, m, xTicks(st), true);
+    fitTicks(y, 0, double(top) * 1.05, yTicks(st));
     return chart;
 }
 

@@ -3,6 +3,7 @@
 #include "core/base/error.h"
 #include "ui/charts/axis_ticks.h"
 #include "ui/charts/chart_common.h"
+#include "ui/charts/chart_fit.h"
 #include "ui/charts/teaching/teach_charts.h"
 #include "ui/charts/teaching/teach_common.h"
 
@@ -10,6 +11,8 @@
 #include <QCategoryAxis>
 #include <QChart>
 #include <QFontMetricsF>
+#include <QGraphicsLineItem>
+#include <QGraphicsRectItem>
 #include <QGraphicsSimpleTextItem>
 #include <QLineSeries>
 #include <QScatterSeries>
@@ -150,46 +153,54 @@ void setValueRange(NumberLine& nl)
     nl.hi = hi + pad;
 }
 
-// Nice label stride: 1, 2, 4, 8, ... codes apart so labels fall on round codes.
-int64_t codeLabelStride(int64_t nCodes)
+// Nice label stride: 1, 2, 4, 8, ... codes apart so that at most maxLabels labels fall on round
+// codes.
+int64_t codeLabelStride(int64_t nCodes, int maxLabels)
 {
-    const int64_t labelEvery =
-        nCodes <= kMaxCodeLabels ? 1 : (nCodes + kMaxCodeLabels - 1) / kMaxCodeLabels;
+    maxLabels = std::max(1, maxLabels);
+    const int64_t labelEvery = nCodes <= maxLabels ? 1 : (nCodes + maxLabels - 1) / maxLabels;
     int64_t every = 1;
     while (every < labelEvery)
         every *= 2;
     return every;
 }
 
+// Every code on a multiple of the stride, at its value (grid[i] is the value of qmin + i).
+QList<Tick> codeTicks(int64_t qmin, const std::vector<double>& grid, int maxLabels)
+{
+    const int64_t nCodes = static_cast<int64_t>(grid.size());
+    const int64_t every = codeLabelStride(nCodes, maxLabels);
+    QList<Tick> ticks;
+    for (int64_t i = 0; i < nCodes; ++i)
+        if ((qmin + i) % every == 0)
+            ticks.append({grid[size_t(i)], QString::number(qmin + i)});
+    return ticks;
+}
+
 void addAxes(NumberLine& nl)
 {
     const ChartStyle& st = nl.st;
     nl.top = addValueAxis(nl.chart, st, Qt::AlignTop, QStringLiteral("real value x"));
-    applyNiceTicks(nl.top, nl.lo, nl.hi, xTicks(st), true);
+    fitTicks(nl.top, nl.lo, nl.hi, xTicks(st), true);
 
-    // Bottom axis: the codes at their dequantized positions.
-    auto* codes = styleAxis(new QCategoryAxis, st,
-                            QStringLiteral("code q (at its value s\u00b7(q \u2212 z))"));
+    // Bottom axis: the codes at their dequantized positions, as many as fit.
+    auto* codes = styleAxis(new QCategoryAxis, st, QString());
     codes->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     codes->setGridLineVisible(false);
-    const int64_t nCodes = nl.codeCount();
-    nl.every = codeLabelStride(nCodes);
-    codes->setStartValue(nl.lo);
-    for (int64_t i = 0; i < nCodes; ++i) {
-        const int64_t q = nl.d.qmin + i;
-        if ((q % nl.every) != 0 && i != 0 && i != nCodes - 1)
-            continue;
-        // Keep the ends labelled but not crowding the previous label.
-        if ((i == nCodes - 1 || i == 0) && (q % nl.every) != 0 && nl.every > 1)
-            continue;
-        codes->append(QString::number(q), nl.d.grid[size_t(i)]);
-    }
+    nl.every = codeLabelStride(nl.codeCount(), kMaxCodeLabels);
     nl.chart->addAxis(codes, Qt::AlignBottom);
     codes->setRange(nl.lo, nl.hi);
+    setAxisTitles(codes, {QStringLiteral("code q (at its value s\u00b7(q \u2212 z))"),
+                          QStringLiteral("code q")});
+    if (ChartFit* fit = ChartFit::of(nl.chart))
+        fit->fitAxis(
+            codes, kMaxCodeLabels,
+            [qmin = nl.d.qmin, grid = std::make_shared<const std::vector<double>>(nl.d.grid)](
+                double, double, int maxLabels) { return codeTicks(qmin, *grid, maxLabels); });
     nl.codes = codes;
 
     nl.y = new QValueAxis;
-    nl.y->setRange(-0.45, 1.3);
+    nl.y->setRange(-0.45, 1.45);
     nl.chart->addAxis(nl.y, Qt::AlignLeft);
     nl.y->setVisible(false);
 }
@@ -297,64 +308,134 @@ QScatterSeries* addDots(const NumberLine& nl)
 
 struct ValueLabel {
     QGraphicsSimpleTextItem* item;
+    QGraphicsRectItem* back;   // the chart's background under the text: lines pass behind it
+    QGraphicsLineItem* leader; // from the label to its point, shown when the label moved away
     QPointF at;
     bool above; // value label above the dot, or code label below the landing point
 };
 using ValueLabels = std::vector<ValueLabel>;
 
-// Left to right, each label takes the first of three rows where it does not touch its left
-// neighbour (the least crowded row when none is free). h is the text height.
-void placeLabels(QChart* chart, QAbstractSeries* series, const ValueLabels& labels, double h)
+// One label's place: its row (-1: none, the label is hidden) and its left edge; cx is the x of
+// its point.
+struct LabelPlace {
+    const ValueLabel* label;
+    double cx;
+    int row = -1;
+    double left = 0;
+};
+
+// The labels of one side, left to right: each takes the place nearest to its point that keeps
+// clear of the labels placed before it: in the first row right at its point, else shifted to
+// the right or in a row further out, whichever moves it less (a row counts as two text heights),
+// using at most maxRows rows. Returns the rows used.
+int assignRows(std::vector<LabelPlace>& side, const QRectF& plot, double h, int maxRows)
 {
-    constexpr int kRows = 3;
-    const double gap = 0.4 * h;
-    for (const bool above : {true, false}) {
-        std::vector<std::pair<double, const ValueLabel*>> row; // centre x, label
-        for (const ValueLabel& l : labels)
-            if (l.above == above)
-                row.push_back({chart->mapToPosition(l.at, series).x(), &l});
-        std::stable_sort(row.begin(), row.end(),
-                         [](const auto& a, const auto& b) { return a.first < b.first; });
-        double right[kRows];
-        std::fill(right, right + kRows, -1e300);
-        for (const auto& [cx, l] : row) {
-            const QRectF r = l->item->boundingRect();
-            const double left = cx - r.width() / 2;
-            int k = 0;
-            while (k < kRows && left < right[k] + gap)
-                ++k;
-            if (k == kRows)
-                k = int(std::min_element(right, right + kRows) - right);
-            right[k] = left + r.width();
-            const QPointF p = chart->mapToPosition(l->at, series);
-            const double dy = above ? -(1.1 + 1.1 * k) * h : (0.4 + 1.1 * k) * h;
-            l->item->setPos(left, p.y() + dy);
+    std::stable_sort(side.begin(), side.end(),
+                     [](const LabelPlace& a, const LabelPlace& b) { return a.cx < b.cx; });
+    std::vector<double> right; // per row, the right edge of its last label
+    for (LabelPlace& p : side) {
+        const double w = p.label->item->boundingRect().width();
+        const double natural =
+            std::clamp(p.cx - w / 2, plot.left(), std::max(plot.left(), plot.right() - w));
+        double bestCost = 1e300;
+        for (int k = 0; k < std::min(maxRows, int(right.size()) + 1); ++k) {
+            const double left =
+                k < int(right.size()) ? std::max(natural, right[size_t(k)] + 0.4 * h) : natural;
+            const double cost = left - natural + 2 * h * k;
+            if (left + w <= plot.right() + 0.5 && cost < bestCost) {
+                p.row = k;
+                p.left = left;
+                bestCost = cost;
+            }
         }
+        if (p.row == int(right.size()))
+            right.push_back(0);
+        if (p.row >= 0)
+            right[size_t(p.row)] = p.left + w;
     }
+    return int(right.size());
 }
 
-// Labels: each sample's value above its dot and its code below the value it lands on. They
-// are text items on the chart, placed again whenever the plot area changes (on screen and in
-// exports).
+// Puts a label in row k counted away from its point's row at pixel y (points of radius r), with
+// a leader line to its point when it no longer sits right at it; hides it without a row.
+void putLabel(const LabelPlace& p, double y, double r, double h, bool above)
+{
+    const ValueLabel& l = *p.label;
+    l.item->setVisible(p.row >= 0);
+    l.back->setVisible(p.row >= 0);
+    const double w = l.item->boundingRect().width();
+    const double top = above ? y - r - h - 1.1 * h * p.row : y + r + 1.1 * h * p.row;
+    l.item->setPos(p.left, top);
+    l.back->setRect(QRectF(p.left - 1, top, w + 2, h));
+    const bool away = p.row > 0 || p.cx < p.left || p.cx > p.left + w;
+    l.leader->setVisible(p.row >= 0 && away);
+    l.leader->setLine(p.cx, above ? y - r : y + r, std::clamp(p.cx, p.left, p.left + w),
+                      above ? top + h : top);
+}
+
+// The labels in rows above the value row and below the code row, as many rows as the crowding
+// needs (each side at most 0.4 of the plot); the hidden vertical axis then gets the range
+// that leaves just that room above and below (the arrows take the rest). h is the text height.
+void placeLabels(QChart* chart, QScatterSeries* series, QValueAxis* yAxis,
+                 const ValueLabels& labels, double h)
+{
+    const QRectF plot = chart->plotArea();
+    const double r = series->markerSize() / 2 + 2;
+    const int maxRows = std::max(0, int(std::floor((0.4 * plot.height() - r - h) / (1.1 * h))) + 1);
+    std::vector<LabelPlace> sides[2]; // above, below
+    for (const ValueLabel& l : labels)
+        sides[l.above ? 0 : 1].push_back({&l, chart->mapToPosition(l.at, series).x()});
+    double room[2];
+    for (int side = 0; side < 2; ++side) {
+        const int rows = assignRows(sides[side], plot, h, maxRows);
+        room[side] = r + (rows > 0 ? h + 1.1 * h * (rows - 1) : 0) + 0.3 * h;
+    }
+    // Values at 1 and codes at 0: 1 unit is the height between the two rooms.
+    const double unit = std::max(1.0, plot.height() - room[0] - room[1]);
+    const double lo = -room[1] / unit, hi = 1 + room[0] / unit;
+    if (yAxis->min() != lo || yAxis->max() != hi)
+        yAxis->setRange(lo, hi);
+    for (int side = 0; side < 2; ++side)
+        for (const LabelPlace& p : sides[side])
+            putLabel(p, side == 0 ? plot.top() + room[0] : plot.bottom() - room[1], r, h,
+                     side == 0);
+}
+
+// Labels: each sample's value above its dot and its code below the value it lands on (once per
+// code). They are text items on the chart, placed again whenever the plot area changes (on
+// screen and in exports). Without labels the vertical range stays [-0.45, 1.45].
 void addValueLabels(const NumberLine& nl, QScatterSeries* samples)
 {
     QChart* chart = nl.chart;
     auto labels = std::make_shared<ValueLabels>();
     const QFont font = chartFont(nl.st, 11);
     const double h = QFontMetricsF(font).height();
+    const QPen leaderPen = seriesPen(withAlpha(nl.st.text(), 120), 1.0);
     const auto label = [&](const QString& text, const QColor& color, QPointF at, bool above) {
+        for (const ValueLabel& l : *labels)
+            if (l.above == above && l.item->text() == text)
+                return;
         auto* item = new QGraphicsSimpleTextItem(text, chart);
         item->setFont(font);
         item->setBrush(color);
         item->setZValue(20);
-        labels->push_back({item, at, above});
+        auto* back = new QGraphicsRectItem(chart);
+        back->setBrush(nl.st.background());
+        back->setPen(Qt::NoPen);
+        back->setZValue(19.5);
+        auto* leader = new QGraphicsLineItem(chart);
+        leader->setPen(leaderPen);
+        leader->setZValue(19);
+        leader->setVisible(false);
+        labels->push_back({item, back, leader, at, above});
     };
     for (const NumberLineSample& s : nl.d.samples) {
         label(num(s.x), nl.st.original(), QPointF(s.x, 1), true);
         label(QStringLiteral("q=%1").arg(s.code), nl.st.text(), QPointF(s.xhat, 0), false);
     }
-    QObject::connect(chart, &QChart::plotAreaChanged, chart,
-                     [chart, samples, labels, h] { placeLabels(chart, samples, *labels, h); });
+    QObject::connect(chart, &QChart::plotAreaChanged, chart, [chart, samples, y = nl.y, labels, h] {
+        placeLabels(chart, samples, y, *labels, h);
+    });
 }
 
 } // namespace

@@ -35,7 +35,7 @@ QValueAxis* addBitsAxis(QChart* chart, const Sweep& s, const ChartStyle& st)
 {
     auto* x = addValueAxis(chart, st, Qt::AlignBottom, QStringLiteral("bits"));
     const BitRange b = bitRange(s);
-    applyNiceTicks(x, b.first - 0.5, b.last + 0.5, xTicks(st) + 6, true, true);
+    fitTicks(x, b.first - 0.5, b.last + 0.5, xTicks(st) + 6, true, true);
     return x;
 }
 
@@ -113,7 +113,7 @@ QChart* buildSweepSqnrChart(const Sweep& s, const ChartStyle& st, const QString&
         lo = 0;
         hi = 1;
     }
-    applyNiceTicks(y, std::min(0.0, lo), hi, yTicks(st));
+    fitTicks(y, std::min(0.0, lo), hi, yTicks(st));
     return chart;
 }
 
@@ -130,10 +130,7 @@ QChart* buildSweepMseChart(const Sweep& s, const ChartStyle& st, const QString& 
         },
         lo, hi);
     teachchart::logRange(y, lo, hi);
-    const double decades = std::log10(y->max() / y->min());
     y->setMinorTickCount(0);
-    if (decades > 8)
-        y->setBase(100);
     return chart;
 }
 

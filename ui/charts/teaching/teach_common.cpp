@@ -1,6 +1,7 @@
 #include "ui/charts/teaching/teach_common.h"
 
 #include "ui/charts/chart_common.h"
+#include "ui/charts/chart_fit.h"
 
 #include <QChart>
 #include <QLogValueAxis>
@@ -57,6 +58,10 @@ QLogValueAxis* addMseLogAxis(QChart* chart, const ChartStyle& st)
     y->setBase(10);
     y->setLabelFormat(QStringLiteral("%.0e"));
     chart->addAxis(y, Qt::AlignLeft);
+    if (chartcommon::ChartFit* fit = chartcommon::ChartFit::of(chart)) {
+        fit->setAxisTitles(y, {QStringLiteral("MSE (log scale)"), QStringLiteral("MSE")});
+        fit->fitLogAxis(y);
+    }
     return y;
 }
 

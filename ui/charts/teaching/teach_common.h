@@ -18,7 +18,8 @@ QColor neutral(const ChartStyle& st); // grey of the original and of reference l
 QString methodLabel(RangeMethod m);                      // "min-max", "MSE-opt.", ...
 QColor methodColor(const ChartStyle& st, RangeMethod m); // fixed per method
 
-// A base-10 logarithmic MSE axis ("MSE (log scale)", labels 1e-3) added at the left.
+// A logarithmic MSE axis ("MSE (log scale)", labels 1e-03) added at the left: base 10, or a
+// larger power of 10 when the plot is too short for a label per decade.
 QLogValueAxis* addMseLogAxis(QChart* chart, const ChartStyle& st);
 // Range of a log axis covering the positive values [lo, hi]: whole decades around them.
 void logRange(QLogValueAxis* axis, double lo, double hi);
