@@ -3,7 +3,8 @@
 // through QT_SCALE_FACTOR=2): no text on a chart is elided (Qt Charts shortens what does not
 // fit to "..."), no two texts overlap, no text is cut off by the edge of its chart, and no
 // label of a view is squeezed below the width of its text. The tabs come from the window's
-// own list, so a new chart kind or view is checked without an edit here.
+// own list, so a new chart kind or view is checked without an edit here. A second pass does the
+// same in presentation mode with a lesson open, at 1280x720 and 1920x1080.
 #include "core/data/generators.h"
 #include "core/teach/builtins.h"
 #include "tests/support/ui_test_support.h"
@@ -175,6 +176,7 @@ class TestUiChartLabels : public QObject {
 private slots:
     void everyTabCovered();
     void noElidedOrOverlappingText();
+    void presentationMode();
 };
 
 // The window's tabs hold every chart kind (and the views after them).
@@ -187,6 +189,49 @@ void TestUiChartLabels::everyTabCovered()
     for (AnalysisView* v : w.analysisViews())
         QVERIFY2(tabs.contains(v->viewName()), qPrintable(v->viewName()));
 }
+
+namespace {
+
+// Every tab of the window at its current size: the problems found, each prefixed with `at` and
+// the tab, and the tabs that had any.
+void checkEveryTab(MainWindow& w, const QString& at, QStringList& problems,
+                   QSet<QString>& failedTabs)
+{
+    for (const QString& tab : w.tabNames()) {
+        QVERIFY(w.setCurrentTab(tab));
+        settle(w);
+        QStringList found;
+        QList<ShownText> texts;
+        for (QChartView* view : w.findChildren<QChartView*>())
+            if (view->isVisible())
+                texts += chartTexts(view, &w, found);
+        checkOverlaps(texts, found);
+        if (AnalysisView* v = w.currentAnalysisView())
+            checkLabels(v, found);
+        for (const QString& p : found)
+            problems << at + tab + QStringLiteral(": ") + p;
+        if (!found.isEmpty())
+            failedTabs << tab;
+    }
+}
+
+void report(const QStringList& problems, const QSet<QString>& failedTabs)
+{
+    for (const QString& p : problems)
+        qWarning().noquote() << p;
+    QStringList failed = failedTabs.values();
+    failed.sort();
+    QVERIFY2(problems.isEmpty(), qPrintable(QStringLiteral("%1 problems in %2")
+                                                .arg(problems.size())
+                                                .arg(failed.join(QStringLiteral(", ")))));
+}
+
+QString sizeName(const QSize& size)
+{
+    return QStringLiteral("%1x%2 ").arg(size.width()).arg(size.height());
+}
+
+} // namespace
 
 void TestUiChartLabels::noElidedOrOverlappingText()
 {
@@ -205,36 +250,31 @@ void TestUiChartLabels::noElidedOrOverlappingText()
         QVERIFY(test::waitForCurrent(w, 60000));
         for (const QSize& size : sizes) {
             w.resize(size);
-            for (const QString& tab : w.tabNames()) {
-                QVERIFY(w.setCurrentTab(tab));
-                settle(w);
-                QStringList found;
-                QList<ShownText> texts;
-                for (QChartView* view : w.findChildren<QChartView*>())
-                    if (view->isVisible())
-                        texts += chartTexts(view, &w, found);
-                checkOverlaps(texts, found);
-                if (AnalysisView* v = w.currentAnalysisView())
-                    checkLabels(v, found);
-                const QString at = QStringLiteral("%1 %2x%3 %4: ")
-                                       .arg(QLatin1String(s.name))
-                                       .arg(size.width())
-                                       .arg(size.height())
-                                       .arg(tab);
-                for (const QString& p : found)
-                    problems << at + p;
-                if (!found.isEmpty())
-                    failedTabs << tab;
-            }
+            checkEveryTab(w, QLatin1String(s.name) + QLatin1Char(' ') + sizeName(size), problems,
+                          failedTabs);
         }
     }
-    for (const QString& p : problems)
-        qWarning().noquote() << p;
-    QStringList failed = failedTabs.values();
-    failed.sort();
-    QVERIFY2(problems.isEmpty(), qPrintable(QStringLiteral("%1 problems in %2")
-                                                .arg(problems.size())
-                                                .arg(failed.join(QStringLiteral(", ")))));
+    report(problems, failedTabs);
+}
+
+// Presentation mode with a lesson, on a projector's sizes: large fonts in every chart and view,
+// the same rules.
+void TestUiChartLabels::presentationMode()
+{
+    QStringList problems;
+    QSet<QString> failedTabs;
+    MainWindow w(test::windowOptions(false));
+    w.resize(1280, 720);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.setPresentationMode(true);
+    QVERIFY(w.openLesson(QStringLiteral("asymmetric-vs-symmetric")));
+    QVERIFY(test::waitForCurrent(w, 60000));
+    for (const QSize& size : {QSize(1280, 720), QSize(1920, 1080)}) {
+        w.resize(size);
+        checkEveryTab(w, QStringLiteral("presentation ") + sizeName(size), problems, failedTabs);
+    }
+    report(problems, failedTabs);
 }
 
 QTEST_MAIN(TestUiChartLabels)
