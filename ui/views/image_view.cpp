@@ -89,11 +89,12 @@ ImageView::ImageView(QWidget* parent) : AnalysisView(parent)
     auto* grid = new QGridLayout;
     for (int i = 0; i < 3; ++i) {
         m_pictures[i] = new QLabel(this);
-        m_pictures[i]->setAlignment(Qt::AlignCenter);
+        // Each picture sits right above its caption, whatever height the view has.
+        m_pictures[i]->setAlignment(Qt::AlignHCenter | Qt::AlignBottom);
         m_pictures[i]->setMinimumSize(112, 84);
         m_pictures[i]->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
         m_captions[i] = new QLabel(this);
-        m_captions[i]->setAlignment(Qt::AlignCenter);
+        m_captions[i]->setAlignment(Qt::AlignHCenter | Qt::AlignTop);
         m_captions[i]->setWordWrap(true);
         grid->addWidget(m_pictures[i], 0, i);
         grid->addWidget(m_captions[i], 1, i);
