@@ -87,6 +87,10 @@ void sizeLowbitBuffers(LowbitResult& r, int64_t n, int32_t codeOffset)
         l = LentBuffers();
     }
     r.codes.resizeForOverwrite(size_t(n), codeOffset);
+    if (r.dequantized.capacity() < size_t(n)) { // fresh memory: both threads fault it in
+        reserveHugePages(r.dequantized, size_t(n));
+        populatePages({capacityBytes(r.dequantized)});
+    }
     if (r.dequantized.size() != size_t(n)) {
         reserveHugePages(r.dequantized, size_t(n));
         r.dequantized.resize(size_t(n));

@@ -1,6 +1,7 @@
 #include "core/io/safetensors.h"
 
 #include "core/base/error.h"
+#include "core/base/huge_pages.h"
 #include "core/base/name_table.h"
 #include "core/io/element_convert.h"
 #include "core/io/mapped_file.h"
@@ -184,7 +185,7 @@ std::vector<Entry> parseHeader(const uint8_t* data, size_t size, const std::stri
 // One tensor of a parsed file: `data` is the file, its data buffer starts at `start`.
 Tensor loadEntry(const uint8_t* data, size_t start, const std::vector<Entry>& entries,
                  const std::string& where, const std::string& name,
-                 std::vector<std::string>* warnings)
+                 std::vector<std::string>* warnings, std::vector<float> values)
 {
     auto names = [&] {
         std::string s;
@@ -207,7 +208,11 @@ Tensor loadEntry(const uint8_t* data, size_t start, const std::vector<Entry>& en
         if (!chosen)
             throw Error(where + ": no tensor named '" + name + "' (tensors: " + names() + ")");
     }
-    std::vector<float> values(static_cast<size_t>(chosen->info.numel));
+    if (values.capacity() < size_t(chosen->info.numel)) { // both threads fault in fresh memory
+        reserveHugePages(values, size_t(chosen->info.numel));
+        populatePages({capacityBytes(values)});
+    }
+    values.resize(static_cast<size_t>(chosen->info.numel));
     ConversionStats stats;
     convertToFloat(data + start + chosen->begin, chosen->type, false, chosen->info.numel,
                    values.data(), stats);
@@ -262,7 +267,7 @@ Tensor loadSafetensorsTensor(const uint8_t* data, size_t size, const std::string
 {
     size_t start = 0;
     const std::vector<Entry> entries = parseHeader(data, size, where, start);
-    return loadEntry(data, start, entries, where, name, warnings);
+    return loadEntry(data, start, entries, where, name, warnings, {});
 }
 
 std::vector<TensorInfo> listSafetensors(const std::string& path)
@@ -271,10 +276,11 @@ std::vector<TensorInfo> listSafetensors(const std::string& path)
 }
 
 Tensor loadSafetensors(const std::string& path, const std::string& name,
-                       std::vector<std::string>* warnings)
+                       std::vector<std::string>* warnings, std::vector<float> room)
 {
     const auto f = parsedFile(path);
-    Tensor t = loadEntry(f->file.data(), f->start, f->entries, f->where, name, warnings);
+    Tensor t =
+        loadEntry(f->file.data(), f->start, f->entries, f->where, name, warnings, std::move(room));
     f->file.releasePages();
     return t;
 }

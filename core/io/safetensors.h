@@ -29,8 +29,10 @@ Tensor loadSafetensorsTensor(const uint8_t* data, size_t size, const std::string
 
 // The same by path: the file is mapped and its header parsed once per version of the file
 // (parsed_cache.h), so loading many tensors of one file in turn does not parse it each time.
+// `room`: a vector whose storage the values reuse (its contents do not matter), so that a
+// caller loading tensors in turn touches fresh memory once.
 std::vector<TensorInfo> listSafetensors(const std::string& path);
 Tensor loadSafetensors(const std::string& path, const std::string& name,
-                       std::vector<std::string>* warnings = nullptr);
+                       std::vector<std::string>* warnings = nullptr, std::vector<float> room = {});
 
 } // namespace qs

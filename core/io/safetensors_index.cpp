@@ -11,6 +11,7 @@
 #include <regex>
 #include <set>
 #include <sys/stat.h>
+#include <utility>
 
 namespace qs {
 
@@ -138,7 +139,7 @@ std::vector<TensorInfo> listSafetensorsIndex(const std::string& indexPath)
 }
 
 Tensor loadSafetensorsIndex(const std::string& indexPath, const std::string& name,
-                            std::vector<std::string>* warnings)
+                            std::vector<std::string>* warnings, std::vector<float> room)
 {
     const std::string where = fileDisplayName(indexPath);
     const auto index = readIndex(indexPath);
@@ -156,7 +157,7 @@ Tensor loadSafetensorsIndex(const std::string& indexPath, const std::string& nam
     for (const auto& [tensor, shard] : map)
         if (tensor == wanted)
             return inShard(indexPath, shard, [&](const std::string& path) {
-                return loadSafetensors(path, wanted, warnings);
+                return loadSafetensors(path, wanted, warnings, std::move(room));
             });
     throw Error(where + ": no tensor named '" + wanted + "' in weight_map");
 }

@@ -26,8 +26,10 @@ parseSafetensorsIndex(const uint8_t* data, size_t size, const std::string& where
 std::vector<TensorInfo> listSafetensorsIndex(const std::string& indexPath);
 // One tensor, read from its shard only. Empty name: the only tensor (an error naming the
 // tensors if there are several).
+// `room` as loadSafetensors() takes it.
 Tensor loadSafetensorsIndex(const std::string& indexPath, const std::string& name,
-                            std::vector<std::string>* warnings = nullptr);
+                            std::vector<std::string>* warnings = nullptr,
+                            std::vector<float> room = {});
 
 // For a shard named like "model-00001-of-00003.safetensors": the path of
 // "model.safetensors.index.json" beside it if that file exists, otherwise empty.

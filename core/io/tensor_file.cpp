@@ -16,6 +16,7 @@
 #include <cctype>
 #include <cstring>
 #include <sys/stat.h>
+#include <utility>
 
 namespace qs {
 
@@ -147,7 +148,7 @@ std::vector<TensorInfo> listTensors(const std::string& file)
 }
 
 Tensor loadTensor(const std::string& file, const std::string& member,
-                  std::vector<std::string>* warnings)
+                  std::vector<std::string>* warnings, std::vector<float> room)
 {
     std::string path = file;
     const TensorFileFormat fmt = resolveShardSet(path, tensorFileFormat(path));
@@ -160,9 +161,9 @@ Tensor loadTensor(const std::string& file, const std::string& member,
     case TensorFileFormat::Npz:
         return parseMappedFile(path, loadNpzMember, member, warnings);
     case TensorFileFormat::Safetensors:
-        return loadSafetensors(path, member, warnings);
+        return loadSafetensors(path, member, warnings, std::move(room));
     case TensorFileFormat::SafetensorsIndex:
-        return loadSafetensorsIndex(path, member, warnings);
+        return loadSafetensorsIndex(path, member, warnings, std::move(room));
     case TensorFileFormat::Gguf:
         return loadGguf(path, member);
     case TensorFileFormat::Onnx:

@@ -57,9 +57,10 @@ std::vector<TensorInfo> listTensors(const std::string& path);
 // .safetensors (or a sharded set), .gguf, .onnx or PyTorch file; empty means "the only one" (an
 // error listing the names if there are several). Warnings (precision lost in conversion,
 // non-finite values in CSV) are appended to *warnings. Throws qs::Error naming the file and the
-// problem.
+// problem. `room`: a vector whose storage the values may reuse (safetensors; its contents do not
+// matter), so that tensors loaded in turn touch fresh memory once.
 Tensor loadTensor(const std::string& path, const std::string& member = {},
-                  std::vector<std::string>* warnings = nullptr);
+                  std::vector<std::string>* warnings = nullptr, std::vector<float> room = {});
 
 // Splits "PATH[:TENSOR]": if the whole `spec` names an existing file, it is all path;
 // otherwise it is split at the last ':' (tensor names may not contain ':' then).

@@ -1,8 +1,9 @@
 // computeModelReport: the tensors of a model, one at a time, under every scheme. Each tensor is
-// loaded from the mapped file, quantized by quantizeInto() (the code path of `quantscope-cli
-// quantize`) into result buffers reused from tensor to tensor, measured, and dropped before the
-// next is loaded, so memory stays near the largest tensor. Large tensors use both cores inside
-// quantizeInto(); the schemes of a small tensor run side by side instead.
+// loaded from the mapped file into the storage of the previous one, quantized by quantizeInto()
+// (the code path of `quantscope-cli quantize`) into result buffers reused from tensor to tensor,
+// measured, and dropped before the next is loaded, so memory stays near the largest tensor and
+// fresh memory is touched once. Large tensors use both cores inside quantizeInto(); the schemes
+// of a small tensor run side by side instead.
 #include "core/model/model_report.h"
 
 #include "core/io/tensor_file.h"
@@ -270,13 +271,14 @@ ModelReport computeModelReport(const std::string& path, const std::vector<ModelS
         options.againstPath.empty() ? nullptr
                                     : std::make_unique<AgainstModel>(path, options.againstPath);
     std::vector<QuantResult> work(schemes.size());
+    std::vector<float> room; // the previous tensor's storage, reused by the next
     size_t quantized = 0;
     const int total = int(infos.size());
     for (int i = 0; i < total; ++i) {
         throwIfCancelled(options.cancel);
         if (options.progress)
             options.progress(i, total, infos[size_t(i)].name);
-        const Tensor t = loadTensor(path, infos[size_t(i)].name);
+        Tensor t = loadTensor(path, infos[size_t(i)].name, nullptr, std::move(room));
         TensorReport tr = describeTensor(infos[size_t(i)]);
         const bool keep = t.rank() <= 1 && !options.quantizeVectors;
         const std::unique_ptr<Importance> imp = keep ? nullptr : importance.forTensor(t);
@@ -288,6 +290,7 @@ ModelReport computeModelReport(const std::string& path, const std::vector<ModelS
         if (against)
             against->measure(t, imp.get(), options.cancel, tr);
         report.tensors.push_back(std::move(tr));
+        room = std::move(t.data);
     }
     throwIfCancelled(options.cancel);
     importance.addWarnings(report.warnings, quantized);

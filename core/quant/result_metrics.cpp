@@ -158,7 +158,10 @@ double SliceMetrics::rmse(size_t s) const
 void SliceMetrics::reset(size_t n, int64_t levelsTotal, const StorageSplit& elementBits,
                          const StorageSplit& sliceBits)
 {
-    reserveHugePages(m_sums, n);
+    if (m_sums.capacity() < n) { // fresh memory, faulted in by both threads (huge_pages.h)
+        reserveHugePages(m_sums, n);
+        populatePages({capacityBytes(m_sums)});
+    }
     m_sums.resize(n);
     m_isWhole = false;
     m_levelsTotal = levelsTotal;

@@ -279,6 +279,11 @@ void ModelHeatmap::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
     p.fillRect(rect(), palette().color(QPalette::Base));
+    if (m_grid.cells.empty()) { // no report yet: the hint alone, no empty axes or scale
+        p.setPen(palette().color(QPalette::Text));
+        p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, title());
+        return;
+    }
     const Layout l = layout();
     paintCells(p, l);
     paintLegend(p, l);

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -865,6 +866,69 @@ private slots:
         QVERIFY(s.shape.empty());
         QCOMPARE(s.data, std::vector<float>{-7.25f});
         QVERIFY(loadTensor(f2, "e").empty());
+    }
+
+    // Large arrays convert in chunks on every thread: every element lands in place and the
+    // counts of inexact values add up over the chunks (chunk edges at multiples of 2^18).
+    void conversionInChunks()
+    {
+        const int64_t n = 3 * (int64_t(1) << 18) + 7;
+        Bytes le, be, wide;
+        for (int64_t i = 0; i < n; ++i) {
+            const uint64_t bits = uint64_t(i * 7919) & 0x7f7fu; // finite bfloat16 patterns
+            putUInt(le, bits, 2);
+            putUInt(be, bits, 2, true);
+        }
+        const std::vector<int64_t> inexactAt = {0, (1 << 18) - 1, 1 << 18, 2 << 18, n - 1};
+        for (int64_t i = 0; i < n; ++i) { // 2^24 + 1 is not a float32
+            const bool inexact =
+                std::find(inexactAt.begin(), inexactAt.end(), i) != inexactAt.end();
+            putUInt(wide, inexact ? 16777217u : uint64_t(i), 8);
+        }
+        const size_t count = static_cast<size_t>(n);
+        std::vector<float> out(count), outBe(count), outWide(count);
+        ConversionStats st, stBe, stWide;
+        const auto* p = reinterpret_cast<const uint8_t*>(le.data());
+        convertToFloat(p, ElementType::BF16, false, n, out.data(), st);
+        convertToFloat(reinterpret_cast<const uint8_t*>(be.data()), ElementType::BF16, true, n,
+                       outBe.data(), stBe);
+        convertToFloat(reinterpret_cast<const uint8_t*>(wide.data()), ElementType::I64, false, n,
+                       outWide.data(), stWide);
+        for (int64_t i = 0; i < n; ++i) {
+            const uint32_t expected = uint32_t(uint64_t(i * 7919) & 0x7f7fu) << 16;
+            uint32_t got, gotBe;
+            std::memcpy(&got, &out[size_t(i)], 4);
+            std::memcpy(&gotBe, &outBe[size_t(i)], 4);
+            if (got != expected || gotBe != expected)
+                QFAIL(qPrintable(QString("element %1: %2 / %3, expected %4")
+                                     .arg(i)
+                                     .arg(got, 0, 16)
+                                     .arg(gotBe, 0, 16)
+                                     .arg(expected, 0, 16)));
+        }
+        QCOMPARE(st.inexact, int64_t(0));
+        QCOMPARE(stWide.inexact, int64_t(inexactAt.size()));
+        QCOMPARE(stWide.overflow, int64_t(0));
+        QCOMPARE(outWide[size_t(1 << 18)], 16777216.0f);
+        QCOMPARE(outWide[size_t(12345)], 12345.0f);
+        QCOMPARE(outWide[size_t(n - 2)], float(n - 2));
+    }
+
+    // A tensor loaded into the storage of an earlier, larger one has exactly its own values.
+    void safetensorsLoadReusesRoom()
+    {
+        Bytes d;
+        for (int i = 0; i < 6; ++i)
+            putUInt(d, f32bits(float(i) - 2.5f), 4);
+        const std::string file = writeRaw(
+            "room.safetensors",
+            safetensorsFile(R"({"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]}})", d));
+        std::vector<float> room(100, 9.0f);
+        const float* storage = room.data();
+        const Tensor t = loadTensor(file, "a", nullptr, std::move(room));
+        QCOMPARE(t.data, (std::vector<float>{-2.5f, -1.5f, -0.5f, 0.5f, 1.5f, 2.5f}));
+        QCOMPARE(t.data.data(), storage);
+        QCOMPARE(t.shape, (std::vector<int64_t>{2, 3}));
     }
 
     void safetensorsMalformed_data()
