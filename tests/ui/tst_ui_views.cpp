@@ -4,6 +4,7 @@
 #include "core/analysis/clipping_curve.h"
 #include "core/analysis/compare.h"
 #include "core/analysis/sweep.h"
+#include "core/config/presets.h"
 #include "core/data/generators.h"
 #include "core/quant/quantize.h"
 #include "core/teach/builtins.h"
@@ -16,6 +17,7 @@
 #include "ui/views/number_line_view.h"
 #include "ui/views/sweep_view.h"
 #include "ui/views/worked_example_view.h"
+#include "ui/window/app_options.h"
 
 #include <QAbstractSeries>
 #include <QCategoryAxis>
@@ -128,6 +130,7 @@ private slots:
     void clippingMatchesCore();
     void compareDeltas();
     void compareOtherTensorFlagged();
+    void comparePinsPresets();
     void workedExampleText();
     void workedExampleClamps();
     void exportsEveryView();
@@ -398,6 +401,35 @@ void TestUiViews::compareOtherTensorFlagged()
     // The pin is re-quantized on the current tensor: same config, same numbers.
     QCOMPARE(view.table()->item(1, 2)->data(Qt::UserRole + 1).toDouble(), 0.0);
     QCOMPARE(view.comparison()->values[0][0], quantize(*t2, c).metrics.mse);
+}
+
+// A preset pinned by name (the window's --pin) is quantized on the current tensor like any pin;
+// an unknown preset is refused before the window opens.
+void TestUiViews::comparePinsPresets()
+{
+    const auto t = normalTensor(4096, 7);
+    QuantConfig current;
+    current.bits = 4;
+    CompareView view;
+    view.setAnalysis(t, quantized(*t, current));
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isComputing(), 30000);
+    const QuantConfig q4 = presetByName("ggml-q4_0").config;
+    view.pinConfig(q4);
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isComputing(), 30000);
+    QVERIFY(view.comparison());
+    QCOMPARE(view.pins().size(), size_t(1));
+    QVERIFY(view.pins()[0].config == q4);
+    QCOMPARE(view.table()->rowCount(), 2);
+    QCOMPARE(view.comparison()->values[0][0], quantize(*t, q4).metrics.mse);
+    QCOMPARE(view.comparison()->values[1][0], quantize(*t, current).metrics.mse);
+
+    qs::ui::AppOptions o;
+    QString error;
+    QVERIFY(qs::ui::parseAppOptions({"quantscope", "--pin", "ggml-q4_0,bnb-nf4"}, o, &error));
+    QCOMPARE(o.pins, QStringLiteral("ggml-q4_0,bnb-nf4"));
+    qs::ui::AppOptions bad;
+    QVERIFY(!qs::ui::parseAppOptions({"quantscope", "--pin", "ggml-q4_0,nope"}, bad, &error));
+    QVERIFY2(error.contains(QStringLiteral("unknown preset 'nope'")), qPrintable(error));
 }
 
 void TestUiViews::workedExampleText()

@@ -101,7 +101,7 @@ CompareView::CompareView(QWidget* parent) : AnalysisView(parent)
     split->addWidget(charts);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 4);
-    split->setSizes({140, 560});
+    split->setSizes({200, 500}); // the buttons and a table of three rows
     layout->addWidget(split, 1);
 
     connect(m_pin, &QPushButton::clicked, this, &CompareView::pinCurrent);
@@ -138,9 +138,15 @@ QString CompareView::nextLabel() const
 
 void CompareView::pinCurrent()
 {
-    if (!m_tensor || !m_result)
+    if (m_result)
+        pinConfig(m_result->config);
+}
+
+void CompareView::pinConfig(const QuantConfig& config)
+{
+    if (!m_tensor)
         return;
-    m_pins.push_back({nextLabel(), m_result->config, m_tensor});
+    m_pins.push_back({nextLabel(), config, m_tensor});
     ++m_pinCount;
     recompute();
 }

@@ -53,6 +53,9 @@ public:
 
 public slots:
     void pinCurrent();
+    // Pins `config` as it would quantize the current tensor (a preset, a configuration from
+    // the command line); nothing without a tensor.
+    void pinConfig(const qs::QuantConfig& config);
     void removePin(int index);
     void clearPins();
     void applyPin(int index); // emits configRequested(pins()[index].config)

@@ -1,9 +1,11 @@
 #include "ui/window/app_options.h"
 
 #include "core/base/error.h"
+#include "core/config/presets.h"
 #include "core/io/tensor_file.h"
 #include "ui/support/lesson_library.h"
 #include "ui/support/session.h"
+#include "ui/views/compare_view.h"
 #include "ui/views/model_view.h"
 #include "ui/window/main_window.h"
 
@@ -66,6 +68,7 @@ QString appUsage()
                "the\n"
                "                           file is open (q8_0,q4_k,nf4,...)\n"
                "  --model-page table|heatmap|pareto   the Model view's page\n"
+               "  --pin PRESET[,PRESET...]  pin these presets in the A/B comparison view\n"
                "  --bins N                 bins of the error histogram\n"
                "  --lesson NAME|FILE.json  apply a lesson (built-in: %1)\n"
                "  --presentation           presentation mode (large fonts, thick lines; F5 "
@@ -99,7 +102,8 @@ const std::pair<const char*, QString AppOptions::*> kTextOptions[] = {
     {"--generate", &AppOptions::generate},
     {"--shape", &AppOptions::shape},
     {"--model-schemes", &AppOptions::modelSchemes},
-    {"--model-page", &AppOptions::modelPage}};
+    {"--model-page", &AppOptions::modelPage},
+    {"--pin", &AppOptions::pins}};
 
 // Options whose value is read into a number; false and *error when it is out of range.
 using ValueReader = bool (*)(const QString& value, AppOptions& o, QString* error);
@@ -224,6 +228,8 @@ void checkNames(const AppOptions& o)
         distributionFromName(o.generate.toStdString());
     if (!o.shape.isEmpty())
         parseShape(o.shape.toStdString());
+    for (const QString& name : o.pins.split(QLatin1Char(','), Qt::SkipEmptyParts))
+        presetByName(name.toStdString()); // an unknown name lists the presets
     const QStringList pages = {"table", "heatmap", "pareto"};
     if (!o.modelPage.isEmpty() && !pages.contains(o.modelPage))
         throw Error("--model-page needs table, heatmap or pareto, got '" +
@@ -345,17 +351,32 @@ void applyModelOptions(MainWindow& window, const AppOptions& o, bool wait = fals
         loop.exec();
 }
 
+// The presets of --pin, pinned in the A/B view on the open tensor.
+void applyPins(MainWindow& window, const AppOptions& o)
+{
+    auto* view = qobject_cast<CompareView*>(window.analysisView(QStringLiteral("compare")));
+    if (!view)
+        return;
+    for (const QString& name : o.pins.split(QLatin1Char(','), Qt::SkipEmptyParts))
+        view->pinConfig(presetByName(name.toStdString()).config);
+}
+
 } // namespace
 
 void applyStartOptions(MainWindow& window, const AppOptions& o)
 {
     const bool any = !o.session.isEmpty() || !o.file.isEmpty() || !o.quantArgs.empty() ||
                      !o.tab.isEmpty() || !o.generate.isEmpty() || !o.shape.isEmpty() ||
-                     o.seed >= 0 || o.errorBins > 0 || !o.lesson.isEmpty() || o.presentation;
+                     o.seed >= 0 || o.errorBins > 0 || !o.lesson.isEmpty() || o.presentation ||
+                     !o.pins.isEmpty();
     if (!any)
         return;
     if (o.presentation)
         window.setPresentationMode(true);
+    if (!o.pins.isEmpty())
+        QObject::connect(
+            &window, &MainWindow::resultReady, &window, [&window, o] { applyPins(window, o); },
+            Qt::SingleShotConnection);
     if (!o.lesson.isEmpty()) {
         window.openLesson(o.lesson);
         if (!o.tab.isEmpty())
@@ -426,6 +447,7 @@ int runScreenshot(const AppOptions& o)
         return 3;
     }
     applyModelOptions(window, o, true);
+    applyPins(window, o);
     window.resize(o.size);
     QApplication::processEvents();
     if (window.currentAnalysisView())

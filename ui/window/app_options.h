@@ -30,6 +30,7 @@ struct AppOptions {
     QString shape;                                      // --shape 256x64
     QString modelSchemes; // --model-schemes: the Model view's report, run once the file is open
     QString modelPage;    // --model-page table|heatmap|pareto
+    QString pins; // --pin PRESET[,PRESET...]: pinned in the A/B view once the tensor is open
     qint64 seed = -1;
     bool benchmark = false;
     qint64 benchmarkElements = 0; // 0 = 1M and 16M
