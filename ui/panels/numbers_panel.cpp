@@ -88,7 +88,11 @@ NumbersPanel::NumbersPanel(QWidget* parent) : QWidget(parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
+    // A value wider than its column (a clip range in a narrow window) takes a second line
+    // rather than being cut; the rows follow the column's width.
+    m_table->setWordWrap(true);
+    connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, m_table,
+            &QTableView::resizeRowsToContents);
     layout->addWidget(m_table, 1);
     m_warnings = new QLabel(this);
     m_warnings->setObjectName(QStringLiteral("warningsLabel"));
@@ -120,7 +124,6 @@ void NumbersPanel::leaveChecks()
 {
     m_showsChecks = false;
     m_table->setMaximumHeight(QWIDGETSIZE_MAX);
-    m_table->setWordWrap(false);
     setMaximumHeight(QWIDGETSIZE_MAX);
     m_summary->show();
 }
@@ -135,6 +138,7 @@ void NumbersPanel::setResult(const QuantResult& r)
     addParameterRows(r);
     addErrorRows(r.metrics);
     addStorageRows(r);
+    m_table->resizeRowsToContents();
     m_table->setUpdatesEnabled(true);
     showWarnings(r);
 }

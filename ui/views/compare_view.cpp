@@ -101,7 +101,7 @@ CompareView::CompareView(QWidget* parent) : AnalysisView(parent)
     split->addWidget(charts);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 4);
-    split->setSizes({200, 500}); // the buttons and a table of three rows
+    split->setSizes({140, 560});
     layout->addWidget(split, 1);
 
     connect(m_pin, &QPushButton::clicked, this, &CompareView::pinCurrent);
