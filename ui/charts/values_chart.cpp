@@ -137,18 +137,21 @@ void addErrorBand(QChart* chart, const ChartData& d, const ChartStyle& st, QValu
         er = MinMax{0, 0};
     const double span = er.hi > er.lo ? er.hi - er.lo : std::max(std::fabs(er.hi), 1e-12);
     const double min = er.lo - 0.1 * span, max = er.lo + span / 0.27;
-    // Three significant digits.
-    const auto label = [](double v) { return compactNumber(v, std::fabs(v) / 100); };
-    QList<Tick> ticks{{er.lo, label(er.lo)}};
-    if (er.lo < 0 && er.hi > 0)
-        ticks.append({0.0, QStringLiteral("0")});
-    if (er.hi > er.lo)
-        ticks.append({er.hi, label(er.hi)});
-    // Without room for three labels, the extremes.
-    const auto source = [ticks](double, double, int maxTicks) {
+    // Three significant digits; two when the extremes are all there is room for.
+    const auto ticksAt = [er](double digits) {
+        const auto label = [digits](double v) { return compactNumber(v, std::fabs(v) / digits); };
+        QList<Tick> ticks{{er.lo, label(er.lo)}};
+        if (er.lo < 0 && er.hi > 0)
+            ticks.append({0.0, QStringLiteral("0")});
+        if (er.hi > er.lo)
+            ticks.append({er.hi, label(er.hi)});
+        return ticks;
+    };
+    const QList<Tick> ticks = ticksAt(100), extremes = ticksAt(10);
+    const auto source = [ticks, extremes](double, double, int maxTicks) {
         return maxTicks >= int(ticks.size()) || ticks.size() < 3
                    ? ticks
-                   : QList<Tick>{ticks.front(), ticks.back()};
+                   : QList<Tick>{extremes.front(), extremes.back()};
     };
     QCategoryAxis* ae =
         partAxis(chart, st, Qt::AlignRight, QStringLiteral("Error x \u2212 x\u0302"), st.error(),
