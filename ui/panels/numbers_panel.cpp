@@ -296,7 +296,6 @@ void NumbersPanel::showChecks(const std::vector<LessonCheckLine>& checks)
                QStringLiteral("%1 %2").arg(c.computed,
                                            c.ok ? QStringLiteral("✓") : QStringLiteral("✗")),
                tr("Asserted by the lesson: %1").arg(c.expected));
-    m_table->setWordWrap(true); // a long value takes two lines rather than being cut
     m_table->resizeRowsToContents();
     m_warnings->hide();
     m_summary->hide();
