@@ -135,10 +135,12 @@ std::vector<int> choiceFromAssignment(const ModelReport& report,
     }
     if (!missing.empty())
         throw Error("the plan has no scheme for the tensors " + missing);
-    for (const auto& [name, scheme] : assignment)
+    for (const auto& entry : assignment) {
+        const std::string& name = entry.first;
         if (std::none_of(tensors.begin(), tensors.end(),
                          [&](const PlanTensor& t) { return t.name == name; }))
             throw Error("the plan names tensor '" + name + "', which this model does not have");
+    }
     return choice;
 }
 
