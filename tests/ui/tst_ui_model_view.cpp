@@ -8,6 +8,7 @@
 #include "core/io/npy.h"
 #include "core/model/planner.h"
 #include "tests/support/ui_test_support.h"
+#include "ui/charts/chart_fit.h"
 #include "ui/charts/color_scale.h"
 #include "ui/panels/importance_row.h"
 #include "ui/panels/quant_panel.h"
@@ -18,6 +19,9 @@
 
 #include <QChart>
 #include <QFile>
+#include <QGraphicsRectItem>
+#include <QGraphicsScene>
+#include <QGraphicsSimpleTextItem>
 #include <QImage>
 #include <QLineEdit>
 #include <QPushButton>
@@ -432,6 +436,26 @@ void TestUiModelView::paretoChart()
     QCOMPARE(tensorPoints, 5);
     QVERIFY(curve >= 2);
     QCOMPARE(choice, 1);
+    // The legend's sample of the plan is the square the chart draws, not a round dot.
+    const auto swatchOf = [&](const QString& name) -> QGraphicsItem* {
+        for (QGraphicsItem* item : v.paretoChart()->scene()->items())
+            if (auto* text = qgraphicsitem_cast<QGraphicsSimpleTextItem*>(item);
+                text && text->text().replace(QLatin1Char('\n'), QLatin1Char(' ')) == name &&
+                text->parentItem()) {
+                const QList<QGraphicsItem*> entries = text->parentItem()->childItems();
+                const qsizetype at = entries.indexOf(text);
+                return at > 0 ? entries[at - 1] : nullptr;
+            }
+        return nullptr;
+    };
+    chartcommon::ChartFit* fit = chartcommon::ChartFit::of(v.paretoChart());
+    QVERIFY(fit);
+    fit->refit(); // the Pareto page is not the current one: lay its legend out as shown
+    QGraphicsItem* planSwatch = swatchOf(QStringLiteral("plan at the budget"));
+    QVERIFY(planSwatch);
+    auto* square = qgraphicsitem_cast<QGraphicsRectItem*>(planSwatch);
+    QVERIFY(square);
+    QCOMPARE(square->rect().width(), square->rect().height());
 }
 
 void TestUiModelView::doubleClickOpensTensor()

@@ -11,6 +11,7 @@
 #include <QGraphicsSimpleTextItem>
 #include <QLegend>
 #include <QLegendMarker>
+#include <QScatterSeries>
 #include <QXYSeries>
 
 #include <algorithm>
@@ -61,7 +62,13 @@ QGraphicsItem* ChartLegend::swatchFor(int markerIndex)
     if (type == QAbstractSeries::SeriesTypeLine || type == QAbstractSeries::SeriesTypeSpline)
         return lineSwatch(static_cast<const QXYSeries*>(s), w, h);
     if (type == QAbstractSeries::SeriesTypeScatter) {
-        auto* dot = new QGraphicsEllipseItem(w / 2 - h / 2, 0, h, h);
+        // The series' own marker shape: a square plan point is not a round scheme point.
+        const auto* sc = static_cast<const QScatterSeries*>(s);
+        QAbstractGraphicsShapeItem* dot = nullptr;
+        if (sc->markerShape() == QScatterSeries::MarkerShapeRectangle)
+            dot = new QGraphicsRectItem(w / 2 - h / 2, 0, h, h);
+        else
+            dot = new QGraphicsEllipseItem(w / 2 - h / 2, 0, h, h);
         dot->setBrush(m->brush());
         dot->setPen(Qt::NoPen);
         return dot;
