@@ -112,6 +112,19 @@ void TestUiViewSelector::groupsAndButtons()
     QVERIFY(s->groupButton(ViewGroup::Understand)->isChecked());
     QVERIFY(viewButton(w, QStringLiteral("block-inspector"))->isChecked());
     QCOMPARE(w.currentAnalysisView()->viewName(), QStringLiteral("block-inspector"));
+    // A group of one view: its group button is enough, no lone view button beside it, and the
+    // bar takes one row; in compact mode (no group buttons) the view's button shows.
+    const int twoRows = s->bar()->sizeHint().height();
+    click(s->groupButton(ViewGroup::Model));
+    QCOMPARE(w.currentTabName(), QStringLiteral("model"));
+    QVERIFY(s->groupButton(ViewGroup::Model)->isChecked());
+    QVERIFY(!viewButton(w, QStringLiteral("model"))->isVisible());
+    QVERIFY(!viewButton(w, QStringLiteral("block-inspector"))->isVisible());
+    QVERIFY(s->bar()->sizeHint().height() <= twoRows);
+    s->setCompact(true);
+    QVERIFY(viewButton(w, QStringLiteral("model"))->isVisible());
+    s->setCompact(false);
+    QVERIFY(!viewButton(w, QStringLiteral("model"))->isVisible());
 }
 
 void TestUiViewSelector::keyboard()

@@ -260,7 +260,10 @@ void NumbersPanel::addStorageRows(const QuantResult& r)
     const auto total = r.timingsMs.find("total");
     if (total != r.timingsMs.end())
         addRow(QStringLiteral("time"), tr("Compute time"),
-               QStringLiteral("%1 ms").arg(total->second, 0, 'f', 1));
+               // Two significant digits below a millisecond: a small tensor is not "0.0 ms".
+               QStringLiteral("%1 ms").arg(total->second < 1
+                                               ? QString::number(total->second, 'g', 2)
+                                               : QString::number(total->second, 'f', 1)));
 }
 
 void NumbersPanel::showWarnings(const QuantResult& r)

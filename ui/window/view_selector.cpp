@@ -144,8 +144,7 @@ void ViewSelector::setCurrentIndex(int index)
     page.button->setChecked(true);
     if (QAbstractButton* g = groupButton(page.group))
         g->setChecked(true);
-    for (const Page& p : m_pages)
-        p.button->setVisible(p.group == page.group);
+    showPageButtons(page.group);
     arrangeBar();
     if (index == m_current)
         return;
@@ -223,7 +222,23 @@ void ViewSelector::setCompact(bool on)
 {
     m_compact = on;
     m_groupRow->setVisible(!on);
+    showPageButtons(currentGroup());
     arrangeBar();
+}
+
+// The buttons of `group`'s views; a group of one view needs none beside its group button,
+// unless the group buttons are hidden (compact).
+void ViewSelector::showPageButtons(ViewGroup group)
+{
+    const bool one = pagesIn(group) == 1 && !m_compact;
+    for (const Page& p : m_pages)
+        p.button->setVisible(p.group == group && !one);
+}
+
+int ViewSelector::pagesIn(ViewGroup group) const
+{
+    return int(std::count_if(m_pages.begin(), m_pages.end(),
+                             [group](const Page& p) { return p.group == group; }));
 }
 
 void ViewSelector::showGroupButtons()
@@ -250,8 +265,10 @@ void ViewSelector::arrangeBar()
 {
     const QMargins m = m_barLayout->contentsMargins();
     const int available = width() - m.left() - m.right();
+    const int pages = pageRowWidth(currentGroup());
+    m_pageRow->setVisible(pages > 0);
     const int groups = m_compact ? 0 : m_groupRow->sizeHint().width() + m_barLayout->spacing();
-    const bool oneRow = groups + pageRowWidth(currentGroup()) <= available;
+    const bool oneRow = groups + pages <= available;
     const auto direction = m_compact || oneRow ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom;
     if (m_barLayout->direction() != direction)
         m_barLayout->setDirection(direction);
@@ -286,9 +303,12 @@ void ViewSelector::flowButtons(int width)
         row->addStretch(1);
 }
 
-// The width of a group's buttons in one row (whichever group is shown).
+// The width of a group's buttons in one row (whichever group is shown); zero when they are not
+// shown (showPageButtons).
 int ViewSelector::pageRowWidth(ViewGroup group) const
 {
+    if (pagesIn(group) == 1 && !m_compact)
+        return 0;
     int width = 0, buttons = 0;
     for (const Page& p : m_pages)
         if (p.group == group) {

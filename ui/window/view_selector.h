@@ -2,8 +2,9 @@
 // views) with a compact selector above it instead of a row of tabs. The pages are grouped
 // (Explore, Understand, Compare, Modes, Model): a row of group buttons, and the buttons of the
 // current group's views beside it, or below it (wrapping) when the centre is too narrow. A
-// group without pages has no button. Pages keep the order they were added in (their index);
-// the selector and next() / previous() go through them group by group.
+// group without pages has no button; a group of one page shows no view button beside its group
+// button (except in compact mode, where the group buttons are hidden). Pages keep the order they
+// were added in (their index); the selector and next() / previous() go through them group by group.
 #pragma once
 
 #include <QList>
@@ -75,6 +76,8 @@ private:
     void step(int delta);
     std::vector<int> selectorOrder() const; // page indices, group by group
     void showGroupButtons();
+    void showPageButtons(ViewGroup group);
+    int pagesIn(ViewGroup group) const;
     void arrangeBar(); // one row or more, whichever fits
     void flowButtons(int width);
     int pageRowWidth(ViewGroup group) const;
