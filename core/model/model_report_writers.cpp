@@ -114,7 +114,10 @@ std::string csvNumber(double v)
     return std::string(buf, r.ptr);
 }
 
-std::string csvRow(const TensorReport& t, const std::string& scheme, const SchemeMetrics& m)
+// One row of a tensor under a scheme; `type` names what was stored (the scheme, its fallback, or
+// the quantized file's type for the --against row).
+std::string csvRow(const TensorReport& t, const std::string& scheme, const SchemeMetrics& m,
+                   const std::string& type)
 {
     std::string row = csvField(t.name) + "," +
                       (t.role.layer >= 0 ? std::to_string(t.role.layer) : std::string()) + "," +
@@ -124,7 +127,7 @@ std::string csvRow(const TensorReport& t, const std::string& scheme, const Schem
     if (!m.ok)
         return row + "skipped,stored,,,,,,,,," + csvNumber(m.bitsPerElement) + "," +
                std::to_string(m.bytes) + ",,\n";
-    row += m.fallback.empty() ? "ok," + csvField(scheme) : "fallback," + m.fallback;
+    row += m.fallback.empty() ? "ok," + csvField(type) : "fallback," + m.fallback;
     for (double v : {m.rmse, m.relRmse, m.sqnrDb, m.cosine, m.maxAbsError, m.maxAbsErrorRel,
                      m.medianAbsError, m.p95AbsError, m.bitsPerElement})
         row += "," + csvNumber(v);
@@ -183,9 +186,13 @@ std::string modelReportCsv(const ModelReport& report)
     std::string out = "tensor,layer,kind,shape,params,stored,scheme,status,type,rmse,rel_rmse,"
                       "sqnr_db,cosine,max_abs_error,max_abs_error_rel,median_abs_error,"
                       "p95_abs_error,bits_per_element,bytes,sse,weighted_sse\n";
-    for (const TensorReport& t : report.tensors)
+    for (const TensorReport& t : report.tensors) {
         for (size_t s = 0; s < report.schemes.size() && s < t.results.size(); ++s)
-            out += csvRow(t, report.schemes[s].name, t.results[s]);
+            out += csvRow(t, report.schemes[s].name, t.results[s], report.schemes[s].name);
+        // With --against: the quantized file's own error, as scheme "against", its type.
+        if (t.against.ok)
+            out += csvRow(t, "against", t.against, t.againstType);
+    }
     return out;
 }
 

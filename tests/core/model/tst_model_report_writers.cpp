@@ -102,6 +102,18 @@ void TestModelReportWriters::csvBytes()
         "output_norm.weight,,norm,96,96,F32,q8_0,skipped,stored,,,,,,,,,32,384,,\n";
     QCOMPARE(QString::fromStdString(modelReportCsv(handReport())),
              QString::fromStdString(expected));
+    // The audit of a quantized file adds an "against" row with the stored type per paired tensor.
+    ModelReport audited = handReport();
+    audited.tensors[0].against = audited.tensors[0].results[1];
+    audited.tensors[0].againstName = "blk.2.attn_q.weight";
+    audited.tensors[0].againstType = "Q4_K";
+    const std::string csv = modelReportCsv(audited);
+    const std::string againstRow =
+        "blk.2.attn_q.weight,2,attn_q,4x96,384,F32,against,ok,Q4_K,0.125,0.25,12.5,0.96875,0.5,1,"
+        "0.0625,0.25,5.5,264,6,\n";
+    QVERIFY(csv.find(againstRow) != std::string::npos);
+    QCOMPARE(csv.size(), expected.size() + againstRow.size());
+    QVERIFY(csv.find(againstRow) < csv.find("output_norm.weight"));
 }
 
 void TestModelReportWriters::jsonSchema()
