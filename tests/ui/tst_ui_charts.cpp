@@ -469,6 +469,29 @@ void TestUiCharts::compactTicksDiffer()
     for (const Tick& t : index)
         labels << t.label;
     QCOMPARE(labels, QStringList({"0", "200k", "400k", "600k", "800k", "1M"}));
+    // Below 1 an axis keeps one form: fixed decimals where they are no wider than exponents,
+    // exponents where they are narrower, never "-0.015" beside "-1e-2".
+    const auto labelsOf = [](const NiceTicks& t) {
+        QStringList l;
+        for (const Tick& tick : compactTicks(t))
+            l << tick.label;
+        return l;
+    };
+    NiceTicks error;
+    error.lo = -0.0184;
+    error.hi = 0.0184;
+    error.step = 0.005;
+    error.first = -0.015;
+    error.count = 7;
+    QCOMPARE(labelsOf(error),
+             QStringList({"-0.015", "-0.010", "-0.005", "0", "0.005", "0.010", "0.015"}));
+    NiceTicks tiny = error;
+    tiny.lo = 0;
+    tiny.hi = 5.2e-4;
+    tiny.step = 1e-4;
+    tiny.first = 0;
+    tiny.count = 6;
+    QCOMPARE(labelsOf(tiny), QStringList({"0", "1e-4", "2e-4", "3e-4", "4e-4", "5e-4"}));
 }
 
 void TestUiCharts::everyKindBuilds_data()

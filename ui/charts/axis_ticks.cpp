@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <utility>
+#include <vector>
 
 namespace qs::ui {
 
@@ -106,12 +107,38 @@ QString compactNumber(double v, double step)
 
 QList<Tick> compactTicks(const NiceTicks& t)
 {
-    QList<Tick> ticks;
+    std::vector<double> values;
+    bool belowOne = true;
     for (int k = 0; k < t.count; ++k) {
         double v = t.first + k * t.step;
         if (std::fabs(v) < t.step * 1e-9)
             v = 0; // no "-0" from the rounding of the multiplication
-        const QString label = compactNumber(v, t.step);
+        values.push_back(v);
+        belowOne = belowOne && std::fabs(v) < 1;
+    }
+    // Below 1 the whole axis takes one form, fixed ("0.005", "0.010") or exponent ("5e-3",
+    // "1e-2"), whichever makes its widest label shorter: not a mix of both.
+    bool exponents = false;
+    if (belowOne && t.step > 0) {
+        qsizetype fixedWidest = 0, exponentWidest = 0;
+        for (double v : values)
+            if (std::fabs(v) >= t.step * 1e-6) {
+                fixedWidest =
+                    std::max(fixedWidest, fixedNumber(v, decimalsFor(t.step), false).size());
+                exponentWidest = std::max(exponentWidest, exponentForm(v, t.step).size());
+            }
+        exponents = exponentWidest < fixedWidest;
+    }
+    QList<Tick> ticks;
+    for (double v : values) {
+        QString label;
+        if (!belowOne || !(t.step > 0))
+            label = compactNumber(v, t.step);
+        else if (std::fabs(v) < t.step * 1e-6)
+            label = QStringLiteral("0");
+        else
+            label =
+                exponents ? exponentForm(v, t.step) : fixedNumber(v, decimalsFor(t.step), false);
         if (ticks.isEmpty() || ticks.back().label != label)
             ticks.append({v, label});
     }

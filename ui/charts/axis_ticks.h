@@ -49,7 +49,9 @@ struct Tick {
 // is "0", never "-0".
 QString compactNumber(double v, double step);
 
-// The ticks of t (first + k * step) with their compact labels.
+// The ticks of t (first + k * step) with their compact labels; an axis whose ticks all lie
+// below 1 in magnitude uses one form for all of them (fixed or exponent, whichever makes the
+// widest label shorter), never a mix.
 QList<Tick> compactTicks(const NiceTicks& t);
 
 // Computes niceTicks() and applies range, dynamic ticks and label format to the axis.

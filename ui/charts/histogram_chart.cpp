@@ -20,6 +20,9 @@ using namespace chartcommon;
 
 namespace {
 
+// The count axis reaches a little above the tallest bin, so no bar touches the top of the plot.
+constexpr double kHeadroom = 1.04;
+
 constexpr int kMaxGridLines = 300; // above this the quantization grid is drawn as a band
 
 struct Axes {
@@ -150,7 +153,7 @@ void addDequantized(QChart* chart, const Histogram& hq, bool ownAxis, double max
                            QStringLiteral("Count per bin, dequantized x\u0302"), st.dequantized());
         setAxisTitles(ayq, {QStringLiteral("Count per bin, dequantized x\u0302"),
                             QStringLiteral("Count, x\u0302")});
-        fitTicks(ayq, 0, maxQ, yTicks(st), false, true);
+        fitTicks(ayq, 0, kHeadroom * maxQ, yTicks(st), false, true);
         ayq->setGridLineVisible(false);
     }
     auto* deq = lineSeries(
@@ -190,8 +193,9 @@ QChart* buildHistogram(const ChartData& d, const ChartStyle& st)
     // The dequantized values pile up on the grid levels: with few levels their bins are far
     // higher than the original's. Then they get their own axis so the original stays readable.
     const bool ownAxis = maxQ > 3 * std::max(1.0, maxX);
-    const NiceTicks yt = fitTicks(axes.y, 0, std::max(1.0, ownAxis ? maxX : std::max(maxX, maxQ)),
-                                  yTicks(st), false, true);
+    const NiceTicks yt =
+        fitTicks(axes.y, 0, std::max(1.0, kHeadroom * (ownAxis ? maxX : std::max(maxX, maxQ))),
+                 yTicks(st), false, true);
 
     const LegendWords words = legendWords(d, st);
     // The grid goes first so the histograms are drawn over it.
@@ -225,8 +229,8 @@ QChart* buildErrorHistogram(const ChartData& d, const ChartStyle& st)
         xr.add(p.scale[0] / 2);
     }
     paddedTicks(axes.x, xr.lo, xr.hi, xTicks(st));
-    const NiceTicks yt =
-        fitTicks(axes.y, 0, std::max(1.0, double(maxCount(h))), yTicks(st), false, true);
+    const NiceTicks yt = fitTicks(axes.y, 0, std::max(1.0, kHeadroom * double(maxCount(h))),
+                                  yTicks(st), false, true);
 
     addFilledHistogram(chart.get(), h, QStringLiteral("Error (%1 finite values)").arg(h.total()),
                        QStringLiteral("error"), st.error(), st, axes);
