@@ -7,10 +7,12 @@
 #include "ui/views/image_view.h"
 #include "ui/views/int_matmul_view.h"
 
+#include <QLabel>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace qs;
@@ -26,6 +28,7 @@ private slots:
     void imagePsnrKnownError();
     void imageBlocksAndChannels();
     void imageBadInput();
+    void imagePicturesFit();
     void lessonPanelChecks();
     void lessonPanelSteps();
 };
@@ -179,6 +182,51 @@ void TestUiModes::imagePsnrKnownError()
     QVERIFY(waitImage(view));
     QCOMPARE(view.result().mse, 225.0 / 4);
     QCOMPARE(view.differenceGain(), 8); // max |diff| 15: 15 * 8 = 120 <= 127 < 15 * 16
+}
+
+// The three pictures sit in one row in a wide, low view and two above one in a tall one, as
+// large as fits, and everything (captions, metrics) stays inside the view.
+void TestUiModes::imagePicturesFit()
+{
+    ImageView view;
+    auto img = knownErrorImage();
+    view.setAnalysis(img, std::make_shared<QuantResult>(quantize(*img, QuantConfig())));
+    QVERIFY(waitImage(view));
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const auto pictures = [&] {
+        QList<QLabel*> out;
+        for (QLabel* l : view.findChildren<QLabel*>())
+            if (!l->pixmap().isNull())
+                out << l;
+        std::sort(out.begin(), out.end(), [](QLabel* a, QLabel* b) {
+            return std::pair(a->y(), a->x()) < std::pair(b->y(), b->x());
+        });
+        return out;
+    };
+    for (const QSize size : {QSize(1200, 360), QSize(600, 720)}) {
+        view.resize(size);
+        QTRY_COMPARE(view.size(), size);
+        QApplication::processEvents();
+        const QList<QLabel*> p = pictures();
+        QCOMPARE(p.size(), 3);
+        const bool wide = size.width() > size.height();
+        QCOMPARE(p[2]->y() == p[0]->y(), wide);
+        const QSize shown = p[0]->pixmap().deviceIndependentSize().toSize();
+        QCOMPARE(shown.width(), shown.height()); // the 16 x 16 picture keeps its aspect
+        // As large as fits: the column's whole width, or the height down to the metrics line
+        // at the bottom of the view.
+        const auto* metrics = view.findChild<QLabel*>(QStringLiteral("imageMetrics"));
+        QVERIFY(metrics);
+        const int below = view.height() - metrics->mapTo(&view, QPoint(0, metrics->height())).y();
+        QVERIFY2(
+            shown.width() >= p[0]->width() - 1 || below < 24,
+            qPrintable(QStringLiteral("%1 px picture, %2 px left").arg(shown.width()).arg(below)));
+        for (QLabel* l : view.findChildren<QLabel*>())
+            if (l->isVisible())
+                QVERIFY2(view.rect().contains(QRect(l->mapTo(&view, QPoint(0, 0)), l->size())),
+                         qPrintable(l->text()));
+    }
 }
 
 void TestUiModes::imageBlocksAndChannels()

@@ -86,10 +86,11 @@ ImageView::ImageView(QWidget* parent) : AnalysisView(parent)
     source->addWidget(m_sourceLabel, 1);
     layout->addLayout(source);
 
-    auto* grid = new QGridLayout;
+    auto* grid = m_grid = new QGridLayout;
     for (int i = 0; i < 3; ++i) {
         m_pictures[i] = new QLabel(this);
-        // Each picture sits right above its caption, whatever height the view has.
+        // At most as tall as its picture (rescale()), right above its caption, under the
+        // controls.
         m_pictures[i]->setAlignment(Qt::AlignHCenter | Qt::AlignBottom);
         m_pictures[i]->setMinimumSize(112, 84);
         m_pictures[i]->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
@@ -100,13 +101,13 @@ ImageView::ImageView(QWidget* parent) : AnalysisView(parent)
         grid->addWidget(m_captions[i], 1, i);
         grid->setColumnStretch(i, 1);
     }
-    grid->setRowStretch(0, 1);
-    layout->addLayout(grid, 1);
+    layout->addLayout(grid, 1); // first claim on the height, up to the pictures' sizes
     m_metrics = new QLabel(this);
     m_metrics->setObjectName(QStringLiteral("imageMetrics"));
     m_metrics->setWordWrap(true);
     m_metrics->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_metrics);
+    layout->addStretch(0); // what the pictures leave
 
     connect(m_granularity, &QComboBox::currentIndexChanged, this, [this] {
         m_blockSize->setEnabled(m_granularity->currentData().toInt() ==
@@ -266,12 +267,57 @@ void ImageView::resizeEvent(QResizeEvent* event)
 void ImageView::rescale()
 {
     const QImage* images[3] = {&m_originalImage, &m_reconImage, &m_diffImage};
-    for (int i = 0; i < 3; ++i) {
-        const QSize box = m_pictures[i]->size().expandedTo(QSize(160, 120));
+    // Three pictures in a row, or two above the difference when the view is tall enough for
+    // that to make them larger; each as large as the width and the rest of the view allow.
+    const int spacing = std::max(0, m_grid->spacing());
+    const int width = std::max(3 * 112, m_grid->geometry().width());
+    // Below the controls (the grid's top), above the metrics line and the margin.
+    const QMargins margins = layout()->contentsMargins();
+    const int metrics = m_metrics->heightForWidth(std::max(1, m_metrics->width()));
+    const int room =
+        height() - m_grid->geometry().top() - layout()->spacing() - metrics - margins.bottom();
+    const QSize image = m_originalImage.isNull() ? QSize(4, 3) : m_originalImage.size();
+    QSize best;
+    int bestColumns = 3;
+    for (int columns : {3, 2}) {
+        const int rows = columns == 3 ? 1 : 2;
+        const int w = (width - (columns - 1) * spacing) / columns;
+        const int caption = m_captions[2]->heightForWidth(w);
+        const int h = (room - rows * (caption + spacing) - (rows - 1) * spacing) / rows;
+        const QSize fit = image.scaled(QSize(w, std::max(84, h)), Qt::KeepAspectRatio);
+        if (best.isEmpty() || fit.width() > best.width()) {
+            best = fit;
+            bestColumns = columns;
+        }
+    }
+    placePictures(bestColumns);
+    // At most the picture's height (the rest goes below the metrics), at least 84 px: never
+    // a fixed height, which would keep the window from shrinking.
+    for (QLabel* picture : m_pictures)
+        picture->setMaximumHeight(std::max(84, best.height()));
+    for (int i = 0; i < 3; ++i)
         // Nearest-neighbour scaling keeps the pixels (and the blocks) visible.
         m_pictures[i]->setPixmap(QPixmap::fromImage(
-            images[i]->scaled(box, Qt::KeepAspectRatio, Qt::FastTransformation)));
+            images[i]->scaled(best, Qt::KeepAspectRatio, Qt::FastTransformation)));
+}
+
+// The pictures and their captions in `columns` columns (3: one row; 2: the difference below).
+void ImageView::placePictures(int columns)
+{
+    if (columns == m_columns)
+        return;
+    m_columns = columns;
+    for (int i = 0; i < 3; ++i) {
+        m_grid->removeWidget(m_pictures[i]);
+        m_grid->removeWidget(m_captions[i]);
+        const int row = 2 * (i / columns), column = i % columns;
+        m_grid->addWidget(m_pictures[i], row, column);
+        m_grid->addWidget(m_captions[i], row + 1, column);
     }
+    m_grid->setColumnStretch(2, columns == 3 ? 1 : 0);
+    // The pictures' rows take the height (up to the pictures' maximum), not the captions'.
+    m_grid->setRowStretch(0, 1);
+    m_grid->setRowStretch(2, columns == 3 ? 0 : 1);
 }
 
 QString ImageView::metricsText() const
@@ -298,7 +344,9 @@ void ImageView::showPictures()
     const int bits = m_config.bits;
     m_captions[0]->setText(tr("Original (8 bits per value)"));
     m_captions[1]->setText(
-        tr("Reconstruction (%1 bits, %2 parameter set(s))").arg(bits).arg(m_result.slices));
+        (m_result.slices == 1
+             ? tr("Reconstruction (%1 bits, one parameter set)").arg(bits)
+             : tr("Reconstruction (%1 bits, %2 parameter sets)").arg(bits).arg(m_result.slices)));
     m_captions[2]->setText(
         tr("Difference original − reconstruction, × %1 (mid-grey = 0, max |diff| %2)")
             .arg(m_gain)

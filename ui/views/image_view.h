@@ -13,6 +13,7 @@
 #include <QImage>
 
 class QComboBox;
+class QGridLayout;
 class QLabel;
 class QSpinBox;
 
@@ -66,11 +67,14 @@ private:
     void onFinished();
     void showPictures();
     void rescale();
+    void placePictures(int columns);
 
     QComboBox* m_granularity = nullptr;
     QSpinBox* m_blockSize = nullptr;
     QLabel* m_sourceLabel = nullptr;
     QLabel* m_pictures[3] = {};
+    QGridLayout* m_grid = nullptr;
+    int m_columns = 0; // placePictures() has not run
     QLabel* m_captions[3] = {};
     QLabel* m_metrics = nullptr;
 
