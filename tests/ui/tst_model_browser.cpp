@@ -78,6 +78,7 @@ private slots:
     void treeAndTotals();
     void filterKeepsAncestors();
     void activation();
+    void narrowKeepsNames();
     void keyboard();
     void currentAndSameList();
     void fiveThousandTensors();
@@ -214,6 +215,31 @@ void TestModelBrowser::filterKeepsAncestors()
     QCOMPARE(b.filterEdit()->text(), QString());
     QCOMPARE(b.countText(), QStringLiteral("6 tensors"));
     QCOMPARE(labels(m), (QStringList{"lm_head.weight", "model"}));
+}
+
+// In a narrow panel the shape and then the size column make way so that names read whole; a
+// wide panel shows every column.
+void TestModelBrowser::narrowKeepsNames()
+{
+    ModelBrowser b;
+    std::vector<TensorInfo> model = smallModel();
+    model.push_back(info("model.embed_tokens.weight", "BF16", {16000, 1024}, 32768000));
+    b.setTensors(model, QStringLiteral("model.embed_tokens.weight"));
+    QHeaderView* header = b.view()->header();
+    QFont bold = b.view()->font();
+    bold.setBold(true);
+    const int name = QFontMetrics(bold).horizontalAdvance(QStringLiteral("embed_tokens.weight"));
+    b.resize(420, 300);
+    b.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&b));
+    QTRY_VERIFY(header->isSectionHidden(ModelTreeModel::ShapeColumn));
+    QVERIFY(!header->isSectionHidden(ModelTreeModel::ParamsColumn));
+    QVERIFY(!header->isSectionHidden(ModelTreeModel::TypeColumn));
+    QVERIFY2(header->sectionSize(ModelTreeModel::NameColumn) >= name + 2 * b.view()->indentation(),
+             qPrintable(QString::number(header->sectionSize(ModelTreeModel::NameColumn))));
+    b.resize(900, 300);
+    QTRY_VERIFY(!header->isSectionHidden(ModelTreeModel::SizeColumn));
+    QVERIFY(!header->isSectionHidden(ModelTreeModel::ShapeColumn));
 }
 
 void TestModelBrowser::activation()

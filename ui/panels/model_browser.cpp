@@ -160,8 +160,9 @@ void ModelBrowser::revealCurrent()
 }
 
 // Each column but the name as wide as its widest text; the name column as wide as its longest
-// label (within limits) or the room left, whichever is more. When the tree is too narrow for all
-// (the left column at 1280 pixels), the shape column goes first: rows show it in their tooltip.
+// label (within limits) or the room left, whichever is more. When the tree is too narrow for
+// whole names (the left column at 1280 pixels), the shape column goes first, then the size
+// column: rows show both in their tooltip.
 void ModelBrowser::fitColumns()
 {
     QFont bold = m_view->font(); // the current tensor's row
@@ -171,10 +172,13 @@ void ModelBrowser::fitColumns()
     const int most = fm.horizontalAdvance(QStringLiteral("Q4_K · 4.56 b/w"));
     for (int c = ModelTreeModel::TypeColumn; c < ModelTreeModel::ColumnCount; ++c)
         m_widths[size_t(c)] = std::min(fm.horizontalAdvance(m_model->widestText(c)), most) + pad;
+    const int widestName = fm.horizontalAdvance(m_model->widestText(ModelTreeModel::NameColumn));
     m_widths[ModelTreeModel::NameColumn] =
-        std::min(fm.horizontalAdvance(m_model->widestText(ModelTreeModel::NameColumn)),
-                 fm.horizontalAdvance(QStringLiteral("attn_norm"))) +
-        pad + 2 * m_view->indentation();
+        std::min(widestName, fm.horizontalAdvance(QStringLiteral("attn_norm"))) + pad +
+        2 * m_view->indentation();
+    m_nameWanted =
+        std::min(widestName, fm.horizontalAdvance(QStringLiteral("embed_tokens.weight"))) + pad +
+        2 * m_view->indentation();
     fitNameColumn();
 }
 
@@ -185,13 +189,20 @@ void ModelBrowser::fitNameColumn()
     int others = 0;
     for (int c = ModelTreeModel::TypeColumn; c < ModelTreeModel::ColumnCount; ++c)
         others += m_widths[size_t(c)];
-    const bool shape = room >= m_widths[ModelTreeModel::NameColumn] + others;
-    if (!shape)
-        others -= m_widths[ModelTreeModel::ShapeColumn];
-    header->setSectionHidden(ModelTreeModel::ShapeColumn, !shape);
-    for (int c = ModelTreeModel::TypeColumn; c < ModelTreeModel::ColumnCount; ++c)
-        if (c != ModelTreeModel::ShapeColumn || shape)
+    // Whole names first: the shape, then the size columns make way (rows' tooltips show both).
+    bool shown[ModelTreeModel::ColumnCount];
+    std::fill(std::begin(shown), std::end(shown), true);
+    for (int c : {int(ModelTreeModel::ShapeColumn), int(ModelTreeModel::SizeColumn)}) {
+        if (room >= m_nameWanted + others)
+            break;
+        shown[c] = false;
+        others -= m_widths[size_t(c)];
+    }
+    for (int c = ModelTreeModel::TypeColumn; c < ModelTreeModel::ColumnCount; ++c) {
+        header->setSectionHidden(c, !shown[c]);
+        if (shown[c])
             header->resizeSection(c, m_widths[size_t(c)]);
+    }
     header->resizeSection(ModelTreeModel::NameColumn,
                           std::max(m_widths[ModelTreeModel::NameColumn], room - others));
 }

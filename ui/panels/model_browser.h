@@ -58,6 +58,7 @@ private:
     QLabel* m_count;
     std::array<int, ModelTreeModel::ColumnCount>
         m_widths{};          // of each column, as fitColumns wants them
+    int m_nameWanted = 0;    // the name column wide enough for whole names (within a limit)
     QString m_lastActivated; // a double click activates once
     QElapsedTimer m_lastActivation;
 };
