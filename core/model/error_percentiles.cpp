@@ -14,7 +14,6 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <utility>
 #include <vector>
 
@@ -47,12 +46,12 @@ struct Level {
     {
     }
     bool contains(double v) const { return top ? v > 0 : v >= lo && v <= hi; }
-    // Written without branches on the value (clamped before the conversion), so that a loop
-    // of it vectorises.
     int binOf(double v) const
     {
-        const double t = std::min(std::max((v - lo) * scale, 0.0), double(kBins - 1));
-        return v < hi ? int(t) : kBins - 1;
+        if (!(v < hi))
+            return kBins - 1;
+        const double t = (v - lo) * scale;
+        return t < 0 ? 0 : std::min(kBins - 1, int(t));
     }
     bool operator==(const Level& o) const
     {
@@ -376,42 +375,8 @@ struct FirstPassLocal {
     bool overflow = false;
 };
 
-// Elements go through the first pass in runs of this many: the order-free work of a run (each
-// error, its bin) in loops the compiler vectorises, then the sums in element order.
-constexpr int64_t kRun = 256;
-
-// The order-free part of a run of m elements, in loops the compiler vectorises: errors[k] =
-// |x - x^| of a finite x (a NaN error as infinite), -1 for a non-finite x (never counted);
-// bins[k] its bin of `top`; the zeros and the largest finite error of the finite x.
-void runErrors(const float* __restrict x, const float* __restrict xh, int64_t m, const Level& top,
-               double* __restrict errors, int32_t* __restrict bins, Sums& t)
-{
-    const Level level = top; // a local copy: no reload of its fields after each store
-    const double finiteMax = std::numeric_limits<float>::max();
-    for (int64_t k = 0; k < m; ++k) {
-        const double xd = double(x[k]);
-        const double e = std::fabs(xd - double(xh[k]));
-        const double a = e == e ? e : HUGE_VAL;
-        errors[k] = std::fabs(xd) <= finiteMax ? a : -1.0;
-    }
-    for (int64_t k = 0; k < m; ++k)
-        bins[k] = level.binOf(errors[k]);
-    int64_t zeros = 0;
-    double maxAbs = t.maxAbs;
-#pragma omp simd reduction(+ : zeros) reduction(max : maxAbs)
-    for (int64_t k = 0; k < m; ++k) {
-        const double v = errors[k];
-        zeros += v == 0 ? 1 : 0;
-        const double finite = v < HUGE_VAL ? v : 0.0;
-        maxAbs = finite > maxAbs ? finite : maxAbs;
-    }
-    t.zeros += zeros;
-    t.maxAbs = maxAbs;
-}
-
 // The sums of elements [i0, i1), and with `top` their histogram and the errors of the bins of
-// `slot`. dot, recon and weighted are added element by element in order (a non-finite x adds
-// +0, which leaves a sum that starts at +0 unchanged).
+// `slot`.
 template <bool kWeighted>
 Sums blockSums(const Source& s, const ColumnWeights& w, int64_t i0, int64_t i1, const Level* top,
                const int8_t* slot, FirstPassLocal& local)
@@ -419,42 +384,30 @@ Sums blockSums(const Source& s, const ColumnWeights& w, int64_t i0, int64_t i1, 
     Sums t;
     const int64_t rowsPerGroup =
         kWeighted ? std::max<int64_t>(1, s.n / w.columns / std::max<int64_t>(1, w.groups)) : 1;
-    const Level all(0, 0, true, 0);
-    double errors[kRun];
-    int32_t bins[kRun];
-    int64_t* counts[2] = {local.bins.count.data(), local.oddCount.data()};
-    for (int64_t r0 = i0; r0 < i1; r0 += kRun) {
-        const int64_t m = std::min(kRun, i1 - r0);
-        const float* x = s.x + r0;
-        const float* xh = s.xhat + r0;
-        double dot = t.dot, recon = t.recon, weighted = t.weighted;
-        int64_t count = 0;
-        for (int64_t k = 0; k < m; ++k) {
-            const bool finite = std::fabs(x[k]) <= std::numeric_limits<float>::max();
-            const double xd = double(x[k]), h = double(xh[k]);
-            count += finite ? 1 : 0;
-            dot += finite ? xd * h : 0.0;
-            recon += finite ? h * h : 0.0;
-            if (kWeighted && finite) {
-                const int64_t i = r0 + k,
-                              g = std::min(w.groups - 1, (i / w.columns) / rowsPerGroup);
-                weighted += double(w.values[g * w.columns + i % w.columns]) * (xd - h) * (xd - h);
-            }
-        }
-        t.dot = dot;
-        t.recon = recon;
-        t.weighted = weighted;
-        t.count += count;
-        runErrors(x, xh, m, top ? *top : all, errors, bins, t);
-        if (!top)
+    for (int64_t i = i0; i < i1; ++i) {
+        const float x = s.x[i];
+        if (!std::isfinite(x))
             continue;
-        for (int64_t k = 0; k < m; ++k)
-            counts[(r0 + k) & 1][bins[k]] += errors[k] > 0 ? 1 : 0;
-        for (int64_t k = 0; k < m; ++k)
-            if (slot[bins[k]] && errors[k] > 0 && !local.overflow) {
-                local.gathered.push_back(errors[k]);
+        const double xh = s.xhat[i], e = double(x) - xh, a = absError(x, s.xhat[i]);
+        ++t.count;
+        t.dot += double(x) * xh;
+        t.recon += xh * xh;
+        if (a == 0)
+            ++t.zeros;
+        else if (a < HUGE_VAL)
+            t.maxAbs = std::max(t.maxAbs, a);
+        if (top && a > 0) {
+            const int b = top->binOf(a);
+            ++((i & 1) ? local.oddCount : local.bins.count)[size_t(b)];
+            if (slot[b] && !local.overflow) {
+                local.gathered.push_back(a);
                 local.overflow = local.gathered.size() > size_t(kGatherMax);
             }
+        }
+        if (kWeighted) {
+            const int64_t g = std::min(w.groups - 1, (i / w.columns) / rowsPerGroup);
+            t.weighted += double(w.values[g * w.columns + i % w.columns]) * e * e;
+        }
     }
     return t;
 }
