@@ -79,8 +79,10 @@ void usage(FILE* f)
            "  --model        the model report instead: a generated 8-layer, 1024-wide bf16\n"
            "                 safetensors model (66 tensors, 119M parameters), the report with\n"
            "                 q8_0 and with int8-channel,q4_0,q4_k,nf4 (best of R runs, default\n"
-           "                 1) against a per-tensor 'quantize --input FILE:TENSOR --report'\n"
-           "                 loop, and the peak memory of the reports\n"
+           "                 1) against the per-tensor 'quantize --input FILE:TENSOR --report -'\n"
+           "                 loop: run in process, and as real processes of the\n"
+           "                 quantscope-cli beside this binary (when there is one)\n"
+           "                 with their output to /dev/null; and the peak memory\n"
            "  --help         this text\n"
            "Peak resident memory (getrusage) is printed last (a \"peak_rss\" row in JSON).\n");
 }

@@ -1,17 +1,20 @@
 // quantscope-bench --model: the model report on a generated transformer-shaped bf16 safetensors
 // model (8 layers, 1024 wide, MLP 2816, vocabulary 16000: 66 tensors, 119M parameters), against
 // the loop a user would otherwise run, one `quantscope-cli quantize --input FILE:TENSOR --report`
-// per tensor: each iteration maps the file and parses its header afresh, loads the tensor,
-// quantizes it and writes the JSON report, as a fresh process does (process start-up excluded).
+// per tensor: the real loop of processes when the quantscope-cli binary sits next to this one,
+// and the same loop in process (each iteration maps the file and parses its header afresh,
+// loads the tensor, quantizes it and writes the JSON report, process start-up excluded).
 #include "bench_model.h"
 
 #include "core/io/mapped_file.h"
 #include "core/io/safetensors.h"
 #include "core/io/safetensors_writer.h"
+#include "core/io/tensor_file.h"
 #include "core/model/model_report.h"
 #include "core/quant/quantize.h"
 #include "core/report/report.h"
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -95,6 +98,55 @@ double cliLoopSeconds(const std::string& path, const qs::QuantConfig& config)
     return seconds(t0);
 }
 
+// The quantscope-cli binary in the folder of this executable; empty when there is none.
+std::string siblingCli()
+{
+    char self[4096];
+    const ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (len <= 0)
+        return {};
+    std::string path(self, size_t(len));
+    const size_t slash = path.rfind('/');
+    path =
+        (slash == std::string::npos ? std::string(".") : path.substr(0, slash)) + "/quantscope-cli";
+    return access(path.c_str(), X_OK) == 0 ? path : std::string();
+}
+
+// Runs `cli quantize --input path:NAME --scheme scheme --report -` and waits for it, its output
+// to /dev/null. False when it could not start or failed.
+bool runCliQuantize(const std::string& cli, const std::string& input, const std::string& scheme)
+{
+    const pid_t child = fork();
+    if (child == 0) {
+        const int null = open("/dev/null", O_WRONLY);
+        if (null >= 0)
+            dup2(null, STDOUT_FILENO);
+        const char* argv[] = {cli.c_str(),    "quantize", "--input", input.c_str(), "--scheme",
+                              scheme.c_str(), "--report", "-",       nullptr};
+        execv(cli.c_str(), const_cast<char* const*>(argv));
+        _exit(127);
+    }
+    int status = 1;
+    return child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+           WEXITSTATUS(status) == 0;
+}
+
+// The shell loop of quantize processes, one per tensor, with `cli`; a negative time when a
+// process failed.
+double cliProcessLoopSeconds(const std::string& cli, const std::string& path,
+                             const std::string& scheme)
+{
+    const std::vector<qs::TensorInfo> infos = qs::listTensors(path);
+    const auto t0 = std::chrono::steady_clock::now();
+    for (const qs::TensorInfo& info : infos)
+        if (!runCliQuantize(cli, path + ":" + info.name, scheme)) {
+            std::fprintf(stderr, "quantscope-bench: %s quantize --input %s:%s failed\n",
+                         cli.c_str(), path.c_str(), info.name.c_str());
+            return -1;
+        }
+    return seconds(t0);
+}
+
 double reportSeconds(const std::string& path, const std::vector<qs::ModelScheme>& schemes, int runs)
 {
     double best = 1e30;
@@ -106,6 +158,28 @@ double reportSeconds(const std::string& path, const std::vector<qs::ModelScheme>
             std::puts("");
     }
     return best;
+}
+
+// The row of the loop of quantscope-cli processes and the report's speed-up against it (JSON:
+// the fields that close the object; null when there is no quantscope-cli beside this binary).
+void printProcessLoop(bool json, const std::string& cli, double processS, double oneS)
+{
+    if (json) {
+        if (processS > 0)
+            std::printf(",\n \"cli_process_loop_q8_0_s\": %.3f, \"speedup_vs_process_loop\": "
+                        "%.2f}\n",
+                        processS, processS / oneS);
+        else
+            std::printf(",\n \"cli_process_loop_q8_0_s\": null, \"speedup_vs_process_loop\": "
+                        "null}\n");
+        return;
+    }
+    if (cli.empty())
+        std::printf("  quantscope-cli process loop: no quantscope-cli beside quantscope-bench\n");
+    else if (processS > 0)
+        std::printf("  quantscope-cli process loop q8_0 %8.3f s (%s, one process per tensor)\n"
+                    "  report / process loop speed-up  %.2fx\n",
+                    processS, cli.c_str(), processS / oneS);
 }
 
 } // namespace
@@ -152,6 +226,8 @@ int runModelBench(int runs, bool json)
     const double fourS = reportSeconds(path, four, runs);
     const double rssReport = peakRssMb();
     const double loopS = cliLoopSeconds(path, one[0].config);
+    const std::string cli = siblingCli();
+    const double processS = cli.empty() ? -1 : cliProcessLoopSeconds(cli, path, one[0].name);
     const double largestMb = double(largest) * 4.0 / 1048576.0;
     std::remove(path.c_str());
     rmdir(dir);
@@ -162,15 +238,16 @@ int runModelBench(int runs, bool json)
               " \"report_q8_0_s\": %.3f, \"report_4_schemes_s\": %.3f, \"cli_loop_q8_0_s\": %.3f,\n"
               " \"speedup_vs_loop\": %.2f, \"four_over_one\": %.2f,\n"
               " \"peak_rss_mb_before_report\": %.1f, \"peak_rss_mb_report\": %.1f,"
-              " \"largest_tensor_f32_mb\": %.1f, \"rss_budget_mb\": %.1f}\n"
+              " \"largest_tensor_f32_mb\": %.1f, \"rss_budget_mb\": %.1f"
             : "model: %lld parameters in %zu bf16 tensors (written in %.2f s)\n"
               "  report q8_0                  %8.3f s\n"
               "  report int8-channel,q4_0,q4_k,nf4 %8.3f s\n"
-              "  per-tensor quantize loop q8_0 %8.3f s\n"
+              "  per-tensor quantize loop q8_0 %8.3f s (in process, no start-up)\n"
               "  report / loop speed-up  %.2fx; four schemes / one  %.2fx\n"
               "  peak RSS %.1f MiB before the reports, %.1f MiB after (largest tensor %.1f MiB "
               "of float32, budget 2.5x + 200 = %.1f MiB)\n";
     std::printf(fmt, static_cast<long long>(params), entries.size(), writeS, oneS, fourS, loopS,
                 loopS / oneS, fourS / oneS, rssBefore, rssReport, largestMb, 2.5 * largestMb + 200);
+    printProcessLoop(json, cli, processS, oneS);
     return 0;
 }

@@ -302,30 +302,47 @@ void percentiles(const Source& s, int64_t m, const Level& top, const Bins* topBi
 // of the errors (a run of kSampleRun elements every kSampleStride): around each estimate a
 // window of +-max(0.002, 6 standard errors of the sampled fraction), which misses the statistic
 // only for a very unlikely sample (then a gather pass finds it). A small array is gathered whole.
+// The sample is counted into the bins of `top` (in parallel): bins order the values, so the bin
+// of the sample's k-th smallest error is where the counts pass k.
 std::vector<int8_t> windowBins(const Source& s, const Level& top, const double (&ps)[2])
 {
     constexpr int64_t kSampleRun = 1024, kSampleStride = 32 * 1024;
     if (s.n <= kSampleStride)
         return std::vector<int8_t>(size_t(kBins), 1);
-    std::vector<double> sample;
-    for (int64_t i0 = 0; i0 < s.n; i0 += kSampleStride)
+    const int64_t runs = (s.n + kSampleStride - 1) / kSampleStride;
+    std::vector<std::vector<int64_t>> locals(size_t(detail::threadCount()),
+                                             std::vector<int64_t>(size_t(kBins), 0));
+#pragma omp parallel for schedule(static)
+    for (int64_t r = 0; r < runs; ++r) {
+        std::vector<int64_t>& counts = locals[size_t(detail::threadId())];
+        const int64_t i0 = r * kSampleStride;
         for (int64_t i = i0; i < std::min(s.n, i0 + kSampleRun); ++i)
             if (std::isfinite(s.x[i]))
-                sample.push_back(absError(s.x[i], s.xhat[i]));
-    std::vector<int8_t> slot(size_t(kBins), 0);
-    if (sample.size() < 2)
-        return slot;
-    const double last = double(sample.size() - 1);
-    for (double p : ps) {
-        const double d = std::max(0.002, 6 * std::sqrt(p * (1 - p) / double(sample.size())));
-        double edge[2];
-        for (int j = 0; j < 2; ++j) {
-            const double f = std::clamp(p + (j ? d : -d), 0.0, 1.0);
-            const auto nth = sample.begin() + int64_t(std::round(f * last));
-            std::nth_element(sample.begin(), nth, sample.end());
-            edge[j] = *nth;
+                ++counts[size_t(top.binOf(absError(s.x[i], s.xhat[i])))];
+    }
+    std::vector<int64_t> counts(size_t(kBins), 0);
+    int64_t size = 0;
+    for (const std::vector<int64_t>& l : locals)
+        for (size_t b = 0; b < size_t(kBins); ++b) {
+            counts[b] += l[b];
+            size += l[b];
         }
-        for (int b = top.binOf(edge[0]); b <= top.binOf(edge[1]); ++b)
+    std::vector<int8_t> slot(size_t(kBins), 0);
+    if (size < 2)
+        return slot;
+    auto binOfRank = [&](int64_t k) {
+        int b = 0;
+        for (int64_t below = counts[0]; below <= k; below += counts[size_t(++b)]) {
+        }
+        return b;
+    };
+    const double last = double(size - 1);
+    for (double p : ps) {
+        const double d = std::max(0.002, 6 * std::sqrt(p * (1 - p) / double(size)));
+        int edge[2];
+        for (int j = 0; j < 2; ++j)
+            edge[j] = binOfRank(int64_t(std::round(std::clamp(p + (j ? d : -d), 0.0, 1.0) * last)));
+        for (int b = edge[0]; b <= edge[1]; ++b)
             slot[size_t(b)] = 1;
     }
     return slot;
