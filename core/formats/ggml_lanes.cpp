@@ -73,59 +73,171 @@ __attribute__((target("avx2"))) void iq4TrialSums16(const float* x, const float*
     _mm256_storeu_ps(sumq2 + 8, sq21);
 }
 
-__attribute__((target("avx2"))) void trialLanes8(int n, int nmax, const LaneFloats& xt,
-                                                 const LaneFloats& wt, int g0, const float* iscale,
-                                                 const float* min, LaneCodes& aux, float* sumL,
-                                                 float* sumL2, float* sumXL)
-{
-    const __m256 is = _mm256_loadu_ps(iscale + g0), mn = _mm256_loadu_ps(min + g0);
-    const __m256 magic = _mm256_set1_ps(12582912.0f); // nearestInt's 1.5 * 2^23
-    const __m256i mant = _mm256_set1_epi32(0x007fffff), half = _mm256_set1_epi32(0x00400000);
-    const __m256i zero = _mm256_setzero_si256(), top = _mm256_set1_epi32(nmax);
-    __m256 sl = _mm256_setzero_ps(), sl2 = sl, sxl = sl;
-    for (int i = 0; i < n; ++i) {
-        const __m256 x = _mm256_loadu_ps(&xt[i][g0]), w = _mm256_loadu_ps(&wt[i][g0]);
-        const __m256 shifted = _mm256_add_ps(_mm256_mul_ps(is, _mm256_sub_ps(x, mn)), magic);
-        __m256i l = _mm256_sub_epi32(_mm256_and_si256(_mm256_castps_si256(shifted), mant), half);
-        l = _mm256_min_epi32(_mm256_max_epi32(l, zero), top);
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(&aux[i][g0]), l);
-        const __m256 lf = _mm256_cvtepi32_ps(l), wl = _mm256_mul_ps(w, lf);
-        sl = _mm256_add_ps(sl, wl);
-        sl2 = _mm256_add_ps(sl2, _mm256_mul_ps(wl, lf));
-        sxl = _mm256_add_ps(sxl, _mm256_mul_ps(wl, x));
-    }
-    _mm256_storeu_ps(sumL + g0, sl);
-    _mm256_storeu_ps(sumL2 + g0, sl2);
-    _mm256_storeu_ps(sumXL + g0, sxl);
-}
-
-__attribute__((target("avx2"))) void errorLanes8(int n, bool useMad, const LaneFloats& xt,
-                                                 const LaneFloats& wt, const LaneCodes& aux, int g0,
-                                                 const float* scale, const float* min, float* err)
-{
-    const __m256 sc = _mm256_loadu_ps(scale + g0), mn = _mm256_loadu_ps(min + g0);
-    const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
-    __m256 e = _mm256_setzero_ps();
-    for (int i = 0; i < n; ++i) {
-        const __m256 x = _mm256_loadu_ps(&xt[i][g0]), w = _mm256_loadu_ps(&wt[i][g0]);
-        const __m256 l =
-            _mm256_cvtepi32_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(&aux[i][g0])));
-        __m256 diff = _mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(sc, l), mn), x);
-        diff = useMad ? _mm256_and_ps(diff, absMask) : _mm256_mul_ps(diff, diff);
-        e = _mm256_add_ps(e, _mm256_mul_ps(w, diff));
-    }
-    _mm256_storeu_ps(err + g0, e);
-}
-
 // nearestInt (the 1.5 * 2^23 trick on the bit pattern) of 8 floats, clamped to [lo, hi].
-__attribute__((target("avx2"))) __m256i nearestClamped(__m256 v, int lo, int hi)
+__attribute__((target("avx2"))) __m256i nearestClamped(__m256 v, __m256i lo, __m256i hi)
 {
     const __m256 shifted = _mm256_add_ps(v, _mm256_set1_ps(12582912.0f));
     const __m256i l = _mm256_sub_epi32(
         _mm256_and_si256(_mm256_castps_si256(shifted), _mm256_set1_epi32(0x007fffff)),
         _mm256_set1_epi32(0x00400000));
-    return _mm256_min_epi32(_mm256_max_epi32(l, _mm256_set1_epi32(lo)), _mm256_set1_epi32(hi));
+    return _mm256_min_epi32(_mm256_max_epi32(l, lo), hi);
 }
+
+__attribute__((target("avx2"))) __m256i nearestClamped(__m256 v, int lo, int hi)
+{
+    return nearestClamped(v, _mm256_set1_epi32(lo), _mm256_set1_epi32(hi));
+}
+
+// searchScaleMinGroups on V vectors of eight lanes (lane g of vector v: group 8 v + g) in
+// lockstep, so that one vector's sums run while another's wait. Each lane computes exactly the
+// float32 operations of searchScaleMin on its group, in its order.
+template <int V> struct MinSearch {
+    MinSearch(int n_, int nmax_, const LaneFloats& xt_, const LaneFloats& wt_)
+        : n(n_), nmax(nmax_), xt(xt_), wt(wt_)
+    {
+    }
+    int n, nmax;
+    const LaneFloats& xt;
+    const LaneFloats& wt;
+    __m256 min[V], max[V], sumW[V], sumX[V], live[V];   // live: max != min (all ones)
+    __m256 best[V], scale[V], codeScale[V], codeMin[V]; // the best fit and its codes' iscale, min
+    __m256 iscale[V], sumL[V], sumL2[V], sumXL[V], tScale[V], tMin[V], err[V];
+    __m256 l[kMaxGroupSize][V]; // the codes of the current trial
+
+    __attribute__((target("avx2"))) __m256 x(int i, int v) const
+    {
+        return _mm256_loadu_ps(&xt[i][8 * v]);
+    }
+    __attribute__((target("avx2"))) __m256 w(int i, int v) const
+    {
+        return _mm256_loadu_ps(&wt[i][8 * v]);
+    }
+
+    // The group's range (its min widened to 0) and weighted sums, as groupStats.
+    __attribute__((target("avx2"))) void stats()
+    {
+        for (int v = 0; v < V; ++v) {
+            min[v] = max[v] = x(0, v);
+            sumW[v] = w(0, v);
+            sumX[v] = _mm256_mul_ps(w(0, v), x(0, v));
+        }
+        for (int i = 1; i < n; ++i)
+            for (int v = 0; v < V; ++v) {
+                const __m256 xi = x(i, v), wi = w(i, v);
+                min[v] = _mm256_min_ps(xi, min[v]); // x < min ? x : min
+                max[v] = _mm256_max_ps(xi, max[v]); // x > max ? x : max
+                sumW[v] = _mm256_add_ps(sumW[v], wi);
+                sumX[v] = _mm256_add_ps(sumX[v], _mm256_mul_ps(wi, xi));
+            }
+        for (int v = 0; v < V; ++v) {
+            min[v] = _mm256_min_ps(_mm256_setzero_ps(), min[v]); // min > 0 ? 0 : min
+            live[v] = _mm256_cmp_ps(max[v], min[v], _CMP_NEQ_UQ);
+        }
+    }
+    // Codes of iscale * (x - min) in l, and (withSums) their weighted sums.
+    __attribute__((target("avx2"))) void codes(bool withSums)
+    {
+        const __m256i zero = _mm256_setzero_si256(), top = _mm256_set1_epi32(nmax);
+        for (int v = 0; v < V; ++v)
+            sumL[v] = sumL2[v] = sumXL[v] = _mm256_setzero_ps();
+        for (int i = 0; i < n; ++i)
+            for (int v = 0; v < V; ++v) {
+                const __m256 xi = x(i, v);
+                const __m256 li = _mm256_cvtepi32_ps(
+                    nearestClamped(_mm256_mul_ps(iscale[v], _mm256_sub_ps(xi, min[v])), zero, top));
+                l[i][v] = li;
+                if (!withSums)
+                    continue;
+                const __m256 wl = _mm256_mul_ps(w(i, v), li);
+                sumL[v] = _mm256_add_ps(sumL[v], wl);
+                sumL2[v] = _mm256_add_ps(sumL2[v], _mm256_mul_ps(wl, li));
+                sumXL[v] = _mm256_add_ps(sumXL[v], _mm256_mul_ps(wl, xi));
+            }
+    }
+    // The weighted error of the codes l with tScale and tMin.
+    __attribute__((target("avx2"))) void errors(bool useMad)
+    {
+        const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+        for (int v = 0; v < V; ++v)
+            err[v] = _mm256_setzero_ps();
+        for (int i = 0; i < n; ++i)
+            for (int v = 0; v < V; ++v) {
+                __m256 diff = _mm256_sub_ps(
+                    _mm256_add_ps(_mm256_mul_ps(tScale[v], l[i][v]), tMin[v]), x(i, v));
+                diff = useMad ? _mm256_and_ps(diff, absMask) : _mm256_mul_ps(diff, diff);
+                err[v] = _mm256_add_ps(err[v], _mm256_mul_ps(w(i, v), diff));
+            }
+    }
+    __attribute__((target("avx2"))) void run(float rmin, float rdelta, int nstep, bool useMad)
+    {
+        stats();
+        for (int v = 0; v < V; ++v) {
+            iscale[v] = _mm256_div_ps(_mm256_set1_ps(float(nmax)), _mm256_sub_ps(max[v], min[v]));
+            tScale[v] = scale[v] = _mm256_div_ps(_mm256_set1_ps(1.0f), iscale[v]);
+            tMin[v] = codeMin[v] = min[v];
+            codeScale[v] = iscale[v];
+        }
+        codes(false);
+        errors(useMad);
+        for (int v = 0; v < V; ++v)
+            best[v] = err[v];
+        for (int is = 0; is <= nstep; ++is) {
+            const __m256 num = _mm256_set1_ps(rmin + rdelta * float(is) + float(nmax));
+            for (int v = 0; v < V; ++v)
+                iscale[v] = _mm256_div_ps(num, _mm256_sub_ps(max[v], min[v]));
+            codes(true);
+            __m256 D[V];
+            for (int v = 0; v < V; ++v) {
+                D[v] = _mm256_sub_ps(_mm256_mul_ps(sumW[v], sumL2[v]),
+                                     _mm256_mul_ps(sumL[v], sumL[v]));
+                tScale[v] = _mm256_div_ps(_mm256_sub_ps(_mm256_mul_ps(sumW[v], sumXL[v]),
+                                                        _mm256_mul_ps(sumX[v], sumL[v])),
+                                          D[v]);
+                tMin[v] = _mm256_div_ps(_mm256_sub_ps(_mm256_mul_ps(sumL2[v], sumX[v]),
+                                                      _mm256_mul_ps(sumL[v], sumXL[v])),
+                                        D[v]);
+                const __m256 positive = _mm256_cmp_ps(tMin[v], _mm256_setzero_ps(), _CMP_GT_OQ);
+                tMin[v] = _mm256_andnot_ps(positive, tMin[v]);
+                tScale[v] =
+                    _mm256_blendv_ps(tScale[v], _mm256_div_ps(sumXL[v], sumL2[v]), positive);
+            }
+            errors(useMad);
+            for (int v = 0; v < V; ++v) {
+                const __m256 better = _mm256_and_ps(
+                    _mm256_and_ps(live[v], _mm256_cmp_ps(D[v], _mm256_setzero_ps(), _CMP_GT_OQ)),
+                    _mm256_cmp_ps(err[v], best[v], _CMP_LT_OQ));
+                best[v] = _mm256_blendv_ps(best[v], err[v], better);
+                scale[v] = _mm256_blendv_ps(scale[v], tScale[v], better);
+                codeScale[v] = _mm256_blendv_ps(codeScale[v], iscale[v], better);
+                codeMin[v] = _mm256_blendv_ps(codeMin[v], min[v], better);
+                min[v] = _mm256_blendv_ps(min[v], tMin[v], better);
+            }
+        }
+    }
+    // The results: scale, -min and the best trial's codes (recomputed: the same operations).
+    __attribute__((target("avx2"))) void store(float* scales, float* negMins, LaneCodes& out)
+    {
+        for (int v = 0; v < V; ++v) {
+            iscale[v] = codeScale[v];
+            std::swap(min[v], codeMin[v]);
+        }
+        codes(false);
+        for (int v = 0; v < V; ++v) {
+            std::swap(min[v], codeMin[v]);
+            alignas(32) float s[8], m[8];
+            _mm256_store_ps(s, _mm256_and_ps(live[v], scale[v]));
+            _mm256_store_ps(m, min[v]);
+            for (int g = 0; g < 8; ++g) {
+                scales[8 * v + g] = s[g];
+                negMins[8 * v + g] = -m[g];
+            }
+            for (int i = 0; i < n; ++i)
+                _mm256_storeu_si256(
+                    reinterpret_cast<__m256i*>(&out[i][8 * v]),
+                    _mm256_and_si256(_mm256_castps_si256(live[v]), _mm256_cvtps_epi32(l[i][v])));
+        }
+    }
+};
 
 __attribute__((target("avx2"))) void symmetricSums24(int n, int nmax, const float* x,
                                                      const float* weights, const float* iscales,
@@ -153,6 +265,23 @@ __attribute__((target("avx2"))) void symmetricSums24(int n, int nmax, const floa
     }
 }
 
+struct MinSearchArgs {
+    int n, nmax;
+    float rmin, rdelta;
+    int nstep;
+    bool useMad;
+};
+
+template <int V>
+__attribute__((target("avx2"))) void minSearch(const MinSearchArgs& a, const LaneFloats& xt,
+                                               const LaneFloats& wt, float* scales, float* negMins,
+                                               LaneCodes& codes)
+{
+    MinSearch<V> s(a.n, a.nmax, xt, wt);
+    s.run(a.rmin, a.rdelta, a.nstep, a.useMad);
+    s.store(scales, negMins, codes);
+}
+
 std::atomic<bool> g_avx2Allowed{true};
 
 bool hasAvx2()
@@ -168,24 +297,17 @@ void allowLanesAvx2(bool allowed)
     g_avx2Allowed.store(allowed, std::memory_order_relaxed);
 }
 
-bool trialLanesAvx2(int groups, int n, int nmax, const LaneFloats& xt, const LaneFloats& wt,
-                    const float* iscale, const float* min, LaneCodes& aux, float* sumL,
-                    float* sumL2, float* sumXL)
+bool searchLanesAvx2(int groups, int n, int nmax, const LaneFloats& xt, const LaneFloats& wt,
+                     float rmin, float rdelta, int nstep, bool useMad, float* scales,
+                     float* negMins, LaneCodes& codes)
 {
-    if (!hasAvx2() || (groups != 8 && groups != 16))
+    if (!hasAvx2() || (groups != 8 && groups != 16) || n > kMaxGroupSize)
         return false;
-    for (int g0 = 0; g0 < groups; g0 += 8)
-        trialLanes8(n, nmax, xt, wt, g0, iscale, min, aux, sumL, sumL2, sumXL);
-    return true;
-}
-
-bool errorLanesAvx2(int groups, int n, bool useMad, const LaneFloats& xt, const LaneFloats& wt,
-                    const LaneCodes& aux, const float* scale, const float* min, float* err)
-{
-    if (!hasAvx2() || (groups != 8 && groups != 16))
-        return false;
-    for (int g0 = 0; g0 < groups; g0 += 8)
-        errorLanes8(n, useMad, xt, wt, aux, g0, scale, min, err);
+    const MinSearchArgs a{n, nmax, rmin, rdelta, nstep, useMad};
+    if (groups == 8)
+        minSearch<1>(a, xt, wt, scales, negMins, codes);
+    else
+        minSearch<2>(a, xt, wt, scales, negMins, codes);
     return true;
 }
 
@@ -214,14 +336,8 @@ bool iq4TrialSumsAvx2(const float* x, const float* w, const float* ids, float* s
 
 void allowLanesAvx2(bool) {}
 
-bool trialLanesAvx2(int, int, int, const LaneFloats&, const LaneFloats&, const float*, const float*,
-                    LaneCodes&, float*, float*, float*)
-{
-    return false;
-}
-
-bool errorLanesAvx2(int, int, bool, const LaneFloats&, const LaneFloats&, const LaneCodes&,
-                    const float*, const float*, float*)
+bool searchLanesAvx2(int, int, int, const LaneFloats&, const LaneFloats&, float, float, int, bool,
+                     float*, float*, LaneCodes&)
 {
     return false;
 }

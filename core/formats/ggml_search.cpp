@@ -189,8 +189,6 @@ struct GroupLanes {
 
     void trialCodes(int nmax)
     {
-        if (trialLanesAvx2(groups, n, nmax, xt, wt, iscale, min, aux, sumL, sumL2, sumXL))
-            return;
         for (int g = 0; g < groups; ++g)
             sumL[g] = sumL2[g] = sumXL[g] = 0;
         for (int i = 0; i < n; ++i)
@@ -204,8 +202,6 @@ struct GroupLanes {
     }
     void fitErrors(bool useMad)
     {
-        if (errorLanesAvx2(groups, n, useMad, xt, wt, aux, tScale, tMin, err))
-            return;
         for (int g = 0; g < groups; ++g)
             err[g] = 0;
         for (int i = 0; i < n; ++i)
@@ -232,14 +228,22 @@ void searchScaleMinGroups(int groups, int n, int nmax, const float* x, const flo
     GroupLanes s;
     s.groups = groups;
     s.n = n;
+    for (int g = 0; g < groups; ++g)
+        for (int i = 0; i < n; ++i) {
+            s.xt[i][g] = x[g * n + i];
+            s.wt[i][g] = weights[g * n + i];
+        }
+    if (searchLanesAvx2(groups, n, nmax, s.xt, s.wt, rmin, rdelta, nstep, useMad, scales, negMins,
+                        s.aux)) {
+        for (int g = 0; g < groups; ++g)
+            for (int i = 0; i < n; ++i)
+                L[g * n + i] = static_cast<uint8_t>(s.aux[i][g]);
+        return;
+    }
     bool flat[kMaxGroups]; // max == min: all codes 0, scale 0
     for (int g = 0; g < groups; ++g) {
         const float* xg = x + g * n;
         const float* wg = weights + g * n;
-        for (int i = 0; i < n; ++i) {
-            s.xt[i][g] = xg[i];
-            s.wt[i][g] = wg[i];
-        }
         const GroupStats st = groupStats(n, xg, wg);
         const float min = st.min, max = st.max;
         s.min[g] = min;
