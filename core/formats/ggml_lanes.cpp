@@ -99,7 +99,8 @@ template <int V> struct MinSearch {
     int n, nmax;
     const LaneFloats& xt;
     const LaneFloats& wt;
-    __m256 min[V], max[V], sumW[V], sumX[V], live[V];   // live: max != min (all ones)
+    __m256 min[V], max[V], low[V], sumW[V], sumX[V]; // low: the smallest x
+    __m256 live[V];                                   // max != min (all ones)
     __m256 best[V], scale[V], codeScale[V], codeMin[V]; // the best fit and its codes' iscale, min
     __m256 iscale[V], sumL[V], sumL2[V], sumXL[V], tScale[V], tMin[V], err[V];
     __m256 l[kMaxGroupSize][V]; // the codes of the current trial
@@ -130,21 +131,55 @@ template <int V> struct MinSearch {
                 sumX[v] = _mm256_add_ps(sumX[v], _mm256_mul_ps(wi, xi));
             }
         for (int v = 0; v < V; ++v) {
+            low[v] = min[v];
             min[v] = _mm256_min_ps(_mm256_setzero_ps(), min[v]); // min > 0 ? 0 : min
             live[v] = _mm256_cmp_ps(max[v], min[v], _CMP_NEQ_UQ);
         }
     }
+    // Whether every live lane's iscale * (x - min) lies within +-2^21, where nearestInt is
+    // rounding to an integer in float arithmetic: the products are monotone in x, so those of
+    // the group's extremes bound them.
+    __attribute__((target("avx2"))) bool small() const
+    {
+        const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+        const __m256 limit = _mm256_set1_ps(2097152.0f);
+        for (int v = 0; v < V; ++v) {
+            const __m256 lo = _mm256_mul_ps(iscale[v], _mm256_sub_ps(low[v], min[v]));
+            const __m256 hi = _mm256_mul_ps(iscale[v], _mm256_sub_ps(max[v], min[v]));
+            const __m256 ok =
+                _mm256_and_ps(_mm256_cmp_ps(_mm256_and_ps(lo, absMask), limit, _CMP_LT_OQ),
+                              _mm256_cmp_ps(_mm256_and_ps(hi, absMask), limit, _CMP_LT_OQ));
+            if (_mm256_movemask_ps(_mm256_or_ps(ok, _mm256_andnot_ps(live[v], absMask))) != 0xff)
+                return false;
+        }
+        return true;
+    }
     // Codes of iscale * (x - min) in l, and (withSums) their weighted sums.
-    __attribute__((target("avx2"))) void codes(bool withSums)
+    template <bool withSums> __attribute__((target("avx2"))) void codes()
+    {
+        if (small())
+            codesAs<withSums, true>();
+        else
+            codesAs<withSums, false>();
+    }
+    // The codes by adding and subtracting 1.5 * 2^23 (rounding to an integer, ties to even, as
+    // nearestInt for |v| < 2^22), or (inRange false) by nearestInt's bit pattern.
+    template <bool withSums, bool inRange> __attribute__((target("avx2"))) void codesAs()
     {
         const __m256i zero = _mm256_setzero_si256(), top = _mm256_set1_epi32(nmax);
+        const __m256 magic = _mm256_set1_ps(12582912.0f), topF = _mm256_set1_ps(float(nmax));
         for (int v = 0; v < V; ++v)
             sumL[v] = sumL2[v] = sumXL[v] = _mm256_setzero_ps();
         for (int i = 0; i < n; ++i)
             for (int v = 0; v < V; ++v) {
                 const __m256 xi = x(i, v);
-                const __m256 li = _mm256_cvtepi32_ps(
-                    nearestClamped(_mm256_mul_ps(iscale[v], _mm256_sub_ps(xi, min[v])), zero, top));
+                const __m256 vi = _mm256_mul_ps(iscale[v], _mm256_sub_ps(xi, min[v]));
+                const __m256 li =
+                    inRange ? _mm256_min_ps(
+                                  _mm256_max_ps(_mm256_sub_ps(_mm256_add_ps(vi, magic), magic),
+                                                _mm256_setzero_ps()),
+                                  topF)
+                            : _mm256_cvtepi32_ps(nearestClamped(vi, zero, top));
                 l[i][v] = li;
                 if (!withSums)
                     continue;
@@ -177,7 +212,7 @@ template <int V> struct MinSearch {
             tMin[v] = codeMin[v] = min[v];
             codeScale[v] = iscale[v];
         }
-        codes(false);
+        codes<false>();
         errors(useMad);
         for (int v = 0; v < V; ++v)
             best[v] = err[v];
@@ -185,7 +220,7 @@ template <int V> struct MinSearch {
             const __m256 num = _mm256_set1_ps(rmin + rdelta * float(is) + float(nmax));
             for (int v = 0; v < V; ++v)
                 iscale[v] = _mm256_div_ps(num, _mm256_sub_ps(max[v], min[v]));
-            codes(true);
+            codes<true>();
             __m256 D[V];
             for (int v = 0; v < V; ++v) {
                 D[v] = _mm256_sub_ps(_mm256_mul_ps(sumW[v], sumL2[v]),
@@ -221,7 +256,7 @@ template <int V> struct MinSearch {
             iscale[v] = codeScale[v];
             std::swap(min[v], codeMin[v]);
         }
-        codes(false);
+        codes<false>();
         for (int v = 0; v < V; ++v) {
             std::swap(min[v], codeMin[v]);
             alignas(32) float s[8], m[8];
