@@ -88,22 +88,62 @@ __attribute__((target("avx2"))) __m256i nearestClamped(__m256 v, int lo, int hi)
     return nearestClamped(v, _mm256_set1_epi32(lo), _mm256_set1_epi32(hi));
 }
 
+// Transposes the 8x8 floats of t (t[r][c] becomes t[c][r]).
+__attribute__((target("avx2"))) void transpose8(__m256* t)
+{
+    __m256 a[8], b[8];
+    for (int k = 0; k < 8; k += 2) {
+        a[k] = _mm256_unpacklo_ps(t[k], t[k + 1]);
+        a[k + 1] = _mm256_unpackhi_ps(t[k], t[k + 1]);
+    }
+    for (int k = 0; k < 8; k += 4) {
+        b[k] = _mm256_shuffle_ps(a[k], a[k + 2], 0x44);
+        b[k + 1] = _mm256_shuffle_ps(a[k], a[k + 2], 0xEE);
+        b[k + 2] = _mm256_shuffle_ps(a[k + 1], a[k + 3], 0x44);
+        b[k + 3] = _mm256_shuffle_ps(a[k + 1], a[k + 3], 0xEE);
+    }
+    for (int k = 0; k < 4; ++k) {
+        t[k] = _mm256_permute2f128_ps(b[k], b[k + 4], 0x20);
+        t[k + 4] = _mm256_permute2f128_ps(b[k], b[k + 4], 0x31);
+    }
+}
+
+// Values of 8 V groups of N, transposed: lanes[i][g] is element i of group g.
+template <int V, int N> using Lanes = float[N][8 * V];
+
+// xt[i][g] = x[g N + i] for 8 V groups of N (a multiple of 8).
+template <int V, int N>
+__attribute__((target("avx2"))) void transposeIn(const float* x, Lanes<V, N>& xt)
+{
+    constexpr int n = N;
+    for (int g0 = 0; g0 < 8 * V; g0 += 8)
+        for (int i0 = 0; i0 < n; i0 += 8) {
+            __m256 t[8];
+            for (int k = 0; k < 8; ++k)
+                t[k] = _mm256_loadu_ps(x + (g0 + k) * n + i0);
+            transpose8(t);
+            for (int k = 0; k < 8; ++k)
+                _mm256_storeu_ps(&xt[i0 + k][g0], t[k]);
+        }
+}
+
 // searchScaleMinGroups on V vectors of eight lanes (lane g of vector v: group 8 v + g) in
 // lockstep, so that one vector's sums run while another's wait. Each lane computes exactly the
 // float32 operations of searchScaleMin on its group, in its order.
-template <int V> struct MinSearch {
-    MinSearch(int n_, int nmax_, const LaneFloats& xt_, const LaneFloats& wt_)
-        : n(n_), nmax(nmax_), xt(xt_), wt(wt_)
+template <int V, int N> struct MinSearch {
+    MinSearch(int nmax_, const Lanes<V, N>& xt_, const Lanes<V, N>& wt_)
+        : nmax(nmax_), xt(xt_), wt(wt_)
     {
     }
-    int n, nmax;
-    const LaneFloats& xt;
-    const LaneFloats& wt;
-    __m256 min[V], max[V], low[V], sumW[V], sumX[V]; // low: the smallest x
-    __m256 live[V];                                   // max != min (all ones)
+    static constexpr int n = N;
+    int nmax;
+    const Lanes<V, N>& xt;
+    const Lanes<V, N>& wt;
+    __m256 min[V], max[V], low[V], sumW[V], sumX[V];    // low: the smallest x
+    __m256 live[V];                                     // max != min (all ones)
     __m256 best[V], scale[V], codeScale[V], codeMin[V]; // the best fit and its codes' iscale, min
     __m256 iscale[V], sumL[V], sumL2[V], sumXL[V], tScale[V], tMin[V], err[V];
-    __m256 l[kMaxGroupSize][V]; // the codes of the current trial
+    __m256 l[N][V]; // the codes of the current trial
 
     __attribute__((target("avx2"))) __m256 x(int i, int v) const
     {
@@ -162,12 +202,12 @@ template <int V> struct MinSearch {
         else
             codesAs<withSums, false>();
     }
-    // The codes by adding and subtracting 1.5 * 2^23 (rounding to an integer, ties to even, as
-    // nearestInt for |v| < 2^22), or (inRange false) by nearestInt's bit pattern.
+    // The codes by rounding to an integer in float arithmetic (ties to even: nearestInt for
+    // |v| < 2^22), or (inRange false) by nearestInt's bit pattern.
     template <bool withSums, bool inRange> __attribute__((target("avx2"))) void codesAs()
     {
         const __m256i zero = _mm256_setzero_si256(), top = _mm256_set1_epi32(nmax);
-        const __m256 magic = _mm256_set1_ps(12582912.0f), topF = _mm256_set1_ps(float(nmax));
+        const __m256 topF = _mm256_set1_ps(float(nmax));
         for (int v = 0; v < V; ++v)
             sumL[v] = sumL2[v] = sumXL[v] = _mm256_setzero_ps();
         for (int i = 0; i < n; ++i)
@@ -176,8 +216,9 @@ template <int V> struct MinSearch {
                 const __m256 vi = _mm256_mul_ps(iscale[v], _mm256_sub_ps(xi, min[v]));
                 const __m256 li =
                     inRange ? _mm256_min_ps(
-                                  _mm256_max_ps(_mm256_sub_ps(_mm256_add_ps(vi, magic), magic),
-                                                _mm256_setzero_ps()),
+                                  _mm256_max_ps(_mm256_round_ps(vi, _MM_FROUND_TO_NEAREST_INT |
+                                                                        _MM_FROUND_NO_EXC),
+                                                _mm256_setzero_ps()), // -0 becomes +0
                                   topF)
                             : _mm256_cvtepi32_ps(nearestClamped(vi, zero, top));
                 l[i][v] = li;
@@ -250,7 +291,7 @@ template <int V> struct MinSearch {
         }
     }
     // The results: scale, -min and the best trial's codes (recomputed: the same operations).
-    __attribute__((target("avx2"))) void store(float* scales, float* negMins, LaneCodes& out)
+    __attribute__((target("avx2"))) void store(float* scales, float* negMins, uint8_t* L)
     {
         for (int v = 0; v < V; ++v) {
             iscale[v] = codeScale[v];
@@ -259,17 +300,21 @@ template <int V> struct MinSearch {
         codes<false>();
         for (int v = 0; v < V; ++v) {
             std::swap(min[v], codeMin[v]);
-            alignas(32) float s[8], m[8];
-            _mm256_store_ps(s, _mm256_and_ps(live[v], scale[v]));
-            _mm256_store_ps(m, min[v]);
-            for (int g = 0; g < 8; ++g) {
-                scales[8 * v + g] = s[g];
-                negMins[8 * v + g] = -m[g];
+            _mm256_storeu_ps(scales + 8 * v, _mm256_and_ps(live[v], scale[v]));
+            _mm256_storeu_ps(negMins + 8 * v, _mm256_xor_ps(min[v], _mm256_set1_ps(-0.0f)));
+            for (int i0 = 0; i0 < n; i0 += 8) {
+                __m256 t[8];
+                for (int k = 0; k < 8; ++k)
+                    t[k] = _mm256_and_ps(live[v], l[i0 + k][v]);
+                transpose8(t);
+                for (int g = 0; g < 8; ++g) { // codes 0..63 as bytes
+                    const __m256i c = _mm256_cvtps_epi32(t[g]);
+                    const __m128i c16 =
+                        _mm_packus_epi32(_mm256_castsi256_si128(c), _mm256_extracti128_si256(c, 1));
+                    _mm_storel_epi64(reinterpret_cast<__m128i*>(L + (8 * v + g) * n + i0),
+                                     _mm_packus_epi16(c16, c16));
+                }
             }
-            for (int i = 0; i < n; ++i)
-                _mm256_storeu_si256(
-                    reinterpret_cast<__m256i*>(&out[i][8 * v]),
-                    _mm256_and_si256(_mm256_castps_si256(live[v]), _mm256_cvtps_epi32(l[i][v])));
         }
     }
 };
@@ -301,20 +346,23 @@ __attribute__((target("avx2"))) void symmetricSums24(int n, int nmax, const floa
 }
 
 struct MinSearchArgs {
-    int n, nmax;
+    int nmax;
     float rmin, rdelta;
     int nstep;
     bool useMad;
 };
 
-template <int V>
-__attribute__((target("avx2"))) void minSearch(const MinSearchArgs& a, const LaneFloats& xt,
-                                               const LaneFloats& wt, float* scales, float* negMins,
-                                               LaneCodes& codes)
+template <int V, int N>
+__attribute__((target("avx2"))) void minSearch(const MinSearchArgs& a, const float* x,
+                                               const float* weights, uint8_t* L, float* scales,
+                                               float* negMins)
 {
-    MinSearch<V> s(a.n, a.nmax, xt, wt);
+    Lanes<V, N> xt, wt;
+    transposeIn<V, N>(x, xt);
+    transposeIn<V, N>(weights, wt);
+    MinSearch<V, N> s(a.nmax, xt, wt);
     s.run(a.rmin, a.rdelta, a.nstep, a.useMad);
-    s.store(scales, negMins, codes);
+    s.store(scales, negMins, L);
 }
 
 std::atomic<bool> g_avx2Allowed{true};
@@ -332,17 +380,17 @@ void allowLanesAvx2(bool allowed)
     g_avx2Allowed.store(allowed, std::memory_order_relaxed);
 }
 
-bool searchLanesAvx2(int groups, int n, int nmax, const LaneFloats& xt, const LaneFloats& wt,
-                     float rmin, float rdelta, int nstep, bool useMad, float* scales,
-                     float* negMins, LaneCodes& codes)
+bool searchLanesAvx2(int groups, int n, int nmax, const float* x, const float* weights, uint8_t* L,
+                     float* scales, float* negMins, float rmin, float rdelta, int nstep,
+                     bool useMad)
 {
-    if (!hasAvx2() || (groups != 8 && groups != 16) || n > kMaxGroupSize)
+    if (!hasAvx2() || (groups != 8 && groups != 16) || (n != 16 && n != 32))
         return false;
-    const MinSearchArgs a{n, nmax, rmin, rdelta, nstep, useMad};
+    const MinSearchArgs a{nmax, rmin, rdelta, nstep, useMad};
     if (groups == 8)
-        minSearch<1>(a, xt, wt, scales, negMins, codes);
+        (n == 16 ? minSearch<1, 16> : minSearch<1, 32>)(a, x, weights, L, scales, negMins);
     else
-        minSearch<2>(a, xt, wt, scales, negMins, codes);
+        (n == 16 ? minSearch<2, 16> : minSearch<2, 32>)(a, x, weights, L, scales, negMins);
     return true;
 }
 
@@ -371,8 +419,8 @@ bool iq4TrialSumsAvx2(const float* x, const float* w, const float* ids, float* s
 
 void allowLanesAvx2(bool) {}
 
-bool searchLanesAvx2(int, int, int, const LaneFloats&, const LaneFloats&, float, float, int, bool,
-                     float*, float*, LaneCodes&)
+bool searchLanesAvx2(int, int, int, const float*, const float*, uint8_t*, float*, float*, float,
+                     float, int, bool)
 {
     return false;
 }

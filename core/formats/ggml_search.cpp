@@ -225,6 +225,9 @@ void searchScaleMinGroups(int groups, int n, int nmax, const float* x, const flo
                                        rmin, rdelta, nstep, useMad);
         return;
     }
+    if (searchLanesAvx2(groups, n, nmax, x, weights, L, scales, negMins, rmin, rdelta, nstep,
+                        useMad))
+        return;
     GroupLanes s;
     s.groups = groups;
     s.n = n;
@@ -233,13 +236,6 @@ void searchScaleMinGroups(int groups, int n, int nmax, const float* x, const flo
             s.xt[i][g] = x[g * n + i];
             s.wt[i][g] = weights[g * n + i];
         }
-    if (searchLanesAvx2(groups, n, nmax, s.xt, s.wt, rmin, rdelta, nstep, useMad, scales, negMins,
-                        s.aux)) {
-        for (int g = 0; g < groups; ++g)
-            for (int i = 0; i < n; ++i)
-                L[g * n + i] = static_cast<uint8_t>(s.aux[i][g]);
-        return;
-    }
     bool flat[kMaxGroups]; // max == min: all codes 0, scale 0
     for (int g = 0; g < groups; ++g) {
         const float* xg = x + g * n;

@@ -82,16 +82,16 @@ int nearestIndex(int n, const int8_t* val, float v);
 // Tests turn the AVX2 lanes off to run the portable fast loops (on by default).
 void allowLanesAvx2(bool allowed);
 
-// searchScaleMinGroups on lanes (lane g = group g; xt[i][g], wt[i][g] the transposed values and
-// weights), whole: scales[g], negMins[g] and the codes codes[i][g]. Eight lanes per instruction
-// on processors with AVX2 when groups is 8 or 16; false, computing nothing, otherwise.
+// searchScaleMinGroups on lanes (lane g = group g), whole, with its arguments. Eight lanes per
+// instruction on processors with AVX2 when groups is 8 or 16 and n 16 or 32; false, computing
+// nothing, otherwise.
 constexpr int kMaxGroups = 16; // groups of the callers of searchScaleMinGroups (8 or 16)
 constexpr int kMaxGroupSize = 32;
 using LaneFloats = float[kMaxGroupSize][kMaxGroups];
 using LaneCodes = int32_t[kMaxGroupSize][kMaxGroups];
-bool searchLanesAvx2(int groups, int n, int nmax, const LaneFloats& xt, const LaneFloats& wt,
-                     float rmin, float rdelta, int nstep, bool useMad, float* scales,
-                     float* negMins, LaneCodes& codes);
+bool searchLanesAvx2(int groups, int n, int nmax, const float* x, const float* weights, uint8_t* L,
+                     float* scales, float* negMins, float rmin, float rdelta, int nstep,
+                     bool useMad);
 
 // The sums of searchScaleSymmetric's trial inverse scales iscales[0..18) over x[0..n) with
 // weights w (weights[i], or x^2 when null): sumlx[t] = sum of w x l, suml2[t] = sum of w l l with
