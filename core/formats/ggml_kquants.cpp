@@ -96,20 +96,6 @@ float importanceWeights(int n, const float* x, const float* qw, float sigma2, fl
     return sumw;
 }
 
-// Q4_K / Q5_K unweighted search weights of a super-block: sqrt(mean x^2) + |x| per sub-block.
-void plainWeightsK4K5(const float* x, float* weights)
-{
-    for (int j = 0; j < 8; ++j) {
-        const float* xb = x + 32 * j;
-        float sumX2 = 0;
-        for (int l = 0; l < 32; ++l)
-            sumX2 += xb[l] * xb[l];
-        const float avX = std::sqrt(sumX2 / 32);
-        for (int l = 0; l < 32; ++l)
-            weights[32 * j + l] = avX + std::fabs(xb[l]);
-    }
-}
-
 // Q4_K / Q5_K unweighted: the 6-bit sub-block scales and mins relative to the largest.
 void plainScalesK4K5(const float* scales, const float* mins, GgmlHalf& dh, GgmlHalf& dminh,
                      uint8_t packed[12])
@@ -180,12 +166,8 @@ void quantizeK4K5(const float* x, const BlockImportance* imp, int count, int nma
     float scales[8 * kGgmlTogether], mins[8 * kGgmlTogether], sw[8 * kGgmlTogether];
     float weights[kGgmlTogether * K];
     const bool weighted = imp[0].weights != nullptr;
-    for (int c = 0; c < count; ++c) {
+    for (int c = 0; weighted && c < count; ++c) {
         const float* xc = x + K * c;
-        if (!weighted) {
-            plainWeightsK4K5(xc, weights + K * c);
-            continue;
-        }
         const float sigma2 = 2 * superBlockSumX2(xc) / K;
         for (int j = 0; j < 8; ++j)
             sw[8 * c + j] = importanceWeights(32, xc + 32 * j, imp[c].weights + 32 * j, sigma2,
@@ -194,9 +176,14 @@ void quantizeK4K5(const float* x, const BlockImportance* imp, int count, int nma
     if (weighted)
         searchSubBlocks(8 * count, 32, nmax, x, weights, L, scales, mins, -0.9f, 0.05f, 36, false,
                         path);
-    else
+    else if (path == GgmlPath::Fast) // the groups' plain weights formed in the search
+        searchSubBlocks(8 * count, 32, nmax, x, nullptr, L, scales, mins, rmin, 0.1f, nstep, false,
+                        path);
+    else {
+        plainWeights(8 * count, 32, x, weights);
         searchSubBlocks(8 * count, 32, nmax, x, weights, L, scales, mins, rmin, 0.1f, nstep, false,
                         path);
+    }
     for (int c = 0; c < count; ++c) {
         K4K5& b = y[c];
         if (weighted)

@@ -127,6 +127,25 @@ __attribute__((target("avx2"))) void transposeIn(const float* x, Lanes<V, N>& xt
         }
 }
 
+// plainWeights on lanes: wt[i][g] = sqrt(mean of x^2 over group g) + |xt[i][g]|.
+template <int V, int N>
+__attribute__((target("avx2"))) void plainWeightLanes(const Lanes<V, N>& xt, Lanes<V, N>& wt)
+{
+    const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+    for (int v = 0; v < V; ++v) {
+        __m256 sumX2 = _mm256_setzero_ps();
+        for (int i = 0; i < N; ++i) {
+            const __m256 x = _mm256_loadu_ps(&xt[i][8 * v]);
+            sumX2 = _mm256_add_ps(sumX2, _mm256_mul_ps(x, x));
+        }
+        const __m256 avX = _mm256_sqrt_ps(_mm256_div_ps(sumX2, _mm256_set1_ps(float(N))));
+        for (int i = 0; i < N; ++i)
+            _mm256_storeu_ps(
+                &wt[i][8 * v],
+                _mm256_add_ps(avX, _mm256_and_ps(_mm256_loadu_ps(&xt[i][8 * v]), absMask)));
+    }
+}
+
 // searchScaleMinGroups on V vectors of eight lanes (lane g of vector v: group 8 v + g) in
 // lockstep, so that one vector's sums run while another's wait. Each lane computes exactly the
 // float32 operations of searchScaleMin on its group, in its order.
@@ -359,7 +378,10 @@ __attribute__((target("avx2"))) void minSearch(const MinSearchArgs& a, const flo
 {
     Lanes<V, N> xt, wt;
     transposeIn<V, N>(x, xt);
-    transposeIn<V, N>(weights, wt);
+    if (weights)
+        transposeIn<V, N>(weights, wt);
+    else
+        plainWeightLanes<V, N>(xt, wt);
     MinSearch<V, N> s(a.nmax, xt, wt);
     s.run(a.rmin, a.rdelta, a.nstep, a.useMad);
     s.store(scales, negMins, L);

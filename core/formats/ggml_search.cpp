@@ -215,19 +215,37 @@ struct GroupLanes {
 
 } // namespace
 
+void plainWeights(int groups, int n, const float* x, float* w)
+{
+    for (int g = 0; g < groups; ++g) {
+        const float* xg = x + g * n;
+        float sumX2 = 0;
+        for (int i = 0; i < n; ++i)
+            sumX2 += xg[i] * xg[i];
+        const float avX = std::sqrt(sumX2 / float(n));
+        for (int i = 0; i < n; ++i)
+            w[g * n + i] = avX + std::fabs(xg[i]);
+    }
+}
+
 void searchScaleMinGroups(int groups, int n, int nmax, const float* x, const float* weights,
                           uint8_t* L, float* scales, float* negMins, float rmin, float rdelta,
                           int nstep, bool useMad)
 {
+    if (searchLanesAvx2(groups, n, nmax, x, weights, L, scales, negMins, rmin, rdelta, nstep,
+                        useMad))
+        return;
+    float plain[kMaxGroups * kMaxGroupSize];
+    if (!weights && groups * n <= kMaxGroups * kMaxGroupSize) {
+        plainWeights(groups, n, x, plain);
+        weights = plain;
+    }
     if (groups > kMaxGroups || n > kMaxGroupSize) {
         for (int g = 0; g < groups; ++g)
             scales[g] = searchScaleMin(n, nmax, x + g * n, weights + g * n, L + g * n, &negMins[g],
                                        rmin, rdelta, nstep, useMad);
         return;
     }
-    if (searchLanesAvx2(groups, n, nmax, x, weights, L, scales, negMins, rmin, rdelta, nstep,
-                        useMad))
-        return;
     GroupLanes s;
     s.groups = groups;
     s.n = n;

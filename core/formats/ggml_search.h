@@ -50,9 +50,14 @@ float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint
 float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,
                      uint8_t* aux, float* negMin, float rmin, float rdelta, int nstep, bool useMad);
 
+// The weights of Q4_K / Q5_K without importance for `groups` groups of n: sqrt(mean x^2) + |x|,
+// the mean over each group's x, summed in order.
+void plainWeights(int groups, int n, const float* x, float* w);
+
 // searchScaleMin on `groups` consecutive groups of n (group g: x + g n, weights + g n, L + g n,
 // scales[g], negMins[g]) with the groups side by side: each group's arithmetic is the same, in
-// the same order, so the results are those of searchScaleMin group after group.
+// the same order, so the results are those of searchScaleMin group after group. weights null:
+// plainWeights of x (formed in the lanes).
 void searchScaleMinGroups(int groups, int n, int nmax, const float* x, const float* weights,
                           uint8_t* L, float* scales, float* negMins, float rmin, float rdelta,
                           int nstep, bool useMad);
@@ -82,7 +87,8 @@ int nearestIndex(int n, const int8_t* val, float v);
 // Tests turn the AVX2 lanes off to run the portable fast loops (on by default).
 void allowLanesAvx2(bool allowed);
 
-// searchScaleMinGroups on lanes (lane g = group g), whole, with its arguments. Eight lanes per
+// searchScaleMinGroups on lanes (lane g = group g), whole, with its arguments (weights null:
+// plainWeights of x). Eight lanes per
 // instruction on processors with AVX2 when groups is 8 or 16 and n 16 or 32; false, computing
 // nothing, otherwise.
 constexpr int kMaxGroups = 16; // groups of the callers of searchScaleMinGroups (8 or 16)

@@ -304,11 +304,13 @@ inline bool finiteBits(float v)
 // Block b of x with non-finite values replaced by 0 (counted in c).
 void finiteCopy(const float* x, int64_t b, int block, float* buf, formats_detail::LowbitCounts* c)
 {
-    const float* xb = x + b * block;
+    const float* __restrict xb = x + b * block;
+    float* __restrict out = buf;
     int32_t nonfinite = 0;
+#pragma omp simd reduction(+ : nonfinite)
     for (int i = 0; i < block; ++i) {
         const bool finite = finiteBits(xb[i]);
-        buf[i] = finite ? xb[i] : 0.0f;
+        out[i] = finite ? xb[i] : 0.0f;
         nonfinite += finite ? 0 : 1;
     }
     if (c)
@@ -325,16 +327,18 @@ void storeBlock(const Spec& s, GgmlDequantizeFn decode, const float* x, int64_t 
                      codes});
     float* y = r.dequantized.data() + first;
     decode(bytes, 1, y);
-    const float* xb = x + first;
-    uint16_t* raw = r.codes.raw() + first;
+    const float* __restrict xb = x + first;
+    float* __restrict yb = y;
+    uint16_t* __restrict raw = r.codes.raw() + first;
     const int32_t offset = r.codes.offset();
     int32_t flushed = 0;
+#pragma omp simd reduction(+ : flushed)
     for (int i = 0; i < s.block; ++i) {
         const float v = xb[i];
         raw[i] = uint16_t(codes[i] - offset);
         const bool finite = finiteBits(v);
-        flushed += finite && v != 0.0f && y[i] == 0.0f ? 1 : 0;
-        y[i] = finite ? y[i] : v;
+        flushed += int(finite) & int(v != 0.0f) & int(yb[i] == 0.0f);
+        yb[i] = finite ? yb[i] : v;
     }
     c.flushed += flushed;
 }
