@@ -76,38 +76,7 @@ void packQ3Scale(int j, int l, uint8_t scales[12])
     scales[j % 4 + 8] |= static_cast<uint8_t>(l << (2 * (j / 4)));
 }
 
-// Q4_K / Q5_K unweighted: eight sub-blocks of 32 with weights sqrt(mean x^2) + |x|, their
-// scales and mins relative to the largest.
-void scaleMinK4K5(const float* x, int nmax, float rmin, int nstep, GgmlHalf& dh, GgmlHalf& dminh,
-                  uint8_t packed[12], uint8_t* L, GgmlPath path)
-{
-    float scales[8], mins[8], weights[K];
-    for (int j = 0; j < 8; ++j) {
-        const float* xb = x + 32 * j;
-        float sumX2 = 0;
-        for (int l = 0; l < 32; ++l)
-            sumX2 += xb[l] * xb[l];
-        const float avX = std::sqrt(sumX2 / 32);
-        for (int l = 0; l < 32; ++l)
-            weights[32 * j + l] = avX + std::fabs(xb[l]);
-    }
-    searchSubBlocks(8, 32, nmax, x, weights, L, scales, mins, rmin, 0.1f, nstep, false, path);
-    float maxScale, maxMin;
-    maxima(scales, mins, 8, maxScale, maxMin);
-    const float invScale = maxScale > 0 ? 63.f / maxScale : 0.f;
-    const float invMin = maxMin > 0 ? 63.f / maxMin : 0.f;
-    for (int j = 0; j < 8; ++j) {
-        uint8_t ls = static_cast<uint8_t>(nearestInt(invScale * scales[j]));
-        uint8_t lm = static_cast<uint8_t>(nearestInt(invMin * mins[j]));
-        ls = ls < 63 ? ls : 63;
-        lm = lm < 63 ? lm : 63;
-        packScaleMin(j, ls, lm, packed);
-    }
-    dh = floatToHalf(maxScale / 63.f);
-    dminh = floatToHalf(maxMin / 63.f);
-}
-
-// The sum of x^2 over a super-block, in order.
+// The sums of x^2 over a super-block, in order.
 float superBlockSumX2(const float* x)
 {
     float sumX2 = 0;
@@ -127,17 +96,31 @@ float importanceWeights(int n, const float* x, const float* qw, float sigma2, fl
     return sumw;
 }
 
-// Q4_K / Q5_K weighted (quantize_row_q4_K_impl / _q5_K_impl): per sub-block the weighted search
-// of scale and min, then the 6-bit scales and mins by a weighted search over the sub-blocks.
-// Q5_K clamps the 6-bit values to 63 (clamp63), Q4_K stores them as they come.
-void weightedScaleMinK4K5(const float* x, const float* qw, int nmax, bool clamp63, GgmlHalf& dh,
-                          GgmlHalf& dminh, uint8_t packed[12], uint8_t* L, GgmlPath path)
+// Q4_K / Q5_K unweighted: the 6-bit sub-block scales and mins relative to the largest.
+void plainScalesK4K5(const float* scales, const float* mins, GgmlHalf& dh, GgmlHalf& dminh,
+                     uint8_t packed[12])
 {
-    float scales[8], mins[8], sw[8], weights[K];
-    const float sigma2 = 2 * superBlockSumX2(x) / K;
-    for (int j = 0; j < 8; ++j)
-        sw[j] = importanceWeights(32, x + 32 * j, qw + 32 * j, sigma2, weights + 32 * j);
-    searchSubBlocks(8, 32, nmax, x, weights, L, scales, mins, -0.9f, 0.05f, 36, false, path);
+    float maxScale, maxMin;
+    maxima(scales, mins, 8, maxScale, maxMin);
+    const float invScale = maxScale > 0 ? 63.f / maxScale : 0.f;
+    const float invMin = maxMin > 0 ? 63.f / maxMin : 0.f;
+    for (int j = 0; j < 8; ++j) {
+        uint8_t ls = static_cast<uint8_t>(nearestInt(invScale * scales[j]));
+        uint8_t lm = static_cast<uint8_t>(nearestInt(invMin * mins[j]));
+        ls = ls < 63 ? ls : 63;
+        lm = lm < 63 ? lm : 63;
+        packScaleMin(j, ls, lm, packed);
+    }
+    dh = floatToHalf(maxScale / 63.f);
+    dminh = floatToHalf(maxMin / 63.f);
+}
+
+// Q4_K / Q5_K weighted (quantize_row_q4_K_impl / _q5_K_impl): the 6-bit scales and mins by a
+// weighted search over the sub-blocks, weighted by their sums of weights sw. Q5_K clamps the
+// 6-bit values to 63 (clamp63), Q4_K stores them as they come.
+void weightedScalesK4K5(const float* scales, const float* mins, const float* sw, bool clamp63,
+                        GgmlHalf& dh, GgmlHalf& dminh, uint8_t packed[12])
+{
     uint8_t Ls[8], Lm[8];
     const float dBlock = searchScalePositive(8, 63, scales, Ls, sw);
     const float mBlock = searchScalePositive(8, 63, mins, Lm, sw);
@@ -150,25 +133,65 @@ void weightedScaleMinK4K5(const float* x, const float* qw, int nmax, bool clamp6
     dminh = floatToHalf(mBlock);
 }
 
-// Q4_K / Q5_K: the 6-bit scales and mins packed in 12 bytes, fp16 d and dmin (weighted or not),
-// and the codes 0..nmax from the stored values.
-void quantizeK4K5(const float* x, const float* qw, int nmax, float rmin, int nstep, GgmlHalf& dh,
-                  GgmlHalf& dminh, uint8_t packed[12], uint8_t* L, GgmlPath path)
+// The fields of a Q4_K / Q5_K super-block before its codes are packed.
+struct K4K5 {
+    GgmlHalf d, dmin;
+    uint8_t scales[12];
+};
+
+// The codes 0..nmax of a Q4_K / Q5_K super-block from its stored scales and mins (a sub-block
+// whose scale is 0 keeps the search's codes).
+void codesK4K5(const float* x, const K4K5& b, int nmax, uint8_t* L)
 {
-    if (qw)
-        weightedScaleMinK4K5(x, qw, nmax, nmax == 31, dh, dminh, packed, L, path);
-    else
-        scaleMinK4K5(x, nmax, rmin, nstep, dh, dminh, packed, L, path);
     for (int j = 0; j < 8; ++j) {
         int sc, m;
-        ggmlScaleMinK4(j, packed, sc, m);
-        const float d = ggmlHalfToFloat(dh) * sc;
+        ggmlScaleMinK4(j, b.scales, sc, m);
+        const float d = ggmlHalfToFloat(b.d) * sc;
         if (!(d != 0))
             continue;
-        const float dm = ggmlHalfToFloat(dminh) * m;
+        const float dm = ggmlHalfToFloat(b.dmin) * m;
         for (int i = 0; i < 32; ++i)
             L[32 * j + i] =
                 static_cast<uint8_t>(clampInt(nearestInt((x[32 * j + i] + dm) / d), 0, nmax));
+    }
+}
+
+// Q4_K / Q5_K of `count` consecutive super-blocks of x (1 or 2; imp[c] the importance of block
+// c, all weighted or none): the sub-block searches of all of them side by side, then per block
+// the 6-bit scales and mins packed in 12 bytes, fp16 d and dmin, and the codes 0..nmax (L,
+// count * 256) from the stored values.
+void quantizeK4K5(const float* x, const BlockImportance* imp, int count, int nmax, float rmin,
+                  int nstep, K4K5* y, uint8_t* L, GgmlPath path)
+{
+    float scales[8 * kGgmlTogether], mins[8 * kGgmlTogether], sw[8 * kGgmlTogether];
+    float weights[kGgmlTogether * K];
+    const bool weighted = imp[0].weights != nullptr;
+    for (int c = 0; weighted && c < count; ++c) {
+        const float* xc = x + K * c;
+        const float sigma2 = 2 * superBlockSumX2(xc) / K;
+        for (int j = 0; j < 8; ++j)
+            sw[8 * c + j] = importanceWeights(32, xc + 32 * j, imp[c].weights + 32 * j, sigma2,
+                                              weights + K * c + 32 * j);
+    }
+    if (weighted)
+        searchSubBlocks(8 * count, 32, nmax, x, weights, L, scales, mins, -0.9f, 0.05f, 36, false,
+                        path);
+    else if (path == GgmlPath::Fast) // the groups' plain weights formed in the search
+        searchSubBlocks(8 * count, 32, nmax, x, nullptr, L, scales, mins, rmin, 0.1f, nstep, false,
+                        path);
+    else {
+        plainWeights(8 * count, 32, x, weights);
+        searchSubBlocks(8 * count, 32, nmax, x, weights, L, scales, mins, rmin, 0.1f, nstep, false,
+                        path);
+    }
+    for (int c = 0; c < count; ++c) {
+        K4K5& b = y[c];
+        if (weighted)
+            weightedScalesK4K5(scales + 8 * c, mins + 8 * c, sw + 8 * c, nmax == 31, b.d, b.dmin,
+                               b.scales);
+        else
+            plainScalesK4K5(scales + 8 * c, mins + 8 * c, b.d, b.dmin, b.scales);
+        codesK4K5(x + K * c, b, nmax, L + K * c);
     }
 }
 
@@ -296,19 +319,19 @@ void quantizeQ3_K(const float* x, BlockQ3_K& y, const BlockImportance& imp, Ggml
     pack2Bit(low, y.qs);
 }
 
-void quantizeQ4_K(const float* x, BlockQ4_K& y, const BlockImportance& imp, GgmlPath path)
+namespace {
+
+// Q4_K's codes L, two nibbles per byte.
+void packQ4_K(const uint8_t* L, BlockQ4_K& y)
 {
-    uint8_t L[K];
-    quantizeK4K5(x, imp.weights, 15, -1.f, 20, y.d, y.dmin, y.scales, L, path);
     for (int j = 0; j < K; j += 64)
         for (int l = 0; l < 32; ++l)
             y.qs[j / 2 + l] = static_cast<uint8_t>(L[j + l] | (L[j + l + 32] << 4));
 }
 
-void quantizeQ5_K(const float* x, BlockQ5_K& y, const BlockImportance& imp, GgmlPath path)
+// Q5_K's low nibbles in qs and fifth bits in qh of codes L.
+void packQ5_K(const uint8_t* L, BlockQ5_K& y)
 {
-    uint8_t L[K];
-    quantizeK4K5(x, imp.weights, 31, -0.5f, 15, y.d, y.dmin, y.scales, L, path);
     std::memset(y.qh, 0, sizeof y.qh);
     for (int n = 0, bit = 0; n < K; n += 64, bit += 2)
         for (int j = 0; j < 32; ++j) {
@@ -323,6 +346,36 @@ void quantizeQ5_K(const float* x, BlockQ5_K& y, const BlockImportance& imp, Ggml
             }
             y.qs[n / 2 + j] = static_cast<uint8_t>(l1 | (l2 << 4));
         }
+}
+
+// Q4_K / Q5_K blocks from quantizeK4K5, their codes packed by pack.
+template <class B>
+void blocksK4K5(const float* x, B* y, int count, const BlockImportance* imp, int nmax, float rmin,
+                int nstep, void (*pack)(const uint8_t*, B&), GgmlPath path)
+{
+    K4K5 f[kGgmlTogether];
+    uint8_t L[kGgmlTogether * K];
+    quantizeK4K5(x, imp, count, nmax, rmin, nstep, f, L, path);
+    for (int c = 0; c < count; ++c) {
+        y[c].d = f[c].d;
+        y[c].dmin = f[c].dmin;
+        std::memcpy(y[c].scales, f[c].scales, sizeof y[c].scales);
+        pack(L + K * c, y[c]);
+    }
+}
+
+} // namespace
+
+void quantizeQ4_K(const float* x, BlockQ4_K* y, int count, const BlockImportance* imp,
+                  GgmlPath path)
+{
+    blocksK4K5(x, y, count, imp, 15, -1.f, 20, packQ4_K, path);
+}
+
+void quantizeQ5_K(const float* x, BlockQ5_K* y, int count, const BlockImportance* imp,
+                  GgmlPath path)
+{
+    blocksK4K5(x, y, count, imp, 31, -0.5f, 15, packQ5_K, path);
 }
 
 void quantizeQ6_K(const float* x, BlockQ6_K& y, const BlockImportance& imp, GgmlPath path)

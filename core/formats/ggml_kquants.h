@@ -46,9 +46,13 @@ void quantizeQ2_K(const float* x, BlockQ2_K& y, const BlockImportance& imp = {},
                   GgmlPath path = GgmlPath::Fast);
 void quantizeQ3_K(const float* x, BlockQ3_K& y, const BlockImportance& imp = {},
                   GgmlPath path = GgmlPath::Fast);
-void quantizeQ4_K(const float* x, BlockQ4_K& y, const BlockImportance& imp = {},
+// Q4_K and Q5_K quantize `count` consecutive super-blocks (1 or kGgmlTogether: x holds count * 256
+// values, y and imp count entries) with their sub-block searches side by side; each block's bytes
+// are those it has alone.
+constexpr int kGgmlTogether = 2;
+void quantizeQ4_K(const float* x, BlockQ4_K* y, int count, const BlockImportance* imp,
                   GgmlPath path = GgmlPath::Fast);
-void quantizeQ5_K(const float* x, BlockQ5_K& y, const BlockImportance& imp = {},
+void quantizeQ5_K(const float* x, BlockQ5_K* y, int count, const BlockImportance* imp,
                   GgmlPath path = GgmlPath::Fast);
 void quantizeQ6_K(const float* x, BlockQ6_K& y, const BlockImportance& imp = {},
                   GgmlPath path = GgmlPath::Fast);

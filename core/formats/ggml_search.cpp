@@ -189,8 +189,6 @@ struct GroupLanes {
 
     void trialCodes(int nmax)
     {
-        if (trialLanesAvx2(groups, n, nmax, xt, wt, iscale, min, aux, sumL, sumL2, sumXL))
-            return;
         for (int g = 0; g < groups; ++g)
             sumL[g] = sumL2[g] = sumXL[g] = 0;
         for (int i = 0; i < n; ++i)
@@ -204,8 +202,6 @@ struct GroupLanes {
     }
     void fitErrors(bool useMad)
     {
-        if (errorLanesAvx2(groups, n, useMad, xt, wt, aux, tScale, tMin, err))
-            return;
         for (int g = 0; g < groups; ++g)
             err[g] = 0;
         for (int i = 0; i < n; ++i)
@@ -219,10 +215,31 @@ struct GroupLanes {
 
 } // namespace
 
+void plainWeights(int groups, int n, const float* x, float* w)
+{
+    for (int g = 0; g < groups; ++g) {
+        const float* xg = x + g * n;
+        float sumX2 = 0;
+        for (int i = 0; i < n; ++i)
+            sumX2 += xg[i] * xg[i];
+        const float avX = std::sqrt(sumX2 / float(n));
+        for (int i = 0; i < n; ++i)
+            w[g * n + i] = avX + std::fabs(xg[i]);
+    }
+}
+
 void searchScaleMinGroups(int groups, int n, int nmax, const float* x, const float* weights,
                           uint8_t* L, float* scales, float* negMins, float rmin, float rdelta,
                           int nstep, bool useMad)
 {
+    if (searchLanesAvx2(groups, n, nmax, x, weights, L, scales, negMins, rmin, rdelta, nstep,
+                        useMad))
+        return;
+    float plain[kMaxGroups * kMaxGroupSize];
+    if (!weights && groups * n <= kMaxGroups * kMaxGroupSize) {
+        plainWeights(groups, n, x, plain);
+        weights = plain;
+    }
     if (groups > kMaxGroups || n > kMaxGroupSize) {
         for (int g = 0; g < groups; ++g)
             scales[g] = searchScaleMin(n, nmax, x + g * n, weights + g * n, L + g * n, &negMins[g],
@@ -232,14 +249,15 @@ void searchScaleMinGroups(int groups, int n, int nmax, const float* x, const flo
     GroupLanes s;
     s.groups = groups;
     s.n = n;
+    for (int g = 0; g < groups; ++g)
+        for (int i = 0; i < n; ++i) {
+            s.xt[i][g] = x[g * n + i];
+            s.wt[i][g] = weights[g * n + i];
+        }
     bool flat[kMaxGroups]; // max == min: all codes 0, scale 0
     for (int g = 0; g < groups; ++g) {
         const float* xg = x + g * n;
         const float* wg = weights + g * n;
-        for (int i = 0; i < n; ++i) {
-            s.xt[i][g] = xg[i];
-            s.wt[i][g] = wg[i];
-        }
         const GroupStats st = groupStats(n, xg, wg);
         const float min = st.min, max = st.max;
         s.min[g] = min;

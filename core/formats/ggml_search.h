@@ -50,9 +50,14 @@ float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint
 float searchScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L,
                      uint8_t* aux, float* negMin, float rmin, float rdelta, int nstep, bool useMad);
 
+// The weights of Q4_K / Q5_K without importance for `groups` groups of n: sqrt(mean x^2) + |x|,
+// the mean over each group's x, summed in order.
+void plainWeights(int groups, int n, const float* x, float* w);
+
 // searchScaleMin on `groups` consecutive groups of n (group g: x + g n, weights + g n, L + g n,
 // scales[g], negMins[g]) with the groups side by side: each group's arithmetic is the same, in
-// the same order, so the results are those of searchScaleMin group after group.
+// the same order, so the results are those of searchScaleMin group after group. weights null:
+// plainWeights of x (formed in the lanes).
 void searchScaleMinGroups(int groups, int n, int nmax, const float* x, const float* weights,
                           uint8_t* L, float* scales, float* negMins, float rmin, float rdelta,
                           int nstep, bool useMad);
@@ -79,25 +84,20 @@ float signedMax(int n, const float* x, float& amax);
 // unless v is strictly closer to the lower: best_index_int8).
 int nearestIndex(int n, const int8_t* val, float v);
 
-// nearestIndex(16, kIq4nlValues, v) without a search: the grid point at or below v from a
-// table of the integers in the grid's range, then the same comparison with the next one.
-// One trial of searchScaleMinGroups on its lanes (lane g = group g; xt[i][g], wt[i][g] the
-// transposed values and weights): codes aux[i][g] = clamp(nearestInt(iscale[g] (xt - min[g])), 0,
-// nmax) and their weighted sums; then the weighted errors of a fit (scale, min) per lane. Eight
-// lanes per instruction on processors with AVX2 when groups is 8 or 16; false, computing
-// nothing, otherwise.
 // Tests turn the AVX2 lanes off to run the portable fast loops (on by default).
 void allowLanesAvx2(bool allowed);
 
+// searchScaleMinGroups on lanes (lane g = group g), whole, with its arguments (weights null:
+// plainWeights of x). Eight lanes per
+// instruction on processors with AVX2 when groups is 8 or 16 and n 16 or 32; false, computing
+// nothing, otherwise.
 constexpr int kMaxGroups = 16; // groups of the callers of searchScaleMinGroups (8 or 16)
 constexpr int kMaxGroupSize = 32;
 using LaneFloats = float[kMaxGroupSize][kMaxGroups];
 using LaneCodes = int32_t[kMaxGroupSize][kMaxGroups];
-bool trialLanesAvx2(int groups, int n, int nmax, const LaneFloats& xt, const LaneFloats& wt,
-                    const float* iscale, const float* min, LaneCodes& aux, float* sumL,
-                    float* sumL2, float* sumXL);
-bool errorLanesAvx2(int groups, int n, bool useMad, const LaneFloats& xt, const LaneFloats& wt,
-                    const LaneCodes& aux, const float* scale, const float* min, float* err);
+bool searchLanesAvx2(int groups, int n, int nmax, const float* x, const float* weights, uint8_t* L,
+                     float* scales, float* negMins, float rmin, float rdelta, int nstep,
+                     bool useMad);
 
 // The sums of searchScaleSymmetric's trial inverse scales iscales[0..18) over x[0..n) with
 // weights w (weights[i], or x^2 when null): sumlx[t] = sum of w x l, suml2[t] = sum of w l l with
@@ -118,6 +118,8 @@ struct Iq4Below {
 };
 extern const Iq4Below kIq4Below;
 
+// nearestIndex(16, kIq4nlValues, v) without a search: the grid point at or below v from a
+// table of the integers in the grid's range, then the same comparison with the next one.
 inline int iq4Index(float v)
 {
     const int8_t* val = kIq4nlValues;

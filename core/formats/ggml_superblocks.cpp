@@ -168,12 +168,25 @@ void fieldsIQ4_XS(const uint8_t* p, const Fields& f)
     }
 }
 
+// Quantizes `count` consecutive blocks of x into out (count 1, or up to Spec::together).
+using QuantizeFn = void (*)(const float* x, uint8_t* out, int count, const BlockImportance* imp,
+                            GgmlPath path);
+
 template <class B, void (*Q)(const float*, B&, const BlockImportance&, GgmlPath)>
-void quantizeTo(const float* x, uint8_t* out, const BlockImportance& imp, GgmlPath path)
+void quantizeTo(const float* x, uint8_t* out, int, const BlockImportance* imp, GgmlPath path)
 {
     B b;
-    Q(x, b, imp, path);
+    Q(x, b, *imp, path);
     std::memcpy(out, &b, sizeof b);
+}
+
+template <class B, void (*Q)(const float*, B*, int, const BlockImportance*, GgmlPath)>
+void quantizeManyTo(const float* x, uint8_t* out, int count, const BlockImportance* imp,
+                    GgmlPath path)
+{
+    B b[kGgmlTogether];
+    Q(x, b, count, imp, path);
+    std::memcpy(out, b, sizeof(B) * size_t(count));
 }
 
 // One searched type: block and sub-block sizes, code count, the fallback llama.cpp uses for
@@ -183,8 +196,9 @@ struct Spec {
     int block, sub, levels;
     bool offsets;
     const char* fallback;
-    void (*quantize)(const float*, uint8_t*, const BlockImportance&, GgmlPath);
+    QuantizeFn quantize;
     void (*fields)(const uint8_t*, const Fields&);
+    int together = 1; // blocks that quantize faster side by side
 };
 
 const Spec& specOf(GgmlType t, const GgmlImportance* importance)
@@ -203,10 +217,10 @@ const Spec& specOf(GgmlType t, const GgmlImportance* importance)
          fieldsQ2_K},
         {GgmlType::Q3_K, 256, 16, 8, false, "IQ4_NL", quantizeTo<BlockQ3_K, quantizeQ3_K>,
          fieldsQ3_K},
-        {GgmlType::Q4_K, 256, 32, 16, true, "Q5_0", quantizeTo<BlockQ4_K, quantizeQ4_K>,
-         fieldsQ4_K},
-        {GgmlType::Q5_K, 256, 32, 32, true, "Q5_1", quantizeTo<BlockQ5_K, quantizeQ5_K>,
-         fieldsQ5_K},
+        {GgmlType::Q4_K, 256, 32, 16, true, "Q5_0", quantizeManyTo<BlockQ4_K, quantizeQ4_K>,
+         fieldsQ4_K, kGgmlTogether},
+        {GgmlType::Q5_K, 256, 32, 32, true, "Q5_1", quantizeManyTo<BlockQ5_K, quantizeQ5_K>,
+         fieldsQ5_K, kGgmlTogether},
         {GgmlType::Q6_K, 256, 16, 64, false, "Q8_0", quantizeTo<BlockQ6_K, quantizeQ6_K>,
          fieldsQ6_K},
         {GgmlType::IQ4_NL, 32, 32, 16, false, "F16", quantizeTo<BlockIQ4_NL, quantizeIQ4_NL>,
@@ -273,16 +287,34 @@ private:
     std::vector<float> m_sigma2;
 };
 
+// How many blocks the fast paths quantize at once: Spec::together when it divides the count.
+int togetherFor(const Spec& s, int64_t blocks)
+{
+    return blocks % s.together == 0 ? s.together : 1;
+}
+
+// Whether v is finite, from its exponent bits (a loop of these has no branch).
+inline bool finiteBits(float v)
+{
+    uint32_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    return (bits & 0x7f800000u) != 0x7f800000u;
+}
+
 // Block b of x with non-finite values replaced by 0 (counted in c).
 void finiteCopy(const float* x, int64_t b, int block, float* buf, formats_detail::LowbitCounts* c)
 {
+    const float* __restrict xb = x + b * block;
+    float* __restrict out = buf;
+    int32_t nonfinite = 0;
+#pragma omp simd reduction(+ : nonfinite)
     for (int i = 0; i < block; ++i) {
-        const float v = x[b * block + i];
-        const bool finite = std::isfinite(v);
-        buf[i] = finite ? v : 0.0f;
-        if (!finite && c)
-            ++c->nonfinite;
+        const bool finite = finiteBits(xb[i]);
+        out[i] = finite ? xb[i] : 0.0f;
+        nonfinite += finite ? 0 : 1;
     }
+    if (c)
+        c->nonfinite += nonfinite;
 }
 
 // Codes, sub-block parameters and reconstruction of block b from its bytes.
@@ -295,14 +327,20 @@ void storeBlock(const Spec& s, GgmlDequantizeFn decode, const float* x, int64_t 
                      codes});
     float* y = r.dequantized.data() + first;
     decode(bytes, 1, y);
+    const float* __restrict xb = x + first;
+    float* __restrict yb = y;
+    uint16_t* __restrict raw = r.codes.raw() + first;
+    const int32_t offset = r.codes.offset();
+    int32_t flushed = 0;
+#pragma omp simd reduction(+ : flushed)
     for (int i = 0; i < s.block; ++i) {
-        const float v = x[first + i];
-        r.codes.set(size_t(first + i), codes[i]);
-        if (!std::isfinite(v))
-            y[i] = v;
-        else if (v != 0.0f && y[i] == 0.0f)
-            ++c.flushed;
+        const float v = xb[i];
+        raw[i] = uint16_t(codes[i] - offset);
+        const bool finite = finiteBits(v);
+        flushed += int(finite) & int(v != 0.0f) & int(yb[i] == 0.0f);
+        yb[i] = finite ? yb[i] : v;
     }
+    c.flushed += flushed;
 }
 
 } // namespace
@@ -328,13 +366,21 @@ LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t row
     const int64_t blocks = n / s.block;
     const GgmlTypeInfo* info = ggmlTypeByName(toName(t));
     formats_detail::setStorage(r, s.levels, ggmlBlockStorage(t).times(double(blocks)), n);
+    const int together = togetherFor(s, blocks);
     const formats_detail::LowbitCounts counts = formats_detail::forEachOutput(
-        r, blocks, s.block / s.sub, n, cancel, [&](int64_t b, formats_detail::LowbitCounts& c) {
-            float buf[kGgmlSuperBlock];
-            uint8_t bytes[kMaxBlockBytes];
-            finiteCopy(x, b, s.block, buf, &c);
-            s.quantize(buf, bytes, weights.of(b), GgmlPath::Fast);
-            storeBlock(s, info->decode, x, b, bytes, r, c);
+        r, blocks / together, together * (s.block / s.sub), n, cancel,
+        [&](int64_t item, formats_detail::LowbitCounts& c) {
+            float buf[kGgmlTogether * kGgmlSuperBlock];
+            uint8_t bytes[kGgmlTogether * kMaxBlockBytes];
+            BlockImportance imp[kGgmlTogether];
+            const int64_t b0 = item * together;
+            for (int k = 0; k < together; ++k) {
+                finiteCopy(x, b0 + k, s.block, buf + k * s.block, &c);
+                imp[k] = weights.of(b0 + k);
+            }
+            s.quantize(buf, bytes, together, imp, GgmlPath::Fast);
+            for (int k = 0; k < together; ++k)
+                storeBlock(s, info->decode, x, b0 + k, bytes + k * info->typeSize, r, c);
         });
     counts.storeIn(r);
     return r;
@@ -356,11 +402,18 @@ std::string ggmlQuantizedBytes(const float* x, int64_t n, GgmlType t, int64_t ro
     const int64_t blocks = n / s.block, size = info->typeSize;
     std::string out(size_t(blocks * size), '\0');
     auto* dst = reinterpret_cast<uint8_t*>(&out[0]);
-    formats_detail::forEachBlock(blocks, n, cancel, [&](int64_t b, formats_detail::LowbitCounts&) {
-        float buf[kGgmlSuperBlock];
-        ggml_detail::finiteCopy(x, b, s.block, buf, nullptr);
-        s.quantize(buf, dst + b * size, weights.of(b), ggml_detail::GgmlPath::Fast);
-    });
+    const int together = ggml_detail::togetherFor(s, blocks);
+    formats_detail::forEachBlock(
+        blocks / together, n, cancel, [&](int64_t item, formats_detail::LowbitCounts&) {
+            float buf[ggml_detail::kGgmlTogether * kGgmlSuperBlock];
+            ggml_detail::BlockImportance imp[ggml_detail::kGgmlTogether];
+            const int64_t b0 = item * together;
+            for (int k = 0; k < together; ++k) {
+                ggml_detail::finiteCopy(x, b0 + k, s.block, buf + k * s.block, nullptr);
+                imp[k] = weights.of(b0 + k);
+            }
+            s.quantize(buf, dst + b0 * size, together, imp, ggml_detail::GgmlPath::Fast);
+        });
     return out;
 }
 
@@ -379,7 +432,8 @@ std::string ggmlScalarBytes(const float* x, int64_t n, GgmlType t, int64_t rowLe
     for (int64_t b = 0; b < blocks; ++b) {
         float buf[kGgmlSuperBlock];
         finiteCopy(x, b, s.block, buf, nullptr);
-        s.quantize(buf, reinterpret_cast<uint8_t*>(&out[size_t(b * size)]), weights.of(b),
+        const BlockImportance imp = weights.of(b);
+        s.quantize(buf, reinterpret_cast<uint8_t*>(&out[size_t(b * size)]), 1, &imp,
                    GgmlPath::Scalar);
     }
     return out;
