@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstddef>
 #include <string>
+#include <utility>
 
 namespace qs::formats_detail {
 
@@ -134,18 +135,20 @@ inline float absMaxOfFinite(const float* x, const BlockSpan& s)
 // The codes and values of a span of finite values, `encode(v, code, saturated)` returning the
 // value of v and setting its code and whether it saturated, in a loop without branches (the
 // loop of every format's blocks of finite values). Counts the saturated values and the nonzero
-// values that became 0.
+// values that became 0. The values come from src[0 .. s.end - s.start): the span's own inputs,
+// or a copy of them.
 template <class Encode>
-void writeFinite(const float* __restrict x, const BlockSpan& s, LowbitResult& r, LowbitCounts& c,
-                 Encode&& encode)
+void writeFiniteFrom(const float* __restrict src, const BlockSpan& s, LowbitResult& r,
+                     LowbitCounts& c, Encode&& encode)
 {
-    uint16_t* __restrict codes = r.codes.raw();
+    const int64_t len = s.end - s.start;
+    uint16_t* __restrict codes = r.codes.raw() + s.start;
     const int32_t off = r.codes.offset();
-    float* __restrict y = r.dequantized.data();
+    float* __restrict y = r.dequantized.data() + s.start;
     int32_t saturated = 0, negative = 0, flushed = 0; // spans hold at most kLowbitPiece values
 #pragma omp simd reduction(+ : saturated, negative, flushed)
-    for (int64_t i = s.start; i < s.end; ++i) {
-        const float v = x[i];
+    for (int64_t i = 0; i < len; ++i) {
+        const float v = src[i];
         int32_t code, sat;
         const float dq = encode(v, code, sat);
         codes[i] = static_cast<uint16_t>(code - off);
@@ -157,6 +160,14 @@ void writeFinite(const float* __restrict x, const BlockSpan& s, LowbitResult& r,
     c.saturated += saturated;
     c.saturatedNegative += negative;
     c.flushed += flushed;
+}
+
+// writeFiniteFrom on the span's own inputs x[s.start .. s.end).
+template <class Encode>
+void writeFinite(const float* x, const BlockSpan& s, LowbitResult& r, LowbitCounts& c,
+                 Encode&& encode)
+{
+    writeFiniteFrom(x + s.start, s, r, c, std::forward<Encode>(encode));
 }
 
 // The largest |x| of the finite values of a block (0 when there are none).
