@@ -11,6 +11,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -68,8 +69,9 @@ LowbitCounts forEachBlock(int64_t items, int64_t n, const CancelToken* cancel, F
 }
 
 // forEachBlock over the items of result r, each made of `blocksPerItem` consecutive blocks
-// of r (0: items of kLowbitPiece elements), reporting each finished item to this thread's
-// LowbitObserver (lowbit.h). r must be set up as LowbitObserver::begin() says.
+// of r (the last one of what remains; 0: items of kLowbitPiece elements), reporting each finished
+// item to this thread's LowbitObserver (lowbit.h). r must be set up as LowbitObserver::begin()
+// says.
 template <class F>
 LowbitCounts forEachOutput(const LowbitResult& r, int64_t items, int64_t blocksPerItem, int64_t n,
                            const CancelToken* cancel, F&& body)
@@ -81,7 +83,7 @@ LowbitCounts forEachOutput(const LowbitResult& r, int64_t items, int64_t blocksP
     return forEachBlock(items, n, cancel, [&](int64_t i, LowbitCounts& c) {
         body(i, c);
         if (blocksPerItem > 0)
-            observer->ready(r, i * blocksPerItem, (i + 1) * blocksPerItem);
+            observer->ready(r, i * blocksPerItem, std::min(r.numBlocks(), (i + 1) * blocksPerItem));
         else
             observer->ready(r, i * kLowbitPiece, std::min(n, (i + 1) * kLowbitPiece));
     });
@@ -107,6 +109,8 @@ struct BlockSpan {
 
 inline BlockSpan blockSpan(const LowbitResult& r, int64_t blk)
 {
+    if (r.rowLength % r.blockSize == 0) // whole blocks: no division
+        return {blk * r.blockSize, (blk + 1) * r.blockSize};
     const int64_t row = blk / r.blocksPerRow;
     const int64_t start = row * r.rowLength + (blk % r.blocksPerRow) * r.blockSize;
     return {start, std::min(start + r.blockSize, (row + 1) * r.rowLength)};
@@ -130,6 +134,22 @@ inline float absMaxOfFinite(const float* x, const BlockSpan& s)
     for (int64_t i = s.start; i < s.end; ++i)
         amax = std::max(amax, std::fabs(x[i]));
     return amax;
+}
+
+// Whether every value of the span is finite and, if so, their largest |x| (amax), in one pass:
+// the bit patterns of |x| order as their values, and those of +inf and NaN lie above every
+// finite one.
+inline bool absMaxIfFinite(const float* x, const BlockSpan& s, float& amax)
+{
+    int32_t top = 0;
+#pragma omp simd reduction(max : top)
+    for (int64_t i = s.start; i < s.end; ++i) {
+        int32_t bits;
+        std::memcpy(&bits, &x[i], sizeof bits);
+        top = std::max(top, bits & 0x7fffffff);
+    }
+    std::memcpy(&amax, &top, sizeof amax);
+    return top < 0x7f800000;
 }
 
 // The codes and values of a span of finite values, `encode(v, code, saturated)` returning the
