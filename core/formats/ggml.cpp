@@ -345,24 +345,32 @@ void quantizeQ5(const float* x, const BlockSpan& s, size_t bi, LowbitResult& r, 
         }
 }
 
-// One block of type t, with its non-finite, saturated and flushed elements counted (and, but
-// for Q5_0 and Q5_1, whose scales llama.cpp stores without a word, scales beyond fp16).
+// One block of Q8_0, Q4_0 or Q4_1, with its non-finite, saturated and flushed elements and a
+// scale beyond fp16 counted.
 void quantizeBlock(GgmlType t, const float* x, int64_t blk, LowbitResult& r, LowbitCounts& c)
 {
     const BlockSpan s = formats_detail::blockSpan(r, blk);
     const size_t bi = static_cast<size_t>(blk);
-    if (t == GgmlType::Q5_0 || t == GgmlType::Q5_1) {
-        if (t == GgmlType::Q5_0)
-            quantizeQ5<false>(x, s, bi, r, c);
-        else
-            quantizeQ5<true>(x, s, bi, r, c);
-        return;
-    }
     const float dStored = t == GgmlType::Q8_0   ? quantizeQ8_0(x, s, bi, r, c)
                           : t == GgmlType::Q4_0 ? quantizeQ4_0(x, s, bi, r, c)
                                                 : quantizeQ4_1(x, s, bi, r, c);
     if (std::isinf(dStored))
         ++c.overflowBlocks;
+}
+
+// Blocks [first, end) of type t (Q5_0 and Q5_1: scales beyond fp16 stored without a word, as
+// llama.cpp does).
+void quantizeBlocks(GgmlType t, const float* x, int64_t first, int64_t end, LowbitResult& r,
+                    LowbitCounts& c)
+{
+    for (int64_t b = first; b < end; ++b) {
+        if (t == GgmlType::Q5_0)
+            quantizeQ5<false>(x, formats_detail::blockSpan(r, b), size_t(b), r, c);
+        else if (t == GgmlType::Q5_1)
+            quantizeQ5<true>(x, formats_detail::blockSpan(r, b), size_t(b), r, c);
+        else
+            quantizeBlock(t, x, b, r, c);
+    }
 }
 
 // The types quantized here block by block (the others, and every type with importance, by
@@ -462,9 +470,10 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
         sizeLowbitOffsets(r);
     formats_detail::setStorage(r, directLevels(t), ggmlBlockStorage(t).times(double(r.numBlocks())),
                                n);
-    const formats_detail::LowbitCounts counts = formats_detail::forEachOutput(
-        r, r.numBlocks(), 1, n, cancel,
-        [&](int64_t blk, formats_detail::LowbitCounts& c) { quantizeBlock(t, x, blk, r, c); });
+    const formats_detail::LowbitCounts counts = formats_detail::forEachBlockRun(
+        r, n, cancel, [&](int64_t first, int64_t end, formats_detail::LowbitCounts& c) {
+            quantizeBlocks(t, x, first, end, r, c);
+        });
     counts.storeIn(r);
     if (counts.overflowBlocks > 0)
         r.warnings.push_back(std::to_string(counts.overflowBlocks) +

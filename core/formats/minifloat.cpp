@@ -257,10 +257,11 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
                                formats_detail::blockScaleSplit(n, fi.bits(), 0, 0), n);
     const MiniFloatEncoder encoder(f, saturate);
     const int64_t pieces = (n + kLowbitPiece - 1) / kLowbitPiece;
+    const bool avx2 = formats_detail::hasAvx2();
     formats_detail::forEachOutput(r, pieces, 0, n, cancel, [&](int64_t k, LowbitCounts& c) {
         const formats_detail::BlockSpan s{k * kLowbitPiece, std::min(n, (k + 1) * kLowbitPiece)};
         if (formats_detail::allFinite(x, s))
-            finiteRun(encoder, x, s, r, c);
+            formats_detail::runInlined(avx2, [&] { finiteRun(encoder, x, s, r, c); });
         else
             for (int64_t i = s.start; i < s.end; ++i)
                 anyValue(f, fi, saturate, table, x[i], i, r, c);

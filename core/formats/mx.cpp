@@ -160,46 +160,6 @@ void quantizeBlock(const MxElements& m, const float* x, int64_t blk, LowbitResul
     }
 }
 
-// Blocks [first, end) of r: every call inlined (flatten), so that the constants of the element
-// loop are set up once for all of them.
-__attribute__((flatten)) void quantizeBlocks(const MxElements& m, const float* x, int64_t first,
-                                             int64_t end, LowbitResult& r, LowbitCounts& c)
-{
-    for (int64_t b = first; b < end; ++b)
-        quantizeBlock(m, x, b, r, c);
-}
-
-#if defined(__GNUC__) && defined(__x86_64__)
-// The same loops with AVX2 instructions: eight elements per instruction instead of four, the
-// same IEEE operations in each lane (no fused multiply-add: -ffp-contract=off).
-__attribute__((target("avx2"), flatten)) void quantizeBlocksAvx2(const MxElements& m,
-                                                                 const float* x, int64_t first,
-                                                                 int64_t end, LowbitResult& r,
-                                                                 LowbitCounts& c)
-{
-    for (int64_t b = first; b < end; ++b)
-        quantizeBlock(m, x, b, r, c);
-}
-
-bool hasAvx2()
-{
-    static const bool has = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
-    return has;
-}
-#else
-bool hasAvx2()
-{
-    return false;
-}
-void quantizeBlocksAvx2(const MxElements& m, const float* x, int64_t first, int64_t end,
-                        LowbitResult& r, LowbitCounts& c)
-{
-    quantizeBlocks(m, x, first, end, r, c);
-}
-#endif
-
-constexpr int64_t kChunkBlocks = 64; // the blocks of one item of the parallel loop
-
 } // namespace
 
 std::string toName(MxFormat f)
@@ -272,19 +232,10 @@ LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength
     formats_detail::setStorage(
         r, int64_t(1) << mxElementBits(f),
         formats_detail::blockScaleSplit(n, mxElementBits(f), r.numBlocks(), 8), n);
-    const int64_t blocks = r.numBlocks();
-    const bool avx2 = hasAvx2();
-    formats_detail::forEachOutput(r, (blocks + kChunkBlocks - 1) / kChunkBlocks, kChunkBlocks, n,
-                                  cancel,
-                                  [&](int64_t item, LowbitCounts& c) {
-                                      const int64_t first = item * kChunkBlocks;
-                                      const int64_t end = std::min(blocks, first + kChunkBlocks);
-                                      if (avx2)
-                                          quantizeBlocksAvx2(elements, x, first, end, r, c);
-                                      else
-                                          quantizeBlocks(elements, x, first, end, r, c);
-                                  })
-        .storeIn(r);
+    formats_detail::forEachBlockRun(r, n, cancel, [&](int64_t first, int64_t end, LowbitCounts& c) {
+        for (int64_t b = first; b < end; ++b)
+            quantizeBlock(elements, x, b, r, c);
+    }).storeIn(r);
     return r;
 }
 
