@@ -4,6 +4,7 @@
 #include "core/base/error.h"
 #include "core/formats/ggml_search.h"
 #include "core/formats/lowbit_blocks.h"
+#include "core/io/element_convert.h"
 #include "core/io/ggml_blocks.h"
 
 #include <Eigen/Core>
@@ -131,20 +132,23 @@ void nibblesFinite(const float* x, const BlockSpan& s, float m, float id, float 
     });
 }
 
+// The signed value of largest magnitude of a span of finite values: the first one on equal
+// magnitudes, 0 when all are zero (llama.cpp's loop over the block).
+float signedLargest(const float* x, const BlockSpan& s)
+{
+    const float amax = absMaxOfFinite(x, s);
+    for (int64_t i = s.start; i < s.end && amax > 0.0f; ++i)
+        if (std::fabs(x[i]) == amax)
+            return x[i];
+    return 0.0f;
+}
+
 // Q4_0: d = max / -8 of the signed largest magnitude, q = trunc(x / d + 8.5). Returns the
 // stored d.
 float quantizeQ4_0(const float* x, const BlockSpan& s, size_t bi, LowbitResult& r, LowbitCounts& c)
 {
     const bool finite = allFinite(x, s);
-    float amax = 0.0f, max = 0.0f;
-    if (finite) { // the first value of the largest magnitude
-        amax = absMaxOfFinite(x, s);
-        for (int64_t i = s.start; i < s.end && amax > 0.0f; ++i)
-            if (std::fabs(x[i]) == amax) {
-                max = x[i];
-                break;
-            }
-    }
+    float amax = 0.0f, max = finite ? signedLargest(x, s) : 0.0f;
     for (int64_t i = s.start; i < s.end && !finite; ++i) {
         const float v = x[i];
         if (std::isfinite(v) && amax < std::fabs(v)) {
@@ -262,7 +266,87 @@ float quantizeQ4_1(const float* x, const BlockSpan& s, size_t bi, LowbitResult& 
     return dStored;
 }
 
-// One block of type t, with its non-finite, saturated and flushed elements counted.
+// The five bits that Q5_0 and Q5_1 store for t = x / d + 16.5 or (x - m) / d + 0.5: C's (int)t
+// as x86 computes it (INT_MIN for NaN and beyond the int range: the products of a block of
+// float32 subnormals, whose 1/d overflows), then min(31, .), without a branch.
+int32_t fiveBits(float t)
+{
+    float tc = t >= -2147483648.0f && t < 2147483648.0f ? t : 0.0f; // also NaN
+    tc = tc < 32.0f ? tc : 32.0f;
+    const int32_t v = static_cast<int32_t>(tc);
+    return (v < 31 ? v : 31) & 31;
+}
+
+// d or m as the block stores it: fp16 (llama.cpp's GGML_FP32_TO_FP16), read back as float.
+float storedHalf(float v)
+{
+    return ggmlHalfToFloat(floatToHalf(v));
+}
+
+// Min and max of 32 finite values as llama.cpp's loop finds them (the first zero of equal ones).
+void q5_1Range(const float* p, float& min, float& max)
+{
+    if (finiteRange(p, {0, kBlock}, min, max))
+        return;
+    min = std::numeric_limits<float>::max();
+    max = -min;
+    for (int64_t j = 0; j < kBlock; ++j) {
+        min = p[j] < min ? p[j] : min;
+        max = p[j] > max ? p[j] : max;
+    }
+}
+
+// A Q5_0 (Offset false) or Q5_1 block from its 32 values p, all finite, into the span s of r:
+//   Q5_0  d = max / -16 of the signed largest magnitude, q = trunc(x / d + 16.5), x^ = (q - 16) d
+//   Q5_1  d = (max - min) / 31, m = min, q = trunc((x - m) / d + 0.5), x^ = q d + m
+// with min(31, q) and the stored (fp16) d and m in x^, as llama.cpp's bytes decode. Its bytes say
+// nothing of clipping: no value is counted as saturated.
+template <bool Offset>
+void q5Block(const float* p, const BlockSpan& s, size_t bi, LowbitResult& r, LowbitCounts& c)
+{
+    float min = 0.0f, d;
+    if (Offset) {
+        float max;
+        q5_1Range(p, min, max);
+        d = (max - min) / ((1 << 5) - 1);
+    } else {
+        d = signedLargest(p, {0, kBlock}) / -16;
+    }
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    const float dStored = storedHalf(d), mStored = Offset ? storedHalf(min) : 0.0f;
+    r.scales[bi] = dStored;
+    if (Offset)
+        r.offsets[bi] = mStored;
+    formats_detail::writeFiniteFrom(p, s, r, c, [=](float v, int32_t& code, int32_t& sat) {
+        code = fiveBits(Offset ? (v - min) * id + 0.5f : v * id + 16.5f);
+        sat = 0;
+        return Offset ? static_cast<float>(code) * dStored + mStored
+                      : static_cast<float>(code - 16) * dStored;
+    });
+}
+
+// A Q5_0 or Q5_1 block of x (whole, in a row of whole blocks). Non-finite values are
+// quantized as 0, as llama.cpp's bytes need, and keep their value in the reconstruction.
+template <bool Offset>
+void quantizeQ5(const float* x, const BlockSpan& s, size_t bi, LowbitResult& r, LowbitCounts& c)
+{
+    if (allFinite(x, s)) {
+        q5Block<Offset>(x + s.start, s, bi, r, c);
+        return;
+    }
+    float zeroed[kBlock];
+    for (int64_t j = 0; j < kBlock; ++j)
+        zeroed[j] = std::isfinite(x[s.start + j]) ? x[s.start + j] : 0.0f;
+    q5Block<Offset>(zeroed, s, bi, r, c);
+    for (int64_t i = s.start; i < s.end; ++i)
+        if (!std::isfinite(x[i])) {
+            ++c.nonfinite;
+            r.dequantized[size_t(i)] = x[i];
+        }
+}
+
+// One block of Q8_0, Q4_0 or Q4_1, with its non-finite, saturated and flushed elements and a
+// scale beyond fp16 counted.
 void quantizeBlock(GgmlType t, const float* x, int64_t blk, LowbitResult& r, LowbitCounts& c)
 {
     const BlockSpan s = formats_detail::blockSpan(r, blk);
@@ -272,6 +356,46 @@ void quantizeBlock(GgmlType t, const float* x, int64_t blk, LowbitResult& r, Low
                                                 : quantizeQ4_1(x, s, bi, r, c);
     if (std::isinf(dStored))
         ++c.overflowBlocks;
+}
+
+// Blocks [first, end) of type t (Q5_0 and Q5_1: scales beyond fp16 stored without a word, as
+// llama.cpp does).
+void quantizeBlocks(GgmlType t, const float* x, int64_t first, int64_t end, LowbitResult& r,
+                    LowbitCounts& c)
+{
+    for (int64_t b = first; b < end; ++b) {
+        if (t == GgmlType::Q5_0)
+            quantizeQ5<false>(x, formats_detail::blockSpan(r, b), size_t(b), r, c);
+        else if (t == GgmlType::Q5_1)
+            quantizeQ5<true>(x, formats_detail::blockSpan(r, b), size_t(b), r, c);
+        else
+            quantizeBlock(t, x, b, r, c);
+    }
+}
+
+// The types quantized here block by block (the others, and every type with importance, by
+// their searches: ggml_search.h).
+bool isDirectType(GgmlType t)
+{
+    return t == GgmlType::Q8_0 || t == GgmlType::Q4_0 || t == GgmlType::Q4_1 ||
+           t == GgmlType::Q5_0 || t == GgmlType::Q5_1;
+}
+
+// The code count of a direct type: -127..127, 0..15 or 0..31.
+int64_t directLevels(GgmlType t)
+{
+    return t == GgmlType::Q8_0 ? 255 : (t == GgmlType::Q5_0 || t == GgmlType::Q5_1 ? 32 : 16);
+}
+
+// Q5_0 and Q5_1 are stored by llama.cpp in rows of whole blocks only.
+void checkWholeBlocks(GgmlType t, int64_t n, int64_t rowLength)
+{
+    const int64_t row = rowLength > 0 ? rowLength : n;
+    if ((t == GgmlType::Q5_0 || t == GgmlType::Q5_1) && row % kBlock != 0)
+        throw Error(toName(t) +
+                    " needs rows whose length is a multiple of 32, but the rows here "
+                    "have " +
+                    std::to_string(row) + " elements; llama.cpp stores such tensors as F16");
 }
 
 } // namespace
@@ -337,18 +461,19 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
                           const CancelToken* cancel, const GgmlImportance* importance)
 {
     throwIfCancelled(cancel);
-    if (importance || (t != GgmlType::Q8_0 && t != GgmlType::Q4_0 && t != GgmlType::Q4_1))
+    if (importance || !isDirectType(t))
         return ggml_detail::quantizeSearched(x, n, t, rowLength, cancel, importance);
     LowbitResult r;
     initBlocks(r, toName(t).c_str(), x, n, rowLength, kBlock);
-    if (t == GgmlType::Q4_1)
+    checkWholeBlocks(t, n, rowLength);
+    if (t == GgmlType::Q4_1 || t == GgmlType::Q5_1)
         sizeLowbitOffsets(r);
-    // -127..127 or 0..15
-    formats_detail::setStorage(r, t == GgmlType::Q8_0 ? 255 : 16,
-                               ggmlBlockStorage(t).times(double(r.numBlocks())), n);
-    const formats_detail::LowbitCounts counts = formats_detail::forEachOutput(
-        r, r.numBlocks(), 1, n, cancel,
-        [&](int64_t blk, formats_detail::LowbitCounts& c) { quantizeBlock(t, x, blk, r, c); });
+    formats_detail::setStorage(r, directLevels(t), ggmlBlockStorage(t).times(double(r.numBlocks())),
+                               n);
+    const formats_detail::LowbitCounts counts = formats_detail::forEachBlockRun(
+        r, n, cancel, [&](int64_t first, int64_t end, formats_detail::LowbitCounts& c) {
+            quantizeBlocks(t, x, first, end, r, c);
+        });
     counts.storeIn(r);
     if (counts.overflowBlocks > 0)
         r.warnings.push_back(std::to_string(counts.overflowBlocks) +

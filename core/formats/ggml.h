@@ -27,7 +27,9 @@
 //
 // The searched types (ggml_kquants.h: Q5_0, Q5_1, Q2_K ... Q6_K, IQ4_NL, IQ4_XS) are quantized
 // into llama.cpp's block bytes and dequantized from them by its dequantize_row_* (ggml_blocks.h),
-// so bytes and values agree with llama.cpp bit for bit. Their rows must be whole blocks (32, or
+// so bytes and values agree with llama.cpp bit for bit (Q5_0 and Q5_1 without importance are
+// quantized block by block as Q4_0 and Q4_1 are, into the codes, scales and values their bytes
+// hold, and into bytes only by ggmlQuantizedBytes). Their rows must be whole blocks (32, or
 // 256 for the K types and IQ4_XS): other row lengths are refused, naming the type llama.cpp falls
 // back to. The result's blocks are the sub-blocks that carry a scale (16 or 32 elements):
 //   scales  the float32 factor of the dequantizer (d, d*sc, d*(sc-32), d*(ls-32));

@@ -11,7 +11,9 @@
 #include <cctype>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <string>
+#include <utility>
 
 namespace qs::formats_detail {
 
@@ -67,8 +69,9 @@ LowbitCounts forEachBlock(int64_t items, int64_t n, const CancelToken* cancel, F
 }
 
 // forEachBlock over the items of result r, each made of `blocksPerItem` consecutive blocks
-// of r (0: items of kLowbitPiece elements), reporting each finished item to this thread's
-// LowbitObserver (lowbit.h). r must be set up as LowbitObserver::begin() says.
+// of r (the last one of what remains; 0: items of kLowbitPiece elements), reporting each finished
+// item to this thread's LowbitObserver (lowbit.h). r must be set up as LowbitObserver::begin()
+// says.
 template <class F>
 LowbitCounts forEachOutput(const LowbitResult& r, int64_t items, int64_t blocksPerItem, int64_t n,
                            const CancelToken* cancel, F&& body)
@@ -80,10 +83,70 @@ LowbitCounts forEachOutput(const LowbitResult& r, int64_t items, int64_t blocksP
     return forEachBlock(items, n, cancel, [&](int64_t i, LowbitCounts& c) {
         body(i, c);
         if (blocksPerItem > 0)
-            observer->ready(r, i * blocksPerItem, (i + 1) * blocksPerItem);
+            observer->ready(r, i * blocksPerItem, std::min(r.numBlocks(), (i + 1) * blocksPerItem));
         else
             observer->ready(r, i * kLowbitPiece, std::min(n, (i + 1) * kLowbitPiece));
     });
+}
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#define QS_BLOCKS_AVX2 1
+// body() with every call in it inlined (flatten), built with the default instructions or with
+// AVX2 (eight floats per instruction instead of four, the same IEEE operations in each lane: no
+// fused multiply-add, -ffp-contract=off in core/CMakeLists.txt).
+template <class F> __attribute__((flatten)) void inlinedBase(F& body)
+{
+    body();
+}
+template <class F> __attribute__((target("avx2"), flatten)) void inlinedAvx2(F& body)
+{
+    body();
+}
+#else
+#define QS_BLOCKS_AVX2 0
+#endif
+
+// Whether the processor runs AVX2 instructions.
+inline bool hasAvx2()
+{
+#if QS_BLOCKS_AVX2
+    static const bool has = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
+    return has;
+#else
+    return false;
+#endif
+}
+
+// body() built for the best of the two instruction sets the processor has: the loops of a run of
+// blocks or a piece of elements, whose constants are then set up once for all of them.
+template <class F> void runInlined(bool avx2, F&& body)
+{
+#if QS_BLOCKS_AVX2
+    if (avx2)
+        inlinedAvx2(body);
+    else
+        inlinedBase(body);
+#else
+    (void)avx2;
+    body();
+#endif
+}
+
+constexpr int64_t kBlocksPerRun = 64; // the blocks of one item of forEachBlockRun
+
+// forEachOutput over runs of kBlocksPerRun consecutive blocks of r: body(first, end, counts) for
+// the blocks [first, end) of each, through runInlined.
+template <class F>
+LowbitCounts forEachBlockRun(const LowbitResult& r, int64_t n, const CancelToken* cancel, F&& body)
+{
+    const int64_t blocks = r.numBlocks();
+    const bool avx2 = hasAvx2();
+    return forEachOutput(r, (blocks + kBlocksPerRun - 1) / kBlocksPerRun, kBlocksPerRun, n, cancel,
+                         [&](int64_t run, LowbitCounts& c) {
+                             const int64_t first = run * kBlocksPerRun;
+                             const int64_t end = std::min(blocks, first + kBlocksPerRun);
+                             runInlined(avx2, [&] { body(first, end, c); });
+                         });
 }
 
 // Element-wise formats: body(i, counts) for every element of r, in pieces of kLowbitPiece
@@ -106,6 +169,8 @@ struct BlockSpan {
 
 inline BlockSpan blockSpan(const LowbitResult& r, int64_t blk)
 {
+    if (r.rowLength % r.blockSize == 0) // whole blocks: no division
+        return {blk * r.blockSize, (blk + 1) * r.blockSize};
     const int64_t row = blk / r.blocksPerRow;
     const int64_t start = row * r.rowLength + (blk % r.blocksPerRow) * r.blockSize;
     return {start, std::min(start + r.blockSize, (row + 1) * r.rowLength)};
@@ -131,21 +196,39 @@ inline float absMaxOfFinite(const float* x, const BlockSpan& s)
     return amax;
 }
 
+// Whether every value of the span is finite and, if so, their largest |x| (amax), in one pass:
+// the bit patterns of |x| order as their values, and those of +inf and NaN lie above every
+// finite one.
+inline bool absMaxIfFinite(const float* x, const BlockSpan& s, float& amax)
+{
+    int32_t top = 0;
+#pragma omp simd reduction(max : top)
+    for (int64_t i = s.start; i < s.end; ++i) {
+        int32_t bits;
+        std::memcpy(&bits, &x[i], sizeof bits);
+        top = std::max(top, bits & 0x7fffffff);
+    }
+    std::memcpy(&amax, &top, sizeof amax);
+    return top < 0x7f800000;
+}
+
 // The codes and values of a span of finite values, `encode(v, code, saturated)` returning the
 // value of v and setting its code and whether it saturated, in a loop without branches (the
 // loop of every format's blocks of finite values). Counts the saturated values and the nonzero
-// values that became 0.
+// values that became 0. The values come from src[0 .. s.end - s.start): the span's own inputs,
+// or a copy of them.
 template <class Encode>
-void writeFinite(const float* __restrict x, const BlockSpan& s, LowbitResult& r, LowbitCounts& c,
-                 Encode&& encode)
+void writeFiniteFrom(const float* __restrict src, const BlockSpan& s, LowbitResult& r,
+                     LowbitCounts& c, Encode&& encode)
 {
-    uint16_t* __restrict codes = r.codes.raw();
+    const int64_t len = s.end - s.start;
+    uint16_t* __restrict codes = r.codes.raw() + s.start;
     const int32_t off = r.codes.offset();
-    float* __restrict y = r.dequantized.data();
+    float* __restrict y = r.dequantized.data() + s.start;
     int32_t saturated = 0, negative = 0, flushed = 0; // spans hold at most kLowbitPiece values
 #pragma omp simd reduction(+ : saturated, negative, flushed)
-    for (int64_t i = s.start; i < s.end; ++i) {
-        const float v = x[i];
+    for (int64_t i = 0; i < len; ++i) {
+        const float v = src[i];
         int32_t code, sat;
         const float dq = encode(v, code, sat);
         codes[i] = static_cast<uint16_t>(code - off);
@@ -157,6 +240,14 @@ void writeFinite(const float* __restrict x, const BlockSpan& s, LowbitResult& r,
     c.saturated += saturated;
     c.saturatedNegative += negative;
     c.flushed += flushed;
+}
+
+// writeFiniteFrom on the span's own inputs x[s.start .. s.end).
+template <class Encode>
+void writeFinite(const float* x, const BlockSpan& s, LowbitResult& r, LowbitCounts& c,
+                 Encode&& encode)
+{
+    writeFiniteFrom(x + s.start, s, r, c, std::forward<Encode>(encode));
 }
 
 // The largest |x| of the finite values of a block (0 when there are none).

@@ -110,14 +110,15 @@ void anyValue(MiniFloat f, const MiniFloatInfo& fi, bool saturate, const float* 
 
 // The elements of a span of finite values, without a branch. A nonzero value flushed to zero
 // has the code of a zero, whose value is 0: what writeFinite counts.
-void finiteRun(const MiniFloatEncoder& encoding, const float* table, const float* x,
-               const formats_detail::BlockSpan& s, LowbitResult& r, LowbitCounts& c)
+void finiteRun(const MiniFloatEncoder& encoding, const float* x, const formats_detail::BlockSpan& s,
+               LowbitResult& r, LowbitCounts& c)
 {
     const MiniFloatEncoder encoder = encoding; // a local copy: no reload after each store
     formats_detail::writeFinite(x, s, r, c, [&](float v, int32_t& code, int32_t& sat) {
         int32_t flushed;
-        code = static_cast<int32_t>(encoder.encode(v, sat, flushed));
-        return table[code];
+        float value;
+        code = static_cast<int32_t>(encoder.encode(v, value, sat, flushed));
+        return value;
     });
 }
 
@@ -254,12 +255,13 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
         table[c] = static_cast<float>(decodeMiniFloat(f, static_cast<uint8_t>(c)));
     formats_detail::setStorage(r, int64_t(1) << fi.bits(),
                                formats_detail::blockScaleSplit(n, fi.bits(), 0, 0), n);
-    const MiniFloatEncoder encoder(fi, saturate);
+    const MiniFloatEncoder encoder(f, saturate);
     const int64_t pieces = (n + kLowbitPiece - 1) / kLowbitPiece;
+    const bool avx2 = formats_detail::hasAvx2();
     formats_detail::forEachOutput(r, pieces, 0, n, cancel, [&](int64_t k, LowbitCounts& c) {
         const formats_detail::BlockSpan s{k * kLowbitPiece, std::min(n, (k + 1) * kLowbitPiece)};
         if (formats_detail::allFinite(x, s))
-            finiteRun(encoder, table, x, s, r, c);
+            formats_detail::runInlined(avx2, [&] { finiteRun(encoder, x, s, r, c); });
         else
             for (int64_t i = s.start; i < s.end; ++i)
                 anyValue(f, fi, saturate, table, x[i], i, r, c);

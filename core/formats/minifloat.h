@@ -123,29 +123,29 @@ uint8_t encodeMiniFloatFast(MiniFloat f, float x, bool saturate = true,
                             EncodeEvent* event = nullptr);
 
 // encodeFiniteMiniFloat without a branch, for loops that vectorise: the same code for a finite
-// x, and its events as flags (saturated: |x| > max; flushed: a nonzero x became a zero).
+// x, its value (decodeMiniFloat's, as float) without a table, and its events as flags
+// (saturated: |x| > max; flushed: a nonzero x became a zero).
 // Both rounding paths are computed and one is selected; the subnormal one on min(|x|, min
-// normal), so that no conversion overflows.
+// normal), so that no conversion overflows. The value of a rounded magnitude p is p times the
+// smallest subnormal below 2^m, else the float32 whose exponent and top m mantissa bits p holds.
 struct MiniFloatEncoder {
-    float minNormal, invMinSubnormal, maxFinite;
-    uint32_t signBit, maxCode, shift, roundDown, exponentShift, overflowPlus, overflowMinus;
+    float minNormal, invMinSubnormal, minSubnormal, maxFinite, overflowValuePlus,
+        overflowValueMinus;
+    uint32_t signBit, maxCode, firstNormal, shift, roundDown, exponentShift, overflowPlus,
+        overflowMinus;
     bool unsignedZero;
 
-    MiniFloatEncoder(const MiniFloatInfo& fi, bool saturate)
-        : minNormal(static_cast<float>(fi.minNormal)),
-          invMinSubnormal(static_cast<float>(1.0 / fi.minSubnormal)),
-          maxFinite(static_cast<float>(fi.maxFinite)), signBit(1u << (fi.bits() - 1)),
-          maxCode(fi.maxCode), shift(static_cast<uint32_t>(23 - fi.mantissaBits)),
-          roundDown((1u << (22 - fi.mantissaBits)) - 1u),
-          exponentShift(static_cast<uint32_t>(127 - fi.bias) << fi.mantissaBits),
-          overflowPlus(minifloat_detail::overflowCode(fi, 0, saturate)),
-          overflowMinus(
-              minifloat_detail::overflowCode(fi, static_cast<uint8_t>(signBit), saturate)),
-          unsignedZero(fi.unsignedZero)
+    MiniFloatEncoder(MiniFloat f, bool saturate) : MiniFloatEncoder(f, miniFloatInfo(f), saturate)
     {
     }
 
     uint32_t encode(float x, int32_t& saturated, int32_t& flushed) const
+    {
+        float value;
+        return encode(x, value, saturated, flushed);
+    }
+
+    uint32_t encode(float x, float& value, int32_t& saturated, int32_t& flushed) const
     {
         uint32_t bits;
         std::memcpy(&bits, &x, sizeof bits);
@@ -165,8 +165,38 @@ struct MiniFloatEncoder {
         flushed = (p == 0) & (a > 0.0f);
         const uint32_t sign = negative * signBit;
         const uint32_t zero = unsignedZero ? 0u : sign;
-        const uint32_t over = negative ? overflowMinus : overflowPlus;
-        return p > maxCode ? over : (p == 0 ? zero : (sign | p));
+        const bool over = p > maxCode;
+        // The value of p <= maxCode with the code's sign (none on a zero without sign).
+        const float subValue = static_cast<float>(static_cast<int32_t>(p)) * minSubnormal;
+        const uint32_t normalBits = (p + exponentShift) << shift;
+        float magnitudeValue;
+        std::memcpy(&magnitudeValue, &normalBits, sizeof magnitudeValue);
+        magnitudeValue = p < firstNormal ? subValue : magnitudeValue;
+        uint32_t valueBits;
+        std::memcpy(&valueBits, &magnitudeValue, sizeof valueBits);
+        valueBits |= (p == 0 && unsignedZero ? 0u : negative) << 31;
+        std::memcpy(&value, &valueBits, sizeof value);
+        value = over ? (negative ? overflowValueMinus : overflowValuePlus) : value;
+        return over ? (negative ? overflowMinus : overflowPlus) : (p == 0 ? zero : (sign | p));
+    }
+
+private:
+    MiniFloatEncoder(MiniFloat f, const MiniFloatInfo& fi, bool saturate)
+        : minNormal(static_cast<float>(fi.minNormal)),
+          invMinSubnormal(static_cast<float>(1.0 / fi.minSubnormal)),
+          minSubnormal(static_cast<float>(fi.minSubnormal)),
+          maxFinite(static_cast<float>(fi.maxFinite)), signBit(1u << (fi.bits() - 1)),
+          maxCode(fi.maxCode), firstNormal(1u << fi.mantissaBits),
+          shift(static_cast<uint32_t>(23 - fi.mantissaBits)),
+          roundDown((1u << (22 - fi.mantissaBits)) - 1u),
+          exponentShift(static_cast<uint32_t>(127 - fi.bias) << fi.mantissaBits),
+          overflowPlus(minifloat_detail::overflowCode(fi, 0, saturate)),
+          overflowMinus(
+              minifloat_detail::overflowCode(fi, static_cast<uint8_t>(signBit), saturate)),
+          unsignedZero(fi.unsignedZero)
+    {
+        overflowValuePlus = static_cast<float>(decodeMiniFloat(f, uint8_t(overflowPlus)));
+        overflowValueMinus = static_cast<float>(decodeMiniFloat(f, uint8_t(overflowMinus)));
     }
 };
 

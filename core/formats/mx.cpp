@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace qs {
 
@@ -55,11 +56,12 @@ struct MxElements {
     MiniFloat elem;
     const MiniFloatInfo& info;
     MiniFloatEncoder encoder; // saturating, as every MX element
+    int emax;                 // mxElementEmax
     float table[256];         // element values of the float formats
 
     MxElements(MxFormat f, MxScaleRounding r)
         : format(f), rounding(r), isInt(f == MxFormat::MXINT8), elem(mxElement(f)),
-          info(miniFloatInfo(elem)), encoder(info, true)
+          info(miniFloatInfo(elem)), encoder(elem, true), emax(mxElementEmax(f))
     {
         for (int c = 0; c < 256; ++c)
             table[c] = static_cast<float>(decodeMiniFloat(elem, static_cast<uint8_t>(c)));
@@ -91,12 +93,33 @@ void finiteFloatBlock(const MxElements& m, const float* x, const BlockSpan& s, f
                       float inverse, LowbitResult& r, LowbitCounts& c)
 {
     const MiniFloatEncoder encoder = m.encoder; // a local copy: no reload after each store
-    const float* table = m.table;
     formats_detail::writeFinite(x, s, r, c, [&](float v, int32_t& code, int32_t& sat) {
         int32_t flushed;
-        code = static_cast<int32_t>(encoder.encode(v * inverse, sat, flushed));
-        return table[code] * scale;
+        float value;
+        code = static_cast<int32_t>(encoder.encode(v * inverse, value, sat, flushed));
+        return value * scale;
     });
+}
+
+// 2^e for e in [-127, 127] from its bit pattern (2^-127 is a float32 subnormal).
+float powerOfTwo(int e)
+{
+    const uint32_t bits = e > -127 ? static_cast<uint32_t>(e + 127) << 23 : 0x00400000u;
+    float f;
+    std::memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+// mxSharedExponent of a block: floor(log2 amax) of a normal float32 amax is its exponent field
+// less the bias, read from its bits; the other roundings and amax (0, subnormal) by the function.
+int sharedExponent(const MxElements& m, float amax)
+{
+    uint32_t bits;
+    std::memcpy(&bits, &amax, sizeof bits);
+    const int biased = static_cast<int>(bits >> 23); // amax >= 0 is finite
+    if (m.rounding == MxScaleRounding::Floor && biased > 0)
+        return std::clamp(biased - 127 - m.emax, -127, 127);
+    return mxSharedExponent(m.format, amax, m.rounding);
 }
 
 // One block: its shared exponent X = 2^e from the largest finite magnitude, then each element.
@@ -104,12 +127,13 @@ void quantizeBlock(const MxElements& m, const float* x, int64_t blk, LowbitResul
                    LowbitCounts& c)
 {
     const BlockSpan s = formats_detail::blockSpan(r, blk);
-    const bool finite = formats_detail::allFinite(x, s);
-    const float amax =
-        finite ? formats_detail::absMaxOfFinite(x, s) : formats_detail::finiteAbsMax(x, s);
-    const int e = mxSharedExponent(m.format, amax, m.rounding);
-    const float scale = std::ldexp(1.0f, e); // 2^-127 is a float32 subnormal, exact
-    const double inverse = std::ldexp(1.0, -e);
+    float amax;
+    const bool finite = formats_detail::absMaxIfFinite(x, s, amax);
+    if (!finite)
+        amax = formats_detail::finiteAbsMax(x, s);
+    const int e = sharedExponent(m, amax);
+    const float scale = powerOfTwo(e);
+    const double inverse = powerOfTwo(-e);
     r.scales[static_cast<size_t>(blk)] = scale;
     if (finite && !m.isInt) {
         finiteFloatBlock(m, x, s, scale, static_cast<float>(inverse), r, c);
@@ -208,10 +232,10 @@ LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength
     formats_detail::setStorage(
         r, int64_t(1) << mxElementBits(f),
         formats_detail::blockScaleSplit(n, mxElementBits(f), r.numBlocks(), 8), n);
-    formats_detail::forEachOutput(
-        r, r.numBlocks(), 1, n, cancel,
-        [&](int64_t blk, LowbitCounts& c) { quantizeBlock(elements, x, blk, r, c); })
-        .storeIn(r);
+    formats_detail::forEachBlockRun(r, n, cancel, [&](int64_t first, int64_t end, LowbitCounts& c) {
+        for (int64_t b = first; b < end; ++b)
+            quantizeBlock(elements, x, b, r, c);
+    }).storeIn(r);
     return r;
 }
 
