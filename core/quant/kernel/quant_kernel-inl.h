@@ -304,9 +304,9 @@ QS_ALWAYS_INLINE inline void jointSlots(const float* QS_RESTRICT x, const float*
         const float fe = te - float(eb);
         // Off the fast path: the bins of a zero value and of a zero error.
         int32_t vb = v == 0.0f ? vzero : -1;
-        vb = (f >= vmargin) & (f <= vupper) ? b : vb;
+        vb = ((f >= vmargin) & (f <= vupper)) ? b : vb;
         int32_t ev = e == 0.0f ? ezero : -1;
-        ev = (fe >= emargin) & (fe <= eupper) ? eb : ev;
+        ev = ((fe >= emargin) & (fe <= eupper)) ? eb : ev;
         idx[k] = (vb | ev) >= 0 ? (vb + int32_t(codes[k])) * rowSize + ev : -1;
     }
 }
