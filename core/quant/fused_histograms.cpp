@@ -32,6 +32,9 @@ void FusedHistograms::prepare(int threads)
         errorCounts.assign(size_t(threads) * en, 0);
     if (fineSums > 0)
         fineCounts.assign(size_t(threads) * fn, 0);
+    const size_t jn = size_t(jointRows) * size_t(errorRule.bins);
+    if (jointRows > 0)
+        jointCounts.assign(size_t(threads) * jn, 0);
     for (int th = 0; th < threads; ++th) {
         HistCtx& h = ctx[size_t(th)];
         if (value) {
@@ -44,6 +47,28 @@ void FusedHistograms::prepare(int threads)
         }
         if (fineSums > 0)
             h.fineCounts = fineCounts.data() + size_t(th) * fn;
+        if (jointRows > 0) {
+            h.jointCounts = jointCounts.data() + size_t(th) * jn;
+            h.jointStride = errorRule.bins;
+        }
+    }
+}
+
+void FusedHistograms::foldJointCounts()
+{
+    const size_t bins = size_t(errorRule.bins), rows = size_t(jointRows);
+    const size_t threads = rows > 0 ? jointCounts.size() / (rows * bins) : 0;
+    for (size_t th = 0; th < threads; ++th) {
+        const uint32_t* joint = jointCounts.data() + th * rows * bins;
+        for (size_t r = 0; r < rows; ++r) {
+            int64_t row = 0;
+            for (size_t b = 0; b < bins; ++b) {
+                const uint32_t n = joint[r * bins + b];
+                row += n;
+                errorCounts[4 * b] += n;
+            }
+            fineCounts[4 * r] += row;
+        }
     }
 }
 
@@ -146,6 +171,11 @@ void prepareFused(const QuantParams& p, const std::vector<uint8_t>& empty,
     if (f.value && p.numSlices() == 1 && config.rounding != Rounding::Stochastic &&
         levels + f.valueRule.bins <= 1024)
         f.fineSums = levels + f.valueRule.bins;
+    // 32-bit joint counters: fewer than 2^32 elements.
+    if (f.fineSums > 0 && f.error && f.valueRule.floatFast && f.errorRule.floatFast &&
+        f.fineSums * f.errorRule.bins <= (int64_t(1) << 17) &&
+        p.layout.numel() < (int64_t(1) << 32))
+        f.jointRows = f.fineSums;
 }
 
 using detail::fromOrderKey;

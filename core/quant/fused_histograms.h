@@ -17,6 +17,10 @@ struct FusedHistograms {
     // Code-bin pairs (HistCtx::fineCounts), fineSums = levels + bins: per thread 4 x fineSums.
     int64_t fineSums = 0;
     std::vector<int64_t> fineCounts;
+    // With errors too: one counter per (code + value bin, error bin) (HistCtx::jointCounts), per
+    // thread fineSums x errorRule.bins; 0 rows: not used.
+    int64_t jointRows = 0;
+    std::vector<uint32_t> jointCounts;
     std::vector<HistCtx> ctx; // per thread
 
     bool any() const { return value || error; }
@@ -24,6 +28,8 @@ struct FusedHistograms {
     void prepare(int threads);
     // The merged histograms into r.valueHistogram / r.errorHistogram.
     void mergeInto(QuantResult& r) const;
+    // Adds the joint counts to thread 0's fine and error counts (lane 0), before they are split.
+    void foldJointCounts();
 
     // counts[4 * k + lane] of every thread, summed over threads and lanes.
     static std::vector<int64_t> total(const std::vector<int64_t>& counts, int64_t slots);
@@ -33,7 +39,8 @@ struct FusedHistograms {
 // The bin rules of the histograms h asks for: values over [min, max] of the finite values,
 // errors over [-E, E] with E the bound documented in quantize.h (HistogramRequest). Slices
 // without finite values (empty[s] == 1) take no part. One counter for the code and the value
-// bin together (fineSums) when the code is monotone in x and the pairs fit in a few kilobytes.
+// bin together (fineSums) when the code is monotone in x and the pairs fit in a few kilobytes;
+// with errors, one counter for the three (jointRows) when those fit in half a megabyte.
 void prepareFused(const QuantParams& p, const std::vector<uint8_t>& empty,
                   const QuantConfig& config, const HistogramRequest& h, FusedHistograms& f);
 

@@ -130,6 +130,8 @@ Acc runWholeTensor(const Pass& pass, const CancelToken* cancel)
     });
     const Acc total = combineInOrder(blocks);
     FusedHistograms* fused = pass.fused;
+    if (fused && fused->jointRows > 0)
+        fused->foldJointCounts();
     if (fused && fused->fineSums > 0)
         splitFineCounts(*fused, pass.kernel, q0, pass.config.seed, pass.p.dataMin[0],
                         pass.p.dataMax[0], pass.codes.levels, pass.codes.usedBy(0));

@@ -115,6 +115,10 @@ struct HistCtx {
     // Set for one slice with a monotone code (FusedHistograms::fineSums): counts of code + value
     // bin (4 per sum, as above), which stand for both the value slot and the code-usage mark.
     int64_t* fineCounts = nullptr;
+    // Set when errors are counted too and the pairs are few (FusedHistograms::jointCounts): one
+    // counter per (code + value bin, error bin), at (code + bin) * jointStride + error bin.
+    uint32_t* jointCounts = nullptr;
+    int32_t jointStride = 0;
 };
 
 struct RunCtx {

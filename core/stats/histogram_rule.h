@@ -28,6 +28,10 @@ struct BinRule {
     // most of each bin to the fast path (floatFast).
     float lof = 0, normf = 1, capf = 1, marginf = 0, upperf = 1;
     bool floatFast = false;
+    // The bin of 0 (-1 if 0 lies outside [lo, hi]), which often sits on an edge (the exact zero
+    // error of a value on the grid, as in sparse tensors): a fast path may compare with it
+    // instead of taking the exact path.
+    int zeroBin = -1;
 
     BinRule() = default;
     // lo < hi, both finite, bins >= 1 (histogram.cpp validates).
@@ -50,6 +54,7 @@ struct BinRule {
         marginf = float(mf * (1.0 + 0x1p-20)); // rounded up
         upperf = float(1.0 - double(marginf));
         floatFast = mf < 0.01 && bins < (1 << 22);
+        zeroBin = binOf(0.0);
     }
     int slots() const { return bins + 3; }
 
@@ -83,6 +88,13 @@ struct BinRule {
         else if (k != bins - 1 && v >= edges[size_t(k) + 1])
             ++k;
         return k;
+    }
+
+    // The bin of v by the edges, -1 when v is outside [lo, hi] or not finite.
+    int binOf(double v) const
+    {
+        const int k = exact(v);
+        return k < bins ? k : -1;
     }
 
     int slot(double v) const

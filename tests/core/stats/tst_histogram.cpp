@@ -9,7 +9,9 @@
 #include <QtTest>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -17,6 +19,61 @@ namespace {
 std::vector<int64_t> counts(const qs::Histogram& h)
 {
     return h.counts;
+}
+
+// Tensors for the histograms of a pass that keeps no outputs: several work blocks of normal
+// values, the same with every third value 0 (errors exactly 0, on the middle error edge), with
+// NaN and +-Inf, a constant tensor and one without finite values.
+std::vector<qs::Tensor> leanPassTensors()
+{
+    qs::GeneratorOptions g;
+    g.distribution = qs::Distribution::Normal;
+    g.shape = {3 * 65536 + 1024 / 64, 64};
+    g.seed = 21;
+    std::vector<qs::Tensor> ts{qs::generate(g), qs::generate(g), qs::generate(g)};
+    ts[0].name = "normal";
+    ts[1].name = "sparse";
+    for (size_t i = 0; i < ts[1].data.size(); i += 3)
+        ts[1].data[i] = 0.0f;
+    ts[2].name = "nonfinite";
+    ts[2].data[70000] = std::numeric_limits<float>::quiet_NaN();
+    ts[2].data[70001] = std::numeric_limits<float>::infinity();
+    ts[2].data[150000] = -std::numeric_limits<float>::infinity();
+    ts.emplace_back("constant", std::vector<int64_t>{5000, 1}, std::vector<float>(5000, 2.5f));
+    ts.emplace_back("no finite values", std::vector<int64_t>{3000, 1},
+                    std::vector<float>(3000, std::numeric_limits<float>::quiet_NaN()));
+    return ts;
+}
+
+// The histograms of quantizeInto without codes or dequantized values equal histogram() and
+// errorHistogram() over the same ranges, the errors taken from the x^ of a pass that writes it;
+// the metrics are those of that pass, bit for bit.
+void checkLeanPassHistograms(const qs::Tensor& t, const qs::QuantConfig& c, int valueBins,
+                             int errorBins, const QString& where)
+{
+    qs::HistogramRequest h;
+    h.valueBins = valueBins;
+    h.errorBins = errorBins;
+    qs::QuantResult lean, full;
+    qs::quantizeInto(t, c, lean, nullptr, h, nullptr, qs::QuantOutputs{false, false});
+    qs::quantizeInto(t, c, full);
+    QVERIFY2(lean.dequantized.empty() && full.valueHistogram.counts.empty(), qPrintable(where));
+    const int64_t n = t.numel();
+    const qs::Histogram& v = lean.valueHistogram;
+    const qs::Histogram& e = lean.errorHistogram;
+    const qs::Histogram sv = qs::histogram(t.data.data(), n, valueBins, v.lo, v.hi);
+    const qs::Histogram se =
+        qs::errorHistogram(t.data.data(), full.dequantized.data(), n, errorBins, e.lo, e.hi);
+    QVERIFY2(v.counts == sv.counts && v.below == sv.below && v.above == sv.above &&
+                 v.nonfinite == sv.nonfinite,
+             qPrintable(where));
+    QVERIFY2(e.counts == se.counts && e.below == se.below && e.above == se.above &&
+                 e.nonfinite == se.nonfinite,
+             qPrintable(where));
+    QVERIFY2(std::memcmp(&lean.metrics.mse, &full.metrics.mse, sizeof(double)) == 0 &&
+                 lean.metrics.levelsUsed == full.metrics.levelsUsed &&
+                 lean.metrics.maxAbsError == full.metrics.maxAbsError,
+             qPrintable(where));
 }
 
 } // namespace
@@ -369,6 +426,43 @@ private slots:
                         }
         }
         QCOMPARE(checked, (4 * (6 * 3 - 2) - 3) * 5 * 4);
+    }
+
+    // Histograms of a pass that writes neither codes nor dequantized values (as reports run it):
+    // every tensor of leanPassTensors, per tensor and per channel, 4, 8 and 16 bits, bin counts
+    // that take each counting path of the pass (value and error bins counted together, apart,
+    // in the exact rule only).
+    void leanPassHistogramsMatchSeparate()
+    {
+        const std::pair<int, int> bins[] = {{256, 256}, {7, 300}, {600, 9}};
+        int checked = 0;
+        for (const qs::Tensor& t : leanPassTensors())
+            for (int variant = 0; variant < 4; ++variant)
+                for (const auto& [vb, eb] : bins) {
+                    qs::QuantConfig c;
+                    if (variant == 1) {
+                        c.scheme = qs::Scheme::Symmetric;
+                        c.bits = 4;
+                        c.rounding = qs::Rounding::HalfAway;
+                        c.float32Params = true;
+                    } else if (variant == 2) {
+                        c.granularity = qs::Granularity::PerChannel;
+                        c.axis = 1;
+                    } else if (variant == 3) {
+                        c.bits = 16;
+                    }
+                    checkLeanPassHistograms(t, c, vb, eb,
+                                            QString("%1 variant %2 bins %3/%4")
+                                                .arg(QString::fromStdString(t.name))
+                                                .arg(variant)
+                                                .arg(vb)
+                                                .arg(eb));
+                    ++checked;
+                }
+        QCOMPARE(checked, 5 * 4 * 3);
+        const qs::Tensor empty("empty", {0}, {});
+        qs::QuantResult r;
+        QVERIFY_THROWS_EXCEPTION(qs::Error, qs::quantizeInto(empty, qs::QuantConfig(), r));
     }
 
     void fusedHistogramsConstantAndBigTensor()
