@@ -16,8 +16,10 @@
 
 namespace qs::quantize_detail {
 
-// Code-usage flags of up to 256 codes (bit k: code qmin + k seen on a finite value).
-struct CodeMask {
+// Code-usage flags of up to 256 codes (bit k: code qmin + k seen on a finite value). A cache
+// line of its own: each thread updates its mask block after block, and masks sharing a line
+// would make the threads wait for each other.
+struct alignas(64) CodeMask {
     uint64_t bits[4] = {0, 0, 0, 0};
     void set(int64_t k) { bits[k >> 6] |= uint64_t(1) << (k & 63); }
     void add(const CodeMask& o)
