@@ -96,6 +96,7 @@ void TestUiViewSelector::groupsAndButtons()
     for (const char* n : {"values", "codes", "histogram", "error-histogram", "channels"})
         QVERIFY2(viewButton(w, QLatin1String(n))->isVisible(), n);
     QVERIFY(!viewButton(w, QStringLiteral("sweep"))->isVisible());
+    QVERIFY(s->findChild<QWidget*>(QStringLiteral("viewGroupLine"))->isVisible());
     click(s->groupButton(ViewGroup::Compare));
     QCOMPARE(w.currentTabName(), QStringLiteral("sweep"));
     QVERIFY(!viewButton(w, QStringLiteral("values"))->isVisible());
@@ -120,6 +121,7 @@ void TestUiViewSelector::groupsAndButtons()
     QVERIFY(s->groupButton(ViewGroup::Model)->isChecked());
     QVERIFY(!viewButton(w, QStringLiteral("model"))->isVisible());
     QVERIFY(!viewButton(w, QStringLiteral("block-inspector"))->isVisible());
+    QVERIFY(!s->findChild<QWidget*>(QStringLiteral("viewGroupLine"))->isVisible());
     QVERIFY(s->bar()->sizeHint().height() <= twoRows);
     s->setCompact(true);
     QVERIFY(viewButton(w, QStringLiteral("model"))->isVisible());

@@ -89,10 +89,11 @@ ViewSelector::ViewSelector(QWidget* parent)
         groups->addWidget(b);
         m_groupButtons->addButton(b, int(g));
     }
-    auto* line = new QFrame(m_groupRow);
-    line->setFrameShape(QFrame::VLine);
-    line->setFrameShadow(QFrame::Sunken);
-    groups->addWidget(line);
+    m_groupLine = new QFrame(m_groupRow);
+    m_groupLine->setObjectName(QStringLiteral("viewGroupLine"));
+    m_groupLine->setFrameShape(QFrame::VLine);
+    m_groupLine->setFrameShadow(QFrame::Sunken);
+    groups->addWidget(m_groupLine);
     m_pageRows = new QVBoxLayout(m_pageRow);
     m_pageRows->setContentsMargins(0, 0, 0, 0);
     m_pageRows->setSpacing(kSpacing);
@@ -144,11 +145,12 @@ void ViewSelector::setCurrentIndex(int index)
     page.button->setChecked(true);
     if (QAbstractButton* g = groupButton(page.group))
         g->setChecked(true);
+    const bool changed = index != m_current;
+    m_current = index; // arrangeBar() lays out the current group
     showPageButtons(page.group);
     arrangeBar();
-    if (index == m_current)
+    if (!changed)
         return;
-    m_current = index;
     m_stack->setCurrentWidget(page.widget);
     emit currentChanged(index);
 }
@@ -267,6 +269,7 @@ void ViewSelector::arrangeBar()
     const int available = width() - m.left() - m.right();
     const int pages = pageRowWidth(currentGroup());
     m_pageRow->setVisible(pages > 0);
+    m_groupLine->setVisible(pages > 0); // nothing to set apart from the groups
     const int groups = m_compact ? 0 : m_groupRow->sizeHint().width() + m_barLayout->spacing();
     const bool oneRow = groups + pages <= available;
     const auto direction = m_compact || oneRow ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom;

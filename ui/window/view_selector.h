@@ -16,6 +16,7 @@
 class QAbstractButton;
 class QBoxLayout;
 class QButtonGroup;
+class QFrame;
 class QHBoxLayout;
 class QStackedWidget;
 class QVBoxLayout;
@@ -85,6 +86,7 @@ private:
     QWidget* m_bar;
     QBoxLayout* m_barLayout;
     QWidget* m_groupRow;
+    QFrame* m_groupLine; // between the groups and the current group's view buttons
     QWidget* m_pageRow;
     QVBoxLayout* m_pageRows;          // rows of the current group's buttons
     std::vector<QHBoxLayout*> m_rows; // in m_pageRows
