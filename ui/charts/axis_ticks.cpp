@@ -131,14 +131,11 @@ QList<Tick> compactTicks(const NiceTicks& t)
     }
     QList<Tick> ticks;
     for (double v : values) {
-        QString label;
-        if (!belowOne || !(t.step > 0))
-            label = compactNumber(v, t.step);
-        else if (std::fabs(v) < t.step * 1e-6)
-            label = QStringLiteral("0");
-        else
-            label =
-                exponents ? exponentForm(v, t.step) : fixedNumber(v, decimalsFor(t.step), false);
+        // compactNumber for zero (and residues of it) and for axes reaching 1.
+        const bool ownForm = belowOne && t.step > 0 && std::fabs(v) >= t.step * 1e-6;
+        const QString label = !ownForm    ? compactNumber(v, t.step)
+                              : exponents ? exponentForm(v, t.step)
+                                          : fixedNumber(v, decimalsFor(t.step), false);
         if (ticks.isEmpty() || ticks.back().label != label)
             ticks.append({v, label});
     }

@@ -232,15 +232,16 @@ void ViewSelector::setCompact(bool on)
 // unless the group buttons are hidden (compact).
 void ViewSelector::showPageButtons(ViewGroup group)
 {
-    const bool one = pagesIn(group) == 1 && !m_compact;
+    const bool shown = hasPageButtons(group);
     for (const Page& p : m_pages)
-        p.button->setVisible(p.group == group && !one);
+        p.button->setVisible(p.group == group && shown);
 }
 
-int ViewSelector::pagesIn(ViewGroup group) const
+bool ViewSelector::hasPageButtons(ViewGroup group) const
 {
-    return int(std::count_if(m_pages.begin(), m_pages.end(),
-                             [group](const Page& p) { return p.group == group; }));
+    const auto pages = std::count_if(m_pages.begin(), m_pages.end(),
+                                     [group](const Page& p) { return p.group == group; });
+    return pages > 1 || m_compact;
 }
 
 void ViewSelector::showGroupButtons()
@@ -310,7 +311,7 @@ void ViewSelector::flowButtons(int width)
 // shown (showPageButtons).
 int ViewSelector::pageRowWidth(ViewGroup group) const
 {
-    if (pagesIn(group) == 1 && !m_compact)
+    if (!hasPageButtons(group))
         return 0;
     int width = 0, buttons = 0;
     for (const Page& p : m_pages)

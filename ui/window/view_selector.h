@@ -78,7 +78,9 @@ private:
     std::vector<int> selectorOrder() const; // page indices, group by group
     void showGroupButtons();
     void showPageButtons(ViewGroup group);
-    int pagesIn(ViewGroup group) const;
+    // Whether `group`'s view buttons show: it has more than one view, or the bar is compact
+    // (no group buttons).
+    bool hasPageButtons(ViewGroup group) const;
     void arrangeBar(); // one row or more, whichever fits
     void flowButtons(int width);
     int pageRowWidth(ViewGroup group) const;
