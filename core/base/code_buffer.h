@@ -1,8 +1,11 @@
-// Integer codes of a quantized tensor, stored in 16 bits per element: every scheme's codes lie
-// in a window of at most 2^16 values (integer schemes qmin..qmax with 1-16 bits, fp16/bf16 and
-// float8 bit patterns, code-book indices), so each element keeps code - offset as uint16_t and
-// the buffer adds the offset back on reading. Half the memory and write traffic of int32 codes:
-// a 64M-element result holds 128 MiB of codes instead of 256 MiB.
+// Integer codes of a quantized tensor in the narrowest of two widths that holds them: every
+// scheme's codes lie in a window of at most 2^16 values (integer schemes qmin..qmax with 1-16
+// bits, fp16/bf16 and float8 bit patterns, code-book indices), so each element keeps
+// code - offset, as uint8_t when the window has at most 256 values (8-bit integers, float8 bit
+// patterns, 4-bit codes, NF4/FP4 indices) and as uint16_t otherwise; the buffer adds the offset
+// back on reading. A 64M-element 8-bit result holds 64 MiB of codes instead of 256 MiB of int32.
+// Writers name the window they fill (its span) and write through raw8() or raw16() as width()
+// says; readers use operator[], the iterators, or the raw pointer of the width in hot loops.
 #pragma once
 
 #include "core/base/huge_pages.h"
@@ -18,55 +21,93 @@ namespace qs {
 
 class CodeBuffer {
 public:
+    // The widest window of codes a buffer holds, and the widest a byte per element holds.
+    static constexpr int64_t kMaxSpan = 65536;
+    static constexpr int64_t kNarrowSpan = 256;
+
     CodeBuffer() = default;
     // From int32 codes; the offset is their minimum (they must span at most 65536 values).
     explicit CodeBuffer(const std::vector<int32_t>& codes) { assign(codes); }
     CodeBuffer(std::initializer_list<int32_t> codes) { assign(std::vector<int32_t>(codes)); }
     void assign(const std::vector<int32_t>& codes)
     {
-        int32_t lo = 0;
-        for (size_t i = 0; i < codes.size(); ++i)
+        int64_t lo = 0, hi = 0;
+        for (size_t i = 0; i < codes.size(); ++i) {
             lo = i == 0 || codes[i] < lo ? codes[i] : lo;
-        for (int32_t c : codes)
-            if (int64_t(c) - lo > 65535)
-                throw std::length_error("CodeBuffer: codes span more than 65536 values");
-        m_offset = lo;
-        m_data.resize(codes.size());
-        for (size_t i = 0; i < codes.size(); ++i)
-            m_data[i] = uint16_t(codes[i] - lo);
-    }
-    // n elements reading as offset + 0 (reuses the capacity: no reallocation when n fits).
-    void reset(size_t n, int32_t offset)
-    {
-        m_offset = offset;
-        m_data.assign(n, 0);
-    }
-    // n elements, contents unspecified where the buffer grew or kept old values (for writers
-    // that set every element).
-    void resizeForOverwrite(size_t n, int32_t offset)
-    {
-        m_offset = offset;
-        if (m_data.size() != n) {
-            reserveHugePages(m_data, n);
-            m_data.resize(n);
+            hi = i == 0 || codes[i] > hi ? codes[i] : hi;
         }
+        if (hi - lo >= kMaxSpan)
+            throw std::length_error("CodeBuffer: codes span more than 65536 values");
+        resizeForOverwrite(codes.size(), int32_t(lo), hi - lo + 1);
+        for (size_t i = 0; i < codes.size(); ++i)
+            set(i, codes[i]);
     }
-    void clear() { m_data.clear(); }
-    size_t size() const { return m_data.size(); }
-    bool empty() const { return m_data.empty(); }
+    // n elements reading as offset + 0, for codes offset .. offset + span - 1 (reuses the
+    // capacity: no reallocation when n fits).
+    void reset(size_t n, int32_t offset, int64_t span = kMaxSpan)
+    {
+        choose(offset, span);
+        if (m_narrow)
+            m_data8.assign(n, 0);
+        else
+            m_data16.assign(n, 0);
+    }
+    // n elements for codes offset .. offset + span - 1, contents unspecified where the buffer
+    // grew or kept old values (for writers that set every element).
+    void resizeForOverwrite(size_t n, int32_t offset, int64_t span = kMaxSpan)
+    {
+        choose(offset, span);
+        if (m_narrow)
+            grow(m_data8, n);
+        else
+            grow(m_data16, n);
+    }
+    void clear()
+    {
+        m_data8.clear();
+        m_data16.clear();
+    }
+    size_t size() const { return m_narrow ? m_data8.size() : m_data16.size(); }
+    bool empty() const { return size() == 0; }
     int32_t offset() const { return m_offset; }
+    // Bytes per element: 1 (raw8) or 2 (raw16).
+    int width() const { return m_narrow ? 1 : 2; }
+    static int widthFor(int64_t span) { return span <= kNarrowSpan ? 1 : 2; }
 
-    int32_t operator[](size_t i) const { return m_offset + int32_t(m_data[i]); }
-    int32_t at(size_t i) const { return m_offset + int32_t(m_data.at(i)); }
+    int32_t operator[](size_t i) const
+    {
+        return m_offset + (m_narrow ? int32_t(m_data8[i]) : int32_t(m_data16[i]));
+    }
+    int32_t at(size_t i) const
+    {
+        if (i >= size())
+            throw std::out_of_range("CodeBuffer::at");
+        return (*this)[i];
+    }
     int32_t front() const { return (*this)[0]; }
-    int32_t back() const { return (*this)[m_data.size() - 1]; }
-    void pop_back() { m_data.pop_back(); }
-    // code - offset must lie in [0, 65535] (the writer chose the offset).
-    void set(size_t i, int32_t code) { m_data[i] = uint16_t(code - m_offset); }
+    int32_t back() const { return (*this)[size() - 1]; }
+    void pop_back()
+    {
+        if (m_narrow)
+            m_data8.pop_back();
+        else
+            m_data16.pop_back();
+    }
+    // code - offset must lie in the span the writer named.
+    void set(size_t i, int32_t code)
+    {
+        if (m_narrow)
+            m_data8[i] = uint8_t(code - m_offset);
+        else
+            m_data16[i] = uint16_t(code - m_offset);
+    }
 
-    // Raw storage: element i holds code - offset().
-    uint16_t* raw() { return m_data.data(); }
-    const uint16_t* raw() const { return m_data.data(); }
+    // Raw storage of the buffer's width: element i holds code - offset(). Null when the
+    // buffer has the other width (or is empty).
+    uint8_t* raw8() { return m_narrow ? m_data8.data() : nullptr; }
+    const uint8_t* raw8() const { return m_narrow ? m_data8.data() : nullptr; }
+    uint16_t* raw16() { return m_narrow ? nullptr : m_data16.data(); }
+    const uint16_t* raw16() const { return m_narrow ? nullptr : m_data16.data(); }
 
     class const_iterator {
     public:
@@ -76,39 +117,39 @@ public:
         using pointer = void;
         using reference = int32_t;
         const_iterator() = default;
-        const_iterator(const uint16_t* p, int32_t off) : m_p(p), m_off(off) {}
-        int32_t operator*() const { return m_off + int32_t(*m_p); }
-        int32_t operator[](difference_type k) const { return m_off + int32_t(m_p[k]); }
+        const_iterator(const CodeBuffer* b, std::ptrdiff_t i) : m_b(b), m_i(i) {}
+        int32_t operator*() const { return (*m_b)[size_t(m_i)]; }
+        int32_t operator[](difference_type k) const { return (*m_b)[size_t(m_i + k)]; }
         const_iterator& operator++()
         {
-            ++m_p;
+            ++m_i;
             return *this;
         }
         const_iterator operator++(int)
         {
             const_iterator t = *this;
-            ++m_p;
+            ++m_i;
             return t;
         }
         const_iterator& operator--()
         {
-            --m_p;
+            --m_i;
             return *this;
         }
         const_iterator operator--(int)
         {
             const_iterator t = *this;
-            --m_p;
+            --m_i;
             return t;
         }
         const_iterator& operator+=(difference_type k)
         {
-            m_p += k;
+            m_i += k;
             return *this;
         }
         const_iterator& operator-=(difference_type k)
         {
-            m_p -= k;
+            m_i -= k;
             return *this;
         }
         friend const_iterator operator+(const_iterator a, difference_type k) { return a += k; }
@@ -116,19 +157,19 @@ public:
         friend const_iterator operator-(const_iterator a, difference_type k) { return a -= k; }
         friend difference_type operator-(const const_iterator& a, const const_iterator& b)
         {
-            return a.m_p - b.m_p;
+            return a.m_i - b.m_i;
         }
         friend bool operator==(const const_iterator& a, const const_iterator& b)
         {
-            return a.m_p == b.m_p;
+            return a.m_i == b.m_i;
         }
         friend bool operator!=(const const_iterator& a, const const_iterator& b)
         {
-            return a.m_p != b.m_p;
+            return a.m_i != b.m_i;
         }
         friend bool operator<(const const_iterator& a, const const_iterator& b)
         {
-            return a.m_p < b.m_p;
+            return a.m_i < b.m_i;
         }
         friend bool operator>(const const_iterator& a, const const_iterator& b) { return b < a; }
         friend bool operator<=(const const_iterator& a, const const_iterator& b)
@@ -141,11 +182,11 @@ public:
         }
 
     private:
-        const uint16_t* m_p = nullptr;
-        int32_t m_off = 0;
+        const CodeBuffer* m_b = nullptr;
+        std::ptrdiff_t m_i = 0;
     };
-    const_iterator begin() const { return const_iterator(m_data.data(), m_offset); }
-    const_iterator end() const { return const_iterator(m_data.data() + m_data.size(), m_offset); }
+    const_iterator begin() const { return const_iterator(this, 0); }
+    const_iterator end() const { return const_iterator(this, std::ptrdiff_t(size())); }
 
     std::vector<int32_t> toVector() const { return std::vector<int32_t>(begin(), end()); }
     // Codes [first, first + count) as int32 (for plots and reports of a window).
@@ -168,14 +209,42 @@ public:
     friend bool operator!=(const CodeBuffer& a, const std::vector<int32_t>& b) { return !(a == b); }
     friend bool operator==(const CodeBuffer& a, const CodeBuffer& b)
     {
-        return a.size() == b.size() &&
-               (a.m_offset == b.m_offset ? a.m_data == b.m_data : a == b.toVector());
+        if (a.size() != b.size())
+            return false;
+        if (a.m_offset == b.m_offset && a.m_narrow == b.m_narrow)
+            return a.m_narrow ? a.m_data8 == b.m_data8 : a.m_data16 == b.m_data16;
+        return a == b.toVector();
     }
     friend bool operator!=(const CodeBuffer& a, const CodeBuffer& b) { return !(a == b); }
 
 private:
-    std::vector<uint16_t> m_data;
+    // Picks the width for the window; the storage of the other width is given back.
+    void choose(int32_t offset, int64_t span)
+    {
+        if (span < 1 || span > kMaxSpan)
+            throw std::length_error("CodeBuffer: a window of codes spans 1 to 65536 values");
+        m_offset = offset;
+        const bool narrow = widthFor(span) == 1;
+        if (narrow != m_narrow) {
+            if (narrow)
+                std::vector<uint16_t>().swap(m_data16);
+            else
+                std::vector<uint8_t>().swap(m_data8);
+            m_narrow = narrow;
+        }
+    }
+    template <class T> static void grow(std::vector<T>& v, size_t n)
+    {
+        if (v.size() != n) {
+            reserveHugePages(v, n);
+            v.resize(n);
+        }
+    }
+
+    std::vector<uint8_t> m_data8;
+    std::vector<uint16_t> m_data16;
     int32_t m_offset = 0;
+    bool m_narrow = false;
 };
 
 } // namespace qs

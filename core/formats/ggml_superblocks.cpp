@@ -329,7 +329,7 @@ void storeBlock(const Spec& s, GgmlDequantizeFn decode, const float* x, int64_t 
     decode(bytes, 1, y);
     const float* __restrict xb = x + first;
     float* __restrict yb = y;
-    uint16_t* __restrict raw = r.codes.raw() + first;
+    uint16_t* __restrict raw = r.codes.raw16() + first;
     const int32_t offset = r.codes.offset();
     int32_t flushed = 0;
 #pragma omp simd reduction(+ : flushed)

@@ -222,7 +222,7 @@ void writeFiniteFrom(const float* __restrict src, const BlockSpan& s, LowbitResu
                      LowbitCounts& c, Encode&& encode)
 {
     const int64_t len = s.end - s.start;
-    uint16_t* __restrict codes = r.codes.raw() + s.start;
+    uint16_t* __restrict codes = r.codes.raw16() + s.start;
     const int32_t off = r.codes.offset();
     float* __restrict y = r.dequantized.data() + s.start;
     int32_t saturated = 0, negative = 0, flushed = 0; // spans hold at most kLowbitPiece values

@@ -82,7 +82,7 @@ struct Pass {
     RunCtx ctxFor(uint8_t* mark) const
     {
         return RunCtx{t.data.data(),
-                      r.codes.raw(),
+                      r.codes.raw16(),
                       r.dequantized.data(),
                       config.seed,
                       mark,
@@ -154,7 +154,7 @@ void runStridedBatch(const Pass& pass, int64_t s0, int64_t s1, uint8_t* markBase
         });
         return;
     }
-    quantizeTransposed(layout, s0, s1, pass.t.data.data(), pass.r.codes.raw(),
+    quantizeTransposed(layout, s0, s1, pass.t.data.data(), pass.r.codes.raw16(),
                        pass.r.dequantized.data(),
                        [&](int64_t k, const float* xs, uint16_t* cs, float* ds, int64_t m) {
                            RunCtx c = pass.ctxFor(markBase + size_t(k) * size_t(levels));
@@ -184,7 +184,7 @@ int64_t takeSliceMarks(const Pass& pass, int64_t s, uint8_t* mark, uint8_t* used
     const int64_t levels = pass.codes.levels;
     int64_t d = 0;
     if (pass.p.layout.sliceSize(s) * 4 < levels) {
-        const uint16_t* codes = pass.r.codes.raw();
+        const uint16_t* codes = pass.r.codes.raw16();
         const float* x = pass.t.data.data();
         pass.p.layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
             for (int64_t k = 0; k < cnt; ++k) {

@@ -331,7 +331,7 @@ void LowbitSlices::blockReady(const LowbitResult& lr, int64_t b, CodeMask& seen)
     setBlockRange(p, b, m_eLo, m_eHi);
     const LowbitBlocks g(lr);
     const int64_t off = g.start(b);
-    m_r.sliceMetrics.set(bi, blockSums(m_x + off, lr.dequantized.data() + off, lr.codes.raw() + off,
+    m_r.sliceMetrics.set(bi, blockSums(m_x + off, lr.dequantized.data() + off, lr.codes.raw16() + off,
                                        lr.codes.offset(), g.size(b), p.rangeMin[bi], p.rangeMax[bi],
                                        p.qmin, m_levels, p.dataMin[bi], p.dataMax[bi], seen));
 }
@@ -340,7 +340,7 @@ void LowbitSlices::pieceReady(const LowbitResult& lr, int64_t first, int64_t end
 {
     const QuantParams& p = m_r.params;
     const size_t k = size_t(first / kLowbitPiece);
-    m_pieceSums[k] = blockSums(m_x + first, lr.dequantized.data() + first, lr.codes.raw() + first,
+    m_pieceSums[k] = blockSums(m_x + first, lr.dequantized.data() + first, lr.codes.raw16() + first,
                                lr.codes.offset(), end - first, p.rangeMin[0], p.rangeMax[0], p.qmin,
                                m_levels, m_pieceMin[k], m_pieceMax[k], seen);
 }

@@ -44,7 +44,7 @@ void runFloat(const Tensor& t, const QuantConfig& config, QuantResult& r, const 
         const int64_t off = b * kBlock, cnt = std::min(kBlock, n - off);
         const float* x = t.data.data() + off;
         float* xh = r.dequantized.data() + off;
-        uint16_t* codes = r.codes.raw() + off; // bit patterns: offset 0
+        uint16_t* codes = r.codes.raw16() + off; // bit patterns: offset 0
         counts[b] = convertToFormat(f, x, cnt, xh, codes);
         uint8_t* u = used.data() + size_t(threadId()) * 65536;
         Acc& a = blocks[b];

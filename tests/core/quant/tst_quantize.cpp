@@ -843,12 +843,12 @@ void TestQuantize::reuseAndCancel()
     const Tensor t("x", {100000}, v);
     QuantResult r;
     quantizeInto(t, QuantConfig(), r);
-    const uint16_t* codes = r.codes.raw();
+    const uint16_t* codes = r.codes.raw16();
     const std::vector<int32_t> first = r.codes.toVector();
     QuantConfig c;
     c.bits = 4;
     quantizeInto(t, c, r);
-    QCOMPARE(r.codes.raw(), codes); // buffers reused
+    QCOMPARE(r.codes.raw16(), codes); // buffers reused
     QCOMPARE(r.metrics.levelsTotal, int64_t(16));
     quantizeInto(t, QuantConfig(), r);
     QCOMPARE(r.codes, first);
