@@ -4,11 +4,15 @@
 // fit to "..."), no two texts overlap, no text is cut off by the edge of its chart, and no
 // label of a view is squeezed below the width of its text. The tabs come from the window's
 // own list, so a new chart kind or view is checked without an edit here. A second pass does the
-// same in presentation mode with a lesson open, at 1280x720 and 1920x1080.
+// same in presentation mode with a lesson open, at 1280x720 and 1920x1080, and a third on the
+// Model view's pages (table, heatmap, Pareto chart) with a model's report shown.
 #include "core/data/generators.h"
 #include "core/teach/builtins.h"
+#include "tests/support/tiny_llama.h"
 #include "tests/support/ui_test_support.h"
 #include "ui/views/analysis_view.h"
+#include "ui/views/model_heatmap.h"
+#include "ui/views/model_view.h"
 #include "ui/window/main_window.h"
 
 #include <QAbstractAxis>
@@ -177,6 +181,7 @@ private slots:
     void everyTabCovered();
     void noElidedOrOverlappingText();
     void presentationMode();
+    void modelView();
 };
 
 // The window's tabs hold every chart kind (and the views after them).
@@ -273,6 +278,81 @@ void TestUiChartLabels::presentationMode()
     for (const QSize& size : {QSize(1280, 720), QSize(1920, 1080)}) {
         w.resize(size);
         checkEveryTab(w, QStringLiteral("presentation ") + sizeName(size), problems, failedTabs);
+    }
+    report(problems, failedTabs);
+}
+
+namespace {
+
+// The heatmap's own labels (layers, kinds, the colour scale): whole and apart.
+void checkHeatmap(const ModelHeatmap& h, QStringList& problems)
+{
+    const QList<ModelHeatmap::Label> labels = h.labels();
+    if (labels.isEmpty())
+        problems << QStringLiteral("heatmap: no labels");
+    for (qsizetype i = 0; i < labels.size(); ++i) {
+        const ModelHeatmap::Label& a = labels[i];
+        const int need = h.fontMetrics().horizontalAdvance(a.text);
+        if (need > std::max(a.rect.width(), a.rect.height()))
+            problems << QStringLiteral("heatmap: '%1' is cut (%2 px, needs %3)")
+                            .arg(a.text)
+                            .arg(std::max(a.rect.width(), a.rect.height()))
+                            .arg(need);
+        if (!h.rect().contains(a.rect))
+            problems << QStringLiteral("heatmap: '%1' is cut off by the edge").arg(a.text);
+        for (qsizetype j = i + 1; j < labels.size(); ++j)
+            if (a.rect.intersects(labels[j].rect))
+                problems
+                    << QStringLiteral("heatmap: '%1' overlaps '%2'").arg(a.text, labels[j].text);
+    }
+}
+
+} // namespace
+
+// A model's report on the Model view: its table page, heatmap and Pareto chart at every window
+// size follow the same rules.
+void TestUiChartLabels::modelView()
+{
+    const QString path = test::tmpPath(QStringLiteral("tiny-llama.safetensors"));
+    test::writeTinySafetensors(path.toStdString(), test::tinyLlama());
+    QStringList problems;
+    QSet<QString> failedTabs;
+    MainWindow w(test::windowOptions(false));
+    w.resize(1280, 720);
+    w.show();
+    w.openFile(path);
+    QVERIFY(test::waitForCurrent(w));
+    QVERIFY(w.setCurrentTab(QStringLiteral("model")));
+    QVERIFY(w.waitForView(20000));
+    auto* v = qobject_cast<ModelView*>(w.analysisView(QStringLiteral("model")));
+    QVERIFY(v);
+    v->setSchemes(QStringLiteral("int8-channel,q8_0,q4_0,nf4"));
+    QVERIFY(v->run());
+    QTRY_VERIFY_WITH_TIMEOUT(!v->isComputing(), 60000);
+    QVERIFY2(v->report() && v->report()->schemes.size() == 4, qPrintable(v->statusText()));
+    for (const QSize& size : {QSize(1024, 640), QSize(1280, 720), QSize(1920, 1080)}) {
+        w.resize(size);
+        for (const QString& page :
+             {QStringLiteral("table"), QStringLiteral("heatmap"), QStringLiteral("pareto")}) {
+            v->showPage(page);
+            settle(w);
+            QStringList found;
+            QList<ShownText> texts;
+            for (QChartView* view : v->findChildren<QChartView*>())
+                if (view->isVisible())
+                    texts += chartTexts(view, &w, found);
+            checkOverlaps(texts, found);
+            checkLabels(v, found);
+            if (page == QLatin1String("heatmap"))
+                checkHeatmap(*v->heatmap(), found);
+            if (page == QLatin1String("pareto") && texts.size() < 8)
+                found << QStringLiteral("the Pareto chart shows only %1 texts").arg(texts.size());
+            for (const QString& p : found)
+                problems << sizeName(size) + QStringLiteral("model ") + page +
+                                QStringLiteral(": ") + p;
+            if (!found.isEmpty())
+                failedTabs << QStringLiteral("model ") + page;
+        }
     }
     report(problems, failedTabs);
 }
