@@ -2,6 +2,7 @@
 
 #include "ui/charts/axis_ticks.h"
 #include "ui/charts/chart_common.h"
+#include "ui/charts/chart_fit.h"
 
 #include <QChart>
 #include <QLegend>
@@ -58,6 +59,10 @@ QAbstractAxis* errorAxis(QChart* chart, const ChartStyle& st, const QString& nam
         axis->setRange(std::pow(10, std::floor(std::log10(lo))),
                        std::pow(10, std::ceil(std::log10(hi))));
         chart->addAxis(axis, Qt::AlignLeft);
+        if (ChartFit* fit = ChartFit::of(chart)) { // a short plot keeps the name alone
+            fit->setAxisTitles(axis, {axis->titleText(), name});
+            fit->fitLogAxis(axis);
+        }
         return axis;
     }
     QValueAxis* axis = addValueAxis(chart, st, Qt::AlignLeft, name);
