@@ -46,9 +46,22 @@ AtomicFile::AtomicFile(const std::string& path, const std::vector<std::string>& 
         if (p == path || sameFile(p, path))
             throw Error(name + ": refusing to overwrite the input file");
     }
+    // A symbolic link stays a link: the file it points to is the one replaced.
     struct stat st {};
-    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+        char* real = ::realpath(path.c_str(), nullptr);
+        if (real == nullptr)
+            throw Error(name + ": is a symbolic link to a missing file or folder");
+        m_path = real;
+        std::free(real);
+    }
+    const bool exists = ::stat(m_path.c_str(), &st) == 0;
+    if (exists && S_ISDIR(st.st_mode))
         throw Error(name + ": is a directory, not a file name");
+    if (exists && !S_ISREG(st.st_mode)) {
+        openDirect(name); // a device, a pipe or a socket: there is no file to replace
+        return;
+    }
 
     // A fresh name next to the target (same file system, so rename is atomic). Creating it
     // with open(O_EXCL, 0666) lets the process umask decide the permissions, as for any file.
@@ -56,17 +69,28 @@ AtomicFile::AtomicFile(const std::string& path, const std::vector<std::string>& 
     for (int attempt = 0;; ++attempt) {
         char suffix[32];
         std::snprintf(suffix, sizeof suffix, ".tmp-%08x%04x", rd(), attempt & 0xffff);
-        m_tmpPath = fileFolder(path) + "/." + name + suffix;
+        m_tmpPath = fileFolder(m_path) + "/." + fileDisplayName(m_path) + suffix;
         m_fd = ::open(m_tmpPath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (m_fd >= 0)
             break;
         if (errno != EEXIST || attempt > 100) {
             const int err = errno;
             m_tmpPath.clear();
-            throw Error(name + ": cannot create a file in " + fileFolder(path) + ": " +
+            throw Error(name + ": cannot create a file in " + fileFolder(m_path) + ": " +
                         std::strerror(err));
         }
     }
+    if (exists) // the replacement keeps the permissions of the file it replaces
+        ::fchmod(m_fd, st.st_mode & 07777);
+    m_buffer.reserve(kBufferSize);
+}
+
+void AtomicFile::openDirect(const std::string& name)
+{
+    m_fd = ::open(m_path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (m_fd < 0)
+        throw Error(name + ": cannot open for writing: " + std::strerror(errno));
+    m_direct = true;
     m_buffer.reserve(kBufferSize);
 }
 
@@ -133,6 +157,14 @@ void AtomicFile::commit()
 {
     const std::string name = fileDisplayName(m_path);
     flushBuffer();
+    if (m_direct) {
+        const int fd = m_fd;
+        m_fd = -1;
+        if (::close(fd) != 0)
+            throw Error(name + ": close failed: " + std::strerror(errno));
+        m_committed = true;
+        return;
+    }
     if (::fsync(m_fd) != 0)
         throw Error(name + ": fsync failed: " + std::strerror(errno));
     if (::close(m_fd) != 0) {

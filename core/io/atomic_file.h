@@ -4,7 +4,9 @@
 // an exception) the temporary file is removed and the target is untouched.
 // Outputs must never replace the file the data came from: the constructor refuses a target that
 // is the same file (same device and inode, so links and "./x" spellings count) as any of the
-// protected paths.
+// protected paths. A symbolic link stays a link (the file it points to is replaced, keeping
+// its permissions); a target that exists and is not a regular file (a device such as /dev/null,
+// a pipe) is written directly, since there is no file to replace.
 //
 // Test hook: with the environment variable QS_TEST_STOP_MID_WRITE set, the first time a process
 // moves bytes from the buffer to a temporary file it writes only the first half of them and
@@ -38,12 +40,14 @@ private:
     void flushBuffer();
     void writeOut(const char* p, size_t n);
     void discard();
+    void openDirect(const std::string& name);
 
     std::string m_path;
     std::string m_tmpPath;
     int m_fd = -1;
     std::string m_buffer;
     bool m_committed = false;
+    bool m_direct = false; // writing straight to a device or pipe
 };
 
 // Convenience: writes `bytes` to `path` atomically.

@@ -21,6 +21,10 @@
 #include <nlohmann/json.hpp>
 #include <zlib.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -600,6 +604,46 @@ private slots:
         QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(',')));
         QVERIFY_THROWS_MSG(writeFileAtomic(path("no/such/dir/x.json"), "{}"),
                            "x.json: cannot create a file in");
+    }
+
+    // A link stays a link and the file it points to keeps its permissions; a pipe (or a device
+    // such as /dev/null) is written to, never replaced by a regular file.
+    void atomicWritesKeepLinksAndPipes()
+    {
+        const std::string real = writeRaw("real.txt", "old");
+        QCOMPARE(::chmod(real.c_str(), 0640), 0);
+        const std::string link = path("link.txt");
+        QCOMPARE(::symlink("real.txt", link.c_str()), 0);
+        writeFileAtomic(link, "new");
+        struct stat st {};
+        QCOMPARE(::lstat(link.c_str(), &st), 0);
+        QVERIFY(S_ISLNK(st.st_mode));
+        QCOMPARE(::stat(real.c_str(), &st), 0);
+        QCOMPARE(int(st.st_mode & 07777), 0640);
+        std::ifstream f(real);
+        std::string content;
+        std::getline(f, content);
+        QCOMPARE(content, std::string("new"));
+        const std::string dangling = path("dangling.txt");
+        QCOMPARE(::symlink("missing/x.txt", dangling.c_str()), 0);
+        QVERIFY_THROWS_MSG(writeFileAtomic(dangling, "x"),
+                           "dangling.txt: is a symbolic link to a missing file");
+
+        const std::string fifo = path("pipe");
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+        QVERIFY(reader >= 0);
+        writeFileAtomic(fifo, "through the pipe");
+        char got[64] = {};
+        const ssize_t n = ::read(reader, got, sizeof got - 1);
+        ::close(reader);
+        QCOMPARE(std::string(got, size_t(std::max<ssize_t>(n, 0))),
+                 std::string("through the pipe"));
+        QCOMPARE(::lstat(fifo.c_str(), &st), 0);
+        QVERIFY(S_ISFIFO(st.st_mode));
+        const QStringList leftovers =
+            QDir(m_dir->path()).entryList({".*tmp*"}, QDir::Files | QDir::Hidden);
+        QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(',')));
     }
 
     // ---- npz ---------------------------------------------------------------------------
