@@ -2,9 +2,9 @@
 
 #include "ui/panels/column_header.h"
 #include "ui/panels/numbers_panel.h"
+#include "ui/support/run_async.h"
 
 #include <QHeaderView>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -157,14 +157,14 @@ void SliceTableModel::sort(int column, Qt::SortOrder order)
     // The worker holds the result, so it stays alive (and is not recycled) until the answer.
     m_sorting = true;
     std::shared_ptr<const QuantResult> result = m_result;
-    QtConcurrent::run([result, column, order] {
-        return sortedOrder(*result, column, order);
-    }).then(this, [this, ticket](std::vector<int64_t> rows) {
-        if (ticket != m_sortTicket)
-            return; // a newer sort or result came meanwhile
-        m_sorting = false;
-        applyOrder(std::move(rows));
-    });
+    runAsync(
+        this, [result, column, order] { return sortedOrder(*result, column, order); },
+        [this, ticket](std::vector<int64_t> rows) {
+            if (ticket != m_sortTicket)
+                return; // a newer sort or result came meanwhile
+            m_sorting = false;
+            applyOrder(std::move(rows));
+        });
 }
 
 void SliceTableModel::applyOrder(std::vector<int64_t> order)

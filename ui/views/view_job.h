@@ -9,12 +9,11 @@
 
 #include "core/base/error.h"
 #include "ui/charts/charts.h"
+#include "ui/support/run_async.h"
 #include "ui/views/analysis_view.h"
 
-#include <QFutureWatcher>
 #include <QLabel>
 #include <QString>
-#include <QtConcurrent>
 
 #include <exception>
 #include <memory>
@@ -67,22 +66,20 @@ template <class T> struct JobOutcome {
 template <class T, class Work, class Done>
 void runViewJob(QObject* owner, std::shared_ptr<CancelToken> token, Work work, Done done)
 {
-    auto* watcher = new QFutureWatcher<JobOutcome<T>>(owner);
-    QObject::connect(watcher, &QFutureWatcherBase::finished, owner, [watcher, done] {
-        watcher->deleteLater();
-        done(watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run([token, work] {
-        JobOutcome<T> out;
-        try {
-            out.value = std::make_shared<T>(work(token.get()));
-        } catch (const Cancelled&) {
-            out.cancelled = true;
-        } catch (const std::exception& e) {
-            out.error = QString::fromStdString(e.what());
-        }
-        return out;
-    }));
+    runAsync(
+        owner,
+        [token, work] {
+            JobOutcome<T> out;
+            try {
+                out.value = std::make_shared<T>(work(token.get()));
+            } catch (const Cancelled&) {
+                out.cancelled = true;
+            } catch (const std::exception& e) {
+                out.error = QString::fromStdString(e.what());
+            }
+            return out;
+        },
+        [done](const JobOutcome<T>& out) { done(out); });
 }
 
 // An analysis view that computes what it shows off the GUI thread from the current result of

@@ -1,5 +1,6 @@
 #include "ui/window/chart_tab.h"
 
+#include "ui/support/run_async.h"
 #include "ui/window/result_pipeline.h"
 #include "ui/window/window_tabs.h"
 
@@ -10,7 +11,6 @@
 #include <QLineSeries>
 #include <QTimer>
 #include <QXYSeries>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace qs::ui {
 
@@ -142,7 +142,7 @@ void ChartTab::prepareAsync(const ChartInput& input)
     std::shared_ptr<const Tensor> tensor = pipeline.tensor();
     std::shared_ptr<const QuantResult> result = pipeline.result();
     const ChartKind kind = m_kind;
-    QtConcurrent::run([tensor, result, kind, input] {
+    auto work = [tensor, result, kind, input] {
         PreparedChart out;
         try {
             out.data = std::make_shared<const ChartData>(prepareChartData(kind, input));
@@ -150,7 +150,8 @@ void ChartTab::prepareAsync(const ChartInput& input)
             out.error = QString::fromStdString(e.what());
         }
         return out;
-    }).then(this, [this, tensor, result, input](PreparedChart out) mutable {
+    };
+    runAsync(this, std::move(work), [this, tensor, result, input](PreparedChart out) mutable {
         m_preparing = false;
         const ResultPipeline& now = m_tabs.pipeline();
         const bool current = tensor == now.tensor() && result == now.result() &&

@@ -1,11 +1,11 @@
 #include "ui/window/overview_strip.h"
 
 #include "ui/charts/charts.h"
+#include "ui/support/run_async.h"
 
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -77,7 +77,8 @@ void OverviewStrip::setTensor(std::shared_ptr<const Tensor> tensor)
         done(reduce(*tensor));
         return;
     }
-    QtConcurrent::run([tensor] { return reduce(*tensor); }).then(this, done);
+    runAsync(
+        this, [tensor] { return reduce(*tensor); }, done);
 }
 
 void OverviewStrip::setWindow(int64_t begin, int64_t end)
