@@ -5,15 +5,21 @@
 // range with bins that keep their smallest and largest value. Bins are intervals of the value
 // (the bin index never decreases with the value), so a bin's elements are exactly those between
 // its smallest and largest value. Sums are formed per fixed block and added in block order.
+// The first pass forms the terms of a step of elements with no branch (AVX2 when the processor
+// has it), then adds them in element order: the serial additions are all that is left in the
+// loop, and the histogram counts run beside them.
 #include "core/model/error_percentiles.h"
 
 #include "core/base/parallel.h"
+#include "core/model/error_terms.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -21,7 +27,12 @@ namespace qs {
 
 namespace {
 
-constexpr int kBins = 4096;
+using error_detail::finiteFloat;
+using error_detail::kBins;
+using error_detail::kStep;
+using error_detail::RowWeights;
+using error_detail::stepTerms;
+using error_detail::StepTerms;
 constexpr int64_t kBlock = int64_t(1) << 15;
 constexpr int64_t kGatherMax = int64_t(1) << 20;
 
@@ -366,47 +377,53 @@ struct Sums {
 // What a thread of the first pass keeps: the histogram of `top` and the errors in its windows.
 // More than kGatherMax errors in the windows (a bin holding most of them) are not gathered: the
 // gather pass of settleLevel then splits that bin.
-// Odd elements count into a histogram of their own: consecutive increments of one bin then do
-// not wait for each other.
+// Even and odd elements count into histograms of their own, so that consecutive increments of
+// one bin do not wait for each other; each has a bin kBins more, where the elements that are
+// not counted (zero errors, non-finite x) go, so that the count needs no branch.
 struct FirstPassLocal {
-    Bins bins{false};
-    std::vector<int64_t> oddCount = std::vector<int64_t>(size_t(kBins), 0);
+    std::vector<int64_t> even = std::vector<int64_t>(size_t(kBins) + 1, 0);
+    std::vector<int64_t> odd = std::vector<int64_t>(size_t(kBins) + 1, 0);
     std::vector<double> gathered;
     bool overflow = false;
 };
 
-// The sums of elements [i0, i1), and with `top` their histogram and the errors of the bins of
-// `slot`.
+// The sums of elements [i0, i1), each added in element order, and with `top` their histogram
+// and the errors of the bins of `slot`.
 template <bool kWeighted>
 Sums blockSums(const Source& s, const ColumnWeights& w, int64_t i0, int64_t i1, const Level* top,
                const int8_t* slot, FirstPassLocal& local)
 {
     Sums t;
-    const int64_t rowsPerGroup =
-        kWeighted ? std::max<int64_t>(1, s.n / w.columns / std::max<int64_t>(1, w.groups)) : 1;
-    for (int64_t i = i0; i < i1; ++i) {
-        const float x = s.x[i];
-        if (!std::isfinite(x))
-            continue;
-        const double xh = s.xhat[i], e = double(x) - xh, a = absError(x, s.xhat[i]);
-        ++t.count;
-        t.dot += double(x) * xh;
-        t.recon += xh * xh;
-        if (a == 0)
-            ++t.zeros;
-        else if (a < HUGE_VAL)
-            t.maxAbs = std::max(t.maxAbs, a);
-        if (top && a > 0) {
-            const int b = top->binOf(a);
-            ++((i & 1) ? local.oddCount : local.bins.count)[size_t(b)];
+    StepTerms terms;
+    std::optional<RowWeights> weights;
+    if (kWeighted)
+        weights.emplace(w, s.n, i0);
+    // Without `top` the bins are not used: every element then lies below `hi` in bin 0.
+    const double hi = top ? top->hi : HUGE_VAL, scale = top ? top->scale : 0.0;
+    int64_t* counts[2] = {local.even.data(), local.odd.data()};
+    for (int64_t j = i0; j < i1; j += kStep) {
+        const int m = int(std::min<int64_t>(kStep, i1 - j));
+        stepTerms(s.x + j, s.xhat + j, m, hi, scale, terms);
+        t.count += terms.count;
+        t.zeros += terms.zeros;
+        for (int k = 0; k < m; ++k) {
+            t.dot += terms.dot[k];
+            t.recon += terms.recon[k];
+            t.maxAbs = terms.measured[k] > t.maxAbs ? terms.measured[k] : t.maxAbs;
+            if (kWeighted) {
+                const double a = weights->next(), e = terms.error[k];
+                if (finiteFloat(s.x[j + k]))
+                    t.weighted += a * e * e;
+            }
+            if (!top)
+                continue;
+            // Counted while the sums wait for their previous additions.
+            const int b = terms.bin[k];
+            ++counts[k & 1][b]; // j is even: k & 1 is the parity of the element
             if (slot[b] && !local.overflow) {
-                local.gathered.push_back(a);
+                local.gathered.push_back(terms.measured[k] > 0 ? terms.measured[k] : HUGE_VAL);
                 local.overflow = local.gathered.size() > size_t(kGatherMax);
             }
-        }
-        if (kWeighted) {
-            const int64_t g = std::min(w.groups - 1, (i / w.columns) / rowsPerGroup);
-            t.weighted += double(w.values[g * w.columns + i % w.columns]) * e * e;
         }
     }
     return t;
@@ -418,7 +435,12 @@ Sums sumsOf(const Source& s, const ColumnWeights& w, const Level* top, Bins* bin
 {
     const int64_t blocks = (s.n + kBlock - 1) / kBlock;
     std::vector<Sums> parts(static_cast<size_t>(blocks));
-    const int8_t* slot = g ? g->slot.data() : nullptr;
+    std::vector<int8_t> padded; // the bins of g->slot, and 0 for the bin kBins
+    if (g) {
+        padded = g->slot;
+        padded.push_back(0);
+    }
+    const int8_t* slot = g ? padded.data() : nullptr;
     const std::vector<FirstPassLocal> locals = forEachBlock(
         s, FirstPassLocal{}, [&](FirstPassLocal& l, int64_t b, int64_t i0, int64_t i1) {
             parts[size_t(b)] = w.values ? blockSums<true>(s, w, i0, i1, top, slot, l)
@@ -426,11 +448,9 @@ Sums sumsOf(const Source& s, const ColumnWeights& w, const Level* top, Bins* bin
         });
     if (bins) {
         *bins = Bins(false);
-        for (const FirstPassLocal& l : locals) {
-            bins->merge(l.bins);
+        for (const FirstPassLocal& l : locals)
             for (size_t b = 0; b < size_t(kBins); ++b)
-                bins->count[b] += l.oddCount[b];
-        }
+                bins->count[b] += l.even[b] + l.odd[b];
     }
     if (g) {
         for (const FirstPassLocal& l : locals)
