@@ -310,15 +310,17 @@ void percentiles(const Source& s, int64_t m, const Level& top, const Bins* topBi
 }
 
 // The bins of `top` that should hold the order statistics at the fractions `ps`, from a sample
-// of the errors (a run of kSampleRun elements every kSampleStride): around each estimate a
-// window of +-max(0.002, 6 standard errors of the sampled fraction), which misses the statistic
-// only for a very unlikely sample (then a gather pass finds it). A small array is gathered whole.
+// of the errors (a run of kSampleRun elements every kSampleStride, at an offset that moves from
+// run to run: short runs spread over every row and column, so that rows or columns of different
+// error do not bias it): around each estimate a window of +-max(0.002, 6 standard errors of the
+// sampled fraction), which misses the statistic only for a very unlikely sample (then a gather
+// pass finds it). An array of at most kWhole elements is gathered whole.
 // The sample is counted into the bins of `top` (in parallel): bins order the values, so the bin
 // of the sample's k-th smallest error is where the counts pass k.
 std::vector<int8_t> windowBins(const Source& s, const Level& top, const double (&ps)[2])
 {
-    constexpr int64_t kSampleRun = 1024, kSampleStride = 32 * 1024;
-    if (s.n <= kSampleStride)
+    constexpr int64_t kSampleRun = 32, kSampleStride = 1024, kWhole = 32 * 1024;
+    if (s.n <= kWhole)
         return std::vector<int8_t>(size_t(kBins), 1);
     const int64_t runs = (s.n + kSampleStride - 1) / kSampleStride;
     std::vector<std::vector<int64_t>> locals(size_t(detail::threadCount()),
@@ -326,7 +328,7 @@ std::vector<int8_t> windowBins(const Source& s, const Level& top, const double (
 #pragma omp parallel for schedule(static)
     for (int64_t r = 0; r < runs; ++r) {
         std::vector<int64_t>& counts = locals[size_t(detail::threadId())];
-        const int64_t i0 = r * kSampleStride;
+        const int64_t i0 = r * kSampleStride + (r * 7919) % (kSampleStride - kSampleRun);
         for (int64_t i = i0; i < std::min(s.n, i0 + kSampleRun); ++i)
             if (std::isfinite(s.x[i]))
                 ++counts[size_t(top.binOf(absError(s.x[i], s.xhat[i])))];
