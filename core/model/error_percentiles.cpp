@@ -259,27 +259,41 @@ struct Gathered {
     std::vector<double> values;
 };
 
-// Answers the queries whose bin of `top` was gathered in the first pass; the others stay.
+// Answers the queries whose bin of `top` was gathered in the first pass; the others stay. The
+// gathered errors are sorted into the bins of those queries in one pass.
 void settleFromGathered(const Level& top, const Bins& bins, const Gathered& g,
                         std::vector<Query>& pending)
 {
-    std::vector<Query> rest;
+    std::vector<Query> rest, settled;
+    std::vector<int64_t> before; // per settled query: the errors below its bin
+    std::vector<int8_t> list(size_t(kBins), -1), listOfQuery;
+    int8_t lists = 0;
     for (const Query& q : pending) {
-        int64_t before = top.below;
+        int64_t below = top.below;
         int b = 0;
-        while (b < kBins - 1 && before + bins.count[size_t(b)] <= q.rank)
-            before += bins.count[size_t(b++)];
+        while (b < kBins - 1 && below + bins.count[size_t(b)] <= q.rank)
+            below += bins.count[size_t(b++)];
         if (!g.slot[size_t(b)]) {
             rest.push_back(q);
             continue;
         }
-        std::vector<double> v;
-        for (double e : g.values)
-            if (top.binOf(e) == b)
-                v.push_back(e);
-        const auto nth = v.begin() + (q.rank - before);
+        if (list[size_t(b)] < 0)
+            list[size_t(b)] = lists++;
+        settled.push_back(q);
+        before.push_back(below);
+        listOfQuery.push_back(list[size_t(b)]);
+    }
+    std::vector<std::vector<double>> values(static_cast<size_t>(lists));
+    for (size_t i = 0; lists > 0 && i < g.values.size(); ++i) {
+        const int8_t k = list[size_t(top.binOf(g.values[i]))];
+        if (k >= 0)
+            values[size_t(k)].push_back(g.values[i]);
+    }
+    for (size_t j = 0; j < settled.size(); ++j) {
+        std::vector<double>& v = values[size_t(listOfQuery[j])];
+        const auto nth = v.begin() + (settled[j].rank - before[j]);
         std::nth_element(v.begin(), nth, v.end());
-        *q.result = *nth;
+        *settled[j].result = *nth;
     }
     pending = std::move(rest);
 }
@@ -319,7 +333,7 @@ void percentiles(const Source& s, int64_t m, const Level& top, const Bins* topBi
 // of the sample's k-th smallest error is where the counts pass k.
 std::vector<int8_t> windowBins(const Source& s, const Level& top, const double (&ps)[2])
 {
-    constexpr int64_t kSampleRun = 32, kSampleStride = 1024, kWhole = 32 * 1024;
+    constexpr int64_t kSampleRun = 128, kSampleStride = 4096, kWhole = 32 * 1024;
     if (s.n <= kWhole)
         return std::vector<int8_t>(size_t(kBins), 1);
     const int64_t runs = (s.n + kSampleStride - 1) / kSampleStride;
