@@ -403,8 +403,42 @@ struct FirstPassLocal {
     bool overflow = false;
 };
 
-// The sums of elements [i0, i1), each added in element order, and with `top` their histogram
-// and the errors of the bins of `slot`.
+// Keeps an error of a bin of the windows (a NaN error, `measured` 0, as infinite).
+__attribute__((noinline)) void gatherError(double measured, FirstPassLocal& local)
+{
+    if (local.overflow)
+        return;
+    local.gathered.push_back(measured > 0 ? measured : HUGE_VAL);
+    local.overflow = local.gathered.size() > size_t(kGatherMax);
+}
+
+// The products of a step added in element order, its errors counted into the bins (even and odd
+// elements apart) and those in the bins of `slot` gathered; the counts wait for no addition.
+void addCounted(const StepTerms& terms, int m, const int8_t* slot, FirstPassLocal& local, Sums& t)
+{
+    int64_t* counts[2] = {local.even.data(), local.odd.data()};
+    for (int k = 0; k < m; ++k) {
+        t.dot += terms.dot[k];
+        t.recon += terms.recon[k];
+        const int b = terms.bin[k];
+        ++counts[k & 1][b]; // steps start at even elements: k & 1 is the element's parity
+        if (slot[b])
+            gatherError(terms.measured[k], local);
+    }
+}
+
+// The products of a step added in element order, and its largest finite error.
+void addMeasured(const StepTerms& terms, int m, Sums& t)
+{
+    for (int k = 0; k < m; ++k) {
+        t.dot += terms.dot[k];
+        t.recon += terms.recon[k];
+        t.maxAbs = terms.measured[k] > t.maxAbs ? terms.measured[k] : t.maxAbs;
+    }
+}
+
+// The sums of elements [i0, i1), each added in element order; with `top` their histogram and
+// the errors of the bins of `slot` (the largest error is then known and not measured).
 template <bool kWeighted>
 Sums blockSums(const Source& s, const ColumnWeights& w, int64_t i0, int64_t i1, const Level* top,
                const int8_t* slot, FirstPassLocal& local)
@@ -416,30 +450,19 @@ Sums blockSums(const Source& s, const ColumnWeights& w, int64_t i0, int64_t i1, 
         weights.emplace(w, s.n, i0);
     // Without `top` the bins are not used: every element then lies below `hi` in bin 0.
     const double hi = top ? top->hi : HUGE_VAL, scale = top ? top->scale : 0.0;
-    int64_t* counts[2] = {local.even.data(), local.odd.data()};
     for (int64_t j = i0; j < i1; j += kStep) {
         const int m = int(std::min<int64_t>(kStep, i1 - j));
         stepTerms(s.x + j, s.xhat + j, m, hi, scale, terms);
         t.count += terms.count;
         t.zeros += terms.zeros;
-        for (int k = 0; k < m; ++k) {
-            t.dot += terms.dot[k];
-            t.recon += terms.recon[k];
-            t.maxAbs = terms.measured[k] > t.maxAbs ? terms.measured[k] : t.maxAbs;
-            if (kWeighted) {
-                const double a = weights->next(), e = terms.error[k];
-                if (finiteFloat(s.x[j + k]))
-                    t.weighted += a * e * e;
-            }
-            if (!top)
-                continue;
-            // Counted while the sums wait for their previous additions.
-            const int b = terms.bin[k];
-            ++counts[k & 1][b]; // j is even: k & 1 is the parity of the element
-            if (slot[b] && !local.overflow) {
-                local.gathered.push_back(terms.measured[k] > 0 ? terms.measured[k] : HUGE_VAL);
-                local.overflow = local.gathered.size() > size_t(kGatherMax);
-            }
+        if (top)
+            addCounted(terms, m, slot, local, t);
+        else
+            addMeasured(terms, m, t);
+        for (int k = 0; kWeighted && k < m; ++k) { // a sum of its own: in element order too
+            const double a = weights->next(), e = terms.error[k];
+            if (finiteFloat(s.x[j + k]))
+                t.weighted += a * e * e;
         }
     }
     return t;
