@@ -5,15 +5,21 @@
 // range with bins that keep their smallest and largest value. Bins are intervals of the value
 // (the bin index never decreases with the value), so a bin's elements are exactly those between
 // its smallest and largest value. Sums are formed per fixed block and added in block order.
+// The first pass forms the terms of a step of elements with no branch (AVX2 when the processor
+// has it), then adds them in element order: the serial additions are all that is left in the
+// loop, and the histogram counts run beside them.
 #include "core/model/error_percentiles.h"
 
 #include "core/base/parallel.h"
+#include "core/model/error_terms.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -21,7 +27,12 @@ namespace qs {
 
 namespace {
 
-constexpr int kBins = 4096;
+using error_detail::finiteFloat;
+using error_detail::kBins;
+using error_detail::kStep;
+using error_detail::RowWeights;
+using error_detail::stepTerms;
+using error_detail::StepTerms;
 constexpr int64_t kBlock = int64_t(1) << 15;
 constexpr int64_t kGatherMax = int64_t(1) << 20;
 
@@ -248,27 +259,41 @@ struct Gathered {
     std::vector<double> values;
 };
 
-// Answers the queries whose bin of `top` was gathered in the first pass; the others stay.
+// Answers the queries whose bin of `top` was gathered in the first pass; the others stay. The
+// gathered errors are sorted into the bins of those queries in one pass.
 void settleFromGathered(const Level& top, const Bins& bins, const Gathered& g,
                         std::vector<Query>& pending)
 {
-    std::vector<Query> rest;
+    std::vector<Query> rest, settled;
+    std::vector<int64_t> before; // per settled query: the errors below its bin
+    std::vector<int8_t> list(size_t(kBins), -1), listOfQuery;
+    int8_t lists = 0;
     for (const Query& q : pending) {
-        int64_t before = top.below;
+        int64_t below = top.below;
         int b = 0;
-        while (b < kBins - 1 && before + bins.count[size_t(b)] <= q.rank)
-            before += bins.count[size_t(b++)];
+        while (b < kBins - 1 && below + bins.count[size_t(b)] <= q.rank)
+            below += bins.count[size_t(b++)];
         if (!g.slot[size_t(b)]) {
             rest.push_back(q);
             continue;
         }
-        std::vector<double> v;
-        for (double e : g.values)
-            if (top.binOf(e) == b)
-                v.push_back(e);
-        const auto nth = v.begin() + (q.rank - before);
+        if (list[size_t(b)] < 0)
+            list[size_t(b)] = lists++;
+        settled.push_back(q);
+        before.push_back(below);
+        listOfQuery.push_back(list[size_t(b)]);
+    }
+    std::vector<std::vector<double>> values(static_cast<size_t>(lists));
+    for (size_t i = 0; lists > 0 && i < g.values.size(); ++i) {
+        const int8_t k = list[size_t(top.binOf(g.values[i]))];
+        if (k >= 0)
+            values[size_t(k)].push_back(g.values[i]);
+    }
+    for (size_t j = 0; j < settled.size(); ++j) {
+        std::vector<double>& v = values[size_t(listOfQuery[j])];
+        const auto nth = v.begin() + (settled[j].rank - before[j]);
         std::nth_element(v.begin(), nth, v.end());
-        *q.result = *nth;
+        *settled[j].result = *nth;
     }
     pending = std::move(rest);
 }
@@ -299,15 +324,17 @@ void percentiles(const Source& s, int64_t m, const Level& top, const Bins* topBi
 }
 
 // The bins of `top` that should hold the order statistics at the fractions `ps`, from a sample
-// of the errors (a run of kSampleRun elements every kSampleStride): around each estimate a
-// window of +-max(0.002, 6 standard errors of the sampled fraction), which misses the statistic
-// only for a very unlikely sample (then a gather pass finds it). A small array is gathered whole.
+// of the errors (a run of kSampleRun elements every kSampleStride, at an offset that moves from
+// run to run: short runs spread over every row and column, so that rows or columns of different
+// error do not bias it): around each estimate a window of +-max(0.002, 6 standard errors of the
+// sampled fraction), which misses the statistic only for a very unlikely sample (then a gather
+// pass finds it). An array of at most kWhole elements is gathered whole.
 // The sample is counted into the bins of `top` (in parallel): bins order the values, so the bin
 // of the sample's k-th smallest error is where the counts pass k.
 std::vector<int8_t> windowBins(const Source& s, const Level& top, const double (&ps)[2])
 {
-    constexpr int64_t kSampleRun = 1024, kSampleStride = 32 * 1024;
-    if (s.n <= kSampleStride)
+    constexpr int64_t kSampleRun = 128, kSampleStride = 4096, kWhole = 32 * 1024;
+    if (s.n <= kWhole)
         return std::vector<int8_t>(size_t(kBins), 1);
     const int64_t runs = (s.n + kSampleStride - 1) / kSampleStride;
     std::vector<std::vector<int64_t>> locals(size_t(detail::threadCount()),
@@ -315,7 +342,7 @@ std::vector<int8_t> windowBins(const Source& s, const Level& top, const double (
 #pragma omp parallel for schedule(static)
     for (int64_t r = 0; r < runs; ++r) {
         std::vector<int64_t>& counts = locals[size_t(detail::threadId())];
-        const int64_t i0 = r * kSampleStride;
+        const int64_t i0 = r * kSampleStride + (r * 7919) % (kSampleStride - kSampleRun);
         for (int64_t i = i0; i < std::min(s.n, i0 + kSampleRun); ++i)
             if (std::isfinite(s.x[i]))
                 ++counts[size_t(top.binOf(absError(s.x[i], s.xhat[i])))];
@@ -366,47 +393,76 @@ struct Sums {
 // What a thread of the first pass keeps: the histogram of `top` and the errors in its windows.
 // More than kGatherMax errors in the windows (a bin holding most of them) are not gathered: the
 // gather pass of settleLevel then splits that bin.
-// Odd elements count into a histogram of their own: consecutive increments of one bin then do
-// not wait for each other.
+// Even and odd elements count into histograms of their own, so that consecutive increments of
+// one bin do not wait for each other; each has a bin kBins more, where the elements that are
+// not counted (zero errors, non-finite x) go, so that the count needs no branch.
 struct FirstPassLocal {
-    Bins bins{false};
-    std::vector<int64_t> oddCount = std::vector<int64_t>(size_t(kBins), 0);
+    std::vector<int64_t> even = std::vector<int64_t>(size_t(kBins) + 1, 0);
+    std::vector<int64_t> odd = std::vector<int64_t>(size_t(kBins) + 1, 0);
     std::vector<double> gathered;
     bool overflow = false;
 };
 
-// The sums of elements [i0, i1), and with `top` their histogram and the errors of the bins of
-// `slot`.
+// Keeps an error of a bin of the windows (a NaN error, `measured` 0, as infinite).
+__attribute__((noinline)) void gatherError(double measured, FirstPassLocal& local)
+{
+    if (local.overflow)
+        return;
+    local.gathered.push_back(measured > 0 ? measured : HUGE_VAL);
+    local.overflow = local.gathered.size() > size_t(kGatherMax);
+}
+
+// The products of a step added in element order, its errors counted into the bins (even and odd
+// elements apart) and those in the bins of `slot` gathered; the counts wait for no addition.
+void addCounted(const StepTerms& terms, int m, const int8_t* slot, FirstPassLocal& local, Sums& t)
+{
+    int64_t* counts[2] = {local.even.data(), local.odd.data()};
+    for (int k = 0; k < m; ++k) {
+        t.dot += terms.dot[k];
+        t.recon += terms.recon[k];
+        const int b = terms.bin[k];
+        ++counts[k & 1][b]; // steps start at even elements: k & 1 is the element's parity
+        if (slot[b])
+            gatherError(terms.measured[k], local);
+    }
+}
+
+// The products of a step added in element order, and its largest finite error.
+void addMeasured(const StepTerms& terms, int m, Sums& t)
+{
+    for (int k = 0; k < m; ++k) {
+        t.dot += terms.dot[k];
+        t.recon += terms.recon[k];
+        t.maxAbs = terms.measured[k] > t.maxAbs ? terms.measured[k] : t.maxAbs;
+    }
+}
+
+// The sums of elements [i0, i1), each added in element order; with `top` their histogram and
+// the errors of the bins of `slot` (the largest error is then known and not measured).
 template <bool kWeighted>
 Sums blockSums(const Source& s, const ColumnWeights& w, int64_t i0, int64_t i1, const Level* top,
                const int8_t* slot, FirstPassLocal& local)
 {
     Sums t;
-    const int64_t rowsPerGroup =
-        kWeighted ? std::max<int64_t>(1, s.n / w.columns / std::max<int64_t>(1, w.groups)) : 1;
-    for (int64_t i = i0; i < i1; ++i) {
-        const float x = s.x[i];
-        if (!std::isfinite(x))
-            continue;
-        const double xh = s.xhat[i], e = double(x) - xh, a = absError(x, s.xhat[i]);
-        ++t.count;
-        t.dot += double(x) * xh;
-        t.recon += xh * xh;
-        if (a == 0)
-            ++t.zeros;
-        else if (a < HUGE_VAL)
-            t.maxAbs = std::max(t.maxAbs, a);
-        if (top && a > 0) {
-            const int b = top->binOf(a);
-            ++((i & 1) ? local.oddCount : local.bins.count)[size_t(b)];
-            if (slot[b] && !local.overflow) {
-                local.gathered.push_back(a);
-                local.overflow = local.gathered.size() > size_t(kGatherMax);
-            }
-        }
-        if (kWeighted) {
-            const int64_t g = std::min(w.groups - 1, (i / w.columns) / rowsPerGroup);
-            t.weighted += double(w.values[g * w.columns + i % w.columns]) * e * e;
+    StepTerms terms;
+    std::optional<RowWeights> weights;
+    if (kWeighted)
+        weights.emplace(w, s.n, i0);
+    // Without `top` the bins are not used: every element then lies below `hi` in bin 0.
+    const double hi = top ? top->hi : HUGE_VAL, scale = top ? top->scale : 0.0;
+    for (int64_t j = i0; j < i1; j += kStep) {
+        const int m = int(std::min<int64_t>(kStep, i1 - j));
+        stepTerms(s.x + j, s.xhat + j, m, hi, scale, terms);
+        t.count += terms.count;
+        t.zeros += terms.zeros;
+        if (top)
+            addCounted(terms, m, slot, local, t);
+        else
+            addMeasured(terms, m, t);
+        for (int k = 0; kWeighted && k < m; ++k) { // a sum of its own: in element order too
+            const double a = weights->next(), e = terms.error[k];
+            if (finiteFloat(s.x[j + k]))
+                t.weighted += a * e * e;
         }
     }
     return t;
@@ -418,7 +474,12 @@ Sums sumsOf(const Source& s, const ColumnWeights& w, const Level* top, Bins* bin
 {
     const int64_t blocks = (s.n + kBlock - 1) / kBlock;
     std::vector<Sums> parts(static_cast<size_t>(blocks));
-    const int8_t* slot = g ? g->slot.data() : nullptr;
+    std::vector<int8_t> padded; // the bins of g->slot, and 0 for the bin kBins
+    if (g) {
+        padded = g->slot;
+        padded.push_back(0);
+    }
+    const int8_t* slot = g ? padded.data() : nullptr;
     const std::vector<FirstPassLocal> locals = forEachBlock(
         s, FirstPassLocal{}, [&](FirstPassLocal& l, int64_t b, int64_t i0, int64_t i1) {
             parts[size_t(b)] = w.values ? blockSums<true>(s, w, i0, i1, top, slot, l)
@@ -426,11 +487,9 @@ Sums sumsOf(const Source& s, const ColumnWeights& w, const Level* top, Bins* bin
         });
     if (bins) {
         *bins = Bins(false);
-        for (const FirstPassLocal& l : locals) {
-            bins->merge(l.bins);
+        for (const FirstPassLocal& l : locals)
             for (size_t b = 0; b < size_t(kBins); ++b)
-                bins->count[b] += l.oddCount[b];
-        }
+                bins->count[b] += l.even[b] + l.odd[b];
     }
     if (g) {
         for (const FirstPassLocal& l : locals)

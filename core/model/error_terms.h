@@ -1,0 +1,74 @@
+// The terms of the error pass of reconstructionStats (error_percentiles.cpp), a step of elements
+// at a time: per element its products, error, bin and counts, formed with no branch (AVX2 when
+// the processor has it), for a loop that then only adds them in element order.
+#pragma once
+
+#include "core/model/error_percentiles.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+namespace qs::error_detail {
+
+constexpr int kBins = 4096; // bins of a histogram of |x - x^|
+
+// Elements per step: the terms of a step are formed first, then added in element order.
+constexpr int kStep = 256;
+
+// The terms of one step. A non-finite x contributes +0 to every sum (the sums start at +0 and
+// so are never -0: adding +0 leaves them as they are) and counts in the bin kBins.
+struct StepTerms {
+    alignas(64) double dot[kStep];
+    alignas(64) double recon[kStep];
+    alignas(64) double error[kStep];    // x - x^ (0 for a non-finite x)
+    alignas(64) double measured[kStep]; // |x - x^| for the largest error: 0 when not finite
+    alignas(64) int32_t bin[kStep];     // the bin of |x - x^| in `top`, or kBins
+    int64_t count = 0, zeros = 0;
+};
+
+inline bool finiteFloat(float v)
+{
+    uint32_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    return (bits & 0x7f800000u) != 0x7f800000u;
+}
+
+// The terms of elements [0, m) of x and xhat (see StepTerms): bins of a level over (0, hi] with
+// `scale` bins per unit (Level::binOf of the top level).
+void stepTerms(const float* x, const float* xhat, int m, double hi, double scale, StepTerms& t);
+
+// The weights of the elements of a block, column by column and row by row: the row's group of
+// the weight vector found when the row changes (no division per element).
+class RowWeights {
+public:
+    RowWeights(const ColumnWeights& w, int64_t n, int64_t i0)
+        : m_w(w),
+          m_rowsPerGroup(std::max<int64_t>(1, n / w.columns / std::max<int64_t>(1, w.groups))),
+          m_row(i0 / w.columns), m_col(i0 % w.columns)
+    {
+        seek();
+    }
+    double next()
+    {
+        const double v = double(m_values[m_col]);
+        if (++m_col == m_w.columns) {
+            m_col = 0;
+            ++m_row;
+            seek();
+        }
+        return v;
+    }
+
+private:
+    void seek()
+    {
+        const int64_t g = std::min(m_w.groups - 1, m_row / m_rowsPerGroup);
+        m_values = m_w.values + g * m_w.columns;
+    }
+    const ColumnWeights& m_w;
+    int64_t m_rowsPerGroup, m_row, m_col;
+    const float* m_values = nullptr;
+};
+
+} // namespace qs::error_detail
