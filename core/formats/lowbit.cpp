@@ -6,6 +6,7 @@
 #include "core/stats/metrics.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <vector>
 
@@ -41,7 +42,19 @@ LowbitObserver*& observerSlot()
     return observer;
 }
 
+std::atomic<bool> g_avx2Allowed{true};
+
 } // namespace
+
+void allowLowbitAvx2(bool allowed)
+{
+    g_avx2Allowed.store(allowed, std::memory_order_relaxed);
+}
+
+bool lowbitAvx2Allowed()
+{
+    return g_avx2Allowed.load(std::memory_order_relaxed);
+}
 
 void setLowbitObserver(LowbitObserver* observer)
 {

@@ -84,6 +84,11 @@ public:
     virtual void ready(const LowbitResult& r, int64_t first, int64_t end) = 0;
 };
 
+// Whether the block loops of the formats and the sums of their blocks use AVX2 on processors
+// that have it (the default), or their portable builds (false; for tests, in every thread).
+void allowLowbitAvx2(bool allowed);
+bool lowbitAvx2Allowed();
+
 // The observer of the format functions called on this thread from now on (null: none).
 void setLowbitObserver(LowbitObserver* observer);
 LowbitObserver* lowbitObserver();

@@ -106,12 +106,12 @@ template <class F> __attribute__((target("avx2"), flatten)) void inlinedAvx2(F& 
 #define QS_BLOCKS_AVX2 0
 #endif
 
-// Whether the processor runs AVX2 instructions.
+// Whether the processor runs AVX2 instructions (and allowLowbitAvx2 allows them).
 inline bool hasAvx2()
 {
 #if QS_BLOCKS_AVX2
     static const bool has = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
-    return has;
+    return has && lowbitAvx2Allowed();
 #else
     return false;
 #endif
