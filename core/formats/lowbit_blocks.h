@@ -212,26 +212,19 @@ inline bool absMaxIfFinite(const float* x, const BlockSpan& s, float& amax)
     return top < 0x7f800000;
 }
 
-// The codes and values of a span of finite values, `encode(v, code, saturated)` returning the
-// value of v and setting its code and whether it saturated, in a loop without branches (the
-// loop of every format's blocks of finite values). Counts the saturated values and the nonzero
-// values that became 0. The values come from src[0 .. s.end - s.start): the span's own inputs,
-// or a copy of them.
-template <class Encode>
-void writeFiniteFrom(const float* __restrict src, const BlockSpan& s, LowbitResult& r,
-                     LowbitCounts& c, Encode&& encode)
+// writeFiniteFrom's loop for codes stored as Code (CodeBuffer's raw8 or raw16).
+template <class Code, class Encode>
+void writeFiniteCodes(const float* __restrict src, const BlockSpan& s, Code* __restrict codes,
+                      int32_t off, float* __restrict y, LowbitCounts& c, Encode& encode)
 {
     const int64_t len = s.end - s.start;
-    uint16_t* __restrict codes = r.codes.raw16() + s.start;
-    const int32_t off = r.codes.offset();
-    float* __restrict y = r.dequantized.data() + s.start;
     int32_t saturated = 0, negative = 0, flushed = 0; // spans hold at most kLowbitPiece values
 #pragma omp simd reduction(+ : saturated, negative, flushed)
     for (int64_t i = 0; i < len; ++i) {
         const float v = src[i];
         int32_t code, sat;
         const float dq = encode(v, code, sat);
-        codes[i] = static_cast<uint16_t>(code - off);
+        codes[i] = static_cast<Code>(code - off);
         y[i] = dq;
         saturated += sat;
         negative += sat & int32_t(v < 0.0f);
@@ -240,6 +233,23 @@ void writeFiniteFrom(const float* __restrict src, const BlockSpan& s, LowbitResu
     c.saturated += saturated;
     c.saturatedNegative += negative;
     c.flushed += flushed;
+}
+
+// The codes and values of a span of finite values, `encode(v, code, saturated)` returning the
+// value of v and setting its code and whether it saturated, in a loop without branches (the
+// loop of every format's blocks of finite values). Counts the saturated values and the nonzero
+// values that became 0. The values come from src[0 .. s.end - s.start): the span's own inputs,
+// or a copy of them.
+template <class Encode>
+void writeFiniteFrom(const float* src, const BlockSpan& s, LowbitResult& r, LowbitCounts& c,
+                     Encode&& encode)
+{
+    const int32_t off = r.codes.offset();
+    float* y = r.dequantized.data() + s.start;
+    if (r.codes.width() == 1)
+        writeFiniteCodes(src, s, r.codes.raw8() + s.start, off, y, c, encode);
+    else
+        writeFiniteCodes(src, s, r.codes.raw16() + s.start, off, y, c, encode);
 }
 
 // writeFiniteFrom on the span's own inputs x[s.start .. s.end).

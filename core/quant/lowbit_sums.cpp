@@ -23,7 +23,8 @@ namespace qs::quantize_detail {
 namespace {
 
 // The portable loop: element after element.
-SliceMetrics::Sums blockSumsPortable(const float* x, const float* xh, const uint16_t* raw,
+template <class Code>
+SliceMetrics::Sums blockSumsPortable(const float* x, const float* xh, const Code* raw,
                                      int32_t codeOffset, int64_t cnt, double lo, double hi,
                                      int64_t qmin, int64_t levels, double& dataMin, double& dataMax,
                                      CodeMask& seen)
@@ -72,13 +73,24 @@ int popcount4(__m128 m)
     return __builtin_popcount(unsigned(_mm_movemask_ps(m)));
 }
 
+// Four codes as 64-bit integers.
+__attribute__((target("avx2"))) __m256i loadCodes4(const uint16_t* raw)
+{
+    return _mm256_cvtepu16_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(raw)));
+}
+__attribute__((target("avx2"))) __m256i loadCodes4(const uint8_t* raw)
+{
+    int32_t four;
+    std::memcpy(&four, raw, sizeof four);
+    return _mm256_cvtepu8_epi64(_mm_cvtsi32_si128(four));
+}
+
 // Flags in `mask` the codes of the finite x (those within 256 codes of qmin), four elements
 // per step: each code's bit is ORed into the lane of its 64-bit word, no branch, no memory
 // dependency. OneWord: at most 64 codes.
-template <bool OneWord>
-__attribute__((target("avx2"))) void markCodes(const float* x, const uint16_t* raw,
-                                               int32_t codeOffset, int64_t cnt, int64_t qmin,
-                                               CodeMask& mask)
+template <bool OneWord, class Code>
+__attribute__((target("avx2"))) void markCodes(const float* x, const Code* raw, int32_t codeOffset,
+                                               int64_t cnt, int64_t qmin, CodeMask& mask)
 {
     const __m256i one = _mm256_set1_epi64x(1), low6 = _mm256_set1_epi64x(63);
     const __m256i shift = _mm256_set1_epi64x(int64_t(codeOffset) - qmin);
@@ -87,8 +99,7 @@ __attribute__((target("avx2"))) void markCodes(const float* x, const uint16_t* r
     __m256i w[4] = {zero, zero, zero, zero};
     int64_t i = 0;
     for (; i + 4 <= cnt; i += 4) {
-        const __m128i c16 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(raw + i));
-        const __m256i k = _mm256_add_epi64(_mm256_cvtepu16_epi64(c16), shift);
+        const __m256i k = _mm256_add_epi64(loadCodes4(raw + i), shift);
         const __m128i xb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i));
         const __m128i nonfinite = _mm_cmpeq_epi32(_mm_and_si128(xb, exponent), exponent);
         const __m256i inRange = _mm256_cmpeq_epi64(_mm256_srli_epi64(k, OneWord ? 6 : 8), zero);
@@ -118,10 +129,11 @@ __attribute__((target("avx2"))) void markCodes(const float* x, const uint16_t* r
 
 // Four elements per step: the finite ones masked in, their terms summed in four double lanes.
 // Requires levels <= 256 (the code mask; levelsUsed counts its bits).
+template <class Code>
 __attribute__((target("avx2"))) SliceMetrics::Sums
-blockSumsAvx2(const float* x, const float* xh, const uint16_t* codes, int32_t codeOffset,
-              int64_t cnt, float lo, float hi, int64_t qmin, int64_t levels, double& dataMin,
-              double& dataMax, CodeMask& mask)
+blockSumsAvx2(const float* x, const float* xh, const Code* codes, int32_t codeOffset, int64_t cnt,
+              float lo, float hi, int64_t qmin, int64_t levels, double& dataMin, double& dataMax,
+              CodeMask& mask)
 {
     if (levels <= 64)
         markCodes<true>(x, codes, codeOffset, cnt, qmin, mask);
@@ -205,9 +217,10 @@ bool hasAvx2()
 
 } // namespace
 
-SliceMetrics::Sums blockSums(const float* x, const float* xh, const uint16_t* codes,
-                             int32_t codeOffset, int64_t cnt, double lo, double hi, int64_t qmin,
-                             int64_t levels, double& dataMin, double& dataMax, CodeMask& seen)
+template <class Code>
+SliceMetrics::Sums blockSums(const float* x, const float* xh, const Code* codes, int32_t codeOffset,
+                             int64_t cnt, double lo, double hi, int64_t qmin, int64_t levels,
+                             double& dataMin, double& dataMax, CodeMask& seen)
 {
 #if QS_SUMS_AVX2
     if (levels <= 256 && hasAvx2()) {
@@ -221,6 +234,13 @@ SliceMetrics::Sums blockSums(const float* x, const float* xh, const uint16_t* co
     return blockSumsPortable(x, xh, codes, codeOffset, cnt, lo, hi, qmin, levels, dataMin, dataMax,
                              seen);
 }
+
+template SliceMetrics::Sums blockSums(const float*, const float*, const uint8_t*, int32_t, int64_t,
+                                      double, double, int64_t, int64_t, double&, double&,
+                                      CodeMask&);
+template SliceMetrics::Sums blockSums(const float*, const float*, const uint16_t*, int32_t, int64_t,
+                                      double, double, int64_t, int64_t, double&, double&,
+                                      CodeMask&);
 
 void addSums(SliceMetrics::Sums& total, const SliceMetrics::Sums& v)
 {
@@ -260,6 +280,20 @@ void setBlockRange(QuantParams& p, int64_t b, float eLo, float eHi)
     }
     p.rangeMin[size_t(b)] = std::min(a, c);
     p.rangeMax[size_t(b)] = std::max(a, c);
+}
+
+// blockSums of elements [first, first + cnt) of x and lr, the codes read in their width.
+SliceMetrics::Sums sumsOf(const float* x, const LowbitResult& lr, int64_t first, int64_t cnt,
+                          double lo, double hi, int64_t qmin, int64_t levels, double& dataMin,
+                          double& dataMax, CodeMask& seen)
+{
+    const float* xh = lr.dequantized.data() + first;
+    const int32_t off = lr.codes.offset();
+    if (lr.codes.width() == 1)
+        return blockSums(x + first, xh, lr.codes.raw8() + first, off, cnt, lo, hi, qmin, levels,
+                         dataMin, dataMax, seen);
+    return blockSums(x + first, xh, lr.codes.raw16() + first, off, cnt, lo, hi, qmin, levels,
+                     dataMin, dataMax, seen);
 }
 
 // This thread's code mask of `masks` (one per thread of the team).
@@ -331,19 +365,16 @@ void LowbitSlices::blockReady(const LowbitResult& lr, int64_t b, CodeMask& seen)
     setBlockRange(p, b, m_eLo, m_eHi);
     const LowbitBlocks g(lr);
     const int64_t off = g.start(b);
-    m_r.sliceMetrics.set(bi,
-                         blockSums(m_x + off, lr.dequantized.data() + off, lr.codes.raw16() + off,
-                                   lr.codes.offset(), g.size(b), p.rangeMin[bi], p.rangeMax[bi],
-                                   p.qmin, m_levels, p.dataMin[bi], p.dataMax[bi], seen));
+    m_r.sliceMetrics.set(bi, sumsOf(m_x, lr, off, g.size(b), p.rangeMin[bi], p.rangeMax[bi], p.qmin,
+                                    m_levels, p.dataMin[bi], p.dataMax[bi], seen));
 }
 
 void LowbitSlices::pieceReady(const LowbitResult& lr, int64_t first, int64_t end, CodeMask& seen)
 {
     const QuantParams& p = m_r.params;
     const size_t k = size_t(first / kLowbitPiece);
-    m_pieceSums[k] = blockSums(m_x + first, lr.dequantized.data() + first, lr.codes.raw16() + first,
-                               lr.codes.offset(), end - first, p.rangeMin[0], p.rangeMax[0], p.qmin,
-                               m_levels, m_pieceMin[k], m_pieceMax[k], seen);
+    m_pieceSums[k] = sumsOf(m_x, lr, first, end - first, p.rangeMin[0], p.rangeMax[0], p.qmin,
+                            m_levels, m_pieceMin[k], m_pieceMax[k], seen);
 }
 
 // The one slice of an element-wise format: its pieces in order.
