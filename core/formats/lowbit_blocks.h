@@ -15,6 +15,8 @@
 #include <string>
 #include <utility>
 
+#include <omp.h>
+
 namespace qs::formats_detail {
 
 // What a conversion counts (LowbitResult's fields of the same names), per thread and summed.
@@ -45,9 +47,11 @@ struct LowbitCounts {
     }
 };
 
-// Runs body(item, counts) for item in [0, items) over the OpenMP threads (static schedule; in
-// parallel when the tensor has n >= 65536 elements) and returns the counts summed. Once cancel
-// fires the items not yet started are skipped and qs::Cancelled is thrown.
+// Runs body(item, counts) for item in [0, items) over the OpenMP threads (in parallel when the
+// tensor has n >= 65536 elements) and returns the counts summed. The threads take about 64
+// chunks each as they become free, so a thread the system holds back for a while leaves its
+// share to the others; nothing depends on which thread takes an item. Once cancel fires the
+// items not yet started are skipped and qs::Cancelled is thrown.
 template <class F>
 LowbitCounts forEachBlock(int64_t items, int64_t n, const CancelToken* cancel, F&& body)
 {
@@ -55,7 +59,8 @@ LowbitCounts forEachBlock(int64_t items, int64_t n, const CancelToken* cancel, F
 #pragma omp parallel if (n >= 65536)
     {
         LowbitCounts local;
-#pragma omp for schedule(static) nowait
+        const int64_t chunk = std::max<int64_t>(1, items / (64 * int64_t(omp_get_num_threads())));
+#pragma omp for schedule(dynamic, chunk) nowait
         for (int64_t i = 0; i < items; ++i) {
             if (cancel && cancel->isCancelled())
                 continue; // skip the remaining items; thrown below
