@@ -6,6 +6,7 @@
 #include "core/stats/metrics.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <vector>
 
@@ -41,7 +42,19 @@ LowbitObserver*& observerSlot()
     return observer;
 }
 
+std::atomic<bool> g_avx2Allowed{true};
+
 } // namespace
+
+void allowLowbitAvx2(bool allowed)
+{
+    g_avx2Allowed.store(allowed, std::memory_order_relaxed);
+}
+
+bool lowbitAvx2Allowed()
+{
+    return g_avx2Allowed.load(std::memory_order_relaxed);
+}
 
 void setLowbitObserver(LowbitObserver* observer)
 {
@@ -78,7 +91,7 @@ void sizeLowbitOffsets(LowbitResult& r)
     r.offsets.assign(r.scales.size(), 0.0f);
 }
 
-void sizeLowbitBuffers(LowbitResult& r, int64_t n, int32_t codeOffset)
+void sizeLowbitBuffers(LowbitResult& r, int64_t n, const CodeWindow& window)
 {
     LentBuffers& l = lent();
     if (l.codes.size() > 0 || l.dequantized.capacity() > 0) {
@@ -86,7 +99,7 @@ void sizeLowbitBuffers(LowbitResult& r, int64_t n, int32_t codeOffset)
         r.dequantized = std::move(l.dequantized);
         l = LentBuffers();
     }
-    r.codes.resizeForOverwrite(size_t(n), codeOffset);
+    r.codes.resizeForOverwrite(size_t(n), window.offset, window.span);
     if (r.dequantized.capacity() < size_t(n)) { // fresh memory: both threads fault it in
         reserveHugePages(r.dequantized, size_t(n));
         populatePages({capacityBytes(r.dequantized)});
@@ -98,7 +111,7 @@ void sizeLowbitBuffers(LowbitResult& r, int64_t n, int32_t codeOffset)
 }
 
 void initBlocks(LowbitResult& r, const char* what, const float* x, int64_t n, int64_t rowLength,
-                int64_t blockSize)
+                int64_t blockSize, const CodeWindow& window)
 {
     const std::string name(what);
     if (n < 1)
@@ -118,7 +131,7 @@ void initBlocks(LowbitResult& r, const char* what, const float* x, int64_t n, in
     r.blockSize = blockSize;
     r.rowLength = rowLength;
     r.blocksPerRow = rowLength / blockSize + (rowLength % blockSize != 0 ? 1 : 0);
-    sizeLowbitBuffers(r, n, kLowbitCodeOffset);
+    sizeLowbitBuffers(r, n, window);
     if (spare().scales.capacity() > 0)
         r.scales = std::move(spare().scales);
     spare().scales = std::vector<float>();
