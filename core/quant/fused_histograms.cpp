@@ -186,7 +186,8 @@ using detail::orderKey;
 // line have different sums. The x of bin b form one run of floats [first, last] inside
 // [dataMin, dataMax]; their codes run from code(first) to code(last), so a sum j counted for
 // bin b stands for code j - b. The codes at the run ends come from the pass's own kernel.
-void splitFineCounts(FusedHistograms& f, KernelFn kernel, const SliceQ& q, uint64_t seed,
+template <class C>
+void splitFineCounts(FusedHistograms& f, KernelFn<C> kernel, const SliceQ& q, uint64_t seed,
                      double dataMin, double dataMax, int64_t levels, uint8_t* used)
 {
     const std::vector<int64_t> total = FusedHistograms::total(f.fineCounts, f.fineSums);
@@ -226,12 +227,12 @@ void splitFineCounts(FusedHistograms& f, KernelFn kernel, const SliceQ& q, uint6
         ends.push_back(fromOrderKey(uint32_t(e - 1)));
     }
     const int64_t ne = int64_t(ends.size());
-    std::vector<uint16_t> codes(static_cast<size_t>(ne));
+    std::vector<C> codes(static_cast<size_t>(ne));
     std::vector<float> deq(static_cast<size_t>(ne));
     std::vector<uint8_t> mark(size_t(levels), 0);
     Acc ignored;
-    kernel(RunCtx{ends.data(), codes.data(), deq.data(), seed, mark.data(), nullptr, 0}, q, 0, ne,
-           1, ignored);
+    kernel(RunCtx<C>{ends.data(), codes.data(), deq.data(), seed, mark.data(), nullptr, 0}, q, 0,
+           ne, 1, ignored);
     int64_t* value = f.valueCounts.data(); // thread 0, lane 0 of each slot
     int64_t counted = 0;
     for (size_t i = 0; i < binAt.size(); ++i) {
@@ -248,5 +249,10 @@ void splitFineCounts(FusedHistograms& f, KernelFn kernel, const SliceQ& q, uint6
                     std::to_string(counted) + " of " + std::to_string(all) +
                     " values); please report this with the tensor");
 }
+
+template void splitFineCounts<uint8_t>(FusedHistograms&, KernelFn<uint8_t>, const SliceQ&, uint64_t,
+                                       double, double, int64_t, uint8_t*);
+template void splitFineCounts<uint16_t>(FusedHistograms&, KernelFn<uint16_t>, const SliceQ&,
+                                        uint64_t, double, double, int64_t, uint8_t*);
 
 } // namespace qs::quantize_detail

@@ -46,7 +46,8 @@ void prepareFused(const QuantParams& p, const std::vector<uint8_t>& empty,
 
 // Splits the code-bin pair counts of a one-slice pass (FusedHistograms::fineCounts) into value
 // histogram counts (added to thread 0's valueCounts) and code-usage marks (set in used).
-void splitFineCounts(FusedHistograms& f, KernelFn kernel, const SliceQ& q, uint64_t seed,
+template <class C>
+void splitFineCounts(FusedHistograms& f, KernelFn<C> kernel, const SliceQ& q, uint64_t seed,
                      double dataMin, double dataMax, int64_t levels, uint8_t* used);
 
 } // namespace qs::quantize_detail

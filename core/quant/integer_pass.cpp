@@ -63,13 +63,13 @@ struct CodeMarks {
     int64_t levelsUsed(int nt) const { return countFlagged(used, nt, levels); }
 };
 
-// What every step of the pass reads.
-struct Pass {
+// What every step of the pass reads; C: the stored code type (withCodeType).
+template <class C> struct Pass {
     const Tensor& t;
     const QuantConfig& config;
     QuantResult& r;
     const QuantParams& p;
-    KernelFn kernel;
+    KernelFn<C> kernel;
     FusedHistograms* fused;
     CodeMarks& codes;
     QuantOutputs written; // off: through scratch (runWholeTensor only)
@@ -79,15 +79,15 @@ struct Pass {
         return makeSliceQ(p.scale[s], p.zeroPointAt(s), config, p.qmin, p.qmax,
                           p.reciprocal.empty() ? -1.0f : p.reciprocal[size_t(s)]);
     }
-    RunCtx ctxFor(uint8_t* mark) const
+    RunCtx<C> ctxFor(uint8_t* mark) const
     {
-        return RunCtx{t.data.data(),
-                      r.codes.raw16(),
-                      r.dequantized.data(),
-                      config.seed,
-                      mark,
-                      fused ? &fused->ctx[size_t(threadId())] : nullptr,
-                      0};
+        return RunCtx<C>{t.data.data(),
+                         rawCodes<C>(r.codes),
+                         r.dequantized.data(),
+                         config.seed,
+                         mark,
+                         fused ? &fused->ctx[size_t(threadId())] : nullptr,
+                         0};
     }
 };
 
@@ -98,13 +98,14 @@ constexpr int64_t kScratch = 4 * kChunk;
 // Elements [off, off + cnt) of one slice, with the outputs that are not written (pass.written)
 // going to scratch, piece by piece. The pieces are whole chunks, which the kernel sums in
 // order into `a` as it would in one call: the same sums, codes and histograms.
-void runThroughScratch(const Pass& pass, const RunCtx& c, const SliceQ& q, int64_t off, int64_t cnt,
-                       Acc& a)
+template <class C>
+void runThroughScratch(const Pass<C>& pass, const RunCtx<C>& c, const SliceQ& q, int64_t off,
+                       int64_t cnt, Acc& a)
 {
-    alignas(64) uint16_t codes[kScratch];
+    alignas(64) C codes[kScratch];
     alignas(64) float deq[kScratch];
     for (int64_t p = 0; p < cnt; p += kScratch) {
-        RunCtx piece = c;
+        RunCtx<C> piece = c;
         piece.origin = off + p;
         piece.x = c.x + piece.origin;
         piece.codes = pass.written.codes ? c.codes + piece.origin : codes;
@@ -114,14 +115,14 @@ void runThroughScratch(const Pass& pass, const RunCtx& c, const SliceQ& q, int64
 }
 
 // One slice: blocks of kBlock elements summed in block order.
-Acc runWholeTensor(const Pass& pass, const CancelToken* cancel)
+template <class C> Acc runWholeTensor(const Pass<C>& pass, const CancelToken* cancel)
 {
     const int64_t n = pass.t.numel();
     const int64_t nb = (n + kBlock - 1) / kBlock;
     std::vector<Acc> blocks(nb);
     const SliceQ q0 = pass.sliceQ(0);
     parallelFor(nb, n >= kParallelMin, cancel, [&](int64_t b) {
-        const RunCtx c = pass.ctxFor(pass.codes.usedBy(size_t(threadId())));
+        const RunCtx<C> c = pass.ctxFor(pass.codes.usedBy(size_t(threadId())));
         const int64_t off = b * kBlock, cnt = std::min(kBlock, n - off);
         if (pass.written.codes && pass.written.dequantized)
             pass.kernel(c, q0, off, cnt, 1, blocks[b]);
@@ -140,7 +141,8 @@ Acc runWholeTensor(const Pass& pass, const CancelToken* cancel)
 
 // Slices [s0, s1) made of one strided run, tile by tile (strided_tiles.h). Stochastic
 // rounding draws by flat index, so it quantizes in place; the others through contiguous copies.
-void runStridedBatch(const Pass& pass, int64_t s0, int64_t s1, uint8_t* markBase, Acc* acc)
+template <class C>
+void runStridedBatch(const Pass<C>& pass, int64_t s0, int64_t s1, uint8_t* markBase, Acc* acc)
 {
     const int64_t levels = pass.codes.levels;
     const SliceLayout& layout = pass.p.layout;
@@ -149,15 +151,15 @@ void runStridedBatch(const Pass& pass, int64_t s0, int64_t s1, uint8_t* markBase
         sq[s - s0] = pass.sliceQ(s);
     if (pass.config.rounding == Rounding::Stochastic) {
         forEachTile(layout, s0, s1, [&](int64_t s, int64_t off, int64_t cnt, int64_t stride) {
-            const RunCtx c = pass.ctxFor(markBase + size_t(s - s0) * size_t(levels));
+            const RunCtx<C> c = pass.ctxFor(markBase + size_t(s - s0) * size_t(levels));
             pass.kernel(c, sq[s - s0], off, cnt, stride, acc[s - s0]);
         });
         return;
     }
-    quantizeTransposed(layout, s0, s1, pass.t.data.data(), pass.r.codes.raw16(),
+    quantizeTransposed(layout, s0, s1, pass.t.data.data(), rawCodes<C>(pass.r.codes),
                        pass.r.dequantized.data(),
-                       [&](int64_t k, const float* xs, uint16_t* cs, float* ds, int64_t m) {
-                           RunCtx c = pass.ctxFor(markBase + size_t(k) * size_t(levels));
+                       [&](int64_t k, const float* xs, C* cs, float* ds, int64_t m) {
+                           RunCtx<C> c = pass.ctxFor(markBase + size_t(k) * size_t(levels));
                            c.x = xs;
                            c.codes = cs;
                            c.deq = ds;
@@ -166,10 +168,11 @@ void runStridedBatch(const Pass& pass, int64_t s0, int64_t s1, uint8_t* markBase
 }
 
 // Slices [s0, s1) one after the other, run by run.
-void runBatch(const Pass& pass, int64_t s0, int64_t s1, uint8_t* markBase, Acc* acc)
+template <class C>
+void runBatch(const Pass<C>& pass, int64_t s0, int64_t s1, uint8_t* markBase, Acc* acc)
 {
     for (int64_t s = s0; s < s1; ++s) {
-        const RunCtx c = pass.ctxFor(markBase + size_t(s - s0) * size_t(pass.codes.levels));
+        const RunCtx<C> c = pass.ctxFor(markBase + size_t(s - s0) * size_t(pass.codes.levels));
         const SliceQ sq = pass.sliceQ(s);
         pass.p.layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
             pass.kernel(c, sq, off, cnt, stride, acc[s - s0]);
@@ -179,12 +182,13 @@ void runBatch(const Pass& pass, int64_t s0, int64_t s1, uint8_t* markBase, Acc* 
 
 // The codes slice s marked: counted, added to this thread's `used` and cleared for the next
 // slice. A slice with few elements clears just the codes it set.
-int64_t takeSliceMarks(const Pass& pass, int64_t s, uint8_t* mark, uint8_t* used)
+template <class C>
+int64_t takeSliceMarks(const Pass<C>& pass, int64_t s, uint8_t* mark, uint8_t* used)
 {
     const int64_t levels = pass.codes.levels;
     int64_t d = 0;
     if (pass.p.layout.sliceSize(s) * 4 < levels) {
-        const uint16_t* codes = pass.r.codes.raw16();
+        const C* codes = rawCodes<C>(pass.r.codes);
         const float* x = pass.t.data.data();
         pass.p.layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
             for (int64_t k = 0; k < cnt; ++k) {
@@ -212,7 +216,7 @@ int64_t takeSliceMarks(const Pass& pass, int64_t s, uint8_t* mark, uint8_t* used
 // a time (G from the slice count only). Each work item sums its slices in order, and the items
 // are summed in order: the same totals on every run. Each slice's metrics are set on the
 // worker that quantized it.
-Acc runSlices(const Pass& pass, const CancelToken* cancel)
+template <class C> Acc runSlices(const Pass<C>& pass, const CancelToken* cancel)
 {
     const int64_t ns = pass.p.numSlices(), levels = pass.codes.levels;
     const bool tiled = stridedSlices(pass.p.layout);
@@ -254,12 +258,17 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
         fused->prepare(nt);
     if (ns > 1 && !(written.codes && written.dequantized))
         throw Error("the integer pass writes every output of a tensor of several slices");
-    const Pass pass{t, config, r, p, pickKernel(config), fused, codes, written};
     // Every slice's sums are set by runSlices.
     const int bits = config.storageBits(); // the stored codes' width
     r.sliceMetrics.reset(size_t(ns), levelsTotal, integerStorage(1, bits, 0, asym),
                          integerStorage(0, bits, 1, asym));
-    const Acc total = ns == 1 ? runWholeTensor(pass, cancel) : runSlices(pass, cancel);
+    const Acc total = withCodeType(p.qmin, p.qmax, [&](auto code) {
+        using C = decltype(code);
+        if (written.codes && (r.codes.size() != size_t(t.numel()) || !rawCodes<C>(r.codes)))
+            throw Error("internal error: the result's codes are not sized for the pass");
+        const Pass<C> pass{t, config, r, p, pickKernel<C>(config), fused, codes, written};
+        return ns == 1 ? runWholeTensor(pass, cancel) : runSlices(pass, cancel);
+    });
     r.metrics = finalize(total, t.numel(), bits, ns, asym, codes.levelsUsed(nt), levelsTotal);
     if (ns == 1)
         r.sliceMetrics.setWhole(r.metrics);

@@ -53,42 +53,42 @@ bool cpuHas(Build b)
     return b == Build::Base;
 }
 
-template <Rounding R, bool Before, bool F32, ScaleMode M> KernelFn kernelFor()
+template <Rounding R, bool Before, bool F32, ScaleMode M, class C> KernelFn<C> kernelFor()
 {
     const Build limit = g_buildLimit.load(std::memory_order_relaxed);
 #if QS_X86_DISPATCH
     if (limit >= Build::Avx512 && cpuHas(Build::Avx512))
-        return &avx512::runKernel<R, Before, F32, M>;
+        return &avx512::runKernel<R, Before, F32, M, C>;
     if (limit >= Build::Avx2 && cpuHas(Build::Avx2))
-        return &avx2::runKernel<R, Before, F32, M>;
+        return &avx2::runKernel<R, Before, F32, M, C>;
 #endif
     (void)limit;
-    return &base::runKernel<R, Before, F32, M>;
+    return &base::runKernel<R, Before, F32, M, C>;
 }
 
-template <Rounding R, bool Before> KernelFn pickKernel(bool f32, ScaleMode mode)
+template <Rounding R, bool Before, class C> KernelFn<C> pickKernel(bool f32, ScaleMode mode)
 {
     switch (mode) {
     case ScaleMode::ReciprocalScale: // float32 only
-        return kernelFor<R, Before, true, ScaleMode::ReciprocalScale>();
+        return kernelFor<R, Before, true, ScaleMode::ReciprocalScale, C>();
     case ScaleMode::MultiplyInverse:
-        return f32 ? kernelFor<R, Before, true, ScaleMode::MultiplyInverse>()
-                   : kernelFor<R, Before, false, ScaleMode::MultiplyInverse>();
+        return f32 ? kernelFor<R, Before, true, ScaleMode::MultiplyInverse, C>()
+                   : kernelFor<R, Before, false, ScaleMode::MultiplyInverse, C>();
     case ScaleMode::Divide:
         break;
     }
-    return f32 ? kernelFor<R, Before, true, ScaleMode::Divide>()
-               : kernelFor<R, Before, false, ScaleMode::Divide>();
+    return f32 ? kernelFor<R, Before, true, ScaleMode::Divide, C>()
+               : kernelFor<R, Before, false, ScaleMode::Divide, C>();
 }
 
-template <Rounding R> KernelFn pickKernel(bool before, bool f32, ScaleMode mode)
+template <Rounding R, class C> KernelFn<C> pickKernel(bool before, bool f32, ScaleMode mode)
 {
-    return before ? pickKernel<R, true>(f32, mode) : pickKernel<R, false>(f32, mode);
+    return before ? pickKernel<R, true, C>(f32, mode) : pickKernel<R, false, C>(f32, mode);
 }
 
 } // namespace
 
-KernelFn pickKernel(const QuantConfig& c)
+template <class C> KernelFn<C> pickKernel(const QuantConfig& c)
 {
     const bool before = c.roundingOrder == RoundingOrder::BeforeZeroPoint;
     const bool f32 = c.float32Params || c.reciprocalScale;
@@ -97,20 +97,23 @@ KernelFn pickKernel(const QuantConfig& c)
                                                  : ScaleMode::Divide;
     switch (c.rounding) {
     case Rounding::HalfEven:
-        return pickKernel<Rounding::HalfEven>(before, f32, mode);
+        return pickKernel<Rounding::HalfEven, C>(before, f32, mode);
     case Rounding::HalfAway:
-        return pickKernel<Rounding::HalfAway>(before, f32, mode);
+        return pickKernel<Rounding::HalfAway, C>(before, f32, mode);
     case Rounding::HalfUp:
-        return pickKernel<Rounding::HalfUp>(before, f32, mode);
+        return pickKernel<Rounding::HalfUp, C>(before, f32, mode);
     case Rounding::Floor:
-        return pickKernel<Rounding::Floor>(before, f32, mode);
+        return pickKernel<Rounding::Floor, C>(before, f32, mode);
     case Rounding::Truncate:
-        return pickKernel<Rounding::Truncate>(before, f32, mode);
+        return pickKernel<Rounding::Truncate, C>(before, f32, mode);
     case Rounding::Stochastic:
-        return pickKernel<Rounding::Stochastic>(before, f32, mode);
+        return pickKernel<Rounding::Stochastic, C>(before, f32, mode);
     }
     throw Error("unknown rounding mode");
 }
+
+template KernelFn<uint8_t> pickKernel<uint8_t>(const QuantConfig& c);
+template KernelFn<uint16_t> pickKernel<uint16_t>(const QuantConfig& c);
 
 MinMaxFn minMaxFiniteFn()
 {

@@ -104,24 +104,26 @@ Candidates gridCandidates(const SliceValues& v, const QuantParams& p, const Quan
     return c;
 }
 
-// Per-thread room for one slice's codes, values and code marks in squaredError.
-struct KernelScratch {
-    std::vector<uint16_t> codes;
+// Per-thread room for one slice's codes (of the scheme's code type C), values and code marks
+// in squaredError.
+template <class C> struct KernelScratch {
+    std::vector<C> codes;
     std::vector<float> deq;
     std::vector<uint8_t> marks;
 };
 
 // Sum of (x - x^)^2 over the n finite values x with scale s and zero point z, x^ as the
 // quantize loop computes it, summed in element order.
+template <class C>
 double squaredError(const float* x, int64_t n, double s, double z, const QuantConfig& config,
-                    const QuantParams& p, KernelFn kernel, KernelScratch& k)
+                    const QuantParams& p, KernelFn<C> kernel, KernelScratch<C>& k)
 {
     if (int64_t(k.deq.size()) < n) {
         k.codes.resize(size_t(n));
         k.deq.resize(size_t(n));
     }
     k.marks.assign(size_t(p.qmax - p.qmin + 1), 0);
-    const RunCtx ctx{x, k.codes.data(), k.deq.data(), config.seed, k.marks.data(), nullptr, 0};
+    const RunCtx<C> ctx{x, k.codes.data(), k.deq.data(), config.seed, k.marks.data(), nullptr, 0};
     Acc unused;
     kernel(ctx, makeSliceQ(s, z, config, p.qmin, p.qmax, -1.0f), 0, n, 1, unused);
     double sum = 0;
@@ -143,20 +145,21 @@ bool usable(double s, double z, const QuantConfig& config, int64_t slice)
     }
 }
 
-// Each slice's parameters: the candidate's unless min-max's have less squared error.
-void choose(const SliceValues& v, const Candidates& c, const QuantConfig& config, QuantParams& p,
-            const CancelToken* cancel)
+// Each slice's parameters: the candidate's unless min-max's have less squared error (measured
+// by `kernel`, of code type C).
+template <class C>
+void chooseWith(const SliceValues& v, const Candidates& c, const QuantConfig& config,
+                QuantParams& p, KernelFn<C> kernel, const CancelToken* cancel)
 {
     const int64_t ns = p.numSlices();
     p.realZeroPoint.resize(size_t(ns));
-    const KernelFn kernel = pickKernel(config);
-    std::vector<KernelScratch> scratch(static_cast<size_t>(threadCount()));
+    std::vector<KernelScratch<C>> scratch(static_cast<size_t>(threadCount()));
     parallelFor(ns, v.values.size() >= size_t(kParallelMin), cancel, [&](int64_t s) {
         const size_t i = size_t(s);
         p.realZeroPoint[i] = double(p.zeroPoint[i]);
         if (!c.found[i] || !usable(c.scale[i], c.zero[i], config, s))
             return;
-        KernelScratch& k = scratch[size_t(threadId())];
+        KernelScratch<C>& k = scratch[size_t(threadId())];
         const double minMax =
             squaredError(v.of(s), v.count(s), p.scale[i], p.realZeroPoint[i], config, p, kernel, k);
         const double optimised =
@@ -169,6 +172,15 @@ void choose(const SliceValues& v, const Candidates& c, const QuantConfig& config
         p.zeroPoint[i] = int64_t(std::nearbyint(z));
         p.rangeMin[i] = c.scale[i] * (double(p.qmin) - z);
         p.rangeMax[i] = c.scale[i] * (double(p.qmax) - z);
+    });
+}
+
+void choose(const SliceValues& v, const Candidates& c, const QuantConfig& config, QuantParams& p,
+            const CancelToken* cancel)
+{
+    withCodeType(p.qmin, p.qmax, [&](auto code) {
+        using C = decltype(code);
+        chooseWith(v, c, config, p, pickKernel<C>(config), cancel);
     });
 }
 

@@ -5,11 +5,13 @@
 #include "core/base/huge_pages.h"
 #include "core/base/stopwatch.h"
 #include "core/formats/float16.h"
+#include "core/quant/code_width.h"
 #include "core/quant/fused_histograms.h"
 #include "core/quant/lowbit_quantize.h"
 #include "core/quant/quantize_internal.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -17,6 +19,25 @@
 namespace qs {
 
 using namespace quantize_detail;
+
+namespace {
+
+std::atomic<int> g_minCodeWidth{1}; // detail::useCodeWidth
+
+} // namespace
+
+int64_t quantize_detail::storedCodeSpan(int64_t qmin, int64_t qmax)
+{
+    return g_minCodeWidth.load(std::memory_order_relaxed) >= 2 ? CodeBuffer::kMaxSpan
+                                                               : qmax - qmin + 1;
+}
+
+void detail::useCodeWidth(int bytes)
+{
+    if (bytes != 1 && bytes != 2)
+        throw Error("a code width is 1 or 2 bytes, not " + std::to_string(bytes));
+    g_minCodeWidth.store(bytes);
+}
 
 namespace {
 
@@ -113,8 +134,12 @@ void sizeBuffers(const Tensor& t, const QuantConfig& config, QuantResult& r,
                  const QuantOutputs& written = QuantOutputs())
 {
     const size_t n = size_t(t.numel());
-    if (written.codes)
-        r.codes.resizeForOverwrite(n, config.isInteger() ? int32_t(config.qmin()) : 0);
+    // Integer codes qmin..qmax (one byte for 8 bits and fewer); fp16 / bf16 bit patterns, 16 bits.
+    if (written.codes && config.isInteger())
+        r.codes.resizeForOverwrite(n, int32_t(config.qmin()),
+                                   storedCodeSpan(config.qmin(), config.qmax()));
+    else if (written.codes)
+        r.codes.resizeForOverwrite(n, 0, CodeBuffer::kMaxSpan);
     else
         r.codes = CodeBuffer();
     if (!written.dequantized)

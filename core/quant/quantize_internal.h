@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <exception>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #if defined(__GNUC__)
@@ -121,9 +122,11 @@ struct HistCtx {
     int32_t jointStride = 0;
 };
 
-struct RunCtx {
+// C: the stored code type, uint8_t when the scheme's codes span at most 256 values, else
+// uint16_t (CodeBuffer); every loop that writes or reads codes is built for both.
+template <class C> struct RunCtx {
     const float* x;
-    uint16_t* codes; // code - qmin
+    C* codes; // code - qmin
     float* deq;
     uint64_t seed;
     uint8_t* mark;       // code-usage flags, indexed by code - qmin
@@ -142,8 +145,32 @@ enum class ScaleMode {
 
 // Quantizes one run of a slice (cnt elements, `stride` apart, from flat index off) and adds its
 // sums to the Acc; kernel_dispatch.cpp picks the build for the processor and the config.
-using KernelFn = void (*)(const RunCtx&, const SliceQ&, int64_t, int64_t, int64_t, Acc&);
-KernelFn pickKernel(const QuantConfig& c);
+template <class C>
+using KernelFn = void (*)(const RunCtx<C>&, const SliceQ&, int64_t, int64_t, int64_t, Acc&);
+template <class C> KernelFn<C> pickKernel(const QuantConfig& c);
+
+// The raw storage of b for code type C (CodeBuffer::raw8 or raw16).
+template <class C> C* rawCodes(CodeBuffer& b)
+{
+    static_assert(std::is_same_v<C, uint8_t> || std::is_same_v<C, uint16_t>);
+    if constexpr (sizeof(C) == 1)
+        return b.raw8();
+    else
+        return b.raw16();
+}
+
+// quantize.cpp: the span integer codes qmin..qmax are stored with: qmax - qmin + 1, or
+// CodeBuffer::kMaxSpan while detail::useCodeWidth(2) holds.
+int64_t storedCodeSpan(int64_t qmin, int64_t qmax);
+
+// Calls f(C()) with the stored code type of codes qmin..qmax (one byte up to 256 values): the
+// one dispatch on the width per call, outside the loops.
+template <class F> decltype(auto) withCodeType(int64_t qmin, int64_t qmax, F&& f)
+{
+    if (CodeBuffer::widthFor(storedCodeSpan(qmin, qmax)) == 1)
+        return f(uint8_t());
+    return f(uint16_t());
+}
 
 // Min / max of the finite values of a slice.
 struct MinMax {

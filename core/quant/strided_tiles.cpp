@@ -56,7 +56,7 @@ void minMaxStrided(const SliceLayout& l, int64_t s0, int64_t s1, const float* x,
     }
 }
 
-TransposeTile& TransposeTile::forThisThread()
+template <class C> TransposeTile<C>& TransposeTile<C>::forThisThread()
 {
     static thread_local std::unique_ptr<TransposeTile> buffers;
     if (!buffers)
@@ -64,7 +64,8 @@ TransposeTile& TransposeTile::forThisThread()
     return *buffers;
 }
 
-void TransposeTile::load(const StridedBatch& b, int64_t r0, int64_t rows, const float* src)
+template <class C>
+void TransposeTile<C>::load(const StridedBatch& b, int64_t r0, int64_t rows, const float* src)
 {
     const int64_t nb = b.slices;
     if (b.block) {
@@ -82,8 +83,9 @@ void TransposeTile::load(const StridedBatch& b, int64_t r0, int64_t rows, const 
                 x[k][r] = src[b.offs[k] + (r0 + r) * b.strides[k]];
 }
 
-void TransposeTile::store(const StridedBatch& b, int64_t r0, int64_t rows, uint16_t* codesOut,
-                          float* deqOut)
+template <class C>
+void TransposeTile<C>::store(const StridedBatch& b, int64_t r0, int64_t rows, C* codesOut,
+                             float* deqOut)
 {
     const int64_t nb = b.slices;
     if (b.block) {
@@ -94,7 +96,7 @@ void TransposeTile::store(const StridedBatch& b, int64_t r0, int64_t rows, uint1
             }
         for (int64_t r = 0; r < rows; ++r) {
             const int64_t i = b.offs[0] + (r0 + r) * b.strides[0];
-            std::memcpy(codesOut + i, codeRows[r], size_t(nb) * sizeof(uint16_t));
+            std::memcpy(codesOut + i, codeRows[r], size_t(nb) * sizeof(C));
             std::memcpy(deqOut + i, deqRows[r], size_t(nb) * sizeof(float));
         }
         return;
@@ -107,5 +109,8 @@ void TransposeTile::store(const StridedBatch& b, int64_t r0, int64_t rows, uint1
                 deqOut[i] = deq[k][r];
             }
 }
+
+template struct TransposeTile<uint8_t>;
+template struct TransposeTile<uint16_t>;
 
 } // namespace qs::quantize_detail

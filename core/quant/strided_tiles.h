@@ -44,23 +44,23 @@ template <class F> void forEachTile(const SliceLayout& l, int64_t s0, int64_t s1
 // vectorises across slices), other batches tile by tile (forEachTile).
 void minMaxStrided(const SliceLayout& l, int64_t s0, int64_t s1, const float* x, MinMax* mm);
 
-// Slice-major rows for the contiguous loop, and row-major copies of the tensor's rows: 320 KB
-// per thread, on the heap (static TLS this big could keep threads with small stacks from
-// starting).
-struct alignas(64) TransposeTile {
+// Slice-major rows for the contiguous loop, and row-major copies of the tensor's rows, codes of
+// type C: up to 320 KB per thread, on the heap (static TLS this big could keep threads with
+// small stacks from starting).
+template <class C> struct alignas(64) TransposeTile {
     static constexpr int64_t R = kTransposeRows;
     float x[kMaxBatch][R];
-    uint16_t codes[kMaxBatch][R];
+    C codes[kMaxBatch][R];
     float deq[kMaxBatch][R];
     float xRows[R][kMaxBatch];
-    uint16_t codeRows[R][kMaxBatch];
+    C codeRows[R][kMaxBatch];
     float deqRows[R][kMaxBatch];
 
     static TransposeTile& forThisThread();
     // Copies rows [r0, r0 + rows) of the batch's slices from x into x[k][r].
     void load(const StridedBatch& b, int64_t r0, int64_t rows, const float* src);
     // Copies codes[k][r] and deq[k][r] back to the tensor's positions.
-    void store(const StridedBatch& b, int64_t r0, int64_t rows, uint16_t* codesOut, float* deqOut);
+    void store(const StridedBatch& b, int64_t r0, int64_t rows, C* codesOut, float* deqOut);
 };
 
 // Strided slices [s0, s1) (at most kMaxBatch) tile by tile as in forEachTile, through contiguous
@@ -69,12 +69,12 @@ struct alignas(64) TransposeTile {
 // contiguous loop, and the codes and dequantized values are copied back. Single strided loads
 // and stores cost the vector loop several nanoseconds each; the copies walk the tensor a row at
 // a time (whole row pieces when the batch is a block of neighbouring columns).
-template <class F>
-void quantizeTransposed(const SliceLayout& l, int64_t s0, int64_t s1, const float* x,
-                        uint16_t* codes, float* deq, F&& run)
+template <class C, class F>
+void quantizeTransposed(const SliceLayout& l, int64_t s0, int64_t s1, const float* x, C* codes,
+                        float* deq, F&& run)
 {
     constexpr int64_t R = kTransposeRows;
-    TransposeTile& tile = TransposeTile::forThisThread();
+    TransposeTile<C>& tile = TransposeTile<C>::forThisThread();
     const StridedBatch b(l, s0, s1);
     for (int64_t r0 = 0; r0 < b.maxCnt; r0 += R) {
         const int64_t rows = std::min(R, b.maxCnt - r0);

@@ -97,28 +97,37 @@ QS_ALWAYS_INLINE inline void quantizeOne(float xv, int64_t i, const SliceQ& p, u
 // sums one accumulator per lane (a fixed order for a given build). A non-finite input makes
 // the sum of x^2 non-finite: then the chunk is redone by the scalar loop, which handles
 // NaN / Inf. Returns the sums.
-// Element j of a chunk: its stored code (code - qmin) and dequantized value written, x^
-// returned; low / high say whether it was clipped below qmin / above qmax.
-template <Rounding R, bool Before, bool F32, ScaleMode M>
+// Element j of a chunk: its stored code (code - qmin) written at codes[cj], its dequantized
+// value at deq[j], x^ returned; low / high say whether it was clipped below qmin / above qmax.
+template <Rounding R, bool Before, bool F32, ScaleMode M, class C>
 QS_ALWAYS_INLINE inline float encodeAt(float xv, int64_t j, int64_t base, const SliceQ& q,
-                                       uint64_t seed, uint16_t* QS_RESTRICT codes,
+                                       uint64_t seed, C* QS_RESTRICT codes, int64_t cj,
                                        float* QS_RESTRICT deq, bool& low, bool& high)
 {
     double r;
     float dq;
     quantizeOne<R, Before, F32, M>(xv, base + j, q, seed, r, dq, low, high);
-    codes[j] = uint16_t(int32_t(r - q.qmin));
+    codes[cj] = C(int32_t(r - q.qmin));
     deq[j] = dq;
     return dq;
 }
 
-template <Rounding R, bool Before, bool F32, ScaleMode M, bool Contig>
-QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_RESTRICT codes,
+template <Rounding R, bool Before, bool F32, ScaleMode M, bool Contig, class C>
+QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, C* QS_RESTRICT codes,
                                        float* QS_RESTRICT deq, int64_t m, int64_t stride,
                                        int64_t base, const SliceQ& p, uint64_t seed, ChunkSums& out)
 {
     const int64_t st = Contig ? 1 : stride;
     const SliceQ q = p;
+    // One-byte codes: the vector loop writes them as 16-bit values to `wide`, narrowed after it,
+    // so that its lanes, and the order of its sums, are the same for both code types.
+    constexpr bool narrow = sizeof(C) == 1;
+    alignas(64) uint16_t wide[narrow ? kChunk : 1];
+    uint16_t* QS_RESTRICT vc;
+    if constexpr (narrow)
+        vc = wide;
+    else
+        vc = codes;
     int64_t clipLow = 0, clipHigh = 0;
     double errSq = 0, errAbs = 0, errMax = 0, signal = 0;
 #pragma omp simd reduction(+ : clipLow, clipHigh, errSq, errAbs, signal) reduction(max : errMax)
@@ -126,7 +135,8 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
         const int64_t j = k * st;
         const float xv = x[j];
         bool low, high;
-        const float dq = encodeAt<R, Before, F32, M>(xv, j, base, q, seed, codes, deq, low, high);
+        const float dq =
+            encodeAt<R, Before, F32, M>(xv, j, base, q, seed, vc, narrow ? k : j, deq, low, high);
         const double xd = double(xv);
         const double e = xd - double(dq);
         const double ae = std::fabs(e);
@@ -138,6 +148,9 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
         signal += xd * xd;
     }
     if (std::isfinite(signal)) {
+        if constexpr (narrow)
+            for (int64_t k = 0; k < m; ++k)
+                codes[k * st] = C(wide[k]);
         out.count = m;
         out.clipLow = clipLow;
         out.clipHigh = clipHigh;
@@ -152,12 +165,13 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
         const int64_t j = k * st;
         const float xv = x[j];
         if (!std::isfinite(xv)) {
-            codes[j] = std::isnan(xv) ? q.nanRaw : uint16_t(xv > 0 ? q.qmax - q.qmin : 0.0);
+            codes[j] = C(std::isnan(xv) ? q.nanRaw : (xv > 0 ? int32_t(q.qmax - q.qmin) : 0));
             deq[j] = xv;
             continue;
         }
         bool low, high;
-        const float dq = encodeAt<R, Before, F32, M>(xv, j, base, q, seed, codes, deq, low, high);
+        const float dq =
+            encodeAt<R, Before, F32, M>(xv, j, base, q, seed, codes, j, deq, low, high);
         const double e = double(xv) - double(dq);
         ++cs.count;
         cs.clipLow += low;
@@ -178,11 +192,10 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, uint16_t* QS_
 // pair (code, bin) in HistCtx::fineCounts.
 // The loop of slotIndices in arithmetic T: float32 (rule.floatFast: x - x^ rounds by at most
 // 2^-24 of the error, within marginf, see histogram_rule.h) or double.
-template <class T, bool Error, bool Contig, bool AddCode>
+template <class T, bool Error, bool Contig, bool AddCode, class C>
 QS_ALWAYS_INLINE inline void slotLoop(const float* QS_RESTRICT x, const float* QS_RESTRICT deq,
-                                      const uint16_t* QS_RESTRICT codes, int64_t m, int64_t stride,
-                                      T lo, T norm, T cap, T margin, T upper,
-                                      int32_t* QS_RESTRICT idx)
+                                      const C* QS_RESTRICT codes, int64_t m, int64_t stride, T lo,
+                                      T norm, T cap, T margin, T upper, int32_t* QS_RESTRICT idx)
 {
     const int64_t st = Contig ? 1 : stride;
 #pragma omp simd
@@ -203,11 +216,10 @@ QS_ALWAYS_INLINE inline void slotLoop(const float* QS_RESTRICT x, const float* Q
     }
 }
 
-template <bool Error, bool Contig, bool AddCode = false>
+template <bool Error, bool Contig, bool AddCode = false, class C>
 QS_ALWAYS_INLINE inline void slotIndices(const float* QS_RESTRICT x, const float* QS_RESTRICT deq,
-                                         const uint16_t* QS_RESTRICT codes, int64_t m,
-                                         int64_t stride, const detail::BinRule& rule,
-                                         int32_t* QS_RESTRICT idx)
+                                         const C* QS_RESTRICT codes, int64_t m, int64_t stride,
+                                         const detail::BinRule& rule, int32_t* QS_RESTRICT idx)
 {
     static_assert(!AddCode || (Contig && !Error), "code-bin pairs are for value slots");
     if (rule.floatFast)
@@ -231,9 +243,9 @@ QS_NOINLINE int32_t exactSlot(const float* x, const float* deq, int64_t k, int64
 }
 
 // Marks the codes used by the finite elements of a chunk and counts its histogram slots.
-template <bool V, bool E, bool AllFinite>
-QS_ALWAYS_INLINE inline void countSlots(const float* x, const float* deq, const uint16_t* codes,
-                                        int64_t m, int64_t stride, uint8_t* QS_RESTRICT mark,
+template <bool V, bool E, bool AllFinite, class C>
+QS_ALWAYS_INLINE inline void countSlots(const float* x, const float* deq, const C* codes, int64_t m,
+                                        int64_t stride, uint8_t* QS_RESTRICT mark,
                                         const int32_t* vi, const int32_t* ei, const HistCtx* h)
 {
     int64_t* const vc = V ? h->valueCounts : nullptr;
@@ -254,9 +266,9 @@ QS_ALWAYS_INLINE inline void countSlots(const float* x, const float* deq, const 
 
 // A contiguous chunk of finite values with HistCtx::fineCounts: one counter per element for its
 // code and value bin together (no separate mark of the code), then the error slot.
-template <bool E>
-QS_ALWAYS_INLINE inline void countFine(const float* x, const float* deq, const uint16_t* codes,
-                                       int64_t m, const HistCtx* h)
+template <bool E, class C>
+QS_ALWAYS_INLINE inline void countFine(const float* x, const float* deq, const C* codes, int64_t m,
+                                       const HistCtx* h)
 {
     int32_t vi[kChunk], ei[E ? kChunk : 1];
     slotIndices<false, true, true>(x, deq, codes, m, 1, *h->value, vi);
@@ -277,8 +289,9 @@ QS_ALWAYS_INLINE inline void countFine(const float* x, const float* deq, const u
 // The joint counter of each element of a contiguous chunk of finite values (HistCtx::jointCounts),
 // both rules in float32 (floatFast), in a branch-free loop that vectorises; -1 when either
 // histogram needs the exact rule. e == 0 in float32 exactly when x == x^, so a zero error.
+template <class C>
 QS_ALWAYS_INLINE inline void jointSlots(const float* QS_RESTRICT x, const float* QS_RESTRICT deq,
-                                        const uint16_t* QS_RESTRICT codes, int64_t m,
+                                        const C* QS_RESTRICT codes, int64_t m,
                                         const detail::BinRule& vr, const detail::BinRule& er,
                                         int32_t rowSize, int32_t* QS_RESTRICT idx)
 {
@@ -314,8 +327,9 @@ QS_ALWAYS_INLINE inline void jointSlots(const float* QS_RESTRICT x, const float*
 // A contiguous chunk of finite values with HistCtx::jointCounts: one counter per element for its
 // code, value bin and error bin together; the few elements next to a bin edge take the exact
 // rules and the separate counters (fineCounts, errorCounts).
-QS_ALWAYS_INLINE inline void countJoint(const float* x, const float* deq, const uint16_t* codes,
-                                        int64_t m, const HistCtx* h)
+template <class C>
+QS_ALWAYS_INLINE inline void countJoint(const float* x, const float* deq, const C* codes, int64_t m,
+                                        const HistCtx* h)
 {
     int32_t ji[kChunk];
     jointSlots(x, deq, codes, m, *h->value, *h->error, h->jointStride, ji);
@@ -331,8 +345,8 @@ QS_ALWAYS_INLINE inline void countJoint(const float* x, const float* deq, const 
     }
 }
 
-template <bool V, bool E>
-QS_ALWAYS_INLINE inline void markAndCount(const float* x, const float* deq, const uint16_t* codes,
+template <bool V, bool E, class C>
+QS_ALWAYS_INLINE inline void markAndCount(const float* x, const float* deq, const C* codes,
                                           int64_t m, int64_t stride, bool allFinite, uint8_t* mark,
                                           const HistCtx* h)
 {
@@ -368,9 +382,9 @@ QS_ALWAYS_INLINE inline void markAndCount(const float* x, const float* deq, cons
 }
 
 // The run in chunks: the vectorised loop, then the scalar marking of the codes used.
-template <Rounding R, bool Before, bool F32, ScaleMode M>
-QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_t off, int64_t cnt,
-                                        int64_t stride, Acc& a)
+template <Rounding R, bool Before, bool F32, ScaleMode M, class C>
+QS_ALWAYS_INLINE inline void kernelBody(const RunCtx<C>& c, const SliceQ& p, int64_t off,
+                                        int64_t cnt, int64_t stride, Acc& a)
 {
     uint8_t* mark = c.mark; // indexed by the stored code - qmin
     for (int64_t c0 = 0; c0 < cnt; c0 += kChunk) {
@@ -384,7 +398,7 @@ QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_
         else
             chunkLoop<R, Before, F32, M, false>(c.x + at, c.codes + at, c.deq + at, m, stride, base,
                                                 p, c.seed, cs);
-        const uint16_t* codes = c.codes + at;
+        const C* codes = c.codes + at;
         const float* x = c.x + at;
         const float* deq = c.deq + at;
         const bool allFinite = cs.count == m;
@@ -413,10 +427,11 @@ QS_ALWAYS_INLINE inline void kernelBody(const RunCtx& c, const SliceQ& p, int64_
     }
 }
 
-template <Rounding R, bool Before, bool F32, ScaleMode M>
-void runKernel(const RunCtx& c, const SliceQ& p, int64_t off, int64_t cnt, int64_t stride, Acc& a)
+template <Rounding R, bool Before, bool F32, ScaleMode M, class C>
+void runKernel(const RunCtx<C>& c, const SliceQ& p, int64_t off, int64_t cnt, int64_t stride,
+               Acc& a)
 {
-    kernelBody<R, Before, F32, M>(c, p, off, cnt, stride, a);
+    kernelBody<R, Before, F32, M, C>(c, p, off, cnt, stride, a);
 }
 
 // Min and max of x[0, n) when every value is finite; returns false (and the caller takes the

@@ -3,6 +3,7 @@
 // histograms), for the streamed per-tensor integer pass and for the schemes that compute the
 // outputs and release them.
 #include "core/quant/quantize.h"
+#include "tests/support/result_compare.h"
 
 #include <QtTest>
 
@@ -14,14 +15,10 @@
 #include <vector>
 
 using namespace qs;
+using qs::test::compareMetrics;
+using qs::test::compareResults;
 
 namespace {
-
-// Bit equality of two doubles (NaN equals NaN, -0 differs from +0).
-bool sameBits(double a, double b)
-{
-    return std::memcmp(&a, &b, sizeof a) == 0;
-}
 
 // 3 kernel blocks of 2^16 and a tail that is not a whole number of chunks, in rows of 32: normal
 // values with a few outliers; nonfinite adds NaN and +-Inf in the second block.
@@ -41,51 +38,6 @@ Tensor testTensor(bool nonfinite)
         v[65536 + 9000] = -std::numeric_limits<float>::infinity();
     }
     return Tensor("x", {n / 32, 32}, std::move(v));
-}
-
-void compareMetrics(const Metrics& a, const Metrics& b)
-{
-    const std::pair<double, double> sums[] = {{a.mse, b.mse},
-                                              {a.rmse, b.rmse},
-                                              {a.mae, b.mae},
-                                              {a.maxAbsError, b.maxAbsError},
-                                              {a.sqnrDb, b.sqnrDb},
-                                              {a.signalPower, b.signalPower},
-                                              {a.errorPower, b.errorPower},
-                                              {a.quantizedBits, b.quantizedBits}};
-    for (const auto& [x, y] : sums)
-        QVERIFY(sameBits(x, y));
-    const std::pair<int64_t, int64_t> counts[] = {{a.count, b.count},
-                                                  {a.nonfinite, b.nonfinite},
-                                                  {a.clippedLowCount, b.clippedLowCount},
-                                                  {a.clippedHighCount, b.clippedHighCount},
-                                                  {a.levelsUsed, b.levelsUsed},
-                                                  {a.levelsTotal, b.levelsTotal}};
-    for (const auto& [x, y] : counts)
-        QCOMPARE(x, y);
-}
-
-void compareHistograms(const Histogram& a, const Histogram& b)
-{
-    QVERIFY(sameBits(a.lo, b.lo) && sameBits(a.hi, b.hi));
-    QCOMPARE(a.counts, b.counts);
-    QVERIFY(a.below == b.below && a.above == b.above && a.nonfinite == b.nonfinite);
-}
-
-void compareResults(const QuantResult& full, const QuantResult& lean)
-{
-    compareMetrics(full.metrics, lean.metrics);
-    QCOMPARE(lean.sliceMetrics.size(), full.sliceMetrics.size());
-    for (size_t s = 0; s < full.sliceMetrics.size(); ++s)
-        compareMetrics(full.sliceMetrics[s], lean.sliceMetrics[s]);
-    QCOMPARE(lean.params.scale, full.params.scale);
-    QCOMPARE(lean.params.zeroPoint, full.params.zeroPoint);
-    QCOMPARE(lean.params.dataMin, full.params.dataMin);
-    QCOMPARE(lean.params.dataMax, full.params.dataMax);
-    QCOMPARE(lean.floatCounts.overflow, full.floatCounts.overflow);
-    QCOMPARE(lean.warnings.size(), full.warnings.size());
-    compareHistograms(full.valueHistogram, lean.valueHistogram);
-    compareHistograms(full.errorHistogram, lean.errorHistogram);
 }
 
 QuantConfig configNamed(const QString& name)
