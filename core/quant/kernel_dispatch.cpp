@@ -1,40 +1,12 @@
-// The hot loop of the integer pass, built once per instruction set, and the choice among the
-// builds: the best the processor has, the rounding rule and the scale arithmetic of the config.
-#include "core/quant/quantize_internal.h"
+// The choice among the builds of the integer pass's hot loop (kernel/kernel_builds.h): the best
+// the processor has, the rounding rule and the scale arithmetic of the config.
+#include "core/quant/kernel/kernel_builds.h"
 
-#include "core/stats/histogram_rule.h"
-
-#include <algorithm>
 #include <atomic>
-#include <cmath>
-#include <limits>
 
 namespace qs {
 namespace quantize_detail {
 namespace {
-
-namespace base {
-#include "core/quant/kernel/quant_kernel-inl.h"
-} // namespace base
-
-#if QS_X86_DISPATCH
-// The same loops compiled for AVX2 (4 doubles per instruction instead of 2) and AVX-512 (8),
-// the best the processor has chosen at run time. Element results are identical (IEEE
-// operations, no FMA contraction: -ffp-contract=off in core/CMakeLists.txt); only the lane
-// order of the sums differs from the baseline build (tst_quantize kernelBuildsAgree).
-#pragma GCC push_options
-#pragma GCC target("avx2")
-namespace avx2 {
-#include "core/quant/kernel/quant_kernel-inl.h"
-} // namespace avx2
-#pragma GCC pop_options
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512vl,avx512bw,avx512dq,prefer-vector-width=512")
-namespace avx512 {
-#include "core/quant/kernel/quant_kernel-inl.h"
-} // namespace avx512
-#pragma GCC pop_options
-#endif
 
 // The instruction sets the hot loops are built for, best last; detail::useKernelBuild narrows
 // the choice (tests compare the builds).
@@ -53,62 +25,32 @@ bool cpuHas(Build b)
     return b == Build::Base;
 }
 
-template <Rounding R, bool Before, bool F32, ScaleMode M, class C> KernelFn<C> kernelFor()
+template <class C> KernelFn<C> kernelFor(const KernelChoice& k)
 {
     const Build limit = g_buildLimit.load(std::memory_order_relaxed);
 #if QS_X86_DISPATCH
     if (limit >= Build::Avx512 && cpuHas(Build::Avx512))
-        return &avx512::runKernel<R, Before, F32, M, C>;
+        return avx512Kernel(k, static_cast<C*>(nullptr));
     if (limit >= Build::Avx2 && cpuHas(Build::Avx2))
-        return &avx2::runKernel<R, Before, F32, M, C>;
+        return avx2Kernel(k, static_cast<C*>(nullptr));
 #endif
     (void)limit;
-    return &base::runKernel<R, Before, F32, M, C>;
-}
-
-template <Rounding R, bool Before, class C> KernelFn<C> pickKernel(bool f32, ScaleMode mode)
-{
-    switch (mode) {
-    case ScaleMode::ReciprocalScale: // float32 only
-        return kernelFor<R, Before, true, ScaleMode::ReciprocalScale, C>();
-    case ScaleMode::MultiplyInverse:
-        return f32 ? kernelFor<R, Before, true, ScaleMode::MultiplyInverse, C>()
-                   : kernelFor<R, Before, false, ScaleMode::MultiplyInverse, C>();
-    case ScaleMode::Divide:
-        break;
-    }
-    return f32 ? kernelFor<R, Before, true, ScaleMode::Divide, C>()
-               : kernelFor<R, Before, false, ScaleMode::Divide, C>();
-}
-
-template <Rounding R, class C> KernelFn<C> pickKernel(bool before, bool f32, ScaleMode mode)
-{
-    return before ? pickKernel<R, true, C>(f32, mode) : pickKernel<R, false, C>(f32, mode);
+    return baseKernel(k, static_cast<C*>(nullptr));
 }
 
 } // namespace
 
 template <class C> KernelFn<C> pickKernel(const QuantConfig& c)
 {
-    const bool before = c.roundingOrder == RoundingOrder::BeforeZeroPoint;
-    const bool f32 = c.float32Params || c.reciprocalScale;
-    const ScaleMode mode = c.reciprocalScale     ? ScaleMode::ReciprocalScale
-                           : c.multiplyByInverse ? ScaleMode::MultiplyInverse
-                                                 : ScaleMode::Divide;
-    switch (c.rounding) {
-    case Rounding::HalfEven:
-        return pickKernel<Rounding::HalfEven, C>(before, f32, mode);
-    case Rounding::HalfAway:
-        return pickKernel<Rounding::HalfAway, C>(before, f32, mode);
-    case Rounding::HalfUp:
-        return pickKernel<Rounding::HalfUp, C>(before, f32, mode);
-    case Rounding::Floor:
-        return pickKernel<Rounding::Floor, C>(before, f32, mode);
-    case Rounding::Truncate:
-        return pickKernel<Rounding::Truncate, C>(before, f32, mode);
-    case Rounding::Stochastic:
-        return pickKernel<Rounding::Stochastic, C>(before, f32, mode);
-    }
+    KernelChoice k;
+    k.rounding = c.rounding;
+    k.before = c.roundingOrder == RoundingOrder::BeforeZeroPoint;
+    k.f32 = c.float32Params || c.reciprocalScale;
+    k.mode = c.reciprocalScale     ? ScaleMode::ReciprocalScale
+             : c.multiplyByInverse ? ScaleMode::MultiplyInverse
+                                   : ScaleMode::Divide;
+    if (KernelFn<C> fn = kernelFor<C>(k))
+        return fn;
     throw Error("unknown rounding mode");
 }
 
@@ -119,9 +61,9 @@ MinMaxFn minMaxFiniteFn()
 {
 #if QS_X86_DISPATCH
     if (__builtin_cpu_supports("avx2"))
-        return &avx2::minMaxFinite;
+        return avx2MinMax();
 #endif
-    return &base::minMaxFinite;
+    return baseMinMax();
 }
 
 } // namespace quantize_detail

@@ -3,7 +3,7 @@
 //   strided_tiles.h/.cpp  slices made of one strided run, walked tile by tile
 //   integer_pass.cpp      the fused pass of the integer schemes (codes, values, metrics)
 //   fused_histograms.cpp  the histograms filled inside that pass
-//   kernel_dispatch.cpp   the hot loop per instruction set (kernel/quant_kernel-inl.h)
+//   kernel_dispatch.cpp   the choice among the builds of the hot loop (kernel/kernel_builds.h)
 //   result_metrics.cpp    metrics, storage and warnings of a result
 //   quantize.cpp          the public entry points
 //

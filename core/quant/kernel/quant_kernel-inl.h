@@ -1,7 +1,7 @@
-// quant_kernel-inl.h: the fused quantize loop of the integer pass. kernel_dispatch.cpp includes it
-// once per instruction set (base, AVX2, AVX-512), each inside that build's namespace, after the
-// types it uses (quantize_internal.h: Acc, SliceQ, RunCtx, ScaleMode, kChunk); deliberately
-// without include guard. No FMA contraction (-ffp-contract=off): every build gives the same
+// quant_kernel-inl.h: the fused quantize loop of the integer pass. The files generated from
+// kernel_build.cpp.in include it once per instruction set (base, AVX2, AVX-512) and width of
+// codes, each inside that build's namespace, after the types it uses (quantize_internal.h: Acc,
+// SliceQ, RunCtx, ScaleMode, kChunk); deliberately without include guard. No FMA contraction (-ffp-contract=off): every build gives the same
 // codes and values.
 
 // splitmix64 finaliser: a counter-based generator, u depends only on (seed, index).
