@@ -3,6 +3,7 @@
 // result of the configuration its controls hold, and telling a rendered image from a blank one.
 #pragma once
 
+#include "ui/views/model_view.h"
 #include "ui/window/main_window.h"
 
 #include <QChart>
@@ -49,6 +50,15 @@ inline bool waitForCurrent(ui::MainWindow& w, int timeoutMs = 20000)
         QTest::qWait(5);
     }
     return false;
+}
+
+// Opens `path` (a model file) in the window and shows its Model view; null if a step fails.
+inline ui::ModelView* showModelView(ui::MainWindow& w, const QString& path)
+{
+    w.openFile(path);
+    if (!waitForCurrent(w) || !w.setCurrentTab(QStringLiteral("model")) || !w.waitForView(20000))
+        return nullptr;
+    return qobject_cast<ui::ModelView*>(w.analysisView(QStringLiteral("model")));
 }
 
 // The first series of a chart with points (the values chart's original values), or null.

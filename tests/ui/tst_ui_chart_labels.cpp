@@ -320,11 +320,7 @@ void TestUiChartLabels::modelView()
     MainWindow w(test::windowOptions(false));
     w.resize(1280, 720);
     w.show();
-    w.openFile(path);
-    QVERIFY(test::waitForCurrent(w));
-    QVERIFY(w.setCurrentTab(QStringLiteral("model")));
-    QVERIFY(w.waitForView(20000));
-    auto* v = qobject_cast<ModelView*>(w.analysisView(QStringLiteral("model")));
+    ModelView* v = test::showModelView(w, path);
     QVERIFY(v);
     v->setSchemes(QStringLiteral("int8-channel,q8_0,q4_0,nf4"));
     QVERIFY(v->run());

@@ -536,11 +536,7 @@ void TestUiModelView::windowRunsModel()
     MainWindow w(test::windowOptions(false));
     w.resize(1280, 720);
     w.show();
-    w.openFile(path);
-    QVERIFY(test::waitForCurrent(w));
-    QVERIFY(w.setCurrentTab(QStringLiteral("model")));
-    QVERIFY(w.waitForView(20000));
-    auto* v = qobject_cast<ModelView*>(w.analysisView(QStringLiteral("model")));
+    ModelView* v = test::showModelView(w, path);
     QVERIFY(v && v->isVisible());
     QCOMPARE(v->modelPath(), QFileInfo(path).absoluteFilePath());
     QCOMPARE(v->tableModel()->rowCount(), 6);
