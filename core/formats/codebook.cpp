@@ -335,7 +335,7 @@ LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb,
         throw Error(cb.name + ": the code book is empty");
     LowbitResult r;
     r.format = cb.name;
-    r.codes.reset(static_cast<size_t>(n), 0, int64_t(cb.values.size())); // indices
+    r.codes.reset(static_cast<size_t>(n), 0); // indices 0..65535
     r.dequantized.resize(static_cast<size_t>(n));
     r.codebook = cb.values;
     const SpecialCodes sc = specialCodes(cb);
@@ -459,7 +459,8 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
     if (cb.values.empty())
         throw Error(cb.name + ": the code book is empty");
     LowbitResult r;
-    initBlocks(r, cb.name.c_str(), x, n, 0, blockSize, {0, int64_t(cb.values.size())});
+    initBlocks(r, cb.name.c_str(), x, n, 0, blockSize);
+    r.codes.resizeForOverwrite(static_cast<size_t>(n), 0); // indices 0..65535
     r.codebook = cb.values;
     const SpecialCodes sc = specialCodes(cb);
     formats_detail::setStorage(
@@ -476,7 +477,7 @@ LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t bloc
 {
     throwIfCancelled(cancel);
     LowbitResult r;
-    initBlocks(r, "absmax-int8", x, n, 0, blockSize, {-127, 255});
+    initBlocks(r, "absmax-int8", x, n, 0, blockSize);
     formats_detail::setStorage(r, 255, formats_detail::blockScaleSplit(n, 8, r.numBlocks(), 32),
                                n); // -127..127
     formats_detail::forEachOutput(r, r.blocksPerRow, 1, n, cancel, [&](int64_t b, LowbitCounts& c) {

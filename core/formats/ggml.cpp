@@ -387,12 +387,6 @@ int64_t directLevels(GgmlType t)
     return t == GgmlType::Q8_0 ? 255 : (t == GgmlType::Q5_0 || t == GgmlType::Q5_1 ? 32 : 16);
 }
 
-// The codes of a direct type: from -127 (Q8_0) or 0, directLevels of them.
-CodeWindow directWindow(GgmlType t)
-{
-    return {t == GgmlType::Q8_0 ? -127 : 0, directLevels(t)};
-}
-
 // Q5_0 and Q5_1 are stored by llama.cpp in rows of whole blocks only.
 void checkWholeBlocks(GgmlType t, int64_t n, int64_t rowLength)
 {
@@ -470,7 +464,7 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
     if (importance || !isDirectType(t))
         return ggml_detail::quantizeSearched(x, n, t, rowLength, cancel, importance);
     LowbitResult r;
-    initBlocks(r, toName(t).c_str(), x, n, rowLength, kBlock, directWindow(t));
+    initBlocks(r, toName(t).c_str(), x, n, rowLength, kBlock);
     checkWholeBlocks(t, n, rowLength);
     if (t == GgmlType::Q4_1 || t == GgmlType::Q5_1)
         sizeLowbitOffsets(r);

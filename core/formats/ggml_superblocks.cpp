@@ -317,24 +317,6 @@ void finiteCopy(const float* x, int64_t b, int block, float* buf, formats_detail
         c->nonfinite += nonfinite;
 }
 
-// The codes of a block (as Code: CodeBuffer's raw8 or raw16), its non-finite inputs kept in its
-// reconstruction y, and its flushed values counted.
-template <class Code>
-void storeCodes(int block, const int32_t* codes, int32_t offset, const float* __restrict xb,
-                float* __restrict yb, Code* __restrict raw, formats_detail::LowbitCounts& c)
-{
-    int32_t flushed = 0;
-#pragma omp simd reduction(+ : flushed)
-    for (int i = 0; i < block; ++i) {
-        const float v = xb[i];
-        raw[i] = Code(codes[i] - offset);
-        const bool finite = finiteBits(v);
-        flushed += int(finite) & int(v != 0.0f) & int(yb[i] == 0.0f);
-        yb[i] = finite ? yb[i] : v;
-    }
-    c.flushed += flushed;
-}
-
 // Codes, sub-block parameters and reconstruction of block b from its bytes.
 void storeBlock(const Spec& s, GgmlDequantizeFn decode, const float* x, int64_t b,
                 const uint8_t* bytes, LowbitResult& r, formats_detail::LowbitCounts& c)
@@ -345,11 +327,20 @@ void storeBlock(const Spec& s, GgmlDequantizeFn decode, const float* x, int64_t 
                      codes});
     float* y = r.dequantized.data() + first;
     decode(bytes, 1, y);
+    const float* __restrict xb = x + first;
+    float* __restrict yb = y;
+    uint16_t* __restrict raw = r.codes.raw16() + first;
     const int32_t offset = r.codes.offset();
-    if (r.codes.width() == 1)
-        storeCodes(s.block, codes, offset, x + first, y, r.codes.raw8() + first, c);
-    else
-        storeCodes(s.block, codes, offset, x + first, y, r.codes.raw16() + first, c);
+    int32_t flushed = 0;
+#pragma omp simd reduction(+ : flushed)
+    for (int i = 0; i < s.block; ++i) {
+        const float v = xb[i];
+        raw[i] = uint16_t(codes[i] - offset);
+        const bool finite = finiteBits(v);
+        flushed += int(finite) & int(v != 0.0f) & int(yb[i] == 0.0f);
+        yb[i] = finite ? yb[i] : v;
+    }
+    c.flushed += flushed;
 }
 
 } // namespace
@@ -365,7 +356,7 @@ LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t row
 {
     const Spec& s = specOf(t, importance);
     LowbitResult r;
-    initBlocks(r, toName(t).c_str(), x, n, rowLength, s.sub, {0, s.levels});
+    initBlocks(r, toName(t).c_str(), x, n, rowLength, s.sub);
     checkRows(s, n, rowLength);
     const BlockWeights weights(s, x, n, rowLength, importance, cancel);
     if (s.offsets)

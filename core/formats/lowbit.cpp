@@ -6,7 +6,6 @@
 #include "core/stats/metrics.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <vector>
 
@@ -42,19 +41,7 @@ LowbitObserver*& observerSlot()
     return observer;
 }
 
-std::atomic<bool> g_avx2Allowed{true};
-
 } // namespace
-
-void allowLowbitAvx2(bool allowed)
-{
-    g_avx2Allowed.store(allowed, std::memory_order_relaxed);
-}
-
-bool lowbitAvx2Allowed()
-{
-    return g_avx2Allowed.load(std::memory_order_relaxed);
-}
 
 void setLowbitObserver(LowbitObserver* observer)
 {
@@ -91,7 +78,7 @@ void sizeLowbitOffsets(LowbitResult& r)
     r.offsets.assign(r.scales.size(), 0.0f);
 }
 
-void sizeLowbitBuffers(LowbitResult& r, int64_t n, const CodeWindow& window)
+void sizeLowbitBuffers(LowbitResult& r, int64_t n, int32_t codeOffset)
 {
     LentBuffers& l = lent();
     if (l.codes.size() > 0 || l.dequantized.capacity() > 0) {
@@ -99,7 +86,7 @@ void sizeLowbitBuffers(LowbitResult& r, int64_t n, const CodeWindow& window)
         r.dequantized = std::move(l.dequantized);
         l = LentBuffers();
     }
-    r.codes.resizeForOverwrite(size_t(n), window.offset, window.span);
+    r.codes.resizeForOverwrite(size_t(n), codeOffset);
     if (r.dequantized.capacity() < size_t(n)) { // fresh memory: both threads fault it in
         reserveHugePages(r.dequantized, size_t(n));
         populatePages({capacityBytes(r.dequantized)});
@@ -111,7 +98,7 @@ void sizeLowbitBuffers(LowbitResult& r, int64_t n, const CodeWindow& window)
 }
 
 void initBlocks(LowbitResult& r, const char* what, const float* x, int64_t n, int64_t rowLength,
-                int64_t blockSize, const CodeWindow& window)
+                int64_t blockSize)
 {
     const std::string name(what);
     if (n < 1)
@@ -131,7 +118,7 @@ void initBlocks(LowbitResult& r, const char* what, const float* x, int64_t n, in
     r.blockSize = blockSize;
     r.rowLength = rowLength;
     r.blocksPerRow = rowLength / blockSize + (rowLength % blockSize != 0 ? 1 : 0);
-    sizeLowbitBuffers(r, n, window);
+    sizeLowbitBuffers(r, n, kLowbitCodeOffset);
     if (spare().scales.capacity() > 0)
         r.scales = std::move(spare().scales);
     spare().scales = std::vector<float>();

@@ -22,10 +22,14 @@
 
 namespace qs {
 
+// Float8 bit patterns and integers of at most 8 bits fit in int16: the code buffers of low-bit
+// results use this offset (code books, with up to 65536 entries, use 0).
+constexpr int32_t kLowbitCodeOffset = -32768;
+
 struct LowbitResult {
     std::string format; // "E4M3", "MXFP4", "Q4_0", "NF4", "codebook", ...
-    CodeBuffer codes;   // one per element: bit pattern, table index or integer code, in the
-                        // window of the format's codes (one byte each for up to 256 codes)
+    CodeBuffer codes;   // one per element: bit pattern, table index or integer code (offset
+                        // kLowbitCodeOffset, or 0 for code-book indices up to 65535)
     std::vector<float> dequantized; // one per element
 
     // Blocks: element i of row r = i / rowLength lies in block
@@ -80,11 +84,6 @@ public:
     virtual void ready(const LowbitResult& r, int64_t first, int64_t end) = 0;
 };
 
-// Whether the block loops of the formats and the sums of their blocks use AVX2 on processors
-// that have it (the default), or their portable builds (false; for tests, in every thread).
-void allowLowbitAvx2(bool allowed);
-bool lowbitAvx2Allowed();
-
 // The observer of the format functions called on this thread from now on (null: none).
 void setLowbitObserver(LowbitObserver* observer);
 LowbitObserver* lowbitObserver();
@@ -103,16 +102,10 @@ Metrics lowbitMetrics(const float* x, const LowbitResult& r);
 void lendLowbitBuffers(CodeBuffer&& codes, std::vector<float>&& dequantized);
 void dropLentLowbitBuffers();
 
-// The codes a format writes: codeOffset .. codeOffset + codeSpan - 1 (CodeBuffer's window).
-struct CodeWindow {
-    int32_t offset = 0;
-    int64_t span = CodeBuffer::kMaxSpan;
-};
-
-// r.codes (for the codes of `window`) and r.dequantized sized n, taking the lent buffers if
-// there are any. Old contents are kept where the buffers already were large enough: the format
-// writes every element.
-void sizeLowbitBuffers(LowbitResult& r, int64_t n, const CodeWindow& window);
+// r.codes (reading as codeOffset where new) and r.dequantized sized n, taking the lent buffers
+// if there are any. Old contents are kept where the buffers already were large enough: the
+// format writes every element.
+void sizeLowbitBuffers(LowbitResult& r, int64_t n, int32_t codeOffset);
 
 // The block scales and offsets of a result the caller is done with, kept on this thread for the
 // next initBlocks and sizeLowbitOffsets, so that a repeated quantization reuses their memory.
@@ -121,11 +114,11 @@ void recycleLowbitBlockVectors(std::vector<float>&& scales, std::vector<float>&&
 // r.offsets sized to r.scales, all 0 (reusing recycled memory).
 void sizeLowbitOffsets(LowbitResult& r);
 
-// Checks the shape of a blockwise request and fills the block fields of r (codes of `window` and
+// Checks the shape of a blockwise request and fills the block fields of r (codes and
 // dequantized sized n by sizeLowbitBuffers, scales sized to the number of blocks). rowLength 0
 // means one row of n elements. Throws qs::Error naming `what` for n < 1, a null x, blockSize < 1,
 // rowLength < 0 or a row length that does not divide n.
 void initBlocks(LowbitResult& r, const char* what, const float* x, int64_t n, int64_t rowLength,
-                int64_t blockSize, const CodeWindow& window);
+                int64_t blockSize);
 
 } // namespace qs

@@ -15,8 +15,6 @@
 #include <string>
 #include <utility>
 
-#include <omp.h>
-
 namespace qs::formats_detail {
 
 // What a conversion counts (LowbitResult's fields of the same names), per thread and summed.
@@ -47,11 +45,9 @@ struct LowbitCounts {
     }
 };
 
-// Runs body(item, counts) for item in [0, items) over the OpenMP threads (in parallel when the
-// tensor has n >= 65536 elements) and returns the counts summed. The threads take about 64
-// chunks each as they become free, so a thread the system holds back for a while leaves its
-// share to the others; nothing depends on which thread takes an item. Once cancel fires the
-// items not yet started are skipped and qs::Cancelled is thrown.
+// Runs body(item, counts) for item in [0, items) over the OpenMP threads (static schedule; in
+// parallel when the tensor has n >= 65536 elements) and returns the counts summed. Once cancel
+// fires the items not yet started are skipped and qs::Cancelled is thrown.
 template <class F>
 LowbitCounts forEachBlock(int64_t items, int64_t n, const CancelToken* cancel, F&& body)
 {
@@ -59,8 +55,7 @@ LowbitCounts forEachBlock(int64_t items, int64_t n, const CancelToken* cancel, F
 #pragma omp parallel if (n >= 65536)
     {
         LowbitCounts local;
-        const int64_t chunk = std::max<int64_t>(1, items / (64 * int64_t(omp_get_num_threads())));
-#pragma omp for schedule(dynamic, chunk) nowait
+#pragma omp for schedule(static) nowait
         for (int64_t i = 0; i < items; ++i) {
             if (cancel && cancel->isCancelled())
                 continue; // skip the remaining items; thrown below
@@ -111,12 +106,12 @@ template <class F> __attribute__((target("avx2"), flatten)) void inlinedAvx2(F& 
 #define QS_BLOCKS_AVX2 0
 #endif
 
-// Whether the processor runs AVX2 instructions (and allowLowbitAvx2 allows them).
+// Whether the processor runs AVX2 instructions.
 inline bool hasAvx2()
 {
 #if QS_BLOCKS_AVX2
     static const bool has = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
-    return has && lowbitAvx2Allowed();
+    return has;
 #else
     return false;
 #endif
@@ -217,19 +212,26 @@ inline bool absMaxIfFinite(const float* x, const BlockSpan& s, float& amax)
     return top < 0x7f800000;
 }
 
-// writeFiniteFrom's loop for codes stored as Code (CodeBuffer's raw8 or raw16).
-template <class Code, class Encode>
-void writeFiniteCodes(const float* __restrict src, const BlockSpan& s, Code* __restrict codes,
-                      int32_t off, float* __restrict y, LowbitCounts& c, Encode& encode)
+// The codes and values of a span of finite values, `encode(v, code, saturated)` returning the
+// value of v and setting its code and whether it saturated, in a loop without branches (the
+// loop of every format's blocks of finite values). Counts the saturated values and the nonzero
+// values that became 0. The values come from src[0 .. s.end - s.start): the span's own inputs,
+// or a copy of them.
+template <class Encode>
+void writeFiniteFrom(const float* __restrict src, const BlockSpan& s, LowbitResult& r,
+                     LowbitCounts& c, Encode&& encode)
 {
     const int64_t len = s.end - s.start;
+    uint16_t* __restrict codes = r.codes.raw16() + s.start;
+    const int32_t off = r.codes.offset();
+    float* __restrict y = r.dequantized.data() + s.start;
     int32_t saturated = 0, negative = 0, flushed = 0; // spans hold at most kLowbitPiece values
 #pragma omp simd reduction(+ : saturated, negative, flushed)
     for (int64_t i = 0; i < len; ++i) {
         const float v = src[i];
         int32_t code, sat;
         const float dq = encode(v, code, sat);
-        codes[i] = static_cast<Code>(code - off);
+        codes[i] = static_cast<uint16_t>(code - off);
         y[i] = dq;
         saturated += sat;
         negative += sat & int32_t(v < 0.0f);
@@ -238,23 +240,6 @@ void writeFiniteCodes(const float* __restrict src, const BlockSpan& s, Code* __r
     c.saturated += saturated;
     c.saturatedNegative += negative;
     c.flushed += flushed;
-}
-
-// The codes and values of a span of finite values, `encode(v, code, saturated)` returning the
-// value of v and setting its code and whether it saturated, in a loop without branches (the
-// loop of every format's blocks of finite values). Counts the saturated values and the nonzero
-// values that became 0. The values come from src[0 .. s.end - s.start): the span's own inputs,
-// or a copy of them.
-template <class Encode>
-void writeFiniteFrom(const float* src, const BlockSpan& s, LowbitResult& r, LowbitCounts& c,
-                     Encode&& encode)
-{
-    const int32_t off = r.codes.offset();
-    float* y = r.dequantized.data() + s.start;
-    if (r.codes.width() == 1)
-        writeFiniteCodes(src, s, r.codes.raw8() + s.start, off, y, c, encode);
-    else
-        writeFiniteCodes(src, s, r.codes.raw16() + s.start, off, y, c, encode);
 }
 
 // writeFiniteFrom on the span's own inputs x[s.start .. s.end).

@@ -248,7 +248,7 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
     checkSaturate(fi, saturate);
     LowbitResult r;
     r.format = fi.name;
-    sizeLowbitBuffers(r, n, {0, int64_t(1) << fi.bits()}); // bit patterns
+    sizeLowbitBuffers(r, n, kLowbitCodeOffset);
     // Decoding through a 256-entry table keeps the loop cheap.
     float table[256];
     for (int c = 0; c < 256; ++c)

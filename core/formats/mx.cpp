@@ -227,10 +227,7 @@ LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength
 {
     throwIfCancelled(cancel);
     LowbitResult r;
-    // MXINT8: two's complement -128..127; the float elements: bit patterns.
-    const CodeWindow window = f == MxFormat::MXINT8 ? CodeWindow{-128, 256}
-                                                    : CodeWindow{0, int64_t(1) << mxElementBits(f)};
-    initBlocks(r, toName(f).c_str(), x, n, rowLength, blockSize, window);
+    initBlocks(r, toName(f).c_str(), x, n, rowLength, blockSize);
     const MxElements elements(f, rounding);
     formats_detail::setStorage(
         r, int64_t(1) << mxElementBits(f),

@@ -85,7 +85,7 @@ LowbitResult quantizeNvfp4(const float* x, int64_t n, int64_t rowLength, const C
 {
     throwIfCancelled(cancel);
     LowbitResult r;
-    initBlocks(r, "NVFP4", x, n, rowLength, kNvfp4Block, {0, 16}); // E2M1 bit patterns
+    initBlocks(r, "NVFP4", x, n, rowLength, kNvfp4Block);
     const E2M1Table table;
     const float g = nvfp4TensorScale(finiteAbsMaxOf(x, n));
     r.tensorScale = g;

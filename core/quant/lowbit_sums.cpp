@@ -23,8 +23,7 @@ namespace qs::quantize_detail {
 namespace {
 
 // The portable loop: element after element.
-template <class Code>
-SliceMetrics::Sums blockSumsPortable(const float* x, const float* xh, const Code* raw,
+SliceMetrics::Sums blockSumsPortable(const float* x, const float* xh, const uint16_t* raw,
                                      int32_t codeOffset, int64_t cnt, double lo, double hi,
                                      int64_t qmin, int64_t levels, double& dataMin, double& dataMax,
                                      CodeMask& seen)
@@ -73,34 +72,13 @@ int popcount4(__m128 m)
     return __builtin_popcount(unsigned(_mm_movemask_ps(m)));
 }
 
-// Eight codes as 32-bit integers.
-__attribute__((target("avx2"))) __m256i loadCodes8(const uint16_t* raw)
-{
-    return _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(raw)));
-}
-__attribute__((target("avx2"))) __m256i loadCodes8(const uint8_t* raw)
-{
-    return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(raw)));
-}
-
-// Four codes as 64-bit integers.
-__attribute__((target("avx2"))) __m256i loadCodes4(const uint16_t* raw)
-{
-    return _mm256_cvtepu16_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(raw)));
-}
-__attribute__((target("avx2"))) __m256i loadCodes4(const uint8_t* raw)
-{
-    int32_t four;
-    std::memcpy(&four, raw, sizeof four);
-    return _mm256_cvtepu8_epi64(_mm_cvtsi32_si128(four));
-}
-
-// Flags in `mask` the codes of the finite x within 256 codes of qmin, four elements per step:
-// each code's bit is ORed into the lane of its 64-bit word, no branch, no memory dependency.
-template <class Code>
-__attribute__((target("avx2"))) void markCodes256(const float* x, const Code* raw,
-                                                  int32_t codeOffset, int64_t cnt, int64_t qmin,
-                                                  CodeMask& mask)
+// Flags in `mask` the codes of the finite x (those within 256 codes of qmin), four elements
+// per step: each code's bit is ORed into the lane of its 64-bit word, no branch, no memory
+// dependency. OneWord: at most 64 codes.
+template <bool OneWord>
+__attribute__((target("avx2"))) void markCodes(const float* x, const uint16_t* raw,
+                                               int32_t codeOffset, int64_t cnt, int64_t qmin,
+                                               CodeMask& mask)
 {
     const __m256i one = _mm256_set1_epi64x(1), low6 = _mm256_set1_epi64x(63);
     const __m256i shift = _mm256_set1_epi64x(int64_t(codeOffset) - qmin);
@@ -109,17 +87,22 @@ __attribute__((target("avx2"))) void markCodes256(const float* x, const Code* ra
     __m256i w[4] = {zero, zero, zero, zero};
     int64_t i = 0;
     for (; i + 4 <= cnt; i += 4) {
-        const __m256i k = _mm256_add_epi64(loadCodes4(raw + i), shift);
+        const __m128i c16 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(raw + i));
+        const __m256i k = _mm256_add_epi64(_mm256_cvtepu16_epi64(c16), shift);
         const __m128i xb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i));
         const __m128i nonfinite = _mm_cmpeq_epi32(_mm_and_si128(xb, exponent), exponent);
-        const __m256i inRange = _mm256_cmpeq_epi64(_mm256_srli_epi64(k, 8), zero);
+        const __m256i inRange = _mm256_cmpeq_epi64(_mm256_srli_epi64(k, OneWord ? 6 : 8), zero);
         const __m256i use = _mm256_andnot_si256(_mm256_cvtepi32_epi64(nonfinite), inRange);
         const __m256i bit =
             _mm256_and_si256(_mm256_sllv_epi64(one, _mm256_and_si256(k, low6)), use);
-        const __m256i word = _mm256_srli_epi64(k, 6);
-        for (int j = 0; j < 4; ++j)
-            w[j] = _mm256_or_si256(
-                w[j], _mm256_and_si256(bit, _mm256_cmpeq_epi64(word, _mm256_set1_epi64x(j))));
+        if constexpr (OneWord) {
+            w[0] = _mm256_or_si256(w[0], bit);
+        } else {
+            const __m256i word = _mm256_srli_epi64(k, 6);
+            for (int j = 0; j < 4; ++j)
+                w[j] = _mm256_or_si256(
+                    w[j], _mm256_and_si256(bit, _mm256_cmpeq_epi64(word, _mm256_set1_epi64x(j))));
+        }
     }
     for (int j = 0; j < 4; ++j) {
         uint64_t lanes[4];
@@ -128,90 +111,60 @@ __attribute__((target("avx2"))) void markCodes256(const float* x, const Code* ra
     }
     for (; i < cnt; ++i) { // the last cnt % 4 elements
         const int64_t k = int64_t(codeOffset) + raw[i] - qmin;
-        if (std::isfinite(x[i]) && k >= 0 && k < 256)
+        if (std::isfinite(x[i]) && k >= 0 && k < (OneWord ? 64 : 256))
             mask.set(k);
     }
 }
 
-// Flags in `mask` the codes of the finite x within 32 Words codes of qmin (Words 1 or 2), eight
-// elements per step: each code's bit is ORed into the lane of its 32-bit word, no branch, no
-// memory dependency.
-template <int Words, class Code>
-__attribute__((target("avx2"))) void markCodes(const float* x, const Code* raw, int32_t codeOffset,
-                                               int64_t cnt, int64_t qmin, CodeMask& mask)
+// Four elements per step: the finite ones masked in, their terms summed in four double lanes.
+// Requires levels <= 256 (the code mask; levelsUsed counts its bits).
+__attribute__((target("avx2"))) SliceMetrics::Sums
+blockSumsAvx2(const float* x, const float* xh, const uint16_t* codes, int32_t codeOffset,
+              int64_t cnt, float lo, float hi, int64_t qmin, int64_t levels, double& dataMin,
+              double& dataMax, CodeMask& mask)
 {
-    constexpr int kSpan = 32 * Words;
-    const __m256i one = _mm256_set1_epi32(1), low5 = _mm256_set1_epi32(31);
-    const __m256i shift = _mm256_set1_epi32(int32_t(int64_t(codeOffset) - qmin));
-    const __m256i exponent = _mm256_set1_epi32(0x7f800000);
-    const __m256i zero = _mm256_setzero_si256();
-    __m256i w[Words];
-    for (int j = 0; j < Words; ++j)
-        w[j] = zero;
-    int64_t i = 0;
-    for (; i + 8 <= cnt; i += 8) {
-        const __m256i k = _mm256_add_epi32(loadCodes8(raw + i), shift);
-        const __m256i xb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + i));
-        const __m256i nonfinite = _mm256_cmpeq_epi32(_mm256_and_si256(xb, exponent), exponent);
-        const __m256i word = _mm256_srli_epi32(k, 5); // 0 .. Words - 1 within the span
-        const __m256i bit =
-            _mm256_andnot_si256(nonfinite, _mm256_sllv_epi32(one, _mm256_and_si256(k, low5)));
-        for (int j = 0; j < Words; ++j)
-            w[j] = _mm256_or_si256(
-                w[j], _mm256_and_si256(bit, _mm256_cmpeq_epi32(word, _mm256_set1_epi32(j))));
-    }
-    for (int j = 0; j < Words; ++j) {
-        __m128i v = _mm_or_si128(_mm256_castsi256_si128(w[j]), _mm256_extracti128_si256(w[j], 1));
-        v = _mm_or_si128(v, _mm_shuffle_epi32(v, 0x4e));
-        v = _mm_or_si128(v, _mm_shuffle_epi32(v, 0xb1));
-        mask.bits[j / 2] |= uint64_t(uint32_t(_mm_cvtsi128_si32(v))) << (32 * (j % 2));
-    }
-    for (; i < cnt; ++i) { // the last cnt % 8 elements
-        const int64_t k = int64_t(codeOffset) + raw[i] - qmin;
-        if (std::isfinite(x[i]) && k >= 0 && k < kSpan)
-            mask.set(k);
-    }
-}
-
-// The finite values of four elements (xf, hf: x and x^; finite: their mask) added to the double
-// lanes of the sums.
-struct SumLanes {
-    __m256d sq, ab, mx, sg, mn, mxv;
-};
-
-__attribute__((target("avx2"))) inline void addLanes(SumLanes& s, __m128 xf, __m128 hf,
-                                                     __m128 finite)
-{
+    if (levels <= 64)
+        markCodes<true>(x, codes, codeOffset, cnt, qmin, mask);
+    else
+        markCodes<false>(x, codes, codeOffset, cnt, qmin, mask);
+    const __m128 absMask = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
+    const __m128 inf = _mm_set1_ps(std::numeric_limits<float>::infinity());
+    const __m128 lo4 = _mm_set1_ps(lo), hi4 = _mm_set1_ps(hi);
     const __m256d absMaskD = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
     const __m256d infD = _mm256_set1_pd(std::numeric_limits<double>::infinity());
-    const __m256d keep = _mm256_castsi256_pd(_mm256_cvtepi32_epi64(_mm_castps_si128(finite)));
-    const __m256d xd = _mm256_cvtps_pd(xf);
-    const __m256d e = _mm256_and_pd(_mm256_sub_pd(xd, _mm256_cvtps_pd(hf)), keep);
-    const __m256d ae = _mm256_and_pd(e, absMaskD);
-    const __m256d xk = _mm256_and_pd(xd, keep);
-    s.sq = _mm256_add_pd(s.sq, _mm256_mul_pd(e, e));
-    s.ab = _mm256_add_pd(s.ab, ae);
-    s.mx = _mm256_max_pd(s.mx, ae);
-    s.sg = _mm256_add_pd(s.sg, _mm256_mul_pd(xk, xk));
-    s.mn = _mm256_min_pd(s.mn, _mm256_blendv_pd(infD, xd, keep));
-    s.mxv =
-        _mm256_max_pd(s.mxv, _mm256_blendv_pd(_mm256_sub_pd(_mm256_setzero_pd(), infD), xd, keep));
-}
-
-// The lanes' sums added to v in lane order, their min and max of x in dmin and dmax.
-__attribute__((target("avx2"))) void addLaneTotals(const SumLanes& s, SliceMetrics::Sums& v,
-                                                   double& dmin, double& dmax)
-{
+    __m256d sq = _mm256_setzero_pd(), ab = sq, mx = sq, sg = sq;
+    __m256d mn = infD, mxv = _mm256_sub_pd(_mm256_setzero_pd(), infD);
+    SliceMetrics::Sums v;
+    int64_t i = 0;
+    for (; i + 4 <= cnt; i += 4) {
+        const __m128 xf = _mm_loadu_ps(x + i), hf = _mm_loadu_ps(xh + i);
+        const __m128 finite = _mm_cmplt_ps(_mm_and_ps(xf, absMask), inf); // false for NaN
+        const int bits = _mm_movemask_ps(finite);
+        v.count += __builtin_popcount(unsigned(bits));
+        v.clippedLow += popcount4(_mm_and_ps(_mm_cmplt_ps(xf, lo4), finite));
+        v.clippedHigh += popcount4(_mm_and_ps(_mm_cmpgt_ps(xf, hi4), finite));
+        const __m256d keep = _mm256_castsi256_pd(_mm256_cvtepi32_epi64(_mm_castps_si128(finite)));
+        const __m256d xd = _mm256_cvtps_pd(xf);
+        const __m256d e = _mm256_and_pd(_mm256_sub_pd(xd, _mm256_cvtps_pd(hf)), keep);
+        const __m256d ae = _mm256_and_pd(e, absMaskD);
+        const __m256d xk = _mm256_and_pd(xd, keep);
+        sq = _mm256_add_pd(sq, _mm256_mul_pd(e, e));
+        ab = _mm256_add_pd(ab, ae);
+        mx = _mm256_max_pd(mx, ae);
+        sg = _mm256_add_pd(sg, _mm256_mul_pd(xk, xk));
+        mn = _mm256_min_pd(mn, _mm256_blendv_pd(infD, xd, keep));
+        mxv = _mm256_max_pd(mxv,
+                            _mm256_blendv_pd(_mm256_sub_pd(_mm256_setzero_pd(), infD), xd, keep));
+    }
     double lane[4][6];
-    const __m256d parts[6] = {s.sq, s.ab, s.mx, s.sg, s.mn, s.mxv};
+    const __m256d parts[6] = {sq, ab, mx, sg, mn, mxv};
     for (int p = 0; p < 6; ++p) {
         double t[4];
         _mm256_storeu_pd(t, parts[p]);
         for (int l = 0; l < 4; ++l)
             lane[l][p] = t[l];
     }
-    dmin = std::numeric_limits<double>::infinity();
-    dmax = -dmin;
+    double dmin = std::numeric_limits<double>::infinity(), dmax = -dmin;
     for (int l = 0; l < 4; ++l) {
         v.errorPower += lane[l][0];
         v.absError += lane[l][1];
@@ -220,61 +173,6 @@ __attribute__((target("avx2"))) void addLaneTotals(const SumLanes& s, SliceMetri
         dmin = std::min(dmin, lane[l][4]);
         dmax = std::max(dmax, lane[l][5]);
     }
-}
-
-// Eight elements per step (in two halves of four: lane l of the double sums takes elements
-// l, l + 4, l + 8, ... in order): the finite ones masked in, their terms summed in four double
-// lanes. Requires levels <= 256 (the code mask; levelsUsed counts its bits).
-template <class Code>
-__attribute__((target("avx2"))) SliceMetrics::Sums
-blockSumsAvx2(const float* x, const float* xh, const Code* codes, int32_t codeOffset, int64_t cnt,
-              float lo, float hi, int64_t qmin, int64_t levels, double& dataMin, double& dataMax,
-              CodeMask& mask)
-{
-    if (levels <= 32)
-        markCodes<1>(x, codes, codeOffset, cnt, qmin, mask);
-    else if (levels <= 64)
-        markCodes<2>(x, codes, codeOffset, cnt, qmin, mask);
-    else
-        markCodes256(x, codes, codeOffset, cnt, qmin, mask);
-    const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
-    const __m256 inf = _mm256_set1_ps(std::numeric_limits<float>::infinity());
-    const __m256 lo8 = _mm256_set1_ps(lo), hi8 = _mm256_set1_ps(hi);
-    const __m256d infD = _mm256_set1_pd(std::numeric_limits<double>::infinity());
-    SumLanes l{_mm256_setzero_pd(),
-               _mm256_setzero_pd(),
-               _mm256_setzero_pd(),
-               _mm256_setzero_pd(),
-               infD,
-               _mm256_sub_pd(_mm256_setzero_pd(), infD)};
-    SliceMetrics::Sums v;
-    int64_t i = 0;
-    for (; i + 8 <= cnt; i += 8) {
-        const __m256 xf = _mm256_loadu_ps(x + i), hf = _mm256_loadu_ps(xh + i);
-        const __m256 finite = _mm256_cmp_ps(_mm256_and_ps(xf, absMask), inf, _CMP_LT_OS);
-        v.count += __builtin_popcount(unsigned(_mm256_movemask_ps(finite)));
-        v.clippedLow += __builtin_popcount(unsigned(
-            _mm256_movemask_ps(_mm256_and_ps(_mm256_cmp_ps(xf, lo8, _CMP_LT_OS), finite))));
-        v.clippedHigh += __builtin_popcount(unsigned(
-            _mm256_movemask_ps(_mm256_and_ps(_mm256_cmp_ps(xf, hi8, _CMP_GT_OS), finite))));
-        addLanes(l, _mm256_castps256_ps128(xf), _mm256_castps256_ps128(hf),
-                 _mm256_castps256_ps128(finite));
-        addLanes(l, _mm256_extractf128_ps(xf, 1), _mm256_extractf128_ps(hf, 1),
-                 _mm256_extractf128_ps(finite, 1));
-    }
-    for (; i + 4 <= cnt; i += 4) {
-        const __m128 xf = _mm_loadu_ps(x + i), hf = _mm_loadu_ps(xh + i);
-        const __m128 finite = _mm_cmplt_ps(_mm_and_ps(xf, _mm256_castps256_ps128(absMask)),
-                                           _mm256_castps256_ps128(inf));
-        v.count += popcount4(finite);
-        v.clippedLow +=
-            popcount4(_mm_and_ps(_mm_cmplt_ps(xf, _mm256_castps256_ps128(lo8)), finite));
-        v.clippedHigh +=
-            popcount4(_mm_and_ps(_mm_cmpgt_ps(xf, _mm256_castps256_ps128(hi8)), finite));
-        addLanes(l, xf, hf, finite);
-    }
-    double dmin, dmax;
-    addLaneTotals(l, v, dmin, dmax);
     for (; i < cnt; ++i) { // the last cnt % 4 elements
         const float xv = x[i];
         if (!std::isfinite(xv))
@@ -300,17 +198,16 @@ blockSumsAvx2(const float* x, const float* xh, const Code* codes, int32_t codeOf
 bool hasAvx2()
 {
     static const bool has = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
-    return has && lowbitAvx2Allowed();
+    return has;
 }
 
 #endif
 
 } // namespace
 
-template <class Code>
-SliceMetrics::Sums blockSums(const float* x, const float* xh, const Code* codes, int32_t codeOffset,
-                             int64_t cnt, double lo, double hi, int64_t qmin, int64_t levels,
-                             double& dataMin, double& dataMax, CodeMask& seen)
+SliceMetrics::Sums blockSums(const float* x, const float* xh, const uint16_t* codes,
+                             int32_t codeOffset, int64_t cnt, double lo, double hi, int64_t qmin,
+                             int64_t levels, double& dataMin, double& dataMax, CodeMask& seen)
 {
 #if QS_SUMS_AVX2
     if (levels <= 256 && hasAvx2()) {
@@ -324,13 +221,6 @@ SliceMetrics::Sums blockSums(const float* x, const float* xh, const Code* codes,
     return blockSumsPortable(x, xh, codes, codeOffset, cnt, lo, hi, qmin, levels, dataMin, dataMax,
                              seen);
 }
-
-template SliceMetrics::Sums blockSums(const float*, const float*, const uint8_t*, int32_t, int64_t,
-                                      double, double, int64_t, int64_t, double&, double&,
-                                      CodeMask&);
-template SliceMetrics::Sums blockSums(const float*, const float*, const uint16_t*, int32_t, int64_t,
-                                      double, double, int64_t, int64_t, double&, double&,
-                                      CodeMask&);
 
 void addSums(SliceMetrics::Sums& total, const SliceMetrics::Sums& v)
 {
@@ -370,20 +260,6 @@ void setBlockRange(QuantParams& p, int64_t b, float eLo, float eHi)
     }
     p.rangeMin[size_t(b)] = std::min(a, c);
     p.rangeMax[size_t(b)] = std::max(a, c);
-}
-
-// blockSums of elements [first, first + cnt) of x and lr, the codes read in their width.
-SliceMetrics::Sums sumsOf(const float* x, const LowbitResult& lr, int64_t first, int64_t cnt,
-                          double lo, double hi, int64_t qmin, int64_t levels, double& dataMin,
-                          double& dataMax, CodeMask& seen)
-{
-    const float* xh = lr.dequantized.data() + first;
-    const int32_t off = lr.codes.offset();
-    if (lr.codes.width() == 1)
-        return blockSums(x + first, xh, lr.codes.raw8() + first, off, cnt, lo, hi, qmin, levels,
-                         dataMin, dataMax, seen);
-    return blockSums(x + first, xh, lr.codes.raw16() + first, off, cnt, lo, hi, qmin, levels,
-                     dataMin, dataMax, seen);
 }
 
 // This thread's code mask of `masks` (one per thread of the team).
@@ -455,16 +331,18 @@ void LowbitSlices::blockReady(const LowbitResult& lr, int64_t b, CodeMask& seen)
     setBlockRange(p, b, m_eLo, m_eHi);
     const LowbitBlocks g(lr);
     const int64_t off = g.start(b);
-    m_r.sliceMetrics.set(bi, sumsOf(m_x, lr, off, g.size(b), p.rangeMin[bi], p.rangeMax[bi], p.qmin,
-                                    m_levels, p.dataMin[bi], p.dataMax[bi], seen));
+    m_r.sliceMetrics.set(bi, blockSums(m_x + off, lr.dequantized.data() + off, lr.codes.raw16() + off,
+                                       lr.codes.offset(), g.size(b), p.rangeMin[bi], p.rangeMax[bi],
+                                       p.qmin, m_levels, p.dataMin[bi], p.dataMax[bi], seen));
 }
 
 void LowbitSlices::pieceReady(const LowbitResult& lr, int64_t first, int64_t end, CodeMask& seen)
 {
     const QuantParams& p = m_r.params;
     const size_t k = size_t(first / kLowbitPiece);
-    m_pieceSums[k] = sumsOf(m_x, lr, first, end - first, p.rangeMin[0], p.rangeMax[0], p.qmin,
-                            m_levels, m_pieceMin[k], m_pieceMax[k], seen);
+    m_pieceSums[k] = blockSums(m_x + first, lr.dequantized.data() + first, lr.codes.raw16() + first,
+                               lr.codes.offset(), end - first, p.rangeMin[0], p.rangeMax[0], p.qmin,
+                               m_levels, m_pieceMin[k], m_pieceMax[k], seen);
 }
 
 // The one slice of an element-wise format: its pieces in order.

@@ -39,12 +39,10 @@ struct alignas(64) CodeMask {
 // The per-slice sums of quantize() for one block of cnt elements (clipped = finite inputs
 // outside [lo, hi], the block's representable range, whose ends are float32 values). With
 // levels <= 256 the codes used are also flagged in seen.
-// Codes are stored as in CodeBuffer (Code: uint8_t or uint16_t, its raw8 or raw16): element
-// i's code is codeOffset + codes[i].
-template <class Code>
-SliceMetrics::Sums blockSums(const float* x, const float* xh, const Code* codes, int32_t codeOffset,
-                             int64_t cnt, double lo, double hi, int64_t qmin, int64_t levels,
-                             double& dataMin, double& dataMax, CodeMask& seen);
+// Codes are stored as in CodeBuffer: element i's code is codeOffset + codes[i].
+SliceMetrics::Sums blockSums(const float* x, const float* xh, const uint16_t* codes,
+                             int32_t codeOffset, int64_t cnt, double lo, double hi, int64_t qmin,
+                             int64_t levels, double& dataMin, double& dataMax, CodeMask& seen);
 
 // The sums of two parts of a slice or tensor, in that order.
 void addSums(SliceMetrics::Sums& total, const SliceMetrics::Sums& v);
