@@ -331,9 +331,10 @@ void LowbitSlices::blockReady(const LowbitResult& lr, int64_t b, CodeMask& seen)
     setBlockRange(p, b, m_eLo, m_eHi);
     const LowbitBlocks g(lr);
     const int64_t off = g.start(b);
-    m_r.sliceMetrics.set(bi, blockSums(m_x + off, lr.dequantized.data() + off, lr.codes.raw16() + off,
-                                       lr.codes.offset(), g.size(b), p.rangeMin[bi], p.rangeMax[bi],
-                                       p.qmin, m_levels, p.dataMin[bi], p.dataMax[bi], seen));
+    m_r.sliceMetrics.set(bi,
+                         blockSums(m_x + off, lr.dequantized.data() + off, lr.codes.raw16() + off,
+                                   lr.codes.offset(), g.size(b), p.rangeMin[bi], p.rangeMax[bi],
+                                   p.qmin, m_levels, p.dataMin[bi], p.dataMax[bi], seen));
 }
 
 void LowbitSlices::pieceReady(const LowbitResult& lr, int64_t first, int64_t end, CodeMask& seen)

@@ -1,8 +1,8 @@
 // quant_kernel-inl.h: the fused quantize loop of the integer pass. The files generated from
 // kernel_build.cpp.in include it once per instruction set (base, AVX2, AVX-512) and width of
 // codes, each inside that build's namespace, after the types it uses (quantize_internal.h: Acc,
-// SliceQ, RunCtx, ScaleMode, kChunk); deliberately without include guard. No FMA contraction (-ffp-contract=off): every build gives the same
-// codes and values.
+// SliceQ, RunCtx, ScaleMode, kChunk); deliberately without include guard. No FMA contraction
+// (-ffp-contract=off): every build gives the same codes and values.
 
 // splitmix64 finaliser: a counter-based generator, u depends only on (seed, index).
 inline uint64_t mix64(uint64_t z)
