@@ -79,7 +79,7 @@ void runViewJob(QObject* owner, std::shared_ptr<CancelToken> token, Work work, D
             }
             return out;
         },
-        [done](const JobOutcome<T>& out) { done(out); });
+        std::move(done));
 }
 
 // An analysis view that computes what it shows off the GUI thread from the current result of
