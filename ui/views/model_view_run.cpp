@@ -60,6 +60,8 @@ void ModelView::setModelFile(const QString& path, const std::vector<TensorInfo>&
     m_stack->setCurrentIndex(model ? 1 : 0);
     if (model && path == m_path && members.size() == m_members.size())
         return; // the same file: the report stays
+    if (!model && m_path.isEmpty() && !m_report)
+        return; // still no model: nothing to clear (every new single tensor lands here)
     cancel();
     m_path = model ? path : QString();
     m_members = model ? members : std::vector<TensorInfo>();

@@ -49,6 +49,7 @@ QSize OverviewStrip::minimumSizeHint() const
 void OverviewStrip::setTensor(std::shared_ptr<const Tensor> tensor)
 {
     m_buckets.clear();
+    m_picture = QPixmap();
     m_size = tensor ? tensor->numel() : 0;
     m_begin = 0;
     m_end = m_size;
@@ -70,6 +71,7 @@ void OverviewStrip::setTensor(std::shared_ptr<const Tensor> tensor)
         }
         m_lo = std::isfinite(lo) ? lo : 0;
         m_hi = std::isfinite(hi) && hi > m_lo ? hi : m_lo + 1;
+        m_picture = QPixmap();
         update();
     };
     m_reducing = true;
@@ -108,7 +110,31 @@ int64_t OverviewStrip::indexAt(double x) const
 
 void OverviewStrip::paintEvent(QPaintEvent*)
 {
+    const qreal dpr = devicePixelRatioF();
+    const QSize pixels = (QSizeF(QWidget::size()) * dpr).toSize();
+    if (m_picture.size() != pixels || m_picture.devicePixelRatio() != dpr) {
+        m_picture = QPixmap(pixels);
+        m_picture.setDevicePixelRatio(dpr);
+        QPainter pp(&m_picture);
+        paintEnvelope(pp);
+    }
     QPainter p(this);
+    p.drawPixmap(0, 0, m_picture);
+    if (!m_buckets.empty() && m_size > 0)
+        paintWindow(p, plotRect());
+}
+
+void OverviewStrip::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange ||
+        event->type() == QEvent::FontChange)
+        m_picture = QPixmap();
+    QWidget::changeEvent(event);
+}
+
+// The frame and the original values' envelope (min to max per bucket).
+void OverviewStrip::paintEnvelope(QPainter& p) const
+{
     const QRectF plot = plotRect();
     p.fillRect(rect(), palette().base());
     p.setPen(palette().mid().color());
@@ -133,7 +159,6 @@ void OverviewStrip::paintEvent(QPaintEvent*)
     p.setPen(QPen(st.original(), 1));
     p.setBrush(fill);
     p.drawPath(envelope);
-    paintWindow(p, plot);
 }
 
 // Outside the window dimmed; the window framed, with grips on its edges.

@@ -2,12 +2,14 @@
 // bucket) under the values chart, with the chart's index window drawn on it. Drag the window
 // to move it, drag its edges to resize it, drag elsewhere to draw a new one; a double-click
 // shows everything. The strip reports a new window when the mouse is released; the chart then
-// rebuilds at full detail. Reducing a big tensor to the strip's buckets runs on a worker.
+// rebuilds at full detail. Reducing a big tensor to the strip's buckets runs on a worker; the
+// envelope is painted once into a pixmap, so moving the window repaints only the window.
 #pragma once
 
 #include "core/base/tensor.h"
 #include "core/stats/downsample.h"
 
+#include <QPixmap>
 #include <QWidget>
 
 #include <memory>
@@ -44,15 +46,18 @@ protected:
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     enum class Drag { None, Move, Left, Right, New };
     QRectF plotRect() const;
     Drag dragAt(double x) const;
+    void paintEnvelope(QPainter& p) const;
     void paintWindow(QPainter& p, const QRectF& plot) const;
 
     std::vector<BucketRange> m_buckets; // the whole tensor, original values
     double m_lo = 0, m_hi = 1;          // their range
+    QPixmap m_picture; // the frame and envelope, painted again when the size changes
     int64_t m_size = 0;
     int64_t m_begin = 0, m_end = 0;
     bool m_reducing = false;
