@@ -5,6 +5,7 @@
 
 #include "core/base/error.h"
 #include "core/base/name_table.h"
+#include "core/base/value_observer.h"
 #include "core/formats/lowbit.h"
 
 #include <algorithm>
@@ -80,12 +81,20 @@ LowbitCounts forEachOutput(const LowbitResult& r, int64_t items, int64_t blocksP
     if (!observer)
         return forEachBlock(items, n, cancel, body);
     observer->begin(r);
+    const int64_t first = blocksPerItem > 0 ? blocksPerItem : kLowbitPiece;
+    const int64_t last = blocksPerItem > 0 ? r.numBlocks() : n;
+    if (const int64_t k = observer->sampleStride(items, n)) { // made again below: counts dropped
+        forEachBlock(sampledParts(items, k), n, cancel, [&](int64_t j, LowbitCounts&) {
+            const int64_t i = sampledPart(j, k);
+            LowbitCounts dropped;
+            body(i, dropped);
+            observer->sample(r, i * first, std::min(last, (i + 1) * first));
+        });
+        observer->sampled();
+    }
     return forEachBlock(items, n, cancel, [&](int64_t i, LowbitCounts& c) {
         body(i, c);
-        if (blocksPerItem > 0)
-            observer->ready(r, i * blocksPerItem, std::min(r.numBlocks(), (i + 1) * blocksPerItem));
-        else
-            observer->ready(r, i * kLowbitPiece, std::min(n, (i + 1) * kLowbitPiece));
+        observer->ready(r, i * first, std::min(last, (i + 1) * first));
     });
 }
 
