@@ -158,6 +158,21 @@ LowbitCounts forEachBlockRun(const LowbitResult& r, int64_t n, const CancelToken
                          });
 }
 
+// forEachOutput over runs of kBlocksPerRun consecutive blocks of r: body(b, counts) for each
+// block b of each run (blocks too small to be a work item of their own).
+template <class F>
+LowbitCounts forEachBlockInRuns(const LowbitResult& r, int64_t n, const CancelToken* cancel,
+                                F&& body)
+{
+    const int64_t blocks = r.numBlocks();
+    return forEachOutput(r, (blocks + kBlocksPerRun - 1) / kBlocksPerRun, kBlocksPerRun, n, cancel,
+                         [&](int64_t run, LowbitCounts& c) {
+                             const int64_t end = std::min(blocks, (run + 1) * kBlocksPerRun);
+                             for (int64_t b = run * kBlocksPerRun; b < end; ++b)
+                                 body(b, c);
+                         });
+}
+
 // Element-wise formats: body(i, counts) for every element of r, in pieces of kLowbitPiece
 // (forEachOutput).
 template <class F>

@@ -64,7 +64,7 @@ struct Deferred {
 // where the elements that are not counted (zero errors, non-finite x) go, so that the count
 // needs no branch. More than kGatherMax errors in the chosen bins (a bin holding most of them)
 // are not gathered: a further pass then splits that bin.
-struct Local {
+struct alignas(64) Local {
     std::vector<int64_t> even = std::vector<int64_t>(size_t(kBins) + 1, 0);
     std::vector<int64_t> odd = std::vector<int64_t>(size_t(kBins) + 1, 0);
     std::vector<double> gathered;
@@ -113,21 +113,24 @@ struct ErrorStream::State {
     ColumnWeights weights;
     bool known;                // the largest error was given
     double hi = HUGE_VAL;      // bins over (0, hi]: the largest error, or the sample's
+    double scale = 0;          // topScale(hi)
     std::vector<int8_t> slot;  // the bins gathered, and 0 for the bin kBins
     std::vector<Sums> parts;   // per block of kSumBlock elements
     std::vector<Local> locals; // per thread
 
     Local& local() { return locals[std::min(size_t(detail::threadId()), locals.size() - 1)]; }
 
-    // Elements [first, first + m) (values xh) added to t, which holds their block up to first.
-    template <bool kWeighted> void add(Local& l, Sums& t, int64_t first, const float* xh, int64_t m)
+    // Elements [first, first + m) (values xh) added to sums, which hold their block up to first
+    // (added in a copy of them: kept in registers, apart from the other threads' cursors).
+    template <bool kWeighted>
+    void add(Local& l, Sums& sums, int64_t first, const float* xh, int64_t m)
     {
+        Sums t = sums;
         StepTerms terms;
         std::optional<RowWeights> w;
         if (kWeighted)
             w.emplace(weights, n, first);
         const float* xs = x + first;
-        const double scale = topScale(hi);
         for (int64_t j = 0; j < m; j += kStep) {
             const int k = int(std::min<int64_t>(kStep, m - j));
             stepTerms(xs + j, xh + j, k, hi, scale, terms);
@@ -140,6 +143,7 @@ struct ErrorStream::State {
                     t.weighted += a * e * e;
             }
         }
+        sums = t;
     }
     void addPart(Local& l, Sums& t, int64_t first, const float* xh, int64_t m)
     {
@@ -207,6 +211,7 @@ ErrorStream::ErrorStream(const float* x, int64_t n, const ColumnWeights& weights
 {
     if (m->known)
         m->hi = maxAbsError;
+    m->scale = topScale(m->hi);
     m->slot.assign(size_t(kBins) + 1, n <= kGatherWhole ? 1 : 0);
     m->slot.back() = 0;
     m->parts.resize(size_t((n + kSumBlock - 1) / kSumBlock));
@@ -244,12 +249,12 @@ void ErrorStream::sampled()
         for (double v : all)
             m->hi = v < HUGE_VAL ? std::max(m->hi, v) : m->hi;
     }
+    m->scale = topScale(m->hi);
     if (m->n <= kGatherWhole)
         return;
-    const double scale = topScale(m->hi);
     std::vector<int64_t> counts(size_t(kBins), 0);
     for (double v : all)
-        ++counts[size_t(topBin(v, m->hi, scale))];
+        ++counts[size_t(topBin(v, m->hi, m->scale))];
     m->slot = windowBins(counts, int64_t(all.size()), kFractions);
     m->slot.push_back(0);
 }

@@ -179,8 +179,9 @@ SchemeMetrics schemeMetrics(const Metrics& m, const ReconstructionStats& st)
 }
 
 // One quantization pass that shows its values to the error statistics as it makes them. A
-// pass that makes them part by part in scratch (streamsValues) keeps no codes or values; the
-// others keep r's buffers, reused from tensor to tensor.
+// pass that makes them part by part in scratch (streamsValues) keeps no codes or values, and
+// quantizes again in the rare case that the statistics need a further pass; the others keep
+// r's buffers, reused from tensor to tensor, and a further pass reads them.
 SchemeMetrics measureScheme(const TensorJob& job, const SchemeApplication& a, QuantResult& r)
 {
     if (!a.skipped.empty())
@@ -191,7 +192,11 @@ SchemeMetrics measureScheme(const TensorJob& job, const SchemeApplication& a, Qu
     const bool keep = !streamsValues(a.config);
     quantizeInto(t, a.config, r, job.cancel, HistogramRequest{}, steer,
                  QuantOutputs{keep, keep, &stream});
-    const PairWalk again = [&](ValueObserver& o) {
+    const PairWalk again = [&](ValueObserver& o) { // rare: the values again
+        if (keep) {
+            showValues(r.dequantized.data(), t.numel(), o, job.cancel);
+            return;
+        }
         QuantResult scratch;
         quantizeInto(t, a.config, scratch, job.cancel, HistogramRequest{}, steer,
                      QuantOutputs{false, false, &o});

@@ -324,6 +324,8 @@ void LowbitSlices::begin(const LowbitResult& lr)
     m_r.sliceMetrics.reset(nb, m_levels, lr.storage.times(1.0 / double(g.n)), StorageSplit());
     // Threads of a team never exceed the caller's maximum (nested teams have one thread).
     m_seen.assign(size_t(omp_get_max_threads()), CodeMask());
+    m_unshown.assign(m_seen.size(), Unshown());
+    m_lr = &lr;
     if (!m_blockwise) {
         p.scale[0] = 1.0;
         setBlockRange(p, 0, m_eLo, m_eHi);
@@ -342,10 +344,25 @@ void LowbitSlices::ready(const LowbitResult& lr, int64_t first, int64_t end)
     else
         for (int64_t b = first; b < end; ++b)
             blockReady(lr, b, seen);
-    if (m_values) {
-        const std::pair<int64_t, int64_t> e = elementsOf(lr, first, end);
-        m_values->ready(e.first, lr.dequantized.data() + e.first, e.second - e.first);
-    }
+    if (!m_values)
+        return;
+    constexpr int64_t kShownRun = 16384;
+    const std::pair<int64_t, int64_t> e = elementsOf(lr, first, end);
+    Unshown& u = m_unshown[std::min(size_t(omp_get_thread_num()), m_unshown.size() - 1)];
+    if (u.end != e.first)
+        show(u);
+    if (u.end == u.first)
+        u.first = e.first;
+    u.end = e.second;
+    if (u.end - u.first >= kShownRun)
+        show(u);
+}
+
+void LowbitSlices::show(Unshown& u)
+{
+    if (u.end > u.first)
+        m_values->ready(u.first, m_lr->dequantized.data() + u.first, u.end - u.first);
+    u = Unshown();
 }
 
 // Block b's scale (AbsmaxInt8: the decoder multiplies by absmax / 127), offset, ranges, sums.
@@ -420,6 +437,9 @@ int64_t LowbitSlices::finish(const LowbitResult& lr)
 {
     if (!m_begun)
         partsAfterwards(lr);
+    m_lr = &lr; // the result the format returned (it may have been moved since begin())
+    for (Unshown& u : m_unshown) // the threads' last runs
+        show(u);
     if (!m_blockwise)
         mergePieces();
     CodeMask all;

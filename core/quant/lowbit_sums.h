@@ -100,8 +100,17 @@ private:
     ValueObserver* m_values;
     bool m_begun = false, m_blockwise = true;
     int64_t m_levels = 0;
-    float m_eLo = 0, m_eHi = 0;                  // representable extremes of the element values
-    std::vector<CodeMask> m_seen;                // per thread
+    float m_eLo = 0, m_eHi = 0;   // representable extremes of the element values
+    std::vector<CodeMask> m_seen; // per thread
+    // Per thread, the run of finished elements not yet shown to m_values: consecutive parts are
+    // shown together, up to kShownRun elements, so that the observer's work interrupts the
+    // format's loop less often while the values are still in cache.
+    struct alignas(64) Unshown {
+        int64_t first = 0, end = 0;
+    };
+    std::vector<Unshown> m_unshown;
+    const LowbitResult* m_lr = nullptr;
+    void show(Unshown& u);
     std::vector<SliceMetrics::Sums> m_pieceSums; // element-wise formats: per piece
     std::vector<double> m_pieceMin, m_pieceMax;
 };

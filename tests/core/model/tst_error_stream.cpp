@@ -17,22 +17,15 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <numeric>
 #include <random>
 #include <string>
 #include <vector>
 
 using namespace qs;
+using qs::test::bitsOf;
 
 namespace {
-
-uint64_t bitsOf(double v)
-{
-    uint64_t b;
-    std::memcpy(&b, &v, sizeof b);
-    return b;
-}
 
 void compareBits(const ReconstructionStats& a, const ReconstructionStats& b)
 {
