@@ -1,4 +1,4 @@
-// The terms of the error pass of reconstructionStats (error_percentiles.cpp), a step of elements
+// The terms of the error pass of reconstructionStats (error_stream.cpp), a step of elements
 // at a time: per element its products, error, bin and counts, formed with no branch (AVX2 when
 // the processor has it), for a loop that then only adds them in element order.
 #pragma once
