@@ -72,7 +72,7 @@ struct alignas(64) Local {
     Cursor cursor;
     std::vector<Cursor> open; // blocks this thread left unfinished
     std::vector<Deferred> deferred;
-    std::vector<double> sample; // ranked errors of the sampled finite elements
+    std::vector<float> sample; // ranked errors of the sampled finite elements (to pick bins)
 };
 
 // Keeps an error of a chosen bin (a NaN error, `measured` 0, as infinite).
@@ -229,34 +229,36 @@ int64_t ErrorStream::sampleStride(int64_t parts, int64_t n) const
 
 void ErrorStream::sample(int64_t first, const float* xhat, int64_t count)
 {
-    std::vector<double>& s = m->local().sample;
+    std::vector<float>& s = m->local().sample;
     for (int64_t i = 0; i < count; ++i)
         if (std::isfinite(m->x[first + i]))
-            s.push_back(rankedError(m->x[first + i], xhat[i]));
+            s.push_back(float(rankedError(m->x[first + i], xhat[i])));
 }
 
 // The top level's range (the sample's largest finite error unless it was given), and the bins
-// that should hold the order statistics, from the sample's counts in those bins.
+// that should hold the order statistics, from the sample's counts in those bins. The sample
+// only chooses bins: its errors rounded to float serve as well.
 void ErrorStream::sampled()
 {
-    std::vector<double> all;
-    for (Local& l : m->locals) {
-        all.insert(all.end(), l.sample.begin(), l.sample.end());
-        l.sample = std::vector<double>();
-    }
     if (!m->known) {
         m->hi = 0;
-        for (double v : all)
-            m->hi = v < HUGE_VAL ? std::max(m->hi, v) : m->hi;
+        for (const Local& l : m->locals)
+            for (float v : l.sample)
+                m->hi = v < HUGE_VALF ? std::max(m->hi, double(v)) : m->hi;
     }
     m->scale = topScale(m->hi);
-    if (m->n <= kGatherWhole)
-        return;
     std::vector<int64_t> counts(size_t(kBins), 0);
-    for (double v : all)
-        ++counts[size_t(topBin(v, m->hi, m->scale))];
-    m->slot = windowBins(counts, int64_t(all.size()), kFractions);
-    m->slot.push_back(0);
+    int64_t size = 0;
+    for (Local& l : m->locals) {
+        for (float v : l.sample)
+            ++counts[size_t(topBin(v, m->hi, m->scale))];
+        size += int64_t(l.sample.size());
+        l.sample = std::vector<float>();
+    }
+    if (m->n > kGatherWhole) {
+        m->slot = windowBins(counts, size, kFractions);
+        m->slot.push_back(0);
+    }
 }
 
 void ErrorStream::ready(int64_t first, const float* xhat, int64_t count)
