@@ -81,20 +81,21 @@ LowbitCounts forEachOutput(const LowbitResult& r, int64_t items, int64_t blocksP
     if (!observer)
         return forEachBlock(items, n, cancel, body);
     observer->begin(r);
-    const int64_t first = blocksPerItem > 0 ? blocksPerItem : kLowbitPiece;
-    const int64_t last = blocksPerItem > 0 ? r.numBlocks() : n;
+    // The parts an observer is shown: blocks, or elements of an element-wise format.
+    const int64_t perItem = blocksPerItem > 0 ? blocksPerItem : kLowbitPiece;
+    const int64_t parts = blocksPerItem > 0 ? r.numBlocks() : n;
     if (const int64_t k = observer->sampleStride(items, n)) { // made again below: counts dropped
         forEachBlock(sampledParts(items, k), n, cancel, [&](int64_t j, LowbitCounts&) {
             const int64_t i = sampledPart(j, k);
             LowbitCounts dropped;
             body(i, dropped);
-            observer->sample(r, i * first, std::min(last, (i + 1) * first));
+            observer->sample(r, i * perItem, std::min(parts, (i + 1) * perItem));
         });
         observer->sampled();
     }
     return forEachBlock(items, n, cancel, [&](int64_t i, LowbitCounts& c) {
         body(i, c);
-        observer->ready(r, i * first, std::min(last, (i + 1) * first));
+        observer->ready(r, i * perItem, std::min(parts, (i + 1) * perItem));
     });
 }
 

@@ -60,7 +60,7 @@ public:
 
 private:
     struct State;
-    std::unique_ptr<State> m;
+    std::unique_ptr<State> m_state;
 };
 
 // `maxAbsError`: the largest finite |x - x^| if the caller knows it (Metrics::maxAbsError), or

@@ -207,15 +207,16 @@ struct ErrorStream::State {
 
 ErrorStream::ErrorStream(const float* x, int64_t n, const ColumnWeights& weights,
                          double maxAbsError)
-    : m(std::make_unique<State>(x, n, weights, maxAbsError >= 0 && std::isfinite(maxAbsError)))
+    : m_state(
+          std::make_unique<State>(x, n, weights, maxAbsError >= 0 && std::isfinite(maxAbsError)))
 {
-    if (m->known)
-        m->hi = maxAbsError;
-    m->scale = topScale(m->hi);
-    m->slot.assign(size_t(kBins) + 1, n <= kGatherWhole ? 1 : 0);
-    m->slot.back() = 0;
-    m->parts.resize(size_t((n + kSumBlock - 1) / kSumBlock));
-    m->locals.resize(size_t(detail::threadCount()));
+    if (m_state->known)
+        m_state->hi = maxAbsError;
+    m_state->scale = topScale(m_state->hi);
+    m_state->slot.assign(size_t(kBins) + 1, n <= kGatherWhole ? 1 : 0);
+    m_state->slot.back() = 0;
+    m_state->parts.resize(size_t((n + kSumBlock - 1) / kSumBlock));
+    m_state->locals.resize(size_t(detail::threadCount()));
 }
 
 ErrorStream::~ErrorStream() = default;
@@ -223,16 +224,16 @@ ErrorStream::~ErrorStream() = default;
 int64_t ErrorStream::sampleStride(int64_t parts, int64_t n) const
 {
     if (n <= kGatherWhole) // gathered whole: a sample only to find the largest error
-        return m->known ? 0 : 1;
+        return m_state->known ? 0 : 1;
     return std::clamp<int64_t>(parts / 2, 1, 32);
 }
 
 void ErrorStream::sample(int64_t first, const float* xhat, int64_t count)
 {
-    std::vector<float>& s = m->local().sample;
+    std::vector<float>& s = m_state->local().sample;
     for (int64_t i = 0; i < count; ++i)
-        if (std::isfinite(m->x[first + i]))
-            s.push_back(float(rankedError(m->x[first + i], xhat[i])));
+        if (std::isfinite(m_state->x[first + i]))
+            s.push_back(float(rankedError(m_state->x[first + i], xhat[i])));
 }
 
 // The top level's range (the sample's largest finite error unless it was given), and the bins
@@ -240,30 +241,30 @@ void ErrorStream::sample(int64_t first, const float* xhat, int64_t count)
 // only chooses bins: its errors rounded to float serve as well.
 void ErrorStream::sampled()
 {
-    if (!m->known) {
-        m->hi = 0;
-        for (const Local& l : m->locals)
+    if (!m_state->known) {
+        m_state->hi = 0;
+        for (const Local& l : m_state->locals)
             for (float v : l.sample)
-                m->hi = v < HUGE_VALF ? std::max(m->hi, double(v)) : m->hi;
+                m_state->hi = v < HUGE_VALF ? std::max(m_state->hi, double(v)) : m_state->hi;
     }
-    m->scale = topScale(m->hi);
+    m_state->scale = topScale(m_state->hi);
     std::vector<int64_t> counts(size_t(kBins), 0);
     int64_t size = 0;
-    for (Local& l : m->locals) {
+    for (Local& l : m_state->locals) {
         for (float v : l.sample)
-            ++counts[size_t(topBin(v, m->hi, m->scale))];
+            ++counts[size_t(topBin(v, m_state->hi, m_state->scale))];
         size += int64_t(l.sample.size());
         l.sample = std::vector<float>();
     }
-    if (m->n > kGatherWhole) {
-        m->slot = windowBins(counts, size, kFractions);
-        m->slot.push_back(0);
+    if (m_state->n > kGatherWhole) {
+        m_state->slot = windowBins(counts, size, kFractions);
+        m_state->slot.push_back(0);
     }
 }
 
 void ErrorStream::ready(int64_t first, const float* xhat, int64_t count)
 {
-    State& s = *m;
+    State& s = *m_state;
     Local& l = s.local();
     for (int64_t i = first; i < first + count;) {
         const int64_t b = i / kSumBlock, blockEnd = std::min(s.n, (b + 1) * kSumBlock);
@@ -293,7 +294,7 @@ void ErrorStream::ready(int64_t first, const float* xhat, int64_t count)
 ReconstructionStats ErrorStream::finish(const PairWalk& again, const CancelToken* cancel)
 {
     throwIfCancelled(cancel);
-    State& s = *m;
+    State& s = *m_state;
     s.settleOpen();
     Sums all;
     for (const Sums& p : s.parts)
