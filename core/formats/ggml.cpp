@@ -299,8 +299,9 @@ void q5_1Range(const float* p, float& min, float& max)
 // A Q5_0 (Offset false) or Q5_1 block from its 32 values p, all finite, into the span s of r:
 //   Q5_0  d = max / -16 of the signed largest magnitude, q = trunc(x / d + 16.5), x^ = (q - 16) d
 //   Q5_1  d = (max - min) / 31, m = min, q = trunc((x - m) / d + 0.5), x^ = q d + m
-// with min(31, q) and the stored (fp16) d and m in x^, as llama.cpp's bytes decode. Its bytes say
-// nothing of clipping: no value is counted as saturated.
+// with min(31, q) and the stored (fp16) d and m in x^, as llama.cpp's bytes decode. A value whose
+// q would pass 31 (Q5_0: the opposite sign of the largest magnitude, beyond 15.5 d) is clipped
+// and counted as saturated, as Q4_0 counts its own.
 template <bool Offset>
 void q5Block(const float* p, const BlockSpan& s, size_t bi, LowbitResult& r, LowbitCounts& c)
 {
@@ -318,8 +319,9 @@ void q5Block(const float* p, const BlockSpan& s, size_t bi, LowbitResult& r, Low
     if (Offset)
         r.offsets[bi] = mStored;
     formats_detail::writeFiniteFrom(p, s, r, c, [=](float v, int32_t& code, int32_t& sat) {
-        code = fiveBits(Offset ? (v - min) * id + 0.5f : v * id + 16.5f);
-        sat = 0;
+        const float t = Offset ? (v - min) * id + 0.5f : v * id + 16.5f;
+        code = fiveBits(t);
+        sat = int32_t((t < 0.0f) | (t >= 32.0f));
         return Offset ? static_cast<float>(code) * dStored + mStored
                       : static_cast<float>(code - 16) * dStored;
     });

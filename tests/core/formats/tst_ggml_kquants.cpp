@@ -82,6 +82,15 @@ void TestGgmlKquants::q5_0Block()
         QCOMPARE(r.codes[size_t(j)], j);
         QCOMPARE_EXACT(r.dequantized[size_t(j)], x[size_t(j)]);
     }
+    QCOMPARE(r.saturated, int64_t(0)); // 7.5 -> 31.5 -> 31: in range
+    // The opposite sign of the largest magnitude passes code 31: x = 8 with max -8 gives
+    // 8 * 2 + 16.5 = 32.5 -> min(31, 32), x^ = 15 * 0.5; counted as clipped (high).
+    x[31] = 8.0f;
+    const LowbitResult c = quantizeGgml(x.data(), 32, GgmlType::Q5_0);
+    QCOMPARE(c.codes[31], 31);
+    QCOMPARE_EXACT(c.dequantized[31], 7.5f);
+    QCOMPARE(c.saturated, int64_t(1));
+    QCOMPARE(c.saturatedNegative, int64_t(0));
 }
 
 // x = 1 + j / 4: min 1, max 8.75, d = 7.75 / 31 = 0.25 (0x3400), m = 1 (0x3c00),
@@ -102,6 +111,7 @@ void TestGgmlKquants::q5_1Block()
     QCOMPARE(r.offsets, std::vector<float>{1.0f});
     for (int j = 0; j < 32; ++j)
         QCOMPARE_EXACT(r.dequantized[size_t(j)], x[size_t(j)]);
+    QCOMPARE(r.saturated, int64_t(0)); // min and max map to codes 0 and 31: nothing clips
 }
 
 // Sub-block s of 32 holds (i % 16) * a_s with a_s = 1, 1/2, 1/4, 1/8, 1, ...: the search fits
