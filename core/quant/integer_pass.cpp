@@ -121,7 +121,7 @@ template <class C> Acc runWholeTensor(const Pass<C>& pass, const CancelToken* ca
     const int64_t nb = (n + kBlock - 1) / kBlock;
     std::vector<Acc> blocks(nb);
     const SliceQ q0 = pass.sliceQ(0);
-    parallelFor(nb, n >= kParallelMin, cancel, [&](int64_t b) {
+    parallelFor<true>(nb, n >= kParallelMin, cancel, [&](int64_t b) {
         const RunCtx<C> c = pass.ctxFor(pass.codes.usedBy(size_t(threadId())));
         const int64_t off = b * kBlock, cnt = std::min(kBlock, n - off);
         if (pass.written.codes && pass.written.dequantized)
