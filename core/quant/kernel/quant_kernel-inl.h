@@ -391,52 +391,37 @@ QS_ALWAYS_INLINE inline void markAndCount(const float* x, const float* deq, cons
         countSlots<V, E, false>(x, deq, codes, m, stride, mark, vi, ei, h);
 }
 
-// The quantize loop over the chunk of m elements at c.x + at: contiguous, with the joint
-// counters' slots into ji when `joint` is set, or strided.
-template <Rounding R, bool Before, bool F32, ScaleMode M, class C>
-QS_ALWAYS_INLINE inline void quantizeChunk(const RunCtx<C>& c, const SliceQ& p, int64_t at,
-                                           int64_t m, int64_t stride, int64_t base,
-                                           const JointRules* joint, int32_t* ji, ChunkSums& cs)
-{
-    if constexpr (R != Rounding::Stochastic) { // stochastic rounding has no joint counters
-        if (joint) {
-            chunkLoop<R, Before, F32, M, true, C, true>(c.x + at, c.codes + at, c.deq + at, m, 1,
-                                                        base, p, c.seed, cs, joint, ji);
-            return;
-        }
-    }
-    if (stride == 1)
-        chunkLoop<R, Before, F32, M, true>(c.x + at, c.codes + at, c.deq + at, m, 1, base, p,
-                                           c.seed, cs);
-    else
-        chunkLoop<R, Before, F32, M, false>(c.x + at, c.codes + at, c.deq + at, m, stride, base, p,
-                                            c.seed, cs);
-}
-
-// The run in chunks: the vectorised loop, then the scalar marking of the codes used.
-template <Rounding R, bool Before, bool F32, ScaleMode M, class C>
+// The run in chunks: the vectorised loop, then the scalar marking of the codes used. Joint: a
+// contiguous run with HistCtx::jointCounts, whose loop also forms each element's joint counter.
+template <Rounding R, bool Before, bool F32, ScaleMode M, class C, bool Joint>
 QS_ALWAYS_INLINE inline void kernelBody(const RunCtx<C>& c, const SliceQ& p, int64_t off,
                                         int64_t cnt, int64_t stride, Acc& a)
 {
     uint8_t* mark = c.mark; // indexed by the stored code - qmin
     const HistCtx* h = c.hist;
-    // Joint counters (never with stochastic rounding, prepareFused): slots from the quantize loop.
-    const bool joint = R != Rounding::Stochastic && stride == 1 && h && h->jointCounts;
-    const JointRules jr = joint ? JointRules(*h) : JointRules();
-    alignas(64) int32_t ji[kChunk];
+    const JointRules jr = Joint ? JointRules(*h) : JointRules();
+    alignas(64) int32_t ji[Joint ? kChunk : 1];
     for (int64_t c0 = 0; c0 < cnt; c0 += kChunk) {
         const int64_t m = std::min(kChunk, cnt - c0);
         const int64_t base = off + c0 * stride; // flat index (stochastic rounding draws by it)
         const int64_t at = base - c.origin;     // index into c.x, c.codes, c.deq
         ChunkSums cs;
-        quantizeChunk<R, Before, F32, M>(c, p, at, m, stride, base, joint ? &jr : nullptr, ji, cs);
+        if constexpr (Joint)
+            chunkLoop<R, Before, F32, M, true, C, true>(c.x + at, c.codes + at, c.deq + at, m, 1,
+                                                        base, p, c.seed, cs, &jr, ji);
+        else if (stride == 1)
+            chunkLoop<R, Before, F32, M, true>(c.x + at, c.codes + at, c.deq + at, m, 1, base, p,
+                                               c.seed, cs);
+        else
+            chunkLoop<R, Before, F32, M, false>(c.x + at, c.codes + at, c.deq + at, m, stride, base,
+                                                p, c.seed, cs);
         const C* codes = c.codes + at;
         const float* x = c.x + at;
         const float* deq = c.deq + at;
         const bool allFinite = cs.count == m;
         if (h && h->value && h->error)
             markAndCount<true, true>(x, deq, codes, m, stride, allFinite, mark, h,
-                                     joint ? ji : nullptr);
+                                     Joint ? ji : nullptr);
         else if (h && h->value)
             markAndCount<true, false>(x, deq, codes, m, stride, allFinite, mark, h, nullptr);
         else if (h && h->error)
@@ -459,11 +444,26 @@ QS_ALWAYS_INLINE inline void kernelBody(const RunCtx<C>& c, const SliceQ& p, int
     }
 }
 
+// A contiguous run with joint counters, out of line so that runKernel's loop without them is
+// compiled as it would be alone.
+template <Rounding R, bool Before, bool F32, ScaleMode M, class C>
+[[gnu::noinline]] void runJointKernel(const RunCtx<C>& c, const SliceQ& p, int64_t off, int64_t cnt,
+                                      Acc& a)
+{
+    kernelBody<R, Before, F32, M, C, true>(c, p, off, cnt, 1, a);
+}
+
 template <Rounding R, bool Before, bool F32, ScaleMode M, class C>
 void runKernel(const RunCtx<C>& c, const SliceQ& p, int64_t off, int64_t cnt, int64_t stride,
                Acc& a)
 {
-    kernelBody<R, Before, F32, M, C>(c, p, off, cnt, stride, a);
+    if constexpr (R != Rounding::Stochastic) { // no joint counters with it (prepareFused)
+        if (stride == 1 && c.hist && c.hist->jointCounts) {
+            runJointKernel<R, Before, F32, M, C>(c, p, off, cnt, a);
+            return;
+        }
+    }
+    kernelBody<R, Before, F32, M, C, false>(c, p, off, cnt, stride, a);
 }
 
 // Min and max of x[0, n) when every value is finite; returns false (and the caller takes the
