@@ -466,7 +466,7 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
     formats_detail::setStorage(
         r, static_cast<int64_t>(cb.values.size()),
         formats_detail::blockScaleSplit(n, cb.bitsPerCode(), r.numBlocks(), 32), n);
-    formats_detail::forEachOutput(r, r.blocksPerRow, 1, n, cancel, [&](int64_t b, LowbitCounts& c) {
+    formats_detail::forEachBlockInRuns(r, n, cancel, [&](int64_t b, LowbitCounts& c) {
         absmaxBlock(x, formats_detail::blockSpan(r, b), cb, sc, static_cast<size_t>(b), r, c);
     }).storeIn(r);
     return r;
@@ -480,7 +480,7 @@ LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t bloc
     initBlocks(r, "absmax-int8", x, n, 0, blockSize);
     formats_detail::setStorage(r, 255, formats_detail::blockScaleSplit(n, 8, r.numBlocks(), 32),
                                n); // -127..127
-    formats_detail::forEachOutput(r, r.blocksPerRow, 1, n, cancel, [&](int64_t b, LowbitCounts& c) {
+    formats_detail::forEachBlockInRuns(r, n, cancel, [&](int64_t b, LowbitCounts& c) {
         absmaxInt8Block(x, formats_detail::blockSpan(r, b), static_cast<size_t>(b), r, c);
     }).storeIn(r);
     return r;

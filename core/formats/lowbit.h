@@ -82,6 +82,23 @@ public:
     // Blocks [first, end) of r (element-wise formats: elements [first, end)) are final: their
     // codes, values, scales and offsets. Called concurrently for disjoint parts.
     virtual void ready(const LowbitResult& r, int64_t first, int64_t end) = 0;
+    // A sample before the pass (value_observer.h): after begin(), the parts sampledPart(j, k)
+    // of the format's `parts` parts (k = sampleStride, 0: none) are made and shown to sample()
+    // as ready() would see them, then sampled() is called and the pass makes every part, those
+    // again too.
+    virtual int64_t sampleStride(int64_t parts, int64_t n) const
+    {
+        (void)parts;
+        (void)n;
+        return 0;
+    }
+    virtual void sample(const LowbitResult& r, int64_t first, int64_t end)
+    {
+        (void)r;
+        (void)first;
+        (void)end;
+    }
+    virtual void sampled() {}
 };
 
 // The observer of the format functions called on this thread from now on (null: none).

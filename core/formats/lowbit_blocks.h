@@ -5,6 +5,7 @@
 
 #include "core/base/error.h"
 #include "core/base/name_table.h"
+#include "core/base/value_observer.h"
 #include "core/formats/lowbit.h"
 
 #include <algorithm>
@@ -80,12 +81,21 @@ LowbitCounts forEachOutput(const LowbitResult& r, int64_t items, int64_t blocksP
     if (!observer)
         return forEachBlock(items, n, cancel, body);
     observer->begin(r);
+    // The parts an observer is shown: blocks, or elements of an element-wise format.
+    const int64_t perItem = blocksPerItem > 0 ? blocksPerItem : kLowbitPiece;
+    const int64_t parts = blocksPerItem > 0 ? r.numBlocks() : n;
+    if (const int64_t k = observer->sampleStride(items, n)) { // made again below: counts dropped
+        forEachBlock(sampledParts(items, k), n, cancel, [&](int64_t j, LowbitCounts&) {
+            const int64_t i = sampledPart(j, k);
+            LowbitCounts dropped;
+            body(i, dropped);
+            observer->sample(r, i * perItem, std::min(parts, (i + 1) * perItem));
+        });
+        observer->sampled();
+    }
     return forEachBlock(items, n, cancel, [&](int64_t i, LowbitCounts& c) {
         body(i, c);
-        if (blocksPerItem > 0)
-            observer->ready(r, i * blocksPerItem, std::min(r.numBlocks(), (i + 1) * blocksPerItem));
-        else
-            observer->ready(r, i * kLowbitPiece, std::min(n, (i + 1) * kLowbitPiece));
+        observer->ready(r, i * perItem, std::min(parts, (i + 1) * perItem));
     });
 }
 
@@ -146,6 +156,21 @@ LowbitCounts forEachBlockRun(const LowbitResult& r, int64_t n, const CancelToken
                              const int64_t first = run * kBlocksPerRun;
                              const int64_t end = std::min(blocks, first + kBlocksPerRun);
                              runInlined(avx2, [&] { body(first, end, c); });
+                         });
+}
+
+// forEachOutput over runs of kBlocksPerRun consecutive blocks of r: body(b, counts) for each
+// block b of each run (blocks too small to be a work item of their own).
+template <class F>
+LowbitCounts forEachBlockInRuns(const LowbitResult& r, int64_t n, const CancelToken* cancel,
+                                F&& body)
+{
+    const int64_t blocks = r.numBlocks();
+    return forEachOutput(r, (blocks + kBlocksPerRun - 1) / kBlocksPerRun, kBlocksPerRun, n, cancel,
+                         [&](int64_t run, LowbitCounts& c) {
+                             const int64_t end = std::min(blocks, (run + 1) * kBlocksPerRun);
+                             for (int64_t b = run * kBlocksPerRun; b < end; ++b)
+                                 body(b, c);
                          });
 }
 

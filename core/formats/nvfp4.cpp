@@ -93,10 +93,9 @@ LowbitResult quantizeNvfp4(const float* x, int64_t n, int64_t rowLength, const C
     StorageSplit split = formats_detail::blockScaleSplit(n, 4, r.numBlocks(), 8);
     split.secondLevelBits = 32; // g
     formats_detail::setStorage(r, 16, split, n);
-    formats_detail::forEachOutput(
-        r, r.numBlocks(), 1, n, cancel,
-        [&](int64_t blk, LowbitCounts& c) { quantizeBlock(table, x, g, blk, r, c); })
-        .storeIn(r);
+    formats_detail::forEachBlockInRuns(r, n, cancel, [&](int64_t blk, LowbitCounts& c) {
+        quantizeBlock(table, x, g, blk, r, c);
+    }).storeIn(r);
     return r;
 }
 

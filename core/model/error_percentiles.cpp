@@ -1,17 +1,15 @@
 // Order statistics of |x - x^| without sorting the tensor: a histogram of the nonzero errors
-// over (0, max] in kBins bins (counted in the pass that forms the sums) tells in which bin an
+// over (0, hi] in kBins bins (counted in the first pass, error_stream.cpp) tells in which bin an
 // order statistic lies. A bin small enough is gathered and ordered; a larger one is measured
 // (its smallest and largest value) and, unless that is one value, split again over its own
 // range with bins that keep their smallest and largest value. Bins are intervals of the value
 // (the bin index never decreases with the value), so a bin's elements are exactly those between
-// its smallest and largest value. Sums are formed per fixed block and added in block order.
-// The first pass forms the terms of a step of elements with no branch (AVX2 when the processor
-// has it), then adds them in element order: the serial additions are all that is left in the
-// loop, and the histogram counts run beside them.
+// its smallest and largest value. Further passes walk the pairs again (PairWalk).
 #include "core/model/error_percentiles.h"
 
 #include "core/base/parallel.h"
 #include "core/model/error_terms.h"
+#include "core/quant/quantize.h"
 
 #include <algorithm>
 #include <atomic>
@@ -27,14 +25,10 @@ namespace qs {
 
 namespace {
 
-using error_detail::finiteFloat;
+using error_detail::FirstPass;
 using error_detail::kBins;
-using error_detail::kStep;
-using error_detail::RowWeights;
-using error_detail::stepTerms;
-using error_detail::StepTerms;
-constexpr int64_t kBlock = int64_t(1) << 15;
-constexpr int64_t kGatherMax = int64_t(1) << 20;
+using error_detail::kGatherMax;
+using error_detail::kSumBlock;
 
 // |x - x^| of a finite x as the order ranks it: a NaN error counts as infinite.
 inline double absError(float x, float xhat)
@@ -102,31 +96,35 @@ struct Bins {
 
 struct Source {
     const float* x;
-    const float* xhat;
     int64_t n;
-    const CancelToken* cancel;
+    const PairWalk& again;
 };
 
-// Runs f(local, begin, end) over fixed blocks in parallel, each thread with its own copy of
-// `prototype`; returns the copies. Throws qs::Cancelled when the token fires.
-template <class Local, class F>
-std::vector<Local> forEachBlock(const Source& s, const Local& prototype, F f)
-{
-    const int64_t blocks = (s.n + kBlock - 1) / kBlock;
-    std::atomic<bool> cancelled{false};
-    std::vector<Local> locals(size_t(detail::threadCount()), prototype);
-#pragma omp parallel for schedule(static)
-    for (int64_t b = 0; b < blocks; ++b) {
-        if (cancelled.load(std::memory_order_relaxed))
-            continue;
-        if (s.cancel && s.cancel->isCancelled()) {
-            cancelled = true;
-            continue;
-        }
-        f(locals[size_t(detail::threadId())], b, b * kBlock, std::min(s.n, (b + 1) * kBlock));
+// A ValueObserver that passes each part to a function with the part's inputs.
+template <class F> class PartFunction : public ValueObserver {
+public:
+    PartFunction(const float* x, F& f) : m_x(x), m_f(f) {}
+    void ready(int64_t first, const float* xhat, int64_t count) override
+    {
+        m_f(m_x + first, xhat, count);
     }
-    if (cancelled)
-        throw Cancelled();
+
+private:
+    const float* m_x;
+    F& m_f;
+};
+
+// Walks the pairs again, f(local, x, xhat, count) for each part with this thread's copy of
+// `prototype`; returns the copies.
+template <class Local, class F>
+std::vector<Local> forEachPart(const Source& s, const Local& prototype, F f)
+{
+    std::vector<Local> locals(size_t(detail::threadCount()), prototype);
+    auto part = [&](const float* x, const float* xhat, int64_t count) {
+        f(locals[std::min(size_t(detail::threadId()), locals.size() - 1)], x, xhat, count);
+    };
+    PartFunction<decltype(part)> observer(s.x, part);
+    s.again(observer);
     return locals;
 }
 
@@ -140,10 +138,10 @@ Bins merged(const std::vector<Bins>& locals)
 
 Bins histogram(const Source& s, const Level& level)
 {
-    return merged(forEachBlock(s, Bins{}, [&](Bins& h, int64_t, int64_t i0, int64_t i1) {
-        for (int64_t i = i0; i < i1; ++i)
-            if (std::isfinite(s.x[i])) {
-                const double v = absError(s.x[i], s.xhat[i]);
+    return merged(forEachPart(s, Bins{}, [&](Bins& h, const float* x, const float* xh, int64_t m) {
+        for (int64_t i = 0; i < m; ++i)
+            if (std::isfinite(x[i])) {
+                const double v = absError(x[i], xh[i]);
                 if (level.contains(v))
                     h.add(level.binOf(v), v);
             }
@@ -160,12 +158,12 @@ std::vector<std::vector<double>> gather(const Source& s, const Level& level,
     std::vector<int8_t> slot(size_t(kBins), -1);
     for (size_t k = 0; k < bins.size(); ++k)
         slot[size_t(bins[k])] = int8_t(k);
-    const std::vector<Lists> locals =
-        forEachBlock(s, Lists(bins.size()), [&](Lists& lists, int64_t, int64_t i0, int64_t i1) {
-            for (int64_t i = i0; i < i1; ++i) {
-                const double v = absError(s.x[i], s.xhat[i]);
+    const std::vector<Lists> locals = forEachPart(
+        s, Lists(bins.size()), [&](Lists& lists, const float* x, const float* xh, int64_t m) {
+            for (int64_t i = 0; i < m; ++i) {
+                const double v = absError(x[i], xh[i]);
                 const int k = slot[size_t(level.binOf(v))];
-                if (k >= 0 && level.contains(v) && std::isfinite(s.x[i]))
+                if (k >= 0 && level.contains(v) && std::isfinite(x[i]))
                     lists[size_t(k)].push_back(v);
             }
         });
@@ -180,11 +178,11 @@ std::vector<std::vector<double>> gather(const Source& s, const Level& level,
 std::pair<double, double> binRange(const Source& s, const Level& level, int b)
 {
     using Range = std::pair<double, double>;
-    const std::vector<Range> locals =
-        forEachBlock(s, Range(HUGE_VAL, -HUGE_VAL), [&](Range& r, int64_t, int64_t i0, int64_t i1) {
-            for (int64_t i = i0; i < i1; ++i) {
-                const double v = absError(s.x[i], s.xhat[i]);
-                if (level.binOf(v) == b && level.contains(v) && std::isfinite(s.x[i])) {
+    const std::vector<Range> locals = forEachPart(
+        s, Range(HUGE_VAL, -HUGE_VAL), [&](Range& r, const float* x, const float* xh, int64_t m) {
+            for (int64_t i = 0; i < m; ++i) {
+                const double v = absError(x[i], xh[i]);
+                if (level.binOf(v) == b && level.contains(v) && std::isfinite(x[i])) {
                     r.first = std::min(r.first, v);
                     r.second = std::max(r.second, v);
                 }
@@ -253,15 +251,9 @@ void settleLevel(const Source& s, std::vector<Query>& pending, const Bins* known
     pending = std::move(next);
 }
 
-// The errors of the first pass that fell in the bins of `slot` (the windows of windowBins).
-struct Gathered {
-    std::vector<int8_t> slot;
-    std::vector<double> values;
-};
-
 // Answers the queries whose bin of `top` was gathered in the first pass; the others stay. The
 // gathered errors are sorted into the bins of those queries in one pass.
-void settleFromGathered(const Level& top, const Bins& bins, const Gathered& g,
+void settleFromGathered(const Level& top, const Bins& bins, const FirstPass& g,
                         std::vector<Query>& pending)
 {
     std::vector<Query> rest, settled;
@@ -284,10 +276,10 @@ void settleFromGathered(const Level& top, const Bins& bins, const Gathered& g,
         listOfQuery.push_back(list[size_t(b)]);
     }
     std::vector<std::vector<double>> values(static_cast<size_t>(lists));
-    for (size_t i = 0; lists > 0 && i < g.values.size(); ++i) {
-        const int8_t k = list[size_t(top.binOf(g.values[i]))];
+    for (size_t i = 0; lists > 0 && i < g.gathered.size(); ++i) {
+        const int8_t k = list[size_t(top.binOf(g.gathered[i]))];
         if (k >= 0)
-            values[size_t(k)].push_back(g.values[i]);
+            values[size_t(k)].push_back(g.gathered[i]);
     }
     for (size_t j = 0; j < settled.size(); ++j) {
         std::vector<double>& v = values[size_t(listOfQuery[j])];
@@ -300,10 +292,9 @@ void settleFromGathered(const Level& top, const Bins& bins, const Gathered& g,
 
 // The values at fractional positions p * (m - 1) of the m ordered errors (numpy's "linear"
 // rule), for the two p of `ps` at once: their four order statistics share every pass. `topBins`
-// and `gathered`: the histogram of `top` and the errors of the windows, if the first pass made
-// them.
-void percentiles(const Source& s, int64_t m, const Level& top, const Bins* topBins,
-                 const Gathered* gathered, const double (&ps)[2], double (&out)[2])
+// and `first`: the histogram of `top` and the errors the first pass gathered.
+void percentiles(const Source& s, int64_t m, const Level& top, const Bins& topBins,
+                 const FirstPass& first, const double (&ps)[2], double (&out)[2])
 {
     double v[4] = {0, 0, 0, 0};
     int64_t r0[2];
@@ -315,45 +306,24 @@ void percentiles(const Source& s, int64_t m, const Level& top, const Bins* topBi
             if (ranks[j] >= top.below)
                 pending.push_back({ranks[j], top, &v[2 * k + j]});
     }
-    if (topBins && gathered)
-        settleFromGathered(top, *topBins, *gathered, pending);
-    for (bool first = true; !pending.empty(); first = false)
-        settleLevel(s, pending, first ? topBins : nullptr);
+    settleFromGathered(top, topBins, first, pending);
+    for (bool known = true; !pending.empty(); known = false)
+        settleLevel(s, pending, known ? &topBins : nullptr);
     for (int k = 0; k < 2; ++k)
         out[k] = v[2 * k] + (ps[k] * double(m - 1) - double(r0[k])) * (v[2 * k + 1] - v[2 * k]);
 }
 
-// The bins of `top` that should hold the order statistics at the fractions `ps`, from a sample
-// of the errors (a run of kSampleRun elements every kSampleStride, at an offset that moves from
-// run to run: short runs spread over every row and column, so that rows or columns of different
-// error do not bias it): around each estimate a window of +-max(0.002, 6 standard errors of the
-// sampled fraction), which misses the statistic only for a very unlikely sample (then a gather
-// pass finds it). An array of at most kWhole elements is gathered whole.
-// The sample is counted into the bins of `top` (in parallel): bins order the values, so the bin
-// of the sample's k-th smallest error is where the counts pass k.
-std::vector<int8_t> windowBins(const Source& s, const Level& top, const double (&ps)[2])
+} // namespace
+
+namespace error_detail {
+
+// Around the estimate of each order statistic from the sample a window of
+// +-max(0.002, 6 standard errors of the sampled fraction), which misses the statistic only for
+// a very unlikely sample (then a further pass finds it). Bins order the values, so the bin of
+// the sample's k-th smallest error is where the counts pass k.
+std::vector<int8_t> windowBins(const std::vector<int64_t>& counts, int64_t size,
+                               const double (&ps)[2])
 {
-    constexpr int64_t kSampleRun = 128, kSampleStride = 4096, kWhole = 32 * 1024;
-    if (s.n <= kWhole)
-        return std::vector<int8_t>(size_t(kBins), 1);
-    const int64_t runs = (s.n + kSampleStride - 1) / kSampleStride;
-    std::vector<std::vector<int64_t>> locals(size_t(detail::threadCount()),
-                                             std::vector<int64_t>(size_t(kBins), 0));
-#pragma omp parallel for schedule(static)
-    for (int64_t r = 0; r < runs; ++r) {
-        std::vector<int64_t>& counts = locals[size_t(detail::threadId())];
-        const int64_t i0 = r * kSampleStride + (r * 7919) % (kSampleStride - kSampleRun);
-        for (int64_t i = i0; i < std::min(s.n, i0 + kSampleRun); ++i)
-            if (std::isfinite(s.x[i]))
-                ++counts[size_t(top.binOf(absError(s.x[i], s.xhat[i])))];
-    }
-    std::vector<int64_t> counts(size_t(kBins), 0);
-    int64_t size = 0;
-    for (const std::vector<int64_t>& l : locals)
-        for (size_t b = 0; b < size_t(kBins); ++b) {
-            counts[b] += l[b];
-            size += l[b];
-        }
     std::vector<int8_t> slot(size_t(kBins), 0);
     if (size < 2)
         return slot;
@@ -375,171 +345,26 @@ std::vector<int8_t> windowBins(const Source& s, const Level& top, const double (
     return slot;
 }
 
-struct Sums {
-    double dot = 0, recon = 0, weighted = 0, maxAbs = 0;
-    int64_t count = 0, zeros = 0;
-
-    void add(const Sums& p)
-    {
-        dot += p.dot;
-        recon += p.recon;
-        weighted += p.weighted;
-        maxAbs = std::max(maxAbs, p.maxAbs);
-        count += p.count;
-        zeros += p.zeros;
-    }
-};
-
-// What a thread of the first pass keeps: the histogram of `top` and the errors in its windows.
-// More than kGatherMax errors in the windows (a bin holding most of them) are not gathered: the
-// gather pass of settleLevel then splits that bin.
-// Even and odd elements count into histograms of their own, so that consecutive increments of
-// one bin do not wait for each other; each has a bin kBins more, where the elements that are
-// not counted (zero errors, non-finite x) go, so that the count needs no branch.
-struct FirstPassLocal {
-    std::vector<int64_t> even = std::vector<int64_t>(size_t(kBins) + 1, 0);
-    std::vector<int64_t> odd = std::vector<int64_t>(size_t(kBins) + 1, 0);
-    std::vector<double> gathered;
-    bool overflow = false;
-};
-
-// Keeps an error of a bin of the windows (a NaN error, `measured` 0, as infinite).
-__attribute__((noinline)) void gatherError(double measured, FirstPassLocal& local)
+void percentilesAfter(const float* x, int64_t n, const PairWalk& again, const FirstPass& first,
+                      const double (&ps)[2], double (&out)[2])
 {
-    if (local.overflow)
-        return;
-    local.gathered.push_back(measured > 0 ? measured : HUGE_VAL);
-    local.overflow = local.gathered.size() > size_t(kGatherMax);
+    const Source s{x, n, again};
+    const Level top(0, first.hi, true, first.zeros);
+    Bins bins(false);
+    bins.count = first.counts;
+    percentiles(s, first.count, top, bins, first, ps, out);
 }
 
-// The products of a step added in element order, its errors counted into the bins (even and odd
-// elements apart) and those in the bins of `slot` gathered; the counts wait for no addition.
-void addCounted(const StepTerms& terms, int m, const int8_t* slot, FirstPassLocal& local, Sums& t)
-{
-    int64_t* counts[2] = {local.even.data(), local.odd.data()};
-    for (int k = 0; k < m; ++k) {
-        t.dot += terms.dot[k];
-        t.recon += terms.recon[k];
-        const int b = terms.bin[k];
-        ++counts[k & 1][b]; // steps start at even elements: k & 1 is the element's parity
-        if (slot[b])
-            gatherError(terms.measured[k], local);
-    }
-}
-
-// The products of a step added in element order, and its largest finite error.
-void addMeasured(const StepTerms& terms, int m, Sums& t)
-{
-    for (int k = 0; k < m; ++k) {
-        t.dot += terms.dot[k];
-        t.recon += terms.recon[k];
-        t.maxAbs = terms.measured[k] > t.maxAbs ? terms.measured[k] : t.maxAbs;
-    }
-}
-
-// The sums of elements [i0, i1), each added in element order; with `top` their histogram and
-// the errors of the bins of `slot` (the largest error is then known and not measured).
-template <bool kWeighted>
-Sums blockSums(const Source& s, const ColumnWeights& w, int64_t i0, int64_t i1, const Level* top,
-               const int8_t* slot, FirstPassLocal& local)
-{
-    Sums t;
-    StepTerms terms;
-    std::optional<RowWeights> weights;
-    if (kWeighted)
-        weights.emplace(w, s.n, i0);
-    // Without `top` the bins are not used: every element then lies below `hi` in bin 0.
-    const double hi = top ? top->hi : HUGE_VAL, scale = top ? top->scale : 0.0;
-    for (int64_t j = i0; j < i1; j += kStep) {
-        const int m = int(std::min<int64_t>(kStep, i1 - j));
-        stepTerms(s.x + j, s.xhat + j, m, hi, scale, terms);
-        t.count += terms.count;
-        t.zeros += terms.zeros;
-        if (top)
-            addCounted(terms, m, slot, local, t);
-        else
-            addMeasured(terms, m, t);
-        for (int k = 0; kWeighted && k < m; ++k) { // a sum of its own: in element order too
-            const double a = weights->next(), e = terms.error[k];
-            if (finiteFloat(s.x[j + k]))
-                t.weighted += a * e * e;
-        }
-    }
-    return t;
-}
-
-// The sums over the whole array, added in block order; with `top` also its histogram and the
-// errors of the bins of g->slot.
-Sums sumsOf(const Source& s, const ColumnWeights& w, const Level* top, Bins* bins, Gathered* g)
-{
-    const int64_t blocks = (s.n + kBlock - 1) / kBlock;
-    std::vector<Sums> parts(static_cast<size_t>(blocks));
-    std::vector<int8_t> padded; // the bins of g->slot, and 0 for the bin kBins
-    if (g) {
-        padded = g->slot;
-        padded.push_back(0);
-    }
-    const int8_t* slot = g ? padded.data() : nullptr;
-    const std::vector<FirstPassLocal> locals = forEachBlock(
-        s, FirstPassLocal{}, [&](FirstPassLocal& l, int64_t b, int64_t i0, int64_t i1) {
-            parts[size_t(b)] = w.values ? blockSums<true>(s, w, i0, i1, top, slot, l)
-                                        : blockSums<false>(s, w, i0, i1, top, slot, l);
-        });
-    if (bins) {
-        *bins = Bins(false);
-        for (const FirstPassLocal& l : locals)
-            for (size_t b = 0; b < size_t(kBins); ++b)
-                bins->count[b] += l.even[b] + l.odd[b];
-    }
-    if (g) {
-        for (const FirstPassLocal& l : locals)
-            g->values.insert(g->values.end(), l.gathered.begin(), l.gathered.end());
-        for (const FirstPassLocal& l : locals)
-            if (l.overflow) {
-                g->values.clear();
-                std::fill(g->slot.begin(), g->slot.end(), int8_t(0));
-            }
-    }
-    Sums all;
-    for (const Sums& p : parts)
-        all.add(p);
-    return all;
-}
-
-} // namespace
+} // namespace error_detail
 
 ReconstructionStats reconstructionStats(const float* x, const float* xhat, int64_t n,
                                         double maxAbsError, const ColumnWeights& weights,
                                         const CancelToken* cancel)
 {
-    const Source s{x, xhat, n, cancel};
-    // With the largest error known, the first pass also makes the histogram of every error and
-    // gathers the errors of the bins that should hold the percentiles.
-    const bool known = maxAbsError >= 0 && std::isfinite(maxAbsError);
-    const double ps[2] = {0.5, 0.95};
-    Level top(0, known ? maxAbsError : 0, true, 0);
-    Bins topBins(false);
-    Gathered gathered;
-    if (known)
-        gathered.slot = windowBins(s, top, ps);
-    const Sums all = sumsOf(s, weights, known ? &top : nullptr, known ? &topBins : nullptr,
-                            known ? &gathered : nullptr);
-    ReconstructionStats r;
-    r.dot = all.dot;
-    r.reconEnergy = all.recon;
-    if (weights.values)
-        r.weightedSse = all.weighted;
-    if (all.count == 0)
-        return r;
-    if (!known)
-        top = Level(0, all.maxAbs, true, 0);
-    top.below = all.zeros;
-    double values[2];
-    percentiles(s, all.count, top, known ? &topBins : nullptr, known ? &gathered : nullptr, ps,
-                values);
-    r.medianAbsError = values[0];
-    r.p95AbsError = values[1];
-    return r;
+    const PairWalk again = [&](ValueObserver& o) { showValues(xhat, n, o, cancel); };
+    ErrorStream stream(x, n, weights, maxAbsError);
+    again(stream);
+    return stream.finish(again, cancel);
 }
 
 } // namespace qs

@@ -1,4 +1,4 @@
-// The terms of the error pass of reconstructionStats (error_percentiles.cpp), a step of elements
+// The terms of the error pass of reconstructionStats (error_stream.cpp), a step of elements
 // at a time: per element its products, error, bin and counts, formed with no branch (AVX2 when
 // the processor has it), for a loop that then only adds them in element order.
 #pragma once
@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace qs::error_detail {
 
@@ -37,6 +38,51 @@ inline bool finiteFloat(float v)
 // The terms of elements [0, m) of x and xhat (see StepTerms): bins of a level over (0, hi] with
 // `scale` bins per unit (Level::binOf of the top level).
 void stepTerms(const float* x, const float* xhat, int m, double hi, double scale, StepTerms& t);
+
+// Elements per block of the summation order: sums in element order per block, blocks added in
+// order (the results do not depend on the thread count or on how the pairs arrive).
+constexpr int64_t kSumBlock = int64_t(1) << 15;
+// At most this many errors are gathered per thread and per order statistic.
+constexpr int64_t kGatherMax = int64_t(1) << 20;
+// Arrays of at most this many elements are gathered whole (no sample).
+constexpr int64_t kGatherWhole = 32 * 1024;
+
+// The bin of an error v of the top level, bins over (0, hi] (`scale` = kBins / hi, 0 for hi 0):
+// Level::binOf in error_percentiles.cpp.
+inline int topBin(double v, double hi, double scale)
+{
+    if (!(v < hi))
+        return kBins - 1;
+    const double t = v * scale;
+    return t < 0 ? 0 : std::min(kBins - 1, int(t));
+}
+
+inline double topScale(double hi)
+{
+    return hi > 0 ? kBins / hi : 0;
+}
+
+// What the first pass over the pairs found: the finite count and zero errors, the histogram of
+// the nonzero errors over (0, hi] (values above hi in the last bin), and the errors of the bins
+// of `slot` (slot all 0 when they were too many to keep).
+struct FirstPass {
+    int64_t count = 0, zeros = 0;
+    double hi = 0;
+    std::vector<int64_t> counts = std::vector<int64_t>(size_t(kBins), 0);
+    std::vector<int8_t> slot;
+    std::vector<double> gathered;
+};
+
+// error_percentiles.cpp: the bins that should hold the order statistics at the fractions ps,
+// from `counts` of a sample of `size` errors in the bins of the top level.
+std::vector<int8_t> windowBins(const std::vector<int64_t>& counts, int64_t size,
+                               const double (&ps)[2]);
+
+// error_percentiles.cpp: the values at fractions ps of the first.count ordered errors (numpy's
+// "linear" rule), from the first pass and, where it did not gather them, further passes of
+// `again` over the pairs of x[0, n) (which throws qs::Cancelled when its token fires).
+void percentilesAfter(const float* x, int64_t n, const PairWalk& again, const FirstPass& first,
+                      const double (&ps)[2], double (&out)[2]);
 
 // The weights of the elements of a block, column by column and row by row: the row's group of
 // the weight vector found when the row changes (no division per element).

@@ -1,9 +1,10 @@
 // computeModelReport: the tensors of a model, one at a time, under every scheme. Each tensor is
 // loaded from the mapped file into the storage of the previous one, quantized by quantizeInto()
 // (the code path of `quantscope-cli quantize`) into result buffers reused from tensor to tensor,
-// measured, and dropped before the next is loaded, so memory stays near the largest tensor and
-// fresh memory is touched once. Large tensors use both cores inside quantizeInto(); the schemes
-// of a small tensor run side by side instead.
+// measured in that pass (an ErrorStream is shown its values part by part; per-tensor integer
+// schemes then keep no codes or values at all), and dropped before the next is loaded, so memory
+// stays near the largest tensor and fresh memory is touched once. Large tensors use both cores
+// inside quantizeInto(); the schemes of a small tensor run side by side instead.
 #include "core/model/model_report.h"
 
 #include "core/io/tensor_file.h"
@@ -142,14 +143,65 @@ struct TensorJob {
     Signal signal; // measured only when a scheme is not applied (its stored energy)
 };
 
+ColumnWeights columnWeights(const Importance* importance)
+{
+    ColumnWeights w;
+    if (importance) {
+        w.values = importance->values.data();
+        w.columns = importance->source.columns;
+        w.groups = importance->source.groups;
+    }
+    return w;
+}
+
+// The report's numbers from a result's metrics and the statistics of its reconstruction.
+SchemeMetrics schemeMetrics(const Metrics& m, const ReconstructionStats& st)
+{
+    SchemeMetrics r;
+    r.ok = true;
+    r.rmse = m.rmse;
+    r.sqnrDb = m.sqnrDb;
+    r.maxAbsError = m.maxAbsError;
+    r.sse = m.errorPower;
+    r.signalEnergy = m.signalPower;
+    r.count = m.count;
+    const double rms = m.count > 0 ? std::sqrt(m.signalPower / double(m.count)) : 0;
+    r.relRmse = rms > 0 ? m.rmse / rms : (m.rmse == 0 ? 0 : HUGE_VAL);
+    r.maxAbsErrorRel = rms > 0 ? m.maxAbsError / rms : (m.maxAbsError == 0 ? 0 : HUGE_VAL);
+    const double norms = std::sqrt(m.signalPower) * std::sqrt(st.reconEnergy);
+    r.cosine = norms > 0 ? st.dot / norms : (m.signalPower == st.reconEnergy ? 1 : 0);
+    r.medianAbsError = st.medianAbsError;
+    r.p95AbsError = st.p95AbsError;
+    r.bitsPerElement = m.bitsPerElement;
+    r.bytes = m.quantizedBytes;
+    r.weightedSse = st.weightedSse;
+    return r;
+}
+
+// One quantization pass that shows its values to the error statistics as it makes them. A
+// pass that makes them part by part in scratch (streamsValues) keeps no codes or values, and
+// quantizes again in the rare case that the statistics need a further pass; the others keep
+// r's buffers, reused from tensor to tensor, and a further pass reads them.
 SchemeMetrics measureScheme(const TensorJob& job, const SchemeApplication& a, QuantResult& r)
 {
     if (!a.skipped.empty())
         return storedMetrics(job.info, job.signal.energy, a.skipped);
     const Importance* steer = hasImportancePath(a.config.scheme) ? job.importance : nullptr;
-    quantizeInto(job.tensor, a.config, r, job.cancel, HistogramRequest{}, steer);
-    SchemeMetrics m = reconstructionMetrics(job.tensor, r.dequantized.data(), r.metrics,
-                                            job.importance, job.cancel);
+    const Tensor& t = job.tensor;
+    ErrorStream stream(t.data.data(), t.numel(), columnWeights(job.importance));
+    const bool keep = !streamsValues(a.config);
+    quantizeInto(t, a.config, r, job.cancel, HistogramRequest{}, steer,
+                 QuantOutputs{keep, keep, &stream});
+    const PairWalk again = [&](ValueObserver& o) { // rare: the values again
+        if (keep) {
+            showValues(r.dequantized.data(), t.numel(), o, job.cancel);
+            return;
+        }
+        QuantResult scratch;
+        quantizeInto(t, a.config, scratch, job.cancel, HistogramRequest{}, steer,
+                     QuantOutputs{false, false, &o});
+    };
+    SchemeMetrics m = schemeMetrics(r.metrics, stream.finish(again, job.cancel));
     m.fallback = a.fallback;
     return m;
 }
@@ -218,33 +270,8 @@ TensorReport describeTensor(const TensorInfo& info)
 SchemeMetrics reconstructionMetrics(const Tensor& x, const float* xhat, const Metrics& m,
                                     const Importance* importance, const CancelToken* cancel)
 {
-    ColumnWeights w;
-    if (importance) {
-        w.values = importance->values.data();
-        w.columns = importance->source.columns;
-        w.groups = importance->source.groups;
-    }
-    const ReconstructionStats st =
-        reconstructionStats(x.data.data(), xhat, x.numel(), m.maxAbsError, w, cancel);
-    SchemeMetrics r;
-    r.ok = true;
-    r.rmse = m.rmse;
-    r.sqnrDb = m.sqnrDb;
-    r.maxAbsError = m.maxAbsError;
-    r.sse = m.errorPower;
-    r.signalEnergy = m.signalPower;
-    r.count = m.count;
-    const double rms = m.count > 0 ? std::sqrt(m.signalPower / double(m.count)) : 0;
-    r.relRmse = rms > 0 ? m.rmse / rms : (m.rmse == 0 ? 0 : HUGE_VAL);
-    r.maxAbsErrorRel = rms > 0 ? m.maxAbsError / rms : (m.maxAbsError == 0 ? 0 : HUGE_VAL);
-    const double norms = std::sqrt(m.signalPower) * std::sqrt(st.reconEnergy);
-    r.cosine = norms > 0 ? st.dot / norms : (m.signalPower == st.reconEnergy ? 1 : 0);
-    r.medianAbsError = st.medianAbsError;
-    r.p95AbsError = st.p95AbsError;
-    r.bitsPerElement = m.bitsPerElement;
-    r.bytes = m.quantizedBytes;
-    r.weightedSse = st.weightedSse;
-    return r;
+    return schemeMetrics(m, reconstructionStats(x.data.data(), xhat, x.numel(), m.maxAbsError,
+                                                columnWeights(importance), cancel));
 }
 
 void checkNamePatterns(const ModelReportOptions& options)

@@ -111,7 +111,36 @@ void runThroughScratch(const Pass<C>& pass, const RunCtx<C>& c, const SliceQ& q,
         piece.codes = pass.written.codes ? c.codes + piece.origin : codes;
         piece.deq = pass.written.dequantized ? c.deq + piece.origin : deq;
         pass.kernel(piece, q, off + p, std::min(kScratch, cnt - p), 1, a);
+        if (pass.written.values)
+            pass.written.values->ready(off + p, piece.deq, std::min(kScratch, cnt - p));
     }
+}
+
+// The sample pass.written.values asks for: runs of kSampleRun elements quantized through
+// scratch, their sums, histograms and code marks dropped (the pass makes them again).
+template <class C> void sampleRuns(const Pass<C>& pass, const SliceQ& q, const CancelToken* cancel)
+{
+    ValueObserver& values = *pass.written.values;
+    const int64_t n = pass.t.numel(), runs = (n + kSampleRun - 1) / kSampleRun;
+    const int64_t k = values.sampleStride(runs, n);
+    if (k == 0)
+        return;
+    std::vector<uint8_t> marks(size_t(threadCount()) * size_t(pass.codes.levels));
+    parallelFor(sampledParts(runs, k), n >= kParallelMin, cancel, [&](int64_t j) {
+        alignas(64) C codes[kSampleRun];
+        alignas(64) float deq[kSampleRun];
+        const int64_t off = sampledPart(j, k) * kSampleRun, cnt = std::min(kSampleRun, n - off);
+        RunCtx<C> c = pass.ctxFor(marks.data() + size_t(threadId()) * size_t(pass.codes.levels));
+        c.hist = nullptr;
+        c.origin = off;
+        c.x = pass.t.data.data() + off;
+        c.codes = codes;
+        c.deq = deq;
+        Acc dropped;
+        pass.kernel(c, q, off, cnt, 1, dropped);
+        values.sample(off, deq, cnt);
+    });
+    values.sampled();
 }
 
 // One slice: blocks of kBlock elements summed in block order.
@@ -121,10 +150,12 @@ template <class C> Acc runWholeTensor(const Pass<C>& pass, const CancelToken* ca
     const int64_t nb = (n + kBlock - 1) / kBlock;
     std::vector<Acc> blocks(nb);
     const SliceQ q0 = pass.sliceQ(0);
+    if (pass.written.values)
+        sampleRuns(pass, q0, cancel);
     parallelFor<true>(nb, n >= kParallelMin, cancel, [&](int64_t b) {
         const RunCtx<C> c = pass.ctxFor(pass.codes.usedBy(size_t(threadId())));
         const int64_t off = b * kBlock, cnt = std::min(kBlock, n - off);
-        if (pass.written.codes && pass.written.dequantized)
+        if (pass.written.codes && pass.written.dequantized && !pass.written.values)
             pass.kernel(c, q0, off, cnt, 1, blocks[b]);
         else
             runThroughScratch(pass, c, q0, off, cnt, blocks[b]);

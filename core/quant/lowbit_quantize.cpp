@@ -310,7 +310,8 @@ LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& c, const CancelT
 }
 
 void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
-                        const CancelToken* cancel, const Importance* importance)
+                        const CancelToken* cancel, const Importance* importance,
+                        ValueObserver* values)
 {
     Stopwatch clock;
     throwIfCancelled(cancel);
@@ -319,7 +320,7 @@ void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult&
     // does not take is released and the observer unset, also when it throws.
     LowbitSlices slices(
         t.data.data(), config.scheme, r,
-        [&](const LowbitResult& lr, QuantParams& p) { setSchemeParams(t, config, lr, p); });
+        [&](const LowbitResult& lr, QuantParams& p) { setSchemeParams(t, config, lr, p); }, values);
     struct Restore {
         ~Restore()
         {

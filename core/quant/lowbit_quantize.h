@@ -29,9 +29,10 @@ LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& config,
                             const Importance* importance = nullptr);
 
 // quantize() for low-bit schemes (quantizeInto dispatches here).
+// values: shown the dequantized values (QuantOutputs::values).
 void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
-                        const CancelToken* cancel = nullptr,
-                        const Importance* importance = nullptr);
+                        const CancelToken* cancel = nullptr, const Importance* importance = nullptr,
+                        ValueObserver* values = nullptr);
 
 // qs::Error unless `scheme` has an importance-weighted path (naming the schemes that have one;
 // for q8_0 saying that llama.cpp ignores importance there).

@@ -270,9 +270,35 @@ CodeMask& threadMask(std::vector<CodeMask>& masks)
 
 } // namespace
 
-LowbitSlices::LowbitSlices(const float* x, Scheme scheme, QuantResult& r, Prepare prepare)
-    : m_x(x), m_scheme(scheme), m_r(r), m_prepare(std::move(prepare))
+LowbitSlices::LowbitSlices(const float* x, Scheme scheme, QuantResult& r, Prepare prepare,
+                           ValueObserver* values)
+    : m_x(x), m_scheme(scheme), m_r(r), m_prepare(std::move(prepare)), m_values(values)
 {
+}
+
+std::pair<int64_t, int64_t> LowbitSlices::elementsOf(const LowbitResult& lr, int64_t first,
+                                                     int64_t end) const
+{
+    if (!m_blockwise)
+        return {first, end};
+    const LowbitBlocks g(lr); // consecutive blocks cover consecutive elements
+    return {g.start(first), g.start(end - 1) + g.size(end - 1)};
+}
+
+int64_t LowbitSlices::sampleStride(int64_t parts, int64_t n) const
+{
+    return m_values ? m_values->sampleStride(parts, n) : 0;
+}
+
+void LowbitSlices::sample(const LowbitResult& lr, int64_t first, int64_t end)
+{
+    const std::pair<int64_t, int64_t> e = elementsOf(lr, first, end);
+    m_values->sample(e.first, lr.dequantized.data() + e.first, e.second - e.first);
+}
+
+void LowbitSlices::sampled()
+{
+    m_values->sampled();
 }
 
 void LowbitSlices::begin(const LowbitResult& lr)
@@ -298,6 +324,8 @@ void LowbitSlices::begin(const LowbitResult& lr)
     m_r.sliceMetrics.reset(nb, m_levels, lr.storage.times(1.0 / double(g.n)), StorageSplit());
     // Threads of a team never exceed the caller's maximum (nested teams have one thread).
     m_seen.assign(size_t(omp_get_max_threads()), CodeMask());
+    m_unshown.assign(m_seen.size(), Unshown());
+    m_lr = &lr;
     if (!m_blockwise) {
         p.scale[0] = 1.0;
         setBlockRange(p, 0, m_eLo, m_eHi);
@@ -311,12 +339,30 @@ void LowbitSlices::begin(const LowbitResult& lr)
 void LowbitSlices::ready(const LowbitResult& lr, int64_t first, int64_t end)
 {
     CodeMask& seen = threadMask(m_seen);
-    if (!m_blockwise) {
+    if (!m_blockwise)
         pieceReady(lr, first, end, seen);
+    else
+        for (int64_t b = first; b < end; ++b)
+            blockReady(lr, b, seen);
+    if (!m_values)
         return;
-    }
-    for (int64_t b = first; b < end; ++b)
-        blockReady(lr, b, seen);
+    constexpr int64_t kShownRun = 16384;
+    const std::pair<int64_t, int64_t> e = elementsOf(lr, first, end);
+    Unshown& u = m_unshown[std::min(size_t(omp_get_thread_num()), m_unshown.size() - 1)];
+    if (u.end != e.first)
+        show(u);
+    if (u.end == u.first)
+        u.first = e.first;
+    u.end = e.second;
+    if (u.end - u.first >= kShownRun)
+        show(u);
+}
+
+void LowbitSlices::show(Unshown& u)
+{
+    if (u.end > u.first)
+        m_values->ready(u.first, m_lr->dequantized.data() + u.first, u.end - u.first);
+    u = Unshown();
 }
 
 // Block b's scale (AbsmaxInt8: the decoder multiplies by absmax / 127), offset, ranges, sums.
@@ -368,20 +414,32 @@ void LowbitSlices::mergePieces()
     m_r.sliceMetrics.set(0, total);
 }
 
+// A format that did not report its parts: all of them now (the sample first).
+void LowbitSlices::partsAfterwards(const LowbitResult& lr)
+{
+    begin(lr);
+    const int64_t parts =
+        m_blockwise ? LowbitBlocks(lr).count : (lr.numel() + kLowbitPiece - 1) / kLowbitPiece;
+    const int64_t size = m_blockwise ? 1 : kLowbitPiece, last = m_blockwise ? parts : lr.numel();
+    if (const int64_t k = sampleStride(parts, lr.numel())) {
+        for (int64_t j = 0; j < sampledParts(parts, k); ++j) {
+            const int64_t i = sampledPart(j, k);
+            sample(lr, i * size, std::min(last, (i + 1) * size));
+        }
+        sampled();
+    }
+#pragma omp parallel for schedule(static) if (m_blockwise ? parts >= 256 : parts > 1)
+    for (int64_t k = 0; k < parts; ++k)
+        ready(lr, k * size, std::min(last, (k + 1) * size));
+}
+
 int64_t LowbitSlices::finish(const LowbitResult& lr)
 {
-    if (!m_begun) { // the format did not report its parts: all of them now
-        begin(lr);
-        const int64_t parts =
-            m_blockwise ? LowbitBlocks(lr).count : (lr.numel() + kLowbitPiece - 1) / kLowbitPiece;
-#pragma omp parallel for schedule(static) if (m_blockwise ? parts >= 256 : parts > 1)
-        for (int64_t k = 0; k < parts; ++k) {
-            if (m_blockwise)
-                ready(lr, k, k + 1);
-            else
-                ready(lr, k * kLowbitPiece, std::min(lr.numel(), (k + 1) * kLowbitPiece));
-        }
-    }
+    if (!m_begun)
+        partsAfterwards(lr);
+    m_lr = &lr; // the result the format returned (it may have been moved since begin())
+    for (Unshown& u : m_unshown) // the threads' last runs
+        show(u);
     if (!m_blockwise)
         mergePieces();
     CodeMask all;

@@ -6,12 +6,14 @@
 #pragma once
 
 #include "core/base/code_buffer.h"
+#include "core/base/value_observer.h"
 #include "core/formats/lowbit.h"
 #include "core/quant/quantize.h"
 #include "core/stats/metrics.h"
 
 #include <cstdint>
 #include <functional>
+#include <utility>
 #include <vector>
 
 namespace qs::quantize_detail {
@@ -67,11 +69,17 @@ struct LowbitBlocks {
 class LowbitSlices : public LowbitObserver {
 public:
     // Sets the scheme-wide fields of r.params (scheme, code table, layout, zero points) for lr.
+    // values: shown every part's dequantized values (and a sample first) as ready() takes them,
+    // or by finish() for a format that does not report its parts (null: none).
     using Prepare = std::function<void(const LowbitResult& lr, QuantParams& p)>;
-    LowbitSlices(const float* x, Scheme scheme, QuantResult& r, Prepare prepare);
+    LowbitSlices(const float* x, Scheme scheme, QuantResult& r, Prepare prepare,
+                 ValueObserver* values = nullptr);
 
     void begin(const LowbitResult& lr) override;
     void ready(const LowbitResult& lr, int64_t first, int64_t end) override;
+    int64_t sampleStride(int64_t parts, int64_t n) const override;
+    void sample(const LowbitResult& lr, int64_t first, int64_t end) override;
+    void sampled() override;
     // The parts not seen yet, then the element-wise slice merged. Returns the distinct codes of
     // the finite values when the format has at most 256 codes, else -1.
     int64_t finish(const LowbitResult& lr);
@@ -80,15 +88,29 @@ private:
     void blockReady(const LowbitResult& lr, int64_t b, CodeMask& seen);
     void pieceReady(const LowbitResult& lr, int64_t first, int64_t end, CodeMask& seen);
     void mergePieces();
+    // The elements of parts [first, end) (blocks, or elements of an element-wise format).
+    std::pair<int64_t, int64_t> elementsOf(const LowbitResult& lr, int64_t first,
+                                           int64_t end) const;
+    void partsAfterwards(const LowbitResult& lr);
 
     const float* m_x;
     Scheme m_scheme;
     QuantResult& m_r;
     Prepare m_prepare;
+    ValueObserver* m_values;
     bool m_begun = false, m_blockwise = true;
     int64_t m_levels = 0;
-    float m_eLo = 0, m_eHi = 0;                  // representable extremes of the element values
-    std::vector<CodeMask> m_seen;                // per thread
+    float m_eLo = 0, m_eHi = 0;   // representable extremes of the element values
+    std::vector<CodeMask> m_seen; // per thread
+    // Per thread, the run of finished elements not yet shown to m_values: consecutive parts are
+    // shown together, up to kShownRun elements, so that the observer's work interrupts the
+    // format's loop less often while the values are still in cache.
+    struct alignas(64) Unshown {
+        int64_t first = 0, end = 0;
+    };
+    std::vector<Unshown> m_unshown;
+    const LowbitResult* m_lr = nullptr;
+    void show(Unshown& u);
     std::vector<SliceMetrics::Sums> m_pieceSums; // element-wise formats: per piece
     std::vector<double> m_pieceMin, m_pieceMax;
 };

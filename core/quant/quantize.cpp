@@ -271,7 +271,7 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     r.importanceValues =
         importance ? std::make_shared<const std::vector<float>>(importance->values) : nullptr;
     if (config.isLowbit()) { // float8/float4, MX, code books, GGML: lowbit_quantize.cpp
-        quantizeLowbitInto(t, config, r, cancel, importance);
+        quantizeLowbitInto(t, config, r, cancel, importance, outputs.values);
         histogramsAfter(t, r, histograms);
         dropOutputs(r, outputs);
         return;
@@ -285,8 +285,32 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     } else {
         quantizeInteger(t, config, r, cancel, histograms, written, clock);
     }
+    if (outputs.values && !written.values)
+        showValues(r.dequantized.data(), t.numel(), *outputs.values, cancel);
     dropOutputs(r, outputs);
     r.timingsMs["total"] = clock.total();
+}
+
+bool streamsValues(const QuantConfig& config)
+{
+    return streamsOutputs(config);
+}
+
+void showValues(const float* xhat, int64_t n, ValueObserver& observer, const CancelToken* cancel)
+{
+    constexpr int64_t kPart = int64_t(1) << 15;
+    const int64_t runs = (n + kSampleRun - 1) / kSampleRun;
+    if (const int64_t k = observer.sampleStride(runs, n)) {
+        parallelFor(sampledParts(runs, k), n >= kParallelMin, cancel, [&](int64_t j) {
+            const int64_t i0 = sampledPart(j, k) * kSampleRun;
+            observer.sample(i0, xhat + i0, std::min(kSampleRun, n - i0));
+        });
+        observer.sampled();
+    }
+    parallelFor((n + kPart - 1) / kPart, n >= kParallelMin, cancel, [&](int64_t b) {
+        const int64_t i0 = b * kPart;
+        observer.ready(i0, xhat + i0, std::min(kPart, n - i0));
+    });
 }
 
 QuantResult quantize(const Tensor& t, const QuantConfig& config, const CancelToken* cancel,

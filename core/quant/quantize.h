@@ -15,6 +15,7 @@
 
 #include "core/base/code_buffer.h"
 #include "core/base/tensor.h"
+#include "core/base/value_observer.h"
 #include "core/config/quant_config.h"
 #include "core/io/imatrix.h"
 #include "core/range/hqq.h"
@@ -89,9 +90,13 @@ struct HistogramRequest {
 // integer schemes never write them (each thread quantizes through a small scratch buffer that
 // stays in cache); the other schemes compute them and release them before returning, which
 // saves the memory but not the time.
+// `values`, if set, is shown every element's dequantized value once (value_observer.h): part by
+// part inside the pass for per-tensor integer schemes and the low-bit formats that report their
+// parts, from the finished values before they are released for the others.
 struct QuantOutputs {
-    bool codes = true;       // QuantResult::codes
-    bool dequantized = true; // QuantResult::dequantized
+    bool codes = true;               // QuantResult::codes
+    bool dequantized = true;         // QuantResult::dequantized
+    ValueObserver* values = nullptr; // not owned
 };
 
 struct QuantResult {
@@ -135,6 +140,16 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& out,
                   const CancelToken* cancel, const HistogramRequest& histograms,
                   const Importance* importance = nullptr,
                   const QuantOutputs& outputs = QuantOutputs());
+
+// Whether quantizeInto() makes the values of `config` part by part in scratch (per-tensor integer
+// schemes): QuantOutputs off then saves both their memory and their time.
+bool streamsValues(const QuantConfig& config);
+
+// Shows the n values xhat to `observer` as a pass would: its sample (runs of kSampleRun
+// elements) first, then parts of 32768 elements on the OpenMP threads. Throws qs::Cancelled
+// when `cancel` fires.
+void showValues(const float* xhat, int64_t n, ValueObserver& observer,
+                const CancelToken* cancel = nullptr);
 
 // Quantizes `t` with given parameters (no range estimation): codes, dequantized values and
 // metrics as quantize() computes them with `config`'s rounding options. The layout of `params`

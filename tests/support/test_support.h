@@ -7,6 +7,7 @@
 #include <QtTest>
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -18,6 +19,14 @@
                             .arg(double(expected), 0, 'g', 17)))
 
 namespace qs::test {
+
+// The bit pattern of a double, for comparisons bit for bit (NaN payloads and -0 included).
+inline uint64_t bitsOf(double v)
+{
+    uint64_t b;
+    std::memcpy(&b, &v, sizeof b);
+    return b;
+}
 
 // A fresh folder for one test program's files, inside its own QS_TEST_TMP; removed with the
 // pointer. `prefix` names it ("io" -> QS_TEST_TMP/io-XXXXXX). Check isValid() before use.

@@ -2,13 +2,16 @@
 // on reference example T13 and generated examples, image compression with a known error, and
 // the lesson panel's comparison of asserted and computed numbers.
 #include "core/teach/lesson.h"
+#include "tests/support/ui_test_support.h"
 #include "ui/panels/lesson_panel.h"
 #include "ui/views/float_pitfalls_view.h"
 #include "ui/views/image_view.h"
 #include "ui/views/int_matmul_view.h"
+#include "ui/window/main_window.h"
 
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QTableWidget>
 #include <QtTest>
 
@@ -23,6 +26,7 @@ class TestUiModes : public QObject {
 private slots:
     void floatPitfallsTable();
     void floatPitfallsUserValues();
+    void floatPitfallsFitsLaptopWidth();
     void intMatmulT13();
     void intMatmulGenerated();
     void imagePsnrKnownError();
@@ -38,22 +42,56 @@ void TestUiModes::floatPitfallsTable()
     FloatPitfallsView view;
     const auto& rows = view.rows();
     QCOMPARE(int(rows.size()), 10);
-    QCOMPARE(view.table()->rowCount(), 10);
+    QCOMPARE(view.table()->rowCount(), 20); // fp16 and bf16 rows of each value
+    QCOMPARE(view.table()->columnCount(), 7);
+    QCOMPARE(view.table()->rowSpan(0, 0), 2);
+    QCOMPARE(view.table()->item(0, 2)->text(), QStringLiteral("fp16"));
+    QCOMPARE(view.table()->item(1, 2)->text(), QStringLiteral("bf16"));
     // 1e-12 (LayerNorm epsilon): below fp16's smallest subnormal 2^-24 -> 0; bf16 keeps it.
     QCOMPARE(rows[0].input, 1e-12);
     QCOMPARE(rows[0].fp16.outcome, FloatOutcome::FlushedToZero);
     QCOMPARE(rows[0].fp16.value, 0.0);
-    QCOMPARE(view.table()->item(0, 4)->text(), QStringLiteral("flushed to zero"));
+    QCOMPARE(view.table()->item(0, 5)->text(), QStringLiteral("flushed to zero"));
+    QCOMPARE(view.table()->item(1, 5)->text(), QStringLiteral("rounded"));
     QCOMPARE(rows[0].bf16.outcome, FloatOutcome::Rounded);
     QVERIFY(std::fabs(rows[0].bf16.value - 1e-12) / 1e-12 < 1.0 / 256);
     // 65504 is fp16's largest finite value; 70000 overflows to +inf; bf16 rounds 70000 to 70144.
     QCOMPARE(rows[5].input, 65504.0);
     QCOMPARE(rows[5].fp16.outcome, FloatOutcome::Exact);
-    QCOMPARE(view.table()->item(5, 3)->text(), QStringLiteral("0x7bff"));
+    QCOMPARE(view.table()->item(10, 4)->text(), QStringLiteral("0x7bff"));
     QCOMPARE(rows[7].input, 70000.0);
     QCOMPARE(rows[7].fp16.outcome, FloatOutcome::Overflow);
-    QCOMPARE(view.table()->item(7, 2)->text(), QStringLiteral("+inf"));
+    QCOMPARE(view.table()->item(14, 3)->text(), QStringLiteral("+inf"));
     QCOMPARE(rows[7].bf16.value, 70144.0);
+    QCOMPARE(view.table()->item(15, 3)->text(), QStringLiteral("70144"));
+    QCOMPARE(view.table()->item(15, 4)->text(), QStringLiteral("0x4789")); // bf16 bits of 70144
+}
+
+// In a 1280x720 window, with the tensor's extremes (the longest labels), every column shows
+// without a horizontal scroll bar and each spanned label fits its column.
+void TestUiModes::floatPitfallsFitsLaptopWidth()
+{
+    ui::MainWindow w(test::windowOptions(true));
+    w.resize(1280, 720);
+    w.show();
+    QVERIFY(test::waitForCurrent(w));
+    QVERIFY(w.setCurrentTab(QStringLiteral("float-pitfalls")));
+    auto* view = qobject_cast<FloatPitfallsView*>(w.currentAnalysisView());
+    QVERIFY(view);
+    QTRY_VERIFY(view->table()->isVisible());
+    QTableWidget* table = view->table();
+    QCOMPARE(table->rowCount(), 24); // ten default values and the tensor's two extremes
+    int total = 0;
+    for (int c = 0; c < table->columnCount(); ++c)
+        total += table->columnWidth(c);
+    QVERIFY2(total <= table->viewport()->width(),
+             qPrintable(QString("%1 > %2").arg(total).arg(table->viewport()->width())));
+    QCOMPARE(table->horizontalScrollBar()->maximum(), 0);
+    const QFontMetrics fm(table->font());
+    for (int r = 0; r < table->rowCount(); r += 2)
+        for (int c : {0, 1})
+            QVERIFY(fm.boundingRect(QRect(), 0, table->item(r, c)->text()).width() <
+                    table->columnWidth(c));
 }
 
 void TestUiModes::floatPitfallsUserValues()
@@ -69,7 +107,7 @@ void TestUiModes::floatPitfallsUserValues()
     QCOMPARE(int(view.rows().size()), 5);
     QCOMPARE(view.rows()[3].fp16.outcome, FloatOutcome::Overflow);
     QCOMPARE(view.rows()[4].fp16.outcome, FloatOutcome::FlushedToZero);
-    QVERIFY(view.table()->item(3, 0)->text().contains(QStringLiteral("max |x|")));
+    QVERIFY(view.table()->item(6, 0)->text().contains(QStringLiteral("max |x|")));
     // Bad text keeps the previous rows.
     view.setValuesText(QStringLiteral("1, abc"));
     QCOMPARE(int(view.rows().size()), 5);

@@ -2,6 +2,7 @@
 
 #include <QColor>
 #include <QFont>
+#include <QFontMetrics>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -64,15 +65,18 @@ FloatPitfallsView::FloatPitfallsView(QWidget* parent) : AnalysisView(parent)
     m_status = new QLabel(this);
     layout->addWidget(m_status);
     m_table = new QTableWidget(this);
-    m_table->setColumnCount(9);
-    m_table->setHorizontalHeaderLabels({tr("value"), tr("float32"), tr("fp16"), tr("fp16 bits"),
-                                        tr("fp16 category"), tr("fp16 rel. error"), tr("bf16"),
-                                        tr("bf16 category"), tr("bf16 rel. error")});
+    // Two rows per value, fp16 above bf16: seven columns fit a laptop's window.
+    m_table->setColumnCount(7);
+    m_table->setHorizontalHeaderLabels({tr("value"), tr("float32"), tr("format"), tr("stored"),
+                                        tr("bits"), tr("category"), tr("rel. error")});
+    m_table->horizontalHeaderItem(3)->setToolTip(tr("The value the 16-bit format stores"));
+    m_table->horizontalHeaderItem(6)->setToolTip(tr("|stored - float32| / |float32|"));
     m_table->verticalHeader()->setVisible(false);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     // Columns fit their contents once per rebuild (ResizeToContents would measure every
     // column again for each item set).
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_table->setWordWrap(false);
     layout->addWidget(m_table, 1);
     connect(m_values, &QLineEdit::editingFinished, this,
             [this] { setValuesText(m_values->text()); });
@@ -130,8 +134,7 @@ void FloatPitfallsView::setPresentationMode(bool on)
     QFont f = font();
     f.setPointSizeF(on ? 16 : QFont().pointSizeF());
     m_table->setFont(f);
-    m_table->resizeRowsToContents();
-    m_table->resizeColumnsToContents();
+    fitColumns();
 }
 
 void FloatPitfallsView::rebuild()
@@ -139,32 +142,54 @@ void FloatPitfallsView::rebuild()
     std::vector<double> all = m_userValues;
     all.insert(all.end(), m_tensorValues.begin(), m_tensorValues.end());
     m_rows = floatPitfalls(all);
-    m_table->setRowCount(int(m_rows.size()));
+    m_table->clearSpans();
+    m_table->setRowCount(2 * int(m_rows.size()));
     const int firstTensorRow = int(m_userValues.size());
     for (int i = 0; i < int(m_rows.size()); ++i) {
         const FloatPitfall& p = m_rows[size_t(i)];
         QString label = fmt(p.input);
         if (i == firstTensorRow)
-            label += tr(" (max |x|)");
+            label += tr("\n(max |x|)");
         else if (i == firstTensorRow + 1)
-            label += tr(" (min |x|>0)");
-        const QStringList cells = {label,
-                                   fmt(p.float32, 7),
-                                   fmt(p.fp16.value),
-                                   hex16(p.fp16.bits),
-                                   QString::fromStdString(toName(p.fp16.outcome)),
-                                   relErr(p.fp16.relativeError),
-                                   fmt(p.bf16.value),
-                                   QString::fromStdString(toName(p.bf16.outcome)),
-                                   relErr(p.bf16.relativeError)};
-        for (int c = 0; c < cells.size(); ++c) {
-            auto* item = new QTableWidgetItem(cells[c]);
-            if ((c >= 2 && c <= 5 && bad(p.fp16.outcome)) || (c >= 6 && bad(p.bf16.outcome)))
-                item->setForeground(QColor(200, 30, 30));
-            m_table->setItem(i, c, item);
-        }
+            label += tr("\n(min |x|>0)");
+        setConversionRow(2 * i, QStringLiteral("fp16"), p.fp16);
+        setConversionRow(2 * i + 1, QStringLiteral("bf16"), p.bf16);
+        // The input and its float32 once, beside both conversions.
+        m_table->setItem(2 * i, 0, new QTableWidgetItem(label));
+        m_table->setItem(2 * i, 1, new QTableWidgetItem(fmt(p.float32, 7)));
+        m_table->setSpan(2 * i, 0, 2, 1);
+        m_table->setSpan(2 * i, 1, 2, 1);
     }
+    fitColumns();
+}
+
+// Columns as wide as their contents (a spanned cell's text too, which the table's own fit
+// leaves out: the tensor's extremes take two lines there), rows as high as one line.
+void FloatPitfallsView::fitColumns()
+{
     m_table->resizeColumnsToContents();
+    const QFontMetrics fm(m_table->font());
+    for (int c : {0, 1}) {
+        int width = fm.horizontalAdvance(m_table->horizontalHeaderItem(c)->text()) + 24;
+        for (int r = 0; r < m_table->rowCount(); r += 2)
+            if (const QTableWidgetItem* item = m_table->item(r, c))
+                width = std::max(width, fm.boundingRect(QRect(), 0, item->text()).width() + 12);
+        m_table->setColumnWidth(c, width);
+    }
+    m_table->resizeRowsToContents();
+}
+
+// One conversion in columns 2 to 6 of `row`; outcomes that lose the value in red.
+void FloatPitfallsView::setConversionRow(int row, const QString& format, const FloatConversion& c)
+{
+    const QStringList cells = {format, fmt(c.value), hex16(c.bits),
+                               QString::fromStdString(toName(c.outcome)), relErr(c.relativeError)};
+    for (int k = 0; k < cells.size(); ++k) {
+        auto* item = new QTableWidgetItem(cells[k]);
+        if (bad(c.outcome))
+            item->setForeground(QColor(200, 30, 30));
+        m_table->setItem(row, 2 + k, item);
+    }
 }
 
 } // namespace qs::ui

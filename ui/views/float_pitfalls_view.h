@@ -1,7 +1,8 @@
 // FloatPitfallsView: a table of what fp16 (IEEE binary16) and bf16 make of chosen values (seed
 // 004's LayerNorm epsilon of 1e-12 flushed to zero, values above 65504 overflowing), plus the
 // extremes of the current tensor (largest magnitude, smallest nonzero magnitude). The user can
-// type their own values. Numbers come from qs::floatPitfalls; the view only formats them.
+// type their own values. Each value takes two rows of the table, fp16 above bf16, its input and
+// float32 spanning both. Numbers come from qs::floatPitfalls; the view only formats them.
 #pragma once
 
 #include "core/teach/float_pitfalls.h"
@@ -35,6 +36,8 @@ public:
 
 private:
     void rebuild();
+    void setConversionRow(int row, const QString& format, const FloatConversion& c);
+    void fitColumns();
 
     QLineEdit* m_values = nullptr;
     QLabel* m_status = nullptr;

@@ -16,7 +16,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <vector>
 
 #if __has_include(<omp.h>)
@@ -25,6 +24,7 @@
 #endif
 
 using namespace qs;
+using qs::test::bitsOf;
 
 namespace {
 
@@ -88,13 +88,6 @@ void makePair(int64_t n, uint32_t seed, bool constant, std::vector<float>& x,
         xh[5] = std::nanf("");
         xh[size_t(n - 1)] = INFINITY;
     }
-}
-
-uint64_t bitsOf(double v)
-{
-    uint64_t b;
-    std::memcpy(&b, &v, sizeof b);
-    return b;
 }
 
 // Equal bit for bit (NaN sums included).
