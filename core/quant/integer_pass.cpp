@@ -152,7 +152,7 @@ template <class C> Acc runWholeTensor(const Pass<C>& pass, const CancelToken* ca
     const SliceQ q0 = pass.sliceQ(0);
     if (pass.written.values)
         sampleRuns(pass, q0, cancel);
-    parallelFor(nb, n >= kParallelMin, cancel, [&](int64_t b) {
+    parallelFor<true>(nb, n >= kParallelMin, cancel, [&](int64_t b) {
         const RunCtx<C> c = pass.ctxFor(pass.codes.usedBy(size_t(threadId())));
         const int64_t off = b * kBlock, cnt = std::min(kBlock, n - off);
         if (pass.written.codes && pass.written.dequantized && !pass.written.values)

@@ -219,19 +219,22 @@ inline void minMaxRun(const float* x, int64_t off, int64_t cnt, int64_t stride, 
     m.finite += finite;
 }
 
-// Runs `body(i)` for i in [0, n) over the OpenMP threads with a static schedule, checking the
-// cancel token between items and carrying the first exception out of the parallel region.
-template <class F> void parallelFor(int64_t n, bool parallel, const CancelToken* cancel, F&& body)
+// Runs `body(i)` for i in [0, n) over the OpenMP threads, checking the cancel token between items
+// and carrying the first exception out of the parallel region. A static schedule, or with
+// Balanced a dynamic one: a thread that finishes early takes the next item, so that a core
+// slowed by other work does not leave the other one waiting at the end (for a few hundred
+// items of equal size; results must not depend on which thread runs an item).
+template <bool Balanced = false, class F>
+void parallelFor(int64_t n, bool parallel, const CancelToken* cancel, F&& body)
 {
     std::atomic<bool> stop{false};
     std::exception_ptr error;
-#pragma omp parallel for schedule(static) if (parallel && n > 1)
-    for (int64_t i = 0; i < n; ++i) {
+    auto item = [&](int64_t i) {
         if (stop.load(std::memory_order_relaxed))
-            continue;
+            return;
         if (cancel && cancel->isCancelled()) {
             stop.store(true);
-            continue;
+            return;
         }
         try {
             body(i);
@@ -241,6 +244,15 @@ template <class F> void parallelFor(int64_t n, bool parallel, const CancelToken*
                 error = std::current_exception();
             stop.store(true);
         }
+    };
+    if constexpr (Balanced) {
+#pragma omp parallel for schedule(dynamic) if (parallel && n > 1)
+        for (int64_t i = 0; i < n; ++i)
+            item(i);
+    } else {
+#pragma omp parallel for schedule(static) if (parallel && n > 1)
+        for (int64_t i = 0; i < n; ++i)
+            item(i);
     }
     if (error)
         std::rethrow_exception(error);

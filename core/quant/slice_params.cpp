@@ -242,7 +242,7 @@ SliceCounts wholeTensorParams(const float* x, int64_t n, const QuantConfig& conf
     } else {
         const int64_t nb = (n + kBlock - 1) / kBlock;
         std::vector<MinMax> part(static_cast<size_t>(nb));
-        parallelFor(nb, n >= kParallelMin, cancel, [&](int64_t b) {
+        parallelFor<true>(nb, n >= kParallelMin, cancel, [&](int64_t b) {
             minMaxRun(x, b * kBlock, std::min(kBlock, n - b * kBlock), 1, part[size_t(b)]);
         });
         mm = combineInOrder(part);

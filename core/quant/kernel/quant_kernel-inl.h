@@ -92,6 +92,48 @@ QS_ALWAYS_INLINE inline void quantizeOne(float xv, int64_t i, const SliceQ& p, u
         dq = float(p.s * (r - p.z));
 }
 
+// The two bin rules of HistCtx::jointCounts in float32 (both floatFast) and the row size, as the
+// quantize loop reads them.
+struct JointRules {
+    float vlo = 0, vnorm = 1, vcap = 1, vmargin = 0, vupper = 1;
+    float elo = 0, enorm = 1, ecap = 1, emargin = 0, eupper = 1;
+    int32_t vzero = -1, ezero = -1, rowSize = 0;
+
+    JointRules() = default;
+    explicit JointRules(const HistCtx& h)
+        : vlo(h.value->lof), vnorm(h.value->normf), vcap(h.value->capf), vmargin(h.value->marginf),
+          vupper(h.value->upperf), elo(h.error->lof), enorm(h.error->normf), ecap(h.error->capf),
+          emargin(h.error->marginf), eupper(h.error->upperf), vzero(h.value->zeroBin),
+          ezero(h.error->zeroBin), rowSize(h.jointStride)
+    {
+    }
+};
+
+// The joint counter of a finite value v with dequantized value dq and stored code `code`, both
+// bins by the float32 fast path (as slotLoop), branch-free; -1 when either histogram needs the
+// exact rule. e == 0 in float32 exactly when v == dq, so a zero error.
+QS_ALWAYS_INLINE inline int32_t jointSlot(float v, float dq, int32_t code, const JointRules& j)
+{
+    float t = (v - j.vlo) * j.vnorm;
+    t = t > 0.0f ? t : 0.0f;
+    t = t < j.vcap ? t : j.vcap;
+    const int32_t b = int32_t(t);
+    const float f = t - float(b);
+    float e = v;
+    e -= dq;
+    float te = (e - j.elo) * j.enorm;
+    te = te > 0.0f ? te : 0.0f;
+    te = te < j.ecap ? te : j.ecap;
+    const int32_t eb = int32_t(te);
+    const float fe = te - float(eb);
+    // Off the fast path: the bins of a zero value and of a zero error.
+    int32_t vb = v == 0.0f ? j.vzero : -1;
+    vb = ((f >= j.vmargin) & (f <= j.vupper)) ? b : vb;
+    int32_t ev = e == 0.0f ? j.ezero : -1;
+    ev = ((fe >= j.emargin) & (fe <= j.eupper)) ? eb : ev;
+    return (vb | ev) >= 0 ? (vb + code) * j.rowSize + ev : -1;
+}
+
 // One chunk of m elements, `stride` apart (1 when Contig), starting at flat index `base`.
 // The loop assumes finite inputs and has no branches, so it vectorises; `omp simd` gives the
 // sums one accumulator per lane (a fixed order for a given build). A non-finite input makes
@@ -112,12 +154,17 @@ QS_ALWAYS_INLINE inline float encodeAt(float xv, int64_t j, int64_t base, const 
     return dq;
 }
 
-template <Rounding R, bool Before, bool F32, ScaleMode M, bool Contig, class C>
-QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, C* QS_RESTRICT codes,
-                                       float* QS_RESTRICT deq, int64_t m, int64_t stride,
-                                       int64_t base, const SliceQ& p, uint64_t seed, ChunkSums& out)
+// Joint: also the joint counter of each element (jointSlot) into ji, from the values the loop
+// holds (contiguous chunks; the slots of a chunk with a non-finite value are not used).
+template <Rounding R, bool Before, bool F32, ScaleMode M, bool Contig, class C, bool Joint = false>
+QS_ALWAYS_INLINE inline void
+chunkLoop(const float* QS_RESTRICT x, C* QS_RESTRICT codes, float* QS_RESTRICT deq, int64_t m,
+          int64_t stride, int64_t base, const SliceQ& p, uint64_t seed, ChunkSums& out,
+          const JointRules* joint = nullptr, int32_t* QS_RESTRICT ji = nullptr)
 {
+    static_assert(!Joint || Contig, "joint counters are for contiguous runs");
     const int64_t st = Contig ? 1 : stride;
+    const JointRules jr = Joint ? *joint : JointRules();
     const SliceQ q = p;
     // One-byte codes: the vector loop writes them as 16-bit values to `wide`, narrowed after it,
     // so that its lanes, and the order of its sums, are the same for both code types.
@@ -146,6 +193,8 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, C* QS_RESTRIC
         errAbs += ae;
         errMax = ae > errMax ? ae : errMax;
         signal += xd * xd;
+        if constexpr (Joint)
+            ji[k] = jointSlot(xv, dq, int32_t(vc[k]), jr);
     }
     if (std::isfinite(signal)) {
         if constexpr (narrow)
@@ -286,53 +335,13 @@ QS_ALWAYS_INLINE inline void countFine(const float* x, const float* deq, const C
     }
 }
 
-// The joint counter of each element of a contiguous chunk of finite values (HistCtx::jointCounts),
-// both rules in float32 (floatFast), in a branch-free loop that vectorises; -1 when either
-// histogram needs the exact rule. e == 0 in float32 exactly when x == x^, so a zero error.
-template <class C>
-QS_ALWAYS_INLINE inline void jointSlots(const float* QS_RESTRICT x, const float* QS_RESTRICT deq,
-                                        const C* QS_RESTRICT codes, int64_t m,
-                                        const detail::BinRule& vr, const detail::BinRule& er,
-                                        int32_t rowSize, int32_t* QS_RESTRICT idx)
-{
-    const float vlo = vr.lof, vnorm = vr.normf, vcap = vr.capf, vmargin = vr.marginf,
-                vupper = vr.upperf;
-    const float elo = er.lof, enorm = er.normf, ecap = er.capf, emargin = er.marginf,
-                eupper = er.upperf;
-    const int32_t vzero = vr.zeroBin, ezero = er.zeroBin;
-#pragma omp simd
-    for (int64_t k = 0; k < m; ++k) {
-        const float v = x[k];
-        float t = (v - vlo) * vnorm; // as slotLoop
-        t = t > 0.0f ? t : 0.0f;
-        t = t < vcap ? t : vcap;
-        const int32_t b = int32_t(t);
-        const float f = t - float(b);
-        float e = v;
-        e -= deq[k];
-        float te = (e - elo) * enorm;
-        te = te > 0.0f ? te : 0.0f;
-        te = te < ecap ? te : ecap;
-        const int32_t eb = int32_t(te);
-        const float fe = te - float(eb);
-        // Off the fast path: the bins of a zero value and of a zero error.
-        int32_t vb = v == 0.0f ? vzero : -1;
-        vb = ((f >= vmargin) & (f <= vupper)) ? b : vb;
-        int32_t ev = e == 0.0f ? ezero : -1;
-        ev = ((fe >= emargin) & (fe <= eupper)) ? eb : ev;
-        idx[k] = (vb | ev) >= 0 ? (vb + int32_t(codes[k])) * rowSize + ev : -1;
-    }
-}
-
 // A contiguous chunk of finite values with HistCtx::jointCounts: one counter per element for its
-// code, value bin and error bin together; the few elements next to a bin edge take the exact
-// rules and the separate counters (fineCounts, errorCounts).
+// code, value bin and error bin together (ji: from the quantize loop); the few elements next to a
+// bin edge take the exact rules and the separate counters (fineCounts, errorCounts).
 template <class C>
 QS_ALWAYS_INLINE inline void countJoint(const float* x, const float* deq, const C* codes, int64_t m,
-                                        const HistCtx* h)
+                                        const HistCtx* h, const int32_t* ji)
 {
-    int32_t ji[kChunk];
-    jointSlots(x, deq, codes, m, *h->value, *h->error, h->jointStride, ji);
     uint32_t* const jc = h->jointCounts;
     for (int64_t k = 0; k < m; ++k) {
         const int32_t j = ji[k];
@@ -345,16 +354,17 @@ QS_ALWAYS_INLINE inline void countJoint(const float* x, const float* deq, const 
     }
 }
 
+// ji: the joint counters of a contiguous chunk (HistCtx::jointCounts), null without them.
 template <bool V, bool E, class C>
 QS_ALWAYS_INLINE inline void markAndCount(const float* x, const float* deq, const C* codes,
                                           int64_t m, int64_t stride, bool allFinite, uint8_t* mark,
-                                          const HistCtx* h)
+                                          const HistCtx* h, const int32_t* ji)
 {
     if constexpr (V) {
         if (h->fineCounts && allFinite && stride == 1) {
             if constexpr (E) {
-                if (h->jointCounts) {
-                    countJoint(x, deq, codes, m, h);
+                if (ji) {
+                    countJoint(x, deq, codes, m, h, ji);
                     return;
                 }
             }
@@ -381,18 +391,25 @@ QS_ALWAYS_INLINE inline void markAndCount(const float* x, const float* deq, cons
         countSlots<V, E, false>(x, deq, codes, m, stride, mark, vi, ei, h);
 }
 
-// The run in chunks: the vectorised loop, then the scalar marking of the codes used.
-template <Rounding R, bool Before, bool F32, ScaleMode M, class C>
+// The run in chunks: the vectorised loop, then the scalar marking of the codes used. Joint: a
+// contiguous run with HistCtx::jointCounts, whose loop also forms each element's joint counter.
+template <Rounding R, bool Before, bool F32, ScaleMode M, class C, bool Joint>
 QS_ALWAYS_INLINE inline void kernelBody(const RunCtx<C>& c, const SliceQ& p, int64_t off,
                                         int64_t cnt, int64_t stride, Acc& a)
 {
     uint8_t* mark = c.mark; // indexed by the stored code - qmin
+    const HistCtx* h = c.hist;
+    const JointRules jr = Joint ? JointRules(*h) : JointRules();
+    alignas(64) int32_t ji[Joint ? kChunk : 1];
     for (int64_t c0 = 0; c0 < cnt; c0 += kChunk) {
         const int64_t m = std::min(kChunk, cnt - c0);
         const int64_t base = off + c0 * stride; // flat index (stochastic rounding draws by it)
         const int64_t at = base - c.origin;     // index into c.x, c.codes, c.deq
         ChunkSums cs;
-        if (stride == 1)
+        if constexpr (Joint)
+            chunkLoop<R, Before, F32, M, true, C, true>(c.x + at, c.codes + at, c.deq + at, m, 1,
+                                                        base, p, c.seed, cs, &jr, ji);
+        else if (stride == 1)
             chunkLoop<R, Before, F32, M, true>(c.x + at, c.codes + at, c.deq + at, m, 1, base, p,
                                                c.seed, cs);
         else
@@ -402,13 +419,13 @@ QS_ALWAYS_INLINE inline void kernelBody(const RunCtx<C>& c, const SliceQ& p, int
         const float* x = c.x + at;
         const float* deq = c.deq + at;
         const bool allFinite = cs.count == m;
-        const HistCtx* h = c.hist;
         if (h && h->value && h->error)
-            markAndCount<true, true>(x, deq, codes, m, stride, allFinite, mark, h);
+            markAndCount<true, true>(x, deq, codes, m, stride, allFinite, mark, h,
+                                     Joint ? ji : nullptr);
         else if (h && h->value)
-            markAndCount<true, false>(x, deq, codes, m, stride, allFinite, mark, h);
+            markAndCount<true, false>(x, deq, codes, m, stride, allFinite, mark, h, nullptr);
         else if (h && h->error)
-            markAndCount<false, true>(x, deq, codes, m, stride, allFinite, mark, h);
+            markAndCount<false, true>(x, deq, codes, m, stride, allFinite, mark, h, nullptr);
         else if (allFinite)
             for (int64_t k = 0; k < m; ++k)
                 mark[codes[k * stride]] = 1;
@@ -427,11 +444,26 @@ QS_ALWAYS_INLINE inline void kernelBody(const RunCtx<C>& c, const SliceQ& p, int
     }
 }
 
+// A contiguous run with joint counters, out of line so that runKernel's loop without them is
+// compiled as it would be alone.
+template <Rounding R, bool Before, bool F32, ScaleMode M, class C>
+[[gnu::noinline]] void runJointKernel(const RunCtx<C>& c, const SliceQ& p, int64_t off, int64_t cnt,
+                                      Acc& a)
+{
+    kernelBody<R, Before, F32, M, C, true>(c, p, off, cnt, 1, a);
+}
+
 template <Rounding R, bool Before, bool F32, ScaleMode M, class C>
 void runKernel(const RunCtx<C>& c, const SliceQ& p, int64_t off, int64_t cnt, int64_t stride,
                Acc& a)
 {
-    kernelBody<R, Before, F32, M, C>(c, p, off, cnt, stride, a);
+    if constexpr (R != Rounding::Stochastic) { // no joint counters with it (prepareFused)
+        if (stride == 1 && c.hist && c.hist->jointCounts) {
+            runJointKernel<R, Before, F32, M, C>(c, p, off, cnt, a);
+            return;
+        }
+    }
+    kernelBody<R, Before, F32, M, C, false>(c, p, off, cnt, stride, a);
 }
 
 // Min and max of x[0, n) when every value is finite; returns false (and the caller takes the

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -463,6 +464,45 @@ private slots:
         const qs::Tensor empty("empty", {0}, {});
         qs::QuantResult r;
         QVERIFY_THROWS_EXCEPTION(qs::Error, qs::quantizeInto(empty, qs::QuantConfig(), r));
+    }
+
+    // The value and error slots that the quantize loop computes for the joint counters (256 and
+    // 256 bins, 8 bits, per tensor) agree with histogram() and errorHistogram() in every build
+    // of the loop: values on every value-bin edge and zeros (errors exactly 0), NaN and +-Inf, a
+    // constant tensor, and lengths that are no multiple of a vector (the threaded pass over
+    // several work blocks, and a short one).
+    void jointSlotsInEveryKernelBuild()
+    {
+        const float nan = std::numeric_limits<float>::quiet_NaN();
+        const float inf = std::numeric_limits<float>::infinity();
+        const int64_t n = 2 * 65536 + 1021;
+        std::vector<float> edges(static_cast<size_t>(n));
+        for (int64_t i = 0; i < n; ++i) // -2 + k/64: exactly the edges of 256 bins over [-2, 2]
+            edges[size_t(i)] = float((i * 37) % 257) / 64.0f - 2.0f;
+        std::vector<float> mixed = edges;
+        for (int64_t i = 0; i < n; i += 1000)
+            mixed[size_t(i)] = (i / 1000) % 3 == 0 ? nan : ((i / 1000) % 3 == 1 ? inf : -inf);
+        qs::GeneratorOptions g;
+        g.shape = {n};
+        g.seed = 8;
+        const std::vector<qs::Tensor> tensors{
+            qs::Tensor("edges", {n}, edges), qs::Tensor("edges with NaN and Inf", {n}, mixed),
+            qs::generate(g),
+            qs::Tensor("short", {1003}, std::vector<float>(edges.begin(), edges.begin() + 1003)),
+            qs::Tensor("constant", {n}, std::vector<float>(size_t(n), -0.75f))};
+        int checked = 0;
+        for (const std::string& b : qs::detail::kernelBuilds()) {
+            qs::detail::useKernelBuild(b);
+            for (const qs::Tensor& t : tensors) {
+                checkLeanPassHistograms(t, qs::QuantConfig(), 256, 256,
+                                        QString("%1, build %2")
+                                            .arg(QString::fromStdString(t.name))
+                                            .arg(QString::fromStdString(b)));
+                ++checked;
+            }
+        }
+        qs::detail::useKernelBuild("avx512");
+        QCOMPARE(checked, 5 * int(qs::detail::kernelBuilds().size()));
     }
 
     void fusedHistogramsConstantAndBigTensor()
