@@ -335,8 +335,7 @@ LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb,
         throw Error(cb.name + ": the code book is empty");
     LowbitResult r;
     r.format = cb.name;
-    r.codes.reset(static_cast<size_t>(n), 0); // indices 0..65535
-    r.dequantized.resize(static_cast<size_t>(n));
+    sizeLowbitBuffers(r, n, LowbitCodes{0, int64_t(cb.values.size())}); // the indices
     r.codebook = cb.values;
     const SpecialCodes sc = specialCodes(cb);
     const float vmin = cb.values[static_cast<size_t>(sc.minusMax)];
@@ -353,11 +352,12 @@ LowbitResult quantizeWithCodebook(const float* x, int64_t n, const Codebook& cb,
             return;
         }
         const int32_t code = nearestCode(cb, v);
-        r.codes.set(i, code);
-        r.dequantized[i] = cb.values[static_cast<size_t>(code)];
+        const LowbitOut out = formats_detail::outputsOf(r);
+        out.setCode(i, code);
+        out.value(i) = cb.values[static_cast<size_t>(code)];
         if (v > vmax || v < vmin)
             c.saturate(v);
-        else if (v != 0.0f && r.dequantized[i] == 0.0f)
+        else if (v != 0.0f && out.value(i) == 0.0f)
             ++c.flushed;
     }).storeIn(r);
     return r;
@@ -400,6 +400,7 @@ void absmaxBlock(const float* x, const BlockSpan& s, const Codebook& cb, const S
     }
     const float inv =
         absmax > 0.0f ? 1.0f / absmax : std::numeric_limits<float>::infinity(); // 1/0 in the kernel
+    const LowbitOut out = formats_detail::outputsOf(r);
     for (int64_t i = s.start; i < s.end; ++i) {
         const float v = x[i];
         if (!std::isfinite(v)) {
@@ -413,13 +414,13 @@ void absmaxBlock(const float* x, const BlockSpan& s, const Codebook& cb, const S
             code = absmax > 0.0f ? nearestCode(cb, scaled) : sc.zero;
         else
             code = codeOf(cb, scaled);
-        r.codes.set(i, code);
-        r.dequantized[i] = cb.values[static_cast<size_t>(code)] * absmax;
+        out.setCode(i, code);
+        out.value(i) = cb.values[static_cast<size_t>(code)] * absmax;
         if (absmax > 0.0f) {
             const double rel = double(v) / absmax;
             if (rel > vmax || rel < vmin)
                 c.saturate(v);
-            else if (v != 0.0f && r.dequantized[i] == 0.0f)
+            else if (v != 0.0f && out.value(i) == 0.0f)
                 ++c.flushed;
         }
     }
@@ -433,6 +434,7 @@ void absmaxInt8Block(const float* x, const BlockSpan& s, size_t bi, LowbitResult
     r.scales[bi] = absmax;
     const float mul = absmax > 0.0f ? 127.0f / absmax : 0.0f;
     const float step = absmax / 127.0f;
+    const LowbitOut out = formats_detail::outputsOf(r);
     for (int64_t i = s.start; i < s.end; ++i) {
         const float v = x[i];
         if (!std::isfinite(v)) {
@@ -443,9 +445,9 @@ void absmaxInt8Block(const float* x, const BlockSpan& s, size_t bi, LowbitResult
         // a block of float32 subnormals (127 / absmax overflows); 0 * inf = NaN gives 0.
         const float t = std::nearbyint(v * mul);
         const float q = std::isnan(t) ? 0.0f : std::clamp(t, -127.0f, 127.0f);
-        r.codes.set(i, static_cast<int32_t>(q));
-        r.dequantized[i] = q * step;
-        if (v != 0.0f && r.dequantized[i] == 0.0f)
+        out.setCode(i, static_cast<int32_t>(q));
+        out.value(i) = q * step;
+        if (v != 0.0f && out.value(i) == 0.0f)
             ++c.flushed;
     }
 }
@@ -459,8 +461,8 @@ LowbitResult quantizeBlockwiseAbsmax(const float* x, int64_t n, const Codebook& 
     if (cb.values.empty())
         throw Error(cb.name + ": the code book is empty");
     LowbitResult r;
-    initBlocks(r, cb.name.c_str(), x, n, 0, blockSize);
-    r.codes.resizeForOverwrite(static_cast<size_t>(n), 0); // indices 0..65535
+    initBlocks(r, cb.name.c_str(), x, n, 0, blockSize,
+               LowbitCodes{0, int64_t(cb.values.size())}); // the indices
     r.codebook = cb.values;
     const SpecialCodes sc = specialCodes(cb);
     formats_detail::setStorage(
@@ -477,7 +479,7 @@ LowbitResult quantizeAbsmaxInt8Blockwise(const float* x, int64_t n, int64_t bloc
 {
     throwIfCancelled(cancel);
     LowbitResult r;
-    initBlocks(r, "absmax-int8", x, n, 0, blockSize);
+    initBlocks(r, "absmax-int8", x, n, 0, blockSize, kSignedByteCodes);
     formats_detail::setStorage(r, 255, formats_detail::blockScaleSplit(n, 8, r.numBlocks(), 32),
                                n); // -127..127
     formats_detail::forEachBlockInRuns(r, n, cancel, [&](int64_t b, LowbitCounts& c) {

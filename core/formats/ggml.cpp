@@ -56,12 +56,13 @@ using formats_detail::absMaxOfFinite;
 using formats_detail::allFinite;
 
 // Non-finite inputs (counted) and flushed values of a block quantized by a scalar loop.
-void countBlock(const float* x, const BlockSpan& s, const LowbitResult& r, LowbitCounts& c)
+void countBlock(const float* x, const BlockSpan& s, LowbitResult& r, LowbitCounts& c)
 {
+    const LowbitOut out = formats_detail::outputsOf(r);
     for (int64_t i = s.start; i < s.end; ++i) {
         if (!std::isfinite(x[i]))
             ++c.nonfinite;
-        else if (x[i] != 0.0f && r.dequantized[size_t(i)] == 0.0f)
+        else if (x[i] != 0.0f && out.value(i) == 0.0f)
             ++c.flushed;
     }
 }
@@ -98,6 +99,7 @@ float quantizeQ8_0(const float* x, const BlockSpan& s, size_t bi, LowbitResult& 
         q8_0Finite(x, s, id, dStored, r, c);
         return dStored;
     }
+    const LowbitOut out = formats_detail::outputsOf(r);
     for (int64_t i = s.start; i < s.end; ++i) {
         const float v = x[i];
         int32_t q;
@@ -107,8 +109,8 @@ float quantizeQ8_0(const float* x, const BlockSpan& s, size_t bi, LowbitResult& 
             q = v > 0 ? 127 : -127;
         else
             q = roundToCode(v * id);
-        r.codes.set(i, q);
-        r.dequantized[i] = std::isfinite(v) ? static_cast<float>(q) * dStored : v;
+        out.setCode(i, q);
+        out.value(i) = std::isfinite(v) ? static_cast<float>(q) * dStored : v;
     }
     countBlock(x, s, r, c);
     return dStored;
@@ -164,6 +166,7 @@ float quantizeQ4_0(const float* x, const BlockSpan& s, size_t bi, LowbitResult& 
         nibblesFinite<false>(x, s, 0.0f, id, 8.5f, 8, dStored, 0.0f, r, c);
         return dStored;
     }
+    const LowbitOut out = formats_detail::outputsOf(r);
     for (int64_t i = s.start; i < s.end; ++i) {
         const float v = x[i];
         bool clipped = false;
@@ -176,8 +179,8 @@ float quantizeQ4_0(const float* x, const BlockSpan& s, size_t bi, LowbitResult& 
             q = truncToNibble(v * id + 8.5f, clipped);
         if (clipped && std::isfinite(v))
             c.saturate(v);
-        r.codes.set(i, q);
-        r.dequantized[i] = std::isfinite(v) ? static_cast<float>(q - 8) * dStored : v;
+        out.setCode(i, q);
+        out.value(i) = std::isfinite(v) ? static_cast<float>(q - 8) * dStored : v;
     }
     countBlock(x, s, r, c);
     return dStored;
@@ -247,6 +250,7 @@ float quantizeQ4_1(const float* x, const BlockSpan& s, size_t bi, LowbitResult& 
         nibblesFinite<true>(x, s, min, id, 0.5f, 0, dStored, mStored, r, c);
         return dStored;
     }
+    const LowbitOut out = formats_detail::outputsOf(r);
     for (int64_t i = s.start; i < s.end; ++i) {
         const float v = x[i];
         bool clipped = false;
@@ -259,8 +263,8 @@ float quantizeQ4_1(const float* x, const BlockSpan& s, size_t bi, LowbitResult& 
             q = truncToNibble((v - min) * id + 0.5f, clipped);
         if (clipped && std::isfinite(v))
             c.saturate(v);
-        r.codes.set(i, q);
-        r.dequantized[i] = std::isfinite(v) ? static_cast<float>(q) * dStored + mStored : v;
+        out.setCode(i, q);
+        out.value(i) = std::isfinite(v) ? static_cast<float>(q) * dStored + mStored : v;
     }
     countBlock(x, s, r, c);
     return dStored;
@@ -340,10 +344,11 @@ void quantizeQ5(const float* x, const BlockSpan& s, size_t bi, LowbitResult& r, 
     for (int64_t j = 0; j < kBlock; ++j)
         zeroed[j] = std::isfinite(x[s.start + j]) ? x[s.start + j] : 0.0f;
     q5Block<Offset>(zeroed, s, bi, r, c);
+    const LowbitOut out = formats_detail::outputsOf(r);
     for (int64_t i = s.start; i < s.end; ++i)
         if (!std::isfinite(x[i])) {
             ++c.nonfinite;
-            r.dequantized[size_t(i)] = x[i];
+            out.value(i) = x[i];
         }
 }
 
@@ -466,7 +471,8 @@ LowbitResult quantizeGgml(const float* x, int64_t n, GgmlType t, int64_t rowLeng
     if (importance || !isDirectType(t))
         return ggml_detail::quantizeSearched(x, n, t, rowLength, cancel, importance);
     LowbitResult r;
-    initBlocks(r, toName(t).c_str(), x, n, rowLength, kBlock);
+    initBlocks(r, toName(t).c_str(), x, n, rowLength, kBlock,
+               t == GgmlType::Q8_0 ? kSignedByteCodes : kUnsignedByteCodes);
     checkWholeBlocks(t, n, rowLength);
     if (t == GgmlType::Q4_1 || t == GgmlType::Q5_1)
         sizeLowbitOffsets(r);

@@ -317,6 +317,24 @@ void finiteCopy(const float* x, int64_t b, int block, float* buf, formats_detail
         c->nonfinite += nonfinite;
 }
 
+// The codes (as C) of a block, the inputs' non-finite values kept in its values y (decoded from
+// its bytes) and the nonzero values that decoded to 0 counted.
+template <class C>
+void storeCodes(const float* __restrict xb, const int32_t* codes, int block, C* __restrict raw,
+                int32_t offset, float* __restrict yb, formats_detail::LowbitCounts& c)
+{
+    int32_t flushed = 0;
+#pragma omp simd reduction(+ : flushed)
+    for (int i = 0; i < block; ++i) {
+        const float v = xb[i];
+        raw[i] = C(codes[i] - offset);
+        const bool finite = finiteBits(v);
+        flushed += int(finite) & int(v != 0.0f) & int(yb[i] == 0.0f);
+        yb[i] = finite ? yb[i] : v;
+    }
+    c.flushed += flushed;
+}
+
 // Codes, sub-block parameters and reconstruction of block b from its bytes.
 void storeBlock(const Spec& s, GgmlDequantizeFn decode, const float* x, int64_t b,
                 const uint8_t* bytes, LowbitResult& r, formats_detail::LowbitCounts& c)
@@ -325,22 +343,13 @@ void storeBlock(const Spec& s, GgmlDequantizeFn decode, const float* x, int64_t 
     int32_t codes[kGgmlSuperBlock];
     s.fields(bytes, {r.scales.data() + b * subs, s.offsets ? r.offsets.data() + b * subs : nullptr,
                      codes});
-    float* y = r.dequantized.data() + first;
+    const LowbitOut out = formats_detail::outputsOf(r);
+    float* y = out.valuesAt(first);
     decode(bytes, 1, y);
-    const float* __restrict xb = x + first;
-    float* __restrict yb = y;
-    uint16_t* __restrict raw = r.codes.raw16() + first;
-    const int32_t offset = r.codes.offset();
-    int32_t flushed = 0;
-#pragma omp simd reduction(+ : flushed)
-    for (int i = 0; i < s.block; ++i) {
-        const float v = xb[i];
-        raw[i] = uint16_t(codes[i] - offset);
-        const bool finite = finiteBits(v);
-        flushed += int(finite) & int(v != 0.0f) & int(yb[i] == 0.0f);
-        yb[i] = finite ? yb[i] : v;
-    }
-    c.flushed += flushed;
+    if (out.narrow)
+        storeCodes(x + first, codes, s.block, out.codesAt<uint8_t>(first), out.codeOffset, y, c);
+    else
+        storeCodes(x + first, codes, s.block, out.codesAt<uint16_t>(first), out.codeOffset, y, c);
 }
 
 } // namespace
@@ -356,7 +365,7 @@ LowbitResult quantizeSearched(const float* x, int64_t n, GgmlType t, int64_t row
 {
     const Spec& s = specOf(t, importance);
     LowbitResult r;
-    initBlocks(r, toName(t).c_str(), x, n, rowLength, s.sub);
+    initBlocks(r, toName(t).c_str(), x, n, rowLength, s.sub, kUnsignedByteCodes);
     checkRows(s, n, rowLength);
     const BlockWeights weights(s, x, n, rowLength, importance, cancel);
     if (s.offsets)

@@ -78,15 +78,21 @@ void sizeLowbitOffsets(LowbitResult& r)
     r.offsets.assign(r.scales.size(), 0.0f);
 }
 
-void sizeLowbitBuffers(LowbitResult& r, int64_t n, int32_t codeOffset)
+void sizeLowbitBuffers(LowbitResult& r, int64_t n, LowbitCodes codes)
 {
+    r.elements = n;
+    if (observerSlot() && observerSlot()->lendsWindows()) { // nothing tensor-sized
+        r.codes.resizeForOverwrite(0, codes.offset, codes.span);
+        r.dequantized.clear();
+        return;
+    }
     LentBuffers& l = lent();
     if (l.codes.size() > 0 || l.dequantized.capacity() > 0) {
         r.codes = std::move(l.codes);
         r.dequantized = std::move(l.dequantized);
         l = LentBuffers();
     }
-    r.codes.resizeForOverwrite(size_t(n), codeOffset);
+    r.codes.resizeForOverwrite(size_t(n), codes.offset, codes.span);
     if (r.dequantized.capacity() < size_t(n)) { // fresh memory: both threads fault it in
         reserveHugePages(r.dequantized, size_t(n));
         populatePages({capacityBytes(r.dequantized)});
@@ -98,7 +104,7 @@ void sizeLowbitBuffers(LowbitResult& r, int64_t n, int32_t codeOffset)
 }
 
 void initBlocks(LowbitResult& r, const char* what, const float* x, int64_t n, int64_t rowLength,
-                int64_t blockSize)
+                int64_t blockSize, LowbitCodes codes)
 {
     const std::string name(what);
     if (n < 1)
@@ -118,7 +124,7 @@ void initBlocks(LowbitResult& r, const char* what, const float* x, int64_t n, in
     r.blockSize = blockSize;
     r.rowLength = rowLength;
     r.blocksPerRow = rowLength / blockSize + (rowLength % blockSize != 0 ? 1 : 0);
-    sizeLowbitBuffers(r, n, kLowbitCodeOffset);
+    sizeLowbitBuffers(r, n, codes);
     if (spare().scales.capacity() > 0)
         r.scales = std::move(spare().scales);
     spare().scales = std::vector<float>();

@@ -22,14 +22,20 @@
 
 namespace qs {
 
-// Float8 bit patterns and integers of at most 8 bits fit in int16: the code buffers of low-bit
-// results use this offset (code books, with up to 65536 entries, use 0).
-constexpr int32_t kLowbitCodeOffset = -32768;
+// The codes of a format: code - offset lies in [0, span). Formats whose codes span at most 256
+// values (float8 / float4 bit patterns, 2- to 8-bit integers, code books of up to 256 entries)
+// keep one byte per element, the others (larger code books) two.
+struct LowbitCodes {
+    int32_t offset = 0;
+    int64_t span = 256;
+};
+constexpr LowbitCodes kUnsignedByteCodes{0, 256};  // 0 .. 255: bit patterns, unsigned integers
+constexpr LowbitCodes kSignedByteCodes{-128, 256}; // -128 .. 127
 
 struct LowbitResult {
     std::string format; // "E4M3", "MXFP4", "Q4_0", "NF4", "codebook", ...
-    CodeBuffer codes;   // one per element: bit pattern, table index or integer code (offset
-                        // kLowbitCodeOffset, or 0 for code-book indices up to 65535)
+    CodeBuffer codes;   // one per element: bit pattern, table index or integer code, in the
+                        // narrowest width that holds the format's codes (LowbitCodes)
     std::vector<float> dequantized; // one per element
 
     // Blocks: element i of row r = i / rowLength lies in block
@@ -57,7 +63,11 @@ struct LowbitResult {
     int64_t codeLevels = 0; // number of codes the format has (2^bits, 255 for -127..127, ...)
     std::vector<std::string> warnings; // e.g. block scales that overflow fp16
 
-    int64_t numel() const { return static_cast<int64_t>(codes.size()); }
+    // Elements quantized: the length of codes and dequantized, unless the format wrote them into
+    // the windows of an observer (LowbitObserver::lendsWindows), which leaves both empty.
+    int64_t elements = 0;
+
+    int64_t numel() const { return codes.empty() ? elements : static_cast<int64_t>(codes.size()); }
     int64_t numBlocks() const { return static_cast<int64_t>(scales.size()); }
     int64_t blockOf(int64_t i) const
     {
@@ -67,6 +77,34 @@ struct LowbitResult {
 
 // Element-wise formats work in pieces of this many elements, one after the other per thread.
 constexpr int64_t kLowbitPiece = 65536;
+
+// Where a format writes the codes and values of the elements it makes: the arrays of its
+// LowbitResult, or the window an observer lends for one part (LowbitObserver::window): element
+// i's value at values[i - first], its code - codeOffset at codes[i - first], one byte each when
+// narrow (the format's codes span at most 256 values), else two.
+struct LowbitOut {
+    float* values = nullptr;
+    void* codes = nullptr;
+    bool narrow = false;
+    int32_t codeOffset = 0;
+    int64_t first = 0;
+
+    float* valuesAt(int64_t i) const { return values + (i - first); }
+    template <class C> C* codesAt(int64_t i) const { return static_cast<C*>(codes) + (i - first); }
+    float& value(int64_t i) const { return values[i - first]; }
+    void setCode(int64_t i, int32_t code) const
+    {
+        if (narrow)
+            *codesAt<uint8_t>(i) = uint8_t(code - codeOffset);
+        else
+            *codesAt<uint16_t>(i) = uint16_t(code - codeOffset);
+    }
+    int32_t code(int64_t i) const
+    {
+        return codeOffset +
+               (narrow ? int32_t(*codesAt<uint8_t>(i)) : int32_t(*codesAt<uint16_t>(i)));
+    }
+};
 
 // Receives a LowbitResult while a format fills it: each finished part on the thread that wrote
 // it, while it is still in cache, so that a caller computes its statistics there instead of in
@@ -99,6 +137,18 @@ public:
         (void)end;
     }
     virtual void sampled() {}
+    // Whether the format writes each part into a window of the observer instead of the result's
+    // arrays (asked before the format sizes them: they then stay empty, the code offset set).
+    virtual bool lendsWindows() const { return false; }
+    // With lendsWindows(): on the thread that makes them, before elements [first, end) of r,
+    // where they go. The window holds them until the observer has taken them (ready or sample).
+    virtual LowbitOut window(const LowbitResult& r, int64_t first, int64_t end)
+    {
+        (void)r;
+        (void)first;
+        (void)end;
+        return LowbitOut();
+    }
 };
 
 // The observer of the format functions called on this thread from now on (null: none).
@@ -119,10 +169,11 @@ Metrics lowbitMetrics(const float* x, const LowbitResult& r);
 void lendLowbitBuffers(CodeBuffer&& codes, std::vector<float>&& dequantized);
 void dropLentLowbitBuffers();
 
-// r.codes (reading as codeOffset where new) and r.dequantized sized n, taking the lent buffers
-// if there are any. Old contents are kept where the buffers already were large enough: the
-// format writes every element.
-void sizeLowbitBuffers(LowbitResult& r, int64_t n, int32_t codeOffset);
+// r.codes (for the window `codes`, reading as its offset where new) and r.dequantized sized n,
+// taking the lent buffers if there are any. Old contents are kept where the buffers already were
+// large enough: the format writes every element. When this thread's observer lends windows both
+// stay empty (r.elements = n, the code offset set).
+void sizeLowbitBuffers(LowbitResult& r, int64_t n, LowbitCodes codes);
 
 // The block scales and offsets of a result the caller is done with, kept on this thread for the
 // next initBlocks and sizeLowbitOffsets, so that a repeated quantization reuses their memory.
@@ -132,10 +183,11 @@ void recycleLowbitBlockVectors(std::vector<float>&& scales, std::vector<float>&&
 void sizeLowbitOffsets(LowbitResult& r);
 
 // Checks the shape of a blockwise request and fills the block fields of r (codes and
-// dequantized sized n by sizeLowbitBuffers, scales sized to the number of blocks). rowLength 0
+// dequantized sized n by sizeLowbitBuffers for `codes`, scales sized to the number of
+// blocks). rowLength 0
 // means one row of n elements. Throws qs::Error naming `what` for n < 1, a null x, blockSize < 1,
 // rowLength < 0 or a row length that does not divide n.
 void initBlocks(LowbitResult& r, const char* what, const float* x, int64_t n, int64_t rowLength,
-                int64_t blockSize);
+                int64_t blockSize, LowbitCodes codes);
 
 } // namespace qs

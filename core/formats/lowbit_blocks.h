@@ -69,10 +69,65 @@ LowbitCounts forEachBlock(int64_t items, int64_t n, const CancelToken* cancel, F
     return total;
 }
 
+// Elements [start, end) of block blk (initBlocks' layout: blocks never cross rows).
+struct BlockSpan {
+    int64_t start = 0, end = 0;
+};
+
+inline BlockSpan blockSpan(const LowbitResult& r, int64_t blk)
+{
+    if (r.rowLength % r.blockSize == 0) // whole blocks: no division
+        return {blk * r.blockSize, (blk + 1) * r.blockSize};
+    const int64_t row = blk / r.blocksPerRow;
+    const int64_t start = row * r.rowLength + (blk % r.blocksPerRow) * r.blockSize;
+    return {start, std::min(start + r.blockSize, (row + 1) * r.rowLength)};
+}
+
+// The window of the part this thread is making, when the observer lends them (values null:
+// none; the format writes into its result's arrays). Read once per block: initial-exec, one load
+// (quantcore is a static library of executables; the position-independent default would call
+// __tls_get_addr on every read).
+inline thread_local LowbitOut t_window __attribute__((tls_model("initial-exec")));
+
+// Where the format writes its codes and values on this thread (see LowbitOut).
+inline LowbitOut outputsOf(LowbitResult& r)
+{
+    if (t_window.values)
+        return t_window;
+    const bool narrow = r.codes.width() == 1;
+    return LowbitOut{r.dequantized.data(),
+                     narrow ? static_cast<void*>(r.codes.raw8()) : r.codes.raw16(), narrow,
+                     r.codes.offset(), 0};
+}
+
+// The elements of parts [first, end) of r: blocks, or elements of an element-wise format.
+inline std::pair<int64_t, int64_t> partElements(const LowbitResult& r, bool blockwise,
+                                                int64_t first, int64_t end)
+{
+    if (!blockwise)
+        return {first, end};
+    return {blockSpan(r, first).start, blockSpan(r, end - 1).end};
+}
+
+// body(item, counts) for one item of forEachOutput, made into the observer's window for its
+// elements when it lends them; `shown` then tells the observer the parts are final.
+template <class F, class Shown>
+void makeItem(LowbitObserver& observer, bool windowed, const LowbitResult& r, int64_t first,
+              int64_t end, bool blockwise, int64_t item, LowbitCounts& c, F& body, Shown&& shown)
+{
+    if (windowed) {
+        const std::pair<int64_t, int64_t> e = partElements(r, blockwise, first, end);
+        t_window = observer.window(r, e.first, e.second);
+    }
+    body(item, c);
+    shown(first, end);
+    t_window = LowbitOut();
+}
+
 // forEachBlock over the items of result r, each made of `blocksPerItem` consecutive blocks
 // of r (the last one of what remains; 0: items of kLowbitPiece elements), reporting each finished
-// item to this thread's LowbitObserver (lowbit.h). r must be set up as LowbitObserver::begin()
-// says.
+// item to this thread's LowbitObserver (lowbit.h), into its windows if it lends them. r must be
+// set up as LowbitObserver::begin() says.
 template <class F>
 LowbitCounts forEachOutput(const LowbitResult& r, int64_t items, int64_t blocksPerItem, int64_t n,
                            const CancelToken* cancel, F&& body)
@@ -81,21 +136,23 @@ LowbitCounts forEachOutput(const LowbitResult& r, int64_t items, int64_t blocksP
     if (!observer)
         return forEachBlock(items, n, cancel, body);
     observer->begin(r);
+    const bool windowed = observer->lendsWindows(), blockwise = blocksPerItem > 0;
     // The parts an observer is shown: blocks, or elements of an element-wise format.
-    const int64_t perItem = blocksPerItem > 0 ? blocksPerItem : kLowbitPiece;
-    const int64_t parts = blocksPerItem > 0 ? r.numBlocks() : n;
+    const int64_t perItem = blockwise ? blocksPerItem : kLowbitPiece;
+    const int64_t parts = blockwise ? r.numBlocks() : n;
     if (const int64_t k = observer->sampleStride(items, n)) { // made again below: counts dropped
         forEachBlock(sampledParts(items, k), n, cancel, [&](int64_t j, LowbitCounts&) {
             const int64_t i = sampledPart(j, k);
             LowbitCounts dropped;
-            body(i, dropped);
-            observer->sample(r, i * perItem, std::min(parts, (i + 1) * perItem));
+            makeItem(*observer, windowed, r, i * perItem, std::min(parts, (i + 1) * perItem),
+                     blockwise, i, dropped, body,
+                     [&](int64_t first, int64_t end) { observer->sample(r, first, end); });
         });
         observer->sampled();
     }
     return forEachBlock(items, n, cancel, [&](int64_t i, LowbitCounts& c) {
-        body(i, c);
-        observer->ready(r, i * perItem, std::min(parts, (i + 1) * perItem));
+        makeItem(*observer, windowed, r, i * perItem, std::min(parts, (i + 1) * perItem), blockwise,
+                 i, c, body, [&](int64_t first, int64_t end) { observer->ready(r, first, end); });
     });
 }
 
@@ -187,20 +244,6 @@ LowbitCounts forEachElement(const LowbitResult& r, int64_t n, const CancelToken*
                          });
 }
 
-// Elements [start, end) of block blk (initBlocks' layout: blocks never cross rows).
-struct BlockSpan {
-    int64_t start = 0, end = 0;
-};
-
-inline BlockSpan blockSpan(const LowbitResult& r, int64_t blk)
-{
-    if (r.rowLength % r.blockSize == 0) // whole blocks: no division
-        return {blk * r.blockSize, (blk + 1) * r.blockSize};
-    const int64_t row = blk / r.blocksPerRow;
-    const int64_t start = row * r.rowLength + (blk % r.blocksPerRow) * r.blockSize;
-    return {start, std::min(start + r.blockSize, (row + 1) * r.rowLength)};
-}
-
 // Whether every value of the span is finite (v * 0 is NaN exactly for NaN and +-inf).
 inline bool allFinite(const float* x, const BlockSpan& s)
 {
@@ -237,26 +280,21 @@ inline bool absMaxIfFinite(const float* x, const BlockSpan& s, float& amax)
     return top < 0x7f800000;
 }
 
-// The codes and values of a span of finite values, `encode(v, code, saturated)` returning the
-// value of v and setting its code and whether it saturated, in a loop without branches (the
-// loop of every format's blocks of finite values). Counts the saturated values and the nonzero
-// values that became 0. The values come from src[0 .. s.end - s.start): the span's own inputs,
-// or a copy of them.
-template <class Encode>
-void writeFiniteFrom(const float* __restrict src, const BlockSpan& s, LowbitResult& r,
-                     LowbitCounts& c, Encode&& encode)
+// The codes (as C: one or two bytes) and values of len finite values, `encode(v, code,
+// saturated)` returning the value of v and setting its code and whether it saturated, in a loop
+// without branches. Counts the saturated values and the nonzero values that became 0.
+template <class C, class Encode>
+__attribute__((always_inline)) inline void
+writeFiniteTo(const float* __restrict src, int64_t len, C* __restrict codes, int32_t off,
+              float* __restrict y, LowbitCounts& c, Encode& encode)
 {
-    const int64_t len = s.end - s.start;
-    uint16_t* __restrict codes = r.codes.raw16() + s.start;
-    const int32_t off = r.codes.offset();
-    float* __restrict y = r.dequantized.data() + s.start;
     int32_t saturated = 0, negative = 0, flushed = 0; // spans hold at most kLowbitPiece values
 #pragma omp simd reduction(+ : saturated, negative, flushed)
     for (int64_t i = 0; i < len; ++i) {
         const float v = src[i];
         int32_t code, sat;
         const float dq = encode(v, code, sat);
-        codes[i] = static_cast<uint16_t>(code - off);
+        codes[i] = static_cast<C>(code - off);
         y[i] = dq;
         saturated += sat;
         negative += sat & int32_t(v < 0.0f);
@@ -267,10 +305,45 @@ void writeFiniteFrom(const float* __restrict src, const BlockSpan& s, LowbitResu
     c.flushed += flushed;
 }
 
+// writeFiniteTo with one-byte codes: the loop writes two-byte codes into a buffer that stays in
+// cache, narrowed after it. Encoders with a one-byte store in the loop itself vectorize worse
+// (the minifloat and MX encoders ran up to 1.7 times slower).
+template <class Encode>
+__attribute__((always_inline)) inline void
+writeFiniteNarrow(const float* __restrict src, int64_t len, uint8_t* __restrict codes, int32_t off,
+                  float* __restrict y, LowbitCounts& c, Encode& encode)
+{
+    constexpr int64_t kRun = 256;
+    alignas(32) uint16_t wide[kRun];
+    for (int64_t k = 0; k < len; k += kRun) {
+        const int64_t m = std::min(kRun, len - k);
+        writeFiniteTo(src + k, m, wide, off, y + k, c, encode);
+        for (int64_t i = 0; i < m; ++i)
+            codes[k + i] = uint8_t(wide[i]);
+    }
+}
+
+// writeFiniteTo for the span s of r, in the width of its codes (the loop of every format's
+// blocks of finite values). The values come from src[0 .. s.end - s.start): the span's own
+// inputs, or a copy of them.
+template <class Encode>
+__attribute__((always_inline)) inline void writeFiniteFrom(const float* __restrict src,
+                                                           const BlockSpan& s, LowbitResult& r,
+                                                           LowbitCounts& c, Encode&& encode)
+{
+    const LowbitOut out = outputsOf(r);
+    if (out.narrow)
+        writeFiniteNarrow(src, s.end - s.start, out.codesAt<uint8_t>(s.start), out.codeOffset,
+                          out.valuesAt(s.start), c, encode);
+    else
+        writeFiniteTo(src, s.end - s.start, out.codesAt<uint16_t>(s.start), out.codeOffset,
+                      out.valuesAt(s.start), c, encode);
+}
+
 // writeFiniteFrom on the span's own inputs x[s.start .. s.end).
 template <class Encode>
-void writeFinite(const float* x, const BlockSpan& s, LowbitResult& r, LowbitCounts& c,
-                 Encode&& encode)
+__attribute__((always_inline)) inline void
+writeFinite(const float* x, const BlockSpan& s, LowbitResult& r, LowbitCounts& c, Encode&& encode)
 {
     writeFiniteFrom(x + s.start, s, r, c, std::forward<Encode>(encode));
 }
@@ -291,8 +364,9 @@ inline void keepNonfinite(LowbitResult& r, int64_t i, float v, int32_t nanCode, 
                           int32_t minusCode, LowbitCounts& c)
 {
     ++c.nonfinite;
-    r.codes.set(i, std::isnan(v) ? nanCode : (v > 0 ? plusCode : minusCode));
-    r.dequantized[i] = v;
+    const LowbitOut out = outputsOf(r);
+    out.setCode(i, std::isnan(v) ? nanCode : (v > 0 ? plusCode : minusCode));
+    out.value(i) = v;
 }
 
 // The format's code count and storage (the sum of the split); bits per element =

@@ -90,18 +90,18 @@ using formats_detail::LowbitCounts;
 
 // Element i of x[i] = v, finite or not, with its events counted.
 void anyValue(MiniFloat f, const MiniFloatInfo& fi, bool saturate, const float* table, float v,
-              int64_t i, LowbitResult& r, LowbitCounts& c)
+              int64_t i, const LowbitOut& out, LowbitCounts& c)
 {
     EncodeEvent ev;
     const uint8_t code = std::isfinite(v) ? encodeFiniteMiniFloat(fi, v, saturate, ev)
                                           : encodeMiniFloat(f, v, saturate, &ev);
-    r.codes.set(size_t(i), code);
+    out.setCode(i, code);
     if (ev == EncodeEvent::NonFinite) {
         ++c.nonfinite;
-        r.dequantized[size_t(i)] = v; // NaN / +-inf stay visible (see lowbit.h)
+        out.value(i) = v; // NaN / +-inf stay visible (see lowbit.h)
         return;
     }
-    r.dequantized[size_t(i)] = table[code];
+    out.value(i) = table[code];
     if (ev == EncodeEvent::Saturated)
         c.saturate(v);
     else if (ev == EncodeEvent::Flushed)
@@ -248,7 +248,7 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
     checkSaturate(fi, saturate);
     LowbitResult r;
     r.format = fi.name;
-    sizeLowbitBuffers(r, n, kLowbitCodeOffset);
+    sizeLowbitBuffers(r, n, kUnsignedByteCodes); // bit patterns
     // Decoding through a 256-entry table keeps the loop cheap.
     float table[256];
     for (int c = 0; c < 256; ++c)
@@ -264,7 +264,7 @@ LowbitResult quantizeMiniFloat(const float* x, int64_t n, MiniFloat f, bool satu
             formats_detail::runInlined(avx2, [&] { finiteRun(encoder, x, s, r, c); });
         else
             for (int64_t i = s.start; i < s.end; ++i)
-                anyValue(f, fi, saturate, table, x[i], i, r, c);
+                anyValue(f, fi, saturate, table, x[i], i, formats_detail::outputsOf(r), c);
     }).storeIn(r);
     return r;
 }

@@ -68,21 +68,21 @@ struct MxElements {
     }
 
     // Code of x / X (`scaled`) for element i; returns its element value.
-    float encode(double scaled, float v, int64_t i, LowbitResult& r, LowbitCounts& c) const
+    float encode(double scaled, float v, int64_t i, const LowbitOut& out, LowbitCounts& c) const
     {
         if (isInt) {
             const double elemMax = 127.0 / 64.0; // MXINT8 largest element
             if (scaled > elemMax || scaled < -2.0)
                 c.saturate(v);
             const double q = std::clamp(roundHalfEven(scaled * 64.0), -128.0, 127.0);
-            r.codes.set(i, static_cast<int32_t>(q));
+            out.setCode(i, static_cast<int32_t>(q));
             return static_cast<float>(q / 64.0);
         }
         EncodeEvent ev; // the scaled value of a finite input is finite
         const uint8_t code = encodeFiniteMiniFloat(info, static_cast<float>(scaled), true, ev);
         if (ev == EncodeEvent::Saturated)
             c.saturate(v);
-        r.codes.set(i, code);
+        out.setCode(i, code);
         return table[code];
     }
 };
@@ -139,6 +139,7 @@ void quantizeBlock(const MxElements& m, const float* x, int64_t blk, LowbitResul
         finiteFloatBlock(m, x, s, scale, static_cast<float>(inverse), r, c);
         return;
     }
+    const LowbitOut out = formats_detail::outputsOf(r);
     for (int64_t i = s.start; i < s.end; ++i) {
         const float v = x[i];
         if (!std::isfinite(v)) {
@@ -153,9 +154,9 @@ void quantizeBlock(const MxElements& m, const float* x, int64_t blk, LowbitResul
         // x / X is exact in double; as float it is exact wherever it can round to a
         // nonzero element (|x / X| <= 2^(emax + 1), and float32 keeps every value above
         // 2^-126 that has 24 significant bits).
-        const float elemValue = m.encode(double(v) * inverse, v, i, r, c);
-        r.dequantized[i] = elemValue * scale; // one rounding, as ldexp then float
-        if (v != 0.0f && r.dequantized[i] == 0.0f)
+        const float elemValue = m.encode(double(v) * inverse, v, i, out, c);
+        out.value(i) = elemValue * scale; // one rounding, as ldexp then float
+        if (v != 0.0f && out.value(i) == 0.0f)
             ++c.flushed;
     }
 }
@@ -227,7 +228,8 @@ LowbitResult quantizeMx(const float* x, int64_t n, MxFormat f, int64_t rowLength
 {
     throwIfCancelled(cancel);
     LowbitResult r;
-    initBlocks(r, toName(f).c_str(), x, n, rowLength, blockSize);
+    initBlocks(r, toName(f).c_str(), x, n, rowLength, blockSize,
+               f == MxFormat::MXINT8 ? kSignedByteCodes : kUnsignedByteCodes);
     const MxElements elements(f, rounding);
     formats_detail::setStorage(
         r, int64_t(1) << mxElementBits(f),

@@ -37,6 +37,7 @@ void quantizeBlock(const E2M1Table& t, const float* x, float g, int64_t blk, Low
         static_cast<float>(decodeMiniFloat(MiniFloat::E4M3, scaleCode)) * g; // s * g, float32
     r.scaleCodes[static_cast<size_t>(blk)] = scaleCode;
     r.scales[static_cast<size_t>(blk)] = blockScale;
+    const LowbitOut out = formats_detail::outputsOf(r);
     for (int64_t i = s.start; i < s.end; ++i) {
         const float v = x[i];
         if (!std::isfinite(v)) {
@@ -44,18 +45,18 @@ void quantizeBlock(const E2M1Table& t, const float* x, float g, int64_t blk, Low
             continue;
         }
         if (blockScale == 0.0f) { // the block decodes to zeros
-            r.codes.set(i, std::signbit(v) ? kE2M1Sign : 0);
-            r.dequantized[i] = std::signbit(v) ? -0.0f : 0.0f;
+            out.setCode(i, std::signbit(v) ? kE2M1Sign : 0);
+            out.value(i) = std::signbit(v) ? -0.0f : 0.0f;
             c.flushed += v != 0.0f ? 1 : 0;
             continue;
         }
         EncodeEvent ev;
         const uint8_t code = encodeMiniFloatFast(MiniFloat::E2M1, v / blockScale, true, &ev);
-        r.codes.set(i, code);
-        r.dequantized[i] = t.value[code] * blockScale;
+        out.setCode(i, code);
+        out.value(i) = t.value[code] * blockScale;
         if (ev == EncodeEvent::Saturated || ev == EncodeEvent::NonFinite) // x / (s g) overflowed
             c.saturate(v);
-        else if (v != 0.0f && r.dequantized[i] == 0.0f)
+        else if (v != 0.0f && out.value(i) == 0.0f)
             ++c.flushed;
     }
 }
@@ -85,7 +86,7 @@ LowbitResult quantizeNvfp4(const float* x, int64_t n, int64_t rowLength, const C
 {
     throwIfCancelled(cancel);
     LowbitResult r;
-    initBlocks(r, "NVFP4", x, n, rowLength, kNvfp4Block);
+    initBlocks(r, "NVFP4", x, n, rowLength, kNvfp4Block, kUnsignedByteCodes);
     const E2M1Table table;
     const float g = nvfp4TensorScale(finiteAbsMaxOf(x, n));
     r.tensorScale = g;

@@ -311,7 +311,7 @@ LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& c, const CancelT
 
 void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
                         const CancelToken* cancel, const Importance* importance,
-                        ValueObserver* values)
+                        ValueObserver* values, bool keep)
 {
     Stopwatch clock;
     throwIfCancelled(cancel);
@@ -320,7 +320,8 @@ void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult&
     // does not take is released and the observer unset, also when it throws.
     LowbitSlices slices(
         t.data.data(), config.scheme, r,
-        [&](const LowbitResult& lr, QuantParams& p) { setSchemeParams(t, config, lr, p); }, values);
+        [&](const LowbitResult& lr, QuantParams& p) { setSchemeParams(t, config, lr, p); }, values,
+        !keep);
     struct Restore {
         ~Restore()
         {
@@ -328,7 +329,7 @@ void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult&
             dropLentLowbitBuffers();
         }
     } restore;
-    lendLowbitBuffers(std::move(r.codes), std::move(r.dequantized));
+    lendLowbitBuffers(std::move(r.codes), std::move(r.dequantized)); // released when not taken
     r.codes.clear();
     r.dequantized.clear();
     setLowbitObserver(&slices);

@@ -30,9 +30,11 @@ LowbitResult quantizeLowbit(const Tensor& t, const QuantConfig& config,
 
 // quantize() for low-bit schemes (quantizeInto dispatches here).
 // values: shown the dequantized values (QuantOutputs::values).
+// keep false: the caller wants neither codes nor values; the format makes each part in a small
+// window that stays in cache and r.codes / r.dequantized are left empty (never sized).
 void quantizeLowbitInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
                         const CancelToken* cancel = nullptr, const Importance* importance = nullptr,
-                        ValueObserver* values = nullptr);
+                        ValueObserver* values = nullptr, bool keep = true);
 
 // qs::Error unless `scheme` has an importance-weighted path (naming the schemes that have one;
 // for q8_0 saying that llama.cpp ignores importance there).

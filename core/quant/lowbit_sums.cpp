@@ -23,7 +23,8 @@ namespace qs::quantize_detail {
 namespace {
 
 // The portable loop: element after element.
-SliceMetrics::Sums blockSumsPortable(const float* x, const float* xh, const uint16_t* raw,
+template <class C>
+SliceMetrics::Sums blockSumsPortable(const float* x, const float* xh, const C* raw,
                                      int32_t codeOffset, int64_t cnt, double lo, double hi,
                                      int64_t qmin, int64_t levels, double& dataMin, double& dataMax,
                                      CodeMask& seen)
@@ -75,10 +76,9 @@ int popcount4(__m128 m)
 // Flags in `mask` the codes of the finite x (those within 256 codes of qmin), four elements
 // per step: each code's bit is ORed into the lane of its 64-bit word, no branch, no memory
 // dependency. OneWord: at most 64 codes.
-template <bool OneWord>
-__attribute__((target("avx2"))) void markCodes(const float* x, const uint16_t* raw,
-                                               int32_t codeOffset, int64_t cnt, int64_t qmin,
-                                               CodeMask& mask)
+template <bool OneWord, class C>
+__attribute__((target("avx2"))) void markCodes(const float* x, const C* raw, int32_t codeOffset,
+                                               int64_t cnt, int64_t qmin, CodeMask& mask)
 {
     const __m256i one = _mm256_set1_epi64x(1), low6 = _mm256_set1_epi64x(63);
     const __m256i shift = _mm256_set1_epi64x(int64_t(codeOffset) - qmin);
@@ -87,8 +87,15 @@ __attribute__((target("avx2"))) void markCodes(const float* x, const uint16_t* r
     __m256i w[4] = {zero, zero, zero, zero};
     int64_t i = 0;
     for (; i + 4 <= cnt; i += 4) {
-        const __m128i c16 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(raw + i));
-        const __m256i k = _mm256_add_epi64(_mm256_cvtepu16_epi64(c16), shift);
+        __m256i k;
+        if constexpr (sizeof(C) == 1) {
+            int32_t four;
+            std::memcpy(&four, raw + i, sizeof four);
+            k = _mm256_add_epi64(_mm256_cvtepu8_epi64(_mm_cvtsi32_si128(four)), shift);
+        } else {
+            const __m128i c16 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(raw + i));
+            k = _mm256_add_epi64(_mm256_cvtepu16_epi64(c16), shift);
+        }
         const __m128i xb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i));
         const __m128i nonfinite = _mm_cmpeq_epi32(_mm_and_si128(xb, exponent), exponent);
         const __m256i inRange = _mm256_cmpeq_epi64(_mm256_srli_epi64(k, OneWord ? 6 : 8), zero);
@@ -118,15 +125,16 @@ __attribute__((target("avx2"))) void markCodes(const float* x, const uint16_t* r
 
 // Four elements per step: the finite ones masked in, their terms summed in four double lanes.
 // Requires levels <= 256 (the code mask; levelsUsed counts its bits).
+template <class C>
 __attribute__((target("avx2"))) SliceMetrics::Sums
-blockSumsAvx2(const float* x, const float* xh, const uint16_t* codes, int32_t codeOffset,
-              int64_t cnt, float lo, float hi, int64_t qmin, int64_t levels, double& dataMin,
-              double& dataMax, CodeMask& mask)
+blockSumsAvx2(const float* x, const float* xh, const C* codes, int32_t codeOffset, int64_t cnt,
+              float lo, float hi, int64_t qmin, int64_t levels, double& dataMin, double& dataMax,
+              CodeMask& mask)
 {
     if (levels <= 64)
-        markCodes<true>(x, codes, codeOffset, cnt, qmin, mask);
+        markCodes<true, C>(x, codes, codeOffset, cnt, qmin, mask);
     else
-        markCodes<false>(x, codes, codeOffset, cnt, qmin, mask);
+        markCodes<false, C>(x, codes, codeOffset, cnt, qmin, mask);
     const __m128 absMask = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
     const __m128 inf = _mm_set1_ps(std::numeric_limits<float>::infinity());
     const __m128 lo4 = _mm_set1_ps(lo), hi4 = _mm_set1_ps(hi);
@@ -205,9 +213,12 @@ bool hasAvx2()
 
 } // namespace
 
-SliceMetrics::Sums blockSums(const float* x, const float* xh, const uint16_t* codes,
-                             int32_t codeOffset, int64_t cnt, double lo, double hi, int64_t qmin,
-                             int64_t levels, double& dataMin, double& dataMax, CodeMask& seen)
+namespace {
+
+template <class C>
+SliceMetrics::Sums blockSumsOf(const float* x, const float* xh, const C* codes, int32_t codeOffset,
+                               int64_t cnt, double lo, double hi, int64_t qmin, int64_t levels,
+                               double& dataMin, double& dataMax, CodeMask& seen)
 {
 #if QS_SUMS_AVX2
     if (levels <= 256 && hasAvx2()) {
@@ -220,6 +231,19 @@ SliceMetrics::Sums blockSums(const float* x, const float* xh, const uint16_t* co
 #endif
     return blockSumsPortable(x, xh, codes, codeOffset, cnt, lo, hi, qmin, levels, dataMin, dataMax,
                              seen);
+}
+
+} // namespace
+
+SliceMetrics::Sums blockSums(const float* x, const float* xh, const StoredCodes& codes, int64_t cnt,
+                             double lo, double hi, int64_t qmin, int64_t levels, double& dataMin,
+                             double& dataMax, CodeMask& seen)
+{
+    if (codes.narrow)
+        return blockSumsOf(x, xh, static_cast<const uint8_t*>(codes.data), codes.offset, cnt, lo,
+                           hi, qmin, levels, dataMin, dataMax, seen);
+    return blockSumsOf(x, xh, static_cast<const uint16_t*>(codes.data), codes.offset, cnt, lo, hi,
+                       qmin, levels, dataMin, dataMax, seen);
 }
 
 void addSums(SliceMetrics::Sums& total, const SliceMetrics::Sums& v)
@@ -271,9 +295,92 @@ CodeMask& threadMask(std::vector<CodeMask>& masks)
 } // namespace
 
 LowbitSlices::LowbitSlices(const float* x, Scheme scheme, QuantResult& r, Prepare prepare,
-                           ValueObserver* values)
-    : m_x(x), m_scheme(scheme), m_r(r), m_prepare(std::move(prepare)), m_values(values)
+                           ValueObserver* values, bool windowed)
+    : m_x(x), m_scheme(scheme), m_r(r), m_prepare(std::move(prepare)), m_values(values),
+      m_windowed(windowed)
 {
+}
+
+namespace {
+
+StoredCodes codesOf(const LowbitOut& out, int64_t i)
+{
+    return out.narrow ? StoredCodes{out.codesAt<uint8_t>(i), true, out.codeOffset}
+                      : StoredCodes{out.codesAt<uint16_t>(i), false, out.codeOffset};
+}
+
+} // namespace
+
+namespace {
+
+// The windows of the last windowed pass started on this thread, for the next one: no fresh
+// pages to fault in for every tensor of a report.
+std::vector<LowbitSlices::Window>& sparedWindows()
+{
+    static thread_local std::vector<LowbitSlices::Window> windows;
+    return windows;
+}
+
+} // namespace
+
+LowbitSlices::~LowbitSlices()
+{
+    if (!m_windows.empty())
+        sparedWindows() = std::move(m_windows);
+}
+
+size_t LowbitSlices::slot() const
+{
+    return std::min(size_t(omp_get_thread_num()), m_unshown.size() - 1);
+}
+
+// The window's codes are two bytes each when the format's need two, else one (its first bytes).
+LowbitOut LowbitSlices::outputs(const LowbitResult& lr, size_t slot) const
+{
+    const bool narrow = lr.codes.width() == 1;
+    if (!m_windowed) {
+        const void* codes = narrow ? static_cast<const void*>(lr.codes.raw8()) : lr.codes.raw16();
+        return LowbitOut{const_cast<float*>(lr.dequantized.data()), const_cast<void*>(codes),
+                         narrow, lr.codes.offset(), 0};
+    }
+    const Window& w = m_windows[slot];
+    return LowbitOut{const_cast<float*>(w.values.data()), const_cast<uint16_t*>(w.codes.data()),
+                     narrow, lr.codes.offset(), m_unshown[slot].first};
+}
+
+// Elements [first, end) of this thread's run continue it, or start a new one once the run so
+// far is shown: the window holds the run.
+LowbitOut LowbitSlices::window(const LowbitResult& lr, int64_t first, int64_t end)
+{
+    const size_t t = slot();
+    Unshown& u = m_unshown[t];
+    if (u.end != first)
+        show(t);
+    if (u.end == u.first)
+        u.first = u.end = first;
+    Window& w = m_windows[t];
+    const size_t need = size_t(end - u.first);
+    if (w.values.size() < need) {
+        w.values.resize(need);
+        w.codes.resize(need);
+    }
+    return outputs(lr, t);
+}
+
+// With more than 256 codes and no code array to count them from afterwards: the codes of the
+// finite values of elements [first, end), flagged per thread.
+void LowbitSlices::flagWideCodes(const LowbitOut& out, int64_t first, int64_t end, size_t slot)
+{
+    std::vector<uint8_t>& used = m_windows[slot].used;
+    if (used.empty())
+        used.assign(size_t(m_levels), 0);
+    const int64_t qmin = m_r.params.qmin;
+    for (int64_t i = first; i < end; ++i)
+        if (std::isfinite(m_x[i])) {
+            const int64_t k = int64_t(out.code(i)) - qmin;
+            if (k >= 0 && k < m_levels)
+                used[size_t(k)] = 1;
+        }
 }
 
 std::pair<int64_t, int64_t> LowbitSlices::elementsOf(const LowbitResult& lr, int64_t first,
@@ -293,7 +400,9 @@ int64_t LowbitSlices::sampleStride(int64_t parts, int64_t n) const
 void LowbitSlices::sample(const LowbitResult& lr, int64_t first, int64_t end)
 {
     const std::pair<int64_t, int64_t> e = elementsOf(lr, first, end);
-    m_values->sample(e.first, lr.dequantized.data() + e.first, e.second - e.first);
+    const size_t t = slot();
+    m_values->sample(e.first, outputs(lr, t).valuesAt(e.first), e.second - e.first);
+    m_unshown[t] = Unshown(); // the pass makes these elements again
 }
 
 void LowbitSlices::sampled()
@@ -325,6 +434,12 @@ void LowbitSlices::begin(const LowbitResult& lr)
     // Threads of a team never exceed the caller's maximum (nested teams have one thread).
     m_seen.assign(size_t(omp_get_max_threads()), CodeMask());
     m_unshown.assign(m_seen.size(), Unshown());
+    if (m_windowed && m_windows.empty())
+        m_windows = std::move(sparedWindows());
+    if (m_windowed)
+        m_windows.resize(m_seen.size());
+    for (Window& w : m_windows)
+        w.used.clear();
     m_lr = &lr;
     if (!m_blockwise) {
         p.scale[0] = 1.0;
@@ -344,24 +459,28 @@ void LowbitSlices::ready(const LowbitResult& lr, int64_t first, int64_t end)
     else
         for (int64_t b = first; b < end; ++b)
             blockReady(lr, b, seen);
-    if (!m_values)
+    const std::pair<int64_t, int64_t> e = elementsOf(lr, first, end);
+    const size_t t = slot();
+    if (m_windowed && m_levels > 256)
+        flagWideCodes(outputs(lr, t), e.first, e.second, t);
+    if (!m_values && !m_windowed)
         return;
     constexpr int64_t kShownRun = 16384;
-    const std::pair<int64_t, int64_t> e = elementsOf(lr, first, end);
-    Unshown& u = m_unshown[std::min(size_t(omp_get_thread_num()), m_unshown.size() - 1)];
+    Unshown& u = m_unshown[t];
     if (u.end != e.first)
-        show(u);
+        show(t);
     if (u.end == u.first)
         u.first = e.first;
     u.end = e.second;
     if (u.end - u.first >= kShownRun)
-        show(u);
+        show(t);
 }
 
-void LowbitSlices::show(Unshown& u)
+void LowbitSlices::show(size_t slot)
 {
-    if (u.end > u.first)
-        m_values->ready(u.first, m_lr->dequantized.data() + u.first, u.end - u.first);
+    Unshown& u = m_unshown[slot];
+    if (m_values && u.end > u.first)
+        m_values->ready(u.first, outputs(*m_lr, slot).valuesAt(u.first), u.end - u.first);
     u = Unshown();
 }
 
@@ -377,19 +496,20 @@ void LowbitSlices::blockReady(const LowbitResult& lr, int64_t b, CodeMask& seen)
     setBlockRange(p, b, m_eLo, m_eHi);
     const LowbitBlocks g(lr);
     const int64_t off = g.start(b);
-    m_r.sliceMetrics.set(bi,
-                         blockSums(m_x + off, lr.dequantized.data() + off, lr.codes.raw16() + off,
-                                   lr.codes.offset(), g.size(b), p.rangeMin[bi], p.rangeMax[bi],
-                                   p.qmin, m_levels, p.dataMin[bi], p.dataMax[bi], seen));
+    const LowbitOut out = outputs(lr, slot());
+    m_r.sliceMetrics.set(bi, blockSums(m_x + off, out.valuesAt(off), codesOf(out, off), g.size(b),
+                                       p.rangeMin[bi], p.rangeMax[bi], p.qmin, m_levels,
+                                       p.dataMin[bi], p.dataMax[bi], seen));
 }
 
 void LowbitSlices::pieceReady(const LowbitResult& lr, int64_t first, int64_t end, CodeMask& seen)
 {
     const QuantParams& p = m_r.params;
     const size_t k = size_t(first / kLowbitPiece);
-    m_pieceSums[k] = blockSums(m_x + first, lr.dequantized.data() + first, lr.codes.raw16() + first,
-                               lr.codes.offset(), end - first, p.rangeMin[0], p.rangeMax[0], p.qmin,
-                               m_levels, m_pieceMin[k], m_pieceMax[k], seen);
+    const LowbitOut out = outputs(lr, slot());
+    m_pieceSums[k] =
+        blockSums(m_x + first, out.valuesAt(first), codesOf(out, first), end - first, p.rangeMin[0],
+                  p.rangeMax[0], p.qmin, m_levels, m_pieceMin[k], m_pieceMax[k], seen);
 }
 
 // The one slice of an element-wise format: its pieces in order.
@@ -438,10 +558,17 @@ int64_t LowbitSlices::finish(const LowbitResult& lr)
     if (!m_begun)
         partsAfterwards(lr);
     m_lr = &lr; // the result the format returned (it may have been moved since begin())
-    for (Unshown& u : m_unshown) // the threads' last runs
-        show(u);
+    for (size_t t = 0; t < m_unshown.size(); ++t) // the threads' last runs
+        show(t);
     if (!m_blockwise)
         mergePieces();
+    if (m_windowed && m_levels > 256) {
+        std::vector<uint8_t> any(size_t(m_levels), 0);
+        for (const Window& w : m_windows)
+            for (size_t k = 0; k < w.used.size(); ++k)
+                any[k] |= w.used[k];
+        return std::count(any.begin(), any.end(), uint8_t(1));
+    }
     CodeMask all;
     for (const CodeMask& m : m_seen)
         all.add(m);

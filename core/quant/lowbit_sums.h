@@ -41,10 +41,15 @@ struct alignas(64) CodeMask {
 // The per-slice sums of quantize() for one block of cnt elements (clipped = finite inputs
 // outside [lo, hi], the block's representable range, whose ends are float32 values). With
 // levels <= 256 the codes used are also flagged in seen.
-// Codes are stored as in CodeBuffer: element i's code is codeOffset + codes[i].
-SliceMetrics::Sums blockSums(const float* x, const float* xh, const uint16_t* codes,
-                             int32_t codeOffset, int64_t cnt, double lo, double hi, int64_t qmin,
-                             int64_t levels, double& dataMin, double& dataMax, CodeMask& seen);
+// Codes are stored as in CodeBuffer: element i's code is codes.offset + codes.at(i).
+struct StoredCodes {
+    const void* data = nullptr; // uint8_t when narrow, else uint16_t
+    bool narrow = false;
+    int32_t offset = 0;
+};
+SliceMetrics::Sums blockSums(const float* x, const float* xh, const StoredCodes& codes, int64_t cnt,
+                             double lo, double hi, int64_t qmin, int64_t levels, double& dataMin,
+                             double& dataMax, CodeMask& seen);
 
 // The sums of two parts of a slice or tensor, in that order.
 void addSums(SliceMetrics::Sums& total, const SliceMetrics::Sums& v);
@@ -72,17 +77,32 @@ public:
     // values: shown every part's dequantized values (and a sample first) as ready() takes them,
     // or by finish() for a format that does not report its parts (null: none).
     using Prepare = std::function<void(const LowbitResult& lr, QuantParams& p)>;
+    // windowed: the format writes each part into a window of this observer (lendsWindows), so
+    // that no codes or values of the whole tensor are kept.
     LowbitSlices(const float* x, Scheme scheme, QuantResult& r, Prepare prepare,
-                 ValueObserver* values = nullptr);
+                 ValueObserver* values = nullptr, bool windowed = false);
+    ~LowbitSlices() override;
+    LowbitSlices(const LowbitSlices&) = delete;
+    LowbitSlices& operator=(const LowbitSlices&) = delete;
 
     void begin(const LowbitResult& lr) override;
     void ready(const LowbitResult& lr, int64_t first, int64_t end) override;
     int64_t sampleStride(int64_t parts, int64_t n) const override;
     void sample(const LowbitResult& lr, int64_t first, int64_t end) override;
     void sampled() override;
+    bool lendsWindows() const override { return m_windowed; }
+    LowbitOut window(const LowbitResult& lr, int64_t first, int64_t end) override;
     // The parts not seen yet, then the element-wise slice merged. Returns the distinct codes of
     // the finite values when the format has at most 256 codes, else -1.
     int64_t finish(const LowbitResult& lr);
+
+    // Windowed: per thread, the values and codes of its run m_unshown[slot] (element first at
+    // index 0), and with more than 256 codes the codes its finite values used (one flag each).
+    struct Window {
+        std::vector<float> values;
+        std::vector<uint16_t> codes;
+        std::vector<uint8_t> used;
+    };
 
 private:
     void blockReady(const LowbitResult& lr, int64_t b, CodeMask& seen);
@@ -92,12 +112,17 @@ private:
     std::pair<int64_t, int64_t> elementsOf(const LowbitResult& lr, int64_t first,
                                            int64_t end) const;
     void partsAfterwards(const LowbitResult& lr);
+    size_t slot() const;
+    // Where the values and codes of element i are: this thread's window or lr's arrays.
+    LowbitOut outputs(const LowbitResult& lr, size_t slot) const;
+    void flagWideCodes(const LowbitOut& out, int64_t first, int64_t end, size_t slot);
 
     const float* m_x;
     Scheme m_scheme;
     QuantResult& m_r;
     Prepare m_prepare;
     ValueObserver* m_values;
+    bool m_windowed;
     bool m_begun = false, m_blockwise = true;
     int64_t m_levels = 0;
     float m_eLo = 0, m_eHi = 0;   // representable extremes of the element values
@@ -109,8 +134,9 @@ private:
         int64_t first = 0, end = 0;
     };
     std::vector<Unshown> m_unshown;
+    std::vector<Window> m_windows;
     const LowbitResult* m_lr = nullptr;
-    void show(Unshown& u);
+    void show(size_t slot);
     std::vector<SliceMetrics::Sums> m_pieceSums; // element-wise formats: per piece
     std::vector<double> m_pieceMin, m_pieceMax;
 };

@@ -271,7 +271,10 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
     r.importanceValues =
         importance ? std::make_shared<const std::vector<float>>(importance->values) : nullptr;
     if (config.isLowbit()) { // float8/float4, MX, code books, GGML: lowbit_quantize.cpp
-        quantizeLowbitInto(t, config, r, cancel, importance, outputs.values);
+        // Nothing per element asked for (a plot of errors reads the values afterwards): the
+        // format works in windows that stay in cache.
+        const bool keep = outputs.codes || outputs.dequantized || histograms.errorBins > 0;
+        quantizeLowbitInto(t, config, r, cancel, importance, outputs.values, keep);
         histogramsAfter(t, r, histograms);
         dropOutputs(r, outputs);
         return;
@@ -293,7 +296,7 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
 
 bool streamsValues(const QuantConfig& config)
 {
-    return streamsOutputs(config);
+    return streamsOutputs(config) || config.isLowbit();
 }
 
 void showValues(const float* xhat, int64_t n, ValueObserver& observer, const CancelToken* cancel)

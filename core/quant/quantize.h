@@ -87,9 +87,10 @@ struct HistogramRequest {
 // Which per-element outputs quantizeInto() keeps. A caller that reads only the metrics, slice
 // metrics, parameters and histograms (reports, planners, benchmarks) turns them off: the result
 // then holds them empty (size 0) and everything else bit for bit as with them on. Per-tensor
-// integer schemes never write them (each thread quantizes through a small scratch buffer that
-// stays in cache); the other schemes compute them and release them before returning, which
-// saves the memory but not the time.
+// integer schemes and the low-bit formats never write them (each thread quantizes through a
+// small scratch buffer or window that stays in cache; low-bit formats only without an error
+// histogram); the other schemes compute them and release them before returning, which saves the
+// memory but not the time.
 // `values`, if set, is shown every element's dequantized value once (value_observer.h): part by
 // part inside the pass for per-tensor integer schemes and the low-bit formats that report their
 // parts, from the finished values before they are released for the others.
@@ -142,7 +143,7 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& out,
                   const QuantOutputs& outputs = QuantOutputs());
 
 // Whether quantizeInto() makes the values of `config` part by part in scratch (per-tensor integer
-// schemes): QuantOutputs off then saves both their memory and their time.
+// schemes, the low-bit formats): QuantOutputs off then saves both their memory and their time.
 bool streamsValues(const QuantConfig& config);
 
 // Shows the n values xhat to `observer` as a pass would: its sample (runs of kSampleRun
