@@ -54,22 +54,27 @@ void FusedHistograms::prepare(int threads)
     }
 }
 
+// Each thread's table goes to that thread's own fine and error counts, so the threads fold side by
+// side (the counts are summed over threads and lanes afterwards).
 void FusedHistograms::foldJointCounts()
 {
     const size_t bins = size_t(errorRule.bins), rows = size_t(jointRows);
-    const size_t threads = rows > 0 ? jointCounts.size() / (rows * bins) : 0;
-    for (size_t th = 0; th < threads; ++th) {
-        const uint32_t* joint = jointCounts.data() + th * rows * bins;
+    const int64_t threads = rows > 0 ? int64_t(jointCounts.size() / (rows * bins)) : 0;
+    const size_t fn = perThread(fineSums), en = perThread(errorRule.slots());
+    parallelFor(threads, threads > 1, nullptr, [&](int64_t th) {
+        const uint32_t* joint = jointCounts.data() + size_t(th) * rows * bins;
+        int64_t* fine = fineCounts.data() + size_t(th) * fn;
+        int64_t* error = errorCounts.data() + size_t(th) * en;
         for (size_t r = 0; r < rows; ++r) {
             int64_t row = 0;
             for (size_t b = 0; b < bins; ++b) {
                 const uint32_t n = joint[r * bins + b];
                 row += n;
-                errorCounts[4 * b] += n;
+                error[4 * b] += n;
             }
-            fineCounts[4 * r] += row;
+            fine[4 * r] += row;
         }
-    }
+    });
 }
 
 std::vector<int64_t> FusedHistograms::total(const std::vector<int64_t>& counts, int64_t slots)

@@ -28,7 +28,7 @@ struct FusedHistograms {
     void prepare(int threads);
     // The merged histograms into r.valueHistogram / r.errorHistogram.
     void mergeInto(QuantResult& r) const;
-    // Adds the joint counts to thread 0's fine and error counts (lane 0), before they are split.
+    // Adds each thread's joint counts to its fine and error counts (lane 0), before they are split.
     void foldJointCounts();
 
     // counts[4 * k + lane] of every thread, summed over threads and lanes.

@@ -240,9 +240,12 @@ SliceCounts wholeTensorParams(const float* x, int64_t n, const QuantConfig& conf
             range = e.range;
         }
     } else {
+        // Last block first: the quantize pass that follows starts at block 0, which is then the
+        // most recently read and, for a tensor larger than the last-level cache, still in it.
         const int64_t nb = (n + kBlock - 1) / kBlock;
         std::vector<MinMax> part(static_cast<size_t>(nb));
-        parallelFor<true>(nb, n >= kParallelMin, cancel, [&](int64_t b) {
+        parallelFor<true>(nb, n >= kParallelMin, cancel, [&](int64_t i) {
+            const int64_t b = nb - 1 - i;
             minMaxRun(x, b * kBlock, std::min(kBlock, n - b * kBlock), 1, part[size_t(b)]);
         });
         mm = combineInOrder(part);

@@ -90,6 +90,19 @@ struct BinRule {
         return k;
     }
 
+    // exact(v) for a v that the fast path left because it lies next to an edge: the step to the
+    // neighbouring bin without a branch, since such values fall on either side as often.
+    int exactNearEdge(double v) const
+    {
+        if (!(v >= lo && v <= hi)) // outside [lo, hi], or NaN
+            return exact(v);
+        int k = int((v - lo) * norm); // >= 0
+        k = k < bins ? k : bins - 1;
+        const int down = v < edges[size_t(k)];
+        const int up = (1 - down) & int(k != bins - 1) & int(v >= edges[size_t(k) + 1]);
+        return k - down + up;
+    }
+
     // The bin of v by the edges, -1 when v is outside [lo, hi] or not finite.
     int binOf(double v) const
     {

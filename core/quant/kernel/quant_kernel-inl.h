@@ -337,20 +337,30 @@ QS_ALWAYS_INLINE inline void countFine(const float* x, const float* deq, const C
 
 // A contiguous chunk of finite values with HistCtx::jointCounts: one counter per element for its
 // code, value bin and error bin together (ji: from the quantize loop); the few elements next to a
-// bin edge take the exact rules and the separate counters (fineCounts, errorCounts).
+// bin edge take the exact rules and the separate counters (fineCounts, errorCounts). Those lie at
+// random places in the chunk, so the counting loop has no branch on them: it counts them in a
+// spare counter and lists them, and they are placed after it (BinRule::exactNearEdge: no branch
+// on which side of the edge they lie either).
 template <class C>
 QS_ALWAYS_INLINE inline void countJoint(const float* x, const float* deq, const C* codes, int64_t m,
                                         const HistCtx* h, const int32_t* ji)
 {
     uint32_t* const jc = h->jointCounts;
+    uint32_t spare = 0;
+    int32_t nearEdge[kChunk];
+    int64_t n = 0;
     for (int64_t k = 0; k < m; ++k) {
         const int32_t j = ji[k];
-        if (j >= 0) {
-            ++jc[j];
-            continue;
-        }
-        ++h->fineCounts[exactSlot<false>(x, deq, k, 1, *h->value) + 4 * int32_t(codes[k])];
-        ++h->errorCounts[exactSlot<true>(x, deq, k, 1, *h->error)];
+        nearEdge[n] = int32_t(k);
+        n += j < 0;
+        ++*(j >= 0 ? jc + j : &spare);
+    }
+    for (int64_t i = 0; i < n; ++i) {
+        const int64_t k = nearEdge[i];
+        const double v = double(x[k]), e = v - double(deq[k]);
+        const int32_t lane = int32_t(k & 3);
+        ++h->fineCounts[4 * (h->value->exactNearEdge(v) + int32_t(codes[k])) + lane];
+        ++h->errorCounts[4 * h->error->exactNearEdge(e) + lane];
     }
 }
 
