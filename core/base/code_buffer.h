@@ -69,6 +69,8 @@ public:
     }
     size_t size() const { return m_narrow ? m_data8.size() : m_data16.size(); }
     bool empty() const { return size() == 0; }
+    // Elements allocated (of either width): 0 for a buffer never sized.
+    size_t capacity() const { return m_data8.capacity() + m_data16.capacity(); }
     int32_t offset() const { return m_offset; }
     // Bytes per element: 1 (raw8) or 2 (raw16).
     int width() const { return m_narrow ? 1 : 2; }

@@ -1,10 +1,11 @@
 // computeModelReport: the tensors of a model, one at a time, under every scheme. Each tensor is
 // loaded from the mapped file into the storage of the previous one, quantized by quantizeInto()
 // (the code path of `quantscope-cli quantize`) into result buffers reused from tensor to tensor,
-// measured in that pass (an ErrorStream is shown its values part by part; per-tensor integer
-// schemes then keep no codes or values at all), and dropped before the next is loaded, so memory
-// stays near the largest tensor and fresh memory is touched once. Large tensors use both cores
-// inside quantizeInto(); the schemes of a small tensor run side by side instead.
+// measured in that pass (an ErrorStream is shown its values part by part; integer schemes per
+// tensor, channel or group and fp16 / bf16 then keep no codes or values at all), and dropped before
+// the next is loaded, so memory stays near the largest tensor and fresh memory is touched once.
+// Large tensors use both cores inside quantizeInto(); the schemes of a small tensor run side by
+// side instead.
 #include "core/model/model_report.h"
 
 #include "core/io/tensor_file.h"
@@ -189,7 +190,7 @@ SchemeMetrics measureScheme(const TensorJob& job, const SchemeApplication& a, Qu
     const Importance* steer = hasImportancePath(a.config.scheme) ? job.importance : nullptr;
     const Tensor& t = job.tensor;
     ErrorStream stream(t.data.data(), t.numel(), columnWeights(job.importance));
-    const bool keep = !streamsValues(a.config);
+    const bool keep = !streamsValues(a.config, t.shape);
     quantizeInto(t, a.config, r, job.cancel, HistogramRequest{}, steer,
                  QuantOutputs{keep, keep, &stream});
     const PairWalk again = [&](ValueObserver& o) { // rare: the values again

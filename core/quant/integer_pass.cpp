@@ -1,7 +1,6 @@
 // The fused pass of the integer schemes: codes, dequantized values, every metric and the
 // requested histograms in one walk over the tensor (runInteger in quantize_internal.h).
-#include "core/quant/fused_histograms.h"
-#include "core/quant/quantize_internal.h"
+#include "core/quant/integer_pass.h"
 #include "core/quant/strided_tiles.h"
 
 #include <algorithm>
@@ -39,57 +38,6 @@ SliceQ makeSliceQ(double s, double z, const QuantConfig& config, int64_t qmin, i
 }
 
 namespace {
-
-// Code-usage flags: `used` per thread, the codes seen anywhere; `marks` per thread and batch
-// slot, the codes of the slice being quantized (multi-slice passes only).
-struct CodeMarks {
-    int64_t levels = 0, batchSize = 1;
-    std::vector<uint8_t> used, marks;
-
-    CodeMarks(int64_t levels_, int64_t ns, int nt)
-        : levels(levels_),
-          batchSize(std::max<int64_t>(
-              1, std::min<int64_t>(kMaxBatch, (int64_t(1) << 18) / levels))), // <= 256 KiB
-          used(size_t(nt) * size_t(levels), 0),
-          marks(ns > 1 ? size_t(nt) * size_t(batchSize) * size_t(levels) : 0, 0)
-    {
-    }
-    uint8_t* usedBy(size_t thread) { return used.data() + thread * size_t(levels); }
-    uint8_t* marksOf(size_t thread)
-    {
-        return marks.data() + thread * size_t(batchSize) * size_t(levels);
-    }
-    // Codes seen by any thread.
-    int64_t levelsUsed(int nt) const { return countFlagged(used, nt, levels); }
-};
-
-// What every step of the pass reads; C: the stored code type (withCodeType).
-template <class C> struct Pass {
-    const Tensor& t;
-    const QuantConfig& config;
-    QuantResult& r;
-    const QuantParams& p;
-    KernelFn<C> kernel;
-    FusedHistograms* fused;
-    CodeMarks& codes;
-    QuantOutputs written; // off: through scratch (runWholeTensor only)
-
-    SliceQ sliceQ(int64_t s) const
-    {
-        return makeSliceQ(p.scale[s], p.zeroPointAt(s), config, p.qmin, p.qmax,
-                          p.reciprocal.empty() ? -1.0f : p.reciprocal[size_t(s)]);
-    }
-    RunCtx<C> ctxFor(uint8_t* mark) const
-    {
-        return RunCtx<C>{t.data.data(),
-                         rawCodes<C>(r.codes),
-                         r.dequantized.data(),
-                         config.seed,
-                         mark,
-                         fused ? &fused->ctx[size_t(threadId())] : nullptr,
-                         0};
-    }
-};
 
 // Elements per scratch piece of runThroughScratch: whole kernel chunks, small enough that the
 // scratch codes and values stay in the first-level cache.
@@ -211,37 +159,6 @@ void runBatch(const Pass<C>& pass, int64_t s0, int64_t s1, uint8_t* markBase, Ac
     }
 }
 
-// The codes slice s marked: counted, added to this thread's `used` and cleared for the next
-// slice. A slice with few elements clears just the codes it set.
-template <class C>
-int64_t takeSliceMarks(const Pass<C>& pass, int64_t s, uint8_t* mark, uint8_t* used)
-{
-    const int64_t levels = pass.codes.levels;
-    int64_t d = 0;
-    if (pass.p.layout.sliceSize(s) * 4 < levels) {
-        const C* codes = rawCodes<C>(pass.r.codes);
-        const float* x = pass.t.data.data();
-        pass.p.layout.forEachRun(s, [&](int64_t off, int64_t cnt, int64_t stride) {
-            for (int64_t k = 0; k < cnt; ++k) {
-                const int64_t i = off + k * stride;
-                if (!std::isfinite(x[i]))
-                    continue;
-                uint8_t& m = mark[codes[i]];
-                d += m;
-                used[codes[i]] |= m;
-                m = 0;
-            }
-        });
-        return d;
-    }
-    for (int64_t l = 0; l < levels; ++l) {
-        d += mark[l];
-        used[l] |= mark[l];
-    }
-    std::memset(mark, 0, size_t(levels));
-    return d;
-}
-
 // Slices made of one strided run (columns, groups along a leading axis) are done B at a time,
 // tile by tile, so that neighbouring slices share cache lines and pages. Other slices go G at
 // a time (G from the slice count only). Each work item sums its slices in order, and the items
@@ -249,6 +166,8 @@ int64_t takeSliceMarks(const Pass<C>& pass, int64_t s, uint8_t* mark, uint8_t* u
 // worker that quantized it.
 template <class C> Acc runSlices(const Pass<C>& pass, const CancelToken* cancel)
 {
+    if (!(pass.written.codes && pass.written.dequantized))
+        return runStreamedSlices(pass, cancel);
     const int64_t ns = pass.p.numSlices(), levels = pass.codes.levels;
     const bool tiled = stridedSlices(pass.p.layout);
     const SliceBatches batches(ns, tiled, std::min(kMaxBatch, pass.codes.batchSize));
@@ -263,7 +182,8 @@ template <class C> Acc runSlices(const Pass<C>& pass, const CancelToken* cancel)
             runBatch(pass, s0, s1, markBase, acc);
         for (int64_t s = s0; s < s1; ++s) {
             uint8_t* mark = markBase + size_t(s - s0) * size_t(levels);
-            const int64_t d = takeSliceMarks(pass, s, mark, pass.codes.usedBy(tid));
+            const int64_t d =
+                takeSliceMarks(pass, s, mark, pass.codes.usedBy(tid), rawCodes<C>(pass.r.codes), 0);
             pass.r.sliceMetrics.set(size_t(s), sumsOf(acc[s - s0], d));
             batchTotals[size_t(bi)].add(acc[s - s0]);
         }
@@ -287,8 +207,8 @@ void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
     CodeMarks codes(p.qmax - p.qmin + 1, ns, nt);
     if (fused)
         fused->prepare(nt);
-    if (ns > 1 && !(written.codes && written.dequantized))
-        throw Error("the integer pass writes every output of a tensor of several slices");
+    if (!(written.codes && written.dequantized) && !streamsOutputs(config, t.shape))
+        throw Error("internal error: the integer pass cannot leave out the outputs of this pass");
     // Every slice's sums are set by runSlices.
     const int bits = config.storageBits(); // the stored codes' width
     r.sliceMetrics.reset(size_t(ns), levelsTotal, integerStorage(1, bits, 0, asym),

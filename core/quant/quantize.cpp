@@ -41,8 +41,54 @@ void detail::useCodeWidth(int bytes)
 
 namespace {
 
-// fp16 / bf16: round each value, keep the bit pattern as the code.
-void runFloat(const Tensor& t, const QuantConfig& config, QuantResult& r, const CancelToken* cancel)
+// The sums, counts and used codes of fp16 / bf16 values of cnt inputs x, their values xh and
+// bit patterns codes, added in element order.
+void addFloatPairs(const float* x, const float* xh, const uint16_t* codes, int64_t cnt,
+                   uint8_t* used, Acc& a)
+{
+    for (int64_t k = 0; k < cnt; ++k) {
+        const float xv = x[k];
+        if (!std::isfinite(xv)) {
+            ++a.nonfinite;
+            continue;
+        }
+        used[codes[k]] = 1;
+        if (std::isinf(xh[k])) { // overflow: an infinite error, and a clipped value
+            a.clipLow += xh[k] < 0;
+            a.clipHigh += xh[k] > 0;
+        }
+        a.addPair(xv, xh[k]);
+    }
+}
+
+FloatConversionCounts& operator+=(FloatConversionCounts& a, const FloatConversionCounts& b)
+{
+    a.overflow += b.overflow;
+    a.flushedToZero += b.flushedToZero;
+    a.subnormal += b.subnormal;
+    return a;
+}
+
+// The sample `values` asks for, in runs of kSampleRun elements as showValues makes them.
+void sampleFloat(FloatFormat f, const Tensor& t, ValueObserver& values, const CancelToken* cancel)
+{
+    const int64_t n = t.numel(), runs = (n + kSampleRun - 1) / kSampleRun;
+    const int64_t k = values.sampleStride(runs, n);
+    if (k == 0)
+        return;
+    parallelFor(sampledParts(runs, k), n >= kParallelMin, cancel, [&](int64_t j) {
+        alignas(64) float xh[kSampleRun];
+        const int64_t off = sampledPart(j, k) * kSampleRun, cnt = std::min(kSampleRun, n - off);
+        convertToFormat(f, t.data.data() + off, cnt, xh, nullptr);
+        values.sample(off, xh, cnt);
+    });
+    values.sampled();
+}
+
+// fp16 / bf16: round each value, keep the bit pattern as the code. With the outputs off
+// (`written`), each block goes through scratch pieces shown to written.values.
+void runFloat(const Tensor& t, const QuantConfig& config, QuantResult& r, const CancelToken* cancel,
+              const QuantOutputs& written = QuantOutputs())
 {
     const FloatFormat f = config.scheme == Scheme::FP16 ? FloatFormat::Half : FloatFormat::BFloat16;
     const FloatFormatInfo info = floatFormatInfo(f);
@@ -56,6 +102,9 @@ void runFloat(const Tensor& t, const QuantConfig& config, QuantResult& r, const 
     p.rangeMin.assign(1, -info.maxFinite);
     p.rangeMax.assign(1, info.maxFinite);
 
+    const bool scratch = !(written.codes && written.dequantized);
+    if (scratch && written.values)
+        sampleFloat(f, t, *written.values, cancel);
     const int64_t nb = (n + kBlock - 1) / kBlock;
     std::vector<Acc> blocks(nb);
     std::vector<FloatConversionCounts> counts(nb);
@@ -64,24 +113,23 @@ void runFloat(const Tensor& t, const QuantConfig& config, QuantResult& r, const 
     parallelFor(nb, n >= kParallelMin, cancel, [&](int64_t b) {
         const int64_t off = b * kBlock, cnt = std::min(kBlock, n - off);
         const float* x = t.data.data() + off;
-        float* xh = r.dequantized.data() + off;
-        uint16_t* codes = r.codes.raw16() + off; // bit patterns: offset 0
-        counts[b] = convertToFormat(f, x, cnt, xh, codes);
         uint8_t* u = used.data() + size_t(threadId()) * 65536;
-        Acc& a = blocks[b];
         minMaxRun(x, 0, cnt, 1, mm[b]);
-        for (int64_t k = 0; k < cnt; ++k) {
-            const float xv = x[k];
-            if (!std::isfinite(xv)) {
-                ++a.nonfinite;
-                continue;
-            }
-            u[codes[k]] = 1;
-            if (std::isinf(xh[k])) { // overflow: an infinite error, and a clipped value
-                a.clipLow += xh[k] < 0;
-                a.clipHigh += xh[k] > 0;
-            }
-            a.addPair(xv, xh[k]);
+        if (!scratch) {
+            float* xh = r.dequantized.data() + off;
+            uint16_t* codes = r.codes.raw16() + off; // bit patterns: offset 0
+            counts[b] = convertToFormat(f, x, cnt, xh, codes);
+            addFloatPairs(x, xh, codes, cnt, u, blocks[b]);
+            return;
+        }
+        alignas(64) float xh[4 * kChunk];
+        alignas(64) uint16_t codes[4 * kChunk];
+        for (int64_t i = 0; i < cnt; i += 4 * kChunk) {
+            const int64_t m = std::min(4 * kChunk, cnt - i);
+            counts[b] += convertToFormat(f, x + i, m, xh, codes);
+            addFloatPairs(x + i, xh, codes, m, u, blocks[b]);
+            if (written.values)
+                written.values->ready(off + i, xh, m);
         }
     });
     Acc total;
@@ -159,6 +207,19 @@ void dropOutputs(QuantResult& r, const QuantOutputs& outputs)
         r.dequantized = std::vector<float>();
 }
 
+// What the pass writes: everything, unless it can stream the outputs left out: the per-tensor
+// integer pass either of them, the other passes that stream both together (fp16 / bf16 without
+// an error histogram, which is measured on the written values).
+QuantOutputs writtenOutputs(const Tensor& t, const QuantConfig& config,
+                            const HistogramRequest& histograms, const QuantOutputs& outputs)
+{
+    if (config.isInteger() && config.granularity == Granularity::PerTensor)
+        return outputs;
+    const bool streams = streamsOutputs(config, t.shape) && !outputs.codes &&
+                         !outputs.dequantized && (config.isInteger() || histograms.errorBins <= 0);
+    return streams ? outputs : QuantOutputs();
+}
+
 // Clears everything of r but its buffers, which keep their capacity between calls (the
 // parameter vectors are assigned by every path; sliceMetrics keeps its elements, each is
 // assigned too: no refill of 500k entries).
@@ -194,9 +255,9 @@ std::vector<uint8_t>& emptySlicesScratch()
 
 // fp16 / bf16: nothing to choose, the format fixes every value.
 void quantizeFloatFormat(const Tensor& t, const QuantConfig& config, QuantResult& r,
-                         const CancelToken* cancel, Stopwatch& clock)
+                         const CancelToken* cancel, const QuantOutputs& written, Stopwatch& clock)
 {
-    runFloat(t, config, r, cancel);
+    runFloat(t, config, r, cancel, written);
     r.timingsMs["range"] = 0.0;
     r.timingsMs["quantize"] = clock.lap();
     r.timingsMs["metrics"] = 0.0;
@@ -279,11 +340,10 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
         dropOutputs(r, outputs);
         return;
     }
-    // What the pass writes: everything, unless it can stream the outputs left out.
-    const QuantOutputs written = streamsOutputs(config) ? outputs : QuantOutputs();
+    const QuantOutputs written = writtenOutputs(t, config, histograms, outputs);
     sizeBuffers(t, config, r, written);
     if (!config.isInteger()) {
-        quantizeFloatFormat(t, config, r, cancel, clock);
+        quantizeFloatFormat(t, config, r, cancel, written, clock);
         histogramsAfter(t, r, histograms);
     } else {
         quantizeInteger(t, config, r, cancel, histograms, written, clock);
@@ -296,7 +356,13 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& r,
 
 bool streamsValues(const QuantConfig& config)
 {
-    return streamsOutputs(config) || config.isLowbit();
+    return (config.isInteger() && config.granularity == Granularity::PerTensor) ||
+           config.scheme == Scheme::FP16 || config.scheme == Scheme::BF16 || config.isLowbit();
+}
+
+bool streamsValues(const QuantConfig& config, const std::vector<int64_t>& shape)
+{
+    return config.isLowbit() || streamsOutputs(config, shape);
 }
 
 void showValues(const float* xhat, int64_t n, ValueObserver& observer, const CancelToken* cancel)

@@ -87,13 +87,14 @@ struct HistogramRequest {
 // Which per-element outputs quantizeInto() keeps. A caller that reads only the metrics, slice
 // metrics, parameters and histograms (reports, planners, benchmarks) turns them off: the result
 // then holds them empty (size 0) and everything else bit for bit as with them on. Per-tensor
-// integer schemes and the low-bit formats never write them (each thread quantizes through a
-// small scratch buffer or window that stays in cache; low-bit formats only without an error
-// histogram); the other schemes compute them and release them before returning, which saves the
-// memory but not the time.
+// integer schemes never write them (each thread quantizes through a small scratch buffer that
+// stays in cache), nor do per-channel and per-group integer schemes and fp16 / bf16 where
+// streamsValues(config, shape) says so, nor the low-bit formats without an error histogram (each
+// part in a window that stays in cache); the other schemes compute them and release them before
+// returning, which saves the memory but not the time.
 // `values`, if set, is shown every element's dequantized value once (value_observer.h): part by
-// part inside the pass for per-tensor integer schemes and the low-bit formats that report their
-// parts, from the finished values before they are released for the others.
+// part inside the pass for the passes that stream (streamsValues) and the low-bit formats that
+// report their parts, from the finished values before they are released for the others.
 struct QuantOutputs {
     bool codes = true;               // QuantResult::codes
     bool dequantized = true;         // QuantResult::dequantized
@@ -142,9 +143,15 @@ void quantizeInto(const Tensor& t, const QuantConfig& config, QuantResult& out,
                   const Importance* importance = nullptr,
                   const QuantOutputs& outputs = QuantOutputs());
 
-// Whether quantizeInto() makes the values of `config` part by part in scratch (per-tensor integer
-// schemes, the low-bit formats): QuantOutputs off then saves both their memory and their time.
+// Whether quantizeInto() makes the values of `config` part by part in scratch on every tensor
+// (per-tensor integer schemes, fp16 / bf16, the low-bit formats): QuantOutputs off then saves
+// both their memory and their time (fp16 / bf16 and the low-bit formats without an error
+// histogram, which is measured on written values).
 bool streamsValues(const QuantConfig& config);
+// The same for a tensor of `shape`: also the integer schemes per channel and per group, but per
+// channel along a middle axis (slices that interleave), stochastic rounding of strided slices
+// and strided slices whose window of rows or code flags would pass 16 MiB.
+bool streamsValues(const QuantConfig& config, const std::vector<int64_t>& shape);
 
 // Shows the n values xhat to `observer` as a pass would: its sample (runs of kSampleRun
 // elements) first, then parts of 32768 elements on the OpenMP threads. Throws qs::Cancelled

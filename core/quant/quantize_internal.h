@@ -1,7 +1,8 @@
 // Internals of the quantization engine shared by its files (core/quant only):
 //   slice_params.cpp      range and parameters of every slice (the range phase)
 //   strided_tiles.h/.cpp  slices made of one strided run, walked tile by tile
-//   integer_pass.cpp      the fused pass of the integer schemes (codes, values, metrics)
+//   integer_pass.h/.cpp   the fused pass of the integer schemes (codes, values, metrics)
+//   streamed_slices.cpp   its many-slice passes that show their values instead of writing them
 //   fused_histograms.cpp  the histograms filled inside that pass
 //   kernel_dispatch.cpp   the choice among the builds of the hot loop (kernel/kernel_builds.h)
 //   result_metrics.cpp    metrics, storage and warnings of a result
@@ -365,18 +366,16 @@ struct FusedHistograms;
 // integer_pass.cpp: the fused pass for integer schemes; params must be complete, codes and
 // dequantized sized as `written` says. fused: the histograms to fill (null: none).
 // paramsChecked: every slice's scale and zero point passed checkParams already
-// (computeSliceParams). written: the outputs written to r (both on unless the tensor is one
-// slice, see streamsOutputs).
+// (computeSliceParams). written: the outputs written to r (both on unless streamsOutputs).
 void runInteger(const Tensor& t, const QuantConfig& config, QuantResult& r,
                 const CancelToken* cancel, FusedHistograms* fused, bool paramsChecked,
                 const QuantOutputs& written = QuantOutputs());
 
-// Whether the integer pass can leave out the outputs that `outputs` turns off (one slice: per
-// tensor), instead of writing them and releasing them afterwards.
-inline bool streamsOutputs(const QuantConfig& config)
-{
-    return config.isInteger() && config.granularity == Granularity::PerTensor;
-}
+// streamed_slices.cpp: whether the pass of `config` on a tensor of `shape` can leave out the
+// outputs that QuantOutputs turns off, making the values in per-thread scratch instead of
+// writing them and releasing them afterwards: integer schemes per tensor, per channel or per
+// group (but per channel along a middle axis, whose slices interleave), fp16 and bf16.
+bool streamsOutputs(const QuantConfig& config, const std::vector<int64_t>& shape);
 
 } // namespace quantize_detail
 } // namespace qs

@@ -110,6 +110,15 @@ void TransposeTile<C>::store(const StridedBatch& b, int64_t r0, int64_t rows, C*
             }
 }
 
+template <class C>
+void TransposeTile<C>::storeValues(const StridedBatch& b, int64_t rows, float* out,
+                                   int64_t stride) const
+{
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t k = 0; k < b.slices; ++k)
+            out[r * stride + k] = deq[k][r];
+}
+
 template struct TransposeTile<uint8_t>;
 template struct TransposeTile<uint16_t>;
 

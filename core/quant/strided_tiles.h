@@ -61,6 +61,9 @@ template <class C> struct alignas(64) TransposeTile {
     void load(const StridedBatch& b, int64_t r0, int64_t rows, const float* src);
     // Copies codes[k][r] and deq[k][r] back to the tensor's positions.
     void store(const StridedBatch& b, int64_t r0, int64_t rows, C* codesOut, float* deqOut);
+    // Copies rows [0, rows) of deq, of a block batch, into the rows of out, `stride` apart:
+    // out[r * stride + k] = deq[k][r] (the values of a window of rows, codes not kept).
+    void storeValues(const StridedBatch& b, int64_t rows, float* out, int64_t stride) const;
 };
 
 // Strided slices [s0, s1) (at most kMaxBatch) tile by tile as in forEachTile, through contiguous
