@@ -109,8 +109,8 @@ struct LowbitOut {
 // Receives a LowbitResult while a format fills it: each finished part on the thread that wrote
 // it, while it is still in cache, so that a caller computes its statistics there instead of in
 // a second pass over memory. Block formats report ranges of whole blocks, element-wise formats
-// pieces of kLowbitPiece elements. A format without this support (Lloyd-Max) never calls
-// begin().
+// pieces of kLowbitPiece elements. Every format reports its parts (Lloyd-Max through its code
+// book's pass); one that did not would never call begin(), and must then not be given windows.
 class LowbitObserver {
 public:
     virtual ~LowbitObserver() = default;
