@@ -7,9 +7,11 @@
 #include "ui/views/analysis_view.h"
 #include "ui/window/main_window.h"
 #include "ui/window/overview_strip.h"
+#include "ui/window/page_stack.h"
 #include "ui/window/view_selector.h"
 
 #include <QAbstractButton>
+#include <QBoxLayout>
 #include <QChart>
 #include <QChartView>
 #include <QTabBar>
@@ -30,6 +32,8 @@ private slots:
     void rememberedInSession();
     void fitsSmallWindow();
     void overviewDragZooms();
+    void onlyTheShownPageIsAsked();
+    void chartShownOnceAtItsSize();
 };
 
 namespace {
@@ -77,6 +81,36 @@ bool waitForRange(MainWindow& w, double lo, double hi, QString& seen)
     }
     return false;
 }
+
+// A page that counts how often a layout asks it for its size.
+class CountingPage : public QWidget {
+public:
+    explicit CountingPage(QSize minimum) : m_minimum(minimum) {}
+    mutable int asked = 0;
+    QSize sizeHint() const override { return ++asked, m_minimum * 2; }
+    QSize minimumSizeHint() const override { return ++asked, m_minimum; }
+    bool hasHeightForWidth() const override { return true; }
+    int heightForWidth(int) const override { return ++asked, m_minimum.height(); }
+
+private:
+    QSize m_minimum;
+};
+
+// Counts paints and resizes of a widget (a chart view's viewport).
+class PaintCounter : public QObject {
+public:
+    int paints = 0, resizes = 0;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* e) override
+    {
+        if (e->type() == QEvent::Paint)
+            ++paints;
+        if (e->type() == QEvent::Resize)
+            ++resizes;
+        return QObject::eventFilter(watched, e);
+    }
+};
 
 } // namespace
 
@@ -288,6 +322,77 @@ void TestUiViewSelector::overviewDragZooms()
     QVERIFY2(waitForRange(w, 0, 999999, seen), qPrintable(seen));
     QCOMPARE(strip->windowBegin(), int64_t(0));
     QCOMPARE(strip->windowEnd(), int64_t(1000000));
+}
+
+// The view selector's stack asks only the shown page for its size (a QStackedWidget asks all
+// sixteen views, with their wrapped text, at every layout); the minimum size stays the largest
+// seen, so that switching views never resizes the window; the shown page fills the stack.
+void TestUiViewSelector::onlyTheShownPageIsAsked()
+{
+    QWidget top;
+    auto* layout = new QVBoxLayout(&top);
+    auto* stack = new PageStack;
+    layout->addWidget(stack);
+    auto* big = new CountingPage(QSize(300, 200));
+    auto* small = new CountingPage(QSize(100, 50));
+    stack->addWidget(big);
+    stack->addWidget(small);
+    QCOMPARE(stack->currentWidget(), big);
+    top.resize(640, 480);
+    top.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&top));
+    QCOMPARE(big->geometry(), stack->rect());
+    QCOMPARE(stack->minimumSizeHint(), QSize(300, 200));
+    small->asked = 0;
+    for (int i = 0; i < 3; ++i) {
+        layout->invalidate();
+        layout->activate();
+        QCOMPARE(top.minimumSizeHint().height() >= 200, true);
+    }
+    QCOMPARE(small->asked, 0);
+    stack->setCurrentWidget(small);
+    QVERIFY(big->isHidden());
+    QVERIFY(small->isVisible());
+    QCOMPARE(small->geometry(), stack->rect());
+    big->asked = 0;
+    layout->invalidate();
+    layout->activate();
+    QCOMPARE(big->asked, 0);
+    QCOMPARE(stack->minimumSizeHint(), QSize(300, 200)); // the big page's, remembered
+    QCOMPARE(stack->heightForWidth(640), 200);
+    delete small; // a deleted page leaves the stack
+    QCOMPARE(stack->count(), 1);
+    QCOMPARE(stack->currentWidget(), nullptr);
+}
+
+// Switching to a chart's view paints it once, at its final size: no second paint for the
+// window's activation and no resize when the selector's bar changes height (the Model group
+// has no view buttons, so its bar is one row shorter).
+void TestUiViewSelector::chartShownOnceAtItsSize()
+{
+    MainWindow w(test::windowOptions());
+    w.resize(1280, 720);
+    w.show();
+    QVERIFY(test::waitForCurrent(w));
+    QChartView* view = w.findChild<QChartView*>(QStringLiteral("chartView-values"));
+    QVERIFY(view);
+    // Every view once: the stack learns each page's minimum size when it is first shown (which
+    // may widen the centre once).
+    for (const QString& name : w.tabNames())
+        QVERIFY(w.setCurrentTab(name));
+    QTest::qWait(50);
+    PaintCounter counter;
+    view->viewport()->installEventFilter(&counter);
+    for (const char* other : {"model", "histogram", "model", "sweep"}) {
+        QVERIFY(w.setCurrentTab(QLatin1String(other)));
+        QTest::qWait(50);
+        counter.paints = counter.resizes = 0;
+        QVERIFY(w.setCurrentTab(QStringLiteral("values")));
+        QTest::qWait(50);
+        QVERIFY(w.chart(ChartKind::Values));
+        QVERIFY2(counter.resizes == 0, other);
+        QCOMPARE(counter.paints, 1);
+    }
 }
 
 QTEST_MAIN(TestUiViewSelector)

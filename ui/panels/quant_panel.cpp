@@ -199,9 +199,10 @@ void QuantPanel::applyPreset(int index)
 
 std::vector<double> QuantPanel::codebookValues() const
 {
+    // Compiled once: config() asks for the values at every control change.
+    static const QRegularExpression separators(QStringLiteral("[,;\\s]+"));
     std::vector<double> v;
-    for (const QString& part : m_codebook->text().split(
-             QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts)) {
+    for (const QString& part : m_codebook->text().split(separators, Qt::SkipEmptyParts)) {
         bool ok = false;
         const double x = part.toDouble(&ok);
         if (ok && std::isfinite(x))

@@ -1,6 +1,7 @@
 #include "ui/window/chart_tab.h"
 
 #include "ui/support/run_async.h"
+#include "ui/views/view_job.h"
 #include "ui/window/result_pipeline.h"
 #include "ui/window/window_tabs.h"
 
@@ -87,11 +88,10 @@ void thinDensePens(QChart* chart)
 } // namespace
 
 ChartTab::ChartTab(ChartKind kind, WindowTabs& tabs)
-    : QObject(&tabs), m_kind(kind), m_tabs(tabs), m_view(new QChartView(new QChart)),
+    : QObject(&tabs), m_kind(kind), m_tabs(tabs), m_view(newChartView(nullptr)),
       m_chart(m_view->chart()), m_page(m_view)
 {
     m_view->setObjectName(QStringLiteral("chartView-") + chartKindName(kind));
-    m_view->setRenderHint(QPainter::Antialiasing);
 }
 
 QString ChartTab::name() const

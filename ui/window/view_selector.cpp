@@ -1,10 +1,11 @@
 #include "ui/window/view_selector.h"
 
+#include "ui/window/page_stack.h"
+
 #include <QBoxLayout>
 #include <QButtonGroup>
 #include <QFrame>
 #include <QResizeEvent>
-#include <QStackedWidget>
 #include <QToolButton>
 
 #include <algorithm>
@@ -71,7 +72,7 @@ QHBoxLayout* rowLayoutIn(QVBoxLayout* rows)
 ViewSelector::ViewSelector(QWidget* parent)
     : QWidget(parent), m_bar(new QWidget(this)), m_groupRow(new QWidget(m_bar)),
       m_pageRow(new QWidget(m_bar)), m_groupButtons(new QButtonGroup(this)),
-      m_pageButtons(new QButtonGroup(this)), m_stack(new QStackedWidget(this)),
+      m_pageButtons(new QButtonGroup(this)), m_stack(new PageStack(this)),
       m_lastInGroup(size_t(allViewGroups().size()), -1)
 {
     setObjectName(QStringLiteral("viewSelector"));
@@ -151,7 +152,14 @@ void ViewSelector::setCurrentIndex(int index)
     arrangeBar();
     if (!changed)
         return;
-    m_stack->setCurrentWidget(page.widget);
+    // The bar's height may have changed with the group (a group of one view has no buttons):
+    // lay out between hiding the old page and showing the new one, so that neither is resized
+    // (and its chart laid out and painted again) for the other's bar. Bottom up: each layout's
+    // activation invalidates its parent's.
+    m_stack->setCurrentWidget(page.widget, [this] {
+        for (QWidget* w : {m_pageRow, m_bar, static_cast<QWidget*>(this)})
+            w->layout()->activate();
+    });
     emit currentChanged(index);
 }
 

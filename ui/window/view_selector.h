@@ -18,11 +18,12 @@ class QBoxLayout;
 class QButtonGroup;
 class QFrame;
 class QHBoxLayout;
-class QStackedWidget;
 class QVBoxLayout;
 class QToolButton;
 
 namespace qs::ui {
+
+class PageStack;
 
 enum class ViewGroup { Explore, Understand, Compare, Modes, Model };
 QString viewGroupTitle(ViewGroup group);
@@ -94,7 +95,7 @@ private:
     std::vector<QHBoxLayout*> m_rows; // in m_pageRows
     QButtonGroup* m_groupButtons;
     QButtonGroup* m_pageButtons;
-    QStackedWidget* m_stack;
+    PageStack* m_stack;
     std::vector<Page> m_pages;
     std::vector<int> m_lastInGroup; // per ViewGroup: the page last shown, -1 none
     int m_current = -1;
