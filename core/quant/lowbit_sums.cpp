@@ -123,7 +123,48 @@ __attribute__((target("avx2"))) void markCodes(const float* x, const C* raw, int
     }
 }
 
-// Four elements per step: the finite ones masked in, their terms summed in four double lanes.
+// The running sums of blockSumsAvx2, four double lanes each.
+struct SumLanes {
+    __m256d sq, ab, mx, sg, mn, mxv;
+};
+
+__attribute__((target("avx2"))) inline SumLanes emptyLanes()
+{
+    const __m256d inf = _mm256_set1_pd(std::numeric_limits<double>::infinity());
+    const __m256d zero = _mm256_setzero_pd();
+    return {zero, zero, zero, zero, inf, _mm256_sub_pd(zero, inf)};
+}
+
+// Four elements into `s`: the finite ones masked in.
+__attribute__((target("avx2"), always_inline)) inline void
+addFour(const float* x, const float* xh, __m128 lo4, __m128 hi4, SumLanes& s, SliceMetrics::Sums& v)
+{
+    const __m128 absMask = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
+    const __m128 inf = _mm_set1_ps(std::numeric_limits<float>::infinity());
+    const __m256d absMaskD = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
+    const __m256d infD = _mm256_set1_pd(std::numeric_limits<double>::infinity());
+    const __m128 xf = _mm_loadu_ps(x), hf = _mm_loadu_ps(xh);
+    const __m128 finite = _mm_cmplt_ps(_mm_and_ps(xf, absMask), inf); // false for NaN
+    const int bits = _mm_movemask_ps(finite);
+    v.count += __builtin_popcount(unsigned(bits));
+    v.clippedLow += popcount4(_mm_and_ps(_mm_cmplt_ps(xf, lo4), finite));
+    v.clippedHigh += popcount4(_mm_and_ps(_mm_cmpgt_ps(xf, hi4), finite));
+    const __m256d keep = _mm256_castsi256_pd(_mm256_cvtepi32_epi64(_mm_castps_si128(finite)));
+    const __m256d xd = _mm256_cvtps_pd(xf);
+    const __m256d e = _mm256_and_pd(_mm256_sub_pd(xd, _mm256_cvtps_pd(hf)), keep);
+    const __m256d ae = _mm256_and_pd(e, absMaskD);
+    const __m256d xk = _mm256_and_pd(xd, keep);
+    s.sq = _mm256_add_pd(s.sq, _mm256_mul_pd(e, e));
+    s.ab = _mm256_add_pd(s.ab, ae);
+    s.mx = _mm256_max_pd(s.mx, ae);
+    s.sg = _mm256_add_pd(s.sg, _mm256_mul_pd(xk, xk));
+    s.mn = _mm256_min_pd(s.mn, _mm256_blendv_pd(infD, xd, keep));
+    s.mxv =
+        _mm256_max_pd(s.mxv, _mm256_blendv_pd(_mm256_sub_pd(_mm256_setzero_pd(), infD), xd, keep));
+}
+
+// Eight elements per step in two independent sets of lanes (the adds' latency, not their
+// count, bounds one set), the finite ones masked in; the sets and lanes summed at the end.
 // Requires levels <= 256 (the code mask; levelsUsed counts its bits).
 template <class C>
 __attribute__((target("avx2"))) SliceMetrics::Sums
@@ -135,52 +176,30 @@ blockSumsAvx2(const float* x, const float* xh, const C* codes, int32_t codeOffse
         markCodes<true, C>(x, codes, codeOffset, cnt, qmin, mask);
     else
         markCodes<false, C>(x, codes, codeOffset, cnt, qmin, mask);
-    const __m128 absMask = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
-    const __m128 inf = _mm_set1_ps(std::numeric_limits<float>::infinity());
     const __m128 lo4 = _mm_set1_ps(lo), hi4 = _mm_set1_ps(hi);
-    const __m256d absMaskD = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
-    const __m256d infD = _mm256_set1_pd(std::numeric_limits<double>::infinity());
-    __m256d sq = _mm256_setzero_pd(), ab = sq, mx = sq, sg = sq;
-    __m256d mn = infD, mxv = _mm256_sub_pd(_mm256_setzero_pd(), infD);
+    SumLanes a = emptyLanes(), b = emptyLanes();
     SliceMetrics::Sums v;
     int64_t i = 0;
-    for (; i + 4 <= cnt; i += 4) {
-        const __m128 xf = _mm_loadu_ps(x + i), hf = _mm_loadu_ps(xh + i);
-        const __m128 finite = _mm_cmplt_ps(_mm_and_ps(xf, absMask), inf); // false for NaN
-        const int bits = _mm_movemask_ps(finite);
-        v.count += __builtin_popcount(unsigned(bits));
-        v.clippedLow += popcount4(_mm_and_ps(_mm_cmplt_ps(xf, lo4), finite));
-        v.clippedHigh += popcount4(_mm_and_ps(_mm_cmpgt_ps(xf, hi4), finite));
-        const __m256d keep = _mm256_castsi256_pd(_mm256_cvtepi32_epi64(_mm_castps_si128(finite)));
-        const __m256d xd = _mm256_cvtps_pd(xf);
-        const __m256d e = _mm256_and_pd(_mm256_sub_pd(xd, _mm256_cvtps_pd(hf)), keep);
-        const __m256d ae = _mm256_and_pd(e, absMaskD);
-        const __m256d xk = _mm256_and_pd(xd, keep);
-        sq = _mm256_add_pd(sq, _mm256_mul_pd(e, e));
-        ab = _mm256_add_pd(ab, ae);
-        mx = _mm256_max_pd(mx, ae);
-        sg = _mm256_add_pd(sg, _mm256_mul_pd(xk, xk));
-        mn = _mm256_min_pd(mn, _mm256_blendv_pd(infD, xd, keep));
-        mxv = _mm256_max_pd(mxv,
-                            _mm256_blendv_pd(_mm256_sub_pd(_mm256_setzero_pd(), infD), xd, keep));
+    for (; i + 8 <= cnt; i += 8) {
+        addFour(x + i, xh + i, lo4, hi4, a, v);
+        addFour(x + i + 4, xh + i + 4, lo4, hi4, b, v);
     }
-    double lane[4][6];
-    const __m256d parts[6] = {sq, ab, mx, sg, mn, mxv};
-    for (int p = 0; p < 6; ++p) {
-        double t[4];
-        _mm256_storeu_pd(t, parts[p]);
-        for (int l = 0; l < 4; ++l)
-            lane[l][p] = t[l];
+    if (i + 4 <= cnt) {
+        addFour(x + i, xh + i, lo4, hi4, a, v);
+        i += 4;
     }
-    double dmin = std::numeric_limits<double>::infinity(), dmax = -dmin;
-    for (int l = 0; l < 4; ++l) {
-        v.errorPower += lane[l][0];
-        v.absError += lane[l][1];
-        v.maxAbsError = std::max(v.maxAbsError, lane[l][2]);
-        v.signalPower += lane[l][3];
-        dmin = std::min(dmin, lane[l][4]);
-        dmax = std::max(dmax, lane[l][5]);
-    }
+    double t[6][4];
+    const __m256d parts[6] = {_mm256_add_pd(a.sq, b.sq), _mm256_add_pd(a.ab, b.ab),
+                              _mm256_max_pd(a.mx, b.mx), _mm256_add_pd(a.sg, b.sg),
+                              _mm256_min_pd(a.mn, b.mn), _mm256_max_pd(a.mxv, b.mxv)};
+    for (int p = 0; p < 6; ++p)
+        _mm256_storeu_pd(t[p], parts[p]);
+    v.errorPower = t[0][0] + t[0][1] + t[0][2] + t[0][3];
+    v.absError = t[1][0] + t[1][1] + t[1][2] + t[1][3];
+    v.maxAbsError = std::max({t[2][0], t[2][1], t[2][2], t[2][3]});
+    v.signalPower = t[3][0] + t[3][1] + t[3][2] + t[3][3];
+    double dmin = std::min({t[4][0], t[4][1], t[4][2], t[4][3]});
+    double dmax = std::max({t[5][0], t[5][1], t[5][2], t[5][3]});
     for (; i < cnt; ++i) { // the last cnt % 4 elements
         const float xv = x[i];
         if (!std::isfinite(xv))
