@@ -64,31 +64,12 @@ void runThroughScratch(const Pass<C>& pass, const RunCtx<C>& c, const SliceQ& q,
     }
 }
 
-// The sample pass.written.values asks for: runs of kSampleRun elements quantized through
-// scratch, their sums, histograms and code marks dropped (the pass makes them again).
+// The sample pass.written.values asks for, quantized with slice q.
 template <class C> void sampleRuns(const Pass<C>& pass, const SliceQ& q, const CancelToken* cancel)
 {
-    ValueObserver& values = *pass.written.values;
-    const int64_t n = pass.t.numel(), runs = (n + kSampleRun - 1) / kSampleRun;
-    const int64_t k = values.sampleStride(runs, n);
-    if (k == 0)
-        return;
-    std::vector<uint8_t> marks(size_t(threadCount()) * size_t(pass.codes.levels));
-    parallelFor(sampledParts(runs, k), n >= kParallelMin, cancel, [&](int64_t j) {
-        alignas(64) C codes[kSampleRun];
-        alignas(64) float deq[kSampleRun];
-        const int64_t off = sampledPart(j, k) * kSampleRun, cnt = std::min(kSampleRun, n - off);
-        RunCtx<C> c = pass.ctxFor(marks.data() + size_t(threadId()) * size_t(pass.codes.levels));
-        c.hist = nullptr;
-        c.origin = off;
-        c.x = pass.t.data.data() + off;
-        c.codes = codes;
-        c.deq = deq;
-        Acc dropped;
+    sampleRunsThrough(pass, cancel, [&](RunCtx<C>& c, int64_t off, int64_t cnt, Acc& dropped) {
         pass.kernel(c, q, off, cnt, 1, dropped);
-        values.sample(off, deq, cnt);
     });
-    values.sampled();
 }
 
 // One slice: blocks of kBlock elements summed in block order.

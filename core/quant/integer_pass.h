@@ -111,6 +111,35 @@ inline Acc accOf(const SliceMetrics::Sums& v)
     return a;
 }
 
+// The sample pass.written.values asks for: runs of kSampleRun elements, each quantized through
+// scratch by quantizeRun(ctx, off, cnt, acc) (their sums, histograms and code marks dropped: the
+// pass makes them again).
+template <class C, class QuantizeRun>
+void sampleRunsThrough(const Pass<C>& pass, const CancelToken* cancel, QuantizeRun&& quantizeRun)
+{
+    ValueObserver& values = *pass.written.values;
+    const int64_t n = pass.t.numel(), runs = (n + kSampleRun - 1) / kSampleRun;
+    const int64_t k = values.sampleStride(runs, n);
+    if (k == 0)
+        return;
+    std::vector<uint8_t> marks(size_t(threadCount()) * size_t(pass.codes.levels));
+    parallelFor(sampledParts(runs, k), n >= kParallelMin, cancel, [&](int64_t j) {
+        alignas(64) C codes[kSampleRun];
+        alignas(64) float deq[kSampleRun];
+        const int64_t off = sampledPart(j, k) * kSampleRun, cnt = std::min(kSampleRun, n - off);
+        RunCtx<C> c = pass.ctxFor(marks.data() + size_t(threadId()) * size_t(pass.codes.levels));
+        c.hist = nullptr;
+        c.origin = off;
+        c.x = pass.t.data.data() + off;
+        c.codes = codes;
+        c.deq = deq;
+        Acc dropped;
+        quantizeRun(c, off, cnt, dropped);
+        values.sample(off, deq, cnt);
+    });
+    values.sampled();
+}
+
 // streamed_slices.cpp: the slices of a multi-slice pass whose outputs are off
 // (pass.written.values shows them), for the layouts streamsOutputs accepts; sets each slice's
 // metrics and returns the total, as runSlices does.

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
 #include <vector>
 
 #include <omp.h>
@@ -574,6 +575,8 @@ void LowbitSlices::partsAfterwards(const LowbitResult& lr)
 
 int64_t LowbitSlices::finish(const LowbitResult& lr)
 {
+    if (!m_begun && m_windowed) // nothing but the format's reports keeps lent windows' parts
+        throw std::logic_error("a low-bit format did not report the parts it made");
     if (!m_begun)
         partsAfterwards(lr);
     m_lr = &lr; // the result the format returned (it may have been moved since begin())

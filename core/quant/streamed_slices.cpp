@@ -77,28 +77,11 @@ void showWindow(ValueObserver& values, int64_t first, const float* xhat, int64_t
 
 // ---- Slices that follow each other ----------------------------------------------------------
 
-// The sample the observer asks for: runs of kSampleRun elements (as showValues makes them),
-// quantized slice by slice through scratch, their sums, histograms and code marks dropped.
+// The sample the observer asks for (runs as showValues makes them), quantized slice by slice.
 template <class C> void sampleSequential(const Pass<C>& pass, const CancelToken* cancel)
 {
-    ValueObserver& values = *pass.written.values;
-    const int64_t n = pass.t.numel(), runs = (n + kSampleRun - 1) / kSampleRun;
-    const int64_t k = values.sampleStride(runs, n);
-    if (k == 0)
-        return;
     const SliceLayout& l = pass.p.layout;
-    std::vector<uint8_t> marks(size_t(threadCount()) * size_t(pass.codes.levels));
-    parallelFor(sampledParts(runs, k), n >= kParallelMin, cancel, [&](int64_t j) {
-        alignas(64) C codes[kSampleRun];
-        alignas(64) float deq[kSampleRun];
-        const int64_t off = sampledPart(j, k) * kSampleRun, cnt = std::min(kSampleRun, n - off);
-        RunCtx<C> c = pass.ctxFor(marks.data() + size_t(threadId()) * size_t(pass.codes.levels));
-        c.hist = nullptr;
-        c.origin = off;
-        c.x = pass.t.data.data() + off;
-        c.codes = codes;
-        c.deq = deq;
-        Acc dropped;
+    sampleRunsThrough(pass, cancel, [&](RunCtx<C>& c, int64_t off, int64_t cnt, Acc& dropped) {
         for (int64_t i = off; i < off + cnt;) {
             const int64_t s = l.sliceOf(i);
             const auto [first, size] = runOf(l, s);
@@ -106,9 +89,7 @@ template <class C> void sampleSequential(const Pass<C>& pass, const CancelToken*
             pass.kernel(c, pass.sliceQ(s), i, end - i, 1, dropped);
             i = end;
         }
-        values.sample(off, deq, cnt);
     });
-    values.sampled();
 }
 
 // Scratch of one batch of sequential slices: codes and values of elements [first, first + fill).
