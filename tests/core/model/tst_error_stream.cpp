@@ -11,6 +11,7 @@
 #include "core/model/model_report.h"
 #include "core/quant/quantize.h"
 #include "tests/support/random_tensor.h"
+#include "tests/support/reconstruction_compare.h"
 #include "tests/support/test_support.h"
 
 #include <QtTest>
@@ -24,17 +25,9 @@
 
 using namespace qs;
 using qs::test::bitsOf;
+using qs::test::compareBits;
 
 namespace {
-
-void compareBits(const ReconstructionStats& a, const ReconstructionStats& b)
-{
-    QCOMPARE(bitsOf(a.dot), bitsOf(b.dot));
-    QCOMPARE(bitsOf(a.reconEnergy), bitsOf(b.reconEnergy));
-    QCOMPARE(bitsOf(a.medianAbsError), bitsOf(b.medianAbsError));
-    QCOMPARE(bitsOf(a.p95AbsError), bitsOf(b.p95AbsError));
-    QCOMPARE(bitsOf(a.weightedSse), bitsOf(b.weightedSse));
-}
 
 // x with heavy tails and a few non-finite values; x^ on a coarse grid.
 void makePair(int64_t n, uint32_t seed, std::vector<float>& x, std::vector<float>& xh)

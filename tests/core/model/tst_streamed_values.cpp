@@ -7,6 +7,7 @@
 #include "core/model/error_percentiles.h"
 #include "core/quant/quantize.h"
 #include "tests/support/random_tensor.h"
+#include "tests/support/reconstruction_compare.h"
 #include "tests/support/result_compare.h"
 #include "tests/support/test_support.h"
 
@@ -23,6 +24,7 @@
 
 using namespace qs;
 using qs::test::bitsOf;
+using qs::test::compareBits;
 
 namespace {
 
@@ -87,15 +89,6 @@ Tensor tensorFor(const std::vector<int64_t>& shape)
     t.data[t.data.size() / 2] = INFINITY;
     t.data[t.data.size() / 3] = -INFINITY;
     return t;
-}
-
-void compareBits(const ReconstructionStats& a, const ReconstructionStats& b)
-{
-    QCOMPARE(bitsOf(a.dot), bitsOf(b.dot));
-    QCOMPARE(bitsOf(a.reconEnergy), bitsOf(b.reconEnergy));
-    QCOMPARE(bitsOf(a.medianAbsError), bitsOf(b.medianAbsError));
-    QCOMPARE(bitsOf(a.p95AbsError), bitsOf(b.p95AbsError));
-    QCOMPARE(bitsOf(a.weightedSse), bitsOf(b.weightedSse));
 }
 
 void compareMetrics(const Metrics& a, const Metrics& b)
