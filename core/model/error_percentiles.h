@@ -65,8 +65,10 @@ private:
 
 // `maxAbsError`: the largest finite |x - x^| if the caller knows it (Metrics::maxAbsError), or
 // a negative number (the histogram then spans the largest error of a sample). The sums are formed
-// per block of 32768 elements, each in element order, and the blocks added in order: the results do
-// not depend on the thread count. Throws qs::Cancelled when `cancel` fires.
+// per block of 32768 elements, the products in four lanes (element i of the block in lane i % 4,
+// each lane in element order, then (lane 0 + lane 1) + (lane 2 + lane 3)) and the weighted error in
+// element order, and the blocks added in order: the results do not depend on the thread count.
+// Throws qs::Cancelled when `cancel` fires.
 ReconstructionStats reconstructionStats(const float* x, const float* xhat, int64_t n,
                                         double maxAbsError, const ColumnWeights& weights = {},
                                         const CancelToken* cancel = nullptr);

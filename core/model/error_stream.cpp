@@ -5,9 +5,8 @@
 // the histogram and those of the chosen bins gathered); a part that continues a block another
 // cursor holds is copied, and finish() adds it to that cursor in order. Passes whose parts are
 // whole blocks, or runs of them on one thread, copy nothing.
-// The terms of a step of elements are formed with no branch (error_terms.h), then added in
-// element order: the serial additions are all that is left in the loop, and the histogram
-// counts run beside them.
+// The terms of a step of elements are formed with no branch (error_terms.h), their products
+// added to the block's four lane sums on the way; a loop of its own then counts their bins.
 #include "core/base/parallel.h"
 #include "core/model/error_percentiles.h"
 #include "core/model/error_terms.h"
@@ -33,14 +32,17 @@ double rankedError(float x, float xhat)
     return std::isnan(e) ? HUGE_VAL : e;
 }
 
+// The sums of one block (the products in lanes), or of the blocks added in order.
 struct Sums {
+    LaneSums lanes;
     double dot = 0, recon = 0, weighted = 0;
     int64_t count = 0, zeros = 0;
 
-    void add(const Sums& p)
+    // A whole block after the ones added before.
+    void addBlock(const Sums& p)
     {
-        dot += p.dot;
-        recon += p.recon;
+        dot += p.lanes.dotTotal();
+        recon += p.lanes.reconTotal();
         weighted += p.weighted;
         count += p.count;
         zeros += p.zeros;
@@ -62,11 +64,17 @@ struct Deferred {
 // What a thread keeps. Even and odd elements count into histograms of their own, so that
 // consecutive increments of one bin do not wait for each other; each has a bin kBins more,
 // where the elements that are not counted (zero errors, non-finite x) go, so that the count
-// needs no branch. More than kGatherMax errors in the chosen bins (a bin holding most of them)
-// are not gathered: a further pass then splits that bin.
+// needs no branch. The counters are 32-bit, so that both histograms stay in the first-level
+// cache (64-bit ones did not, and their increments bound the pass); they are added to `folded`
+// before they could overflow. More than kGatherMax errors in the chosen bins (a bin holding most
+// of them) are not gathered: a further pass then splits that bin.
+constexpr int64_t kFoldAfter = int64_t(1) << 31; // elements counted, at most, between folds
+
 struct alignas(64) Local {
-    std::vector<int64_t> even = std::vector<int64_t>(size_t(kBins) + 1, 0);
-    std::vector<int64_t> odd = std::vector<int64_t>(size_t(kBins) + 1, 0);
+    std::vector<uint32_t> even = std::vector<uint32_t>(size_t(kBins) + 1, 0);
+    std::vector<uint32_t> odd = std::vector<uint32_t>(size_t(kBins) + 1, 0);
+    std::vector<int64_t> folded = std::vector<int64_t>(size_t(kBins) + 1, 0);
+    int64_t unfolded = 0; // elements counted in even and odd
     std::vector<double> gathered;
     bool overflow = false;
     Cursor cursor;
@@ -84,20 +92,25 @@ __attribute__((noinline)) void gatherError(double measured, Local& local)
     local.overflow = local.gathered.size() > size_t(kGatherMax);
 }
 
-// The products of a step added in element order, its errors counted into the bins (even and odd
-// steps apart: the split only spreads the increments) and those in the bins of `slot` gathered;
-// the counts wait for no addition.
-void addCounted(const StepTerms& terms, int m, const int8_t* slot, Local& local, Sums& t)
+// The errors of a step counted into the bins (even and odd elements apart: the split only
+// spreads the increments) and those in the bins of `slot` gathered.
+void addCounted(const StepTerms& terms, int m, const int8_t* slot, Local& local)
 {
-    int64_t* counts[2] = {local.even.data(), local.odd.data()};
+    uint32_t* counts[2] = {local.even.data(), local.odd.data()};
     for (int k = 0; k < m; ++k) {
-        t.dot += terms.dot[k];
-        t.recon += terms.recon[k];
         const int b = terms.bin[k];
         ++counts[k & 1][b];
         if (slot[b])
             gatherError(terms.measured[k], local);
     }
+    local.unfolded += m;
+    if (local.unfolded < kFoldAfter)
+        return;
+    for (size_t b = 0; b <= size_t(kBins); ++b) {
+        local.folded[b] += int64_t(local.even[b]) + int64_t(local.odd[b]);
+        local.even[b] = local.odd[b] = 0;
+    }
+    local.unfolded = 0;
 }
 
 } // namespace
@@ -133,10 +146,10 @@ struct ErrorStream::State {
         const float* xs = x + first;
         for (int64_t j = 0; j < m; j += kStep) {
             const int k = int(std::min<int64_t>(kStep, m - j));
-            stepTerms(xs + j, xh + j, k, hi, scale, terms);
+            stepTerms(xs + j, xh + j, k, int((first + j) & 3), hi, scale, terms, t.lanes);
             t.count += terms.count;
             t.zeros += terms.zeros;
-            addCounted(terms, k, slot.data(), l, t);
+            addCounted(terms, k, slot.data(), l);
             for (int q = 0; kWeighted && q < k; ++q) { // a sum of its own: in element order too
                 const double a = w->next(), e = terms.error[q];
                 if (finiteFloat(xs[j + q]))
@@ -193,7 +206,7 @@ struct ErrorStream::State {
         bool overflow = false;
         for (const Local& l : locals) {
             for (size_t b = 0; b < size_t(kBins); ++b)
-                f.counts[b] += l.even[b] + l.odd[b];
+                f.counts[b] += l.folded[b] + int64_t(l.even[b]) + int64_t(l.odd[b]);
             f.gathered.insert(f.gathered.end(), l.gathered.begin(), l.gathered.end());
             overflow = overflow || l.overflow;
         }
@@ -298,7 +311,7 @@ ReconstructionStats ErrorStream::finish(const PairWalk& again, const CancelToken
     s.settleOpen();
     Sums all;
     for (const Sums& p : s.parts)
-        all.add(p);
+        all.addBlock(p);
     ReconstructionStats r;
     r.dot = all.dot;
     r.reconEnergy = all.recon;

@@ -1,6 +1,7 @@
 // The terms of the error pass of reconstructionStats (error_stream.cpp), a step of elements
-// at a time: per element its products, error, bin and counts, formed with no branch (AVX2 when
-// the processor has it), for a loop that then only adds them in element order.
+// at a time: per element its error, bin and counts, formed with no branch (AVX2 when the
+// processor has it), its products added to four lane sums on the way, for a loop that then only
+// counts the bins.
 #pragma once
 
 #include "core/model/error_percentiles.h"
@@ -14,14 +15,24 @@ namespace qs::error_detail {
 
 constexpr int kBins = 4096; // bins of a histogram of |x - x^|
 
-// Elements per step: the terms of a step are formed first, then added in element order.
+// Elements per step: the terms of a step are formed first, then counted.
 constexpr int kStep = 256;
+
+// The sums of the products x x^ and x^ x^ of one block of the summation order (kSumBlock) in four
+// lanes: element i of the block in lane i % 4, each lane in element order. Four independent
+// chains of additions instead of one (the pass was bound by their latency); the block's sums are
+// then (lane 0 + lane 1) + (lane 2 + lane 3).
+struct LaneSums {
+    alignas(32) double dot[4] = {0, 0, 0, 0};
+    alignas(32) double recon[4] = {0, 0, 0, 0};
+
+    double dotTotal() const { return (dot[0] + dot[1]) + (dot[2] + dot[3]); }
+    double reconTotal() const { return (recon[0] + recon[1]) + (recon[2] + recon[3]); }
+};
 
 // The terms of one step. A non-finite x contributes +0 to every sum (the sums start at +0 and
 // so are never -0: adding +0 leaves them as they are) and counts in the bin kBins.
 struct StepTerms {
-    alignas(64) double dot[kStep];
-    alignas(64) double recon[kStep];
     alignas(64) double error[kStep];    // x - x^ (0 for a non-finite x)
     alignas(64) double measured[kStep]; // |x - x^| for the largest error: 0 when not finite
     alignas(64) int32_t bin[kStep];     // the bin of |x - x^| in `top`, or kBins
@@ -36,11 +47,13 @@ inline bool finiteFloat(float v)
 }
 
 // The terms of elements [0, m) of x and xhat (see StepTerms): bins of a level over (0, hi] with
-// `scale` bins per unit (Level::binOf of the top level).
-void stepTerms(const float* x, const float* xhat, int m, double hi, double scale, StepTerms& t);
+// `scale` bins per unit (Level::binOf of the top level). Their products are added to `lanes`,
+// x[0] being in lane `lane0` (its index in its block modulo 4).
+void stepTerms(const float* x, const float* xhat, int m, int lane0, double hi, double scale,
+               StepTerms& t, LaneSums& lanes);
 
-// Elements per block of the summation order: sums in element order per block, blocks added in
-// order (the results do not depend on the thread count or on how the pairs arrive).
+// Elements per block of the summation order: sums in four lanes per block (LaneSums), blocks
+// added in order (the results do not depend on the thread count or on how the pairs arrive).
 constexpr int64_t kSumBlock = int64_t(1) << 15;
 // At most this many errors are gathered per thread and per order statistic.
 constexpr int64_t kGatherMax = int64_t(1) << 20;

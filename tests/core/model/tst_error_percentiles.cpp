@@ -1,5 +1,6 @@
 // Tests of reconstructionStats (error_percentiles.h), the error pass of the model report: its sums
-// equal the plain sums in element order per block of 32768 elements, blocks added in order, and
+// equal the plain sums per block of 32768 elements (products in four lanes, element i of the
+// block in lane i % 4, the weighted error in element order), blocks added in order, and
 // its percentiles those of the sorted errors, on arrays with NaN and infinities in x and x^,
 // constant arrays and lengths that leave tails shorter than a step or a block, for any thread
 // count; and the model report's numbers of a model with such tensors equal quantize()'s under
@@ -42,19 +43,19 @@ Plain plainStats(const std::vector<float>& x, const std::vector<float>& xh, cons
     std::vector<double> e;
     const int64_t n = int64_t(x.size());
     for (int64_t b0 = 0; b0 < n; b0 += kSumBlock) {
-        double dot = 0, recon = 0, weighted = 0;
+        double dots[4] = {0, 0, 0, 0}, recons[4] = {0, 0, 0, 0}, weighted = 0;
         for (int64_t i = b0; i < std::min(n, b0 + kSumBlock); ++i) {
             if (!std::isfinite(x[size_t(i)]))
                 continue;
             const double xv = x[size_t(i)], hv = xh[size_t(i)], d = xv - hv;
-            dot += xv * hv;
-            recon += hv * hv;
+            dots[(i - b0) % 4] += xv * hv;
+            recons[(i - b0) % 4] += hv * hv;
             if (w)
                 weighted += double(w[i % columns]) * d * d;
             e.push_back(std::isnan(d) ? HUGE_VAL : std::fabs(d));
         }
-        p.dot += dot;
-        p.recon += recon;
+        p.dot += (dots[0] + dots[1]) + (dots[2] + dots[3]);
+        p.recon += (recons[0] + recons[1]) + (recons[2] + recons[3]);
         p.weighted += weighted;
     }
     std::sort(e.begin(), e.end());
@@ -107,7 +108,7 @@ class TestErrorPercentiles : public QObject {
     Q_OBJECT
 
 private slots:
-    void sumsInElementOrder()
+    void sumsInLanesPerBlock()
     {
         // Tails shorter than a step of the pass (256) and than a block; one block and several.
         for (int64_t n : {1, 3, 13, 255, 257, 1000, 32768 + 13, 100003}) {
