@@ -1,19 +1,24 @@
-// computeModelReport: the tensors of a model, one at a time, under every scheme. Each tensor is
-// loaded from the mapped file into the storage of the previous one, quantized by quantizeInto()
-// (the code path of `quantscope-cli quantize`) into result buffers reused from tensor to tensor,
-// measured in that pass (an ErrorStream is shown its values part by part; integer schemes per
-// tensor, channel or group and fp16 / bf16 then keep no codes or values at all), and dropped before
-// the next is loaded, so memory stays near the largest tensor and fresh memory is touched once.
-// Large tensors use both cores inside quantizeInto(); the schemes of a small tensor run side by
-// side instead.
+// computeModelReport: the tensors of a model under every scheme. Each tensor is loaded from the
+// mapped file into the storage of the previous one its thread measured, quantized by
+// quantizeInto() (the code path of `quantscope-cli quantize`) into result buffers reused from
+// tensor to tensor, measured in that pass (an ErrorStream is shown its values part by part;
+// integer schemes per tensor, channel or group and fp16 / bf16 then keep no codes or values at
+// all), and dropped before the thread loads its next, so memory stays near the largest tensor and
+// fresh memory is touched once. The largest tensors (more than half the largest's elements) are
+// measured one at a time with every thread inside quantizeInto(); the others two at a time (a
+// thread each: the serial work around a pass's parallel loops then leaves no core idle, and two
+// of them take no more memory than the largest). Within a small tensor (< 2^20 elements) the
+// schemes run side by side when it is measured alone. The numbers do not depend on any of this.
 #include "core/model/model_report.h"
 
+#include "core/base/parallel.h"
 #include "core/io/tensor_file.h"
 #include "core/model/error_percentiles.h"
 #include "core/model/model_against.h"
 #include "core/quant/quantize.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <exception>
 #include <memory>
@@ -207,6 +212,13 @@ SchemeMetrics measureScheme(const TensorJob& job, const SchemeApplication& a, Qu
     return m;
 }
 
+void rethrowFirst(const std::vector<std::exception_ptr>& errors)
+{
+    for (const std::exception_ptr& e : errors)
+        if (e)
+            std::rethrow_exception(e);
+}
+
 // Every scheme of one tensor: in turn with one result's buffers for a large tensor, side by side
 // with a result each for a small one.
 void measureSchemes(const TensorJob& job, const std::vector<SchemeApplication>& apps,
@@ -228,9 +240,7 @@ void measureSchemes(const TensorJob& job, const std::vector<SchemeApplication>& 
             errors[size_t(s)] = std::current_exception();
         }
     }
-    for (const std::exception_ptr& e : errors)
-        if (e)
-            std::rethrow_exception(e);
+    rethrowFirst(errors);
 }
 
 // The results of one tensor, and its RMS (from a result's sums when a scheme applies).
@@ -253,6 +263,39 @@ void measureTensor(TensorJob job, const std::vector<ModelScheme>& schemes, bool 
             break;
         }
     tr.rms = job.signal.count > 0 ? std::sqrt(job.signal.energy / double(job.signal.count)) : 0;
+}
+
+// What one thread keeps from tensor to tensor: the previous tensor's storage, reused by the
+// next, and a result's buffers per scheme.
+struct TensorSlot {
+    std::vector<float> room;
+    std::vector<QuantResult> work;
+};
+
+// A tensor of at most half the largest's elements is measured side by side with another (each
+// on one thread), so that the work between the parallel loops inside a tensor's pass (loading
+// it, setting up the passes, ordering the gathered errors, adding the block sums in order) no
+// longer leaves a core idle, and two such tensors together take no more memory than the
+// largest alone; the others are measured one at a time with every thread inside. Returns the
+// boundaries of the runs: run r is tensors [b[r], b[r + 1]), measured side by side when
+// pairs[r].
+std::vector<int64_t> sideBySideRuns(const std::vector<TensorInfo>& infos, int threads,
+                                    std::vector<uint8_t>& pairs)
+{
+    int64_t largest = 0;
+    for (const TensorInfo& i : infos)
+        largest = std::max(largest, i.numel);
+    std::vector<int64_t> b;
+    pairs.clear();
+    for (size_t i = 0; i < infos.size(); ++i) {
+        const bool paired = threads > 1 && 2 * infos[i].numel <= largest;
+        if (i == 0 || !paired || !pairs.back()) {
+            b.push_back(int64_t(i));
+            pairs.push_back(paired);
+        }
+    }
+    b.push_back(int64_t(infos.size()));
+    return b;
 }
 
 } // namespace
@@ -298,30 +341,61 @@ ModelReport computeModelReport(const std::string& path, const std::vector<ModelS
     const std::unique_ptr<AgainstModel> against =
         options.againstPath.empty() ? nullptr
                                     : std::make_unique<AgainstModel>(path, options.againstPath);
-    std::vector<QuantResult> work(schemes.size());
-    std::vector<float> room; // the previous tensor's storage, reused by the next
-    size_t quantized = 0;
     const int total = int(infos.size());
-    for (int i = 0; i < total; ++i) {
+    const int slots = std::max(1, std::min(detail::threadCount(), total));
+    std::vector<TensorSlot> slot(static_cast<size_t>(slots));
+    for (TensorSlot& w : slot)
+        w.work.resize(schemes.size());
+    report.tensors.resize(size_t(total));
+    std::vector<uint8_t> quantized(size_t(total), 0);
+    std::atomic<int> done{0};
+    // Tensor i on the calling thread's slot (or a worker's, side by side with another).
+    auto measureAt = [&](int i, TensorSlot& w) {
         throwIfCancelled(options.cancel);
-        if (options.progress)
-            options.progress(i, total, infos[size_t(i)].name);
-        Tensor t = loadTensor(path, infos[size_t(i)].name, nullptr, std::move(room));
+        if (options.progress && detail::threadId() == 0) // the calling thread's
+            options.progress(done.load(), total, infos[size_t(i)].name);
+        Tensor t = loadTensor(path, infos[size_t(i)].name, nullptr, std::move(w.room));
         TensorReport tr = describeTensor(infos[size_t(i)]);
         const bool keep = t.rank() <= 1 && !options.quantizeVectors;
-        const std::unique_ptr<Importance> imp = keep ? nullptr : importance.forTensor(t);
+        std::unique_ptr<Importance> imp;
+        if (!keep) {
+#pragma omp critical(qs_model_importance)
+            imp = importance.forTensor(t);
+        }
         if (imp)
             tr.importance = imp->source.tensor.empty() ? imp->source.file : imp->source.tensor;
-        quantized += keep ? 0 : 1;
-        measureTensor({t, infos[size_t(i)], imp.get(), options.cancel, {}}, schemes, keep, work,
+        quantized[size_t(i)] = keep ? 0 : 1;
+        measureTensor({t, infos[size_t(i)], imp.get(), options.cancel, {}}, schemes, keep, w.work,
                       tr);
         if (against)
             against->measure(t, imp.get(), options.cancel, tr);
-        report.tensors.push_back(std::move(tr));
-        room = std::move(t.data);
+        report.tensors[size_t(i)] = std::move(tr);
+        w.room = std::move(t.data);
+        ++done;
+    };
+    std::vector<uint8_t> pairs;
+    const std::vector<int64_t> runs = sideBySideRuns(infos, slots, pairs);
+    for (size_t r = 0; r < pairs.size(); ++r) {
+        const int first = int(runs[r]), end = int(runs[r + 1]);
+        if (end - first == 1 || !pairs[r]) {
+            for (int i = first; i < end; ++i)
+                measureAt(i, slot[0]);
+            continue;
+        }
+        std::vector<std::exception_ptr> errors(size_t(end - first));
+#pragma omp parallel for schedule(dynamic, 1) num_threads(slots)
+        for (int i = first; i < end; ++i) {
+            try {
+                measureAt(i, slot[size_t(detail::threadId())]);
+            } catch (...) {
+                errors[size_t(i - first)] = std::current_exception();
+            }
+        }
+        rethrowFirst(errors);
     }
     throwIfCancelled(options.cancel);
-    importance.addWarnings(report.warnings, quantized);
+    importance.addWarnings(report.warnings,
+                           size_t(std::count(quantized.begin(), quantized.end(), uint8_t(1))));
     if (options.progress)
         options.progress(total, total, std::string());
     aggregateModelReport(report);

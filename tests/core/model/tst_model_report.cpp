@@ -2,13 +2,15 @@
 // metrics equal to a direct quantize() of that tensor with that scheme (the same code path, so
 // the doubles are equal bit for bit), error percentiles equal to those of the sorted errors,
 // totals equal to hand sums, llama.cpp's fallback types on rows of 96 and 100, 1-D tensors
-// kept as stored, include / exclude patterns, a bad pattern, importance, scheme names, cancel.
+// kept as stored, include / exclude patterns, a bad pattern, importance, scheme names, cancel,
+// tensors measured side by side equal to one thread's.
 #include "core/config/presets.h"
 #include "core/io/npy.h"
 #include "core/io/safetensors_writer.h"
 #include "core/io/tensor_file.h"
 #include "core/model/error_percentiles.h"
 #include "core/model/model_report.h"
+#include "core/model/model_report_writers.h"
 #include "core/quant/quantize.h"
 #include "tests/support/random_tensor.h"
 #include "tests/support/test_support.h"
@@ -19,7 +21,13 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
+
+#if __has_include(<omp.h>)
+#include <omp.h>
+#define QS_TEST_OMP 1
+#endif
 
 using namespace qs;
 using namespace qs::test;
@@ -111,6 +119,7 @@ private slots:
     void importance();
     void percentilesOfHeavyBins();
     void cancel();
+    void sideBySideEqualsOneThread();
 };
 
 void TestModelReport::initTestCase()
@@ -413,13 +422,65 @@ void TestModelReport::cancel()
             token.cancel();
     };
     QVERIFY_THROWS_EXCEPTION(Cancelled, computeModelReport(m_model, schemes, o));
-    QVERIFY(seen == std::vector<int>({0, 1, 2}));
+    QVERIFY(seen == std::vector<int>({0, 1, 2})); // the first four are measured one at a time
     seen.clear();
     CancelToken never;
     o.cancel = &never;
-    o.progress = [&](int done, int, const std::string&) { seen.push_back(done); };
+    const std::thread::id caller = std::this_thread::get_id();
+    bool onCaller = true;
+    o.progress = [&](int done, int, const std::string&) {
+        seen.push_back(done);
+        onCaller = onCaller && std::this_thread::get_id() == caller;
+    };
     computeModelReport(m_model, schemes, o);
-    QVERIFY(seen == std::vector<int>({0, 1, 2, 3, 4, 5, 6}));
+    // The last two are small enough to be measured side by side: the calling thread reports the
+    // one it takes.
+    QVERIFY(onCaller);
+    QVERIFY(std::is_sorted(seen.begin(), seen.end()));
+    QVERIFY(seen.size() >= 6);
+    QVERIFY(std::vector<int>(seen.begin(), seen.begin() + 5) == std::vector<int>({0, 1, 2, 3, 4}));
+    QCOMPARE(seen.back(), 6);
+}
+
+// Tensors of at most half the largest's size are measured two at a time, one thread each: the
+// report is the one-thread report, byte for byte in its JSON (whose numbers read back to the same
+// doubles), importance warnings included.
+void TestModelReport::sideBySideEqualsOneThread()
+{
+#ifdef QS_TEST_OMP
+    const std::string path = m_dir->filePath("mixed.safetensors").toStdString();
+    std::vector<SafetensorsEntry> model = {{"model.embed_tokens.weight", "BF16", {128, 256}}};
+    for (int l = 0; l < 3; ++l) {
+        const std::string p = "model.layers." + std::to_string(l) + ".";
+        model.push_back({p + "input_layernorm.weight", "F32", {256}});
+        model.push_back({p + "self_attn.q_proj.weight", "F32", {48, 256}});
+        model.push_back({p + "self_attn.k_proj.weight", "BF16", {16, 256}});
+        model.push_back({p + "mlp.down_proj.weight", "F32", {256, 64}}); // 64 columns: no weights
+    }
+    writeSafetensors(path, model, [](size_t i, std::vector<float>& v) {
+        v = randomTensor({int64_t(v.size())}, uint32_t(500 + i), i % 4 == 2 ? 30.0 : 0).data;
+    });
+    std::vector<float> a(256);
+    for (size_t j = 0; j < a.size(); ++j)
+        a[j] = float(1 + j % 3);
+    const std::string npy = m_dir->filePath("mixed-imp.npy").toStdString();
+    writeNpyFloat32(npy, {256}, a);
+    ModelReportOptions o;
+    o.imatrixPath = npy;
+    const std::vector<ModelScheme> schemes = parseModelSchemes("q8_0,q4_k,nf4,int8-channel", {});
+    const int before = omp_get_max_threads();
+    omp_set_num_threads(1);
+    const ModelReport one = computeModelReport(path, schemes, o);
+    omp_set_num_threads(2);
+    const ModelReport two = computeModelReport(path, schemes, o);
+    omp_set_num_threads(before);
+    QCOMPARE(one.tensors.size(), model.size());
+    QVERIFY(!one.warnings.empty()); // the down_proj tensors have no fitting importance
+    QCOMPARE(modelReportJson(two, ""), modelReportJson(one, ""));
+    QVERIFY(two.warnings == one.warnings);
+#else
+    QSKIP("built without OpenMP");
+#endif
 }
 
 QTEST_GUILESS_MAIN(TestModelReport)
