@@ -26,7 +26,9 @@ namespace {
 constexpr int64_t kPiece = 4 * kChunk;
 // Elements per part a window shows: parts start at multiples of it, as showValues's do.
 constexpr int64_t kShowPart = int64_t(1) << 15;
-// The largest window of a strided pass, and the largest code flags of its band's slices.
+// The largest window of a strided pass, and the largest code flags of its band's slices; more
+// when the two together take at most half the codes and values they spare (a wide tensor of many
+// rows).
 constexpr int64_t kMaxWindowBytes = int64_t(16) << 20;
 constexpr int64_t kMaxBandFlagBytes = int64_t(16) << 20;
 
@@ -349,8 +351,14 @@ bool streamsOutputs(const QuantConfig& config, const std::vector<int64_t>& shape
     if (!stridedSlices(l) || config.rounding == Rounding::Stochastic)
         return false;
     const int64_t width = Bands(l).width, levels = config.qmax() - config.qmin() + 1;
-    return width * kTransposeRows * int64_t(sizeof(float)) <= kMaxWindowBytes &&
-           width * levels <= kMaxBandFlagBytes;
+    const int64_t n = shapeProduct(shape), perSlice = (n + l.numSlices() - 1) / l.numSlices();
+    const int64_t window = width * std::min(kTransposeRows, perSlice) * int64_t(sizeof(float));
+    const int64_t flags = width * levels;
+    if (window <= kMaxWindowBytes && flags <= kMaxBandFlagBytes)
+        return true;
+    const int64_t spared = n * (int64_t(sizeof(float)) +
+                                CodeBuffer::widthFor(storedCodeSpan(config.qmin(), config.qmax())));
+    return window + flags <= spared / 2;
 }
 
 } // namespace qs::quantize_detail

@@ -70,6 +70,10 @@ std::vector<Case> cases()
         {"uint4 group 128 along rows", integer(4, asym, gr, 1, 128), {3, 300000}},
         {"int8 group 32 along axis 0", integer(8, sym, gr, 0, 32), {1000, 700}},
         {"uint4 group 300 along axis 0", integer(4, asym, gr, 0, 300), {1000, 650}},
+        // A window of 256 rows over 16 MiB: streamed when it and the flags take at most half the
+        // codes and values they spare (many rows), else written.
+        {"int8 channel last axis, wide, many rows", integer(8, sym, ch, -1), {560, 16400}},
+        {"int8 channel last axis, wide, few rows", integer(8, sym, ch, -1), {300, 16400}, false},
         {"int8 channel axis 1 of 3-D", integer(8, sym, ch, 1), {40, 30, 700}, false},
         {"int8 channel last axis, stochastic", stochastic, {1000, 300}, false},
         {"fp16", floatFormat(Scheme::FP16), {1000, 700}},
