@@ -8,6 +8,8 @@
 //   be whole rows, so the pass walks windows of kTransposeRows rows of a band of neighbouring
 //   slices, the band's batches side by side through the transposed tiles of the written pass;
 //   each window's values are collected row by row and shown before the next window.
+// - Per channel along a middle axis: windows of whole blocks [o, :, :] (run o of every channel),
+//   each channel's runs in order, the channels over the threads.
 // Every kernel call covers the elements it covers when the outputs are written (a slice's
 // pieces start at whole chunks of it; the same tiles), so every sum is the same bit for bit.
 #include "core/quant/integer_pass.h"
@@ -312,10 +314,12 @@ template <class C> void StridedStream<C>::run(const CancelToken* cancel)
 
 // Strided slices: every slice's metrics set by the stream, the total summed in the batches of
 // the written pass (runSlices) and in their order.
-template <class C> Acc runStrided(const Pass<C>& pass, const CancelToken* cancel)
+// The total of the slices' sums (set in r.sliceMetrics, which keeps them exactly) in the
+// batches of the written pass (runSlices; `tiled` for strided slices) and in their order.
+template <class C> Acc totalInBatches(const Pass<C>& pass, bool tiled)
 {
-    StridedStream<C>(pass).run(cancel);
-    const SliceBatches batches(pass.p.numSlices(), true, std::min(kMaxBatch, pass.codes.batchSize));
+    const SliceBatches batches(pass.p.numSlices(), tiled,
+                               std::min(kMaxBatch, pass.codes.batchSize));
     Acc total;
     for (int64_t bi = 0; bi < batches.count; ++bi) {
         Acc bt;
@@ -327,12 +331,85 @@ template <class C> Acc runStrided(const Pass<C>& pass, const CancelToken* cancel
     return total;
 }
 
+template <class C> Acc runStrided(const Pass<C>& pass, const CancelToken* cancel)
+{
+    StridedStream<C>(pass).run(cancel);
+    return totalInBatches(pass, true);
+}
+
+// ---- Per channel along a middle axis ---------------------------------------------------------
+
+// Channels of an axis with others before and after it: channel s is `outer` runs of `inner`
+// elements, run o at o * len * inner + s * inner, so the block of elements [o * len * inner,
+// (o + 1) * len * inner) holds run o of every channel.
+bool middleSlices(const SliceLayout& l)
+{
+    return l.kind == Granularity::PerChannel && l.outer > 1 && l.inner > 1;
+}
+
+// Elements per window of a middle-axis pass: as many whole blocks as fit (at least one).
+constexpr int64_t kMiddleWindow = int64_t(1) << 20;
+
+int64_t middleWindowBlocks(const SliceLayout& l)
+{
+    return std::clamp<int64_t>(kMiddleWindow / (l.len * l.inner), 1, l.outer);
+}
+
+// A window of blocks at a time: each channel's runs in it quantized in order (one kernel call a
+// run, as the written pass makes them) into the window's codes and values, the channels over
+// the threads; the window shown before the next. Each channel's sums and code flags carry over
+// from window to window, and its metrics are set after the last.
+template <class C> Acc runMiddle(const Pass<C>& pass, const CancelToken* cancel)
+{
+    const SliceLayout& l = pass.p.layout;
+    const int64_t len = l.len, inner = l.inner, block = len * inner, levels = pass.codes.levels;
+    ValueObserver* values = pass.written.values;
+    if (values)
+        sampleRunsThrough(pass, cancel, [&](RunCtx<C>& c, int64_t off, int64_t cnt, Acc& dropped) {
+            for (int64_t i = off; i < off + cnt;) {
+                const int64_t end = std::min(off + cnt, (i / inner + 1) * inner);
+                pass.kernel(c, pass.sliceQ((i / inner) % len), i, end - i, 1, dropped);
+                i = end;
+            }
+        });
+    const int64_t blocks = middleWindowBlocks(l);
+    std::vector<Acc> acc(static_cast<size_t>(len));
+    std::vector<uint8_t> flags(size_t(len) * size_t(levels), 0);
+    std::vector<C> codes(size_t(blocks * block));
+    std::vector<float> window(codes.size());
+    const bool parallel = pass.t.numel() >= kParallelMin;
+    for (int64_t o0 = 0; o0 < l.outer; o0 += blocks) {
+        const int64_t o1 = std::min(l.outer, o0 + blocks), origin = o0 * block;
+        parallelFor(len, parallel, cancel, [&](int64_t s) {
+            RunCtx<C> c = pass.ctxFor(flags.data() + size_t(s) * size_t(levels));
+            c.origin = origin;
+            c.x = pass.t.data.data() + origin;
+            c.codes = codes.data();
+            c.deq = window.data();
+            const SliceQ q = pass.sliceQ(s);
+            for (int64_t o = o0; o < o1; ++o)
+                pass.kernel(c, q, o * block + s * inner, inner, 1, acc[size_t(s)]);
+        });
+        if (values)
+            showWindow(*values, origin, window.data(), (o1 - o0) * block, cancel);
+    }
+    parallelFor(len, parallel, cancel, [&](int64_t s) {
+        const int64_t d = takeSliceMarks(pass, s, flags.data() + size_t(s) * size_t(levels),
+                                         pass.codes.usedBy(size_t(threadId())),
+                                         static_cast<const C*>(nullptr), 0);
+        pass.r.sliceMetrics.set(size_t(s), sumsOf(acc[size_t(s)], d));
+    });
+    return totalInBatches(pass, false);
+}
+
 } // namespace
 
 template <class C> Acc runStreamedSlices(const Pass<C>& pass, const CancelToken* cancel)
 {
     if (sequentialSlices(pass.p.layout))
         return runSequential(pass, cancel);
+    if (middleSlices(pass.p.layout))
+        return runMiddle(pass, cancel);
     return runStrided(pass, cancel);
 }
 
@@ -348,17 +425,22 @@ bool streamsOutputs(const QuantConfig& config, const std::vector<int64_t>& shape
     const SliceLayout l = makeSliceLayout(shape, config.granularity, config.axis, config.groupSize);
     if (l.numSlices() == 1 || sequentialSlices(l))
         return true;
-    if (!stridedSlices(l) || config.rounding == Rounding::Stochastic)
-        return false;
-    const int64_t width = Bands(l).width, levels = config.qmax() - config.qmin() + 1;
-    const int64_t n = shapeProduct(shape), perSlice = (n + l.numSlices() - 1) / l.numSlices();
-    const int64_t window = width * std::min(kTransposeRows, perSlice) * int64_t(sizeof(float));
-    const int64_t flags = width * levels;
-    if (window <= kMaxWindowBytes && flags <= kMaxBandFlagBytes)
-        return true;
-    const int64_t spared = n * (int64_t(sizeof(float)) +
-                                CodeBuffer::widthFor(storedCodeSpan(config.qmin(), config.qmax())));
-    return window + flags <= spared / 2;
+    const int64_t levels = config.qmax() - config.qmin() + 1, n = shapeProduct(shape);
+    const int64_t codeBytes = CodeBuffer::widthFor(storedCodeSpan(config.qmin(), config.qmax()));
+    const int64_t spared = n * (int64_t(sizeof(float)) + codeBytes);
+    int64_t window = 0, flags = 0;
+    if (middleSlices(l)) {
+        window = middleWindowBlocks(l) * l.len * l.inner * (int64_t(sizeof(float)) + codeBytes);
+        flags = l.len * levels;
+    } else {
+        if (!stridedSlices(l) || config.rounding == Rounding::Stochastic)
+            return false;
+        const int64_t width = Bands(l).width, perSlice = (n + l.numSlices() - 1) / l.numSlices();
+        window = width * std::min(kTransposeRows, perSlice) * int64_t(sizeof(float));
+        flags = width * levels;
+    }
+    return (window <= kMaxWindowBytes && flags <= kMaxBandFlagBytes) ||
+           window + flags <= spared / 2;
 }
 
 } // namespace qs::quantize_detail

@@ -1,7 +1,7 @@
 // Tests of the passes that stream their values (quantize.h, streamsValues): with the codes and
-// dequantized values turned off, integer schemes per channel (first and last axis) and per group
-// (along the rows and along a leading axis) and fp16 / bf16 give every number of the pass with
-// them on bit for bit (metrics, slice sums, histograms, float counts) and the same error
+// dequantized values turned off, integer schemes per channel (first, middle and last axis) and per
+// group (along the rows and along a leading axis) and fp16 / bf16 give every number of the pass
+// with them on bit for bit (metrics, slice sums, histograms, float counts) and the same error
 // statistics (ErrorStream, as the model report measures), on 1 and 2 threads, above the
 // threading thresholds; and they never size the result's codes or values.
 #include "core/model/error_percentiles.h"
@@ -59,6 +59,8 @@ std::vector<Case> cases()
     const Scheme sym = Scheme::Symmetric, asym = Scheme::Asymmetric;
     QuantConfig stochastic = integer(8, sym, ch, -1);
     stochastic.rounding = Rounding::Stochastic;
+    QuantConfig stochasticMiddle = integer(8, sym, ch, 1);
+    stochasticMiddle.rounding = Rounding::Stochastic;
     return {
         {"int8 channel axis 0", integer(8, sym, ch, 0), {1024, 700}},
         {"uint4 channel axis 0, rows of several pieces", integer(4, asym, ch, 0), {96, 9000}},
@@ -74,7 +76,12 @@ std::vector<Case> cases()
         // codes and values they spare (many rows), else written.
         {"int8 channel last axis, wide, many rows", integer(8, sym, ch, -1), {560, 16400}},
         {"int8 channel last axis, wide, few rows", integer(8, sym, ch, -1), {300, 16400}, false},
-        {"int8 channel axis 1 of 3-D", integer(8, sym, ch, 1), {40, 30, 700}, false},
+        {"int8 channel axis 1 of 3-D", integer(8, sym, ch, 1), {40, 30, 700}},
+        {"int12 channel axis 2 of 4-D", integer(12, asym, ch, 2), {7, 5, 60, 333}},
+        {"uint4 channel axis 1 of 3-D, one block per window",
+         integer(4, asym, ch, 1),
+         {3, 2000, 700}},
+        {"int8 channel axis 1 of 3-D, stochastic", stochasticMiddle, {50, 20, 1000}},
         {"int8 channel last axis, stochastic", stochastic, {1000, 300}, false},
         {"fp16", floatFormat(Scheme::FP16), {1000, 700}},
         {"bf16", floatFormat(Scheme::BF16), {1000, 700}},
