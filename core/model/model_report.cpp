@@ -22,6 +22,7 @@
 #include <cmath>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <regex>
 
 namespace qs {
@@ -62,7 +63,8 @@ private:
 };
 
 // The importance of each tensor from options.imatrixPath: a .npy vector for every tensor of its
-// row length, or the imatrix entry named as the tensor.
+// row length, or the imatrix entry named as the tensor. Tensors measured side by side look theirs
+// up at the same time; the warning names the first tensor in file order that had none.
 class ImportanceLookup {
 public:
     explicit ImportanceLookup(const std::string& path) : m_path(path)
@@ -70,7 +72,8 @@ public:
         if (!path.empty())
             checkImportanceFile(path);
     }
-    std::unique_ptr<Importance> forTensor(const Tensor& t)
+    // The importance of t, the index-th tensor of the report (null: none).
+    std::unique_ptr<Importance> forTensor(const Tensor& t, int index)
     {
         if (m_path.empty())
             return nullptr;
@@ -79,9 +82,8 @@ public:
             checkImportanceFits(*imp, t.shape, t.name);
             return imp;
         } catch (const Error& e) {
-            m_missing.push_back(t.name);
-            if (m_firstProblem.empty())
-                m_firstProblem = e.what();
+            const std::lock_guard<std::mutex> lock(m_mutex);
+            m_missing.push_back({index, t.name, e.what()});
             return nullptr;
         }
     }
@@ -89,17 +91,25 @@ public:
     {
         if (m_missing.empty())
             return;
+        const Missing& first =
+            *std::min_element(m_missing.begin(), m_missing.end(),
+                              [](const Missing& a, const Missing& b) { return a.index < b.index; });
         warnings.push_back(
             "importance file " + m_path + ": no usable entry for " +
             std::to_string(m_missing.size()) + " of " + std::to_string(measured) +
-            " quantized tensors (first: " + m_missing.front() + ": " + m_firstProblem +
+            " quantized tensors (first: " + first.name + ": " + first.problem +
             "); their weighted error is not computed. A GGUF imatrix names tensors as GGUF "
             "files do (blk.0.attn_q.weight)");
     }
 
 private:
-    std::string m_path, m_firstProblem;
-    std::vector<std::string> m_missing;
+    struct Missing {
+        int index = 0;
+        std::string name, problem;
+    };
+    std::string m_path;
+    std::mutex m_mutex;
+    std::vector<Missing> m_missing;
 };
 
 // Sum x^2 and the count of the finite values, in fixed blocks added in order.
@@ -357,11 +367,7 @@ ModelReport computeModelReport(const std::string& path, const std::vector<ModelS
         Tensor t = loadTensor(path, infos[size_t(i)].name, nullptr, std::move(w.room));
         TensorReport tr = describeTensor(infos[size_t(i)]);
         const bool keep = t.rank() <= 1 && !options.quantizeVectors;
-        std::unique_ptr<Importance> imp;
-        if (!keep) {
-#pragma omp critical(qs_model_importance)
-            imp = importance.forTensor(t);
-        }
+        const std::unique_ptr<Importance> imp = keep ? nullptr : importance.forTensor(t, i);
         if (imp)
             tr.importance = imp->source.tensor.empty() ? imp->source.file : imp->source.tensor;
         quantized[size_t(i)] = keep ? 0 : 1;
