@@ -434,11 +434,12 @@ void TestModelReport::cancel()
     };
     computeModelReport(m_model, schemes, o);
     // The last two are small enough to be measured side by side: the calling thread reports the
-    // one it takes.
+    // one it takes, if the other thread has not taken both.
     QVERIFY(onCaller);
     QVERIFY(std::is_sorted(seen.begin(), seen.end()));
-    QVERIFY(seen.size() >= 6);
-    QVERIFY(std::vector<int>(seen.begin(), seen.begin() + 5) == std::vector<int>({0, 1, 2, 3, 4}));
+    QVERIFY(seen.size() == 5 || seen.size() == 6);
+    QVERIFY(std::vector<int>(seen.begin(), seen.begin() + 4) == std::vector<int>({0, 1, 2, 3}));
+    QVERIFY(seen.size() == 5 || seen[4] == 4 || seen[4] == 5);
     QCOMPARE(seen.back(), 6);
 }
 
