@@ -7,7 +7,8 @@
 // - Strided slices (per channel along the last axis, groups along a leading axis): a part must
 //   be whole rows, so the pass walks windows of kTransposeRows rows of a band of neighbouring
 //   slices, the band's batches side by side through the transposed tiles of the written pass;
-//   each window's values are collected row by row and shown before the next window.
+//   each window's values are collected row by row and shown before the next window (stochastic
+//   rounding draws by flat index: quantized in place into the window, tile by tile).
 // - Per channel along a middle axis: windows of whole blocks [o, :, :] (run o of every channel),
 //   each channel's runs in order, the channels over the threads.
 // Every kernel call covers the elements it covers when the outputs are written (a slice's
@@ -178,21 +179,42 @@ struct Window {
 
 // The state of a strided pass: per slice of the band being walked its sums and code flags (the
 // band's tiles are walked in order, each by any thread), and the window's values row by row.
+// Stochastic rounding draws by flat index, so its slices are quantized in place, tile by tile as
+// the written pass does (forEachTile), into the window's values and codes.
 template <class C> struct StridedStream {
     const Pass<C>& pass;
     Bands bands;
     int64_t batch; // slices per batch of a band
+    bool inPlace;  // stochastic rounding
     std::vector<Acc> acc;
     std::vector<uint8_t> flags;
     std::vector<float> window;
+    std::vector<C> windowCodes; // in place only
 
     explicit StridedStream(const Pass<C>& p)
         : pass(p), bands(p.p.layout), batch(std::min(kMaxBatch, p.codes.batchSize)),
-          acc(size_t(bands.width)), flags(size_t(bands.width) * size_t(p.codes.levels), 0),
-          window(p.written.values ? size_t(std::min(kTransposeRows, rowsOfBand(0)) * bands.width)
-                                  : 0)
+          inPlace(p.config.rounding == Rounding::Stochastic), acc(size_t(bands.width)),
+          flags(size_t(bands.width) * size_t(p.codes.levels), 0),
+          window(p.written.values || inPlace ? windowSize() : 0),
+          windowCodes(inPlace ? windowSize() : 0)
     {
     }
+    size_t windowSize() const
+    {
+        return size_t(std::min(kTransposeRows, rowsOfBand(0)) * bands.width);
+    }
+    // In place: the kernel of batch b's slice k over rows [r0, r0 + m) of window w, its codes and
+    // values at their places in the window.
+    RunCtx<C> windowCtx(const Window& w, uint8_t* mark)
+    {
+        RunCtx<C> c = pass.ctxFor(mark);
+        c.origin = bands.firstAndRows(pass.p.layout, w.band).first + w.r0 * bands.width;
+        c.x = pass.t.data.data() + c.origin;
+        c.codes = windowCodes.data();
+        c.deq = window.data();
+        return c;
+    }
+    void quantizeInPlace(const Window& w, const StridedBatch& b, int64_t j0);
     int64_t rowsOfBand(int64_t b) const { return bands.firstAndRows(pass.p.layout, b).second; }
     int64_t batchesPerBand() const { return (bands.width + batch - 1) / batch; }
     std::vector<Window> windows() const;
@@ -231,10 +253,24 @@ template <class C> void StridedStream<C>::sample(const CancelToken* cancel)
         const int64_t s1 = std::min((w.band + 1) * bands.width, s0 + batch);
         const StridedBatch b(pass.p.layout, s0, s1);
         TransposeTile<C>& tile = TransposeTile<C>::forThisThread();
-        tile.load(b, w.r0, w.rows, pass.t.data.data());
         RunCtx<C> c = pass.ctxFor(marks.data() + size_t(threadId()) * size_t(pass.codes.levels));
         c.hist = nullptr;
         Acc dropped;
+        if (inPlace) { // element by element at its flat index: a row of the batch at a time
+            for (int64_t r = 0; r < w.rows; ++r) {
+                const int64_t first = b.offs[0] + (w.r0 + r) * b.strides[0];
+                for (int64_t i = 0; i < b.slices; ++i) {
+                    c.origin = first + i;
+                    c.x = pass.t.data.data() + c.origin;
+                    c.codes = &tile.codeRows[0][i];
+                    c.deq = &tile.deqRows[0][i];
+                    pass.kernel(c, pass.sliceQ(s0 + i), c.origin, 1, 1, dropped);
+                }
+                values.sample(first, tile.deqRows[0], b.slices);
+            }
+            return;
+        }
+        tile.load(b, w.r0, w.rows, pass.t.data.data());
         for (int64_t i = 0; i < b.slices; ++i) {
             c.x = tile.x[i];
             c.codes = tile.codes[i];
@@ -257,7 +293,7 @@ void StridedStream<C>::finishSlice(int64_t s, const TransposeTile<C>& tile, int6
     uint8_t* mark = flags.data() + size_t(j) * size_t(levels);
     uint8_t* used = pass.codes.usedBy(size_t(threadId()));
     int64_t d = 0;
-    if (rowsOfBand(s / bands.width) == m && m * 4 < levels) { // the whole slice is in the tile
+    if (!inPlace && rowsOfBand(s / bands.width) == m && m * 4 < levels) { // all in the tile
         for (int64_t r = 0; r < m; ++r) {
             if (!std::isfinite(tile.x[k][r]))
                 continue;
@@ -281,6 +317,10 @@ template <class C> void StridedStream<C>::quantizeBatch(const Window& w, int64_t
     const int64_t s0 = w.band * bands.width + j0, s1 = s0 + std::min(batch, bands.width - j0);
     const StridedBatch b(pass.p.layout, s0, s1);
     TransposeTile<C>& tile = TransposeTile<C>::forThisThread();
+    if (inPlace) {
+        quantizeInPlace(w, b, j0);
+        return;
+    }
     tile.load(b, w.r0, w.rows, pass.t.data.data());
     for (int64_t k = 0; k < b.slices; ++k) {
         RunCtx<C> c = pass.ctxFor(flags.data() + size_t(j0 + k) * size_t(levels));
@@ -293,6 +333,26 @@ template <class C> void StridedStream<C>::quantizeBatch(const Window& w, int64_t
     }
     if (pass.written.values)
         tile.storeValues(b, w.rows, window.data() + j0, bands.width);
+}
+
+// The tiles of forEachTile (kTileRows rows of each slice in turn) within window w, for the
+// batch's slices j0 + k of the band; a slice's last tile finishes it.
+template <class C>
+void StridedStream<C>::quantizeInPlace(const Window& w, const StridedBatch& b, int64_t j0)
+{
+    const int64_t levels = pass.codes.levels, s0 = w.band * bands.width + j0;
+    TransposeTile<C>& tile = TransposeTile<C>::forThisThread(); // not read: finishSlice's argument
+    for (int64_t r0 = w.r0; r0 < w.r0 + w.rows; r0 += kTileRows)
+        for (int64_t k = 0; k < b.slices; ++k) {
+            if (r0 >= b.cnts[k])
+                continue;
+            const int64_t m = std::min({kTileRows, b.cnts[k] - r0, w.r0 + w.rows - r0});
+            const RunCtx<C> c = windowCtx(w, flags.data() + size_t(j0 + k) * size_t(levels));
+            pass.kernel(c, pass.sliceQ(s0 + k), b.offs[k] + r0 * b.strides[k], m, b.strides[k],
+                        acc[size_t(j0 + k)]);
+            if (r0 + m == b.cnts[k])
+                finishSlice(s0 + k, tile, k, m);
+        }
 }
 
 template <class C> void StridedStream<C>::run(const CancelToken* cancel)
@@ -433,10 +493,12 @@ bool streamsOutputs(const QuantConfig& config, const std::vector<int64_t>& shape
         window = middleWindowBlocks(l) * l.len * l.inner * (int64_t(sizeof(float)) + codeBytes);
         flags = l.len * levels;
     } else {
-        if (!stridedSlices(l) || config.rounding == Rounding::Stochastic)
+        if (!stridedSlices(l))
             return false;
         const int64_t width = Bands(l).width, perSlice = (n + l.numSlices() - 1) / l.numSlices();
-        window = width * std::min(kTransposeRows, perSlice) * int64_t(sizeof(float));
+        const bool inPlace = config.rounding == Rounding::Stochastic; // its codes too
+        window = width * std::min(kTransposeRows, perSlice) *
+                 (int64_t(sizeof(float)) + (inPlace ? codeBytes : 0));
         flags = width * levels;
     }
     return (window <= kMaxWindowBytes && flags <= kMaxBandFlagBytes) ||

@@ -59,6 +59,8 @@ std::vector<Case> cases()
     const Scheme sym = Scheme::Symmetric, asym = Scheme::Asymmetric;
     QuantConfig stochastic = integer(8, sym, ch, -1);
     stochastic.rounding = Rounding::Stochastic;
+    QuantConfig stochasticGroups = integer(8, sym, gr, 0, 32);
+    stochasticGroups.rounding = Rounding::Stochastic;
     QuantConfig stochasticMiddle = integer(8, sym, ch, 1);
     stochasticMiddle.rounding = Rounding::Stochastic;
     return {
@@ -82,7 +84,8 @@ std::vector<Case> cases()
          integer(4, asym, ch, 1),
          {3, 2000, 700}},
         {"int8 channel axis 1 of 3-D, stochastic", stochasticMiddle, {50, 20, 1000}},
-        {"int8 channel last axis, stochastic", stochastic, {1000, 300}, false},
+        {"int8 channel last axis, stochastic", stochastic, {1000, 300}},
+        {"int8 group 32 along axis 0, stochastic", stochasticGroups, {1000, 300}},
         {"fp16", floatFormat(Scheme::FP16), {1000, 700}},
         {"bf16", floatFormat(Scheme::BF16), {1000, 700}},
     };
