@@ -26,6 +26,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScatterSeries>
+#include <QSet>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTableView>
@@ -181,6 +182,7 @@ private slots:
     void tableFilters();
     void heatmapColoursAndTips();
     void heatmapLabelsFit();
+    void heatmapLegendTicksDistinct();
     void plannerFollowsSlider();
     void paretoChart();
     void doubleClickOpensTensor();
@@ -332,6 +334,28 @@ void TestUiModelView::heatmapLabelsFit()
                          qPrintable(a.text + " overlaps " + labels[j].text));
         }
     }
+}
+
+// Legend ticks over a narrow range are told apart: fewer ticks, or as many digits as their step
+// needs (rel RMSE between 0.00536 and 0.00537 had nine ticks, 0.00536 to 0.005368, all written
+// 0.00536 or 0.00537).
+void TestUiModelView::heatmapLegendTicksDistinct()
+{
+    auto report = knownReport();
+    for (size_t i = 0; i < report->tensors.size(); ++i)
+        for (SchemeMetrics& m : report->tensors[i].results) {
+            m.relRmse = 0.00536 + 0.000002 * double(i); // cells sum the energies
+            m.sse = m.relRmse * m.relRmse * m.signalEnergy;
+        }
+    ModelHeatmap h;
+    h.setReport(report, 0, ModelMetric::RelRmse);
+    h.resize(560, 420);
+    QStringList ticks;
+    for (const ModelHeatmap::Label& l : h.labels())
+        if (l.text.startsWith(QStringLiteral("0.00")))
+            ticks << l.text;
+    QVERIFY2(ticks.size() >= 2, qPrintable(ticks.join(' ')));
+    QCOMPARE(QSet<QString>(ticks.begin(), ticks.end()).size(), ticks.size());
 }
 
 void TestUiModelView::plannerFollowsSlider()

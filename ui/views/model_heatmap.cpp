@@ -84,9 +84,26 @@ namespace {
 
 constexpr int kPad = 6;
 
-QString fmtTick(double v)
+QString fmtTick(double v, int digits)
 {
-    return QString::number(v, 'g', 3);
+    return QString::number(v, 'g', digits);
+}
+
+// Significant digits that tell the legend's ticks apart: three, or as many as the smallest step
+// between two of them needs next to the largest (ticks 0.005405 and 0.00541 were both written
+// 0.00541 with three).
+int tickDigits(const std::vector<double>& ticks)
+{
+    double step = HUGE_VAL, top = 0;
+    for (size_t i = 0; i < ticks.size(); ++i) {
+        top = std::max(top, std::fabs(ticks[i]));
+        if (i > 0)
+            step = std::min(step, std::fabs(ticks[i] - ticks[i - 1]));
+    }
+    if (!(step > 0) || !std::isfinite(step) || !(top > 0))
+        return 3;
+    const int need = int(std::floor(std::log10(top))) - int(std::floor(std::log10(step))) + 1;
+    return std::clamp(need, 3, 10);
 }
 
 // Legend ticks: nice linear steps, or 1, 2, 5 x 10^k (else powers of ten, thinned out when
@@ -168,10 +185,20 @@ ModelHeatmap::Layout ModelHeatmap::layout() const
     l.labels << Label{title(), fm.boundingRect(l.title, Qt::AlignCenter, title())};
     l.align << Qt::AlignCenter;
     // Legend: the bar and its numbers on the right.
-    l.ticks = legendTicks(m_grid.scale, std::max(2, (height() - 4 * lineH) / (2 * lineH)));
+    // As many ticks as fit, fewer while they need more than three digits (a wider legend would
+    // leave the cells too narrow for their numbers); more digits only when two ticks still do.
+    for (int most = std::max(2, (height() - 4 * lineH) / (2 * lineH));; --most) {
+        std::vector<double> ticks = legendTicks(m_grid.scale, most);
+        if (ticks.size() < 2 && !l.ticks.empty())
+            break;
+        l.ticks = std::move(ticks);
+        if (most <= 2 || tickDigits(l.ticks) <= 3)
+            break;
+    }
+    const int digits = tickDigits(l.ticks);
     int tickW = 0;
     for (double t : l.ticks)
-        tickW = std::max(tickW, fm.horizontalAdvance(fmtTick(t)));
+        tickW = std::max(tickW, fm.horizontalAdvance(fmtTick(t, digits)));
     const int barW = std::max(12, lineH);
     const int legendW = barW + 4 + tickW;
     // Row labels on the left ("–" and layer numbers), under the header "layer".
@@ -213,7 +240,8 @@ ModelHeatmap::Layout ModelHeatmap::layout() const
     }
     for (double t : l.ticks) {
         const int y = int(std::lround(l.bar.bottom() - m_grid.scale.position(t) * l.bar.height()));
-        l.labels << Label{fmtTick(t), QRect(l.bar.right() + 4, y - lineH / 2, tickW, lineH)};
+        l.labels << Label{fmtTick(t, digits),
+                          QRect(l.bar.right() + 4, y - lineH / 2, tickW, lineH)};
         l.align << (Qt::AlignLeft | Qt::AlignVCenter);
     }
     return l;
