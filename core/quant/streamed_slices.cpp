@@ -203,17 +203,6 @@ template <class C> struct StridedStream {
     {
         return size_t(std::min(kTransposeRows, rowsOfBand(0)) * bands.width);
     }
-    // In place: the kernel of batch b's slice k over rows [r0, r0 + m) of window w, its codes and
-    // values at their places in the window.
-    RunCtx<C> windowCtx(const Window& w, uint8_t* mark)
-    {
-        RunCtx<C> c = pass.ctxFor(mark);
-        c.origin = bands.firstAndRows(pass.p.layout, w.band).first + w.r0 * bands.width;
-        c.x = pass.t.data.data() + c.origin;
-        c.codes = windowCodes.data();
-        c.deq = window.data();
-        return c;
-    }
     void quantizeInPlace(const Window& w, const StridedBatch& b, int64_t j0);
     int64_t rowsOfBand(int64_t b) const { return bands.firstAndRows(pass.p.layout, b).second; }
     int64_t batchesPerBand() const { return (bands.width + batch - 1) / batch; }
@@ -342,12 +331,18 @@ void StridedStream<C>::quantizeInPlace(const Window& w, const StridedBatch& b, i
 {
     const int64_t levels = pass.codes.levels, s0 = w.band * bands.width + j0;
     TransposeTile<C>& tile = TransposeTile<C>::forThisThread(); // not read: finishSlice's argument
+    // Codes and values at their places in the window, whose first element is `origin`.
+    RunCtx<C> c = pass.ctxFor(nullptr);
+    c.origin = bands.firstAndRows(pass.p.layout, w.band).first + w.r0 * bands.width;
+    c.x = pass.t.data.data() + c.origin;
+    c.codes = windowCodes.data();
+    c.deq = window.data();
     for (int64_t r0 = w.r0; r0 < w.r0 + w.rows; r0 += kTileRows)
         for (int64_t k = 0; k < b.slices; ++k) {
             if (r0 >= b.cnts[k])
                 continue;
             const int64_t m = std::min({kTileRows, b.cnts[k] - r0, w.r0 + w.rows - r0});
-            const RunCtx<C> c = windowCtx(w, flags.data() + size_t(j0 + k) * size_t(levels));
+            c.mark = flags.data() + size_t(j0 + k) * size_t(levels);
             pass.kernel(c, pass.sliceQ(s0 + k), b.offs[k] + r0 * b.strides[k], m, b.strides[k],
                         acc[size_t(j0 + k)]);
             if (r0 + m == b.cnts[k])

@@ -99,6 +99,17 @@ void compareToDirect(const Tensor& t, const SchemeMetrics& m, const QuantConfig&
     QCOMPARE_EXACT(m.p95AbsError, percentileOf(e, 0.95));
 }
 
+// An importance vector for 256 columns, 1 + j % period, written as `name` in dir.
+std::string writeImportance(const QTemporaryDir& dir, const char* name, size_t period)
+{
+    std::vector<float> a(256);
+    for (size_t j = 0; j < a.size(); ++j)
+        a[j] = float(1 + j % period);
+    const std::string npy = dir.filePath(name).toStdString();
+    writeNpyFloat32(npy, {256}, a);
+    return npy;
+}
+
 } // namespace
 
 class TestModelReport : public QObject {
@@ -337,11 +348,7 @@ void TestModelReport::badPattern()
 
 void TestModelReport::importance()
 {
-    std::vector<float> a(256);
-    for (size_t j = 0; j < a.size(); ++j)
-        a[j] = float(1 + j % 5);
-    const std::string npy = m_dir->filePath("imp.npy").toStdString();
-    writeNpyFloat32(npy, {256}, a);
+    const std::string npy = writeImportance(*m_dir, "imp.npy", 5);
     ModelReportOptions o;
     o.imatrixPath = npy;
     o.include = "proj";
@@ -360,7 +367,7 @@ void TestModelReport::importance()
             double w = 0;
             for (size_t k = 0; k < t.data.size(); ++k) {
                 const double e = double(t.data[k]) - double(r.dequantized[k]);
-                w += double(a[k % 256]) * e * e;
+                w += double(1 + (k % 256) % 5) * e * e; // the vector writeImportance wrote
             }
             QCOMPARE_EXACT(tr.results[s].weightedSse, w);
         }
@@ -467,11 +474,7 @@ void TestModelReport::sideBySideEqualsOneThread()
     writeSafetensors(path, model, [](size_t i, std::vector<float>& v) {
         v = randomTensor({int64_t(v.size())}, uint32_t(500 + i), i % 4 == 2 ? 30.0 : 0).data;
     });
-    std::vector<float> a(256);
-    for (size_t j = 0; j < a.size(); ++j)
-        a[j] = float(1 + j % 3);
-    const std::string npy = m_dir->filePath("mixed-imp.npy").toStdString();
-    writeNpyFloat32(npy, {256}, a);
+    const std::string npy = writeImportance(*m_dir, "mixed-imp.npy", 3);
     ModelReportOptions o;
     o.imatrixPath = npy;
     const std::vector<ModelScheme> schemes = parseModelSchemes("q8_0,q4_k,nf4,int8-channel", {});
