@@ -24,7 +24,7 @@ size_t perThread(int64_t slots)
 void FusedHistograms::prepare(int threads)
 {
     ctx.assign(size_t(threads), HistCtx());
-    const size_t vn = perThread(valueRule.slots()), en = perThread(errorRule.slots()),
+    const size_t vn = perThread(valueRule.slotCount()), en = perThread(errorRule.slotCount()),
                  fn = perThread(fineSums);
     if (value)
         valueCounts.assign(size_t(threads) * vn, 0);
@@ -60,7 +60,7 @@ void FusedHistograms::foldJointCounts()
 {
     const size_t bins = size_t(errorRule.bins), rows = size_t(jointRows);
     const int64_t threads = rows > 0 ? int64_t(jointCounts.size() / (rows * bins)) : 0;
-    const size_t fn = perThread(fineSums), en = perThread(errorRule.slots());
+    const size_t fn = perThread(fineSums), en = perThread(errorRule.slotCount());
     parallelFor(threads, threads > 1, nullptr, [&](int64_t th) {
         const uint32_t* joint = jointCounts.data() + size_t(th) * rows * bins;
         int64_t* fine = fineCounts.data() + size_t(th) * fn;
@@ -90,7 +90,7 @@ Histogram FusedHistograms::merge(const detail::BinRule& rule, const std::vector<
     Histogram h;
     h.lo = rule.lo;
     h.hi = rule.hi;
-    const std::vector<int64_t> t = total(counts, rule.slots());
+    const std::vector<int64_t> t = total(counts, rule.slotCount());
     h.counts.assign(t.begin(), t.begin() + rule.bins);
     h.below = t[size_t(rule.bins)];
     h.above = t[size_t(rule.bins) + 1];

@@ -58,7 +58,7 @@ template <class ValueFn> Histogram build(int64_t n, int bins, double lo, double 
     h.hi = hi;
     h.counts.assign(size_t(bins), 0);
     const detail::BinRule rule(lo, hi, bins);
-    const int slots = rule.slots();
+    const int slots = rule.slotCount();
     std::vector<int64_t> total(size_t(slots), 0);
 #pragma omp parallel if (n >= kParallelMin)
     {

@@ -56,7 +56,7 @@ struct BinRule {
         floatFast = mf < 0.01 && bins < (1 << 22);
         zeroBin = binOf(0.0);
     }
-    int slots() const { return bins + 3; }
+    int slotCount() const { return bins + 3; }
 
     // The fast-path bin of v, or -1 when the exact path must decide. Branch-free (vectorises).
     int fast(double v) const
