@@ -154,17 +154,12 @@ QS_ALWAYS_INLINE inline float encodeAt(float xv, int64_t j, int64_t base, const 
     return dq;
 }
 
-// Joint: also the joint counter of each element (jointSlot) into ji, from the values the loop
-// holds (contiguous chunks; the slots of a chunk with a non-finite value are not used).
-template <Rounding R, bool Before, bool F32, ScaleMode M, bool Contig, class C, bool Joint = false>
-QS_ALWAYS_INLINE inline void
-chunkLoop(const float* QS_RESTRICT x, C* QS_RESTRICT codes, float* QS_RESTRICT deq, int64_t m,
-          int64_t stride, int64_t base, const SliceQ& p, uint64_t seed, ChunkSums& out,
-          const JointRules* joint = nullptr, int32_t* QS_RESTRICT ji = nullptr)
+template <Rounding R, bool Before, bool F32, ScaleMode M, bool Contig, class C>
+QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, C* QS_RESTRICT codes,
+                                       float* QS_RESTRICT deq, int64_t m, int64_t stride,
+                                       int64_t base, const SliceQ& p, uint64_t seed, ChunkSums& out)
 {
-    static_assert(!Joint || Contig, "joint counters are for contiguous runs");
     const int64_t st = Contig ? 1 : stride;
-    const JointRules jr = Joint ? *joint : JointRules();
     const SliceQ q = p;
     // One-byte codes: the vector loop writes them as 16-bit values to `wide`, narrowed after it,
     // so that its lanes, and the order of its sums, are the same for both code types.
@@ -193,8 +188,6 @@ chunkLoop(const float* QS_RESTRICT x, C* QS_RESTRICT codes, float* QS_RESTRICT d
         errAbs += ae;
         errMax = ae > errMax ? ae : errMax;
         signal += xd * xd;
-        if constexpr (Joint)
-            ji[k] = jointSlot(xv, dq, int32_t(vc[k]), jr);
     }
     if (std::isfinite(signal)) {
         if constexpr (narrow)
@@ -336,15 +329,20 @@ QS_ALWAYS_INLINE inline void countFine(const float* x, const float* deq, const C
 }
 
 // A contiguous chunk of finite values with HistCtx::jointCounts: one counter per element for its
-// code, value bin and error bin together (ji: from the quantize loop); the few elements next to a
-// bin edge take the exact rules and the separate counters (fineCounts, errorCounts). Those lie at
-// random places in the chunk, so the counting loop has no branch on them: it counts them in a
-// spare counter and lists them, and they are placed after it (BinRule::exactNearEdge: no branch
-// on which side of the edge they lie either).
+// code, value bin and error bin together (jointSlot, in a loop of their own that vectorises); the
+// few elements next to a bin edge take the exact rules and the separate counters (fineCounts,
+// errorCounts). Those lie at random places in the chunk, so the counting loop has no branch on
+// them: it counts them in a spare counter and lists them, and they are placed after it
+// (BinRule::exactNearEdge: no branch on which side of the edge they lie either).
 template <class C>
-QS_ALWAYS_INLINE inline void countJoint(const float* x, const float* deq, const C* codes, int64_t m,
-                                        const HistCtx* h, const int32_t* ji)
+QS_ALWAYS_INLINE inline void countJoint(const float* QS_RESTRICT x, const float* QS_RESTRICT deq,
+                                        const C* QS_RESTRICT codes, int64_t m, const HistCtx* h)
 {
+    const JointRules jr(*h);
+    alignas(64) int32_t ji[kChunk];
+#pragma omp simd
+    for (int64_t k = 0; k < m; ++k)
+        ji[k] = jointSlot(x[k], deq[k], int32_t(codes[k]), jr);
     uint32_t* const jc = h->jointCounts;
     uint32_t spare = 0;
     int32_t nearEdge[kChunk];
@@ -364,17 +362,16 @@ QS_ALWAYS_INLINE inline void countJoint(const float* x, const float* deq, const 
     }
 }
 
-// ji: the joint counters of a contiguous chunk (HistCtx::jointCounts), null without them.
 template <bool V, bool E, class C>
 QS_ALWAYS_INLINE inline void markAndCount(const float* x, const float* deq, const C* codes,
                                           int64_t m, int64_t stride, bool allFinite, uint8_t* mark,
-                                          const HistCtx* h, const int32_t* ji)
+                                          const HistCtx* h)
 {
     if constexpr (V) {
         if (h->fineCounts && allFinite && stride == 1) {
             if constexpr (E) {
-                if (ji) {
-                    countJoint(x, deq, codes, m, h, ji);
+                if (h->jointCounts) {
+                    countJoint(x, deq, codes, m, h);
                     return;
                 }
             }
@@ -407,15 +404,14 @@ QS_ALWAYS_INLINE inline void markAndCount(const float* x, const float* deq, cons
 // kChunk elements costs nothing measurable; the six builds compile in less than half the time).
 template <class C>
 [[gnu::noinline]] void countChunk(const float* x, const float* deq, const C* codes, int64_t m,
-                                  int64_t stride, bool allFinite, uint8_t* mark, const HistCtx* h,
-                                  const int32_t* ji)
+                                  int64_t stride, bool allFinite, uint8_t* mark, const HistCtx* h)
 {
     if (h && h->value && h->error)
-        markAndCount<true, true>(x, deq, codes, m, stride, allFinite, mark, h, ji);
+        markAndCount<true, true>(x, deq, codes, m, stride, allFinite, mark, h);
     else if (h && h->value)
-        markAndCount<true, false>(x, deq, codes, m, stride, allFinite, mark, h, nullptr);
+        markAndCount<true, false>(x, deq, codes, m, stride, allFinite, mark, h);
     else if (h && h->error)
-        markAndCount<false, true>(x, deq, codes, m, stride, allFinite, mark, h, nullptr);
+        markAndCount<false, true>(x, deq, codes, m, stride, allFinite, mark, h);
     else if (allFinite)
         for (int64_t k = 0; k < m; ++k)
             mark[codes[k * stride]] = 1;
@@ -425,32 +421,23 @@ template <class C>
                 mark[codes[k * stride]] = 1;
 }
 
-// The run in chunks: the vectorised loop, then the scalar marking of the codes used. Joint: a
-// contiguous run with HistCtx::jointCounts, whose loop also forms each element's joint counter.
-template <Rounding R, bool Before, bool F32, ScaleMode M, class C, bool Joint>
-QS_ALWAYS_INLINE inline void kernelBody(const RunCtx<C>& c, const SliceQ& p, int64_t off,
-                                        int64_t cnt, int64_t stride, Acc& a)
+// The run in chunks: the vectorised loop, then the marking of the codes used and the counting.
+template <Rounding R, bool Before, bool F32, ScaleMode M, class C>
+void runKernel(const RunCtx<C>& c, const SliceQ& p, int64_t off, int64_t cnt, int64_t stride,
+               Acc& a)
 {
-    uint8_t* mark = c.mark; // indexed by the stored code - qmin
-    const HistCtx* h = c.hist;
-    const JointRules jr = Joint ? JointRules(*h) : JointRules();
-    alignas(64) int32_t ji[Joint ? kChunk : 1];
     for (int64_t c0 = 0; c0 < cnt; c0 += kChunk) {
         const int64_t m = std::min(kChunk, cnt - c0);
         const int64_t base = off + c0 * stride; // flat index (stochastic rounding draws by it)
         const int64_t at = base - c.origin;     // index into c.x, c.codes, c.deq
         ChunkSums cs;
-        if constexpr (Joint)
-            chunkLoop<R, Before, F32, M, true, C, true>(c.x + at, c.codes + at, c.deq + at, m, 1,
-                                                        base, p, c.seed, cs, &jr, ji);
-        else if (stride == 1)
+        if (stride == 1)
             chunkLoop<R, Before, F32, M, true>(c.x + at, c.codes + at, c.deq + at, m, 1, base, p,
                                                c.seed, cs);
         else
             chunkLoop<R, Before, F32, M, false>(c.x + at, c.codes + at, c.deq + at, m, stride, base,
                                                 p, c.seed, cs);
-        countChunk<C>(c.x + at, c.deq + at, c.codes + at, m, stride, cs.count == m, mark, h,
-                      Joint ? ji : nullptr);
+        countChunk<C>(c.x + at, c.deq + at, c.codes + at, m, stride, cs.count == m, c.mark, c.hist);
         a.count += cs.count;
         a.nonfinite += m - cs.count;
         a.clipLow += cs.clipLow;
@@ -460,28 +447,6 @@ QS_ALWAYS_INLINE inline void kernelBody(const RunCtx<C>& c, const SliceQ& p, int
         a.errMax = std::max(a.errMax, cs.errMax);
         a.signal += cs.signal;
     }
-}
-
-// A contiguous run with joint counters, out of line so that runKernel's loop without them is
-// compiled as it would be alone.
-template <Rounding R, bool Before, bool F32, ScaleMode M, class C>
-[[gnu::noinline]] void runJointKernel(const RunCtx<C>& c, const SliceQ& p, int64_t off, int64_t cnt,
-                                      Acc& a)
-{
-    kernelBody<R, Before, F32, M, C, true>(c, p, off, cnt, 1, a);
-}
-
-template <Rounding R, bool Before, bool F32, ScaleMode M, class C>
-void runKernel(const RunCtx<C>& c, const SliceQ& p, int64_t off, int64_t cnt, int64_t stride,
-               Acc& a)
-{
-    if constexpr (R != Rounding::Stochastic) { // no joint counters with it (prepareFused)
-        if (stride == 1 && c.hist && c.hist->jointCounts) {
-            runJointKernel<R, Before, F32, M, C>(c, p, off, cnt, a);
-            return;
-        }
-    }
-    kernelBody<R, Before, F32, M, C, false>(c, p, off, cnt, stride, a);
 }
 
 // Min and max of x[0, n) when every value is finite; returns false (and the caller takes the
