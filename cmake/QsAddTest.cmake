@@ -18,15 +18,27 @@ target_include_directories(qs_qttest SYSTEM INTERFACE
 target_compile_definitions(qs_qttest INTERFACE QT_TESTLIB_LIB)
 target_compile_options(qs_qttest INTERFACE -Winvalid-pch)
 
-# The donors of the two precompiled headers: one small object each, built with the flags of
-# the tests that reuse it.
-set(QS_TEST_PCH_CORE <QtTest> <cmath> <memory> <string> <vector>)
-set(QS_TEST_PCH_UI ${QS_TEST_PCH_CORE} <QApplication> <QChart> <QChartView> <QComboBox>
-    <QLabel> <QLineSeries> <QPushButton> <QSpinBox> <QTableWidget> <QValueAxis>)
-function(qs_test_pch_donor name)
-  file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/${name}.cpp "// Precompiled header donor.\n")
-  add_library(${name} OBJECT EXCLUDE_FROM_ALL ${CMAKE_CURRENT_BINARY_DIR}/${name}.cpp)
-  target_link_libraries(${name} PRIVATE ${ARGN} qs_qttest qs_warnings)
+# qs_test_pch_donors(): the donors of the two precompiled headers, one small object each, built
+# with the libraries (so the flags and macros) of the tests that reuse it; the widget one only
+# when the widget library is built.
+function(qs_test_pch_donors)
+  set(core <QtTest> <cmath> <memory> <string> <vector>)
+  set(ui ${core} <QApplication> <QChart> <QChartView> <QComboBox> <QLabel> <QLineSeries>
+      <QPushButton> <QSpinBox> <QTableWidget> <QValueAxis>)
+  set(groups core)
+  if(TARGET quantui)
+    list(APPEND groups ui)
+  endif()
+  foreach(group ${groups})
+    set(name qs_test_pch_${group})
+    file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/${name}.cpp "// Precompiled header donor.\n")
+    add_library(${name} OBJECT EXCLUDE_FROM_ALL ${CMAKE_CURRENT_BINARY_DIR}/${name}.cpp)
+    target_link_libraries(${name} PRIVATE qs_qttest qs_warnings)
+    if(group STREQUAL "ui")
+      target_link_libraries(${name} PRIVATE quantui)
+    endif()
+    target_precompile_headers(${name} PRIVATE ${${group}})
+  endforeach()
 endfunction()
 
 function(qs_add_test name)
@@ -42,7 +54,8 @@ function(qs_add_test name)
   target_compile_definitions(${name} PRIVATE QS_BIN_DIR="${CMAKE_BINARY_DIR}/bin"
                              QS_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                              QS_TEST_TMP="${CMAKE_BINARY_DIR}/test-tmp/${name}")
-  # The group's precompiled header: the widget library's modules, or Qt Core alone.
+  # The group's precompiled header: the widget library's modules, or Qt Core alone. A test that
+  # takes Qt GUI without the widget library (its macros match neither) compiles without one.
   if("quantui" IN_LIST T_LIBRARIES)
     target_precompile_headers(${name} REUSE_FROM qs_test_pch_ui)
   elseif(NOT "Qt6::Gui" IN_LIST T_LIBRARIES)

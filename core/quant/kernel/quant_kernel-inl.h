@@ -92,8 +92,8 @@ QS_ALWAYS_INLINE inline void quantizeOne(float xv, int64_t i, const SliceQ& p, u
         dq = float(p.s * (r - p.z));
 }
 
-// The two bin rules of HistCtx::jointCounts in float32 (both floatFast) and the row size, as the
-// quantize loop reads them.
+// The two bin rules of HistCtx::jointCounts in float32 (both floatFast) and the row size, as
+// countJoint reads them.
 struct JointRules {
     float vlo = 0, vnorm = 1, vcap = 1, vmargin = 0, vupper = 1;
     float elo = 0, enorm = 1, ecap = 1, emargin = 0, eupper = 1;
@@ -134,11 +134,6 @@ QS_ALWAYS_INLINE inline int32_t jointSlot(float v, float dq, int32_t code, const
     return (vb | ev) >= 0 ? (vb + code) * j.rowSize + ev : -1;
 }
 
-// One chunk of m elements, `stride` apart (1 when Contig), starting at flat index `base`.
-// The loop assumes finite inputs and has no branches, so it vectorises; `omp simd` gives the
-// sums one accumulator per lane (a fixed order for a given build). A non-finite input makes
-// the sum of x^2 non-finite: then the chunk is redone by the scalar loop, which handles
-// NaN / Inf. Returns the sums.
 // Element j of a chunk: its stored code (code - qmin) written at codes[cj], its dequantized
 // value at deq[j], x^ returned; low / high say whether it was clipped below qmin / above qmax.
 template <Rounding R, bool Before, bool F32, ScaleMode M, class C>
@@ -154,6 +149,11 @@ QS_ALWAYS_INLINE inline float encodeAt(float xv, int64_t j, int64_t base, const 
     return dq;
 }
 
+// One chunk of m elements, `stride` apart (1 when Contig), starting at flat index `base`.
+// The loop assumes finite inputs and has no branches, so it vectorises; `omp simd` gives the
+// sums one accumulator per lane (a fixed order for a given build). A non-finite input makes
+// the sum of x^2 non-finite: then the chunk is redone by the scalar loop, which handles
+// NaN / Inf. Returns the sums.
 template <Rounding R, bool Before, bool F32, ScaleMode M, bool Contig, class C>
 QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, C* QS_RESTRICT codes,
                                        float* QS_RESTRICT deq, int64_t m, int64_t stride,
