@@ -53,6 +53,23 @@ QString usageFor(const QString& cmd)
     return c ? c->usage() : mainUsage();
 }
 
+// The synopsis of cmd's usage (its "Usage:" line and the indented lines that continue it), which a
+// usage error prints below the message, so that the message stays in view.
+QString synopsisFor(const QString& cmd)
+{
+    QString out;
+    bool inSynopsis = false;
+    for (const QString& line : usageFor(cmd).split('\n')) {
+        if (line.startsWith("Usage:"))
+            inSynopsis = true;
+        else if (inSynopsis && !line.startsWith(' '))
+            break;
+        if (inSynopsis)
+            out += line + '\n';
+    }
+    return out + "Run 'quantscope-cli " + cmd + " --help' for every option.\n";
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -86,7 +103,7 @@ int main(int argc, char** argv)
         return ExitUsage;
     } catch (const UsageError& e) {
         printErr("quantscope-cli " + cmd + ": " + QString::fromStdString(e.what()) + "\n\n" +
-                 usageFor(cmd) + "Run 'quantscope-cli " + cmd + " --help' for every option.\n");
+                 synopsisFor(cmd));
         return ExitUsage;
     } catch (const InputError& e) {
         printErr("quantscope-cli: " + QString::fromStdString(e.what()) + "\n");
@@ -98,7 +115,7 @@ int main(int argc, char** argv)
         // Anything the core rejects that is not a file problem is a usage problem (e.g. an axis
         // outside the tensor's rank).
         printErr("quantscope-cli " + cmd + ": " + QString::fromStdString(e.what()) + "\n\n" +
-                 usageFor(cmd));
+                 synopsisFor(cmd));
         return ExitUsage;
     } catch (const std::bad_alloc&) {
         printErr("quantscope-cli: out of memory\n");

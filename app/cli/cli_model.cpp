@@ -221,6 +221,18 @@ int runModel(const QStringList& args)
     } catch (const qs::Error& e) {
         throw InputError(e.what());
     }
+    if (report.tensors.empty()) {
+        if (request.options.include.empty() && request.options.exclude.empty())
+            throw InputError(request.path + ": the file holds no tensors");
+        std::string filters;
+        for (const auto& [option, pattern] : {std::pair{"--include", request.options.include},
+                                              {"--exclude", request.options.exclude}})
+            if (!pattern.empty())
+                filters +=
+                    (filters.empty() ? "" : " and ") + std::string(option) + " '" + pattern + "'";
+        throw UsageError("no tensor of " + request.path + " is left by " + filters +
+                         " ('quantscope-cli info " + request.path + "' lists the names)");
+    }
     ModelOutputs out;
     for (const ModelCommandPart& part : modelCommandParts())
         part.finish(p, request, report, out);

@@ -286,7 +286,8 @@ template <class E> E choiceFromName(const std::string& name)
     std::string valid;
     for (const Choice<E>& c : choices<E>())
         valid += (valid.empty() ? "" : ", ") + std::string(c.name);
-    throw Error("unknown " + std::string(kKind<E>) + " '" + name + "' (valid: " + valid + ")");
+    throw Error("unknown " + std::string(kKind<E>) + " '" + name + "'" +
+                didYouMean(name, choiceNames<E>()) + " (valid: " + valid + ")");
 }
 
 template <class E> std::string describe(E value)

@@ -6,6 +6,7 @@
 #include "core/config/presets.h"
 
 #include "core/base/error.h"
+#include "core/base/name_table.h"
 #include "core/config/choices.h"
 
 #include <algorithm>
@@ -421,9 +422,13 @@ const Preset& presetByName(const std::string& name)
             if (p.name == name)
                 return p;
     std::string valid;
-    for (const Preset& p : all)
+    std::vector<std::string> names;
+    for (const Preset& p : all) {
         valid += (valid.empty() ? "" : ", ") + p.name;
-    throw Error("unknown preset '" + name + "' (valid: " + valid + ")");
+        names.push_back(p.name);
+    }
+    throw Error("unknown preset '" + name + "'" + didYouMean(name, names) + " (valid: " + valid +
+                ")");
 }
 
 std::vector<std::string> presetNames()

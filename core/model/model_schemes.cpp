@@ -2,6 +2,7 @@
 // of a given shape under llama.cpp's rules for the GGML types.
 #include "core/model/model_report.h"
 
+#include "core/base/name_table.h"
 #include "core/config/presets.h"
 
 #include <algorithm>
@@ -68,14 +69,19 @@ QuantConfig configOfName(const std::string& name, const QuantConfig& base)
         return c;
     const std::vector<std::string> schemes = schemeNames();
     for (const std::string& s : schemes)
-        if (s == name) {
+        if (sameNameIgnoringCase(s, name)) { // as quantize --scheme reads them
             c = base;
             c.preset.clear();
-            c.scheme = schemeFromName(name);
+            c.scheme = schemeFromName(s);
             return c;
         }
-    throw Error("unknown scheme '" + name + "': give a preset (" + joined(presetNames()) +
-                "), a scheme (" + joined(schemes) +
+    std::vector<std::string> known = presetNames();
+    known.insert(known.end(), schemes.begin(), schemes.end());
+    known.insert(known.end(), {"int8-channel", "int8-tensor", "uint8-tensor", "int4-channel",
+                               "uint4-g128", "uint4-g64", "uint4-g32"});
+    const std::string hint = didYouMean(name, known);
+    throw Error("unknown scheme '" + name + "'" + hint + (hint.empty() ? ": give" : " Give") +
+                " a preset (" + joined(presetNames()) + "), a scheme (" + joined(schemes) +
                 ") or an integer shorthand (int8-channel, uint4-g128, int8-tensor)");
 }
 

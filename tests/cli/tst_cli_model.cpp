@@ -165,7 +165,17 @@ private slots:
         } cases[] = {
             {{"model", "m.safetensors"}, 2, "--schemes is missing"},
             {{"model", "--schemes", "q8_0"}, 2, "FILE is missing"},
-            {{"model", "m.safetensors", "--schemes", "q8_0,q7"}, 2, "unknown scheme 'q7'"},
+            {{"model", "m.safetensors", "--schemes", "q8_0,q7"}, 2, "unknown scheme 'q7': give"},
+            {{"model", "m.safetensors", "--schemes", "q8_0,q4k"},
+             2,
+             "unknown scheme 'q4k'; did you mean 'q4_k'? Give a preset"},
+            {{"model", "m.safetensors", "--schemes", "q8_0", "--include", "^nothing"},
+             2,
+             "no tensor of m.safetensors is left by --include '^nothing'"},
+            {{"model", "m.safetensors", "--schemes", "q8_0", "--include", "attn", "--exclude",
+              "blk"},
+             2,
+             "is left by --include 'attn' and --exclude 'blk'"},
             {{"model", "m.safetensors", "--schemes", "q8_0", "--include", "blk.("},
              2,
              "the include pattern 'blk.(' is not a valid regular expression"},
@@ -181,6 +191,15 @@ private slots:
             const Run r = run(c.args);
             QCOMPARE(r.code, c.code);
             QVERIFY2(r.err.contains(c.message), qPrintable(r.err));
+            // A usage error ends with the synopsis and where the rest is, so that the message
+            // stays in view: not the description of the command.
+            if (c.code == 2) {
+                QVERIFY2(r.err.contains("Usage: quantscope-cli model FILE --schemes"),
+                         qPrintable(r.err));
+                QVERIFY2(r.err.endsWith("Run 'quantscope-cli model --help' for every option.\n"),
+                         qPrintable(r.err));
+                QVERIFY2(!r.err.contains("Quantizes every tensor"), qPrintable(r.err));
+            }
         }
     }
 };

@@ -3,6 +3,7 @@
 // Lloyd-Max against the uniform min-max grid, block metrics, non-finite input and invalid
 // options.
 #include "core/base/error.h"
+#include "core/base/name_table.h"
 #include "core/config/presets.h"
 #include "core/formats/codebook.h"
 #include "core/formats/ggml.h"
@@ -170,8 +171,33 @@ void TestSchemes::presetNames()
     } catch (const Error& e) {
         const std::string m = e.what();
         QVERIFY(m.find("tensorflow-lite") != std::string::npos);
-        QVERIFY(m.find("ggml-q4_1") != std::string::npos); // lists the valid names
+        QVERIFY(m.find("ggml-q4_1") != std::string::npos);    // lists the valid names
+        QVERIFY(m.find("did you mean") == std::string::npos); // no name is that close
     }
+    // A typo gets the name it most likely meant (the fewest edits, at most a third of its length).
+    const auto errorOf = [](auto f) {
+        try {
+            f();
+        } catch (const Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    QVERIFY2(errorOf([] {
+                 presetByName("ggml-q4k");
+             }).find("unknown preset 'ggml-q4k'; did you mean 'ggml-q4_k'? (valid: ") == 0,
+             errorOf([] { presetByName("ggml-q4k"); }).c_str());
+    QVERIFY(errorOf([] {
+                rangeMethodFromName("minmx");
+            }).find("unknown range method 'minmx'; did you mean 'minmax'? (valid: ") == 0);
+    QVERIFY(errorOf([] { rangeMethodFromName("x"); }).find("did you mean") == std::string::npos);
+    QCOMPARE(editDistance("q4k", "Q4_K"), size_t(1)); // letters compared ignoring case
+    QCOMPARE(editDistance("", "abc"), size_t(3));
+    QCOMPARE(editDistance("kitten", "sitting"), size_t(3));
+    QCOMPARE(didYouMean("mse", {"entropy", "mse2", "msx"}), std::string("; did you mean 'mse2'?"));
+    QCOMPARE(didYouMean("percentle", {"minmax", "percentile"}),
+             std::string("; did you mean 'percentile'?"));
+    QCOMPARE(didYouMean("abc", {"xyz"}), std::string());
     QCOMPARE(presetByName("bnb-nf4").config.groupSize, int64_t(64));
     QCOMPARE(presetByName("absmax-int8-blockwise").config.groupSize, int64_t(4096));
     QCOMPARE(presetByName("bnb-dynamic8").config.groupSize, int64_t(4096));
