@@ -621,6 +621,17 @@ void TestUiModelView::windowRunsModel()
     QCOMPARE(v->statusText(), QStringLiteral("Cancelled."));
     QTest::qWait(300); // the worker's outcome, when it comes, is dropped
     QCOMPARE(v->report(), weighted);
+    // Patterns that leave no tensor say so, instead of an empty table and "0 tensors".
+    auto* include = v->findChild<QLineEdit*>(QStringLiteral("modelInclude"));
+    QVERIFY(include);
+    include->setText(QStringLiteral("^nothing"));
+    QVERIFY(v->run());
+    QTRY_VERIFY_WITH_TIMEOUT(!v->isComputing(), 60000);
+    QVERIFY(v->report() && v->report()->tensors.empty());
+    QVERIFY2(v->statusText().startsWith(QStringLiteral("No tensor is left by the include and "
+                                                       "exclude patterns")),
+             qPrintable(v->statusText()));
+    QCOMPARE(v->tableModel()->rowCount(), 0);
 }
 
 QTEST_MAIN(TestUiModelView)

@@ -221,6 +221,9 @@ void ModelView::setReport(std::shared_ptr<const ModelReport> report)
                                                  int(notes.size() - 1))
                                             : QString()));
         m_status->setToolTip(notes.join(QLatin1Char('\n')));
+        if (m_report->tensors.empty())
+            m_status->setText(tr("No tensor is left by the include and exclude patterns: change "
+                                 "or clear them and run again"));
     }
     m_planner->setReport(measured ? m_report : nullptr);
     refreshDisplay();
