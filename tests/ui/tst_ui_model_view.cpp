@@ -23,6 +23,7 @@
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScatterSeries>
@@ -564,6 +565,13 @@ void TestUiModelView::windowRunsModel()
     QVERIFY(v && v->isVisible());
     QCOMPARE(v->modelPath(), QFileInfo(path).absoluteFilePath());
     QCOMPARE(v->tableModel()->rowCount(), 6);
+    // A mistyped scheme: the closest name, in one line; every valid name in the tooltip.
+    v->setSchemes(QStringLiteral("q8_0,q4k"));
+    QVERIFY(!v->run());
+    QCOMPARE(v->statusText(),
+             QStringLiteral("unknown scheme 'q4k'; did you mean 'q4_k'? Give a preset … (the Add "
+                            "menu lists every valid name; the whole message is in the tooltip)"));
+    QVERIFY(v->findChild<QLabel*>(QStringLiteral("modelStatus"))->toolTip().contains("ggml-q4_k"));
     v->setSchemes(QStringLiteral("q8_0,q4_0"));
     QTest::keyClick(v, Qt::Key_R, Qt::ControlModifier); // Run
     QVERIFY(v->isComputing());

@@ -112,7 +112,15 @@ bool ModelView::run()
         checkNamePatterns(options);
         schemes = parseModelSchemes(m_schemes->text().toStdString(), QuantConfig());
     } catch (const std::exception& e) {
-        m_status->setText(QString::fromStdString(e.what()));
+        // An unknown scheme's message lists every valid name: the line shows it up to that list
+        // (the Add menu offers the names) and the tooltip all of it.
+        const QString full = QString::fromStdString(e.what());
+        const qsizetype list = full.indexOf(QStringLiteral(" ("));
+        m_status->setText(full.size() > 200 && list > 0
+                              ? full.left(list) + tr(" … (the Add menu lists every valid name; "
+                                                     "the whole message is in the tooltip)")
+                              : full);
+        m_status->setToolTip(full);
         return false;
     }
     cancel();
@@ -133,6 +141,7 @@ bool ModelView::run()
     const int generation = ++m_generation;
     setRunning(true);
     m_status->setText(tr("Measuring %1 schemes…").arg(schemes.size()));
+    m_status->setToolTip(QString());
     runViewJob<ModelReport>(this, m_cancel, work,
                             [this, generation](const JobOutcome<ModelReport>& out) {
                                 if (generation == m_generation)
