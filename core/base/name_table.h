@@ -40,6 +40,15 @@ inline size_t editDistance(const std::string& a, const std::string& b)
     return row[b.size()];
 }
 
+// Names joined for messages: "a, b, c".
+inline std::string joinedNames(const std::vector<std::string>& names)
+{
+    std::string out;
+    for (const std::string& n : names)
+        out += (out.empty() ? "" : ", ") + n;
+    return out;
+}
+
 // For a message about an unknown name: "; did you mean 'x'?" with x the first candidate that the
 // fewest edits turn `name` into, when that is at most a third of the name's length (at least
 // one edit: a typo, not another name); empty otherwise.
@@ -91,13 +100,10 @@ template <class E, size_t N> std::vector<std::string> namesIn(const Named<E> (&t
     return out;
 }
 
-// The names joined for messages: "a, b, c".
+// The table's names joined for messages: "a, b, c".
 template <class E, size_t N> std::string joinedNames(const Named<E> (&table)[N])
 {
-    std::string out;
-    for (const Named<E>& n : table)
-        out += (out.empty() ? "" : ", ") + std::string(n.name);
-    return out;
+    return joinedNames(namesIn(table));
 }
 
 } // namespace qs

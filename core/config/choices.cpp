@@ -283,11 +283,9 @@ template <class E> E choiceFromName(const std::string& name)
     for (const Choice<E>& c : choices<E>())
         if (sameNameIgnoringCase(name, c.name))
             return c.value;
-    std::string valid;
-    for (const Choice<E>& c : choices<E>())
-        valid += (valid.empty() ? "" : ", ") + std::string(c.name);
-    throw Error("unknown " + std::string(kKind<E>) + " '" + name + "'" +
-                didYouMean(name, choiceNames<E>()) + " (valid: " + valid + ")");
+    const std::vector<std::string> names = choiceNames<E>();
+    throw Error("unknown " + std::string(kKind<E>) + " '" + name + "'" + didYouMean(name, names) +
+                " (valid: " + joinedNames(names) + ")");
 }
 
 template <class E> std::string describe(E value)

@@ -421,14 +421,9 @@ const Preset& presetByName(const std::string& name)
         for (const Preset& p : *list)
             if (p.name == name)
                 return p;
-    std::string valid;
-    std::vector<std::string> names;
-    for (const Preset& p : all) {
-        valid += (valid.empty() ? "" : ", ") + p.name;
-        names.push_back(p.name);
-    }
-    throw Error("unknown preset '" + name + "'" + didYouMean(name, names) + " (valid: " + valid +
-                ")");
+    const std::vector<std::string> names = presetNames();
+    throw Error("unknown preset '" + name + "'" + didYouMean(name, names) +
+                " (valid: " + joinedNames(names) + ")");
 }
 
 std::vector<std::string> presetNames()

@@ -20,14 +20,6 @@ std::string trimmed(const std::string& s)
     return s.substr(a, s.find_last_not_of(" \t") - a + 1);
 }
 
-std::string joined(const std::vector<std::string>& v)
-{
-    std::string out;
-    for (const std::string& s : v)
-        out += (out.empty() ? "" : ", ") + s;
-    return out;
-}
-
 bool isPresetName(const std::string& name)
 {
     const std::vector<std::string> names = presetNames();
@@ -81,7 +73,8 @@ QuantConfig configOfName(const std::string& name, const QuantConfig& base)
                                "uint4-g128", "uint4-g64", "uint4-g32"});
     const std::string hint = didYouMean(name, known);
     throw Error("unknown scheme '" + name + "'" + hint + (hint.empty() ? ": give" : " Give") +
-                " a preset (" + joined(presetNames()) + "), a scheme (" + joined(schemes) +
+                " a preset (" + joinedNames(presetNames()) + "), a scheme (" +
+                joinedNames(schemes) +
                 ") or an integer shorthand (int8-channel, uint4-g128, int8-tensor)");
 }
 
