@@ -640,6 +640,7 @@ void TestUiModelView::windowRunsModel()
                                                        "exclude patterns")),
              qPrintable(v->statusText()));
     QCOMPARE(v->tableModel()->rowCount(), 0);
+    QCOMPARE(v->planner()->summary(), QStringLiteral("Plan: the report has no tensor to plan."));
 }
 
 QTEST_MAIN(TestUiModelView)

@@ -109,7 +109,12 @@ void ModelPlanner::replan()
     m_hasPlan = false;
     m_budget->setText(tr("%1 bits/weight").arg(budgetBpw(), 0, 'f', 2));
     if (m_tensors.empty() || m_params == 0) {
-        m_summary->setText(tr("Plan: run the report first."));
+        if (!m_report)
+            m_summary->setText(tr("Plan: run the report first."));
+        else if (m_report->tensors.empty())
+            m_summary->setText(tr("Plan: the report has no tensor to plan."));
+        else
+            m_summary->setText(tr("Plan: the tensors hold no parameter; nothing to plan."));
         emit planChanged();
         return;
     }
