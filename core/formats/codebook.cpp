@@ -4,6 +4,7 @@
 #include "core/base/error.h"
 #include "core/formats/dynamic_map.h"
 #include "core/formats/lowbit_blocks.h"
+#include "core/formats/nf4_lanes.h"
 
 #include <algorithm>
 #include <cmath>
@@ -371,7 +372,12 @@ namespace {
 void nf4FiniteBlock(const float* x, const BlockSpan& s, const float* values, float absmax,
                     float inv, LowbitResult& r, LowbitCounts& c)
 {
-    formats_detail::writeFinite(x, s, r, c, [=](float v, int32_t& code, int32_t& sat) {
+    BlockSpan rest = s;
+    rest.start += formats_detail::nf4Eights(x, s, formats_detail::outputsOf(r), kNf4Thresholds,
+                                            values, absmax, inv, c.flushed);
+    if (rest.start == rest.end)
+        return;
+    formats_detail::writeFinite(x, rest, r, c, [=](float v, int32_t& code, int32_t& sat) {
         const float scaled = v * inv;
         int32_t k = 0;
         for (float t : kNf4Thresholds)

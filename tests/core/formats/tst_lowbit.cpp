@@ -181,6 +181,13 @@ void TestLowbit::q4_0FirstLargestMagnitudeWins()
     QCOMPARE(r.saturated, int64_t(1));
     const std::vector<float> y = padTo({-3, 3}, 32);
     QCOMPARE_EXACT(quantizeGgml(y.data(), 32, GgmlType::Q4_0).scales[0], 0.375f);
+    // Late in the block too: -3 at 17 comes before +3 at 31 (and the last element alone).
+    std::vector<float> z(32, 1.0f);
+    z[17] = -3.0f;
+    z[31] = 3.0f;
+    QCOMPARE_EXACT(quantizeGgml(z.data(), 32, GgmlType::Q4_0).scales[0], 0.375f);
+    z[17] = 1.0f;
+    QCOMPARE_EXACT(quantizeGgml(z.data(), 32, GgmlType::Q4_0).scales[0], -0.375f);
 }
 
 void TestLowbit::ggmlPaddedRows()
