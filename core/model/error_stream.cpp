@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,33 +76,67 @@ struct alignas(64) Local {
     std::vector<uint32_t> odd = std::vector<uint32_t>(size_t(kBins) + 1, 0);
     std::vector<int64_t> folded = std::vector<int64_t>(size_t(kBins) + 1, 0);
     int64_t unfolded = 0; // elements counted in even and odd
-    std::vector<double> gathered;
+    // The errors gathered: the first gatheredCount of a buffer of gatheredRoom (not zeroed:
+    // every element of a step is written there, the chosen ones kept).
+    std::unique_ptr<double[]> gathered;
+    size_t gatheredCount = 0, gatheredRoom = 0;
     bool overflow = false;
     Cursor cursor;
     std::vector<Cursor> open; // blocks this thread left unfinished
     std::vector<Deferred> deferred;
     std::vector<float> sample; // ranked errors of the sampled finite elements (to pick bins)
+
+    void roomFor(size_t n)
+    {
+        if (n <= gatheredRoom)
+            return;
+        const size_t room = std::max(2 * gatheredRoom, n + 4096);
+        std::unique_ptr<double[]> grown(new double[room]);
+        std::copy(gathered.get(), gathered.get() + gatheredCount, grown.get());
+        gathered = std::move(grown);
+        gatheredRoom = room;
+    }
 };
 
-// Keeps an error of a chosen bin (a NaN error, `measured` 0, as infinite).
-__attribute__((noinline)) void gatherError(double measured, Local& local)
-{
-    if (local.overflow)
-        return;
-    local.gathered.push_back(measured > 0 ? measured : HUGE_VAL);
-    local.overflow = local.gathered.size() > size_t(kGatherMax);
-}
-
 // The errors of a step counted into the bins (even and odd elements apart: the split only
-// spreads the increments) and those in the bins of `slot` gathered.
+// spreads the increments) and those in the bins of `slot` gathered. Every error is written after
+// the ones gathered and the count moves on by its bin's flag: no branch on whether it was chosen,
+// which the processor could not predict.
 void addCounted(const StepTerms& terms, int m, const int8_t* slot, Local& local)
 {
-    uint32_t* counts[2] = {local.even.data(), local.odd.data()};
-    for (int k = 0; k < m; ++k) {
-        const int b = terms.bin[k];
-        ++counts[k & 1][b];
-        if (slot[b])
-            gatherError(terms.measured[k], local);
+    uint32_t* const even = local.even.data();
+    uint32_t* const odd = local.odd.data();
+    const int32_t* bin = terms.bin;
+    if (local.overflow) {
+        int k = 0;
+        for (; k + 1 < m; k += 2) {
+            ++even[bin[k]];
+            ++odd[bin[k + 1]];
+        }
+        if (k < m)
+            ++even[bin[k]];
+    } else {
+        size_t at = local.gatheredCount;
+        local.roomFor(at + size_t(m));
+        double* const out = local.gathered.get();
+        const double* measured = terms.measured;
+        int k = 0;
+        for (; k + 1 < m; k += 2) {
+            const int b0 = bin[k], b1 = bin[k + 1];
+            ++even[b0];
+            ++odd[b1];
+            out[at] = measured[k];
+            at += size_t(slot[b0]);
+            out[at] = measured[k + 1];
+            at += size_t(slot[b1]);
+        }
+        if (k < m) {
+            ++even[bin[k]];
+            out[at] = measured[k];
+            at += size_t(slot[bin[k]]);
+        }
+        local.gatheredCount = at;
+        local.overflow = at > size_t(kGatherMax);
     }
     local.unfolded += m;
     if (local.unfolded < kFoldAfter)
@@ -146,7 +181,8 @@ struct ErrorStream::State {
         const float* xs = x + first;
         for (int64_t j = 0; j < m; j += kStep) {
             const int k = int(std::min<int64_t>(kStep, m - j));
-            stepTerms(xs + j, xh + j, k, int((first + j) & 3), hi, scale, terms, t.lanes);
+            stepTerms(xs + j, xh + j, k, int((first + j) & 3), hi, scale, terms, t.lanes,
+                      kWeighted);
             t.count += terms.count;
             t.zeros += terms.zeros;
             addCounted(terms, k, slot.data(), l);
@@ -207,7 +243,8 @@ struct ErrorStream::State {
         for (const Local& l : locals) {
             for (size_t b = 0; b < size_t(kBins); ++b)
                 f.counts[b] += l.folded[b] + int64_t(l.even[b]) + int64_t(l.odd[b]);
-            f.gathered.insert(f.gathered.end(), l.gathered.begin(), l.gathered.end());
+            f.gathered.insert(f.gathered.end(), l.gathered.get(),
+                              l.gathered.get() + l.gatheredCount);
             overflow = overflow || l.overflow;
         }
         if (overflow) {

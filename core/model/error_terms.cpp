@@ -28,7 +28,7 @@ void stepTermsScalar(const float* x, const float* xhat, int k0, int m, int lane0
         lanes.dot[lane] += dot;
         lanes.recon[lane] += recon;
         t.error[k] = e;
-        t.measured[k] = a < HUGE_VAL ? a : 0.0;
+        t.measured[k] = a;
         // Level::binOf of `top`, clamped into [0, kBins - 1] as a double.
         double b = a * scale;
         b = b < double(kBins - 1) ? b : double(kBins - 1);
@@ -49,7 +49,9 @@ bool hasAvx2()
 }
 
 // stepTermsScalar four elements per instruction from k0, whose element is in lane 0: the same
-// IEEE operations in each lane, the branches as masks.
+// IEEE operations in each lane, the branches as masks. The errors themselves are stored only
+// WithErrors (the weighted sum reads them).
+template <bool WithErrors>
 __attribute__((target("avx2"))) void stepTermsAvx2(const float* x, const float* xhat, int k0, int m,
                                                    double hi, double scale, StepTerms& t,
                                                    LaneSums& lanes)
@@ -73,8 +75,9 @@ __attribute__((target("avx2"))) void stepTermsAvx2(const float* x, const float* 
         const __m256d a = _mm256_blendv_pd(ae, huge, _mm256_cmp_pd(ae, ae, _CMP_UNORD_Q));
         dot = _mm256_add_pd(dot, _mm256_mul_pd(xd, hd));
         recon = _mm256_add_pd(recon, _mm256_mul_pd(hd, hd));
-        _mm256_storeu_pd(t.error + k, e);
-        _mm256_storeu_pd(t.measured + k, _mm256_and_pd(a, _mm256_cmp_pd(a, huge, _CMP_LT_OQ)));
+        if (WithErrors)
+            _mm256_storeu_pd(t.error + k, e);
+        _mm256_storeu_pd(t.measured + k, a);
         const __m256d b = _mm256_max_pd(_mm256_min_pd(_mm256_mul_pd(a, scale4), lastBin), zero);
         const __m256d inRange = _mm256_blendv_pd(lastBin, b, _mm256_cmp_pd(a, hi4, _CMP_LT_OQ));
         const __m256d counted = _mm256_and_pd(finite, _mm256_cmp_pd(a, zero, _CMP_GT_OQ));
@@ -96,7 +99,7 @@ __attribute__((target("avx2"))) void stepTermsAvx2(const float* x, const float* 
 } // namespace
 
 void stepTerms(const float* x, const float* xhat, int m, int lane0, double hi, double scale,
-               StepTerms& t, LaneSums& lanes)
+               StepTerms& t, LaneSums& lanes, bool withErrors)
 {
     t.count = t.zeros = 0;
 #if QS_ERROR_AVX2
@@ -104,7 +107,10 @@ void stepTerms(const float* x, const float* xhat, int m, int lane0, double hi, d
         // The elements before the first one of lane 0, then four at a time from it.
         const int k0 = std::min(m, (4 - lane0) & 3);
         stepTermsScalar(x, xhat, 0, k0, lane0, hi, scale, t, lanes);
-        stepTermsAvx2(x, xhat, k0, m, hi, scale, t, lanes);
+        if (withErrors)
+            stepTermsAvx2<true>(x, xhat, k0, m, hi, scale, t, lanes);
+        else
+            stepTermsAvx2<false>(x, xhat, k0, m, hi, scale, t, lanes);
         return;
     }
 #endif

@@ -33,8 +33,8 @@ struct LaneSums {
 // The terms of one step. A non-finite x contributes +0 to every sum (the sums start at +0 and
 // so are never -0: adding +0 leaves them as they are) and counts in the bin kBins.
 struct StepTerms {
-    alignas(64) double error[kStep];    // x - x^ (0 for a non-finite x)
-    alignas(64) double measured[kStep]; // |x - x^| for the largest error: 0 when not finite
+    alignas(64) double error[kStep];    // x - x^ (0 for a non-finite x), if asked for
+    alignas(64) double measured[kStep]; // |x - x^|, a NaN error as HUGE_VAL (as ranked)
     alignas(64) int32_t bin[kStep];     // the bin of |x - x^| in `top`, or kBins
     int64_t count = 0, zeros = 0;
 };
@@ -48,9 +48,10 @@ inline bool finiteFloat(float v)
 
 // The terms of elements [0, m) of x and xhat (see StepTerms): bins of a level over (0, hi] with
 // `scale` bins per unit (Level::binOf of the top level). Their products are added to `lanes`,
-// x[0] being in lane `lane0` (its index in its block modulo 4).
+// x[0] being in lane `lane0` (its index in its block modulo 4). StepTerms::error is
+// filled only withErrors (the rest of it always).
 void stepTerms(const float* x, const float* xhat, int m, int lane0, double hi, double scale,
-               StepTerms& t, LaneSums& lanes);
+               StepTerms& t, LaneSums& lanes, bool withErrors);
 
 // Elements per block of the summation order: sums in four lanes per block (LaneSums), blocks
 // added in order (the results do not depend on the thread count or on how the pairs arrive).
