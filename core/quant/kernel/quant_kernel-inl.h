@@ -149,6 +149,13 @@ QS_ALWAYS_INLINE inline float encodeAt(float xv, int64_t j, int64_t base, const 
     return dq;
 }
 
+#if defined(QS_KERNEL_AVX2) && QS_KERNEL_AVX2
+#include "core/quant/kernel/divide_chunk_avx2-inl.h"
+#define QS_DIVIDE_CHUNK_AVX2 1
+#else
+#define QS_DIVIDE_CHUNK_AVX2 0
+#endif
+
 // One chunk of m elements, `stride` apart (1 when Contig), starting at flat index `base`.
 // The loop assumes finite inputs and has no branches, so it vectorises; `omp simd` gives the
 // sums one accumulator per lane (a fixed order for a given build). A non-finite input makes
@@ -170,6 +177,16 @@ QS_ALWAYS_INLINE inline void chunkLoop(const float* QS_RESTRICT x, C* QS_RESTRIC
         vc = wide;
     else
         vc = codes;
+#if QS_DIVIDE_CHUNK_AVX2
+    if constexpr (R == Rounding::HalfEven && !Before && !F32 && M == ScaleMode::Divide && Contig) {
+        if (m % 8 == 0 && divideChunkAvx2<R, Before, F32, M>(x, vc, deq, m, base, q, out)) {
+            if constexpr (narrow)
+                for (int64_t k = 0; k < m; ++k)
+                    codes[k] = C(wide[k]);
+            return;
+        }
+    }
+#endif
     int64_t clipLow = 0, clipHigh = 0;
     double errSq = 0, errAbs = 0, errMax = 0, signal = 0;
 #pragma omp simd reduction(+ : clipLow, clipHigh, errSq, errAbs, signal) reduction(max : errMax)

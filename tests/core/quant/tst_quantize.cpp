@@ -69,6 +69,7 @@ private slots:
     void stochastic();
     void threadCountIndependent();
     void kernelBuildsAgree();
+    void kernelBuildsAgreeNearTies();
     void multiplyByInverse();
     void codeRanges();
     void includeZero();
@@ -984,6 +985,72 @@ void TestQuantize::kernelBuildsAgree()
                 }
             }
     QCOMPARE(compared, 6 * 6 * 2 * int(builds.size() - 1));
+}
+
+// Values next to the rounding ties of x / s + z (a tie's float and its neighbours up to 40
+// apart) and beyond the code range: the AVX2 build forms codes in float32 away from a tie and in
+// double next to one, and gives the baseline's codes, values and clip counts, for a scale that
+// is a power of two and others that are not. The values whose float32 code differs from the
+// double one without lying on a float tie each take a step of eight of their own, with zeros.
+void TestQuantize::kernelBuildsAgreeNearTies()
+{
+    const std::vector<std::string> builds = detail::kernelBuilds();
+    int strict = 0; // misrounded in float32 arithmetic, away from a float tie
+    for (const double scale : {1.0 / 64.0, 0.0123456789, 0.000777}) {
+        QuantConfig c; // asymmetric 8-bit per tensor, half to even, x / s in double
+        Tensor t("ties", {1}, {0.0f});
+        QuantParams p = quantize(t, c).params;
+        p.scale[0] = scale;
+        p.zeroPoint[0] = 100;
+        std::vector<float> v;
+        const float inv = float(1.0 / scale);
+        for (int q = -3; q <= 258; ++q) {
+            float x = float((double(q) + 0.5 - 100.0) * scale);
+            for (int k = 0; k < 40; ++k)
+                x = std::nextafter(x, -HUGE_VALF);
+            for (int k = 0; k < 81; ++k, x = std::nextafter(x, HUGE_VALF)) {
+                volatile float product = x * inv; // no contraction into a fused multiply-add
+                const float inFloat = product + 100.0f, code = std::nearbyint(inFloat);
+                const bool differs = double(code) != std::nearbyint(double(x) / scale + 100.0);
+                if (differs && std::fabs(inFloat - code) != 0.5f) {
+                    ++strict;
+                    v.insert(v.end(), 8 - v.size() % 8, 0.0f);
+                    v.push_back(x);
+                    v.insert(v.end(), 7, 0.0f);
+                } else if (differs || k % 10 == 0) {
+                    v.push_back(x);
+                }
+            }
+        }
+        for (const float far : {-1e6f, 1e6f, -3e38f, 3e38f})
+            v.push_back(far);
+        while (v.size() % 1024 != 0) // whole chunks of the fast path, and a partial step
+            v.push_back(float(v.size() % 300) * 0.01f - 1.0f);
+        v.push_back(0.25f);
+        t = Tensor("ties", {int64_t(v.size())}, v);
+        p.layout = makeSliceLayout(t.shape, Granularity::PerTensor, 0, 1);
+        std::vector<QuantResult> results;
+        for (const std::string& b : builds) {
+            detail::useKernelBuild(b);
+            results.push_back(quantizeWithParams(t, p, c));
+        }
+        detail::useKernelBuild("avx512");
+        const QuantResult& a = results.front();
+        QVERIFY(a.metrics.clippedLowCount > 0 && a.metrics.clippedHighCount > 0);
+        for (size_t i = 1; i < results.size(); ++i) {
+            const QString where =
+                QString("%1, scale %2").arg(QString::fromStdString(builds[i])).arg(scale);
+            QVERIFY2(a.codes == results[i].codes, qPrintable(where));
+            QVERIFY2(std::memcmp(a.dequantized.data(), results[i].dequantized.data(),
+                                 a.dequantized.size() * sizeof(float)) == 0,
+                     qPrintable(where));
+            QVERIFY2(a.metrics.clippedLowCount == results[i].metrics.clippedLowCount &&
+                         a.metrics.clippedHighCount == results[i].metrics.clippedHighCount &&
+                         a.metrics.maxAbsError == results[i].metrics.maxAbsError,
+                     qPrintable(where));
+        }
+    }
+    QVERIFY(strict > 0); // the double arithmetic was needed away from float ties too
 }
 
 #include "tst_quantize.moc"
