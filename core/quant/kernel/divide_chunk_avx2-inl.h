@@ -4,13 +4,14 @@
 // deliberately without include guard).
 //
 // The code of x is round(x / s + z) in double. Here it is formed in float32 as round(x * (1/s) +
-// z), which differs from the double value by less than E = (|x / s| + |z|) * 2^-21 (the float
+// z), which differs from the double value by less than (|x / s| + |z|) * 2^-22 (the float
 // roundings of 1/s, the product and the sum, each at most 2^-24 of their size, and the double
-// ones); when the float value lies closer than E to a half-integer, the double rounding might
-// differ, and the step takes quantizeOne's double arithmetic for its eight elements instead.
-// Everything after the code is the double arithmetic of chunkLoop: x^ = float(s * (q - z)), the
-// error and its sums in double. So the codes and values are those of chunkLoop's loop, bit for
-// bit; the sums take their own lane order (each build has its own, quantize_kernel-inl.h).
+// ones); when the float value lies closer than twice that, E = (|x * (1/s)| + |z|) * 2^-21, to
+// a half-integer, the double rounding might differ, and the step takes quantizeOne's double
+// arithmetic for its eight elements instead. Everything after the code is the double arithmetic
+// of chunkLoop: x^ = float(s * (q - z)), the error and its sums in double. So the codes and
+// values are those of chunkLoop's loop, bit for bit; the sums take their own lane order (each
+// build has its own, quant_kernel-inl.h).
 
 struct DivideSums {
     __m256d sq[2], ab[2], mx[2], sg[2];
