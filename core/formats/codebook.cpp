@@ -396,9 +396,10 @@ void absmaxBlock(const float* x, const BlockSpan& s, const Codebook& cb, const S
     const double vmin = cb.values[static_cast<size_t>(sc.minusMax)];
     const double vmax = cb.values[static_cast<size_t>(sc.plusMax)];
     const float nan = std::numeric_limits<float>::quiet_NaN();
-    const bool finite = formats_detail::allFinite(x, s);
-    const float absmax =
-        finite ? formats_detail::absMaxOfFinite(x, s) : formats_detail::finiteAbsMax(x, s);
+    float absmax;
+    const bool finite = formats_detail::absMaxIfFinite(x, s, absmax);
+    if (!finite)
+        absmax = formats_detail::finiteAbsMax(x, s);
     r.scales[bi] = absmax;
     if (finite && absmax > 0.0f && cb.kind == Codebook::Kind::NF4 && vmin <= -1.0 && vmax >= 1.0) {
         nf4FiniteBlock(x, s, cb.values.data(), absmax, 1.0f / absmax, r, c);

@@ -89,8 +89,10 @@ void q8_0Finite(const float* x, const BlockSpan& s, float id, float d, LowbitRes
 // Q8_0: d = amax / 127, q = roundf(x / d). Returns the stored d.
 float quantizeQ8_0(const float* x, const BlockSpan& s, size_t bi, LowbitResult& r, LowbitCounts& c)
 {
-    const bool finite = allFinite(x, s);
-    const float amax = finite ? absMaxOfFinite(x, s) : formats_detail::finiteAbsMax(x, s);
+    float amax;
+    const bool finite = formats_detail::absMaxIfFinite(x, s, amax);
+    if (!finite)
+        amax = formats_detail::finiteAbsMax(x, s);
     const float d = amax / ((1 << 7) - 1);
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     const float dStored = roundToFp16(d);
@@ -134,11 +136,10 @@ void nibblesFinite(const float* x, const BlockSpan& s, float m, float id, float 
     });
 }
 
-// The signed value of largest magnitude of a span of finite values: the first one on equal
+// The signed value of largest magnitude amax of a span of finite values: the first one on equal
 // magnitudes, 0 when all are zero (llama.cpp's loop over the block).
-float signedLargest(const float* x, const BlockSpan& s)
+float signedLargest(const float* x, const BlockSpan& s, float amax)
 {
-    const float amax = absMaxOfFinite(x, s);
     if (!(amax > 0.0f))
         return 0.0f;
     // Bit i: |x| of the span's element i is amax; the lowest bit is the first (a block holds at
@@ -155,8 +156,10 @@ float signedLargest(const float* x, const BlockSpan& s)
 // stored d.
 float quantizeQ4_0(const float* x, const BlockSpan& s, size_t bi, LowbitResult& r, LowbitCounts& c)
 {
-    const bool finite = allFinite(x, s);
-    float amax = 0.0f, max = finite ? signedLargest(x, s) : 0.0f;
+    float amax;
+    const bool finite = formats_detail::absMaxIfFinite(x, s, amax);
+    float max = finite ? signedLargest(x, s, amax) : 0.0f;
+    amax = 0.0f;
     for (int64_t i = s.start; i < s.end && !finite; ++i) {
         const float v = x[i];
         if (std::isfinite(v) && amax < std::fabs(v)) {
@@ -321,7 +324,8 @@ void q5Block(const float* p, const BlockSpan& s, size_t bi, LowbitResult& r, Low
         q5_1Range(p, min, max);
         d = (max - min) / ((1 << 5) - 1);
     } else {
-        d = signedLargest(p, {0, kBlock}) / -16;
+        const BlockSpan all{0, kBlock};
+        d = signedLargest(p, all, absMaxOfFinite(p, all)) / -16;
     }
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     const float dStored = storedHalf(d), mStored = Offset ? storedHalf(min) : 0.0f;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/base/error.h"
+#include "core/base/float_order.h"
 #include "core/base/name_table.h"
 #include "core/base/value_observer.h"
 #include "core/formats/lowbit.h"
@@ -244,14 +245,10 @@ LowbitCounts forEachElement(const LowbitResult& r, int64_t n, const CancelToken*
                          });
 }
 
-// Whether every value of the span is finite (v * 0 is NaN exactly for NaN and +-inf).
+// Whether every value of the span is finite.
 inline bool allFinite(const float* x, const BlockSpan& s)
 {
-    float probe = 0.0f;
-#pragma omp simd reduction(+ : probe)
-    for (int64_t i = s.start; i < s.end; ++i)
-        probe += x[i] * 0.0f;
-    return probe == 0.0f;
+    return detail::allFiniteFloats(x + s.start, s.end - s.start);
 }
 
 // The largest |x| of a span of finite values.

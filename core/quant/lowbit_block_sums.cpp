@@ -2,6 +2,7 @@
 // portable loop, and one of AVX2 instructions with the same sums.
 #include "core/quant/lowbit_sums.h"
 
+#include "core/base/float_order.h"
 #include "core/quant/quantize_internal.h"
 
 #include <algorithm>
@@ -174,22 +175,6 @@ addFour(const float* x, const float* xh, __m128 lo4, __m128 hi4, SumLanes& s, Sl
     s.mxv = _mm256_max_pd(s.mxv, highX);
 }
 
-// Whether x[0, cnt) holds no NaN or inf (an exponent of all ones).
-__attribute__((target("avx2"))) inline bool allFiniteAvx2(const float* x, int64_t cnt)
-{
-    const __m256i exponent = _mm256_set1_epi32(0x7f800000);
-    __m256i any = _mm256_setzero_si256();
-    int64_t i = 0;
-    for (; i + 8 <= cnt; i += 8) {
-        const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + i));
-        any = _mm256_or_si256(any, _mm256_cmpeq_epi32(_mm256_and_si256(b, exponent), exponent));
-    }
-    bool finite = _mm256_testz_si256(any, any) != 0;
-    for (; i < cnt; ++i)
-        finite = finite && std::isfinite(x[i]);
-    return finite;
-}
-
 // Steps of eight over the block (then four), the finite masks applied unless AllFinite.
 template <bool AllFinite>
 __attribute__((target("avx2"), always_inline)) inline int64_t
@@ -226,8 +211,8 @@ blockSumsAvx2(const float* x, const float* xh, const C* codes, int32_t codeOffse
     const __m128 lo4 = _mm_set1_ps(lo), hi4 = _mm_set1_ps(hi);
     SumLanes a = emptyLanes(), b = emptyLanes();
     SliceMetrics::Sums v;
-    int64_t i = allFiniteAvx2(x, cnt) ? addSteps<true>(x, xh, cnt, lo4, hi4, a, b, v)
-                                      : addSteps<false>(x, xh, cnt, lo4, hi4, a, b, v);
+    int64_t i = detail::allFiniteFloats(x, cnt) ? addSteps<true>(x, xh, cnt, lo4, hi4, a, b, v)
+                                                : addSteps<false>(x, xh, cnt, lo4, hi4, a, b, v);
     double t[6][4];
     const __m256d parts[6] = {_mm256_add_pd(a.sq, b.sq), _mm256_add_pd(a.ab, b.ab),
                               _mm256_max_pd(a.mx, b.mx), _mm256_add_pd(a.sg, b.sg),

@@ -2,8 +2,10 @@
 // bitsandbytes NF4 (T12) and FP4, user code books, Lloyd-Max, OCP MX examples worked by hand,
 // linear absmax int8 blocks, and the storage accounting of each.
 #include "core/base/error.h"
+#include "core/base/float_order.h"
 #include "core/formats/codebook.h"
 #include "core/formats/dynamic_map.h"
+#include "core/formats/float16.h"
 #include "core/formats/ggml.h"
 #include "core/formats/minifloat.h"
 #include "core/formats/mx.h"
@@ -85,6 +87,7 @@ private slots:
     void q4_0FirstLargestMagnitudeWins();
     void ggmlPaddedRows();
     void ggmlNonFiniteAndOverflow();
+    void everyNonFiniteIsFound();
     void subnormalBlocks();
     void ggmlErrors();
     void nf4_T12();
@@ -219,6 +222,44 @@ void TestLowbit::ggmlPaddedRows()
         }
     }
     QCOMPARE(quantizeGgml(x.data(), 80, GgmlType::Q8_0, 40).blockOf(45), int64_t(2));
+}
+
+// A single NaN (either sign, any payload) or infinity anywhere in a span or a block is found:
+// the finiteness test ORs exponent fields, so each position of each vector lane is tried.
+void TestLowbit::everyNonFiniteIsFound()
+{
+    const float specials[] = {std::numeric_limits<float>::quiet_NaN(),
+                              -std::numeric_limits<float>::quiet_NaN(),
+                              detail::floatOf(0x7f800001u),
+                              detail::floatOf(0xffbfffffu),
+                              std::numeric_limits<float>::infinity(),
+                              -std::numeric_limits<float>::infinity()};
+    const float edges[] = {std::numeric_limits<float>::max(), -std::numeric_limits<float>::max(),
+                           std::numeric_limits<float>::denorm_min(), -0.0f, 0.0f};
+    for (int64_t n = 1; n <= 40; ++n) {
+        std::vector<float> x(static_cast<size_t>(n));
+        for (int64_t i = 0; i < n; ++i)
+            x[size_t(i)] = edges[i % 5];
+        QVERIFY(detail::allFiniteFloats(x.data(), n));
+        for (int64_t p = 0; p < n; ++p)
+            for (float v : specials) {
+                std::vector<float> y = x;
+                y[size_t(p)] = v;
+                QVERIFY2(!detail::allFiniteFloats(y.data(), n), qPrintable(QString::number(p)));
+            }
+    }
+    // Through the blocks: Q8_0's scale from the 31 finite values, one non-finite counted.
+    for (int p = 0; p < 32; ++p)
+        for (float v : specials) {
+            std::vector<float> x(32, 0.0f);
+            for (int i = 0; i < 32; ++i)
+                x[size_t(i)] = float(i - 20) * 0.25f;
+            x[size_t(p)] = v;
+            const float amax = p == 0 ? 4.75f : 5.0f; // |x[0]| = 5 unless x[0] is replaced
+            const LowbitResult r = quantizeGgml(x.data(), 32, GgmlType::Q8_0);
+            QCOMPARE(r.nonfinite, int64_t(1));
+            QCOMPARE_EXACT(r.scales[0], roundToFormat(FloatFormat::Half, amax / 127));
+        }
 }
 
 void TestLowbit::ggmlNonFiniteAndOverflow()
