@@ -78,11 +78,12 @@ void usage(FILE* f)
            "                 ratio_to_tensor for the low-bit rows)\n"
            "  --model        the model report instead: a generated 8-layer, 1024-wide bf16\n"
            "                 safetensors model (66 tensors, 119M parameters), the report with\n"
-           "                 q8_0 and with int8-channel,q4_0,q4_k,nf4 (best of R runs, default\n"
-           "                 1) against the per-tensor 'quantize --input FILE:TENSOR --report -'\n"
-           "                 loop: run in process, and as real processes of the\n"
-           "                 quantscope-cli beside this binary (when there is one)\n"
-           "                 with their output to /dev/null; and the peak memory\n"
+           "                 q8_0 and with int8-channel,q4_0,q4_k,nf4 against the per-tensor\n"
+           "                 'quantize --input FILE:TENSOR --report -' loop: run in\n"
+           "                 process, and as real processes of the quantscope-cli beside\n"
+           "                 this binary (when there is one) with their output to\n"
+           "                 /dev/null; and the peak memory. R rounds (default 3) time\n"
+           "                 each of the four once in turn; the best of each is shown\n"
            "  --help         this text\n"
            "Peak resident memory (getrusage) is printed last (a \"peak_rss\" row in JSON).\n");
 }
@@ -427,7 +428,7 @@ int main(int argc, char** argv)
         return exitCode;
     if (opt.model) {
         try {
-            return runModelBench(opt.runsGiven ? opt.runs : 1, opt.json);
+            return runModelBench(opt.runsGiven ? opt.runs : 3, opt.json);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "quantscope-bench: %s\n", e.what());
             return 1;

@@ -147,17 +147,41 @@ double cliProcessLoopSeconds(const std::string& cli, const std::string& path,
     return seconds(t0);
 }
 
-double reportSeconds(const std::string& path, const std::vector<qs::ModelScheme>& schemes, int runs)
+double reportSeconds(const std::string& path, const std::vector<qs::ModelScheme>& schemes)
 {
-    double best = 1e30;
+    const auto t0 = std::chrono::steady_clock::now();
+    const qs::ModelReport rep = qs::computeModelReport(path, schemes);
+    const double s = seconds(t0);
+    if (rep.tensors.empty())
+        std::puts("");
+    return s;
+}
+
+// The best time of each measurement over `runs` rounds, each round timing every measurement
+// once in turn: a burst of the host's load then slows one run of each, not every run of one.
+struct BestTimes {
+    double one = 1e30, four = 1e30, loop = 1e30, process = 1e30;
+};
+
+BestTimes bestOfRounds(const std::string& path, const std::vector<qs::ModelScheme>& one,
+                       const std::vector<qs::ModelScheme>& four, const std::string& cli, int runs,
+                       double& rssReport)
+{
+    BestTimes b;
     for (int r = 0; r < runs; ++r) {
-        const auto t0 = std::chrono::steady_clock::now();
-        const qs::ModelReport rep = qs::computeModelReport(path, schemes);
-        best = std::min(best, seconds(t0));
-        if (rep.tensors.empty())
-            std::puts("");
+        b.one = std::min(b.one, reportSeconds(path, one));
+        b.four = std::min(b.four, reportSeconds(path, four));
+        if (r == 0)
+            rssReport = peakRssMb(); // the reports' peak, before the loops allocate anything
+        b.loop = std::min(b.loop, cliLoopSeconds(path, one[0].config));
+        if (!cli.empty() && b.process >= 0) {
+            const double p = cliProcessLoopSeconds(cli, path, one[0].name);
+            b.process = p < 0 ? p : std::min(b.process, p);
+        }
     }
-    return best;
+    if (cli.empty())
+        b.process = -1;
+    return b;
 }
 
 // The row of the loop of quantscope-cli processes and the report's speed-up against it (JSON:
@@ -222,12 +246,10 @@ int runModelBench(int runs, bool json)
     const std::vector<qs::ModelScheme> one = qs::parseModelSchemes("q8_0", {});
     const std::vector<qs::ModelScheme> four =
         qs::parseModelSchemes("int8-channel,q4_0,q4_k,nf4", {});
-    const double oneS = reportSeconds(path, one, runs);
-    const double fourS = reportSeconds(path, four, runs);
-    const double rssReport = peakRssMb();
-    const double loopS = cliLoopSeconds(path, one[0].config);
     const std::string cli = siblingCli();
-    const double processS = cli.empty() ? -1 : cliProcessLoopSeconds(cli, path, one[0].name);
+    double rssReport = 0;
+    const BestTimes best = bestOfRounds(path, one, four, cli, runs, rssReport);
+    const double oneS = best.one, fourS = best.four, loopS = best.loop, processS = best.process;
     const double largestMb = double(largest) * 4.0 / 1048576.0;
     std::remove(path.c_str());
     rmdir(dir);

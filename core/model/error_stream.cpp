@@ -6,7 +6,8 @@
 // cursor holds is copied, and finish() adds it to that cursor in order. Passes whose parts are
 // whole blocks, or runs of them on one thread, copy nothing.
 // The terms of a step of elements are formed with no branch (error_terms.h), their products
-// added to the block's four lane sums on the way; a loop of its own then counts their bins.
+// added to the block's four lane sums and the errors of the chosen bins gathered on the way; a
+// loop of its own then counts their bins.
 #include "core/base/parallel.h"
 #include "core/model/error_percentiles.h"
 #include "core/model/error_terms.h"
@@ -37,7 +38,7 @@ double rankedError(float x, float xhat)
 struct Sums {
     LaneSums lanes;
     double dot = 0, recon = 0, weighted = 0;
-    int64_t count = 0, zeros = 0;
+    int64_t count = 0;
 
     // A whole block after the ones added before.
     void addBlock(const Sums& p)
@@ -46,7 +47,6 @@ struct Sums {
         recon += p.lanes.reconTotal();
         weighted += p.weighted;
         count += p.count;
-        zeros += p.zeros;
     }
 };
 
@@ -76,8 +76,8 @@ struct alignas(64) Local {
     std::vector<uint32_t> odd = std::vector<uint32_t>(size_t(kBins) + 1, 0);
     std::vector<int64_t> folded = std::vector<int64_t>(size_t(kBins) + 1, 0);
     int64_t unfolded = 0; // elements counted in even and odd
-    // The errors gathered: the first gatheredCount of a buffer of gatheredRoom (not zeroed:
-    // every element of a step is written there, the chosen ones kept).
+    // The errors gathered: the first gatheredCount of a buffer of gatheredRoom (not zeroed: a
+    // step writes four values at a time after them, its chosen ones first).
     std::unique_ptr<double[]> gathered;
     size_t gatheredCount = 0, gatheredRoom = 0;
     bool overflow = false;
@@ -99,45 +99,19 @@ struct alignas(64) Local {
 };
 
 // The errors of a step counted into the bins (even and odd elements apart: the split only
-// spreads the increments) and those in the bins of `slot` gathered. Every error is written after
-// the ones gathered and the count moves on by its bin's flag: no branch on whether it was chosen,
-// which the processor could not predict.
-void addCounted(const StepTerms& terms, int m, const int8_t* slot, Local& local)
+// spreads the increments).
+void addCounted(const StepTerms& terms, int m, Local& local)
 {
     uint32_t* const even = local.even.data();
     uint32_t* const odd = local.odd.data();
     const int32_t* bin = terms.bin;
-    if (local.overflow) {
-        int k = 0;
-        for (; k + 1 < m; k += 2) {
-            ++even[bin[k]];
-            ++odd[bin[k + 1]];
-        }
-        if (k < m)
-            ++even[bin[k]];
-    } else {
-        size_t at = local.gatheredCount;
-        local.roomFor(at + size_t(m));
-        double* const out = local.gathered.get();
-        const double* measured = terms.measured;
-        int k = 0;
-        for (; k + 1 < m; k += 2) {
-            const int b0 = bin[k], b1 = bin[k + 1];
-            ++even[b0];
-            ++odd[b1];
-            out[at] = measured[k];
-            at += size_t(slot[b0]);
-            out[at] = measured[k + 1];
-            at += size_t(slot[b1]);
-        }
-        if (k < m) {
-            ++even[bin[k]];
-            out[at] = measured[k];
-            at += size_t(slot[bin[k]]);
-        }
-        local.gatheredCount = at;
-        local.overflow = at > size_t(kGatherMax);
+    int k = 0;
+    for (; k + 1 < m; k += 2) {
+        ++even[bin[k]];
+        ++odd[bin[k + 1]];
     }
+    if (k < m)
+        ++even[bin[k]];
     local.unfolded += m;
     if (local.unfolded < kFoldAfter)
         return;
@@ -163,10 +137,18 @@ struct ErrorStream::State {
     double hi = HUGE_VAL;      // bins over (0, hi]: the largest error, or the sample's
     double scale = 0;          // topScale(hi)
     std::vector<int8_t> slot;  // the bins gathered, and 0 for the bin kBins
+    Gather chosen;             // the same bins as intervals
     std::vector<Sums> parts;   // per block of kSumBlock elements
     std::vector<Local> locals; // per thread
 
     Local& local() { return locals[std::min(size_t(detail::threadId()), locals.size() - 1)]; }
+    // `chosen` from `slot` (two windows at most: windowBins).
+    void choose()
+    {
+        if (!gatherIntervals(slot, chosen))
+            throw Error("internal error: the error pass was asked to gather more than two "
+                        "windows of bins");
+    }
 
     // Elements [first, first + m) (values xh) added to sums, which hold their block up to first
     // (added in a copy of them: kept in registers, apart from the other threads' cursors).
@@ -181,11 +163,20 @@ struct ErrorStream::State {
         const float* xs = x + first;
         for (int64_t j = 0; j < m; j += kStep) {
             const int k = int(std::min<int64_t>(kStep, m - j));
-            stepTerms(xs + j, xh + j, k, int((first + j) & 3), hi, scale, terms, t.lanes,
-                      kWeighted);
+            Gather g = chosen; // the chosen errors written after those gathered, until too many
+            if (!l.overflow) {
+                l.roomFor(l.gatheredCount + size_t(k) + 4);
+                g.out = l.gathered.get();
+                g.at = l.gatheredCount;
+            }
+            stepTerms(xs + j, xh + j, k, int((first + j) & 3), hi, scale, terms, t.lanes, kWeighted,
+                      l.overflow ? nullptr : &g);
+            if (!l.overflow) {
+                l.gatheredCount = g.at;
+                l.overflow = g.at > size_t(kGatherMax);
+            }
             t.count += terms.count;
-            t.zeros += terms.zeros;
-            addCounted(terms, k, slot.data(), l);
+            addCounted(terms, k, l);
             for (int q = 0; kWeighted && q < k; ++q) { // a sum of its own: in element order too
                 const double a = w->next(), e = terms.error[q];
                 if (finiteFloat(xs[j + q]))
@@ -236,11 +227,13 @@ struct ErrorStream::State {
     {
         FirstPass f;
         f.count = all.count;
-        f.zeros = all.zeros;
+        f.zeros = all.count - n; // the bin kBins holds the zero errors and the n - count others
         f.hi = hi;
         f.slot.assign(slot.begin(), slot.begin() + kBins);
         bool overflow = false;
         for (const Local& l : locals) {
+            f.zeros += l.folded[size_t(kBins)] + int64_t(l.even[size_t(kBins)]) +
+                       int64_t(l.odd[size_t(kBins)]);
             for (size_t b = 0; b < size_t(kBins); ++b)
                 f.counts[b] += l.folded[b] + int64_t(l.even[b]) + int64_t(l.odd[b]);
             f.gathered.insert(f.gathered.end(), l.gathered.get(),
@@ -265,6 +258,7 @@ ErrorStream::ErrorStream(const float* x, int64_t n, const ColumnWeights& weights
     m_state->scale = topScale(m_state->hi);
     m_state->slot.assign(size_t(kBins) + 1, n <= kGatherWhole ? 1 : 0);
     m_state->slot.back() = 0;
+    m_state->choose();
     m_state->parts.resize(size_t((n + kSumBlock - 1) / kSumBlock));
     m_state->locals.resize(size_t(detail::threadCount()));
 }
@@ -309,6 +303,7 @@ void ErrorStream::sampled()
     if (m_state->n > kGatherWhole) {
         m_state->slot = windowBins(counts, size, kFractions);
         m_state->slot.push_back(0);
+        m_state->choose();
     }
 }
 

@@ -1,7 +1,7 @@
 // The terms of the error pass of reconstructionStats (error_stream.cpp), a step of elements
-// at a time: per element its error, bin and counts, formed with no branch (AVX2 when the
-// processor has it), its products added to four lane sums on the way, for a loop that then only
-// counts the bins.
+// at a time: per element its error and bin, formed with no branch (AVX2 when the processor has
+// it), its products added to four lane sums and the errors of the chosen bins written out on
+// the way, for a loop that then only counts the bins.
 #pragma once
 
 #include "core/model/error_percentiles.h"
@@ -31,13 +31,30 @@ struct LaneSums {
 };
 
 // The terms of one step. A non-finite x contributes +0 to every sum (the sums start at +0 and
-// so are never -0: adding +0 leaves them as they are) and counts in the bin kBins.
+// so are never -0: adding +0 leaves them as they are) and counts in the bin kBins, as a zero
+// error does (the zero errors are the bin's count less the non-finite x).
 struct StepTerms {
-    alignas(64) double error[kStep];    // x - x^ (0 for a non-finite x), if asked for
-    alignas(64) double measured[kStep]; // |x - x^|, a NaN error as HUGE_VAL (as ranked)
-    alignas(64) int32_t bin[kStep];     // the bin of |x - x^| in `top`, or kBins
-    int64_t count = 0, zeros = 0;
+    alignas(64) double error[kStep]; // x - x^ (0 for a non-finite x), if asked for
+    alignas(64) int32_t bin[kStep];  // the bin of |x - x^| in `top`, or kBins
+    int64_t count = 0;               // finite x
 };
+
+// Where a step's errors in chosen bins go: the bins in at most two intervals [lo, hi] (empty
+// when lo > hi; the bin kBins is never chosen), each such |x - x^| (a NaN error as HUGE_VAL, as
+// ranked) written to out[at++]. out must have room for the step's elements and 4 more.
+struct Gather {
+    int32_t lo[2] = {1, 1}, hi[2] = {0, 0};
+    double* out = nullptr;
+    size_t at = 0;
+    bool chosen(int32_t b) const
+    {
+        return (b >= lo[0] && b <= hi[0]) || (b >= lo[1] && b <= hi[1]);
+    }
+};
+
+// The intervals of the chosen bins (slot[b] != 0 for b < kBins), or false when they are more
+// than two.
+bool gatherIntervals(const std::vector<int8_t>& slot, Gather& g);
 
 inline bool finiteFloat(float v)
 {
@@ -49,9 +66,10 @@ inline bool finiteFloat(float v)
 // The terms of elements [0, m) of x and xhat (see StepTerms): bins of a level over (0, hi] with
 // `scale` bins per unit (Level::binOf of the top level). Their products are added to `lanes`,
 // x[0] being in lane `lane0` (its index in its block modulo 4). StepTerms::error is
-// filled only withErrors (the rest of it always).
+// filled only withErrors (the rest of it always). The errors in the chosen bins of `gather` are
+// written out when it is given.
 void stepTerms(const float* x, const float* xhat, int m, int lane0, double hi, double scale,
-               StepTerms& t, LaneSums& lanes, bool withErrors);
+               StepTerms& t, LaneSums& lanes, bool withErrors, Gather* gather);
 
 // Elements per block of the summation order: sums in four lanes per block (LaneSums), blocks
 // added in order (the results do not depend on the thread count or on how the pairs arrive).

@@ -8,6 +8,7 @@
 #include "core/io/safetensors_writer.h"
 #include "core/io/tensor_file.h"
 #include "core/model/error_percentiles.h"
+#include "core/model/error_terms.h"
 #include "core/model/model_report.h"
 #include "core/quant/quantize.h"
 #include "tests/support/random_tensor.h"
@@ -91,6 +92,19 @@ void makePair(int64_t n, uint32_t seed, bool constant, std::vector<float>& x,
     }
 }
 
+// Three in five x^ equal to x (zero errors, which the pass counts with the non-finite x in
+// one bin and tells apart at the end), x non-finite every 301 elements.
+void makeZeroHeavy(int64_t n, uint32_t seed, std::vector<float>& x, std::vector<float>& xh)
+{
+    makePair(n, seed, false, x, xh);
+    for (int64_t i = 0; i < n; ++i) {
+        if (i % 5 < 3)
+            xh[size_t(i)] = x[size_t(i)];
+        if (i % 301 == 300)
+            x[size_t(i)] = i % 2 ? -INFINITY : std::nanf("");
+    }
+}
+
 // Equal bit for bit (NaN sums included).
 void compareStats(const ReconstructionStats& st, const Plain& p, bool weighted)
 {
@@ -112,9 +126,12 @@ private slots:
     {
         // Tails shorter than a step of the pass (256) and than a block; one block and several.
         for (int64_t n : {1, 3, 13, 255, 257, 1000, 32768 + 13, 100003}) {
-            for (int variant = 0; variant < 3; ++variant) {
+            for (int variant = 0; variant < 4; ++variant) {
                 std::vector<float> x, xh;
-                makePair(n, uint32_t(n), variant == 1, x, xh, variant == 2);
+                if (variant == 3)
+                    makeZeroHeavy(n, uint32_t(n), x, xh);
+                else
+                    makePair(n, uint32_t(n), variant == 1, x, xh, variant == 2);
                 std::vector<float> w(size_t(std::min<int64_t>(n, 100)));
                 for (size_t c = 0; c < w.size(); ++c)
                     w[c] = float(1 + c % 5) * 0.25f;
@@ -126,6 +143,28 @@ private slots:
                                  weights.values != nullptr);
             }
         }
+    }
+
+    void gatheredBinsAsIntervals()
+    {
+        using error_detail::Gather;
+        using error_detail::kBins;
+        std::vector<int8_t> slot(size_t(kBins) + 1, 0);
+        Gather g;
+        QVERIFY(error_detail::gatherIntervals(slot, g)); // none
+        for (int32_t b : {0, 1, 17, kBins - 1, kBins})
+            QVERIFY(!g.chosen(b));
+        for (int b = 10; b <= 12; ++b)
+            slot[size_t(b)] = 1;
+        slot[size_t(kBins - 1)] = 1;
+        QVERIFY(error_detail::gatherIntervals(slot, g));
+        for (int32_t b = 0; b <= kBins; ++b)
+            QCOMPARE(g.chosen(b), b < kBins && slot[size_t(b)] != 0);
+        slot[size_t(40)] = 1; // a third window: the pass would not gather it
+        QVERIFY(!error_detail::gatherIntervals(slot, g));
+        std::fill(slot.begin(), slot.end() - 1, int8_t(1)); // small arrays: every bin
+        QVERIFY(error_detail::gatherIntervals(slot, g));
+        QVERIFY(g.chosen(0) && g.chosen(kBins - 1) && !g.chosen(kBins));
     }
 
     void threadCountIndependent()
