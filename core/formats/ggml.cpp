@@ -159,11 +159,11 @@ float quantizeQ4_0(const float* x, const BlockSpan& s, size_t bi, LowbitResult& 
     float amax;
     const bool finite = formats_detail::absMaxIfFinite(x, s, amax);
     float max = finite ? signedLargest(x, s, amax) : 0.0f;
-    amax = 0.0f;
+    float finiteMax = 0.0f; // the first largest |x| of the finite values, when some are not
     for (int64_t i = s.start; i < s.end && !finite; ++i) {
         const float v = x[i];
-        if (std::isfinite(v) && amax < std::fabs(v)) {
-            amax = std::fabs(v);
+        if (std::isfinite(v) && finiteMax < std::fabs(v)) {
+            finiteMax = std::fabs(v);
             max = v;
         }
     }

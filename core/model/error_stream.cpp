@@ -136,14 +136,13 @@ struct ErrorStream::State {
     bool known;                // the largest error was given
     double hi = HUGE_VAL;      // bins over (0, hi]: the largest error, or the sample's
     double scale = 0;          // topScale(hi)
-    std::vector<int8_t> slot;  // the bins gathered, and 0 for the bin kBins
-    Gather chosen;             // the same bins as intervals
+    Gather chosen;             // the bins gathered, as at most two intervals
     std::vector<Sums> parts;   // per block of kSumBlock elements
     std::vector<Local> locals; // per thread
 
     Local& local() { return locals[std::min(size_t(detail::threadId()), locals.size() - 1)]; }
-    // `chosen` from `slot` (two windows at most: windowBins).
-    void choose()
+    // `chosen` from per-bin flags (two windows at most: windowBins).
+    void choose(const std::vector<int8_t>& slot)
     {
         if (!gatherIntervals(slot, chosen))
             throw Error("internal error: the error pass was asked to gather more than two "
@@ -229,7 +228,9 @@ struct ErrorStream::State {
         f.count = all.count;
         f.zeros = all.count - n; // the bin kBins holds the zero errors and the n - count others
         f.hi = hi;
-        f.slot.assign(slot.begin(), slot.begin() + kBins);
+        f.slot.resize(size_t(kBins));
+        for (int32_t b = 0; b < kBins; ++b)
+            f.slot[size_t(b)] = chosen.chosen(b) ? 1 : 0;
         bool overflow = false;
         for (const Local& l : locals) {
             f.zeros += l.folded[size_t(kBins)] + int64_t(l.even[size_t(kBins)]) +
@@ -256,9 +257,7 @@ ErrorStream::ErrorStream(const float* x, int64_t n, const ColumnWeights& weights
     if (m_state->known)
         m_state->hi = maxAbsError;
     m_state->scale = topScale(m_state->hi);
-    m_state->slot.assign(size_t(kBins) + 1, n <= kGatherWhole ? 1 : 0);
-    m_state->slot.back() = 0;
-    m_state->choose();
+    m_state->choose(std::vector<int8_t>(size_t(kBins), n <= kGatherWhole ? 1 : 0));
     m_state->parts.resize(size_t((n + kSumBlock - 1) / kSumBlock));
     m_state->locals.resize(size_t(detail::threadCount()));
 }
@@ -301,9 +300,7 @@ void ErrorStream::sampled()
         l.sample = std::vector<float>();
     }
     if (m_state->n > kGatherWhole) {
-        m_state->slot = windowBins(counts, size, kFractions);
-        m_state->slot.push_back(0);
-        m_state->choose();
+        m_state->choose(windowBins(counts, size, kFractions));
     }
 }
 
