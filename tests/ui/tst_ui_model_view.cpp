@@ -1,8 +1,9 @@
-// The Model view through its widgets, headless: the table shows a known report's numbers, sorts
-// and filters; the heatmap's cells have the viridis colours and tooltips of their values; the
-// planner's slider gives planAssignment's plan; a double-click opens the tensor with the scheme;
-// the exports write their files. In the window: a GGUF model written here is measured by Run,
-// and a double-clicked cell shows the same numbers in the explorer.
+// The Model view through its widgets, headless: the table shows a known report's numbers, sorts,
+// filters and gives way to its scheme columns when narrow; the heatmap's cells have the viridis
+// colours and tooltips of their values; the planner's slider gives planAssignment's plan; a
+// double-click opens the tensor with the scheme; the exports write their files. In the window: a
+// GGUF model written here is measured by Run, and a double-clicked cell shows the same numbers in
+// the explorer.
 #include "core/config/choices.h"
 #include "core/io/gguf_writer.h"
 #include "core/io/npy.h"
@@ -181,6 +182,7 @@ private slots:
     void tableShowsReport();
     void tableSorts();
     void tableFilters();
+    void tableFitsNarrowView();
     void heatmapColoursAndTips();
     void heatmapLabelsFit();
     void heatmapLegendTicksDistinct();
@@ -264,6 +266,39 @@ void TestUiModelView::tableFilters()
     QCOMPARE(shownNames(v), QStringList());
     v.filterEdit()->clear();
     QCOMPARE(shownNames(v).size(), 6);
+}
+
+// As at 1280x720 with both side panels: the names give way (at most 30 % of the table) so that
+// the scheme columns show without scrolling.
+void TestUiModelView::tableFitsNarrowView()
+{
+    ModelView v;
+    v.setModelFile(QStringLiteral("model.safetensors"), knownMembers());
+    v.setReport(knownReport());
+    v.resize(1000, 480); // the names fitted to a wide table first, then the view narrowed
+    v.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&v));
+    const QTableView* t = v.table();
+    const QAbstractItemView* view = t; // sizeHintForColumn is public here
+    const int wholeName = view->sizeHintForColumn(ModelTableModel::NameColumn);
+    QTRY_COMPARE(t->columnWidth(ModelTableModel::NameColumn), wholeName); // room: whole names
+    v.resize(640, 480);
+    QTRY_VERIFY(v.table()->viewport()->width() < 640);
+    const int width = t->viewport()->width();
+    QVERIFY2(width > 500 && width < 640, qPrintable(QString::number(width)));
+    const int nameWidth = t->columnWidth(ModelTableModel::NameColumn);
+    QVERIFY2(nameWidth <= std::max(160, width * 3 / 10), qPrintable(QString::number(nameWidth)));
+    QVERIFY(nameWidth < wholeName); // cut
+    for (int s = 0; s < 3; ++s) {
+        const int c = v.tableModel()->schemeColumn(s);
+        QVERIFY2(t->columnViewportPosition(c) + t->columnWidth(c) <= width,
+                 qPrintable(QStringLiteral("scheme %1 ends at %2 of %3")
+                                .arg(s)
+                                .arg(t->columnViewportPosition(c) + t->columnWidth(c))
+                                .arg(width)));
+        QVERIFY(t->columnWidth(c) >= view->sizeHintForColumn(c)); // numbers never elided
+    }
+    QVERIFY(t->itemDelegateForColumn(ModelTableModel::NameColumn) != nullptr); // front elided
 }
 
 void TestUiModelView::heatmapColoursAndTips()

@@ -13,6 +13,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCursor>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -21,6 +22,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStackedWidget>
+#include <QStyledItemDelegate>
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolButton>
@@ -31,6 +33,23 @@
 #include <cmath>
 
 namespace qs::ui {
+
+namespace {
+
+// Tensor names elided at the front: their ends (layer, kind, weight or bias) tell them apart.
+class LeftElidingDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        option->textElideMode = Qt::ElideLeft;
+    }
+};
+
+} // namespace
 
 QString defaultModelSchemes()
 {
@@ -276,6 +295,9 @@ QWidget* ModelView::buildTablePage()
     m_table->horizontalHeader()->setHighlightSections(false);
     m_table->horizontalHeader()->setResizeContentsPrecision(500); // rows measured for widths
     m_table->setTextElideMode(Qt::ElideMiddle); // long names: the full name is the tooltip
+    m_table->setItemDelegateForColumn(ModelTableModel::NameColumn,
+                                      new LeftElidingDelegate(m_table));
+    m_table->viewport()->installEventFilter(this);
     v->addWidget(m_table, 1);
     return page;
 }
@@ -365,9 +387,10 @@ void ModelView::refreshDisplay()
     fitTableColumns();
 }
 
-// Every column as wide as its contents, but the names at most 40 % of the table, and the
+// Every column as wide as its contents, but the names at most 30 % of the table (elided at the
+// front: kind and layer have columns of their own, the full name is the tooltip), and the
 // schemes' columns right after name, kind, layer and plan, so that they show without scrolling
-// as far as they can.
+// as far as they can (at 1280x720 with both side panels: three schemes; F9 hides the panels).
 void ModelView::fitTableColumns()
 {
     // Shape, parameters and stored type after the schemes: the numbers come first.
@@ -376,9 +399,25 @@ void ModelView::fitTableColumns()
                   ModelTableModel::StoredColumn})
         header->moveSection(header->visualIndex(c), header->count() - 1);
     m_table->resizeColumnsToContents();
-    const int most = std::max(160, m_table->viewport()->width() * 2 / 5);
-    if (m_table->columnWidth(ModelTableModel::NameColumn) > most)
-        m_table->setColumnWidth(ModelTableModel::NameColumn, most);
+    fitNameColumn();
+}
+
+// The names as wide as they are, up to 30 % of the table as it is now.
+void ModelView::fitNameColumn()
+{
+    m_fittedWidth = m_table->viewport()->width();
+    const QAbstractItemView* view = m_table; // sizeHintForColumn is public here
+    const int most = std::max(160, m_fittedWidth * 3 / 10);
+    m_table->setColumnWidth(ModelTableModel::NameColumn,
+                            std::min(most, view->sizeHintForColumn(ModelTableModel::NameColumn)));
+}
+
+bool ModelView::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_table->viewport() && event->type() == QEvent::Resize &&
+        m_table->viewport()->width() != m_fittedWidth && m_model->rowCount() > 0)
+        fitNameColumn();
+    return AnalysisView::eventFilter(watched, event);
 }
 
 QChart* ModelView::paretoChart() const

@@ -120,6 +120,9 @@ signals:
     // the scheme's configuration when a scheme was chosen).
     void tensorRequested(const QString& path, const QString& tensor);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override; // the table's width changed
+
 private:
     QWidget* buildRunRows();
     QWidget* buildDisplayRow();
@@ -135,6 +138,7 @@ private:
     void setRunning(bool running);
     void refreshDisplay();
     void fitTableColumns();
+    void fitNameColumn();
     void rebuildPareto();
     void showPointTips(const QString& errorName);
     void planChanged();
@@ -172,6 +176,7 @@ private:
     QTabWidget* m_pages;
     QLineEdit* m_filterEdit;
     QTableView* m_table;
+    int m_fittedWidth = -1; // the table's width when the name column was last fitted
     ModelTableModel* m_model;
     ModelTableFilter* m_filter;
     ModelHeatmap* m_heatmap;
