@@ -195,35 +195,52 @@ template <int V, int N> struct MinSearch {
             live[v] = _mm256_cmp_ps(max[v], min[v], _CMP_NEQ_UQ);
         }
     }
-    // Whether every live lane's iscale * (x - min) lies within +-2^21, where nearestInt is
-    // rounding to an integer in float arithmetic: the products are monotone in x, so those of
-    // the group's extremes bound them.
-    __attribute__((target("avx2"))) bool small() const
+    // What the live lanes' v = iscale * (x - min) need: the products are monotone in x, so those
+    // of the group's extremes bound them. inRange: every |v| < 2^21, where nearestInt is rounding
+    // to an integer in float arithmetic; low, high: some v may round below 0 or above nmax.
+    struct Needs {
+        bool inRange = true, low = false, high = false;
+    };
+    __attribute__((target("avx2"))) Needs needs() const
     {
         const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
-        const __m256 limit = _mm256_set1_ps(2097152.0f);
+        const __m256 limit = _mm256_set1_ps(2097152.0f), half = _mm256_set1_ps(-0.5f);
+        const __m256 top = _mm256_set1_ps(float(nmax) + 0.5f);
+        Needs r;
         for (int v = 0; v < V; ++v) {
             const __m256 lo = _mm256_mul_ps(iscale[v], _mm256_sub_ps(low[v], min[v]));
             const __m256 hi = _mm256_mul_ps(iscale[v], _mm256_sub_ps(max[v], min[v]));
             const __m256 ok =
                 _mm256_and_ps(_mm256_cmp_ps(_mm256_and_ps(lo, absMask), limit, _CMP_LT_OQ),
                               _mm256_cmp_ps(_mm256_and_ps(hi, absMask), limit, _CMP_LT_OQ));
-            if (_mm256_movemask_ps(_mm256_or_ps(ok, _mm256_andnot_ps(live[v], absMask))) != 0xff)
-                return false;
+            const int liveBits = _mm256_movemask_ps(live[v]);
+            r.inRange = r.inRange && (_mm256_movemask_ps(ok) & liveBits) == liveBits;
+            // round(v) >= -0 for v >= -0.5 (a code of -0 adds nothing to any sum and squares
+            // away in the error), <= nmax for v < nmax + 0.5 (ties go to even).
+            r.low = r.low || (_mm256_movemask_ps(_mm256_cmp_ps(lo, half, _CMP_GE_OQ)) & liveBits) !=
+                                 liveBits;
+            r.high = r.high || (_mm256_movemask_ps(_mm256_cmp_ps(hi, top, _CMP_LT_OQ)) &
+                                liveBits) != liveBits;
         }
-        return true;
+        return r;
     }
     // Codes of iscale * (x - min) in l, and (withSums) their weighted sums.
     template <bool withSums> __attribute__((target("avx2"))) void codes()
     {
-        if (small())
-            codesAs<withSums, true>();
+        const Needs n = needs();
+        if (!n.inRange)
+            codesAs<withSums, false, true, true>();
+        else if (n.low)
+            n.high ? codesAs<withSums, true, true, true>() : codesAs<withSums, true, true, false>();
         else
-            codesAs<withSums, false>();
+            n.high ? codesAs<withSums, true, false, true>()
+                   : codesAs<withSums, true, false, false>();
     }
     // The codes by rounding to an integer in float arithmetic (ties to even: nearestInt for
-    // |v| < 2^22), or (inRange false) by nearestInt's bit pattern.
-    template <bool withSums, bool inRange> __attribute__((target("avx2"))) void codesAs()
+    // |v| < 2^22), clamped to 0 (low) and nmax (high) where needed, or (inRange false) by
+    // nearestInt's bit pattern, clamped.
+    template <bool withSums, bool inRange, bool low, bool high>
+    __attribute__((target("avx2"))) void codesAs()
     {
         const __m256i zero = _mm256_setzero_si256(), top = _mm256_set1_epi32(nmax);
         const __m256 topF = _mm256_set1_ps(float(nmax));
@@ -233,13 +250,16 @@ template <int V, int N> struct MinSearch {
             for (int v = 0; v < V; ++v) {
                 const __m256 xi = x(i, v);
                 const __m256 vi = _mm256_mul_ps(iscale[v], _mm256_sub_ps(xi, min[v]));
-                const __m256 li =
-                    inRange ? _mm256_min_ps(
-                                  _mm256_max_ps(_mm256_round_ps(vi, _MM_FROUND_TO_NEAREST_INT |
-                                                                        _MM_FROUND_NO_EXC),
-                                                _mm256_setzero_ps()), // -0 becomes +0
-                                  topF)
-                            : _mm256_cvtepi32_ps(nearestClamped(vi, zero, top));
+                __m256 li;
+                if (inRange) {
+                    li = _mm256_round_ps(vi, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+                    if (low)
+                        li = _mm256_max_ps(li, _mm256_setzero_ps()); // -0 becomes +0
+                    if (high)
+                        li = _mm256_min_ps(li, topF);
+                } else {
+                    li = _mm256_cvtepi32_ps(nearestClamped(vi, zero, top));
+                }
                 l[i][v] = li;
                 if (!withSums)
                     continue;
