@@ -196,8 +196,9 @@ template <int V, int N> struct MinSearch {
         }
     }
     // What the live lanes' v = iscale * (x - min) need: the products are monotone in x, so those
-    // of the group's extremes bound them. inRange: every |v| < 2^21, where nearestInt is rounding
-    // to an integer in float arithmetic; low, high: some v may round below 0 or above nmax.
+    // of the group's extremes bound them (in either order: a fitted min above the group's max
+    // makes iscale negative). inRange: every |v| < 2^21, where nearestInt is rounding to an
+    // integer in float arithmetic; low, high: some v may round below 0 or above nmax.
     struct Needs {
         bool inRange = true, low = false, high = false;
     };
@@ -216,10 +217,12 @@ template <int V, int N> struct MinSearch {
             const int liveBits = _mm256_movemask_ps(live[v]);
             r.inRange = r.inRange && (_mm256_movemask_ps(ok) & liveBits) == liveBits;
             // round(v) >= -0 for v >= -0.5 (a code of -0 adds nothing to any sum and squares
-            // away in the error), <= nmax for v < nmax + 0.5 (ties go to even).
-            r.low = r.low || (_mm256_movemask_ps(_mm256_cmp_ps(lo, half, _CMP_GE_OQ)) & liveBits) !=
-                                 liveBits;
-            r.high = r.high || (_mm256_movemask_ps(_mm256_cmp_ps(hi, top, _CMP_LT_OQ)) &
+            // away in the error), <= nmax for v < nmax + 0.5 (ties go to even). A NaN bound
+            // fails inRange, whose path clamps both ends.
+            const __m256 least = _mm256_min_ps(lo, hi), most = _mm256_max_ps(lo, hi);
+            r.low = r.low || (_mm256_movemask_ps(_mm256_cmp_ps(least, half, _CMP_GE_OQ)) &
+                              liveBits) != liveBits;
+            r.high = r.high || (_mm256_movemask_ps(_mm256_cmp_ps(most, top, _CMP_LT_OQ)) &
                                 liveBits) != liveBits;
         }
         return r;

@@ -148,6 +148,8 @@ private slots:
     void searchedTypes();
     void weightedTypes_data();
     void weightedTypes();
+    void fittedMinAboveMax_data();
+    void fittedMinAboveMax();
     void iq4Index();
     void miniFloatSweep();
 };
@@ -219,6 +221,69 @@ void TestFastPaths::weightedTypes()
     ggml_detail::allowLanesAvx2(true);
     QVERIFY(scalar != ggml_detail::ggmlScalarBytes(x.data(), n, t, row)); // the weights count
     compareFastToScalar(x, n, t, fast, scalar, r);
+}
+
+void TestFastPaths::fittedMinAboveMax_data()
+{
+    QTest::addColumn<int>("type");
+    QTest::newRow("Q4_K") << int(GgmlType::Q4_K);
+    QTest::newRow("Q5_K") << int(GgmlType::Q5_K);
+}
+
+// A sub-block of two negative levels whose deeper one has importance 0: the weighted fit's min
+// comes out as +0 (above every x) with a negative scale, and the search's later trials run with
+// a negative iscale, so that the group's largest x gives the smallest v. The lanes must clamp
+// the codes as the scalar search does (a found case: a review's fuzzing, 2026-12-08).
+void TestFastPaths::fittedMinAboveMax()
+{
+    QFETCH(int, type);
+    const float a = -0x1.671decp+1f, b = -0x1.77ab04p+3f; // -2.8134, -11.7396
+    const char* pattern = "ababaaababbbabbbbabbbbaaaabaabba";
+    const float qa[32] = {0x1.e977d2p-1f,
+                          0,
+                          0x1.db0dp-1f,
+                          0,
+                          0x1.8c47dp-4f,
+                          0x1.03436ap-1f,
+                          0x1.d80aeep-2f,
+                          0,
+                          0x1.605704p-3f,
+                          0,
+                          0,
+                          0,
+                          0x1.0f48f6p-3f,
+                          0,
+                          0,
+                          0,
+                          0,
+                          0x1.b9d8c4p-1f,
+                          0,
+                          0,
+                          0,
+                          0,
+                          0x1.baa7d6p-2f,
+                          0x1.2544f6p-2f,
+                          0x1.b53a6ap-2f,
+                          0x1.4fb544p-3f,
+                          0,
+                          0x1.9d71d2p-1f,
+                          0x1.5ad0fp-2f,
+                          0,
+                          0,
+                          0x1.ff640ep-1f};
+    std::vector<float> x(256, 0.0f), qw(256, 1.0f);
+    for (int i = 0; i < 32; ++i) {
+        x[size_t(i)] = pattern[i] == 'a' ? a : b;
+        qw[size_t(i)] = qa[i];
+    }
+    GgmlImportance imp;
+    imp.weights = qw.data();
+    imp.groups = 1;
+    const GgmlType t = GgmlType(type);
+    const std::string scalar = ggml_detail::ggmlScalarBytes(x.data(), 256, t, 256, &imp);
+    const std::string fast = ggmlQuantizedBytes(x.data(), 256, t, 256, nullptr, &imp);
+    compareFastToScalar(x, 256, t, fast, scalar,
+                        quantizeGgml(x.data(), 256, t, 256, nullptr, &imp));
 }
 
 // Every midpoint of the IQ4 grid, its float neighbours, the grid values, the ends and beyond,
