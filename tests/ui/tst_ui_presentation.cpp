@@ -1,7 +1,9 @@
 // Presentation mode with a lesson on a projector's sizes: the chart takes at least 60 % of the
 // window, every text is at least 20 px and shown whole, the lesson's text needs no scroll bar
 // (it pages with the step buttons), and the numbers panel holds exactly the step's asserted
-// numbers.
+// numbers. Without a lesson, per channel: the chart still takes most of the width, the view
+// buttons and the numbers show whole, and the tables' rows follow the large font.
+#include "core/io/npy.h"
 #include "tests/support/ui_test_support.h"
 #include "ui/panels/lesson_panel.h"
 #include "ui/panels/numbers_panel.h"
@@ -14,9 +16,13 @@
 #include <QLegend>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QTableView>
 #include <QTableWidget>
 #include <QValueAxis>
 #include <QtTest>
+
+#include <random>
+#include <vector>
 
 using namespace qs;
 using namespace qs::ui;
@@ -26,6 +32,8 @@ class TestUiPresentation : public QObject {
 private slots:
     void lessonOnProjector_data();
     void lessonOnProjector();
+    void explorerOnProjector_data();
+    void explorerOnProjector();
 };
 
 namespace {
@@ -58,7 +66,11 @@ void checkFontsAndText(MainWindow& w)
             QVERIFY2(b->fontMetrics().horizontalAdvance(b->text()) <= b->width(),
                      qPrintable(where));
     }
-    // The numbers: every cell's text fits its cell (a long value on two lines).
+}
+
+// The numbers: every cell's text fits its cell (a long value on two lines).
+void checkNumbersFit(MainWindow& w)
+{
     auto* table = w.numbersPanel()->findChild<QTableWidget*>(QStringLiteral("numbersTable"));
     const QFontMetrics fm = table->fontMetrics();
     for (int row = 0; row < table->rowCount(); ++row)
@@ -69,8 +81,6 @@ void checkFontsAndText(MainWindow& w)
             QVERIFY2(need.width() <= width && need.height() <= table->rowHeight(row),
                      qPrintable(text));
         }
-    QVERIFY(table->height() >= table->viewport()->height());
-    QVERIFY(!table->verticalScrollBar()->isVisible());
 }
 
 void checkChartFonts(QChart* chart)
@@ -117,6 +127,10 @@ void TestUiPresentation::lessonOnProjector()
         if (pages == 0)
             qInfo("chart area: %.1f %% of the window", 100 * fraction);
         checkFontsAndText(w);
+        checkNumbersFit(w);
+        auto* numbers = w.numbersPanel()->findChild<QTableWidget*>(QStringLiteral("numbersTable"));
+        QVERIFY(numbers->height() >= numbers->viewport()->height());
+        QVERIFY(!numbers->verticalScrollBar()->isVisible());
         checkChartFonts(w.chart(w.currentChart()));
         QVERIFY(scroll->isVisible());
         QVERIFY(!scroll->verticalScrollBar()->isVisible());
@@ -143,6 +157,57 @@ void TestUiPresentation::lessonOnProjector()
     w.setPresentationMode(false);
     QVERIFY(!w.numbersPanel()->showsChecks());
     QVERIFY(!w.numbersPanel()->valueText(QStringLiteral("mse")).isEmpty());
+}
+
+void TestUiPresentation::explorerOnProjector_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("1280x720") << QSize(1280, 720);
+    QTest::newRow("1920x1080") << QSize(1920, 1080);
+}
+
+void TestUiPresentation::explorerOnProjector()
+{
+    QFETCH(QSize, size);
+    // 64 channels of 128 normal values with their own spread: ranges that need two lines.
+    std::mt19937 rng(3);
+    std::normal_distribution<float> normal(0.0f, 0.12f);
+    std::vector<float> x(64 * 128);
+    for (float& v : x)
+        v = normal(rng);
+    const QString path = test::tmpPath(QStringLiteral("channels.npy"));
+    writeNpyFloat32(path.toStdString(), {64, 128}, x);
+    MainWindow w(test::windowOptions(false));
+    w.resize(size);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.openFile(path);
+    QVERIFY(test::waitForCurrent(w));
+    QuantConfig c = w.config();
+    c.bits = 3;
+    c.granularity = Granularity::PerChannel;
+    w.setConfig(c);
+    QVERIFY(w.setCurrentTab(QStringLiteral("channels")));
+    w.setPresentationMode(true);
+    QVERIFY(test::waitForCurrent(w));
+    QTest::qWait(50);
+    QApplication::processEvents();
+    QCOMPARE(w.size(), size);
+    auto* view = w.findChild<QChartView*>(QStringLiteral("chartView-channels"));
+    QVERIFY(view && view->isVisible());
+    const double width = double(view->width()) / size.width();
+    QVERIFY2(width >= 0.6, qPrintable(QString::number(width)));
+    checkFontsAndText(w);
+    checkNumbersFit(w);
+    checkChartFonts(w.chart(w.currentChart()));
+    // The slice table's rows and numbers in the large font: a line of text and a whole number.
+    auto* slices = w.findChild<QTableView*>(QStringLiteral("sliceTable"));
+    QVERIFY(slices && slices->isVisible());
+    QVERIFY(slices->rowHeight(0) >= slices->fontMetrics().height());
+    QVERIFY(slices->columnWidth(2) >= slices->fontMetrics().horizontalAdvance(
+                                          slices->model()->index(0, 2).data().toString()));
+    w.setPresentationMode(false);
+    QVERIFY(slices->rowHeight(0) < 2 * slices->fontMetrics().height());
 }
 
 QTEST_MAIN(TestUiPresentation)

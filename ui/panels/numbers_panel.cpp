@@ -2,11 +2,14 @@
 
 #include "core/stats/storage_split.h"
 #include "ui/panels/lesson_panel.h"
+#include "ui/support/table_rows.h"
 
+#include <QColor>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QPalette>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -84,21 +87,23 @@ NumbersPanel::NumbersPanel(QWidget* parent) : QWidget(parent)
     m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setAlternatingRowColors(true);
     // A value wider than its column (a clip range in a narrow window) takes a second line
-    // rather than being cut; the rows follow the column's width.
+    // rather than being cut; the rows follow the column's width and the font.
     m_table->setWordWrap(true);
-    connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, m_table,
-            &QTableView::resizeRowsToContents);
+    keepRowsFittingFont(m_table, 6, true);
     layout->addWidget(m_table, 1);
     m_warnings = new QLabel(this);
     m_warnings->setObjectName(QStringLiteral("warningsLabel"));
     m_warnings->setWordWrap(true);
     m_warnings->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_warnings->setStyleSheet(QStringLiteral("QLabel { color: #D55E00; }"));
+    // Orange text by the palette: a style sheet would keep the label's font small when
+    // presentation mode enlarges the application's.
+    QPalette warningColour = m_warnings->palette();
+    warningColour.setColor(QPalette::WindowText, QColor(0xD5, 0x5E, 0x00));
+    m_warnings->setPalette(warningColour);
     layout->addWidget(m_warnings);
 }
 
@@ -131,7 +136,6 @@ void NumbersPanel::leaveChecks()
 void NumbersPanel::setResult(const QuantResult& r)
 {
     leaveChecks();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->setUpdatesEnabled(false);
     m_table->setRowCount(0);
     m_summary->setText(QString::fromStdString(r.config.summary()));

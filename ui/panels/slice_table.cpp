@@ -4,6 +4,7 @@
 #include "ui/panels/numbers_panel.h"
 #include "ui/support/run_async.h"
 
+#include <QEvent>
 #include <QHeaderView>
 
 #include <algorithm>
@@ -185,14 +186,28 @@ SliceTable::SliceTable(QWidget* parent) : QTableView(parent), m_model(new SliceT
     setSelectionBehavior(QAbstractItemView::SelectRows);
     setWordWrap(false);
     verticalHeader()->hide();
-    verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    horizontalHeader()->setStretchLastSection(true);
+    fitToFont();
+}
+
+// Rows, numbers and the narrow columns sized for the font (again when it changes: presentation
+// mode).
+void SliceTable::fitToFont()
+{
+    verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     horizontalHeader()->setDefaultSectionSize(
         fontMetrics().horizontalAdvance(QStringLiteral("-0.000000000")) + 12);
-    horizontalHeader()->setStretchLastSection(true);
     const int narrow = fontMetrics().horizontalAdvance(QStringLiteral("Elements")) + 24;
     for (int c : {SliceTableModel::Slice, SliceTableModel::Elements, SliceTableModel::ZeroPoint})
         setColumnWidth(c, narrow);
+}
+
+void SliceTable::changeEvent(QEvent* event)
+{
+    QTableView::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        fitToFont();
 }
 
 void SliceTable::setResult(std::shared_ptr<const QuantResult> result)

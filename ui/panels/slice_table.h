@@ -67,7 +67,11 @@ public:
     void setResult(std::shared_ptr<const QuantResult> result);
     SliceTableModel* sliceModel() const { return m_model; }
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void fitToFont();
     SliceTableModel* m_model;
 };
 

@@ -1,6 +1,7 @@
 #include "ui/views/block_inspector_view.h"
 
 #include "core/base/error.h"
+#include "ui/support/table_rows.h"
 
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -14,6 +15,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace qs::ui {
@@ -61,7 +63,7 @@ QTableWidget* newTable(const QList<QPair<QString, QString>>& columns, QWidget* p
         t->setHorizontalHeaderItem(c, h);
     }
     t->verticalHeader()->hide();
-    t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 4);
+    keepRowsFittingFont(t, 4);
     t->setSelectionBehavior(QAbstractItemView::SelectRows);
     t->setEditTriggers(QAbstractItemView::NoEditTriggers);
     t->setWordWrap(false);
@@ -291,11 +293,11 @@ void BlockInspectorView::selectElement(int64_t index)
 void BlockInspectorView::setPresentationMode(bool on)
 {
     AnalysisView::setPresentationMode(on);
-    QFont f = font();
+    // The bytes and bit patterns in the fixed font, as large as the rest on a projector.
+    QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     if (on)
-        f.setPointSizeF(f.pointSizeF() * 1.5);
-    m_elements->setFont(f);
-    m_fields->setFont(f);
+        fixed.setPointSizeF(std::max(15.0, fixed.pointSizeF() * 1.6));
+    m_hex->setFont(fixed);
 }
 
 } // namespace qs::ui

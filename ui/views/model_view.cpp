@@ -2,6 +2,7 @@
 
 #include "core/config/presets.h"
 #include "ui/charts/model_charts.h"
+#include "ui/support/table_rows.h"
 #include "ui/views/model_heatmap.h"
 #include "ui/views/model_planner.h"
 #include "ui/views/model_table.h"
@@ -291,13 +292,14 @@ QWidget* ModelView::buildTablePage()
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
     m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    keepRowsFittingFont(m_table, 6);
     m_table->horizontalHeader()->setHighlightSections(false);
     m_table->horizontalHeader()->setResizeContentsPrecision(500); // rows measured for widths
     m_table->setTextElideMode(Qt::ElideMiddle); // long names: the full name is the tooltip
     m_table->setItemDelegateForColumn(ModelTableModel::NameColumn,
                                       new LeftElidingDelegate(m_table));
     m_table->viewport()->installEventFilter(this);
+    m_table->installEventFilter(this); // its font: columns fitted again
     v->addWidget(m_table, 1);
     return page;
 }
@@ -417,6 +419,8 @@ bool ModelView::eventFilter(QObject* watched, QEvent* event)
     if (watched == m_table->viewport() && event->type() == QEvent::Resize &&
         m_table->viewport()->width() != m_fittedWidth && m_model->rowCount() > 0)
         fitNameColumn();
+    if (watched == m_table && event->type() == QEvent::FontChange && m_model->rowCount() > 0)
+        fitTableColumns();
     return AnalysisView::eventFilter(watched, event);
 }
 

@@ -121,7 +121,7 @@ signals:
     void tensorRequested(const QString& path, const QString& tensor);
 
 protected:
-    bool eventFilter(QObject* watched, QEvent* event) override; // the table's width changed
+    bool eventFilter(QObject* watched, QEvent* event) override; // the table's width, font
 
 private:
     QWidget* buildRunRows();

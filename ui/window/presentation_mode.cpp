@@ -66,7 +66,7 @@ PresentationMode::PresentationMode(QMainWindow* window, QSplitter* columns, Sour
 {
     connect(&lessons, &LessonController::panelShownChanged, this, [this] {
         if (m_on)
-            placeLesson();
+            placeColumns();
     });
 }
 
@@ -136,7 +136,8 @@ void PresentationMode::showEssentialControls(bool on)
         note->setVisible(!on);
 }
 
-// The left column shrinks to the three controls and gives the charts its width.
+// The controls column steps aside: the three essential controls go to the top of the numbers
+// column and the chart takes the rest of the window.
 void PresentationMode::resizeColumns(bool on)
 {
     QWidget* left = m_columns->widget(0);
@@ -153,52 +154,28 @@ void PresentationMode::resizeColumns(bool on)
     m_normalLeftShown = !left->isHidden();
     m_normalSizes = m_columns->sizes();
     m_normalLeftMin = left->minimumWidth();
-    left->setMinimumWidth(0);
-    QList<int> sizes = m_normalSizes;
-    if (sizes.size() == 3) {
-        const int want = std::min(sizes[0], m_quant.sizeHint().width() + 24);
-        sizes[1] += sizes[0] - want;
-        sizes[0] = want;
-        m_columns->setSizes(sizes);
-    }
-    // The numbers column keeps room for its longest label and a range value, the left column
-    // for the scheme's name, in the large font (as minimum widths, which every later layout
-    // respects); at most a third / a quarter of the window.
-    const QFontMetrics fm(QApplication::font());
-    const int width = m_window->width();
     m_normalRightMin = right->minimumWidth();
-    right->setMinimumWidth(
-        std::min(fm.horizontalAdvance(QStringLiteral("Non-finite inputs")) +
-                     fm.horizontalAdvance(QStringLiteral("[-39.5569, 143.843]")) + 70,
-                 width / 3));
-    left->setMinimumWidth(
-        std::min(fm.horizontalAdvance(QStringLiteral("Scheme asymmetric")) + 100, width / 4));
-    m_presentingSizes = m_columns->sizes();
-    m_presentingRightMin = right->minimumWidth();
-    placeLesson();
+    placeColumns();
 }
 
-// With a lesson, the essential controls, its text and the step's numbers share the right
-// column and the chart takes the rest (the controls column, left with nothing to show, steps
-// aside). The right column is about 30 characters of the large font wide, at least 32 % of
-// the window.
-void PresentationMode::placeLesson()
+// The right column: with a lesson the essential controls, its text and the step's numbers,
+// about 30 characters of the large font wide and at least 32 % of the window; without one the
+// controls and the numbers, also wide enough for the numbers' longest label and a range value
+// (at most a third of the window). The chart takes the rest.
+void PresentationMode::placeColumns()
 {
     QWidget* left = m_columns->widget(0);
     QWidget* right = m_columns->widget(2);
-    const bool beside = m_lessons.isPanelShown();
-    moveQuantPanel(beside);
-    if (!beside) {
-        left->setVisible(m_normalLeftShown);
-        right->setMinimumWidth(m_presentingRightMin);
-        if (m_presentingSizes.size() == 3)
-            m_columns->setSizes(m_presentingSizes);
-        return;
-    }
+    moveQuantPanel(true);
     left->hide();
+    const QFontMetrics fm(QApplication::font());
     const int width = m_window->width();
-    const int column =
-        std::max(int(0.32 * width), QFontMetrics(QApplication::font()).averageCharWidth() * 28);
+    int column = std::max(int(0.32 * width), fm.averageCharWidth() * 28);
+    if (!m_lessons.isPanelShown())
+        column = std::max(
+            column, std::min(fm.horizontalAdvance(QStringLiteral("Non-finite inputs")) +
+                                 fm.horizontalAdvance(QStringLiteral("[-39.5569, 143.843]")) + 70,
+                             width / 3));
     right->setMinimumWidth(column);
     m_columns->setSizes({0, std::max(0, width - column), column});
 }

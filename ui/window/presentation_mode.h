@@ -1,7 +1,7 @@
 // PresentationMode: large fonts, thick lines, high contrast and only the essential controls
 // (bits, scheme, range), for teaching from a projector; the menu bar and the status line hide.
-// With a lesson the chart gets most of the window, the essential controls, the lesson's text
-// (in pages) and the step's asserted numbers the right column.
+// The chart gets most of the window; the right column the essential controls and the numbers,
+// or with a lesson its text (in pages) and the step's asserted numbers.
 // Turning it off restores the fonts, the palette, the hidden rows and the column widths as they
 // were.
 #pragma once
@@ -43,7 +43,7 @@ private:
     void applyLook(bool on);
     void showEssentialControls(bool on);
     void resizeColumns(bool on);
-    void placeLesson();
+    void placeColumns();
     void moveQuantPanel(bool toRight);
     void hideMenus(bool on);
 
@@ -57,10 +57,8 @@ private:
     bool m_on = false;
     QFont m_normalFont;
     QPalette m_normalPalette;
-    QList<int> m_normalSizes;     // the columns before presentation mode
-    QList<int> m_presentingSizes; // and in it, without a lesson
+    QList<int> m_normalSizes; // the columns before presentation mode
     bool m_normalLeftShown = true;
-    int m_presentingRightMin = 0; // the numbers column's least width when presenting
     int m_normalLeftMin = 0;
     QBoxLayout* m_quantHome = nullptr; // where the quantization panel lives
     int m_quantIndex = 0;
