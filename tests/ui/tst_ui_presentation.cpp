@@ -12,6 +12,7 @@
 #include <QAbstractButton>
 #include <QChart>
 #include <QChartView>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLegend>
 #include <QScrollArea>
@@ -54,7 +55,7 @@ void checkFontsAndText(MainWindow& w)
 {
     for (QWidget* c : w.findChildren<QWidget*>()) {
         if (!c->isVisible() || !(qobject_cast<QLabel*>(c) || qobject_cast<QAbstractButton*>(c) ||
-                                 qobject_cast<QTableWidget*>(c)))
+                                 qobject_cast<QTableView*>(c) || qobject_cast<QHeaderView*>(c)))
             continue;
         if (qobject_cast<QLabel*>(c) && qobject_cast<QLabel*>(c)->text().isEmpty())
             continue;
@@ -206,6 +207,14 @@ void TestUiPresentation::explorerOnProjector()
     QVERIFY(slices->rowHeight(0) >= slices->fontMetrics().height());
     QVERIFY(slices->columnWidth(2) >= slices->fontMetrics().horizontalAdvance(
                                           slices->model()->index(0, 2).data().toString()));
+    // The views with tables of their own: every header and cell in the large font too.
+    for (const char* tab : {"compare", "float-pitfalls", "model"}) {
+        QVERIFY(w.setCurrentTab(QString::fromLatin1(tab)));
+        QTest::qWait(50);
+        checkFontsAndText(w);
+        if (QTest::currentTestFailed())
+            return;
+    }
     w.setPresentationMode(false);
     QVERIFY(slices->rowHeight(0) < 2 * slices->fontMetrics().height());
 }

@@ -326,10 +326,7 @@ QList<QChart*> CompareView::exportCharts()
 
 void CompareView::setPresentationMode(bool on)
 {
-    AnalysisView::setPresentationMode(on);
-    QFont f = m_table->font();
-    f.setPointSizeF(on ? 16 : QWidget::font().pointSizeF());
-    m_table->setFont(f);
+    AnalysisView::setPresentationMode(on); // the table follows the application's font
     rebuild();
 }
 

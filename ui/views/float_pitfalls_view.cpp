@@ -130,10 +130,7 @@ void FloatPitfallsView::setAnalysis(std::shared_ptr<const Tensor> tensor,
 
 void FloatPitfallsView::setPresentationMode(bool on)
 {
-    AnalysisView::setPresentationMode(on);
-    QFont f = font();
-    f.setPointSizeF(on ? 16 : QFont().pointSizeF());
-    m_table->setFont(f);
+    AnalysisView::setPresentationMode(on); // the table follows the application's font
     fitColumns();
 }
 

@@ -4,7 +4,6 @@
 
 #include <QComboBox>
 #include <QFileDialog>
-#include <QFont>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -176,16 +175,6 @@ bool ImageView::loadImage(const QString& path)
         m_metrics->setText(m_error);
         return false;
     }
-}
-
-void ImageView::setPresentationMode(bool on)
-{
-    AnalysisView::setPresentationMode(on);
-    QFont f = font();
-    f.setPointSizeF(on ? 16 : QFont().pointSizeF());
-    m_metrics->setFont(f);
-    for (QLabel* c : m_captions)
-        c->setFont(f);
 }
 
 void ImageView::start()

@@ -29,7 +29,6 @@ public:
     QString viewTitle() const override { return tr("Image"); }
     void setAnalysis(std::shared_ptr<const Tensor> tensor,
                      std::shared_ptr<const QuantResult> result) override;
-    void setPresentationMode(bool on) override;
 
     // Options (each starts a new computation).
     void setGranularity(ImageGranularity g, int blockSize);

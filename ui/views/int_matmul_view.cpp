@@ -3,7 +3,6 @@
 #include "ui/views/view_job.h"
 
 #include <QCheckBox>
-#include <QFont>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -185,14 +184,6 @@ void IntMatmulView::compute(const QuantMatrix& a, const QuantMatrix& b, const Ou
 QString IntMatmulView::text() const
 {
     return m_text->toPlainText();
-}
-
-void IntMatmulView::setPresentationMode(bool on)
-{
-    AnalysisView::setPresentationMode(on);
-    QFont f = m_text->font();
-    f.setPointSizeF(on ? 15 : QFont().pointSizeF());
-    m_text->setFont(f);
 }
 
 void IntMatmulView::render()

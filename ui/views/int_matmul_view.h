@@ -29,7 +29,6 @@ public:
     {
         emit viewUpdated();
     }
-    void setPresentationMode(bool on) override;
 
     // Reference example T13: qA uint8 (0.5, 10) [[12,8],[10,14]], qB int8 (0.25, 0)
     // [[4,-8],[2,6]], output scale 0.25, zero point 128.
