@@ -13,13 +13,14 @@ namespace {
 class RowHeightKeeper : public QObject {
 public:
     RowHeightKeeper(QTableView* table, int padding, bool wrapped)
-        : QObject(table), m_table(table), m_padding(padding), m_wrapped(wrapped)
+        : QObject(table), m_table(table), m_viewport(table->viewport()), m_padding(padding),
+          m_wrapped(wrapped)
     {
         fit();
         table->installEventFilter(this);
         if (!wrapped)
             return;
-        table->viewport()->installEventFilter(this);
+        m_viewport->installEventFilter(this);
         // A column's width settles in steps (one column fits its contents, the last one
         // stretches into what is left): the rows follow once the steps are done.
         connect(table->horizontalHeader(), &QHeaderView::sectionResized, this,
@@ -29,11 +30,12 @@ public:
     }
 
 protected:
+    // The type first: events that arrive while the table is being destroyed touch nothing.
     bool eventFilter(QObject* watched, QEvent* event) override
     {
-        if (watched == m_table && event->type() == QEvent::FontChange)
+        if (event->type() == QEvent::FontChange && watched == m_table)
             fit();
-        else if (watched == m_table->viewport() && event->type() == QEvent::Resize &&
+        else if (event->type() == QEvent::Resize && watched == m_viewport &&
                  static_cast<QResizeEvent*>(event)->size().width() !=
                      static_cast<QResizeEvent*>(event)->oldSize().width())
             resizeRowsLater(); // wrapped text takes more or fewer lines
@@ -59,6 +61,7 @@ private:
         });
     }
     QTableView* m_table;
+    QWidget* m_viewport;
     int m_padding;
     bool m_wrapped;
     bool m_pending = false;

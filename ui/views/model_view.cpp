@@ -298,7 +298,8 @@ QWidget* ModelView::buildTablePage()
     m_table->setTextElideMode(Qt::ElideMiddle); // long names: the full name is the tooltip
     m_table->setItemDelegateForColumn(ModelTableModel::NameColumn,
                                       new LeftElidingDelegate(m_table));
-    m_table->viewport()->installEventFilter(this);
+    m_tableViewport = m_table->viewport();
+    m_tableViewport->installEventFilter(this);
     m_table->installEventFilter(this); // its font: columns fitted again
     v->addWidget(m_table, 1);
     return page;
@@ -407,19 +408,21 @@ void ModelView::fitTableColumns()
 // The names as wide as they are, up to 30 % of the table as it is now.
 void ModelView::fitNameColumn()
 {
-    m_fittedWidth = m_table->viewport()->width();
+    m_fittedWidth = m_tableViewport->width();
     const QAbstractItemView* view = m_table; // sizeHintForColumn is public here
     const int most = std::max(160, m_fittedWidth * 3 / 10);
     m_table->setColumnWidth(ModelTableModel::NameColumn,
                             std::min(most, view->sizeHintForColumn(ModelTableModel::NameColumn)));
 }
 
+// Only a resize of the table's viewport and a change of the table's font are looked at (the
+// type first: events that arrive while the table is being destroyed touch nothing).
 bool ModelView::eventFilter(QObject* watched, QEvent* event)
 {
-    if (watched == m_table->viewport() && event->type() == QEvent::Resize &&
-        m_table->viewport()->width() != m_fittedWidth && m_model->rowCount() > 0)
+    if (event->type() == QEvent::Resize && watched == m_tableViewport &&
+        m_tableViewport->width() != m_fittedWidth && m_model->rowCount() > 0)
         fitNameColumn();
-    if (watched == m_table && event->type() == QEvent::FontChange && m_model->rowCount() > 0)
+    else if (event->type() == QEvent::FontChange && watched == m_table && m_model->rowCount() > 0)
         fitTableColumns();
     return AnalysisView::eventFilter(watched, event);
 }

@@ -176,7 +176,8 @@ private:
     QTabWidget* m_pages;
     QLineEdit* m_filterEdit;
     QTableView* m_table;
-    int m_fittedWidth = -1; // the table's width when the name column was last fitted
+    QWidget* m_tableViewport; // watched for its width
+    int m_fittedWidth = -1;   // the table's width when the name column was last fitted
     ModelTableModel* m_model;
     ModelTableFilter* m_filter;
     ModelHeatmap* m_heatmap;
