@@ -94,13 +94,20 @@ void checkChartFonts(QChart* chart)
     }
 }
 
+// A projector's and a laptop's sizes and a large screen's.
+void addProjectorSizes()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("1280x720") << QSize(1280, 720);
+    QTest::newRow("1366x768") << QSize(1366, 768);
+    QTest::newRow("1920x1080") << QSize(1920, 1080);
+}
+
 } // namespace
 
 void TestUiPresentation::lessonOnProjector_data()
 {
-    QTest::addColumn<QSize>("size");
-    QTest::newRow("1280x720") << QSize(1280, 720);
-    QTest::newRow("1920x1080") << QSize(1920, 1080);
+    addProjectorSizes();
 }
 
 void TestUiPresentation::lessonOnProjector()
@@ -162,9 +169,7 @@ void TestUiPresentation::lessonOnProjector()
 
 void TestUiPresentation::explorerOnProjector_data()
 {
-    QTest::addColumn<QSize>("size");
-    QTest::newRow("1280x720") << QSize(1280, 720);
-    QTest::newRow("1920x1080") << QSize(1920, 1080);
+    addProjectorSizes();
 }
 
 void TestUiPresentation::explorerOnProjector()

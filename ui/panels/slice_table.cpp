@@ -3,6 +3,7 @@
 #include "ui/panels/column_header.h"
 #include "ui/panels/numbers_panel.h"
 #include "ui/support/run_async.h"
+#include "ui/support/table_rows.h"
 
 #include <QEvent>
 #include <QHeaderView>
@@ -188,14 +189,14 @@ SliceTable::SliceTable(QWidget* parent) : QTableView(parent), m_model(new SliceT
     verticalHeader()->hide();
     horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     horizontalHeader()->setStretchLastSection(true);
+    keepRowsFittingFont(this, 6);
     fitToFont();
 }
 
-// Rows, numbers and the narrow columns sized for the font (again when it changes: presentation
-// mode).
+// The numbers and the narrow columns sized for the font (again when it changes: presentation
+// mode; the rows follow it by keepRowsFittingFont).
 void SliceTable::fitToFont()
 {
-    verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     horizontalHeader()->setDefaultSectionSize(
         fontMetrics().horizontalAdvance(QStringLiteral("-0.000000000")) + 12);
     const int narrow = fontMetrics().horizontalAdvance(QStringLiteral("Elements")) + 24;
